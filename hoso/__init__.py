@@ -1,0 +1,1 @@
+"""HoSo: hồ sơ sổ sách điện tử cho trường học."""

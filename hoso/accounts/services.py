@@ -1,0 +1,47 @@
+"""Account rules: who must use two-factor login, API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from hoso.accounts.models import AccountProfile
+from hoso.audit.services import audit_log
+from hoso.policy.grants import grants_for
+
+
+def is_demo_account(user: Any) -> bool:
+    profile = AccountProfile.objects.filter(user_id=user.pk).only("is_demo").first()
+    return bool(profile and profile.is_demo)
+
+
+def requires_two_factor(user: Any) -> bool:
+    """2FA is required for leaders, clerks, inspectors and admins — except demo accounts in
+    demo mode, so that the demo can be tried without a phone."""
+    if settings.DEMO_MODE and is_demo_account(user):
+        return False
+    required = set(settings.HOSO_2FA_REQUIRED_ROLES)
+    return bool(grants_for(user).roles() & required) or bool(user.is_superuser)
+
+
+def has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@transaction.atomic
+def api_token_issue(*, user: Any, ip: str = "") -> str:
+    """The person's API token (created on first use). Audited each time it is handed out."""
+    token, created = Token.objects.get_or_create(user=user)
+    audit_log("accounts.token.issued", actor=user, ip=ip, data={"created": created})
+    return str(token.key)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: Any, ip: str = "") -> bool:
+    deleted, _ = Token.objects.filter(user=user).delete()
+    audit_log("accounts.token.revoked", actor=user, ip=ip, data={"existed": bool(deleted)})
+    return bool(deleted)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "hoso.audit"
+    label = "audit"
+    verbose_name = "Nhật ký"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.audit.policies import register_all
+
+        register_all()

@@ -1,0 +1,64 @@
+"""API conventions: errors as {"code", "message" (Vietnamese), "fields"} with the right 4xx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from hoso.core.errors import DomainError
+from hoso.policy.registry import NOT_FOUND_MESSAGE
+
+_MESSAGES = {
+    exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập hoặc gửi mã API."),
+    exceptions.AuthenticationFailed: (
+        "authentication_failed",
+        "Mã API hoặc thông tin đăng nhập không đúng.",
+    ),
+    exceptions.PermissionDenied: ("not_allowed", "Bạn không có quyền thực hiện thao tác này."),
+    exceptions.NotFound: ("not_found", NOT_FOUND_MESSAGE),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    exceptions.ParseError: ("parse_error", "Dữ liệu gửi lên không đọc được (JSON không hợp lệ)."),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        "Kiểu dữ liệu gửi lên không được hỗ trợ.",
+    ),
+    exceptions.Throttled: ("throttled", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+}
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "fields": fields or {}}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", "Dữ liệu không hợp lệ.", fields)
+        return response
+    code, message = next(
+        ((c, m) for cls, (c, m) in _MESSAGES.items() if isinstance(exc, cls)),
+        ("error", str(getattr(exc, "detail", "Lỗi"))),
+    )
+    response.data = error_body(code, message)
+    return response
+
+
+def domain_error_response(error: DomainError) -> Response:
+    return Response(error_body(error.code, error.message, error.fields), status=error.status)
+
+
+__all__ = ["domain_error_response", "error_body", "exception_handler", "status"]

@@ -1,0 +1,42 @@
+"""`hoso serve`: the embedded mode in one command — a waitress web server and the task worker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Chạy máy chủ web (waitress) cùng tiến trình xử lý việc nền."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true", help="không chạy việc nền")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from hoso.wsgi import application
+
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen(  # noqa: S603 — our own interpreter and command
+                [sys.executable, "-m", "hoso.cli", "run_huey", "--workers", "2", "-k", "thread"]
+            )
+        try:
+            serve(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="HoSo",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

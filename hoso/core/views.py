@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from hoso.core.home import tasks_for
+from hoso.org.selectors import roles_of
+from hoso.policy.registry import NOT_FOUND_MESSAGE
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        "tasks": tasks_for(request.user),
+        "roles": roles_of(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "core/home.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Không tìm thấy",
+            "message": NOT_FOUND_MESSAGE,
+        },
+        status=404,
+    )
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Không có quyền",
+            "message": "Bạn không có quyền thực hiện thao tác này.",
+        },
+        status=403,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Đã có lỗi",
+            "message": "Hệ thống gặp sự cố khi xử lý yêu cầu. Dữ liệu của bạn không bị thay đổi; "
+            "vui lòng thử lại sau ít phút hoặc báo cho văn thư của trường.",
+        },
+        status=500,
+    )

@@ -1,0 +1,98 @@
+"""API: units, people (staff), students — only what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+
+from hoso.org.models import Staff, Student, Unit
+from hoso.org.selectors import staff_visible_to, students_visible_to, units_visible_to
+from hoso.policy import get_or_404
+
+
+class UnitOut(serializers.ModelSerializer[Unit]):
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "level", "parent", "school", "grade"]
+
+
+class PersonOut(serializers.ModelSerializer[Staff]):
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Staff
+        fields = [
+            "id",
+            "code",
+            "full_name",
+            "gender",
+            "birth_date",
+            "position",
+            "unit",
+            "unit_name",
+        ]
+
+
+class StudentOut(serializers.ModelSerializer[Student]):
+    class Meta:
+        model = Student
+        fields = ["id", "code", "full_name", "gender", "birth_date", "school"]
+
+
+class UnitList(generics.ListAPIView[Unit]):
+    serializer_class = UnitOut
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return units_visible_to(self.request.user)
+
+
+_Q = OpenApiParameter("q", str, description="tìm theo tên hoặc mã")
+
+
+class PersonList(generics.ListAPIView[Staff]):
+    serializer_class = PersonOut
+
+    @extend_schema(parameters=[_Q])
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Staff]:
+        return staff_visible_to(self.request.user, q=self.request.query_params.get("q", ""))
+
+
+class PersonDetail(generics.RetrieveAPIView[Staff]):
+    serializer_class = PersonOut
+
+    def get_object(self) -> Staff:
+        return get_or_404(
+            self.request.user,
+            "org.staff.view",
+            Staff.objects.select_related("unit"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class StudentList(generics.ListAPIView[Student]):
+    serializer_class = StudentOut
+
+    @extend_schema(parameters=[_Q])
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Student]:
+        return students_visible_to(self.request.user, q=self.request.query_params.get("q", ""))
+
+
+class StudentDetail(generics.RetrieveAPIView[Student]):
+    serializer_class = StudentOut
+
+    def get_object(self) -> Student:
+        return get_or_404(
+            self.request.user,
+            "org.student.view",
+            Student.objects.select_related("school"),
+            pk=self.kwargs["pk"],
+        )

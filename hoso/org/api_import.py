@@ -1,0 +1,74 @@
+"""API: Excel imports. POST a file → all rows imported, or 400 with the row-by-row report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hoso.accounts.audit_hooks import client_ip
+from hoso.core.api import error_body
+from hoso.org.importing.columns import SHEETS
+from hoso.org.importing.services import ImportRejected, import_file
+from hoso.org.importing.workbook import template_bytes
+from hoso.org.models import Unit
+from hoso.policy import get_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportRequest(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    school = serializers.IntegerField(help_text="id của trường")
+
+
+def _kind(kind: str) -> str:
+    if kind not in SHEETS:
+        raise Http404
+    return kind
+
+
+class ImportView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request=ImportRequest,
+        responses={
+            200: OpenApiResponse(description="kết quả"),
+            400: OpenApiResponse(description="lỗi"),
+        },
+    )
+    def post(self, request: Request, kind: str) -> Response:
+        form = ImportRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        school = get_or_404(
+            request.user, "org.unit.view", Unit.objects.all(), pk=form.validated_data["school"]
+        )
+        upload = form.validated_data["file"]
+        try:
+            result = import_file(
+                actor=request.user,
+                kind=_kind(kind),
+                school=school,
+                data=upload.read(),
+                ip=client_ip(request._request),
+            )
+        except ImportRejected as rejected:
+            body = error_body("import_rejected", rejected.message)
+            body["errors"] = [error.as_dict() for error in rejected.result.errors]
+            return Response(body, status=400)
+        return Response(result.as_dict())
+
+
+class ImportTemplateView(APIView):
+    @extend_schema(responses={(200, XLSX): OpenApiResponse(description="tệp mẫu .xlsx")})
+    def get(self, request: Request, kind: str) -> HttpResponse:
+        response = HttpResponse(template_bytes(_kind(kind)), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+        return response

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "hoso.org"
+    label = "org"
+    verbose_name = "Đơn vị và con người"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.org.policies import register_all
+
+        register_all()
+
+        from hoso.org.home import register as register_home
+
+        register_home()

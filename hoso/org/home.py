@@ -1,0 +1,66 @@
+"""Menu entries and weekly tasks from the org app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.org.models import Role, Staff, Student, Unit, UnitKind
+from hoso.policy import can, visible
+from hoso.policy.grants import current_year, grants_for
+
+
+def nav(user: Any) -> list[NavItem]:
+    grants = grants_for(user)
+    items = [NavItem("Trang chủ", reverse("home"), 0)]
+    if grants.items:
+        items.append(NavItem("Cán bộ, giáo viên", reverse("staff-list"), 80))
+        items.append(NavItem("Học sinh", reverse("student-list"), 81))
+        items.append(NavItem("Đơn vị", reverse("units"), 82))
+    if visible(user, "org.school.manage", Unit.objects.filter(kind=UnitKind.TRUONG)).exists():
+        items.append(NavItem("Nhập dữ liệu", reverse("import"), 85))
+    if can(user, "audit.log.open"):
+        items.append(NavItem("Nhật ký", reverse("audit-log"), 90))
+    return items
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    grants = grants_for(user)
+    schools = grants.schools({Role.HT, Role.VT}) or (set() if not grants.is_admin else None)
+    if schools is not None and not schools:
+        return []
+    year = current_year()
+    students = Student.objects.filter(is_active=True)
+    staff = Staff.objects.filter(is_active=True, user__isnull=True)
+    if schools is not None:
+        students = students.filter(school_id__in=schools)
+        staff = staff.filter(unit__school_id__in=schools)
+    found: list[HomeTask] = []
+    unplaced = students.exclude(enrolments__school_year=year).count() if year else 0
+    if unplaced:
+        found.append(
+            HomeTask(
+                "Xếp lớp cho học sinh",
+                f"{unplaced} học sinh chưa có lớp trong năm học {year}.",
+                reverse("import"),
+                unplaced,
+            )
+        )
+    without_account = staff.count()
+    if without_account:
+        found.append(
+            HomeTask(
+                "Cấp tài khoản",
+                f"{without_account} cán bộ, giáo viên chưa có tài khoản đăng nhập.",
+                reverse("staff-list"),
+                without_account,
+            )
+        )
+    return found
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)

@@ -1,0 +1,1 @@
+"""Excel import of staff, students, classes and enrolments: all rows or none."""

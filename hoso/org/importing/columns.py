@@ -1,0 +1,51 @@
+"""The import sheets: Vietnamese headers, in order, and what each column holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    kind: str = "text"  # text | code | date | gender | int
+    max_length: int = 120
+    example: str = ""
+
+
+SHEETS: dict[str, list[Column]] = {
+    "staff": [
+        Column("code", "Mã định danh", True, "code", 20, "CB0001"),
+        Column("full_name", "Họ và tên", True, "text", 120, "Nguyễn Thị Hạnh"),
+        Column("gender", "Giới tính", True, "gender", 3, "Nữ"),
+        Column("birth_date", "Ngày sinh", False, "date", 10, "15/03/1985"),
+        Column("position", "Chức vụ", False, "text", 120, "Giáo viên"),
+        Column("group", "Mã tổ chuyên môn", False, "code", 40, "TH1-TO1"),
+        Column("email", "Thư điện tử", False, "text", 254, "hanh@example.edu.vn"),
+        Column("phone", "Điện thoại", False, "text", 20, "0912345678"),
+    ],
+    "students": [
+        Column("code", "Mã định danh học sinh", True, "code", 20, "HS0000001"),
+        Column("full_name", "Họ và tên", True, "text", 120, "Trần Minh Khôi"),
+        Column("gender", "Giới tính", True, "gender", 3, "Nam"),
+        Column("birth_date", "Ngày sinh", True, "date", 10, "02/09/2017"),
+    ],
+    "classes": [
+        Column("code", "Mã lớp", True, "code", 40, "TH1-2025-1A"),
+        Column("name", "Tên lớp", True, "text", 40, "1A"),
+        Column("grade", "Khối", True, "int", 2, "1"),
+    ],
+    "enrolments": [
+        Column("student", "Mã định danh học sinh", True, "code", 20, "HS0000001"),
+        Column("school_class", "Mã lớp", True, "code", 40, "TH1-2025-1A"),
+    ],
+}
+
+SHEET_TITLES = {
+    "staff": "Cán bộ, giáo viên, nhân viên",
+    "students": "Học sinh",
+    "classes": "Lớp học",
+    "enrolments": "Xếp lớp",
+}

@@ -1,0 +1,330 @@
+"""Import one sheet into one school: validate everything, then write everything or nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError, NotAllowed
+from hoso.org.importing.columns import SHEETS
+from hoso.org.importing.validate import RowError, check_headers, parse_row
+from hoso.org.importing.workbook import read_rows
+from hoso.org.models import SchoolYear, Staff, Student, Unit, UnitKind
+from hoso.org.services import (
+    enrolment_set,
+    staff_create,
+    staff_update,
+    student_create,
+    student_update,
+    unit_create,
+)
+from hoso.policy import can
+from hoso.policy.grants import current_year
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in self.errors],
+        }
+
+
+class ImportRejected(DomainError):
+    """The file was refused; `result.errors` lists every problem, row by row."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(
+            f"Không nhập được: {len(result.errors)} lỗi. Không có dòng nào được ghi; "
+            "hãy sửa các lỗi rồi nhập lại cả tệp."
+        )
+        self.result = result
+
+
+def import_file(*, actor: Any, kind: str, school: Unit, data: bytes, ip: str = "") -> ImportResult:
+    """Validate every row of `data`; if all are valid, import them in one transaction."""
+    if kind not in SHEETS:
+        raise DomainError("Loại dữ liệu nhập không hợp lệ.")
+    if school.kind != UnitKind.TRUONG or not can(actor, "org.school.manage", school):
+        raise NotAllowed("Bạn không có quyền nhập dữ liệu cho trường này.")
+    if len(data) > settings.HOSO_IMPORT_MAX_BYTES:
+        raise DomainError("Tệp quá lớn để nhập (tối đa 10 MB).")
+    year = current_year()
+    if year is None:
+        raise DomainError("Chưa có năm học hiện tại; hãy tạo năm học trước khi nhập.")
+    rows, result = _parse(kind, data)
+    if result.ok:
+        _RESOLVERS[kind](school, year, rows, result)
+    if not result.ok:
+        raise ImportRejected(result)
+    _apply(actor=actor, kind=kind, school=school, year=year, rows=rows, result=result, ip=ip)
+    return result
+
+
+def _parse(kind: str, data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], ImportResult]:
+    columns = SHEETS[kind]
+    headers, body = read_rows(data)
+    result = ImportResult(kind=kind, errors=check_headers(headers, columns))
+    if result.errors:
+        return [], result
+    rows: list[tuple[int, dict[str, Any]]] = []
+    limit = settings.HOSO_IMPORT_MAX_ROWS
+    for number, values in body:
+        if len(rows) >= limit:
+            result.errors = [
+                RowError(
+                    number,
+                    "",
+                    f"Tệp có quá {limit:,} dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.".replace(
+                        ",", "."
+                    ),
+                )
+            ]
+            return [], result
+        parsed, errors = parse_row(number, values, columns)
+        result.errors.extend(errors)
+        rows.append((number, parsed))
+    result.rows = len(rows)
+    if not rows and not result.errors:
+        result.errors.append(RowError(2, "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    _check_duplicates(kind, rows, result)
+    return rows, result
+
+
+def _check_duplicates(
+    kind: str, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    key = "student" if kind == "enrolments" else "code"
+    header = SHEETS[kind][0].header
+    counts = Counter(row[key] for _, row in rows if row.get(key))
+    for number, row in rows:
+        if counts[row.get(key)] > 1:
+            result.errors.append(
+                RowError(number, header, f"{header} “{row[key]}” bị lặp lại trong tệp.")
+            )
+
+
+# --- resolvers: check rows against the database ------------------------------------------
+
+
+def _resolve_staff(
+    school: Unit, year: SchoolYear, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    codes = [row["code"] for _, row in rows]
+    elsewhere = set(
+        Staff.objects.filter(code__in=codes)
+        .exclude(unit__school=school)
+        .values_list("code", flat=True)
+    )
+    groups = {u.code: u for u in Unit.objects.filter(school=school, kind=UnitKind.TO)}
+    for number, row in rows:
+        if row["code"] in elsewhere:
+            result.errors.append(
+                RowError(
+                    number, "Mã định danh", f"Mã định danh “{row['code']}” đã thuộc đơn vị khác."
+                )
+            )
+        if row["group"] and row["group"] not in groups:
+            result.errors.append(
+                RowError(number, "Mã tổ chuyên môn", f"Không có tổ “{row['group']}” trong trường.")
+            )
+        row["group_unit"] = groups.get(row["group"])
+
+
+def _resolve_students(
+    school: Unit, year: SchoolYear, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    codes = [row["code"] for _, row in rows]
+    elsewhere = set(
+        Student.objects.filter(code__in=codes).exclude(school=school).values_list("code", flat=True)
+    )
+    for number, row in rows:
+        if row["code"] in elsewhere:
+            result.errors.append(
+                RowError(
+                    number,
+                    "Mã định danh học sinh",
+                    f"Mã định danh học sinh “{row['code']}” đã thuộc trường khác "
+                    "(cần làm thủ tục chuyển trường).",
+                )
+            )
+
+
+def _resolve_classes(
+    school: Unit, year: SchoolYear, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    codes = [row["code"] for _, row in rows]
+    clash = set(
+        Unit.objects.filter(code__in=codes)
+        .exclude(school=school, kind=UnitKind.LOP)
+        .values_list("code", flat=True)
+    )
+    for number, row in rows:
+        if row["code"] in clash:
+            result.errors.append(
+                RowError(number, "Mã lớp", f"Mã “{row['code']}” đã được dùng cho đơn vị khác.")
+            )
+        if not 1 <= row["grade"] <= 12 and not (school.level == "MN" and 0 <= row["grade"] <= 5):
+            result.errors.append(RowError(number, "Khối", f"Khối {row['grade']} không hợp lệ."))
+
+
+def _resolve_enrolments(
+    school: Unit, year: SchoolYear, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    students = {
+        s.code: s
+        for s in Student.objects.filter(school=school, code__in=[r["student"] for _, r in rows])
+    }
+    classes = {
+        c.code: c for c in Unit.objects.filter(school=school, kind=UnitKind.LOP, school_year=year)
+    }
+    for number, row in rows:
+        row["student_obj"] = students.get(row["student"])
+        row["class_obj"] = classes.get(row["school_class"])
+        if row["student_obj"] is None:
+            result.errors.append(
+                RowError(
+                    number,
+                    "Mã định danh học sinh",
+                    f"Không có học sinh “{row['student']}” trong trường.",
+                )
+            )
+        if row["class_obj"] is None:
+            result.errors.append(
+                RowError(
+                    number, "Mã lớp", f"Không có lớp “{row['school_class']}” trong năm học {year}."
+                )
+            )
+
+
+_RESOLVERS: dict[
+    str, Callable[[Unit, SchoolYear, list[tuple[int, dict[str, Any]]], ImportResult], None]
+] = {
+    "staff": _resolve_staff,
+    "students": _resolve_students,
+    "classes": _resolve_classes,
+    "enrolments": _resolve_enrolments,
+}
+
+
+# --- apply: one transaction ---------------------------------------------------------------
+
+
+@transaction.atomic
+def _apply(
+    *,
+    actor: Any,
+    kind: str,
+    school: Unit,
+    year: SchoolYear,
+    rows: list[tuple[int, dict[str, Any]]],
+    result: ImportResult,
+    ip: str,
+) -> None:
+    for _, row in rows:
+        outcome = _APPLIERS[kind](actor, school, year, row)
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    audit_log(
+        "org.import.completed",
+        actor=actor,
+        obj=school,
+        unit_id=school.pk,
+        ip=ip,
+        data={
+            "kind": kind,
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+
+
+def _apply_staff(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
+    unit = row["group_unit"] or school
+    fields = {
+        k: row[k] for k in ("full_name", "gender", "birth_date", "position", "email", "phone")
+    }
+    existing = Staff.objects.filter(code=row["code"]).first()
+    if existing is None:
+        staff_create(actor=actor, unit=unit, code=row["code"], **fields)
+        return "created"
+    return (
+        "updated" if staff_update(actor=actor, staff=existing, unit=unit, **fields) else "unchanged"
+    )
+
+
+def _apply_student(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
+    fields = {k: row[k] for k in ("full_name", "gender", "birth_date")}
+    existing = Student.objects.filter(code=row["code"]).first()
+    if existing is None:
+        student_create(actor=actor, school=school, code=row["code"], **fields)
+        return "created"
+    return "updated" if student_update(actor=actor, student=existing, **fields) else "unchanged"
+
+
+def _apply_class(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
+    existing = Unit.objects.filter(code=row["code"]).first()
+    if existing is None:
+        unit_create(
+            actor=actor,
+            code=row["code"],
+            name=row["name"],
+            kind=UnitKind.LOP,
+            parent=school,
+            school_year=year,
+            grade=row["grade"],
+        )
+        return "created"
+    if (existing.name, existing.grade) == (row["name"], row["grade"]):
+        return "unchanged"
+    existing.name, existing.grade = row["name"], row["grade"]
+    existing.save(update_fields=["name", "grade"])
+    audit_log(
+        "org.unit.updated",
+        actor=actor,
+        obj=existing,
+        unit_id=existing.pk,
+        data={"name": row["name"], "grade": row["grade"]},
+    )
+    return "updated"
+
+
+def _apply_enrolment(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
+    student, school_class = row["student_obj"], row["class_obj"]
+    current = student.enrolments.filter(school_year=year).first()
+    if current is not None and current.school_class_id == school_class.pk:
+        return "unchanged"
+    enrolment_set(actor=actor, student=student, school_class=school_class, school_year=year)
+    return "created" if current is None else "updated"
+
+
+_APPLIERS: dict[str, Callable[[Any, Unit, SchoolYear, dict[str, Any]], str]] = {
+    "staff": _apply_staff,
+    "students": _apply_student,
+    "classes": _apply_class,
+    "enrolments": _apply_enrolment,
+}

@@ -1,0 +1,256 @@
+"""Writes to the unit tree and the people in it. Every write is audited in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError
+from hoso.core.vietnamese import name_sort_key
+from hoso.org.models import (
+    ALLOWED_PARENTS,
+    Enrolment,
+    Role,
+    RoleAssignment,
+    SchoolYear,
+    Staff,
+    Student,
+    Unit,
+    UnitKind,
+)
+from hoso.policy.grants import forget_grants
+
+
+def _check_parent(kind: str, parent: Unit | None) -> None:
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        raise DomainError(
+            f"Không thể đặt {UnitKind(kind).label} dưới "
+            f"{UnitKind(parent_kind).label if parent_kind else 'gốc cây đơn vị'}."
+        )
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    level: str = "",
+    school_year: SchoolYear | None = None,
+    grade: int | None = None,
+) -> Unit:
+    _check_parent(kind, parent)
+    if kind == UnitKind.TRUONG and not level:
+        raise DomainError("Trường phải có cấp học (MN, TH, THCS, THPT hoặc liên cấp).")
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        level=level,
+        school_year=school_year,
+        grade=grade,
+    )
+    unit.full_clean(exclude=["path", "school"])
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.school_id = unit.pk if kind == UnitKind.TRUONG else (parent.school_id if parent else None)
+    unit.save(update_fields=["path", "school"])
+    audit_log(
+        "org.unit.created",
+        actor=actor,
+        obj=unit,
+        unit_id=unit.pk,
+        data={"code": code, "kind": kind, "parent": parent.pk if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    code: str,
+    full_name: str,
+    gender: str,
+    birth_date: dt.date | None = None,
+    position: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Staff:
+    staff = Staff(
+        unit=unit,
+        code=code,
+        full_name=" ".join(full_name.split()),
+        gender=gender,
+        birth_date=birth_date,
+        position=position,
+        email=email,
+        phone=phone,
+    )
+    staff.sort_key = name_sort_key(staff.full_name)
+    staff.full_clean()
+    staff.save()
+    audit_log(
+        "org.staff.created",
+        actor=actor,
+        obj=staff,
+        unit_id=unit.pk,
+        data={"code": code, "full_name": staff.full_name},
+    )
+    return staff
+
+
+STAFF_FIELDS = ("full_name", "gender", "birth_date", "position", "email", "phone", "unit")
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> list[str]:
+    """Apply `changes` (only STAFF_FIELDS); returns the names of fields that changed."""
+    changed = [f for f in STAFF_FIELDS if f in changes and getattr(staff, f) != changes[f]]
+    if not changed:
+        return []
+    before = {f: str(getattr(staff, f)) for f in changed}
+    for field in changed:
+        setattr(staff, field, changes[field])
+    staff.full_name = " ".join(staff.full_name.split())
+    staff.sort_key = name_sort_key(staff.full_name)
+    staff.full_clean()
+    staff.save(update_fields=[*changed, "sort_key"])
+    audit_log(
+        "org.staff.updated",
+        actor=actor,
+        obj=staff,
+        unit_id=staff.unit_id,
+        data={"before": before, "after": {f: str(getattr(staff, f)) for f in changed}},
+    )
+    return changed
+
+
+@transaction.atomic
+def student_create(
+    *, actor: Any, school: Unit, code: str, full_name: str, gender: str, birth_date: dt.date
+) -> Student:
+    student = Student(
+        school=school,
+        code=code,
+        full_name=" ".join(full_name.split()),
+        gender=gender,
+        birth_date=birth_date,
+    )
+    student.sort_key = name_sort_key(student.full_name)
+    student.full_clean()
+    student.save()
+    audit_log(
+        "org.student.created", actor=actor, obj=student, unit_id=school.pk, data={"code": code}
+    )
+    return student
+
+
+STUDENT_FIELDS = ("full_name", "gender", "birth_date")
+
+
+@transaction.atomic
+def student_update(*, actor: Any, student: Student, **changes: Any) -> list[str]:
+    """The mã định danh never changes; only the fields in STUDENT_FIELDS may."""
+    changed = [f for f in STUDENT_FIELDS if f in changes and getattr(student, f) != changes[f]]
+    if not changed:
+        return []
+    before = {f: str(getattr(student, f)) for f in changed}
+    for field in changed:
+        setattr(student, field, changes[field])
+    student.sort_key = name_sort_key(student.full_name)
+    student.full_clean()
+    student.save(update_fields=[*changed, "sort_key"])
+    audit_log(
+        "org.student.updated",
+        actor=actor,
+        obj=student,
+        unit_id=student.school_id,
+        data={"before": before, "after": {f: str(getattr(student, f)) for f in changed}},
+    )
+    return changed
+
+
+@transaction.atomic
+def enrolment_set(
+    *, actor: Any, student: Student, school_class: Unit, school_year: SchoolYear
+) -> Enrolment:
+    """Put `student` in `school_class` for the year (moving them if already in another)."""
+    if school_class.kind != UnitKind.LOP or school_class.school_id != student.school_id:
+        raise DomainError("Lớp không thuộc trường của học sinh.")
+    enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+        student=student, school_year=school_year, defaults={"school_class": school_class}
+    )
+    if created or enrolment.school_class_id != school_class.pk:
+        enrolment.school_class = school_class
+        enrolment.save(update_fields=["school_class"])
+        audit_log(
+            "org.enrolment.set",
+            actor=actor,
+            obj=enrolment,
+            unit_id=school_class.pk,
+            data={"student": student.code, "class": school_class.code},
+        )
+    return enrolment
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: Any, user: Any, role: str, unit: Unit, school_year: SchoolYear
+) -> RoleAssignment:
+    _check_role_unit(role, unit)
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, unit=unit, school_year=school_year
+    )
+    if created:
+        audit_log(
+            "org.role.assigned",
+            actor=actor,
+            obj=assignment,
+            unit_id=unit.pk,
+            data={"user": user.get_username(), "role": role, "year": school_year.name},
+        )
+        forget_grants(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    data = {
+        "user": assignment.user.get_username(),
+        "role": assignment.role,
+        "unit": assignment.unit.code,
+    }
+    audit_log(
+        "org.role.revoked", actor=actor, obj=assignment, unit_id=assignment.unit_id, data=data
+    )
+    assignment.delete()
+    forget_grants(assignment.user)
+
+
+_ROLE_UNIT_KINDS: dict[str, set[str]] = {
+    Role.GV: {UnitKind.TRUONG, UnitKind.TO, UnitKind.KHOI},
+    Role.TTCM: {UnitKind.TO, UnitKind.KHOI},
+    Role.PHT: {UnitKind.TRUONG},
+    Role.HT: {UnitKind.TRUONG},
+    Role.VT: {UnitKind.TRUONG},
+    Role.TV: {UnitKind.TRUONG},
+    Role.CV_PHONG: {UnitKind.PHONG},
+    Role.CV_SO: {UnitKind.SO},
+    Role.QTHT: {UnitKind.SO},
+}
+
+
+def _check_role_unit(role: str, unit: Unit) -> None:
+    if unit.kind not in _ROLE_UNIT_KINDS[role]:
+        raise DomainError(
+            f"Vai trò {Role(role).label} không gán được cho {UnitKind(unit.kind).label}."
+        )

@@ -1,0 +1,82 @@
+"""What roles a person holds, where: computed once per user object and cached on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hoso.org.models import Role, RoleAssignment, SchoolYear
+
+SCHOOL_ROLES = frozenset({Role.GV, Role.TTCM, Role.PHT, Role.HT, Role.VT, Role.TV})
+LEADER_ROLES = frozenset({Role.PHT, Role.HT})
+INSPECTOR_ROLES = frozenset({Role.CV_PHONG, Role.CV_SO})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    school_id: int | None
+
+
+@dataclass
+class Grants:
+    user_id: int | None
+    items: list[Grant] = field(default_factory=list)
+
+    @property
+    def is_admin(self) -> bool:
+        return any(grant.role == Role.QTHT for grant in self.items)
+
+    def roles(self) -> set[str]:
+        return {grant.role for grant in self.items}
+
+    def schools(self, roles: Iterable[str] | None = None) -> set[int]:
+        """Schools where the person holds one of `roles` (any role when None)."""
+        wanted = set(roles) if roles is not None else None
+        return {
+            grant.school_id
+            for grant in self.items
+            if grant.school_id is not None and (wanted is None or grant.role in wanted)
+        }
+
+    def units(self, roles: Iterable[str]) -> set[int]:
+        wanted = set(roles)
+        return {grant.unit_id for grant in self.items if grant.role in wanted}
+
+    def subtree_paths(self, roles: Iterable[str]) -> set[str]:
+        """Paths of the units where the person holds one of `roles`; rights cover subtrees."""
+        wanted = set(roles)
+        return {grant.unit_path for grant in self.items if grant.role in wanted}
+
+    def covers(self, roles: Iterable[str], unit_path: str) -> bool:
+        return any(unit_path.startswith(path) for path in self.subtree_paths(roles))
+
+
+def current_year() -> SchoolYear | None:
+    return SchoolYear.objects.filter(is_current=True).first()
+
+
+def grants_for(user: Any) -> Grants:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Grants(user_id=None)
+    cached: Grants | None = getattr(user, "_hoso_grants", None)
+    if cached is not None:
+        return cached
+    year = current_year()
+    assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
+    if year is not None:
+        assignments = assignments.filter(school_year=year)
+    items = [Grant(a.role, a.unit_id, a.unit.path, a.unit.school_id) for a in assignments]
+    if user.is_superuser and not any(item.role == Role.QTHT for item in items):
+        items.append(Grant(Role.QTHT, 0, "/", None))
+    grants = Grants(user_id=user.pk, items=items)
+    user._hoso_grants = grants
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, "_hoso_grants"):
+        del user._hoso_grants

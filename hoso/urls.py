@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from hoso.accounts import api as accounts_api
+from hoso.accounts import views as account_views
+from hoso.audit import views as audit_views
+from hoso.core import views as core_views
+from hoso.org import api as org_api
+from hoso.org import api_import
+from hoso.org import views as org_views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("units/", org_api.UnitList.as_view(), name="api-units"),
+    path("people/", org_api.PersonList.as_view(), name="api-people"),
+    path("people/<int:pk>/", org_api.PersonDetail.as_view(), name="api-person"),
+    path("students/", org_api.StudentList.as_view(), name="api-students"),
+    path("students/<int:pk>/", org_api.StudentDetail.as_view(), name="api-student"),
+    path("imports/<str:kind>/", api_import.ImportView.as_view(), name="api-import"),
+    path(
+        "imports/<str:kind>/template/",
+        api_import.ImportTemplateView.as_view(),
+        name="api-import-template",
+    ),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("tai-khoan/cua-toi/", account_views.my_account, name="my-account"),
+    path("tai-khoan/cua-toi/ma-api/", account_views.api_token, name="my-api-token"),
+    path("tai-khoan/", include("allauth.urls")),
+    path("don-vi/", org_views.units, name="units"),
+    path("nhan-su/", org_views.staff_list, name="staff-list"),
+    path("hoc-sinh/", org_views.student_list, name="student-list"),
+    path("nhap-du-lieu/", org_views.import_page, name="import"),
+    path("nhap-du-lieu/mau/<str:kind>.xlsx", org_views.import_template, name="import-template"),
+    path("nhat-ky/", audit_views.audit_log_page, name="audit-log"),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler404 = "hoso.core.views.not_found"
+handler500 = "hoso.core.views.server_error"
+handler403 = "hoso.core.views.forbidden"
