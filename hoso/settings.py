@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hoso.audit",
     "hoso.org",
     "hoso.accounts",
+    "hoso.grading",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -208,6 +210,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hoso.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth and the API authenticate with {"username": …}: count both faces against one account.
+AXES_USERNAME_CALLABLE = "hoso.accounts.lockout.axes_username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

@@ -19,7 +19,7 @@ SHEETS: dict[str, list[Column]] = {
     "staff": [
         Column("code", "Mã định danh", True, "code", 20, "CB0001"),
         Column("full_name", "Họ và tên", True, "text", 120, "Nguyễn Thị Hạnh"),
-        Column("gender", "Giới tính", True, "gender", 3, "Nữ"),
+        Column("gender", "Giới tính", True, "gender", 10, "Nữ"),
         Column("birth_date", "Ngày sinh", False, "date", 10, "15/03/1985"),
         Column("position", "Chức vụ", False, "text", 120, "Giáo viên"),
         Column("group", "Mã tổ chuyên môn", False, "code", 40, "TH1-TO1"),
@@ -29,7 +29,7 @@ SHEETS: dict[str, list[Column]] = {
     "students": [
         Column("code", "Mã định danh học sinh", True, "code", 20, "HS0000001"),
         Column("full_name", "Họ và tên", True, "text", 120, "Trần Minh Khôi"),
-        Column("gender", "Giới tính", True, "gender", 3, "Nam"),
+        Column("gender", "Giới tính", True, "gender", 10, "Nam"),
         Column("birth_date", "Ngày sinh", True, "date", 10, "02/09/2017"),
     ],
     "classes": [
