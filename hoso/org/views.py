@@ -73,10 +73,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     schools = _import_schools(request)
     if not schools:
         raise Http404
-    context = {"schools": schools, "kinds": SHEET_TITLES, "result": None, "errors": None}
+    context: dict[str, object] = {"schools": schools, "kinds": SHEET_TITLES, "result": None}
     if request.method == "POST":
         context.update(_run_import(request, schools))
-    template = "org/_import_result.html" if request.htmx else "org/import.html"
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "org/_import_result.html" if is_htmx else "org/import.html"
     return render(request, template, context, status=400 if context.get("errors") else 200)
 
 
