@@ -1,0 +1,3 @@
+from hoso_signer.cli import main
+
+raise SystemExit(main())

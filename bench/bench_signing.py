@@ -1,0 +1,243 @@
+"""Signing benchmark: crypto limit vs naive pyHanko vs HoSo batch, validation, peak memory.
+
+    .venv/bin/python bench/bench_signing.py            # full run (200 docs, 500 × 5 MB)
+    .venv/bin/python bench/bench_signing.py --quick    # small run
+
+Every HoSo-signed output is checked by pyHanko (trusted, intact) and by poppler's pdfsig.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
+
+from hoso.signing.engine import pki  # noqa: E402
+from hoso.signing.engine.batch import BatchOptions, jobs_for_directory, sign_batch  # noqa: E402
+from hoso.signing.engine.localservices import to_asn1_cert  # noqa: E402
+from hoso.signing.engine.testdocs import sample_pdf  # noqa: E402
+from hoso.signing.engine.validate import pdfsig_all_intact, validate_many  # noqa: E402
+
+PASS = "bench"
+
+
+def generate(folder: Path, count: int, seed: int = 1) -> int:
+    """`count` PDFs of 1–20 pages; every 5th carries a ~2 MB image. Returns total bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(count):
+        pages = 1 + (i * 7 + seed) % 20
+        img = 2_000_000 if i % 5 == 0 else 0
+        data = sample_pdf(pages, image_bytes=img, seed=i)
+        (folder / f"doc{i:04d}.pdf").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process plus its reaped children (pool workers)."""
+    import resource
+
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+_CPU = [0.0]
+
+
+def rate(n: int, seconds: float) -> str:
+    """docs/s by wall clock, plus CPU ms/doc since the previous call (the box is shared)."""
+    cpu, _CPU[0] = cpu_now() - _CPU[0], cpu_now()
+    wall_ms, cpu_ms = seconds * 1000 / n, cpu * 1000 / n
+    return f"{n / seconds:8.1f} docs/s ({wall_ms:6.2f} ms/doc wall, {cpu_ms:6.2f} ms/doc CPU)"
+
+
+def crypto_limit(files: list[bytes], key) -> float:
+    start = time.perf_counter()
+    for data in files:
+        digest = hashlib.sha256(data).digest()
+        key.sign(digest, padding.PKCS1v15(), _prehashed())
+    return time.perf_counter() - start
+
+
+def _prehashed():
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    return Prehashed(hashes.SHA256())
+
+
+def naive_pyhanko(files: list[bytes], p12_path: Path) -> float:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    start = time.perf_counter()
+    signer = signers.SimpleSigner.load_pkcs12(str(p12_path), passphrase=PASS.encode())
+    for data in files:
+        meta = signers.PdfSignatureMetadata(
+            field_name="HieuTruong", subfilter=fields.SigSeedSubFilter.PADES
+        )
+        signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(data)), meta, signer=signer)
+    return time.perf_counter() - start
+
+
+def hoso_batch(src: Path, dst: Path, p12: bytes, workers: int) -> tuple[float, int]:
+    jobs = jobs_for_directory(src, dst)
+    start = time.perf_counter()
+    results = list(
+        sign_batch(jobs, BatchOptions(p12, PASS, field_name="HieuTruong"), workers=workers)
+    )
+    elapsed = time.perf_counter() - start
+    failed = [r for r in results if not r.ok]
+    assert not failed, failed[:3]
+    return elapsed, len(results)
+
+
+def check_outputs(dst: Path, ca: pki.DemoCA, workers: int) -> tuple[float, int]:
+    paths = sorted(str(p) for p in dst.glob("*.pdf"))
+    roots = [to_asn1_cert(ca.root.cert)]
+    other = [to_asn1_cert(ca.intermediate.cert)]
+    start = time.perf_counter()
+    reports = list(validate_many(paths, roots, other_certs=other, workers=workers))
+    elapsed = time.perf_counter() - start
+    bad = [r.verdict for r in reports if not r.all_valid]
+    assert not bad, bad[:3]
+    not_intact = [p for p in paths if not pdfsig_all_intact(p, 1)]
+    assert not not_intact, not_intact[:3]
+    return elapsed, len(paths)
+
+
+# --- peak memory while batch-signing big files ---------------------------------------------------
+
+
+def _tree_mem_kb(pid: int) -> tuple[int, int]:
+    """(sum of PSS, sum of RSS) over `pid` and its children; PSS splits fork-shared pages."""
+    pss = rss = 0
+    for proc in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{proc}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except OSError:
+            pass
+    return pss, rss
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+    return kids + [g for k in kids for g in _children(k)]
+
+
+def memory_run(
+    work: Path, count: int, size_mb: int, p12: bytes, workers: int
+) -> tuple[float, float, float, int]:
+    """Sign `count` files of ~`size_mb` MB; returns (s, peak PSS MB, peak RSS MB, size)."""
+    src, dst = work / "big-in", work / "big-out"
+    src.mkdir()
+    template = src / "template.pdf"
+    template.write_bytes(sample_pdf(3, image_bytes=size_mb * 1_000_000, seed=99))
+    for i in range(count):  # hard links: 500 distinct paths without 2.5 GB of input on disk
+        os.link(template, src / f"big{i:04d}.pdf")
+    template.unlink()
+    peak, stop = [0, 0], threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            pss, rss = _tree_mem_kb(os.getpid())
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            time.sleep(0.02)
+
+    threading.Thread(target=sample, daemon=True).start()
+    start = time.perf_counter()
+    for r in sign_batch(
+        jobs_for_directory(src, dst), BatchOptions(p12, PASS, "HieuTruong"), workers=workers
+    ):
+        assert r.ok, r.error
+        os.unlink(r.target)  # keep disk use bounded; memory is what we measure
+    elapsed = time.perf_counter() - start
+    stop.set()
+    size = (src / "big0000.pdf").stat().st_size
+    return elapsed, peak[0] / 1024, peak[1] / 1024, size
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+    n_docs, n_naive, n_big = (40, 15, 40) if args.quick else (200, 200, 500)
+    work = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
+    try:
+        run(work, n_docs, n_naive, n_big, args.workers)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int) -> None:
+    ca = pki.create_demo_ca()
+    person = pki.issue_person_cert(ca, "Nguyễn Văn Thêm")
+    p12 = pki.export_pkcs12(person, ca, PASS, work / "ht.p12")
+    _CPU[0] = cpu_now()
+    secs, pss, rss, size = memory_run(work, n_big, 5, p12, workers)
+    print(
+        f"memory: {n_big} PDFs of {size / 1e6:.1f} MB, {workers} processes: {rate(n_big, secs)}; "
+        f"peak over parent + workers: PSS {pss:.0f} MB, RSS summed {rss:.0f} MB"
+    )
+    src, dst, dst1 = work / "in", work / "out", work / "out1"
+    t = time.perf_counter()
+    total = generate(src, n_docs)
+    print(
+        f"generated {n_docs} PDFs, {total / 1e6:.1f} MB in {time.perf_counter() - t:.1f}s "
+        f"(median {statistics.median(p.stat().st_size for p in src.glob('*.pdf')) / 1e3:.0f} KB)"
+    )
+    files = [p.read_bytes() for p in sorted(src.glob("*.pdf"))]
+    _CPU[0] = cpu_now()
+    lim = crypto_limit(files, person.key)
+    print(f"(i)   crypto limit (SHA-256 + RSA-2048, 1 core): {rate(n_docs, lim)}")
+    naive = naive_pyhanko(files[:n_naive], work / "ht.p12")
+    print(f"(ii)  naive pyHanko, stock SimpleSigner:        {rate(n_naive, naive)}")
+    del files
+    t1, n1 = hoso_batch(src, dst1, p12, 1)
+    print(f"(iii) HoSo batch B-B, 1 process, disk→disk:     {rate(n1, t1)}")
+    tb, nb = hoso_batch(src, dst, p12, workers)
+    print(f"(iii) HoSo batch B-B, {workers} processes, disk→disk:   {rate(nb, tb)}")
+    lim_rate, hoso_rate = n_docs / lim, nb / tb
+    print(
+        f"      ratio HoSo ÷ crypto limit: {hoso_rate / lim_rate:.2f} "
+        f"(1 process: {(n1 / t1) / lim_rate:.2f}); "
+        f"HoSo ÷ naive: {hoso_rate / (n_naive / naive):.0f}×"
+    )
+    tv, nv = check_outputs(dst, ca, workers)
+    print(
+        f"validation ({workers} processes, pyHanko, all valid): {rate(nv, tv)}; "
+        f"pdfsig: all {nv} intact"
+    )
+    _CPU[0] = cpu_now()
+    tv1, _ = check_outputs(dst1, ca, 1)
+    print(f"validation (1 process):                        {rate(nv, tv1)}")
+
+
+if __name__ == "__main__":
+    main()

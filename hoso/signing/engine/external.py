@@ -1,0 +1,187 @@
+"""External two-phase signing: the key stays on the user's token or a remote signing service.
+
+    state, digest = prepare_external(pdf, cert_der, chain_der)     # server, HTTP call 1
+    signature = <token signs digest>                               # user's computer / CSC API
+    signed_pdf = complete_external(state, signature)               # server, HTTP call 2
+
+`state` serialises to JSON (`to_json` / `from_json`) so the server can keep it between calls.
+Built on pyHanko's interrupted signing (`async_digest_doc_for_signing`, `PdfTBSDocument`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from io import BytesIO
+from typing import Any
+
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509 import load_der_x509_certificate
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_cms import ExternalSigner
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.sign import build_pdf_signer, next_field_name, open_for_signing
+from hoso.signing.engine.signers import check_validity_period
+
+
+@dataclass
+class PreparedSignature:
+    """Everything `complete_external` needs; JSON-serialisable."""
+
+    prepared_pdf_b64: str
+    document_digest_b64: str
+    reserved_region_start: int
+    reserved_region_end: int
+    signed_attrs_b64: str
+    cert_b64: str
+    chain_b64: list[str]
+    level: str
+    tsa_url: str | None
+    field_name: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> PreparedSignature:
+        return cls(**json.loads(text))
+
+
+class _CertHolder:
+    """Adapter so `build_pdf_signer` can take a bare `ExternalSigner`."""
+
+    def __init__(self, signer: ExternalSigner, cert: asn1_x509.Certificate) -> None:
+        self.pyhanko_signer = signer
+        self.cert = cert
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _external_signer(
+    cert: asn1_x509.Certificate, chain: list[asn1_x509.Certificate], signature: bytes | int
+) -> ExternalSigner:
+    return ExternalSigner(cert, SimpleCertificateStore.from_certs(chain), signature_value=signature)
+
+
+def prepare_external(
+    pdf: bytes,
+    cert_der: bytes,
+    chain_der: list[bytes] = (),
+    *,  # type: ignore[assignment]
+    level: str = "B-B",
+    tsa_url: str | None = None,
+    appearance: Any = None,
+    field_name: str | None = None,
+) -> tuple[PreparedSignature, bytes]:
+    """Phase 1: reserve the signature in the PDF; return the state and the SHA-256 to sign."""
+    if level not in ("B-B", "B-T"):
+        raise SigningError("Ký hai bước hỗ trợ mức B-B và B-T.", "level_unsupported")
+    if level == "B-T" and not tsa_url:
+        raise SigningError("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa")
+    cert = asn1_x509.Certificate.load(cert_der)
+    check_validity_period(cert)
+    chain = [asn1_x509.Certificate.load(c) for c in chain_der]
+    writer = open_for_signing(pdf)
+    field_name = field_name or next_field_name(writer.prev)
+    ext = _external_signer(cert, chain, cert.public_key.byte_size)
+    pdf_signer = build_pdf_signer(
+        _CertHolder(ext, cert),
+        field_name=field_name,
+        placement=getattr(appearance, "placement", None),
+        stamp_style=getattr(appearance, "stamp_style", None),
+    )
+    reserve = 2 * (
+        sum(len(c) for c in chain_der) + len(cert_der) + 2_000 + 8_000 * (level != "B-B")
+    )
+    prep, _tbs, output = asyncio.run(
+        pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
+    )
+    attrs = asyncio.run(ext.signed_attrs(prep.document_digest, "sha256", use_pades=True))
+    attrs_der = attrs.dump()
+    state = PreparedSignature(
+        prepared_pdf_b64=_b64(output.getvalue()),
+        document_digest_b64=_b64(prep.document_digest),
+        reserved_region_start=prep.reserved_region_start,
+        reserved_region_end=prep.reserved_region_end,
+        signed_attrs_b64=_b64(attrs_der),
+        cert_b64=_b64(cert_der),
+        chain_b64=[_b64(c) for c in chain_der],
+        level=level,
+        tsa_url=tsa_url,
+        field_name=field_name,
+    )
+    return state, hashlib.sha256(attrs_der).digest()
+
+
+def verify_raw_signature(cert_der: bytes, digest: bytes, signature: bytes) -> None:
+    """Check the token's signature over `digest` before embedding it."""
+    key = load_der_x509_certificate(cert_der).public_key()
+    prehashed = _prehashed()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, digest, padding.PKCS1v15(), prehashed)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, digest, ec.ECDSA(prehashed))
+        else:
+            raise SigningError("Loại khóa của chứng thư số chưa được hỗ trợ.", "key_unsupported")
+    except InvalidSignature as exc:
+        raise SigningError(
+            "Chữ ký nhận từ thiết bị không khớp với chứng thư số đã chọn.", "bad_signature"
+        ) from exc
+
+
+def _prehashed() -> Any:
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    return Prehashed(hashes.SHA256())
+
+
+def complete_external(state: PreparedSignature, signature: bytes) -> bytes:
+    """Phase 2: embed the signature (and time-stamp for B-T); returns the signed PDF."""
+    b = base64.b64decode
+    cert_der = b(state.cert_b64)
+    attrs_der = b(state.signed_attrs_b64)
+    verify_raw_signature(cert_der, hashlib.sha256(attrs_der).digest(), signature)
+    cert = asn1_x509.Certificate.load(cert_der)
+    chain = [asn1_x509.Certificate.load(b(c)) for c in state.chain_b64]
+    ext = _external_signer(cert, chain, signature)
+    timestamper = HTTPTimeStamper(state.tsa_url, timeout=10) if state.level == "B-T" else None
+    output = BytesIO(b(state.prepared_pdf_b64))
+    prep = PreparedByteRangeDigest(
+        document_digest=b(state.document_digest_b64),
+        reserved_region_start=state.reserved_region_start,
+        reserved_region_end=state.reserved_region_end,
+    )
+    try:
+        asyncio.run(_finish(ext, attrs_der, timestamper, output, prep))
+    except SigningError:
+        raise
+    except Exception as exc:
+        raise SigningError(f"Không hoàn tất được chữ ký: {exc}", "complete_failed") from exc
+    return output.getvalue()
+
+
+async def _finish(
+    ext: ExternalSigner,
+    attrs_der: bytes,
+    timestamper: Any,
+    output: BytesIO,
+    prep: PreparedByteRangeDigest,
+) -> None:
+    sig_cms = await ext.async_sign_prescribed_attributes(
+        "sha256", signed_attrs=cms.CMSAttributes.load(attrs_der), timestamper=timestamper
+    )
+    await PdfTBSDocument.async_finish_signing(output, prep, sig_cms)

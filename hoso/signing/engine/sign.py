@@ -1,0 +1,225 @@
+"""PAdES signing of PDFs (B-B, B-T, B-LT) as incremental updates."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any, BinaryIO, Literal
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyhankoSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.validation.pdf_embedded import read_certification_data
+from pyhanko_certvalidator import ValidationContext
+
+from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.signers import HosoSigner, check_certificate_status
+
+Level = Literal["B-B", "B-T", "B-LT"]
+LEVELS: tuple[str, ...] = ("B-B", "B-T", "B-LT")
+
+# Room in /Contents beyond the certificates and the signature value (hex chars = 2 × bytes).
+_CMS_OVERHEAD = 1_500
+_TIMESTAMP_ROOM = 8_000
+# pyHanko copies and hashes in 4 KiB chunks by default: far too many calls for MB-sized files.
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FieldPlacement:
+    """Where a visible signature goes: 0-based page and box (x1, y1, x2, y2) in points."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
+    """Open a PDF (bytes or a seekable binary file) for an incremental update.
+
+    Refuses encrypted or "no changes"-certified documents.
+    """
+    stream = BytesIO(pdf) if isinstance(pdf, bytes | bytearray) else pdf
+    try:
+        writer = IncrementalPdfFileWriter(stream, strict=False)
+    except (PdfError, ValueError) as exc:
+        raise SigningError("Tệp không phải PDF hợp lệ hoặc bị hỏng.", "bad_pdf") from exc
+    writer.IO_CHUNK_SIZE = _CHUNK  # copy of the original: 1 MiB chunks instead of 4 KiB
+    ensure_signable(writer.prev)
+    return writer
+
+
+def ensure_signable(reader: PdfFileReader) -> None:
+    """Raise `SigningError` if the PDF is encrypted or certified with "no changes"."""
+    if reader.encrypted:
+        raise SigningError(
+            "Tệp PDF được mã hóa (có mật khẩu); hãy gỡ mật khẩu trước khi ký.", "encrypted_pdf"
+        )
+    cert_data = read_certification_data(reader)
+    if cert_data is not None and cert_data.permission.value == 1:
+        raise SigningError(
+            "Tệp PDF đã được chứng nhận 'không cho phép thay đổi'; không thể ký thêm.",
+            "locked_pdf",
+        )
+
+
+def reserve_size(signer: HosoSigner, level: str) -> int:
+    """Tight `/Contents` size in hex characters for this signer and level."""
+    psigner = signer.pyhanko_signer
+    certs = list(psigner.cert_registry or ()) + [signer.cert]
+    der = sum(len(c.dump()) for c in certs)
+    key_bytes = signer.cert.public_key.byte_size
+    size = der + key_bytes + _CMS_OVERHEAD
+    if level != "B-B":
+        size += _TIMESTAMP_ROOM
+    return 2 * size
+
+
+def next_field_name(reader: PdfFileReader, prefix: str = "ChuKy") -> str:
+    """First unused signature field name `ChuKy1`, `ChuKy2`…"""
+    used = {name for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=None)}
+    n = 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def build_pdf_signer(
+    signer: HosoSigner,
+    *,
+    field_name: str,
+    level: str = "B-B",
+    timestamper: TimeStamper | None = None,
+    validation_context: ValidationContext | None = None,
+    placement: FieldPlacement | None = None,
+    stamp_style: Any = None,
+) -> signers.PdfSigner:
+    """A pyHanko `PdfSigner` for one field; reusable across the documents of a batch."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown PAdES level {level}")
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=level == "B-LT",
+        validation_context=validation_context if level == "B-LT" else None,
+    )
+    spec = None
+    if placement is not None:
+        spec = fields.SigFieldSpec(field_name, on_page=placement.page, box=placement.box)
+    return signers.PdfSigner(
+        meta,
+        signer.pyhanko_signer,
+        timestamper=timestamper,
+        stamp_style=stamp_style,
+        new_field_spec=spec,
+    )
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    signer: HosoSigner,
+    *,
+    level: str = "B-B",
+    tsa_url: str | None = None,
+    appearance: Any = None,
+    field_name: str | None = None,
+    validation_context: ValidationContext | None = None,
+    timestamper: TimeStamper | None = None,
+) -> bytes:
+    """Sign `pdf_bytes` with PAdES at `level`; returns the new bytes (input untouched).
+
+    `appearance` is an object from `appearance.py` (`placement` + `stamp_style`), or None for
+    an invisible signature. B-T and B-LT need `tsa_url` (or `timestamper`); B-LT also needs a
+    `validation_context` that can fetch OCSP/CRL for the signer's chain.
+    """
+    writer = open_for_signing(pdf_bytes)
+    if validation_context is not None:
+        check_certificate_status(signer.cert, validation_context)
+    if level != "B-B" and timestamper is None:
+        if not tsa_url:
+            raise SigningError(
+                "Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa"
+            )
+        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
+    pdf_signer = build_pdf_signer(
+        signer,
+        field_name=field_name or next_field_name(writer.prev),
+        level=level,
+        timestamper=timestamper,
+        validation_context=validation_context,
+        placement=getattr(appearance, "placement", None),
+        stamp_style=getattr(appearance, "stamp_style", None),
+    )
+    return sign_with(pdf_signer, writer, reserve_size(signer, level))
+
+
+def sign_with(
+    pdf_signer: signers.PdfSigner, writer: IncrementalPdfFileWriter, bytes_reserved: int | None
+) -> bytes:
+    """Run one prepared `PdfSigner`; all-or-nothing, pyHanko errors become `SigningError`."""
+    output = BytesIO()
+    sign_to_stream(pdf_signer, writer, bytes_reserved, output)
+    return output.getvalue()
+
+
+def sign_to_stream(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    bytes_reserved: int | None,
+    output: BinaryIO,
+) -> None:
+    """Like `sign_with`, writing into `output` (readable, writable, seekable; e.g. a temp file).
+
+    On error the caller must discard `output`.
+    """
+    try:
+        _run(pdf_signer, writer, bytes_reserved, output)
+    except PyhankoSigningError as exc:
+        if "larger than expected" in str(exc) or "allocated" in str(exc):
+            output.seek(0)
+            output.truncate()
+            _run(pdf_signer, writer, None, output)  # our estimate was short; let pyHanko size it
+        else:
+            raise _translate(exc) from exc
+    except SigningError:
+        raise
+    except Exception as exc:
+        raise _translate(exc) from exc
+
+
+def _run(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    reserved: int | None,
+    output: BinaryIO,
+) -> None:
+    coro = pdf_signer.async_sign_pdf(
+        writer, bytes_reserved=reserved, output=output, chunk_size=_CHUNK
+    )
+    asyncio.run(coro)
+
+
+def _translate(exc: Exception) -> SigningError:
+    """Map pyHanko / certvalidator failures to a Vietnamese domain error."""
+    text = str(exc)
+    name = type(exc).__name__
+    if "forbids all changes" in text:
+        return SigningError(
+            "Tài liệu đã khóa bằng chữ ký chứng nhận; không thể ký thêm.", "locked_pdf"
+        )
+    if "Revoked" in name or "revoked" in text.lower():
+        return SigningError("Chứng thư số đã bị thu hồi; không thể ký.", "cert_revoked")
+    if "Expired" in name or "expired" in text.lower():
+        return SigningError("Chứng thư số đã hết hạn; không thể ký.", "cert_expired")
+    if "timestamp" in text.lower() or "TimestampRequestError" in name:
+        return SigningError("Không lấy được dấu thời gian từ dịch vụ TSA.", "tsa_failed")
+    if "PathValidation" in name or "PathBuilding" in name or "validat" in text.lower():
+        return SigningError(
+            f"Không xác thực được chứng thư số của người ký: {text}", "cert_invalid"
+        )
+    return SigningError(f"Ký số thất bại: {text}")
