@@ -29,7 +29,7 @@ def requires_two_factor(user: Any) -> bool:
 
 
 def has_totp(user: Any) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 @transaction.atomic

@@ -17,12 +17,12 @@ from hoso.org.selectors import roles_of
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    authenticators = {a.type for a in Authenticator.objects.filter(user=user)}
+    authenticators = {a.type for a in Authenticator.objects.filter(user_id=user.pk)}
     return render(
         request,
         "accounts/my_account.html",
         {
-            "staff": Staff.objects.filter(user=user).select_related("unit").first(),
+            "staff": Staff.objects.filter(user_id=int(user.pk or 0)).select_related("unit").first(),
             "roles": roles_of(user),
             "has_totp": Authenticator.Type.TOTP in authenticators,
             "has_recovery": Authenticator.Type.RECOVERY_CODES in authenticators,
