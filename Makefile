@@ -7,10 +7,10 @@ PORT   ?= 8000
 
 .PHONY: run test install lint typecheck test-sqlite test-postgres bench clean
 
-$(BIN)/hoso: pyproject.toml
+$(BIN)/hoso: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(BIN)/hoso
 
 install: $(BIN)/hoso
@@ -21,14 +21,18 @@ run: install
 	@echo "HoSo đang chạy tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	HOSO_DEMO_MODE=1 $(BIN)/hoso serve --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one.
+# The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. Browser tests
+# run in a process of their own: Playwright's sync API refuses a process where other tests have
+# left asyncio state behind.
 test: install
-	DATABASE_URL= $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "--- PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest; fi
+	DATABASE_URL= $(BIN)/pytest -m "not browser"
+	DATABASE_URL= $(BIN)/pytest -m browser
+	@if [ -n "$$DATABASE_URL" ]; then echo "--- PostgreSQL: $$DATABASE_URL"; \
+	  $(BIN)/pytest -m "not browser" && $(BIN)/pytest -m browser; fi
 
 lint: install
-	$(BIN)/ruff check hoso tests bench
-	$(BIN)/ruff format --check hoso tests bench
+	$(BIN)/ruff check hoso tests bench agent conftest.py
+	$(BIN)/ruff format --check hoso tests bench agent conftest.py
 	$(BIN)/mypy hoso
 
 clean:

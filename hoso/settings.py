@@ -59,11 +59,15 @@ INSTALLED_APPS = [
     "hoso.audit",
     "hoso.org",
     "hoso.accounts",
+    "hoso.records",
+    "hoso.signing",
     "hoso.grading",
+    "hoso.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hoso.core.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,7 +80,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hoso.accounts.middleware.RequireTwoFactorMiddleware",
+    "hoso.accounts.middleware.IpLockoutMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hoso.core.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "hoso.urls"
@@ -151,6 +157,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # tests and `make run` work without a separate collectstatic
 
+# Digital signatures (hoso.signing, docs/signing.md): agent origin, trust anchors, TSA, level.
+HOSO_SIGNER_AGENT_URL = env_str("HOSO_SIGNER_AGENT_URL", "http://127.0.0.1:17443")
+HOSO_SIGNING_TRUST_ANCHORS = [p for p in env_str("HOSO_SIGNING_TRUST_ANCHORS", "").split(":") if p]
+HOSO_SIGNING_INTERMEDIATES = [p for p in env_str("HOSO_SIGNING_INTERMEDIATES", "").split(":") if p]
+HOSO_SIGNING_TSA_URL = env_str("HOSO_SIGNING_TSA_URL", "")
+HOSO_SIGNING_LEVEL = env_str("HOSO_SIGNING_LEVEL", "")
+
 # Content-Security-Policy: no inline scripts, nothing from other sites, no framing.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -162,6 +175,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        # The local signer agent (hoso-signer, USB token) answers on the person's own machine.
+        "connect-src": ["'self'", HOSO_SIGNER_AGENT_URL],
     }
 }
 MEDIA_ROOT = DATA_DIR / "files"
@@ -206,7 +221,11 @@ HOSO_2FA_REQUIRED_ROLES = env_list(
 # django-axes: lock per account and, separately, per IP address.
 AXES_FAILURE_LIMIT = env_int("HOSO_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOSO_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account here; per address (a higher limit: schools share one address) in
+# hoso.accounts.lockout, checked by hoso.accounts.middleware.IpLockoutMiddleware.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+HOSO_LOCKOUT_MINUTES = env_int("HOSO_LOCKOUT_MINUTES", 15)
+HOSO_LOCKOUT_IP_FAILURES = env_int("HOSO_LOCKOUT_IP_FAILURES", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hoso.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "login"
@@ -228,6 +247,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hoso.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# JSON nested too deep is a 400, not a RecursionError (hoso/core/parsers.py).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "hoso.core.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
 SPECTACULAR_SETTINGS = {
     "TITLE": "HoSo API",
     "DESCRIPTION": "API của HoSo — hồ sơ sổ sách điện tử trường học",
@@ -268,6 +293,18 @@ LOGGING = {
 
 HOSO_IMPORT_MAX_ROWS = env_int("HOSO_IMPORT_MAX_ROWS", 20000)
 HOSO_IMPORT_MAX_BYTES = env_int("HOSO_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Operations (hoso.ops, docs/operations.md): daily backup, N kept, a second copy elsewhere
+# (TT 02/2019/TT-BNV: two copies on independent media); breach notice deadline (docs/security.md).
+HOSO_BACKUP_DIR = env_str("HOSO_BACKUP_DIR", str(DATA_DIR.parent / "hoso-backups"))
+HOSO_BACKUP_SECOND_DIR = env_str("HOSO_BACKUP_SECOND_DIR", "")
+HOSO_BACKUP_KEEP = env_int("HOSO_BACKUP_KEEP", 7)
+HOSO_BACKUP_HOUR = env_int("HOSO_BACKUP_HOUR", 2)
+HOSO_BREACH_NOTICE_HOURS = env_int("HOSO_BREACH_NOTICE_HOURS", 72)  # UNCONFIRMED, DOMAIN.md §7
+# Per-client rate limits on login, token and upload endpoints (hoso/core/security.py).
+RATELIMIT_ENABLE = env_bool("HOSO_RATELIMIT", True)
+# Form and JSON bodies (files excluded): big enough for a grade grid, small enough to refuse floods.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("HOSO_MAX_BODY_BYTES", 2 * 1024 * 1024)
 
 # Shared between processes: used TOTP codes must stay used in every web worker.
 CACHES = {

@@ -27,6 +27,9 @@ api_v1 = [
         api_import.ImportTemplateView.as_view(),
         name="api-import-template",
     ),
+    path("", include("hoso.grading.api_urls")),
+    path("", include("hoso.signing.api_urls")),  # before records: /records/<id>/sign/…
+    path("", include("hoso.records.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +45,9 @@ urlpatterns = [
     path("nhap-du-lieu/", org_views.import_page, name="import"),
     path("nhap-du-lieu/mau/<str:kind>.xlsx", org_views.import_template, name="import-template"),
     path("nhat-ky/", audit_views.audit_log_page, name="audit-log"),
+    path("ho-so/", include("hoso.records.urls")),
+    path("so-diem/", include("hoso.grading.urls")),
+    path("ky-so/", include("hoso.signing.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
+from hoso.accounts.lockout import ip_failure_record
 from hoso.audit.services import audit_log
 
 
@@ -37,6 +38,8 @@ def _login_failed(
         ip=client_ip(request),
         data={"username": username},
     )
+    if request is not None and ip_failure_record(request):
+        audit_log("accounts.lockout", ip=client_ip(request), data={"scope": "ip"})
 
 
 def _locked_out(

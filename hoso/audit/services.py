@@ -102,3 +102,28 @@ def audit_log(
     head.last_seq, head.last_hash = entry.seq, entry.hash
     head.save(update_fields=["last_seq", "last_hash"])
     return entry
+
+
+def access_log(
+    request: Any,
+    action: str,
+    obj: models.Model | None,
+    unit_id: int | None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record that `request.user` viewed, downloaded or exported `obj` (who, what, when, from
+    where). Reads write too: DOMAIN.md §10.4 puts reads and exports in the same chained log.
+
+    Commit it before the file is streamed, so a download is never served unrecorded.
+    """
+    return audit_log(
+        action,
+        actor=getattr(request, "user", None),
+        obj=obj,
+        unit_id=unit_id,
+        ip=str(request.META.get("REMOTE_ADDR", "")) if request is not None else "",
+        data=data,
+    )
+
+
+ACCESS_ACTION_SUFFIXES = (".viewed", ".downloaded", ".exported")

@@ -17,8 +17,8 @@ from hoso.core.api import error_body
 from hoso.org.importing.columns import SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
 from hoso.org.importing.workbook import template_bytes
-from hoso.org.models import Unit
-from hoso.policy import get_or_404
+from hoso.org.models import Unit, UnitKind
+from hoso.policy import get_or_404, visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,6 +69,10 @@ class ImportView(APIView):
 class ImportTemplateView(APIView):
     @extend_schema(responses={(200, XLSX): OpenApiResponse(description="tệp mẫu .xlsx")})
     def get(self, request: Request, kind: str) -> HttpResponse:
+        # Same gate as the web page (org.views.import_template): the API never does more.
+        schools = Unit.objects.filter(kind=UnitKind.TRUONG)
+        if not visible(request.user, "org.school.manage", schools).exists():
+            raise Http404
         response = HttpResponse(template_bytes(_kind(kind)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
         return response

@@ -78,7 +78,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         context.update(_run_import(request, schools))
     is_htmx = bool(getattr(request, "htmx", False))
     template = "org/_import_result.html" if is_htmx else "org/import.html"
-    return render(request, template, context, status=400 if context.get("errors") else 200)
+    refused = context.get("errors") is not None  # row errors, or the whole file refused
+    return render(request, template, context, status=400 if refused else 200)
 
 
 def _run_import(request: HttpRequest, schools: list[Unit]) -> dict[str, object]:

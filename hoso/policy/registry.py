@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -73,7 +74,10 @@ def visible(user: Any, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
 def get_or_404(user: Any, action: str, queryset: QuerySet[M], **lookup: Any) -> M:
     """The object if it exists and `user` may do `action` on it; otherwise 404, the same for
     hidden and missing objects."""
-    obj = queryset.filter(**lookup).first()
+    try:
+        obj = queryset.filter(**lookup).first()
+    except (ValueError, TypeError, ValidationError, OverflowError):
+        obj = None  # "?lop=abc" or an id beyond 64 bits: as missing, never a server error
     if obj is None or not can(user, action, obj):
         raise Http404(NOT_FOUND_MESSAGE)
     return obj

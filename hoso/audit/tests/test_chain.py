@@ -74,7 +74,8 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm():
 
 def test_secrets_are_masked_in_payloads():
     assert mask_secrets({"passphrase": "x", "inner": [{"pin": "1234", "ok": 1}]}) == {
-        "passphrase": "***", "inner": [{"pin": "***", "ok": 1}],
+        "passphrase": "***",
+        "inner": [{"pin": "***", "ok": 1}],
     }
     entry = audit_log("tests.secret", data={"password": "hunter2", "user": "a"})
     assert entry.payload == {"password": "***", "user": "a"}

@@ -18,19 +18,29 @@ def test_healthz_is_ok_without_login(client):
 def test_the_openapi_schema_lists_the_contract(api_for):
     response = api_for("th1.giaovien1").get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
-    paths = response.json()["paths"] if response["Content-Type"].startswith(
-        "application/json") else response.content.decode()
-    for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/units/", "/api/v1/people/",
-                 "/api/v1/people/{id}/"):
+    paths = (
+        response.json()["paths"]
+        if response["Content-Type"].startswith("application/json")
+        else response.content.decode()
+    )
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/units/",
+        "/api/v1/people/",
+        "/api/v1/people/{id}/",
+    ):
         assert path in paths
 
 
 def test_token_then_me_shows_the_roles(settings):
     settings.DEMO_MODE = True
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": "th1.totruong",
-                                                   "password": settings.DEMO_PASSWORD},
-                           format="json")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "th1.totruong", "password": settings.DEMO_PASSWORD},
+        format="json",
+    )
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     me = client.get("/api/v1/me/").json()
@@ -40,9 +50,11 @@ def test_token_then_me_shows_the_roles(settings):
 
 
 def test_a_wrong_password_gets_a_vietnamese_401(settings):
-    response = APIClient().post("/api/v1/auth/token/",
-                                {"username": "th1.totruong", "password": "sai-mat-khau"},
-                                format="json")
+    response = APIClient().post(
+        "/api/v1/auth/token/",
+        {"username": "th1.totruong", "password": "sai-mat-khau"},
+        format="json",
+    )
     assert response.status_code == 401
     body = response.json()
     assert body["code"] == "authentication_failed" and "mật khẩu" in body["message"]
@@ -55,8 +67,10 @@ def test_without_a_token_the_api_answers_401_in_vietnamese():
 
 
 def test_units_are_only_those_the_caller_may_see(api_for):
-    codes = {u["code"] for u in api_for("th1.giaovien1").get("/api/v1/units/?page_size=500")
-             .json()["results"]}
+    codes = {
+        u["code"]
+        for u in api_for("th1.giaovien1").get("/api/v1/units/?page_size=500").json()["results"]
+    }
     assert {"TH1", "TH1-TO1", "PGD-1", "SO-DEMO"} <= codes
     assert not codes & {"TH2", "THCS1", "PGD-2"}
 
@@ -92,6 +106,10 @@ def test_the_demo_province_is_as_promised():
     assert Unit.objects.get(code="SO-DEMO").name == "Sở GDĐT Tỉnh Demo"
     assert Unit.objects.filter(kind="PHONG").count() == 2
     assert {u.code: u.level for u in Unit.objects.filter(kind="TRUONG")} == {
-        "TH1": "TH", "THCS1": "THCS", "MN1": "MN", "TH2": "TH"}
+        "TH1": "TH",
+        "THCS1": "THCS",
+        "MN1": "MN",
+        "TH2": "TH",
+    }
     assert 35 <= Staff.objects.count() <= 50
     assert 380 <= Student.objects.count() <= 450

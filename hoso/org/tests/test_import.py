@@ -43,8 +43,12 @@ def vanthu(demo_user):
 
 
 def _snapshot():
-    return (Student.objects.count(), Staff.objects.count(), Enrolment.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Student.objects.count(),
+        Staff.objects.count(),
+        Enrolment.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 GOOD = [
@@ -63,8 +67,11 @@ def test_a_good_file_imports_every_row_and_is_audited(th1, vanthu):
     result = import_file(actor=vanthu, kind="students", school=th1, data=xlsx(GOOD))
     assert (result.rows, result.created, result.updated, result.unchanged) == (2, 2, 0, 0)
     khoi = Student.objects.get(code="HSX0000001")
-    assert (khoi.full_name, khoi.gender, khoi.birth_date) == ("Trần Minh Khôi", "NAM",
-                                                              dt.date(2017, 9, 2))
+    assert (khoi.full_name, khoi.gender, khoi.birth_date) == (
+        "Trần Minh Khôi",
+        "NAM",
+        dt.date(2017, 9, 2),
+    )
     assert AuditEntry.objects.filter(action="org.import.completed").last().payload["created"] == 2
 
 
@@ -105,14 +112,19 @@ def test_wrong_headers_are_reported_with_the_expected_ones(th1, vanthu):
 def test_every_problem_of_every_row_is_listed(th1, vanthu):
     rows = [
         ["HSX0000001", "Trần Minh Khôi", "Nam", "02/09/2017"],
-        ["HSX0000001", "=HYPERLINK(\"http://x\")", "Không rõ", "01/01/2090"],
+        ["HSX0000001", '=HYPERLINK("http://x")', "Không rõ", "01/01/2090"],
         ["", "Lê Thị Ánh", "Nữ", "abc"],
     ]
     errors = _rejected(th1, vanthu, xlsx(rows))
     found = {(e.row, e.column) for e in errors}
     assert found == {
-        (3, "Họ và tên"), (3, "Giới tính"), (3, "Ngày sinh"), (4, "Mã định danh học sinh"),
-        (4, "Ngày sinh"), (2, "Mã định danh học sinh"), (3, "Mã định danh học sinh"),
+        (3, "Họ và tên"),
+        (3, "Giới tính"),
+        (3, "Ngày sinh"),
+        (4, "Mã định danh học sinh"),
+        (4, "Ngày sinh"),
+        (2, "Mã định danh học sinh"),
+        (3, "Mã định danh học sinh"),
     }
     messages = " ".join(e.message for e in errors)
     assert "công thức" in messages and "bị lặp lại" in messages and "Nam hoặc Nữ" in messages
@@ -131,11 +143,14 @@ def test_too_many_rows_are_refused_with_a_clear_message(th1, vanthu):
     assert "quá 100 dòng" in errors[0].message
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "Tệp rỗng"),
-    (b"%PDF-1.7 not a workbook", "không phải Excel"),
-    ("Mã,Họ tên\n1,2\n".encode(), "không phải Excel"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "Tệp rỗng"),
+        (b"%PDF-1.7 not a workbook", "không phải Excel"),
+        ("Mã,Họ tên\n1,2\n".encode(), "không phải Excel"),
+    ],
+)
 def test_files_that_are_not_xlsx_are_refused(th1, vanthu, data, message):
     before = _snapshot()
     with pytest.raises(DomainError, match=message):
@@ -156,22 +171,24 @@ def test_a_docx_renamed_xlsx_is_refused(th1, vanthu):
 
 def test_a_teacher_may_not_import(th1, demo_user):
     with pytest.raises(NotAllowed):
-        import_file(actor=demo_user("th1.giaovien1"), kind="students", school=th1,
-                    data=xlsx(GOOD))
+        import_file(actor=demo_user("th1.giaovien1"), kind="students", school=th1, data=xlsx(GOOD))
 
 
 def test_a_clerk_may_not_import_into_another_school(vanthu):
     with pytest.raises(NotAllowed):
-        import_file(actor=vanthu, kind="students", school=Unit.objects.get(code="TH2"),
-                    data=xlsx(GOOD))
+        import_file(
+            actor=vanthu, kind="students", school=Unit.objects.get(code="TH2"), data=xlsx(GOOD)
+        )
 
 
 def test_classes_then_enrolments_import(th1, vanthu):
     classes = xlsx([["TH1-2025-1C", "1C", 1]], headers=[c.header for c in SHEETS["classes"]])
     import_file(actor=vanthu, kind="classes", school=th1, data=classes)
     import_file(actor=vanthu, kind="students", school=th1, data=xlsx(GOOD))
-    enrol = xlsx([["HSX0000001", "TH1-2025-1C"], ["HSX0000002", "TH1-2025-1C"]],
-                 headers=[c.header for c in SHEETS["enrolments"]])
+    enrol = xlsx(
+        [["HSX0000001", "TH1-2025-1C"], ["HSX0000002", "TH1-2025-1C"]],
+        headers=[c.header for c in SHEETS["enrolments"]],
+    )
     result = import_file(actor=vanthu, kind="enrolments", school=th1, data=enrol)
     assert result.created == 2
     assert Enrolment.objects.filter(school_class__code="TH1-2025-1C").count() == 2
@@ -181,8 +198,10 @@ def test_classes_then_enrolments_import(th1, vanthu):
 
 def test_staff_import_places_people_in_their_group(th1, vanthu):
     headers = [c.header for c in SHEETS["staff"]]
-    data = xlsx([["CBX001", "Đỗ Thị Ngà", "Nữ", "15/03/1985", "Giáo viên", "TH1-TO1", "", ""]],
-                headers=headers)
+    data = xlsx(
+        [["CBX001", "Đỗ Thị Ngà", "Nữ", "15/03/1985", "Giáo viên", "TH1-TO1", "", ""]],
+        headers=headers,
+    )
     import_file(actor=vanthu, kind="staff", school=th1, data=data)
     assert Staff.objects.get(code="CBX001").unit.code == "TH1-TO1"
 
@@ -193,10 +212,14 @@ def test_the_import_page_shows_the_row_report(client_for):
     client = client_for("th1.vanthu")
     th1 = Unit.objects.get(code="TH1")
     bad = xlsx([["HSX0000009", "Trần Minh Khôi", "Nam", "31/02/2017"]])
-    response = client.post("/nhap-du-lieu/", {
-        "school": th1.pk, "kind": "students",
-        "file": SimpleUploadedFile("hs.xlsx", bad),
-    })
+    response = client.post(
+        "/nhap-du-lieu/",
+        {
+            "school": th1.pk,
+            "kind": "students",
+            "file": SimpleUploadedFile("hs.xlsx", bad),
+        },
+    )
     assert response.status_code == 400
     assert "Không nhập được" in response.content.decode()
     assert "Ngày sinh" in response.content.decode()
@@ -209,14 +232,18 @@ def test_the_import_api_returns_the_report(api_for):
     bad = xlsx([["HSX0000009", "Trần Minh Khôi", "Nam", "31/02/2017"]])
     response = api_for("th1.vanthu").post(
         "/api/v1/imports/students/",
-        {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", bad)}, format="multipart")
+        {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", bad)},
+        format="multipart",
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "import_rejected"
     assert body["errors"][0]["row"] == 2 and body["errors"][0]["column"] == "Ngày sinh"
     ok = api_for("th1.vanthu").post(
         "/api/v1/imports/students/",
-        {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", xlsx(GOOD))}, format="multipart")
+        {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", xlsx(GOOD))},
+        format="multipart",
+    )
     assert ok.status_code == 200 and ok.json()["created"] == 2
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from hoso.audit.models import AuditEntry
 from hoso.audit.services import audit_log
 from hoso.org.models import Staff, Student, Unit
 from hoso.policy import can, visible
@@ -20,51 +19,100 @@ from hoso.policy.registry import actions
 pytestmark = pytest.mark.django_db
 
 ACTORS = {
-    "GV": "th1.giaovien1", "TTCM": "th1.totruong", "PHT": "th1.phohieutruong",
-    "HT": "th1.hieutruong", "VT": "th1.vanthu", "TV": "th1.thuthu",
-    "CV_PHONG": "phong1.chuyenvien", "CV_SO": "so.chuyenvien", "QTHT": "admin",
+    "GV": "th1.giaovien1",
+    "TTCM": "th1.totruong",
+    "PHT": "th1.phohieutruong",
+    "HT": "th1.hieutruong",
+    "VT": "th1.vanthu",
+    "TV": "th1.thuthu",
+    "CV_PHONG": "phong1.chuyenvien",
+    "CV_SO": "so.chuyenvien",
+    "QTHT": "admin",
 }
 T, F = True, False
 SCOPES = ("own", "group", "school", "other_school", "parent", "district")
 
 STAFF_VIEW = {
-    "GV": (T, T, T, F, F, F), "TTCM": (T, T, T, F, F, F), "PHT": (T, T, T, F, F, F),
-    "HT": (T, T, T, F, F, F), "VT": (T, T, T, F, F, F), "TV": (T, T, T, F, F, F),
-    "CV_PHONG": (T, T, T, T, T, F), "CV_SO": (T, T, T, T, T, T), "QTHT": (T, T, T, T, T, T),
+    "GV": (T, T, T, F, F, F),
+    "TTCM": (T, T, T, F, F, F),
+    "PHT": (T, T, T, F, F, F),
+    "HT": (T, T, T, F, F, F),
+    "VT": (T, T, T, F, F, F),
+    "TV": (T, T, T, F, F, F),
+    "CV_PHONG": (T, T, T, T, T, F),
+    "CV_SO": (T, T, T, T, T, T),
+    "QTHT": (T, T, T, T, T, T),
 }
 STAFF_MANAGE = {
-    "GV": (F, F, F, F, F, F), "TTCM": (F, F, F, F, F, F), "PHT": (T, T, T, F, F, F),
-    "HT": (T, T, T, F, F, F), "VT": (T, T, T, F, F, F), "TV": (F, F, F, F, F, F),
-    "CV_PHONG": (F, F, F, F, F, F), "CV_SO": (F, F, F, F, F, F), "QTHT": (T, T, T, T, T, T),
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (T, T, T, F, F, F),
+    "HT": (T, T, T, F, F, F),
+    "VT": (T, T, T, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F, F),
+    "QTHT": (T, T, T, T, T, T),
 }
 # Units: own = the actor's own unit of assignment is not a single thing, so "own" is the
 # actor's school (or office); group = Tổ khối 1; school = th1; other_school = thcs1;
 # parent = Phòng 1; district = th2.
 UNIT_VIEW = {
-    "GV": (T, T, T, F, T, F), "TTCM": (T, T, T, F, T, F), "PHT": (T, T, T, F, T, F),
-    "HT": (T, T, T, F, T, F), "VT": (T, T, T, F, T, F), "TV": (T, T, T, F, T, F),
-    "CV_PHONG": (T, T, T, T, T, F), "CV_SO": (T, T, T, T, T, T), "QTHT": (T, T, T, T, T, T),
+    "GV": (T, T, T, F, T, F),
+    "TTCM": (T, T, T, F, T, F),
+    "PHT": (T, T, T, F, T, F),
+    "HT": (T, T, T, F, T, F),
+    "VT": (T, T, T, F, T, F),
+    "TV": (T, T, T, F, T, F),
+    "CV_PHONG": (T, T, T, T, T, F),
+    "CV_SO": (T, T, T, T, T, T),
+    "QTHT": (T, T, T, T, T, T),
 }
 SCHOOL_MANAGE = {
-    "GV": (F, F, F, F, F, F), "TTCM": (F, F, F, F, F, F), "PHT": (F, F, F, F, F, F),
-    "HT": (T, T, T, F, F, F), "VT": (T, T, T, F, F, F), "TV": (F, F, F, F, F, F),
-    "CV_PHONG": (F, F, F, F, F, F), "CV_SO": (F, F, F, F, F, F), "QTHT": (T, T, T, T, T, T),
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (F, F, F, F, F, F),
+    "HT": (T, T, T, F, F, F),
+    "VT": (T, T, T, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F, F),
+    "QTHT": (T, T, T, T, T, T),
 }
 # Students have no "own"/"parent" cell: group = a pupil of th1 1A, school = a pupil of th1 5A.
 STUDENT_VIEW = {
-    "GV": (T, T, F, F), "TTCM": (T, T, F, F), "PHT": (T, T, F, F), "HT": (T, T, F, F),
-    "VT": (T, T, F, F), "TV": (T, T, F, F), "CV_PHONG": (T, T, T, F), "CV_SO": (T, T, T, T),
+    "GV": (T, T, F, F),
+    "TTCM": (T, T, F, F),
+    "PHT": (T, T, F, F),
+    "HT": (T, T, F, F),
+    "VT": (T, T, F, F),
+    "TV": (T, T, F, F),
+    "CV_PHONG": (T, T, T, F),
+    "CV_SO": (T, T, T, T),
     "QTHT": (T, T, T, T),
 }
 STUDENT_MANAGE = {
-    "GV": (F, F, F, F), "TTCM": (F, F, F, F), "PHT": (T, T, F, F), "HT": (T, T, F, F),
-    "VT": (T, T, F, F), "TV": (F, F, F, F), "CV_PHONG": (F, F, F, F), "CV_SO": (F, F, F, F),
+    "GV": (F, F, F, F),
+    "TTCM": (F, F, F, F),
+    "PHT": (T, T, F, F),
+    "HT": (T, T, F, F),
+    "VT": (T, T, F, F),
+    "TV": (F, F, F, F),
+    "CV_PHONG": (F, F, F, F),
+    "CV_SO": (F, F, F, F),
     "QTHT": (T, T, T, T),
 }
 # Audit entries written for th1, for thcs1 and for th2.
 AUDIT_VIEW = {
-    "GV": (F, F, F), "TTCM": (F, F, F), "PHT": (F, F, F), "HT": (T, F, F), "VT": (F, F, F),
-    "TV": (F, F, F), "CV_PHONG": (F, F, F), "CV_SO": (F, F, F), "QTHT": (T, T, T),
+    "GV": (F, F, F),
+    "TTCM": (F, F, F),
+    "PHT": (F, F, F),
+    "HT": (T, F, F),
+    "VT": (F, F, F),
+    "TV": (F, F, F),
+    "CV_PHONG": (F, F, F),
+    "CV_SO": (F, F, F),
+    "QTHT": (T, T, T),
 }
 
 
@@ -100,8 +148,12 @@ def _student_objects():
             school__code=school_code, enrolments__school_class__name=class_name
         ).first()
 
-    return [pupil("TH1", "Lớp 1A"), pupil("TH1", "Lớp 5A"), pupil("THCS1", "Lớp 6A"),
-            pupil("TH2", "Lớp 1A")]
+    return [
+        pupil("TH1", "Lớp 1A"),
+        pupil("TH1", "Lớp 5A"),
+        pupil("THCS1", "Lớp 6A"),
+        pupil("TH2", "Lớp 1A"),
+    ]
 
 
 def _assert_row(actor, action, objects, expected):
@@ -136,8 +188,10 @@ def test_students(role):
 
 @pytest.mark.parametrize("role", ACTORS)
 def test_audit_entries(role):
-    entries = [audit_log("tests.event", unit_id=Unit.objects.get(code=code).pk)
-               for code in ("TH1", "THCS1", "TH2")]
+    entries = [
+        audit_log("tests.event", unit_id=Unit.objects.get(code=code).pk)
+        for code in ("TH1", "THCS1", "TH2")
+    ]
     _assert_row(ACTORS[role], "audit.entry.view", entries, AUDIT_VIEW[role])
     assert can(_user(ACTORS[role]), "audit.log.open") == (role in {"HT", "QTHT"})
 
@@ -156,15 +210,24 @@ def test_anonymous_and_inactive_people_may_do_nothing():
 def test_roles_of_another_school_year_give_no_rights():
     from hoso.org.models import RoleAssignment, SchoolYear
 
-    old = SchoolYear.objects.create(name="2024-2025", start_date="2024-09-05",
-                                    end_date="2025-05-31", term1_end="2025-01-17")
+    old = SchoolYear.objects.create(
+        name="2024-2025", start_date="2024-09-05", end_date="2025-05-31", term1_end="2025-01-17"
+    )
     RoleAssignment.objects.filter(user__username="th2.hieutruong").update(school_year=old)
     assert not can(_user("th2.hieutruong"), "org.school.manage", Unit.objects.get(code="TH2"))
 
 
 def test_every_registered_action_is_covered_by_this_matrix_or_an_app_matrix():
-    covered = {"org.staff.view", "org.staff.manage", "org.unit.view", "org.school.manage",
-               "org.student.view", "org.student.manage", "audit.entry.view", "audit.log.open"}
+    covered = {
+        "org.staff.view",
+        "org.staff.manage",
+        "org.unit.view",
+        "org.school.manage",
+        "org.student.view",
+        "org.student.manage",
+        "audit.entry.view",
+        "audit.log.open",
+    }
     org_and_audit = {a for a in actions() if a.startswith(("org.", "audit."))}
     assert org_and_audit == covered
 

@@ -7,7 +7,6 @@ Built entirely on pyHanko's CMS code (`Signer.async_sign_general_data`,
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
+from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner, cert_display_name
 from hoso.signing.engine.validate import iso_vn
@@ -30,7 +30,7 @@ def sign_detached(data: bytes, signer: HosoSigner, *, tsa_url: str | None = None
         data, "sha256", detached=True, use_cades=True, timestamper=timestamper
     )
     try:
-        return asyncio.run(coro).dump()
+        return run_sync(coro).dump()
     except Exception as exc:
         raise SigningError(f"Ký tệp thất bại: {exc}") from exc
 
@@ -64,7 +64,7 @@ def validate_detached(
     coro = async_validate_detached_cms(
         data, signed_data, signer_validation_context=validation_context
     )
-    st = asyncio.run(run_and_release(coro, validation_context))
+    st = run_sync(run_and_release(coro, validation_context))
     ts = st.timestamp_validity
     ok = bool(st.bottom_line)
     name = cert_display_name(st.signing_cert)

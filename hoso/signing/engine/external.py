@@ -10,10 +10,10 @@ Built on pyHanko's interrupted signing (`async_digest_doc_for_signing`, `PdfTBSD
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from io import BytesIO
 from typing import Any
@@ -30,6 +30,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.sign import build_pdf_signer, next_field_name, open_for_signing
 from hoso.signing.engine.signers import check_validity_period
@@ -79,8 +80,8 @@ def _external_signer(
 def prepare_external(
     pdf: bytes,
     cert_der: bytes,
-    chain_der: list[bytes] = (),
-    *,  # type: ignore[assignment]
+    chain_der: Sequence[bytes] = (),
+    *,
     level: str = "B-B",
     tsa_url: str | None = None,
     appearance: Any = None,
@@ -106,13 +107,13 @@ def prepare_external(
     reserve = 2 * (
         sum(len(c) for c in chain_der) + len(cert_der) + 2_000 + 8_000 * (level != "B-B")
     )
-    prep, _tbs, output = asyncio.run(
+    prep, _tbs, output = run_sync(
         pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
     )
-    attrs = asyncio.run(ext.signed_attrs(prep.document_digest, "sha256", use_pades=True))
+    attrs = run_sync(ext.signed_attrs(prep.document_digest, "sha256", use_pades=True))
     attrs_der = attrs.dump()
     state = PreparedSignature(
-        prepared_pdf_b64=_b64(output.getvalue()),
+        prepared_pdf_b64=_b64(output.getvalue()),  # type: ignore[attr-defined]
         document_digest_b64=_b64(prep.document_digest),
         reserved_region_start=prep.reserved_region_start,
         reserved_region_end=prep.reserved_region_end,
@@ -166,7 +167,7 @@ def complete_external(state: PreparedSignature, signature: bytes) -> bytes:
         reserved_region_end=state.reserved_region_end,
     )
     try:
-        asyncio.run(_finish(ext, attrs_der, timestamper, output, prep))
+        run_sync(_finish(ext, attrs_der, timestamper, output, prep))
     except SigningError:
         raise
     except Exception as exc:

@@ -17,6 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from hoso.signing.engine.pki import DemoCA, Issued, issue_service_cert, make_crl
 
@@ -44,7 +45,7 @@ class LocalTrustServices:
         self.stamper = DummyTimeStamper(
             tsa_cert=to_asn1_cert(self.tsa.cert),
             tsa_key=to_asn1_key(self.tsa),
-            certs_to_embed=[to_asn1_cert(c) for c in ca.chain],
+            certs_to_embed=SimpleCertificateStore.from_certs([to_asn1_cert(c) for c in ca.chain]),
         )
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
@@ -52,8 +53,8 @@ class LocalTrustServices:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     @property
     def tsa_url(self) -> str:

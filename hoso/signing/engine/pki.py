@@ -93,8 +93,10 @@ def _builder(
     return b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_pub), False)
 
 
-def _ca_cert(cn: str, parent: Issued | None, years: int) -> Issued:
-    key = new_key(2048)
+def _ca_cert(
+    cn: str, parent: Issued | None, years: int, key: rsa.RSAPrivateKey | None = None
+) -> Issued:
+    key = key or new_key(2048)
     now = _now()
     b = _builder(_name(cn, "HoSo Demo"), parent, key, now - _DAY, now + years * 365 * _DAY)
     b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
@@ -118,11 +120,15 @@ def _key_usage(*, cert_sign: bool = False, signing: bool = False) -> x509.KeyUsa
 
 
 def create_demo_ca(
-    directory: Path | None = None, *, ocsp_url: str | None = None, crl_url: str | None = None
+    directory: Path | None = None,
+    *,
+    ocsp_url: str | None = None,
+    crl_url: str | None = None,
+    keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
 ) -> DemoCA:
     """Create a root and an issuing CA; write their PEM files if `directory` is given."""
-    root = _ca_cert("HoSo Demo Root CA", None, 20)
-    inter = _ca_cert("HoSo Demo Issuing CA", root, 10)
+    root = _ca_cert("HoSo Demo Root CA", None, 20, keys[0] if keys else None)
+    inter = _ca_cert("HoSo Demo Issuing CA", root, 10, keys[1] if keys else None)
     ca = DemoCA(root, inter, ocsp_url=ocsp_url, crl_url=crl_url)
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -183,11 +189,12 @@ def issue_seal_cert(
     tax_code: str | None = None,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    key: rsa.RSAPrivateKey | None = None,
 ) -> Issued:
     """Issue the organisation (seal) certificate of a school."""
     serial = f"MST:{tax_code}" if tax_code else None
     subject = _name(organisation, organisation, serial)
-    return _issue(ca, subject, not_before=not_before, not_after=not_after, key=None)
+    return _issue(ca, subject, not_before=not_before, not_after=not_after, key=key)
 
 
 def issue_service_cert(ca: DemoCA, cn: str, purpose: str) -> Issued:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, BinaryIO, Literal
@@ -17,6 +16,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko_certvalidator import ValidationContext
 
+from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner, check_certificate_status
 
@@ -110,7 +110,7 @@ def build_pdf_signer(
     )
     spec = None
     if placement is not None:
-        spec = fields.SigFieldSpec(field_name, on_page=placement.page, box=placement.box)
+        spec = fields.SigFieldSpec(field_name, on_page=placement.page, box=placement.box)  # type: ignore[arg-type]
     return signers.PdfSigner(
         meta,
         signer.pyhanko_signer,
@@ -201,7 +201,7 @@ def _run(
     coro = pdf_signer.async_sign_pdf(
         writer, bytes_reserved=reserved, output=output, chunk_size=_CHUNK
     )
-    asyncio.run(coro)
+    run_sync(coro)
 
 
 def _translate(exc: Exception) -> SigningError:

@@ -20,6 +20,7 @@ from pyhanko.sign.signers.pdf_cms import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 
 # Signed attributes that are identical for every document signed by one PAdES signer.
@@ -66,7 +67,6 @@ def check_certificate_status(cert: asn1_x509.Certificate, validation_context: An
 
     Run once per signer (not per document): batch signing checks the certificate up front.
     """
-    import asyncio
 
     from pyhanko.sign._session_scope import run_and_release
     from pyhanko_certvalidator import CertificateValidator, errors
@@ -75,7 +75,7 @@ def check_certificate_status(cert: asn1_x509.Certificate, validation_context: An
     coro = validator.async_validate_usage({"non_repudiation"})
     name = cert_display_name(cert)
     try:
-        asyncio.run(run_and_release(coro, validation_context))
+        run_sync(run_and_release(coro, validation_context))
     except errors.RevokedError as exc:
         raise SigningError(f"Chứng thư số của {name} đã bị thu hồi.", "cert_revoked") from exc
     except errors.ExpiredError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
@@ -17,10 +18,12 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign._session_scope import run_and_release
+from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.signers import cert_display_name
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -107,15 +110,29 @@ def build_validation_context(
 class PdfValidator:
     """Validates PDFs against fixed trust settings; keep one per process and reuse it."""
 
+    # A shared context caches certificate paths across documents (the same signers recur in
+    # a batch); it is rebuilt now and then because it fixes "now" when it is created.
+    SHARED_CONTEXT_SECONDS = 300.0
+
     def __init__(self, trust_roots: Sequence[asn1_x509.Certificate], **vc_kwargs: Any) -> None:
         self.trust_roots = list(trust_roots)
         self.vc_kwargs = vc_kwargs
+        self._shared: ValidationContext | None = None
+        self._shared_at = 0.0
+
+    def _shared_context(self) -> ValidationContext:
+        now = time.monotonic()
+        if self._shared is None or now - self._shared_at > self.SHARED_CONTEXT_SECONDS:
+            self._shared = build_validation_context(self.trust_roots, **self.vc_kwargs)
+            self._shared_at = now
+        return self._shared
 
     def _context(self, reader: PdfFileReader | None = None) -> ValidationContext:
-        """Fresh context per document; revocation data in the PDF's DSS (B-LT) is used."""
+        """Shared context for documents without revocation data; a document with a DSS (B-LT)
+        gets its own context built from that data."""
         dss = _read_dss(reader) if reader is not None else None
         if dss is None:
-            return build_validation_context(self.trust_roots, **self.vc_kwargs)
+            return self._shared_context()
         kwargs = {"allow_fetching": False, "revocation_mode": "soft-fail", **self.vc_kwargs}
         kwargs["other_certs"] = list(kwargs.get("other_certs", ()))
         return dss.as_validation_context({"trust_roots": self.trust_roots, **kwargs})
@@ -130,7 +147,9 @@ class PdfValidator:
             report.verdict = report.error
             return report
         for sig in sigs:
-            status = validate_pdf_signature(sig, self._context(reader))
+            vc = self._context(reader)
+            coro = async_validate_pdf_signature(sig, signer_validation_context=vc)
+            status = run_sync(run_and_release(coro, vc))
             report.signatures.append(_signature_report(sig.field_name, status))
         _summarise(report)
         return report
@@ -154,7 +173,7 @@ def _signature_report(field_name: str, st: PdfSignatureStatus) -> SignatureRepor
     nb, na = validity["not_before"].native, validity["not_after"].native
     in_period = when is not None and nb <= when <= na
     revoked_before = _revoked_before(st, when)
-    cov = st.coverage or SignatureCoverageLevel.UNCOVERED
+    cov = st.coverage or SignatureCoverageLevel.UNCLEAR
     mod = st.modification_level
     rep = SignatureReport(
         field_name=field_name,
@@ -172,7 +191,7 @@ def _signature_report(field_name: str, st: PdfSignatureStatus) -> SignatureRepor
         intact=bool(st.intact),
         crypto_valid=bool(st.valid),
         trusted=bool(st.trusted),
-        trust_problem=st.trust_problem_indic.name if st.trust_problem_indic else None,
+        trust_problem=str(getattr(st.trust_problem_indic, "name", "")) or None,
         revoked=bool(st.revoked),
         cert_valid_at_signing=bool(in_period and not revoked_before),
         coverage=cov.name,

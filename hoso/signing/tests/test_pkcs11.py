@@ -73,7 +73,7 @@ def _call(agent, path, body=None, origin=ORIGIN):
 def test_agent_end_to_end_prepare_sign_complete(env, agent, validator):
     status, headers, certs = _call(agent, "/certificates")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
-    cert = certs["certificates"][0]
+    cert = next(c for c in certs["certificates"] if c["key_id"] == "01")  # other tests add keys
     cert_der = base64.b64decode(cert["cert_b64"])
     chain = [c.public_bytes(serialization.Encoding.DER) for c in env.ca.chain]
     state, digest = prepare_external(sample_pdf(1), cert_der, chain, field_name="HieuTruong")

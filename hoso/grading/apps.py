@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class GradingConfig(AppConfig):
+    name = "hoso.grading"
+    label = "grading"
+    verbose_name = "Sổ điểm và học bạ số"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.grading.policies import register_all
+
+        register_all()
+
+        from hoso.grading.home import register as register_home
+
+        register_home()
+
+        from hoso.grading.demo import register as register_demo
+
+        register_demo()

@@ -1,0 +1,249 @@
+"""Học bạ số: versions and the signing chain GVCN → hiệu trưởng → con dấu của trường.
+
+A version freezes the data (`outputs.tables.hoc_ba_data`) and renders PDF and XML from that
+same dict. Signing goes through the signing engine (`hoso.signing.engine`, PAdES); a version
+with missing data cannot be signed; an issued version is read-only and a correction is a new
+version (struck old values shown) that supersedes it once issued."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.grading.models import HocBaSignature, HocBaStatus, HocBaVersion, SignStep
+from hoso.grading.outputs.render import hoc_ba_pdf, hoc_ba_xml
+from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
+from hoso.grading.policies import homeroom_class_ids
+from hoso.grading.services import class_year_id
+from hoso.org.models import Enrolment, Role, Student, Unit
+from hoso.policy import can
+from hoso.policy.grants import grants_for
+from hoso.policy.registry import NOT_FOUND_MESSAGE
+from hoso.storage import LocalBlobStore
+
+IN_PROGRESS = (HocBaStatus.DRAFT, HocBaStatus.GVCN_SIGNED, HocBaStatus.HT_SIGNED)
+NEXT_STEP = {
+    HocBaStatus.DRAFT: (SignStep.GVCN, HocBaStatus.GVCN_SIGNED),
+    HocBaStatus.GVCN_SIGNED: (SignStep.HT, HocBaStatus.HT_SIGNED),
+    HocBaStatus.HT_SIGNED: (SignStep.SEAL, HocBaStatus.ISSUED),
+}
+ANCHORS: dict[str, str] = {SignStep.GVCN: "GIÁO VIÊN CHỦ NHIỆM", SignStep.HT: "HIỆU TRƯỞNG"}
+
+
+def blob_store() -> LocalBlobStore:
+    return LocalBlobStore(settings.DATA_DIR / "blobs")
+
+
+def read_blob(sha256: str) -> bytes:
+    with blob_store().open(sha256) as fh:
+        return fh.read()
+
+
+def _put(data: bytes) -> str:
+    return blob_store().put(BytesIO(data)).sha256
+
+
+def _class_of(student: Student, school_class: Unit) -> None:
+    if not Enrolment.objects.filter(
+        student=student, school_class=school_class, school_year_id=school_class.school_year_id
+    ).exists():
+        raise DomainError("Học sinh không thuộc lớp này.")
+
+
+def _render(version_data: dict[str, Any], number: int) -> tuple[str, str]:
+    return (
+        _put(hoc_ba_pdf(version_data, number=number)),
+        _put(hoc_ba_xml(version_data, number=number)),
+    )
+
+
+@transaction.atomic
+def hocba_create(*, actor: Any, school_class: Unit, student: Student) -> HocBaVersion:
+    """A draft học bạ from the current entries (gaps are listed in `data["missing"]`)."""
+    if not can(actor, "grading.hocba.manage", school_class):
+        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ.")
+    _class_of(student, school_class)
+    existing = HocBaVersion.objects.select_for_update().filter(
+        student=student, school_year_id=school_class.school_year_id
+    )
+    if existing.filter(status__in=IN_PROGRESS).exists():
+        raise Conflict("Học bạ năm học này của học sinh đang được lập hoặc trình ký.")
+    if existing.filter(status=HocBaStatus.ISSUED).exists():
+        raise Conflict("Học bạ đã ban hành; muốn sửa hãy lập bản điều chỉnh.")
+    return _new_version(actor, school_class, student, hoc_ba_data(school_class, student), None, "")
+
+
+def _new_version(
+    actor: Any,
+    school_class: Unit,
+    student: Student,
+    data: dict[str, Any],
+    supersedes: HocBaVersion | None,
+    reason: str,
+) -> HocBaVersion:
+    top = HocBaVersion.objects.filter(
+        student=student, school_year_id=school_class.school_year_id
+    ).aggregate(top=Max("number"))["top"]
+    number = (top or 0) + 1
+    pdf_sha, xml_sha = _render(data, number)
+    version = HocBaVersion.objects.create(
+        student=student,
+        school_year_id=class_year_id(school_class),
+        school_class=school_class,
+        number=number,
+        data=data,
+        pdf_sha256=pdf_sha,
+        xml_sha256=xml_sha,
+        supersedes=supersedes,
+        correction_reason=reason,
+        created_by=actor,
+    )
+    audit_log(
+        "grading.hocba.created",
+        actor=actor,
+        obj=version,
+        unit_id=school_class.school_id,
+        data={
+            "number": number,
+            "pdf": pdf_sha,
+            "xml": xml_sha,
+            "missing": data["missing"],
+            "supersedes": supersedes.pk if supersedes else None,
+        },
+    )
+    return version
+
+
+def hocba_create_for_class(*, actor: Any, school_class: Unit) -> int:
+    """Drafts for every student of the class that has no học bạ yet this year."""
+    done = set(
+        HocBaVersion.objects.filter(school_class=school_class).values_list("student_id", flat=True)
+    )
+    made = 0
+    for enrolment in Enrolment.objects.filter(
+        school_class=school_class, school_year_id=school_class.school_year_id
+    ).select_related("student"):
+        if enrolment.student_id not in done:
+            hocba_create(actor=actor, school_class=school_class, student=enrolment.student)
+            made += 1
+    return made
+
+
+@transaction.atomic
+def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVersion:
+    """A new version from the current entries, listing what changed against the issued one."""
+    version = (
+        HocBaVersion.objects.select_for_update()
+        .select_related("school_class", "student")
+        .get(pk=version.pk)
+    )
+    if not can(actor, "grading.hocba.manage", version.school_class):
+        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập bản điều chỉnh.")
+    if version.status != HocBaStatus.ISSUED:
+        raise Conflict("Chỉ lập bản điều chỉnh cho học bạ đã ban hành.")
+    if HocBaVersion.objects.filter(
+        student=version.student, school_year=version.school_year, status__in=IN_PROGRESS
+    ).exists():
+        raise Conflict("Đã có một bản học bạ đang được lập hoặc trình ký.")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise DomainError("Hãy ghi lý do điều chỉnh học bạ (ít nhất 5 ký tự).")
+    data = hoc_ba_data(version.school_class, version.student)
+    data["corrections"] = diff_corrections(version.data, data)
+    data["correction_reason"] = reason
+    if not data["corrections"]:
+        raise DomainError("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh.")
+    return _new_version(actor, version.school_class, version.student, data, version, reason)
+
+
+def _may_sign(actor: Any, version: HocBaVersion, step: str) -> bool:
+    school_id = version.school_class.school_id
+    if step == SignStep.GVCN:
+        return version.school_class_id in homeroom_class_ids(actor)
+    wanted = Role.HT if step == SignStep.HT else Role.VT
+    return school_id in grants_for(actor).schools({wanted})
+
+
+def signing_check(version: HocBaVersion) -> list[str]:
+    """Why this version cannot be signed yet (empty = may be signed)."""
+    problems = [f"còn thiếu {m}" for m in version.data.get("missing", [])]
+    if not version.data.get("homeroom"):
+        problems.append("lớp chưa có giáo viên chủ nhiệm")
+    if not version.data.get("principal"):
+        problems.append("trường chưa có hiệu trưởng")
+    return problems
+
+
+@transaction.atomic
+def hocba_sign(
+    *, actor: Any, version: HocBaVersion, signer: Any, image_png: bytes | None = None
+) -> HocBaVersion:
+    """Apply the next signature of the chain with `signer` (a `hoso.signing.engine` signer:
+    PKCS#12, PKCS#11…). The key is used, never stored."""
+    version = (
+        HocBaVersion.objects.select_for_update().select_related("school_class").get(pk=version.pk)
+    )
+    if not can(actor, "grading.hocba.view", version):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    if version.status not in NEXT_STEP:
+        raise Conflict("Học bạ đã ban hành là bản chỉ đọc; muốn sửa hãy lập bản điều chỉnh.")
+    step, next_status = NEXT_STEP[HocBaStatus(version.status)]
+    if not _may_sign(actor, version, step):
+        raise NotAllowed(f"Bước tiếp theo là: {SignStep(step).label}; bạn không ký bước này.")
+    problems = signing_check(version)
+    if problems:
+        raise DomainError("Không thể ký học bạ: " + "; ".join(problems) + ".")
+    signed_pdf = _engine_sign(read_blob(version.pdf_sha256), signer, step, image_png)
+    sha = _put(signed_pdf)
+    from hoso.signing.engine.signers import cert_display_name
+
+    subject = cert_display_name(signer.cert)
+    HocBaSignature.objects.create(
+        version=version, step=step, signer=actor, certificate_subject=subject, pdf_sha256=sha
+    )
+    version.pdf_sha256, version.status = sha, next_status
+    fields = ["pdf_sha256", "status"]
+    if next_status == HocBaStatus.ISSUED:
+        version.issued_at = timezone.now()
+        fields.append("issued_at")
+        _supersede(version)
+    version.save(update_fields=fields)
+    audit_log(
+        f"grading.hocba.signed.{step}",
+        actor=actor,
+        obj=version,
+        unit_id=version.school_class.school_id,
+        data={"certificate": subject, "pdf": sha, "status": next_status},
+    )
+    return version
+
+
+def _supersede(version: HocBaVersion) -> None:
+    if version.supersedes_id is not None:
+        HocBaVersion.objects.filter(pk=version.supersedes_id).update(status=HocBaStatus.SUPERSEDED)
+
+
+def _engine_sign(pdf: bytes, signer: Any, step: str, image_png: bytes | None) -> bytes:
+    """Call the signing engine: a visible image under the role title when one is given (the
+    seal over the principal's signature), an invisible PAdES signature otherwise."""
+    from hoso.signing.engine import SigningError
+    from hoso.signing.engine.appearance import seal_appearance, signer_appearance_at_anchor
+    from hoso.signing.engine.sign import sign_pdf
+
+    try:
+        appearance = None
+        if image_png is not None:
+            anchor = ANCHORS.get(step, ANCHORS[SignStep.HT])
+            appearance = signer_appearance_at_anchor(pdf, image_png, anchor=anchor)
+            if step == SignStep.SEAL:
+                appearance = seal_appearance(image_png, signer=appearance.placement)
+        return sign_pdf(pdf, signer, appearance=appearance)
+    except SigningError as exc:
+        raise DomainError(exc.message) from exc

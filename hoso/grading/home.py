@@ -1,0 +1,51 @@
+"""Menu entry "Sổ điểm" and this week's tasks (pending corrections for the principal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.grading.models import CorrectionRequest, CorrectionStatus, Guardian
+from hoso.grading.selectors import classes_for
+from hoso.policy import visible
+
+
+def nav(user: Any) -> list[NavItem]:
+    items: list[NavItem] = []
+    if classes_for(user).exists():
+        items.append(NavItem("Sổ điểm", reverse("grading:classes"), 30))
+        pending = _pending(user)
+        if pending:
+            items.append(
+                NavItem("Duyệt điều chỉnh điểm", reverse("grading:corrections"), 31, pending)
+            )
+    if Guardian.objects.filter(user_id=user.pk).exists():
+        items.append(NavItem("Kết quả học tập", reverse("grading:my-children"), 30))
+    return items
+
+
+def _pending(user: Any) -> int:
+    rows = CorrectionRequest.objects.filter(status=CorrectionStatus.PENDING)
+    return visible(user, "grading.correction.decide", rows).count()
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    pending = _pending(user)
+    if not pending:
+        return []
+    return [
+        HomeTask(
+            "Duyệt yêu cầu điều chỉnh điểm",
+            f"{pending} yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.",
+            reverse("grading:corrections"),
+            pending,
+            urgent=True,
+        )
+    ]
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)

@@ -1,0 +1,308 @@
+"""Web pages of the gradebook: class list, entry grid (JSON save), corrections, windows,
+publication and the parent's view. Thin: every rule is in services/selectors/policies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.accounts.audit_hooks import client_ip
+from hoso.core.errors import DomainError
+from hoso.grading import selectors
+from hoso.grading.catalogue import sheet_columns, sheets_of
+from hoso.grading.compute import class_cells
+from hoso.grading.models import CorrectionStatus, WindowCheckpoint
+from hoso.grading.services import (
+    CellChange,
+    entries_save,
+    is_open,
+    open_windows,
+    require_enter,
+)
+from hoso.grading.services_windows import (
+    correction_approve,
+    correction_refuse,
+    correction_request,
+    results_publish,
+    window_close,
+    window_open,
+)
+from hoso.grading.sheets import CHECKPOINTS, PCNL, grid_text
+from hoso.org.models import Student, Unit, UnitKind
+from hoso.org.selectors import class_roster
+from hoso.policy import can, get_or_404
+from hoso.policy.grants import current_year
+
+TERMS = [("HK1", "Học kì I"), ("HK2", "Học kì II"), ("CN", "Cả năm")]
+
+
+@login_required
+def classes(request: HttpRequest) -> HttpResponse:
+    return render(request, "grading/classes.html", {"classes": selectors.classes_for(request.user)})
+
+
+@login_required
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = selectors.class_for(request.user, pk)
+    sheets = [
+        (sheet, title, can(request.user, "grading.sheet.enter", (school_class, sheet)))
+        for sheet, title in sheets_of(school_class)
+    ]
+    context = {
+        "school_class": school_class,
+        "sheets": sheets,
+        "terms": TERMS,
+        "published": selectors.published_terms(school_class),
+        "can_publish": can(request.user, "grading.results.publish", school_class),
+        "can_hocba": can(request.user, "grading.hocba.manage", school_class),
+    }
+    return render(request, "grading/class_detail.html", context)
+
+
+def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[str, Any]:
+    checkpoint = request.GET.get("dot", "cuoi_hk1") if sheet == PCNL else None
+    if checkpoint is not None and checkpoint not in CHECKPOINTS:
+        raise Http404
+    columns = sheet_columns(school_class, sheet, checkpoint)
+    assert school_class.school_year is not None
+    students = class_roster(school_class, school_class.school_year)
+    cells = class_cells(school_class)
+    windows = open_windows(school_class)
+    editable = can(request.user, "grading.sheet.enter", (school_class, sheet))
+    header = [(c, editable and is_open(windows, school_class, c)) for c in columns]
+    rows = [
+        (
+            number,
+            student,
+            [
+                (
+                    c,
+                    open_,
+                    grid_text(c.kind, cells.get(student.pk, {}).get(c.area, {}).get(c.slot, "")),
+                )
+                for c, open_ in header
+            ],
+        )
+        for number, student in enumerate(students, start=1)
+    ]
+    return {
+        "school_class": school_class,
+        "sheet": sheet,
+        "title": dict(sheets_of(school_class)).get(sheet, sheet),
+        "header": header,
+        "rows": rows,
+        "editable": editable,
+        "any_open": any(o for _, o in header),
+        "checkpoint": checkpoint,
+        "checkpoints": [(c, WindowCheckpoint(c).label) for c in CHECKPOINTS],
+        "pending": selectors.corrections_for(request.user, status=CorrectionStatus.PENDING).filter(
+            school_class=school_class
+        ),
+    }
+
+
+@login_required
+def grid(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
+    school_class = selectors.class_for(request.user, pk)
+    try:
+        context = _grid_context(request, school_class, sheet)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "grading/grid.html", context)
+
+
+@login_required
+@require_POST
+def grid_save(request: HttpRequest, pk: int, sheet: str) -> JsonResponse:
+    """JSON in: {"cells": [{"key": "student|area|slot", "value": "…"}]}; out: saved cells with
+    their display text, or {"code", "message", "fields"} with 400/403/404/409."""
+    school_class = selectors.class_for(request.user, pk)
+    try:
+        changes = _parse_cells(request.body)
+        saved = entries_save(
+            actor=request.user,
+            school_class=school_class,
+            sheet=sheet,
+            changes=changes,
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        body = {"code": exc.code, "message": exc.message, "fields": exc.fields}
+        return JsonResponse(body, status=exc.status)
+    kinds = {c.key: c.kind for c in sheet_columns(school_class, sheet)}
+    out = [
+        {"key": s["key"], "text": grid_text(kinds[s["key"].split("|", 1)[1]], s["value"])}
+        for s in saved
+    ]
+    return JsonResponse({"saved": out})
+
+
+def _parse_cells(body: bytes) -> list[CellChange]:
+    try:
+        data = json.loads(body or b"{}")
+        cells = data["cells"]
+        changes = []
+        for cell in cells[:2000]:
+            student, area, slot = str(cell["key"]).split("|")
+            changes.append(CellChange(int(student), area, slot, str(cell.get("value", ""))))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DomainError("Dữ liệu gửi lên không đọc được.") from exc
+    return changes
+
+
+@login_required
+@require_POST
+def correction_new(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
+    school_class = selectors.class_for(request.user, pk)
+    column = request.POST.get("column", "")
+    try:
+        area, slot = column.split("|", 1)
+        student = Student.objects.get(pk=int(request.POST.get("student", "0")))
+        require_enter(request.user, school_class, sheet)
+        correction_request(
+            actor=request.user,
+            school_class=school_class,
+            sheet=sheet,
+            student=student,
+            area=area,
+            slot=slot,
+            new_value=request.POST.get("new_value", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, "Đã gửi yêu cầu điều chỉnh; chờ hiệu trưởng duyệt.")
+    except (ValueError, Student.DoesNotExist):
+        messages.error(request, "Hãy chọn học sinh và cột cần điều chỉnh.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("back") or "grading:classes")
+
+
+@login_required
+def corrections(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("trang-thai", CorrectionStatus.PENDING)
+    rows = selectors.corrections_for(request.user, status=status or None)[:200]
+    decide = {r.pk for r in rows if can(request.user, "grading.correction.decide", r)}
+    return render(
+        request,
+        "grading/corrections.html",
+        {"rows": rows, "decide": decide, "status": status, "statuses": CorrectionStatus.choices},
+    )
+
+
+@login_required
+@require_POST
+def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_or_404(
+        request.user, "grading.correction.view", selectors.corrections_for(request.user), pk=pk
+    )
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            correction_approve(actor=request.user, request=req, note=note)
+            messages.success(request, "Đã duyệt và cập nhật điểm.")
+        else:
+            correction_refuse(actor=request.user, request=req, note=note)
+            messages.success(request, "Đã từ chối yêu cầu.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grading:corrections")
+
+
+@login_required
+def windows(request: HttpRequest) -> HttpResponse:
+    schools = [
+        s
+        for s in Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True)
+        if can(request.user, "grading.window.manage", s)
+    ]
+    if not schools:
+        raise Http404
+    if request.method == "POST":
+        _open_from_form(request, schools)
+        return redirect("grading:windows")
+    classes = Unit.objects.filter(
+        kind=UnitKind.LOP, school__in=schools, school_year=current_year()
+    ).order_by("grade", "name")
+    return render(
+        request,
+        "grading/windows.html",
+        {
+            "rows": selectors.windows_for(request.user)[:100],
+            "schools": schools,
+            "classes": classes,
+            "checkpoints": WindowCheckpoint.choices,
+        },
+    )
+
+
+def _open_from_form(request: HttpRequest, schools: list[Unit]) -> None:
+    post = request.POST
+    try:
+        school = next(s for s in schools if str(s.pk) == post.get("school"))
+        school_class = None
+        if post.get("school_class"):
+            school_class = Unit.objects.get(pk=int(post["school_class"]), kind=UnitKind.LOP)
+        window_open(
+            actor=request.user,
+            school=school,
+            reason=post.get("reason", ""),
+            checkpoint=post.get("checkpoint", ""),
+            grade=int(post["grade"]) if post.get("grade") else None,
+            school_class=school_class,
+            sheet=post.get("sheet", "").strip(),
+        )
+        messages.success(request, "Đã mở sổ nhập điểm.")
+    except (StopIteration, ValueError, Unit.DoesNotExist):
+        messages.error(request, "Thông tin mở sổ không hợp lệ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def window_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    window = get_or_404(
+        request.user, "grading.window.manage", selectors.windows_for(request.user), pk=pk
+    )
+    try:
+        window_close(actor=request.user, window=window, reason=request.POST.get("reason", ""))
+        messages.success(request, "Đã khóa sổ.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grading:windows")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = selectors.class_for(request.user, pk)
+    try:
+        results_publish(
+            actor=request.user, school_class=school_class, term=request.POST.get("term", "")
+        )
+        messages.success(request, "Đã công bố kết quả cho học sinh và cha mẹ học sinh.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grading:class", pk=pk)
+
+
+@login_required
+def my_children(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "grading/my_children.html", {"children": selectors.children_of(request.user)}
+    )
+
+
+@login_required
+def child_results(request: HttpRequest, student_id: int) -> HttpResponse:
+    student = get_or_404(
+        request.user, "grading.student.results", Student.objects.all(), pk=student_id
+    )
+    results = selectors.published_results(student)
+    return render(request, "grading/child_results.html", {"student": student, "results": results})

@@ -1,0 +1,188 @@
+"""Học bạ pages: list for a class, batch creation, one version, PDF/XML, signing, correction."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError
+from hoso.grading import selectors
+from hoso.grading.hocba import (
+    NEXT_STEP,
+    hocba_correct,
+    hocba_create_for_class,
+    hocba_sign,
+    read_blob,
+    signing_check,
+)
+from hoso.grading.models import HocBaStatus, HocBaVersion, SignStep
+from hoso.policy import can, get_or_404
+
+MAX_P12 = 64 * 1024
+
+
+@login_required
+def class_hocba(request: HttpRequest, pk: int) -> HttpResponse:
+    school_class = selectors.class_for(request.user, pk)
+    if request.method == "POST":
+        try:
+            made = hocba_create_for_class(actor=request.user, school_class=school_class)
+            messages.success(request, f"Đã lập {made} học bạ (bản nháp).")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("grading:class-hocba", pk=pk)
+    versions = selectors.hoc_ba_for(request.user).filter(school_class=school_class)
+    return render(
+        request,
+        "grading/class_hocba.html",
+        {
+            "school_class": school_class,
+            "versions": versions.order_by("student__sort_key", "-number"),
+            "can_manage": can(request.user, "grading.hocba.manage", school_class),
+        },
+    )
+
+
+@login_required
+def class_hocba_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Batch: the latest version of every học bạ of the class, PDF + XML, in one zip."""
+    school_class = selectors.class_for(request.user, pk)
+    latest: dict[int, HocBaVersion] = {}
+    for version in selectors.hoc_ba_for(request.user).filter(school_class=school_class):
+        if version.student_id not in latest or version.number > latest[version.student_id].number:
+            latest[version.student_id] = version
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for version in latest.values():
+            stem = f"hoc-ba-{version.student.code}-v{version.number}"
+            archive.writestr(f"{stem}.pdf", read_blob(version.pdf_sha256))
+            archive.writestr(f"{stem}.xml", read_blob(version.xml_sha256))
+    audit_log(
+        "grading.hocba.exported",
+        actor=request.user,
+        obj=school_class,
+        unit_id=school_class.school_id,
+        data={"count": len(latest)},
+    )
+    response = HttpResponse(out.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="hoc-ba-{school_class.code}.zip"'
+    return response
+
+
+def _version(request: HttpRequest, pk: int) -> HocBaVersion:
+    return get_or_404(request.user, "grading.hocba.view", selectors.hoc_ba_for(request.user), pk=pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    step = NEXT_STEP.get(HocBaStatus(version.status))
+    return render(
+        request,
+        "grading/hocba.html",
+        {
+            "v": version,
+            "d": version.data,
+            "next_step": step[0].label if step else None,
+            "problems": signing_check(version),
+            "signatures": version.signatures.select_related("signer"),
+            "can_manage": can(request.user, "grading.hocba.manage", version.school_class),
+        },
+    )
+
+
+def _file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    version = _version(request, pk)
+    sha = version.pdf_sha256 if kind == "pdf" else version.xml_sha256
+    audit_log(
+        "grading.hocba.downloaded",
+        actor=request.user,
+        obj=version,
+        unit_id=version.school_class.school_id,
+        data={"format": kind},
+    )
+    content_type = "application/pdf" if kind == "pdf" else "application/xml"
+    response = HttpResponse(read_blob(sha), content_type=content_type)
+    name = f"hoc-ba-{version.student.code}-v{version.number}.{kind}"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file(request, pk, "pdf")
+
+
+@login_required
+def xml(request: HttpRequest, pk: int) -> HttpResponse:
+    return _file(request, pk, "xml")
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the next step of the chain: with the certificate registered in the signing app
+    (passphrase or PIN), or with a PKCS#12 file uploaded for this one signature (not kept)."""
+    from hoso.signing.engine import SigningError
+    from hoso.signing.engine.demo_images import demo_signature_png
+
+    version = _version(request, pk)
+    step = NEXT_STEP.get(HocBaStatus(version.status))
+    try:
+        if step is None:
+            raise DomainError("Học bạ đã ban hành là bản chỉ đọc.")
+        signer = _signer(request, version, step[0])
+        image = None
+        if settings.DEMO_MODE:  # the demo has no scanned signatures yet
+            name = getattr(request.user, "first_name", "") or request.user.get_username()
+            image = demo_signature_png(name)
+        hocba_sign(actor=request.user, version=version, signer=signer, image_png=image)
+        messages.success(request, "Đã ký số học bạ.")
+    except SigningError as exc:
+        messages.error(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grading:hocba", pk=pk)
+
+
+def _signer(request: HttpRequest, version: HocBaVersion, step: str) -> Any:
+    from hoso.signing.certificates import certificate_for_signing
+    from hoso.signing.documents import open_signer
+    from hoso.signing.engine.signers import Pkcs12Signer
+    from hoso.signing.models import CertKind
+
+    passphrase = request.POST.get("passphrase", "")
+    upload = request.FILES.get("p12")
+    if upload is not None:
+        if upload.size is None or upload.size > MAX_P12:
+            raise DomainError("Tệp chứng thư số quá lớn.")
+        return Pkcs12Signer(upload.read(), passphrase)
+    kind = CertKind.SEAL if step == SignStep.SEAL else CertKind.PERSONAL
+    cert = certificate_for_signing(
+        actor=request.user, certificate_id=None, kind=kind, unit=version.school_class.school
+    )
+    return open_signer(cert, passphrase=passphrase or None, pin=request.POST.get("pin") or None)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version(request, pk)
+    try:
+        new = hocba_correct(
+            actor=request.user, version=version, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, f"Đã lập bản điều chỉnh số {new.number}; cần ký lại.")
+        return redirect("grading:hocba", pk=new.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("grading:hocba", pk=pk)

@@ -1,0 +1,57 @@
+"""Jobs lost in a crash. The huey worker takes a task off the queue before running it, so a
+worker killed mid-task (power cut, OOM killer, SIGKILL) loses that task: its object stays
+"pending" forever. This sweep finds such objects and queues their (idempotent) task again.
+
+Each entry: (app label, function returning ids stuck longer than `minutes`, task to re-queue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+
+
+def _records_stuck(minutes: float) -> list[int]:
+    from hoso.records.models import RecordVersion, RenditionStatus
+
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    return list(
+        RecordVersion.objects.filter(
+            rendition_status=RenditionStatus.PENDING, uploaded_at__lte=cutoff
+        ).values_list("pk", flat=True)[:5000]
+    )
+
+
+def _records_task() -> Callable[[int], Any]:
+    from hoso.records.tasks import render_version
+
+    return render_version  # type: ignore[no-any-return]
+
+
+RECOVERERS: list[
+    tuple[str, str, Callable[[float], list[int]], Callable[[], Callable[[int], Any]]]
+] = [
+    ("records", "records.version.render", _records_stuck, _records_task),
+]
+
+
+def jobs_recover(*, older_than_minutes: float = 10) -> dict[str, int]:
+    """Re-queue every stuck job; returns how many per kind. Safe to run at any time: the tasks
+    skip work that is already done."""
+    requeued: dict[str, int] = {}
+    for app_label, kind, stuck, task in RECOVERERS:
+        if not apps.is_installed(f"hoso.{app_label}"):
+            continue
+        ids = stuck(older_than_minutes)
+        for pk in ids:
+            task()(pk)
+        requeued[kind] = len(ids)
+    if any(requeued.values()):
+        audit_log("ops.jobs.requeued", actor_name="hệ thống", data=requeued)
+    return requeued

@@ -1,0 +1,134 @@
+"""`hoso restore DIR`: bring a verified backup into an EMPTY installation, then check it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hoso.audit.models import AuditHead
+from hoso.audit.verify import verify_chain
+from hoso.core.errors import Conflict, DomainError
+from hoso.ops import conf
+from hoso.ops.backup import BLOBS, EXTRA, SECRET_FILE
+from hoso.ops.database import database_is_empty, database_restore, row_counts
+from hoso.ops.manifest import ManifestError, manifest_verify
+from hoso.storage import LocalBlobStore
+
+NOT_EMPTY = (
+    "Không khôi phục: cài đặt này đã có dữ liệu ({what}). Chỉ khôi phục vào một cài đặt trống "
+    "(thư mục dữ liệu mới và cơ sở dữ liệu chưa có bảng nào, chưa chạy migrate) để không ghi "
+    "đè lên hồ sơ đang có."
+)
+
+
+@dataclass
+class RestoreResult:
+    blobs: int
+    audit_entries: int
+    problems: list[str] = field(default_factory=list)
+
+
+def backup_verify(source: Path) -> dict[str, Any]:
+    """Re-hash the whole backup against its manifest; refuse on any mismatch."""
+    try:
+        manifest, problems = manifest_verify(source.resolve())
+    except ManifestError as error:
+        raise DomainError(str(error)) from None
+    if problems:
+        raise DomainError(
+            "Bản sao lưu không toàn vẹn, không khôi phục: " + "; ".join(problems[:20])
+        )
+    return manifest
+
+
+def installation_check_empty() -> None:
+    if not database_is_empty():
+        raise Conflict(NOT_EMPTY.format(what="cơ sở dữ liệu đã có bảng"))
+    blob_root = conf.blob_root()
+    if blob_root.is_dir() and any(LocalBlobStore(blob_root).iter_all()):
+        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {blob_root} đã có tệp"))
+
+
+def restore_run(*, source: Path) -> RestoreResult:
+    """Verify the backup, check the target is empty, restore, then prove the result."""
+    source = source.resolve()
+    manifest = backup_verify(source)
+    installation_check_empty()
+    _extra_targets(manifest)  # refuses before anything is written
+    database_restore(source, manifest["database"]["file"])
+    blobs = _restore_blobs(source, manifest)
+    _restore_secret(source, manifest)
+    _restore_extra(source, manifest)
+    return RestoreResult(blobs, *_check_restored(manifest))
+
+
+def _restore_blobs(source: Path, manifest: dict[str, Any]) -> int:
+    # Through the store's own write path: re-hashed, fsynced, published atomically, read-only.
+    store = LocalBlobStore(conf.blob_root())
+    count = 0
+    for relative in manifest["files"]:
+        if relative.startswith(f"{BLOBS}/"):
+            with open(source / relative, "rb") as stream:
+                ref = store.put(stream)
+            if ref.sha256 != Path(relative).name:
+                raise DomainError(f"Tệp {relative} không khớp tên của nó sau khi khôi phục.")
+            count += 1
+    return count
+
+
+def _extra_targets(manifest: dict[str, Any]) -> list[tuple[str, Path]]:
+    root = conf.data_dir()
+    pairs = [
+        (relative, root / relative[len(EXTRA) + 1 :])
+        for relative in manifest["files"]
+        if relative.startswith(f"{EXTRA}/")
+    ]
+    for _relative, target in pairs:
+        if target.exists():
+            raise Conflict(NOT_EMPTY.format(what=f"đã có tệp {target}"))
+    return pairs
+
+
+def _restore_extra(source: Path, manifest: dict[str, Any]) -> None:
+    for relative, target in _extra_targets(manifest):
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copy2(source / relative, target)
+
+
+def _restore_secret(source: Path, manifest: dict[str, Any]) -> None:
+    # An installation given HOSO_SECRET_KEY by its environment keeps that key.
+    if SECRET_FILE not in manifest["files"] or os.environ.get("HOSO_SECRET_KEY"):
+        return
+    target = conf.secret_key_file()
+    tmp = target.with_suffix(".restore")
+    shutil.copyfile(source / SECRET_FILE, tmp)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, target)
+
+
+def _check_restored(manifest: dict[str, Any]) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    checked, problem = verify_chain()
+    if problem is not None:
+        problems.append(f"chuỗi nhật ký hỏng tại mục #{problem.seq}: {problem.reason}")
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != manifest["audit"]["last_hash"]:
+        problems.append("mục cuối của nhật ký khác với lúc sao lưu")
+    counts = row_counts()
+    for table, expected in manifest["row_counts"].items():
+        if counts.get(table) != expected:
+            problems.append(f"bảng {table}: {counts.get(table)} dòng, lúc sao lưu {expected}")
+    missing = [
+        ref for ref in _referenced_blobs() if not LocalBlobStore(conf.blob_root()).exists(ref)
+    ]
+    problems += [f"thiếu tệp {sha} mà cơ sở dữ liệu trỏ tới" for sha in missing[:50]]
+    return checked, problems
+
+
+def _referenced_blobs() -> set[str]:
+    from hoso.ops.scrub import referenced_blobs
+
+    return set(referenced_blobs())

@@ -1,0 +1,172 @@
+"""API shapes of record types, records, versions, due items and completion rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from hoso.records.models import DueItem, Record, RecordType, RecordVersion
+
+
+class RecordTypeOut(serializers.ModelSerializer[RecordType]):
+    owner_unit = serializers.IntegerField(source="owner_unit_id", allow_null=True)
+
+    class Meta:
+        model = RecordType
+        fields = [
+            "id",
+            "code",
+            "name",
+            "levels",
+            "keeper",
+            "period",
+            "due_rule",
+            "signing_chain",
+            "retention_years",
+            "naming_rule",
+            "formats",
+            "legal_source",
+            "optional",
+            "owner_unit",
+        ]
+
+
+class VersionOut(serializers.ModelSerializer[RecordVersion]):
+    file_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecordVersion
+        fields = [
+            "number",
+            "filename",
+            "kind",
+            "size",
+            "original_sha256",
+            "page_count",
+            "uploaded_by",
+            "uploaded_at",
+            "rendition_status",
+            "rendition_message",
+            "issued_at",
+            "file_url",
+            "pdf_url",
+        ]
+
+    def _url(self, version: RecordVersion, name: str) -> str:
+        return reverse(name, args=[version.record_id, version.number])
+
+    def get_file_url(self, version: RecordVersion) -> str:
+        return self._url(version, "api-record-version-file")
+
+    def get_pdf_url(self, version: RecordVersion) -> str | None:
+        return self._url(version, "api-record-version-pdf") if version.viewing_sha256 else None
+
+
+class RecordOut(serializers.ModelSerializer[Record]):
+    record_type = serializers.CharField(source="record_type.code")
+    record_type_name = serializers.CharField(source="record_type.name")
+    school_year = serializers.CharField(source="school_year.name")
+    owner_name = serializers.CharField(source="owner.first_name")
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "title",
+            "record_type",
+            "record_type_name",
+            "unit",
+            "school",
+            "school_year",
+            "owner",
+            "owner_name",
+            "period_key",
+            "state",
+            "version_count",
+            "first_submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RecordDetailOut(RecordOut):
+    versions = serializers.SerializerMethodField()
+    pending = serializers.SerializerMethodField()
+
+    class Meta(RecordOut.Meta):
+        fields = [*RecordOut.Meta.fields, "versions", "pending"]
+
+    def get_versions(self, record: Record) -> list[dict[str, Any]]:
+        versions = record.versions.order_by("-number")
+        return list(VersionOut(versions, many=True).data)
+
+    def get_pending(self, record: Record) -> dict[str, str] | None:
+        flow = record.workflows.filter(is_open=True).first()
+        if flow is None:
+            return None
+        return {"role": flow.pending_role, "action": flow.pending_action}
+
+
+class RecordCreateIn(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    record_type = serializers.CharField(max_length=40)
+    title = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    period = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class VersionCreateIn(serializers.Serializer[Any]):
+    file = serializers.FileField()
+
+
+class CommentIn(serializers.Serializer[Any]):
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class DueItemOut(serializers.ModelSerializer[DueItem]):
+    record_type = serializers.CharField(source="record_type.code")
+    status = serializers.CharField()
+
+    class Meta:
+        model = DueItem
+        fields = [
+            "id",
+            "record_type",
+            "school",
+            "unit",
+            "owner",
+            "period_key",
+            "period_label",
+            "due_at",
+            "effective_due_at",
+            "extension_reason",
+            "submitted_at",
+            "record",
+            "status",
+        ]
+
+
+class CompletionRowOut(serializers.Serializer[Any]):
+    label = serializers.CharField()
+    unit_id = serializers.IntegerField(allow_null=True)
+    owner_id = serializers.IntegerField(allow_null=True)
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    due = serializers.IntegerField()
+    not_yet_due = serializers.IntegerField()
+    total = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    pct_submitted = serializers.FloatField(allow_null=True)
+    pct_on_time = serializers.FloatField(allow_null=True)
+
+
+class CompletionOut(serializers.Serializer[Any]):
+    unit = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    rows = CompletionRowOut(many=True)
+    total = CompletionRowOut()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hoso.records.api import views
+
+urlpatterns = [
+    path("record-types/", views.RecordTypeList.as_view(), name="api-record-types"),
+    path("records/", views.RecordList.as_view(), name="api-records"),
+    path("records/<int:pk>/", views.RecordDetail.as_view(), name="api-record"),
+    path("records/<int:pk>/versions/", views.VersionList.as_view(), name="api-record-versions"),
+    path(
+        "records/<int:pk>/versions/<int:number>/file",
+        views.VersionFile.as_view(what="original"),
+        name="api-record-version-file",
+    ),
+    path(
+        "records/<int:pk>/versions/<int:number>/pdf",
+        views.VersionFile.as_view(what="pdf"),
+        name="api-record-version-pdf",
+    ),
+    path(
+        "records/<int:pk>/submit/",
+        views.Transition.as_view(action="submit"),
+        name="api-record-submit",
+    ),
+    path(
+        "records/<int:pk>/approve/",
+        views.Transition.as_view(action="approve"),
+        name="api-record-approve",
+    ),
+    path(
+        "records/<int:pk>/return/",
+        views.Transition.as_view(action="return"),
+        name="api-record-return",
+    ),
+    path("due-items/", views.DueItemList.as_view(), name="api-due-items"),
+    path("completion/", views.CompletionView.as_view(), name="api-completion"),
+]

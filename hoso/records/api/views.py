@@ -1,0 +1,205 @@
+"""API: /api/v1/record-types/, records (list with ?q=, multipart create, detail, versions,
+files, submit/approve/return), due-items and completion. Same services, same policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hoso.accounts.audit_hooks import client_ip
+from hoso.core.errors import DomainError
+from hoso.policy import get_or_404
+from hoso.records import completion, selectors, services, workflow
+from hoso.records.api.serializers import (
+    CommentIn,
+    CompletionOut,
+    DueItemOut,
+    RecordCreateIn,
+    RecordDetailOut,
+    RecordOut,
+    RecordTypeOut,
+    VersionCreateIn,
+    VersionOut,
+)
+from hoso.records.models import DueItem, Record, RecordType, RecordVersion
+from hoso.records.views.dashboard import window_from
+from hoso.records.views.files import blob_response, visible_version
+
+_LIST_PARAMS = [
+    OpenApiParameter("q", str, description="tìm toàn văn, không phân biệt dấu"),
+    OpenApiParameter("record_type", str, description="mã loại hồ sơ"),
+    OpenApiParameter("state", str),
+    OpenApiParameter("unit", int),
+    OpenApiParameter("owner", int),
+    OpenApiParameter("mine", bool),
+]
+_WINDOW = [
+    OpenApiParameter("unit", int, required=True),
+    OpenApiParameter("from", str, description="dd/mm/yyyy hoặc yyyy-mm-dd"),
+    OpenApiParameter("to", str, description="dd/mm/yyyy hoặc yyyy-mm-dd"),
+]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+class RecordTypeList(generics.ListAPIView[RecordType]):
+    serializer_class = RecordTypeOut
+    queryset = RecordType.objects.filter(is_active=True).order_by("code")
+
+
+class RecordList(generics.ListCreateAPIView[Record]):
+    serializer_class = RecordOut
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(parameters=_LIST_PARAMS)
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Record]:
+        p = self.request.query_params
+        return selectors.record_list(
+            self.request.user,
+            q=p.get("q", "")[:200],
+            record_type=p.get("record_type", ""),
+            state=p.get("state", ""),
+            unit_id=_int(p.get("unit")),
+            owner_id=_int(p.get("owner")),
+            mine=p.get("mine") in ("1", "true"),
+        )
+
+    @extend_schema(request=RecordCreateIn, responses={201: RecordDetailOut})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = RecordCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        record_type = RecordType.objects.filter(
+            code=data.validated_data["record_type"], is_active=True
+        ).first()
+        if record_type is None:
+            raise DomainError("Không có loại hồ sơ này.", fields={"record_type": ["Sai mã."]})
+        version = services.record_upload(
+            actor=request.user,
+            record_type=record_type,
+            upload=_upload(data.validated_data["file"]),
+            title=data.validated_data.get("title", ""),
+            period_key=data.validated_data.get("period", ""),
+            ip=client_ip(request._request),
+        )
+        record = selectors.records_visible_to(request.user).get(pk=version.record_id)
+        return Response(RecordDetailOut(record).data, status=status.HTTP_201_CREATED)
+
+
+def _upload(uploaded: Any) -> services.Upload:
+    return services.Upload(stream=uploaded, filename=uploaded.name or "", size=uploaded.size)
+
+
+def _record(request: Any, pk: int) -> Record:
+    return get_or_404(
+        request.user, "records.record.view", selectors.records_visible_to(request.user), pk=pk
+    )
+
+
+class RecordDetail(generics.RetrieveAPIView[Record]):
+    serializer_class = RecordDetailOut
+
+    def get_object(self) -> Record:
+        return _record(self.request, self.kwargs["pk"])
+
+
+class VersionList(generics.ListCreateAPIView[RecordVersion]):
+    serializer_class = VersionOut
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self) -> QuerySet[RecordVersion]:
+        return _record(self.request, self.kwargs["pk"]).versions.order_by("-number")
+
+    @extend_schema(request=VersionCreateIn, responses={201: VersionOut})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = _record(request, self.kwargs["pk"])
+        data = VersionCreateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.version_upload(
+            actor=request.user,
+            record_id=record.pk,
+            upload=_upload(data.validated_data["file"]),
+            ip=client_ip(request._request),
+        )
+        return Response(VersionOut(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionFile(APIView):
+    """The original file (`file`) or the PDF to read (`pdf`); every fetch is audited."""
+
+    what = "original"
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
+        version = visible_version(request._request, pk, number)
+        inline = request.query_params.get("inline") in ("1", "true")
+        return blob_response(request._request, version, self.what, inline=inline)
+
+
+class Transition(APIView):
+    """POST submit/ approve/ return/ — `comment` is required to return."""
+
+    action = "submit"
+
+    @extend_schema(request=CommentIn, responses={200: RecordDetailOut})
+    def post(self, request: Request, pk: int) -> Response:
+        record = _record(request, pk)
+        data = CommentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = data.validated_data.get("comment", "")
+        ip = client_ip(request._request)
+        if self.action == "submit":
+            workflow.record_submit(actor=request.user, record_id=record.pk, ip=ip)
+        elif self.action == "approve":
+            workflow.record_approve(actor=request.user, record_id=record.pk, comment=comment, ip=ip)
+        else:
+            workflow.record_return(actor=request.user, record_id=record.pk, comment=comment, ip=ip)
+        return Response(RecordDetailOut(_record(request, pk)).data)
+
+
+class DueItemList(generics.ListAPIView[DueItem]):
+    serializer_class = DueItemOut
+
+    @extend_schema(parameters=_WINDOW)
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[DueItem]:
+        p = self.request.query_params
+        unit = completion.overseen_unit(self.request.user, p["unit"]) if "unit" in p else None
+        start, end = window_from(p)
+        mine = unit is None
+        return selectors.due_items_for(
+            self.request.user, unit=unit, start=start, end=end, mine=mine
+        )
+
+
+class CompletionView(APIView):
+    @extend_schema(parameters=_WINDOW, responses={200: CompletionOut})
+    def get(self, request: Request) -> Response:
+        p = request.query_params
+        unit = completion.overseen_unit(request.user, p.get("unit"))
+        start, end = window_from(p)
+        report = completion.completion_report(request.user, unit, start, end)
+        return Response(
+            {
+                "unit": unit.pk,
+                "unit_name": unit.name,
+                "start": start,
+                "end": end,
+                "rows": [row.as_dict() for row in report.rows],
+                "total": report.total.as_dict(),
+            }
+        )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "hoso.records"
+    label = "records"
+    verbose_name = "Hồ sơ"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.records import demo, home, tasks  # noqa: F401 — registers tasks and demo step
+        from hoso.records.policies import register_all
+
+        register_all()
+        home.register()

@@ -1,0 +1,246 @@
+"""Due items: generated from the catalogue for everyone who owes a record in the school year,
+marked when the record is first submitted, extended by a leader, reminded about.
+
+Status of a due item at time `now` (after any extension):
+on time / late (submitted before / after the due time), missing (past due, nothing
+submitted), due (due within DUE_SOON), not yet due (later)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError, NotAllowed
+from hoso.org.models import Role, RoleAssignment, SchoolYear, Unit, UnitKind
+from hoso.policy import can
+from hoso.records.models import DueItem, Keeper, Record, RecordType
+from hoso.records.periods import YEAR_KEY, label_for, slot_for_day, slots_for
+
+DUE_SOON = dt.timedelta(days=7)
+REMIND_BEFORE = dt.timedelta(days=2)
+BATCH = 5000
+
+
+class DueStatus:
+    NOT_YET_DUE = "not_yet_due"
+    DUE = "due"
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    LABELS = {
+        "not_yet_due": "Chưa đến hạn",
+        "due": "Sắp đến hạn",
+        "on_time": "Nộp đúng hạn",
+        "late": "Nộp muộn",
+        "missing": "Chưa nộp (quá hạn)",
+    }
+
+
+def reference_time(now: dt.datetime | None = None) -> dt.datetime:
+    """`now`, kept inside the current school year: after the year has ended, views of "this
+    week" and the default completion window show the year's last weeks, not an empty page."""
+    from hoso.policy.grants import current_year
+
+    now = now or timezone.now()
+    year = current_year()
+    if year is None:
+        return now
+    last = dt.datetime.combine(year.end_date, dt.time(12), tzinfo=now.tzinfo)
+    first = dt.datetime.combine(year.start_date, dt.time(12), tzinfo=now.tzinfo)
+    return min(max(now, first), last)
+
+
+def status_filters(now: dt.datetime) -> dict[str, Q]:
+    """One Q per status; they partition every set of due items."""
+    submitted = Q(submitted_at__isnull=False)
+    return {
+        DueStatus.ON_TIME: submitted & Q(submitted_at__lte=F("effective_due_at")),
+        DueStatus.LATE: submitted & Q(submitted_at__gt=F("effective_due_at")),
+        DueStatus.MISSING: Q(submitted_at__isnull=True, effective_due_at__lt=now),
+        DueStatus.DUE: Q(
+            submitted_at__isnull=True,
+            effective_due_at__gte=now,
+            effective_due_at__lt=now + DUE_SOON,
+        ),
+        DueStatus.NOT_YET_DUE: Q(submitted_at__isnull=True, effective_due_at__gte=now + DUE_SOON),
+    }
+
+
+def with_status(items: QuerySet[DueItem], now: dt.datetime) -> QuerySet[DueItem]:
+    whens = [When(q, then=Value(status)) for status, q in status_filters(now).items()]
+    return items.annotate(status=Case(*whens, output_field=CharField()))
+
+
+def status_of(item: DueItem, now: dt.datetime) -> str:
+    if item.submitted_at is not None:
+        return DueStatus.ON_TIME if item.submitted_at <= item.effective_due_at else DueStatus.LATE
+    if item.effective_due_at < now:
+        return DueStatus.MISSING
+    return DueStatus.DUE if item.effective_due_at < now + DUE_SOON else DueStatus.NOT_YET_DUE
+
+
+# --- periods for uploads ---------------------------------------------------------------------
+
+
+def resolve_period(record_type: RecordType, year: SchoolYear, key: str, *, owner: Any) -> str:
+    """The period an upload is for: the one given (checked), else the owner's earliest open due
+    item of the type, else the period that contains today."""
+    slots = slots_for(record_type.period, record_type.due_rule, year)
+    if key:
+        if key not in {slot.key for slot in slots}:
+            raise DomainError(
+                f"Kỳ “{key}” không có trong năm học {year.name}.", fields={"period": ["Sai kỳ."]}
+            )
+        return key
+    if len(slots) == 1:
+        return slots[0].key
+    now = timezone.now()
+    pending = (
+        DueItem.objects.filter(
+            owner=owner, record_type=record_type, school_year=year, submitted_at__isnull=True
+        )
+        .filter(effective_due_at__gte=now - DUE_SOON)
+        .order_by("effective_due_at")
+        .values_list("period_key", flat=True)
+        .first()
+    )
+    if pending:
+        return pending
+    return slot_for_day(record_type.period, record_type.due_rule, year, timezone.localdate()).key
+
+
+def default_title(record_type: RecordType, year: SchoolYear, period_key: str) -> str:
+    if period_key in ("", YEAR_KEY):
+        return f"{record_type.name} — năm học {year.name}"
+    label = label_for(record_type.period, record_type.due_rule, year, period_key)
+    return f"{record_type.name} — {label}"
+
+
+# --- generation ---------------------------------------------------------------------------------
+
+
+def _owners(school: Unit, year: SchoolYear, keeper: str) -> list[tuple[int, int | None]]:
+    """(unit id, owner user id) pairs that owe a record kept by `keeper` at `school`."""
+    assignments = RoleAssignment.objects.filter(
+        school_year=year, unit__school=school, unit__is_active=True
+    ).values_list("role", "unit_id", "user_id", "unit__kind")
+    by_role: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for role, unit_id, user_id, kind in assignments.order_by("unit__path", "user_id"):
+        by_role[role].append((unit_id, user_id, kind))
+    if keeper == Keeper.TEACHER:
+        seen: dict[int, int] = {}
+        for unit_id, user_id, _ in by_role[Role.GV]:
+            seen.setdefault(user_id, unit_id)
+        return [(unit_id, user_id) for user_id, unit_id in seen.items()]
+    if keeper == Keeper.GROUP:
+        leaders = {unit_id: user_id for unit_id, user_id, _ in by_role[Role.TTCM]}
+        groups = Unit.objects.filter(school=school, kind=UnitKind.TO, is_active=True)
+        return [
+            (group_id, leaders.get(group_id)) for group_id in groups.values_list("pk", flat=True)
+        ]
+    if keeper == Keeper.SCHOOL:
+        heads = [user_id for _, user_id, _ in by_role[Role.HT]]
+        return [(school.pk, heads[0] if heads else None)]
+    return []  # HOMEROOM: needs homeroom assignments, which the org app does not keep yet
+
+
+def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = None) -> int:
+    """Create the missing due items of the year; idempotent. Returns how many were created."""
+    from hoso.records.services import applicable_types
+
+    if schools is None:
+        schools = list(Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True))
+    created = 0
+    for school in schools:
+        types = [t for t in applicable_types(school) if not t.optional]
+        created += _generate_for_school(school, school_year, types)
+    return created
+
+
+def _generate_for_school(school: Unit, year: SchoolYear, types: list[RecordType]) -> int:
+    existing = set(
+        DueItem.objects.filter(school=school, school_year=year).values_list(
+            "record_type_id", "unit_id", "owner_id", "period_key"
+        )
+    )
+    fresh: list[DueItem] = []
+    for record_type in types:
+        owners = _owners(school, year, record_type.keeper)
+        for slot in slots_for(record_type.period, record_type.due_rule, year):
+            for unit_id, owner_id in owners:
+                if (record_type.pk, unit_id, owner_id, slot.key) in existing:
+                    continue
+                fresh.append(
+                    DueItem(
+                        record_type=record_type,
+                        school_year=year,
+                        school=school,
+                        unit_id=unit_id,
+                        owner_id=owner_id,
+                        period_key=slot.key,
+                        period_label=slot.label,
+                        due_at=slot.due_at,
+                        effective_due_at=slot.due_at,
+                    )
+                )
+    DueItem.objects.bulk_create(fresh, batch_size=BATCH)
+    return len(fresh)
+
+
+# --- submission, extension ----------------------------------------------------------------------
+
+
+def due_item_mark_submitted(record: Record, at: dt.datetime) -> int:
+    """Called inside the submit transaction: the first submission fulfils the due item."""
+    items = DueItem.objects.filter(
+        record_type_id=record.record_type_id,
+        school_year_id=record.school_year_id,
+        period_key=record.period_key,
+        submitted_at__isnull=True,
+    )
+    if record.record_type.keeper in (Keeper.TEACHER, Keeper.HOMEROOM):
+        items = items.filter(owner_id=record.owner_id)
+    else:
+        items = items.filter(unit_id=record.unit_id)
+    return items.update(submitted_at=at, record=record)
+
+
+@transaction.atomic
+def due_item_extend(
+    *, actor: Any, item_id: int, until: dt.datetime, reason: str, ip: str = ""
+) -> DueItem:
+    item = DueItem.objects.select_for_update().select_related("unit").get(pk=item_id)
+    if not can(actor, "records.due.extend", item):
+        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được gia hạn.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("Hãy ghi lý do gia hạn.", fields={"reason": ["Hãy ghi lý do gia hạn."]})
+    if until <= item.due_at:
+        raise DomainError("Hạn mới phải sau hạn ban đầu.", fields={"until": ["Hạn quá sớm."]})
+    before = item.effective_due_at
+    item.effective_due_at, item.extension_reason, item.extended_by = until, reason[:500], actor
+    item.reminded_on_at = item.reminded_after_at = None  # remind again against the new date
+    item.save(
+        update_fields=[
+            "effective_due_at",
+            "extension_reason",
+            "extended_by",
+            "reminded_on_at",
+            "reminded_after_at",
+        ]
+    )
+    audit_log(
+        "records.due.extended",
+        actor=actor,
+        obj=item,
+        unit_id=item.school_id,
+        ip=ip,
+        data={"from": before.isoformat(), "to": until.isoformat(), "reason": reason},
+    )
+    return item

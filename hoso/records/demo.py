@@ -1,0 +1,8 @@
+"""Demo records: filled in by `register_demo_step` (see demo_data.py)."""
+
+from __future__ import annotations
+
+from hoso.org.demo import register_demo_step
+from hoso.records.demo_data import demo_records
+
+register_demo_step(demo_records, order=50)

@@ -1,0 +1,196 @@
+"""Demo records for the demo province: the due items of the year, and the last five weeks of
+lesson plans (kế hoạch bài dạy) and monthly plans — on time, late, missing, returned with a
+comment, waiting for review, approved — plus a school plan waiting for the principal's
+signature. Real small PDFs (reportlab); identical files are rendered once and everything is
+indexed in one commit, so the step stays fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from functools import cache
+from typing import Any
+
+from django.utils import timezone
+
+from hoso.records import deadlines, renditions, search_index, services, workflow
+from hoso.records.catalogue import load_catalogue
+from hoso.records.models import (
+    Comment,
+    DueItem,
+    Record,
+    RecordEvent,
+    RecordType,
+    RecordVersion,
+    Workflow,
+)
+from hoso.records.pdfmaker import simple_pdf
+from hoso.records.scheduling import Job, collected
+
+SCHOOLS = ("th1", "thcs1", "mn1", "th2")
+PERIODIC_TYPE = {
+    "th1": "TT28.KHBD",
+    "th2": "TT28.KHBD",
+    "thcs1": "TT32.KHBD",
+    "mn1": "TT52.KHNDCSGD",
+}
+# th1.giaovien1 sees every case on their page, week by week (oldest first).
+# How far back records are played: th1 in full, the other schools more briefly (speed).
+DAYS_BACK = {"th1": 35, "thcs1": 14, "th2": 14, "mn1": 40}
+SCRIPTED = {"th1.giaovien1": ["late", "approved", "returned", "pending", "missing"]}
+RETURN_COMMENTS = [
+    "Phần mục tiêu bài học chưa ghi rõ năng lực cần đạt; đề nghị bổ sung.",
+    "Thiếu hoạt động vận dụng; thời lượng các hoạt động chưa hợp lý.",
+    "Đề nghị ghi rõ thiết bị dạy học và học liệu sử dụng.",
+]
+SUBJECTS = [
+    "Toán",
+    "Tiếng Việt",
+    "Tự nhiên và Xã hội",
+    "Đạo đức",
+    "Hoạt động trải nghiệm",
+    "Ngữ văn",
+]
+
+
+def _outcome(rng: random.Random) -> str:
+    roll = rng.random()
+    for limit, outcome in (
+        (0.12, "missing"),
+        (0.17, "draft"),
+        (0.27, "pending"),
+        (0.35, "returned"),
+        (0.47, "late"),
+    ):
+        if roll < limit:
+            return outcome
+    return "approved"
+
+
+@cache
+def _pdf(type_name: str, slot: int) -> bytes:
+    subject = SUBJECTS[slot % len(SUBJECTS)]
+    lines = [
+        f"Môn học: {subject}",
+        "I. Yêu cầu cần đạt",
+        "II. Đồ dùng dạy học",
+        "III. Các hoạt động",
+    ]
+    return simple_pdf(f"{type_name} — môn {subject}", lines)
+
+
+def _backdate(record: Record, when: dt.datetime) -> None:
+    Record.objects.filter(pk=record.pk).update(first_submitted_at=when, updated_at=when)
+    DueItem.objects.filter(record=record).update(submitted_at=when)
+    RecordVersion.objects.filter(record=record).update(uploaded_at=when - dt.timedelta(hours=2))
+    RecordEvent.objects.filter(record=record).update(at=when)
+    Workflow.objects.filter(record=record).update(opened_at=when)
+
+
+def _backdate_review(record: Record, when: dt.datetime) -> None:
+    """The review happened a day or two after the due time, not today (issue times stay: an
+    issued version never changes, not even for the demo)."""
+    Record.objects.filter(pk=record.pk).update(updated_at=when)
+    RecordEvent.objects.filter(record=record).exclude(kind__in=["uploaded", "submitted"]).update(
+        at=when
+    )
+    Comment.objects.filter(version__record=record).update(created_at=when)
+    Workflow.objects.filter(record=record, is_open=False).update(closed_at=when)
+
+
+def _reviewer(record: Record, users: dict[str, Any]) -> Any:
+    flow = Workflow.objects.select_related("record__unit").get(record=record, is_open=True)
+    people = workflow.pending_people(flow)
+    by_id = {u.pk: u for u in users.values()}
+    return by_id[people[0]] if people and people[0] in by_id else None
+
+
+def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random) -> None:
+    if outcome == "missing":
+        return
+    owner = item.owner
+    upload = services.Upload(io.BytesIO(_pdf(item.record_type.name, item.pk % 3)), "ke-hoach.pdf")
+    version = services.record_upload(
+        actor=owner, record_type=item.record_type, upload=upload, period_key=item.period_key
+    )
+    if outcome == "draft":
+        return
+    record = workflow.record_submit(actor=owner, record_id=version.record_id)
+    hours = rng.randint(3, 40)
+    late = outcome == "late"
+    _backdate(record, item.effective_due_at + dt.timedelta(hours=hours if late else -hours))
+    reviewer = _reviewer(record, users) if outcome != "pending" else None
+    if reviewer is None:
+        return
+    if outcome == "returned":
+        comment = rng.choice(RETURN_COMMENTS)
+        workflow.record_return(actor=reviewer, record_id=record.pk, comment=comment)
+    else:
+        workflow.record_approve(actor=reviewer, record_id=record.pk)
+    _backdate_review(record, item.effective_due_at + dt.timedelta(hours=rng.randint(26, 60)))
+
+
+def _recent_items(province: Any, key: str, ref: dt.datetime) -> list[DueItem]:
+    return list(
+        DueItem.objects.filter(
+            school=province.units[key],
+            record_type__code=PERIODIC_TYPE[key],
+            effective_due_at__gte=ref - dt.timedelta(days=DAYS_BACK[key]),
+            effective_due_at__lte=ref + dt.timedelta(days=7),
+            owner__isnull=False,
+        )
+        .select_related("owner", "record_type")
+        .order_by("owner_id", "effective_due_at")
+    )
+
+
+def _school_plan(province: Any) -> None:
+    """th1's school plan: approved by the vice-principal, waiting for the principal to sign."""
+    users = province.users
+    record_type = RecordType.objects.get(code="TT28.KHGDNT")
+    pdf = simple_pdf("Kế hoạch giáo dục nhà trường năm học " + province.year.name, SUBJECTS)
+    version = services.record_upload(
+        actor=users["th1.vanthu"],
+        record_type=record_type,
+        upload=services.Upload(io.BytesIO(pdf), "ke-hoach-giao-duc-nha-truong.pdf"),
+    )
+    workflow.record_submit(actor=users["th1.vanthu"], record_id=version.record_id)
+    workflow.record_approve(actor=users["th1.phohieutruong"], record_id=version.record_id)
+
+
+def demo_records(province: Any) -> None:
+    rng = random.Random(2025)
+    if not RecordType.objects.filter(owner_unit__isnull=True).exists():
+        load_catalogue(RecordType)  # a flushed database (transactional tests) lost migration data
+    schools = [province.units[key] for key in SCHOOLS]
+    names: dict[int | None, str] = {user.pk: name for name, user in province.users.items()}
+    with collected() as jobs:
+        deadlines.due_items_generate(school_year=province.year, schools=schools)
+        ref = deadlines.reference_time(timezone.now())
+        for key in SCHOOLS:
+            by_owner: dict[int | None, int] = {}
+            for item in _recent_items(province, key, ref):
+                index = by_owner[item.owner_id] = by_owner.get(item.owner_id, -1) + 1
+                script = SCRIPTED.get(names.get(item.owner_id, ""))
+                outcome = script[index % len(script)] if script else _outcome(rng)
+                _play(item, outcome, province.users, rng)
+        _school_plan(province)
+    run_collected(jobs)
+
+
+def run_collected(jobs: list[Job]) -> None:
+    """Render each collected version (identical files once), then index all records in one go;
+    e-mails of the demo are dropped."""
+    from hoso.records import tasks
+
+    record_ids: set[int] = set()
+    for task, args in jobs:
+        if task is tasks.render_version:
+            renditions.version_render(version_id=args[0], index=False)
+            record_ids.update(
+                RecordVersion.objects.filter(pk=args[0]).values_list("record_id", flat=True)
+            )
+        elif task is tasks.index_record:
+            record_ids.add(args[0])
+    search_index.records_index(sorted(record_ids))

@@ -1,0 +1,90 @@
+"""Menu entries (with counts) and home-page tasks of the records app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.policy.grants import grants_for
+from hoso.records import selectors
+from hoso.records.notify import unread_count
+from hoso.records.policies import SCHOOL_READERS
+
+
+def nav(user: Any) -> list[NavItem]:
+    grants = grants_for(user)
+    if not grants.items:
+        return []
+    items = [
+        NavItem(
+            "Hồ sơ của tôi", reverse("records:mine"), 10, selectors.my_week(user).count() or None
+        ),
+        NavItem("Tìm hồ sơ", reverse("records:search"), 40),
+    ]
+    reviews = selectors.review_queue(user).count()
+    if reviews or grants.roles() & {"TTCM", "PHT", "HT"}:
+        items.append(NavItem("Chờ duyệt", reverse("records:review-queue"), 20, reviews or None))
+    signing = selectors.signing_queue(user).count()
+    if signing or grants.roles() & {"HT", "VT"}:
+        items.append(NavItem("Chờ ký", reverse("records:signing-queue"), 21, signing or None))
+    if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
+        items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
+    unread = unread_count(user)
+    items.append(NavItem("Thông báo", reverse("records:notifications"), 95, unread or None))
+    return items
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    found: list[HomeTask] = []
+    week = list(selectors.my_week(user))
+    if week:
+        late = sum(1 for item in week if getattr(item, "status", "") == "missing")
+        found.append(
+            HomeTask(
+                "Hồ sơ cần nộp",
+                f"{len(week)} hồ sơ đến hạn trong tuần này"
+                + (f", trong đó {late} đã quá hạn." if late else "."),
+                reverse("records:mine"),
+                len(week),
+                urgent=bool(late),
+            )
+        )
+    returned = selectors.returned_to(user).count()
+    if returned:
+        found.append(
+            HomeTask(
+                "Hồ sơ bị trả lại",
+                f"{returned} hồ sơ cần sửa theo góp ý rồi trình lại.",
+                reverse("records:mine"),
+                returned,
+                urgent=True,
+            )
+        )
+    reviews = selectors.review_queue(user).count()
+    if reviews:
+        found.append(
+            HomeTask(
+                "Hồ sơ chờ bạn duyệt",
+                f"{reviews} hồ sơ đang chờ.",
+                reverse("records:review-queue"),
+                reviews,
+            )
+        )
+    signing = selectors.signing_queue(user).count()
+    if signing:
+        found.append(
+            HomeTask(
+                "Hồ sơ chờ ký, đóng dấu",
+                f"{signing} hồ sơ đã duyệt đang chờ.",
+                reverse("records:signing-queue"),
+                signing,
+            )
+        )
+    return found
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)

@@ -1,0 +1,332 @@
+"""Record types (the legal catalogue), records, their versions, workflows, comments,
+due items and notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hoso.org.models import SchoolYear, Unit
+
+
+class Keeper(models.TextChoices):
+    SCHOOL = "SCHOOL", _("Nhà trường")
+    GROUP = "GROUP", _("Tổ chuyên môn")
+    TEACHER = "TEACHER", _("Giáo viên")
+    HOMEROOM = "HOMEROOM", _("Giáo viên chủ nhiệm")
+
+
+class Period(models.TextChoices):
+    ONCE = "ONCE", _("Một lần")
+    YEAR = "YEAR", _("Năm học")
+    TERM = "TERM", _("Học kỳ")
+    MONTH = "MONTH", _("Tháng")
+    WEEK = "WEEK", _("Tuần")
+
+
+class StepAction(models.TextChoices):
+    REVIEW = "review", _("Duyệt")
+    SIGN = "sign", _("Ký số")
+    SEAL = "seal", _("Đóng dấu")
+
+
+class RecordType(models.Model):
+    """One kind of record the law (or a unit) requires. `owner_unit` is None for the national
+    catalogue; a Sở, Phòng or school that adds a type owns it and it applies below that unit."""
+
+    code = models.CharField(_("mã loại hồ sơ"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại hồ sơ"), max_length=255)
+    levels = models.JSONField(_("cấp học"), default=list)  # ["TH"], ["THCS", "THPT"]
+    keeper = models.CharField(_("người lưu giữ"), max_length=10, choices=Keeper.choices)
+    period = models.CharField(_("kỳ"), max_length=6, choices=Period.choices)
+    due_rule = models.JSONField(_("quy tắc hạn nộp"), default=dict)
+    signing_chain = models.JSONField(_("chuỗi duyệt, ký"), default=list)
+    retention_years = models.PositiveSmallIntegerField(
+        _("thời hạn lưu trữ (năm, 0 = vĩnh viễn)"), default=10
+    )
+    retention_source = models.CharField(max_length=200, blank=True, default="")
+    naming_rule = models.CharField(_("quy tắc đặt tên"), max_length=120, blank=True, default="")
+    formats = models.JSONField(_("định dạng nhận"), default=list)
+    legal_source = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True, default="")
+    optional = models.BooleanField(_("không bắt buộc (Chỉ thị 138)"), default=False)
+    note = models.CharField(max_length=255, blank=True, default="")
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="record_types"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("loại hồ sơ")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_sign_steps(self) -> bool:
+        return any(step.get("action") != StepAction.REVIEW for step in self.signing_chain)
+
+
+class RecordState(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã trình duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+    APPROVED = "approved", _("Đã duyệt, chờ ký")
+    ISSUED = "issued", _("Đã ban hành")
+    ARCHIVED = "archived", _("Đã lưu trữ")
+
+
+class Record(models.Model):
+    """A hồ sơ: one type, one period, one owner, in one unit and school year."""
+
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT, related_name="records")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="records")
+    school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records"
+    )
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    period_key = models.CharField(_("kỳ"), max_length=20, blank=True, default="")
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
+    )
+    version_count = models.PositiveIntegerField(default=0)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["school", "state"]),
+            models.Index(fields=["owner", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RenditionStatus(models.TextChoices):
+    PENDING = "pending", _("Đang xử lý")
+    DONE = "done", _("Xong")
+    UNAVAILABLE = "unavailable", _("Máy chủ thiếu công cụ chuyển đổi")
+    FAILED = "failed", _("Không chuyển đổi được")
+    NOT_NEEDED = "not_needed", _("Không cần")
+
+
+class RecordVersion(models.Model):
+    """One uploaded file. The original never changes; an issued version never changes at all
+    (service checks and a database trigger, see migration 0002)."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    original_sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    has_signatures = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    # Derived files (background work); the original stays the record.
+    pdf_sha256 = models.CharField(max_length=64, blank=True, default="")
+    preview_sha256 = models.CharField(max_length=64, blank=True, default="")
+    text_sha256 = models.CharField(max_length=64, blank=True, default="")
+    rendition_status = models.CharField(
+        max_length=12, choices=RenditionStatus.choices, default=RenditionStatus.PENDING
+    )
+    rendition_message = models.CharField(max_length=500, blank=True, default="")
+    indexed_at = models.DateTimeField(null=True, blank=True)
+    # Filled by the signing steps (hoso.signing) and by issuing.
+    signed_sha256 = models.CharField(max_length=64, blank=True, default="")
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["record_id", "-number"]
+        verbose_name = _("phiên bản hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="one_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} v{self.number}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def viewing_sha256(self) -> str:
+        """The PDF a person reads: signed copy, else rendition, else (a PDF) the original."""
+        return self.signed_sha256 or self.pdf_sha256
+
+
+class WorkflowState(models.TextChoices):
+    IN_REVIEW = "in_review", _("Đang duyệt")
+    SIGNING = "signing", _("Chờ ký, đóng dấu")
+    RETURNED = "returned", _("Trả lại")
+    ISSUED = "issued", _("Đã ban hành")
+    WITHDRAWN = "withdrawn", _("Rút lại")
+
+
+class Workflow(models.Model):
+    """One submission of one version through the type's signing chain. `step` is the index of
+    the next step; `pending_role`/`pending_action` copy that step so queues are one query."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="workflows")
+    version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="workflows")
+    chain = models.JSONField(default=list)  # the chain as it was at submission
+    step = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=WorkflowState.choices)
+    pending_role = models.CharField(max_length=10, blank=True, default="")
+    pending_action = models.CharField(max_length=10, blank=True, default="")
+    is_open = models.BooleanField(default=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(is_open=True), name="one_open_workflow_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["is_open", "pending_action", "pending_role"])]
+
+    def __str__(self) -> str:
+        return f"workflow {self.pk} ({self.state})"
+
+    def current_step(self) -> dict[str, Any] | None:
+        return self.chain[self.step] if self.step < len(self.chain) else None
+
+
+class EventKind(models.TextChoices):
+    UPLOADED = "uploaded", _("Tải lên phiên bản")
+    SUBMITTED = "submitted", _("Trình duyệt")
+    REVIEWED = "reviewed", _("Duyệt bước")
+    APPROVED = "approved", _("Đã duyệt")
+    RETURNED = "returned", _("Trả lại")
+    SIGNED = "signed", _("Ký số")
+    SEALED = "sealed", _("Đóng dấu")
+    ISSUED = "issued", _("Ban hành")
+    ARCHIVED = "archived", _("Lưu trữ")
+    COMMENTED = "commented", _("Góp ý")
+
+
+class RecordEvent(models.Model):
+    """The history shown on the record page (the audit log holds the legal trail)."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="events")
+    version = models.ForeignKey(
+        RecordVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kind}"
+
+
+class Comment(models.Model):
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("góp ý"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"góp ý {self.pk}"
+
+
+class DueItem(models.Model):
+    """One thing owed: a type, a period, by a person (teacher types) or a unit (group and
+    school types, `owner` is then the person answerable). `effective_due_at` is the due time
+    after any extension, so status counts stay plain column comparisons."""
+
+    record_type = models.ForeignKey(RecordType, on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="due_items",
+    )
+    period_key = models.CharField(max_length=20)
+    period_label = models.CharField(max_length=60)
+    due_at = models.DateTimeField()
+    effective_due_at = models.DateTimeField()
+    extension_reason = models.CharField(max_length=500, blank=True, default="")
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    record = models.ForeignKey(
+        Record, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_before_at = models.DateTimeField(null=True, blank=True)
+    reminded_on_at = models.DateTimeField(null=True, blank=True)
+    reminded_after_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["effective_due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "school_year", "unit", "owner", "period_key"],
+                name="one_due_item",
+            ),
+        ]
+        indexes = [
+            # Covering the completion query: window, school, submitted — no table lookups.
+            models.Index(
+                fields=["effective_due_at", "school", "submitted_at"], name="records_due_window"
+            ),
+            # Covering for a school's (or, by skip-scan, the province's) window of items.
+            models.Index(
+                fields=["school", "effective_due_at", "unit", "owner", "submitted_at"],
+                name="records_due_school_cover",
+            ),
+            models.Index(fields=["owner", "effective_due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type_id} {self.period_key} {self.owner_id}"
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

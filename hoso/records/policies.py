@@ -1,0 +1,174 @@
+"""Policy rules for records: who sees a record, who acts on a workflow step, who sees
+deadlines and completion. Drafts (never submitted) are their owner's alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from hoso.org.models import Role, Unit
+from hoso.policy.grants import INSPECTOR_ROLES, SCHOOL_ROLES, Grants
+from hoso.policy.registry import nothing, register
+from hoso.records.models import DueItem, Record, RecordState, RecordType, StepAction, Workflow
+
+SCHOOL_READERS = frozenset({Role.HT, Role.PHT, Role.VT})
+LEADERS = frozenset({Role.HT, Role.PHT})
+PUBLISHED = (RecordState.ISSUED, RecordState.ARCHIVED)
+# Who may act on a pending step, by the step's role (HT outranks PHT).
+STEP_ROLES: dict[str, frozenset[str]] = {
+    Role.PHT: frozenset({Role.PHT, Role.HT}),
+    Role.HT: frozenset({Role.HT}),
+    Role.VT: frozenset({Role.VT}),
+}
+
+
+def path_q(field: str, paths: set[str]) -> Q:
+    query = nothing()
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
+    if record.owner_id == user.pk:
+        return True
+    if record.first_submitted_at is None:
+        return False
+    if grants.is_admin or record.school_id in grants.schools(SCHOOL_READERS):
+        return True
+    if grants.covers({Role.TTCM}, record.unit.path):
+        return True
+    if record.state in PUBLISHED and record.school_id in grants.schools(SCHOOL_ROLES):
+        return True
+    return grants.covers(INSPECTOR_ROLES, record.school.path)
+
+
+def _record_scope(grants: Grants, user: Any) -> Q:
+    if grants.is_admin:
+        return Q(owner_id=user.pk) | Q(first_submitted_at__isnull=False)
+    others = (
+        Q(school_id__in=grants.schools(SCHOOL_READERS))
+        | path_q("unit__path", grants.subtree_paths({Role.TTCM}))
+        | Q(school_id__in=grants.schools(SCHOOL_ROLES), state__in=PUBLISHED)
+        | path_q("school__path", grants.subtree_paths(INSPECTOR_ROLES))
+    )
+    return Q(owner_id=user.pk) | (Q(first_submitted_at__isnull=False) & others)
+
+
+def _record_create(grants: Grants, _user: Any, school: Unit | None) -> bool:
+    if school is None:
+        return bool(grants.schools(SCHOOL_ROLES))
+    return school.school_id in grants.schools(SCHOOL_ROLES)
+
+
+def _record_edit(_grants: Grants, user: Any, record: Record) -> bool:
+    """Upload a new version, submit: the owner only."""
+    return bool(record.owner_id == user.pk)
+
+
+def _record_archive(grants: Grants, _user: Any, record: Record) -> bool:
+    return grants.is_admin or record.school_id in grants.schools({Role.HT, Role.VT})
+
+
+# --- workflow steps ----------------------------------------------------------------------------
+
+
+def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
+    record = workflow.record
+    if not workflow.is_open:
+        return False
+    # Nobody reviews their own work; signing or sealing what one drafted is normal.
+    if record.owner_id == user.pk and workflow.pending_action == StepAction.REVIEW:
+        return False
+    role = workflow.pending_role
+    if role == Role.TTCM:
+        return grants.covers({Role.TTCM}, record.unit.path)
+    allowed = STEP_ROLES.get(role)
+    return allowed is not None and record.school_id in grants.schools(allowed)
+
+
+def _workflow_act_scope(grants: Grants, user: Any) -> Q:
+    query = Q(pending_role=Role.TTCM) & path_q(
+        "record__unit__path", grants.subtree_paths({Role.TTCM})
+    )
+    for role, allowed in STEP_ROLES.items():
+        schools = grants.schools(allowed)
+        if schools:
+            query |= Q(pending_role=role, record__school_id__in=schools)
+    own_review = Q(record__owner_id=user.pk, pending_action=StepAction.REVIEW)
+    return Q(is_open=True) & ~own_review & query
+
+
+# --- deadlines and completion ------------------------------------------------------------------
+
+
+def _unit_overseen(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """See completion of `unit`: leaders of its school, its group leader, the offices above."""
+    if grants.is_admin or grants.covers(INSPECTOR_ROLES, unit.path):
+        return True
+    if unit.school_id is not None and unit.school_id in grants.schools(SCHOOL_READERS):
+        return True
+    return grants.covers({Role.TTCM}, unit.path)
+
+
+def _unit_overseen_scope(grants: Grants, _user: Any) -> Q:
+    if grants.is_admin:
+        return Q()
+    return (
+        path_q("path", grants.subtree_paths(INSPECTOR_ROLES))
+        | Q(school_id__in=grants.schools(SCHOOL_READERS))
+        | path_q("path", grants.subtree_paths({Role.TTCM}))
+    )
+
+
+def _due_visible(grants: Grants, user: Any, item: DueItem) -> bool:
+    return item.owner_id == user.pk or _unit_overseen(grants, user, item.unit)
+
+
+def _due_scope(grants: Grants, user: Any) -> Q:
+    if grants.is_admin:
+        return Q()
+    return (
+        Q(owner_id=user.pk)
+        | Q(school_id__in=grants.schools(SCHOOL_READERS))
+        | path_q("unit__path", grants.subtree_paths({Role.TTCM}))
+        | path_q("school__path", grants.subtree_paths(INSPECTOR_ROLES))
+    )
+
+
+def _due_extend(grants: Grants, _user: Any, item: DueItem) -> bool:
+    return grants.is_admin or item.school_id in grants.schools(LEADERS)
+
+
+def _type_manage(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """Add record types that apply below `unit`."""
+    if grants.is_admin:
+        return True
+    if unit.kind == "TRUONG":
+        return unit.pk in grants.schools({Role.HT, Role.VT})
+    return unit.pk in grants.units(INSPECTOR_ROLES)
+
+
+def _type_visible(grants: Grants, _user: Any, record_type: RecordType) -> bool:
+    return True
+
+
+def _type_scope(grants: Grants, _user: Any) -> Q:
+    return Q()
+
+
+def register_all() -> None:
+    register("records.record.view", _record_visible, _record_scope)
+    register("records.record.create", _record_create)
+    register("records.record.edit", _record_edit)
+    register("records.record.archive", _record_archive)
+    register("records.workflow.act", _workflow_act, _workflow_act_scope)
+    register("records.unit.oversee", _unit_overseen, _unit_overseen_scope)
+    register("records.due.view", _due_visible, _due_scope)
+    register("records.due.extend", _due_extend)
+    register("records.type.manage", _type_manage)
+    register("records.type.view", _type_visible, _type_scope)

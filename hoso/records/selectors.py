@@ -1,0 +1,167 @@
+"""Reads of records, queues and due items, already narrowed by the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from hoso.policy import visible
+from hoso.records.deadlines import DUE_SOON, reference_time, with_status
+from hoso.records.models import (
+    Comment,
+    DueItem,
+    Record,
+    RecordState,
+    RecordType,
+    RecordVersion,
+    StepAction,
+    Workflow,
+)
+from hoso.search.engine import SearchFilters
+
+
+def records_visible_to(user: Any) -> QuerySet[Record]:
+    records = Record.objects.select_related("record_type", "unit", "school", "owner", "school_year")
+    return visible(user, "records.record.view", records)
+
+
+def record_list(
+    user: Any,
+    *,
+    q: str = "",
+    record_type: str = "",
+    state: str = "",
+    unit_id: int | None = None,
+    owner_id: int | None = None,
+    mine: bool = False,
+) -> QuerySet[Record]:
+    records = records_visible_to(user)
+    if mine:
+        records = records.filter(owner=user)
+    if record_type:
+        records = records.filter(record_type__code=record_type)
+    if state:
+        records = records.filter(state=state)
+    if unit_id:
+        records = records.filter(unit_id=unit_id)
+    if owner_id:
+        records = records.filter(owner_id=owner_id)
+    if q.strip():
+        records = _searched(user, records, q)
+    return records.order_by("-updated_at", "-id")
+
+
+def _searched(user: Any, records: QuerySet[Record], q: str) -> QuerySet[Record]:
+    from hoso.records.search_index import search_record_ids
+
+    ids, _ = search_record_ids(user, q, filters=SearchFilters(), limit=100)
+    return records.filter(pk__in=ids)
+
+
+def search_records(user: Any, q: str, *, limit: int = 50) -> list[Record]:
+    """Records matching `q`, best first, that the user may see."""
+    from hoso.records.search_index import search_record_ids
+
+    ids, _ = search_record_ids(user, q, limit=limit)
+    found = records_visible_to(user).in_bulk(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def versions_of(record: Record) -> QuerySet[RecordVersion]:
+    comments = Comment.objects.select_related("author").order_by("created_at", "id")
+    return (
+        record.versions.select_related("uploaded_by")
+        .prefetch_related(Prefetch("comments", queryset=comments))
+        .order_by("-number")
+    )
+
+
+def open_workflow(record: Record) -> Workflow | None:
+    workflow = Workflow.objects.filter(record=record, is_open=True).first()
+    if workflow is not None:
+        workflow.record = record
+    return workflow
+
+
+def queue_for(user: Any, actions: set[str]) -> QuerySet[Workflow]:
+    workflows = Workflow.objects.select_related(
+        "record", "record__record_type", "record__owner", "record__unit", "version"
+    )
+    return visible(user, "records.workflow.act", workflows).filter(pending_action__in=actions)
+
+
+def review_queue(user: Any) -> QuerySet[Workflow]:
+    return queue_for(user, {StepAction.REVIEW}).order_by("opened_at", "id")
+
+
+def signing_queue(user: Any) -> QuerySet[Workflow]:
+    return queue_for(user, {StepAction.SIGN, StepAction.SEAL}).order_by("opened_at", "id")
+
+
+def due_items_visible_to(user: Any) -> QuerySet[DueItem]:
+    items = DueItem.objects.select_related("record_type", "unit", "owner", "record")
+    return visible(user, "records.due.view", items)
+
+
+def due_items_for(
+    user: Any,
+    *,
+    unit: Any = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    mine: bool = False,
+    now: dt.datetime | None = None,
+) -> QuerySet[DueItem]:
+    items = due_items_visible_to(user)
+    if mine:
+        items = items.filter(owner=user)
+    if unit is not None:
+        items = items.filter(unit__path__startswith=unit.path)
+    if start is not None:
+        items = items.filter(effective_due_at__gte=start)
+    if end is not None:
+        items = items.filter(effective_due_at__lt=end)
+    return with_status(items, now or timezone.now()).order_by("effective_due_at", "id")
+
+
+def my_week(user: Any, now: dt.datetime | None = None) -> QuerySet[DueItem]:
+    """What the person still owes: overdue in the last 4 weeks and due in the next 7 days."""
+    now = now or timezone.now()
+    ref = reference_time(now)
+    # One's own items are always visible: no policy scope here, so the owner index serves it
+    # even for a Sở account whose scope is the whole province.
+    items = DueItem.objects.select_related("record_type").filter(
+        owner_id=getattr(user, "pk", None),
+        submitted_at__isnull=True,
+        effective_due_at__gte=ref - 4 * DUE_SOON,
+        effective_due_at__lt=ref + DUE_SOON,
+    )
+    return with_status(items, now).order_by("effective_due_at", "id")
+
+
+def returned_to(user: Any) -> QuerySet[Record]:
+    return Record.objects.filter(owner=user, state=RecordState.RETURNED).select_related(
+        "record_type"
+    )
+
+
+def types_for_upload(user: Any) -> list[RecordType]:
+    """Types the person keeps (by role and school level), for the upload form; two queries."""
+    from hoso.org.models import Unit
+    from hoso.policy.grants import grants_for
+    from hoso.records.services import KEEPER_ROLES, type_applies
+
+    grants = [g for g in grants_for(user).items if g.school_id]
+    schools = Unit.objects.in_bulk({g.school_id for g in grants})
+    result = []
+    for record_type in RecordType.objects.filter(is_active=True).order_by("code"):
+        roles = KEEPER_ROLES[record_type.keeper]
+        if any(
+            g.role in roles and type_applies(record_type, schools[g.school_id])  # type: ignore[index]
+            for g in grants
+        ):
+            result.append(record_type)
+    return result

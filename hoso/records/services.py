@@ -1,0 +1,330 @@
+"""Writes on records: upload (a new record or a new version), comments, unit-added types.
+
+Every upload passes the file layer's gate (name, size, real type, hostile content) before
+anything is written; the blob goes into the write-once store, then one short transaction
+creates the rows, the history event and the audit entry."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
+from hoso.conversion.kinds import ACCEPTED_HINT
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.org.models import Role, SchoolYear, Unit
+from hoso.policy import can
+from hoso.policy.grants import current_year, grants_for
+from hoso.records import deadlines
+from hoso.records.blobs import blob_store, max_upload_bytes
+from hoso.records.models import (
+    Comment,
+    EventKind,
+    Keeper,
+    Record,
+    RecordEvent,
+    RecordState,
+    RecordType,
+    RecordVersion,
+    RenditionStatus,
+)
+from hoso.records.scheduling import later
+
+MAX_TITLE = 255
+MAX_COMMENT = 5000
+KEEPER_ROLES: dict[str, frozenset[str]] = {
+    Keeper.TEACHER: frozenset({Role.GV, Role.TTCM}),
+    Keeper.HOMEROOM: frozenset({Role.GV}),
+    Keeper.GROUP: frozenset({Role.TTCM}),
+    Keeper.SCHOOL: frozenset({Role.HT, Role.PHT, Role.VT}),
+}
+# A new version may be uploaded while nobody is looking at the record.
+UPLOADABLE = {RecordState.DRAFT, RecordState.RETURNED, RecordState.ISSUED}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the faces hand it over: a readable stream and the client's name."""
+
+    stream: IO[bytes]
+    filename: str
+    size: int | None = None
+
+
+def clean_text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
+    text = " ".join((value or "").split()) if field == "title" else (value or "").strip()
+    if required and not text:
+        raise DomainError(f"Hãy nhập {label}.", fields={field: [f"Hãy nhập {label}."]})
+    if len(text) > limit:
+        message = f"{label.capitalize()} dài quá {limit} ký tự."
+        raise DomainError(message, fields={field: [message]})
+    return text
+
+
+# --- where a record lives -------------------------------------------------------------------
+
+
+def applicable_types(school: Unit) -> list[RecordType]:
+    """Types that apply to `school`: national ones for its level, plus those added by the
+    school or by a Phòng or Sở above it."""
+    types = RecordType.objects.filter(is_active=True)
+    return [t for t in types if type_applies(t, school)]
+
+
+def type_applies(record_type: RecordType, school: Unit) -> bool:
+    if not record_type.is_active:
+        return False
+    if (
+        record_type.owner_unit_id is not None
+        and record_type.owner_unit_id not in school.ancestor_ids()
+    ):
+        return False
+    levels = record_type.levels
+    return not levels or school.level in levels or school.level == "LIEN_CAP"
+
+
+def record_unit_for(actor: Any, record_type: RecordType) -> Unit:
+    """The unit a new record of `record_type` belongs to: the teacher's group, the group the
+    leader leads, or the school. Refused when the person does not keep this type."""
+    roles = KEEPER_ROLES[record_type.keeper]
+    grants = [g for g in grants_for(actor).items if g.role in roles and g.school_id]
+    units = Unit.objects.in_bulk([g.unit_id for g in grants] + [g.school_id for g in grants])
+    for grant in sorted(grants, key=lambda g: g.unit_path):
+        school = units[grant.school_id]  # type: ignore[index]
+        if type_applies(record_type, school):
+            unit = school if record_type.keeper == Keeper.SCHOOL else units[grant.unit_id]
+            return unit
+    raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")
+
+
+# --- upload -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _spooled(upload: Upload, limit: int) -> Iterator[Path]:
+    """The upload as a local file for the checks, refused early when obviously too large."""
+    if upload.size is not None and upload.size > limit:
+        raise UnsafeFileError(
+            f"Tệp quá lớn ({_mb(upload.size)} MB; tối đa {_mb(limit)} MB). "
+            "Hãy nén ảnh, quét ở 300 dpi hoặc tách thành nhiều tệp.",
+            code="file.too_large",
+        )
+    fd, name = tempfile.mkstemp(prefix="hoso-upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            written = 0
+            while chunk := upload.stream.read(1024 * 1024):
+                written += len(chunk)
+                out.write(chunk)
+                if written > limit:
+                    break  # check_upload reports the size; no need to read the rest
+        yield Path(name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f}".replace(".", ",").removesuffix(",0")
+
+
+def _checked_file(upload: Upload, record_type: RecordType) -> tuple[Any, Any]:
+    limit = max_upload_bytes()
+    with _spooled(upload, limit) as path:
+        report = check_upload(path, upload.filename or "", Limits(max_bytes=limit))
+        if record_type.formats and report.kind.value not in record_type.formats:
+            raise UnsafeFileError(
+                f"Loại hồ sơ “{record_type.name}” không nhận {report.kind.label}. {ACCEPTED_HINT}",
+                code="file.kind_not_accepted",
+            )
+        with open(path, "rb") as stream:
+            blob = blob_store().put(stream)
+    return report, blob
+
+
+def record_upload(
+    *,
+    actor: Any,
+    record_type: RecordType,
+    upload: Upload,
+    title: str = "",
+    period_key: str = "",
+    ip: str = "",
+) -> RecordVersion:
+    """Upload a file as a record of `record_type` for the period: the record is created, or
+    the file becomes its next version."""
+    year = _year()
+    unit = record_unit_for(actor, record_type)
+    if not can(actor, "records.record.create", unit):
+        raise NotAllowed("Bạn không được lập hồ sơ ở đơn vị này.")
+    period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor)
+    title = clean_text(title, field="title", label="tiêu đề", limit=MAX_TITLE, required=False)
+    title = title or deadlines.default_title(record_type, year, period_key)
+    report, blob = _checked_file(upload, record_type)
+    return _store_version(actor, record_type, unit, year, period_key, title, report, blob, ip)
+
+
+def version_upload(*, actor: Any, record_id: int, upload: Upload, ip: str = "") -> RecordVersion:
+    """A new version of an existing record (after a return, or a correction of an issued one)."""
+    record = Record.objects.select_related("record_type").get(pk=record_id)
+    if not can(actor, "records.record.edit", record):
+        raise NotAllowed("Chỉ người lập hồ sơ mới tải lên phiên bản mới.")
+    report, blob = _checked_file(upload, record.record_type)
+    return _add_version(actor, record.pk, report, blob, ip)
+
+
+@transaction.atomic
+def _store_version(
+    actor: Any,
+    record_type: RecordType,
+    unit: Unit,
+    year: SchoolYear,
+    period_key: str,
+    title: str,
+    report: Any,
+    blob: Any,
+    ip: str,
+) -> RecordVersion:
+    record = Record.objects.filter(
+        record_type=record_type, unit=unit, owner=actor, school_year=year, period_key=period_key
+    ).first()
+    created = record is None
+    if record is None:
+        record = Record.objects.create(
+            record_type=record_type,
+            unit=unit,
+            school_id=unit.school_id or unit.pk,
+            school_year=year,
+            owner=actor,
+            title=title,
+            period_key=period_key,
+        )
+    # One audit entry says both: the record's creation rides on its first version's upload
+    # (the audit head is a lock every upload queues for; fewer entries, shorter waits).
+    extra = {"record_created": record.pk, "type": record_type.code, "period": period_key}
+    return _add_version(actor, record.pk, report, blob, ip, extra if created else None)
+
+
+@transaction.atomic
+def _add_version(
+    actor: Any,
+    record_id: int,
+    report: Any,
+    blob: Any,
+    ip: str,
+    extra: dict[str, Any] | None = None,
+) -> RecordVersion:
+    record = Record.objects.select_for_update().get(pk=record_id)
+    if record.state not in UPLOADABLE:
+        raise Conflict(
+            "Hồ sơ đang trong quá trình duyệt, ký; chưa thể tải lên phiên bản mới. "
+            "Hãy chờ kết quả hoặc đề nghị người duyệt trả lại."
+        )
+    now = timezone.now()
+    version = RecordVersion.objects.create(
+        record=record,
+        number=record.version_count + 1,
+        original_sha256=blob.sha256,
+        size=blob.size,
+        filename=report.display_name,
+        kind=report.kind.value,
+        page_count=report.page_count,
+        has_signatures=report.has_signatures,
+        uploaded_by=actor,
+        uploaded_at=now,
+        pdf_sha256=blob.sha256 if report.kind is Kind.PDF else "",
+        rendition_status=RenditionStatus.PENDING,
+    )
+    record.version_count = version.number
+    if record.state == RecordState.ISSUED:
+        record.state = RecordState.DRAFT  # a correction: the issued version stays as it was
+    record.save(update_fields=["version_count", "state", "updated_at"])
+    RecordEvent.objects.create(
+        record=record, version=version, kind=EventKind.UPLOADED, actor=actor, at=now
+    )
+    audit_log(
+        "records.version.uploaded",
+        actor=actor,
+        obj=version,
+        unit_id=record.school_id,
+        ip=ip,
+        data={
+            "sha256": blob.sha256,
+            "size": blob.size,
+            "kind": version.kind,
+            "n": version.number,
+            "record": record.pk,
+            **(extra or {}),
+        },
+    )
+    _after_commit_render(version.pk)
+    return version
+
+
+def _after_commit_render(version_id: int) -> None:
+    from hoso.records.tasks import render_version
+
+    later(render_version, version_id)
+
+
+def _year() -> SchoolYear:
+    year = current_year()
+    if year is None:
+        raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
+    return year
+
+
+# --- comments and unit-added types ----------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(*, actor: Any, version: RecordVersion, body: str, ip: str = "") -> Comment:
+    if not can(actor, "records.record.view", version.record):
+        raise NotAllowed("Bạn không có quyền góp ý hồ sơ này.")
+    body = clean_text(body, field="comment", label="nội dung góp ý", limit=MAX_COMMENT)
+    now = timezone.now()
+    comment = Comment.objects.create(version=version, author=actor, body=body, created_at=now)
+    RecordEvent.objects.create(
+        record=version.record, version=version, kind=EventKind.COMMENTED, actor=actor, at=now
+    )
+    audit_log(
+        "records.comment.added",
+        actor=actor,
+        obj=version,
+        unit_id=version.record.school_id,
+        ip=ip,
+        data={"comment_id": comment.pk},
+    )
+    return comment
+
+
+@transaction.atomic
+def record_type_create(
+    *, actor: Any, unit: Unit, code: str, name: str, **fields: Any
+) -> RecordType:
+    """A type added by a Sở, Phòng or school: it applies below `unit` and is optional
+    (Chỉ thị 138: nothing beyond the Điều lệ may be required)."""
+    if not can(actor, "records.type.manage", unit):
+        raise NotAllowed("Bạn không được thêm loại hồ sơ cho đơn vị này.")
+    code = f"{unit.code}.{clean_text(code, field='code', label='mã', limit=20)}"
+    if RecordType.objects.filter(code=code).exists():
+        raise Conflict("Mã loại hồ sơ này đã có.")
+    record_type = RecordType.objects.create(
+        code=code,
+        name=clean_text(name, field="name", label="tên loại hồ sơ", limit=255),
+        owner_unit=unit,
+        optional=True,
+        legal_source=f"Do {unit.name} bổ sung",
+        **fields,
+    )
+    audit_log("records.type.created", actor=actor, obj=record_type, unit_id=unit.pk)
+    return record_type

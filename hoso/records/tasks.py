@@ -1,0 +1,45 @@
+"""Background work of the records app (huey). Tasks take ids, call a service, are idempotent
+and are enqueued with transaction.on_commit; in tests they run inline (immediate mode)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task(retries=2, retry_delay=30)
+def render_version(version_id: int) -> None:
+    from hoso.records.renditions import version_render
+
+    version_render(version_id=version_id)
+
+
+@db_task(retries=2, retry_delay=10)
+def index_record(record_id: int) -> None:
+    from hoso.records.search_index import record_index
+
+    record_index(record_id=record_id)
+
+
+@db_task(retries=3, retry_delay=60)
+def email_notifications(notification_ids: list[int]) -> None:
+    from hoso.records.notify import notifications_email
+
+    notifications_email(notification_ids)
+
+
+@db_periodic_task(crontab(minute="5"))
+def send_reminders() -> None:
+    from hoso.records.reminders import reminders_send
+
+    reminders_send()
+
+
+@db_periodic_task(crontab(minute="20", hour="1"))
+def generate_due_items() -> None:
+    from hoso.policy.grants import current_year
+    from hoso.records.deadlines import due_items_generate
+
+    year = current_year()
+    if year is not None:
+        due_items_generate(school_year=year)

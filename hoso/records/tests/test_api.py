@@ -1,0 +1,121 @@
+"""The API of issue 3 item 10, over the same services and policy as the pages."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from hoso.records.models import Record
+from hoso.records.tests.helpers import javascript_pdf, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(data: bytes, name: str) -> io.BytesIO:
+    stream = io.BytesIO(data)
+    stream.name = name
+    return stream
+
+
+def test_record_types_list_the_catalogue(api_for: Any) -> None:
+    data = api_for("th1.giaovien1").get("/api/v1/record-types/?page_size=100").json()
+    assert data["count"] >= 45
+    first = next(t for t in data["results"] if t["code"] == "TT28.KHBD")
+    assert first["signing_chain"] == [{"role": "TTCM", "action": "review"}]
+
+
+def test_create_submit_approve_through_the_api(api_for: Any) -> None:
+    teacher = api_for("th1.giaovien2")
+    created = teacher.post(
+        "/api/v1/records/",
+        {
+            "file": _file(pdf(), "tuan22.pdf"),
+            "record_type": "TT28.KHBD",
+            "title": "KHBD tuần 22",
+            "period": "W22",
+        },
+        format="multipart",
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["title"], body["state"], body["period_key"]) == ("KHBD tuần 22", "draft", "W22")
+    assert body["versions"][0]["number"] == 1
+    pk = body["id"]
+    file = teacher.get(f"/api/v1/records/{pk}/versions/1/file")
+    assert file.status_code == 200
+    assert b"".join(file.streaming_content).startswith(b"%PDF")
+    assert teacher.get(f"/api/v1/records/{pk}/versions/1/pdf").status_code == 200
+    assert teacher.post(f"/api/v1/records/{pk}/submit/").json()["state"] == "submitted"
+    leader = api_for("th1.totruong")
+    refused = leader.post(f"/api/v1/records/{pk}/return/", {"comment": ""}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "Hãy ghi góp ý khi trả lại hồ sơ."
+    outsider = api_for("th1.giaovien1").post(f"/api/v1/records/{pk}/approve/")
+    assert outsider.status_code == 404  # not even visible
+    approved = leader.post(f"/api/v1/records/{pk}/approve/", {"comment": "Tốt"}, format="json")
+    assert approved.json()["state"] == "issued"
+    assert [
+        v["number"] for v in teacher.get(f"/api/v1/records/{pk}/versions/").json()["results"]
+    ] == [1]
+
+
+def test_an_unsafe_upload_is_a_422_with_a_vietnamese_message(api_for: Any) -> None:
+    before = Record.objects.count()
+    response = api_for("th1.giaovien2").post(
+        "/api/v1/records/",
+        {"file": _file(javascript_pdf(), "x.pdf"), "record_type": "TT28.KHBD", "period": "W23"},
+        format="multipart",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"].startswith("file.") or response.json()["code"].startswith("pdf.")
+    assert "JavaScript" in response.json()["message"]
+    assert Record.objects.count() == before
+
+
+def test_due_items_of_the_caller_and_of_a_unit(api_for: Any) -> None:
+    mine = api_for("th1.giaovien2").get("/api/v1/due-items/?from=01/09/2025&to=30/09/2025").json()
+    assert {i["period_key"] for i in mine["results"] if i["record_type"] == "TT28.KHBD"} == {
+        "W01",
+        "W02",
+        "W03",
+        "W04",
+        "W05",
+    }
+    from hoso.org.models import Unit
+
+    th1 = Unit.objects.get(code="TH1")
+    assert api_for("th2.hieutruong").get(f"/api/v1/due-items/?unit={th1.pk}").status_code == 404
+    leader = (
+        api_for("th1.hieutruong")
+        .get(f"/api/v1/due-items/?unit={th1.pk}&from=08/09/2025&to=08/09/2025")
+        .json()
+    )
+    assert leader["count"] == 12
+
+
+def test_the_openapi_schema_documents_the_records_api(api_for: Any) -> None:
+    response = api_for("th1.giaovien1").get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    paths = (
+        response.json()["paths"] if response["Content-Type"].startswith("application/json") else {}
+    )
+    if not paths:
+        import yaml
+
+        paths = yaml.safe_load(response.content)["paths"]
+    for path in [
+        "/api/v1/record-types/",
+        "/api/v1/records/",
+        "/api/v1/records/{id}/",
+        "/api/v1/records/{id}/versions/",
+        "/api/v1/records/{id}/versions/{number}/file",
+        "/api/v1/records/{id}/versions/{number}/pdf",
+        "/api/v1/records/{id}/submit/",
+        "/api/v1/records/{id}/approve/",
+        "/api/v1/records/{id}/return/",
+        "/api/v1/due-items/",
+        "/api/v1/completion/",
+    ]:
+        assert path in paths, path

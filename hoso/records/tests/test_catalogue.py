@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hoso.records.catalogue import load_catalogue
+from hoso.records.models import RecordType
+from hoso.records.services import applicable_types
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_holds_the_dieu_21_lists_with_their_sources() -> None:
+    codes = set(RecordType.objects.values_list("code", flat=True))
+    assert {"TT28.KHBD", "TT32.KHBD", "TT32.KHGDGV", "TT52.STDT", "TT28.SDB"} <= codes
+    khbd = RecordType.objects.get(code="TT28.KHBD")
+    assert khbd.keeper == "TEACHER"
+    assert khbd.period == "WEEK"
+    assert khbd.due_rule == {"weekday": 0, "time": "07:00"}
+    assert khbd.signing_chain == [{"role": "TTCM", "action": "review"}]
+    assert khbd.legal_source.startswith("Thông tư 28/2020/TT-BGDĐT")
+    assert RecordType.objects.get(code="TT28.SCTD").optional is True
+
+
+def test_loading_twice_changes_nothing() -> None:
+    before = RecordType.objects.count()
+    created, updated = load_catalogue(RecordType)
+    assert created == 0
+    assert updated == before
+
+
+def test_types_apply_by_level_and_below_the_unit_that_added_them(demo_user: Any) -> None:
+    from hoso.org.models import Unit
+    from hoso.records.services import record_type_create
+
+    th1, thcs1, th2 = (Unit.objects.get(code=c) for c in ("TH1", "THCS1", "TH2"))
+    phong1 = Unit.objects.get(code="PGD-1")
+    added = record_type_create(
+        actor=demo_user("phong1.chuyenvien"),
+        unit=phong1,
+        code="SDG",
+        name="Sổ dự giờ của Phòng",
+        keeper="TEACHER",
+        period="MONTH",
+        levels=[],
+    )
+    assert added.optional is True
+    th1_codes = {t.code for t in applicable_types(th1)}
+    assert "TT28.KHBD" in th1_codes and "TT32.KHBD" not in th1_codes
+    assert added.code in th1_codes
+    assert added.code in {t.code for t in applicable_types(thcs1)}
+    assert added.code not in {t.code for t in applicable_types(th2)}

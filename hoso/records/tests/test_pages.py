@@ -1,0 +1,79 @@
+"""Every records page answers for every kind of person, and the menu shows the counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hoso.records.models import Record
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/ho-so/",
+    "/ho-so/tai-len/",
+    "/ho-so/cho-duyet/",
+    "/ho-so/cho-ky/",
+    "/ho-so/thong-bao/",
+    "/ho-so/danh-muc/",
+    "/ho-so/tim-kiem/?q=ke+hoach",
+    "/",
+]
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "th1.giaovien1",
+        "th1.totruong",
+        "th1.hieutruong",
+        "th1.vanthu",
+        "phong1.chuyenvien",
+        "so.chuyenvien",
+        "mn1.giaovien1",
+    ],
+)
+def test_pages_render(client_for: Any, who: str) -> None:
+    client = client_for(who)
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "who", ["th1.totruong", "th1.hieutruong", "phong1.chuyenvien", "so.chuyenvien"]
+)
+def test_leaders_and_offices_see_the_completion_dashboard(client_for: Any, who: str) -> None:
+    page = client_for(who).get("/ho-so/tinh-hinh-nop/")
+    assert page.status_code == 200
+    assert "Tình hình nộp hồ sơ" in page.content.decode()
+
+
+def test_teachers_have_no_completion_dashboard(client_for: Any) -> None:
+    assert client_for("th1.giaovien1").get("/ho-so/tinh-hinh-nop/").status_code == 404
+
+
+def test_the_principal_sees_the_school_plan_waiting_for_signature(client_for: Any) -> None:
+    page = client_for("th1.hieutruong").get("/ho-so/cho-ky/").content.decode()
+    plan = Record.objects.get(record_type__code="TT28.KHGDNT", owner__username="th1.vanthu")
+    assert plan.title in page
+    home = client_for("th1.hieutruong").get("/").content.decode()
+    assert "Hồ sơ chờ ký, đóng dấu" in home
+
+
+def test_the_group_leader_menu_counts_what_waits_for_review(client_for: Any) -> None:
+    from hoso.records.models import Workflow
+
+    waiting = Workflow.objects.filter(
+        is_open=True, pending_role="TTCM", record__unit__code="TH1-TO1"
+    ).count()
+    assert waiting > 0
+    page = client_for("th1.totruong").get("/ho-so/cho-duyet/").content.decode()
+    import re
+
+    assert re.search(rf'Chờ duyệt <span class="badge"[^>]*>{waiting}</span>', page)
+
+
+def test_the_teacher_home_lists_returned_records(client_for: Any) -> None:
+    home = client_for("th1.giaovien1").get("/").content.decode()
+    assert "Hồ sơ bị trả lại" in home

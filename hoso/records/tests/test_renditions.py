@@ -1,0 +1,66 @@
+"""Background renditions: preview and text for a PDF, LibreOffice for office files, and a
+plain message (record still usable) when a tool is missing."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+from hoso.conversion import ConversionUnavailable
+from hoso.conversion.tests.samples import docx
+from hoso.records.models import RecordVersion
+from hoso.records.renditions import version_text
+from hoso.records.tests.helpers import pdf, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_pdf_gets_a_preview_and_its_text_after_commit(
+    demo_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        version = upload(
+            demo_user("th1.giaovien2"), period="W24", data=pdf("Tuần 24", ["Đo độ dài"])
+        )
+    version.refresh_from_db()
+    assert version.rendition_status == "done"
+    assert version.pdf_sha256 == version.original_sha256  # a PDF is read as it is
+    assert version.preview_sha256
+    assert "Đo độ dài" in version_text(version)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_word_file_is_converted_with_libreoffice(
+    demo_user: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = docx(["Kế hoạch bài dạy môn Tiếng Việt", "Bài 12: Ôn tập"])
+    with django_capture_on_commit_callbacks(execute=True):
+        version = upload(demo_user("th1.giaovien2"), period="W25", data=data, name="khbd.docx")
+    version.refresh_from_db()
+    assert (version.kind, version.rendition_status) == ("docx", "done")
+    assert version.pdf_sha256 and version.pdf_sha256 != version.original_sha256
+    assert "Ôn tập" in version_text(version)
+    response = client_for("th1.giaovien2").get(f"/ho-so/{version.record_id}/phien-ban/1/pdf/?xem=1")
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_missing_tool_is_said_plainly_and_the_original_stays_usable(
+    demo_user: Any, client_for: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    def missing(*args: Any, **kwargs: Any) -> Any:
+        raise ConversionUnavailable(
+            "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; tệp gốc vẫn được lưu."
+        )
+
+    monkeypatch.setattr("hoso.records.renditions.office_to_pdf", missing)
+    data = docx(["Sổ chủ nhiệm"])
+    with django_capture_on_commit_callbacks(execute=True):
+        version = upload(demo_user("th1.giaovien2"), period="W26", data=data, name="scn.docx")
+    version = RecordVersion.objects.get(pk=version.pk)
+    assert version.rendition_status == "unavailable"
+    client = client_for("th1.giaovien2")
+    page = client.get(f"/ho-so/{version.record_id}/").content.decode()
+    assert "chưa cài LibreOffice" in page
+    assert client.get(f"/ho-so/{version.record_id}/phien-ban/1/original/").status_code == 200

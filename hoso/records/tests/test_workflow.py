@@ -1,0 +1,205 @@
+"""The review workflow: transitions, the chain, refusals that change nothing, concurrency,
+notifications (in the app and by real SMTP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hoso.audit.models import AuditEntry
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.records import selectors, workflow
+from hoso.records.models import Comment, Notification, Record, Workflow
+from hoso.records.tests.helpers import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted(user: Any, **kwargs: Any) -> Record:
+    version = upload(user, **kwargs)
+    return workflow.record_submit(actor=user, record_id=version.record_id)
+
+
+def _snapshot(record: Record) -> tuple[Any, ...]:
+    record.refresh_from_db()
+    flow = Workflow.objects.filter(record=record, is_open=True).first()
+    return (
+        record.state,
+        flow and (flow.step, flow.pending_role),
+        Comment.objects.filter(version__record=record).count(),
+    )
+
+
+def test_lesson_plan_submitted_then_approved_by_the_group_leader_is_issued(demo_user: Any) -> None:
+    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+    record = _submitted(teacher, period="W10")
+    assert record.state == "submitted"
+    assert [w.record_id for w in selectors.review_queue(leader)].count(record.pk) == 1
+    workflow.record_approve(actor=leader, record_id=record.pk)
+    record.refresh_from_db()
+    assert record.state == "issued"
+    version = record.versions.get()
+    assert version.issued_at is not None
+    assert not Workflow.objects.filter(record=record, is_open=True).exists()
+    actions = set(
+        AuditEntry.objects.filter(object_id__in=[str(record.pk), str(version.pk)]).values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "records.record.submitted",
+        "records.record.approved",
+        "records.version.issued",
+    } <= actions
+    assert Notification.objects.filter(user=teacher, title__startswith="Hồ sơ đã ban hành").exists()
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "th1.giaovien1",
+        "th1.phohieutruong",
+        "th2.hieutruong",
+        "thcs1.hieutruong",
+        "admin",
+        "th1.giaovien2",
+    ],
+)
+def test_people_outside_the_chain_cannot_approve_and_nothing_changes(
+    demo_user: Any, who: str
+) -> None:
+    record = _submitted(demo_user("th1.giaovien2"), period="W11")
+    before = _snapshot(record)
+    with pytest.raises(NotAllowed):
+        workflow.record_approve(actor=demo_user(who), record_id=record.pk)
+    with pytest.raises(NotAllowed):
+        workflow.record_return(actor=demo_user(who), record_id=record.pk, comment="Không đạt")
+    assert _snapshot(record) == before
+
+
+def test_a_group_leaders_own_record_goes_to_the_vice_principal(demo_user: Any) -> None:
+    leader = demo_user("th1.totruong")
+    record = _submitted(leader, period="W10")
+    with pytest.raises(NotAllowed):
+        workflow.record_approve(actor=leader, record_id=record.pk)
+    flow = Workflow.objects.get(record=record, is_open=True)
+    assert flow.pending_role == "PHT"
+    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=record.pk)
+    record.refresh_from_db()
+    assert record.state == "issued"
+
+
+def test_returning_needs_a_comment_and_a_return_reopens_the_record(demo_user: Any) -> None:
+    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+    record = _submitted(teacher, period="W12")
+    before = _snapshot(record)
+    with pytest.raises(DomainError) as refused:
+        workflow.record_return(actor=leader, record_id=record.pk, comment="   ")
+    assert refused.value.message == "Hãy ghi góp ý khi trả lại hồ sơ."
+    assert _snapshot(record) == before
+    workflow.record_return(actor=leader, record_id=record.pk, comment="Bổ sung mục tiêu bài học")
+    record.refresh_from_db()
+    assert record.state == "returned"
+    comment = Comment.objects.get(version__record=record)
+    assert (comment.author, comment.body, comment.version.number) == (
+        leader,
+        "Bổ sung mục tiêu bài học",
+        1,
+    )
+    note = Notification.objects.get(user=teacher, title__startswith="Hồ sơ bị trả lại")
+    assert "Bổ sung mục tiêu bài học" in note.body
+    assert selectors.returned_to(teacher).filter(pk=record.pk).exists()
+    # the teacher fixes it: a second version, submitted again, approved
+    upload(teacher, period="W12")
+    workflow.record_submit(actor=teacher, record_id=record.pk)
+    workflow.record_approve(actor=leader, record_id=record.pk)
+    record.refresh_from_db()
+    assert (record.state, record.version_count) == ("issued", 2)
+    assert Workflow.objects.filter(record=record).count() == 2
+
+
+def test_a_second_approval_of_the_same_step_is_refused(demo_user: Any) -> None:
+    record = _submitted(demo_user("th1.totruong"), code="TT28.SHTO", period="2025-10")
+    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=record.pk)
+    with pytest.raises(Conflict):
+        workflow.record_approve(actor=demo_user("th1.hieutruong"), record_id=record.pk)
+    assert Record.objects.get(pk=record.pk).state == "issued"
+
+
+def test_a_chain_with_signing_steps_waits_for_them_and_then_issues(demo_user: Any) -> None:
+    clerk, vice, head = (
+        demo_user(u) for u in ("th1.vanthu", "th1.phohieutruong", "th1.hieutruong")
+    )
+    record = _submitted(clerk, code="TT28.QLVB")  # chain: HT sign, VT seal
+    assert Workflow.objects.get(record=record, is_open=True).pending_action == "sign"
+    assert record.pk in [w.record_id for w in selectors.signing_queue(head)]
+    assert record.pk not in [w.record_id for w in selectors.signing_queue(vice)]
+    with pytest.raises(Conflict):
+        workflow.record_approve(actor=head, record_id=record.pk)  # signing is not approving
+    with pytest.raises(NotAllowed):
+        workflow.workflow_signing_step_done(actor=vice, record_id=record.pk, action="sign")
+    workflow.workflow_signing_step_done(actor=head, record_id=record.pk, action="sign")
+    flow = Workflow.objects.get(record=record, is_open=True)
+    assert (flow.pending_role, flow.pending_action) == ("VT", "seal")
+    assert Record.objects.get(pk=record.pk).state == "submitted"
+    workflow.workflow_signing_step_done(actor=clerk, record_id=record.pk, action="seal")
+    assert Record.objects.get(pk=record.pk).state == "issued"
+
+
+def test_approval_hands_over_to_signing_when_the_chain_says_so(demo_user: Any) -> None:
+    plan = Record.objects.get(record_type__code="TT28.KHGDNT", owner__username="th1.vanthu")
+    assert plan.state == "approved"  # demo: approved by the vice-principal
+    assert plan.pk in [w.record_id for w in selectors.signing_queue(demo_user("th1.hieutruong"))]
+
+
+def test_one_open_workflow_per_record_is_enforced_by_the_database(demo_user: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    record = _submitted(demo_user("th1.giaovien2"), period="W13")
+    flow = Workflow.objects.get(record=record, is_open=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Workflow.objects.create(
+            record=record,
+            version=flow.version,
+            state="in_review",
+            opened_by=flow.opened_by,
+            opened_at=flow.opened_at,
+        )
+
+
+def test_a_return_is_e_mailed_through_a_real_smtp_server(
+    demo_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        record = _submitted(demo_user("th1.giaovien2"), period="W14")
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.record_return(
+                actor=demo_user("th1.totruong"), record_id=record.pk, comment="Sửa lại"
+            )
+    finally:
+        controller.stop()
+    assert [e.rcpt_tos for e in received] == [["th1.giaovien2@demo.hoso.edu.vn"]]
+    from email import message_from_bytes
+    from email.header import decode_header, make_header
+
+    message = message_from_bytes(received[0].content)
+    assert str(make_header(decode_header(message["Subject"]))).startswith("[HoSo] Hồ sơ bị trả lại")

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hoso.records.views import dashboard, files, pages
+
+app_name = "records"
+
+urlpatterns = [
+    path("", pages.mine, name="mine"),
+    path("tai-len/", pages.upload, name="upload"),
+    path("danh-muc/", pages.catalogue, name="catalogue"),
+    path("cho-duyet/", pages.review_queue, name="review-queue"),
+    path("cho-ky/", pages.signing_queue, name="signing-queue"),
+    path("thong-bao/", pages.notifications, name="notifications"),
+    path("tim-kiem/", dashboard.search, name="search"),
+    path("tinh-hinh-nop/", dashboard.completion_page, name="completion"),
+    path("tinh-hinh-nop/xuat.xlsx", dashboard.completion_export, name="completion-export"),
+    path("han-nop/", dashboard.due_items, name="due-items"),
+    path("han-nop/<int:pk>/gia-han/", dashboard.extend, name="extend"),
+    path("<int:pk>/", pages.detail, name="detail"),
+    path("<int:pk>/phien-ban/", pages.new_version, name="new-version"),
+    path("<int:pk>/<str:action>/", pages.act, name="act"),
+    path(
+        "<int:pk>/phien-ban/<int:number>/<str:what>/",
+        files.version_file,
+        name="version-file",
+    ),
+]

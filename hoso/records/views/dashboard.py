@@ -1,0 +1,146 @@
+"""Completion dashboard (with Excel export), the due-item extension form, and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hoso.accounts.audit_hooks import client_ip
+from hoso.core.errors import DomainError
+from hoso.org.models import Unit, UnitKind
+from hoso.policy import get_or_404, visible
+from hoso.records import completion, selectors
+from hoso.records.deadlines import DueStatus, due_item_extend
+from hoso.records.models import DueItem
+from hoso.records.periods import VN
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def parse_day(value: str | None) -> dt.datetime | None:
+    """dd/mm/yyyy or yyyy-mm-dd, as the start of that day in Vietnam time."""
+    if not value:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            day = dt.datetime.strptime(value.strip(), fmt)  # noqa: DTZ007 — zone set below
+        except ValueError:
+            continue
+        if not 2000 <= day.year <= 2100:
+            break
+        return day.replace(tzinfo=VN)
+    raise DomainError("Ngày không đúng dạng dd/mm/yyyy.", fields={"date": ["Sai ngày."]})
+
+
+def window_from(params: Any) -> tuple[dt.datetime, dt.datetime]:
+    start, end = completion.default_window()
+    start = parse_day(params.get("from")) or start
+    to = parse_day(params.get("to"))
+    return start, (to + dt.timedelta(days=1) if to else end)
+
+
+def top_units(user: Any) -> list[Unit]:
+    units = visible(user, "records.unit.oversee", Unit.objects.exclude(kind=UnitKind.LOP))
+    return list(units.order_by("path")[:200])
+
+
+def _report_context(request: HttpRequest) -> dict[str, Any]:
+    units = top_units(request.user)
+    if not units:
+        raise Http404
+    unit = (
+        completion.overseen_unit(request.user, request.GET["unit"])
+        if request.GET.get("unit")
+        else units[0]
+    )
+    start, end = window_from(request.GET)
+    report = completion.completion_report(request.user, unit, start, end)
+    matrix = None
+    if unit.kind not in (UnitKind.SO, UnitKind.PHONG):
+        matrix = completion.completion_matrix(request.user, unit, start, end)
+    return {
+        "units": units,
+        "unit": unit,
+        "report": report,
+        "matrix": matrix,
+        "labels": DueStatus.LABELS,
+        "statuses": completion.STATUSES,
+        "from": timezone.localtime(start).strftime("%d/%m/%Y"),
+        "to": timezone.localtime(end - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+
+
+@login_required
+def completion_page(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _report_context(request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("records:completion"))
+    return render(request, "records/completion.html", context)
+
+
+@login_required
+def completion_export(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    data = completion.completion_xlsx(context["report"], context["matrix"])
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="tinh-hinh-nop-ho-so.xlsx"'
+    return response
+
+
+@login_required
+def due_items(request: HttpRequest) -> HttpResponse:
+    unit = completion.overseen_unit(request.user, request.GET.get("unit", "0"))
+    start, end = window_from(request.GET)
+    items = selectors.due_items_for(request.user, unit=unit, start=start, end=end)[:500]
+    return render(
+        request,
+        "records/due_items.html",
+        {"unit": unit, "items": items, "labels": DueStatus.LABELS},
+    )
+
+
+@login_required
+@require_POST
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_or_404(
+        request.user, "records.due.view", selectors.due_items_visible_to(request.user), pk=pk
+    )
+    back = request.POST.get("next") or reverse("records:completion")
+    if not back.startswith("/"):
+        back = reverse("records:completion")
+    try:
+        until = parse_day(request.POST.get("until"))
+        if until is None:
+            raise DomainError("Hãy chọn hạn mới.")
+        due_item_extend(
+            actor=request.user,
+            item_id=item.pk,
+            until=until.replace(hour=17),
+            reason=request.POST.get("reason", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã gia hạn.")
+    return HttpResponseRedirect(back)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    results = selectors.search_records(request.user, q) if q else []
+    return render(request, "records/search.html", {"q": q, "results": results})
+
+
+__all__ = ["DueItem", "completion_export", "completion_page", "due_items", "extend", "search"]

@@ -1,0 +1,195 @@
+"""Teacher, leader and principal pages: my records, queues, the record page and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hoso.accounts.audit_hooks import client_ip
+from hoso.core.errors import DomainError
+from hoso.policy import can, get_or_404
+from hoso.records import selectors, services, workflow
+from hoso.records.models import Comment, Notification, RecordEvent, RecordType
+from hoso.records.notify import notifications_mark_read
+from hoso.records.views.common import run_action, upload_from
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    context = {
+        "week": selectors.my_week(request.user),
+        "returned": selectors.returned_to(request.user),
+        "records": selectors.record_list(request.user, mine=True)[:50],
+        "types": selectors.types_for_upload(request.user),
+    }
+    return render(request, "records/mine.html", context)
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form (type and period pre-filled from a due item); POST: upload."""
+    types = selectors.types_for_upload(request.user)
+    chosen = request.POST.get("record_type") or request.GET.get("loai", "")
+    context: dict[str, Any] = {
+        "types": types,
+        "chosen": chosen,
+        "period": request.POST.get("period") or request.GET.get("ky", ""),
+        "title": request.POST.get("title", ""),
+        "error": None,
+    }
+    if request.method == "POST":
+        record_type = next((t for t in types if t.code == chosen), None)
+        upload_file = upload_from(request)
+        if record_type is None or upload_file is None:
+            context["error"] = "Hãy chọn loại hồ sơ và tệp cần tải lên."
+        else:
+            try:
+                version = services.record_upload(
+                    actor=request.user,
+                    record_type=record_type,
+                    upload=upload_file,
+                    title=context["title"],
+                    period_key=context["period"],
+                    ip=client_ip(request),
+                )
+            except DomainError as error:
+                context["error"] = error.message
+            else:
+                messages.success(request, "Đã tải lên. Kiểm tra lại rồi bấm “Trình duyệt”.")
+                return HttpResponseRedirect(reverse("records:detail", args=[version.record_id]))
+    return render(request, "records/upload.html", context, status=400 if context["error"] else 200)
+
+
+def _record(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_or_404(
+        request.user, "records.record.view", selectors.records_visible_to(request.user), pk=pk
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    versions = list(selectors.versions_of(record))
+    flow = selectors.open_workflow(record)
+    context = {
+        "record": record,
+        "versions": versions,
+        "latest": versions[0] if versions else None,
+        "workflow": flow,
+        "can_edit": can(request.user, "records.record.edit", record),
+        "can_act": flow is not None and can(request.user, "records.workflow.act", flow),
+        "can_archive": can(request.user, "records.record.archive", record),
+        "events": RecordEvent.objects.filter(record=record).select_related("actor", "version"),
+    }
+    return render(request, "records/detail.html", context)
+
+
+@login_required
+@require_POST
+def new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    back = reverse("records:detail", args=[record.pk])
+    upload_file = upload_from(request)
+    if upload_file is None:
+        messages.error(request, "Hãy chọn tệp cần tải lên.")
+        return HttpResponseRedirect(back)
+    return run_action(
+        request,
+        lambda ip: services.version_upload(
+            actor=request.user, record_id=record.pk, upload=upload_file, ip=ip
+        ),
+        "Đã tải lên phiên bản mới.",
+        back,
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    record = _record(request, pk)
+    comment = request.POST.get("comment", "")
+    back = reverse("records:detail", args=[record.pk])
+    user = request.user
+    actions = {
+        "trinh": (
+            lambda ip: workflow.record_submit(actor=user, record_id=record.pk, ip=ip),
+            "Đã trình duyệt.",
+        ),
+        "duyet": (
+            lambda ip: workflow.record_approve(
+                actor=user, record_id=record.pk, comment=comment, ip=ip
+            ),
+            "Đã duyệt.",
+        ),
+        "tra-lai": (
+            lambda ip: workflow.record_return(
+                actor=user, record_id=record.pk, comment=comment, ip=ip
+            ),
+            "Đã trả lại hồ sơ kèm góp ý.",
+        ),
+        "luu-tru": (
+            lambda ip: workflow.record_archive(actor=user, record_id=record.pk, ip=ip),
+            "Đã đưa vào lưu trữ.",
+        ),
+        "gop-y": (lambda ip: _comment(request, record, comment, ip), "Đã gửi góp ý."),
+    }
+    if action not in actions:
+        raise Http404
+    call, success = actions[action]
+    return run_action(request, call, success, back)
+
+
+def _comment(request: HttpRequest, record, body: str, ip: str) -> Comment:  # type: ignore[no-untyped-def]
+    version = record.versions.order_by("-number").first()
+    if version is None:
+        raise DomainError("Hồ sơ chưa có phiên bản để góp ý.")
+    return services.comment_add(actor=request.user, version=version, body=body, ip=ip)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/queue.html",
+        {
+            "title": "Chờ duyệt",
+            "items": selectors.review_queue(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def signing_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "records/queue.html",
+        {
+            "title": "Chờ ký, đóng dấu",
+            "items": selectors.signing_queue(request.user),
+            "signing": True,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications_mark_read(actor=request.user)
+        return HttpResponseRedirect(reverse("records:notifications"))
+    items = Notification.objects.filter(user_id=int(request.user.pk or 0))[:100]
+    return render(request, "records/notifications.html", {"items": items})
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    types = RecordType.objects.filter(is_active=True).select_related("owner_unit").order_by("code")
+    return render(request, "records/catalogue.html", {"types": types})

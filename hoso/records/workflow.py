@@ -1,0 +1,308 @@
+"""The review workflow: draft → submitted → returned | approved → (signing steps) → issued
+→ archived. Each transition locks the record row (select_for_update), checks the state and
+the actor's place in the chain, writes the history event and the audit entry, and notifies.
+
+Signing chain: ordered steps {role, action: review|sign|seal}. Review steps are handled
+here (`record_approve`). Sign and seal steps are done by hoso.signing, which calls
+`workflow_signing_step_done` after it has produced the signed PDF; a chain without sign
+steps issues the version at the last approval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.org.models import Role, RoleAssignment, UnitKind
+from hoso.policy import can
+from hoso.records.deadlines import due_item_mark_submitted
+from hoso.records.models import (
+    Comment,
+    EventKind,
+    Record,
+    RecordEvent,
+    RecordState,
+    RecordVersion,
+    StepAction,
+    Workflow,
+    WorkflowState,
+)
+from hoso.records.notify import notify
+from hoso.records.scheduling import later
+from hoso.storage import BlobRef
+
+OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
+NOT_PENDING = "Hồ sơ không còn chờ bước này (có thể người khác vừa xử lý). Hãy tải lại trang."
+
+
+def _lock(record_id: int) -> tuple[Record, Workflow | None]:
+    record = (
+        Record.objects.select_for_update()
+        .select_related("record_type", "unit", "school")
+        .get(pk=record_id)
+    )
+    workflow = Workflow.objects.select_for_update().filter(record=record, is_open=True).first()
+    if workflow is not None:
+        workflow.record = record
+    return record, workflow
+
+
+def _event(
+    record: Record, version: RecordVersion | None, kind: str, actor: Any, note: str = ""
+) -> None:
+    RecordEvent.objects.create(
+        record=record, version=version, kind=kind, actor=actor, at=timezone.now(), note=note[:255]
+    )
+
+
+def _audit(action: str, actor: Any, record: Record, ip: str, **data: Any) -> None:
+    audit_log(action, actor=actor, obj=record, unit_id=record.school_id, ip=ip, data=data)
+
+
+def _record_url(record: Record) -> str:
+    return reverse("records:detail", args=[record.pk])
+
+
+def _reindex(record: Record) -> None:
+    from hoso.records.tasks import index_record
+
+    later(index_record, record.pk)
+
+
+# --- who is pending ---------------------------------------------------------------------------
+
+
+def resolve_role(record: Record, step: dict[str, Any]) -> str:
+    """The role that must act on `step` for this record. A group-leader step goes to the
+    school's leaders when the record is not in a group or its owner leads the group."""
+    role = str(step["role"])
+    if role != Role.TTCM:
+        return role
+    if record.unit.kind != UnitKind.TO:
+        return Role.PHT
+    other_leaders = RoleAssignment.objects.filter(
+        role=Role.TTCM, unit=record.unit, school_year=record.school_year
+    ).exclude(user_id=record.owner_id)
+    return Role.TTCM if other_leaders.exists() else Role.PHT
+
+
+def pending_people(workflow: Workflow) -> list[int]:
+    record = workflow.record
+    role = workflow.pending_role
+    roles: list[str] = [Role.PHT, Role.HT] if role == Role.PHT else [role]
+    units = [record.unit_id] if role == Role.TTCM else [record.school_id]
+    people = RoleAssignment.objects.filter(
+        role__in=roles, unit_id__in=units, school_year=record.school_year
+    )
+    if workflow.pending_action == StepAction.REVIEW:
+        people = people.exclude(user_id=record.owner_id)
+    return list(people.values_list("user_id", flat=True).distinct())
+
+
+def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
+    workflow.step = index
+    step = workflow.current_step()
+    workflow.pending_role = resolve_role(workflow.record, step) if step else ""
+    workflow.pending_action = str(step["action"]) if step else ""
+    return step
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
+    record, workflow = _lock(record_id)
+    if not can(actor, "records.record.edit", record):
+        raise NotAllowed("Chỉ người lập hồ sơ mới trình duyệt được.")
+    if workflow is not None or record.state not in (RecordState.DRAFT, RecordState.RETURNED):
+        raise Conflict("Hồ sơ đã được trình hoặc đã ban hành.")
+    version = record.versions.order_by("-number").first()
+    if version is None:
+        raise DomainError("Hồ sơ chưa có tệp nào; hãy tải tệp lên trước khi trình.")
+    now = timezone.now()
+    workflow = Workflow(
+        record=record,
+        version=version,
+        chain=list(record.record_type.signing_chain),
+        state=WorkflowState.IN_REVIEW,
+        opened_by=actor,
+        opened_at=now,
+    )
+    step = _set_step(workflow, 0)
+    workflow.save()
+    record.state = RecordState.SUBMITTED
+    record.first_submitted_at = record.first_submitted_at or now
+    record.save(update_fields=["state", "first_submitted_at", "updated_at"])
+    due_item_mark_submitted(record, now)
+    _event(record, version, EventKind.SUBMITTED, actor)
+    _audit("records.record.submitted", actor, record, ip, version=version.number)
+    if step is None:
+        _issue(record, workflow, actor, ip)
+    else:
+        _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
+    _reindex(record)
+    return record
+
+
+@transaction.atomic
+def record_approve(*, actor: Any, record_id: int, comment: str = "", ip: str = "") -> Record:
+    """Approve the pending review step; the last review step hands over to the signing steps,
+    or issues the version when the chain has none."""
+    record, workflow = _lock(record_id)
+    step = _pending_step(actor, workflow, {StepAction.REVIEW})
+    assert workflow is not None
+    if comment.strip():
+        _comment(workflow.version, actor, comment)
+    _audit("records.record.approved", actor, record, ip, step=workflow.step, role=step["role"])
+    following = _set_step(workflow, workflow.step + 1)
+    # "approved" once the review is over (the last review step); "reviewed" for earlier ones.
+    last_review = following is None or following["action"] != StepAction.REVIEW
+    kind = EventKind.APPROVED if last_review else EventKind.REVIEWED
+    _event(record, workflow.version, kind, actor, f"{step['role']}")
+    if following is None:
+        _issue(record, workflow, actor, ip)
+    elif following["action"] == StepAction.REVIEW:
+        workflow.save(update_fields=["step", "pending_role", "pending_action"])
+        _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
+    else:
+        workflow.state = WorkflowState.SIGNING
+        workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+        _set_state(record, RecordState.APPROVED)
+        _notify_pending(workflow, f"Hồ sơ chờ ký: {record.title}")
+        notify(
+            [record.owner_id], title=f"Hồ sơ đã được duyệt: {record.title}", url=_record_url(record)
+        )
+    _reindex(record)
+    return record
+
+
+@transaction.atomic
+def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> Record:
+    """Return the record to its owner with a comment (required) on the submitted version."""
+    record, workflow = _lock(record_id)
+    if not (comment or "").strip():
+        raise DomainError(
+            "Hãy ghi góp ý khi trả lại hồ sơ.", fields={"comment": ["Hãy ghi góp ý."]}
+        )
+    _pending_step(actor, workflow, {StepAction.REVIEW, StepAction.SIGN, StepAction.SEAL})
+    assert workflow is not None
+    _comment(workflow.version, actor, comment)
+    _close(workflow, WorkflowState.RETURNED)
+    _set_state(record, RecordState.RETURNED)
+    _event(record, workflow.version, EventKind.RETURNED, actor, comment)
+    _audit("records.record.returned", actor, record, ip, step=workflow.step)
+    notify(
+        [record.owner_id],
+        title=f"Hồ sơ bị trả lại: {record.title}",
+        body=f"Góp ý: {comment.strip()}",
+        url=_record_url(record),
+    )
+    _reindex(record)
+    return record
+
+
+@transaction.atomic
+def workflow_signing_step_done(
+    *,
+    actor: Any,
+    record_id: int,
+    action: str,
+    signed: BlobRef | None = None,
+    ip: str = "",
+) -> Record:
+    """Extension point for hoso.signing: the pending sign/seal step is done by `actor`;
+    `signed` is the new signed PDF in the blob store (the original stays untouched)."""
+    record, workflow = _lock(record_id)
+    _pending_step(actor, workflow, {action} & {StepAction.SIGN, StepAction.SEAL})
+    assert workflow is not None
+    version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
+    if signed is not None:
+        version.signed_sha256 = signed.sha256
+        version.save(update_fields=["signed_sha256"])
+    kind = EventKind.SIGNED if action == StepAction.SIGN else EventKind.SEALED
+    _event(record, version, kind, actor)
+    _audit(f"records.version.{kind}", actor, record, ip, version=version.number)
+    if _set_step(workflow, workflow.step + 1) is None:
+        _issue(record, workflow, actor, ip)
+    else:
+        workflow.save(update_fields=["step", "pending_role", "pending_action"])
+        _notify_pending(
+            workflow,
+            f"Hồ sơ chờ {StepAction(workflow.pending_action).label.lower()}: {record.title}",
+        )
+    return record
+
+
+@transaction.atomic
+def record_archive(*, actor: Any, record_id: int, ip: str = "") -> Record:
+    record, _ = _lock(record_id)
+    if not can(actor, "records.record.archive", record):
+        raise NotAllowed("Chỉ hiệu trưởng hoặc văn thư của trường được đưa hồ sơ vào lưu trữ.")
+    if record.state != RecordState.ISSUED:
+        raise Conflict("Chỉ hồ sơ đã ban hành mới được đưa vào lưu trữ.")
+    _set_state(record, RecordState.ARCHIVED)
+    _event(record, None, EventKind.ARCHIVED, actor)
+    _audit("records.record.archived", actor, record, ip)
+    _reindex(record)
+    return record
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _pending_step(actor: Any, workflow: Workflow | None, actions: set[str]) -> dict[str, Any]:
+    if workflow is None:
+        raise Conflict(NOT_PENDING)
+    step = workflow.current_step()
+    if step is None or step["action"] not in actions:
+        raise Conflict(NOT_PENDING)
+    if not can(actor, "records.workflow.act", workflow):
+        raise NotAllowed(OUTSIDE_CHAIN)
+    return step
+
+
+def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
+    now = timezone.now()
+    RecordVersion.objects.filter(pk=workflow.version_id, issued_at__isnull=True).update(
+        issued_at=now
+    )
+    _close(workflow, WorkflowState.ISSUED)
+    _set_state(record, RecordState.ISSUED)
+    _event(record, workflow.version, EventKind.ISSUED, actor)
+    audit_log(
+        "records.version.issued",
+        actor=actor,
+        obj=workflow.version,
+        unit_id=record.school_id,
+        ip=ip,
+        data={"record": record.pk, "version": workflow.version.number},
+    )
+    notify([record.owner_id], title=f"Hồ sơ đã ban hành: {record.title}", url=_record_url(record))
+
+
+def _close(workflow: Workflow, state: str) -> None:
+    workflow.state, workflow.is_open, workflow.closed_at = state, False, timezone.now()
+    workflow.pending_role = workflow.pending_action = ""
+    workflow.save(
+        update_fields=["state", "is_open", "closed_at", "pending_role", "pending_action", "step"]
+    )
+
+
+def _set_state(record: Record, state: str) -> None:
+    record.state = state
+    record.save(update_fields=["state", "updated_at"])
+
+
+def _comment(version: RecordVersion, actor: Any, body: str) -> Comment:
+    return Comment.objects.create(
+        version=version, author=actor, body=body.strip()[:5000], created_at=timezone.now()
+    )
+
+
+def _notify_pending(workflow: Workflow, title: str) -> None:
+    notify(pending_people(workflow), title=title, url=_record_url(workflow.record))

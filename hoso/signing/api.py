@@ -1,0 +1,303 @@
+"""API v1: sign / seal a record's pending step, two-phase signing for the local agent,
+certificates, batch signing and validation. Thin: every write is a service call."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hoso.core.errors import DomainError
+from hoso.policy import get_or_404
+from hoso.signing import batches, services, verification
+from hoso.signing.certificates import certificate_register
+from hoso.signing.models import Backend, Certificate, SignatureRecord, SignBatch
+from hoso.signing.selectors import certificates_visible
+
+
+def _ip(request: Request) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class SignIn(serializers.Serializer[Any]):
+    passphrase = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    pin = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    certificate = serializers.IntegerField(required=False)
+
+
+class SignatureOut(serializers.ModelSerializer[SignatureRecord]):
+    signer_name = serializers.CharField(source="signer.first_name")
+    certificate_serial = serializers.CharField(source="certificate.serial")
+    record = serializers.IntegerField(source="version.record_id")
+    version_number = serializers.IntegerField(source="version.number")
+
+    class Meta:
+        model = SignatureRecord
+        fields = [
+            "id",
+            "record",
+            "version_number",
+            "step",
+            "role",
+            "action",
+            "signer_name",
+            "certificate_serial",
+            "backend",
+            "level",
+            "field_name",
+            "input_sha256",
+            "output_sha256",
+            "detached_sha256",
+            "signed_at",
+        ]
+
+
+def _data(request: Request) -> dict[str, Any]:
+    body = SignIn(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+class RecordSign(APIView):
+    @extend_schema(request=SignIn, responses=SignatureOut)
+    def post(self, request: Request, pk: int) -> Response:
+        d = _data(request)
+        sig = services.version_sign(
+            actor=request.user,
+            record_id=pk,
+            passphrase=d.get("passphrase"),
+            pin=d.get("pin"),
+            certificate_id=d.get("certificate"),
+            ip=_ip(request),
+        )
+        return Response(SignatureOut(sig).data, status=201)
+
+
+class RecordSeal(APIView):
+    @extend_schema(request=SignIn, responses=SignatureOut)
+    def post(self, request: Request, pk: int) -> Response:
+        d = _data(request)
+        sig = services.version_seal(
+            actor=request.user,
+            record_id=pk,
+            passphrase=d.get("passphrase"),
+            pin=d.get("pin"),
+            certificate_id=d.get("certificate"),
+            ip=_ip(request),
+        )
+        return Response(SignatureOut(sig).data, status=201)
+
+
+class PrepareIn(serializers.Serializer[Any]):
+    certificate = serializers.IntegerField(required=False)
+
+
+class RecordSignPrepare(APIView):
+    @extend_schema(request=PrepareIn)
+    def post(self, request: Request, pk: int) -> Response:
+        body = PrepareIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        session, digest = services.version_sign_prepare(
+            actor=request.user,
+            record_id=pk,
+            certificate_id=body.validated_data.get("certificate"),
+            ip=_ip(request),
+        )
+        return Response(
+            {
+                "session": session.pk,
+                "digest_b64": base64.b64encode(digest).decode("ascii"),
+                "algorithm": "sha256",
+                "key_id": session.certificate.key_ref.get("key_id", ""),
+                "certificate": session.certificate_id,
+            },
+            status=201,
+        )
+
+
+class CompleteIn(serializers.Serializer[Any]):
+    session = serializers.IntegerField()
+    signature_b64 = serializers.CharField()
+
+
+class RecordSignComplete(APIView):
+    @extend_schema(request=CompleteIn, responses=SignatureOut)
+    def post(self, request: Request, pk: int) -> Response:
+        body = CompleteIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        sig = services.version_sign_complete(
+            actor=request.user,
+            record_id=pk,
+            session_id=body.validated_data["session"],
+            signature_b64=body.validated_data["signature_b64"],
+            ip=_ip(request),
+        )
+        return Response(SignatureOut(sig).data, status=201)
+
+
+class CertificateOut(serializers.ModelSerializer[Certificate]):
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "kind",
+            "owner",
+            "unit",
+            "common_name",
+            "subject",
+            "issuer",
+            "serial",
+            "not_before",
+            "not_after",
+            "fingerprint",
+            "status",
+            "backend",
+            "key_ref",
+        ]
+
+
+class CertificateIn(serializers.Serializer[Any]):
+    file = serializers.FileField(required=False)
+    pem = serializers.CharField(required=False)
+    passphrase = serializers.CharField(required=False, trim_whitespace=False)
+    unit = serializers.IntegerField(required=False)
+    backend = serializers.ChoiceField(choices=Backend.choices, default=Backend.EXTERNAL)
+    key_id = serializers.CharField(required=False, allow_blank=True)
+
+
+class CertificateList(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get(self, request: Request) -> Response:
+        return Response(CertificateOut(certificates_visible(request.user), many=True).data)
+
+    @extend_schema(request=CertificateIn, responses=CertificateOut)
+    def post(self, request: Request) -> Response:
+        from hoso.org.models import Unit
+
+        body = CertificateIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        data = d["file"].read() if d.get("file") else str(d.get("pem", "")).encode()
+        if not data:
+            raise DomainError("Hãy gửi tệp chứng thư số (file) hoặc nội dung PEM (pem).")
+        unit = Unit.objects.filter(pk=d["unit"]).first() if d.get("unit") else None
+        if d.get("unit") and unit is None:
+            raise DomainError("Không tìm thấy đơn vị.")
+        key_ref = {"key_id": d["key_id"]} if d.get("key_id") else {}
+        cert = certificate_register(
+            actor=request.user,
+            data=data,
+            passphrase=d.get("passphrase"),
+            unit=unit,
+            backend=d["backend"],
+            key_ref=key_ref,
+            ip=_ip(request),
+        )
+        return Response(CertificateOut(cert).data, status=201)
+
+
+class BatchIn(SignIn):
+    records = serializers.ListField(child=serializers.IntegerField(), required=False)
+    this_week = serializers.BooleanField(default=False)
+
+
+class BatchOut(serializers.ModelSerializer[SignBatch]):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SignBatch
+        fields = [
+            "id",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "percent",
+            "created_at",
+            "finished_at",
+            "items",
+        ]
+
+    def get_items(self, obj: SignBatch) -> list[dict[str, Any]]:
+        return [
+            {"record": i.record_id, "status": i.status, "message": i.message}
+            for i in obj.items.all()
+        ]
+
+
+class BatchList(APIView):
+    @extend_schema(request=BatchIn, responses=BatchOut)
+    def post(self, request: Request) -> Response:
+        body = BatchIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        batch = batches.batch_start(
+            actor=request.user,
+            record_ids=d.get("records"),
+            this_week=d["this_week"],
+            passphrase=d.get("passphrase"),
+            pin=d.get("pin"),
+            certificate_id=d.get("certificate"),
+            ip=_ip(request),
+        )
+        batch.refresh_from_db()
+        return Response(BatchOut(batch).data, status=202)
+
+
+class BatchDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        batch = get_or_404(request.user, "signing.batch.view", SignBatch.objects.all(), pk=pk)
+        return Response(BatchOut(batch).data)
+
+
+class ValidateIn(serializers.Serializer[Any]):
+    file = serializers.FileField()
+    signature = serializers.FileField(required=False)
+
+
+class Validate(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ValidateIn)
+    def post(self, request: Request) -> Response:
+        body = ValidateIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        detached = body.validated_data.get("signature")
+        report = verification.validate_upload(
+            data=upload.read(), filename=upload.name, detached=detached.read() if detached else None
+        )
+        return Response(report)
+
+
+class RecordSignatures(APIView):
+    """Signatures of a record, per version, with the validation of the signed copy."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        from hoso.records.models import Record
+
+        record = get_or_404(request.user, "records.record.view", Record.objects.all(), pk=pk)
+        versions = []
+        for version in record.versions.order_by("number"):
+            sigs = SignatureRecord.objects.filter(version=version).select_related(
+                "signer", "certificate", "version"
+            )
+            versions.append(
+                {
+                    "number": version.number,
+                    "signed_sha256": version.signed_sha256,
+                    "issued_at": version.issued_at,
+                    "signatures": SignatureOut(sigs, many=True).data,
+                    "validation": verification.version_report(version)
+                    if version.signed_sha256
+                    else None,
+                }
+            )
+        return Response({"record": record.pk, "versions": versions})

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hoso.signing import api
+
+urlpatterns = [
+    path("records/<int:pk>/sign/", api.RecordSign.as_view(), name="api-record-sign"),
+    path(
+        "records/<int:pk>/sign/prepare/",
+        api.RecordSignPrepare.as_view(),
+        name="api-record-sign-prepare",
+    ),
+    path(
+        "records/<int:pk>/sign/complete/",
+        api.RecordSignComplete.as_view(),
+        name="api-record-sign-complete",
+    ),
+    path("records/<int:pk>/seal/", api.RecordSeal.as_view(), name="api-record-seal"),
+    path(
+        "records/<int:pk>/signatures/", api.RecordSignatures.as_view(), name="api-record-signatures"
+    ),
+    path("signatures/validate/", api.Validate.as_view(), name="api-signatures-validate"),
+    path("signing/certificates/", api.CertificateList.as_view(), name="api-signing-certificates"),
+    path("signing/batches/", api.BatchList.as_view(), name="api-signing-batches"),
+    path("signing/batches/<int:pk>/", api.BatchDetail.as_view(), name="api-signing-batch"),
+]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SigningConfig(AppConfig):
+    name = "hoso.signing"
+    label = "signing"
+    verbose_name = "Chữ ký số"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.signing import demo, home, tasks  # noqa: F401 — registers tasks and demo step
+        from hoso.signing.policies import register_all
+
+        register_all()
+        home.register()

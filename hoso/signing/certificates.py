@@ -1,0 +1,235 @@
+"""Certificates: registration (PEM/DER, the public part of a PKCS#12, or read from the token
+through the agent), the choice of the certificate a person signs with, expiry warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from asn1crypto import pem as asn1_pem
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError, NotAllowed
+from hoso.org.models import Unit
+from hoso.policy import can
+from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
+
+EXPIRY_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ParsedCert:
+    cert: asn1_x509.Certificate
+    chain: list[asn1_x509.Certificate]
+
+
+def _pem(cert: asn1_x509.Certificate) -> str:
+    return asn1_pem.armor("CERTIFICATE", cert.dump()).decode("ascii")
+
+
+def _load_der_or_pem(data: bytes) -> list[asn1_x509.Certificate]:
+    if asn1_pem.detect(data):
+        return [asn1_x509.Certificate.load(der) for _, _, der in asn1_pem.unarmor(data, True)]
+    return [asn1_x509.Certificate.load(data)]
+
+
+def parse_certificate_file(data: bytes, passphrase: str | None = None) -> ParsedCert:
+    """A PEM/DER certificate (first = the signer's, the rest = chain) or a PKCS#12 file, of
+    which only the public part is read."""
+    if passphrase is not None:
+        return _parse_pkcs12(data, passphrase)
+    try:
+        certs = _load_der_or_pem(data)
+        certs[0].native  # noqa: B018 — forces a full parse: garbage must fail here
+    except Exception as exc:
+        raise DomainError(
+            "Tệp không phải chứng thư số (PEM/DER) hợp lệ. Nếu là tệp .p12/.pfx, hãy nhập mật khẩu."
+        ) from exc
+    return ParsedCert(certs[0], certs[1:])
+
+
+def _parse_pkcs12(data: bytes, passphrase: str) -> ParsedCert:
+    try:
+        _key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
+    except ValueError as exc:
+        raise DomainError("Mật khẩu tệp PKCS#12 không đúng hoặc tệp bị hỏng.") from exc
+    if cert is None:
+        raise DomainError("Tệp PKCS#12 không chứa chứng thư số.")
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    load = asn1_x509.Certificate.load
+    return ParsedCert(
+        load(cert.public_bytes(Encoding.DER)),
+        [load(c.public_bytes(Encoding.DER)) for c in extra or []],
+    )
+
+
+def _fields(parsed: ParsedCert) -> dict[str, Any]:
+    cert = parsed.cert
+    validity = cert["tbs_certificate"]["validity"]
+    return {
+        "pem": _pem(cert),
+        "chain_pem": "".join(_pem(c) for c in parsed.chain),
+        "subject": cert.subject.human_friendly[:500],
+        "common_name": str(cert.subject.native.get("common_name", ""))[:255],
+        "issuer": cert.issuer.human_friendly[:500],
+        "serial": format(cert.serial_number, "x")[:80],
+        "not_before": validity["not_before"].native,
+        "not_after": validity["not_after"].native,
+        "fingerprint": hashlib.sha256(cert.dump()).hexdigest(),
+    }
+
+
+@transaction.atomic
+def certificate_register(
+    *,
+    actor: Any,
+    data: bytes,
+    passphrase: str | None = None,
+    unit: Unit | None = None,
+    backend: str = Backend.EXTERNAL,
+    key_ref: dict[str, Any] | None = None,
+    image_sha256: str = "",
+    ip: str = "",
+) -> Certificate:
+    """Register the actor's own certificate, or (with `unit`) the seal certificate of a school."""
+    if unit is not None and not can(actor, "signing.seal.manage", unit):
+        raise NotAllowed("Chỉ hiệu trưởng hoặc văn thư của trường được đăng ký chứng thư con dấu.")
+    parsed = parse_certificate_file(data, passphrase)
+    fields = _fields(parsed)
+    if fields["not_after"] < timezone.now():
+        raise DomainError("Chứng thư số này đã hết hạn; không thể đăng ký.")
+    holder = {"unit": unit} if unit is not None else {"owner": actor}
+    kind = CertKind.SEAL if unit is not None else CertKind.PERSONAL
+    existing = Certificate.objects.filter(kind=kind, fingerprint=fields["fingerprint"], **holder)
+    if existing.exists():
+        raise DomainError("Chứng thư số này đã được đăng ký.")
+    if not image_sha256:
+        image_sha256 = _previous_image(kind, holder)
+    cert = Certificate.objects.create(
+        kind=kind,
+        backend=backend,
+        key_ref=key_ref or {},
+        image_sha256=image_sha256,
+        registered_by=actor,
+        registered_at=timezone.now(),
+        **holder,
+        **fields,
+    )
+    audit_log(
+        "signing.certificate.registered",
+        actor=actor,
+        obj=cert,
+        unit_id=unit.pk if unit is not None else None,
+        ip=ip,
+        data={"serial": cert.serial, "kind": kind, "backend": backend, "subject": cert.subject},
+    )
+    return cert
+
+
+def _previous_image(kind: str, holder: dict[str, Any]) -> str:
+    """A renewed certificate keeps the signature (or seal) image of the previous one."""
+    previous = Certificate.objects.filter(kind=kind, **holder).exclude(image_sha256="").first()
+    return previous.image_sha256 if previous else ""
+
+
+@transaction.atomic
+def certificate_retire(*, actor: Any, certificate_id: int, ip: str = "") -> Certificate:
+    cert = Certificate.objects.select_for_update().get(pk=certificate_id)
+    if not can(actor, "signing.certificate.manage", cert):
+        raise NotAllowed("Bạn không quản lý chứng thư số này.")
+    cert.status = CertStatus.RETIRED
+    cert.save(update_fields=["status"])
+    audit_log(
+        "signing.certificate.retired", actor=actor, obj=cert, ip=ip, data={"serial": cert.serial}
+    )
+    return cert
+
+
+def usable_certificates(
+    *, kind: str, owner: Any = None, unit: Unit | None = None, at: dt.datetime | None = None
+) -> QuerySet[Certificate]:
+    at = at or timezone.now()
+    holder = {"owner": owner} if kind == CertKind.PERSONAL else {"unit": unit}
+    return Certificate.objects.filter(
+        kind=kind, status=CertStatus.ACTIVE, not_before__lte=at, not_after__gte=at, **holder
+    )
+
+
+def certificate_for_signing(
+    *,
+    actor: Any,
+    certificate_id: int | None,
+    kind: str = CertKind.PERSONAL,
+    unit: Unit | None = None,
+) -> Certificate:
+    """The certificate `actor` signs with: their own (or the school's seal), active, valid now.
+    Refusals name the exact reason."""
+    now = timezone.now()
+    if certificate_id is not None:
+        cert = Certificate.objects.filter(pk=certificate_id).first()
+        if cert is None:
+            raise DomainError("Không tìm thấy chứng thư số đã chọn.")
+        _check_holder(actor, cert, kind, unit)
+        _check_usable(cert, now)
+        return cert
+    found = usable_certificates(kind=kind, owner=actor, unit=unit, at=now).first()
+    if found is None:
+        raise DomainError(_missing_message(kind, actor, unit, now))
+    return found
+
+
+def _check_holder(actor: Any, cert: Certificate, kind: str, unit: Unit | None) -> None:
+    if kind == CertKind.PERSONAL and (cert.kind != kind or cert.owner_id != actor.pk):
+        raise NotAllowed(
+            "Chứng thư số này không phải của bạn; mỗi người chỉ ký bằng chứng thư của mình."
+        )
+    if kind == CertKind.SEAL and (cert.kind != kind or unit is None or cert.unit_id != unit.pk):
+        raise NotAllowed("Chứng thư này không phải chứng thư con dấu của trường.")
+
+
+def _check_usable(cert: Certificate, now: dt.datetime) -> None:
+    if cert.status == CertStatus.REVOKED:
+        raise DomainError(f"Chứng thư số {cert.serial} đã bị thu hồi; không thể ký.")
+    if cert.status != CertStatus.ACTIVE:
+        raise DomainError(f"Chứng thư số {cert.serial} đã ngừng sử dụng.")
+    if now < cert.not_before:
+        raise DomainError(
+            f"Chứng thư số chưa đến thời hạn hiệu lực (có hiệu lực từ {_vn(cert.not_before)})."
+        )
+    if now > cert.not_after:
+        raise DomainError(f"Chứng thư số đã hết hạn ngày {_vn(cert.not_after)}; không thể ký.")
+
+
+def _missing_message(kind: str, actor: Any, unit: Unit | None, now: dt.datetime) -> str:
+    holder = {"owner": actor} if kind == CertKind.PERSONAL else {"unit": unit}
+    latest = Certificate.objects.filter(kind=kind, **holder).order_by("-not_after").first()
+    who = "Bạn" if kind == CertKind.PERSONAL else "Trường"
+    if latest is None:
+        return f"{who} chưa đăng ký chứng thư số nào; hãy đăng ký ở trang Chứng thư số."
+    try:
+        _check_usable(latest, now)
+    except DomainError as exc:
+        return exc.message
+    return f"{who} chưa có chứng thư số còn hiệu lực."
+
+
+def _vn(when: dt.datetime) -> str:
+    return timezone.localtime(when).strftime("%d/%m/%Y")
+
+
+def expiring_certificates(*, user: Any, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Certificate]:
+    now = timezone.now()
+    return Certificate.objects.filter(
+        owner=user,
+        status=CertStatus.ACTIVE,
+        not_after__gte=now,
+        not_after__lte=now + dt.timedelta(days=days),
+    )

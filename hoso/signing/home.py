@@ -1,0 +1,70 @@
+"""Menu entries and this week's tasks: documents waiting for a signature or the seal,
+certificates about to expire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.signing.selectors import seal_queue, sign_queue
+
+
+def nav(user: Any) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [
+        NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72),
+        NavItem("Chứng thư số", reverse("signing:certificates"), 73),
+    ]
+    to_sign = sign_queue(user).count()
+    if to_sign:
+        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign))
+    to_seal = seal_queue(user).count()
+    if to_seal:
+        items.append(NavItem("Chờ đóng dấu", reverse("signing:seal-queue"), 21, to_seal))
+    return items
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    from hoso.signing.certificates import expiring_certificates
+
+    found = []
+    to_sign = sign_queue(user).count()
+    if to_sign:
+        found.append(
+            HomeTask(
+                "Ký số hồ sơ",
+                f"{to_sign} hồ sơ đã duyệt đang chờ bạn ký.",
+                reverse("signing:sign-queue"),
+                to_sign,
+            )
+        )
+    to_seal = seal_queue(user).count()
+    if to_seal:
+        found.append(
+            HomeTask(
+                "Đóng dấu hồ sơ",
+                f"{to_seal} hồ sơ đã ký đang chờ đóng dấu.",
+                reverse("signing:seal-queue"),
+                to_seal,
+            )
+        )
+    for cert in expiring_certificates(user=user):
+        found.append(
+            HomeTask(
+                "Chứng thư số sắp hết hạn",
+                f"Chứng thư số {cert.serial} hết hạn ngày {cert.not_after:%d/%m/%Y}; "
+                "hãy gia hạn và đăng ký lại.",
+                reverse("signing:certificates"),
+                None,
+                True,
+            )
+        )
+    return found
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)

@@ -1,0 +1,45 @@
+"""Reads scoped by the policy: signing queues, certificates, signatures of a record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from hoso.policy import visible
+from hoso.records.models import StepAction, Workflow
+from hoso.signing.models import Certificate, SignatureRecord
+
+
+def _queue(user: Any, action: str) -> QuerySet[Workflow]:
+    if not getattr(user, "is_authenticated", False):
+        return Workflow.objects.none()
+    qs = Workflow.objects.filter(is_open=True, pending_action=action)
+    return (
+        visible(user, "records.workflow.act", qs)
+        .select_related("record", "record__owner", "record__record_type", "version")
+        .order_by("opened_at", "id")
+    )
+
+
+def sign_queue(user: Any) -> QuerySet[Workflow]:
+    return _queue(user, StepAction.SIGN)
+
+
+def seal_queue(user: Any) -> QuerySet[Workflow]:
+    return _queue(user, StepAction.SEAL)
+
+
+def certificates_visible(user: Any) -> QuerySet[Certificate]:
+    return visible(user, "signing.certificate.manage", Certificate.objects.all()).select_related(
+        "owner", "unit"
+    )
+
+
+def signatures_of_record(user: Any, record: Any) -> QuerySet[SignatureRecord]:
+    """The caller has already checked that `user` may view `record`."""
+    return (
+        SignatureRecord.objects.filter(version__record=record)
+        .select_related("signer", "certificate", "version")
+        .order_by("version__number", "signed_at", "id")
+    )

@@ -1,0 +1,466 @@
+"""Signing steps of the records workflow: personal signatures (`version_sign`), the school's
+seal (`version_seal`) and two-phase signing through the person's own token
+(`version_sign_prepare` → `version_sign_complete`).
+
+Every step runs in one transaction: the signed PDF is written to the content-addressed store
+(harmless if the transaction rolls back: nothing points at it), the SignatureRecord is created
+and the records workflow is told the step is done (hoso.records.workflow
+.workflow_signing_step_done), which moves the version's pointer and issues it after the last
+step. A failure anywhere leaves the version exactly as it was."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.policy import can
+from hoso.records.blobs import blob_store
+from hoso.records.models import Record, RecordVersion, StepAction, Workflow
+from hoso.records.workflow import NOT_PENDING, OUTSIDE_CHAIN, workflow_signing_step_done
+from hoso.signing import conf
+from hoso.signing.certificates import certificate_for_signing
+from hoso.signing.documents import (
+    Placed,
+    SignerFailed,
+    cert_der,
+    chain_der,
+    check_signable,
+    ensure_trusted,
+    open_signer,
+    pdf_to_sign,
+    read_blob,
+    seal_appearance,
+    signature_image,
+    signer_appearance,
+)
+from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.signers import HosoSigner
+from hoso.signing.models import Backend, Certificate, CertKind, ExternalSession, SignatureRecord
+from hoso.signing.verification import ensure_personal_signatures_valid
+
+SignerSource = Callable[[Certificate], HosoSigner]
+SESSION_TTL = dt.timedelta(minutes=15)
+
+
+@dataclass
+class StepContext:
+    record: Record
+    workflow: Workflow
+    version: RecordVersion
+    step: dict[str, Any]
+
+
+def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
+    """Lock the record and its open workflow; the pending step must be `action` and the actor
+    must be the one to act. Hidden records answer like missing ones."""
+    record = (
+        Record.objects.select_for_update()
+        .select_related("unit", "school")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or not can(actor, "records.record.view", record):
+        from hoso.core.errors import NotFound
+        from hoso.policy.registry import NOT_FOUND_MESSAGE
+
+        raise NotFound(NOT_FOUND_MESSAGE)
+    workflow = Workflow.objects.select_for_update().filter(record=record, is_open=True).first()
+    step = workflow.current_step() if workflow else None
+    if workflow is None or step is None or step.get("action") != action:
+        raise Conflict(NOT_PENDING)
+    workflow.record = record
+    if not can(actor, "records.workflow.act", workflow):
+        raise NotAllowed(OUTSIDE_CHAIN)
+    version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
+    if version.is_issued:
+        raise Conflict("Phiên bản này đã ban hành và bị khóa.")
+    return StepContext(record, workflow, version, step)
+
+
+def _role(ctx: StepContext) -> str:
+    return ctx.workflow.pending_role or str(ctx.step.get("role", ""))
+
+
+def _previous(ctx: StepContext) -> list[SignatureRecord]:
+    return list(SignatureRecord.objects.filter(version=ctx.version).order_by("signed_at", "id"))
+
+
+def _sign_bytes(pdf: bytes, signer: HosoSigner, placed: Placed) -> bytes:
+    from hoso.signing.engine.sign import sign_pdf
+    from hoso.signing.engine.validate import build_validation_context
+
+    level = conf.level()
+    vc = None
+    if level == "B-LT":
+        vc = build_validation_context(conf.trust_anchors(), allow_fetching=True)
+    try:
+        return sign_pdf(
+            pdf,
+            signer,
+            level=level,
+            tsa_url=conf.tsa_url(),
+            appearance=placed.appearance,
+            validation_context=vc,
+        )
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+
+
+def _detached(ctx: StepContext, signer: HosoSigner) -> str:
+    """Files kept in their own format (DOCX, XLSX…) also get a detached CAdES `.p7s`."""
+    if ctx.version.kind == "pdf":
+        return ""
+    from hoso.signing.engine.cades import sign_detached
+
+    try:
+        p7s = sign_detached(read_blob(ctx.version.original_sha256), signer, tsa_url=conf.tsa_url())
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+    return blob_store().put(io.BytesIO(p7s)).sha256
+
+
+def _finish(
+    ctx: StepContext,
+    *,
+    actor: Any,
+    cert: Certificate,
+    action: str,
+    input_sha: str,
+    signed: bytes,
+    placed_info: dict[str, Any],
+    detached_sha: str,
+    field_name: str,
+    now: dt.datetime,
+    ip: str,
+    level: str | None = None,
+) -> SignatureRecord:
+    ref = blob_store().put(io.BytesIO(signed))
+    record = SignatureRecord.objects.create(
+        version=ctx.version,
+        step=ctx.workflow.step,
+        role=_role(ctx),
+        action=action,
+        signer=actor,
+        certificate=cert,
+        backend=cert.backend,
+        level=level or conf.level(),
+        field_name=field_name,
+        placement=placed_info,
+        input_sha256=input_sha,
+        output_sha256=ref.sha256,
+        detached_sha256=detached_sha,
+        signed_at=now,
+    )
+    audit_log(
+        f"signing.version.{'sealed' if action == StepAction.SEAL else 'signed'}",
+        actor=actor,
+        obj=ctx.version,
+        unit_id=ctx.record.school_id,
+        ip=ip,
+        data={
+            "record": ctx.record.pk,
+            "version": ctx.version.number,
+            "certificate": cert.serial,
+            "level": record.level,
+            "sha256": ref.sha256,
+            "input_sha256": input_sha,
+            "backend": cert.backend,
+        },
+    )
+    workflow_signing_step_done(
+        actor=actor, record_id=ctx.record.pk, action=action, signed=ref, ip=ip
+    )
+    return record
+
+
+def _field_name(pdf: bytes) -> str:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from hoso.signing.engine.sign import next_field_name
+
+    try:
+        return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
+    except Exception as exc:
+        raise DomainError("Tệp PDF của hồ sơ bị hỏng; không thể ký.") from exc
+
+
+def _sign_step(
+    *,
+    actor: Any,
+    record_id: int,
+    action: str,
+    certificate_id: int | None,
+    source: SignerSource,
+    ip: str,
+    close_signer: bool = True,
+) -> SignatureRecord:
+    ctx = lock_step(actor, record_id, action)
+    is_seal = action == StepAction.SEAL
+    cert = certificate_for_signing(
+        actor=actor,
+        certificate_id=certificate_id,
+        kind=CertKind.SEAL if is_seal else CertKind.PERSONAL,
+        unit=ctx.record.school if is_seal else None,
+    )
+    ensure_trusted(cert)
+    pdf = pdf_to_sign(ctx.version)
+    check_signable(pdf)
+    previous = _previous(ctx)
+    if is_seal:
+        ensure_personal_signatures_valid(ctx.version, pdf, previous)
+    signer = source(cert)
+    try:
+        now = timezone.now()
+        placed = (
+            seal_appearance(pdf, cert, previous, now)
+            if is_seal
+            else signer_appearance(pdf, cert, _role(ctx), len(previous), now)
+        )
+        field_name = _field_name(pdf)
+        signed = _sign_bytes(pdf, signer, Placed(placed.appearance, placed.placement))
+        detached_sha = _detached(ctx, signer)
+    finally:
+        if close_signer:
+            _close(signer)
+    return _finish(
+        ctx,
+        actor=actor,
+        cert=cert,
+        action=action,
+        input_sha=_sha(pdf),
+        signed=signed,
+        placed_info=placed.placement,
+        detached_sha=detached_sha,
+        field_name=field_name,
+        now=now,
+        ip=ip,
+    )
+
+
+def _close(signer: HosoSigner) -> None:
+    """A PKCS#11 session stays logged in until closed; the token refuses the next login."""
+    close = getattr(signer, "close", None)
+    if callable(close):
+        close()
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _unlock(passphrase: str | None, pin: str | None) -> SignerSource:
+    return lambda cert: open_signer(cert, passphrase=passphrase, pin=pin)
+
+
+@transaction.atomic
+def version_sign(
+    *,
+    actor: Any,
+    record_id: int,
+    passphrase: str | None = None,
+    pin: str | None = None,
+    certificate_id: int | None = None,
+    signer: HosoSigner | None = None,
+    ip: str = "",
+) -> SignatureRecord:
+    """The pending personal-signature step, with a server-side key (PKCS#12 or PKCS#11).
+    `signer` lets batch signing unlock the key once for many documents."""
+    source = (lambda _cert: signer) if signer is not None else _unlock(passphrase, pin)
+    return _sign_step(
+        actor=actor,
+        record_id=record_id,
+        action=StepAction.SIGN,
+        certificate_id=certificate_id,
+        source=source,
+        ip=ip,
+        close_signer=signer is None,  # a batch's signer is closed by the batch
+    )
+
+
+@transaction.atomic
+def version_seal(
+    *,
+    actor: Any,
+    record_id: int,
+    passphrase: str | None = None,
+    pin: str | None = None,
+    certificate_id: int | None = None,
+    ip: str = "",
+) -> SignatureRecord:
+    """The organisation signature (văn thư), only after every personal signature verifies."""
+    return _sign_step(
+        actor=actor,
+        record_id=record_id,
+        action=StepAction.SEAL,
+        certificate_id=certificate_id,
+        source=_unlock(passphrase, pin),
+        ip=ip,
+    )
+
+
+# --- two-phase (the person's own token, through the hoso-signer agent) ---------------------------
+
+
+@transaction.atomic
+def version_sign_prepare(
+    *, actor: Any, record_id: int, certificate_id: int | None = None, ip: str = ""
+) -> tuple[ExternalSession, bytes]:
+    """Phase 1 for the pending sign or seal step: returns the session and the SHA-256 digest
+    the token must sign."""
+    from hoso.signing.engine.external import prepare_external
+
+    ctx = _lock_any(actor, record_id)
+    is_seal = ctx.step["action"] == StepAction.SEAL
+    cert = certificate_for_signing(
+        actor=actor,
+        certificate_id=certificate_id,
+        kind=CertKind.SEAL if is_seal else CertKind.PERSONAL,
+        unit=ctx.record.school if is_seal else None,
+    )
+    ensure_trusted(cert)
+    pdf = pdf_to_sign(ctx.version)
+    check_signable(pdf)
+    previous = _previous(ctx)
+    if is_seal:
+        ensure_personal_signatures_valid(ctx.version, pdf, previous)
+    now = timezone.now()
+    placed = (
+        seal_appearance(pdf, cert, previous, now)
+        if is_seal
+        else signer_appearance(pdf, cert, _role(ctx), len(previous), now)
+    )
+    level = "B-T" if conf.tsa_url() else "B-B"
+    try:
+        state, digest = prepare_external(
+            pdf,
+            cert_der(cert),
+            chain_der(cert),
+            level=level,
+            tsa_url=conf.tsa_url(),
+            appearance=placed.appearance,
+        )
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+    # The state holds a copy of the PDF: keep only live sessions.
+    ExternalSession.objects.filter(created_at__lt=now - SESSION_TTL).delete()
+    ExternalSession.objects.filter(
+        user=actor, record=ctx.record, completed_at__isnull=True
+    ).delete()
+    session = ExternalSession.objects.create(
+        record=ctx.record,
+        workflow=ctx.workflow,
+        user=actor,
+        certificate=cert,
+        step=ctx.workflow.step,
+        input_sha256=_sha(pdf),
+        state_json=state.to_json(),
+        placement=placed.placement,
+        created_at=now,
+    )
+    return session, digest
+
+
+def _lock_any(actor: Any, record_id: int) -> StepContext:
+    try:
+        return lock_step(actor, record_id, StepAction.SIGN)
+    except Conflict:
+        return lock_step(actor, record_id, StepAction.SEAL)
+
+
+@transaction.atomic
+def version_sign_complete(
+    *, actor: Any, record_id: int, session_id: int, signature_b64: str, ip: str = ""
+) -> SignatureRecord:
+    """Phase 2: embed the token's signature; refused if anything moved since phase 1."""
+    from hoso.signing.engine.external import PreparedSignature, complete_external
+
+    session = (
+        ExternalSession.objects.select_for_update()
+        .filter(pk=session_id, user=actor, record_id=record_id, completed_at__isnull=True)
+        .first()
+    )
+    if session is None or timezone.now() - session.created_at > SESSION_TTL:
+        raise Conflict("Phiên ký đã hết hạn hoặc đã dùng; hãy bấm ký lại.")
+    ctx = _lock_any(actor, record_id)
+    pdf = pdf_to_sign(ctx.version)
+    if (
+        ctx.workflow.pk != session.workflow_id
+        or ctx.workflow.step != session.step
+        or _sha(pdf) != session.input_sha256
+    ):
+        raise Conflict(NOT_PENDING)
+    try:
+        signature = base64.b64decode(signature_b64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise DomainError("Chữ ký gửi lên không đúng định dạng base64.") from exc
+    state = PreparedSignature.from_json(session.state_json)
+    try:
+        signed = complete_external(state, signature)
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+    session.completed_at = timezone.now()
+    session.save(update_fields=["completed_at"])
+    return _finish(
+        ctx,
+        actor=actor,
+        cert=session.certificate,
+        action=str(ctx.step["action"]),
+        input_sha=session.input_sha256,
+        signed=signed,
+        placed_info=session.placement,
+        detached_sha="",
+        field_name=state.field_name,
+        now=session.completed_at,
+        ip=ip,
+        level=state.level,
+    )
+
+
+def certificate_backend_label(cert: Certificate) -> str:
+    return str(Backend(cert.backend).label)
+
+
+# --- for other apps (gradebook: học bạ) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignerHandle:
+    """An unlocked key of `certificate`, its owner's signature (or the school's seal) image."""
+
+    certificate: Certificate
+    signer: HosoSigner
+    image_png: bytes | None
+
+
+def signer_for(
+    *,
+    actor: Any,
+    kind: str = CertKind.PERSONAL,
+    unit: Any = None,
+    certificate_id: int | None = None,
+    passphrase: str | None = None,
+    pin: str | None = None,
+) -> SignerHandle:
+    """The actor's own valid, trusted certificate (or, with kind=SEAL, the seal of `unit`),
+    unlocked with the passphrase or PIN. Raises DomainError with a Vietnamese message."""
+    cert = certificate_for_signing(actor=actor, certificate_id=certificate_id, kind=kind, unit=unit)
+    ensure_trusted(cert)
+    signer = open_signer(cert, passphrase=passphrase, pin=pin)
+    return SignerHandle(cert, signer, signature_image(cert))
+
+
+def signer_close(handle: SignerHandle) -> None:
+    """Close a PKCS#11 session opened by `signer_for` (no-op for PKCS#12)."""
+    _close(handle.signer)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hoso.signing import views
+
+app_name = "signing"
+
+urlpatterns = [
+    path("cho-ky/", views.sign_queue_page, name="sign-queue"),
+    path("cho-dong-dau/", views.seal_queue_page, name="seal-queue"),
+    path("ky/<int:pk>/", views.sign_one, name="sign"),
+    path("ky-hang-loat/", views.batch_start, name="batch-start"),
+    path("lo/<int:pk>/", views.batch_page, name="batch"),
+    path("lo/<int:pk>/tien-do/", views.batch_progress, name="batch-progress"),
+    path("chung-thu/", views.certificates_page, name="certificates"),
+    path("kiem-tra/", views.validate_page, name="validate"),
+    path("ho-so/<int:pk>/", views.record_signatures, name="record-signatures"),
+]

@@ -1,0 +1,151 @@
+"""In the browser: the principal signs with a USB token (SoftHSM2) through the local
+hoso-signer agent: static JS → agent on 127.0.0.1:17443 (CSP connect-src) → HoSo API."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.contrib.auth import get_user_model
+
+from hoso.records.models import RecordVersion
+from hoso.signing import conf
+from hoso.signing.certificates import certificate_register
+from hoso.signing.demo import load_ca
+from hoso.signing.documents import read_blob
+from hoso.signing.engine import pki
+from hoso.signing.engine.validate import pdfsig_all_intact
+from hoso.signing.models import Backend, Certificate, SignatureRecord
+from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
+from tests.browser.test_signing_flow import unlock_issued_after  # noqa: F401 — a fixture
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "agent"))
+pytestmark = pytest.mark.browser
+LIB = "/usr/lib/softhsm/libsofthsm2.so"
+PIN = "123456"
+AGENT_PORT = 17443  # the default HOSO_SIGNER_AGENT_URL, allowed by the CSP
+
+
+def _run(cmd: list[str]) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def token_label(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if not (os.path.exists(LIB) and shutil.which("pkcs11-tool") and shutil.which("softhsm2-util")):
+        pytest.skip("SoftHSM2 / opensc not installed")
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", AGENT_PORT)) == 0:
+            pytest.skip(f"port {AGENT_PORT} is busy (a real hoso-signer is running?)")
+    # SoftHSM reads its configuration once per process: reuse the one already in use.
+    if not os.environ.get("SOFTHSM2_CONF"):
+        tmp = tmp_path_factory.mktemp("softhsm")
+        (tmp / "tokens").mkdir()
+        (tmp / "softhsm2.conf").write_text(f"directories.tokendir = {tmp / 'tokens'}\n")
+        os.environ["SOFTHSM2_CONF"] = str(tmp / "softhsm2.conf")
+    if "hoso-test" in _run(["softhsm2-util", "--show-slots"]):
+        return "hoso-test"
+    _run(
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            "hoso-test",
+            "--pin",
+            PIN,
+            "--so-pin",
+            "12345678",
+        ]
+    )
+    return "hoso-test"
+
+
+@pytest.fixture
+def agent(site: str, token_label: str) -> Iterator[Any]:
+    from hoso_signer.server import SignerAgent
+    from hoso_signer.token import Token
+
+    principal = get_user_model().objects.get(username="th1.hieutruong")
+    issued = pki.issue_person_cert(load_ca(conf.pki_dir()), principal.first_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        key, cert = Path(tmp) / "k.der", Path(tmp) / "c.der"
+        key.write_bytes(
+            issued.key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        cert.write_bytes(issued.cert.public_bytes(serialization.Encoding.DER))
+        base = [
+            "pkcs11-tool",
+            "--module",
+            LIB,
+            "--token-label",
+            token_label,
+            "--login",
+            "--pin",
+            PIN,
+            "--id",
+            "03",
+            "--label",
+            "browser-ht",
+        ]
+        _run([*base, "--write-object", str(key), "--type", "privkey"])
+        _run([*base, "--write-object", str(cert), "--type", "cert"])
+    Certificate.objects.filter(owner=principal).update(status="retired")
+    certificate_register(
+        actor=principal,
+        data=issued.cert.public_bytes(serialization.Encoding.PEM),
+        backend=Backend.EXTERNAL,
+        key_ref={"key_id": "03"},
+    )
+    token = Token(LIB, PIN, token_label)
+    server = SignerAgent(token, site, AGENT_PORT).start()
+    yield server
+    server.stop()
+    token.close()
+
+
+def test_principal_signs_with_usb_token_in_the_browser(
+    site: str,
+    page_at: Any,
+    agent: Any,
+    unlock_issued_after: Any,  # noqa: F811
+) -> None:
+    users = get_user_model().objects
+    record = approved_record(
+        users.get(username="th1.giaovien1"),
+        users.get(username="th1.totruong"),
+        CHAIN_REVIEW_SIGN_SEAL,
+    )
+    page = page_at()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{site}/tai-khoan/login/")
+    page.get_by_label("Tên đăng nhập").fill("th1.hieutruong")
+    page.get_by_label("Mật khẩu").fill("hoso-demo-2025")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{site}/ky-so/cho-ky/")
+    row = page.locator(f"#ho-so-{record.pk}")
+    row.get_by_text("Ký", exact=True).click()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Ký bằng USB token (HoSo Signer)").click()
+    page.wait_for_load_state("networkidle")
+
+    sig = SignatureRecord.objects.get(version__record=record)
+    assert sig.backend == "external"
+    assert pdfsig_all_intact(read_blob(RecordVersion.objects.get(record=record).signed_sha256), 1)
+    assert errors == [], errors

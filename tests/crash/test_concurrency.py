@@ -1,0 +1,67 @@
+"""≥ 20 parallel approve / sign requests on one record, each on its own database connection
+with real commits (a separate throw-away installation, so the shared demo test database is not
+flushed): exactly one transition and one signature. Meant for PostgreSQL (row locks); on SQLite
+the writes are serialised by the database lock and the same answer is expected."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from hoso.ops.tests.pg import admin_sql
+from tests.crash.harness import Installation
+
+PARALLEL = int(os.environ.get("HOSO_RACE_PARALLEL", "20"))
+
+pytestmark = [pytest.mark.crash, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Iterator[Installation]:
+    with django_db_blocker.unblock():
+        url, cleanup = _database()
+    installation = Installation(tmp_path_factory.mktemp("race") / "data", database_url=url)
+    installation.setup()
+    yield installation
+    with django_db_blocker.unblock():
+        cleanup()
+
+
+def _database():
+    if connection.vendor != "postgresql":
+        return "", lambda: None
+    conf = connection.settings_dict
+    name = f"hoso_race_{uuid.uuid4().hex[:8]}"
+    admin_sql(f'CREATE DATABASE "{name}"')
+    auth = f"{conf['USER']}:{conf['PASSWORD']}@" if conf.get("PASSWORD") else f"{conf['USER']}@"
+    url = f"postgres://{auth}{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
+
+    def cleanup() -> None:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url, cleanup
+
+
+def test_parallel_approvals_make_exactly_one_transition(site: Installation):
+    result = site.script_module("tests.crash.race", "approve", str(PARALLEL))
+
+    print(f"\napprove race ({connection.vendor}): {result}")  # noqa: T201
+    assert result["outcomes"].get("ok") == 1, result
+    assert sum(result["outcomes"].values()) == PARALLEL
+    assert all(k == "ok" or k.startswith("Conflict") for k in result["outcomes"]), result
+    assert result["state"] in ("approved", "issued")  # KHBD: one review step, then issued
+    assert result["approved_events"] == 1
+
+
+def test_parallel_signatures_make_exactly_one_signature(site: Installation):
+    result = site.script_module("tests.crash.race", "sign", str(PARALLEL))
+
+    print(f"\nsign race ({connection.vendor}): {result}")  # noqa: T201
+    assert result["outcomes"].get("ok") == 1, result
+    assert all(k == "ok" or k.startswith("Conflict") for k in result["outcomes"]), result
+    assert result["signatures"] == 1
+    assert result["signed_pdf_valid"] is True

@@ -1,0 +1,120 @@
+"""Who and what the security tests ask about: the demo roles, and objects at four distances
+from the reference teacher th1.giaovien1 (own / same school / other school / other district)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from hoso.org.models import Staff, Student, Unit, UnitKind
+
+# One account per demo role (GV, TTCM, PHT, HT, VT, TV, CV_PHONG, CV_SO, QTHT) and anonymous.
+ROLES: dict[str, str | None] = {
+    "GV": "th1.giaovien1",
+    "TTCM": "th1.totruong",
+    "PHT": "th1.phohieutruong",
+    "HT": "th1.hieutruong",
+    "VT": "th1.vanthu",
+    "TV": "th1.thuthu",
+    "CV_PHONG": "phong1.chuyenvien",
+    "CV_SO": "so.chuyenvien",
+    "QTHT": "admin",
+    "anonymous": None,
+}
+SCOPES = ("own", "same_school", "other_school", "other_district")
+# The school of each scope, as seen from th1.giaovien1 (th1 and thcs1 are under phong1, th2
+# under phong2).
+SCHOOL_OF_SCOPE = {
+    "own": "TH1",
+    "same_school": "TH1",
+    "other_school": "THCS1",
+    "other_district": "TH2",
+}
+OWNER_OF_SCOPE = {
+    "own": "th1.giaovien1",
+    "same_school": "th1.giaovien2",
+    "other_school": "thcs1.giaovien1",
+    "other_district": "th2.giaovien1",
+}
+
+
+@dataclass
+class Target:
+    """How to call a route for one scope: URL kwargs, query string, the object the policy judges."""
+
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    obj: Any = None
+    query: str = ""
+    view_obj: Any = None  # what `view_action` judges, when not `obj` (e.g. the record of a step)
+
+
+def user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+def school(scope: str) -> Unit:
+    return Unit.objects.get(code=SCHOOL_OF_SCOPE[scope])
+
+
+def staff(scope: str) -> Staff:
+    return Staff.objects.select_related("unit").get(user__username=OWNER_OF_SCOPE[scope])
+
+
+def student(scope: str) -> Student:
+    students = Student.objects.select_related("school").filter(school=school(scope))
+    # "own": a pupil in a class of the reference teacher's school, the first; "same": another.
+    return students.order_by("pk")[1 if scope == "same_school" else 0]
+
+
+def school_class(scope: str) -> Unit:
+    classes = Unit.objects.filter(school=school(scope), kind=UnitKind.LOP).order_by("pk")
+    return classes[1 if scope == "same_school" else 0]
+
+
+def _first(queryset: Any) -> Any:
+    return queryset.order_by("pk").first()
+
+
+def record(scope: str) -> Any:
+    """The reference teacher's own record, a colleague's, another school's, another district's."""
+    from hoso.records.models import Record
+
+    records = Record.objects.select_related("school", "record_type")
+    return _first(records.filter(owner__username=OWNER_OF_SCOPE[scope])) or (
+        None if scope in ("own", "same_school") else _first(records.filter(school=school(scope)))
+    )
+
+
+def due_item(scope: str) -> Any:
+    from hoso.records.models import DueItem
+
+    return _first(DueItem.objects.filter(owner__username=OWNER_OF_SCOPE[scope]))
+
+
+def hocba(scope: str) -> Any:
+    from hoso.grading.models import HocBaVersion
+
+    versions = HocBaVersion.objects.select_related("school_class").filter(
+        school_class__school=school(scope)
+    )
+    return versions.order_by("pk")[1 if scope == "same_school" else 0 :].first()
+
+
+def correction(scope: str) -> Any:
+    from hoso.grading.models import CorrectionRequest
+
+    return _first(CorrectionRequest.objects.filter(school_class__school=school(scope)))
+
+
+def window(scope: str) -> Any:
+    from hoso.grading.models import EntryWindow
+
+    return _first(EntryWindow.objects.filter(school=school(scope)))
+
+
+def batch(scope: str) -> Any:
+    from hoso.signing.models import SignBatch
+
+    return _first(SignBatch.objects.filter(user__username=OWNER_OF_SCOPE[scope]))

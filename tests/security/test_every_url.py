@@ -1,0 +1,241 @@
+"""Authorization, everywhere: every route × every demo role × own / same school / other school /
+other district, against the policy's own answer. A route without an entry in routes.py fails."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from hoso.policy import can, visible
+from tests.security import demo
+from tests.security.routes import (
+    ADMIN_NAMESPACE,
+    GATE,
+    KNOWN_INLINE,
+    KNOWN_UNLOGGED,
+    LOGIN,
+    OBJECT,
+    PUBLIC,
+    ROUTES,
+    SELF,
+    SKIP,
+    Route,
+    audit_count,
+)
+from tests.security.urls_walk import all_routes
+
+ROUTE_NAMES = sorted({found.name for found in all_routes() if found.name})
+APP_ROUTES = [name for name in ROUTE_NAMES if not name.startswith(f"{ADMIN_NAMESPACE}:")]
+ADMIN_ROUTES = [name for name in ROUTE_NAMES if name.startswith(f"{ADMIN_NAMESPACE}:")]
+COVERED: dict[str, int] = {"requests": 0, "routes": 0, "combinations": 0}
+NO_DEMO_DATA: list[str] = []
+FILE_TYPES_SHOWN_INLINE = ("text/html", "application/json", "application/vnd.oai.openapi")
+
+
+def test_every_route_has_a_registry_entry():
+    unnamed = [f.pattern for f in all_routes() if not f.name and f.namespace != ADMIN_NAMESPACE]
+    missing = [name for name in APP_ROUTES if name not in ROUTES]
+    assert not unnamed, f"Routes without a name cannot be checked; name them: {unnamed}"
+    assert not missing, (
+        f"New routes without an authorization entry: {missing}. Add each to "
+        "tests/security/routes.py ROUTES: which policy action governs it and how to build its "
+        "arguments for the scopes own / same_school / other_school / other_district."
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report() -> Any:
+    yield
+    print(  # noqa: T201 — the figures of the run
+        f"\nevery-URL: {COVERED['routes']} routes, {COVERED['combinations']} route×role×scope "
+        f"combinations, {COVERED['requests']} requests; no demo object for: {NO_DEMO_DATA}"
+    )
+
+
+def _client(username: str | None, api: bool, client_for: Any, api_for: Any) -> Any:
+    if username is None:
+        from rest_framework.test import APIClient
+
+        return APIClient() if api else Client()
+    return api_for(username) if api else client_for(username)
+
+
+def _url(name: str, route: Route, target: demo.Target | None) -> str:
+    kwargs = {**route.kwargs, **(target.kwargs if target else {})}
+    url = reverse(name, kwargs=kwargs or None)
+    query = target.query if target else ""
+    return f"{url}?{query}" if query else url
+
+
+def _expected(route: Route, user: Any, target: demo.Target | None) -> tuple[bool, bool]:
+    """(allowed, visible): the policy's answer for this person and object."""
+    if route.kind in (PUBLIC, LOGIN, SELF):
+        return True, True
+    if route.kind == GATE:
+        assert route.allowed is not None
+        allowed = route.allowed(user)
+        return allowed, allowed
+    assert target is not None
+    allowed = target.obj is not None and can(user, route.action, target.obj)
+    view_obj = target.view_obj if target.view_obj is not None else target.obj
+    seen = can(user, route.view_action or route.action, view_obj)
+    return allowed, seen
+
+
+def _check_anonymous(response: Any, url: str, api: bool) -> None:
+    if api:
+        assert response.status_code in (401, 403), f"anonymous {url}: {response.status_code}"
+    else:
+        assert response.status_code == 302, f"anonymous {url}: {response.status_code}"
+        assert response["Location"].startswith(settings.LOGIN_URL), response["Location"]
+
+
+def _check_file(response: Any, url: str) -> bool:
+    """True when the response is a file (a download or an export)."""
+    content_type = response.get("Content-Type", "")
+    if response.status_code != 200 or content_type.startswith(FILE_TYPES_SHOWN_INLINE):
+        return False
+    disposition = response.get("Content-Disposition", "")
+    if url.split("?")[0] in KNOWN_INLINE:
+        return True
+    assert disposition.startswith("attachment"), (
+        f"{url} serves {content_type} without Content-Disposition: attachment ({disposition!r})"
+    )
+    return True
+
+
+def _check_list(route: Route, user: Any, response: Any) -> None:
+    if route.list_model is None or response.status_code != 200:
+        return
+    model = route.list_model
+    if isinstance(model, str):
+        from django.apps import apps
+
+        model = apps.get_model(model)
+    body = json.loads(response.content)
+    items = body["results"] if isinstance(body, dict) else body
+    returned = {item["id"] for item in items}
+    allowed = set(visible(user, route.action, model.objects.all()).values_list("pk", flat=True))
+    assert returned <= allowed, f"list shows objects the policy hides: {returned - allowed}"
+
+
+def _check_get(route: Route, name: str, username: str | None, target: Any, clients: Any) -> None:
+    url = _url(name, route, target)
+    api = url.startswith("/api/")
+    client = _client(username, api, *clients)
+    before = audit_count()
+    response = client.get(url)
+    COVERED["requests"] += 1
+    assert response.status_code < 500, f"{username} GET {url}: {response.status_code}"
+    if username is None:
+        if route.kind != PUBLIC:
+            _check_anonymous(response, url, api)
+        return
+    user = demo.user(username)
+    allowed, seen = _expected(route, user, target)
+    where = f"{username} GET {url} ({route.action or route.kind})"
+    if route.kind == SELF:
+        assert response.status_code in (200, 302, 404), f"{where}: {response.status_code}"
+    elif allowed:
+        assert response.status_code in (200, 302), f"{where}: {response.status_code}, allowed"
+        if _check_file(response, url) and name not in KNOWN_UNLOGGED:
+            # DOMAIN.md §10.4: every download and export is in the audit log.
+            assert audit_count() > before, f"{where}: a file was served without an audit entry"
+        _check_list(route, user, response)
+    elif not seen:
+        assert response.status_code == 404, f"{where}: {response.status_code}, must be hidden"
+    else:
+        assert response.status_code in (403, 404), f"{where}: {response.status_code}, refused"
+
+
+def _check_post_refused(
+    route: Route, name: str, username: str | None, target: Any, clients
+) -> None:
+    url = _url(name, route, target)
+    api = url.startswith("/api/")
+    seen = True
+    if username is not None:
+        allowed, seen = _expected(route, demo.user(username), target)
+        if allowed:
+            return  # refusals only: allowed POSTs are the business of each app's own tests
+    client = _client(username, api, *clients)  # signing in writes an audit entry: before
+    before = audit_count()
+    response = client.post(url, data={})
+    COVERED["requests"] += 1
+    where = f"{username} POST {url}"
+    if username is None:
+        _check_anonymous(response, url, api)
+    elif not seen and route.kind == OBJECT and response.status_code != 404:
+        # Hidden must look exactly like missing: the same answer as for an id that does not
+        # exist (a view may check the body before the object; then both are the same 400).
+        missing = _missing_url(name, route, target)
+        other = client.post(missing, data={})
+        assert (response.status_code, response.content) == (other.status_code, other.content), (
+            f"{where}: {response.status_code}, but {other.status_code} for a missing object"
+        )
+    elif api:
+        # 403/404 from the policy, 400/409 when the form or state is checked first.
+        assert 400 <= response.status_code < 500, f"{where}: {response.status_code}, refused"
+    else:
+        # A page may refuse by redirecting back with an error message (post/redirect/get);
+        # what matters is that nothing was written (checked below).
+        assert response.status_code in (302, 400, 403, 404, 409), f"{where}: {response.status_code}"
+    assert audit_count() == before, f"{where} wrote to the audit log although refused"
+
+
+def _missing_url(name: str, route: Route, target: demo.Target | None) -> str:
+    kwargs = {**route.kwargs, **(target.kwargs if target else {})}
+    for key in ("pk", "student_id"):
+        if key in kwargs:
+            kwargs[key] = 2_000_000_000
+    return reverse(name, kwargs=kwargs)
+
+
+def _targets(route: Route) -> list[demo.Target | None]:
+    if route.kind != OBJECT:
+        return [None]
+    assert route.targets is not None
+    return [t for t in (route.targets(scope) for scope in demo.SCOPES) if t is not None]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", APP_ROUTES)
+def test_route_follows_the_policy(name: str, client_for: Any, api_for: Any) -> None:
+    route = ROUTES.get(name)
+    if route is None:
+        pytest.fail(f"{name}: no entry in tests/security/routes.py (see the registry test)")
+    if route.kind == SKIP:
+        pytest.skip(route.reason)
+    targets = _targets(route)
+    if not targets:
+        NO_DEMO_DATA.append(name)
+        pytest.skip(f"{name}: the demo province has no object of this kind yet")
+    COVERED["routes"] += 1
+    COVERED["combinations"] += len(targets) * len(demo.ROLES)
+    for username in demo.ROLES.values():
+        for target in targets:
+            if "GET" in route.methods:
+                _check_get(route, name, username, target, (client_for, api_for))
+            if route.kind != PUBLIC and "GET" not in route.methods:
+                _check_post_refused(route, name, username, target, (client_for, api_for))
+
+
+@pytest.mark.django_db
+def test_admin_site_is_for_staff_only(client_for: Any) -> None:
+    for name in ADMIN_ROUTES:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # needs object ids; the index and changelists below cover the gate
+        for username in [u for u in demo.ROLES.values() if u]:
+            response = client_for(username).get(url)
+            COVERED["requests"] += 1
+            if username == "admin":
+                assert response.status_code < 500, f"{url}: {response.status_code}"
+            elif name not in ("admin:login", "admin:logout"):
+                assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
