@@ -9,6 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+# The Chromium fixtures live in one plugin so that every browser test, wherever it sits, shares
+# one Playwright instance (two sync instances in one process refuse to run).
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:

@@ -386,6 +386,8 @@ def version_sign_complete(
     """Phase 2: embed the token's signature; refused if anything moved since phase 1."""
     from hoso.signing.engine.external import PreparedSignature, complete_external
 
+    if not (0 < record_id < 2**63 and 0 < session_id < 2**63):  # ids beyond 64 bits: no row
+        raise Conflict("Phiên ký đã hết hạn hoặc đã dùng; hãy bấm ký lại.")
     session = (
         ExternalSession.objects.select_for_update()
         .filter(pk=session_id, user=actor, record_id=record_id, completed_at__isnull=True)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 def _catalogue_first(province: Any) -> None:
     """After a live-server test the flush also empties the record-type catalogue (a data
-    migration); tests/browser/conftest.py reloads only the demo, whose records step needs it."""
+    migration); tests/browser/fixtures.py reloads only the demo, whose records step needs it."""
     from hoso.records.catalogue import load_catalogue
     from hoso.records.models import RecordType
 

@@ -67,13 +67,3 @@ def snapshot(school_class: Unit) -> list[tuple[int, str, str, str]]:
             "student_id", "area", "slot", "value"
         )
     )
-
-
-# The browser test below uses the shared Chromium fixtures and the hook that reloads the demo
-# province after a live_server test (tests/browser/conftest.py).
-from tests.browser.conftest import (  # noqa: E402,F401
-    browser,
-    page_at,
-    pytest_runtest_teardown,
-    site,
-)
