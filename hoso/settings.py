@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "hoso.core.locale.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,6 +224,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOSO_LOCKOUT_MINUTES", 15))
 # Per account here; per address (a higher limit: schools share one address) in
 # hoso.accounts.lockout, checked by hoso.accounts.middleware.IpLockoutMiddleware.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The per-address limit is ours (hoso.accounts.lockout), higher than axes' per-account one.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 HOSO_LOCKOUT_MINUTES = env_int("HOSO_LOCKOUT_MINUTES", 15)
 HOSO_LOCKOUT_IP_FAILURES = env_int("HOSO_LOCKOUT_IP_FAILURES", 30)
 AXES_RESET_ON_SUCCESS = True
