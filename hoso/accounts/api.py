@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.accounts.services import api_token_issue, requires_two_factor
 from hoso.core.api import error_body
+from hoso.core.http import client_ip
 from hoso.org.selectors import roles_of
 
 

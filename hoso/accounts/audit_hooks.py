@@ -13,10 +13,7 @@ from django.http import HttpRequest
 
 from hoso.accounts.lockout import ip_failure_record
 from hoso.audit.services import audit_log
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
+from hoso.core.http import client_ip
 
 
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

@@ -24,7 +24,9 @@ IP_FAILURE_GROUP = "hoso:login-failed-ip"
 
 
 def _ip_key(_group: str, request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    from hoso.core.http import client_ip
+
+    return client_ip(request)
 
 
 def _ip_rate() -> str:

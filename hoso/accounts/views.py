@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.accounts.services import api_token_issue, api_token_revoke, requires_two_factor
+from hoso.core.http import client_ip
 from hoso.org.models import Staff
 from hoso.org.selectors import roles_of
 

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from hoso.audit.models import AuditEntry, AuditHead
+from hoso.core.http import client_ip
 
 GENESIS_HASH = "0" * 64
 _SECRET_WORDS = ("password", "passphrase", "pin", "secret", "token", "otp", "code")
@@ -121,7 +122,7 @@ def access_log(
         actor=getattr(request, "user", None),
         obj=obj,
         unit_id=unit_id,
-        ip=str(request.META.get("REMOTE_ADDR", "")) if request is not None else "",
+        ip=client_ip(request),
         data=data,
     )
 

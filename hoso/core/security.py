@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
 from hoso.core.api import error_body
+from hoso.core.http import client_ip
 
 THROTTLED_MESSAGE = (
     "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại."
@@ -43,7 +44,7 @@ def _client_key(_group: str, request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"
 
 
 class RateLimitMiddleware:

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.grading import selectors
 from hoso.grading.catalogue import sheet_columns, sheets_of
 from hoso.grading.compute import class_cells

@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.api import error_body
+from hoso.core.http import client_ip
 from hoso.org.importing.columns import SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
 from hoso.org.importing.workbook import template_bytes

@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.org.importing.columns import SHEET_TITLES, SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
 from hoso.org.importing.workbook import template_bytes

@@ -14,15 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.policy import get_or_404
 from hoso.signing import batches, services, verification
 from hoso.signing.certificates import certificate_register
 from hoso.signing.models import Backend, Certificate, SignatureRecord, SignBatch
 from hoso.signing.selectors import certificates_visible
-
-
-def _ip(request: Request) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 class SignIn(serializers.Serializer[Any]):
@@ -74,7 +71,7 @@ class RecordSign(APIView):
             passphrase=d.get("passphrase"),
             pin=d.get("pin"),
             certificate_id=d.get("certificate"),
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return Response(SignatureOut(sig).data, status=201)
 
@@ -89,7 +86,7 @@ class RecordSeal(APIView):
             passphrase=d.get("passphrase"),
             pin=d.get("pin"),
             certificate_id=d.get("certificate"),
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return Response(SignatureOut(sig).data, status=201)
 
@@ -107,7 +104,7 @@ class RecordSignPrepare(APIView):
             actor=request.user,
             record_id=pk,
             certificate_id=body.validated_data.get("certificate"),
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return Response(
             {
@@ -136,7 +133,7 @@ class RecordSignComplete(APIView):
             record_id=pk,
             session_id=body.validated_data["session"],
             signature_b64=body.validated_data["signature_b64"],
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return Response(SignatureOut(sig).data, status=201)
 
@@ -198,7 +195,7 @@ class CertificateList(APIView):
             unit=unit,
             backend=d["backend"],
             key_ref=key_ref,
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         return Response(CertificateOut(cert).data, status=201)
 
@@ -245,7 +242,7 @@ class BatchList(APIView):
             passphrase=d.get("passphrase"),
             pin=d.get("pin"),
             certificate_id=d.get("certificate"),
-            ip=_ip(request),
+            ip=client_ip(request),
         )
         batch.refresh_from_db()
         return Response(BatchOut(batch).data, status=202)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.policy import get_or_404
 from hoso.signing import batches, conf, services, verification
 from hoso.signing.certificates import certificate_register, usable_certificates
@@ -23,10 +24,6 @@ from hoso.signing.selectors import (
     sign_queue,
     signatures_of_record,
 )
-
-
-def _ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
@@ -70,7 +67,7 @@ def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
             passphrase=secret,
             pin=pin,
             certificate_id=cert_id,
-            ip=_ip(request),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -90,7 +87,7 @@ def batch_start(request: HttpRequest) -> HttpResponse:
             this_week=request.POST.get("this_week") == "1",
             passphrase=request.POST.get("passphrase") or None,
             pin=request.POST.get("pin") or None,
-            ip=_ip(request),
+            ip=client_ip(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -145,7 +142,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
                 passphrase=request.POST.get("passphrase") or None,
                 backend=request.POST.get("backend") or Backend.EXTERNAL,
                 key_ref={"key_id": request.POST["key_id"]} if request.POST.get("key_id") else {},
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except DomainError as exc:
             messages.error(request, exc.message)

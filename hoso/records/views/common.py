@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.records.services import Upload
 
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import get_or_404, visible
 from hoso.records import completion, selectors

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind
+from hoso.core.http import client_ip
 from hoso.policy import NOT_FOUND_MESSAGE, get_or_404
 from hoso.records.blobs import blob_store
 from hoso.records.models import RecordVersion

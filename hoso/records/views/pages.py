@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.audit_hooks import client_ip
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404
 from hoso.records import selectors, services, workflow
 from hoso.records.models import Comment, Notification, RecordEvent, RecordType
