@@ -2,14 +2,17 @@
 
     .venv/bin/python bench/bench_signing.py            # full run (200 docs, 500 × 5 MB)
     .venv/bin/python bench/bench_signing.py --quick    # small run
+    .venv/bin/python bench/bench_signing.py --tsa-delay-ms 50   # B-T: simulated network delay
 
 Every HoSo-signed output is checked by pyHanko (trusted, intact) and by poppler's pdfsig.
+B-T lines use the demo TSA (`LocalTrustServices`) in a separate process on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -27,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
 
 from hoso.signing.engine import pki  # noqa: E402
 from hoso.signing.engine.batch import BatchOptions, jobs_for_directory, sign_batch  # noqa: E402
-from hoso.signing.engine.localservices import to_asn1_cert  # noqa: E402
+from hoso.signing.engine.localservices import LocalTrustServices, to_asn1_cert  # noqa: E402
 from hoso.signing.engine.testdocs import sample_pdf  # noqa: E402
 from hoso.signing.engine.validate import pdfsig_all_intact, validate_many  # noqa: E402
 
@@ -59,6 +62,7 @@ def cpu_now() -> float:
 
 
 _CPU = [0.0]
+_LAST_CPU_MS = [0.0]
 _VALIDATION_CPU = [0.0]
 
 
@@ -72,6 +76,7 @@ def rate(n: int, seconds: float) -> str:
     """docs/s by wall clock, plus CPU ms/doc since the previous call (the box is shared)."""
     cpu, _CPU[0] = cpu_now() - _CPU[0], cpu_now()
     wall_ms, cpu_ms = seconds * 1000 / n, cpu * 1000 / n
+    _LAST_CPU_MS[0] = cpu_ms
     return f"{n / seconds:8.1f} docs/s ({wall_ms:6.2f} ms/doc wall, {cpu_ms:6.2f} ms/doc CPU)"
 
 
@@ -103,12 +108,11 @@ def naive_pyhanko(files: list[bytes], p12_path: Path) -> float:
     return time.perf_counter() - start
 
 
-def hoso_batch(src: Path, dst: Path, p12: bytes, workers: int) -> tuple[float, int]:
+def hoso_batch(src: Path, dst: Path, p12: bytes, workers: int, **kw) -> tuple[float, int]:
     jobs = jobs_for_directory(src, dst)
     start = time.perf_counter()
-    results = list(
-        sign_batch(jobs, BatchOptions(p12, PASS, field_name="HieuTruong"), workers=workers)
-    )
+    opts = BatchOptions(p12, PASS, field_name="HieuTruong", **kw)
+    results = list(sign_batch(jobs, opts, workers=workers))
     elapsed = time.perf_counter() - start
     failed = [r for r in results if not r.ok]
     assert not failed, failed[:3]
@@ -129,6 +133,70 @@ def check_outputs(dst: Path, ca: pki.DemoCA, workers: int) -> tuple[float, int]:
     not_intact = [p for p in paths if not pdfsig_all_intact(p, 1)]
     assert not not_intact, not_intact[:3]
     return elapsed, len(paths)
+
+
+# --- B-T: time-stamp round trips, serial vs overlapped -------------------------------------------
+
+
+def _serve_tsa(ca: pki.DemoCA, delay_ms: int, conn) -> None:
+    """Child process: the demo TSA, each answer delayed by `delay_ms` (a network's latency).
+
+    pyHanko's DummyTimeStamper re-parses and re-checks its RSA key for every token (≈ 60 ms
+    CPU); a real TSA keeps its key loaded, so here the parsed key is cached (this process only).
+    """
+    import functools
+
+    from pyhanko.sign.timestamps import dummy_client
+
+    dummy_client.serialization.load_der_private_key = functools.lru_cache(maxsize=4)(
+        dummy_client.serialization.load_der_private_key
+    )
+
+    class Delayed(LocalTrustServices):
+        def timestamp_response(self, body: bytes) -> bytes:
+            time.sleep(delay_ms / 1000)
+            return super().timestamp_response(body)
+
+    with Delayed(ca) as services:
+        conn.send(services.tsa_url)
+        conn.recv()  # until the parent says stop
+
+
+def b_t_lines(src: Path, work: Path, ca: pki.DemoCA, p12: bytes, delay_ms: int, n: int) -> None:
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_serve_tsa, args=(ca, delay_ms, child), daemon=True)
+    proc.start()
+    try:
+        url = parent.recv()
+        few = work / "bt-in"
+        few.mkdir()
+        for p in sorted(src.glob("*.pdf"))[:n]:
+            os.link(p, few / p.name)
+        label = f"local TSA, +{delay_ms} ms per request" if delay_ms else "local TSA"
+        for name, window in (("serial", 1), ("overlapped ×8", 8)):
+            dst = work / f"bt-out-{window}"
+            _CPU[0] = cpu_now()
+            secs, done = hoso_batch(few, dst, p12, 1, level="B-T", tsa_url=url, tsa_parallel=window)
+            print(f"(iv)  HoSo batch B-T ({label}), 1 process, {name:13s} {rate(done, secs)}")
+            check_timestamped(dst, ca)
+        print("      B-T outputs: pyHanko all valid with a valid time-stamp; pdfsig all intact")
+    finally:
+        parent.send("stop")
+        proc.join(10)
+
+
+def check_timestamped(dst: Path, ca: pki.DemoCA) -> None:
+    from hoso.signing.engine.validate import PdfValidator
+
+    validator = PdfValidator(
+        [to_asn1_cert(ca.root.cert)], other_certs=[to_asn1_cert(ca.intermediate.cert)]
+    )
+    for path in sorted(dst.glob("*.pdf")):
+        data = path.read_bytes()
+        report = validator.validate(data)
+        assert report.all_valid and report.signatures[0].timestamp_valid, path
+        assert pdfsig_all_intact(data, 1), path
 
 
 # --- peak memory while batch-signing big files ---------------------------------------------------
@@ -195,16 +263,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--tsa-delay-ms", type=int, default=50, help="B-T: added to each TSA answer")
     args = ap.parse_args()
     n_docs, n_naive, n_big = (40, 15, 40) if args.quick else (200, 200, 500)
     work = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
     try:
-        run(work, n_docs, n_naive, n_big, args.workers)
+        run(work, n_docs, n_naive, n_big, args.workers, args.tsa_delay_ms)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int) -> None:
+def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int, delay_ms: int) -> None:
     ca = pki.create_demo_ca()
     person = pki.issue_person_cert(ca, "Nguyễn Văn Thêm")
     p12 = pki.export_pkcs12(person, ca, PASS, work / "ht.p12")
@@ -225,6 +294,7 @@ def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int) -> None
     _CPU[0] = cpu_now()
     lim = crypto_limit(files, person.key)
     print(f"(i)   crypto limit (SHA-256 + RSA-2048, 1 core): {rate(n_docs, lim)}")
+    lim_cpu = _LAST_CPU_MS[0]
     naive = naive_pyhanko(files[:n_naive], work / "ht.p12")
     print(f"(ii)  naive pyHanko, stock SimpleSigner:        {rate(n_naive, naive)}")
     del files
@@ -232,11 +302,18 @@ def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int) -> None
     print(f"(iii) HoSo batch B-B, 1 process, disk→disk:     {rate(n1, t1)}")
     tb, nb = hoso_batch(src, dst, p12, workers)
     print(f"(iii) HoSo batch B-B, {workers} processes, disk→disk:   {rate(nb, tb)}")
+    cpu_ms = _LAST_CPU_MS[0]
     lim_rate, hoso_rate = n_docs / lim, nb / tb
     print(
         f"      ratio HoSo ÷ crypto limit: {hoso_rate / lim_rate:.2f} "
         f"(1 process: {(n1 / t1) / lim_rate:.2f}); "
         f"HoSo ÷ naive: {hoso_rate / (n_naive / naive):.0f}×"
+    )
+    print(
+        f"      by CPU: {workers} processes cost {cpu_ms:.2f} ms/doc"
+        f" ⇒ ≈ {workers * 1000 / cpu_ms:.0f} docs/s on {workers} free cores;"
+        f" crypto limit {lim_cpu:.2f} ms/doc"
+        f" ⇒ {1000 / lim_cpu:.0f} docs/s on 1; ratio ≈ {workers * lim_cpu / cpu_ms:.2f}"
     )
     tv, nv = check_outputs(dst, ca, workers)
     print(
@@ -245,6 +322,7 @@ def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int) -> None
     )
     tv1, _ = check_outputs(dst1, ca, 1)
     print(f"validation (1 process): {nv / tv1:8.1f} docs/s wall; {capacity(nv)}")
+    b_t_lines(src, work, ca, p12, delay_ms, min(n_docs, 100))
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

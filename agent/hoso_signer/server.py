@@ -1,4 +1,5 @@
-"""HTTP API on 127.0.0.1: GET /status, GET /certificates, POST /sign.
+"""HTTP API on 127.0.0.1: GET /status, GET /certificates, POST /batch (confirm + PIN, opens
+the batch), POST /sign (one digest of the open batch), POST /batch/close.
 
 Only the configured HoSo origin is answered (CORS + Origin check), and the Host header must be
 the loopback address, which blocks DNS-rebinding pages.
@@ -6,25 +7,36 @@ the loopback address, which blocks DNS-rebinding pages.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from hoso_signer import __version__
-from hoso_signer.token import Token, TokenError
+from hoso_signer.batch import BatchSessions, Confirm, PinSource, TokenAccess
+from hoso_signer.token import TokenError
 
-MAX_BODY = 16 * 1024
+MAX_BODY = 512 * 1024  # a batch of 500 titles
 
 
 class SignerAgent:
-    """The agent: a token plus an HTTP server bound to 127.0.0.1."""
+    """The agent: access to the token, the open batch, an HTTP server bound to 127.0.0.1."""
 
-    def __init__(self, token: Token, allowed_origin: str, port: int = 0) -> None:
-        self.token = token
+    def __init__(
+        self,
+        access: TokenAccess,
+        allowed_origin: str,
+        port: int = 0,
+        *,
+        confirm: Confirm,
+        pin_source: PinSource,
+        idle_seconds: float = 300.0,
+    ) -> None:
+        self.access = access
         self.allowed_origin = allowed_origin.rstrip("/")
+        self.batches = BatchSessions(
+            access, self.allowed_origin, confirm, pin_source, idle_seconds=idle_seconds
+        )
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -48,24 +60,23 @@ class SignerAgent:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.batches.close_current()
         if self._thread:
             self._thread.join(timeout=5)
 
     def status(self) -> dict[str, Any]:
-        return {"ok": True, "version": __version__, "token": self.token.label}
+        token = self.access.open(None)
+        try:
+            return {"ok": True, "version": __version__, "token": token.label}
+        finally:
+            token.close()
 
     def certificates(self) -> dict[str, Any]:
-        return {"certificates": [c.as_json() for c in self.token.certificates()]}
-
-    def sign(self, body: dict[str, Any]) -> dict[str, Any]:
+        token = self.access.open(None)
         try:
-            digest = base64.b64decode(str(body["digest_b64"]), validate=True)
-            key_id = str(body["key_id"])
-        except (KeyError, binascii.Error) as exc:
-            raise TokenError("Yêu cầu ký không hợp lệ.") from exc
-        algorithm = str(body.get("algorithm", "sha256")).lower()
-        signature = self.token.sign_digest(key_id, digest, algorithm)
-        return {"signature_b64": base64.b64encode(signature).decode("ascii")}
+            return {"certificates": [c.as_json() for c in token.certificates()]}
+        finally:
+            token.close()
 
 
 def _make_handler(agent: SignerAgent) -> type[BaseHTTPRequestHandler]:
@@ -122,7 +133,13 @@ def _make_handler(agent: SignerAgent) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             if not self._guard():
                 return
-            if self.path != "/sign":
+            routes = {
+                "/batch": agent.batches.open,
+                "/sign": agent.batches.sign,
+                "/batch/close": agent.batches.close,
+            }
+            route = routes.get(self.path)
+            if route is None:
                 self._send(404, {"error": "Không có."})
                 return
             length = int(self.headers.get("Content-Length", 0))
@@ -131,10 +148,12 @@ def _make_handler(agent: SignerAgent) -> type[BaseHTTPRequestHandler]:
                 return
             try:
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if not isinstance(body, dict):
+                    raise ValueError(body)
             except ValueError:
                 self._send(400, {"error": "Yêu cầu ký không hợp lệ."})
                 return
-            self._run(lambda: agent.sign(body))
+            self._run(lambda: route(body))
 
         def _run(self, action: Any) -> None:
             try:

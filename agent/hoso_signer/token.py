@@ -40,19 +40,28 @@ class TokenCert:
 
 
 class Token:
-    """One logged-in session on the user's token; thread-safe."""
+    """One session on the user's token; thread-safe. With `pin` it is logged in (can sign);
+    without, it only reads the public objects (certificates)."""
 
-    def __init__(self, lib_path: str, pin: str, token_label: str | None = None) -> None:
+    def __init__(self, lib_path: str, pin: str | None, token_label: str | None = None) -> None:
         try:
             lib = pkcs11.lib(lib_path)
             token = lib.get_token(token_label=token_label) if token_label else _first_token(lib)
             self.label = token.label
-            self._session = token.open(user_pin=pin)
+            self._session = token.open(user_pin=pin) if pin is not None else token.open()
         except pkcs11.exceptions.PinIncorrect as exc:
+            raise TokenError("Mã PIN không đúng.", 401) from exc
+        except pkcs11.exceptions.PinLenRange as exc:
             raise TokenError("Mã PIN không đúng.", 401) from exc
         except pkcs11.exceptions.PKCS11Error as exc:
             raise TokenError(f"Không mở được thiết bị ký số: {type(exc).__name__}", 503) from exc
         self._lock = threading.Lock()
+
+    def certificate(self, key_id_hex: str) -> TokenCert:
+        for cert in self.certificates():
+            if cert.key_id == key_id_hex:
+                return cert
+        raise TokenError("Không tìm thấy chứng thư số có mã khóa này trên thiết bị.", 404)
 
     def certificates(self) -> list[TokenCert]:
         with self._lock:

@@ -34,10 +34,25 @@ def _records_task() -> Callable[[int], Any]:
     return render_version  # type: ignore[no-any-return]
 
 
+def _batches_stuck(minutes: float) -> list[int]:
+    from hoso.signing.batches import batches_stuck
+
+    return batches_stuck(minutes)
+
+
+def _batches_task() -> Callable[[int], Any]:
+    # Resumes the batch, or ends its remaining items cleanly failed ("hãy ký lại") when the
+    # encrypted passphrase is gone or too old; never signs a document twice.
+    from hoso.signing.tasks import run_sign_batch
+
+    return run_sign_batch  # type: ignore[no-any-return]
+
+
 RECOVERERS: list[
     tuple[str, str, Callable[[float], list[int]], Callable[[], Callable[[int], Any]]]
 ] = [
     ("records", "records.version.render", _records_stuck, _records_task),
+    ("signing", "signing.batch.run", _batches_stuck, _batches_task),
 ]
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.signing import api
+from hoso.signing import api, external_batch_api
 
 urlpatterns = [
     path("records/<int:pk>/sign/", api.RecordSign.as_view(), name="api-record-sign"),
@@ -24,4 +24,9 @@ urlpatterns = [
     path("signing/certificates/", api.CertificateList.as_view(), name="api-signing-certificates"),
     path("signing/batches/", api.BatchList.as_view(), name="api-signing-batches"),
     path("signing/batches/<int:pk>/", api.BatchDetail.as_view(), name="api-signing-batch"),
+    path(
+        "signing/usb-batches/",
+        external_batch_api.UsbBatchPlanView.as_view(),
+        name="api-signing-usb-batches",
+    ),
 ]

@@ -8,7 +8,8 @@ class SigningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoso.signing import demo, home, tasks  # noqa: F401 — registers tasks and demo step
+        # Imported for their side effects: huey tasks (batches, session purge) and the demo step.
+        from hoso.signing import demo, external_batch_tasks, home, tasks  # noqa: F401
         from hoso.signing.policies import register_all
 
         register_all()

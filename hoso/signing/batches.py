@@ -2,19 +2,29 @@
 unchanged; progress kept in the database so it survives closing the tab.
 
 The passphrase must reach the background worker: it is encrypted (Fernet, key derived from
-SECRET_KEY) on the batch row only while the batch runs, and wiped when it ends."""
+SECRET_KEY) on the batch row only while the batch runs, and wiped when it ends.
+
+Crash safety. Each item is signed in ONE transaction with its own status (and the
+SignatureRecord it produced): a worker killed mid-item leaves that document exactly as it was
+and the item pending. The recovery sweep (hoso.ops.recovery) re-queues batches whose worker went
+silent; the re-run skips finished items, recognises a document this batch already signed (its
+SignatureRecord by the same person and certificate since the batch started) and resumes with
+the encrypted passphrase while it is younger than SECRET_TTL. Older, or without a usable
+passphrase, the remaining items end failed with INTERRUPTED ("hãy ký lại") and the secret is
+wiped: nothing is ever signed twice, and nothing stays "running" forever."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import hashlib
+import time
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import OperationalError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
@@ -27,11 +37,23 @@ from hoso.signing.models import (
     Backend,
     BatchStatus,
     ItemStatus,
+    SignatureRecord,
     SignBatch,
     SignBatchItem,
 )
 
 MAX_BATCH = 500
+RETRIES = 3
+# How long the encrypted passphrase may wait for a resumed run; after that, "sign again".
+SECRET_TTL = dt.timedelta(hours=1)
+INTERRUPTED = (
+    "Bị gián đoạn: máy chủ dừng khi đang ký lô này và không còn mật khẩu để ký tiếp. "
+    "Hồ sơ này chưa được ký — hãy ký lại."
+)
+KEY_GONE = (
+    "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa máy chủ đã đổi). "
+    "Hồ sơ này chưa được ký — hãy ký lại."
+)
 
 
 def _fernet() -> Fernet:
@@ -95,47 +117,98 @@ def batch_start(
     return batch
 
 
-def batch_run(*, batch_id: int) -> SignBatch:
-    """Sign every pending item (idempotent: done items are skipped). The key is unlocked once."""
+def batch_run(*, batch_id: int) -> SignBatch | None:
+    """Sign every pending item (idempotent: finished items are skipped, a document this batch
+    already signed is not signed again). The key is unlocked once."""
+    batch = SignBatch.objects.select_related("user", "certificate").filter(pk=batch_id).first()
+    if batch is None or batch.status == BatchStatus.DONE:
+        return batch
+    _beat(batch, status=BatchStatus.RUNNING)
+    signer, error = _unlock(batch)
+    try:
+        pending = batch.items.filter(status=ItemStatus.PENDING).order_by("id")
+        for item_id in list(pending.values_list("id", flat=True)):
+            _sign_item(batch, item_id, signer, error)
+            _beat(batch)
+    finally:
+        if signer is not None:
+            from hoso.signing.services import _close
+
+            _close(signer)  # a PKCS#11 session stays logged in until closed
+    return _finish(batch)
+
+
+def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
+    """One item in one transaction. A deadlock or a locked database rolls the whole item back:
+    it is tried again (RETRIES times) before it counts as failed."""
+    for attempt in range(RETRIES):
+        try:
+            _sign_item_once(batch, item_id, signer, error)
+            return
+        except OperationalError as exc:
+            if attempt == RETRIES - 1:
+                _item_failed(
+                    batch,
+                    item_id,
+                    f"Lỗi cơ sở dữ liệu tạm thời ({exc.__class__.__name__}); hãy ký lại.",
+                )
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
     from hoso.signing.services import version_sign
 
-    batch = SignBatch.objects.select_related("user", "certificate").get(pk=batch_id)
-    if batch.status == BatchStatus.DONE:
-        return batch
-    SignBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
-    signer, error = _unlock(batch)
-    for item in batch.items.filter(status=ItemStatus.PENDING).order_by("id"):
-        try:
+    try:
+        with transaction.atomic():
+            item = SignBatchItem.objects.select_for_update().get(pk=item_id)
+            if item.status != ItemStatus.PENDING:  # another run of this batch got here first
+                return
+            earlier = _signed_by_this_batch(batch, item)
+            if earlier is not None:
+                _item_done(batch, item, ItemStatus.DONE, "", earlier)
+                return
             if signer is None:
                 raise DomainError(error)
-            version_sign(
+            signature = version_sign(
                 actor=batch.user,
                 record_id=item.record_id,
                 certificate_id=batch.certificate_id,
                 signer=signer,
             )
-        except DomainError as exc:
-            _item_done(batch, item, ItemStatus.FAILED, exc.message)
-        except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
-            _item_done(batch, item, ItemStatus.FAILED, f"Lỗi không mong đợi: {type(exc).__name__}")
-        else:
-            _item_done(batch, item, ItemStatus.DONE, "")
-    if signer is not None:
-        from hoso.signing.services import _close
+            _item_done(batch, item, ItemStatus.DONE, "", signature)
+    except DomainError as exc:
+        _item_failed(batch, item_id, exc.message)
+    except OperationalError:
+        raise  # transient (deadlock, locked database): nothing was written, try again
+    except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
+        _item_failed(batch, item_id, f"Lỗi không mong đợi: {type(exc).__name__}")
 
-        _close(signer)  # a PKCS#11 session stays logged in until closed
-    SignBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.DONE, secret="", finished_at=timezone.now()
+
+def _signed_by_this_batch(batch: SignBatch, item: SignBatchItem) -> SignatureRecord | None:
+    """The personal signature this batch's person and certificate put on the record since the
+    batch began: by an interrupted run of this batch, or by a second batch the person started
+    for the same records (e.g. sent again after a lost answer). The item is then done with that
+    signature: the document is signed once, as the person asked."""
+    return (
+        SignatureRecord.objects.filter(
+            version__record_id=item.record_id,
+            signer_id=batch.user_id,
+            certificate_id=batch.certificate_id,
+            action=StepAction.SIGN,
+            signed_at__gte=batch.created_at,
+        )
+        .order_by("id")
+        .first()
     )
-    batch.refresh_from_db()
-    return batch
 
 
 def _unlock(batch: SignBatch) -> tuple[Any, str]:
+    if not batch.secret or timezone.now() - batch.created_at > SECRET_TTL:
+        return None, INTERRUPTED
     try:
         secret = _fernet().decrypt(batch.secret.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
-        return None, "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa máy chủ đã đổi)."
+        return None, KEY_GONE
     is_pin = batch.certificate.backend == Backend.PKCS11
     try:
         return open_signer(
@@ -145,8 +218,48 @@ def _unlock(batch: SignBatch) -> tuple[Any, str]:
         return None, exc.message
 
 
-def _item_done(batch: SignBatch, item: SignBatchItem, status: str, message: str) -> None:
-    item.status, item.message = status, message[:500]
-    item.save(update_fields=["status", "message"])
+def _beat(batch: SignBatch, **fields: Any) -> None:
+    SignBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+
+
+def _item_done(
+    batch: SignBatch, item: SignBatchItem, status: str, message: str, signature: Any = None
+) -> None:
+    item.status, item.message, item.signature = status, message[:500], signature
+    item.save(update_fields=["status", "message", "signature"])
     counter = "done" if status == ItemStatus.DONE else "failed"
     SignBatch.objects.filter(pk=batch.pk).update(**{counter: F(counter) + 1})
+
+
+@transaction.atomic
+def _item_failed(batch: SignBatch, item_id: int, message: str) -> None:
+    item = SignBatchItem.objects.select_for_update().get(pk=item_id)
+    if item.status == ItemStatus.PENDING:
+        _item_done(batch, item, ItemStatus.FAILED, message)
+
+
+@transaction.atomic
+def _finish(batch: SignBatch) -> SignBatch:
+    """Counters recounted from the items (exact whatever happened before), secret wiped."""
+    SignBatch.objects.select_for_update().filter(pk=batch.pk).first()
+    items = SignBatchItem.objects.filter(batch=batch)
+    SignBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE,
+        secret="",
+        done=items.filter(status=ItemStatus.DONE).count(),
+        failed=items.filter(status=ItemStatus.FAILED).count(),
+        finished_at=timezone.now(),
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def batches_stuck(minutes: float) -> list[int]:
+    """Batches queued or running whose worker has been silent for `minutes` (lost in a crash)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    silent = Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
+    return list(
+        SignBatch.objects.filter(silent, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+        .order_by("id")
+        .values_list("pk", flat=True)[:1000]
+    )

@@ -1,11 +1,18 @@
 """Certificates: registration (PEM/DER, the public part of a PKCS#12, or read from the token
-through the agent), the choice of the certificate a person signs with, expiry warnings."""
+through the agent), the choice of the certificate a person signs with, expiry warnings.
+
+A PKCS#12 registered for server-side signing (backend pkcs12) is kept under the PKI directory
+(DATA_DIR/pki/keys/) and `key_ref["path"]` is stored RELATIVE to it: a backup restored into
+another data directory keeps signing (the passphrase never leaves the person)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import pem as asn1_pem
@@ -19,6 +26,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Unit
 from hoso.policy import can
+from hoso.signing import conf
 from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
 
 EXPIRY_WARNING_DAYS = 30
@@ -113,16 +121,34 @@ def certificate_register(
         raise DomainError("Chứng thư số này đã được đăng ký.")
     if not image_sha256:
         image_sha256 = _previous_image(kind, holder)
-    cert = Certificate.objects.create(
-        kind=kind,
-        backend=backend,
-        key_ref=key_ref or {},
-        image_sha256=image_sha256,
-        registered_by=actor,
-        registered_at=timezone.now(),
-        **holder,
-        **fields,
-    )
+    key_ref = dict(key_ref or {})
+    key_ref.pop("path", None)  # only the server decides where key files live
+    stored: Path | None = None
+    if backend == Backend.PKCS12:
+        if passphrase is None:
+            raise DomainError(
+                "Để ký bằng khóa lưu trên máy chủ, hãy tải lên tệp .p12/.pfx kèm mật khẩu.",
+                fields={"passphrase": ["Bắt buộc với tệp PKCS#12."]},
+            )
+        if pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))[0] is None:
+            raise DomainError("Tệp PKCS#12 không chứa khóa bí mật; không thể dùng để ký.")
+        stored = _store_key_file(data, fields["fingerprint"], kind, holder)
+        key_ref["path"] = stored.relative_to(conf.pki_dir()).as_posix()
+    try:
+        cert = Certificate.objects.create(
+            kind=kind,
+            backend=backend,
+            key_ref=key_ref,
+            image_sha256=image_sha256,
+            registered_by=actor,
+            registered_at=timezone.now(),
+            **holder,
+            **fields,
+        )
+    except Exception:
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        raise
     audit_log(
         "signing.certificate.registered",
         actor=actor,
@@ -132,6 +158,23 @@ def certificate_register(
         data={"serial": cert.serial, "kind": kind, "backend": backend, "subject": cert.subject},
     )
     return cert
+
+
+def _store_key_file(data: bytes, fingerprint: str, kind: str, holder: dict[str, Any]) -> Path:
+    """Write the PKCS#12 (still encrypted with its passphrase) under DATA_DIR/pki/keys/, owner
+    read-only, atomically (a crash leaves either no file or the whole file)."""
+    who = f"unit-{holder['unit'].pk}" if "unit" in holder else f"user-{holder['owner'].pk}"
+    directory = conf.pki_dir() / "keys"
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{kind}-{who}-{fingerprint[:16]}.p12"
+    tmp = target.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with contextlib.closing(os.fdopen(fd, "wb")) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(target)
+    return target
 
 
 def _previous_image(kind: str, holder: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ HOSO_SIGNER_AGENT_URL       where the browser finds the local hoso-signer agent
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -33,6 +34,21 @@ def level() -> str:
     if configured:
         return str(configured)
     return "B-T" if tsa_url() else "B-B"
+
+
+def engine_options() -> dict[str, Any]:
+    """Keyword arguments of `engine.sign.sign_pdf` for the configured level: the TSA for B-T,
+    plus a validation context that fetches OCSP/CRL for B-LT. Every server-side signature of
+    HoSo (records, học bạ, biên bản) signs with these, so one setting governs them all."""
+    from hoso.signing.engine.validate import build_validation_context
+
+    chosen = level()
+    options: dict[str, Any] = {"level": chosen, "tsa_url": tsa_url()}
+    if chosen == "B-LT":
+        options["validation_context"] = build_validation_context(
+            trust_anchors(), allow_fetching=True
+        )
+    return options
 
 
 def agent_url() -> str:

@@ -151,6 +151,9 @@ class SignBatch(models.Model):
     failed = models.PositiveIntegerField(default=0)
     secret = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
+    # Last sign of life of the worker running the batch: the recovery sweep
+    # (hoso.ops.recovery) only picks up batches silent for longer than its threshold.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -175,6 +178,11 @@ class SignBatchItem(models.Model):
     record = models.ForeignKey("records.Record", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     message = models.CharField(max_length=500, blank=True, default="")
+    # The signature this item applied, set in the same transaction as the signature itself:
+    # a re-run after a crash sees it and never signs the document twice.
+    signature = models.ForeignKey(
+        SignatureRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]

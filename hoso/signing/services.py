@@ -341,7 +341,7 @@ def version_sign_prepare(
         if is_seal
         else signer_appearance(pdf, cert, _role(ctx), len(previous), now)
     )
-    level = "B-T" if conf.tsa_url() else "B-B"
+    level = conf.level()
     try:
         state, digest = prepare_external(
             pdf,
@@ -350,11 +350,12 @@ def version_sign_prepare(
             level=level,
             tsa_url=conf.tsa_url(),
             appearance=placed.appearance,
+            validation_context=_revocation_context(level),
         )
     except SigningError as exc:
         raise SignerFailed(exc) from exc
     # The state holds a copy of the PDF: keep only live sessions.
-    ExternalSession.objects.filter(created_at__lt=now - SESSION_TTL).delete()
+    external_sessions_purge(now=now)
     ExternalSession.objects.filter(
         user=actor, record=ctx.record, completed_at__isnull=True
     ).delete()
@@ -370,6 +371,25 @@ def version_sign_prepare(
         created_at=now,
     )
     return session, digest
+
+
+def _revocation_context(level: str) -> Any:
+    """B-LT fetches OCSP/CRL for the signer's chain, as `_sign_bytes` does for server keys."""
+    if level != "B-LT":
+        return None
+    from hoso.signing.engine.validate import build_validation_context
+
+    return build_validation_context(
+        conf.trust_anchors(), other_certs=conf.intermediates(), allow_fetching=True
+    )
+
+
+def external_sessions_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete two-phase sessions past their lifetime (prepared, never completed: a closed tab,
+    an agent that went away); each holds a copy of the PDF. Returns how many went."""
+    cutoff = (now or timezone.now()) - SESSION_TTL
+    deleted, _ = ExternalSession.objects.filter(created_at__lt=cutoff).delete()
+    return int(deleted)
 
 
 def _lock_any(actor: Any, record_id: int) -> StepContext:
@@ -409,11 +429,12 @@ def version_sign_complete(
         raise DomainError("Chữ ký gửi lên không đúng định dạng base64.") from exc
     state = PreparedSignature.from_json(session.state_json)
     try:
-        signed = complete_external(state, signature)
+        signed = complete_external(state, signature, _revocation_context(state.level))
     except SigningError as exc:
         raise SignerFailed(exc) from exc
     session.completed_at = timezone.now()
-    session.save(update_fields=["completed_at"])
+    session.state_json = ""  # the PDF copy is not needed any more
+    session.save(update_fields=["completed_at", "state_json"])
     return _finish(
         ctx,
         actor=actor,

@@ -72,8 +72,8 @@ def token_label(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def agent(site: str, token_label: str) -> Iterator[Any]:
+    from hoso_signer.batch import TokenAccess
     from hoso_signer.server import SignerAgent
-    from hoso_signer.token import Token
 
     principal = get_user_model().objects.get(username="th1.hieutruong")
     issued = pki.issue_person_cert(load_ca(conf.pki_dir()), principal.first_name)
@@ -110,11 +110,18 @@ def agent(site: str, token_label: str) -> Iterator[Any]:
         backend=Backend.EXTERNAL,
         key_ref={"key_id": "03"},
     )
-    token = Token(LIB, PIN, token_label)
-    server = SignerAgent(token, site, AGENT_PORT).start()
+    confirmations: list[Any] = []
+    server = SignerAgent(
+        TokenAccess(LIB, token_label),
+        site,
+        AGENT_PORT,
+        confirm=lambda summary: confirmations.append(summary) or True,
+        pin_source=lambda: PIN,
+    )
+    server.confirmations = confirmations  # type: ignore[attr-defined]
+    server.start()
     yield server
     server.stop()
-    token.close()
 
 
 def test_principal_signs_with_usb_token_in_the_browser(
@@ -147,5 +154,7 @@ def test_principal_signs_with_usb_token_in_the_browser(
 
     sig = SignatureRecord.objects.get(version__record=record)
     assert sig.backend == "external"
+    # The person confirmed this one document on the agent before the key was used.
+    assert [(c.count, c.titles[0]) for c in agent.confirmations] == [(1, record.title)]
     assert pdfsig_all_intact(read_blob(RecordVersion.objects.get(record=record).signed_sha256), 1)
     assert errors == [], errors

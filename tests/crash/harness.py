@@ -183,4 +183,23 @@ def post(
         return error.code, error.read()[:500]
 
 
-from hoso.ops.tests.pg import admin_sql  # noqa: E402,F401 — re-exported for the crash tests
+from hoso.ops.tests.pg import admin_sql  # noqa: E402 — re-exported for the crash tests
+
+
+def own_database() -> tuple[str, Any]:
+    """("", no-op) on SQLite (the installation keeps its own file); on PostgreSQL the URL of a
+    new empty database and the function that drops it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "", lambda: None
+    conf = connection.settings_dict
+    name = f"hoso_crash_{uuid.uuid4().hex[:8]}"
+    admin_sql(f'CREATE DATABASE "{name}"')
+    auth = f"{conf['USER']}:{conf['PASSWORD']}@" if conf.get("PASSWORD") else f"{conf['USER']}@"
+    url = f"postgres://{auth}{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
+
+    def cleanup() -> None:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url, cleanup

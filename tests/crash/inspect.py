@@ -80,12 +80,117 @@ def audit() -> dict[str, Any]:
     return {"checked": checked, "problem": None if problem is None else problem.reason}
 
 
+SIGN_TYPE = "CRASH.KY."
+PRINCIPALS = ("th1.hieutruong", "th2.hieutruong")
+
+
+def signables(count: str) -> dict[str, list[int]]:
+    """`count` records waiting for a principal's signature (one record type each: a type has
+    one record per school and period), alternating between two schools."""
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from hoso.records.models import Keeper, Period, RecordType
+    from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import Upload, record_upload
+    from hoso.records.workflow import record_submit
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=PRINCIPALS)}
+    made: dict[str, list[int]] = {name: [] for name in PRINCIPALS}
+    for n in range(int(count)):
+        kind, _ = RecordType.objects.get_or_create(
+            code=f"{SIGN_TYPE}{n:04d}",
+            defaults={
+                "name": f"Quyết định thử ký số {n}",
+                "levels": ["TH"],
+                "keeper": Keeper.SCHOOL,
+                "period": Period.ONCE,
+                "signing_chain": [{"role": "HT", "action": "sign"}],
+                "formats": ["pdf"],
+            },
+        )
+        principal = users[PRINCIPALS[n % len(PRINCIPALS)]]
+        pdf = simple_pdf(f"Quyết định số {n}/QĐ", ["Điều 1. Nội dung thử.", "HIỆU TRƯỞNG"])
+        version = record_upload(
+            actor=principal, record_type=kind, upload=Upload(io.BytesIO(pdf), f"qd-{n}.pdf")
+        )
+        record_submit(actor=principal, record_id=version.record_id)
+        made[principal.username].append(version.record_id)
+    return made
+
+
+def signing(mode: str = "full") -> dict[str, Any]:
+    """Every crash-test record: one version, at most one signature; every signed version valid
+    for pyHanko and intact for pdfsig; unsigned ones untouched; every batch finished.
+    `quick`: only the state of the batches."""
+    from hoso.records.models import Record
+    from hoso.signing import conf
+    from hoso.signing.documents import read_blob
+    from hoso.signing.engine.validate import PdfValidator, pdfsig_all_intact
+    from hoso.signing.models import SignatureRecord, SignBatch, SignBatchItem
+
+    items = SignBatchItem.objects.filter(record__record_type__code__startswith=SIGN_TYPE)
+    batches = SignBatch.objects.filter(items__in=items).distinct()
+    if mode == "quick":
+        return {"batches": _count(batches, "status"), "items": _count(items, "status")}
+    validator = PdfValidator(conf.trust_anchors(), other_certs=conf.intermediates())
+    signatures: dict[int, list[int]] = {}
+    for sig in SignatureRecord.objects.filter(
+        version__record__record_type__code__startswith=SIGN_TYPE
+    ):
+        signatures.setdefault(sig.version.record_id, []).append(sig.pk)
+    out: dict[str, Any] = {"signed": [], "unsigned": [], "double": [], "versions": [], "bad": []}
+    for record in Record.objects.filter(record_type__code__startswith=SIGN_TYPE).order_by("pk"):
+        versions = list(record.versions.all())
+        sigs = signatures.get(record.pk, [])
+        if len(versions) != 1:
+            out["versions"].append(record.pk)
+        if len(sigs) > 1:
+            out["double"].append(record.pk)
+        version = versions[-1]
+        if not sigs:
+            out["unsigned"].append(record.pk)
+            if version.signed_sha256 or record.state != "submitted":
+                out["bad"].append([record.pk, "unsigned but changed"])
+            continue
+        out["signed"].append(record.pk)
+        pdf = read_blob(version.signed_sha256)
+        report = validator.validate(pdf)
+        if not (report.all_valid and len(report.signatures) == 1 and pdfsig_all_intact(pdf, 1)):
+            out["bad"].append([record.pk, "signature not valid/intact"])
+        if record.state != "issued":
+            out["bad"].append([record.pk, f"signed but {record.state}"])
+    out["batches"] = _count(batches, "status")
+    out["items"] = _count(items, "status")
+    out["messages"] = sorted(set(items.filter(status="failed").values_list("message", flat=True)))
+    for item in items.filter(status="done"):
+        if item.signature_id is None or item.signature_id not in signatures.get(item.record_id, []):
+            out["bad"].append([item.record_id, "batch item done without its signature"])
+    return out
+
+
+def _count(queryset: Any, field: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in queryset.values_list(field, flat=True):
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
 def main() -> None:
     import django
 
     django.setup()
     name, args = sys.argv[1], sys.argv[2:]
-    result = {"token": token, "uploads": uploads, "audit": audit, "slots": slots}[name](*args)
+    commands = {
+        "token": token,
+        "uploads": uploads,
+        "audit": audit,
+        "slots": slots,
+        "signables": signables,
+        "signing": signing,
+    }
+    result = commands[name](*args)
     print(json.dumps(result))  # noqa: T201 — the output is the JSON
 
 

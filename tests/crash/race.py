@@ -98,7 +98,7 @@ def sign(count: str) -> dict[str, Any]:
     from hoso.signing.models import SignatureRecord
     from hoso.signing.services import version_sign
 
-    record_id = _record("th1.vanthu", "TT28.QLVB")
+    record_id = _record("th1.vanthu", "TT28.QLCB")  # QLVB: the demo batch has it
     principal = _user("th1.hieutruong")
     outcomes = _race(
         int(count),

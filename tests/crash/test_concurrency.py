@@ -6,14 +6,12 @@ the writes are serialised by the database lock and the same answer is expected."
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from django.db import connection
 
-from hoso.ops.tests.pg import admin_sql
-from tests.crash.harness import Installation
+from tests.crash.harness import Installation, own_database
 
 PARALLEL = int(os.environ.get("HOSO_RACE_PARALLEL", "20"))
 
@@ -23,27 +21,12 @@ pytestmark = [pytest.mark.crash, pytest.mark.django_db]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Iterator[Installation]:
     with django_db_blocker.unblock():
-        url, cleanup = _database()
+        url, cleanup = own_database()
     installation = Installation(tmp_path_factory.mktemp("race") / "data", database_url=url)
     installation.setup()
     yield installation
     with django_db_blocker.unblock():
         cleanup()
-
-
-def _database():
-    if connection.vendor != "postgresql":
-        return "", lambda: None
-    conf = connection.settings_dict
-    name = f"hoso_race_{uuid.uuid4().hex[:8]}"
-    admin_sql(f'CREATE DATABASE "{name}"')
-    auth = f"{conf['USER']}:{conf['PASSWORD']}@" if conf.get("PASSWORD") else f"{conf['USER']}@"
-    url = f"postgres://{auth}{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
-
-    def cleanup() -> None:
-        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url, cleanup
 
 
 def test_parallel_approvals_make_exactly_one_transition(site: Installation):

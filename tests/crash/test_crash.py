@@ -1,10 +1,16 @@
-"""Crash safety with real processes: uploads over HTTP while the web server and the worker are
-SIGKILLed at random moments and restarted. Proves: every acknowledged upload is stored once and
-intact; nothing unacknowledged is stored twice; every background job ends (no version stuck
-"pending"); the audit chain and the blob store verify.
+"""Crash safety with real processes: uploads and signing jobs over HTTP while the web server and
+the worker are SIGKILLed at random moments and restarted. Proves: every acknowledged upload is
+stored once and intact; nothing unacknowledged is stored twice; every background job ends (no
+version stuck "pending", no batch left running); no PDF is half-signed (every signed version is
+valid for pyHanko and intact for pdfsig, every unsigned one untouched); no document is signed
+twice or gets a second version; the audit chain and the blob store verify.
 
-CI runs a reduced form (HOSO_CRASH_UPLOADS, default 60). The full run (docs/operations.md):
-    HOSO_CRASH_UPLOADS=1000 .venv/bin/pytest tests/crash -m crash -s
+Signing jobs (HOSO_CRASH_SIGNING): records waiting for a principal, half signed one by one
+through the API, half in batches of 5 run by the worker (tests/crash/signing.py).
+
+CI runs a reduced form (HOSO_CRASH_UPLOADS, default 60; HOSO_CRASH_SIGNING, default 20). The
+full run (docs/operations.md):
+    HOSO_CRASH_UPLOADS=1000 HOSO_CRASH_SIGNING=100 .venv/bin/pytest tests/crash -m crash -s
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ import os
 import random
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from tests.crash.harness import Installation, multipart, post
+from tests.crash.harness import Installation, multipart, own_database, post
+from tests.crash.signing import SIGNING, SigningJobs, check_signing, drain_signing
 
 UPLOADS = int(os.environ.get("HOSO_CRASH_UPLOADS", "60"))
 CLIENTS = 4
@@ -116,22 +124,32 @@ def _chaos(site: Installation, state: Uploads, stop: threading.Event, seed: int)
             return
 
 
-def test_uploads_survive_sigkill_of_web_server_and_worker(tmp_path: Path):
-    site = Installation(tmp_path / "data")
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    """Empty on SQLite (a file in the installation); on PostgreSQL a database of its own."""
+    url, cleanup = own_database()
+    yield url
+    cleanup()
+
+
+def test_uploads_survive_sigkill_of_web_server_and_worker(tmp_path: Path, database_url: str):
+    site = Installation(tmp_path / "data", database_url=database_url)
     site.setup()
     tokens = {teacher: site.script("token", teacher) for teacher in TEACHERS}
     slots = site.script("slots", RECORD_TYPE, *TEACHERS)
     assert len(slots) >= 2, slots
     before = site.script("uploads")
+    jobs = SigningJobs(site, site.script("signables", str(SIGNING)))
     site.start_web()
     site.start_worker()
     state, stop = Uploads(UPLOADS), threading.Event()
+    started = time.monotonic()
     try:
         chaos = threading.Thread(target=_chaos, args=(site, state, stop, 7))
         clients = [
             threading.Thread(target=_client, args=(site, tokens, slots, state, i))
             for i in range(CLIENTS)
-        ]
+        ] + jobs.threads()
         chaos.start()
         for thread in clients:
             thread.start()
@@ -146,15 +164,18 @@ def test_uploads_survive_sigkill_of_web_server_and_worker(tmp_path: Path):
         stuck_before_recovery = site.script("uploads")["states"].get("pending", 0)
         site.run("hoso.cli", "recover_jobs", "--older-than", "0")
         after = _drained(site, timeout=max(300, UPLOADS * 3))
+        signed = drain_signing(site, timeout=max(300, SIGNING * 6))
     finally:
         site.stop()
 
     print(  # noqa: T201 — the figures of the run
         f"\ncrash test: {state.sent} uploads sent, {len(state.acknowledged)} acknowledged, "
         f"kills web={site.kills['web']} worker={site.kills['worker']}, "
-        f"pending before recovery={stuck_before_recovery}, states={after['states']}"
+        f"pending before recovery={stuck_before_recovery}, states={after['states']}, "
+        f"{jobs.summary(signed)}, {time.monotonic() - started:.0f} s"
     )
     assert state.errors == [], state.errors
+    check_signing(jobs, signed)
     assert site.kills["web"] + site.kills["worker"] >= 3
     by_sha = after["by_sha"]
     lost = [sha for sha in state.acknowledged if by_sha.get(sha, 0) == 0]

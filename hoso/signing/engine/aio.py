@@ -34,3 +34,8 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         return _thread_loop().run_until_complete(coro)
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def forget_thread_loop() -> None:
+    """Drop this thread's loop without closing it (after fork it belongs to the parent)."""
+    _local.loop = None

@@ -2,7 +2,12 @@
 
     state, digest = prepare_external(pdf, cert_der, chain_der)     # server, HTTP call 1
     signature = <token signs digest>                               # user's computer / CSC API
-    signed_pdf = complete_external(state, signature)               # server, HTTP call 2
+    signed_pdf = complete_external(state, signature, vc)           # server, HTTP call 2
+
+B-LT (revocation data embedded) is B-T plus, at completion, pyHanko's DSS update: the signer's
+and the time-stamp authority's chains are validated with fetching allowed and the OCSP
+responses / CRLs collected are written into the document security store in an incremental
+update, as the server backends do (`sign.build_pdf_signer` with `embed_validation_info`).
 
 `state` serialises to JSON (`to_json` / `from_json`) so the server can keep it between calls.
 Built on pyHanko's interrupted signing (`async_digest_doc_for_signing`, `PdfTBSDocument`).
@@ -28,12 +33,13 @@ from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import ExternalSigner
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.sign import build_pdf_signer, next_field_name, open_for_signing
-from hoso.signing.engine.signers import check_validity_period
+from hoso.signing.engine.signers import check_certificate_status, check_validity_period
 
 
 @dataclass
@@ -86,14 +92,22 @@ def prepare_external(
     tsa_url: str | None = None,
     appearance: Any = None,
     field_name: str | None = None,
+    validation_context: ValidationContext | None = None,
 ) -> tuple[PreparedSignature, bytes]:
-    """Phase 1: reserve the signature in the PDF; return the state and the SHA-256 to sign."""
-    if level not in ("B-B", "B-T"):
-        raise SigningError("Ký hai bước hỗ trợ mức B-B và B-T.", "level_unsupported")
-    if level == "B-T" and not tsa_url:
+    """Phase 1: reserve the signature in the PDF; return the state and the SHA-256 to sign.
+
+    With a `validation_context` the certificate's revocation status is checked first, so a
+    revoked certificate is refused before the token is asked to sign (B-LT needs one)."""
+    if level not in ("B-B", "B-T", "B-LT"):
+        raise SigningError("Ký hai bước hỗ trợ mức B-B, B-T và B-LT.", "level_unsupported")
+    if level != "B-B" and not tsa_url:
         raise SigningError("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa")
+    if level == "B-LT" and validation_context is None:
+        raise SigningError("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL).", "no_revocation")
     cert = asn1_x509.Certificate.load(cert_der)
     check_validity_period(cert)
+    if validation_context is not None:
+        check_certificate_status(cert, validation_context)
     chain = [asn1_x509.Certificate.load(c) for c in chain_der]
     writer = open_for_signing(pdf)
     field_name = field_name or next_field_name(writer.prev)
@@ -150,8 +164,13 @@ def _prehashed() -> Any:
     return Prehashed(hashes.SHA256())
 
 
-def complete_external(state: PreparedSignature, signature: bytes) -> bytes:
-    """Phase 2: embed the signature (and time-stamp for B-T); returns the signed PDF."""
+def complete_external(
+    state: PreparedSignature,
+    signature: bytes,
+    validation_context: ValidationContext | None = None,
+) -> bytes:
+    """Phase 2: embed the signature (and time-stamp for B-T / B-LT; for B-LT also the
+    revocation information, fetched through `validation_context`); returns the signed PDF."""
     b = base64.b64decode
     cert_der = b(state.cert_b64)
     attrs_der = b(state.signed_attrs_b64)
@@ -159,7 +178,9 @@ def complete_external(state: PreparedSignature, signature: bytes) -> bytes:
     cert = asn1_x509.Certificate.load(cert_der)
     chain = [asn1_x509.Certificate.load(b(c)) for c in state.chain_b64]
     ext = _external_signer(cert, chain, signature)
-    timestamper = HTTPTimeStamper(state.tsa_url, timeout=10) if state.level == "B-T" else None
+    if state.level == "B-LT" and validation_context is None:
+        raise SigningError("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL).", "no_revocation")
+    timestamper = HTTPTimeStamper(state.tsa_url, timeout=10) if state.level != "B-B" else None
     output = BytesIO(b(state.prepared_pdf_b64))
     prep = PreparedByteRangeDigest(
         document_digest=b(state.document_digest_b64),
@@ -168,11 +189,28 @@ def complete_external(state: PreparedSignature, signature: bytes) -> bytes:
     )
     try:
         run_sync(_finish(ext, attrs_der, timestamper, output, prep))
+        if state.level == "B-LT":
+            assert validation_context is not None
+            return _add_revocation_info(output.getvalue(), state.field_name, validation_context)
     except SigningError:
         raise
     except Exception as exc:
         raise SigningError(f"Không hoàn tất được chữ ký: {exc}", "complete_failed") from exc
     return output.getvalue()
+
+
+def _add_revocation_info(signed: bytes, field_name: str, vc: ValidationContext) -> bytes:
+    """B-LT: an incremental update with the DSS (certificates, OCSP responses, CRLs) of the
+    signature in `field_name` and of its time-stamp token."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign._session_scope import run_and_release
+    from pyhanko.sign.validation.dss import async_add_validation_info
+
+    reader = PdfFileReader(BytesIO(signed), strict=False)
+    embedded = next(s for s in reader.embedded_signatures if s.field_name == field_name)
+    out = BytesIO()
+    run_sync(run_and_release(async_add_validation_info(embedded, vc, output=out), vc))
+    return out.getvalue()
 
 
 async def _finish(

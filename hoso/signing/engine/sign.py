@@ -18,6 +18,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.onepass import PrefixHashingWriter, sign_one_pass
 from hoso.signing.engine.signers import HosoSigner, check_certificate_status
 
 Level = Literal["B-B", "B-T", "B-LT"]
@@ -26,8 +27,6 @@ LEVELS: tuple[str, ...] = ("B-B", "B-T", "B-LT")
 # Room in /Contents beyond the certificates and the signature value (hex chars = 2 × bytes).
 _CMS_OVERHEAD = 1_500
 _TIMESTAMP_ROOM = 8_000
-# pyHanko copies and hashes in 4 KiB chunks by default: far too many calls for MB-sized files.
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,10 @@ def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
     """
     stream = BytesIO(pdf) if isinstance(pdf, bytes | bytearray) else pdf
     try:
-        writer = IncrementalPdfFileWriter(stream, strict=False)
+        # copies the original in 1 MiB chunks (not 4 KiB) and can hash it on the way
+        writer = PrefixHashingWriter(stream, strict=False)
     except (PdfError, ValueError) as exc:
         raise SigningError("Tệp không phải PDF hợp lệ hoặc bị hỏng.", "bad_pdf") from exc
-    writer.IO_CHUNK_SIZE = _CHUNK  # copy of the original: 1 MiB chunks instead of 4 KiB
     ensure_signable(writer.prev)
     return writer
 
@@ -172,36 +171,38 @@ def sign_to_stream(
     writer: IncrementalPdfFileWriter,
     bytes_reserved: int | None,
     output: BinaryIO,
-) -> None:
+) -> str:
     """Like `sign_with`, writing into `output` (readable, writable, seekable; e.g. a temp file).
 
-    On error the caller must discard `output`.
+    Returns the SHA-256 (hex) of the signed output. On error the caller must discard `output`.
     """
+    return run_sync(sign_to_stream_async(pdf_signer, writer, bytes_reserved, output))
+
+
+async def sign_to_stream_async(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    bytes_reserved: int | None,
+    output: BinaryIO,
+) -> str:
+    """`sign_to_stream` as a coroutine, so a batch can overlap time-stamp round trips."""
     try:
-        _run(pdf_signer, writer, bytes_reserved, output)
+        return await sign_one_pass(pdf_signer, writer, bytes_reserved, output)
     except PyhankoSigningError as exc:
-        if "larger than expected" in str(exc) or "allocated" in str(exc):
-            output.seek(0)
-            output.truncate()
-            _run(pdf_signer, writer, None, output)  # our estimate was short; let pyHanko size it
-        else:
+        if "larger than expected" not in str(exc) and "allocated" not in str(exc):
             raise _translate(exc) from exc
     except SigningError:
         raise
     except Exception as exc:
         raise _translate(exc) from exc
-
-
-def _run(
-    pdf_signer: signers.PdfSigner,
-    writer: IncrementalPdfFileWriter,
-    reserved: int | None,
-    output: BinaryIO,
-) -> None:
-    coro = pdf_signer.async_sign_pdf(
-        writer, bytes_reserved=reserved, output=output, chunk_size=_CHUNK
-    )
-    run_sync(coro)
+    output.seek(0)
+    output.truncate()
+    try:  # our estimate was short; let pyHanko size it
+        return await sign_one_pass(pdf_signer, writer, None, output)
+    except SigningError:
+        raise
+    except Exception as exc:
+        raise _translate(exc) from exc
 
 
 def _translate(exc: Exception) -> SigningError:

@@ -7,7 +7,7 @@ CMS code in `sign.py` / `cades.py` only talks to this interface.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from asn1crypto import algos, cms
@@ -97,7 +97,8 @@ class FastPkcs12Signer(SimpleSigner):
     pyHanko's `SimpleSigner.sign_raw` re-parses (and for RSA re-checks) the private key on
     every call; here the `cryptography` key object is kept. The constant signed attributes
     (content type, signing-certificate-v2, algorithm protection) and the certificate set are
-    built once and reused for every document of a batch.
+    built once and reused for every document of a batch. For PAdES without a time-stamp the
+    whole CMS is reused as a skeleton (`CmsSkeleton`): only the digest and signature change.
     """
 
     def __init__(self, key: Any, **kwargs: Any) -> None:
@@ -106,6 +107,48 @@ class FastPkcs12Signer(SimpleSigner):
         self._attr_cache: dict[tuple[Any, ...], list[bytes]] = {}
         self._info_cache: dict[str, tuple[bytes, bytes, bytes]] = {}
         self._cert_ders: list[bytes] | None = None
+        self._skeletons: dict[str, CmsSkeleton | None] = {}
+
+    async def async_sign(  # type: ignore[override]
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        dry_run: bool = False,
+        use_pades: bool = False,
+        timestamper: Any = None,
+        signed_attr_settings: Any = None,
+        is_pdf_sig: bool = True,
+        encap_content_info: Any = None,
+    ) -> cms.ContentInfo:
+        plain = (
+            use_pades
+            and is_pdf_sig
+            and not dry_run
+            and timestamper is None
+            and encap_content_info is None
+            and getattr(signed_attr_settings, "adobe_revinfo_attr", None) is None
+            and getattr(signed_attr_settings, "cades_signed_attrs", None) is None
+        )
+        skeleton = self._skeletons.get(digest_algorithm) if plain else None
+        if skeleton is not None and len(data_digest) == skeleton.digest_len:
+            signature = self.sign_raw(skeleton.signed_attrs_for(data_digest), digest_algorithm)
+            if len(signature) == skeleton.signature_len:
+                return cms.ContentInfo.load(skeleton.cms_for(data_digest, signature))
+        info = await super().async_sign(
+            data_digest,
+            digest_algorithm,
+            dry_run=dry_run,
+            use_pades=use_pades,
+            timestamper=timestamper,
+            signed_attr_settings=signed_attr_settings,
+            is_pdf_sig=is_pdf_sig,
+            encap_content_info=encap_content_info,
+        )
+        if plain and digest_algorithm not in self._skeletons:
+            self._skeletons[digest_algorithm] = CmsSkeleton.derive(
+                info, data_digest, lambda data: self.sign_raw(data, digest_algorithm)
+            )
+        return info
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mech = self.get_signature_mechanism_for_digest(digest_algorithm)
@@ -180,6 +223,70 @@ class FastPkcs12Signer(SimpleSigner):
             return info
         certs = _fresh(cms.CertificateChoices, self._cert_ders)
         return _package_with_certs(self, certs, **kwargs)
+
+
+class CmsSkeleton:
+    """A PAdES CMS built by pyHanko, reused with a new document digest and signature.
+
+    For one signer, digest algorithm and no time-stamp, successive CMS structures differ only
+    in the message-digest attribute and the signature value, both of fixed length (RSA
+    PKCS#1 v1.5). `derive` takes pyHanko's CMS for the first document, locates the two
+    values, and keeps the skeleton only if rebuilding that same document from it reproduces
+    pyHanko's bytes exactly (same digest → same signed attributes → same deterministic
+    signature). Anything else (ECDSA's variable length, unexpected attributes) → `None`, and
+    pyHanko builds every CMS.
+    """
+
+    def __init__(self, der: bytes, attrs: bytes, digest: bytes, signature: bytes) -> None:
+        self._der, self._attrs = der, attrs
+        self.digest_len, self.signature_len = len(digest), len(signature)
+        self._attr_at = attrs.index(digest)
+        self._digest_at = der.index(digest)
+        self._signature_at = der.index(signature)
+
+    def signed_attrs_for(self, digest: bytes) -> bytes:
+        """DER of the signed attributes (SET OF) as signed, with `digest`."""
+        at = self._attr_at
+        return self._attrs[:at] + digest + self._attrs[at + self.digest_len :]
+
+    def cms_for(self, digest: bytes, signature: bytes) -> bytes:
+        d, s = self._digest_at, self._signature_at
+        der = self._der
+        return b"".join(
+            (
+                der[:d],
+                digest,
+                der[d + self.digest_len : s],
+                signature,
+                der[s + self.signature_len :],
+            )
+        )
+
+    @classmethod
+    def derive(
+        cls, info: cms.ContentInfo, digest: bytes, sign: Callable[[bytes], bytes]
+    ) -> CmsSkeleton | None:
+        der = info.dump()
+        signer_infos = info["content"]["signer_infos"]
+        if len(signer_infos) != 1:
+            return None
+        signer_info = signer_infos[0]
+        attrs = signer_info["signed_attrs"]
+        types = {a["type"].native for a in attrs}
+        if types - {"message_digest"} - _CONSTANT_ATTRS or signer_info["unsigned_attrs"]:
+            return None
+        signature = signer_info["signature"].native
+        attrs_der = cms.CMSAttributes.load(attrs.untag().dump()).dump()
+        if any(
+            haystack.count(needle) != 1
+            for haystack, needle in ((der, digest), (der, signature), (attrs_der, digest))
+        ):
+            return None
+        skeleton = cls(der, attrs_der, digest, signature)
+        again = sign(skeleton.signed_attrs_for(digest))
+        if again != signature or skeleton.cms_for(digest, again) != der:
+            return None
+        return skeleton
 
 
 def _fresh(cls: Any, ders: Iterable[bytes]) -> list[Any]:

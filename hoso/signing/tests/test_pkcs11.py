@@ -17,8 +17,8 @@ from hoso.signing.engine.validate import PdfValidator, pdfsig_all_intact
 from hoso.signing.tests.helpers import assert_all_valid
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "agent"))
+from hoso_signer.batch import TokenAccess  # noqa: E402
 from hoso_signer.server import SignerAgent  # noqa: E402
-from hoso_signer.token import Token  # noqa: E402
 
 pytestmark = [pytest.mark.softhsm, pytest.mark.slow]
 ORIGIN = "https://hoso.example.edu.vn"
@@ -49,11 +49,12 @@ def test_wrong_pin_is_a_clear_error(softhsm):
 
 @pytest.fixture(scope="module")
 def agent(softhsm):
-    token = Token(softhsm.lib, softhsm.pin, softhsm.label)
-    agent = SignerAgent(token, ORIGIN).start()
+    access = TokenAccess(softhsm.lib, softhsm.label)
+    agent = SignerAgent(
+        access, ORIGIN, confirm=lambda summary: True, pin_source=lambda: softhsm.pin
+    ).start()
     yield agent
     agent.stop()
-    token.close()
 
 
 def _call(agent, path, body=None, origin=ORIGIN):
@@ -77,13 +78,17 @@ def test_agent_end_to_end_prepare_sign_complete(env, agent, validator):
     cert_der = base64.b64decode(cert["cert_b64"])
     chain = [c.public_bytes(serialization.Encoding.DER) for c in env.ca.chain]
     state, digest = prepare_external(sample_pdf(1), cert_der, chain, field_name="HieuTruong")
+    status, _, opened = _call(
+        agent, "/batch", {"documents": [{"title": "Sổ điểm"}], "key_id": cert["key_id"]}
+    )
+    assert status == 200, opened
     status, _, body = _call(
         agent,
         "/sign",
         {
             "digest_b64": base64.b64encode(digest).decode(),
             "algorithm": "sha256",
-            "key_id": cert["key_id"],
+            "batch": opened["batch"],
         },
     )
     assert status == 200, body
@@ -104,5 +109,7 @@ def test_agent_rejects_other_origins(agent, origin):
 def test_agent_status_and_bad_digest(agent):
     status, _, body = _call(agent, "/status")
     assert status == 200 and body["token"] == "hoso-test"
-    status, _, body = _call(agent, "/sign", {"digest_b64": "AAAA", "key_id": "01"})
+    _, _, opened = _call(agent, "/batch", {"documents": [{"title": "A"}], "key_id": "01"})
+    status, _, body = _call(agent, "/sign", {"digest_b64": "AAAA", "batch": opened["batch"]})
     assert status == 400 and "không hợp lệ" in body["error"]
+    agent.batches.close_current()

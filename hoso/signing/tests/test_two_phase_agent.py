@@ -71,8 +71,8 @@ def token_cert(softhsm: Any, django_db_setup: Any) -> Any:
 
 @pytest.fixture
 def agent(token_cert: Any, softhsm: Any, demo_user: Any) -> Iterator[Any]:
+    from hoso_signer.batch import TokenAccess
     from hoso_signer.server import SignerAgent
-    from hoso_signer.token import Token
 
     # The principal registers the token's certificate (what "đọc từ USB token" does).
     principal = demo_user("th1.hieutruong")
@@ -83,16 +83,24 @@ def agent(token_cert: Any, softhsm: Any, demo_user: Any) -> Iterator[Any]:
         backend=Backend.EXTERNAL,
         key_ref={"key_id": "02"},
     )
-    token = Token(softhsm.lib, softhsm.pin, softhsm.label)
-    server = SignerAgent(token, ORIGIN).start()
+    server = SignerAgent(
+        TokenAccess(softhsm.lib, softhsm.label),
+        ORIGIN,
+        confirm=lambda summary: True,
+        pin_source=lambda: softhsm.pin,
+    ).start()
     yield server
     server.stop()
-    token.close()
 
 
 def _agent_sign(agent: Any, body: dict[str, Any]) -> dict[str, Any]:
+    opened = _agent_post(agent, "/batch", {"documents": [{"title": "Hồ sơ"}], "key_id": "02"})
+    return _agent_post(agent, "/sign", {**body, "batch": opened["batch"]})
+
+
+def _agent_post(agent: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
     req = urllib.request.Request(  # noqa: S310 — loopback agent
-        agent.url + "/sign",
+        agent.url + path,
         data=json.dumps(body).encode(),
         method="POST",
         headers={"Content-Type": "application/json", "Origin": ORIGIN},

@@ -72,7 +72,7 @@ def test_wrong_passphrase_stores_nothing(demo_user: Any, api_for: Any) -> None:
     assert response.json()["code"] == "bad_passphrase"
     assert "Mật khẩu" in response.json()["message"]
     assert _version(record).signed_sha256 == ""
-    assert SignatureRecord.objects.count() == 0
+    assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
 def test_outsider_cannot_sign(demo_user: Any, api_for: Any) -> None:
@@ -81,7 +81,7 @@ def test_outsider_cannot_sign(demo_user: Any, api_for: Any) -> None:
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
     )
     assert response.status_code in (403, 404)
-    assert SignatureRecord.objects.count() == 0
+    assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
 def test_seal_refused_before_the_sign_steps(demo_user: Any, api_for: Any) -> None:
@@ -105,7 +105,7 @@ def test_someone_elses_certificate_is_refused(demo_user: Any, api_for: Any) -> N
     )
     assert response.status_code == 403
     assert "không phải của bạn" in response.json()["message"]
-    assert SignatureRecord.objects.count() == 0
+    assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
 def test_with_a_tsa_the_signature_is_b_t(demo_user: Any, api_for: Any, settings: Any) -> None:

@@ -1,0 +1,67 @@
+"""API v1 for batch signing with the USB token: `POST /api/v1/signing/usb-batches/` returns
+the plan the page then signs document by document through the two-phase pair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hoso.signing.external_batch import usb_batch_plan
+
+
+class UsbBatchIn(serializers.Serializer[Any]):
+    records = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=2000
+    )
+    this_week = serializers.BooleanField(default=False)
+    certificate = serializers.IntegerField(required=False, min_value=1)
+
+
+class _CertificateOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    common_name = serializers.CharField()
+    key_id = serializers.CharField(allow_blank=True)
+
+
+class _DocumentOut(serializers.Serializer[Any]):
+    record = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class UsbBatchOut(serializers.Serializer[Any]):
+    certificate = _CertificateOut()
+    documents = _DocumentOut(many=True)
+
+
+class UsbBatchPlanView(APIView):
+    @extend_schema(request=UsbBatchIn, responses=UsbBatchOut)
+    def post(self, request: Request) -> Response:
+        body = UsbBatchIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        plan = usb_batch_plan(
+            actor=request.user,
+            record_ids=d.get("records"),
+            this_week=d["this_week"],
+            certificate_id=d.get("certificate"),
+        )
+        cert = plan.certificate
+        return Response(
+            {
+                "certificate": {
+                    "id": cert.pk,
+                    "common_name": cert.common_name,
+                    "key_id": cert.key_ref.get("key_id", ""),
+                },
+                "documents": [
+                    {"record": d.record, "title": d.title, "version": d.version}
+                    for d in plan.documents
+                ],
+            }
+        )
