@@ -14,6 +14,7 @@ from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from hoso.core.xlsx import safe_row
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import NOT_FOUND_MESSAGE, can
 from hoso.records.deadlines import DueStatus, reference_time, status_filters, status_of
@@ -230,28 +231,30 @@ def completion_xlsx(report: Report, matrix: Matrix | None) -> bytes:
     window = (
         f"{timezone.localtime(report.start):%d/%m/%Y} – {timezone.localtime(report.end):%d/%m/%Y}"
     )
-    sheet.append([f"Tình hình nộp hồ sơ: {report.unit.name}", window])
+    # Every value goes through safe_row: unit and people names are typed by schools.
+    sheet.append(safe_row([f"Tình hình nộp hồ sơ: {report.unit.name}", window]))
     sheet.append(
-        [
-            "Đơn vị / người",
-            *[DueStatus.LABELS[s] for s in STATUSES],
-            "Tổng",
-            "% đã nộp",
-            "% đúng hạn",
-        ]
+        safe_row(
+            [
+                "Đơn vị / người",
+                *[DueStatus.LABELS[s] for s in STATUSES],
+                "Tổng",
+                "% đã nộp",
+                "% đúng hạn",
+            ]
+        )
     )
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in [*report.rows, report.total]:
         data = row.as_dict()
-        sheet.append(
-            [row.label, *[data[s] for s in STATUSES], row.total, row.pct_submitted, row.pct_on_time]
-        )
+        values = [data[s] for s in STATUSES]
+        sheet.append(safe_row([row.label, *values, row.total, row.pct_submitted, row.pct_on_time]))
     if matrix is not None and matrix.columns:
         grid = book.create_sheet("Chi tiết")
-        grid.append(["Người", *[label for _, _, label in matrix.columns]])
+        grid.append(safe_row(["Người", *[label for _, _, label in matrix.columns]]))
         for person, statuses in matrix.rows:
-            grid.append([person, *[DueStatus.LABELS.get(s, "") for s in statuses]])
+            grid.append(safe_row([person, *[DueStatus.LABELS.get(s, "") for s in statuses]]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

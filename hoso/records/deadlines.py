@@ -19,6 +19,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Role, RoleAssignment, SchoolYear, Unit, UnitKind
 from hoso.policy import can
+from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
 from hoso.records.periods import YEAR_KEY, label_for, slot_for_day, slots_for
 
@@ -147,7 +148,8 @@ def _owners(school: Unit, year: SchoolYear, keeper: str) -> list[tuple[int, int 
     if keeper == Keeper.SCHOOL:
         heads = [user_id for _, user_id, _ in by_role[Role.HT]]
         return [(school.pk, heads[0] if heads else None)]
-    return []  # HOMEROOM: needs homeroom assignments, which the org app does not keep yet
+    # HOMEROOM and any other keeper the org tree does not know: the app that knows says.
+    return provided_owners(keeper, school, year)
 
 
 def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = None) -> int:
@@ -169,12 +171,18 @@ def _generate_for_school(school: Unit, year: SchoolYear, types: list[RecordType]
             "record_type_id", "unit_id", "owner_id", "period_key"
         )
     )
+    # A unit's record (group, school, class) is owed once, whoever keeps it now: a new keeper
+    # does not owe again what the previous one already owes or submitted.
+    unit_owed = {(t, unit, key) for t, unit, owner, key in existing if owner is not None}
     fresh: list[DueItem] = []
     for record_type in types:
         owners = _owners(school, year, record_type.keeper)
+        per_unit = record_type.keeper != Keeper.TEACHER
         for slot in slots_for(record_type.period, record_type.due_rule, year):
             for unit_id, owner_id in owners:
-                if (record_type.pk, unit_id, owner_id, slot.key) in existing:
+                if (record_type.pk, unit_id, owner_id, slot.key) in existing or (
+                    per_unit and (record_type.pk, unit_id, slot.key) in unit_owed
+                ):
                     continue
                 fresh.append(
                     DueItem(
@@ -193,6 +201,31 @@ def _generate_for_school(school: Unit, year: SchoolYear, types: list[RecordType]
     return len(fresh)
 
 
+@transaction.atomic
+def due_items_hand_over(
+    *, unit_id: int, school_year: SchoolYear, keeper: str, owner_id: int
+) -> int:
+    """The keeper of a unit changed (a class's new GVCN): its open due items now belong to the
+    new keeper; submitted ones stay with whoever submitted them. Returns how many moved."""
+    items = DueItem.objects.filter(
+        unit_id=unit_id, school_year=school_year, record_type__keeper=keeper
+    )
+    taken = set(items.filter(owner_id=owner_id).values_list("record_type_id", "period_key"))
+    stale = items.filter(submitted_at__isnull=True).exclude(owner_id=owner_id)
+    moved = 0
+    for item in stale.select_for_update(of=("self",)).order_by("pk"):
+        if (item.record_type_id, item.period_key) in taken:
+            item.delete()  # the new keeper already owes this one
+            continue
+        item.owner_id = owner_id
+        item.reminded_before_at = item.reminded_on_at = item.reminded_after_at = None
+        item.save(
+            update_fields=["owner", "reminded_before_at", "reminded_on_at", "reminded_after_at"]
+        )
+        moved += 1
+    return moved
+
+
 # --- submission, extension ----------------------------------------------------------------------
 
 
@@ -204,8 +237,10 @@ def due_item_mark_submitted(record: Record, at: dt.datetime) -> int:
         period_key=record.period_key,
         submitted_at__isnull=True,
     )
-    if record.record_type.keeper in (Keeper.TEACHER, Keeper.HOMEROOM):
+    if record.record_type.keeper == Keeper.TEACHER:
         items = items.filter(owner_id=record.owner_id)
+    elif record.record_type.keeper == Keeper.HOMEROOM:  # one class's book, by its GVCN
+        items = items.filter(owner_id=record.owner_id, unit_id=record.unit_id)
     else:
         items = items.filter(unit_id=record.unit_id)
     return items.update(submitted_at=at, record=record)
@@ -222,7 +257,7 @@ def due_item_extend(
     if not reason:
         raise DomainError("Hãy ghi lý do gia hạn.", fields={"reason": ["Hãy ghi lý do gia hạn."]})
     if until <= item.due_at:
-        raise DomainError("Hạn mới phải sau hạn ban đầu.", fields={"until": ["Hạn quá sớm."]})
+        raise DomainError("Hạn mới phải sau hạn ban đầu.", fields={"due_at": ["Hạn quá sớm."]})
     before = item.effective_due_at
     item.effective_due_at, item.extension_reason, item.extended_by = until, reason[:500], actor
     item.reminded_on_at = item.reminded_after_at = None  # remind again against the new date

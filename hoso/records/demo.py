@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from hoso.org.demo import register_demo_step
-from hoso.records.demo_data import demo_records
+from hoso.records.demo_data import demo_homeroom_due_items, demo_records
 
 register_demo_step(demo_records, order=50)
+# After the gradebook demo (order 300) has named each class's GVCN.
+register_demo_step(demo_homeroom_due_items, order=310)

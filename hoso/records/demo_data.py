@@ -179,6 +179,12 @@ def demo_records(province: Any) -> None:
     run_collected(jobs)
 
 
+def demo_homeroom_due_items(province: Any) -> None:
+    """Due items of homeroom books (sổ chủ nhiệm), once the classes have their GVCN."""
+    schools = [province.units[key] for key in SCHOOLS]
+    deadlines.due_items_generate(school_year=province.year, schools=schools)
+
+
 def run_collected(jobs: list[Job]) -> None:
     """Render each collected version (identical files once), then index all records in one go;
     e-mails of the demo are dropped."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.policy.grants import grants_for
 from hoso.records import selectors
+from hoso.records.models import StepAction
 from hoso.records.notify import unread_count
 from hoso.records.policies import SCHOOL_READERS
 
@@ -26,9 +27,10 @@ def nav(user: Any) -> list[NavItem]:
     reviews = selectors.review_queue(user).count()
     if reviews or grants.roles() & {"TTCM", "PHT", "HT"}:
         items.append(NavItem("Chờ duyệt", reverse("records:review-queue"), 20, reviews or None))
-    signing = selectors.signing_queue(user).count()
-    if signing or grants.roles() & {"HT", "VT"}:
-        items.append(NavItem("Chờ ký", reverse("records:signing-queue"), 21, signing or None))
+    # "Chờ ký" (with its count) comes from the signing app when something waits; a principal
+    # keeps the entry, pointing at the same page, when the queue is empty.
+    if grants.roles() & {"HT"} and not selectors.queue_for(user, {StepAction.SIGN}).exists():
+        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
         items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
     unread = unread_count(user)
@@ -70,16 +72,6 @@ def tasks(user: Any) -> list[HomeTask]:
                 f"{reviews} hồ sơ đang chờ.",
                 reverse("records:review-queue"),
                 reviews,
-            )
-        )
-    signing = selectors.signing_queue(user).count()
-    if signing:
-        found.append(
-            HomeTask(
-                "Hồ sơ chờ ký, đóng dấu",
-                f"{signing} hồ sơ đã duyệt đang chờ.",
-                reverse("records:signing-queue"),
-                signing,
             )
         )
     return found

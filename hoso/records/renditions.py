@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 
 from hoso.conversion import (
@@ -28,6 +29,8 @@ from hoso.storage import BlobRef
 
 # Fewer characters per page than this means "a scan": worth an OCR'd copy for search.
 MIN_TEXT_PER_PAGE = 20
+RUNNING_KEY = "records:rendering:{}"
+RUNNING_TIMEOUT = 30 * 60  # longer than any conversion; a dead worker's marker expires
 
 
 def _put(path: Path) -> BlobRef:
@@ -82,7 +85,23 @@ def version_render(*, version_id: int, index: bool = True) -> str:
     return status
 
 
+def is_rendering(version_id: int) -> bool:
+    """True while a worker converts this version (the record page says so and keeps polling).
+    A cache marker, not a status column: a worker killed mid-way leaves the version "pending",
+    which is what the crash-recovery sweep (hoso/ops/recovery.py) looks for."""
+    return bool(cache.get(RUNNING_KEY.format(version_id)))
+
+
 def _render(version: RecordVersion) -> str:
+    key = RUNNING_KEY.format(version.pk)
+    cache.set(key, 1, timeout=RUNNING_TIMEOUT)
+    try:
+        return _convert(version)
+    finally:
+        cache.delete(key)
+
+
+def _convert(version: RecordVersion) -> str:
     version_id = version.pk
     status, message = RenditionStatus.DONE, ""
     fields: dict[str, str] = {}

@@ -87,7 +87,10 @@ def records_index(record_ids: list[int]) -> int:
     """Index these records in one backend commit; records that are gone are removed."""
     from hoso.records.renditions import version_text
 
-    records = Record.objects.select_related("record_type", "unit", "school_year", "owner")
+    # Destroyed records (hoso.retention keeps only a stub) never go back into the index.
+    records = Record.objects.filter(destruction__isnull=True).select_related(
+        "record_type", "unit", "school_year", "owner"
+    )
     docs = []
     found = records.in_bulk(record_ids)
     latest = {

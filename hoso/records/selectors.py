@@ -8,11 +8,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from hoso.org.models import Role
 from hoso.policy import visible
 from hoso.records.deadlines import DUE_SOON, reference_time, with_status
 from hoso.records.models import (
     Comment,
     DueItem,
+    Keeper,
     Record,
     RecordState,
     RecordType,
@@ -158,6 +160,10 @@ def types_for_upload(user: Any) -> list[RecordType]:
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
     result = []
     for record_type in RecordType.objects.filter(is_active=True).order_by("code"):
+        if record_type.keeper == Keeper.HOMEROOM:
+            if _keeps_homeroom(user, record_type, grants, schools):
+                result.append(record_type)
+            continue
         roles = KEEPER_ROLES[record_type.keeper]
         if any(
             g.role in roles and type_applies(record_type, schools[g.school_id])  # type: ignore[index]
@@ -165,3 +171,21 @@ def types_for_upload(user: Any) -> list[RecordType]:
         ):
             result.append(record_type)
     return result
+
+
+def _keeps_homeroom(user: Any, record_type: RecordType, grants: Any, schools: Any) -> bool:
+    """Only a class's GVCN keeps its homeroom book (sổ chủ nhiệm)."""
+    from hoso.policy.grants import current_year
+    from hoso.records.keepers import provided_owners
+    from hoso.records.services import type_applies
+
+    year = current_year()
+    if year is None:
+        return False
+    for school_id in sorted({g.school_id for g in grants if g.role == Role.GV}):
+        school = schools[school_id]
+        if type_applies(record_type, school) and any(
+            owner == user.pk for _, owner in provided_owners(Keeper.HOMEROOM, school, year)
+        ):
+            return True
+    return False

@@ -26,6 +26,7 @@ from hoso.policy import can
 from hoso.policy.grants import current_year, grants_for
 from hoso.records import deadlines
 from hoso.records.blobs import blob_store, max_upload_bytes
+from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     Comment,
     EventKind,
@@ -95,6 +96,8 @@ def type_applies(record_type: RecordType, school: Unit) -> bool:
 def record_unit_for(actor: Any, record_type: RecordType) -> Unit:
     """The unit a new record of `record_type` belongs to: the teacher's group, the group the
     leader leads, or the school. Refused when the person does not keep this type."""
+    if record_type.keeper == Keeper.HOMEROOM:
+        return _homeroom_class(actor, record_type)
     roles = KEEPER_ROLES[record_type.keeper]
     grants = [g for g in grants_for(actor).items if g.role in roles and g.school_id]
     units = Unit.objects.in_bulk([g.unit_id for g in grants] + [g.school_id for g in grants])
@@ -104,6 +107,22 @@ def record_unit_for(actor: Any, record_type: RecordType) -> Unit:
             unit = school if record_type.keeper == Keeper.SCHOOL else units[grant.unit_id]
             return unit
     raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")
+
+
+def _homeroom_class(actor: Any, record_type: RecordType) -> Unit:
+    """The class whose homeroom book this is: the first class the person is GVCN of, at a
+    school the type applies to (as told by the registered homeroom keeper provider)."""
+    year = _year()
+    schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
+    for school in Unit.objects.filter(pk__in=schools).order_by("path"):
+        if not type_applies(record_type, school):
+            continue
+        classes = [
+            u for u, owner in provided_owners(Keeper.HOMEROOM, school, year) if owner == actor.pk
+        ]
+        if classes:
+            return Unit.objects.get(pk=classes[0])
+    raise NotAllowed(f"Bạn không chủ nhiệm lớp nào nên không lập “{record_type.name}”.")
 
 
 # --- upload -----------------------------------------------------------------------------------

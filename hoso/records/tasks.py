@@ -43,3 +43,18 @@ def generate_due_items() -> None:
     year = current_year()
     if year is not None:
         due_items_generate(school_year=year)
+
+
+@db_task(retries=2, retry_delay=60)
+def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int) -> None:
+    """A unit's keeper changed (a class got a new GVCN): open items move to the new keeper,
+    then the school's missing items are made; idempotent."""
+    from hoso.org.models import SchoolYear, Unit
+    from hoso.records.deadlines import due_items_generate, due_items_hand_over
+
+    unit = Unit.objects.select_related("school").filter(pk=unit_id).first()
+    year = SchoolYear.objects.filter(pk=school_year_id).first()
+    if unit is None or unit.school is None or year is None:
+        return
+    due_items_hand_over(unit_id=unit.pk, school_year=year, keeper=keeper, owner_id=owner_id)
+    due_items_generate(school_year=year, schools=[unit.school])

@@ -11,7 +11,8 @@ urlpatterns = [
     path("tai-len/", pages.upload, name="upload"),
     path("danh-muc/", pages.catalogue, name="catalogue"),
     path("cho-duyet/", pages.review_queue, name="review-queue"),
-    path("cho-ky/", pages.signing_queue, name="signing-queue"),
+    # One "Chờ ký" page: the signing app's, where one can actually sign; the old address stays.
+    path("cho-ky/", pages.signing_queue_moved, name="signing-queue"),
     path("thong-bao/", pages.notifications, name="notifications"),
     path("tim-kiem/", dashboard.search, name="search"),
     path("tinh-hinh-nop/", dashboard.completion_page, name="completion"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("<int:pk>/", pages.detail, name="detail"),
     path("<int:pk>/phien-ban/", pages.new_version, name="new-version"),
     path("<int:pk>/<str:action>/", pages.act, name="act"),
+    path(
+        "<int:pk>/phien-ban/<int:number>/tien-do/",
+        pages.version_progress,
+        name="version-progress",
+    ),
     path(
         "<int:pk>/phien-ban/<int:number>/<str:what>/",
         files.version_file,

@@ -148,6 +148,13 @@ class DueItemOut(serializers.ModelSerializer[DueItem]):
         ]
 
 
+class DueItemExtendIn(serializers.Serializer[Any]):
+    due_at = serializers.CharField(
+        max_length=40, help_text="hạn mới: dd/mm/yyyy, yyyy-mm-dd (17:00) hoặc ISO 8601"
+    )
+    reason = serializers.CharField(max_length=500, help_text="lý do gia hạn (bắt buộc)")
+
+
 class CompletionRowOut(serializers.Serializer[Any]):
     label = serializers.CharField()
     unit_id = serializers.IntegerField(allow_null=True)

@@ -35,5 +35,6 @@ urlpatterns = [
         name="api-record-return",
     ),
     path("due-items/", views.DueItemList.as_view(), name="api-due-items"),
+    path("due-items/<int:pk>/extend/", views.DueItemExtend.as_view(), name="api-due-item-extend"),
     path("completion/", views.CompletionView.as_view(), name="api-completion"),
 ]

@@ -1,5 +1,6 @@
 """API: /api/v1/record-types/, records (list with ?q=, multipart create, detail, versions,
-files, submit/approve/return), due-items and completion. Same services, same policy."""
+files, submit/approve/return), due-items (and their extension) and completion. Same
+services, same policy."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -21,6 +23,7 @@ from hoso.records import completion, selectors, services, workflow
 from hoso.records.api.serializers import (
     CommentIn,
     CompletionOut,
+    DueItemExtendIn,
     DueItemOut,
     RecordCreateIn,
     RecordDetailOut,
@@ -29,8 +32,9 @@ from hoso.records.api.serializers import (
     VersionCreateIn,
     VersionOut,
 )
+from hoso.records.deadlines import due_item_extend, with_status
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
-from hoso.records.views.dashboard import window_from
+from hoso.records.views.dashboard import parse_due, window_from
 from hoso.records.views.files import blob_response, visible_version
 
 _LIST_PARAMS = [
@@ -184,6 +188,26 @@ class DueItemList(generics.ListAPIView[DueItem]):
         return selectors.due_items_for(
             self.request.user, unit=unit, start=start, end=end, mine=mine
         )
+
+
+class DueItemExtend(APIView):
+    """POST {"due_at", "reason"}: a school leader gives one person a later deadline."""
+
+    @extend_schema(request=DueItemExtendIn, responses={200: DueItemOut})
+    def post(self, request: Request, pk: int) -> Response:
+        items = selectors.due_items_visible_to(request.user)
+        item = get_or_404(request.user, "records.due.view", items, pk=pk)
+        data = DueItemExtendIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        due_item_extend(
+            actor=request.user,
+            item_id=item.pk,
+            until=parse_due(data.validated_data["due_at"]),
+            reason=data.validated_data["reason"],
+            ip=client_ip(request._request),
+        )
+        extended = with_status(items.filter(pk=item.pk), timezone.now()).get()
+        return Response(DueItemOut(extended).data)
 
 
 class CompletionView(APIView):

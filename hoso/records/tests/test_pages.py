@@ -14,7 +14,7 @@ PAGES = [
     "/ho-so/",
     "/ho-so/tai-len/",
     "/ho-so/cho-duyet/",
-    "/ho-so/cho-ky/",
+    "/ky-so/cho-ky/",
     "/ho-so/thong-bao/",
     "/ho-so/danh-muc/",
     "/ho-so/tim-kiem/?q=ke+hoach",
@@ -54,11 +54,33 @@ def test_teachers_have_no_completion_dashboard(client_for: Any) -> None:
 
 
 def test_the_principal_sees_the_school_plan_waiting_for_signature(client_for: Any) -> None:
-    page = client_for("th1.hieutruong").get("/ho-so/cho-ky/").content.decode()
+    client = client_for("th1.hieutruong")
+    moved = client.get("/ho-so/cho-ky/?trang=2")
+    assert (moved.status_code, moved["Location"]) == (301, "/ky-so/cho-ky/?trang=2")
+    page = client.get("/ky-so/cho-ky/").content.decode()
     plan = Record.objects.get(record_type__code="TT28.KHGDNT", owner__username="th1.vanthu")
     assert plan.title in page
-    home = client_for("th1.hieutruong").get("/").content.decode()
-    assert "Hồ sơ chờ ký, đóng dấu" in home
+    home = client.get("/").content.decode()
+    assert _menu(home).count('href="/ky-so/cho-ky/"') == 1
+    assert 'href="/ho-so/cho-ky/"' not in home
+
+
+def test_the_old_waiting_for_signature_address_asks_for_login_first(client: Any) -> None:
+    response = client.get("/ho-so/cho-ky/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tai-khoan/")
+
+
+@pytest.mark.parametrize("who", ["th2.hieutruong", "th1.vanthu"])
+def test_one_waiting_for_signature_entry_even_when_nothing_waits(client_for: Any, who: str) -> None:
+    menu = _menu(client_for(who).get("/").content.decode())
+    expected = 1 if who.endswith("hieutruong") else 0
+    assert menu.count('href="/ky-so/cho-ky/"') == expected
+    assert "/ho-so/cho-ky/" not in menu
+
+
+def _menu(page: str) -> str:
+    return page.split('aria-label="Menu chính"', 1)[1].split("</nav>", 1)[0]
 
 
 def test_the_group_leader_menu_counts_what_waits_for_review(client_for: Any) -> None:

@@ -131,7 +131,8 @@ def test_a_chain_with_signing_steps_waits_for_them_and_then_issues(demo_user: An
     clerk, vice, head = (
         demo_user(u) for u in ("th1.vanthu", "th1.phohieutruong", "th1.hieutruong")
     )
-    record = _submitted(clerk, code="TT28.QLVB")  # chain: HT sign, VT seal
+    # chain: HT sign, VT seal (the signing demo already has QLVB in a batch)
+    record = _submitted(clerk, code="TT28.TSTC")
     assert Workflow.objects.get(record=record, is_open=True).pending_action == "sign"
     assert record.pk in [w.record_id for w in selectors.signing_queue(head)]
     assert record.pk not in [w.record_id for w in selectors.signing_queue(vice)]

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hoso.audit.services import access_log
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.org.models import Unit, UnitKind
-from hoso.policy import get_or_404, visible
+from hoso.policy import can, get_or_404, visible
 from hoso.records import completion, selectors
 from hoso.records.deadlines import DueStatus, due_item_extend
 from hoso.records.models import DueItem
@@ -38,6 +39,25 @@ def parse_day(value: str | None) -> dt.datetime | None:
             break
         return day.replace(tzinfo=VN)
     raise DomainError("Ngày không đúng dạng dd/mm/yyyy.", fields={"date": ["Sai ngày."]})
+
+
+def parse_due(value: str | None) -> dt.datetime:
+    """A new deadline: a day (at 17:00 Vietnam time, as the page sets it) or an ISO time."""
+    text = (value or "").strip()
+    if not text:
+        raise DomainError("Hãy chọn hạn mới.", fields={"due_at": ["Hãy chọn hạn mới."]})
+    if len(text) <= 10:
+        day = parse_day(text)
+        assert day is not None
+        return day.replace(hour=17)
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or not 2000 <= moment.year <= 2100:
+        message = "Hạn mới không đúng dạng (dd/mm/yyyy hoặc yyyy-mm-ddTHH:MM)."
+        raise DomainError(message, fields={"due_at": [message]})
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN)
 
 
 def window_from(params: Any) -> tuple[dt.datetime, dt.datetime]:
@@ -92,6 +112,22 @@ def completion_page(request: HttpRequest) -> HttpResponse:
 def completion_export(request: HttpRequest) -> HttpResponse:
     context = _report_context(request)
     data = completion.completion_xlsx(context["report"], context["matrix"])
+    unit, report = context["unit"], context["report"]
+    # Who exported which unit's figures for which window, from where: recorded (and
+    # committed) before the file leaves.
+    access_log(
+        request,
+        "records.completion.exported",
+        unit,
+        unit.school_id or unit.pk,
+        {
+            "format": "xlsx",
+            "unit": unit.pk,
+            "from": context["from"],
+            "to": context["to"],
+            "rows": len(report.rows),
+        },
+    )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="tinh-hinh-nop-ho-so.xlsx"'
     return response
@@ -101,11 +137,13 @@ def completion_export(request: HttpRequest) -> HttpResponse:
 def due_items(request: HttpRequest) -> HttpResponse:
     unit = completion.overseen_unit(request.user, request.GET.get("unit", "0"))
     start, end = window_from(request.GET)
-    items = selectors.due_items_for(request.user, unit=unit, start=start, end=end)[:500]
+    items = list(selectors.due_items_for(request.user, unit=unit, start=start, end=end)[:500])
+    # The extension form only for those the policy lets extend (school leaders).
+    extendable = {i.pk for i in items if can(request.user, "records.due.extend", i)}
     return render(
         request,
         "records/due_items.html",
-        {"unit": unit, "items": items, "labels": DueStatus.LABELS},
+        {"unit": unit, "items": items, "labels": DueStatus.LABELS, "extendable": extendable},
     )
 
 
@@ -119,13 +157,10 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     if not back.startswith("/"):
         back = reverse("records:completion")
     try:
-        until = parse_day(request.POST.get("until"))
-        if until is None:
-            raise DomainError("Hãy chọn hạn mới.")
         due_item_extend(
             actor=request.user,
             item_id=item.pk,
-            until=until.replace(hour=17),
+            until=parse_due(request.POST.get("until")),
             reason=request.POST.get("reason", ""),
             ip=client_ip(request),
         )

@@ -11,14 +11,24 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
+from hoso.conversion import Kind
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404
-from hoso.records import selectors, services, workflow
-from hoso.records.models import Comment, Notification, RecordEvent, RecordType
+from hoso.records import renditions, selectors, services, workflow
+from hoso.records.models import (
+    Comment,
+    Notification,
+    RecordEvent,
+    RecordType,
+    RecordVersion,
+    RenditionStatus,
+)
 from hoso.records.notify import notifications_mark_read
 from hoso.records.views.common import run_action, upload_from
+from hoso.records.views.files import visible_version
 
 
 @login_required
@@ -87,8 +97,32 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_act": flow is not None and can(request.user, "records.workflow.act", flow),
         "can_archive": can(request.user, "records.record.archive", record),
         "events": RecordEvent.objects.filter(record=record).select_related("actor", "version"),
+        "rendition": rendition_state(versions[0]) if versions else None,
     }
     return render(request, "records/detail.html", context)
+
+
+def rendition_state(version: RecordVersion) -> dict[str, Any]:
+    """What the page says while a version's PDF / OCR is being made (busy: keep polling)."""
+    busy = version.rendition_status == RenditionStatus.PENDING
+    kind = Kind(version.kind) if version.kind in {k.value for k in Kind} else Kind.PDF
+    if kind.is_office:
+        step = "Đang chuyển sang PDF…"
+    elif kind is not Kind.PDF:
+        step = "Đang chuyển sang PDF và nhận dạng chữ (OCR)…"
+    else:
+        step = "Đang tạo ảnh xem trước và trích văn bản…"
+    running = busy and renditions.is_rendering(version.pk)
+    state = "Đang xử lý" if running else "Đang chờ đến lượt"
+    return {"busy": busy, "running": running, "state": state, "step": step}
+
+
+@login_required
+def version_progress(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The rendition block of one version, polled by the record page while it is busy."""
+    version = visible_version(request, pk, number)
+    context = {"record": version.record, "version": version, "rendition": rendition_state(version)}
+    return render(request, "records/_rendition.html", context)
 
 
 @login_required
@@ -166,18 +200,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def signing_queue(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "records/queue.html",
-        {
-            "title": "Chờ ký, đóng dấu",
-            "items": selectors.signing_queue(request.user),
-            "signing": True,
-            "now": timezone.now(),
-        },
-    )
+# The signing app's queue is the one "Chờ ký" page (it signs, one by one or in a batch).
+signing_queue_moved = login_required(
+    RedirectView.as_view(pattern_name="signing:sign-queue", permanent=True, query_string=True)
+)
 
 
 @login_required

@@ -1,0 +1,113 @@
+"""Homeroom books (sổ chủ nhiệm): due items for each class's GVCN, who the grading app names
+through the keeper provider registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hoso.core.errors import NotAllowed
+from hoso.grading.models import Homeroom
+from hoso.org.models import SchoolYear, Unit, UnitKind
+from hoso.records import workflow
+from hoso.records.deadlines import due_items_generate
+from hoso.records.models import DueItem, Record
+from hoso.records.periods import VN
+from hoso.records.selectors import types_for_upload
+from hoso.records.tests.helpers import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _year() -> SchoolYear:
+    return SchoolYear.objects.get(name="2025-2026")
+
+
+def test_every_class_of_the_demo_owes_its_homeroom_book_from_its_gvcn() -> None:
+    homerooms = Homeroom.objects.filter(school_class__school__code="TH1", school_year=_year())
+    assert homerooms.count() == Unit.objects.filter(school__code="TH1", kind=UnitKind.LOP).count()
+    expected = {(h.school_class_id, h.teacher_id, key) for h in homerooms for key in ("HK1", "HK2")}
+    items = DueItem.objects.filter(record_type__code="TT28.SCN", school__code="TH1")
+    assert set(items.values_list("unit_id", "owner_id", "period_key")) == expected
+    assert items.count() == len(expected)
+    assert due_items_generate(school_year=_year()) == 0
+
+
+def test_a_new_gvcn_gets_due_items_at_the_next_generation(demo_user: Any) -> None:
+    school_class = Unit.objects.filter(school__code="TH1", kind=UnitKind.LOP).order_by("pk")[0]
+    Homeroom.objects.filter(school_class=school_class).delete()
+    DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class).delete()
+    teacher = demo_user("th1.totruong")
+    Homeroom.objects.create(teacher=teacher, school_class=school_class, school_year=_year())
+
+    assert due_items_generate(school_year=_year(), schools=[school_class.school]) == 2
+
+    items = DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class)
+    assert set(items.values_list("owner_id", "period_key")) == {
+        (teacher.pk, "HK1"),
+        (teacher.pk, "HK2"),
+    }
+
+
+def test_the_gvcn_uploads_and_submits_the_book_of_their_own_class(demo_user: Any) -> None:
+    homeroom = Homeroom.objects.filter(school_class__school__code="TH1").order_by("pk")[0]
+    teacher = homeroom.teacher
+    assert "TT28.SCN" in {t.code for t in types_for_upload(teacher)}
+
+    version = upload(teacher, code="TT28.SCN", period="HK1", name="so-chu-nhiem.pdf")
+    workflow.record_submit(actor=teacher, record_id=version.record_id)
+
+    record = Record.objects.get(pk=version.record_id)
+    assert record.unit_id == homeroom.school_class_id
+    done = DueItem.objects.filter(record_type__code="TT28.SCN", submitted_at__isnull=False)
+    assert list(done.values_list("unit_id", "owner_id", "period_key")) == [
+        (homeroom.school_class_id, teacher.pk, "HK1")
+    ]
+
+
+def test_a_teacher_who_is_no_gvcn_cannot_keep_a_homeroom_book(demo_user: Any) -> None:
+    teacher = demo_user("th1.totruong")
+    assert not Homeroom.objects.filter(teacher=teacher).exists()
+    assert "TT28.SCN" not in {t.code for t in types_for_upload(teacher)}
+    before = Record.objects.count()
+
+    with pytest.raises(NotAllowed, match="không chủ nhiệm lớp nào"):
+        upload(teacher, code="TT28.SCN", period="HK1")
+
+    assert Record.objects.count() == before
+
+
+def test_naming_a_gvcn_makes_their_due_items_after_commit(
+    demo_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    school_class = Unit.objects.filter(school__code="TH1", kind=UnitKind.LOP).order_by("-pk")[0]
+    Homeroom.objects.filter(school_class=school_class).delete()
+    DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class).delete()
+    teacher = demo_user("th1.totruong")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Homeroom.objects.create(teacher=teacher, school_class=school_class, school_year=_year())
+
+    items = DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class)
+    assert sorted(items.values_list("owner_id", "period_key")) == [
+        (teacher.pk, "HK1"),
+        (teacher.pk, "HK2"),
+    ]
+
+
+def test_a_new_gvcn_takes_over_the_open_items_and_submitted_ones_stay(
+    demo_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    homeroom = Homeroom.objects.filter(school_class__school__code="TH1").order_by("pk")[0]
+    old, new = homeroom.teacher, demo_user("th1.totruong")
+    items = DueItem.objects.filter(record_type__code="TT28.SCN", unit=homeroom.school_class)
+    items.filter(period_key="HK1").update(submitted_at=dt.datetime(2026, 1, 20, 9, tzinfo=VN))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        homeroom.teacher = new
+        homeroom.save(update_fields=["teacher"])
+
+    assert set(items.values_list("owner_id", "period_key")) == {(old.pk, "HK1"), (new.pk, "HK2")}
+    assert items.count() == 2

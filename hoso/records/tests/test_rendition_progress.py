@@ -1,0 +1,97 @@
+"""While a version's PDF / OCR is being made, the record page says so and polls its own
+progress block (htmx, no inline script) until the work is done or has failed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from hoso.conversion import ConversionFailed
+from hoso.conversion.tests.samples import docx
+from hoso.records.models import RecordVersion
+from hoso.records.renditions import RUNNING_KEY, is_rendering, version_render
+from hoso.records.tests.helpers import upload
+
+pytestmark = pytest.mark.django_db
+POLL = re.compile(r'hx-get="/ho-so/(\d+)/phien-ban/1/tien-do/" hx-trigger="every 3s"')
+
+
+def _pending_docx(demo_user: Any) -> RecordVersion:
+    """Uploaded, its rendition task not run yet (tasks run after commit, never here)."""
+    data = docx(["Kế hoạch bài dạy môn Toán", "Bài 3: Phép cộng"])
+    return upload(demo_user("th1.giaovien2"), period="W27", data=data, name="khbd.docx")
+
+
+def test_the_record_page_shows_a_waiting_conversion_and_polls(
+    demo_user: Any, client_for: Any
+) -> None:
+    version = _pending_docx(demo_user)
+    assert version.rendition_status == "pending"
+
+    page = client_for("th1.giaovien2").get(f"/ho-so/{version.record_id}/").content.decode()
+
+    assert [int(pk) for pk in POLL.findall(page)] == [version.record_id]
+    assert "Đang chờ đến lượt" in page
+    assert "Đang chuyển sang PDF…" in page
+    assert "<progress" in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "inline script: the CSP forbids it"
+    assert " onclick=" not in page and " onload=" not in page
+
+
+def test_the_progress_block_says_running_then_stops_polling_when_done(
+    demo_user: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    version = _pending_docx(demo_user)
+    client = client_for("th1.giaovien2")
+    url = f"/ho-so/{version.record_id}/phien-ban/1/tien-do/"
+    seen: list[str] = []
+
+    def office_to_pdf(source: Any, target: Any, *, kind: Any) -> Any:
+        # What the page shows while the worker is converting.
+        assert is_rendering(version.pk)
+        seen.append(client.get(url).content.decode())
+        raise ConversionFailed("Tệp Word bị hỏng, không mở được.")
+
+    monkeypatch.setattr("hoso.records.renditions.office_to_pdf", office_to_pdf)
+    version_render(version_id=version.pk, index=False)
+
+    assert "Đang xử lý" in seen[0] and "Đang chuyển sang PDF…" in seen[0]
+    assert POLL.search(seen[0])
+    assert not is_rendering(version.pk)
+    after = client.get(url)
+    body = after.content.decode()
+    assert after.status_code == 200
+    assert not POLL.search(body) and "hx-trigger" not in body and "<progress" not in body
+    assert "Tệp Word bị hỏng, không mở được." in body
+    assert "Tải tệp gốc" in body
+
+
+def test_a_finished_pdf_shows_its_preview_without_polling(demo_user: Any, client_for: Any) -> None:
+    version = upload(demo_user("th1.giaovien2"), period="W28")
+    cache.set(RUNNING_KEY.format(version.pk), 1)
+    client = client_for("th1.giaovien2")
+    url = f"/ho-so/{version.record_id}/phien-ban/1/tien-do/"
+    assert "Đang tạo ảnh xem trước" in client.get(url).content.decode()
+    cache.delete(RUNNING_KEY.format(version.pk))
+
+    version_render(version_id=version.pk, index=False)
+
+    body = client.get(url).content.decode()
+    assert "hx-trigger" not in body
+    assert f"/ho-so/{version.record_id}/phien-ban/1/preview/" in body
+    assert "Xem PDF" in body
+
+
+@pytest.mark.parametrize("who", ["th2.hieutruong", "th1.giaovien1", "phong2.chuyenvien"])
+def test_others_cannot_see_the_progress_of_a_draft(
+    demo_user: Any, client_for: Any, who: str
+) -> None:
+    version = _pending_docx(demo_user)
+    url = f"/ho-so/{version.record_id}/phien-ban/1/tien-do/"
+    assert client_for(who).get(url).status_code == 404
+    assert (
+        client_for("th1.giaovien2").get("/ho-so/999999999/phien-ban/1/tien-do/").status_code == 404
+    )

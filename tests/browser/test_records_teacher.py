@@ -1,0 +1,113 @@
+"""In the browser, as a new teacher would: "Hồ sơ của tôi" lists this week's due items; one is
+uploaded in two clicks (choose the file, "Tải lên") and submitted from the record page; the
+due item is then fulfilled and the group leader has it in "Chờ duyệt"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hoso.records.models import DueItem, Record, RecordState
+from hoso.records.pdfmaker import simple_pdf
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "hoso-demo-2025"
+
+
+def _sign_in(page: Any, site: str, username: str) -> None:
+    page.goto(f"{site}/tai-khoan/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _watch(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return errors
+
+
+def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
+    site: str, page_at: Any, tmp_path: Path
+) -> None:
+    page = page_at(360, 740)  # a phone
+    errors = _watch(page)
+    _sign_in(page, site, "th1.giaovien2")
+    page.get_by_role("navigation", name="Menu chính").get_by_role(
+        "link", name="Hồ sơ của tôi"
+    ).click()
+    first = page.locator("li.task").first
+    heading = first.locator("strong").first.inner_text()
+    period = first.locator("input[name=period]").input_value()
+    code = first.locator("input[name=record_type]").input_value()
+    item = DueItem.objects.get(
+        owner__username="th1.giaovien2", record_type__code=code, period_key=period
+    )
+    assert item.submitted_at is None and heading == item.record_type.name
+    pdf = tmp_path / "ke-hoach-bai-day.pdf"
+    pdf.write_bytes(simple_pdf("Kế hoạch bài dạy", ["Môn Toán", "Bài: Phép cộng trong phạm vi 10"]))
+
+    # Click 1: choose the file; click 2: "Tải lên".
+    first.get_by_label("Chọn tệp").set_input_files(str(pdf))
+    first.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state("networkidle")
+
+    assert "/ho-so/" in page.url
+    assert page.get_by_text("Đã tải lên. Kiểm tra lại rồi bấm “Trình duyệt”.").is_visible()
+    record = Record.objects.get(
+        owner__username="th1.giaovien2", record_type__code=code, period_key=period
+    )
+    assert page.url == f"{site}/ho-so/{record.pk}/"
+    assert page.get_by_role("link", name="Tải tệp gốc").first.is_visible()
+
+    page.get_by_role("button", name="Trình duyệt").click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.get_by_text("Đã trình duyệt.").is_visible()
+    record.refresh_from_db()
+    item.refresh_from_db()
+    assert record.state == RecordState.SUBMITTED
+    assert (item.record_id, item.submitted_at is not None) == (record.pk, True)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    assert errors == [], errors  # no CSP violation, no failed request
+
+    leader = page_at()
+    _sign_in(leader, site, "th1.totruong")
+    leader.goto(f"{site}/ho-so/cho-duyet/")
+    assert leader.get_by_role("link", name=record.title).is_visible()
+
+
+def test_principal_extends_a_deadline_exports_and_finds_one_waiting_for_signature_page(
+    site: str, page_at: Any
+) -> None:
+    page = page_at()
+    errors = _watch(page)
+    _sign_in(page, site, "th1.hieutruong")
+    menu = page.get_by_role("navigation", name="Menu chính")
+    assert menu.get_by_role("link", name="Chờ ký").count() == 1
+    menu.get_by_role("link", name="Tình hình nộp hồ sơ").click()
+    assert page.get_by_role("heading", name="Tình hình nộp hồ sơ: Trường Tiểu học Nguyễn Du")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất Excel").click()
+    assert download.value.suggested_filename == "tinh-hinh-nop-ho-so.xlsx"
+
+    page.get_by_role("link", name="Danh sách hạn nộp").click()
+    row = page.locator("tr", has=page.get_by_role("button", name="Gia hạn")).first
+    row.get_by_label("Hạn mới").fill("30/06/2026")
+    row.get_by_label("Lý do").fill("Nghỉ ốm có giấy của bệnh viện")
+    row.get_by_role("button", name="Gia hạn").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Đã gia hạn.").is_visible()
+    item = DueItem.objects.get(extension_reason="Nghỉ ốm có giấy của bệnh viện")
+    assert item.effective_due_at.date().isoformat() == "2026-06-30"
+
+    page.goto(f"{site}/ho-so/cho-ky/")
+    assert page.url == f"{site}/ky-so/cho-ky/"
+    assert page.get_by_role("heading", name="Chờ ký").is_visible()
+    assert errors == [], errors
