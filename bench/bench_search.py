@@ -2,21 +2,29 @@
 
     .venv/bin/python bench/bench_search.py            # 1,000,000 versions (~10 min)
     .venv/bin/python bench/bench_search.py --quick    # 20,000 versions
-    options: --n N --backends tantivy,postgres --dsn ... --dir /tmp/... --reuse
+    .venv/bin/python bench/bench_search.py --reuse    # query the indexes built before
+    options: --n N --backends tantivy,postgres --dsn ... --warm-dsn ... --dir /tmp/...
+             --per-class 40 --check 5
 
-Prints build times and p50/p95/max per backend and query class, and the whole mix.
+Prints build times; p50/p95/p99/max per backend and query class and for the whole mix, for a
+first pass (the cache as the server has it: PostgreSQL's default 128 MB shared_buffers) and a
+second, warm pass over the same queries, with the load average; then cross-checks a sample of
+queries: every hit of every backend is checked against the generated document (words, phrase,
+prefix, filters, visibility), exact-accent hits must come first, and where both backends
+count exactly they must return the same documents.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +35,7 @@ from hoso.search.engine import (  # noqa: E402
     SearchDocument,
     SearchFilters,
     SearchQuery,
+    SearchResult,
     Visibility,
 )
 
@@ -307,16 +316,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def run_mix(
-    backend: SearchBackend, n: int, per_class: int, seed: int = 11
-) -> dict[str, list[float]]:
-    classes = query_classes()
+def query_plan(n: int, per_class: int, seed: int = 11) -> list[tuple[QueryClass, SearchQuery]]:
+    """The same shuffled queries for every backend and pass."""
     rnd = random.Random(seed)
-    plan = [(c, c.make(rnd, n)) for c in classes for _ in range(per_class)]
-    for _, query in plan[:: max(1, len(plan) // 20)]:
-        backend.search(query)  # warm caches a little, as a running server would be
+    plan = [(c, c.make(rnd, n)) for c in query_classes() for _ in range(per_class)]
     rnd.shuffle(plan)
-    times: dict[str, list[float]] = {c.name: [] for c in classes}
+    return plan
+
+
+def run_mix(
+    backend: SearchBackend, plan: list[tuple[QueryClass, SearchQuery]]
+) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {c.name: [] for c in query_classes()}
     for cls, query in plan:
         started = time.perf_counter()
         backend.search(query)
@@ -324,36 +335,140 @@ def run_mix(
     return times
 
 
+def _row(label: str, values: list[float], n: str = "") -> str:
+    return (
+        f"{label:22} {n:>4} {statistics.median(values):8.1f} {percentile(values, 95):8.1f} "
+        f"{percentile(values, 99):8.1f} {max(values):8.1f}"
+    )
+
+
 def report(name: str, times: dict[str, list[float]]) -> None:
     weights = {c.name: c.weight for c in query_classes()}
-    print(f"\n{name}: latency ms (wall clock, including Python)")
-    print(f"{'class':22} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{name}: latency ms (wall clock, including Python); load average {load}")
+    print(f"{'class':22} {'n':>4} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
     mix: list[float] = []
     for cls, values in times.items():
         mix.extend(values * weights[cls])
-        print(
-            f"{cls:22} {len(values):4d} {statistics.median(values):8.1f} "
-            f"{percentile(values, 95):8.1f} {max(values):8.1f}"
-        )
+        print(_row(cls, values, str(len(values))))
     flat = [v for values in times.values() for v in values]
-    print(
-        f"{'ALL (unweighted)':22} {len(flat):4d} {statistics.median(flat):8.1f} "
-        f"{percentile(flat, 95):8.1f} {max(flat):8.1f}"
-    )
-    print(
-        f"{'MIX (weighted)':22} {'':4} {statistics.median(mix):8.1f} "
-        f"{percentile(mix, 95):8.1f} {max(mix):8.1f}"
-    )
+    print(_row("ALL (unweighted)", flat, str(len(flat))))
+    print(_row("MIX (weighted)", mix))
 
 
-def build_backend(kind: str, args: argparse.Namespace) -> SearchBackend:
+# --- cross-check: the same answers from both backends -------------------------------------
+
+
+def _doc_words(doc: SearchDocument) -> tuple[list[str], set[str]]:
+    from hoso.search.folding import split_words
+
+    exact = split_words(f"{doc.title}\n{doc.metadata}\n{doc.body}")
+    return [_fold(w) for w in exact], set(exact)
+
+
+def matches(doc: SearchDocument, query: SearchQuery) -> bool:
+    """The query's meaning, evaluated on the generated document (the oracle)."""
+    from hoso.search.engine import parse_query
+
+    f, vis = query.filters, query.visibility
+    facets = (
+        (f.record_types, doc.record_type),
+        (f.unit_ids, doc.unit_id),
+        (f.school_years, doc.school_year),
+        (f.states, doc.state),
+        (f.owner_ids, doc.owner_id),
+    )
+    if any(allowed is not None and value not in allowed for allowed, value in facets):
+        return False
+    if not any(
+        (g.unit_ids is None or doc.unit_id in g.unit_ids)
+        and (g.owner_id is None or doc.owner_id == g.owner_id)
+        and doc.state not in g.exclude_states
+        for g in vis.grants
+    ):
+        return False
+    folded, _ = _doc_words(doc)
+    text = " ".join(folded)
+    for clause in parse_query(query.text).clauses:
+        words = [t.folded for t in clause.tokens]
+        if clause.prefix:
+            ok = any(w.startswith(words[0]) for w in folded)
+        else:
+            ok = f" {' '.join(words)} " in f" {text} "
+        if not ok:
+            return False
+    return True
+
+
+def exact_first(doc_ids: list[int], docs: dict[int, SearchDocument], query: SearchQuery) -> bool:
+    """Documents holding every marked query word exactly come before the others."""
+    from hoso.search.engine import parse_query
+
+    marked = {t.exact for t in parse_query(query.text).exact_tokens}
+    if not marked:
+        return True
+    tiers = [marked <= _doc_words(docs[i])[1] for i in doc_ids]
+    return tiers == sorted(tiers, reverse=True)
+
+
+def cross_check(backends: dict[str, SearchBackend], n: int, per_class: int) -> None:
+    """Run a sample of the mix on every backend; check every hit against the generated
+    documents, the exact-accent order, and equal answers where both counts are exact."""
+    plan = query_plan(n, per_class, seed=23)
+    answers = {
+        name: [backend.search(replace(q, limit=100)) for _, q in plan]
+        for name, backend in backends.items()
+    }
+    wanted = {i for results in answers.values() for r in results for i in r.ids}
+    docs = {d.id: d for d in generate(n) if d.id in wanted}
+    print(f"\ncross-check: {len(plan)} queries, {len(wanted)} distinct hits checked")
+    problems = 0
+    names = list(backends)
+    for k, (cls, query) in enumerate(plan):
+        for name in names:
+            result = answers[name][k]
+            wrong = [i for i in result.ids if not matches(docs[i], query)]
+            if wrong or not exact_first(result.ids, docs, query):
+                problems += 1
+                print(f"  WRONG {name} {cls.name} {query.text!r}: {wrong[:5]} / order")
+        results = [answers[name][k] for name in names]
+        exact = [not r.total_is_lower_bound and r.total < 100 for r in results]
+        if len(results) == 2 and all(exact):
+            a, b = results
+            if a.total != b.total or set(a.ids) != set(b.ids):
+                problems += 1
+                print(f"  DIFFER {cls.name} {query.text!r}: totals {a.total} vs {b.total}")
+    overlap = _overlap(answers, names)
+    print(f"  problems: {problems}; top-10 overlap between backends (mean): {overlap}")
+
+
+def _overlap(answers: dict[str, list[SearchResult]], names: list[str]) -> str:
+    if len(names) != 2:
+        return "n/a"
+    shares = [
+        len(set(a.ids[:10]) & set(b.ids[:10])) / max(1, min(10, len(a.ids), len(b.ids)))
+        for a, b in zip(answers[names[0]], answers[names[1]], strict=True)
+        if a.ids or b.ids
+    ]
+    return f"{100 * statistics.fmean(shares):.0f} %"
+
+
+def build_backend(kind: str, args: argparse.Namespace, dsn: str | None = None) -> SearchBackend:
     if kind == "tantivy":
         from hoso.search.tantivy_backend import TantivyBackend
 
         return TantivyBackend(Path(args.dir) / f"tantivy-{args.n}")
     from hoso.search.postgres_backend import PostgresBackend, connect
 
-    return PostgresBackend(connect(args.dsn), table=f"bench_search_{args.n}")
+    return PostgresBackend(connect(dsn or args.dsn), table=f"bench_search_{args.n}")
+
+
+def _cache_note(backend: SearchBackend) -> str:
+    conn = getattr(backend, "conn", None)
+    if conn is None:
+        return "index files in the OS cache"
+    row = conn.execute("SHOW shared_buffers").fetchone()
+    return f"shared_buffers {row[0] if row else '?'}"
 
 
 def main() -> None:
@@ -361,23 +476,47 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--quick", action="store_true", help="20,000 versions")
     ap.add_argument("--backends", default="tantivy,postgres")
-    ap.add_argument("--dsn", default="host=127.0.0.1 user=postgres dbname=hoso_search_bench")
+    ap.add_argument("--dsn", default="host=127.0.0.1 user=postgres dbname=hoso_bench_search")
+    ap.add_argument("--warm-dsn", help="a second PostgreSQL (large shared_buffers), same table")
     ap.add_argument("--dir", default="/tmp/hoso-search-bench")
     ap.add_argument("--per-class", type=int, default=40)
+    ap.add_argument("--check", type=int, default=5, help="cross-check queries per class (0: no)")
     ap.add_argument("--reuse", action="store_true", help="skip indexing if already built")
     args = ap.parse_args()
     if args.quick:
         args.n = 20_000
     print(f"{args.n:,} record versions, {len(TERMS)} terms")
+    plan = query_plan(args.n, args.per_class)
+    backends: dict[str, SearchBackend] = {}
     for kind in args.backends.split(","):
-        backend = build_backend(kind, args)
+        backend = backends[kind] = build_backend(kind, args)
         if not args.reuse:
             backend.clear()
             started = time.perf_counter()
             bulk = getattr(backend, "bulk_load", None)
             count = (bulk or backend.index)(generate(args.n))
             print(f"{kind}: indexed {count:,} in {time.perf_counter() - started:.1f} s")
-        report(kind, run_mix(backend, args.n, args.per_class))
+        # First pass: the default cache as the server has it; second: every page touched once.
+        report(f"{kind}, first pass ({_cache_note(backend)})", run_mix(backend, plan))
+        report(f"{kind}, second pass (warm)", run_mix(backend, plan))
+        if kind == "postgres" and args.warm_dsn:
+            warm = build_backend(kind, args, args.warm_dsn)
+            _prewarm(warm)
+            run_mix(warm, plan)
+            report(f"{kind}, prewarmed ({_cache_note(warm)})", run_mix(warm, plan))
+    if args.check:
+        cross_check(backends, args.n, args.check)
+
+
+def _prewarm(backend: SearchBackend) -> None:
+    conn = getattr(backend, "conn")  # noqa: B009 - PostgresBackend only
+    table = getattr(backend, "table")  # noqa: B009
+    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+    conn.execute(
+        "SELECT pg_prewarm(c.oid) FROM pg_class c WHERE c.relname = %s"
+        " OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = %s::regclass)",
+        (table, table),
+    )
 
 
 if __name__ == "__main__":

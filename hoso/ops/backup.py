@@ -141,7 +141,15 @@ def _copy_hashing(source: Path, target: Path) -> str:
 EXTRA = "data"
 # What else lives in DATA_DIR and is NOT copied: the database and blobs (dumped above), the
 # secret key (below), and what is rebuilt or transient (cache, static, search index, queue).
-_NOT_EXTRA = {"blobs", "cache", "static", "search", "secret_key", "backups"}
+_NOT_EXTRA = {
+    "blobs",
+    "cache",
+    "static",
+    "search",
+    "search-reindex.json",
+    "secret_key",
+    "backups",
+}
 _NOT_EXTRA_PREFIXES = ("hoso.sqlite3", "tasks.sqlite3", ".")
 
 

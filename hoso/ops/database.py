@@ -13,6 +13,7 @@ from django.db import connection, connections
 
 SQLITE_FILE = "db/hoso.sqlite3"
 PG_FILE = "db/hoso.pgdump"
+SEARCH_TABLE = "search_document"  # hoso.search.postgres_backend.DEFAULT_TABLE
 
 
 class DatabaseError(Exception):
@@ -49,6 +50,8 @@ def database_dump(root: Path) -> str:
                 "--format=custom",
                 "--no-owner",
                 "--no-privileges",
+                # The search table is derived data (GBs at scale); `hoso restore` rebuilds it.
+                f"--exclude-table-data={SEARCH_TABLE}",
                 "--file",
                 str(root / PG_FILE),
             ]

@@ -29,6 +29,7 @@ class RestoreResult:
     blobs: int
     audit_entries: int
     problems: list[str] = field(default_factory=list)
+    indexed: int = 0
 
 
 def backup_verify(source: Path) -> dict[str, Any]:
@@ -62,7 +63,21 @@ def restore_run(*, source: Path) -> RestoreResult:
     blobs = _restore_blobs(source, manifest)
     _restore_secret(source, manifest)
     _restore_extra(source, manifest)
-    return RestoreResult(blobs, *_check_restored(manifest))
+    result = RestoreResult(blobs, *_check_restored(manifest))
+    result.indexed = _rebuild_search_index(result.problems)
+    return result
+
+
+def _rebuild_search_index(problems: list[str]) -> int:
+    # The search index is not in the backup (it is rebuilt from the database): without this a
+    # restored installation would find nothing.
+    from hoso.search.maintenance import search_reindex
+
+    try:
+        return search_reindex(restart=True).done
+    except Exception as error:  # noqa: BLE001 - the data is restored; say what to run
+        problems.append(f"chưa lập lại được chỉ mục tìm kiếm ({error}); chạy: hoso search reindex")
+        return 0
 
 
 def _restore_blobs(source: Path, manifest: dict[str, Any]) -> int:

@@ -5,16 +5,19 @@ its locale and ``unaccent`` play no part: index and query use ``hoso.search.fold
 Each word is stored folded; a word that carries marks is also stored in its exact form at the
 same position, which is what the exact-accent boost looks for.
 
-Query plan (see docs/decisions/0003-search.md): filter and match through the GIN and b-tree
-indexes, take the most recent ``candidates`` matches, and rank only those (exact-accent words
-first, then ``ts_rank``, then recency). Ranking every match of a very common word costs
-seconds at a million versions; ranking a bounded, recent candidate set costs milliseconds.
+Besides the words the row holds word pairs, facets and time buckets (``postgres_lexemes``).
+
+Query plan (see docs/decisions/0003-search.md): common words walk a recency b-tree; everything
+else asks the GIN index (words, pairs, facets, one time bucket at a time, newest first). Only
+the most recent ``candidates`` matches are ranked (exact-accent words first, then ``ts_rank``,
+then recency): ranking every match of a very common word costs seconds at a million versions.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -34,25 +37,43 @@ from hoso.search.engine import (
     parse_query,
     visible_sets_empty,
 )
-from hoso.search.folding import fold_words, split_words
+from hoso.search.postgres_lexemes import (
+    BUCKET_WEEKS,
+    facet,
+    filters_tsquery,
+    lexeme,
+    phrase_pairs,
+    tsquery_literal,
+    tsvector_literal,
+    visibility_tsquery,
+    week_number,
+)
 
 DEFAULT_TABLE = "search_document"
-#: tsvector limits: positions above 16,383 are clamped; a lexeme keeps at most 256 positions.
-MAX_POSITION = 16_383
-MAX_WORDS = 60_000
 CHUNK = 5_000
-#: Estimated share of documents matching: ≥ DENSE walk recency order, < RARE use GIN,
-#: in between look at the newest PROBE visible rows first, then GIN.
-DENSE = 0.01
-RARE = 0.0005
-PROBE = 3_000
+#: Estimated share of documents matching: at least DENSE → walk the recency index;
+#: below → ask the GIN index one time bucket at a time, newest first, then everything.
+DENSE = 0.05
+#: Bucket lookups tried before asking for every match; a bucket size is used when it is
+#: expected to hold at least BUCKET_FILL × the candidates wanted.
+MAX_BUCKET_LOOKUPS = 4
+BUCKET_FILL = 0.5
 SMALL_PARTITION = 5_000
 STATS_TTL = 300.0
+#: (id, updated_at, (exact-word flags…, ts_rank)) of one match.
+Candidate = tuple[int, datetime, tuple[Any, ...]]
+_MODE_SETTINGS = {
+    "walk": "SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_indexscan = on",
+    "gin": "SET enable_seqscan = off; SET enable_indexscan = off; SET enable_bitmapscan = on",
+}
 _COLUMNS = ("id", "record_type", "unit_id", "school_year", "state", "owner_id", "updated_at", "tsv")
 
 
 def connect(dsn: str) -> psycopg.Connection[Any]:
-    """An autocommit connection with JIT off (JIT adds ~100 ms to a search and saves nothing)."""
+    """An autocommit connection with JIT off (JIT adds ~100 ms to a search and saves nothing).
+
+    The backend owns its connection: it changes planner settings of the session.
+    """
     conn = psycopg.connect(dsn, autocommit=True)
     conn.execute("SET jit = off")
     return conn
@@ -77,6 +98,9 @@ def _schema_statements(table: str) -> list[sql.Composed]:
             "CREATE TABLE IF NOT EXISTS {} (id bigint PRIMARY KEY, record_type text NOT NULL,"
             " unit_id bigint NOT NULL, school_year text NOT NULL, state text NOT NULL,"
             " owner_id bigint NOT NULL, updated_at timestamptz NOT NULL, tsv tsvector NOT NULL)"
+            # Rows up to 8 kB stay in the table uncompressed: the walk and ts_rank read tsv
+            # on every candidate, and a TOAST fetch per row made them 3-5 times slower.
+            " WITH (toast_tuple_target = 8160)"
         ).format(t),
         *_index_statements(table),
     ]
@@ -103,39 +127,6 @@ _INDEXES = {
 _INDEX_NAMES = tuple(_INDEXES)
 
 
-# --- tsvector / tsquery literals ----------------------------------------------------------
-
-
-def _lexeme(word: str) -> str:
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def tsvector_literal(doc: SearchDocument) -> str:
-    """Title words weigh A, metadata B, body D; marked words also go in with accents."""
-    parts: list[str] = []
-    position = 0
-    for text, weight in ((doc.title, "A"), (doc.metadata, "B"), (doc.body, "")):
-        exact = split_words(text)[:MAX_WORDS]
-        for word, folded in zip(exact, fold_words(exact), strict=True):
-            position = min(position + 1, MAX_POSITION)
-            parts.append(f"{_lexeme(folded)}:{position}{weight}")
-            if word != folded:
-                parts.append(f"{_lexeme(word)}:{position}{weight}")
-    return " ".join(parts)
-
-
-def tsquery_literal(clauses: Iterable[Clause]) -> str:
-    """AND of clauses; a phrase is ``<->``-joined; a prefix is ``:*``."""
-    out = []
-    for clause in clauses:
-        words = [_lexeme(t.folded) for t in clause.tokens]
-        if clause.prefix:
-            out.append(f"{words[0]}:*")
-        else:
-            out.append("(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0])
-    return " & ".join(out)
-
-
 # --- the backend --------------------------------------------------------------------------
 
 
@@ -150,6 +141,8 @@ class PostgresBackend:
         self.candidates = candidates
         self._stats_cache: tuple[float, dict[str, float], float] | None = None
         self._column_cache: dict[str, tuple[float, dict[str, float], float]] = {}
+        self._bounds_cache: tuple[float, list[datetime]] | None = None
+        self._mode = ""
         ensure_schema(conn, table)
 
     # --- writes ---------------------------------------------------------------------------
@@ -221,6 +214,12 @@ class PostgresBackend:
     def clear(self) -> None:
         self.conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(self.table)))
 
+    def analyze(self) -> None:
+        """Refresh the statistics the plans are chosen from (after a rebuild)."""
+        self.conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.table)))
+        self._stats_cache = self._bounds_cache = None
+        self._column_cache.clear()
+
     # --- reads ----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -243,13 +242,13 @@ class PostgresBackend:
         rank first overall, and a common accented word costs one bounded query.
         """
         if parsed.is_empty:
-            ids = self._candidates(parsed, None, "walk", query, window)
+            ids = _ranked(self._candidates(parsed, None, "walk", query, window))
             return ids, len(ids) >= window
-        text = tsquery_literal(parsed.clauses)
+        text = tsquery_literal(parsed.clauses, pairs=True)
         density = self._density(parsed.clauses) * self._filter_share(query)
         if not parsed.exact_tokens:
             return self._matches(parsed, text, density, query, window)
-        all_exact = " & ".join(_lexeme(t.exact) for t in parsed.exact_tokens)
+        all_exact = " & ".join(lexeme(t.exact) for t in parsed.exact_tokens)
         exact_density = density * self._exact_share(parsed)
         tier1, more = self._matches(parsed, f"{text} & {all_exact}", exact_density, query, window)
         if len(tier1) >= window:
@@ -261,20 +260,47 @@ class PostgresBackend:
     def _matches(
         self, parsed: ParsedQuery, match: str, density: float, query: SearchQuery, window: int
     ) -> tuple[list[int], bool]:
-        """Common words: walk recency. Rare: GIN. In between: a bounded walk, then GIN.
+        """Common words: walk recency. Otherwise: the GIN index, newest documents first.
 
         A small led partition (one school's versions) is always walked: at most a few
         thousand rows, cheaper than building a GIN bitmap for a frequent word.
         """
         if density >= DENSE or self._lead_rows(query) <= SMALL_PARTITION:
-            ids = self._candidates(parsed, match, "walk", query, window)
-        elif density < RARE:
-            ids = self._candidates(parsed, match, "gin", query, window)
-        else:
-            ids = self._candidates(parsed, match, "probe", query, window)
-            if len(ids) < window:
-                ids = self._candidates(parsed, match, "gin", query, window)
+            ids = _ranked(self._candidates(parsed, match, "walk", query, window))
+            return ids, len(ids) >= window
+        narrowing = [*filters_tsquery(query.filters), visibility_tsquery(query.visibility)]
+        lookup = " & ".join([match, *(n for n in narrowing if n)])
+        found: list[Candidate] = []
+        for bucket in self._buckets(density * self._row_estimate(), window):
+            # One bucket lexeme is a *required* GIN entry: the index walks at most that
+            # bucket's postings (an OR of buckets would leave it the common words' lists).
+            found += self._candidates(parsed, f"{lookup} & {bucket}", "gin", query, window)
+            if len(found) >= window:
+                newest = sorted(found, key=lambda c: c[1], reverse=True)[:window]
+                return _ranked(newest), True
+        ids = _ranked(self._candidates(parsed, lookup, "gin", query, window))
         return ids, len(ids) >= window
+
+    def _buckets(self, expected: float, window: int) -> list[str]:
+        """Time-bucket lookups, newest first, of the smallest bucket size expected to hold
+        about ``window`` matches (from ANALYZE's histogram of ``updated_at``); none when even
+        the largest would not, or before the first ANALYZE. Buckets partition time, so the
+        newest matches of the newest buckets are the newest matches overall. The first lookup
+        is every bucket newer than the histogram (rows added since ANALYZE; usually none)."""
+        bounds = self._updated_bounds()
+        if len(bounds) < 2:
+            return []
+        first, last = week_number(bounds[0]), week_number(bounds[-1])
+        per_week = expected / max(1, last - first + 1)
+        now = week_number(datetime.now(UTC))
+        for level, size in enumerate(BUCKET_WEEKS):
+            if per_week * size >= window * BUCKET_FILL:
+                top = last // size
+                newer = [facet(f"w{level}", b) for b in range(top + 1, now // size + 1)][-64:]
+                stop = max(first // size, top - MAX_BUCKET_LOOKUPS + 1)
+                older = [lexeme(facet(f"w{level}", b)) for b in range(top, stop - 1, -1)]
+                return ([_any(newer)] if newer else []) + older
+        return []
 
     def _candidates(
         self,
@@ -283,50 +309,46 @@ class PostgresBackend:
         mode: str,
         query: SearchQuery,
         window: int,
-    ) -> list[int]:
-        """The ``window`` most recent matches, ranked: marked words exact, ts_rank, recency.
+    ) -> list[Candidate]:
+        """The ``window`` most recent matches with their ranking keys (see ``_ranked``).
 
         ``walk``: the match is hidden from GIN ("IS TRUE"), PostgreSQL walks a recency b-tree
-        (led by a single-valued filter) and stops after the window. ``gin``: every match
-        from the GIN index, sorted (an expression keeps PostgreSQL from gambling on the walk,
-        1.5 s for one code). ``probe``: the match among the newest ``PROBE`` visible rows.
+        (led by a single-valued filter) and stops after the window. ``gin``: every match the
+        GIN index returns for the tsquery (words, facets, time buckets), sorted; the row
+        conditions only confirm.
         """
-        lead = _lead_column(query) if mode != "gin" else None
-        probing = mode == "probe" and match is not None
-        where, params = _where(
-            None if probing else match, mode, query.filters, query.visibility, lead
-        )
-        recency = _recency(mode, lead)
+        lead = _lead_column(query) if mode == "walk" else None
+        where, params = _where(match, mode, query.filters, query.visibility, lead)
         tsq = tsquery_literal(parsed.clauses) if not parsed.is_empty else None
-        exact = [_lexeme(t.exact) for t in parsed.exact_tokens]
-        order = [sql.SQL("(tsv @@ %s::tsquery) DESC")] * len(exact)
-        order += [sql.SQL("ts_rank(tsv, %s::tsquery) DESC")] if tsq else []
-        order += [sql.SQL("updated_at DESC")]
-        source = sql.SQL(
-            "SELECT id, tsv, updated_at FROM {t} WHERE {where} ORDER BY {recency} DESC LIMIT %s"
-        ).format(t=sql.Identifier(self.table), where=where, recency=recency)
-        if probing:
-            source = sql.SQL(
-                "SELECT id, tsv, updated_at FROM ({}) AS newest WHERE tsv @@ %s::tsquery"
-                " ORDER BY updated_at DESC LIMIT %s"
-            ).format(source)
-            params = [*params, PROBE, match]
-        statement = sql.SQL("SELECT id FROM ({}) AS recent ORDER BY {}").format(
-            source, sql.SQL(", ").join(order)
+        exact = [lexeme(t.exact) for t in parsed.exact_tokens]
+        keys = [sql.SQL("tsv @@ %s::tsquery")] * len(exact)
+        keys.append(sql.SQL("ts_rank(tsv, %s::tsquery)" if tsq else "0.0"))
+        statement = sql.SQL(
+            "SELECT id, updated_at, {keys} FROM (SELECT id, tsv, updated_at FROM {t}"
+            " WHERE {where} ORDER BY {recency} DESC LIMIT %s) AS recent"
+        ).format(
+            t=sql.Identifier(self.table),
+            where=where,
+            recency=_recency(mode, lead),
+            keys=sql.SQL(", ").join(keys),
         )
-        all_params = [*params, window, *exact, *([tsq] if tsq else [])]
-        # Never a prepared statement: a generic plan cannot see how common the words are and
-        # picks a full bitmap scan for "đánh giá" (1.4 s instead of 6 ms).
-        if mode == "gin":
-            rows = self.conn.execute(statement, all_params, prepare=False).fetchall()
-            return [int(r[0]) for r in rows]
-        with self.conn.transaction():
-            # The walk is the plan; PostgreSQL, believing few rows match, would rather scan
-            # the whole table and sort (1.2 s for "kế hoạch bài dạy" in one school year).
-            self.conn.execute("SET LOCAL enable_seqscan = off")
-            self.conn.execute("SET LOCAL enable_bitmapscan = off")
-            rows = self.conn.execute(statement, all_params, prepare=False).fetchall()
-        return [int(r[0]) for r in rows]
+        all_params = [*exact, *([tsq] if tsq else []), *params, window]
+        self._plan_settings(mode)
+        # Never a prepared statement: a generic plan cannot see how common the words are.
+        rows = self.conn.execute(statement, all_params, prepare=False).fetchall()
+        return [(int(r[0]), r[1], tuple(r[2:])) for r in rows]
+
+    def _plan_settings(self, mode: str) -> None:
+        """The plan is chosen here, not by the planner: it cannot know that a walk stops
+        early (it would scan and sort the whole table: 1.2 s for "kế hoạch bài dạy" in one
+        school year), nor that the GIN lookup is narrow (it would walk recency instead).
+
+        Session settings of the backend's own connection, sent only when the mode changes:
+        a round trip per search costs more than the search under load.
+        """
+        if self._mode != mode:
+            self.conn.execute(_MODE_SETTINGS[mode])
+            self._mode = mode
 
     # --- how common are the words? (PostgreSQL's own element statistics, cached) --------
 
@@ -341,7 +363,9 @@ class PostgresBackend:
             if clause.prefix:
                 share = sum(f for w, f in freqs.items() if w.startswith(words[0]))
             else:
-                share = min(freqs.get(w, floor) for w in words)
+                # A phrase is no more common than its rarest word or word pair.
+                keys = words if exact else [*words, *phrase_pairs(clause)]
+                share = min(freqs.get(w, floor) for w in keys)
             density *= min(1.0, max(share, floor))
         return density
 
@@ -410,6 +434,20 @@ class PostgresBackend:
         ]
         return min([1.0, *shares])
 
+    def _updated_bounds(self) -> list[datetime]:
+        """ANALYZE's equal-count histogram of ``updated_at``, oldest first (cached)."""
+        now = time.monotonic()
+        if self._bounds_cache is None or self._bounds_cache[0] < now:
+            row = self.conn.execute(
+                "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = %s"
+                " AND attname = 'updated_at'",
+                (self.table,),
+                prepare=False,
+            ).fetchone()
+            self._bounds_cache = (now + STATS_TTL, list(row[0] or []) if row else [])
+        return self._bounds_cache[1]
+
     def _lexeme_stats(self) -> tuple[dict[str, float], float]:
         now = time.monotonic()
         if self._stats_cache is None or self._stats_cache[0] < now:
@@ -429,6 +467,20 @@ class PostgresBackend:
         # tsvector statistics end with the minimum and maximum frequency; a word missing from
         # the list is rarer than the minimum (PostgreSQL itself guesses half of it).
         return dict(zip(words, freqs[: len(words)], strict=True)), float(freqs[-2]) / 2
+
+
+def _any(words: list[str]) -> str:
+    return "(" + " | ".join(map(lexeme, words)) + ")"
+
+
+def _ranked(candidates: list[Candidate]) -> list[int]:
+    """Best first: every marked word exact (in query order), then ts_rank, then recency."""
+
+    def key(c: Candidate) -> tuple[Any, ...]:
+        *flags, rank = c[2]
+        return (*(not f for f in flags), -rank, -c[1].timestamp())
+
+    return [c[0] for c in sorted(candidates, key=key)]
 
 
 def _row(doc: SearchDocument) -> tuple[Any, ...]:
@@ -472,8 +524,7 @@ def _where(
             conds.append(sql.SQL("{0} >= %s AND {0} <= %s").format(sql.Identifier(column)))
             params.extend([next(iter(values))] * 2)
             continue
-        indexable = mode == "gin" and column == "unit_id"
-        conds.append(_in_sql(column, values, indexable))
+        conds.append(_in_sql(column, values))
         params.append(sorted(values, key=str) if len(values) > 1 else next(iter(values)))
     grant_sql, grant_params = _grants(vis)
     if grant_sql is not None:
@@ -508,11 +559,9 @@ def _lead_column(query: SearchQuery) -> str | None:
     return None
 
 
-def _in_sql(column: str, values: frozenset[Any], indexable: bool) -> sql.Composable:
-    target: sql.Composable = sql.Identifier(column)
-    if not indexable:
-        hide = "({} + 0)" if column in ("unit_id", "owner_id") else "({} || '')"
-        target = sql.SQL(hide).format(target)
+def _in_sql(column: str, values: frozenset[Any]) -> sql.Composable:
+    hide = "({} + 0)" if column in ("unit_id", "owner_id") else "({} || '')"
+    target = sql.SQL(hide).format(sql.Identifier(column))
     form = "{} = %s" if len(values) == 1 else "{} = ANY(%s)"
     return sql.SQL(form).format(target)
 

@@ -6,8 +6,11 @@ Text is folded and split by ``hoso.search.folding`` and handed to tantivy alread
 
 from __future__ import annotations
 
+import fcntl
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,9 @@ from hoso.search.folding import fold_words, marked_words, split_words
 from hoso.search.tantivy_plan import Planner
 
 _WS = "whitespace"
+# tantivy allows one IndexWriter per index directory and fails (LockBusy) instead of waiting.
+# The worker's threads and the web process take turns: a lock per process, then a file lock.
+_WRITER_LOCK = threading.Lock()
 
 
 def build_schema() -> tantivy.Schema:
@@ -70,6 +76,7 @@ class TantivyBackend:
 
     def __init__(self, path: str | Path, *, writer_heap: int = 512_000_000, threads: int = 0):
         Path(path).mkdir(parents=True, exist_ok=True)
+        self._lock_path = Path(path) / ".hoso-writer.lock"
         self.schema = build_schema()
         self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._heap = writer_heap
@@ -81,30 +88,40 @@ class TantivyBackend:
         """Insert or replace ``docs`` (by id) and commit; returns how many were written."""
         fresh = self._searcher().num_docs == 0
         seen: set[int] = set()
-        writer = self._index.writer(self._heap, self._threads)
-        for doc in docs:
-            if not fresh or doc.id in seen:
-                writer.delete_documents_by_term("id", doc.id)
-            seen.add(doc.id)
-            writer.add_document(to_tantivy_doc(doc))
-        self._commit(writer)
+        with self._writer() as writer:
+            for doc in docs:
+                if not fresh or doc.id in seen:
+                    writer.delete_documents_by_term("id", doc.id)
+                seen.add(doc.id)
+                writer.add_document(to_tantivy_doc(doc))
         return len(seen)
 
     def delete(self, ids: Iterable[int]) -> None:
-        writer = self._index.writer(self._heap, self._threads)
-        for doc_id in ids:
-            writer.delete_documents_by_term("id", doc_id)
-        self._commit(writer)
+        with self._writer() as writer:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
 
     def clear(self) -> None:
-        writer = self._index.writer(self._heap, self._threads)
-        writer.delete_all_documents()
-        self._commit(writer)
+        with self._writer() as writer:
+            writer.delete_all_documents()
 
-    def _commit(self, writer: Any) -> None:
-        writer.commit()
-        writer.wait_merging_threads()
-        self._index.reload()
+    @contextmanager
+    def _writer(self) -> Iterator[Any]:
+        """The index's one writer, waiting for any other writer to finish; commits on exit."""
+        with _WRITER_LOCK, open(self._lock_path, "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            writer = self._index.writer(self._heap, self._threads)
+            try:
+                yield writer
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                del writer  # tantivy's own lock goes with the writer object
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+            self._index.reload()
 
     # --- reads ----------------------------------------------------------------------------
 

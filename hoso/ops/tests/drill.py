@@ -69,12 +69,30 @@ def fingerprint(signed_sha: str = "") -> dict[str, Any]:
     return result
 
 
+def search_probe() -> dict[str, Any]:
+    """Search a demo record's title, typed without accents, as the administrator."""
+    from django.contrib.auth import get_user_model
+
+    from hoso.records.models import Record
+    from hoso.records.search_index import search_record_ids
+    from hoso.search.folding import fold
+
+    record = Record.objects.exclude(versions=None).order_by("-pk").first()
+    assert record is not None, "the demo has records with versions"
+    admin = get_user_model().objects.get(username="admin")
+    ids, _total = search_record_ids(admin, fold(record.title), limit=100)
+    return {"record": record.pk, "found": record.pk in ids}
+
+
 def main() -> None:
     import django
 
     django.setup()
     command = sys.argv[1]
-    output = seed() if command == "seed" else fingerprint(*sys.argv[2:])
+    if command == "search":
+        output = search_probe()
+    else:
+        output = seed() if command == "seed" else fingerprint(*sys.argv[2:])
     print(json.dumps(output, ensure_ascii=False))  # noqa: T201 — the output is the JSON
 
 

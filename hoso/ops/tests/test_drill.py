@@ -97,6 +97,10 @@ def test_backup_of_the_demo_restores_into_an_empty_installation(tmp_path: Path, 
     assert after["secret_key"] == before["secret_key"]
     if seeded["signed_pdf"]:
         assert before["signature_valid"] is True and after["signature_valid"] is True
+    # And search works at once: the index (not in the backup) was rebuilt by the restore
+    assert "chỉ mục tìm kiếm lập lại" in restored.stdout
+    probe = _json(dst, "search")
+    assert probe["found"] is True, probe
 
     # And a second restore into the now non-empty installation is refused, in Vietnamese
     again = _hoso(dst, "restore", str(tmp_path / "backup"), check=False)

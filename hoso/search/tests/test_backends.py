@@ -175,3 +175,27 @@ def test_tantivy_reader_sees_another_writers_commit(tmp_path: Path) -> None:
     # Then the reader finds it once it reloads (it also does so by itself on commit)
     reader.reload()
     assert ids(reader, "ke hoach bai day") == [1]
+
+
+def test_tantivy_writers_of_two_threads_wait_for_each_other(tmp_path: Path) -> None:
+    """The worker indexes from two threads at once; tantivy alone would fail one with LockBusy."""
+    import threading
+
+    index = TantivyBackend(tmp_path / "ix", writer_heap=15_000_000)
+    errors: list[BaseException] = []
+
+    def write(first: int) -> None:
+        try:
+            for n in range(first, first + 10):
+                index.index([doc(n, f"Kế hoạch bài dạy số {n}")])
+        except BaseException as exc:  # noqa: BLE001 — the test reports every failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(start,)) for start in (1, 101, 201)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    query = SearchQuery(text="ke hoach", visibility=ALL, filters=SearchFilters())
+    assert index.search(query).total == 30

@@ -26,7 +26,7 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(params=["tantivy", "postgres-walk", "postgres-probe"])
+@pytest.fixture(params=["tantivy", "postgres-walk", "postgres-window"])
 def backend(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SearchBackend]:
@@ -34,10 +34,9 @@ def backend(
     monkeypatch.setattr(tantivy_plan, "WINDOWS", (3, 8))
     if request.param == "postgres-walk":  # every word common: the recency walk
         monkeypatch.setattr(postgres_backend, "DENSE", 0.0)
-    if request.param == "postgres-probe":  # every word in between: newest 3 rows, then GIN
+    if request.param == "postgres-window":  # every word selective: GIN, week by week first
         monkeypatch.setattr(postgres_backend, "DENSE", 2.0)
-        monkeypatch.setattr(postgres_backend, "RARE", -1.0)
-        monkeypatch.setattr(postgres_backend, "PROBE", 3)
+        monkeypatch.setattr(postgres_backend, "BUCKET_FILL", 0.0)
     if request.param == "tantivy":
         engine: SearchBackend = TantivyBackend(tmp_path / "idx", writer_heap=15_000_000, threads=1)
         engine.index(CORPUS)

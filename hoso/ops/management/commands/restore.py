@@ -37,5 +37,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Đã khôi phục: {result.blobs} tệp hồ sơ, nhật ký {result.audit_entries} mục "
-            "(chuỗi băm hợp lệ), số dòng mọi bảng khớp bản sao lưu."
+            "(chuỗi băm hợp lệ), số dòng mọi bảng khớp bản sao lưu; "
+            f"chỉ mục tìm kiếm lập lại cho {result.indexed} hồ sơ."
         )

@@ -1,0 +1,105 @@
+"""Keeping the search index in step with the database: rebuild it, remove records from it.
+
+``search_reindex`` rebuilds the index of the configured backend (tantivy or PostgreSQL) from
+the records, in batches of record ids, writing a checkpoint after each batch so an
+interrupted rebuild goes on where it stopped. ``delete_record_entries`` removes records'
+entries at once (destruction of records at the end of their retention period).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+CHECKPOINT_NAME = "search-reindex.json"
+DEFAULT_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ReindexProgress:
+    done: int
+    total: int
+    last_id: int
+    resumed: bool
+
+
+def delete_record_entries(record_ids: Iterable[int]) -> None:
+    """Remove these records from the search index (both backends; unknown ids are ignored).
+
+    Not transactional for the embedded index: call it once the deletion has committed
+    (``transaction.on_commit``), so a rolled-back destruction keeps its records findable.
+    """
+    from hoso.records.search_index import search_backend
+
+    ids = sorted({int(i) for i in record_ids})
+    if ids:
+        search_backend().delete(ids)
+
+
+def checkpoint_path() -> Path:
+    # Beside the index, not in it (tantivy owns its directory); left out of backups.
+    return Path(settings.DATA_DIR) / CHECKPOINT_NAME
+
+
+def _backend_name() -> str:
+    from hoso.records.search_index import search_backend
+
+    return type(search_backend()).__name__
+
+
+def _read_checkpoint() -> dict[str, int | str] | None:
+    try:
+        data = json.loads(checkpoint_path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("backend") == _backend_name() else None
+
+
+def _write_checkpoint(last_id: int, done: int) -> None:
+    path = checkpoint_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"backend": _backend_name(), "last_id": last_id, "done": done}))
+    os.replace(tmp, path)
+
+
+def search_reindex(
+    *,
+    batch: int = DEFAULT_BATCH,
+    restart: bool = False,
+    progress: Callable[[ReindexProgress], None] | None = None,
+) -> ReindexProgress:
+    """Rebuild the index from every record, oldest id first; resume after an interruption.
+
+    Without a checkpoint (or with ``restart``) the index is cleared first, so records that no
+    longer exist disappear from it. Each batch is one backend commit.
+    """
+    from hoso.records.models import Record
+    from hoso.records.search_index import records_index, search_backend
+
+    backend = search_backend()
+    state = None if restart else _read_checkpoint()
+    resumed = state is not None
+    last_id, done = (int(state["last_id"]), int(state["done"])) if state else (0, 0)
+    if not resumed:
+        backend.clear()
+        _write_checkpoint(0, 0)
+    ids = Record.objects.order_by("pk").values_list("pk", flat=True)
+    total = done + ids.filter(pk__gt=last_id).count()
+    current = ReindexProgress(done, total, last_id, resumed)
+    while chunk := list(ids.filter(pk__gt=last_id)[: max(1, batch)]):
+        records_index(chunk)
+        last_id, done = chunk[-1], done + len(chunk)
+        _write_checkpoint(last_id, done)
+        current = ReindexProgress(done, total, last_id, resumed)
+        if progress is not None:
+            progress(current)
+    analyze = getattr(backend, "analyze", None)
+    if analyze is not None:
+        analyze()  # fresh statistics: the PostgreSQL plans are chosen from them
+    checkpoint_path().unlink(missing_ok=True)
+    return current
