@@ -19,3 +19,4 @@ class GradingConfig(AppConfig):
         from hoso.grading.demo import register as register_demo
 
         register_demo()
+        from hoso.grading import records_keepers  # noqa: F401 — GVCN as keeper of records

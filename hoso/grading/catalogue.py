@@ -3,11 +3,20 @@ for; the school then switches electives on/off or adjusts periods (GradingConfig
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from hoso.core.errors import NotFound
 from hoso.grading.models import GradingConfig, SchoolSubject, SubjectKind
-from hoso.grading.rules.subjects import primary_subjects, secondary_subjects
+from hoso.grading.rules.subjects import (
+    Checkpoint,
+    Source,
+    primary_subjects,
+    secondary_subjects,
+    source,
+)
 from hoso.grading.sheets import (
     CHECKPOINTS,
     PCNL,
@@ -74,8 +83,69 @@ def class_subject(school_class: Unit, code: str) -> SchoolSubject:
 
 
 def config_for(school: Unit) -> GradingConfig:
-    config = GradingConfig.objects.filter(school=school).first()
-    return config or GradingConfig(school=school)
+    """The settings that apply to `school`: its own row, else the nearest row on a unit above it
+    (Phòng, Sở), else the defaults (the assumptions stated in DOMAIN.md)."""
+    ids = school.ancestor_ids() or [school.pk]
+    rows = {c.school_id: c for c in GradingConfig.objects.filter(school_id__in=ids)}
+    for unit_id in reversed(ids):
+        if unit_id in rows:
+            return rows[unit_id]
+    return GradingConfig(school=school)
+
+
+def config_summary(school: Unit) -> dict[str, Any]:
+    """The settings in force for a school, for the gradebook API and pages."""
+    config = config_for(school)
+    return {
+        "hoan_thanh_min_test_score": config.hoan_thanh_min_test_score,
+        "conduct_year_rule": config.conduct_year_rule,
+        "set_on_unit": config.school_id if config.pk else None,
+        "confirmed": False,
+    }
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """One subject of the national catalogue for a grade, with its sources and what the
+    school does with it."""
+
+    code: str
+    name: str
+    kind: str
+    periods_per_year: int
+    elective: bool
+    enabled: bool
+    confirmed: bool
+    unconfirmed: tuple[str, ...]
+    sources: tuple[Source, ...]
+    test_checkpoints: tuple[str, ...]
+
+
+def catalogue(school: Unit, grade: int) -> list[CatalogueRow]:
+    """The national catalogue of `grade` joined with the school's choices (seeding them)."""
+    mine = {s.code: s for s in ensure_subjects(school, grade)}
+    out: list[CatalogueRow] = []
+    rule_rows: list[Any] = list(
+        primary_subjects(grade) if is_primary(grade) else secondary_subjects(grade)
+    )
+    for rule in rule_rows:
+        own = mine.get(rule.code)
+        checkpoints: frozenset[Checkpoint] = getattr(rule, "test_checkpoints", frozenset())
+        out.append(
+            CatalogueRow(
+                code=rule.code,
+                name=rule.name,
+                kind=own.kind if own else "",
+                periods_per_year=own.periods_per_year if own else rule.periods_per_year,
+                elective=rule.elective,
+                enabled=bool(own and own.enabled),
+                confirmed=rule.confirmed,
+                unconfirmed=rule.unconfirmed,
+                sources=tuple(source(key) for key in rule.sources),
+                test_checkpoints=tuple(c.label for c in Checkpoint if c in checkpoints),
+            )
+        )
+    return out
 
 
 def sheet_columns(school_class: Unit, sheet: str, checkpoint: str | None = None) -> list[Column]:
@@ -101,3 +171,21 @@ def sheets_of(school_class: Unit) -> list[tuple[str, str]]:
     else:
         found.append((REN_LUYEN, "Rèn luyện"))
     return found
+
+
+def cell_labels(cells: list[tuple[Unit, str, str]]) -> list[str]:
+    """Human labels ("Toán · Điểm CN") for (class, area, slot) cells, e.g. in correction lists."""
+    cache: dict[tuple[int, str], dict[str, Column]] = {}
+    out: list[str] = []
+    for school_class, area, slot in cells:
+        sheet = PCNL if area.startswith(f"{PCNL}.") else area
+        key = (school_class.pk, sheet)
+        if key not in cache:
+            try:
+                cache[key] = {c.key: c for c in sheet_columns(school_class, sheet)}
+            except NotFound:
+                cache[key] = {}
+        column = cache[key].get(f"{area}|{slot}")
+        title = dict(sheets_of(school_class)).get(sheet, sheet) if column else area
+        out.append(f"{title} · {column.label}" if column else f"{area} · {slot}")
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from hoso.grading.catalogue import class_subjects, config_for
+from hoso.grading.catalogue import class_subjects, config_for, config_summary
 from hoso.grading.models import Entry, SchoolSubject, SubjectKind
 from hoso.grading.rules import primary, secondary
 from hoso.grading.rules.errors import GradingRuleError, MissingAssessmentsError
@@ -36,7 +36,7 @@ def class_cells(school_class: Unit, student_ids: list[int] | None = None) -> dic
 def class_gradebook(
     school_class: Unit, term: str, students: list[Student] | None = None
 ) -> dict[str, Any]:
-    assert school_class.school_year is not None
+    assert school_class.school_year is not None and school_class.school is not None
     roster = (
         students if students is not None else class_roster(school_class, school_class.school_year)
     )
@@ -55,6 +55,8 @@ def class_gradebook(
         "term": term,
         "level": "TH" if is_primary(grade) else "THCS_THPT",
         "subjects": [{"code": s.code, "name": s.name, "kind": s.kind} for s in subjects],
+        # The UNCONFIRMED rule settings the results below were computed with.
+        "rules": config_summary(school_class.school),
         "students": rows,
     }
 

@@ -221,6 +221,67 @@ def _parent(demo: DemoProvince) -> None:
     results_publish(actor=demo.users["th1.hieutruong"], school_class=lop1a, term="HK1")
 
 
+YEAR_END = {"level": "T", "score_int": "9", "trait": "tot", "text": "Chăm ngoan, học tốt."}
+
+
+def _first_pupil(school_class: Unit) -> Any:
+    rows = Enrolment.objects.filter(school_class=school_class).order_by("student__sort_key")
+    return rows[0].student
+
+
+def _complete_year_end(demo: DemoProvince, school_class: Unit, pupil: Any) -> None:
+    """The parent's child has every year-end assessment, so that a học bạ can be issued."""
+    sheets = [s.code for s in class_subjects(school_class)] + [PCNL]
+    have = set(Entry.objects.filter(student=pupil).values_list("area", "slot"))
+    Entry.objects.bulk_create(
+        Entry(
+            school_year=demo.year,
+            school_class=school_class,
+            student=pupil,
+            area=c.area,
+            slot=c.slot,
+            value=YEAR_END[c.kind],
+        )
+        for sheet in sheets
+        for c in sheet_columns(school_class, sheet)
+        if c.checkpoint == "cuoi_nam" and (c.area, c.slot) not in have
+    )
+
+
+def _hocba(demo: DemoProvince) -> None:
+    """Through the background batches (run here at once; the queued task is then a no-op): an
+    issued học bạ for the parent's child (th1 1A: GVCN signs, HT signs, văn thư seals), and a
+    draft made by a batch in th1 1B, thcs1 6A and th2 1A — objects at every distance for the
+    authorization tests."""
+    from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_run, hocba_batch_sign
+
+    lop1a = demo.units["th1.lop.1A"]
+    pupil = _first_pupil(lop1a)
+    _complete_year_end(demo, lop1a, pupil)
+    gvcn = Homeroom.objects.get(school_class=lop1a).teacher
+    hocba_batch_run(
+        batch_id=hocba_batch_create(actor=gvcn, school_class=lop1a, students=[pupil.pk]).pk
+    )
+    for signer in (gvcn, demo.users["th1.hieutruong"], demo.users["th1.vanthu"]):
+        batch = hocba_batch_sign(
+            actor=signer, school_class=lop1a, passphrase=settings.DEMO_PASSWORD
+        )
+        if hocba_batch_run(batch_id=batch.pk).failed:
+            raise RuntimeError(f"demo học bạ: {batch.items.get().message}")
+    for key, who in (
+        ("th1.lop.1B", "th1.giaovien2"),
+        ("thcs1.lop.6A", "thcs1.giaovien1"),
+        ("th2.lop.1A", "th2.hieutruong"),
+    ):
+        school_class = demo.units[key]
+        batch = hocba_batch_create(
+            actor=demo.users[who],
+            school_class=school_class,
+            students=[_first_pupil(school_class).pk],
+        )
+        hocba_batch_run(batch_id=batch.pk)
+
+
 def load(demo: DemoProvince) -> None:
     rng = random.Random(2026)
     _assign(demo)
@@ -232,6 +293,7 @@ def load(demo: DemoProvince) -> None:
     _windows(demo)
     _corrections(demo)
     _parent(demo)
+    _hocba(demo)
 
 
 def register() -> None:

@@ -17,14 +17,17 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.grading.hocba_verify import (
+    SignaturesInvalid,
+    problems_text,
+    verify_pdf,
+)
 from hoso.grading.models import HocBaSignature, HocBaStatus, HocBaVersion, SignStep
 from hoso.grading.outputs.render import hoc_ba_pdf, hoc_ba_xml
 from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
-from hoso.grading.policies import homeroom_class_ids
 from hoso.grading.services import class_year_id
-from hoso.org.models import Enrolment, Role, Student, Unit
+from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
-from hoso.policy.grants import grants_for
 from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.storage import LocalBlobStore
 
@@ -121,21 +124,6 @@ def _new_version(
     return version
 
 
-def hocba_create_for_class(*, actor: Any, school_class: Unit) -> int:
-    """Drafts for every student of the class that has no học bạ yet this year."""
-    done = set(
-        HocBaVersion.objects.filter(school_class=school_class).values_list("student_id", flat=True)
-    )
-    made = 0
-    for enrolment in Enrolment.objects.filter(
-        school_class=school_class, school_year_id=school_class.school_year_id
-    ).select_related("student"):
-        if enrolment.student_id not in done:
-            hocba_create(actor=actor, school_class=school_class, student=enrolment.student)
-            made += 1
-    return made
-
-
 @transaction.atomic
 def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVersion:
     """A new version from the current entries, listing what changed against the issued one."""
@@ -163,14 +151,6 @@ def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVer
     return _new_version(actor, version.school_class, version.student, data, version, reason)
 
 
-def _may_sign(actor: Any, version: HocBaVersion, step: str) -> bool:
-    school_id = version.school_class.school_id
-    if step == SignStep.GVCN:
-        return version.school_class_id in homeroom_class_ids(actor)
-    wanted = Role.HT if step == SignStep.HT else Role.VT
-    return school_id in grants_for(actor).schools({wanted})
-
-
 def signing_check(version: HocBaVersion) -> list[str]:
     """Why this version cannot be signed yet (empty = may be signed)."""
     problems = [f"còn thiếu {m}" for m in version.data.get("missing", [])]
@@ -195,12 +175,14 @@ def hocba_sign(
     if version.status not in NEXT_STEP:
         raise Conflict("Học bạ đã ban hành là bản chỉ đọc; muốn sửa hãy lập bản điều chỉnh.")
     step, next_status = NEXT_STEP[HocBaStatus(version.status)]
-    if not _may_sign(actor, version, step):
+    if not can(actor, "grading.hocba.sign", version):
         raise NotAllowed(f"Bước tiếp theo là: {SignStep(step).label}; bạn không ký bước này.")
     problems = signing_check(version)
     if problems:
         raise DomainError("Không thể ký học bạ: " + "; ".join(problems) + ".")
-    signed_pdf = _engine_sign(read_blob(version.pdf_sha256), signer, step, image_png)
+    pdf = read_blob(version.pdf_sha256)
+    _ensure_verified(version, pdf)
+    signed_pdf = _engine_sign(pdf, signer, step, image_png)
     sha = _put(signed_pdf)
     from hoso.signing.engine.signers import cert_display_name
 
@@ -208,6 +190,16 @@ def hocba_sign(
     HocBaSignature.objects.create(
         version=version, step=step, signer=actor, certificate_subject=subject, pdf_sha256=sha
     )
+    if next_status == HocBaStatus.ISSUED:
+        # DOMAIN §10.15: published only when every signature, the seal included, verifies.
+        checked = verify_pdf(signed_pdf, sha, list(version.signatures.order_by("signed_at", "id")))
+        if not checked.ok:
+            raise SignaturesInvalid(
+                "Học bạ không được ban hành vì chữ ký không hợp lệ: "
+                + problems_text(checked.problems)
+                + ".",
+                checked.problems,
+            )
     version.pdf_sha256, version.status = sha, next_status
     fields = ["pdf_sha256", "status"]
     if next_status == HocBaStatus.ISSUED:
@@ -225,6 +217,22 @@ def hocba_sign(
     return version
 
 
+def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
+    """The next signature (and the seal above all, §10.19) goes only on a file whose
+    signatures so far all verify: checked on the very bytes that are about to be signed."""
+    signatures = list(version.signatures.order_by("signed_at", "id"))
+    if not signatures:
+        return
+    checked = verify_pdf(pdf, version.pdf_sha256, signatures)
+    if not checked.ok:
+        raise SignaturesInvalid(
+            "Không thể ký tiếp: chữ ký đã có trên học bạ không hợp lệ: "
+            + problems_text(checked.problems)
+            + ".",
+            checked.problems,
+        )
+
+
 def _supersede(version: HocBaVersion) -> None:
     if version.supersedes_id is not None:
         HocBaVersion.objects.filter(pk=version.supersedes_id).update(status=HocBaStatus.SUPERSEDED)
@@ -233,6 +241,7 @@ def _supersede(version: HocBaVersion) -> None:
 def _engine_sign(pdf: bytes, signer: Any, step: str, image_png: bytes | None) -> bytes:
     """Call the signing engine: a visible image under the role title when one is given (the
     seal over the principal's signature), an invisible PAdES signature otherwise."""
+    from hoso.signing import conf
     from hoso.signing.engine import SigningError
     from hoso.signing.engine.appearance import seal_appearance, signer_appearance_at_anchor
     from hoso.signing.engine.sign import sign_pdf
@@ -244,6 +253,6 @@ def _engine_sign(pdf: bytes, signer: Any, step: str, image_png: bytes | None) ->
             appearance = signer_appearance_at_anchor(pdf, image_png, anchor=anchor)
             if step == SignStep.SEAL:
                 appearance = seal_appearance(image_png, signer=appearance.placement)
-        return sign_pdf(pdf, signer, appearance=appearance)
+        return sign_pdf(pdf, signer, appearance=appearance, **conf.engine_options())
     except SigningError as exc:
         raise DomainError(exc.message) from exc

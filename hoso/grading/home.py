@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.grading.models import CorrectionRequest, CorrectionStatus, Guardian
-from hoso.grading.selectors import classes_for
+from hoso.grading.selectors import classes_for, config_units, managed_schools
 from hoso.policy import visible
 
 
@@ -21,6 +21,10 @@ def nav(user: Any) -> list[NavItem]:
             items.append(
                 NavItem("Duyệt điều chỉnh điểm", reverse("grading:corrections"), 31, pending)
             )
+    if managed_schools(user):
+        items.append(NavItem("Phân công giảng dạy", reverse("grading:assignments"), 32))
+    if config_units(user):
+        items.append(NavItem("Cấu hình đánh giá", reverse("grading:rules-config"), 33))
     if Guardian.objects.filter(user_id=user.pk).exists():
         items.append(NavItem("Kết quả học tập", reverse("grading:my-children"), 30))
     return items

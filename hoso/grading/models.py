@@ -343,3 +343,69 @@ class HocBaSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} · {self.certificate_subject}"
+
+
+# --- background batches of học bạ (lập / ký cho cả lớp) -----------------------------------------
+
+
+class HocBaBatchKind(models.TextChoices):
+    CREATE = "create", _("Lập học bạ cho cả lớp")
+    SIGN = "sign", _("Ký học bạ cả lớp")
+
+
+class HocBaBatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Xong")
+
+
+class HocBaBatch(models.Model):
+    """One person's batch over a class, run by the background queue; progress survives closing
+    the tab. For signing, the passphrase/PIN is kept encrypted only while the batch runs."""
+
+    kind = models.CharField(max_length=6, choices=HocBaBatchKind.choices)
+    school_class = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    certificate_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=HocBaBatchStatus.choices, default=HocBaBatchStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    secret = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"học bạ batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+
+
+class HocBaBatchItemStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ")
+    DONE = "done", _("Xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class HocBaBatchItem(models.Model):
+    batch = models.ForeignKey(HocBaBatch, on_delete=models.CASCADE, related_name="items")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        HocBaVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=HocBaBatchItemStatus.choices, default=HocBaBatchItemStatus.PENDING
+    )
+    message = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "student"], name="one_item_per_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} student {self.student_id}: {self.status}"

@@ -172,7 +172,46 @@ def _hocba_scope(grants: Grants, user: Any) -> Q:
     )
 
 
+# --- phân công, môn tự chọn, cấu hình quy tắc -------------------------------------------------
+
+
+def _config_manage(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """Rule settings are the Sở's: its chuyên viên (CV_SO held at the Sở) or the admin."""
+    return grants.is_admin or (unit.kind == "SO" and unit.pk in grants.units({Role.CV_SO}))
+
+
+def _config_manage_scope(grants: Grants, _user: Any) -> Q:
+    if grants.is_admin:
+        return Q(kind="SO")
+    return Q(kind="SO", pk__in=grants.units({Role.CV_SO}))
+
+
+def _hocba_sign(grants: Grants, user: Any, version: HocBaVersion) -> bool:
+    """Whoever holds the NEXT step of the chain: the class's GVCN, an HT, a VT (the seal)."""
+    from hoso.grading.models import HocBaStatus
+
+    school_id = version.school_class.school_id
+    if version.status == HocBaStatus.DRAFT:
+        return version.school_class_id in homeroom_class_ids(user)
+    if version.status == HocBaStatus.GVCN_SIGNED:
+        return school_id in grants.schools({Role.HT})
+    if version.status == HocBaStatus.HT_SIGNED:
+        return school_id in grants.schools({Role.VT})
+    return False
+
+
+def _hocba_correct(grants: Grants, user: Any, version: HocBaVersion) -> bool:
+    return version.status == "issued" and _homeroom_or_lead(grants, user, version.school_class)
+
+
+def _hocba_batch_view(grants: Grants, user: Any, batch: Any) -> bool:
+    return batch.user_id == user.pk or _class_lead(grants, user, batch.school_class)
+
+
 def register_all() -> None:
+    register("grading.hocba.sign", _hocba_sign)
+    register("grading.hocba.correct", _hocba_correct)
+    register("grading.hocba.batch.view", _hocba_batch_view)
     register("grading.class.view", _class_view, _class_scope)
     register("grading.sheet.enter", _sheet_enter)
     register("grading.results.publish", _class_lead, _class_lead_scope)
@@ -182,3 +221,6 @@ def register_all() -> None:
     register("grading.correction.decide", _correction_decide, _correction_decide_scope)
     register("grading.student.results", _student_results)
     register("grading.hocba.view", _hocba_view, _hocba_scope)
+    # HT and PHT assign teachers, GVCN and electives of their own school (a GV cannot).
+    register("grading.assignment.manage", _class_lead, _class_lead_scope)
+    register("grading.config.manage", _config_manage, _config_manage_scope)

@@ -99,3 +99,21 @@ def published_results(student: Student) -> list[dict[str, Any]]:
                 }
             )
     return found
+
+
+def managed_schools(user: Any) -> list[Unit]:
+    """Schools whose assignments, GVCN and electives the person manages (HT, PHT)."""
+    rows = Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True).exclude(level="MN")
+    return list(visible(user, "grading.assignment.manage", rows).order_by("name"))
+
+
+def config_units(user: Any) -> list[Unit]:
+    """Sở units whose rule settings the person may change."""
+    rows = Unit.objects.filter(kind=UnitKind.SO, is_active=True)
+    return list(visible(user, "grading.config.manage", rows).order_by("name"))
+
+
+def managed_school(user: Any, pk: int) -> Unit:
+    """The school, if the person manages it; another school's leader gets 404 (as missing)."""
+    rows = Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True).exclude(level="MN")
+    return get_or_404(user, "grading.assignment.manage", rows, pk=pk)

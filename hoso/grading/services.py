@@ -1,5 +1,6 @@
-"""Writes to the gradebook: entries (only inside an open window), teaching assignments and
-GVCN. Windows, corrections and publication are in `services_windows`. Every write checks the
+"""Writes to the gradebook: entries (only inside an open window). Windows, corrections and
+publication are in `services_windows`; teaching assignments, GVCN, electives and rule
+settings in `services_assignments`. Every write checks the
 policy, validates through the rules and is audited in its transaction; on any bad cell
 nothing is saved."""
 
@@ -12,12 +13,11 @@ from django.db import transaction
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from hoso.grading.catalogue import class_subject, sheet_columns
-from hoso.grading.models import Entry, EntryWindow, Homeroom, TeachingAssignment
+from hoso.grading.catalogue import sheet_columns
+from hoso.grading.models import Entry, EntryWindow
 from hoso.grading.sheets import Column, normalise
 from hoso.org.models import Enrolment, Unit
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 WINDOW_CLOSED = (
@@ -181,60 +181,3 @@ def cell_set(actor: Any, school_class: Unit, change: CellChange, entry: Entry | 
             value=change.value,
             updated_by=actor,
         )
-
-
-# --- assignments ---------------------------------------------------------------------------
-
-
-def _require_school_manager(actor: Any, school_class: Unit) -> None:
-    assert school_class.school is not None
-    if not can(actor, "grading.window.manage", school_class.school):
-        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được phân công.")
-
-
-def _require_staff_of_school(teacher: Any, school_class: Unit) -> None:
-    staff = getattr(teacher, "staff", None)
-    if staff is None or staff.unit.school_id != school_class.school_id:
-        raise DomainError("Giáo viên được phân công phải thuộc trường của lớp.")
-
-
-@transaction.atomic
-def assignment_set(
-    *, actor: Any, school_class: Unit, subject_code: str, teacher: Any
-) -> TeachingAssignment:
-    _require_school_manager(actor, school_class)
-    class_subject(school_class, subject_code)
-    _require_staff_of_school(teacher, school_class)
-    year = school_class.school_year or current_year()
-    assignment, _ = TeachingAssignment.objects.update_or_create(
-        school_class=school_class,
-        subject_code=subject_code,
-        school_year=year,
-        defaults={"teacher": teacher},
-    )
-    audit_log(
-        "grading.assignment.set",
-        actor=actor,
-        obj=assignment,
-        unit_id=school_class.school_id,
-        data={"class": school_class.pk, "subject": subject_code, "teacher": teacher.pk},
-    )
-    return assignment
-
-
-@transaction.atomic
-def homeroom_set(*, actor: Any, school_class: Unit, teacher: Any) -> Homeroom:
-    _require_school_manager(actor, school_class)
-    _require_staff_of_school(teacher, school_class)
-    year = school_class.school_year or current_year()
-    homeroom, _ = Homeroom.objects.update_or_create(
-        school_class=school_class, school_year=year, defaults={"teacher": teacher}
-    )
-    audit_log(
-        "grading.homeroom.set",
-        actor=actor,
-        obj=school_class,
-        unit_id=school_class.school_id,
-        data={"class": school_class.pk, "teacher": teacher.pk},
-    )
-    return homeroom

@@ -21,6 +21,7 @@ from hoso.grading.models import (
     Publication,
     WindowCheckpoint,
 )
+from hoso.grading.rules.subjects import subject_names
 from hoso.grading.services import (
     CellChange,
     cell_set,
@@ -30,7 +31,7 @@ from hoso.grading.services import (
     open_windows,
     require_enter,
 )
-from hoso.grading.sheets import Column, normalise
+from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
@@ -68,6 +69,7 @@ def window_open(
         raise DomainError("Thời điểm đánh giá không hợp lệ.", fields={"checkpoint": ["?"]})
     if school_class is not None and school_class.school_id != school.pk:
         raise DomainError("Lớp không thuộc trường này.")
+    _check_scope(grade, school_class, sheet)
     year = current_year()
     if year is None:
         raise DomainError("Chưa có năm học hiện tại.")
@@ -95,6 +97,18 @@ def window_open(
         },
     )
     return window
+
+
+def _check_scope(grade: int | None, school_class: Unit | None, sheet: str) -> None:
+    """A window for a grade, class or sheet that cannot exist would silently open nothing."""
+    if grade is not None and not 1 <= grade <= 12:
+        raise DomainError("Khối lớp phải từ 1 đến 12.", fields={"grade": [str(grade)]})
+    if grade is not None and school_class is not None and school_class.grade != grade:
+        raise DomainError(
+            f"Lớp {school_class.name} thuộc khối {school_class.grade}, không phải khối {grade}."
+        )
+    if sheet and sheet not in (PCNL, REN_LUYEN) and sheet not in subject_names():
+        raise DomainError(f"Không có môn hoặc phần '{sheet}'.", fields={"sheet": [sheet]})
 
 
 @transaction.atomic

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from hoso.grading import views, views_hocba, views_outputs
+from hoso.grading import (
+    views,
+    views_assignments,
+    views_hocba,
+    views_hocba_batch,
+    views_outputs,
+)
 
 app_name = "grading"
 
@@ -15,6 +21,13 @@ urlpatterns = [
     path("lop/<int:pk>/tong-hop.pdf", views_outputs.summary_pdf, name="summary-pdf"),
     path("lop/<int:pk>/hoc-ba/", views_hocba.class_hocba, name="class-hocba"),
     path("lop/<int:pk>/hoc-ba.zip", views_hocba.class_hocba_zip, name="class-hocba-zip"),
+    path("lop/<int:pk>/hoc-ba/ky/", views_hocba_batch.batch_sign, name="class-hocba-sign"),
+    path("hoc-ba/lo/<int:pk>/", views_hocba_batch.batch_page, name="hocba-batch"),
+    path(
+        "hoc-ba/lo/<int:pk>/tien-do/",
+        views_hocba_batch.batch_progress,
+        name="hocba-batch-progress",
+    ),
     path("hoc-ba/<int:pk>/", views_hocba.detail, name="hocba"),
     path("hoc-ba/<int:pk>/hoc-ba.pdf", views_hocba.pdf, name="hocba-pdf"),
     path("hoc-ba/<int:pk>/hoc-ba.xml", views_hocba.xml, name="hocba-xml"),
@@ -24,6 +37,25 @@ urlpatterns = [
     path("dieu-chinh/<int:pk>/", views.correction_decide, name="correction-decide"),
     path("mo-so/", views.windows, name="windows"),
     path("mo-so/<int:pk>/khoa/", views.window_close_view, name="window-close"),
+    path("phan-cong/", views_assignments.assignments, name="assignments"),
+    path("phan-cong/<int:pk>/", views_assignments.assignment_school, name="assignment-school"),
+    path(
+        "phan-cong/<int:pk>/khoi/<int:grade>/",
+        views_assignments.assignment_grid,
+        name="assignment-grid",
+    ),
+    path(
+        "phan-cong/<int:pk>/phan-cong.xlsx",
+        views_assignments.assignment_export,
+        name="assignment-export",
+    ),
+    path(
+        "phan-cong/<int:pk>/nhap-excel/",
+        views_assignments.assignment_import,
+        name="assignment-import",
+    ),
+    path("phan-cong/<int:pk>/mon-hoc/", views_assignments.school_subjects, name="school-subjects"),
+    path("cau-hinh-danh-gia/", views_assignments.rules_config, name="rules-config"),
     path("con-toi/", views.my_children, name="my-children"),
     path("con-toi/<int:student_id>/", views.child_results, name="child-results"),
 ]

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading import selectors
-from hoso.grading.catalogue import sheet_columns, sheets_of
+from hoso.grading.catalogue import cell_labels, sheet_columns, sheets_of
 from hoso.grading.compute import class_cells
 from hoso.grading.models import CorrectionStatus, WindowCheckpoint
+from hoso.grading.rules.subjects import subject_names
 from hoso.grading.services import (
     CellChange,
     entries_save,
@@ -33,7 +34,7 @@ from hoso.grading.services_windows import (
     window_close,
     window_open,
 )
-from hoso.grading.sheets import CHECKPOINTS, PCNL, grid_text
+from hoso.grading.sheets import CHECKPOINTS, PCNL, REN_LUYEN, grid_text
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.org.selectors import class_roster
 from hoso.policy import can, get_or_404
@@ -101,10 +102,20 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
         "any_open": any(o for _, o in header),
         "checkpoint": checkpoint,
         "checkpoints": [(c, WindowCheckpoint(c).label) for c in CHECKPOINTS],
-        "pending": selectors.corrections_for(request.user, status=CorrectionStatus.PENDING).filter(
-            school_class=school_class
+        "pending": _with_labels(
+            selectors.corrections_for(request.user, status=CorrectionStatus.PENDING).filter(
+                school_class=school_class
+            )
         ),
     }
+
+
+def _with_labels(rows: Any) -> list[Any]:
+    found = list(rows[:200])
+    labels = cell_labels([(r.school_class, r.area, r.slot) for r in found])
+    for row, label in zip(found, labels, strict=True):
+        row.cell_label = label
+    return found
 
 
 @login_required
@@ -186,7 +197,7 @@ def correction_new(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
 @login_required
 def corrections(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("trang-thai", CorrectionStatus.PENDING)
-    rows = selectors.corrections_for(request.user, status=status or None)[:200]
+    rows = _with_labels(selectors.corrections_for(request.user, status=status or None))
     decide = {r.pk for r in rows if can(request.user, "grading.correction.decide", r)}
     return render(
         request,
@@ -237,6 +248,11 @@ def windows(request: HttpRequest) -> HttpResponse:
             "schools": schools,
             "classes": classes,
             "checkpoints": WindowCheckpoint.choices,
+            "sheets": [
+                (PCNL, "Phẩm chất, năng lực (tiểu học)"),
+                (REN_LUYEN, "Rèn luyện (THCS, THPT)"),
+                *sorted(subject_names().items(), key=lambda item: item[1]),
+            ],
         },
     )
 
@@ -305,4 +321,10 @@ def child_results(request: HttpRequest, student_id: int) -> HttpResponse:
         request.user, "grading.student.results", Student.objects.all(), pk=student_id
     )
     results = selectors.published_results(student)
-    return render(request, "grading/child_results.html", {"student": student, "results": results})
+    # Only issued học bạ (every signature verified, §10.15); the policy hides the rest.
+    hoc_ba = selectors.hoc_ba_for(request.user).filter(student=student).order_by("-number")
+    return render(
+        request,
+        "grading/child_results.html",
+        {"student": student, "results": results, "hoc_ba": hoc_ba},
+    )

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.audit.services import audit_log
+from hoso.audit.services import access_log
 from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
 from hoso.grading import selectors
-from hoso.grading.hocba import (
-    NEXT_STEP,
-    hocba_correct,
-    hocba_create_for_class,
-    hocba_sign,
-    read_blob,
-    signing_check,
+from hoso.grading.hocba import NEXT_STEP, hocba_correct, hocba_sign, read_blob, signing_check
+from hoso.grading.hocba_batches import (
+    handle_for,
+    hocba_batch_create,
+    signable_for,
+    signature_png,
 )
-from hoso.grading.models import HocBaStatus, HocBaVersion, SignStep
+from hoso.grading.hocba_verify import SignaturesInvalid
+from hoso.grading.hocba_verify import summary as verification_summary
+from hoso.grading.models import HocBaBatch, HocBaStatus, HocBaVersion
 from hoso.policy import can, get_or_404
 
 MAX_P12 = 64 * 1024
@@ -35,8 +37,10 @@ def class_hocba(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = selectors.class_for(request.user, pk)
     if request.method == "POST":
         try:
-            made = hocba_create_for_class(actor=request.user, school_class=school_class)
-            messages.success(request, f"Đã lập {made} học bạ (bản nháp).")
+            batch = hocba_batch_create(
+                actor=request.user, school_class=school_class, ip=client_ip(request)
+            )
+            return redirect("grading:hocba-batch", pk=batch.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("grading:class-hocba", pk=pk)
@@ -48,6 +52,10 @@ def class_hocba(request: HttpRequest, pk: int) -> HttpResponse:
             "school_class": school_class,
             "versions": versions.order_by("student__sort_key", "-number"),
             "can_manage": can(request.user, "grading.hocba.manage", school_class),
+            "can_sign": bool(signable_for(request.user, school_class)),
+            "batches": HocBaBatch.objects.filter(
+                school_class=school_class, user_id=request.user.pk or 0
+            )[:5],
         },
     )
 
@@ -66,9 +74,9 @@ def class_hocba_zip(request: HttpRequest, pk: int) -> HttpResponse:
             stem = f"hoc-ba-{version.student.code}-v{version.number}"
             archive.writestr(f"{stem}.pdf", read_blob(version.pdf_sha256))
             archive.writestr(f"{stem}.xml", read_blob(version.xml_sha256))
-    audit_log(
+    access_log(
+        request,
         "grading.hocba.exported",
-        actor=request.user,
         obj=school_class,
         unit_id=school_class.school_id,
         data={"count": len(latest)},
@@ -86,6 +94,7 @@ def _version(request: HttpRequest, pk: int) -> HocBaVersion:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     step = NEXT_STEP.get(HocBaStatus(version.status))
+    staff = can(request.user, "grading.class.view", version.school_class)
     return render(
         request,
         "grading/hocba.html",
@@ -95,6 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_step": step[0].label if step else None,
             "problems": signing_check(version),
             "signatures": version.signatures.select_related("signer"),
+            "verification": verification_summary(version) if staff else None,
             "can_manage": can(request.user, "grading.hocba.manage", version.school_class),
         },
     )
@@ -103,17 +113,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     version = _version(request, pk)
     sha = version.pdf_sha256 if kind == "pdf" else version.xml_sha256
-    audit_log(
+    body = read_blob(sha)
+    if hashlib.sha256(body).hexdigest() != sha:  # never hand out a file changed in storage
+        return HttpResponse(
+            "Tệp học bạ trong kho không khớp mã SHA-256 đã lưu; hãy báo quản trị hệ thống.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    access_log(
+        request,
         "grading.hocba.downloaded",
-        actor=request.user,
         obj=version,
         unit_id=version.school_class.school_id,
         data={"format": kind},
     )
     content_type = "application/pdf" if kind == "pdf" else "application/xml"
-    response = HttpResponse(read_blob(sha), content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
     name = f"hoc-ba-{version.student.code}-v{version.number}.{kind}"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -133,44 +150,54 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the next step of the chain: with the certificate registered in the signing app
     (passphrase or PIN), or with a PKCS#12 file uploaded for this one signature (not kept)."""
     from hoso.signing.engine import SigningError
-    from hoso.signing.engine.demo_images import demo_signature_png
+    from hoso.signing.services import signer_close
 
     version = _version(request, pk)
     step = NEXT_STEP.get(HocBaStatus(version.status))
+    handle = None
     try:
         if step is None:
             raise DomainError("Học bạ đã ban hành là bản chỉ đọc.")
-        signer = _signer(request, version, step[0])
-        image = None
-        if settings.DEMO_MODE:  # the demo has no scanned signatures yet
-            name = getattr(request.user, "first_name", "") or request.user.get_username()
-            image = demo_signature_png(name)
+        if not can(request.user, "grading.hocba.sign", version):  # before unlocking any key
+            raise DomainError(f"Bước tiếp theo là: {step[0].label}; bạn không ký bước này.")
+        signer, image, handle = _signer(request, version)
         hocba_sign(actor=request.user, version=version, signer=signer, image_png=image)
         messages.success(request, "Đã ký số học bạ.")
-    except SigningError as exc:
+    except SignaturesInvalid as exc:
         messages.error(request, exc.message)
-    except DomainError as exc:
+        access_log(
+            request,
+            "grading.hocba.verification_failed",
+            obj=version,
+            unit_id=version.school_class.school_id,
+            data={"problems": exc.problems},
+        )
+    except (SigningError, DomainError) as exc:
         messages.error(request, exc.message)
+    finally:
+        if handle is not None:
+            signer_close(handle)
     return redirect("grading:hocba", pk=pk)
 
 
-def _signer(request: HttpRequest, version: HocBaVersion, step: str) -> Any:
-    from hoso.signing.certificates import certificate_for_signing
-    from hoso.signing.documents import open_signer
+def _signer(request: HttpRequest, version: HocBaVersion) -> tuple[Any, bytes | None, Any]:
+    """(signer, image, handle to close): an uploaded PKCS#12, or the registered certificate
+    through the signing app (`signer_for`)."""
     from hoso.signing.engine.signers import Pkcs12Signer
-    from hoso.signing.models import CertKind
 
-    passphrase = request.POST.get("passphrase", "")
     upload = request.FILES.get("p12")
     if upload is not None:
         if upload.size is None or upload.size > MAX_P12:
             raise DomainError("Tệp chứng thư số quá lớn.")
-        return Pkcs12Signer(upload.read(), passphrase)
-    kind = CertKind.SEAL if step == SignStep.SEAL else CertKind.PERSONAL
-    cert = certificate_for_signing(
-        actor=request.user, certificate_id=None, kind=kind, unit=version.school_class.school
+        signer = Pkcs12Signer(upload.read(), request.POST.get("passphrase", ""))
+        return signer, signature_png(request.user, version, None), None
+    handle = handle_for(
+        request.user,
+        version,
+        passphrase=request.POST.get("passphrase") or None,
+        pin=request.POST.get("pin") or None,
     )
-    return open_signer(cert, passphrase=passphrase or None, pin=request.POST.get("pin") or None)
+    return handle.signer, signature_png(request.user, version, handle.image_png), handle
 
 
 @login_required

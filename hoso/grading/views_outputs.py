@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from hoso.audit.services import audit_log
+from hoso.audit.services import access_log
 from hoso.grading import selectors
 from hoso.grading.outputs.render import summary_pdf as render_pdf
 from hoso.grading.outputs.render import summary_xlsx as render_xlsx
@@ -19,9 +19,9 @@ def _table(request: HttpRequest, pk: int, kind: str):  # type: ignore[no-untyped
     term = request.GET.get("ky", "HK1")
     if term not in ("HK1", "HK2", "CN"):
         raise Http404
-    audit_log(
+    access_log(
+        request,
         "grading.summary.exported",
-        actor=request.user,
         obj=school_class,
         unit_id=school_class.school_id,
         data={"term": term, "format": kind},

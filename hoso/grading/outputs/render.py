@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from hoso.core.xlsx import safe_cell, safe_row
 from hoso.grading.outputs.tables import Table
 
 XLSX_FONT = "Times New Roman"
@@ -26,9 +27,10 @@ def summary_xlsx(table: Table, *, school: str, year: str) -> bytes:
     assert sheet is not None
     sheet.title = "Tong hop"
     width = len(table.header)
-    sheet.append([school])
-    sheet.append([table.title])
-    sheet.append([f"Năm học {year}"])
+    # Names are typed by people: every value goes through safe_row (formula injection).
+    sheet.append(safe_row([school]))
+    sheet.append(safe_row([table.title]))
+    sheet.append(safe_row([f"Năm học {year}"]))
     for r in (1, 2, 3):
         sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
         sheet.cell(r, 1).alignment = Alignment(horizontal="center")
@@ -36,7 +38,7 @@ def summary_xlsx(table: Table, *, school: str, year: str) -> bytes:
     _header(sheet, table, first_row=5)
     thin = Side(style="thin")
     for row in table.rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
         for cell in sheet[sheet.max_row]:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.font = Font(name=XLSX_FONT, size=11)
@@ -56,7 +58,7 @@ def _header(sheet: Any, table: Table, first_row: int) -> None:
     bold = Font(name=XLSX_FONT, bold=True, size=11)
     wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for label, span in table.groups:
-        sheet.cell(first_row, col, label).font = bold
+        sheet.cell(first_row, col, safe_cell(label)).font = bold
         sheet.cell(first_row, col).alignment = wrap
         if span > 1:
             sheet.merge_cells(
@@ -69,7 +71,7 @@ def _header(sheet: Any, table: Table, first_row: int) -> None:
         col += span
     for index, label in enumerate(table.header, start=1):
         if label:
-            sheet.cell(first_row + 1, index, label).font = bold
+            sheet.cell(first_row + 1, index, safe_cell(label)).font = bold
             sheet.cell(first_row + 1, index).alignment = wrap
 
 

@@ -114,6 +114,11 @@ def subject_name(code: str) -> str:
     return names[code]
 
 
+def subject_names() -> dict[str, str]:
+    """Every subject code of the catalogue and its Vietnamese name."""
+    return dict(_data()["subject_names"])
+
+
 def _grade_rows(level: str, grade: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] | None = _data()[level]["grades"].get(str(grade))
     if rows is None:

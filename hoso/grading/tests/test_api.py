@@ -65,8 +65,11 @@ def test_gradebook_primary_raw_and_computed(api_for, unit):
     assert row["subjects"]["toan"]["result"]["diem"] == cell(pupil, "toan", "cuoi_hk1.diem")
     assert row["traits"]["yeu_nuoc"]["muc"] == cell(pupil, "pcnl.yeu_nuoc", "cuoi_hk1.muc")
     year = api_for("th1.hieutruong").get(f"/api/v1/classes/{lop.pk}/gradebook/?term=CN").json()
-    overall = year["students"][0]["overall"]
+    rows = {r["student"]["id"]: r for r in year["students"]}
+    overall = rows[first_student(lop, 1).pk]["overall"]  # demo: year end not entered yet
     assert overall["result"] is None and "mức đạt được môn Tiếng Việt" in overall["missing"]
+    # The demo entered every year-end assessment of the first pupil (its học bạ is issued).
+    assert rows[pupil.pk]["overall"]["result"] == "hoan_thanh_xuat_sac"
 
 
 @pytest.mark.parametrize(

@@ -78,12 +78,13 @@ def _complete_year(lop, pupil):
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
+def pki_files(tmp_path_factory):
     from hoso.signing.engine import pki as demo_pki
 
-    ca = demo_pki.create_demo_ca(tmp_path_factory.mktemp("pki"))
+    directory = tmp_path_factory.mktemp("pki")
+    ca = demo_pki.create_demo_ca(directory)
     school = "Trường Tiểu học Nguyễn Du"
-    return {
+    return directory, {
         "gvcn": demo_pki.export_pkcs12(
             demo_pki.issue_person_cert(ca, "GVCN Demo", organisation=school), ca, "pw"
         ),
@@ -92,6 +93,15 @@ def pki(tmp_path_factory):
         ),
         "seal": demo_pki.export_pkcs12(demo_pki.issue_seal_cert(ca, school), ca, "pw"),
     }
+
+
+@pytest.fixture
+def pki(pki_files, settings):
+    """Keys of a test CA that the signature verification trusts (as a school's CA would be)."""
+    directory, keys = pki_files
+    settings.HOSO_SIGNING_TRUST_ANCHORS = [str(directory / "root.pem")]
+    settings.HOSO_SIGNING_INTERMEDIATES = [str(directory / "intermediate.pem")]
+    return keys
 
 
 def _signer(pki, who):
@@ -110,7 +120,7 @@ def _pdf_text(pdf: bytes) -> str:
 
 def test_hocba_pdf_and_xml_carry_the_same_data(unit):
     lop = unit("th1.1A")
-    pupil = first_student(lop)
+    pupil = first_student(lop, 3)
     _complete_year(lop, pupil)
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
     assert version.data["missing"] == []
@@ -157,7 +167,7 @@ def test_signing_chain_issue_read_only_and_correction(unit, demo_user, pki, open
     from hoso.signing.engine.validate import pdfsig_report
 
     lop = unit("th1.1A")
-    pupil = first_student(lop)
+    pupil = first_student(lop, 3)
     _complete_year(lop, pupil)
     gvcn, ht, vt = gvcn_of(lop), demo_user("th1.hieutruong"), demo_user("th1.vanthu")
     version = hocba_create(actor=gvcn, school_class=lop, student=pupil)
@@ -207,26 +217,34 @@ def test_signing_chain_issue_read_only_and_correction(unit, demo_user, pki, open
     assert HocBaVersion.objects.get(pk=new.pk).status == HocBaStatus.ISSUED
 
 
-def test_parent_sees_only_issued_hocba(client_for, unit, pki):
+def test_parent_sees_only_issued_hocba(client_for, unit):
+    """Demo: the child of ph.hs1 has an issued học bạ (bản 1). A correction (bản 2) stays
+    hidden from the parent until it is issued; another pupil's issued học bạ is hidden."""
     lop = unit("th1.1A")
     pupil = first_student(lop)
-    version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
+    issued = HocBaVersion.objects.get(student=pupil, number=1)
+    assert issued.status == HocBaStatus.ISSUED
     client = client_for("ph.hs1")
-    assert client.get(f"/so-diem/hoc-ba/{version.pk}/hoc-ba.pdf").status_code == 404
-    HocBaVersion.objects.filter(pk=version.pk).update(status=HocBaStatus.ISSUED)
-    response = client.get(f"/so-diem/hoc-ba/{version.pk}/hoc-ba.xml")
+    response = client.get(f"/so-diem/hoc-ba/{issued.pk}/hoc-ba.xml")
     assert response.status_code == 200 and pupil.code.encode() in response.content
+    Entry.objects.filter(student=pupil, area="toan", slot="cuoi_nam.diem").update(value="8")
+    draft = hocba_correct(actor=gvcn_of(lop), version=issued, reason="Phúc khảo môn Toán")
+    for url in (f"/so-diem/hoc-ba/{draft.pk}/", f"/so-diem/hoc-ba/{draft.pk}/hoc-ba.pdf"):
+        assert client.get(url).status_code == 404
+    assert client.get(f"/so-diem/hoc-ba/{issued.pk}/").status_code == 200
     other = hocba_create(actor=gvcn_of(lop), school_class=lop, student=first_student(lop, 1))
     HocBaVersion.objects.filter(pk=other.pk).update(status=HocBaStatus.ISSUED)
     assert client.get(f"/so-diem/hoc-ba/{other.pk}/").status_code == 404
 
 
-def test_class_batch_and_zip(client_for, unit):
+def test_class_batch_and_zip(client_for, unit, django_capture_on_commit_callbacks):
     import zipfile
 
     lop = unit("th1.1B")
     client = client_for("th1.giaovien2")  # GVCN of 1B
-    client.post(f"/so-diem/lop/{lop.pk}/hoc-ba/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/so-diem/lop/{lop.pk}/hoc-ba/")
+    assert response["Location"].startswith("/so-diem/hoc-ba/lo/")
     assert HocBaVersion.objects.filter(school_class=lop).count() == 24
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/so-diem/lop/{lop.pk}/hoc-ba.zip").content))
     assert len(archive.namelist()) == 48
@@ -237,7 +255,7 @@ def test_web_signing_chain_with_registered_demo_certificates(client_for, unit, d
     """The signing app registered a PKCS#12 per demo person and a seal per school (passphrase =
     the demo password): GVCN, HT and VT sign from the học bạ page."""
     lop = unit("th1.1A")
-    pupil = first_student(lop)
+    pupil = first_student(lop, 3)
     _complete_year(lop, pupil)
     gvcn = gvcn_of(lop)
     version = hocba_create(actor=gvcn, school_class=lop, student=pupil)

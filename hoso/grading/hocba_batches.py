@@ -1,0 +1,288 @@
+"""Học bạ for a whole class in the background queue: lập (draft for every pupil without one)
+and ký (the next step of the chain — GVCN, HT or the school seal — for every học bạ waiting for
+the caller). Each pupil's học bạ is made or signed completely or not at all (one transaction
+with its progress row), so a batch that is run again skips what is done.
+
+The passphrase/PIN must reach the worker: it is encrypted (Fernet, key derived from SECRET_KEY)
+on the batch row only while the batch runs and wiped when it ends, as the signing app does."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError, NotAllowed
+from hoso.grading.hocba import IN_PROGRESS, hocba_create, hocba_sign, signing_check
+from hoso.grading.models import (
+    HocBaBatch,
+    HocBaBatchItem,
+    HocBaBatchItemStatus,
+    HocBaBatchKind,
+    HocBaBatchStatus,
+    HocBaStatus,
+    HocBaVersion,
+)
+from hoso.org.models import Enrolment, Unit
+from hoso.policy import can
+
+SEAL_PENDING = HocBaStatus.HT_SIGNED
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(f"hoso-hocba-batch:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _enqueue(batch: HocBaBatch) -> None:
+    from hoso.grading.tasks import run_hocba_batch
+
+    transaction.on_commit(lambda: run_hocba_batch(batch.pk))
+
+
+@transaction.atomic
+def hocba_batch_create(
+    *, actor: Any, school_class: Unit, students: list[int] | None = None, ip: str = ""
+) -> HocBaBatch:
+    """Queue drafts for every pupil of the class (or of `students`) without a học bạ yet."""
+    if not can(actor, "grading.hocba.manage", school_class):
+        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ.")
+    has_one = HocBaVersion.objects.filter(
+        school_class=school_class, school_year_id=school_class.school_year_id
+    ).values_list("student_id", flat=True)
+    students = list(
+        Enrolment.objects.filter(
+            school_class=school_class, school_year_id=school_class.school_year_id
+        )
+        .exclude(student_id__in=has_one)
+        .filter(**({} if students is None else {"student_id__in": students}))
+        .order_by("student__sort_key")
+        .values_list("student_id", flat=True)
+    )
+    if not students:
+        raise DomainError("Mọi học sinh của lớp đã có học bạ năm học này.")
+    batch = HocBaBatch.objects.create(
+        kind=HocBaBatchKind.CREATE, school_class=school_class, user=actor, total=len(students)
+    )
+    HocBaBatchItem.objects.bulk_create(
+        [HocBaBatchItem(batch=batch, student_id=sid) for sid in students]
+    )
+    audit_log(
+        "grading.hocba.batch.started",
+        actor=actor,
+        obj=batch,
+        unit_id=school_class.school_id,
+        ip=ip,
+        data={"kind": "create", "students": students},
+    )
+    _enqueue(batch)
+    return batch
+
+
+def signable_for(actor: Any, school_class: Unit) -> list[HocBaVersion]:
+    """The class's học bạ whose next step is the actor's and that have no missing data."""
+    versions = HocBaVersion.objects.select_related("school_class", "student").filter(
+        school_class=school_class, status__in=IN_PROGRESS
+    )
+    found = [
+        v
+        for v in versions.order_by("student__sort_key")
+        if can(actor, "grading.hocba.sign", v) and not signing_check(v)
+    ]
+    if not found:
+        return []
+    # One step per batch (one certificate): the earliest step the actor holds.
+    first = min(found, key=lambda v: list(IN_PROGRESS).index(HocBaStatus(v.status))).status
+    return [v for v in found if v.status == first]
+
+
+@transaction.atomic
+def hocba_batch_sign(
+    *,
+    actor: Any,
+    school_class: Unit,
+    passphrase: str | None = None,
+    pin: str | None = None,
+    ip: str = "",
+) -> HocBaBatch:
+    """Check the key once (a wrong passphrase queues nothing), then queue the signatures."""
+    from hoso.signing.services import signer_close
+
+    if not can(actor, "grading.class.view", school_class):
+        raise NotAllowed("Bạn không xem được lớp này.")
+    versions = signable_for(actor, school_class)
+    if not versions:
+        raise DomainError("Không có học bạ nào của lớp đang chờ bạn ký (và đã đủ dữ liệu).")
+    handle = handle_for(actor, versions[0], passphrase=passphrase, pin=pin)
+    signer_close(handle)
+    batch = HocBaBatch.objects.create(
+        kind=HocBaBatchKind.SIGN,
+        school_class=school_class,
+        user=actor,
+        certificate_id=handle.certificate.pk,
+        total=len(versions),
+        secret=_fernet().encrypt((passphrase or pin or "").encode("utf-8")).decode("ascii"),
+    )
+    HocBaBatchItem.objects.bulk_create(
+        [HocBaBatchItem(batch=batch, student_id=v.student_id, version=v) for v in versions]
+    )
+    audit_log(
+        "grading.hocba.batch.started",
+        actor=actor,
+        obj=batch,
+        unit_id=school_class.school_id,
+        ip=ip,
+        data={"kind": "sign", "versions": [v.pk for v in versions]},
+    )
+    _enqueue(batch)
+    return batch
+
+
+def handle_for(
+    actor: Any,
+    version: HocBaVersion,
+    *,
+    passphrase: str | None,
+    pin: str | None,
+    certificate_id: int | None = None,
+) -> Any:
+    from hoso.signing.models import CertKind
+    from hoso.signing.services import signer_for
+
+    is_seal = version.status == SEAL_PENDING
+    return signer_for(
+        actor=actor,
+        kind=CertKind.SEAL if is_seal else CertKind.PERSONAL,
+        unit=version.school_class.school if is_seal else None,
+        certificate_id=certificate_id,
+        passphrase=passphrase or None,
+        pin=pin or None,
+    )
+
+
+def signature_png(actor: Any, version: HocBaVersion, registered: bytes | None) -> bytes | None:
+    """The registered image; in demo mode a generated one (the demo has no scanned images)."""
+    if registered is not None or not settings.DEMO_MODE:
+        return registered
+    from hoso.signing.engine.demo_images import demo_seal_png, demo_signature_png
+
+    school = version.school_class.school
+    if version.status == SEAL_PENDING and school is not None:
+        return demo_seal_png(school.name)
+    return demo_signature_png(getattr(actor, "first_name", "") or actor.get_username())
+
+
+def hocba_batch_run(*, batch_id: int) -> HocBaBatch:
+    """Work through the pending items (idempotent: done or failed items are skipped)."""
+    batch = HocBaBatch.objects.select_related("user", "school_class").get(pk=batch_id)
+    if batch.status == HocBaBatchStatus.DONE:
+        return batch
+    HocBaBatch.objects.filter(pk=batch.pk).update(status=HocBaBatchStatus.RUNNING)
+    items = batch.items.filter(status=HocBaBatchItemStatus.PENDING).select_related(
+        "student", "version"
+    )
+    if batch.kind == HocBaBatchKind.CREATE:
+        for item in items.order_by("id"):
+            _one(batch, item, lambda item=item: _create_one(batch, item))
+    else:
+        _sign_all(batch, list(items.order_by("id")))
+    HocBaBatch.objects.filter(pk=batch.pk).update(
+        status=HocBaBatchStatus.DONE, secret="", finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _create_one(batch: HocBaBatch, item: HocBaBatchItem) -> HocBaVersion:
+    return hocba_create(actor=batch.user, school_class=batch.school_class, student=item.student)
+
+
+def _sign_all(batch: HocBaBatch, items: list[HocBaBatchItem]) -> None:
+    from hoso.signing.services import signer_close
+
+    try:
+        secret = _fernet().decrypt(batch.secret.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError):
+        for item in items:
+            _fail(batch, item, "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa đã đổi).")
+        return
+    handle = None
+    try:
+        for index, item in enumerate(items):
+            version = item.version
+            if version is None:
+                _fail(batch, item, "Không còn bản học bạ này.")
+                continue
+            if handle is None:
+                try:
+                    handle = _open_from_batch(batch, version, secret)
+                except DomainError as exc:
+                    for rest in items[index:]:
+                        _fail(batch, rest, exc.message)
+                    return
+            _one(batch, item, lambda v=version, h=handle: _sign_one(batch, v, h))
+    finally:
+        if handle is not None:
+            signer_close(handle)  # a PKCS#11 session stays logged in until closed
+
+
+def _open_from_batch(batch: HocBaBatch, version: HocBaVersion, secret: str) -> Any:
+    from hoso.signing.models import Backend, Certificate
+
+    backend = Certificate.objects.filter(pk=batch.certificate_id or 0).values_list(
+        "backend", flat=True
+    )
+    is_pin = backend.first() == Backend.PKCS11
+    return handle_for(
+        batch.user,
+        version,
+        passphrase=None if is_pin else secret,
+        pin=secret if is_pin else None,
+        certificate_id=batch.certificate_id,
+    )
+
+
+def _sign_one(batch: HocBaBatch, version: HocBaVersion, handle: Any) -> HocBaVersion:
+    version.refresh_from_db()
+    return hocba_sign(
+        actor=batch.user,
+        version=version,
+        signer=handle.signer,
+        image_png=signature_png(batch.user, version, handle.image_png),
+    )
+
+
+def _one(batch: HocBaBatch, item: HocBaBatchItem, work: Any) -> None:
+    """The pupil's học bạ and its progress row in ONE transaction: all or nothing."""
+    try:
+        with transaction.atomic():
+            # A second worker on the same batch (a repeated task) skips what the first took.
+            pending = HocBaBatchItem.objects.select_for_update().filter(
+                pk=item.pk, status=HocBaBatchItemStatus.PENDING
+            )
+            if not pending.exists():
+                return
+            version = work()
+            item.version, item.status, item.message = version, HocBaBatchItemStatus.DONE, ""
+            item.save(update_fields=["version", "status", "message"])
+            HocBaBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
+    except DomainError as exc:
+        _fail(batch, item, exc.message)
+    except Exception as exc:  # noqa: BLE001 — one broken học bạ must not stop the batch
+        _fail(batch, item, f"Lỗi không mong đợi: {type(exc).__name__}")
+
+
+@transaction.atomic
+def _fail(batch: HocBaBatch, item: HocBaBatchItem, message: str) -> None:
+    changed = HocBaBatchItem.objects.filter(pk=item.pk, status=HocBaBatchItemStatus.PENDING).update(
+        status=HocBaBatchItemStatus.FAILED, message=message[:500]
+    )
+    if changed:  # only once per item, whoever gets there first
+        HocBaBatch.objects.filter(pk=batch.pk).update(failed=F("failed") + 1)

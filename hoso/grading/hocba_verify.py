@@ -1,0 +1,124 @@
+"""Checking every signature on a học bạ before it is published (DOMAIN.md §10.15, §10.19).
+
+Two independent checks, both required:
+- pyHanko validation through the signing app's validator (`hoso.signing.verification`): each
+  signature intact, cryptographically valid, certificate valid at signing time and chained to a
+  configured trust anchor;
+- what only HoSo knows: the SHA-256 of the file after every signature it made
+  (`HocBaSignature.pdf_sha256`) and of the current file (`HocBaVersion.pdf_sha256`). A PDF
+  validator accepts some changes after signing (an /Info-only update); the hashes do not."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+
+from hoso.core.errors import Conflict
+from hoso.grading.models import HocBaSignature, HocBaVersion, SignStep
+from hoso.storage import BlobNotFound
+
+CACHE_SECONDS = 600  # a certificate revoked meanwhile shows within ten minutes
+
+
+class SignaturesInvalid(Conflict):
+    """A signature on the học bạ does not verify: nothing was signed or issued."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+@dataclass
+class Verification:
+    """The answer for one file: `problems` empty = every signature verifies."""
+
+    problems: list[str] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _step_label(step: str) -> str:
+    return str(SignStep(step).label)
+
+
+def verify_pdf(
+    pdf: bytes, expected_sha256: str, signatures: list[HocBaSignature], *, cached: bool = False
+) -> Verification:
+    """Does `pdf` carry exactly the signatures HoSo recorded, each valid and trusted? Decisions
+    (signing, issuing) never use the cache; the page may."""
+    from hoso.signing.verification import signed_revision_hashes
+
+    result = Verification()
+    if hashlib.sha256(pdf).hexdigest() != expected_sha256:
+        result.problems.append(
+            "tệp học bạ trong kho không khớp mã SHA-256 HoSo đã lưu (tệp đã bị thay đổi)"
+        )
+    revisions = signed_revision_hashes(pdf)
+    for index, signature in enumerate(signatures):
+        made = revisions[index] if index < len(revisions) else None
+        if made != signature.pdf_sha256:
+            result.problems.append(
+                f"chữ ký bước «{_step_label(signature.step)}» không khớp bản HoSo đã ký"
+            )
+    error, found = _validated(pdf, cached)
+    if error:
+        result.problems.append(error)
+    if len(found) != len(signatures):
+        result.problems.append(f"tệp có {len(found)} chữ ký, lịch sử ký ghi {len(signatures)}")
+    for verdict, valid in found:
+        result.verdicts.append(verdict)
+        if not valid:
+            result.problems.append(verdict)
+    return result
+
+
+def _validated(pdf: bytes, use_cache: bool) -> tuple[str | None, list[tuple[str, bool]]]:
+    """pyHanko's answer per signature (verdict, valid), cached by the bytes' SHA-256 and the
+    trust setting: the page shows it on every visit and a changed file is a new key."""
+    from hoso.signing import conf
+    from hoso.signing.verification import validator
+
+    anchors = ",".join(str(p) for p in conf.trust_anchor_paths() + conf.intermediate_paths())
+    key = "hocba-verify:" + hashlib.sha256(pdf + anchors.encode()).hexdigest()
+    found = cache.get(key) if use_cache else None
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    report = validator().validate(pdf)
+    answer = (
+        report.error,
+        [(s.verdict, bool(s.bottom_line and s.cert_valid_at_signing)) for s in report.signatures],
+    )
+    cache.set(key, answer, CACHE_SECONDS)
+    return answer
+
+
+def verify_version(version: HocBaVersion, *, cached: bool = False) -> Verification:
+    """Verification of the file HoSo holds for `version` against its recorded signatures."""
+    from hoso.grading.hocba import read_blob
+
+    signatures = list(version.signatures.order_by("signed_at", "id"))
+    try:
+        pdf = read_blob(version.pdf_sha256)
+    except BlobNotFound:
+        return Verification(problems=["không tìm thấy tệp học bạ trong kho lưu trữ"])
+    if not signatures:
+        return Verification()
+    return verify_pdf(pdf, version.pdf_sha256, signatures, cached=cached)
+
+
+def problems_text(problems: list[str]) -> str:
+    return "; ".join(p.rstrip(".") for p in problems)
+
+
+def summary(version: HocBaVersion) -> dict[str, Any] | None:
+    """For the học bạ page: None when nothing is signed yet."""
+    if not version.signatures.exists():
+        return None
+    checked = verify_version(version, cached=True)
+    return {"ok": checked.ok, "problems": checked.problems, "verdicts": checked.verdicts}

@@ -1,0 +1,292 @@
+"""Phân công giảng dạy, giáo viên chủ nhiệm, the electives a school teaches, and the rule
+settings DOMAIN.md marks UNCONFIRMED (HT/CHT threshold of TT 27, year conduct rule of TT 22).
+
+Every write checks the policy, validates everything first (Vietnamese messages keyed by cell,
+nothing saved when one cell is wrong), runs in one transaction and is audited with before and
+after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError, NotAllowed
+from hoso.grading.catalogue import class_subjects, ensure_subjects
+from hoso.grading.models import Entry, GradingConfig, Homeroom, TeachingAssignment
+from hoso.grading.rules.secondary import ConductYearRule
+from hoso.org.models import Staff, Unit, UnitKind
+from hoso.policy import can
+from hoso.policy.grants import current_year
+
+HOMEROOM = "gvcn"  # the column of the grid that holds the GVCN instead of a subject
+NOT_STAFF = "Giáo viên được phân công phải là cán bộ, giáo viên đang làm việc tại trường."
+CONDUCT_RULES = {
+    ConductYearRule.TT22_MATRIX.value: "Theo bảng kết hợp HK I và HK II (cách đọc TT 22 Điều 8)",
+    ConductYearRule.HK2.value: "Lấy kết quả rèn luyện học kì II",
+}
+
+
+@dataclass(frozen=True)
+class AssignmentChange:
+    """One cell of the grid: a subject code (or HOMEROOM) of a class; teacher None = nobody."""
+
+    school_class_id: int
+    subject_code: str
+    teacher_id: int | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.school_class_id}|{self.subject_code}"
+
+
+def require_manage(actor: Any, school: Unit) -> None:
+    if not can(actor, "grading.assignment.manage", school):
+        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được phân công giảng dạy.")
+
+
+def school_teachers(school: Unit) -> list[Any]:
+    """Accounts of the school's active staff, in the order of the staff list."""
+    rows = Staff.objects.filter(unit__school_id=school.pk, is_active=True, user__isnull=False)
+    found = rows.select_related("user").order_by("sort_key")
+    return [s.user for s in found if s.user is not None and s.user.is_active]
+
+
+def school_classes(school: Unit, grade: int | None = None) -> list[Unit]:
+    rows = Unit.objects.filter(
+        kind=UnitKind.LOP, school=school, school_year=current_year(), is_active=True
+    )
+    if grade is not None:
+        rows = rows.filter(grade=grade)
+    return list(rows.select_related("school", "school_year").order_by("grade", "name"))
+
+
+LEVEL_GRADES = {"TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13)}
+
+
+def school_grades(school: Unit) -> list[int]:
+    """The grades of the school's level (a liên cấp school: the grades of its classes)."""
+    if school.level in LEVEL_GRADES:
+        return list(LEVEL_GRADES[school.level])
+    found = {c.grade for c in school_classes(school) if c.grade and 1 <= c.grade <= 12}
+    return sorted(found)
+
+
+# --- teaching assignments and GVCN ----------------------------------------------------------
+
+
+def assignments_of(school: Unit) -> dict[str, int]:
+    """ "class|subject" → teacher id for this year's assignments and GVCN of the school."""
+    year = current_year()
+    found = {
+        f"{a.school_class_id}|{a.subject_code}": a.teacher_id
+        for a in TeachingAssignment.objects.filter(school_class__school=school, school_year=year)
+    }
+    for h in Homeroom.objects.filter(school_class__school=school, school_year=year):
+        found[f"{h.school_class_id}|{HOMEROOM}"] = h.teacher_id
+    return found
+
+
+@transaction.atomic
+def assignments_assign(
+    *, actor: Any, school: Unit, changes: list[AssignmentChange], ip: str = ""
+) -> int:
+    """Apply a grid of assignments (subjects and GVCN). Returns how many cells changed."""
+    require_manage(actor, school)
+    classes = {c.pk: c for c in school_classes(school)}
+    teachers = {t.pk: t for t in school_teachers(school)}
+    errors: dict[str, list[str]] = {}
+    for change in changes:
+        message = _check(change, classes, teachers)
+        if message:
+            errors[change.key] = [message]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(f"{len(errors)} ô chưa hợp lệ, chưa lưu ô nào. {first}", fields=errors)
+    applied = [row for c in changes if (row := _apply(classes[c.school_class_id], c))]
+    if applied:
+        audit_log(
+            "grading.assignment.assigned",
+            actor=actor,
+            obj=school,
+            unit_id=school.pk,
+            ip=ip,
+            data={"changes": applied},
+        )
+    return len(applied)
+
+
+def _check(change: AssignmentChange, classes: dict[int, Unit], teachers: dict[int, Any]) -> str:
+    school_class = classes.get(change.school_class_id)
+    if school_class is None:
+        return "Lớp không thuộc trường trong năm học hiện tại."
+    if change.teacher_id is not None and change.teacher_id not in teachers:
+        return NOT_STAFF
+    if change.subject_code == HOMEROOM:
+        return ""
+    codes = {s.code for s in class_subjects(school_class)}
+    if change.subject_code not in codes:
+        return (
+            f"Môn '{change.subject_code}' không thuộc chương trình khối {school_class.grade} "
+            "mà trường đang dạy."
+        )
+    return ""
+
+
+def _apply(school_class: Unit, change: AssignmentChange) -> dict[str, Any] | None:
+    year = school_class.school_year or current_year()
+    assert year is not None
+    rows = (
+        Homeroom.objects.filter(school_class=school_class, school_year=year)
+        if change.subject_code == HOMEROOM
+        else TeachingAssignment.objects.filter(
+            school_class=school_class, subject_code=change.subject_code, school_year=year
+        )
+    )
+    current = rows.select_for_update().first()
+    before = current.teacher_id if current else None
+    if before == change.teacher_id:
+        return None
+    if change.teacher_id is None:
+        assert current is not None
+        current.delete()
+    elif current is not None:
+        current.teacher_id = change.teacher_id
+        current.save(update_fields=["teacher"])
+    elif change.subject_code == HOMEROOM:
+        Homeroom.objects.create(
+            school_class=school_class, school_year=year, teacher_id=change.teacher_id
+        )
+    else:
+        TeachingAssignment.objects.create(
+            school_class=school_class,
+            subject_code=change.subject_code,
+            school_year=year,
+            teacher_id=change.teacher_id,
+        )
+    return {
+        "class": school_class.pk,
+        "subject": change.subject_code,
+        "before": before,
+        "after": change.teacher_id,
+    }
+
+
+def homeroom_assign(*, actor: Any, school_class: Unit, teacher: Any, ip: str = "") -> int:
+    """Set (or with teacher None, clear) the one GVCN of a class."""
+    assert school_class.school is not None
+    change = AssignmentChange(school_class.pk, HOMEROOM, teacher.pk if teacher else None)
+    return assignments_assign(actor=actor, school=school_class.school, changes=[change], ip=ip)
+
+
+def assignment_assign(
+    *, actor: Any, school_class: Unit, subject_code: str, teacher: Any, ip: str = ""
+) -> int:
+    assert school_class.school is not None
+    change = AssignmentChange(school_class.pk, subject_code, teacher.pk if teacher else None)
+    return assignments_assign(actor=actor, school=school_class.school, changes=[change], ip=ip)
+
+
+# --- electives taught by the school ------------------------------------------------------------
+
+
+@transaction.atomic
+def school_subjects_assign(
+    *, actor: Any, school: Unit, grade: int, enabled: set[str], ip: str = ""
+) -> list[str]:
+    """Switch the school's electives of `grade` on or off (compulsory subjects stay on).
+    Switching one off removes its teaching assignments; refused when marks exist for it."""
+    require_manage(actor, school)
+    subjects = {s.code: s for s in ensure_subjects(school, grade)}
+    unknown = sorted(enabled - set(subjects))
+    if unknown:
+        raise DomainError(f"Môn không có trong chương trình khối {grade}: {', '.join(unknown)}.")
+    changed: list[dict[str, Any]] = []
+    for code, subject in sorted(subjects.items()):
+        wanted = code in enabled or not subject.elective
+        if wanted == subject.enabled:
+            continue
+        if not wanted:
+            _drop_elective(school, grade, subject.code, subject.name)
+        subject.enabled = wanted
+        subject.save(update_fields=["enabled"])
+        changed.append({"subject": code, "before": not wanted, "after": wanted})
+    if changed:
+        audit_log(
+            "grading.subjects.assigned",
+            actor=actor,
+            obj=school,
+            unit_id=school.pk,
+            ip=ip,
+            data={"grade": grade, "changes": changed},
+        )
+    return [c["subject"] for c in changed]
+
+
+def _drop_elective(school: Unit, grade: int, code: str, name: str) -> None:
+    year = current_year()
+    classes = Unit.objects.filter(kind=UnitKind.LOP, school=school, grade=grade, school_year=year)
+    if Entry.objects.filter(school_class__in=classes, school_year=year, area=code).exists():
+        raise DomainError(
+            f"Môn {name} khối {grade} đã có điểm/nhận xét trong năm học nên không thể bỏ."
+        )
+    TeachingAssignment.objects.filter(
+        school_class__in=classes, school_year=year, subject_code=code
+    ).delete()
+
+
+# --- rule settings (UNCONFIRMED rules) -----------------------------------------------------------
+
+
+def parse_min_score(raw: Any) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or not 0 <= int(text) <= 10:
+        raise DomainError(
+            "Điểm kiểm tra định kì tối thiểu phải là số nguyên từ 0 đến 10.",
+            fields={"hoan_thanh_min_test_score": [text]},
+        )
+    return int(text)
+
+
+@transaction.atomic
+def grading_config_assign(
+    *, actor: Any, unit: Unit, min_test_score: Any, conduct_year_rule: str, ip: str = ""
+) -> GradingConfig:
+    """The settings for `unit` (a Sở; applies to every school below it that has no own row)."""
+    if not can(actor, "grading.config.manage", unit):
+        raise NotAllowed("Chỉ quản trị của Sở được thay đổi cấu hình quy tắc đánh giá.")
+    score = parse_min_score(min_test_score)
+    if conduct_year_rule not in CONDUCT_RULES:
+        raise DomainError(
+            "Cách tính rèn luyện cả năm không hợp lệ.",
+            fields={"conduct_year_rule": [conduct_year_rule]},
+        )
+    config = GradingConfig.objects.select_for_update().filter(school=unit).first()
+    before = (
+        {"min": config.hoan_thanh_min_test_score, "conduct": config.conduct_year_rule}
+        if config
+        else None
+    )
+    after = {"min": score, "conduct": conduct_year_rule}
+    if before == after:
+        assert config is not None
+        return config
+    if config is None:
+        config = GradingConfig.objects.create(
+            school=unit, hoan_thanh_min_test_score=score, conduct_year_rule=conduct_year_rule
+        )
+    else:
+        config.hoan_thanh_min_test_score = score
+        config.conduct_year_rule = conduct_year_rule
+        config.save(update_fields=["hoan_thanh_min_test_score", "conduct_year_rule"])
+    audit_log(
+        "grading.config.assigned",
+        actor=actor,
+        obj=unit,
+        unit_id=unit.pk,
+        ip=ip,
+        data={"before": before, "after": after},
+    )
+    return config
