@@ -67,5 +67,14 @@ class BlobStore(ABC):
         """Re-hash the stored bytes: True if they still match. Raises BlobNotFound if lost."""
 
     @abstractmethod
+    def delete(
+        self, sha256: str, *, destruction: str, untouched_since: float | None = None
+    ) -> bool:
+        """Remove a blob. ONLY for the destruction of records past their retention period
+        (hoso.retention), which checks that no live version refers to it and audits the
+        removal; `destruction` names the biên bản. A blob stored again (a duplicate upload)
+        after `untouched_since` (epoch seconds) is left alone. True if it was removed."""
+
+    @abstractmethod
     def iter_all(self) -> Iterator[BlobRef]:
         """Every stored blob, in no particular order (for the scrub and for backups)."""

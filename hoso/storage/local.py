@@ -75,6 +75,21 @@ class LocalBlobStore(BlobStore):
                 digest.update(chunk)
         return digest.hexdigest() == sha256
 
+    def delete(
+        self, sha256: str, *, destruction: str, untouched_since: float | None = None
+    ) -> bool:
+        if not destruction:
+            raise ValueError("a blob is removed only by a destruction (biên bản tiêu hủy)")
+        path = self._final_path(sha256)
+        try:
+            if untouched_since is not None and path.stat().st_mtime > untouched_since:
+                return False  # stored again just now: an upload may be about to point at it
+            os.unlink(path)
+        except FileNotFoundError:
+            return False  # already removed (a re-run after a crash)
+        _fsync_dir(path.parent)
+        return True
+
     def iter_all(self) -> Iterator[BlobRef]:
         for first in _hex_dirs(self.root, 2):
             for second in _hex_dirs(first, 2):
@@ -105,7 +120,11 @@ class LocalBlobStore(BlobStore):
         try:
             os.link(tmp, final)
         except FileExistsError:
-            return  # Same hash, same content: another writer (or an earlier upload) won.
+            # Same hash, same content: another writer (or an earlier upload) won. Mark it as
+            # stored again, so a destruction sweep running now does not remove it (`delete`).
+            with contextlib.suppress(OSError):
+                os.utime(final)
+            return
         _fsync_dir(final.parent)
 
 

@@ -1,0 +1,48 @@
+"""Deleting a record or a version is refused everywhere (services, API, admin, the ORM):
+records are never deleted row by row; after their retention period they are destroyed through
+a proposal the principal approves, which keeps a stub (hoso.retention.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError
+from django.db.models.signals import pre_delete
+
+from hoso.core.errors import Conflict
+from hoso.records.models import Record, RecordVersion
+
+
+class DeletionRefused(Conflict, IntegrityError):
+    """A Vietnamese message for people; an IntegrityError for code working below the services."""
+
+
+def deletion_refusal(record: Record) -> str:
+    """Why `record` may not be deleted (always a reason: deletion goes through destruction)."""
+    from hoso.retention.expiry import has_expired, retention_end
+
+    end = retention_end(record)
+    if end is None:
+        return f"Không được xóa hồ sơ “{record.title}”: loại hồ sơ này lưu trữ vĩnh viễn."
+    if not has_expired(record):
+        return (
+            f"Không được xóa hồ sơ “{record.title}”: chưa hết thời hạn lưu trữ "
+            f"(phải lưu đến hết ngày {end:%d/%m/%Y} theo Thông tư 08/2025/TT-BGDĐT)."
+        )
+    return (
+        f"Hồ sơ “{record.title}” đã hết thời hạn lưu trữ nhưng chỉ được tiêu hủy theo đề nghị "
+        "tiêu hủy có hiệu trưởng duyệt và biên bản tiêu hủy; không xóa trực tiếp."
+    )
+
+
+def refuse_record_delete(sender: Any, instance: Record, **kwargs: Any) -> None:
+    raise DeletionRefused(deletion_refusal(instance))
+
+
+def refuse_version_delete(sender: Any, instance: RecordVersion, **kwargs: Any) -> None:
+    raise DeletionRefused(deletion_refusal(instance.record))
+
+
+def connect() -> None:
+    pre_delete.connect(refuse_record_delete, sender=Record, dispatch_uid="retention_record")
+    pre_delete.connect(refuse_version_delete, sender=RecordVersion, dispatch_uid="retention_ver")

@@ -1,0 +1,38 @@
+"""Menu entry and this week's task for destruction proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.retention.selectors import pending_to_decide, proposals_for
+
+
+def nav(user: Any) -> list[NavItem]:
+    if not user.is_authenticated or not proposals_for(user).exists():
+        return []
+    pending = pending_to_decide(user).count()
+    return [NavItem("Tiêu hủy hồ sơ", reverse("retention:list"), 74, pending or None)]
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    if not user.is_authenticated:
+        return []
+    pending = pending_to_decide(user).count()
+    if not pending:
+        return []
+    return [
+        HomeTask(
+            "Đề nghị tiêu hủy hồ sơ",
+            f"{pending} đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.",
+            reverse("retention:list"),
+            pending,
+        )
+    ]
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)
