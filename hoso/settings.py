@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "hoso.signing",
     "hoso.grading",
     "hoso.ops",
+    "hoso.search",
+    "hoso.retention",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "hoso.accounts.middleware.IpLockoutMiddleware",
     "axes.middleware.AxesMiddleware",
     "hoso.core.security.RateLimitMiddleware",
+    "hoso.core.retry.DeadlockRetryMiddleware",  # last: wraps the view only
 ]
 
 ROOT_URLCONF = "hoso.urls"
@@ -114,7 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -281,7 +284,16 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 
-EMAIL_BACKEND = env_str("HOSO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The demo has no mail server: its e-mails are written as files under DATA_DIR/mail (one .log
+# per batch) unless HOSO_EMAIL_BACKEND / HOSO_SMTP_HOST say otherwise.
+_DEMO_MAIL = DEMO_MODE and not env_str("HOSO_SMTP_HOST", "")
+EMAIL_BACKEND = env_str(
+    "HOSO_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if _DEMO_MAIL
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_HOST = env_str("HOSO_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("HOSO_SMTP_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("HOSO_FROM_EMAIL", "hoso@localhost")

@@ -29,6 +29,7 @@ api_v1 = [
     ),
     path("", include("hoso.grading.api_urls")),
     path("", include("hoso.signing.api_urls")),  # before records: /records/<id>/sign/…
+    path("", include("hoso.retention.api_urls")),
     path("", include("hoso.records.api.urls")),
 ]
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("ho-so/", include("hoso.records.urls")),
     path("so-diem/", include("hoso.grading.urls")),
     path("ky-so/", include("hoso.signing.urls")),
+    path("luu-tru/", include("hoso.retention.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

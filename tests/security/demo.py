@@ -102,6 +102,18 @@ def hocba(scope: str) -> Any:
     return versions.order_by("pk")[1 if scope == "same_school" else 0 :].first()
 
 
+def hocba_batch(scope: str) -> Any:
+    """A học bạ batch of the scope's teacher; in the other district (no GVCN there) the HT's."""
+    from hoso.grading.models import HocBaBatch
+
+    batches = HocBaBatch.objects.select_related("school_class")
+    return _first(batches.filter(user__username=OWNER_OF_SCOPE[scope])) or (
+        None
+        if scope in ("own", "same_school")
+        else _first(batches.filter(school_class__school=school(scope)))
+    )
+
+
 def correction(scope: str) -> Any:
     from hoso.grading.models import CorrectionRequest
 
@@ -115,6 +127,9 @@ def window(scope: str) -> Any:
 
 
 def batch(scope: str) -> Any:
+    """Only principals sign in batches: th1's principal's two (own / same school), then the
+    principal's of another school and of another district (hoso/signing/demo.py)."""
     from hoso.signing.models import SignBatch
 
-    return _first(SignBatch.objects.filter(user__username=OWNER_OF_SCOPE[scope]))
+    batches = SignBatch.objects.filter(user__staff__unit__school=school(scope))
+    return batches.order_by("pk")[1 if scope == "same_school" else 0 :].first()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hoso.audit.models import AuditEntry
+from hoso.grading import selectors as grading_selectors
 from hoso.org.models import Staff, Student, Unit, UnitKind
 from hoso.policy import can, visible
 from tests.security import demo
@@ -145,9 +146,51 @@ def _windows_gate(user: Any) -> bool:
     return any(can(user, "grading.window.manage", school) for school in schools)
 
 
+def _assignment_school(scope: str) -> Target:
+    school = demo.school(scope)
+    return Target({"pk": school.pk}, school)
+
+
+def _assignment_grade(scope: str) -> Target | None:
+    school = demo.school(scope)
+    first = Unit.objects.filter(kind=UnitKind.LOP, school=school).order_by("grade").first()
+    if first is None or first.grade is None:
+        return None
+    return Target({"pk": school.pk, "grade": first.grade}, school)
+
+
+def _subjects_of_grade(query_name: str) -> Callable[[str], Target | None]:
+    def target(scope: str) -> Target | None:
+        found = _assignment_grade(scope)
+        if found is not None:
+            found.query = f"{query_name}={found.kwargs.pop('grade')}"
+        return found
+
+    return target
+
+
+def _so_unit(scope: str) -> Target:
+    unit = Unit.objects.get(kind=UnitKind.SO)
+    return Target({"pk": unit.pk}, unit)
+
+
 def _child(scope: str) -> Target:
     obj = demo.student(scope)
     return Target({"student_id": obj.pk}, obj)
+
+
+def _proposal(scope: str) -> Any:
+    """A destruction proposal of the scope's school (hoso/retention/demo.py: th1 and th2)."""
+    from hoso.retention.models import DestructionProposal
+
+    return DestructionProposal.objects.filter(school=demo.school(scope)).order_by("pk").first()
+
+
+def _record_type(scope: str) -> Target | None:
+    from hoso.records.models import RecordType
+
+    record_type = RecordType.objects.filter(code="TT28.KHBD").first()
+    return None if record_type is None else Target({"pk": record_type.pk}, record_type)
 
 
 IMPORT_KIND = {"kind": "staff"}
@@ -210,6 +253,7 @@ ROUTES: dict[str, Route] = {
         methods=("POST",),
     ),
     "records:version-file": Route(OBJECT, action=RECORD, targets=_version_file("original")),
+    "records:version-progress": Route(OBJECT, action=RECORD, targets=_version),
     "api-record-types": Route(LOGIN),
     "api-records": Route(LOGIN, action=RECORD, list_model="records.Record"),
     "api-record": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
@@ -238,6 +282,13 @@ ROUTES: dict[str, Route] = {
         methods=("POST",),
     ),
     "api-due-items": Route(LOGIN),
+    "api-due-item-extend": Route(
+        OBJECT,
+        action="records.due.extend",
+        view_action="records.due.view",
+        targets=_object(demo.due_item),
+        methods=("POST",),
+    ),
     "api-completion": Route(OBJECT, action="records.unit.oversee", targets=_oversee),
     # --- signing ---------------------------------------------------------------------------
     "signing:sign-queue": Route(LOGIN),
@@ -285,7 +336,61 @@ ROUTES: dict[str, Route] = {
     "api-signatures-validate": Route(LOGIN, methods=("POST",)),
     "api-signing-certificates": Route(LOGIN),
     "api-signing-batches": Route(LOGIN, methods=("POST",)),
+    "api-signing-usb-batches": Route(LOGIN, methods=("POST",)),
     "api-signing-batch": Route(OBJECT, action="signing.batch.view", targets=_object(demo.batch)),
+    # --- retention and destruction ---------------------------------------------------------
+    "retention:list": Route(LOGIN),
+    "retention:detail": Route(OBJECT, action="retention.proposal.view", targets=_object(_proposal)),
+    "retention:approve": Route(
+        OBJECT,
+        action="retention.proposal.decide",
+        view_action="retention.proposal.view",
+        targets=_object(_proposal),
+        methods=("POST",),
+    ),
+    "retention:refuse": Route(
+        OBJECT,
+        action="retention.proposal.decide",
+        view_action="retention.proposal.view",
+        targets=_object(_proposal),
+        methods=("POST",),
+    ),
+    "retention:periods": Route(LOGIN),
+    "retention:period-set": Route(
+        OBJECT,
+        action="retention.period.manage",
+        view_action="records.type.view",
+        targets=_record_type,
+        methods=("POST",),
+    ),
+    "retention:record-panel": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
+    "api-retention-proposals": Route(
+        LOGIN, action="retention.proposal.view", list_model="retention.DestructionProposal"
+    ),
+    "api-retention-proposal": Route(
+        OBJECT, action="retention.proposal.view", targets=_object(_proposal)
+    ),
+    "api-retention-approve": Route(
+        OBJECT,
+        action="retention.proposal.decide",
+        view_action="retention.proposal.view",
+        targets=_object(_proposal),
+        methods=("POST",),
+    ),
+    "api-retention-refuse": Route(
+        OBJECT,
+        action="retention.proposal.decide",
+        view_action="retention.proposal.view",
+        targets=_object(_proposal),
+        methods=("POST",),
+    ),
+    "api-retention-period": Route(
+        OBJECT,
+        action="retention.period.manage",
+        view_action="records.type.view",
+        targets=_record_type,
+        methods=("POST",),
+    ),
     # --- grading ---------------------------------------------------------------------------
     "grading:classes": Route(LOGIN),
     "grading:class": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
@@ -307,19 +412,28 @@ ROUTES: dict[str, Route] = {
     "grading:summary-pdf": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
     "grading:class-hocba": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
     "grading:class-hocba-zip": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
+    "grading:class-hocba-sign": Route(
+        OBJECT, action=CLASS, targets=_object(demo.school_class), methods=("POST",)
+    ),
+    "grading:hocba-batch": Route(
+        OBJECT, action="grading.hocba.batch.view", targets=_object(demo.hocba_batch)
+    ),
+    "grading:hocba-batch-progress": Route(
+        OBJECT, action="grading.hocba.batch.view", targets=_object(demo.hocba_batch)
+    ),
     "grading:hocba": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
     "grading:hocba-pdf": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
     "grading:hocba-xml": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
     "grading:hocba-sign": Route(
         OBJECT,
-        action="grading.hocba.manage",
+        action="grading.hocba.sign",
         view_action="grading.hocba.view",
         targets=_object(demo.hocba),
         methods=("POST",),
     ),
     "grading:hocba-correct": Route(
         OBJECT,
-        action="grading.hocba.manage",
+        action="grading.hocba.correct",
         view_action="grading.hocba.view",
         targets=_object(demo.hocba),
         methods=("POST",),
@@ -335,6 +449,38 @@ ROUTES: dict[str, Route] = {
     "grading:windows": Route(GATE, allowed=_windows_gate),
     "grading:window-close": Route(
         OBJECT, action="grading.window.manage", targets=_object(demo.window), methods=("POST",)
+    ),
+    "grading:assignments": Route(
+        GATE, allowed=lambda user: bool(grading_selectors.managed_schools(user))
+    ),
+    "grading:assignment-school": Route(
+        OBJECT, action="grading.assignment.manage", targets=_assignment_school
+    ),
+    "grading:assignment-grid": Route(
+        OBJECT, action="grading.assignment.manage", targets=_assignment_grade
+    ),
+    "grading:assignment-export": Route(
+        OBJECT, action="grading.assignment.manage", targets=_assignment_school
+    ),
+    "grading:assignment-import": Route(
+        OBJECT, action="grading.assignment.manage", targets=_assignment_school, methods=("POST",)
+    ),
+    "grading:school-subjects": Route(
+        OBJECT, action="grading.assignment.manage", targets=_subjects_of_grade("khoi")
+    ),
+    "grading:rules-config": Route(
+        GATE, allowed=lambda user: bool(grading_selectors.config_units(user))
+    ),
+    "api-grading-assignments": Route(
+        OBJECT, action="grading.assignment.manage", targets=_assignment_school
+    ),
+    "api-grading-subjects": Route(
+        OBJECT, action="grading.assignment.manage", targets=_subjects_of_grade("grade")
+    ),
+    "api-grading-config": Route(LOGIN),
+    "api-grading-my-sheets": Route(LOGIN),
+    "api-grading-config-assign": Route(
+        OBJECT, action="grading.config.manage", targets=_so_unit, methods=("POST",)
     ),
     "grading:my-children": Route(LOGIN),
     "grading:child-results": Route(OBJECT, action="grading.student.results", targets=_child),
@@ -390,9 +536,6 @@ KNOWN_UNLOGGED: dict[str, str] = {
     "import-template": "blank import template, no personal data",
     "api-import-template": "blank import template, no personal data",
     "mfa_download_recovery_codes": "the person's own recovery codes",
-    # FINDING for the records app: this export of names and statuses is not in the audit log;
-    # add hoso.audit.services.access_log(request, "records.completion.exported", unit, …).
-    "records:completion-export": "TODO(records): not audited yet",
 }
 
 # Django's admin (namespace "admin") is checked as a whole: staff only, everyone else is sent
