@@ -128,7 +128,7 @@ def _new_version(
 def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVersion:
     """A new version from the current entries, listing what changed against the issued one."""
     version = (
-        HocBaVersion.objects.select_for_update()
+        HocBaVersion.objects.select_for_update(of=("self",))
         .select_related("school_class", "student")
         .get(pk=version.pk)
     )
@@ -168,7 +168,9 @@ def hocba_sign(
     """Apply the next signature of the chain with `signer` (a `hoso.signing.engine` signer:
     PKCS#12, PKCS#11…). The key is used, never stored."""
     version = (
-        HocBaVersion.objects.select_for_update().select_related("school_class").get(pk=version.pk)
+        HocBaVersion.objects.select_for_update(of=("self",))
+        .select_related("school_class")
+        .get(pk=version.pk)
     )
     if not can(actor, "grading.hocba.view", version):
         raise NotFound(NOT_FOUND_MESSAGE)

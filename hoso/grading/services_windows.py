@@ -113,7 +113,11 @@ def _check_scope(grade: int | None, school_class: Unit | None, sheet: str) -> No
 
 @transaction.atomic
 def window_close(*, actor: Any, window: EntryWindow, reason: str) -> EntryWindow:
-    window = EntryWindow.objects.select_for_update().select_related("school").get(pk=window.pk)
+    window = (
+        EntryWindow.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .get(pk=window.pk)
+    )
     if not can(actor, "grading.window.manage", window.school):
         raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được khóa sổ.")
     if not window.is_open:
@@ -208,7 +212,7 @@ def correction_request(
 
 def _locked_pending(actor: Any, request: CorrectionRequest) -> CorrectionRequest:
     locked = (
-        CorrectionRequest.objects.select_for_update()
+        CorrectionRequest.objects.select_for_update(of=("self",))
         .select_related("school_class", "student")
         .get(pk=request.pk)
     )

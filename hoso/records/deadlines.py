@@ -250,7 +250,7 @@ def due_item_mark_submitted(record: Record, at: dt.datetime) -> int:
 def due_item_extend(
     *, actor: Any, item_id: int, until: dt.datetime, reason: str, ip: str = ""
 ) -> DueItem:
-    item = DueItem.objects.select_for_update().select_related("unit").get(pk=item_id)
+    item = DueItem.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item_id)
     if not can(actor, "records.due.extend", item):
         raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được gia hạn.")
     reason = " ".join((reason or "").split())

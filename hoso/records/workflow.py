@@ -41,7 +41,7 @@ NOT_PENDING = "Hồ sơ không còn chờ bước này (có thể người khác
 
 def _lock(record_id: int) -> tuple[Record, Workflow | None]:
     record = (
-        Record.objects.select_for_update()
+        Record.objects.select_for_update(of=("self",))  # not the joined type and unit rows
         .select_related("record_type", "unit", "school")
         .get(pk=record_id)
     )

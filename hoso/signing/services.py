@@ -64,7 +64,7 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
     """Lock the record and its open workflow; the pending step must be `action` and the actor
     must be the one to act. Hidden records answer like missing ones."""
     record = (
-        Record.objects.select_for_update()
+        Record.objects.select_for_update(of=("self",))  # not the joined unit rows
         .select_related("unit", "school")
         .filter(pk=record_id)
         .first()

@@ -72,6 +72,24 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         load_demo()
 
 
+def _serve_one_request_at_a_time() -> None:
+    """The test database is in-memory SQLite: one connection, shared with the live server's
+    thread. Django's threaded live server would use it from several threads at once when a
+    page loads two htmx fragments together ("database table is locked"); a real installation
+    has a file database and separate connections. Serve requests one after another instead."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)  # requests run in the thread that has the override
+
+    LiveServerThread.server_class = OneAtATime
+
+
+_serve_one_request_at_a_time()
+
+
 @pytest.fixture
 def site(live_server: Any, settings: Any) -> str:
     settings.DEMO_MODE = True
