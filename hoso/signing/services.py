@@ -97,21 +97,9 @@ def _previous(ctx: StepContext) -> list[SignatureRecord]:
 
 def _sign_bytes(pdf: bytes, signer: HosoSigner, placed: Placed) -> bytes:
     from hoso.signing.engine.sign import sign_pdf
-    from hoso.signing.engine.validate import build_validation_context
 
-    level = conf.level()
-    vc = None
-    if level == "B-LT":
-        vc = build_validation_context(conf.trust_anchors(), allow_fetching=True)
     try:
-        return sign_pdf(
-            pdf,
-            signer,
-            level=level,
-            tsa_url=conf.tsa_url(),
-            appearance=placed.appearance,
-            validation_context=vc,
-        )
+        return sign_pdf(pdf, signer, appearance=placed.appearance, **conf.engine_options())
     except SigningError as exc:
         raise SignerFailed(exc) from exc
 
