@@ -71,7 +71,5 @@ class DeadlockRetryMiddleware:
                 if not is_retryable(again) or connection.in_atomic_block:
                     raise
                 continue
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            return response
+            return response  # Django renders a TemplateResponse returned from here
         return None

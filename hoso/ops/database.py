@@ -13,7 +13,12 @@ from django.db import connection, connections
 
 SQLITE_FILE = "db/hoso.sqlite3"
 PG_FILE = "db/hoso.pgdump"
-SEARCH_TABLE = "search_document"  # hoso.search.postgres_backend.DEFAULT_TABLE
+
+
+def search_table() -> str:
+    from hoso.search.postgres_backend import DEFAULT_TABLE
+
+    return DEFAULT_TABLE
 
 
 class DatabaseError(Exception):
@@ -51,7 +56,7 @@ def database_dump(root: Path) -> str:
                 "--no-owner",
                 "--no-privileges",
                 # The search table is derived data (GBs at scale); `hoso restore` rebuilds it.
-                f"--exclude-table-data={SEARCH_TABLE}",
+                f"--exclude-table-data={search_table()}",
                 "--file",
                 str(root / PG_FILE),
             ]
