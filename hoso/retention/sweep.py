@@ -87,10 +87,8 @@ def _sweep_one(proposal: DestructionProposal, result: SweepResult) -> None:
 
 def _unindex(proposal: DestructionProposal) -> None:
     """Remove the destroyed records from the search index (hoso.search's public delete)."""
-    from hoso.records.search_index import search_backend
+    from hoso.search.maintenance import delete_record_entries
 
-    ids = list(
+    delete_record_entries(
         DestroyedRecord.objects.filter(proposal=proposal).values_list("record_id", flat=True)
     )
-    if ids:
-        search_backend().delete(ids)
