@@ -89,9 +89,11 @@ def status_of(item: DueItem, now: dt.datetime) -> str:
 # --- periods for uploads ---------------------------------------------------------------------
 
 
-def resolve_period(record_type: RecordType, year: SchoolYear, key: str, *, owner: Any) -> str:
+def resolve_period(
+    record_type: RecordType, year: SchoolYear, key: str, *, owner: Any, unit: Unit | None = None
+) -> str:
     """The period an upload is for: the one given (checked), else the owner's earliest open due
-    item of the type, else the period that contains today."""
+    item of the type (of that class, for a homeroom book), else the period containing today."""
     slots = slots_for(record_type.period, record_type.due_rule, year)
     if key:
         if key not in {slot.key for slot in slots}:
@@ -102,17 +104,19 @@ def resolve_period(record_type: RecordType, year: SchoolYear, key: str, *, owner
     if len(slots) == 1:
         return slots[0].key
     now = timezone.now()
-    pending = (
-        DueItem.objects.filter(
-            owner=owner, record_type=record_type, school_year=year, submitted_at__isnull=True
-        )
-        .filter(effective_due_at__gte=now - DUE_SOON)
+    pending = DueItem.objects.filter(
+        owner=owner, record_type=record_type, school_year=year, submitted_at__isnull=True
+    )
+    if unit is not None and record_type.keeper == Keeper.HOMEROOM:
+        pending = pending.filter(unit=unit)  # a GVCN of two classes owes each book apart
+    pending_key = (
+        pending.filter(effective_due_at__gte=now - DUE_SOON)
         .order_by("effective_due_at")
         .values_list("period_key", flat=True)
         .first()
     )
-    if pending:
-        return pending
+    if pending_key:
+        return pending_key
     return slot_for_day(record_type.period, record_type.due_rule, year, timezone.localdate()).key
 
 

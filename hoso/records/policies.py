@@ -74,6 +74,14 @@ def _record_archive(grants: Grants, _user: Any, record: Record) -> bool:
     return grants.is_admin or record.school_id in grants.schools({Role.HT, Role.VT})
 
 
+def _record_delete(grants: Grants, user: Any, record: Record) -> bool:
+    """Ask to delete (the retention rules and the rows pointing at it still decide): the owner
+    of a record never submitted; the principal or the clerk of its school."""
+    if record.owner_id == user.pk and record.first_submitted_at is None:
+        return True
+    return _record_archive(grants, user, record)
+
+
 # --- workflow steps ----------------------------------------------------------------------------
 
 
@@ -166,6 +174,7 @@ def register_all() -> None:
     register("records.record.create", _record_create)
     register("records.record.edit", _record_edit)
     register("records.record.archive", _record_archive)
+    register("records.record.delete", _record_delete)
     register("records.workflow.act", _workflow_act, _workflow_act_scope)
     register("records.unit.oversee", _unit_overseen, _unit_overseen_scope)
     register("records.due.view", _due_visible, _due_scope)

@@ -9,8 +9,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from hoso.org.models import Role
-from hoso.policy import visible
+from hoso.policy import can, visible
 from hoso.records.deadlines import DUE_SOON, reference_time, with_status
+from hoso.records.guards import deletion_refusal
 from hoso.records.models import (
     Comment,
     DueItem,
@@ -135,7 +136,7 @@ def my_week(user: Any, now: dt.datetime | None = None) -> QuerySet[DueItem]:
     ref = reference_time(now)
     # One's own items are always visible: no policy scope here, so the owner index serves it
     # even for a Sở account whose scope is the whole province.
-    items = DueItem.objects.select_related("record_type").filter(
+    items = DueItem.objects.select_related("record_type", "unit").filter(
         owner_id=getattr(user, "pk", None),
         submitted_at__isnull=True,
         effective_due_at__gte=ref - 4 * DUE_SOON,
@@ -189,3 +190,18 @@ def _keeps_homeroom(user: Any, record_type: RecordType, grants: Any, schools: An
         ):
             return True
     return False
+
+
+def homeroom_classes_for(user: Any, types: list[RecordType]) -> list[Any]:
+    """The classes a homeroom book may be uploaded for, when `types` (those the person keeps)
+    include a homeroom one; no queries otherwise."""
+    from hoso.records.services import homeroom_classes
+
+    if not any(t.keeper == Keeper.HOMEROOM for t in types):
+        return []
+    return homeroom_classes(user)
+
+
+def deletable(user: Any, record: Record) -> bool:
+    """Offer "Xóa hồ sơ" only to who may ask and when no guard (retention period) refuses."""
+    return can(user, "records.record.delete", record) and deletion_refusal(record) is None

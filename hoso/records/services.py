@@ -15,17 +15,20 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
 from hoso.conversion.kinds import ACCEPTED_HINT
-from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import current_year, grants_for
+from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records import deadlines
 from hoso.records.blobs import blob_store, max_upload_bytes
+from hoso.records.guards import deletion_refusal
 from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     Comment,
@@ -93,11 +96,13 @@ def type_applies(record_type: RecordType, school: Unit) -> bool:
     return not levels or school.level in levels or school.level == "LIEN_CAP"
 
 
-def record_unit_for(actor: Any, record_type: RecordType) -> Unit:
+def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = None) -> Unit:
     """The unit a new record of `record_type` belongs to: the teacher's group, the group the
-    leader leads, or the school. Refused when the person does not keep this type."""
+    leader leads, the school, or — for a homeroom book — the class `unit_id` the person is GVCN
+    of (their only class when `unit_id` is None). Refused when the person does not keep this
+    type; `unit_id` is ignored for the other keepers (their unit follows from the roles)."""
     if record_type.keeper == Keeper.HOMEROOM:
-        return _homeroom_class(actor, record_type)
+        return _homeroom_class(actor, record_type, unit_id)
     roles = KEEPER_ROLES[record_type.keeper]
     grants = [g for g in grants_for(actor).items if g.role in roles and g.school_id]
     units = Unit.objects.in_bulk([g.unit_id for g in grants] + [g.school_id for g in grants])
@@ -109,20 +114,40 @@ def record_unit_for(actor: Any, record_type: RecordType) -> Unit:
     raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")
 
 
-def _homeroom_class(actor: Any, record_type: RecordType) -> Unit:
-    """The class whose homeroom book this is: the first class the person is GVCN of, at a
-    school the type applies to (as told by the registered homeroom keeper provider)."""
-    year = _year()
+def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
+    """The classes the person is GVCN of this school year (as told by the registered homeroom
+    keeper provider), at the schools where they teach and `record_type` applies (any of those
+    schools when None), in tree order."""
+    year = current_year()
+    if year is None:
+        return []
     schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
+    class_ids: list[int] = []
     for school in Unit.objects.filter(pk__in=schools).order_by("path"):
-        if not type_applies(record_type, school):
+        if record_type is not None and not type_applies(record_type, school):
             continue
-        classes = [
-            u for u, owner in provided_owners(Keeper.HOMEROOM, school, year) if owner == actor.pk
-        ]
-        if classes:
-            return Unit.objects.get(pk=classes[0])
-    raise NotAllowed(f"Bạn không chủ nhiệm lớp nào nên không lập “{record_type.name}”.")
+        owned = provided_owners(Keeper.HOMEROOM, school, year)
+        class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
+    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
+
+
+def _homeroom_class(actor: Any, record_type: RecordType, unit_id: int | None) -> Unit:
+    """The class whose homeroom book this is: the one chosen, which must be one of the person's
+    classes; without a choice their only class (a GVCN of several must choose)."""
+    classes = homeroom_classes(actor, record_type)
+    if not classes:
+        raise NotAllowed(f"Bạn không chủ nhiệm lớp nào nên không lập “{record_type.name}”.")
+    if unit_id is None:
+        if len(classes) == 1:
+            return classes[0]
+        names = ", ".join(c.name for c in classes)
+        message = f"Thầy/cô chủ nhiệm nhiều lớp ({names}): hãy chọn lớp cho sổ chủ nhiệm."
+        raise DomainError(message, fields={"unit": ["Hãy chọn lớp."]})
+    chosen = next((c for c in classes if c.pk == unit_id), None)
+    if chosen is None:
+        message = f"Bạn không chủ nhiệm lớp này nên không lập “{record_type.name}” cho lớp đó."
+        raise NotAllowed(message, fields={"unit": ["Không phải lớp bạn chủ nhiệm."]})
+    return chosen
 
 
 # --- upload -----------------------------------------------------------------------------------
@@ -177,17 +202,21 @@ def record_upload(
     upload: Upload,
     title: str = "",
     period_key: str = "",
+    unit_id: int | None = None,
     ip: str = "",
 ) -> RecordVersion:
     """Upload a file as a record of `record_type` for the period: the record is created, or
-    the file becomes its next version."""
+    the file becomes its next version. `unit_id` chooses the class of a homeroom book."""
     year = _year()
-    unit = record_unit_for(actor, record_type)
+    unit = record_unit_for(actor, record_type, unit_id)
     if not can(actor, "records.record.create", unit):
         raise NotAllowed("Bạn không được lập hồ sơ ở đơn vị này.")
-    period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor)
+    period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor, unit=unit)
     title = clean_text(title, field="title", label="tiêu đề", limit=MAX_TITLE, required=False)
-    title = title or deadlines.default_title(record_type, year, period_key)
+    if not title:
+        title = deadlines.default_title(record_type, year, period_key)
+        if record_type.keeper == Keeper.HOMEROOM:
+            title = f"{title} — {unit.name}"  # the books of a GVCN's two classes differ by name
     report, blob = _checked_file(upload, record_type)
     return _store_version(actor, record_type, unit, year, period_key, title, report, blob, ip)
 
@@ -300,6 +329,79 @@ def _year() -> SchoolYear:
     if year is None:
         raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
     return year
+
+
+# --- deletion ---------------------------------------------------------------------------------
+
+# What a person calls the rows that may still point at a record (PROTECT foreign keys).
+REFERRER_LABELS: dict[str, str] = {
+    "records.RecordVersion": "phiên bản hồ sơ",
+    "records.Workflow": "lượt trình duyệt",
+    "retention.ProposalItem": "đề nghị tiêu hủy",
+    "retention.DestroyedRecord": "bản lưu thông tin hồ sơ đã tiêu hủy",
+    "retention.DestructionProposal": "đề nghị tiêu hủy (biên bản)",
+}
+
+
+@transaction.atomic
+def record_delete(*, actor: Any, record_id: int, ip: str = "") -> None:
+    """Delete a record — in this order of refusals: not allowed (403), a registered guard such
+    as the retention period (409), rows that still refer to it (409). Nothing is deleted unless
+    everything can be."""
+    record = (
+        Record.objects.select_for_update(of=("self",))
+        .select_related("record_type", "school_year")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or not can(actor, "records.record.view", record):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    if not can(actor, "records.record.delete", record):
+        raise NotAllowed("Chỉ người lập hồ sơ, hiệu trưởng hoặc văn thư của trường được xóa hồ sơ.")
+    refusal = deletion_refusal(record)
+    if refusal:
+        raise Conflict(refusal)
+    pk = record.pk
+    # Written first to name the record while it exists; a refusal below rolls it back.
+    audit_log(
+        "records.record.deleted",
+        actor=actor,
+        obj=record,
+        unit_id=record.school_id,
+        ip=ip,
+        data={"record": pk, "title": record.title, "type": record.record_type.code},
+    )
+    try:
+        # A savepoint: a refusal met while deleting rolls back only this, and the caller's
+        # transaction stays usable (on PostgreSQL too).
+        with transaction.atomic():
+            record.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise Conflict(_still_referred(error)) from None
+    _after_commit_unindex(pk)
+
+
+def _still_referred(error: ProtectedError | RestrictedError) -> str:
+    """What still points at the record, e.g. "… bởi phiên bản hồ sơ (2), lượt trình duyệt (1)"."""
+    if isinstance(error, ProtectedError):
+        rows = error.protected_objects
+    else:
+        rows = error.restricted_objects
+    counts: dict[str, int] = {}
+    for row in rows or ():
+        meta = row._meta
+        label = REFERRER_LABELS.get(meta.label) or str(meta.verbose_name)
+        counts[label] = counts.get(label, 0) + 1
+    known = list(REFERRER_LABELS.values())
+    order = sorted(counts, key=lambda label: (known.index(label) if label in known else 99, label))
+    what = ", ".join(f"{label} ({counts[label]})" for label in order)
+    return f"Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi {what}."
+
+
+def _after_commit_unindex(record_id: int) -> None:
+    from hoso.records.tasks import index_record
+
+    later(index_record, record_id)  # indexing a record that is gone removes it
 
 
 # --- comments and unit-added types ----------------------------------------------------------

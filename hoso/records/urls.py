@@ -21,6 +21,7 @@ urlpatterns = [
     path("han-nop/<int:pk>/gia-han/", dashboard.extend, name="extend"),
     path("<int:pk>/", pages.detail, name="detail"),
     path("<int:pk>/phien-ban/", pages.new_version, name="new-version"),
+    path("<int:pk>/xoa/", pages.delete, name="delete"),
     path("<int:pk>/<str:action>/", pages.act, name="act"),
     path(
         "<int:pk>/phien-ban/<int:number>/tien-do/",

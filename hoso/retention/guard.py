@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.db.models.signals import pre_delete
 
 from hoso.core.errors import Conflict
+from hoso.records.guards import register_deletion_guard
 from hoso.records.models import Record, RecordVersion
 
 
@@ -44,5 +45,8 @@ def refuse_version_delete(sender: Any, instance: RecordVersion, **kwargs: Any) -
 
 
 def connect() -> None:
+    # The records delete service asks this first (PROTECT foreign keys refuse before any
+    # pre_delete signal); the signals still guard every other way of deleting.
+    register_deletion_guard("retention", deletion_refusal)
     pre_delete.connect(refuse_record_delete, sender=Record, dispatch_uid="retention_record")
     pre_delete.connect(refuse_version_delete, sender=RecordVersion, dispatch_uid="retention_ver")

@@ -48,6 +48,7 @@ class Route:
     list_model: Any = None  # API lists: model whose visible ids bound the response
     reason: str = ""
     query: str = ""
+    write_action: str = ""  # the action of the methods other than GET, when it differs
 
 
 def _any_school_managed(user: Any) -> bool:
@@ -252,11 +253,24 @@ ROUTES: dict[str, Route] = {
         targets=_step_act,
         methods=("POST",),
     ),
+    "records:delete": Route(
+        OBJECT,
+        action="records.record.delete",
+        view_action=RECORD,
+        targets=_object(demo.record),
+        methods=("POST",),
+    ),
     "records:version-file": Route(OBJECT, action=RECORD, targets=_version_file("original")),
     "records:version-progress": Route(OBJECT, action=RECORD, targets=_version),
     "api-record-types": Route(LOGIN),
     "api-records": Route(LOGIN, action=RECORD, list_model="records.Record"),
-    "api-record": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
+    "api-record": Route(
+        OBJECT,
+        action=RECORD,
+        write_action="records.record.delete",
+        targets=_object(demo.record),
+        methods=("GET", "DELETE"),
+    ),
     "api-record-versions": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
     "api-record-version-file": Route(OBJECT, action=RECORD, targets=_version),
     "api-record-version-pdf": Route(OBJECT, action=RECORD, targets=_version),

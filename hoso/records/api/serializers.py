@@ -115,6 +115,13 @@ class RecordCreateIn(serializers.Serializer[Any]):
     record_type = serializers.CharField(max_length=40)
     title = serializers.CharField(max_length=255, required=False, allow_blank=True)
     period = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    unit = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Lớp (id đơn vị) của sổ chủ nhiệm: bắt buộc khi người lập chủ nhiệm nhiều "
+        "lớp; bỏ qua với các loại hồ sơ khác.",
+    )
 
 
 class VersionCreateIn(serializers.Serializer[Any]):

@@ -1,5 +1,5 @@
-"""API: /api/v1/record-types/, records (list with ?q=, multipart create, detail, versions,
-files, submit/approve/return), due-items (and their extension) and completion. Same
+"""API: /api/v1/record-types/, records (list with ?q=, multipart create, detail, delete,
+versions, files, submit/approve/return), due-items (and their extension) and completion. Same
 services, same policy."""
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ class RecordList(generics.ListCreateAPIView[Record]):
             upload=_upload(data.validated_data["file"]),
             title=data.validated_data.get("title", ""),
             period_key=data.validated_data.get("period", ""),
+            unit_id=data.validated_data.get("unit"),
             ip=client_ip(request._request),
         )
         record = selectors.records_visible_to(request.user).get(pk=version.record_id)
@@ -112,11 +113,22 @@ def _record(request: Any, pk: int) -> Record:
     )
 
 
-class RecordDetail(generics.RetrieveAPIView[Record]):
+class RecordDetail(generics.RetrieveDestroyAPIView[Record]):
+    """GET a record; DELETE it — refused with 409 while its retention period (or any other
+    registered guard) forbids it, or while other rows still refer to it."""
+
     serializer_class = RecordDetailOut
 
     def get_object(self) -> Record:
         return _record(self.request, self.kwargs["pk"])
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        services.record_delete(
+            actor=request.user, record_id=record.pk, ip=client_ip(request._request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class VersionList(generics.ListCreateAPIView[RecordVersion]):

@@ -19,6 +19,12 @@ def upload_from(request: HttpRequest) -> Upload | None:
     return Upload(stream=uploaded, filename=uploaded.name or "", size=uploaded.size)
 
 
+def unit_id_from(value: str | None) -> int | None:
+    """A unit id from a form or a query string; anything else ("", "abc", 2**70) is none."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
 def run_action(request: HttpRequest, action: Any, success: str, back: str) -> HttpResponse:
     """Call a service; show its Vietnamese message on refusal; always go back to `back`."""
     try:

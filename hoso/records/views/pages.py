@@ -27,7 +27,7 @@ from hoso.records.models import (
     RenditionStatus,
 )
 from hoso.records.notify import notifications_mark_read
-from hoso.records.views.common import run_action, upload_from
+from hoso.records.views.common import run_action, unit_id_from, upload_from
 from hoso.records.views.files import visible_version
 
 
@@ -47,11 +47,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     """GET: the upload form (type and period pre-filled from a due item); POST: upload."""
     types = selectors.types_for_upload(request.user)
     chosen = request.POST.get("record_type") or request.GET.get("loai", "")
+    unit_id = unit_id_from(request.POST.get("unit") or request.GET.get("lop"))
     context: dict[str, Any] = {
         "types": types,
         "chosen": chosen,
         "period": request.POST.get("period") or request.GET.get("ky", ""),
         "title": request.POST.get("title", ""),
+        # A GVCN of several classes says which class a homeroom book is for; of one, never.
+        "classes": selectors.homeroom_classes_for(request.user, types),
+        "chosen_unit": unit_id,
         "error": None,
     }
     if request.method == "POST":
@@ -67,6 +71,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                     upload=upload_file,
                     title=context["title"],
                     period_key=context["period"],
+                    unit_id=unit_id,
                     ip=client_ip(request),
                 )
             except DomainError as error:
@@ -85,10 +90,13 @@ def _record(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(request, pk)
+    return render(request, "records/detail.html", _detail_context(request, _record(request, pk)))
+
+
+def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
     versions = list(selectors.versions_of(record))
     flow = selectors.open_workflow(record)
-    context = {
+    return {
         "record": record,
         "versions": versions,
         "latest": versions[0] if versions else None,
@@ -98,8 +106,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_archive": can(request.user, "records.record.archive", record),
         "events": RecordEvent.objects.filter(record=record).select_related("actor", "version"),
         "rendition": rendition_state(versions[0]) if versions else None,
+        "can_delete": selectors.deletable(request.user, record),
     }
-    return render(request, "records/detail.html", context)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a record; a refusal (retention period, rows still pointing at it) is shown on the
+    record page with its HTTP status (403/409), and nothing is deleted."""
+    record = _record(request, pk)
+    try:
+        services.record_delete(actor=request.user, record_id=record.pk, ip=client_ip(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+        context = _detail_context(request, record)
+        return render(request, "records/detail.html", context, status=error.status)
+    messages.success(request, f"Đã xóa hồ sơ “{record.title}”.")
+    return HttpResponseRedirect(reverse("records:mine"))
 
 
 def rendition_state(version: RecordVersion) -> dict[str, Any]:

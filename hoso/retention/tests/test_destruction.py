@@ -238,7 +238,8 @@ def test_early_delete_is_refused_everywhere(demo_user: Any, api_for: Any) -> Non
     )
     version = fresh.versions.get()
     # Then the ORM refuses (a Vietnamese message; PROTECT foreign keys refuse first when
-    # other rows point at the record), the API has no DELETE, the store needs a destruction.
+    # other rows point at the record), the API's DELETE answers 409 with the retention
+    # message (asked before the PROTECT keys), the store needs a destruction.
     with pytest.raises(DeletionRefused, match="chưa hết thời hạn lưu trữ"), transaction.atomic():
         RecordVersion.objects.filter(pk=version.pk).delete()
     with pytest.raises((DeletionRefused, ProtectedError)), transaction.atomic():
@@ -258,7 +259,8 @@ def test_early_delete_is_refused_everywhere(demo_user: Any, api_for: Any) -> Non
     with pytest.raises(DeletionRefused, match="đề nghị tiêu hủy"), transaction.atomic():
         expired.versions.first().delete()
     response = api_for("th1.hieutruong").delete(f"/api/v1/records/{fresh.pk}/")
-    assert response.status_code == 405
+    assert response.status_code == 409
+    assert "chưa hết thời hạn lưu trữ" in response.json()["message"]
     with pytest.raises(ValueError):
         blob_store().delete(version.original_sha256, destruction="")
     assert Record.objects.filter(pk__in=[fresh.pk, empty.pk, expired.pk]).count() == 3

@@ -1,0 +1,156 @@
+"""Deleting a record (page and API): who may ask, then the retention period, then the rows that
+still refer to it — each refusal a 409 with a Vietnamese message, and nothing deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db.models.signals import pre_delete
+
+from hoso.audit.models import AuditEntry
+from hoso.records import guards, workflow
+from hoso.records.models import Record, RecordEvent, RecordVersion, Workflow
+from hoso.records.tests.helpers import upload
+from hoso.retention import guard as retention_guard
+
+pytestmark = pytest.mark.django_db
+
+KEPT = "chưa hết thời hạn lưu trữ (phải lưu đến hết ngày 31/05/2031"
+REFERRED_DRAFT = "Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi phiên bản hồ sơ (1)."
+REFERRED_SUBMITTED = (
+    "Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi phiên bản hồ sơ (1), lượt trình duyệt (1)."
+)
+
+
+@pytest.fixture
+def retention_agrees(monkeypatch: Any) -> None:
+    """As if the record's retention period allowed deleting it: only the rows referring to it
+    can still refuse."""
+    monkeypatch.setitem(guards._GUARDS, "retention", lambda record: None)
+
+
+@pytest.fixture
+def no_delete_signals() -> Iterator[None]:
+    """Without the retention app's last line of defence (its pre_delete refusals)."""
+    pre_delete.disconnect(sender=Record, dispatch_uid="retention_record")
+    pre_delete.disconnect(sender=RecordVersion, dispatch_uid="retention_ver")
+    try:
+        yield
+    finally:
+        retention_guard.connect()
+
+
+def _draft(demo_user: Any, period: str = "W05") -> Record:
+    version = upload(demo_user("th1.giaovien2"), period=period)
+    return Record.objects.get(pk=version.record_id)
+
+
+def _state(record: Record) -> tuple[bool, int, int, int]:
+    return (
+        Record.objects.filter(pk=record.pk).exists(),
+        RecordVersion.objects.filter(record=record).count(),
+        RecordEvent.objects.filter(record=record).count(),
+        AuditEntry.objects.filter(action="records.record.deleted").count(),
+    )
+
+
+def test_the_retention_refusal_comes_first_even_when_versions_refer_to_the_record(
+    demo_user: Any, api_for: Any, client_for: Any
+) -> None:
+    record = _draft(demo_user)
+    api, client = api_for("th1.giaovien2"), client_for("th1.giaovien2")
+    before = _state(record)
+    assert before == (True, 1, 1, 0)
+
+    by_api = api.delete(f"/api/v1/records/{record.pk}/")
+    by_page = client.post(f"/ho-so/{record.pk}/xoa/")
+
+    message = f"Không được xóa hồ sơ “{record.title}”: {KEPT} theo Thông tư 08/2025/TT-BGDĐT)."
+    assert (by_api.status_code, by_api.json()) == (
+        409,
+        {"code": "conflict", "message": message, "fields": {}},
+    )
+    assert by_page.status_code == 409
+    assert message in by_page.content.decode()
+    assert "Xóa hồ sơ</button>" not in by_page.content.decode()  # no button to a sure refusal
+    assert _state(record) == before
+
+
+def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_through_the_api(
+    demo_user: Any, api_for: Any, retention_agrees: None
+) -> None:
+    record = _draft(demo_user)
+    api = api_for("th1.giaovien2")
+    before = _state(record)
+
+    response = api.delete(f"/api/v1/records/{record.pk}/")
+
+    assert response.status_code == 409
+    assert response.json() == {"code": "conflict", "message": REFERRED_DRAFT, "fields": {}}
+    assert _state(record) == before
+    # The transaction is still usable after the refusal: the same person uploads again.
+    assert upload(demo_user("th1.giaovien2"), period="W05").number == 2
+
+
+def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_on_the_page(
+    demo_user: Any, client_for: Any, retention_agrees: None
+) -> None:
+    # Given a record the principal sees, submitted (a workflow refers to it too)
+    record = _draft(demo_user)
+    workflow.record_submit(actor=demo_user("th1.giaovien2"), record_id=record.pk)
+    client = client_for("th1.hieutruong")
+    assert "Xóa hồ sơ</button>" in client.get(f"/ho-so/{record.pk}/").content.decode()
+    before = _state(record)
+
+    response = client.post(f"/ho-so/{record.pk}/xoa/")
+
+    assert response.status_code == 409
+    assert REFERRED_SUBMITTED in response.content.decode()
+    assert _state(record) == before
+    assert Workflow.objects.filter(record=record, is_open=True).count() == 1
+
+
+def test_who_may_not_delete_is_refused_before_anything_else(
+    demo_user: Any, api_for: Any, client_for: Any, retention_agrees: None
+) -> None:
+    record = _draft(demo_user)
+    workflow.record_submit(actor=demo_user("th1.giaovien2"), record_id=record.pk)
+    leader = api_for("th1.totruong")  # sees the submitted record of the group, may not delete
+    stranger = client_for("th2.hieutruong")
+    before = _state(record)
+
+    refused = leader.delete(f"/api/v1/records/{record.pk}/")
+    hidden = stranger.post(f"/ho-so/{record.pk}/xoa/")
+
+    assert (refused.status_code, refused.json()["message"]) == (
+        403,
+        "Chỉ người lập hồ sơ, hiệu trưởng hoặc văn thư của trường được xóa hồ sơ.",
+    )
+    assert hidden.status_code == 404
+    assert _state(record) == before
+
+
+def test_a_record_nothing_refers_to_is_deleted_when_no_rule_refuses(
+    demo_user: Any, client_for: Any, retention_agrees: None, no_delete_signals: None
+) -> None:
+    owner, like = demo_user("th1.giaovien2"), _draft(demo_user)
+    record = Record.objects.create(
+        record_type=like.record_type,
+        unit=like.unit,
+        school=like.school,
+        school_year=like.school_year,
+        owner=owner,
+        title="Hồ sơ chưa có tệp",
+        period_key="W09",
+    )
+
+    pk = record.pk
+
+    response = client_for("th1.giaovien2").post(f"/ho-so/{pk}/xoa/")
+
+    assert (response.status_code, response["Location"]) == (302, "/ho-so/")
+    assert not Record.objects.filter(pk=pk).exists()
+    entry = AuditEntry.objects.get(action="records.record.deleted")
+    assert (entry.actor, entry.object_id, entry.unit_id) == (owner, str(pk), record.school_id)
