@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_search.py            # 1,000,000 versions (~10 min)
     .venv/bin/python bench/bench_search.py --quick    # 20,000 versions
     .venv/bin/python bench/bench_search.py --reuse    # query the indexes built before
-    options: --n N --backends tantivy,postgres --dsn ... --warm-dsn ... --dir /tmp/...
+    options: --n N --backends tantivy,postgres --dsn ... --warm --warm-dsn ... --dir /tmp/...
              --per-class 40 --check 5
 
 Prints build times; p50/p95/p99/max per backend and query class and for the whole mix, for a
@@ -127,6 +127,10 @@ STATE_WEIGHTS = [10, 10, 3, 12, 15, 45, 5]
 YEARS = ["2023-2024", "2024-2025", "2025-2026"]
 UNITS = 500
 TEACHERS_PER_UNIT = 40
+#: Schools 1-30 are Phòng 0's, 31-60 Phòng 1's…; unit ids of the Sở and the Phòngs.
+SCHOOLS_PER_PHONG = 30
+SO_UNIT = 100_000
+PHONG_UNIT = 100_001
 START = datetime(2023, 9, 1, tzinfo=UTC)
 
 
@@ -169,6 +173,7 @@ def generate(n: int, seed: int = 7) -> Iterator[SearchDocument]:
             metadata=f"{RECORD_TYPES[rtype]} {year} {rtype}",
             record_type=rtype,
             unit_id=unit,
+            unit_path=(SO_UNIT, PHONG_UNIT + (unit - 1) // SCHOOLS_PER_PHONG, unit),
             school_year=year,
             state=rnd.choices(STATES, STATE_WEIGHTS)[0],
             owner_id=owner,
@@ -196,8 +201,11 @@ def _teacher(r: random.Random) -> Visibility:
 
 
 def _phong(r: random.Random) -> Visibility:
-    first = r.randrange(1, UNITS - 30)
-    return Visibility.for_units(range(first, first + 30), None)
+    """A Phòng's 30 schools, as the policy gives them: the units and the Phòng they lie in."""
+    phong = r.randrange(UNITS // SCHOOLS_PER_PHONG)
+    first = 1 + phong * SCHOOLS_PER_PHONG
+    schools = range(first, first + SCHOOLS_PER_PHONG)
+    return Visibility.for_units(schools, None, within={PHONG_UNIT + phong})
 
 
 def _term(r: random.Random, lo: int, hi: int) -> str:
@@ -482,6 +490,7 @@ def main() -> None:
     ap.add_argument("--per-class", type=int, default=40)
     ap.add_argument("--check", type=int, default=5, help="cross-check queries per class (0: no)")
     ap.add_argument("--reuse", action="store_true", help="skip indexing if already built")
+    ap.add_argument("--warm", action="store_true", help="`hoso search warm` before the first pass")
     args = ap.parse_args()
     if args.quick:
         args.n = 20_000
@@ -496,6 +505,10 @@ def main() -> None:
             bulk = getattr(backend, "bulk_load", None)
             count = (bulk or backend.index)(generate(args.n))
             print(f"{kind}: indexed {count:,} in {time.perf_counter() - started:.1f} s")
+        if args.warm:
+            started = time.perf_counter()
+            megabytes = backend.warm() / 1e6
+            print(f"{kind}: warmed {megabytes:,.0f} MB in {time.perf_counter() - started:.1f} s")
         # First pass: the default cache as the server has it; second: every page touched once.
         report(f"{kind}, first pass ({_cache_note(backend)})", run_mix(backend, plan))
         report(f"{kind}, second pass (warm)", run_mix(backend, plan))

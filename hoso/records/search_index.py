@@ -75,6 +75,7 @@ def record_document(record: Record, version: RecordVersion, text: str) -> Search
         state=index_state(record),
         owner_id=record.owner_id,
         updated_at=record.updated_at,
+        unit_path=tuple(record.unit.ancestor_ids()),
     )
 
 
@@ -127,11 +128,18 @@ def visibility_for(user: Any) -> Visibility:
         | path_q("path", grants.subtree_paths(INSPECTOR_ROLES))
     )
     staff_units = _unit_ids(Q(school_id__in=grants.schools(SCHOOL_ROLES))) - readers
+    # The units whose subtrees hold those sets: a hint that lets the index ask for one Phòng
+    # or one school instead of its hundreds of units (the unit sets stay the rule).
+    reader_roots = (
+        grants.schools(SCHOOL_READERS) | grants.units({Role.TTCM}) | grants.units(INSPECTOR_ROLES)
+    )
     items = [Grant(owner_id=user.pk)]
     if readers:
-        items.append(Grant(unit_ids=readers, exclude_states=frozenset({"draft"})))
+        drafts = frozenset({"draft"})
+        items.append(Grant(unit_ids=readers, exclude_states=drafts, within=frozenset(reader_roots)))
     if staff_units:
-        items.append(Grant(unit_ids=staff_units, exclude_states=UNPUBLISHED))
+        schools = frozenset(grants.schools(SCHOOL_ROLES))
+        items.append(Grant(unit_ids=staff_units, exclude_states=UNPUBLISHED, within=schools))
     return Visibility(tuple(items))
 
 

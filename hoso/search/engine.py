@@ -32,15 +32,24 @@ class SearchDocument:
     state: str
     owner_id: int
     updated_at: datetime
+    #: The ids of the unit's ancestors and of the unit itself, root first (Sở, Phòng, school,
+    #: group…): lets an index narrow a Phòng's search to one term (see ``Grant.within``).
+    unit_path: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """One way to see a document; every given condition must hold (None = no condition)."""
+    """One way to see a document; every given condition must hold (None = no condition).
+
+    ``within`` is a hint, never the rule: every unit of ``unit_ids`` lies in the subtree of one
+    of these units. An index may look up "documents under these units" first (one term for a
+    Phòng instead of its 800 units); ``unit_ids`` is still checked on every document.
+    """
 
     unit_ids: frozenset[int] | None = None
     owner_id: int | None = None
     exclude_states: frozenset[str] = frozenset()
+    within: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +67,18 @@ class Visibility:
         allowed_unit_ids: Iterable[int] | None,
         viewer_id: int | None,
         private_states: frozenset[str] = DEFAULT_PRIVATE_STATES,
+        within: Iterable[int] | None = None,
     ) -> Visibility:
         """Units' documents except other people's drafts, plus the viewer's own documents.
 
-        ``allowed_unit_ids=None`` means every unit (e.g. a Sở inspector of the province).
+        ``allowed_unit_ids=None`` means every unit (e.g. a Sở inspector of the province);
+        ``within``: the units whose subtrees hold them all (a hint, see ``Grant``).
         """
         units = None if allowed_unit_ids is None else frozenset(allowed_unit_ids)
-        grants = [Grant(unit_ids=units, exclude_states=private_states)]
+        roots = None if within is None else frozenset(within)
+        grants = [Grant(unit_ids=units, exclude_states=private_states, within=roots)]
         if viewer_id is not None:
-            grants.append(Grant(unit_ids=units, owner_id=viewer_id))
+            grants.append(Grant(unit_ids=units, owner_id=viewer_id, within=roots))
         return cls(tuple(grants))
 
     @classmethod
@@ -121,6 +133,10 @@ class SearchBackend(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def clear(self) -> None: ...
+
+    def warm(self) -> int:
+        """Read the index into the OS cache (after a restart); returns what was read."""
+        ...
 
 
 # --- query parsing shared by the backends -------------------------------------------------

@@ -218,6 +218,30 @@ class PostgresBackend:
         self._stats_cache = self._bounds_cache = None
         self._column_cache.clear()
 
+    def warm(self) -> int:
+        """Read the table and its indexes once into the OS cache (``pg_prewarm``, from
+        PostgreSQL's contrib, in "read" mode), so the first searches after a restart do not
+        each wait for the disk; without the extension (or the right to create it), read the
+        table with a sequential scan. Returns the bytes read."""
+        table = sql.Identifier(self.table)
+        try:
+            with self.conn.transaction():
+                self.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        except psycopg.Error:
+            read = sql.SQL("SELECT count(*) FROM {} WHERE tsv IS NOT NULL").format(table)
+            self.conn.execute(read)
+            row = self.conn.execute("SELECT pg_relation_size(%s::regclass)", (self.table,))
+        else:
+            row = self.conn.execute(
+                "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0)"
+                " * current_setting('block_size')::bigint FROM pg_class c"
+                " WHERE c.oid = %s::regclass"
+                " OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = %s::regclass)",
+                (self.table, self.table),
+            )
+        found = row.fetchone()
+        return int(found[0]) if found else 0
+
     # --- reads ----------------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:

@@ -5,8 +5,10 @@ lexemes that let the GIN index answer a whole search without reading the table:
 
 * word pairs (``'ke hoach'``, no position): a phrase or multi-syllable word becomes a
   selective index term instead of a recheck of every row holding its common syllables;
-* facets (``'~t:so_diem'``, ``'~u:12'``, ``'~y:2025-2026'``, ``'~s:issued'``, ``'~o:7'``):
-  filters and the policy's visibility become part of the index lookup;
+* facets (``'~t:so_diem'``, ``'~u:12'``, ``'~y:2025-2026'``, ``'~s:issued'``, ``'~o:7'``,
+  and ``'~a:4'`` for every unit on the path from the root to the document's unit): filters
+  and the policy's visibility become part of the index lookup — a Phòng's hundreds of units
+  are the one term ``'~a:<phòng>'``;
 * time buckets (``'~w0:2930'`` a week, ``'~w1:366'`` 8 weeks, ``'~w2:45'`` 64 weeks): a
   search can ask the index for the matches of the newest bucket first and read only the rows
   there (docs/decisions/0003-search.md).
@@ -74,6 +76,7 @@ def doc_facets(doc: SearchDocument) -> list[str]:
         facet("y", doc.school_year),
         facet("s", doc.state),
         facet("o", doc.owner_id),
+        *(facet("a", unit) for unit in doc.unit_path),
         *(facet(f"w{level}", week // size) for level, size in enumerate(BUCKET_WEEKS)),
     ]
 
@@ -143,9 +146,17 @@ def visibility_tsquery(vis: Visibility) -> str | None:
 
 def _grant_tsquery(grant: Grant) -> str | None:
     conds = []
-    if grant.unit_ids is not None and (units := _any_of("u", grant.unit_ids)) is not None:
+    if grant.unit_ids is not None and (units := _units_tsquery(grant.unit_ids, grant)) is not None:
         conds.append(units)
     if grant.owner_id is not None:
         conds.append(lexeme(facet("o", grant.owner_id)))
     conds.extend(f"!{lexeme(facet('s', s))}" for s in sorted(grant.exclude_states))
     return "(" + " & ".join(conds) + ")" if conds else None
+
+
+def _units_tsquery(unit_ids: frozenset[int], grant: Grant) -> str | None:
+    """The grant's units as the fewest lexemes: the units themselves when they are few, else
+    the subtrees they lie within (``'~a:'``) when those are few."""
+    if len(unit_ids) > MAX_SET_LEXEMES and grant.within is not None:
+        return _any_of("a", grant.within)
+    return _any_of("u", unit_ids)

@@ -76,6 +76,7 @@ class TantivyBackend:
 
     def __init__(self, path: str | Path, *, writer_heap: int = 512_000_000, threads: int = 0):
         Path(path).mkdir(parents=True, exist_ok=True)
+        self.path = Path(path)
         self._lock_path = Path(path) / ".hoso-writer.lock"
         self.schema = build_schema()
         self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
@@ -132,6 +133,11 @@ class TantivyBackend:
         """Pick up commits made by another process (e.g. the indexing worker)."""
         self._index.reload()
 
+    def warm(self) -> int:
+        """Read every index file once, so that the first searches after a restart find it in
+        the OS cache instead of on disk; returns the bytes read."""
+        return sum(read_through(f) for f in sorted(self.path.iterdir()) if f.is_file())
+
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         if visible_sets_empty(query.visibility, query.filters):
@@ -144,6 +150,15 @@ class TantivyBackend:
         page = found.addresses[offset : offset + limit]
         ids = searcher.fast_field_values("id", page) if page else []
         return SearchResult([int(i) for i in ids], found.count, found.bounded, _ms(started))
+
+
+def read_through(path: Path, chunk: int = 4 << 20) -> int:
+    """Read a file to the end (into the OS cache), returning its size in bytes."""
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            size += len(block)
+    return size
 
 
 def _ms(started: float) -> float:

@@ -199,3 +199,20 @@ def test_tantivy_writers_of_two_threads_wait_for_each_other(tmp_path: Path) -> N
     assert errors == []
     query = SearchQuery(text="ke hoach", visibility=ALL, filters=SearchFilters())
     assert index.search(query).total == 30
+
+
+def test_a_phong_searches_its_schools_through_the_within_hint(backend: SearchBackend) -> None:
+    """Phòng 5 holds units 10-19 and Phòng 6 units 20-29 (more units than an index lookup
+    spells out): the hint narrows the lookup, the unit set stays the rule."""
+    tree = [
+        doc(100 + u, f"Kế hoạch giáo dục nhà trường {u}", unit_id=u, unit_path=(1, phong, u))
+        for phong, units in ((5, range(10, 20)), (6, range(20, 30)))
+        for u in units
+    ]
+    backend.index(tree)
+    phong5 = set(range(10, 20))
+    hinted = Visibility.for_units(phong5, viewer_id=None, within={5})
+    assert set(ids(backend, "ke hoach giao duc", hinted)) == {100 + u for u in phong5}
+    # A wrong hint may hide documents, never show another Phòng's.
+    wrong = Visibility.for_units(phong5, viewer_id=None, within={6})
+    assert set(ids(backend, "ke hoach giao duc", wrong)) <= {100 + u for u in phong5}

@@ -115,3 +115,13 @@ def test_delete_record_entries_removes_only_those_records(
 
     assert not _found(admin, doomed)
     assert _found(admin, kept)
+
+
+def test_warm_reads_the_index_and_searching_goes_on(backend_kind: str, demo_user: Any) -> None:
+    admin, records = demo_user("admin"), _records()
+    search_reindex()
+    out = StringIO()
+    call_command("search", "warm", stdout=out)
+    assert "Đã đọc trước chỉ mục tìm kiếm:" in out.getvalue()
+    assert search_backend().warm() > 0
+    assert _found(admin, records[0])
