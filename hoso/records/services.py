@@ -357,7 +357,7 @@ def record_delete(*, actor: Any, record_id: int, ip: str = "") -> None:
     if record is None or not can(actor, "records.record.view", record):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "records.record.delete", record):
-        raise NotAllowed("Chỉ người lập hồ sơ, hiệu trưởng hoặc văn thư của trường được xóa hồ sơ.")
+        raise NotAllowed(_delete_refusal(actor, record))
     refusal = deletion_refusal(record)
     if refusal:
         raise Conflict(refusal)
@@ -379,6 +379,21 @@ def record_delete(*, actor: Any, record_id: int, ip: str = "") -> None:
     except (ProtectedError, RestrictedError) as error:
         raise Conflict(_still_referred(error)) from None
     _after_commit_unindex(pk)
+
+
+def _delete_refusal(actor: Any, record: Record) -> str:
+    if record.owner_id == actor.pk:  # their own record, already submitted
+        return (
+            "Hồ sơ đã trình duyệt nên người lập không tự xóa được; chỉ hiệu trưởng hoặc văn thư "
+            "của trường được xóa."
+        )
+    return OTHERS_MAY_NOT_DELETE
+
+
+OTHERS_MAY_NOT_DELETE = (
+    "Chỉ người lập hồ sơ (khi chưa trình duyệt), hiệu trưởng hoặc văn thư của trường được xóa"
+    " hồ sơ."
+)
 
 
 def _still_referred(error: ProtectedError | RestrictedError) -> str:

@@ -124,9 +124,17 @@ def test_who_may_not_delete_is_refused_before_anything_else(
     refused = leader.delete(f"/api/v1/records/{record.pk}/")
     hidden = stranger.post(f"/ho-so/{record.pk}/xoa/")
 
+    own = api_for("th1.giaovien2").delete(f"/api/v1/records/{record.pk}/")
+
     assert (refused.status_code, refused.json()["message"]) == (
         403,
-        "Chỉ người lập hồ sơ, hiệu trưởng hoặc văn thư của trường được xóa hồ sơ.",
+        "Chỉ người lập hồ sơ (khi chưa trình duyệt), hiệu trưởng hoặc văn thư của trường được xóa"
+        " hồ sơ.",
+    )
+    assert (own.status_code, own.json()["message"]) == (
+        403,
+        "Hồ sơ đã trình duyệt nên người lập không tự xóa được; chỉ hiệu trưởng hoặc văn thư của"
+        " trường được xóa.",
     )
     assert hidden.status_code == 404
     assert _state(record) == before
