@@ -4,17 +4,25 @@
 the records, in batches of record ids, writing a checkpoint after each batch so an
 interrupted rebuild goes on where it stopped. ``delete_record_entries`` removes records'
 entries at once (destruction of records at the end of their retention period).
+``search_warm`` reads the index into the OS cache (``hoso search warm``, and ``hoso serve`` at
+start).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
+
+log = logging.getLogger(__name__)
 
 CHECKPOINT_NAME = "search-reindex.json"
 DEFAULT_BATCH = 500
@@ -103,3 +111,32 @@ def search_reindex(
         analyze()  # fresh statistics: the PostgreSQL plans are chosen from them
     checkpoint_path().unlink(missing_ok=True)
     return current
+
+
+def search_warm() -> int:
+    """Read the configured backend's index into the OS cache; returns the bytes read. After a
+    restart the first searches otherwise each wait for the disk (docs/benchmarks.md)."""
+    from hoso.records.search_index import search_backend
+
+    return search_backend().warm()
+
+
+def search_warm_in_background() -> threading.Thread:
+    """``search_warm`` in a daemon thread, for a web process that has just started: a failure
+    is logged, never raised (searching works without it, only slower at first)."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            size = search_warm()
+        except Exception:
+            log.exception("search index warm-up failed")
+        else:
+            took = time.perf_counter() - started
+            log.info("search index warmed: %.0f MB in %.1f s", size / 1e6, took)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="hoso-search-warm", daemon=True)
+    thread.start()
+    return thread

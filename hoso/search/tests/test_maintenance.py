@@ -125,3 +125,20 @@ def test_warm_reads_the_index_and_searching_goes_on(backend_kind: str, demo_user
     assert "Đã đọc trước chỉ mục tìm kiếm:" in out.getvalue()
     assert search_backend().warm() > 0
     assert _found(admin, records[0])
+
+
+def test_serve_warms_in_the_background_and_a_failure_is_only_logged(
+    backend_kind: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from hoso.search import maintenance
+
+    caplog.set_level("INFO", logger="hoso.search.maintenance")
+    maintenance.search_warm_in_background().join(timeout=60)
+    assert "search index warmed" in caplog.text
+
+    def broken() -> int:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(maintenance, "search_warm", broken)
+    maintenance.search_warm_in_background().join(timeout=60)
+    assert "search index warm-up failed" in caplog.text and "disk gone" in caplog.text

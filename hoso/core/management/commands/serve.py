@@ -21,8 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
+        from hoso.search.maintenance import search_warm_in_background
         from hoso.wsgi import application
 
+        search_warm_in_background()  # the first searches after a restart need not wait for disk
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(  # noqa: S603 — our own interpreter and command

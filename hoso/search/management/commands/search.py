@@ -8,8 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from hoso.records.search_index import search_backend
-from hoso.search.maintenance import DEFAULT_BATCH, ReindexProgress, search_reindex
+from hoso.search.maintenance import DEFAULT_BATCH, ReindexProgress, search_reindex, search_warm
 
 
 class Command(BaseCommand):
@@ -41,6 +40,6 @@ class Command(BaseCommand):
 
     def _warm(self) -> None:
         started = time.perf_counter()
-        megabytes = search_backend().warm() / 1e6
+        megabytes = search_warm() / 1e6
         took = time.perf_counter() - started
         self.stdout.write(f"Đã đọc trước chỉ mục tìm kiếm: {megabytes:.0f} MB trong {took:.1f} s.")
