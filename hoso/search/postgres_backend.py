@@ -16,10 +16,10 @@ then recency): ranking every match of a very common word costs seconds at a mill
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
@@ -36,6 +36,7 @@ from hoso.search.engine import (
 )
 from hoso.search.postgres_lexemes import (
     BUCKET_WEEKS,
+    any_of,
     facet,
     filters_tsquery,
     lexeme,
@@ -46,6 +47,8 @@ from hoso.search.postgres_lexemes import (
     week_number,
 )
 from hoso.search.postgres_where import filter_columns, lead_column, recency_sql, where_sql
+
+T = TypeVar("T")
 
 DEFAULT_TABLE = "search_document"
 CHUNK = 5_000
@@ -137,9 +140,8 @@ class PostgresBackend:
         self.conn = conn
         self.table = table
         self.candidates = candidates
-        self._stats_cache: tuple[float, dict[str, float], float] | None = None
-        self._column_cache: dict[str, tuple[float, dict[str, float], float]] = {}
-        self._bounds_cache: tuple[float, list[datetime]] | None = None
+        #: PostgreSQL's statistics as read from pg_stats, by key: (expiry, value).
+        self._stats: dict[str, tuple[float, Any]] = {}
         self._mode = ""
         ensure_schema(conn, table)
 
@@ -215,8 +217,7 @@ class PostgresBackend:
     def analyze(self) -> None:
         """Refresh the statistics the plans are chosen from (after a rebuild)."""
         self.conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.table)))
-        self._stats_cache = self._bounds_cache = None
-        self._column_cache.clear()
+        self._stats.clear()
 
     def warm(self) -> int:
         """Read the table and its indexes once into the OS cache (``pg_prewarm``, from
@@ -321,7 +322,7 @@ class PostgresBackend:
                 newer = [facet(f"w{level}", b) for b in range(top + 1, now // size + 1)][-64:]
                 stop = max(first // size, top - MAX_BUCKET_LOOKUPS + 1)
                 older = [lexeme(facet(f"w{level}", b)) for b in range(top, stop - 1, -1)]
-                return ([_any(newer)] if newer else []) + older
+                return ([any_of(newer)] if newer else []) + older
         return []
 
     def _candidates(
@@ -412,12 +413,17 @@ class PostgresBackend:
         return common.get(str(value), rest)
 
     def _column_stats(self, column: str) -> tuple[dict[str, float], float]:
+        return self._cached(f"column:{column}", lambda: self._read_column_stats(column))
+
+    def _cached(self, key: str, read: Callable[[], T]) -> T:
+        """``read()``, kept STATS_TTL seconds (autovacuum's ANALYZE changes it slowly)."""
         now = time.monotonic()
-        cached = self._column_cache.get(column)
+        cached = self._stats.get(key)
         if cached is None or cached[0] < now:
-            cached = (now + STATS_TTL, *self._read_column_stats(column))
-            self._column_cache[column] = cached
-        return cached[1], cached[2]
+            cached = (now + STATS_TTL, read())
+            self._stats[key] = cached
+        value: T = cached[1]
+        return value
 
     def _read_column_stats(self, column: str) -> tuple[dict[str, float], float]:
         row = self.conn.execute(
@@ -458,23 +464,20 @@ class PostgresBackend:
 
     def _updated_bounds(self) -> list[datetime]:
         """ANALYZE's equal-count histogram of ``updated_at``, oldest first (cached)."""
-        now = time.monotonic()
-        if self._bounds_cache is None or self._bounds_cache[0] < now:
-            row = self.conn.execute(
-                "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats"
-                " WHERE schemaname = current_schema() AND tablename = %s"
-                " AND attname = 'updated_at'",
-                (self.table,),
-                prepare=False,
-            ).fetchone()
-            self._bounds_cache = (now + STATS_TTL, list(row[0] or []) if row else [])
-        return self._bounds_cache[1]
+        return self._cached("bounds", self._read_bounds)
+
+    def _read_bounds(self) -> list[datetime]:
+        row = self.conn.execute(
+            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = %s"
+            " AND attname = 'updated_at'",
+            (self.table,),
+            prepare=False,
+        ).fetchone()
+        return list(row[0] or []) if row else []
 
     def _lexeme_stats(self) -> tuple[dict[str, float], float]:
-        now = time.monotonic()
-        if self._stats_cache is None or self._stats_cache[0] < now:
-            self._stats_cache = (now + STATS_TTL, *self._read_stats())
-        return self._stats_cache[1], self._stats_cache[2]
+        return self._cached("lexemes", self._read_stats)
 
     def _read_stats(self) -> tuple[dict[str, float], float]:
         row = self.conn.execute(
@@ -489,10 +492,6 @@ class PostgresBackend:
         # tsvector statistics end with the minimum and maximum frequency; a word missing from
         # the list is rarer than the minimum (PostgreSQL itself guesses half of it).
         return dict(zip(words, freqs[: len(words)], strict=True)), float(freqs[-2]) / 2
-
-
-def _any(words: list[str]) -> str:
-    return "(" + " | ".join(map(lexeme, words)) + ")"
 
 
 def _ranked(candidates: list[Candidate]) -> list[int]:

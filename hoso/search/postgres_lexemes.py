@@ -98,7 +98,7 @@ def tsquery_literal(clauses: Iterable[Clause], *, pairs: bool = False) -> str:
         elif len(words) > 1:
             out.append("(" + " <-> ".join(map(lexeme, words)) + ")")
             if pairs:
-                out.extend(lexeme(f"{a} {b}") for a, b in zip(words, words[1:], strict=False))
+                out.extend(map(lexeme, phrase_pairs(clause)))
         else:
             out.append(lexeme(words[0]))
     return " & ".join(out)
@@ -109,11 +109,16 @@ def phrase_pairs(clause: Clause) -> list[str]:
     return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def any_of(words: Iterable[str]) -> str:
+    """``('a' | 'b')``: any of these words (or facets)."""
+    return "(" + " | ".join(map(lexeme, words)) + ")"
+
+
 def _any_of(kind: str, values: Iterable[object]) -> str | None:
     items = sorted({str(v) for v in values})
     if not items or len(items) > MAX_SET_LEXEMES:
         return None
-    return "(" + " | ".join(lexeme(facet(kind, v)) for v in items) + ")"
+    return any_of(facet(kind, v) for v in items)
 
 
 def filters_tsquery(filters: SearchFilters) -> list[str]:
