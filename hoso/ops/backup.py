@@ -23,6 +23,7 @@ from hoso.audit.models import AuditHead
 from hoso.ops import conf
 from hoso.ops.database import database_describe, database_dump, row_counts
 from hoso.ops.manifest import Manifest, manifest_write
+from hoso.search.maintenance import CHECKPOINT_NAME
 from hoso.storage import LocalBlobStore
 
 BLOBS = "blobs"
@@ -146,7 +147,7 @@ _NOT_EXTRA = {
     "cache",
     "static",
     "search",
-    "search-reindex.json",
+    CHECKPOINT_NAME,  # the search reindex checkpoint
     "secret_key",
     "backups",
 }

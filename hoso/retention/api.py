@@ -77,10 +77,10 @@ class PeriodIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=services.MAX_REASON)
 
 
-def _proposal(request: Request, pk: int) -> DestructionProposal:
-    rows = selectors.proposals_for(request.user).prefetch_related(
-        "items__record__record_type", "items__record__school_year"
-    )
+def _proposal(request: Request, pk: int, *, with_items: bool = False) -> DestructionProposal:
+    rows = selectors.proposals_for(request.user)
+    if with_items:  # shown by the detail; approve/refuse only need the proposal's id
+        rows = rows.prefetch_related("items__record__record_type", "items__record__school_year")
     return get_or_404(request.user, "retention.proposal.view", rows, pk=pk)
 
 
@@ -94,7 +94,7 @@ class ProposalList(generics.ListAPIView[DestructionProposal]):
 class ProposalDetail(APIView):
     @extend_schema(responses={200: ProposalDetailOut})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ProposalDetailOut(_proposal(request, pk)).data)
+        return Response(ProposalDetailOut(_proposal(request, pk, with_items=True)).data)
 
 
 class ProposalApprove(APIView):

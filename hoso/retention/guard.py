@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db.models.signals import pre_delete
+from django.utils import timezone
 
 from hoso.core.errors import Conflict
 from hoso.records.guards import register_deletion_guard
@@ -20,12 +21,12 @@ class DeletionRefused(Conflict, IntegrityError):
 
 def deletion_refusal(record: Record) -> str:
     """Why `record` may not be deleted (always a reason: deletion goes through destruction)."""
-    from hoso.retention.expiry import has_expired, retention_end
+    from hoso.retention.expiry import retention_end
 
     end = retention_end(record)
     if end is None:
         return f"Không được xóa hồ sơ “{record.title}”: loại hồ sơ này lưu trữ vĩnh viễn."
-    if not has_expired(record):
+    if timezone.localdate() <= end:  # has_expired(), without working out the end again
         return (
             f"Không được xóa hồ sơ “{record.title}”: chưa hết thời hạn lưu trữ "
             f"(phải lưu đến hết ngày {end:%d/%m/%Y} theo Thông tư 08/2025/TT-BGDĐT)."

@@ -7,11 +7,11 @@ from typing import Any
 from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
-from hoso.retention.selectors import pending_to_decide, proposals_for
+from hoso.retention.selectors import any_proposal_for, pending_to_decide
 
 
 def nav(user: Any) -> list[NavItem]:
-    if not user.is_authenticated or not proposals_for(user).exists():
+    if not user.is_authenticated or not any_proposal_for(user):
         return []
     pending = pending_to_decide(user).count()
     return [NavItem("Tiêu hủy hồ sơ", reverse("retention:list"), 74, pending or None)]

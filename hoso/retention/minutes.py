@@ -5,7 +5,6 @@ an issued record of the permanent type "Biên bản tiêu hủy hồ sơ"."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from typing import Any
 
@@ -165,7 +164,7 @@ def minutes_issue(
             "record": record.pk,
             "number": number,
             "sha256": output.sha256,
-            "input_sha256": hashlib.sha256(pdf).hexdigest(),
+            "input_sha256": original.sha256,
             "certificate": cert.serial,
         },
     )

@@ -43,17 +43,12 @@ def _proposal_decide(grants: Grants, _user: Any, proposal: DestructionProposal) 
 def _period_manage(grants: Grants, _user: Any, record_type: RecordType | None = None) -> bool:
     if grants.is_admin:
         return True
-    so_paths = {
-        grant.unit_path
-        for grant in grants.items
-        if grant.role == Role.CV_SO and grant.school_id is None
-    }
-    if not so_paths:
+    if not grants.subtree_paths({Role.CV_SO}):
         return False
     if record_type is None or record_type.owner_unit_id is None:
         return True
     owner = record_type.owner_unit
-    return owner is not None and any(owner.path.startswith(p) for p in so_paths)
+    return owner is not None and grants.covers({Role.CV_SO}, owner.path)
 
 
 def register_all() -> None:

@@ -16,6 +16,11 @@ def proposals_for(user: Any) -> QuerySet[DestructionProposal]:
     return visible(user, "retention.proposal.view", rows.annotate(n_items=Count("items")))
 
 
+def any_proposal_for(user: Any) -> bool:
+    """Whether the person sees any proposal (the menu asks this on every page: no joins)."""
+    return visible(user, "retention.proposal.view", DestructionProposal.objects.all()).exists()
+
+
 def pending_to_decide(user: Any) -> QuerySet[DestructionProposal]:
     from hoso.policy.grants import grants_for
     from hoso.retention.policies import DECIDERS

@@ -22,6 +22,7 @@ from hoso.policy.grants import current_year
 from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records.models import Record, RecordType, RecordVersion
 from hoso.records.notify import notify
+from hoso.records.scheduling import later
 from hoso.retention import expiry, stubs
 from hoso.retention.minutes import minutes_issue, minutes_pdf
 from hoso.retention.models import (
@@ -272,7 +273,9 @@ def proposal_approve(
         ip=ip,
         data={"records": [r.pk for r in records], "minutes": minutes.pk, "number": number},
     )
-    _sweep_after_commit(proposal.pk)
+    from hoso.retention.tasks import sweep_proposal
+
+    later(sweep_proposal, proposal.pk)  # files go after commit; resumable
     return proposal
 
 
@@ -304,9 +307,3 @@ def _destroy(
     PendingBlob.objects.bulk_create(
         PendingBlob(proposal=proposal, hash=sha) for sha in sorted(hashes)
     )
-
-
-def _sweep_after_commit(proposal_id: int) -> None:
-    from hoso.retention.tasks import sweep_proposal
-
-    transaction.on_commit(lambda: sweep_proposal(proposal_id))
