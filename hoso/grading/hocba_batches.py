@@ -91,10 +91,16 @@ def signable_for(actor: Any, school_class: Unit) -> list[HocBaVersion]:
     versions = HocBaVersion.objects.select_related("school_class", "student").filter(
         school_class=school_class, status__in=IN_PROGRESS
     )
+    # Every version is of the same class: the policy's answer depends only on the status.
+    allowed: dict[str, bool] = {}
+
+    def may_sign(version: HocBaVersion) -> bool:
+        if version.status not in allowed:
+            allowed[version.status] = can(actor, "grading.hocba.sign", version)
+        return allowed[version.status]
+
     found = [
-        v
-        for v in versions.order_by("student__sort_key")
-        if can(actor, "grading.hocba.sign", v) and not signing_check(v)
+        v for v in versions.order_by("student__sort_key") if may_sign(v) and not signing_check(v)
     ]
     if not found:
         return []

@@ -11,6 +11,7 @@ from openpyxl.styles import Font, PatternFill
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
+from hoso.core.xlsx import safe_cell
 from hoso.grading.catalogue import class_subjects
 from hoso.grading.services_assignments import (
     HOMEROOM,
@@ -62,7 +63,7 @@ def assignments_workbook(*, actor: Any, school: Unit, ip: str = "") -> bytes:
                     school_class.code,
                     title,
                     staff.code if staff else "",
-                    staff.full_name if staff else "",
+                    safe_cell(staff.full_name) if staff else "",  # display only, never read back
                 ]
             )
     for letter, width in zip("ABCD", (18, 30, 24, 30), strict=True):

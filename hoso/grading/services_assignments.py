@@ -174,21 +174,6 @@ def _apply(school_class: Unit, change: AssignmentChange) -> dict[str, Any] | Non
     }
 
 
-def homeroom_assign(*, actor: Any, school_class: Unit, teacher: Any, ip: str = "") -> int:
-    """Set (or with teacher None, clear) the one GVCN of a class."""
-    assert school_class.school is not None
-    change = AssignmentChange(school_class.pk, HOMEROOM, teacher.pk if teacher else None)
-    return assignments_assign(actor=actor, school=school_class.school, changes=[change], ip=ip)
-
-
-def assignment_assign(
-    *, actor: Any, school_class: Unit, subject_code: str, teacher: Any, ip: str = ""
-) -> int:
-    assert school_class.school is not None
-    change = AssignmentChange(school_class.pk, subject_code, teacher.pk if teacher else None)
-    return assignments_assign(actor=actor, school=school_class.school, changes=[change], ip=ip)
-
-
 # --- electives taught by the school ------------------------------------------------------------
 
 
