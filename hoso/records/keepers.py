@@ -22,10 +22,6 @@ def register_keeper_provider(keeper: str, provider: KeeperProvider) -> None:
     _PROVIDERS[keeper] = provider
 
 
-def keeper_provider(keeper: str) -> KeeperProvider | None:
-    return _PROVIDERS.get(keeper)
-
-
 def provided_owners(keeper: str, school: Unit, year: SchoolYear) -> list[tuple[int, int | None]]:
     """The (unit, owner) pairs the registered provider gives; none without a provider."""
     provider = _PROVIDERS.get(keeper)

