@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from hoso.org.models import Role
 from hoso.policy import can, visible
 from hoso.records.deadlines import DUE_SOON, reference_time, with_status
 from hoso.records.guards import deletion_refusal
@@ -152,17 +151,18 @@ def returned_to(user: Any) -> QuerySet[Record]:
 
 
 def types_for_upload(user: Any) -> list[RecordType]:
-    """Types the person keeps (by role and school level), for the upload form; two queries."""
+    """Types the person keeps (by role and school level; a homeroom book only for a class's
+    GVCN), for the upload form."""
     from hoso.org.models import Unit
     from hoso.policy.grants import grants_for
-    from hoso.records.services import KEEPER_ROLES, type_applies
+    from hoso.records.services import KEEPER_ROLES, homeroom_class_ids, type_applies
 
     grants = [g for g in grants_for(user).items if g.school_id]
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
     result = []
     for record_type in RecordType.objects.filter(is_active=True).order_by("code"):
         if record_type.keeper == Keeper.HOMEROOM:
-            if _keeps_homeroom(user, record_type, grants, schools):
+            if homeroom_class_ids(user, record_type):
                 result.append(record_type)
             continue
         roles = KEEPER_ROLES[record_type.keeper]
@@ -172,24 +172,6 @@ def types_for_upload(user: Any) -> list[RecordType]:
         ):
             result.append(record_type)
     return result
-
-
-def _keeps_homeroom(user: Any, record_type: RecordType, grants: Any, schools: Any) -> bool:
-    """Only a class's GVCN keeps its homeroom book (sổ chủ nhiệm)."""
-    from hoso.policy.grants import current_year
-    from hoso.records.keepers import provided_owners
-    from hoso.records.services import type_applies
-
-    year = current_year()
-    if year is None:
-        return False
-    for school_id in sorted({g.school_id for g in grants if g.role == Role.GV}):
-        school = schools[school_id]
-        if type_applies(record_type, school) and any(
-            owner == user.pk for _, owner in provided_owners(Keeper.HOMEROOM, school, year)
-        ):
-            return True
-    return False
 
 
 def homeroom_classes_for(user: Any, types: list[RecordType]) -> list[Any]:

@@ -115,9 +115,16 @@ def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = N
 
 
 def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
-    """The classes the person is GVCN of this school year (as told by the registered homeroom
-    keeper provider), at the schools where they teach and `record_type` applies (any of those
-    schools when None), in tree order."""
+    """The classes the person is GVCN of this school year, in tree order (see
+    `homeroom_class_ids`)."""
+    class_ids = homeroom_class_ids(actor, record_type)
+    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
+
+
+def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> list[int]:
+    """Ids of the classes the person is GVCN of this school year (as told by the registered
+    homeroom keeper provider), at the schools where they teach and `record_type` applies (any
+    of those schools when None)."""
     year = current_year()
     if year is None:
         return []
@@ -128,7 +135,7 @@ def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[
             continue
         owned = provided_owners(Keeper.HOMEROOM, school, year)
         class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
-    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
+    return class_ids
 
 
 def _homeroom_class(actor: Any, record_type: RecordType, unit_id: int | None) -> Unit:
