@@ -49,9 +49,7 @@ class Token:
             token = lib.get_token(token_label=token_label) if token_label else _first_token(lib)
             self.label = token.label
             self._session = token.open(user_pin=pin) if pin is not None else token.open()
-        except pkcs11.exceptions.PinIncorrect as exc:
-            raise TokenError("Mã PIN không đúng.", 401) from exc
-        except pkcs11.exceptions.PinLenRange as exc:
+        except (pkcs11.exceptions.PinIncorrect, pkcs11.exceptions.PinLenRange) as exc:
             raise TokenError("Mã PIN không đúng.", 401) from exc
         except pkcs11.exceptions.PKCS11Error as exc:
             raise TokenError(f"Không mở được thiết bị ký số: {type(exc).__name__}", 503) from exc

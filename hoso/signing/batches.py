@@ -152,7 +152,8 @@ def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
                     item_id,
                     f"Lỗi cơ sở dữ liệu tạm thời ({exc.__class__.__name__}); hãy ký lại.",
                 )
-            time.sleep(0.2 * (attempt + 1))
+                return
+            time.sleep(0.2 * (attempt + 1))  # only between attempts
 
 
 def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:

@@ -36,6 +36,7 @@ EXPIRY_WARNING_DAYS = 30
 class ParsedCert:
     cert: asn1_x509.Certificate
     chain: list[asn1_x509.Certificate]
+    has_key: bool = False  # a PKCS#12 file that holds the private key too
 
 
 def _pem(cert: asn1_x509.Certificate) -> str:
@@ -65,7 +66,7 @@ def parse_certificate_file(data: bytes, passphrase: str | None = None) -> Parsed
 
 def _parse_pkcs12(data: bytes, passphrase: str) -> ParsedCert:
     try:
-        _key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
+        key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
     except ValueError as exc:
         raise DomainError("Mật khẩu tệp PKCS#12 không đúng hoặc tệp bị hỏng.") from exc
     if cert is None:
@@ -76,6 +77,7 @@ def _parse_pkcs12(data: bytes, passphrase: str) -> ParsedCert:
     return ParsedCert(
         load(cert.public_bytes(Encoding.DER)),
         [load(c.public_bytes(Encoding.DER)) for c in extra or []],
+        has_key=key is not None,
     )
 
 
@@ -130,7 +132,7 @@ def certificate_register(
                 "Để ký bằng khóa lưu trên máy chủ, hãy tải lên tệp .p12/.pfx kèm mật khẩu.",
                 fields={"passphrase": ["Bắt buộc với tệp PKCS#12."]},
             )
-        if pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))[0] is None:
+        if not parsed.has_key:  # read above, with the same passphrase
             raise DomainError("Tệp PKCS#12 không chứa khóa bí mật; không thể dùng để ký.")
         stored = _store_key_file(data, fields["fingerprint"], kind, holder)
         key_ref["path"] = stored.relative_to(conf.pki_dir()).as_posix()

@@ -61,8 +61,8 @@ class BatchOptions:
 class _Worker:
     """Everything reused across the documents of a batch inside one process."""
 
-    def __init__(self, opts: BatchOptions, signer: Pkcs12Signer | None = None) -> None:
-        self.signer = signer or Pkcs12Signer(opts.p12, opts.passphrase)
+    def __init__(self, opts: BatchOptions) -> None:
+        self.signer = Pkcs12Signer(opts.p12, opts.passphrase)
         self.opts = opts
         self.reserved = reserve_size(self.signer, opts.level)
         self.pdf_signer = self._pdf_signer(None)
