@@ -3,10 +3,8 @@ hoso-signer agent: static JS → agent on 127.0.0.1:17443 (CSP connect-src) → 
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +24,7 @@ from hoso.signing.engine import pki
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import Backend, Certificate, SignatureRecord
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
+from tests import softhsm as hsm
 from tests.browser.test_signing_flow import unlock_issued_after  # noqa: F401 — a fixture
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "agent"))
@@ -35,38 +34,14 @@ PIN = "123456"
 AGENT_PORT = 17443  # the default HOSO_SIGNER_AGENT_URL, allowed by the CSP
 
 
-def _run(cmd: list[str]) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture(scope="module")
 def token_label(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if not (os.path.exists(LIB) and shutil.which("pkcs11-tool") and shutil.which("softhsm2-util")):
+    if not (hsm.softhsm_available() and shutil.which("pkcs11-tool")):
         pytest.skip("SoftHSM2 / opensc not installed")
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", AGENT_PORT)) == 0:
             pytest.skip(f"port {AGENT_PORT} is busy (a real hoso-signer is running?)")
-    # SoftHSM reads its configuration once per process: reuse the one already in use.
-    if not os.environ.get("SOFTHSM2_CONF"):
-        tmp = tmp_path_factory.mktemp("softhsm")
-        (tmp / "tokens").mkdir()
-        (tmp / "softhsm2.conf").write_text(f"directories.tokendir = {tmp / 'tokens'}\n")
-        os.environ["SOFTHSM2_CONF"] = str(tmp / "softhsm2.conf")
-    if "hoso-test" in _run(["softhsm2-util", "--show-slots"]):
-        return "hoso-test"
-    _run(
-        [
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            "hoso-test",
-            "--pin",
-            PIN,
-            "--so-pin",
-            "12345678",
-        ]
-    )
+    hsm.init_token("hoso-test", PIN, "12345678")
     return "hoso-test"
 
 
@@ -101,8 +76,9 @@ def agent(site: str, token_label: str) -> Iterator[Any]:
             "--label",
             "browser-ht",
         ]
-        _run([*base, "--write-object", str(key), "--type", "privkey"])
-        _run([*base, "--write-object", str(cert), "--type", "cert"])
+        hsm.run_util([*base, "--write-object", str(key), "--type", "privkey"])
+        hsm.run_util([*base, "--write-object", str(cert), "--type", "cert"])
+        hsm.refresh_library()
     Certificate.objects.filter(owner=principal).update(status="retired")
     certificate_register(
         actor=principal,

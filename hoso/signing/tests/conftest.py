@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +14,10 @@ from cryptography.hazmat.primitives import serialization
 from hoso.signing.engine import pki
 from hoso.signing.engine.localservices import LocalTrustServices, to_asn1_cert
 from hoso.signing.engine.signers import Pkcs12Signer
+from tests import softhsm as hsm
+from tests.softhsm import SOFTHSM_LIB, softhsm_available
 
 PASS = "mật-khẩu-demo"
-SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
 SCHOOL = "Trường THCS Đống Đa"
 
 
@@ -94,45 +93,19 @@ class SoftHsmToken:
     issued: pki.Issued
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> None:
-    subprocess.run(cmd, check=True, capture_output=True, env=env)
-
-
 @pytest.fixture(scope="session")
-def softhsm(env: DemoEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoftHsmToken]:
-    if not (os.path.exists(SOFTHSM_LIB) and shutil.which("pkcs11-tool")):
+def softhsm(env: DemoEnv, tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
+    if not (softhsm_available() and shutil.which("pkcs11-tool")):
         pytest.skip("SoftHSM2 / opensc not installed")
     tmp = tmp_path_factory.mktemp("softhsm")
-    (tmp / "tokens").mkdir()
-    conf = tmp / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp / 'tokens'}\nobjectstore.backend = file\n")
-    old = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    e = dict(os.environ)
-    _run(
-        [
-            "softhsm2-util",
-            "--init-token",
-            "--free",
-            "--label",
-            "hoso-test",
-            "--pin",
-            "123456",
-            "--so-pin",
-            "12345678",
-        ],
-        e,
-    )
+    hsm.init_token("hoso-test", "123456", "12345678")
     issued = pki.issue_person_cert(env.ca, "Hoàng Thị Tú Anh", organisation=SCHOOL)
-    _import_key_and_cert(tmp, issued, e)
-    yield SoftHsmToken(SOFTHSM_LIB, "hoso-test", "123456", b"\x01", issued)
-    if old is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = old
+    _import_key_and_cert(tmp, issued)
+    hsm.refresh_library()
+    return SoftHsmToken(SOFTHSM_LIB, "hoso-test", "123456", b"\x01", issued)
 
 
-def _import_key_and_cert(tmp: Path, issued: pki.Issued, e: dict[str, str]) -> None:
+def _import_key_and_cert(tmp: Path, issued: pki.Issued) -> None:
     key = tmp / "key.der"
     key.write_bytes(
         issued.key.private_bytes(
@@ -157,6 +130,6 @@ def _import_key_and_cert(tmp: Path, issued: pki.Issued, e: dict[str, str]) -> No
         "--label",
         "chu-ky",
     ]
-    _run([*base, "--write-object", str(key), "--type", "privkey"], e)
-    _run([*base, "--write-object", str(cert), "--type", "cert"], e)
+    hsm.run_util([*base, "--write-object", str(key), "--type", "privkey"])
+    hsm.run_util([*base, "--write-object", str(cert), "--type", "cert"])
     key.unlink()
