@@ -1,0 +1,84 @@
+"""Records as a source of remote signing (ký số từ xa): the records side of
+`hoso.signing.remote` — which records wait for the person's signature, the two-phase prepare
+(locks the step, holder and trust checks, appearance) and the completion (finishes the step,
+the chain, issues). Registered from RecordsConfig.ready; signing never imports records."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.db import transaction
+
+from hoso.core.errors import DomainError
+from hoso.signing.remote.sources import PreparedDocument, register_source
+
+
+def _steps() -> Any:
+    try:
+        from hoso.records import signing_steps  # type: ignore[attr-defined]
+
+        return signing_steps
+    except ImportError:  # before the signing door moved the records' steps
+        from hoso.signing import services
+
+        return services
+
+
+def _pending(actor: Any, ids: list[int]) -> dict[int, str]:
+    """record id → title, of the records among `ids` waiting for `actor`'s personal signature."""
+    from hoso.policy import visible
+    from hoso.records.models import StepAction, Workflow
+
+    qs = Workflow.objects.filter(
+        is_open=True, pending_action=StepAction.SIGN, record_id__in=ids
+    ).select_related("record")
+    return {wf.record_id: wf.record.title for wf in visible(actor, "records.workflow.act", qs)}
+
+
+class RecordsRemoteSource:
+    def prepare(
+        self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str
+    ) -> tuple[list[PreparedDocument], list[tuple[int, str]]]:
+        steps = _steps()
+        titles = _pending(actor, object_ids)
+        prepared: list[PreparedDocument] = []
+        skipped: list[tuple[int, str]] = []
+        for record_id in object_ids:
+            if record_id not in titles:
+                skipped.append((record_id, "Hồ sơ không chờ bạn ký."))
+                continue
+            try:
+                with transaction.atomic():
+                    session, _digest = steps.version_sign_prepare(
+                        actor=actor, record_id=record_id, certificate_id=certificate.pk, ip=ip
+                    )
+            except DomainError as exc:
+                if len(object_ids) == 1:
+                    raise
+                skipped.append((record_id, exc.message))
+                continue
+            attrs = base64.b64decode(json.loads(session.state_json)["signed_attrs_b64"])
+            prepared.append(PreparedDocument(record_id, titles[record_id], session.pk, attrs))
+        return prepared, skipped
+
+    def complete(
+        self, *, actor: Any, object_id: int, session_ref: int, signature: bytes, ip: str
+    ) -> None:
+        _steps().version_sign_complete(
+            actor=actor,
+            record_id=object_id,
+            session_id=session_ref,
+            signature_b64=base64.b64encode(signature).decode("ascii"),
+            ip=ip,
+        )
+
+    def discard(self, *, session_refs: list[int]) -> None:
+        from hoso.signing.models import ExternalSession
+
+        ExternalSession.objects.filter(pk__in=session_refs, completed_at__isnull=True).delete()
+
+
+def register() -> None:
+    register_source("records", RecordsRemoteSource())
