@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -33,10 +34,16 @@ class SignatureOut(serializers.ModelSerializer[SignatureRecord]):
     certificate_serial = serializers.CharField(source="certificate.serial")
     record = serializers.IntegerField(source="version.record_id")
     version_number = serializers.IntegerField(source="version.number")
+    # set when revocation could not be checked and the Sở lets HoSo sign anyway
+    warning = serializers.SerializerMethodField()
+
+    def get_warning(self, obj: SignatureRecord) -> str:
+        return str(getattr(obj, "warning", "") or "")
 
     class Meta:
         model = SignatureRecord
         fields = [
+            "warning",
             "id",
             "record",
             "version_number",
@@ -96,7 +103,21 @@ class PrepareIn(serializers.Serializer[Any]):
 
 
 class RecordSignPrepare(APIView):
-    @extend_schema(request=PrepareIn)
+    @extend_schema(
+        request=PrepareIn,
+        responses={
+            201: inline_serializer(
+                "SignPrepareOut",
+                {
+                    "session": serializers.IntegerField(),
+                    "digest_b64": serializers.CharField(),
+                    "algorithm": serializers.CharField(),
+                    "key_id": serializers.CharField(),
+                    "certificate": serializers.IntegerField(),
+                },
+            )
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         body = PrepareIn(data=request.data)
         body.is_valid(raise_exception=True)
@@ -171,6 +192,7 @@ class CertificateIn(serializers.Serializer[Any]):
 class CertificateList(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(responses=CertificateOut(many=True))
     def get(self, request: Request) -> Response:
         return Response(CertificateOut(certificates_visible(request.user), many=True).data)
 
@@ -249,6 +271,7 @@ class BatchList(APIView):
 
 
 class BatchDetail(APIView):
+    @extend_schema(responses=BatchOut)
     def get(self, request: Request, pk: int) -> Response:
         batch = get_or_404(request.user, "signing.batch.view", SignBatch.objects.all(), pk=pk)
         return Response(BatchOut(batch).data)
@@ -262,7 +285,7 @@ class ValidateIn(serializers.Serializer[Any]):
 class Validate(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=ValidateIn)
+    @extend_schema(request=ValidateIn, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         body = ValidateIn(data=request.data)
         body.is_valid(raise_exception=True)
@@ -277,6 +300,25 @@ class Validate(APIView):
 class RecordSignatures(APIView):
     """Signatures of a record, per version, with the validation of the signed copy."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "RecordSignaturesOut",
+            {
+                "record": serializers.IntegerField(),
+                "versions": inline_serializer(
+                    "RecordSignaturesVersion",
+                    {
+                        "number": serializers.IntegerField(),
+                        "signed_sha256": serializers.CharField(allow_null=True),
+                        "issued_at": serializers.DateTimeField(allow_null=True),
+                        "signatures": SignatureOut(many=True),
+                        "validation": serializers.JSONField(allow_null=True),
+                    },
+                    many=True,
+                ),
+            },
+        )
+    )
     def get(self, request: Request, pk: int) -> Response:
         from hoso.records.models import Record
 

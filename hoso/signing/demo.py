@@ -92,26 +92,99 @@ def _save_key(path: Path, issued: pki.Issued) -> None:
 
 
 def create_ca(directory: Path) -> pki.DemoCA:
-    """Root + issuing CA; the CA keys are kept (demo only) so `hoso pki serve` can answer
-    OCSP/CRL and time-stamp requests for them."""
-    ca = pki.create_demo_ca(directory, keys=(demo_key(0), demo_key(1)))
+    """Root + issuing CA, and a time-stamp authority with a chain of its own; the keys are kept
+    (demo only) so `hoso pki serve` can answer OCSP/CRL and time-stamp requests. Certificates
+    carry the OCSP and CRL addresses of `hoso pki serve` (conf.pki_url())."""
+    base = conf.pki_url()
+    ca = pki.create_demo_ca(
+        directory, keys=(demo_key(0), demo_key(1)), root_crl_url=f"{base}/crl/root"
+    )
+    ca.ocsp_url, ca.crl_url = f"{base}/ocsp", f"{base}/crl"
     (directory / CA_DIR).mkdir(exist_ok=True)
     _save_key(directory / CA_DIR / "root.key", ca.root)
     _save_key(directory / CA_DIR / "intermediate.key", ca.intermediate)
+    create_tsa(directory)
     return ca
 
 
-def load_ca(directory: Path) -> pki.DemoCA:
+def create_tsa(directory: Path) -> None:
+    root, tsa = pki.create_tsa_authority(keys=(demo_key(4990), demo_key(4991)))
+    (directory / "tsa-root.pem").write_bytes(root.cert_pem())
+    (directory / CA_DIR / "tsa.pem").write_bytes(tsa.cert_pem())
+    _save_key(directory / CA_DIR / "tsa.key", tsa)
+
+
+def _load_issued(cert_path: Path, key_path: Path) -> pki.Issued:
     from cryptography import x509
 
-    def issued(name: str) -> pki.Issued:
-        cert = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
-        key = serialization.load_pem_private_key(
-            (directory / CA_DIR / f"{name}.key").read_bytes(), None
-        )
-        return pki.Issued(cert, key)  # type: ignore[arg-type]
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), None)
+    return pki.Issued(cert, key)  # type: ignore[arg-type]
 
-    return pki.DemoCA(issued("root"), issued("intermediate"))
+
+def load_ca(directory: Path) -> pki.DemoCA:
+    def issued(name: str) -> pki.Issued:
+        return _load_issued(directory / f"{name}.pem", directory / CA_DIR / f"{name}.key")
+
+    base = conf.pki_url()
+    return pki.DemoCA(
+        issued("root"), issued("intermediate"), ocsp_url=f"{base}/ocsp", crl_url=f"{base}/crl"
+    )
+
+
+def load_tsa(directory: Path) -> tuple[pki.Issued, list[Any]] | None:
+    """The demo TSA certificate and its chain (its own root), if this PKI has one."""
+    from cryptography import x509
+
+    cert, key = directory / CA_DIR / "tsa.pem", directory / CA_DIR / "tsa.key"
+    if not (cert.exists() and key.exists() and (directory / "tsa-root.pem").exists()):
+        return None
+    root = x509.load_pem_x509_certificate((directory / "tsa-root.pem").read_bytes())
+    return _load_issued(cert, key), [root]
+
+
+def revocation_store(directory: Path | None = None) -> pki.RevocationStore:
+    return pki.RevocationStore((directory or conf.pki_dir()) / CA_DIR / "revoked.json")
+
+
+def trust_services(port: int) -> Any:
+    """`LocalTrustServices` for the demo PKI on disk (TSA of its own, revocations on disk)."""
+    from hoso.signing.engine.localservices import LocalTrustServices
+
+    directory = conf.pki_dir()
+    tsa = load_tsa(directory)
+    return LocalTrustServices(
+        load_ca(directory),
+        port=port,
+        tsa=tsa[0] if tsa else None,
+        tsa_chain=tsa[1] if tsa else None,
+        store=revocation_store(directory),
+    )
+
+
+def start_demo_trust_services() -> str | None:
+    """Demo mode (`make run`): answer TSA/OCSP/CRL in this process on the port of
+    conf.pki_url(), and point this process and its children (the task worker) at it: the demo
+    signs PAdES B-LT with revocation data. Returns the base URL, or None (not demo mode, no
+    demo CA yet, the port taken — e.g. `hoso pki serve` already runs — or configured TSA)."""
+    import logging
+    import os
+    from urllib.parse import urlparse
+
+    if not getattr(settings, "DEMO_MODE", False) or settings.HOSO_SIGNING_TSA_URL:
+        return None
+    if not (conf.pki_dir() / CA_DIR / "intermediate.key").exists():
+        return None
+    base = conf.pki_url()
+    try:
+        services = trust_services(urlparse(base).port or 8790).start()
+    except OSError as exc:
+        logging.getLogger(__name__).warning("Demo TSA/OCSP/CRL not started: %s", exc)
+        return None
+    settings.HOSO_SIGNING_TSA_URL = os.environ["HOSO_SIGNING_TSA_URL"] = services.tsa_url
+    if not settings.HOSO_SIGNING_LEVEL:
+        settings.HOSO_SIGNING_LEVEL = os.environ["HOSO_SIGNING_LEVEL"] = "B-LT"
+    return str(services.base_url)
 
 
 def _put(data: bytes) -> str:

@@ -23,7 +23,7 @@ from hoso.storage import BlobNotFound
 
 # Where a role's image goes: the position title printed above the signer's name (NĐ 30).
 DEFAULT_ANCHORS: dict[str, list[str]] = {
-    "HT": ["HIỆU TRƯỞNG"],
+    "HT": ["HIỆU TRƯỞNG", "BAN GIÁM HIỆU"],
     "PHT": ["PHÓ HIỆU TRƯỞNG", "KT. HIỆU TRƯỞNG"],
     "TTCM": ["TỔ TRƯỞNG", "TỔ TRƯỞNG CHUYÊN MÔN"],
     "GV": ["GIÁO VIÊN", "NGƯỜI LẬP"],
@@ -34,6 +34,11 @@ POSITION_VN = {
     "TTCM": "Tổ trưởng chuyên môn",
     "GV": "Giáo viên",
     "VT": "Văn thư",
+    "TP": "Trưởng phòng",
+    "PTP": "Phó trưởng phòng",
+    "GD": "Giám đốc",
+    "PGD": "Phó giám đốc",
+    "VT_CQ": "Văn thư",
 }
 
 
@@ -190,6 +195,54 @@ def _trust_problem(fingerprint: str, pem: str, chain_pem: str, anchors: tuple[st
     return ""
 
 
+_REVOCATION_SECONDS = 300.0
+_revocation_seen: dict[str, tuple[float, str | None]] = {}
+
+
+def ensure_not_revoked(cert: Certificate) -> str | None:
+    """Ask the certificate's CA (OCSP/CRL) whether it is revoked, at every signing level.
+    Revoked → refused with the holder's name. Unknown → refused or signed with a warning, as
+    the Sở set HOSO_SIGNING_REVOCATION ("refuse" | "warn"). Returns the warning, if any. A
+    good or unknown answer is remembered for five minutes (a batch asks once)."""
+    import time
+
+    from asn1crypto import pem as asn1_pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+
+    from hoso.signing.engine.signers import check_revocation
+    from hoso.signing.engine.validate import build_validation_context
+
+    policy = conf.revocation_policy()
+    key = f"{cert.fingerprint}:{policy}"
+    seen = _revocation_seen.get(key)
+    if seen is not None and time.monotonic() - seen[0] < _REVOCATION_SECONDS:
+        return seen[1]
+    chain = [asn1_x509.Certificate.load(der) for der in chain_der(cert)]
+    leaf = asn1_x509.Certificate.load(asn1_pem.unarmor(cert.pem.encode("ascii"))[2])
+    # the signer's own status is required; an issuing CA's is used when its CRL answers
+    rules = RevocationCheckingPolicy(
+        RevocationCheckingRule.CRL_OR_OCSP_REQUIRED, RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
+    )
+    vc = build_validation_context(
+        conf.trust_anchors(),
+        other_certs=chain + conf.intermediates(),
+        allow_fetching=True,
+        revocation_mode="hard-fail",
+        revinfo_policy=CertRevTrustPolicy(rules),
+    )
+    try:
+        warning = check_revocation(leaf, vc, refuse_unknown=policy == "refuse")
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+    _revocation_seen[key] = (time.monotonic(), warning)
+    return warning
+
+
 # --- appearances ------------------------------------------------------------------------------
 
 
@@ -197,6 +250,11 @@ def _trust_problem(fingerprint: str, pem: str, chain_pem: str, anchors: tuple[st
 class Placed:
     appearance: Any
     placement: dict[str, Any]
+    # the PDF to sign when placing the block changed it (a signature page added), else None
+    pdf: bytes | None = None
+
+    def document(self, pdf: bytes) -> bytes:
+        return self.pdf if self.pdf is not None else pdf
 
 
 def signature_image(cert: Certificate) -> bytes | None:
@@ -212,16 +270,16 @@ def signature_image(cert: Certificate) -> bytes | None:
 def signer_appearance(
     pdf: bytes, cert: Certificate, role: str, index: int, when: dt.datetime
 ) -> Placed:
-    """Signature image under the role's title (NĐ 30 Phụ lục I); else a text block, top right
-    of page 1, stacked below earlier ones."""
+    """Signature image under the role's title (NĐ 30 Phụ lục I, authority prefixes TM./KT./
+    Q./TL./TUQ. recognised); else a text block in free space (never over page content)."""
     image = signature_image(cert)
     if image is not None:
-        anchors = getattr(settings, "HOSO_SIGNING_ANCHORS", DEFAULT_ANCHORS).get(role, [])
-        for anchor in anchors:
-            try:
-                found = ap.signer_appearance_at_anchor(pdf, image, anchor=anchor)
-            except Exception:  # noqa: BLE001, S112 — no anchor (or unreadable text): try the next
-                continue
+        titles = getattr(settings, "HOSO_SIGNING_ANCHORS", DEFAULT_ANCHORS).get(role, [])
+        try:
+            found = ap.signer_appearance_for_titles(pdf, image, list(titles))
+        except Exception:  # noqa: BLE001 — unreadable text layer: fall back to a text block
+            found = None
+        if found is not None:
             box = found.placement
             return Placed(found, {"page": box.page, "box": list(box.box), "image": True})
     lines = [cert.common_name, POSITION_VN.get(role, role), ap.iso_vn_now(when)]
@@ -229,11 +287,30 @@ def signer_appearance(
 
 
 def _text_block(pdf: bytes, lines: list[str], index: int) -> Placed:
-    width, height = ap.page_size(pdf, 0)
-    found = ap.text_block_appearance(
-        lines, page_width=width, page_height=height, top_mm=8 + 17 * index
+    signed = index > 0 or _has_signatures(pdf)
+    try:
+        out, found = ap.text_block_in_free_space(pdf, lines, signed=signed)
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+    place = found.placement
+    return Placed(
+        found,
+        {"page": place.page, "box": list(place.box), "image": False},
+        out if out is not pdf else None,
     )
-    return Placed(found, {"page": 0, "box": list(found.placement.box), "image": False})
+
+
+def _has_signatures(pdf: bytes) -> bool:
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        return any(True for _ in fields.enumerate_sig_fields(reader, filled_status=True))
+    except Exception:  # noqa: BLE001 — unreadable: treat as signed (never add a page)
+        return True
 
 
 def seal_appearance(

@@ -8,7 +8,16 @@ from typing import Any
 from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.core.request_cache import once_per_request
 from hoso.signing.selectors import seal_queue, sign_queue
+
+
+def _to_sign(user: Any) -> int:  # the menu and the home page ask: counted once per request
+    return once_per_request(("signing.to_sign", user.pk), lambda: sign_queue(user).count())
+
+
+def _to_seal(user: Any) -> int:
+    return once_per_request(("signing.to_seal", user.pk), lambda: seal_queue(user).count())
 
 
 def nav(user: Any) -> list[NavItem]:
@@ -18,10 +27,10 @@ def nav(user: Any) -> list[NavItem]:
         NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72),
         NavItem("Chứng thư số", reverse("signing:certificates"), 73),
     ]
-    to_sign = sign_queue(user).count()
+    to_sign = _to_sign(user)
     if to_sign:
         items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign))
-    to_seal = seal_queue(user).count()
+    to_seal = _to_seal(user)
     if to_seal:
         items.append(NavItem("Chờ đóng dấu", reverse("signing:seal-queue"), 21, to_seal))
     return items
@@ -31,7 +40,7 @@ def tasks(user: Any) -> list[HomeTask]:
     from hoso.signing.certificates import expiring_certificates
 
     found = []
-    to_sign = sign_queue(user).count()
+    to_sign = _to_sign(user)
     if to_sign:
         found.append(
             HomeTask(
@@ -41,7 +50,7 @@ def tasks(user: Any) -> list[HomeTask]:
                 to_sign,
             )
         )
-    to_seal = seal_queue(user).count()
+    to_seal = _to_seal(user)
     if to_seal:
         found.append(
             HomeTask(

@@ -20,6 +20,7 @@ class Backend(models.TextChoices):
     PKCS12 = "pkcs12", _("Tệp PKCS#12 trên máy chủ (mật khẩu)")
     PKCS11 = "pkcs11", _("Thiết bị HSM/token gắn vào máy chủ (PIN)")
     EXTERNAL = "external", _("USB token trên máy người ký (HoSo Signer)")
+    REMOTE = "remote", _("Ký số từ xa (xác nhận trên điện thoại)")
 
 
 class CertStatus(models.TextChoices):
@@ -189,3 +190,31 @@ class SignBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} record {self.record_id}: {self.status}"
+
+
+class ArchiveKind(models.TextChoices):
+    ISSUE = "issue", _("Khi phát hành")
+    RENEWAL = "renewal", _("Gia hạn")
+
+
+class ArchiveTimestamp(models.Model):
+    """A document time-stamp HoSo added to an issued version (PAdES B-LTA): at issue, then one
+    per renewal. Each is an incremental update; the version's signed copy moves to its output."""
+
+    version = models.ForeignKey(
+        "records.RecordVersion", on_delete=models.PROTECT, related_name="archive_timestamps"
+    )
+    kind = models.CharField(max_length=10, choices=ArchiveKind.choices)
+    created_at = models.DateTimeField()
+    stamped_at = models.DateTimeField()
+    tsa = models.CharField(max_length=200)
+    tsa_not_after = models.DateTimeField()
+    digest = models.CharField(max_length=20, default="sha256")
+    input_sha256 = models.CharField(max_length=64)
+    output_sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version_id} {self.stamped_at:%Y-%m-%d}"

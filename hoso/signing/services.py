@@ -35,6 +35,7 @@ from hoso.signing.documents import (
     cert_der,
     chain_der,
     check_signable,
+    ensure_not_revoked,
     ensure_trusted,
     open_signer,
     pdf_to_sign,
@@ -95,11 +96,19 @@ def _previous(ctx: StepContext) -> list[SignatureRecord]:
     return list(SignatureRecord.objects.filter(version=ctx.version).order_by("signed_at", "id"))
 
 
-def _sign_bytes(pdf: bytes, signer: HosoSigner, placed: Placed) -> bytes:
+def _sign_bytes(pdf: bytes, signer: HosoSigner, placed: Placed, *, lock: bool = False) -> bytes:
+    from pyhanko.sign.fields import MDPPerm
+
     from hoso.signing.engine.sign import sign_pdf
 
     try:
-        return sign_pdf(pdf, signer, appearance=placed.appearance, **conf.engine_options())
+        return sign_pdf(
+            placed.document(pdf),
+            signer,
+            appearance=placed.appearance,
+            lock=MDPPerm.FILL_FORMS if lock else None,
+            **conf.engine_options(),
+        )
     except SigningError as exc:
         raise SignerFailed(exc) from exc
 
@@ -131,6 +140,7 @@ def _finish(
     now: dt.datetime,
     ip: str,
     level: str | None = None,
+    warning: str | None = None,
 ) -> SignatureRecord:
     ref = blob_store().put(io.BytesIO(signed))
     record = SignatureRecord.objects.create(
@@ -163,8 +173,10 @@ def _finish(
             "sha256": ref.sha256,
             "input_sha256": input_sha,
             "backend": cert.backend,
+            **({"revocation_warning": warning} if warning else {}),
         },
     )
+    record.warning = warning or ""  # type: ignore[attr-defined]
     workflow_signing_step_done(
         actor=actor, record_id=ctx.record.pk, action=action, signed=ref, ip=ip
     )
@@ -201,6 +213,7 @@ def _sign_step(
         unit=ctx.record.school if is_seal else None,
     )
     ensure_trusted(cert)
+    warning = ensure_not_revoked(cert)
     pdf = pdf_to_sign(ctx.version)
     check_signable(pdf)
     previous = _previous(ctx)
@@ -215,12 +228,15 @@ def _sign_step(
             else signer_appearance(pdf, cert, _role(ctx), len(previous), now)
         )
         field_name = _field_name(pdf)
-        signed = _sign_bytes(pdf, signer, Placed(placed.appearance, placed.placement))
+        # the last step (the seal, usually) locks the issued document: only further signatures
+        # and validation data may follow (DocMDP P=2 via /Lock)
+        signed = _sign_bytes(pdf, signer, placed, lock=_is_last_step(ctx))
         detached_sha = _detached(ctx, signer)
     finally:
         if close_signer:
             _close(signer)
-    return _finish(
+    signed, before_lta = _archive_on_issue(ctx, signed)
+    result = _finish(
         ctx,
         actor=actor,
         cert=cert,
@@ -232,7 +248,36 @@ def _sign_step(
         field_name=field_name,
         now=now,
         ip=ip,
+        warning=warning,
     )
+    _remember_archive(ctx, before_lta, signed)
+    return result
+
+
+def _archive_on_issue(ctx: StepContext, signed: bytes) -> tuple[bytes, bytes | None]:
+    """The last step issues the version: with a TSA, HoSo adds the validation data of every
+    signature and a document time-stamp (PAdES B-LTA). Returns (file, file before it)."""
+    from hoso.signing.archive import lta_available, lta_on_issue
+
+    if not (_is_last_step(ctx) and lta_available()):
+        return signed, None
+    try:
+        return lta_on_issue(signed), signed
+    except SigningError as exc:
+        raise SignerFailed(exc) from exc
+
+
+def _remember_archive(ctx: StepContext, before: bytes | None, after: bytes) -> None:
+    if before is None:
+        return
+    from hoso.signing.archive import record_stamp
+    from hoso.signing.models import ArchiveKind
+
+    record_stamp(ctx.version, ArchiveKind.ISSUE, before, after)
+
+
+def _is_last_step(ctx: StepContext) -> bool:
+    return ctx.workflow.step >= len(ctx.workflow.chain) - 1
 
 
 def _close(signer: HosoSigner) -> None:
@@ -318,6 +363,7 @@ def version_sign_prepare(
         unit=ctx.record.school if is_seal else None,
     )
     ensure_trusted(cert)
+    ensure_not_revoked(cert)
     pdf = pdf_to_sign(ctx.version)
     check_signable(pdf)
     previous = _previous(ctx)
@@ -332,7 +378,7 @@ def version_sign_prepare(
     level = conf.level()
     try:
         state, digest = prepare_external(
-            pdf,
+            placed.document(pdf),
             cert_der(cert),
             chain_der(cert),
             level=level,
@@ -420,10 +466,11 @@ def version_sign_complete(
         signed = complete_external(state, signature, _revocation_context(state.level))
     except SigningError as exc:
         raise SignerFailed(exc) from exc
+    signed, before_lta = _archive_on_issue(ctx, signed)
     session.completed_at = timezone.now()
     session.state_json = ""  # the PDF copy is not needed any more
     session.save(update_fields=["completed_at", "state_json"])
-    return _finish(
+    result = _finish(
         ctx,
         actor=actor,
         cert=session.certificate,
@@ -437,6 +484,8 @@ def version_sign_complete(
         ip=ip,
         level=state.level,
     )
+    _remember_archive(ctx, before_lta, signed)
+    return result
 
 
 def certificate_backend_label(cert: Certificate) -> str:
@@ -468,6 +517,7 @@ def signer_for(
     unlocked with the passphrase or PIN. Raises DomainError with a Vietnamese message."""
     cert = certificate_for_signing(actor=actor, certificate_id=certificate_id, kind=kind, unit=unit)
     ensure_trusted(cert)
+    ensure_not_revoked(cert)
     signer = open_signer(cert, passphrase=passphrase, pin=pin)
     return SignerHandle(cert, signer, signature_image(cert))
 

@@ -1,8 +1,10 @@
-"""Background work: batch signing (huey; inline in tests)."""
+"""Background work: batch signing (huey; inline in tests), the daily archive time-stamp
+renewal of issued documents."""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
@@ -10,3 +12,11 @@ def run_sign_batch(batch_id: int) -> None:
     from hoso.signing.batches import batch_run
 
     batch_run(batch_id=batch_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))
+def renew_archive_timestamps() -> None:
+    """Daily: renew archive time-stamps that expire within HOSO_ARCHIVE_RENEW_DAYS."""
+    from hoso.signing.archive import archive_renew_due
+
+    archive_renew_due()

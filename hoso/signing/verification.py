@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -24,21 +25,110 @@ def _validator(anchor_key: tuple[str, ...]) -> PdfValidator:
 
 
 def validator() -> PdfValidator:
-    """One validator per trust setting per process (it caches parsed roots)."""
+    """One validator per trust setting per process (it caches parsed roots), with the CAs'
+    current CRLs (conf.fresh_crls, refreshed every ten minutes)."""
     key = tuple(str(p) for p in conf.trust_anchor_paths() + conf.intermediate_paths())
-    return _validator(key)
+    found = _validator(key)
+    found.fresh_crls = conf.fresh_crls()
+    return found
+
+
+IssuedLookup = Callable[[list[str]], dict[str, str]]
+_LOOKUPS: list[IssuedLookup] = []
+
+
+def register_issued_lookup(lookup: IssuedLookup) -> None:
+    """Other apps that issue signed files (học bạ…) tell the validator which SHA-256 are
+    theirs: `lookup(hashes) -> {sha256: what it is}` for the hashes it knows."""
+    if lookup not in _LOOKUPS:
+        _LOOKUPS.append(lookup)
+
+
+def _records_lookup(hashes: list[str]) -> dict[str, str]:
+    found = SignatureRecord.objects.filter(output_sha256__in=hashes).values_list(
+        "output_sha256", "version_id"
+    )
+    return {sha: f"hồ sơ (phiên bản #{version_id})" for sha, version_id in found}
+
+
+def known_files(hashes: list[str]) -> dict[str, str]:
+    """Which of `hashes` are files HoSo made (any app), with a short description."""
+    from hoso.signing.archive import issued_archive_files
+
+    known: dict[str, str] = {}
+    for lookup in [_records_lookup, issued_archive_files, *_LOOKUPS]:
+        for sha, label in lookup(hashes).items():
+            known.setdefault(sha, label)
+    return known
 
 
 def signed_revision_hashes(pdf: bytes) -> list[str]:
-    """SHA-256 of the file as it was when each signature was made (up to its byte range)."""
+    """SHA-256 of the file as it was when each signature was made (up to its byte range); ""
+    for a signature whose /ByteRange is not the standard four numbers."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        ranges = [sig.sig_object["/ByteRange"] for sig in reader.embedded_signatures]
+        ranges = [sig.sig_object.get("/ByteRange") for sig in reader.embedded_signatures]
     except Exception:
         return []
-    return [hashlib.sha256(pdf[: int(r[2]) + int(r[3])]).hexdigest() for r in ranges]
+    return [_revision_hash(pdf, r) for r in ranges]
+
+
+def signed_revision_candidates(pdf: bytes) -> list[set[str]]:
+    """Per signature (/Sig, in order): SHA-256 of the file at every revision end from that
+    signature's own revision up to (not including) the next signature's. The file HoSo stored
+    after a step is one of them even when the step appended validation data (B-LT) or an
+    archive time-stamp (B-LTA) after the signature itself."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        sigs = reader.embedded_regular_signatures  # a document time-stamp belongs to its step
+        ends = [_range_end(s.sig_object.get("/ByteRange")) for s in sigs]
+    except Exception:
+        return []
+    bounds = _revision_ends(pdf)
+    result: list[set[str]] = []
+    for index, end in enumerate(ends):
+        if end is None:
+            result.append(set())
+            continue
+        stop = next((e for e in ends[index + 1 :] if e is not None), len(pdf) + 1)
+        result.append({hashlib.sha256(pdf[:b]).hexdigest() for b in bounds if end <= b < stop})
+    return result
+
+
+def _range_end(byte_range: Any) -> int | None:
+    try:
+        numbers = [int(v) for v in byte_range]
+    except (TypeError, ValueError):
+        return None
+    return numbers[2] + numbers[3] if len(numbers) == 4 else None
+
+
+def _revision_ends(pdf: bytes) -> list[int]:
+    """Offsets just after each `%%EOF` marker (and its end of line)."""
+    ends, at = [], pdf.find(b"%%EOF")
+    while at != -1:
+        end = at + 5
+        if pdf[end : end + 2] == b"\r\n":
+            end += 2
+        elif pdf[end : end + 1] in (b"\n", b"\r"):
+            end += 1
+        ends.append(end)
+        at = pdf.find(b"%%EOF", end)
+    return ends
+
+
+def _revision_hash(pdf: bytes, byte_range: Any) -> str:
+    try:
+        numbers = [int(v) for v in byte_range]
+    except (TypeError, ValueError):
+        return ""
+    if len(numbers) != 4 or min(numbers) < 0 or numbers[2] + numbers[3] > len(pdf):
+        return ""
+    return hashlib.sha256(pdf[: numbers[2] + numbers[3]]).hexdigest()
 
 
 def hoso_provenance(pdf: bytes, report: DocumentReport) -> list[dict[str, Any]]:
@@ -46,26 +136,27 @@ def hoso_provenance(pdf: bytes, report: DocumentReport) -> list[dict[str, Any]]:
     last revision HoSo made (in a way HoSo did not make)."""
     revisions = signed_revision_hashes(pdf)
     whole = hashlib.sha256(pdf).hexdigest()
-    known = {
-        s.output_sha256: s
-        for s in SignatureRecord.objects.filter(
-            output_sha256__in=revisions + [whole]
-        ).select_related("signer")
-    }
+    known = known_files([r for r in revisions if r] + [whole])
     issued_whole = whole in known
     result = []
     for index, sha in enumerate(revisions):
-        made = known.get(sha)
+        made = known.get(sha) if sha else None
         later_hoso = any(r in known for r in revisions[index + 1 :]) or issued_whole
         changed = (not issued_whole) and not later_hoso and sha != whole
         result.append(
             {
                 "made_by_hoso": made is not None,
-                "hoso_record_version": made.version_id if made else None,
+                "hoso_file": made,
+                "hoso_record_version": _version_id(sha) if made else None,
                 "changed_outside_hoso": bool(made is not None and changed),
             }
         )
     return result
+
+
+def _version_id(sha: str) -> int | None:
+    row = SignatureRecord.objects.filter(output_sha256=sha).values_list("version_id").first()
+    return row[0] if row else None
 
 
 def validate_pdf(pdf: bytes) -> dict[str, Any]:
@@ -80,7 +171,13 @@ def validate_pdf(pdf: bytes) -> dict[str, Any]:
                 " CẢNH BÁO: tệp đã bị thay đổi sau khi HoSo ký/phát hành "
                 "(mã SHA-256 khác bản HoSo lưu)."
             )
-    data["issued_by_hoso"] = SignatureRecord.objects.filter(output_sha256=report.sha256).exists()
+    issued = known_files([report.sha256]).get(report.sha256)
+    data["issued_by_hoso"] = issued is not None
+    data["hoso_file"] = issued
+    if issued is not None and data["changed_after_last_signature"]:
+        # the very file HoSo issued: whatever follows the last signature is HoSo's own update
+        data["changed_after_last_signature"] = False
+        data["validation_updates_only"] = True
     if any(p["changed_outside_hoso"] for p in provenance):
         data["all_valid"] = False
         data["verdict"] = (
@@ -114,13 +211,15 @@ def validate_upload(*, data: bytes, filename: str, detached: bytes | None = None
 
 def version_report(version: RecordVersion) -> dict[str, Any] | None:
     """Validation of the signed copy HoSo holds for a version (shown on the record page)."""
+    from hoso.signing.archive import current_signed_sha256
     from hoso.signing.documents import read_blob
 
     if not version.signed_sha256:
         return None
-    pdf = read_blob(version.signed_sha256)
+    current = current_signed_sha256(version)  # with renewed archive time-stamps, if any
+    pdf = read_blob(current)
     data = validate_pdf(pdf)
-    data["stored_hash_ok"] = hashlib.sha256(pdf).hexdigest() == version.signed_sha256
+    data["stored_hash_ok"] = hashlib.sha256(pdf).hexdigest() == current
     return data
 
 
@@ -136,6 +235,6 @@ def ensure_personal_signatures_valid(
     report = validator().validate(pdf)
     if len(report.signatures) < len(previous):
         raise DomainError("Tài liệu thiếu chữ ký cá nhân so với lịch sử ký; không thể đóng dấu.")
-    bad = [s for s in report.signatures if not (s.bottom_line and s.cert_valid_at_signing)]
+    bad = [s for s in report.signatures if not s.bottom_line]
     if bad:
         raise DomainError("Chưa thể đóng dấu: " + "; ".join(s.verdict for s in bad))

@@ -189,7 +189,8 @@ def record_signatures(request: HttpRequest, pk: int) -> HttpResponse:
     for version in record.versions.order_by("-number"):
         mine = [s for s in sigs if s.version_id == version.pk]
         report = verification.version_report(version) if version.signed_sha256 else None
-        rows.append({"version": version, "signatures": mine, "report": report})
+        archive = list(version.archive_timestamps.all())
+        rows.append({"version": version, "signatures": mine, "report": report, "archive": archive})
     partial = bool(getattr(request, "htmx", False))
     template = "signing/_record_signatures.html" if partial else "signing/record_signatures.html"
     return render(request, template, {"record": record, "rows": rows})

@@ -19,7 +19,7 @@ from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from hoso.signing.engine.pki import DemoCA, Issued, issue_service_cert, make_crl
+from hoso.signing.engine.pki import DemoCA, Issued, RevocationStore, issue_service_cert, make_crl
 
 
 def to_asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -36,16 +36,30 @@ def to_asn1_key(issued: Issued) -> asn1_keys.PrivateKeyInfo:
 
 
 class LocalTrustServices:
-    """TSA + OCSP + CRL over HTTP on 127.0.0.1; use as a context manager."""
+    """TSA + OCSP + CRL over HTTP on 127.0.0.1; use as a context manager.
 
-    def __init__(self, ca: DemoCA, port: int = 0) -> None:
+    `tsa` / `tsa_chain`: a time-stamp authority with its own chain (default: a TSA certificate
+    from `ca`, for tests). `store`: revocations kept on disk, added to `ca.revoked`.
+    GET /crl is the issuing CA's CRL, GET /crl/root the root's (revoked CAs)."""
+
+    def __init__(
+        self,
+        ca: DemoCA,
+        port: int = 0,
+        *,
+        tsa: Issued | None = None,
+        tsa_chain: list[x509.Certificate] | None = None,
+        store: RevocationStore | None = None,
+    ) -> None:
         self.ca = ca
-        self.tsa = issue_service_cert(ca, "HoSo Demo TSA", "tsa")
+        self.store = store
+        self.tsa = tsa or issue_service_cert(ca, "HoSo Demo TSA", "tsa")
+        chain = tsa_chain if tsa is not None and tsa_chain is not None else ca.chain
         self.ocsp_signer = issue_service_cert(ca, "HoSo Demo OCSP", "ocsp")
         self.stamper = DummyTimeStamper(
             tsa_cert=to_asn1_cert(self.tsa.cert),
             tsa_key=to_asn1_key(self.tsa),
-            certs_to_embed=SimpleCertificateStore.from_certs([to_asn1_cert(c) for c in ca.chain]),
+            certs_to_embed=SimpleCertificateStore.from_certs([to_asn1_cert(c) for c in chain]),
         )
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
@@ -100,7 +114,7 @@ class LocalTrustServices:
 
     def _good_or_revoked(self, req: ocsp.OCSPRequest) -> ocsp.OCSPResponse:
         now = dt.datetime.now(dt.UTC)
-        revoked_at = self.ca.revoked.get(req.serial_number)
+        revoked_at = self.revoked().get(req.serial_number)
         status = ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD
         b = ocsp.OCSPResponseBuilder().add_response_by_hash(
             issuer_name_hash=req.issuer_name_hash,
@@ -117,8 +131,19 @@ class LocalTrustServices:
         b = b.certificates([self.ocsp_signer.cert])
         return b.sign(self.ocsp_signer.key, hashes.SHA256())
 
-    def crl_der(self) -> bytes:
-        return make_crl(self.ca).public_bytes(serialization.Encoding.DER)
+    def revoked(self) -> dict[int, dt.datetime]:
+        stored = self.store.load() if self.store is not None else {}
+        return {**self.ca.revoked, **stored}
+
+    def crl_der(self, which: str = "issuing") -> bytes:
+        revoked = self.revoked()
+        if which == "root":
+            ca_serial = self.ca.intermediate.serial
+            only = {k: v for k, v in revoked.items() if k == ca_serial}
+            crl = make_crl(self.ca, issuer=self.ca.root, revoked=only)
+        else:
+            crl = make_crl(self.ca, revoked=revoked)
+        return crl.public_bytes(serialization.Encoding.DER)
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         services = self
@@ -134,8 +159,9 @@ class LocalTrustServices:
                     self.send_error(404)
 
             def do_GET(self) -> None:  # noqa: N802
-                if self.path == "/crl":
-                    self._reply(services.crl_der(), "application/pkix-crl")
+                if self.path in ("/crl", "/crl/root"):
+                    which = "root" if self.path == "/crl/root" else "issuing"
+                    self._reply(services.crl_der(which), "application/pkix-crl")
                 else:
                     self.send_error(404)
 

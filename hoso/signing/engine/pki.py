@@ -94,13 +94,25 @@ def _builder(
 
 
 def _ca_cert(
-    cn: str, parent: Issued | None, years: int, key: rsa.RSAPrivateKey | None = None
+    cn: str,
+    parent: Issued | None,
+    years: int,
+    key: rsa.RSAPrivateKey | None = None,
+    *,
+    crl_url: str | None = None,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
 ) -> Issued:
     key = key or new_key(2048)
     now = _now()
-    b = _builder(_name(cn, "HoSo Demo"), parent, key, now - _DAY, now + years * 365 * _DAY)
+    nb = not_before or now - _DAY
+    na = not_after or now + years * 365 * _DAY
+    b = _builder(_name(cn, "HoSo Demo"), parent, key, nb, na)
     b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
     b = b.add_extension(_key_usage(cert_sign=True), True)
+    if crl_url:  # where the parent CA publishes whether this CA is revoked
+        dp = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        b = b.add_extension(x509.CRLDistributionPoints([dp]), False)
     cert = b.sign((parent.key if parent else key), hashes.SHA256())
     return Issued(cert, key)
 
@@ -125,10 +137,22 @@ def create_demo_ca(
     ocsp_url: str | None = None,
     crl_url: str | None = None,
     keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
+    root_crl_url: str | None = None,
+    issuing_not_after: dt.datetime | None = None,
 ) -> DemoCA:
-    """Create a root and an issuing CA; write their PEM files if `directory` is given."""
+    """Create a root and an issuing CA; write their PEM files if `directory` is given.
+
+    `root_crl_url`: the root's CRL (revoked CAs), put in the issuing CA's certificate.
+    `issuing_not_after`: a short-lived issuing CA (tests of long-term validation)."""
     root = _ca_cert("HoSo Demo Root CA", None, 20, keys[0] if keys else None)
-    inter = _ca_cert("HoSo Demo Issuing CA", root, 10, keys[1] if keys else None)
+    inter = _ca_cert(
+        "HoSo Demo Issuing CA",
+        root,
+        10,
+        keys[1] if keys else None,
+        crl_url=root_crl_url,
+        not_after=issuing_not_after,
+    )
     ca = DemoCA(root, inter, ocsp_url=ocsp_url, crl_url=crl_url)
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -225,21 +249,78 @@ def export_pkcs12(issued: Issued, ca: DemoCA, passphrase: str, path: Path | None
     return data
 
 
-def make_crl(ca: DemoCA, *, next_update_days: int = 7) -> x509.CertificateRevocationList:
-    """CRL of the issuing CA listing `ca.revoked`."""
+def make_crl(
+    ca: DemoCA,
+    *,
+    next_update_days: int = 7,
+    issuer: Issued | None = None,
+    revoked: dict[int, dt.datetime] | None = None,
+) -> x509.CertificateRevocationList:
+    """CRL of the issuing CA (or of `issuer`, e.g. the root) listing `revoked` (default
+    `ca.revoked`)."""
     now = _now()
+    signer = issuer or ca.intermediate
     b = (
         x509.CertificateRevocationListBuilder()
-        .issuer_name(ca.intermediate.cert.subject)
+        .issuer_name(signer.cert.subject)
         .last_update(now - dt.timedelta(minutes=5))
         .next_update(now + next_update_days * _DAY)
         .add_extension(x509.CRLNumber(int(now.timestamp())), False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.intermediate.key.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.key.public_key()),
             False,
         )
     )
-    for serial, when in ca.revoked.items():
+    for serial, when in (ca.revoked if revoked is None else revoked).items():
         rc = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
         b = b.add_revoked_certificate(rc)
-    return b.sign(ca.intermediate.key, hashes.SHA256())
+    return b.sign(signer.key, hashes.SHA256())
+
+
+def create_tsa_authority(
+    *, years: int = 30, keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None
+) -> tuple[Issued, Issued]:
+    """A time-stamp authority with a chain of its own: (TSA root, TSA certificate). Separate
+    from the CA that issues signers' certificates, as real TSAs are; long-lived, so documents
+    stay provable after the signers' CA has expired."""
+    root = _ca_cert("HoSo Demo TSA Root CA", None, years, keys[0] if keys else None)
+    key = keys[1] if keys else new_key(2048)
+    now = _now()
+    b = _builder(
+        _name("HoSo Demo TSA", "HoSo Demo"), root, key, now - _DAY, root.cert.not_valid_after_utc
+    )
+    b = b.add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+    b = b.add_extension(_key_usage(signing=True), True)
+    b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    return root, Issued(b.sign(root.key, hashes.SHA256()), key)
+
+
+class RevocationStore:
+    """Revocations kept in a JSON file (serial → date), so `hoso pki serve` answers the same
+    after a restart. Written atomically; read on every request (a revocation made with
+    `hoso pki revoke` while the server runs is seen at once)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> dict[int, dt.datetime]:
+        import json
+
+        if not self.path.exists():
+            return {}
+        raw = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        return {int(k, 16): dt.datetime.fromisoformat(v) for k, v in raw.items()}
+
+    def revoke(self, serial: int, when: dt.datetime | None = None) -> dt.datetime:
+        import json
+
+        data = self.load()
+        moment = (when or dt.datetime.now(UTC)).replace(microsecond=0)
+        data[serial] = moment
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({format(k, "x"): v.isoformat() for k, v in data.items()}, indent=1),
+            encoding="utf-8",
+        )
+        tmp.replace(self.path)
+        return moment

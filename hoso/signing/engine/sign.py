@@ -16,6 +16,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation.pdf_embedded import read_certification_data
 from pyhanko_certvalidator import ValidationContext
 
+from hoso.signing.engine import speedups
 from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.onepass import PrefixHashingWriter, sign_one_pass
@@ -45,7 +46,8 @@ def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
     stream = BytesIO(pdf) if isinstance(pdf, bytes | bytearray) else pdf
     try:
         # copies the original in 1 MiB chunks (not 4 KiB) and can hash it on the way
-        writer = PrefixHashingWriter(stream, strict=False)
+        with speedups.signing():
+            writer = PrefixHashingWriter(stream, strict=False)
     except (PdfError, ValueError) as exc:
         raise SigningError("Tệp không phải PDF hợp lệ hoặc bị hỏng.", "bad_pdf") from exc
     ensure_signable(writer.prev)
@@ -53,7 +55,7 @@ def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
 
 
 def ensure_signable(reader: PdfFileReader) -> None:
-    """Raise `SigningError` if the PDF is encrypted or certified with "no changes"."""
+    """Raise `SigningError` if the PDF is encrypted or certified/locked with "no changes"."""
     if reader.encrypted:
         raise SigningError(
             "Tệp PDF được mã hóa (có mật khẩu); hãy gỡ mật khẩu trước khi ký.", "encrypted_pdf"
@@ -64,6 +66,65 @@ def ensure_signable(reader: PdfFileReader) -> None:
             "Tệp PDF đã được chứng nhận 'không cho phép thay đổi'; không thể ký thêm.",
             "locked_pdf",
         )
+    if certification_level(reader) == fields.MDPPerm.NO_CHANGES:
+        raise SigningError(
+            "Tệp PDF đã được khóa sau chữ ký cuối ('không cho phép thay đổi'); không thể ký thêm.",
+            "locked_pdf",
+        )
+
+
+def certification_level(reader: PdfFileReader) -> fields.MDPPerm | None:
+    """The strictest DocMDP permission of the document: the certification signature's, or the
+    /Lock /P of a signature that locked the document (PDF 2.0)."""
+    levels = []
+    for sig in _signatures(reader):
+        try:
+            level = sig.docmdp_level
+        except Exception:  # noqa: BLE001, S112 — unreadable lock: the post-check decides
+            continue
+        if level is not None:
+            levels.append(level)
+    return min(levels, key=lambda p: p.value) if levels else None
+
+
+def locked_field_names(reader: PdfFileReader, new_field: str) -> list[str]:
+    """Signers whose FieldMDP lock covers a field called `new_field` (a new signature there
+    would break their signature)."""
+    found = []
+    for sig in _signatures(reader):
+        try:
+            spec = sig.fieldmdp
+            locked = spec is not None and spec.is_locked(new_field)
+        except Exception:  # noqa: BLE001 — unreadable lock: the post-check decides
+            locked = False
+        if locked:
+            found.append(str(sig.field_name))
+    return found
+
+
+def _signatures(reader: PdfFileReader) -> list[Any]:
+    try:
+        return list(reader.embedded_signatures)
+    except Exception:  # noqa: BLE001 — hostile structure: nothing to respect, pyHanko refuses
+        return []
+
+
+def ensure_earlier_signatures_intact(signed: bytes) -> None:
+    """After signing a certified or locked document: pyHanko's change analysis of every earlier
+    signature must still allow the update (else nothing is returned)."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    reader = PdfFileReader(BytesIO(signed), strict=False)
+    for sig in reader.embedded_regular_signatures[:-1]:
+        sig.compute_integrity_info()
+        status = sig.summarise_integrity_info()
+        level = status.get("modification_level")
+        if not status.get("docmdp_ok", True) or level == ModificationLevel.OTHER:
+            raise SigningError(
+                f"Chữ ký «{sig.field_name}» trên tài liệu không cho phép thay đổi này "
+                "(tài liệu đã được chứng nhận hoặc khóa); không thể ký thêm.",
+                "locked_pdf",
+            )
 
 
 def reserve_size(signer: HosoSigner, level: str) -> int:
@@ -96,8 +157,13 @@ def build_pdf_signer(
     validation_context: ValidationContext | None = None,
     placement: FieldPlacement | None = None,
     stamp_style: Any = None,
+    lock: fields.MDPPerm | None = None,
 ) -> signers.PdfSigner:
-    """A pyHanko `PdfSigner` for one field; reusable across the documents of a batch."""
+    """A pyHanko `PdfSigner` for one field; reusable across the documents of a batch.
+
+    `lock` locks the document after this signature (FieldMDP over all fields, with the DocMDP
+    permission `lock`, PDF 2.0 /Lock): later edits beyond it invalidate this signature in every
+    validator that reads /Lock (pyHanko does). The final seal of an issued document uses it."""
     if level not in LEVELS:
         raise ValueError(f"unknown PAdES level {level}")
     meta = signers.PdfSignatureMetadata(
@@ -108,8 +174,21 @@ def build_pdf_signer(
         validation_context=validation_context if level == "B-LT" else None,
     )
     spec = None
+    lock_kwargs: dict[str, Any] = {}
+    if lock is not None:
+        lock_kwargs = {
+            "field_mdp_spec": fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+            "doc_mdp_update_value": lock,
+        }
     if placement is not None:
-        spec = fields.SigFieldSpec(field_name, on_page=placement.page, box=placement.box)  # type: ignore[arg-type]
+        spec = fields.SigFieldSpec(
+            field_name,
+            on_page=placement.page,
+            box=placement.box,  # type: ignore[arg-type]
+            **lock_kwargs,
+        )
+    elif lock_kwargs:
+        spec = fields.SigFieldSpec(field_name, **lock_kwargs)
     return signers.PdfSigner(
         meta,
         signer.pyhanko_signer,
@@ -129,14 +208,30 @@ def sign_pdf(
     field_name: str | None = None,
     validation_context: ValidationContext | None = None,
     timestamper: TimeStamper | None = None,
+    lock: fields.MDPPerm | None = None,
 ) -> bytes:
     """Sign `pdf_bytes` with PAdES at `level`; returns the new bytes (input untouched).
 
     `appearance` is an object from `appearance.py` (`placement` + `stamp_style`), or None for
     an invisible signature. B-T and B-LT need `tsa_url` (or `timestamper`); B-LT also needs a
     `validation_context` that can fetch OCSP/CRL for the signer's chain.
+
+    A document certified by someone else (DocMDP P=2/P=3) is signed invisibly (a new widget
+    on the page is a change those permissions do not allow); a FieldMDP lock covering the new
+    field is refused; either way the earlier signatures are checked to still allow the result.
     """
     writer = open_for_signing(pdf_bytes)
+    name = field_name or next_field_name(writer.prev)
+    certified = certification_level(writer.prev)
+    lockers = locked_field_names(writer.prev, name)
+    if lockers:
+        raise SigningError(
+            "Chữ ký «" + ", ".join(lockers) + "» đã khóa các trường của tài liệu; "
+            "không thể ký thêm mà không làm hỏng chữ ký đó.",
+            "locked_pdf",
+        )
+    if certified is not None:
+        appearance = None
     if validation_context is not None:
         check_certificate_status(signer.cert, validation_context)
     if level != "B-B" and timestamper is None:
@@ -147,14 +242,28 @@ def sign_pdf(
         timestamper = HTTPTimeStamper(tsa_url, timeout=10)
     pdf_signer = build_pdf_signer(
         signer,
-        field_name=field_name or next_field_name(writer.prev),
+        field_name=name,
         level=level,
         timestamper=timestamper,
         validation_context=validation_context,
         placement=getattr(appearance, "placement", None),
         stamp_style=getattr(appearance, "stamp_style", None),
+        lock=lock,
     )
-    return sign_with(pdf_signer, writer, reserve_size(signer, level))
+    signed = sign_with(pdf_signer, writer, reserve_size(signer, level))
+    if certified is not None or _has_locks(writer.prev):
+        ensure_earlier_signatures_intact(signed)
+    return signed
+
+
+def _has_locks(reader: PdfFileReader) -> bool:
+    for sig in _signatures(reader):
+        try:
+            if sig.fieldmdp is not None:
+                return True
+        except Exception:  # noqa: BLE001
+            return True
+    return False
 
 
 def sign_with(
@@ -186,6 +295,16 @@ async def sign_to_stream_async(
     output: BinaryIO,
 ) -> str:
     """`sign_to_stream` as a coroutine, so a batch can overlap time-stamp round trips."""
+    with speedups.signing():  # our parser speed-ups here only; validation runs stock pyHanko
+        return await _sign_to_stream(pdf_signer, writer, bytes_reserved, output)
+
+
+async def _sign_to_stream(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    bytes_reserved: int | None,
+    output: BinaryIO,
+) -> str:
     try:
         return await sign_one_pass(pdf_signer, writer, bytes_reserved, output)
     except PyhankoSigningError as exc:

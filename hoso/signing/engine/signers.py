@@ -87,6 +87,42 @@ def check_certificate_status(cert: asn1_x509.Certificate, validation_context: An
         ) from exc
 
 
+def check_revocation(
+    cert: asn1_x509.Certificate, validation_context: Any, *, refuse_unknown: bool
+) -> str | None:
+    """Ask the CA (OCSP or CRL, fetched through `validation_context`, which must allow
+    fetching and use "hard-fail") whether `cert` is revoked. Revoked → `SigningError` naming
+    the holder. Status unknown (no responder, no CRL, no answer) → `SigningError` when
+    `refuse_unknown`, else the warning text to show. Good → None."""
+    from pyhanko.sign._session_scope import run_and_release
+    from pyhanko_certvalidator import CertificateValidator, errors
+
+    name = cert_display_name(cert)
+    validator = CertificateValidator(cert, validation_context=validation_context)
+    try:
+        run_sync(run_and_release(validator.async_validate_usage(set()), validation_context))
+    except errors.RevokedError as exc:
+        raise SigningError(
+            f"Chứng thư số của {name} đã bị tổ chức cấp thu hồi (theo OCSP/CRL); không thể ký.",
+            "cert_revoked",
+        ) from exc
+    except (errors.ExpiredError, errors.NotYetValidError):
+        return None  # refused by the validity-period check, with its own message
+    except (errors.InsufficientRevinfoError, errors.PathValidationError) as exc:
+        text = (
+            f"Không kiểm tra được tình trạng thu hồi chứng thư số của {name} "
+            "(không liên lạc được OCSP/CRL của tổ chức cấp)"
+        )
+        if refuse_unknown:
+            raise SigningError(
+                text + "; theo quy định của Sở, không ký.", "revocation_unknown"
+            ) from exc
+        return text + "; tài liệu vẫn được ký."
+    except errors.PathBuildingError:
+        return None  # not a chain we know: the trust check refuses it separately
+    return None
+
+
 def _vn_date(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y")
 

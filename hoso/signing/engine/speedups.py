@@ -23,14 +23,53 @@
 - `NameObject.write_to_stream` wrote a name one byte per `write`; the encoding of a name is
   a pure function of its text, so it is computed once (by pyHanko) and then written whole.
 
-Installed once by `install()` (the engine package calls it on import).
+Installed once by `install()` (the engine package calls it on import) as dispatchers: each
+runs our version only inside `signing()` (HoSo's own signing path: opening the PDF to sign and
+`sign.sign_to_stream_async`), and pyHanko's unmodified function everywhere else — validation
+of uploaded (possibly hostile) PDFs, change analysis, pyHanko used directly — in the same
+process and thread (a context variable, so concurrent validations are unaffected).
 """
 
 from __future__ import annotations
 
 import binascii
+import contextvars
 import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+_ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("hoso_speedups", default=False)
+
+
+@contextmanager
+def signing() -> Iterator[None]:
+    """Use the speed-ups for the code run inside (HoSo's signing path only)."""
+    token = _ACTIVE.set(True)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active() -> bool:
+    return _ACTIVE.get()
+
+
+def _dispatch(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """Our `name` inside `signing()`, else pyHanko's `original`. Looked up at call time."""
+    module = sys.modules[__name__]
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if _ACTIVE.get():
+            return getattr(module, name)(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    call.__wrapped__ = original  # type: ignore[attr-defined]
+    call.__name__ = getattr(original, "__name__", name)
+    return call
+
 
 _HEX = re.compile(rb"[0-9a-fA-F]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
@@ -202,10 +241,14 @@ _ORIGINAL_READ_LITERAL: Any = None
 _ORIGINAL_READ_INDIRECT: Any = None
 
 
+_ORIGINAL_READ_UNTIL: Any = None
+ORIGINALS: dict[str, Any] = {}
+
+
 def install() -> None:
     global _installed, _ORIGINAL_READ_HEX, _ORIGINAL_MATCH
     global _ORIGINAL_DECODE_NAME, _ORIGINAL_WRITE_NAME, _ORIGINAL_READ_NON_WS
-    global _ORIGINAL_READ_LITERAL, _ORIGINAL_READ_INDIRECT
+    global _ORIGINAL_READ_LITERAL, _ORIGINAL_READ_INDIRECT, _ORIGINAL_READ_UNTIL
     if _installed:
         return
     from pyhanko.pdf_utils import generic, misc
@@ -213,18 +256,38 @@ def install() -> None:
 
     _ORIGINAL_READ_HEX = generic.read_hex_string_from_stream
     _ORIGINAL_MATCH = general.match_issuer_serial
-    generic.read_hex_string_from_stream = fast_read_hex_string_from_stream
-    general.match_issuer_serial = fast_match_issuer_serial
     _ORIGINAL_DECODE_NAME = generic._decode_name
     _ORIGINAL_WRITE_NAME = generic.NameObject.write_to_stream
-    misc._read_until_class = fast_read_until_class
     _ORIGINAL_READ_NON_WS = misc.read_non_whitespace
-    misc.read_non_whitespace = fast_read_non_whitespace
-    generic.read_non_whitespace = fast_read_non_whitespace  # imported by name there
-    generic._decode_name = fast_decode_name
     _ORIGINAL_READ_LITERAL = generic._read_string_literal_bytes
-    generic._read_string_literal_bytes = fast_read_string_literal_bytes
     _ORIGINAL_READ_INDIRECT = generic.IndirectObject.read_from_stream
-    generic.IndirectObject.read_from_stream = staticmethod(fast_read_indirect)  # type: ignore[method-assign]
-    generic.NameObject.write_to_stream = fast_write_name  # type: ignore[method-assign]
+    _ORIGINAL_READ_UNTIL = misc._read_until_class
+    ORIGINALS.update(
+        read_hex=_ORIGINAL_READ_HEX,
+        match_issuer_serial=_ORIGINAL_MATCH,
+        decode_name=_ORIGINAL_DECODE_NAME,
+        write_name=_ORIGINAL_WRITE_NAME,
+        read_non_whitespace=_ORIGINAL_READ_NON_WS,
+        read_literal=_ORIGINAL_READ_LITERAL,
+        read_indirect=_ORIGINAL_READ_INDIRECT,
+        read_until_class=_ORIGINAL_READ_UNTIL,
+    )
+    generic.read_hex_string_from_stream = _dispatch(
+        "fast_read_hex_string_from_stream", _ORIGINAL_READ_HEX
+    )
+    general.match_issuer_serial = _dispatch("fast_match_issuer_serial", _ORIGINAL_MATCH)
+    misc._read_until_class = _dispatch("fast_read_until_class", _ORIGINAL_READ_UNTIL)
+    non_ws = _dispatch("fast_read_non_whitespace", _ORIGINAL_READ_NON_WS)
+    misc.read_non_whitespace = non_ws
+    generic.read_non_whitespace = non_ws  # imported by name there
+    generic._decode_name = _dispatch("fast_decode_name", _ORIGINAL_DECODE_NAME)
+    generic._read_string_literal_bytes = _dispatch(
+        "fast_read_string_literal_bytes", _ORIGINAL_READ_LITERAL
+    )
+    generic.IndirectObject.read_from_stream = staticmethod(  # type: ignore[method-assign]
+        _dispatch("fast_read_indirect", _ORIGINAL_READ_INDIRECT)
+    )
+    generic.NameObject.write_to_stream = _dispatch(  # type: ignore[method-assign]
+        "fast_write_name", _ORIGINAL_WRITE_NAME
+    )
     _installed = True

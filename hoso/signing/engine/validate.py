@@ -9,82 +9,40 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields
 from pyhanko.sign._session_scope import run_and_release
-from pyhanko.sign.validation.pdf_embedded import async_validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation import generic_cms
+from pyhanko.sign.validation.pdf_embedded import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
 from pyhanko_certvalidator import ValidationContext
 
 from hoso.signing.engine.aio import run_sync
-from hoso.signing.engine.signers import cert_display_name
+from hoso.signing.engine.verdicts import (
+    REVOKED,
+    STRUCTURE,
+    DocumentReport,
+    SignatureReport,
+    fill_certificate,
+    iso_vn,
+    judge_doc_timestamp,
+    judge_exception,
+    judge_signature,
+    revoked_before_text,
+    summarise,
+)
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
-
-
-def iso_vn(when: dt.datetime | None) -> str | None:
-    """ISO 8601 in Vietnam time, e.g. 2025-05-20T09:15:30+07:00."""
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(VN_TZ).replace(microsecond=0).isoformat()
-
-
-@dataclass
-class SignatureReport:
-    """Result for one signature field."""
-
-    field_name: str
-    signer_name: str
-    signer_subject: str
-    issuer: str
-    serial_number: str
-    chain: list[str]
-    cert_not_before: str | None
-    cert_not_after: str | None
-    signing_time: str | None
-    signing_time_source: str  # "timestamp" (trusted) or "claimed" (signer's clock)
-    timestamp_time: str | None
-    timestamp_valid: bool | None
-    intact: bool
-    crypto_valid: bool
-    trusted: bool
-    trust_problem: str | None
-    revoked: bool
-    cert_valid_at_signing: bool
-    coverage: str
-    covers_whole_file: bool
-    modification_level: str | None
-    docmdp_ok: bool | None
-    bottom_line: bool
-    verdict: str
-
-
-@dataclass
-class DocumentReport:
-    """Result for one PDF file."""
-
-    sha256: str
-    size: int
-    signatures: list[SignatureReport] = field(default_factory=list)
-    all_valid: bool = False
-    changed_after_last_signature: bool = False
-    verdict: str = ""
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+__all__ = ["DocumentReport", "PdfValidator", "SignatureReport", "iso_vn"]
 
 
 def build_validation_context(
@@ -95,6 +53,7 @@ def build_validation_context(
     revocation_mode: str = "soft-fail",
     crls: Iterable[Any] = (),
     ocsps: Iterable[Any] = (),
+    **extra: Any,
 ) -> ValidationContext:
     """Validation context over the configured trust roots (national roots, or the demo CA)."""
     return ValidationContext(
@@ -104,18 +63,48 @@ def build_validation_context(
         revocation_mode=revocation_mode,
         crls=list(crls),
         ocsps=list(ocsps),
+        **extra,
     )
 
 
+@dataclass
+class _Revinfo:
+    """Certificates, CRLs and OCSP responses a file carries (its DSS)."""
+
+    certs: list[Any] = field(default_factory=list)
+    crls: list[Any] = field(default_factory=list)
+    ocsps: list[Any] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.certs or self.crls or self.ocsps)
+
+
 class PdfValidator:
-    """Validates PDFs against fixed trust settings; keep one per process and reuse it."""
+    """Validates PDFs against fixed trust settings; keep one per process and reuse it.
+
+    Proof of existence (ETSI EN 319 102-1, simplified): document time-stamps are checked from
+    the latest (at the validation time) to the earliest (each at the time of the next one that
+    verified); a signature's certificate is then judged at its own trusted time-stamp's time,
+    else at the time of the first verified document time-stamp after it, else at the validation
+    time. The file's own revocation data (DSS) and any CRLs/OCSP responses given here count,
+    and revocation after the proven time does not invalidate the signature."""
 
     # A shared context caches certificate paths across documents (the same signers recur in
     # a batch); it is rebuilt now and then because it fixes "now" when it is created.
     SHARED_CONTEXT_SECONDS = 300.0
 
-    def __init__(self, trust_roots: Sequence[asn1_x509.Certificate], **vc_kwargs: Any) -> None:
+    def __init__(
+        self,
+        trust_roots: Sequence[asn1_x509.Certificate],
+        *,
+        fresh_crls: Sequence[Any] = (),
+        **vc_kwargs: Any,
+    ) -> None:
+        """`fresh_crls`: CRLs the application fetched now from the CAs it trusts; a revocation
+        they list dated before a signature's proven time invalidates it even though the
+        file's own revocation data (gathered at signing) said "good"."""
         self.trust_roots = list(trust_roots)
+        self.fresh_crls = list(fresh_crls)
         self.vc_kwargs = vc_kwargs
         self._shared: ValidationContext | None = None
         self._shared_at = 0.0
@@ -127,142 +116,289 @@ class PdfValidator:
             self._shared_at = now
         return self._shared
 
-    def _context(self, reader: PdfFileReader | None = None) -> ValidationContext:
-        """Shared context for documents without revocation data; a document with a DSS (B-LT)
-        gets its own context built from that data."""
-        dss = _read_dss(reader) if reader is not None else None
-        if dss is None:
+    def _context(self, revinfo: _Revinfo, moment: dt.datetime | None) -> ValidationContext:
+        if moment is None and not revinfo:
             return self._shared_context()
         kwargs = {"allow_fetching": False, "revocation_mode": "soft-fail", **self.vc_kwargs}
-        kwargs["other_certs"] = list(kwargs.get("other_certs", ()))
-        return dss.as_validation_context({"trust_roots": self.trust_roots, **kwargs})
+        kwargs["crls"] = list(kwargs.get("crls", ())) + self.fresh_crls
+        for key, mine in (("other_certs", "certs"), ("crls", "crls"), ("ocsps", "ocsps")):
+            kwargs[key] = list(kwargs.get(key, ())) + list(getattr(revinfo, mine))
+        if moment is not None:
+            # revocation data gathered when the signature was made stays good for that time
+            kwargs.update(moment=moment, retroactive_revinfo=True)
+        return build_validation_context(self.trust_roots, **kwargs)
 
-    def validate(self, pdf: bytes) -> DocumentReport:
+    def validate(self, pdf: bytes, *, now: dt.datetime | None = None) -> DocumentReport:
+        """Report for `pdf`; `now` moves the validation time (tests of long-term validity)."""
         report = DocumentReport(sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
         try:
             reader = PdfFileReader(BytesIO(pdf), strict=False)
-            sigs = reader.embedded_signatures
+            entries = _embedded(reader, report)
         except Exception as exc:  # corrupt or non-PDF input
             report.error = f"Không đọc được tệp PDF: {exc}"
             report.verdict = report.error
             return report
-        for sig in sigs:
-            vc = self._context(reader)
-            coro = async_validate_pdf_signature(sig, signer_validation_context=vc)
-            status = run_sync(run_and_release(coro, vc))
-            report.signatures.append(_signature_report(sig.field_name, status))
-        _summarise(report)
+        revinfo = _read_revinfo(reader, report)
+        reports: list[SignatureReport | None] = [None] * len(entries)
+        proven: dt.datetime | None = None  # earliest verified document time-stamp so far
+        for index in reversed(range(len(entries))):
+            field_name, sig = entries[index]
+            if isinstance(sig, Exception):
+                rep = SignatureReport(field_name=field_name)
+                judge_exception(rep, sig)
+            elif sig.sig_object_type == "/DocTimeStamp":
+                rep = self._doc_timestamp(sig, revinfo, proven or now)
+                if rep.bottom_line and rep.timestamp_time is not None:
+                    proven = _stamp_time(sig) or proven
+            else:
+                rep = self._signature(sig, revinfo, proven, now)
+            reports[index] = rep
+        report.signatures = [r for r in reports if r is not None]
+        report.validation_updates_only = _validation_updates_only(reader, entries, report)
+        summarise(report)
         return report
 
+    def _run(self, coro: Any, vc: ValidationContext) -> Any:
+        return run_sync(run_and_release(coro, vc))
 
-def _read_dss(reader: PdfFileReader) -> Any:
-    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+    def _doc_timestamp(
+        self, sig: EmbeddedPdfSignature, revinfo: _Revinfo, moment: dt.datetime | None
+    ) -> SignatureReport:
+        rep = SignatureReport(field_name=str(sig.field_name), kind="doc_timestamp")
+        rep.signed_revision = sig.signed_revision
+        rep.judged_at = iso_vn(moment or dt.datetime.now(dt.UTC))
+        try:
+            fill_certificate(rep, sig.signer_cert)
+            vc = self._context(revinfo, moment)
+            judge_doc_timestamp(rep, self._run(async_validate_pdf_timestamp(sig, vc), vc))
+        except Exception as exc:  # hostile files: a verdict, never an error
+            judge_exception(rep, exc)
+        return rep
 
+    def _signature(
+        self,
+        sig: EmbeddedPdfSignature,
+        revinfo: _Revinfo,
+        proven: dt.datetime | None,
+        now: dt.datetime | None,
+    ) -> SignatureReport:
+        rep = SignatureReport(field_name=str(sig.field_name))
+        rep.signed_revision = sig.signed_revision
+        try:
+            fill_certificate(rep, sig.signer_cert)
+            rep.claimed_time = iso_vn(sig.self_reported_timestamp)
+            problem = _structure_problem(sig)
+            if problem:
+                rep.add(STRUCTURE, problem)
+                rep.finish("")
+                return rep
+            self._judge(rep, sig, revinfo, proven, now)
+        except Exception as exc:  # hostile files: a verdict, never an error
+            rep = SignatureReport(
+                field_name=rep.field_name,
+                signer_name=rep.signer_name,
+                signer_subject=rep.signer_subject,
+                issuer=rep.issuer,
+                serial_number=rep.serial_number,
+                cert_not_before=rep.cert_not_before,
+                cert_not_after=rep.cert_not_after,
+                claimed_time=rep.claimed_time,
+                signed_revision=rep.signed_revision,
+            )
+            judge_exception(rep, exc)
+        return rep
+
+    def _judge(
+        self,
+        rep: SignatureReport,
+        sig: EmbeddedPdfSignature,
+        revinfo: _Revinfo,
+        proven: dt.datetime | None,
+        now: dt.datetime | None,
+    ) -> None:
+        ts_moment = proven or now
+        ts_vc = self._context(revinfo, ts_moment)
+        stamped = _signature_stamp_time(sig)
+        st = None
+        when: dt.datetime | None = None
+        if stamped is not None:
+            vc = self._context(revinfo, stamped)
+            st = self._run(async_validate_pdf_signature(sig, vc, ts_vc), vc)
+            ts = st.timestamp_validity
+            if ts is not None and ts.intact and ts.valid and ts.trusted:
+                rep.signing_time_source, when = "timestamp", stamped
+            else:
+                st = None
+        if st is None:
+            when = proven or now
+            rep.signing_time_source = "document_timestamp" if proven else "claimed"
+            vc = self._context(revinfo, when)
+            st = self._run(async_validate_pdf_signature(sig, vc, ts_vc), vc)
+        ts = st.timestamp_validity
+        rep.timestamp_time = iso_vn(ts.timestamp) if ts is not None else None
+        rep.timestamp_valid = None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
+        judged = when or dt.datetime.now(dt.UTC)
+        rep.judged_at = iso_vn(judged)
+        rep.signing_time = iso_vn(judged) if rep.signing_time_source != "claimed" else None
+        rep.signing_time = rep.signing_time or rep.claimed_time
+        late = _revoked_in(self.fresh_crls, sig.signer_cert, judged)
+        if late is not None and not st.revoked:
+            rep.add(REVOKED, revoked_before_text(rep, late))
+        judge_signature(rep, st, sig.md_algorithm)
+
+
+def _embedded(
+    reader: PdfFileReader, report: DocumentReport
+) -> list[tuple[str, EmbeddedPdfSignature | Exception]]:
+    """Every filled signature field in signing order; a field pyHanko cannot even read (no
+    /ByteRange, CMS that does not parse) stays in the list as its exception."""
+    found: list[tuple[int, str, EmbeddedPdfSignature | Exception]] = []
+    for name, _value, ref in fields.enumerate_sig_fields(reader, filled_status=True):
+        try:
+            sig = EmbeddedPdfSignature(reader, ref, name)
+            found.append((sig.signed_revision, name, sig))
+        except Exception as exc:
+            found.append((10**9, name, exc))
+    found.sort(key=lambda item: item[0])
+    return [(name, sig) for _, name, sig in found]
+
+
+def _revoked_in(crls: list[Any], cert: Any, at: dt.datetime) -> dt.datetime | None:
+    """The revocation date of `cert` in any of `crls` (same issuer) when it is not after `at`."""
+    for crl in crls:
+        try:
+            if crl.issuer != cert.issuer:
+                continue
+            for entry in crl["tbs_cert_list"]["revoked_certificates"]:
+                if entry["user_certificate"].native == cert.serial_number:
+                    when: dt.datetime = entry["revocation_date"].native
+                    if when <= at:
+                        return when
+        except Exception:  # noqa: BLE001, S112 — a CRL that does not parse proves nothing
+            continue
+    return None
+
+
+def _structure_problem(sig: EmbeddedPdfSignature) -> str | None:
+    """What pyHanko would stumble on before it can judge the signature."""
+    byte_range = sig.byte_range
     try:
-        return DocumentSecurityStore.read_dss(reader)
-    except NoDSSFoundError:
+        numbers = [int(v) for v in byte_range]
+    except (TypeError, ValueError):
+        numbers = []
+    if len(numbers) != 4 or numbers[0] != 0 or min(numbers) < 0:
+        return "cấu trúc chữ ký bị hỏng: /ByteRange phải gồm 4 số bắt đầu từ 0"
+    eci = sig.signed_data["encap_content_info"]
+    if eci["content"].native is not None:
+        return (
+            "chữ ký chứa nội dung đóng gói (encapsulated content) thay vì ký các byte "
+            "của tệp theo /ByteRange, nên không chứng minh được nội dung tệp"
+        )
+    return None
+
+
+def _signature_stamp_time(sig: EmbeddedPdfSignature) -> dt.datetime | None:
+    """The time in the signature's time-stamp token (checked later by pyHanko)."""
+    try:
+        for tst in generic_cms.extract_tst_data_iter(sig.signer_info, signed=False):
+            info = tst["encap_content_info"]["content"].parsed
+            return info["gen_time"].native  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 — unreadable token: pyHanko reports it invalid
+        return None
+    return None
+
+
+def _stamp_time(sig: EmbeddedPdfSignature) -> dt.datetime | None:
+    try:
+        info = sig.signed_data["encap_content_info"]["content"].parsed
+        return info["gen_time"].native  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001
         return None
 
 
-def _signature_report(field_name: str, st: PdfSignatureStatus) -> SignatureReport:
-    cert = st.signing_cert
-    ts = st.timestamp_validity
-    ts_ok = None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
-    when = ts.timestamp if ts is not None and ts_ok else st.signer_reported_dt
-    validity = cert["tbs_certificate"]["validity"]
-    nb, na = validity["not_before"].native, validity["not_after"].native
-    in_period = when is not None and nb <= when <= na
-    revoked_before = _revoked_before(st, when)
-    cov = st.coverage or SignatureCoverageLevel.UNCLEAR
-    mod = st.modification_level
-    rep = SignatureReport(
-        field_name=field_name,
-        signer_name=cert_display_name(cert),
-        signer_subject=cert.subject.human_friendly,
-        issuer=cert.issuer.human_friendly,
-        serial_number=format(cert.serial_number, "x"),
-        chain=_chain_names(st),
-        cert_not_before=iso_vn(nb),
-        cert_not_after=iso_vn(na),
-        signing_time=iso_vn(when),
-        signing_time_source="timestamp" if ts is not None and ts_ok else "claimed",
-        timestamp_time=iso_vn(ts.timestamp) if ts is not None else None,
-        timestamp_valid=ts_ok,
-        intact=bool(st.intact),
-        crypto_valid=bool(st.valid),
-        trusted=bool(st.trusted),
-        trust_problem=str(getattr(st.trust_problem_indic, "name", "")) or None,
-        revoked=bool(st.revoked),
-        cert_valid_at_signing=bool(in_period and not revoked_before),
-        coverage=cov.name,
-        covers_whole_file=cov == SignatureCoverageLevel.ENTIRE_FILE,
-        modification_level=mod.name if mod is not None else None,
-        docmdp_ok=st.docmdp_ok,
-        bottom_line=bool(st.bottom_line),
-        verdict="",
+def _read_revinfo(reader: PdfFileReader, report: DocumentReport) -> _Revinfo:
+    """The DSS's certificates, OCSP responses and CRLs, each parsed now: a damaged item is left
+    out (and said so) instead of failing the validation later."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+    from pyhanko.pdf_utils.decode_limits import DecodePurpose
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+
+    found = _Revinfo()
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return found
+    except Exception:  # noqa: BLE001
+        report.notes.append("Dữ liệu kiểm tra dài hạn (DSS) trong tệp bị hỏng và đã bị bỏ qua.")
+        return found
+    damaged = 0
+    groups = (
+        (dss.certs.values(), asn1_x509.Certificate, found.certs, DecodePurpose.CERTIFICATE),
+        (dss.ocsps, asn1_ocsp.OCSPResponse, found.ocsps, DecodePurpose.OCSP_RESPONSE),
+        (dss.crls, asn1_crl.CertificateList, found.crls, DecodePurpose.CRL),
     )
-    rep.verdict = _verdict(rep)
-    return rep
-
-
-def _revoked_before(st: PdfSignatureStatus, when: dt.datetime | None) -> bool:
-    details = st.revocation_details
-    if details is None:
-        return False
-    return when is None or details.revocation_date <= when
-
-
-def _chain_names(st: PdfSignatureStatus) -> list[str]:
-    path = st.validation_path
-    if path is None:
-        return [cert_display_name(st.signing_cert)]
-    return [cert_display_name(c) for c in path.iter_certs(include_root=True)][::-1]
-
-
-def _verdict(r: SignatureReport) -> str:
-    who = f"{r.signer_name} (ký lúc {r.signing_time or 'không rõ'})"
-    if not r.intact:
-        return f"KHÔNG HỢP LỆ: nội dung đã bị sửa sau khi {who} ký."
-    if not r.crypto_valid:
-        return f"KHÔNG HỢP LỆ: chữ ký số của {who} không đúng."
-    if r.revoked:
-        return f"KHÔNG HỢP LỆ: chứng thư số của {r.signer_name} đã bị thu hồi."
-    if not r.cert_valid_at_signing:
-        return f"KHÔNG HỢP LỆ: chứng thư số của {r.signer_name} không còn hiệu lực lúc ký."
-    if not r.trusted:
-        return f"CHƯA TIN CẬY: chứng thư số của {who} không thuộc chuỗi tin cậy đã cấu hình."
-    if not r.bottom_line:
-        return f"KHÔNG HỢP LỆ: tài liệu đã bị thay đổi không được phép sau khi {who} ký."
-    if r.covers_whole_file:
-        return f"HỢP LỆ: {who}; tài liệu không thay đổi sau khi ký."
-    return f"HỢP LỆ: {who}; sau đó tệp chỉ có cập nhật được phép ({_level_vn(r)})."
-
-
-def _level_vn(r: SignatureReport) -> str:
-    return {
-        "FORM_FILLING": "thêm chữ ký/điền biểu mẫu",
-        "LTA_UPDATES": "dữ liệu kiểm tra dài hạn hoặc siêu dữ liệu — đối chiếu mã SHA-256",
-        "ANNOTATIONS": "thêm chú thích",
-    }.get(r.modification_level or "", r.modification_level or "không rõ")
-
-
-def _summarise(report: DocumentReport) -> None:
-    sigs = report.signatures
-    if not sigs:
-        report.verdict = "Tệp không có chữ ký số."
-        return
-    report.all_valid = all(s.bottom_line and s.cert_valid_at_signing for s in sigs)
-    report.changed_after_last_signature = not sigs[-1].covers_whole_file
-    if not report.all_valid:
-        bad = sum(1 for s in sigs if not (s.bottom_line and s.cert_valid_at_signing))
-        report.verdict = f"KHÔNG HỢP LỆ: {bad}/{len(sigs)} chữ ký không hợp lệ."
-    elif report.changed_after_last_signature:
-        report.verdict = (
-            f"Cả {len(sigs)} chữ ký hợp lệ, nhưng tệp có cập nhật sau chữ ký cuối cùng; "
-            "đối chiếu mã SHA-256 với bản đã phát hành."
+    for refs, kind, into, purpose in groups:
+        for ref in refs:
+            try:
+                item = ref if isinstance(ref, asn1_x509.Certificate) else None
+                if item is None:
+                    item = kind.load(ref.get_object().read_data(purpose))
+                item.native  # noqa: B018 — parse it all now
+                into.append(item)
+            except Exception:  # noqa: BLE001
+                damaged += 1
+    if damaged:
+        report.notes.append(
+            f"{damaged} mục dữ liệu kiểm tra dài hạn (DSS) bị hỏng và đã bị bỏ qua."
         )
-    else:
-        report.verdict = f"HỢP LỆ: cả {len(sigs)} chữ ký hợp lệ; tệp không thay đổi sau khi ký."
+    return found
+
+
+def _validation_updates_only(
+    reader: PdfFileReader,
+    entries: list[tuple[str, EmbeddedPdfSignature | Exception]],
+    report: DocumentReport,
+) -> bool:
+    """After the last signature: only what B-LT/B-LTA add (DSS, document time-stamps), no
+    /Info or other change. The last entry's own diff analysis allowed it (LTA_UPDATES)."""
+    sigs = report.signatures
+    if not sigs or sigs[-1].covers_whole_file:
+        return False
+    last = sigs[-1]
+    if last.modification_level not in ("LTA_UPDATES", None) or not last.bottom_line:
+        return False
+    if last.signed_revision is None:
+        return False
+    try:
+        old = reader.get_historical_resolver(last.signed_revision)
+        if _info(old.trailer_view) != _info(reader.trailer_view):
+            return False
+        return _catalog(old.root, reader, last.signed_revision) == _catalog(reader.root, reader, -1)
+    except Exception:  # noqa: BLE001 — unreadable /Info: not provably a validation update
+        return False
+
+
+# pyHanko's writer refreshes these on every incremental update, HoSo's DSS update included.
+_WRITER_INFO_KEYS = {"/ModDate", "/Producer"}
+
+
+def _catalog(root: Any, reader: PdfFileReader, revision: int) -> dict[str, Any]:
+    """The catalog without what validation updates add (/DSS, the document time-stamp's form
+    field, extensions); the XMP metadata by content."""
+    skip = {"/DSS", "/AcroForm", "/Extensions"}
+    data: dict[str, Any] = {k: repr(root.raw_get(k)) for k in root if k not in skip}
+    if "/Metadata" in root:
+        data["/Metadata"] = root["/Metadata"].data
+    return data
+
+
+def _info(trailer: Any) -> dict[str, Any]:
+    """The document information (/Info) without what every writer refreshes."""
+    if "/Info" not in trailer:
+        return {}
+    info = trailer["/Info"]
+    return {k: str(v) for k, v in info.items() if k not in _WRITER_INFO_KEYS}
 
 
 # --- poppler `pdfsig` cross-check (independent implementation, used by tests and the bench) ---
