@@ -1,7 +1,8 @@
 """The `hoso` console command: Django's management commands under a friendly name.
 
 hoso demo            reset and load the demo province
-hoso audit verify    check the audit hash chain
+hoso audit verify    check the audit hash chain (and its time-stamp anchors)
+hoso audit anchor    time-stamp the audit head now (the TSA of signing)
 hoso import staff FILE.xlsx --school th1
 hoso migrate / runserver / …   any management command
 """
@@ -12,7 +13,7 @@ import os
 import sys
 
 # Two-word commands map onto one management command each.
-_ALIASES = {("audit", "verify"): ["audit_verify"]}
+_ALIASES = {("audit", "verify"): ["audit_verify"], ("audit", "anchor"): ["audit_anchor"]}
 
 
 def translate(argv: list[str]) -> list[str]:

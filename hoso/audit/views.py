@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hoso.audit.anchors import list_anchors, tsa_url
 from hoso.audit.models import AuditEntry
 from hoso.policy import can, visible
 
@@ -18,4 +19,6 @@ def audit_log_page(request: HttpRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action__startswith=action)
     page = Paginator(entries.order_by("-seq"), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "action": action})
+    anchors = list_anchors()[-10:][::-1]
+    context = {"page": page, "action": action, "anchors": anchors, "tsa": bool(tsa_url())}
+    return render(request, "audit/log.html", context)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from hoso.audit.models import AuditEntry
+from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.services import audit_log, mask_secrets
 from hoso.audit.verify import verify_chain
 
@@ -90,3 +90,31 @@ def test_an_audit_entry_rolls_back_with_the_change_it_records():
         raise RuntimeError
     assert AuditEntry.objects.count() == before
     assert verify_chain()[1] is None
+
+
+def test_verifying_while_writers_append_is_not_a_false_alarm(monkeypatch):
+    """Issue 13 item 7: background tasks append while `hoso audit verify` streams the log (here
+    between every chunk and after the last one); the check is of the chain up to the head it
+    read first, so it passes."""
+    from hoso.audit import verify as verify_module
+
+    real_entries = verify_module._entries
+    appended = []
+
+    def entries_while_writing(last_seq, batch_size):
+        for n, entry in enumerate(real_entries(last_seq, batch_size)):
+            if n % 50 == 0:
+                appended.append(audit_log("test.concurrent.append", data={"n": n}))
+            yield entry
+        appended.extend(audit_log("test.concurrent.append", data={"end": i}) for i in range(3))
+
+    monkeypatch.setattr(verify_module, "_entries", entries_while_writing)
+    head_before = AuditHead.objects.get(pk=1).last_seq
+
+    checked, problem = verify_chain(batch_size=7)
+
+    assert problem is None
+    assert checked == head_before
+    assert len(appended) >= 4 and AuditHead.objects.get(pk=1).last_seq > head_before
+    monkeypatch.undo()
+    assert verify_chain() == (head_before + len(appended), None)

@@ -4,17 +4,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoso.audit.verify import verify_chain
+from hoso.audit.verify import verify_all
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi băm của nhật ký (hoso audit verify)."
+    help = "Kiểm tra chuỗi băm của nhật ký và các mốc neo dấu thời gian (hoso audit verify)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checked, problem = verify_chain()
+        checked, problem, anchors = verify_all()
         if problem:
             raise CommandError(
                 f"Nhật ký KHÔNG toàn vẹn: mục #{problem.seq}: {problem.reason} "
-                f"({checked} mục trước đó hợp lệ)."
+                f"({checked} mục của chuỗi đã kiểm tra)."
             )
-        self.stdout.write(f"Nhật ký toàn vẹn: {checked} mục, chuỗi băm khớp.")
+        anchored = f", khớp {anchors} mốc neo dấu thời gian" if anchors else ", chưa có mốc neo"
+        self.stdout.write(f"Nhật ký toàn vẹn: {checked} mục, chuỗi băm khớp{anchored}.")
