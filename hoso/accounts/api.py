@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from hoso.accounts.services import api_token_issue, requires_two_factor
+from hoso.accounts.services import requires_two_factor
+from hoso.accounts.tokens import api_token_issue
 from hoso.core.api import error_body
 from hoso.core.http import client_ip
 from hoso.org.selectors import roles_of
@@ -29,6 +30,7 @@ class TokenRequest(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     otp = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
 
 class TokenView(APIView):
@@ -56,7 +58,10 @@ class TokenView(APIView):
         problem = _second_factor_problem(user, data.get("otp", ""))
         if problem:
             return Response(error_body("otp_required", problem), status=401)
-        return Response({"token": api_token_issue(user=user, ip=client_ip(request._request))})
+        key = api_token_issue(
+            user=user, name=data.get("name") or "API", ip=client_ip(request._request)
+        )
+        return Response({"token": key})
 
 
 def _second_factor_problem(user: Any, otp: str) -> str:

@@ -12,6 +12,16 @@ class AccountsConfig(AppConfig):
 
         connect()
 
+        from hoso.accounts import schema, token_hooks  # noqa: F401 — schema registers itself
+
+        token_hooks.connect()
+
         from hoso.accounts.home import register as register_home
 
         register_home()
+
+        from django.contrib import admin
+
+        from hoso.accounts.views import admin_login
+
+        admin.site.login = admin_login  # type: ignore[method-assign]

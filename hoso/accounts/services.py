@@ -1,4 +1,4 @@
-"""Account rules: who must use two-factor login, API tokens."""
+"""Account rules: who must use two-factor login (API tokens: hoso.accounts.tokens)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from hoso.accounts.models import AccountProfile
-from hoso.audit.services import audit_log
 from hoso.policy.grants import grants_for
 
 
@@ -30,18 +27,3 @@ def requires_two_factor(user: Any) -> bool:
 
 def has_totp(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
-
-
-@transaction.atomic
-def api_token_issue(*, user: Any, ip: str = "") -> str:
-    """The person's API token (created on first use). Audited each time it is handed out."""
-    token, created = Token.objects.get_or_create(user=user)
-    audit_log("accounts.token.issued", actor=user, ip=ip, data={"created": created})
-    return str(token.key)
-
-
-@transaction.atomic
-def api_token_revoke(*, user: Any, ip: str = "") -> bool:
-    deleted, _ = Token.objects.filter(user=user).delete()
-    audit_log("accounts.token.revoked", actor=user, ip=ip, data={"existed": bool(deleted)})
-    return bool(deleted)

@@ -3,13 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.services import api_token_issue, api_token_revoke, requires_two_factor
-from hoso.core.http import client_ip
+from hoso.accounts.services import requires_two_factor
+from hoso.accounts.tokens import Reason, api_token_issue, api_token_revoke, token_days, tokens_of
+from hoso.core.errors import DomainError
+from hoso.core.http import client_ip, safe_redirect_target
 from hoso.org.models import Staff
 from hoso.org.selectors import roles_of
 
@@ -28,6 +34,10 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "has_recovery": Authenticator.Type.RECOVERY_CODES in authenticators,
             "two_factor_required": requires_two_factor(user),
             "token": request.session.pop("hoso_new_token", None),
+            "tokens": list(tokens_of(user)[:50]),
+            "token_days": token_days(),
+            "revoked_labels": Reason.LABELS,
+            "now": timezone.now(),
         },
     )
 
@@ -35,14 +45,28 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token(request: HttpRequest) -> HttpResponse:
+    """Create a named token (shown once on the next page) or revoke one of the person's own."""
+    ip = client_ip(request)
     if request.POST.get("action") == "revoke":
-        api_token_revoke(user=request.user, ip=client_ip(request))
+        try:
+            api_token_revoke(actor=request.user, token_id=request.POST.get("token"), ip=ip)
+            messages.success(request, "Đã thu hồi mã API.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
     else:
-        api_token_revoke(user=request.user, ip=client_ip(request))
         request.session["hoso_new_token"] = api_token_issue(
-            user=request.user, ip=client_ip(request)
+            user=request.user, name=request.POST.get("name", ""), ip=ip
         )
     return redirect("my-account")
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin site signs in through allauth's pages (password, then the second factor), never
+    with Django admin's password-only form."""
+    target = safe_redirect_target(request, request.GET.get("next"), reverse("admin:index"))
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect(target)
+    return redirect_to_login(target)
 
 
 def lockout_response(

@@ -8,6 +8,7 @@ import unicodedata
 from hoso.conversion.errors import UnsafeFileError
 
 MAX_NAME_BYTES = 255
+DJANGO_CUT_CHARS = 255  # django.core.files.uploadedfile.UploadedFile._set_name
 # Bidi overrides let "hoso\u202efdp.exe" display as "hosoexe.pdf".
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*]')
@@ -37,9 +38,12 @@ def check_filename(raw: str) -> str:
             "name.control",
         )
     size = len(name.encode("utf-8"))
-    if size > MAX_NAME_BYTES:
+    # Django cuts an uploaded name longer than 255 characters down to exactly 255 before we
+    # see it; refusing that length too gives one rule for every alphabet: too long is refused.
+    if size > MAX_NAME_BYTES or len(name) >= DJANGO_CUT_CHARS:
         raise _bad(
-            f"Tên tệp quá dài ({size} byte, tối đa {MAX_NAME_BYTES}). "
+            f"Tên tệp quá dài ({len(name)} ký tự, {size} byte; tối đa "
+            f"{DJANGO_CUT_CHARS - 1} ký tự và {MAX_NAME_BYTES} byte). "
             "Hãy đặt tên ngắn hơn rồi tải lên lại.",
             "name.too_long",
         )

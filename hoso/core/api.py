@@ -51,7 +51,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     code, message = next(
         ((c, m) for cls, (c, m) in _MESSAGES.items() if isinstance(exc, cls)),
-        ("error", str(getattr(exc, "detail", "Lỗi"))),
+        (str(getattr(exc, "default_code", "error")), str(getattr(exc, "detail", "Lỗi"))),
     )
     response.data = error_body(code, message)
     return response

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from rest_framework.exceptions import ParseError
+from django.conf import settings
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 
+class BodyTooLarge(APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
 class SafeJSONParser(JSONParser):
-    """DRF's JSON parser, but a body nested deeper than Python's recursion limit is a 400
-    (ParseError) instead of a RecursionError → 500."""
+    """DRF's JSON parser with two limits: a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is a 413
+    (DRF reads the stream itself, so Django's own limit never applies to JSON) and a body nested
+    deeper than Python's recursion limit is a 400 (ParseError) instead of a RecursionError."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and stream is not None:
+            body = stream.read(limit + 1)
+            if len(body) > limit:
+                raise BodyTooLarge(
+                    f"Dữ liệu gửi lên quá lớn (tối đa {limit // 1024} KB cho một yêu cầu JSON)."
+                )
+            stream = io.BytesIO(body)
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -1,6 +1,8 @@
 """Request limits: a per-client rate limit on the endpoints attackers hammer (login, API token,
-uploads). django-axes still does the per-account lockout; this stops one address from trying
-many accounts or flooding uploads. Rates are per URL name, POST only (settings.HOSO_RATE_LIMITS).
+uploads), keyed by the person (session or API token) and by the address only for anonymous
+requests. django-axes still does the per-account lockout; this stops one address from trying
+many accounts and one person from flooding uploads. Rates are per URL name, POST only
+(settings.HOSO_RATE_LIMITS).
 """
 
 from __future__ import annotations
@@ -39,12 +41,24 @@ def rate_limits() -> dict[str, str]:
 
 
 def _client_key(_group: str, request: HttpRequest) -> str:
-    # Logged-in uploads are limited per person (a school shares one address behind NAT);
-    # anonymous login attempts per address.
+    # Per person whenever the request says who it is — a session or an API token (a school
+    # shares one address behind NAT); per address only for anonymous requests. The limiter runs
+    # before DRF authenticates, so the token is looked up here (without recording its use).
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
+    token_user = _token_user_id(request)
+    if token_user is not None:
+        return f"user:{token_user}"
     return f"ip:{client_ip(request)}"
+
+
+def _token_user_id(request: HttpRequest) -> int | None:
+    from hoso.accounts.tokens import key_from_header, live_token
+
+    key = key_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
+    token = live_token(key) if key else None
+    return int(token.user_id) if token is not None else None
 
 
 class RateLimitMiddleware:

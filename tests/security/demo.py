@@ -133,3 +133,11 @@ def batch(scope: str) -> Any:
 
     batches = SignBatch.objects.filter(user__staff__unit__school=school(scope))
     return batches.order_by("pk")[1 if scope == "same_school" else 0 :].first()
+
+
+def book_batch(scope: str) -> Any:
+    """A whole-school books batch of the scope's school (hoso/books/demo.py makes one per
+    school with books); none for th1's "same school" beyond the first."""
+    from hoso.books.models import BookBatch
+
+    return BookBatch.objects.filter(school=school(scope)).order_by("pk").first()

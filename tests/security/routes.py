@@ -55,6 +55,10 @@ def _any_school_managed(user: Any) -> bool:
     return visible(user, "org.school.manage", Unit.objects.filter(kind=UnitKind.TRUONG)).exists()
 
 
+def _oversees_any(user: Any) -> bool:
+    return visible(user, "records.unit.oversee", Unit.objects.all()).exists()
+
+
 def _can(action: str) -> Callable[[Any], bool]:
     return lambda user: can(user, action)
 
@@ -192,6 +196,49 @@ def _record_type(scope: str) -> Target | None:
 
     record_type = RecordType.objects.filter(code="TT28.KHBD").first()
     return None if record_type is None else Target({"pk": record_type.pk}, record_type)
+
+
+def _directive(scope: str) -> Any:
+    """Phòng 1's directive (to th1, thcs1, mn1); in the other district the Sở's (to th1, th2)."""
+    from hoso.offices.models import Directive
+
+    office = "SO-DEMO" if scope == "other_district" else "PGD-1"
+    return Directive.objects.filter(office__code=office).order_by("pk").first()
+
+
+def _inbox_row(scope: str) -> Any:
+    """The inbox row of the scope's school (hoso/offices/demo.py)."""
+    from hoso.offices.models import DirectiveRecipient
+
+    rows = DirectiveRecipient.objects.select_related("directive__office", "unit")
+    return rows.filter(unit=demo.school(scope)).order_by("pk").first()
+
+
+def _report(scope: str) -> Any:
+    """Phòng 1's Excel request (th1, thcs1, mn1); in the other district the Sở's (th1, th2)."""
+    from hoso.offices.models import ReportRequest
+
+    office = "SO-DEMO" if scope == "other_district" else "PGD-1"
+    return ReportRequest.objects.filter(office__code=office).order_by("pk").first()
+
+
+def _report_unit(scope: str) -> Any:
+    from hoso.offices.models import ReportAssignment
+
+    rows = ReportAssignment.objects.select_related("request__office", "unit")
+    return rows.filter(unit=demo.school(scope)).order_by("pk").first()
+
+
+def _inspection(_scope: str) -> Any:
+    """The demo inspection (Phòng 1 at th1); the policy's answer differs by role."""
+    from hoso.offices.models import Inspection
+
+    return Inspection.objects.select_related("office", "school").order_by("pk").first()
+
+
+def _progress_school(scope: str) -> Target:
+    school = demo.school(scope)
+    return Target({"pk": school.pk}, school)
 
 
 IMPORT_KIND = {"kind": "staff"}
@@ -405,6 +452,165 @@ ROUTES: dict[str, Route] = {
         targets=_record_type,
         methods=("POST",),
     ),
+    # --- offices: directives down ----------------------------------------------------------
+    "offices:directives": Route(LOGIN),
+    "offices:directive-new": Route(
+        GATE, allowed=_can("offices.office.act"), methods=("GET", "POST")
+    ),
+    "offices:directive": Route(
+        OBJECT, action="offices.directive.view", targets=_object(_directive)
+    ),
+    "offices:directive-export": Route(
+        OBJECT, action="offices.directive.view", targets=_object(_directive)
+    ),
+    "offices:directive-remind": Route(
+        OBJECT,
+        action="offices.directive.manage",
+        view_action="offices.directive.view",
+        targets=_object(_directive),
+        methods=("POST",),
+    ),
+    "offices:inbox": Route(LOGIN),
+    "offices:inbox-item": Route(
+        OBJECT, action="offices.recipient.view", targets=_object(_inbox_row)
+    ),
+    "offices:inbox-file": Route(
+        OBJECT, action="offices.recipient.view", targets=_object(_inbox_row)
+    ),
+    "offices:inbox-answer": Route(
+        OBJECT,
+        action="offices.recipient.answer",
+        view_action="offices.recipient.view",
+        targets=_object(_inbox_row),
+        methods=("POST",),
+    ),
+    "api-offices-directives": Route(
+        LOGIN,
+        action="offices.directive.view",
+        list_model="offices.Directive",
+        methods=("GET", "POST"),
+    ),
+    "api-offices-directive": Route(
+        OBJECT, action="offices.directive.view", targets=_object(_directive)
+    ),
+    "api-offices-directive-status": Route(
+        OBJECT, action="offices.directive.view", targets=_object(_directive)
+    ),
+    "api-offices-directive-remind": Route(
+        OBJECT,
+        action="offices.directive.manage",
+        view_action="offices.directive.view",
+        targets=_object(_directive),
+        methods=("POST",),
+    ),
+    "api-offices-inbox": Route(
+        LOGIN, action="offices.recipient.view", list_model="offices.DirectiveRecipient"
+    ),
+    "api-offices-inbox-item": Route(
+        OBJECT, action="offices.recipient.view", targets=_object(_inbox_row)
+    ),
+    "api-offices-inbox-answer": Route(
+        OBJECT,
+        action="offices.recipient.answer",
+        view_action="offices.recipient.view",
+        targets=_object(_inbox_row),
+        methods=("POST",),
+    ),
+    # --- offices: reports up ---------------------------------------------------------------
+    "offices:reports": Route(LOGIN),
+    "offices:reports-due": Route(LOGIN),
+    "offices:report-new": Route(GATE, allowed=_can("offices.office.act"), methods=("GET", "POST")),
+    "offices:report": Route(OBJECT, action="offices.report.view", targets=_object(_report)),
+    "offices:report-template": Route(
+        OBJECT, action="offices.report.view", targets=_object(_report)
+    ),
+    "offices:report-sum": Route(OBJECT, action="offices.report.view", targets=_object(_report)),
+    "offices:report-unit": Route(
+        OBJECT,
+        action="offices.assignment.view",
+        targets=_object(_report_unit),
+        methods=("GET", "POST"),
+        write_action="offices.assignment.submit",
+    ),
+    "offices:report-unit-file": Route(
+        OBJECT, action="offices.assignment.view", targets=_object(_report_unit)
+    ),
+    "offices:report-unit-template": Route(
+        OBJECT, action="offices.assignment.view", targets=_object(_report_unit)
+    ),
+    "offices:report-unit-return": Route(
+        OBJECT,
+        action="offices.assignment.return",
+        view_action="offices.assignment.view",
+        targets=_object(_report_unit),
+        methods=("POST",),
+    ),
+    "api-offices-reports": Route(
+        LOGIN,
+        action="offices.report.view",
+        list_model="offices.ReportRequest",
+        methods=("GET", "POST"),
+    ),
+    "api-offices-report": Route(OBJECT, action="offices.report.view", targets=_object(_report)),
+    "api-offices-report-status": Route(
+        OBJECT, action="offices.report.view", targets=_object(_report)
+    ),
+    "api-offices-report-units": Route(
+        OBJECT, action="offices.report.view", targets=_object(_report)
+    ),
+    "api-offices-unit-reports": Route(
+        LOGIN, action="offices.assignment.view", list_model="offices.ReportAssignment"
+    ),
+    "api-offices-unit-report": Route(
+        OBJECT, action="offices.assignment.view", targets=_object(_report_unit)
+    ),
+    "api-offices-unit-report-submit": Route(
+        OBJECT,
+        action="offices.assignment.submit",
+        view_action="offices.assignment.view",
+        targets=_object(_report_unit),
+        methods=("POST",),
+    ),
+    "api-offices-unit-report-return": Route(
+        OBJECT,
+        action="offices.assignment.return",
+        view_action="offices.assignment.view",
+        targets=_object(_report_unit),
+        methods=("POST",),
+    ),
+    # --- offices: inspections and gradebook progress ---------------------------------------
+    "offices:inspections": Route(LOGIN),
+    "offices:inspection-new": Route(
+        GATE, allowed=_can("offices.office.act"), methods=("GET", "POST")
+    ),
+    "offices:inspection": Route(
+        OBJECT, action="offices.inspection.view", targets=_object(_inspection)
+    ),
+    "offices:inspection-finding": Route(
+        OBJECT,
+        action="offices.inspection.work",
+        view_action="offices.inspection.view",
+        targets=_object(_inspection),
+        methods=("POST",),
+    ),
+    "offices:inspection-minutes": Route(
+        OBJECT,
+        action="offices.inspection.work",
+        view_action="offices.inspection.view",
+        targets=_object(_inspection),
+        methods=("POST",),
+    ),
+    "offices:inspection-send": Route(
+        OBJECT,
+        action="offices.inspection.work",
+        view_action="offices.inspection.view",
+        targets=_object(_inspection),
+        methods=("POST",),
+    ),
+    "offices:progress": Route(OBJECT, action="offices.progress.view", targets=_progress_school),
+    # --- offices: operations dashboard -----------------------------------------------------
+    "offices:dashboard": Route(GATE, allowed=_oversees_any),
+    "offices:dashboard-export": Route(GATE, allowed=_oversees_any),
     # --- grading ---------------------------------------------------------------------------
     "grading:classes": Route(LOGIN),
     "grading:class": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
@@ -436,6 +642,30 @@ ROUTES: dict[str, Route] = {
         OBJECT, action="grading.hocba.batch.view", targets=_object(demo.hocba_batch)
     ),
     "grading:hocba": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
+    "books:class-missing": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
+    "books:index": Route(LOGIN),
+    "books:school": Route(OBJECT, action="books.school.generate", targets=_object(demo.school)),
+    "books:school-issue": Route(
+        OBJECT, action="books.school.generate", targets=_object(demo.school), methods=("POST",)
+    ),
+    "books:batch-start": Route(
+        OBJECT, action="books.school.generate", targets=_object(demo.school), methods=("POST",)
+    ),
+    "books:batch": Route(OBJECT, action="books.batch.view", targets=_object(demo.book_batch)),
+    "books:batch-progress": Route(
+        OBJECT, action="books.batch.view", targets=_object(demo.book_batch)
+    ),
+    "books:class": Route(OBJECT, action=CLASS, targets=_object(demo.school_class)),
+    "books:class-issue": Route(
+        OBJECT,
+        action="books.class.generate",
+        view_action=CLASS,
+        targets=_object(demo.school_class),
+        methods=("POST",),
+    ),
+    "books:student-fill": Route(
+        OBJECT, action="books.student.fill", targets=_student, methods=("GET", "POST")
+    ),
     "grading:hocba-pdf": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
     "grading:hocba-xml": Route(OBJECT, action="grading.hocba.view", targets=_object(demo.hocba)),
     "grading:hocba-sign": Route(
@@ -540,6 +770,11 @@ ROUTES: dict[str, Route] = {
     "mfa_download_recovery_codes": Route(SELF),
 }
 
+# The library's entries live beside this file (hoso/library is large enough for its own list).
+from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
+
+ROUTES.update(LIBRARY_ROUTES)
+
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.
 KNOWN_INLINE: dict[str, str] = {}
@@ -548,6 +783,7 @@ KNOWN_INLINE: dict[str, str] = {}
 # forms, not data; recovery codes are the person's own secret.
 KNOWN_UNLOGGED: dict[str, str] = {
     "import-template": "blank import template, no personal data",
+    "library:excel-template": "blank import template, no data",
     "api-import-template": "blank import template, no personal data",
     "mfa_download_recovery_codes": "the person's own recovery codes",
 }

@@ -40,10 +40,11 @@ def django_settings(settings: Any) -> Any:
 @pytest.fixture
 def token(db: Any) -> str:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from hoso.accounts.tokens import create_token
 
     user = get_user_model().objects.get(username=FUZZ_USER)
-    return Token.objects.get_or_create(user=user)[0].key
+    return create_token(user=user, name="fuzz")[1]
 
 
 def _load() -> Any:

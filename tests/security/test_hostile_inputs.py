@@ -203,12 +203,13 @@ def test_script_names_are_stored_as_text_and_shown_escaped(client_for):
         },
     )
 
-    # Then they are stored verbatim and every page shows them as text
+    # Then they are stored as text — markup kept verbatim, the bidi override removed (issue 13
+    # item 6) — and every page shows them as text
     assert response.status_code == 200, re.findall(
         r"<(?:p|td)[^>]*>[^<]*", response.content.decode()
     )
     stored = set(Staff.objects.filter(code__startswith="CBX").values_list("full_name", flat=True))
-    assert stored == set(names)
+    assert stored == {XSS, "Nguyễn <b>Văn</b> A", SQL}
     page = client.get("/nhan-su/?q=CBX").content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
     assert "<b>Văn</b>" not in page

@@ -6,10 +6,11 @@ from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from hoso.accounts.models import ApiToken
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, totp_code
+from hoso.accounts.tokens import hash_key
 
 TOKEN_URL = "/api/v1/auth/token/"
 ME_URL = "/api/v1/me/"
@@ -39,7 +40,7 @@ def test_totp_user_without_otp_gets_401_in_vietnamese(totp_user: tuple[Any, str]
         "message": "Cần mã xác thực (otp) 6 chữ số từ ứng dụng xác thực.",
         "fields": {},
     }
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_totp_user_with_valid_otp_gets_a_token_once_per_code(totp_user: tuple[Any, str]) -> None:
@@ -51,7 +52,8 @@ def test_totp_user_with_valid_otp_gets_a_token_once_per_code(totp_user: tuple[An
     reused = _post(data)
 
     assert first.status_code == 200
-    assert first.json() == {"token": Token.objects.get(user=user).key}
+    assert set(first.json()) == {"token"}
+    assert ApiToken.objects.get(user=user).key_hash == hash_key(first.json()["token"])
     assert reused.status_code == 401
     assert reused.json()["message"] == "Mã xác thực không đúng hoặc đã được dùng."
 
@@ -63,7 +65,7 @@ def test_wrong_otp_is_refused(totp_user: tuple[Any, str]) -> None:
 
     assert response.status_code == 401
     assert response.json()["code"] == "otp_required"
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_wrong_password_is_refused(real_account: Any) -> None:
@@ -77,7 +79,7 @@ def test_wrong_password_is_refused(real_account: Any) -> None:
         "message": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa.",
         "fields": {},
     }
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_leader_without_totp_must_enrol_on_the_web_first(real_account: Any) -> None:
@@ -87,7 +89,7 @@ def test_leader_without_totp_must_enrol_on_the_web_first(real_account: Any) -> N
 
     assert response.status_code == 401
     assert "bắt buộc xác thực hai lớp" in response.json()["message"]
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_token_works_on_me(real_account: Any) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from allauth.mfa.totp.internal.auth import TOTP
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from hoso.accounts.models import ApiToken
+from hoso.accounts.tokens import create_token, hash_key
 from hoso.audit.models import AuditEntry
 
 URL = "/tai-khoan/cua-toi/"
@@ -37,40 +40,70 @@ def test_creating_a_token_shows_it_once_and_is_audited(client_for: Any, demo_use
     user = demo_user("th1.giaovien1")
     client = client_for("th1.giaovien1")
 
-    response = client.post(TOKEN_URL, {"action": "create"}, follow=True)
+    response = client.post(TOKEN_URL, {"action": "create", "name": "Sổ điểm"}, follow=True)
 
-    token = Token.objects.get(user=user)
-    assert token.key in response.content.decode()
-    assert token.key not in client.get(URL).content.decode()
+    token = ApiToken.objects.get(user=user)
+    key = re.search(r'<code class="token">([^<]+)</code>', response.content.decode()).group(1)
+    assert token.key_hash == hash_key(key) and token.name == "Sổ điểm"
+    assert key not in client.get(URL).content.decode()
     entries = AuditEntry.objects.filter(actor=user, action__startswith="accounts.token.")
-    assert [(e.action, json.loads(e.data)) for e in entries.order_by("seq")] == [
-        ("accounts.token.revoked", {"existed": False}),
-        ("accounts.token.issued", {"created": True}),
+    assert [(e.action, json.loads(e.data)["name"]) for e in entries] == [
+        ("accounts.token.issued", "Sổ điểm")
     ]
-    assert token.key not in "".join(e.data for e in entries)
+    assert key not in "".join(e.data for e in entries)
 
 
-def test_creating_again_replaces_the_old_token(client_for: Any, demo_user: Any) -> None:
+def test_the_list_shows_name_created_last_use_and_address(client_for: Any, demo_user: Any) -> None:
     user = demo_user("th1.giaovien1")
-    old = Token.objects.create(user=user).key
+    _, key = create_token(user=user, name="Phần mềm điểm")
+    api = APIClient(REMOTE_ADDR="10.9.8.7")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/me/").status_code == 200
+
+    html = client_for("th1.giaovien1").get(URL).content.decode()
+
+    assert "Phần mềm điểm" in html and key[:8] in html and "10.9.8.7" in html
+    assert key not in html
+
+
+def test_creating_again_keeps_the_other_tokens(client_for: Any, demo_user: Any) -> None:
+    user = demo_user("th1.giaovien1")
+    create_token(user=user, name="cũ")
     client = client_for("th1.giaovien1")
 
-    client.post(TOKEN_URL, {"action": "create"})
+    client.post(TOKEN_URL, {"action": "create", "name": "mới"})
 
-    assert Token.objects.get(user=user).key != old
+    assert sorted(ApiToken.objects.filter(user=user).values_list("name", flat=True)) == [
+        "cũ",
+        "mới",
+    ]
 
 
-def test_revoking_deletes_the_token_and_is_audited(client_for: Any, demo_user: Any) -> None:
+def test_revoking_one_token_stops_it_and_is_audited(client_for: Any, demo_user: Any) -> None:
     user = demo_user("th1.giaovien1")
-    Token.objects.create(user=user)
+    token, key = create_token(user=user, name="a")
+    _, other_key = create_token(user=user, name="b")
     client = client_for("th1.giaovien1")
 
-    response = client.post(TOKEN_URL, {"action": "revoke"})
+    response = client.post(TOKEN_URL, {"action": "revoke", "token": str(token.pk)})
 
     assert (response.status_code, response["Location"]) == (302, URL)
-    assert not Token.objects.filter(user=user).exists()
+    token.refresh_from_db()
+    assert token.revoked_at is not None and token.revoked_reason == "owner"
+    assert _me(key).status_code == 401
+    assert _me(other_key).status_code == 200
     entry = AuditEntry.objects.filter(actor=user, action="accounts.token.revoked").get()
-    assert json.loads(entry.data) == {"existed": True}
+    assert json.loads(entry.data) == {"id": token.pk}
+
+
+def test_nobody_revokes_another_persons_token(client_for: Any, demo_user: Any) -> None:
+    token, key = create_token(user=demo_user("th1.giaovien2"), name="của người khác")
+
+    client_for("th1.giaovien1").post(TOKEN_URL, {"action": "revoke", "token": str(token.pk)})
+
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert _me(key).status_code == 200
 
 
 def test_token_endpoint_refuses_get(client_for: Any, demo_user: Any) -> None:
@@ -79,4 +112,10 @@ def test_token_endpoint_refuses_get(client_for: Any, demo_user: Any) -> None:
     response = client_for("th1.giaovien1").get(TOKEN_URL)
 
     assert response.status_code == 405
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def _me(key: str) -> Any:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api.get("/api/v1/me/")
