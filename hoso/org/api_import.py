@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
@@ -34,14 +35,37 @@ def _kind(kind: str) -> str:
     return kind
 
 
+class ImportErrorOut(serializers.Serializer[Any]):
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class ImportResultOut(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    ok = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ImportErrorOut(many=True)
+
+
+class ImportRejectedOut(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField()
+    errors = ImportErrorOut(many=True, required=False)  # only when the file was read
+
+
 class ImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         request=ImportRequest,
         responses={
-            200: OpenApiResponse(description="kết quả"),
-            400: OpenApiResponse(description="lỗi"),
+            200: OpenApiResponse(ImportResultOut, description="kết quả"),
+            400: OpenApiResponse(ImportRejectedOut, description="lỗi"),
         },
     )
     def post(self, request: Request, kind: str) -> Response:
@@ -67,7 +91,9 @@ class ImportView(APIView):
 
 
 class ImportTemplateView(APIView):
-    @extend_schema(responses={(200, XLSX): OpenApiResponse(description="tệp mẫu .xlsx")})
+    @extend_schema(
+        responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="tệp mẫu .xlsx")}
+    )
     def get(self, request: Request, kind: str) -> HttpResponse:
         # Same gate as the web page (org.views.import_template): the API never does more.
         schools = Unit.objects.filter(kind=UnitKind.TRUONG)

@@ -218,21 +218,69 @@ def _demo_person(
 
 def _students(units: dict[str, Unit], year: SchoolYear, rng: random.Random) -> None:
     number = 0
-    for key, _, _, _, _ in SCHOOLS:
+    # Particulars come from a generator of their own: the names, dates and grades of the demo
+    # stay what they were before the particulars existed.
+    other = random.Random(20250905)
+    for key, _, _, _, phong in SCHOOLS:
+        register = 0
         for class_name, grade in CLASSES[key]:
             school_class = units[f"{key}.lop.{class_name}"]
             birth_year = 2025 - 6 - grade + 1 if grade <= 12 and key != "mn1" else 2025 - grade - 1
             for _ in range(STUDENTS_PER_CLASS):
                 number += 1
+                register += 1
                 gender = rng.choice([Gender.NAM, Gender.NU])
+                full_name = random_name(rng, gender)
+                birth_date = dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
                 student = student_create(
                     actor=None,
                     school=units[key],
                     code=f"HS{number:07d}",
-                    full_name=random_name(rng, gender),
+                    full_name=full_name,
                     gender=gender,
-                    birth_date=dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
+                    birth_date=birth_date,
+                    **_particulars(other, full_name, gender, birth_date, phong, grade, register),
                 )
                 enrolment_set(
                     actor=None, student=student, school_class=school_class, school_year=year
                 )
+
+
+COMMUNES = {
+    "phong1": ["Xã An Phú", "Xã An Bình", "Thị trấn An Phú", "Xã Phú Hữu"],
+    "phong2": ["Xã Bình Minh", "Xã Bình Hòa", "Thị trấn Bình Minh", "Xã Tân Lập"],
+}
+DISTRICTS = {"phong1": "Huyện An Phú", "phong2": "Huyện Bình Minh"}
+JOBS = ["Nông dân", "Công nhân", "Giáo viên", "Kinh doanh", "Lao động tự do", "Viên chức"]
+# Mostly Kinh, as in the province's schools; a few of the larger minorities.
+ETHNICITIES = [("01", 88), ("02", 4), ("03", 3), ("05", 3), ("04", 2)]
+
+
+def _particulars(
+    rng: random.Random,
+    full_name: str,
+    gender: str,
+    birth_date: dt.date,
+    phong: str,
+    grade: int,
+    register: int,
+) -> dict[str, Any]:
+    """The particulars of the official books for one demo student (docs/books.md)."""
+    district, family = DISTRICTS[phong], full_name.split()[0]
+    place = f"{rng.choice(COMMUNES[phong])}, {district}, Tỉnh Demo"
+    century = 2 if birth_date.year >= 2000 else 0
+    sex = century + (1 if gender == Gender.NU else 0)
+    father = f"{family} {random_name(rng, Gender.NAM).split(' ', 1)[1]}"
+    return {
+        "personal_id": f"087{sex}{birth_date.year % 100:02d}{rng.randrange(10**6):06d}",
+        "ethnicity": rng.choices([c for c, _ in ETHNICITIES], [w for _, w in ETHNICITIES])[0],
+        "birth_place": place,
+        "hometown": place if rng.random() < 0.7 else f"{rng.choice(COMMUNES[phong])}, {district}",
+        "address": f"Thôn {rng.randint(1, 9)}, {place}",
+        "father_name": father,
+        "father_job": rng.choice(JOBS),
+        "mother_name": random_name(rng, Gender.NU),
+        "mother_job": rng.choice(JOBS),
+        "register_number": str(register),
+        "admitted_on": dt.date(2025 - (grade - (6 if grade >= 6 else 1)), 9, 5),
+    }

@@ -119,6 +119,10 @@ class Staff(models.Model):
     position = models.CharField(_("chức vụ"), max_length=120, blank=True, default="")
     email = models.EmailField(_("thư điện tử"), blank=True, default="")
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True, default="")
+    # Identity numbers (issue 15 item 2): the 12-digit số định danh cá nhân and the Ministry's
+    # "Mã định danh Bộ GD&ĐT" from the sector database, kept opaque. Blank = not known yet.
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, default="")
+    moet_code = models.CharField(_("mã định danh Bộ GD&ĐT"), max_length=20, blank=True, default="")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -133,6 +137,16 @@ class Staff(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("cán bộ, giáo viên, nhân viên")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=~Q(personal_id=""),
+                name="one_staff_per_personal_id",
+            ),
+            models.UniqueConstraint(
+                fields=["moet_code"], condition=~Q(moet_code=""), name="one_staff_per_moet_code"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -148,10 +162,53 @@ class Student(models.Model):
     school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="students")
     sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
+    # Particulars the official books print (học bạ page 1, sổ đăng bộ, sơ yếu lý lịch of the
+    # class score book); sources in docs/books.md. Blank = not known yet: the books list it as
+    # missing and refuse to be issued.
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True, default="")
+    moet_code = models.CharField(_("mã định danh Bộ GD&ĐT"), max_length=20, blank=True, default="")
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, blank=True, default="")
+    nationality = models.CharField(_("quốc tịch"), max_length=60, blank=True, default="Việt Nam")
+    birth_place = models.CharField(_("nơi sinh"), max_length=200, blank=True, default="")
+    hometown = models.CharField(_("quê quán"), max_length=200, blank=True, default="")
+    address = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True, default="")
+    father_name = models.CharField(_("họ và tên cha"), max_length=120, blank=True, default="")
+    father_job = models.CharField(_("nghề nghiệp của cha"), max_length=120, blank=True, default="")
+    mother_name = models.CharField(_("họ và tên mẹ"), max_length=120, blank=True, default="")
+    mother_job = models.CharField(_("nghề nghiệp của mẹ"), max_length=120, blank=True, default="")
+    guardian_name = models.CharField(_("người giám hộ"), max_length=120, blank=True, default="")
+    guardian_job = models.CharField(
+        _("nghề nghiệp của người giám hộ"), max_length=120, blank=True, default=""
+    )
+    priority_group = models.CharField(
+        _("đối tượng ưu tiên"), max_length=200, blank=True, default=""
+    )
+    register_number = models.CharField(_("số đăng bộ"), max_length=20, blank=True, default="")
+    admitted_on = models.DateField(_("ngày vào trường"), null=True, blank=True)
+    previous_school = models.CharField(
+        _("chuyển từ trường"), max_length=200, blank=True, default=""
+    )
+    left_on = models.DateField(_("ngày rời trường"), null=True, blank=True)
+    leave_reason = models.CharField(_("lí do rời trường"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("học sinh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "register_number"],
+                condition=~Q(register_number=""),
+                name="one_register_number_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                condition=~Q(personal_id=""),
+                name="one_student_per_personal_id",
+            ),
+            models.UniqueConstraint(
+                fields=["moet_code"], condition=~Q(moet_code=""), name="one_student_per_moet_code"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -183,6 +240,12 @@ class Role(models.TextChoices):
     TV = "TV", _("Thủ thư")
     CV_PHONG = "CV_PHONG", _("Chuyên viên Phòng GDĐT")
     CV_SO = "CV_SO", _("Chuyên viên Sở GDĐT")
+    # Leaders and the clerk of an office (Phòng or Sở), held at the office unit.
+    TP = "TP", _("Trưởng phòng GDĐT")
+    PTP = "PTP", _("Phó trưởng phòng GDĐT")
+    GD = "GD", _("Giám đốc Sở GDĐT")
+    PGD = "PGD", _("Phó giám đốc Sở GDĐT")
+    VT_CQ = "VT_CQ", _("Văn thư Phòng/Sở")
     QTHT = "QTHT", _("Quản trị hệ thống")
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
+from hoso.core.text import clean_line
 from hoso.core.vietnamese import name_sort_key
 from hoso.org.models import (
     ALLOWED_PARENTS,
@@ -88,7 +89,7 @@ def staff_create(
     staff = Staff(
         unit=unit,
         code=code,
-        full_name=" ".join(full_name.split()),
+        full_name=clean_line(full_name),
         gender=gender,
         birth_date=birth_date,
         position=position,
@@ -120,7 +121,7 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> list[str]:
     before = {f: str(getattr(staff, f)) for f in changed}
     for field in changed:
         setattr(staff, field, changes[field])
-    staff.full_name = " ".join(staff.full_name.split())
+    staff.full_name = clean_line(staff.full_name)
     staff.sort_key = name_sort_key(staff.full_name)
     staff.full_clean()
     staff.save(update_fields=[*changed, "sort_key"])
@@ -136,15 +137,26 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> list[str]:
 
 @transaction.atomic
 def student_create(
-    *, actor: Any, school: Unit, code: str, full_name: str, gender: str, birth_date: dt.date
+    *,
+    actor: Any,
+    school: Unit,
+    code: str,
+    full_name: str,
+    gender: str,
+    birth_date: dt.date,
+    **particulars: Any,
 ) -> Student:
+    """A new student; `particulars` are any of PARTICULAR_FIELDS (checked like an update)."""
     student = Student(
         school=school,
         code=code,
-        full_name=" ".join(full_name.split()),
+        full_name=clean_line(full_name),
         gender=gender,
         birth_date=birth_date,
     )
+    _check_particulars(student, particulars)
+    for field, value in particulars.items():
+        setattr(student, field, value)
     student.sort_key = name_sort_key(student.full_name)
     student.full_clean()
     student.save()
@@ -154,7 +166,77 @@ def student_create(
     return student
 
 
-STUDENT_FIELDS = ("full_name", "gender", "birth_date")
+PARTICULAR_FIELDS = (
+    "personal_id",
+    "ethnicity",
+    "nationality",
+    "birth_place",
+    "hometown",
+    "address",
+    "father_name",
+    "father_job",
+    "mother_name",
+    "mother_job",
+    "guardian_name",
+    "guardian_job",
+    "priority_group",
+    "register_number",
+    "admitted_on",
+    "previous_school",
+    "left_on",
+    "leave_reason",
+)
+STUDENT_FIELDS = ("full_name", "gender", "birth_date", *PARTICULAR_FIELDS)
+
+
+def _check_particulars(
+    student: Student,
+    changes: dict[str, Any],
+    birth_date: dt.date | None = None,
+    gender: str | None = None,
+) -> None:
+    """Every problem of the particulars at once, as field errors, before anything is written."""
+    from hoso.org.particulars import ethnicity_name, personal_id_problem
+
+    unknown = set(changes) - set(PARTICULAR_FIELDS)
+    if unknown:
+        raise DomainError(f"Không có thông tin “{', '.join(sorted(unknown))}” của học sinh.")
+    errors: dict[str, list[str]] = {}
+    for field, value in changes.items():
+        if isinstance(value, str):
+            changes[field] = " ".join(value.split())
+    if changes.get("ethnicity") and not ethnicity_name(changes["ethnicity"]):
+        errors["ethnicity"] = ["Mã dân tộc không có trong danh mục 54 dân tộc."]
+    if changes.get("personal_id"):
+        birth = birth_date or student.birth_date
+        problem = personal_id_problem(
+            changes["personal_id"],
+            birth_year=birth.year if birth else None,
+            gender=gender or student.gender,
+        )
+        if problem:
+            errors["personal_id"] = [f"Số định danh cá nhân {problem}."]
+    left, admitted = changes.get("left_on"), changes.get("admitted_on") or student.admitted_on
+    if left and admitted and left < admitted:
+        errors["left_on"] = ["Ngày rời trường không thể trước ngày vào trường."]
+    number = changes.get("register_number")
+    if (
+        number
+        and Student.objects.filter(school_id=student.school_id, register_number=number)
+        .exclude(pk=student.pk)
+        .exists()
+    ):
+        errors["register_number"] = [f"Số đăng bộ {number} đã cấp cho học sinh khác của trường."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(first, fields=errors)
+
+
+def _logged(field: str, value: Any) -> str:
+    """The audit log never holds a whole số định danh cá nhân (issue 15 item 2)."""
+    from hoso.org.particulars import mask_personal_id
+
+    return mask_personal_id(str(value)) if field == "personal_id" else str(value)
 
 
 @transaction.atomic
@@ -163,9 +245,16 @@ def student_update(*, actor: Any, student: Student, **changes: Any) -> list[str]
     changed = [f for f in STUDENT_FIELDS if f in changes and getattr(student, f) != changes[f]]
     if not changed:
         return []
-    before = {f: str(getattr(student, f)) for f in changed}
+    particulars = {f: changes[f] for f in changed if f in PARTICULAR_FIELDS}
+    _check_particulars(
+        student, particulars, birth_date=changes.get("birth_date"), gender=changes.get("gender")
+    )
+    changed = [f for f in changed if getattr(student, f) != particulars.get(f, changes[f])]
+    if not changed:
+        return []
+    before = {f: _logged(f, getattr(student, f)) for f in changed}
     for field in changed:
-        setattr(student, field, changes[field])
+        setattr(student, field, particulars.get(field, changes[field]))
     student.sort_key = name_sort_key(student.full_name)
     student.full_clean()
     student.save(update_fields=[*changed, "sort_key"])
@@ -174,7 +263,7 @@ def student_update(*, actor: Any, student: Student, **changes: Any) -> list[str]
         actor=actor,
         obj=student,
         unit_id=student.school_id,
-        data={"before": before, "after": {f: str(getattr(student, f)) for f in changed}},
+        data={"before": before, "after": {f: _logged(f, getattr(student, f)) for f in changed}},
     )
     return changed
 
@@ -245,6 +334,11 @@ _ROLE_UNIT_KINDS: dict[str, set[str]] = {
     Role.TV: {UnitKind.TRUONG},
     Role.CV_PHONG: {UnitKind.PHONG},
     Role.CV_SO: {UnitKind.SO},
+    Role.TP: {UnitKind.PHONG},
+    Role.PTP: {UnitKind.PHONG},
+    Role.GD: {UnitKind.SO},
+    Role.PGD: {UnitKind.SO},
+    Role.VT_CQ: {UnitKind.PHONG, UnitKind.SO},
     Role.QTHT: {UnitKind.SO},
 }
 

@@ -13,10 +13,11 @@ from django.db import transaction
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.importing.columns import SHEETS
-from hoso.org.importing.validate import RowError, check_headers, parse_row
+from hoso.org.importing.validate import RowError, check_headers, parse_row, present_columns
 from hoso.org.importing.workbook import read_rows
 from hoso.org.models import SchoolYear, Staff, Student, Unit, UnitKind
 from hoso.org.services import (
+    PARTICULAR_FIELDS,
     enrolment_set,
     staff_create,
     staff_update,
@@ -85,11 +86,11 @@ def import_file(*, actor: Any, kind: str, school: Unit, data: bytes, ip: str = "
 
 
 def _parse(kind: str, data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], ImportResult]:
-    columns = SHEETS[kind]
     headers, body = read_rows(data)
-    result = ImportResult(kind=kind, errors=check_headers(headers, columns))
+    result = ImportResult(kind=kind, errors=check_headers(headers, SHEETS[kind]))
     if result.errors:
         return [], result
+    columns = present_columns(headers, SHEETS[kind])
     rows: list[tuple[int, dict[str, Any]]] = []
     limit = settings.HOSO_IMPORT_MAX_ROWS
     for number, values in body:
@@ -170,6 +171,34 @@ def _resolve_students(
                     f"Mã định danh học sinh “{row['code']}” đã thuộc trường khác "
                     "(cần làm thủ tục chuyển trường).",
                 )
+            )
+    _check_student_particulars(school, rows, result)
+
+
+def _check_student_particulars(
+    school: Unit, rows: list[tuple[int, dict[str, Any]]], result: ImportResult
+) -> None:
+    """What the services would refuse, listed row by row before anything is written."""
+    from hoso.org.particulars import personal_id_problem
+
+    numbers = Counter(row["register_number"] for _, row in rows if row.get("register_number"))
+    taken = dict(
+        Student.objects.filter(school=school, register_number__in=list(numbers)).values_list(
+            "register_number", "code"
+        )
+    )
+    for number, row in rows:
+        pid, birth = row.get("personal_id"), row.get("birth_date")
+        if pid and birth:
+            problem = personal_id_problem(pid, birth_year=birth.year, gender=row["gender"])
+            if problem:
+                result.errors.append(
+                    RowError(number, "Số định danh cá nhân", f"Số định danh cá nhân {problem}.")
+                )
+        reg = row.get("register_number")
+        if reg and (numbers[reg] > 1 or taken.get(reg, row["code"]) != row["code"]):
+            result.errors.append(
+                RowError(number, "Số đăng bộ", f"Số đăng bộ “{reg}” bị trùng với học sinh khác.")
             )
 
 
@@ -279,10 +308,13 @@ def _apply_staff(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]
 
 def _apply_student(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
     fields = {k: row[k] for k in ("full_name", "gender", "birth_date")}
+    # Only the particulars the file has columns for; a blank cell clears nothing.
+    particulars = {k: row[k] for k in PARTICULAR_FIELDS if row.get(k) not in (None, "")}
     existing = Student.objects.filter(code=row["code"]).first()
     if existing is None:
-        student_create(actor=actor, school=school, code=row["code"], **fields)
+        student_create(actor=actor, school=school, code=row["code"], **fields, **particulars)
         return "created"
+    fields.update(particulars)
     return "updated" if student_update(actor=actor, student=existing, **fields) else "unchanged"
 
 

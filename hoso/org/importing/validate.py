@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from hoso.core.text import clean_line
 from hoso.org.importing.columns import Column
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -38,7 +39,7 @@ def _text(value: Any) -> str:
     text = unicodedata.normalize("NFC", str(value)).strip()
     if any(unicodedata.category(char) == "Cc" for char in text):
         raise CellError("chứa ký tự điều khiển không hợp lệ")
-    return text
+    return clean_line(text)
 
 
 def _date(value: Any) -> dt.date:
@@ -83,6 +84,20 @@ def parse_cell(column: Column, raw: Any) -> Any:
 
 
 def _parse_text(column: Column, text: str) -> Any:
+    if column.kind == "ethnicity":
+        from hoso.org.particulars import ethnicity_code
+
+        code = ethnicity_code(text)
+        if code is None:
+            raise CellError(f"“{text}” không có trong danh mục 54 dân tộc (ví dụ: Kinh, Tày)")
+        return code
+    if column.kind == "personal_id":
+        from hoso.org.particulars import personal_id_problem
+
+        problem = personal_id_problem(text)
+        if problem:
+            raise CellError(problem)
+        return text
     if column.kind == "code" and not CODE_PATTERN.match(text):
         raise CellError(f"mã “{text}” chỉ được gồm chữ không dấu, số và các dấu . _ -")
     if column.kind == "gender":
@@ -97,10 +112,22 @@ def _parse_text(column: Column, text: str) -> Any:
     return text
 
 
+def present_columns(headers: list[str], columns: list[Column]) -> list[Column]:
+    """The template's columns the file has: all of them, or the leading ones up to the last
+    required column and beyond (an older, shorter template); optional columns left out are
+    not touched by the import."""
+    actual = [header.lower() for header in headers if header]
+    last_required = max(i for i, column in enumerate(columns) if column.required)
+    for count in range(len(columns), last_required, -1):
+        if actual == [column.header.lower() for column in columns[:count]]:
+            return columns[:count]
+    return []
+
+
 def check_headers(headers: list[str], columns: list[Column]) -> list[RowError]:
     expected = [column.header for column in columns]
     actual = [header for header in headers if header]
-    if [h.lower() for h in actual] == [h.lower() for h in expected]:
+    if present_columns(headers, columns):
         return []
     missing = [h for h in expected if h.lower() not in {a.lower() for a in actual}]
     extra = [a for a in actual if a.lower() not in {h.lower() for h in expected}]
