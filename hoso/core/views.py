@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hoso.core import api_errors
+from hoso.core.api import error_body
 from hoso.core.home import tasks_for
 from hoso.org.selectors import roles_of
 from hoso.policy.registry import NOT_FOUND_MESSAGE
@@ -31,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.not_found_json()
     return render(
         request,
         "core/error.html",
@@ -43,6 +47,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.forbidden_json()
     return render(
         request,
         "core/error.html",
@@ -54,7 +60,28 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if api_errors.is_api(request):
+        return api_errors.bad_request_json(exception)
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "Yêu cầu không hợp lệ",
+            "message": "Yêu cầu không hợp lệ hoặc dữ liệu gửi lên quá lớn. Hãy kiểm tra lại rồi "
+            "thử lại.",
+        },
+        status=400,
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    if api_errors.is_api(request):
+        # Django has already logged the exception (django.request); only the body is ours.
+        return JsonResponse(
+            error_body("server_error", api_errors.SERVER_ERROR_MESSAGE.format(ref="-")),
+            status=500,
+        )
     return render(
         request,
         "core/error.html",

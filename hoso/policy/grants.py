@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hoso.core.request_cache import once_per_request
 from hoso.org.models import Role, RoleAssignment, SchoolYear
 
 SCHOOL_ROLES = frozenset({Role.GV, Role.TTCM, Role.PHT, Role.HT, Role.VT, Role.TV})
 LEADER_ROLES = frozenset({Role.PHT, Role.HT})
-INSPECTOR_ROLES = frozenset({Role.CV_PHONG, Role.CV_SO})
+# Office staff who oversee (read) everything below their Phòng or Sở.
+INSPECTOR_ROLES = frozenset({Role.CV_PHONG, Role.CV_SO, Role.TP, Role.PTP, Role.GD, Role.PGD})
+# Everyone working in an office (Phòng or Sở), the clerk included.
+OFFICE_ROLES = INSPECTOR_ROLES | {Role.VT_CQ}
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class Grants:
 
 
 def current_year() -> SchoolYear | None:
+    return once_per_request("current_year", _current_year)
+
+
+def _current_year() -> SchoolYear | None:
     return SchoolYear.objects.filter(is_current=True).first()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         from hoso.wsgi import application
 
         search_warm_in_background()  # the first searches after a restart need not wait for disk
+        from hoso.signing.demo import start_demo_trust_services
+
+        start_demo_trust_services()  # demo mode: TSA/OCSP/CRL in-process, before the worker
+        # SIGTERM (systemd stop, kill) ends the server like Ctrl+C does: through the `finally`
+        # below, so that the worker is stopped too instead of running on without its server.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen(  # noqa: S603 — our own interpreter and command
@@ -42,3 +49,7 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
