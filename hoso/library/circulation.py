@@ -1,0 +1,495 @@
+"""Circulation: loans, returns, renewals, holds, whole-class textbook loans, reminders.
+
+Patrons are org's students and staff, found by the code on their card (mã định danh)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.library.models import (
+    BibRecord,
+    Copy,
+    CopyStatus,
+    Hold,
+    HoldStatus,
+    Holiday,
+    ItemKind,
+    Loan,
+    LoanRule,
+    PatronKind,
+)
+from hoso.org.models import Enrolment, SchoolLevel, Staff, Student, Unit
+from hoso.policy import can
+from hoso.policy.grants import current_year
+
+MAX_CLASS_BATCH = 3000
+
+
+@dataclass(frozen=True)
+class Rule:
+    max_items: int
+    days: int  # 0: until the end of the school year
+    renewals: int
+
+
+# Defaults (docs/sources/library.md §4, practice, UNCONFIRMED): the school may override each.
+_STUDENT = {
+    ItemKind.STK: Rule(3, 14, 1),
+    ItemKind.THIEU_NHI: Rule(3, 14, 1),
+    ItemKind.SGK: Rule(30, 0, 0),
+    ItemKind.SGV: Rule(0, 0, 0),
+    ItemKind.BAO: Rule(0, 0, 0),
+    ItemKind.SO: Rule(0, 0, 0),
+}
+_PRIMARY_STUDENT = {
+    **_STUDENT,
+    ItemKind.STK: Rule(2, 7, 1),
+    ItemKind.THIEU_NHI: Rule(2, 7, 1),
+}
+_STAFF = {
+    ItemKind.STK: Rule(5, 30, 2),
+    ItemKind.THIEU_NHI: Rule(5, 30, 2),
+    ItemKind.SGK: Rule(30, 0, 0),
+    ItemKind.SGV: Rule(30, 0, 0),
+    ItemKind.BAO: Rule(0, 0, 0),
+    ItemKind.SO: Rule(0, 0, 0),
+}
+
+
+def loan_rule(school: Unit, patron_kind: str, item_kind: str) -> Rule:
+    row = LoanRule.objects.filter(
+        school=school, patron_kind=patron_kind, item_kind=item_kind
+    ).first()
+    if row is not None:
+        return Rule(row.max_items, row.days, row.renewals)
+    if patron_kind == PatronKind.STAFF:
+        table = _STAFF
+    else:
+        table = _PRIMARY_STUDENT if school.level in (SchoolLevel.TH, SchoolLevel.MN) else _STUDENT
+    return table[ItemKind(item_kind)]
+
+
+@dataclass(frozen=True)
+class Patron:
+    kind: str
+    student: Student | None = None
+    staff: Staff | None = None
+
+    @property
+    def name(self) -> str:
+        person = self.student or self.staff
+        return person.full_name if person else ""
+
+    @property
+    def code(self) -> str:
+        person = self.student or self.staff
+        return person.code if person else ""
+
+    def loans(self) -> Any:
+        if self.student is not None:
+            return Loan.objects.filter(student=self.student)
+        return Loan.objects.filter(staff=self.staff)
+
+
+def find_patron(school: Unit, code: str) -> Patron:
+    """The student or staff member of `school` whose card carries `code`."""
+    code = "".join(str(code or "").split())[:20]
+    if not code:
+        raise DomainError("Hãy quét thẻ bạn đọc (mã định danh).", fields={"patron": ["Trống."]})
+    student = Student.objects.filter(code=code).select_related("school").first()
+    if student is not None and student.school_id == school.pk:
+        if not student.is_active:
+            raise Conflict(f"Học sinh {student.full_name} đã rời trường; không cho mượn.")
+        return Patron(PatronKind.STUDENT, student=student)
+    staff = Staff.objects.filter(code=code).select_related("unit").first()
+    if staff is not None and (staff.unit.school_id or staff.unit_id) == school.pk:
+        if not staff.is_active:
+            raise Conflict(f"{staff.full_name} không còn công tác tại trường; không cho mượn.")
+        return Patron(PatronKind.STAFF, staff=staff)
+    raise NotFound(f"Không có bạn đọc mang mã {code} ở trường này.")
+
+
+def find_copy(school: Unit, barcode: str, *, lock: bool = False) -> Copy:
+    code = "".join(str(barcode or "").split()).upper()[:40]
+    if not code:
+        raise DomainError("Hãy quét mã vạch của sách.", fields={"barcode": ["Trống."]})
+    copies = Copy.objects.select_related("record")
+    if lock:
+        copies = copies.select_for_update(of=("self",))
+    copy = copies.filter(school=school, barcode=code).first()
+    if copy is None:
+        raise NotFound(f"Không có bản sách mang mã vạch {code} trong thư viện này.")
+    return copy
+
+
+def open_day(school: Unit, day: dt.date) -> dt.date:
+    """`day`, or the next day that is neither a Sunday nor a holiday of the school."""
+    holidays = set(
+        Holiday.objects.filter(
+            school=school, day__gte=day, day__lte=day + dt.timedelta(days=120)
+        ).values_list("day", flat=True)
+    )
+    while day.weekday() == 6 or day in holidays:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def due_date(school: Unit, rule: Rule, start: dt.date) -> dt.date:
+    year = current_year()
+    if rule.days == 0:
+        return year.end_date if year is not None else start + dt.timedelta(days=270)
+    due = open_day(school, start + dt.timedelta(days=rule.days))
+    if year is not None and start <= year.end_date < due:
+        due = year.end_date  # everything comes back before the summer
+    return due
+
+
+def _require_manage(actor: Any, school: Unit) -> None:
+    if not can(actor, "library.manage", school):
+        raise NotAllowed("Chỉ thủ thư của trường được cho mượn, nhận trả.")
+
+
+def _check_lendable(copy: Copy) -> None:
+    if copy.status == CopyStatus.ON_LOAN:
+        current = Loan.objects.filter(copy=copy, returned_at__isnull=True).first()
+        who = f" cho {current.patron_name}" if current is not None else ""
+        raise Conflict(f"Bản {copy.barcode} đang cho mượn{who}; hãy nhận trả trước.")
+    if copy.status != CopyStatus.AVAILABLE:
+        raise Conflict(f"Bản {copy.barcode} đang ở tình trạng “{copy.get_status_display()}”.")
+
+
+def _check_quota(school: Unit, patron: Patron, copy: Copy) -> Rule:
+    rule = loan_rule(school, patron.kind, copy.record.kind)
+    if rule.max_items == 0:
+        raise Conflict(f"{copy.record.get_kind_display()} chỉ đọc tại chỗ với bạn đọc này.")
+    held = patron.loans().filter(returned_at__isnull=True, copy__record__kind=copy.record.kind)
+    if held.count() >= rule.max_items:
+        raise Conflict(
+            f"{patron.name} đã mượn đủ {rule.max_items} bản "
+            f"{copy.record.get_kind_display().lower()}; hãy trả bớt trước."
+        )
+    return rule
+
+
+def _hold_for_others(copy: Copy, patron: Patron) -> bool:
+    holds = Hold.objects.filter(record_id=copy.record_id, status=HoldStatus.READY)
+    if patron.student is not None:
+        holds = holds.exclude(student=patron.student)
+    else:
+        holds = holds.exclude(staff=patron.staff)
+    return holds.exists()
+
+
+@transaction.atomic
+def loan_checkout(
+    *, actor: Any, school: Unit, patron_code: str, barcode: str, ip: str = ""
+) -> Loan:
+    """Lend the scanned copy to the scanned patron."""
+    _require_manage(actor, school)
+    patron = find_patron(school, patron_code)
+    copy = find_copy(school, barcode, lock=True)
+    _check_lendable(copy)
+    if _hold_for_others(copy, patron):
+        raise Conflict(f"Bản {copy.barcode} đang được giữ cho bạn đọc khác đã đặt trước.")
+    rule = _check_quota(school, patron, copy)
+    now = timezone.now()
+    loan = Loan.objects.create(
+        copy=copy,
+        school=school,
+        student=patron.student,
+        staff=patron.staff,
+        issued_at=now,
+        due_on=due_date(school, rule, timezone.localdate(now)),
+        issued_by=actor,
+    )
+    copy.status = CopyStatus.ON_LOAN
+    copy.save(update_fields=["status"])
+    _hold_collected(copy.record, patron)
+    audit_log(
+        "library.loan.issued",
+        actor=actor,
+        obj=loan,
+        unit_id=school.pk,
+        ip=ip,
+        data={"copy": copy.barcode, "patron": patron.code},
+    )
+    return loan
+
+
+def _hold_collected(record: BibRecord, patron: Patron) -> None:
+    holds = Hold.objects.filter(record=record, status__in=[HoldStatus.READY, HoldStatus.WAITING])
+    mine = (
+        holds.filter(student=patron.student) if patron.student else holds.filter(staff=patron.staff)
+    )
+    mine.update(status=HoldStatus.DONE)
+
+
+@transaction.atomic
+def loan_return(*, actor: Any, school: Unit, barcode: str, ip: str = "") -> Loan:
+    _require_manage(actor, school)
+    copy = find_copy(school, barcode, lock=True)
+    loan = Loan.objects.select_for_update().filter(copy=copy, returned_at__isnull=True).first()
+    if loan is None:
+        raise Conflict(f"Bản {copy.barcode} không có ai đang mượn.")
+    loan.returned_at = timezone.now()
+    loan.save(update_fields=["returned_at"])
+    copy.status = CopyStatus.AVAILABLE
+    copy.save(update_fields=["status"])
+    _next_hold_ready(copy)
+    audit_log(
+        "library.loan.returned",
+        actor=actor,
+        obj=loan,
+        unit_id=school.pk,
+        ip=ip,
+        data={"copy": copy.barcode, "late_days": max(0, (timezone.localdate() - loan.due_on).days)},
+    )
+    return loan
+
+
+def _next_hold_ready(copy: Copy) -> None:
+    hold = Hold.objects.filter(record_id=copy.record_id, status=HoldStatus.WAITING).first()
+    if hold is None:
+        return
+    hold.status = HoldStatus.READY
+    hold.save(update_fields=["status"])
+    users = _patron_users(hold.student, hold.staff)
+    if users:
+        from hoso.records.notify import notify
+
+        notify(
+            users,
+            title=f"Sách bạn đặt đã có: {copy.record.title}",
+            body="Mời đến thư viện nhận sách.",
+            url=reverse("library:my-loans"),
+        )
+
+
+def _patron_users(student: Student | None, staff: Staff | None) -> list[int]:
+    if staff is not None:
+        return [staff.user_id] if staff.user_id else []
+    from hoso.grading.models import Guardian
+
+    return list(Guardian.objects.filter(student=student).values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def loan_renew(*, actor: Any, loan: Loan, ip: str = "") -> Loan:
+    _require_manage(actor, loan.school)
+    loan = Loan.objects.select_for_update().select_related("copy__record", "school").get(pk=loan.pk)
+    if loan.returned_at is not None:
+        raise Conflict("Lượt mượn này đã trả.")
+    kind = PatronKind.STUDENT if loan.student_id else PatronKind.STAFF
+    rule = loan_rule(loan.school, kind, loan.copy.record.kind)
+    if loan.renewals >= rule.renewals:
+        raise Conflict(f"Đã gia hạn tối đa {rule.renewals} lần.")
+    if Hold.objects.filter(record_id=loan.copy.record_id, status=HoldStatus.WAITING).exists():
+        raise Conflict("Có bạn đọc đang đặt trước sách này; không gia hạn được.")
+    loan.due_on = due_date(loan.school, rule, max(timezone.localdate(), loan.due_on))
+    loan.renewals += 1
+    loan.save(update_fields=["due_on", "renewals"])
+    audit_log(
+        "library.loan.renewed",
+        actor=actor,
+        obj=loan,
+        unit_id=loan.school_id,
+        ip=ip,
+        data={"due_on": loan.due_on.isoformat()},
+    )
+    return loan
+
+
+@transaction.atomic
+def hold_place(*, actor: Any, record: BibRecord, patron_code: str, ip: str = "") -> Hold:
+    _require_manage(actor, record.school)
+    patron = find_patron(record.school, patron_code)
+    existing = Hold.objects.filter(record=record, status__in=[HoldStatus.WAITING, HoldStatus.READY])
+    existing = (
+        existing.filter(student=patron.student)
+        if patron.student
+        else existing.filter(staff=patron.staff)
+    )
+    if existing.exists():
+        raise Conflict(f"{patron.name} đã đặt trước sách này.")
+    hold = Hold.objects.create(
+        record=record, school=record.school, student=patron.student, staff=patron.staff
+    )
+    available = record.copies.filter(status=CopyStatus.AVAILABLE).first()
+    if available is not None:
+        hold.status = HoldStatus.READY
+        hold.save(update_fields=["status"])
+    audit_log("library.hold.placed", actor=actor, obj=hold, unit_id=record.school_id, ip=ip)
+    return hold
+
+
+@transaction.atomic
+def hold_cancel(*, actor: Any, hold: Hold, ip: str = "") -> Hold:
+    _require_manage(actor, hold.school)
+    if hold.status in (HoldStatus.DONE, HoldStatus.CANCELLED):
+        raise Conflict("Lượt đặt trước này đã kết thúc.")
+    hold.status = HoldStatus.CANCELLED
+    hold.save(update_fields=["status"])
+    audit_log("library.hold.cancelled", actor=actor, obj=hold, unit_id=hold.school_id, ip=ip)
+    return hold
+
+
+@transaction.atomic
+def class_checkout(
+    *, actor: Any, school_class: Unit, records: list[BibRecord], ip: str = ""
+) -> list[Loan]:
+    """Each pupil of the class borrows one copy of each textbook title for the school year;
+    all or nothing: if a title lacks copies, nobody borrows anything."""
+    school = school_class.school or school_class
+    _require_manage(actor, school)
+    year = current_year()
+    students = list(
+        Student.objects.filter(
+            is_active=True,
+            enrolments__school_class=school_class,
+            enrolments__school_year=year,
+        ).order_by("sort_key")
+    )
+    if not students:
+        raise DomainError("Lớp chưa có học sinh nào trong năm học này.")
+    if not records:
+        raise DomainError("Hãy chọn ít nhất một đầu sách giáo khoa.")
+    now = timezone.now()
+    loans: list[Loan] = []
+    for record in records:
+        if record.school_id != school.pk:
+            raise DomainError("Đầu sách không thuộc thư viện của trường.")
+        have = set(
+            Loan.objects.filter(
+                copy__record=record, returned_at__isnull=True, student__in=students
+            ).values_list("student_id", flat=True)
+        )
+        needing = [s for s in students if s.pk not in have]
+        copies = list(
+            Copy.objects.select_for_update()
+            .filter(record=record, status=CopyStatus.AVAILABLE)
+            .order_by("reg_number")[: len(needing)]
+        )
+        if len(copies) < len(needing):
+            raise Conflict(
+                f"“{record.title}” còn {len(copies)} bản trên giá, lớp cần {len(needing)} bản; "
+                "chưa cho mượn cuốn nào."
+            )
+        rule = loan_rule(school, PatronKind.STUDENT, record.kind)
+        due = due_date(school, rule, timezone.localdate(now))
+        for student, copy in zip(needing, copies, strict=True):
+            loans.append(
+                Loan(
+                    copy=copy,
+                    school=school,
+                    student=student,
+                    issued_at=now,
+                    due_on=due,
+                    issued_by=actor,
+                )
+            )
+            copy.status = CopyStatus.ON_LOAN
+        Copy.objects.bulk_update(copies, ["status"])
+    if len(loans) > MAX_CLASS_BATCH:
+        raise DomainError("Quá nhiều bản trong một lần.")
+    Loan.objects.bulk_create(loans)
+    audit_log(
+        "library.loan.class_issued",
+        actor=actor,
+        obj=school_class,
+        unit_id=school.pk,
+        ip=ip,
+        data={"loans": len(loans), "titles": [r.pk for r in records]},
+    )
+    return loans
+
+
+@dataclass
+class ClassReturn:
+    returned: list[Loan]
+    unknown: list[str]
+    still_out: list[Loan]
+
+
+@transaction.atomic
+def class_return(
+    *, actor: Any, school_class: Unit, barcodes: list[str], ip: str = ""
+) -> ClassReturn:
+    """The end of the year: every scanned book of the class comes back in one go; the answer
+    lists the books still out (by pupil) and the codes that are not a loan of this class."""
+    school = school_class.school or school_class
+    _require_manage(actor, school)
+    year = current_year()
+    student_ids = set(
+        Enrolment.objects.filter(school_class=school_class, school_year=year).values_list(
+            "student_id", flat=True
+        )
+    )
+    codes = list(dict.fromkeys("".join(b.split()).upper() for b in barcodes if b.strip()))
+    if not codes:
+        raise DomainError("Hãy quét mã vạch các cuốn sách trả lại.")
+    open_loans = Loan.objects.select_for_update(of=("self",)).select_related("copy", "student")
+    open_loans = open_loans.filter(returned_at__isnull=True, student_id__in=student_ids)
+    by_code = {loan.copy.barcode: loan for loan in open_loans.filter(copy__barcode__in=codes)}
+    now = timezone.now()
+    returned = [by_code[c] for c in codes if c in by_code]
+    for loan in returned:
+        loan.returned_at = now
+        loan.copy.status = CopyStatus.AVAILABLE
+    Loan.objects.bulk_update(returned, ["returned_at"])
+    Copy.objects.bulk_update([loan.copy for loan in returned], ["status"])
+    still = list(
+        open_loans.exclude(pk__in=[loan.pk for loan in returned]).order_by("student__sort_key")
+    )
+    audit_log(
+        "library.loan.class_returned",
+        actor=actor,
+        obj=school_class,
+        unit_id=school.pk,
+        ip=ip,
+        data={"returned": len(returned), "still_out": len(still)},
+    )
+    return ClassReturn(returned, [c for c in codes if c not in by_code], still)
+
+
+def overdue(school: Unit, today: dt.date | None = None) -> Any:
+    today = today or timezone.localdate()
+    return (
+        Loan.objects.filter(school=school, returned_at__isnull=True, due_on__lt=today)
+        .select_related("copy__record", "student", "staff")
+        .order_by("due_on", "id")
+    )
+
+
+@transaction.atomic
+def overdue_remind(*, actor: Any, school: Unit, ip: str = "") -> int:
+    """One in-app notification (and e-mail, by the records app's notifier) per overdue loan to
+    the borrowing staff member or to the pupil's parents; at most once a day per loan."""
+    _require_manage(actor, school)
+    from hoso.records.notify import notify
+
+    today = timezone.localdate()
+    sent = 0
+    for loan in overdue(school, today).exclude(reminded_on=today):
+        users = _patron_users(loan.student, loan.staff)
+        if users:
+            notify(
+                users,
+                title=f"Sách quá hạn trả: {loan.copy.record.title}",
+                body=f"{loan.patron_name} mượn, hạn trả {loan.due_on:%d/%m/%Y}.",
+                url=reverse("library:my-loans"),
+            )
+            sent += 1
+        loan.reminded_on = today
+        loan.save(update_fields=["reminded_on"])
+    audit_log(
+        "library.overdue.reminded", actor=actor, unit_id=school.pk, ip=ip, data={"sent": sent}
+    )
+    return sent

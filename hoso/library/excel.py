@@ -1,0 +1,215 @@
+"""The Excel lists libraries already keep: import (all or nothing, errors by row) and export.
+
+One row per title; "Số bản" copies are numbered from the library's next số ĐKCB (or one copy
+per barcode listed in "Mã vạch", separated by commas)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import DomainError
+from hoso.core.xlsx import safe_row
+from hoso.library.marc import ImportResult, _check_barcodes
+from hoso.library.models import BibRecord, Copy, ItemKind, LibrarySettings
+from hoso.library.services import (
+    _require_manage,
+    _search_text,
+    clean_barcode,
+    clean_record,
+    library_of,
+)
+from hoso.org.models import Unit
+
+COLUMNS = [
+    ("title", "Nhan đề"),
+    ("authors", "Tác giả"),
+    ("publisher", "Nhà xuất bản"),
+    ("pub_place", "Nơi xuất bản"),
+    ("pub_year", "Năm xuất bản"),
+    ("isbn", "ISBN"),
+    ("kind", "Loại"),
+    ("subject", "Môn học, chủ đề"),
+    ("grade", "Lớp"),
+    ("class_number", "Ký hiệu phân loại"),
+    ("author_mark", "Ký hiệu tác giả"),
+    ("count", "Số bản"),
+    ("price", "Giá (đồng)"),
+    ("location", "Vị trí"),
+    ("barcodes", "Mã vạch"),
+]
+KIND_BY_LABEL = {str(label).lower(): value for value, label in ItemKind.choices}
+MAX_ROWS = 10_000
+MAX_COPIES_PER_ROW = 500
+
+
+def template_bytes() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh mục sách"
+    sheet.append([label for _, label in COLUMNS])
+    return _save(book)
+
+
+def _save(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _kind(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        return ItemKind.STK
+    if text.upper() in ItemKind.values:
+        return text.upper()
+    found = KIND_BY_LABEL.get(text.lower())
+    if found is None:
+        raise DomainError(f"loại “{text[:40]}” không có trong danh mục")
+    return str(found)
+
+
+def _count(raw: str, label: str, high: int) -> int:
+    text = raw.strip().replace(".", "").replace(",", "")
+    if not text:
+        return 0
+    if not text.isdigit() or int(text) > high:
+        raise DomainError(f"{label} “{raw[:20]}” không phải số từ 0 đến {high}")
+    return int(text)
+
+
+def _rows(data: bytes) -> list[dict[str, str]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 — any reader failure is the file's fault
+        raise DomainError("Tệp không phải bảng tính Excel (.xlsx) đọc được.") from error
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(v or "").strip().lower() for v in next(rows, ())]
+    keys = {label.lower(): key for key, label in COLUMNS}
+    index = {keys[h]: i for i, h in enumerate(header) if h in keys}
+    if "title" not in index:
+        raise DomainError("Dòng đầu phải có cột “Nhan đề” (tải tệp mẫu để xem các cột).")
+    found: list[dict[str, str]] = []
+    for values in rows:
+        row = {
+            k: str(values[i]).strip() if i < len(values) and values[i] is not None else ""
+            for k, i in index.items()
+        }
+        found.append(row)
+        if len(found) > MAX_ROWS:
+            raise DomainError(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.")
+    return found
+
+
+@transaction.atomic
+def excel_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> ImportResult:
+    _require_manage(actor, school)
+    scheme = library_of(school).scheme
+    prepared: list[tuple[dict[str, Any], list[tuple[str, int, str]]]] = []
+    errors: list[str] = []
+    for line, row in enumerate(_rows(data), start=2):
+        if not any(row.values()):
+            continue
+        try:
+            fields = clean_record({**row, "kind": _kind(row.get("kind", ""))}, scheme)
+            codes = [clean_barcode(c) for c in row.get("barcodes", "").split(",") if c.strip()]
+            count = _count(row.get("count", ""), "số bản", MAX_COPIES_PER_ROW) or len(codes)
+            if codes and len(codes) != count:
+                raise DomainError(f"có {len(codes)} mã vạch cho {count} bản")
+            price = _count(row.get("price", ""), "giá", 999_999_999)
+            location = row.get("location", "")[:80]
+            items = [(codes[i] if codes else "", price, location) for i in range(count)]
+            prepared.append((fields, items))
+        except DomainError as error:
+            errors.append(f"Dòng {line}: {error.message}")
+    if errors:
+        raise DomainError(
+            f"{len(errors)} dòng có lỗi; chưa dòng nào được nhập.", fields={"rows": errors[:50]}
+        )
+    if not prepared:
+        raise DomainError("Bảng tính không có dòng sách nào.")
+    settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
+    records = BibRecord.objects.bulk_create(
+        [BibRecord(school=school, search_text=_search_text(f), **f) for f, _ in prepared]
+    )
+    number = settings.next_reg_number
+    copies = []
+    for record, (_, items) in zip(records, prepared, strict=True):
+        for barcode, price, location in items:
+            code = barcode or f"{school.code}-{number:06d}"
+            copies.append(
+                Copy(
+                    record=record,
+                    school=school,
+                    reg_number=number,
+                    barcode=code,
+                    location=location,
+                    price=price,
+                )
+            )
+            number += 1
+    _check_barcodes(school, [c.barcode for c in copies])
+    Copy.objects.bulk_create(copies, batch_size=1000)
+    settings.next_reg_number = number
+    settings.save(update_fields=["next_reg_number"])
+    from hoso.library.search_index import index_later
+
+    index_later([r.pk for r in records])
+    audit_log(
+        "library.excel.imported",
+        actor=actor,
+        obj=school,
+        unit_id=school.pk,
+        ip=ip,
+        data={"records": len(records), "copies": len(copies)},
+    )
+    return ImportResult(len(records), len(copies))
+
+
+def excel_export(school: Unit) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh mục sách"
+    sheet.append(
+        [
+            "Số ĐKCB",
+            "Mã vạch",
+            *[label for key, label in COLUMNS[:11]],
+            "Vị trí",
+            "Giá (đồng)",
+            "Tình trạng",
+        ]
+    )
+    copies = Copy.objects.filter(school=school).select_related("record").order_by("reg_number")
+    for copy in copies.iterator(chunk_size=2000):
+        r = copy.record
+        sheet.append(
+            safe_row(
+                [
+                    copy.reg_number,
+                    copy.barcode,
+                    r.title,
+                    r.authors,
+                    r.publisher,
+                    r.pub_place,
+                    r.pub_year,
+                    r.isbn,
+                    r.get_kind_display(),
+                    r.subject,
+                    r.grade,
+                    r.class_number,
+                    r.author_mark,
+                    copy.location,
+                    copy.price,
+                    copy.get_status_display(),
+                ]
+            )
+        )
+    return _save(book)

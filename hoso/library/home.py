@@ -1,0 +1,65 @@
+"""Menu entries and weekly tasks of the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.library.models import Hold, Loan, Weeding
+from hoso.library.selectors import managed_schools
+from hoso.org.models import Role
+from hoso.policy.grants import grants_for
+
+
+def nav(user: Any) -> list[NavItem]:
+    grants = grants_for(user)
+    if not grants.items and not _is_guardian(user):
+        return []
+    items = [NavItem("Thư viện", reverse("library:index"), 40)]
+    items.append(NavItem("Thư viện số", reverse("library:digital"), 41))
+    return items
+
+
+def _is_guardian(user: Any) -> bool:
+    from hoso.grading.models import Guardian
+
+    return Guardian.objects.filter(user_id=user.pk).exists()
+
+
+def tasks(user: Any) -> list[HomeTask]:
+    found: list[HomeTask] = []
+    grants = grants_for(user)
+    if Role.TV in grants.roles():
+        today = timezone.localdate()
+        for school in managed_schools(user)[:3]:
+            overdue = Loan.objects.filter(
+                school=school, returned_at__isnull=True, due_on__lt=today
+            ).count()
+            if overdue:
+                url = reverse("library:loans", kwargs={"pk": school.pk}) + "?qua-han=1"
+                found.append(
+                    HomeTask("Sách quá hạn", f"{overdue} lượt mượn quá hạn trả.", url, overdue)
+                )
+            ready = Hold.objects.filter(school=school, status="ready").count()
+            if ready:
+                url = reverse("library:dashboard", kwargs={"pk": school.pk})
+                found.append(
+                    HomeTask("Sách đặt trước", f"{ready} sách chờ bạn đọc nhận.", url, ready)
+                )
+    heads = grants.schools({Role.HT})
+    if heads:
+        waiting = Weeding.objects.filter(school_id__in=heads, state="proposed").count()
+        if waiting:
+            url = reverse("library:weeding", kwargs={"pk": sorted(heads)[0]})
+            found.append(
+                HomeTask("Duyệt thanh lý sách", f"{waiting} đề nghị chờ duyệt.", url, waiting, True)
+            )
+    return found
+
+
+def register() -> None:
+    register_nav(nav)
+    register_tasks(tasks)

@@ -1,0 +1,203 @@
+"""Stock (kho): stock-taking by scanning shelves, the discrepancy report, weeding approved by
+the principal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.library.models import Copy, CopyStatus, Loan, StockScan, StockTake, Weeding
+from hoso.library.services import _require_manage, clean_barcode
+from hoso.org.models import Unit
+from hoso.policy import can
+
+MAX_WEEDING = 2000
+
+
+@transaction.atomic
+def stocktake_open(*, actor: Any, school: Unit, name: str, ip: str = "") -> StockTake:
+    _require_manage(actor, school)
+    name = " ".join(name.split())[:120]
+    if not name:
+        raise DomainError("Hãy đặt tên đợt kiểm kê.")
+    if StockTake.objects.filter(school=school, closed_at__isnull=True).exists():
+        raise Conflict("Đang có một đợt kiểm kê chưa kết thúc.")
+    stocktake = StockTake.objects.create(school=school, name=name, created_by=actor)
+    audit_log("library.stocktake.opened", actor=actor, obj=stocktake, unit_id=school.pk, ip=ip)
+    return stocktake
+
+
+@transaction.atomic
+def stocktake_scan(
+    *, actor: Any, stocktake: StockTake, barcodes: list[str], location: str = "", ip: str = ""
+) -> int:
+    """Record the codes scanned on one shelf (`location`); a code scanned twice counts once."""
+    _require_manage(actor, stocktake.school)
+    if stocktake.closed_at is not None:
+        raise Conflict("Đợt kiểm kê đã kết thúc.")
+    codes = list(dict.fromkeys(clean_barcode(b) for b in barcodes if b.strip()))
+    if not codes:
+        raise DomainError("Hãy quét ít nhất một mã vạch.")
+    copies = dict(
+        Copy.objects.filter(school=stocktake.school, barcode__in=codes).values_list("barcode", "pk")
+    )
+    done = set(stocktake.scans.filter(barcode__in=codes).values_list("barcode", flat=True))
+    rows = [
+        StockScan(
+            stocktake=stocktake, copy_id=copies.get(code), barcode=code, location=location[:80]
+        )
+        for code in codes
+        if code not in done
+    ]
+    try:
+        with transaction.atomic():
+            StockScan.objects.bulk_create(rows)
+    except IntegrityError as error:
+        raise Conflict("Mã vạch vừa được quét ở máy khác; hãy quét lại.") from error
+    audit_log(
+        "library.stocktake.scanned",
+        actor=actor,
+        obj=stocktake,
+        unit_id=stocktake.school_id,
+        ip=ip,
+        data={"count": len(rows), "location": location[:80]},
+    )
+    return len(rows)
+
+
+@dataclass
+class Discrepancy:
+    scanned: int
+    expected: int
+    missing: list[Copy]  # on the books, not on loan, not scanned
+    misplaced: list[tuple[Copy, str]]  # scanned on another shelf than its location
+    on_loan_scanned: list[Copy]  # scanned although the system says it is out
+    on_loan: int
+    unknown: list[str]  # codes that are not a copy of this library
+
+
+def discrepancies(stocktake: StockTake) -> Discrepancy:
+    scans = list(stocktake.scans.select_related("copy__record"))
+    scanned_ids = {s.copy_id for s in scans if s.copy_id}
+    live = Copy.objects.filter(school=stocktake.school).exclude(
+        status__in=[CopyStatus.WEEDED, CopyStatus.LOST]
+    )
+    out_ids = set(
+        Loan.objects.filter(school=stocktake.school, returned_at__isnull=True).values_list(
+            "copy_id", flat=True
+        )
+    )
+    missing = list(
+        live.exclude(pk__in=scanned_ids)
+        .exclude(pk__in=out_ids)
+        .select_related("record")
+        .order_by("reg_number")[:5000]
+    )
+    misplaced = [
+        (s.copy, s.location)
+        for s in scans
+        if s.copy and s.location and s.copy.location and s.location != s.copy.location
+    ]
+    return Discrepancy(
+        scanned=len(scans),
+        expected=live.count(),
+        missing=missing,
+        misplaced=misplaced,
+        on_loan_scanned=[s.copy for s in scans if s.copy and s.copy_id in out_ids],
+        on_loan=len(out_ids),
+        unknown=[s.barcode for s in scans if s.copy_id is None],
+    )
+
+
+@transaction.atomic
+def stocktake_close(*, actor: Any, stocktake: StockTake, ip: str = "") -> StockTake:
+    _require_manage(actor, stocktake.school)
+    if stocktake.closed_at is not None:
+        raise Conflict("Đợt kiểm kê đã kết thúc.")
+    stocktake.closed_at = timezone.now()
+    stocktake.save(update_fields=["closed_at"])
+    found = discrepancies(stocktake)
+    audit_log(
+        "library.stocktake.closed",
+        actor=actor,
+        obj=stocktake,
+        unit_id=stocktake.school_id,
+        ip=ip,
+        data={"scanned": found.scanned, "missing": len(found.missing)},
+    )
+    return stocktake
+
+
+@transaction.atomic
+def weeding_propose(
+    *, actor: Any, school: Unit, barcodes: list[str], reason: str, ip: str = ""
+) -> Weeding:
+    _require_manage(actor, school)
+    reason = " ".join(reason.split())[:200]
+    if not reason:
+        raise DomainError("Hãy ghi lý do thanh lý.")
+    codes = list(dict.fromkeys(clean_barcode(b) for b in barcodes if b.strip()))
+    if not codes or len(codes) > MAX_WEEDING:
+        raise DomainError(f"Hãy quét từ 1 đến {MAX_WEEDING} mã vạch.")
+    copies = list(Copy.objects.filter(school=school, barcode__in=codes))
+    unknown = sorted(set(codes) - {c.barcode for c in copies})
+    if unknown:
+        raise DomainError(f"Không có bản sách mang mã: {', '.join(unknown[:10])}.")
+    out = [c.barcode for c in copies if c.status in (CopyStatus.ON_LOAN, CopyStatus.WEEDED)]
+    if out:
+        raise Conflict(f"Bản đang cho mượn hoặc đã thanh lý: {', '.join(out[:10])}.")
+    weeding = Weeding.objects.create(school=school, reason=reason, proposed_by=actor)
+    weeding.copies.set(copies)
+    audit_log(
+        "library.weeding.proposed",
+        actor=actor,
+        obj=weeding,
+        unit_id=school.pk,
+        ip=ip,
+        data={"copies": len(copies)},
+    )
+    from hoso.org.models import Role, RoleAssignment
+    from hoso.records.notify import notify
+
+    principals = RoleAssignment.objects.filter(unit=school, role=Role.HT).values_list(
+        "user_id", flat=True
+    )
+    notify(list(principals), title="Đề nghị thanh lý sách chờ duyệt", body=reason, url="")
+    return weeding
+
+
+@transaction.atomic
+def weeding_decide(*, actor: Any, weeding: Weeding, approve: bool, ip: str = "") -> Weeding:
+    """The principal approves (the copies leave the stock, Phần II of the sổ tổng quát) or
+    refuses."""
+    weeding = Weeding.objects.select_for_update().get(pk=weeding.pk)
+    if not can(actor, "library.weeding.decide", weeding):
+        raise NotAllowed("Chỉ hiệu trưởng duyệt đề nghị thanh lý đang chờ.")
+    now = timezone.now()
+    weeding.state = "approved" if approve else "refused"
+    weeding.decided_by = actor
+    weeding.decided_at = now
+    weeding.save(update_fields=["state", "decided_by", "decided_at"])
+    if approve:
+        copies = weeding.copies.all()
+        if copies.filter(status=CopyStatus.ON_LOAN).exists():
+            raise Conflict("Có bản đang cho mượn; hãy nhận trả trước khi thanh lý.")
+        copies.update(
+            status=CopyStatus.WEEDED,
+            removed_on=timezone.localdate(now),
+            removal_ref=f"Thanh lý số {weeding.pk}",
+        )
+    audit_log(
+        "library.weeding.decided",
+        actor=actor,
+        obj=weeding,
+        unit_id=weeding.school_id,
+        ip=ip,
+        data={"approved": approve},
+    )
+    return weeding

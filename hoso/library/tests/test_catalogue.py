@@ -1,0 +1,121 @@
+"""Cataloguing: ISBN checked and hyphenated, copies numbered, duplicates refused whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoso.audit.models import AuditEntry
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.library import services
+from hoso.library.catalog import class_name, clean_isbn
+from hoso.library.models import BibRecord, Copy, LibrarySettings
+from hoso.library.tests.factories import BibRecordFactory, school
+
+pytestmark = pytest.mark.django_db
+
+
+def test_isbn_is_validated_and_hyphenated() -> None:
+    assert clean_isbn("9780306406157") == "978-0-306-40615-7"
+    assert clean_isbn("0-306-40615-2") == "978-0-306-40615-7"  # ISBN-10 becomes ISBN-13
+    assert clean_isbn("") == ""
+    with pytest.raises(DomainError, match="không hợp lệ"):
+        clean_isbn("9780306406158")  # wrong check digit
+
+
+def test_classification_names_come_from_the_scheme_data() -> None:
+    assert class_name("DDC", "895.922").startswith("Văn học các ngôn ngữ khác")
+    assert class_name("DDC", "510") == "Toán học"
+    assert class_name("DDC", "") == ""
+    assert class_name("BBK19", "5A") == "Toán học"  # the longest matching symbol wins over "5"
+    assert class_name("BBK19", "8(V)").startswith("Văn học")
+
+
+def test_librarian_catalogues_a_book_by_isbn_with_copies(demo_user) -> None:
+    librarian = demo_user("th1.thuthu")
+    th1 = school("TH1")
+    next_number = LibrarySettings.objects.get(school=th1).next_reg_number
+    record = services.record_create(
+        actor=librarian,
+        school=th1,
+        data={
+            "title": "Dế Mèn phiêu lưu ký",
+            "authors": "Tô Hoài",
+            "isbn": "9780306406157",
+            "kind": "TN",
+            "class_number": "895.9223",
+            "pub_year": "2020",
+        },
+    )
+    copies = services.copies_add(
+        actor=librarian, record=record, items=[services.NewCopy(location="Giá 1", price=45000)] * 3
+    )
+    assert record.isbn == "978-0-306-40615-7"
+    assert "de men phieu luu ky" in record.search_text
+    assert [c.reg_number for c in copies] == [next_number, next_number + 1, next_number + 2]
+    assert copies[0].barcode == f"TH1-{next_number:06d}"
+    assert AuditEntry.objects.filter(
+        action="library.copies.added", object_id=str(record.pk)
+    ).exists()
+
+
+def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_user) -> None:
+    librarian = demo_user("th1.thuthu")
+    th1 = school("TH1")
+    before = BibRecord.objects.count()
+    with pytest.raises(DomainError, match="Thiếu nhan đề"):
+        services.record_create(actor=librarian, school=th1, data={"title": "  "})
+    with pytest.raises(DomainError, match="Năm xuất bản"):
+        services.record_create(actor=librarian, school=th1, data={"title": "A", "pub_year": "abc"})
+    assert BibRecord.objects.count() == before
+
+
+def test_a_duplicate_barcode_refuses_the_whole_batch(demo_user) -> None:
+    librarian = demo_user("th1.thuthu")
+    record = BibRecordFactory()
+    taken = Copy.objects.filter(school=record.school).first()
+    assert taken is not None
+    settings_before = LibrarySettings.objects.get(school=record.school).next_reg_number
+    with pytest.raises(Conflict, match=f"Mã vạch {taken.barcode} đã gắn"):
+        services.copies_add(
+            actor=librarian, record=record, items=[services.NewCopy(barcode=taken.barcode)]
+        )
+    assert record.copies.count() == 0
+    assert LibrarySettings.objects.get(school=record.school).next_reg_number == settings_before
+
+
+def test_only_the_schools_librarian_catalogues(demo_user) -> None:
+    th1 = school("TH1")
+    before = BibRecord.objects.count()
+    for username in ("th1.giaovien1", "th1.hieutruong", "thcs1.hieutruong", "so.chuyenvien"):
+        with pytest.raises(NotAllowed):
+            services.record_create(actor=demo_user(username), school=th1, data={"title": "X"})
+    assert BibRecord.objects.count() == before
+
+
+def test_catalogue_page_searches_without_accents(client_for) -> None:
+    th1 = school("TH1")
+    response = client_for("th1.thuthu").get(f"/thu-vien/{th1.pk}/muc-luc/?q=tieng viet 1")
+    assert response.status_code == 200
+    assert "Tiếng Việt 1 - Tập 1" in response.content.decode()
+
+
+def test_record_form_creates_and_redirects(client_for) -> None:
+    th1 = school("TH1")
+    response = client_for("th1.thuthu").post(
+        f"/thu-vien/{th1.pk}/bien-muc/",
+        {
+            "title": "Tuyển tập truyện ngắn",
+            "isbn": "978-0-306-40615-7",
+            "kind": "STK",
+            "count": "2",
+        },
+    )
+    assert response.status_code == 302
+    record = BibRecord.objects.get(title="Tuyển tập truyện ngắn")
+    assert record.copies.count() == 2
+    bad = client_for("th1.thuthu").post(
+        f"/thu-vien/{th1.pk}/bien-muc/", {"title": "Sách lỗi", "isbn": "123"}
+    )
+    assert bad.status_code == 400
+    assert "ISBN “123” không hợp lệ" in bad.content.decode()
+    assert not BibRecord.objects.filter(title="Sách lỗi").exists()

@@ -1,0 +1,232 @@
+"""Pages and downloads for files: MARC and Excel import/export, patron cards, copy labels,
+the whole-class textbook flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
+from hoso.library import cards, circulation, excel, marc, services
+from hoso.library.models import BibRecord, ItemKind
+from hoso.library.views import school_for
+from hoso.org.models import Enrolment, Staff, Unit, UnitKind
+from hoso.policy import get_or_404
+from hoso.policy.grants import current_year
+from hoso.policy.registry import NOT_FOUND_MESSAGE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _uploaded(request: HttpRequest) -> bytes:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise DomainError("Hãy chọn tệp để nhập.")
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        raise DomainError("Tệp lớn quá 20 MB.")
+    return bytes(upload.read())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Nhập MARC 21 (ISO 2709 or MARCXML) or the Excel list: all or nothing."""
+    school = school_for(request, pk, "library.manage")
+    context: dict[str, Any] = {"school": school, "manage": True}
+    status = 200
+    if request.method == "POST":
+        try:
+            data = _uploaded(request)
+            service = (
+                marc.marc_import if request.POST.get("format") == "marc" else excel.excel_import
+            )
+            result = service(actor=request.user, school=school, data=data, ip=client_ip(request))
+        except DomainError as error:
+            context["error"] = error
+            status = 400
+        else:
+            messages.success(
+                request, f"Đã nhập {result.records} đầu sách, {result.copies} bản sách."
+            )
+            return redirect("library:catalogue", pk=school.pk)
+    return render(request, "library/import.html", context, status=status)
+
+
+@login_required
+def excel_template(request: HttpRequest, pk: int) -> HttpResponse:
+    school_for(request, pk, "library.manage")
+    return _download(excel.template_bytes(), XLSX, "mau-danh-muc-sach.xlsx")
+
+
+@login_required
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    school = school_for(request, pk, "library.manage")
+    makers = {
+        "mrc": (marc.export_iso2709, "application/marc", "mrc"),
+        "xml": (marc.export_marcxml, "application/marcxml+xml", "xml"),
+        "xlsx": (excel.excel_export, XLSX, "xlsx"),
+    }
+    if fmt not in makers:
+        raise Http404(NOT_FOUND_MESSAGE)
+    make, content_type, ext = makers[fmt]
+    data = make(school)
+    services.export_logged(
+        actor=request.user, school=school, what=f"catalogue.{fmt}", ip=client_ip(request)
+    )
+    return _download(data, content_type, f"thu-vien-{school.code}.{ext}")
+
+
+@login_required
+def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cards of a class (?lop=id) or of the school's staff (no class)."""
+    school = school_for(request, pk, "library.manage")
+    raw = request.GET.get("lop", "")
+    if raw:
+        school_class = get_or_404(
+            request.user,
+            "org.unit.view",
+            Unit.objects.filter(school=school, kind=UnitKind.LOP),
+            pk=raw,
+        )
+        enrolments = (
+            Enrolment.objects.filter(school_class=school_class, school_year=current_year())
+            .select_related("student")
+            .order_by("student__sort_key")
+        )
+        items = [
+            cards.Card(e.student.code, e.student.full_name, f"Lớp {school_class.name}", school.name)
+            for e in enrolments
+        ]
+    else:
+        staff = Staff.objects.filter(unit__school=school, is_active=True).select_related("unit")
+        items = [cards.Card(s.code, s.full_name, s.unit.name, school.name) for s in staff]
+    services.export_logged(
+        actor=request.user, school=school, what="patron_cards", ip=client_ip(request)
+    )
+    return _download(cards.patron_cards(items), "application/pdf", "the-ban-doc.pdf")
+
+
+@login_required
+def copy_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_or_404(request.user, "library.manage", BibRecord.objects.all(), pk=pk)
+    labels = [
+        cards.Label(c.barcode, c.reg_number, record.title, record.call_number)
+        for c in record.copies.exclude(status="weeded").order_by("reg_number")
+    ]
+    services.export_logged(
+        actor=request.user, school=record.school, what="labels", ip=client_ip(request)
+    )
+    return _download(cards.copy_labels(labels), "application/pdf", f"nhan-{record.pk}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_flow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sách giáo khoa: a whole class borrows at the start of the year, returns at the end."""
+    school = school_for(request, pk, "library.manage")
+    classes = Unit.objects.filter(school=school, kind=UnitKind.LOP, is_active=True).order_by("path")
+    textbooks = BibRecord.objects.filter(school=school, kind=ItemKind.SGK).order_by(
+        "grade", "title"
+    )
+    context: dict[str, Any] = {"school": school, "classes": classes, "manage": True}
+    raw = request.POST.get("lop") or request.GET.get("lop") or ""
+    school_class = classes.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    context["school_class"] = school_class
+    if school_class is not None:
+        context["textbooks"] = textbooks.filter(grade=school_class.grade) or textbooks
+    status = 200
+    if request.method == "POST" and school_class is not None:
+        try:
+            if request.POST.get("action") == "return":
+                codes = request.POST.get("barcodes", "").split()
+                context["returned"] = circulation.class_return(
+                    actor=request.user,
+                    school_class=school_class,
+                    barcodes=codes,
+                    ip=client_ip(request),
+                )
+            else:
+                ids = [int(i) for i in request.POST.getlist("sach") if i.isdigit() and len(i) < 19]
+                chosen = list(textbooks.filter(pk__in=ids))
+                loans = circulation.class_checkout(
+                    actor=request.user,
+                    school_class=school_class,
+                    records=chosen,
+                    ip=client_ip(request),
+                )
+                context["done"] = f"Đã cho lớp {school_class.name} mượn {len(loans)} cuốn."
+        except DomainError as error:
+            context["error"] = error.message
+            status = 400
+    elif request.method == "POST":
+        context["error"] = "Hãy chọn lớp."
+        status = 400
+    return render(request, "library/class_flow.html", context, status=status)
+
+
+@login_required
+@require_POST
+def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
+    school = school_for(request, pk, "library.manage")
+    try:
+        services.settings_update(
+            actor=request.user,
+            school=school,
+            scheme=request.POST.get("scheme", ""),
+            opac_public=request.POST.get("opac_public") == "1",
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã lưu cài đặt thư viện.")
+    return redirect("library:dashboard", pk=school.pk)
+
+
+@login_required
+@require_POST
+def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
+    import datetime as dt
+
+    school = school_for(request, pk, "library.manage")
+    try:
+        raw_day = request.POST.get("day", "")
+        try:
+            day = dt.date.fromisoformat(raw_day)
+        except ValueError as error:
+            raise DomainError("Ngày không hợp lệ.") from error
+        raw_class = request.POST.get("lop", "")
+        school_class = (
+            Unit.objects.filter(school=school, kind=UnitKind.LOP, pk=int(raw_class)).first()
+            if raw_class.isdigit() and len(raw_class) < 19
+            else None
+        )
+        readers_raw = request.POST.get("readers", "0").strip()
+        if not readers_raw.isdigit() or len(readers_raw) > 5:
+            raise DomainError("Số bạn đọc phải là số.")
+        services.reading_session_add(
+            actor=request.user,
+            school=school,
+            day=day,
+            school_class=school_class,
+            readers=int(readers_raw),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã ghi tiết đọc.")
+    return redirect("library:dashboard", pk=school.pk)
