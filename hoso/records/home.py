@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.core.request_cache import once_per_request
 from hoso.policy.grants import grants_for
 from hoso.records import selectors
 from hoso.records.models import StepAction
@@ -14,17 +15,26 @@ from hoso.records.notify import unread_count
 from hoso.records.policies import SCHOOL_READERS
 
 
+# The menu and the home page ask the same questions: answered once per request.
+def _my_week(user: Any) -> list[Any]:
+    return once_per_request(("records.my_week", user.pk), lambda: list(selectors.my_week(user)))
+
+
+def _reviews(user: Any) -> int:
+    return once_per_request(
+        ("records.review_count", user.pk), lambda: selectors.review_queue(user).count()
+    )
+
+
 def nav(user: Any) -> list[NavItem]:
     grants = grants_for(user)
     if not grants.items:
         return []
     items = [
-        NavItem(
-            "Hồ sơ của tôi", reverse("records:mine"), 10, selectors.my_week(user).count() or None
-        ),
+        NavItem("Hồ sơ của tôi", reverse("records:mine"), 10, len(_my_week(user)) or None),
         NavItem("Tìm hồ sơ", reverse("records:search"), 40),
     ]
-    reviews = selectors.review_queue(user).count()
+    reviews = _reviews(user)
     if reviews or grants.roles() & {"TTCM", "PHT", "HT"}:
         items.append(NavItem("Chờ duyệt", reverse("records:review-queue"), 20, reviews or None))
     # "Chờ ký" (with its count) comes from the signing app when something waits; a principal
@@ -40,7 +50,7 @@ def nav(user: Any) -> list[NavItem]:
 
 def tasks(user: Any) -> list[HomeTask]:
     found: list[HomeTask] = []
-    week = list(selectors.my_week(user))
+    week = _my_week(user)
     if week:
         late = sum(1 for item in week if getattr(item, "status", "") == "missing")
         found.append(
@@ -64,7 +74,7 @@ def tasks(user: Any) -> list[HomeTask]:
                 urgent=True,
             )
         )
-    reviews = selectors.review_queue(user).count()
+    reviews = _reviews(user)
     if reviews:
         found.append(
             HomeTask(

@@ -18,6 +18,7 @@ class Keeper(models.TextChoices):
     GROUP = "GROUP", _("Tổ chuyên môn")
     TEACHER = "TEACHER", _("Giáo viên")
     HOMEROOM = "HOMEROOM", _("Giáo viên chủ nhiệm")
+    OFFICE = "OFFICE", _("Phòng/Sở GDĐT")  # levels name the office kind: ["PHONG"], ["SO"]
 
 
 class Period(models.TextChoices):

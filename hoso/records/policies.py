@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from hoso.org.models import Role, Unit
-from hoso.policy.grants import INSPECTOR_ROLES, SCHOOL_ROLES, Grants
+from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants
 from hoso.policy.registry import nothing, register
 from hoso.records.models import DueItem, Record, RecordState, RecordType, StepAction, Workflow
 
@@ -20,6 +20,14 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     Role.PHT: frozenset({Role.PHT, Role.HT}),
     Role.HT: frozenset({Role.HT}),
     Role.VT: frozenset({Role.VT}),
+    # Office steps: held at the Phòng or Sở that keeps the record or is above its school.
+    Role.PTP: frozenset({Role.PTP, Role.TP}),
+    Role.TP: frozenset({Role.TP}),
+    Role.PGD: frozenset({Role.PGD, Role.GD}),
+    Role.GD: frozenset({Role.GD}),
+    Role.VT_CQ: frozenset({Role.VT_CQ}),
+    Role.CV_PHONG: frozenset({Role.CV_PHONG, Role.PTP, Role.TP}),
+    Role.CV_SO: frozenset({Role.CV_SO, Role.PGD, Role.GD}),
 }
 
 
@@ -40,6 +48,8 @@ def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
         return False
     if grants.is_admin or record.school_id in grants.schools(SCHOOL_READERS):
         return True
+    if record.school_id in grants.units(OFFICE_ROLES):  # an office's own records
+        return True
     if grants.covers({Role.TTCM}, record.unit.path):
         return True
     if record.state in PUBLISHED and record.school_id in grants.schools(SCHOOL_ROLES):
@@ -55,13 +65,16 @@ def _record_scope(grants: Grants, user: Any) -> Q:
         | path_q("unit__path", grants.subtree_paths({Role.TTCM}))
         | Q(school_id__in=grants.schools(SCHOOL_ROLES), state__in=PUBLISHED)
         | path_q("school__path", grants.subtree_paths(INSPECTOR_ROLES))
+        | Q(school_id__in=grants.units(OFFICE_ROLES))
     )
     return Q(owner_id=user.pk) | (Q(first_submitted_at__isnull=False) & others)
 
 
 def _record_create(grants: Grants, _user: Any, school: Unit | None) -> bool:
     if school is None:
-        return bool(grants.schools(SCHOOL_ROLES))
+        return bool(grants.schools(SCHOOL_ROLES) or grants.units(OFFICE_ROLES))
+    if school.school_id is None:  # a Phòng or Sở keeps its own records
+        return school.pk in grants.units(OFFICE_ROLES)
     return school.school_id in grants.schools(SCHOOL_ROLES)
 
 
@@ -71,6 +84,8 @@ def _record_edit(_grants: Grants, user: Any, record: Record) -> bool:
 
 
 def _record_archive(grants: Grants, _user: Any, record: Record) -> bool:
+    if record.school_id in grants.units({Role.TP, Role.GD, Role.VT_CQ}):
+        return True  # an office's own records: its head or its clerk
     return grants.is_admin or record.school_id in grants.schools({Role.HT, Role.VT})
 
 
@@ -96,7 +111,11 @@ def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
     if role == Role.TTCM:
         return grants.covers({Role.TTCM}, record.unit.path)
     allowed = STEP_ROLES.get(role)
-    return allowed is not None and record.school_id in grants.schools(allowed)
+    if allowed is None:
+        return False
+    if role in OFFICE_ROLES:  # a Phòng/Sở step: the office keeping the record or above it
+        return grants.covers(allowed, record.school.path)
+    return record.school_id in grants.schools(allowed)
 
 
 def _workflow_act_scope(grants: Grants, user: Any) -> Q:
@@ -104,6 +123,11 @@ def _workflow_act_scope(grants: Grants, user: Any) -> Q:
         "record__unit__path", grants.subtree_paths({Role.TTCM})
     )
     for role, allowed in STEP_ROLES.items():
+        if role in OFFICE_ROLES:
+            paths = grants.subtree_paths(allowed)
+            if paths:
+                query |= Q(pending_role=role) & path_q("record__school__path", paths)
+            continue
         schools = grants.schools(allowed)
         if schools:
             query |= Q(pending_role=role, record__school_id__in=schools)

@@ -154,13 +154,18 @@ def types_for_upload(user: Any) -> list[RecordType]:
     """Types the person keeps (by role and school level; a homeroom book only for a class's
     GVCN), for the upload form."""
     from hoso.org.models import Unit
-    from hoso.policy.grants import grants_for
+    from hoso.policy.grants import OFFICE_ROLES, grants_for
     from hoso.records.services import KEEPER_ROLES, homeroom_class_ids, type_applies
 
     grants = [g for g in grants_for(user).items if g.school_id]
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
+    offices = list(Unit.objects.filter(pk__in=grants_for(user).units(OFFICE_ROLES)))
     result = []
     for record_type in RecordType.objects.filter(is_active=True).order_by("code"):
+        if record_type.keeper == Keeper.OFFICE:
+            if any(type_applies(record_type, office) for office in offices):
+                result.append(record_type)
+            continue
         if record_type.keeper == Keeper.HOMEROOM:
             if homeroom_class_ids(user, record_type):
                 result.append(record_type)

@@ -22,9 +22,10 @@ from hoso.audit.services import audit_log
 from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
 from hoso.conversion.kinds import ACCEPTED_HINT
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.text import clean_line, clean_multiline
 from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
-from hoso.policy.grants import current_year, grants_for
+from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
 from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records import deadlines
 from hoso.records.blobs import blob_store, max_upload_bytes
@@ -50,7 +51,9 @@ KEEPER_ROLES: dict[str, frozenset[str]] = {
     Keeper.HOMEROOM: frozenset({Role.GV}),
     Keeper.GROUP: frozenset({Role.TTCM}),
     Keeper.SCHOOL: frozenset({Role.HT, Role.PHT, Role.VT}),
+    Keeper.OFFICE: OFFICE_ROLES,
 }
+OFFICE_KINDS = frozenset({"PHONG", "SO"})
 # A new version may be uploaded while nobody is looking at the record.
 UPLOADABLE = {RecordState.DRAFT, RecordState.RETURNED, RecordState.ISSUED}
 
@@ -65,7 +68,7 @@ class Upload:
 
 
 def clean_text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    text = " ".join((value or "").split()) if field == "title" else (value or "").strip()
+    text = clean_line(value) if field == "title" else clean_multiline(value)
     if required and not text:
         raise DomainError(f"Hãy nhập {label}.", fields={field: [f"Hãy nhập {label}."]})
     if len(text) > limit:
@@ -93,6 +96,10 @@ def type_applies(record_type: RecordType, school: Unit) -> bool:
     ):
         return False
     levels = record_type.levels
+    if (record_type.keeper == Keeper.OFFICE) != (school.kind in OFFICE_KINDS):
+        return False  # office types are kept by offices only, and only office types
+    if record_type.keeper == Keeper.OFFICE:
+        return not levels or school.kind in levels
     return not levels or school.level in levels or school.level == "LIEN_CAP"
 
 
@@ -103,6 +110,8 @@ def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = N
     type; `unit_id` is ignored for the other keepers (their unit follows from the roles)."""
     if record_type.keeper == Keeper.HOMEROOM:
         return _homeroom_class(actor, record_type, unit_id)
+    if record_type.keeper == Keeper.OFFICE:
+        return _office_unit(actor, record_type)
     roles = KEEPER_ROLES[record_type.keeper]
     grants = [g for g in grants_for(actor).items if g.role in roles and g.school_id]
     units = Unit.objects.in_bulk([g.unit_id for g in grants] + [g.school_id for g in grants])
@@ -112,6 +121,15 @@ def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = N
             unit = school if record_type.keeper == Keeper.SCHOOL else units[grant.unit_id]
             return unit
     raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")
+
+
+def _office_unit(actor: Any, record_type: RecordType) -> Unit:
+    """The Phòng or Sở where the person works and that keeps `record_type`."""
+    offices = grants_for(actor).units(OFFICE_ROLES)
+    for unit in Unit.objects.filter(pk__in=offices).order_by("path"):
+        if type_applies(record_type, unit):
+            return unit
+    raise NotAllowed(f"Bạn không làm việc ở Phòng/Sở lập loại hồ sơ “{record_type.name}”.")
 
 
 def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
@@ -228,6 +246,28 @@ def record_upload(
     return _store_version(actor, record_type, unit, year, period_key, title, report, blob, ip)
 
 
+def record_generated(
+    *,
+    actor: Any,
+    record_type: RecordType,
+    unit: Unit,
+    upload: Upload,
+    title: str,
+    period_key: str = "",
+    ip: str = "",
+) -> RecordVersion:
+    """A file HoSo itself produced (an official book, hoso.books) kept as a record of `unit` —
+    the school, or one class for a class's book — through the same file gate, store, history
+    and audit as an upload; no person downloads and uploads it again."""
+    year = _year()
+    if not can(actor, "records.record.create", unit):
+        raise NotAllowed("Bạn không được lập hồ sơ ở đơn vị này.")
+    period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor, unit=unit)
+    title = clean_text(title, field="title", label="tiêu đề", limit=MAX_TITLE)
+    report, blob = _checked_file(upload, record_type)
+    return _store_version(actor, record_type, unit, year, period_key, title, report, blob, ip)
+
+
 def version_upload(*, actor: Any, record_id: int, upload: Upload, ip: str = "") -> RecordVersion:
     """A new version of an existing record (after a return, or a correction of an issued one)."""
     record = Record.objects.select_related("record_type").get(pk=record_id)
@@ -252,6 +292,8 @@ def _store_version(
     record = Record.objects.filter(
         record_type=record_type, unit=unit, owner=actor, school_year=year, period_key=period_key
     ).first()
+    if record_type.due_rule.get("each_upload"):
+        record = None  # letters, decisions, reports sent up: each upload is its own document
     created = record is None
     if record is None:
         record = Record.objects.create(

@@ -93,8 +93,13 @@ def resolve_role(record: Record, step: dict[str, Any]) -> str:
 def pending_people(workflow: Workflow) -> list[int]:
     record = workflow.record
     role = workflow.pending_role
-    roles: list[str] = [Role.PHT, Role.HT] if role == Role.PHT else [role]
+    from hoso.policy.grants import OFFICE_ROLES
+    from hoso.records.policies import STEP_ROLES
+
+    roles: list[str] = sorted(STEP_ROLES.get(role, {role}))
     units = [record.unit_id] if role == Role.TTCM else [record.school_id]
+    if role in OFFICE_ROLES:  # the office keeping the record, or the Phòng/Sở above its school
+        units = record.school.ancestor_ids()
     people = RoleAssignment.objects.filter(
         role__in=roles, unit_id__in=units, school_year=record.school_year
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.audit.services import access_log
 from hoso.core.errors import DomainError
-from hoso.core.http import client_ip
+from hoso.core.http import client_ip, safe_redirect_target
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
 from hoso.records import completion, selectors
@@ -153,9 +153,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_or_404(
         request.user, "records.due.view", selectors.due_items_visible_to(request.user), pk=pk
     )
-    back = request.POST.get("next") or reverse("records:completion")
-    if not back.startswith("/"):
-        back = reverse("records:completion")
+    back = safe_redirect_target(request, request.POST.get("next"), reverse("records:completion"))
     try:
         due_item_extend(
             actor=request.user,

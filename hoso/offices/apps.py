@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class OfficesConfig(AppConfig):
+    name = "hoso.offices"
+    label = "offices"
+    verbose_name = "Phòng, Sở GDĐT: chỉ đạo, báo cáo, kiểm tra"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoso.offices import demo, home, tasks  # noqa: F401 — demo step, menu, tasks
+        from hoso.offices.policies import register_all
+
+        register_all()
+        home.register()

@@ -1,0 +1,254 @@
+"""The work of a Phòng or Sở with the units below: directives sent down (văn bản chỉ đạo) with
+who received, opened and answered them; report requests sent down and the reports sent up.
+
+A directive's document is an issued record of the office (hoso.records): it went through the
+office's own signing chain, so the unit below receives the signed PDF, never a copy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoso.org.models import SchoolYear, Unit
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("Tất cả đơn vị trực thuộc")
+    LEVEL = "level", _("Các trường một cấp học")
+    LIST = "list", _("Danh sách đơn vị chọn")
+
+
+class ReplyKind(models.TextChoices):
+    NONE = "none", _("Chỉ để biết")
+    ACK = "ack", _("Xác nhận đã nhận")
+    REPLY = "reply", _("Trả lời bằng văn bản")
+
+
+class Directive(models.Model):
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("số, ký hiệu"), max_length=50, blank=True, default="")
+    title = models.CharField(_("trích yếu"), max_length=255)
+    summary = models.TextField(_("nội dung tóm tắt"), blank=True, default="")
+    record = models.ForeignKey("records.Record", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey("records.RecordVersion", on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(_("gửi đến"), max_length=10, choices=Audience.choices)
+    audience_level = models.CharField(max_length=10, blank=True, default="")
+    reply_kind = models.CharField(
+        _("yêu cầu phản hồi"), max_length=10, choices=ReplyKind.choices, default=ReplyKind.NONE
+    )
+    reply_due_at = models.DateTimeField(_("hạn phản hồi"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("văn bản chỉ đạo")
+        indexes = [models.Index(fields=["office", "issued_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DirectiveRecipient(models.Model):
+    """One unit a directive was sent to: its inbox row and its status at the office."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField()
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    first_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer_text = models.TextField(blank=True, default="")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "unit"], name="one_recipient_per_unit")
+        ]
+        indexes = [models.Index(fields=["unit", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.directive_id} → {self.unit_id}"
+
+
+class DirectiveOpen(models.Model):
+    """Who of the recipient unit opened the directive, first time each."""
+
+    recipient = models.ForeignKey(
+        DirectiveRecipient, on_delete=models.CASCADE, related_name="opens"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "user"], name="one_open_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} opened by {self.user_id}"
+
+
+class TemplateKind(models.TextChoices):
+    DOCUMENT = "document", _("Văn bản (báo cáo viết)")
+    EXCEL = "excel", _("Bảng Excel (thu số liệu theo ô)")
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Một lần")
+    TERM = "term", _("Mỗi học kỳ")
+    YEAR = "year", _("Mỗi năm học")
+
+
+class ReportRequest(models.Model):
+    """An office asks the units below for a report by a deadline. With an Excel template,
+    `cells` lists the cells collected from each unit's filled copy ("Sheet!C5")."""
+
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("tên báo cáo"), max_length=255)
+    instructions = models.TextField(_("hướng dẫn"), blank=True, default="")
+    period_key = models.CharField(max_length=10, blank=True, default="")  # HK1, HK2, CN
+    deadline = models.DateTimeField(_("hạn nộp"))
+    template_kind = models.CharField(max_length=10, choices=TemplateKind.choices)
+    template_sha256 = models.CharField(max_length=64, blank=True, default="")
+    template_filename = models.CharField(max_length=255, blank=True, default="")
+    cells = models.JSONField(default=list, blank=True)
+    signer_role = models.CharField(_("người ký ở đơn vị"), max_length=10, blank=True, default="")
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    audience_level = models.CharField(max_length=10, blank=True, default="")
+    recurrence = models.CharField(
+        max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE
+    )
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-deadline", "-id"]
+        verbose_name = _("yêu cầu báo cáo")
+        indexes = [models.Index(fields=["office", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("Chưa nộp")
+    SUBMITTED = "submitted", _("Đã nộp")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class ReportAssignment(models.Model):
+    """One unit asked for the report: what it sent, when, whether late, the office's return."""
+
+    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        max_length=10, choices=ReportState.choices, default=ReportState.PENDING
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    late = models.BooleanField(default=False)
+    figures = models.JSONField(default=dict, blank=True)  # {"Sheet!C5": 12.0}
+    file_sha256 = models.CharField(max_length=64, blank=True, default="")
+    filename = models.CharField(max_length=255, blank=True, default="")
+    record = models.ForeignKey(
+        "records.Record", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["unit__path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "unit"], name="one_report_per_unit")
+        ]
+        indexes = [models.Index(fields=["unit", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} ← {self.unit_id}"
+
+
+class InspectionState(models.TextChoices):
+    OPEN = "open", _("Đang kiểm tra")
+    MINUTES = "minutes", _("Đã lập biên bản, chờ ký")
+    SENT = "sent", _("Đã gửi biên bản cho trường")
+
+
+class Inspection(models.Model):
+    """A chuyên viên inspects a school from the office, without visiting: scope (record types,
+    gradebook progress, library), findings per item, a signed biên bản sent to the school."""
+
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("nội dung kiểm tra"), max_length=255)
+    decision = models.CharField(_("căn cứ quyết định"), max_length=255, blank=True, default="")
+    scope_types = models.JSONField(default=list, blank=True)  # record type codes
+    scope_gradebook = models.BooleanField(default=False)
+    scope_library = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=10, choices=InspectionState.choices, default=InspectionState.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    minutes = models.ForeignKey(
+        "records.Record", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("đợt kiểm tra")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Finding(models.Model):
+    """What the inspector found for one scope item ("type:TT28.SDB", "gradebook", "library")."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    item = models.CharField(max_length=60)
+    strengths = models.TextField(_("ưu điểm"), blank=True, default="")
+    weaknesses = models.TextField(_("hạn chế, tồn tại"), blank=True, default="")
+    recommendation = models.TextField(_("kiến nghị"), blank=True, default="")
+    evidence = models.JSONField(default=list, blank=True)  # ids of the records read
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="one_finding_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.item}"

@@ -1,0 +1,182 @@
+"""Reads for the offices pages and API, already narrowed by the policy module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from hoso.offices.models import (
+    Directive,
+    DirectiveRecipient,
+    ReplyKind,
+    ReportAssignment,
+    ReportRequest,
+    ReportState,
+)
+from hoso.org.models import Unit, UnitKind
+from hoso.policy import can, visible
+from hoso.records.models import Record, RecordState
+
+
+def directives_visible_to(user: Any) -> QuerySet[Directive]:
+    return visible(
+        user, "offices.directive.view", Directive.objects.select_related("office", "version")
+    )
+
+
+def directive_list(user: Any) -> QuerySet[Directive]:
+    return directives_visible_to(user).annotate(
+        units=Count("recipients", distinct=True),
+        opened=Count("recipients", filter=Q(recipients__first_opened_at__isnull=False)),
+        answered=Count("recipients", filter=Q(recipients__answered_at__isnull=False)),
+    )
+
+
+def inbox_visible_to(user: Any) -> QuerySet[DirectiveRecipient]:
+    rows = DirectiveRecipient.objects.select_related(
+        "directive", "directive__office", "unit", "first_opened_by", "answered_by"
+    )
+    return visible(user, "offices.recipient.view", rows).order_by("-directive__issued_at", "-id")
+
+
+def offices_of(user: Any) -> list[Unit]:
+    """The Phòng and Sở the person works in (an issuing form's choice)."""
+    units = Unit.objects.filter(kind__in=(UnitKind.PHONG, UnitKind.SO)).order_by("path")
+    return [unit for unit in units if can(user, "offices.office.act", unit)]
+
+
+def issued_office_records(user: Any, offices: list[Unit]) -> QuerySet[Record]:
+    """The offices' issued records a directive can carry, newest first."""
+    from hoso.records.selectors import records_visible_to
+
+    return (
+        records_visible_to(user)
+        .filter(school__in=offices, state__in=(RecordState.ISSUED, RecordState.ARCHIVED))
+        .select_related("record_type", "school")
+        .order_by("-updated_at")
+    )
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    recipient: DirectiveRecipient
+    status: str
+    late: bool
+    opened_by: list[tuple[str, Any]]
+
+
+def recipient_status(directive: Directive, recipient: DirectiveRecipient, now: Any) -> str:
+    if recipient.answered_at is not None:
+        return "Đã phản hồi"
+    if recipient.first_opened_at is not None:
+        return "Đã mở"
+    return "Chưa mở"
+
+
+def is_late(directive: Directive, recipient: DirectiveRecipient, now: Any) -> bool:
+    """Still owing an answer after the due time, or answered after it."""
+    due = directive.reply_due_at
+    if due is None or directive.reply_kind == ReplyKind.NONE:
+        return False
+    done = recipient.answered_at
+    return (done is None and now > due) or (done is not None and done > due)
+
+
+def directive_rows(directive: Directive) -> list[RecipientRow]:
+    """One row per unit: status, late or not, and everyone of the unit who opened it."""
+    now = timezone.now()
+    rows = (
+        directive.recipients.select_related("unit", "first_opened_by", "answered_by")
+        .prefetch_related("opens__user")
+        .order_by("unit__path")
+    )
+    return [
+        RecipientRow(
+            recipient=row,
+            status=recipient_status(directive, row, now),
+            late=is_late(directive, row, now),
+            opened_by=[(_name(o.user), o.at) for o in row.opens.all()],
+        )
+        for row in rows
+    ]
+
+
+def _name(user: Any) -> str:
+    return str(user.first_name or user.username)
+
+
+# --- reports up ----------------------------------------------------------------------------------
+
+
+def reports_visible_to(user: Any) -> QuerySet[ReportRequest]:
+    return visible(
+        user, "offices.report.view", ReportRequest.objects.select_related("office", "school_year")
+    )
+
+
+def report_list(user: Any) -> QuerySet[ReportRequest]:
+    return reports_visible_to(user).annotate(
+        asked=Count("units", distinct=True),
+        submitted=Count("units", filter=Q(units__state=ReportState.SUBMITTED)),
+        late=Count("units", filter=Q(units__state=ReportState.SUBMITTED, units__late=True)),
+    )
+
+
+def assignments_visible_to(user: Any) -> QuerySet[ReportAssignment]:
+    rows = ReportAssignment.objects.select_related(
+        "request", "request__office", "unit", "submitted_by", "record"
+    )
+    return visible(user, "offices.assignment.view", rows)
+
+
+def reports_due_for(user: Any) -> QuerySet[ReportAssignment]:
+    """The reports the person's units are asked for (not the office's view)."""
+    from hoso.offices.policies import receiving_units
+    from hoso.policy.grants import grants_for
+
+    return (
+        assignments_visible_to(user)
+        .filter(unit_id__in=receiving_units(grants_for(user)))
+        .order_by("request__deadline", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    submitted: list[ReportAssignment]
+    late: list[ReportAssignment]
+    missing: list[ReportAssignment]
+    returned: list[ReportAssignment]
+    rows: list[ReportAssignment]
+
+
+def report_status(request: ReportRequest) -> ReportStatus:
+    """Submitted (on time or late), returned, and missing — missing only once the deadline
+    has passed; before it, not yet sent units are simply pending (in `rows`)."""
+    rows = list(
+        request.units.select_related("unit", "submitted_by", "record").order_by("unit__path")
+    )
+    past = timezone.now() > request.deadline
+    submitted = [r for r in rows if r.state == ReportState.SUBMITTED]
+    return ReportStatus(
+        submitted=submitted,
+        late=[r for r in submitted if r.late],
+        missing=[r for r in rows if r.state != ReportState.SUBMITTED and past],
+        returned=[r for r in rows if r.state == ReportState.RETURNED],
+        rows=rows,
+    )
+
+
+def units_owning_records(user: Any, unit_id: int) -> QuerySet[Record]:
+    """The unit's issued records the person may attach as the signed report, newest first."""
+    from hoso.records.selectors import records_visible_to
+
+    return (
+        records_visible_to(user)
+        .filter(school_id=unit_id, state__in=(RecordState.ISSUED, RecordState.ARCHIVED))
+        .select_related("record_type")
+        .order_by("-updated_at")
+    )

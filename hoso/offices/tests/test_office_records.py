@@ -1,0 +1,106 @@
+"""Item 1: an office keeps its own records and signs them through its own chain, with the same
+records and signing machinery as a school; item 4: a school record's chain may end at the Phòng."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.conf import settings
+
+from hoso.core.errors import NotAllowed, NotFound
+from hoso.offices.tests.factories import user
+from hoso.records import services, workflow
+from hoso.records.models import RecordState, RecordType
+from hoso.records.pdfmaker import simple_pdf
+from hoso.records.selectors import records_visible_to, types_for_upload
+from hoso.signing.services import version_seal, version_sign
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(username: str, code: str) -> int:
+    version = services.record_upload(
+        actor=user(username),
+        record_type=RecordType.objects.get(code=code),
+        upload=services.Upload(
+            io.BytesIO(simple_pdf("Công văn", ["Kính gửi: các trường."])), "cv.pdf"
+        ),
+    )
+    return version.record_id
+
+
+def test_each_office_keeps_its_own_kinds():
+    phong = {t.code for t in types_for_upload(user("phong1.chuyenvien"))}
+    so = {t.code for t in types_for_upload(user("so.chuyenvien"))}
+    school = {t.code for t in types_for_upload(user("th1.hieutruong"))}
+    kinds = {"BBKT", "BCTK", "CV", "KHNH", "QD"}
+    assert phong == {f"VP.PHONG.{kind}" for kind in kinds}
+    assert so == {f"VP.SO.{kind}" for kind in kinds}
+    # a school keeps only the report it sends up, never an office's types
+    assert {code for code in school if code.startswith("VP.")} == {"VP.BCDV"}
+
+
+def test_two_letters_are_two_records():
+    assert _upload("phong1.chuyenvien", "VP.PHONG.CV") != _upload(
+        "phong1.chuyenvien", "VP.PHONG.CV"
+    )
+
+
+def test_a_phong_letter_is_signed_by_its_deputy_head_and_sealed_by_its_clerk():
+    record_id = _upload("phong1.chuyenvien", "VP.PHONG.CV")
+    workflow.record_submit(actor=user("phong1.chuyenvien"), record_id=record_id)
+    with pytest.raises(NotFound):  # a school's principal does not even see a Phòng's letter
+        version_sign(
+            actor=user("th1.hieutruong"), record_id=record_id, passphrase=settings.DEMO_PASSWORD
+        )
+    with pytest.raises(NotFound):  # nor does the other Phòng's head
+        version_sign(
+            actor=user("phong2.truongphong"), record_id=record_id, passphrase=settings.DEMO_PASSWORD
+        )
+    version_sign(
+        actor=user("phong1.truongphong"), record_id=record_id, passphrase=settings.DEMO_PASSWORD
+    )
+    version_seal(
+        actor=user("phong1.vanthu"), record_id=record_id, passphrase=settings.DEMO_PASSWORD
+    )
+    record = records_visible_to(user("phong1.vanthu")).get(pk=record_id)
+    assert record.state == RecordState.ISSUED
+    assert record.school.code == "PGD-1"
+    signers = list(record.versions.get().signatures.values_list("role", "signer__username"))
+    assert signers == [("PTP", "phong1.truongphong"), ("VT_CQ", "phong1.vanthu")]
+    # the Sở oversees; a school does not read the Phòng's own records
+    assert records_visible_to(user("so.chuyenvien")).filter(pk=record_id).exists()
+    assert not records_visible_to(user("th1.hieutruong")).filter(pk=record_id).exists()
+
+
+def test_a_school_record_whose_chain_ends_at_the_phong():
+    kind = RecordType.objects.get(code="TT28.KHGDNT")
+    RecordType.objects.filter(pk=kind.pk).update(
+        signing_chain=[*kind.signing_chain, {"role": "TP", "action": "sign"}]
+    )
+    version = services.record_upload(
+        actor=user("th1.hieutruong"),
+        record_type=RecordType.objects.get(pk=kind.pk),
+        upload=services.Upload(
+            io.BytesIO(simple_pdf("Kế hoạch giáo dục", ["HIỆU TRƯỞNG"])), "kh.pdf"
+        ),
+    )
+    rid = version.record_id
+    workflow.record_submit(actor=user("th1.hieutruong"), record_id=rid)
+    workflow.record_approve(actor=user("th1.phohieutruong"), record_id=rid)
+    version_sign(actor=user("th1.hieutruong"), record_id=rid, passphrase=settings.DEMO_PASSWORD)
+    version_seal(actor=user("th1.vanthu"), record_id=rid, passphrase=settings.DEMO_PASSWORD)
+    with pytest.raises(NotAllowed):  # the school's own principal is not the Phòng
+        version_sign(actor=user("th1.hieutruong"), record_id=rid, passphrase=settings.DEMO_PASSWORD)
+    with pytest.raises(NotFound):  # the Phòng of another district does not see it
+        version_sign(
+            actor=user("phong2.truongphong"), record_id=rid, passphrase=settings.DEMO_PASSWORD
+        )
+    from hoso.records.models import Workflow
+
+    flow = Workflow.objects.get(record_id=rid, is_open=True)
+    assert workflow.pending_people(flow) == [user("phong1.truongphong").pk]
+    version_sign(actor=user("phong1.truongphong"), record_id=rid, passphrase=settings.DEMO_PASSWORD)
+    record = records_visible_to(user("th1.hieutruong")).get(pk=rid)
+    assert record.state == RecordState.ISSUED

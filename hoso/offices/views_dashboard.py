@@ -1,0 +1,104 @@
+"""The operations dashboard page (charts drawn by static JS from a JSON block) and its Excel
+export; drill-down by ?unit=<id> (Sở → Phòng → school → group → person)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from openpyxl import Workbook
+
+from hoso.audit.services import audit_log
+from hoso.core.http import client_ip
+from hoso.core.xlsx import safe_row
+from hoso.offices import dashboard
+from hoso.offices.exports import xlsx_response
+from hoso.org.models import Unit
+from hoso.policy import NOT_FOUND_MESSAGE, visible
+from hoso.policy.grants import current_year
+from hoso.records.completion import overseen_unit
+
+
+def _board(request: HttpRequest) -> dashboard.Dashboard:
+    year = current_year()
+    if year is None:
+        raise Http404("Chưa có năm học hiện tại.")
+    wanted = request.GET.get("unit")
+    if wanted:
+        unit = overseen_unit(request.user, wanted)
+    else:  # the highest unit the person oversees: the Sở, their Phòng, their school
+        top = visible(request.user, "records.unit.oversee", Unit.objects.all()).order_by("path")
+        found = top.first()
+        if found is None:
+            raise Http404(NOT_FOUND_MESSAGE)
+        unit = found
+    return dashboard.build(request.user, unit, year)
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    board = _board(request)
+    context: dict[str, Any] = {
+        "board": board,
+        "chart": dashboard.chart_data(board),
+        "threshold": dashboard.alert_percent(),
+        "parent": board.unit.parent if board.unit.parent_id else None,
+    }
+    return render(request, "offices/dashboard.html", context)
+
+
+@login_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    board = _board(request)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tình hình"
+    sheet.append(safe_row([f"{board.unit.name} — năm học {board.year.name}"]))
+    sheet.append(
+        safe_row(
+            [
+                "Đơn vị",
+                "Đúng hạn",
+                "Trễ hạn",
+                "Chưa nộp (quá hạn)",
+                "% đã nộp",
+                "Chờ ký",
+                "Văn bản đã mở",
+                "Văn bản nhận",
+                "Báo cáo đã nộp",
+                "Báo cáo được yêu cầu",
+            ]
+        )
+    )
+    for row in [*board.rows, board.total]:
+        c = row.counts
+        sheet.append(
+            safe_row(
+                [
+                    c.label,
+                    c.values["on_time"],
+                    c.values["late"],
+                    c.values["missing"],
+                    c.pct_submitted,
+                    row.signing_waiting,
+                    *row.directives,
+                    *row.reports,
+                ]
+            )
+        )
+    weeks = book.create_sheet("Theo tuần")
+    weeks.append(safe_row(["Tuần bắt đầu", "Đến hạn", "Đã nộp"]))
+    for week in board.weeks:
+        weeks.append(safe_row(list(week)))
+    with transaction.atomic():
+        audit_log(
+            "offices.dashboard.exported",
+            actor=request.user,
+            obj=board.unit,
+            unit_id=board.unit.pk,
+            ip=client_ip(request),
+        )
+    return xlsx_response(book, f"tinh-hinh-{board.unit.code}.xlsx")
