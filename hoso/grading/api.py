@@ -155,9 +155,10 @@ class Windows(APIView):
         data = WindowIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        school = Unit.objects.filter(pk=v["school"], kind=UnitKind.TRUONG).first()
-        if school is None:
-            raise NotFound("Không tìm thấy trường.")
+        # A school hidden from the caller answers exactly like a missing one.
+        school = get_or_404(
+            request.user, "org.unit.view", Unit.objects.filter(kind=UnitKind.TRUONG), pk=v["school"]
+        )
         school_class = None
         if v["school_class"]:
             school_class = selectors.class_for(request.user, v["school_class"])
@@ -183,7 +184,9 @@ class WindowClose(APIView):
         window = get_or_404(
             request.user, "grading.window.manage", selectors.windows_for(request.user), pk=pk
         )
-        reason = str(request.data.get("reason", ""))
+        body = ReasonIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data["reason"]
         return Response(
             WindowOut(window_close(actor=request.user, window=window, reason=reason)).data
         )
@@ -263,7 +266,9 @@ class CorrectionDecide(APIView):
         req = get_or_404(
             request.user, "grading.correction.view", selectors.corrections_for(request.user), pk=pk
         )
-        note = str(request.data.get("note", ""))
+        body = NoteIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        note = body.validated_data["note"]
         if decision == "approve":
             correction_approve(actor=request.user, request=req, note=note)
         elif decision == "refuse":

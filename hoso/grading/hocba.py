@@ -37,7 +37,12 @@ NEXT_STEP = {
     HocBaStatus.GVCN_SIGNED: (SignStep.HT, HocBaStatus.HT_SIGNED),
     HocBaStatus.HT_SIGNED: (SignStep.SEAL, HocBaStatus.ISSUED),
 }
-ANCHORS: dict[str, str] = {SignStep.GVCN: "GIÁO VIÊN CHỦ NHIỆM", SignStep.HT: "HIỆU TRƯỞNG"}
+# The official forms' signature blocks (hoso.books): the image goes under the last instruction
+# line of the signer's block, where the form leaves the blank for the signature.
+ANCHORS: dict[str, str] = {
+    SignStep.GVCN: "(Ký và ghi rõ họ tên)",
+    SignStep.HT: "(Ký, ghi rõ họ tên và đóng dấu)",
+}
 
 
 def blob_store() -> LocalBlobStore:
@@ -185,6 +190,8 @@ def hocba_sign(
     pdf = read_blob(version.pdf_sha256)
     _ensure_verified(version, pdf)
     signed_pdf = _engine_sign(pdf, signer, step, image_png)
+    if next_status == HocBaStatus.ISSUED:
+        signed_pdf = _archive_on_issue(signed_pdf)
     sha = _put(signed_pdf)
     from hoso.signing.engine.signers import cert_display_name
 
@@ -233,6 +240,20 @@ def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
             + ".",
             checked.problems,
         )
+
+
+def _archive_on_issue(pdf: bytes) -> bytes:
+    """Issued học bạ are kept permanently: with a TSA, the validation data of the three
+    signatures and a document time-stamp are added (PAdES B-LTA, hoso.signing.archive)."""
+    from hoso.signing.archive import lta_available, lta_on_issue
+    from hoso.signing.engine import SigningError
+
+    if not lta_available():
+        return pdf
+    try:
+        return lta_on_issue(pdf)
+    except SigningError as exc:
+        raise DomainError(exc.message) from exc
 
 
 def _supersede(version: HocBaVersion) -> None:

@@ -52,17 +52,18 @@ def verify_pdf(
 ) -> Verification:
     """Does `pdf` carry exactly the signatures HoSo recorded, each valid and trusted? Decisions
     (signing, issuing) never use the cache; the page may."""
-    from hoso.signing.verification import signed_revision_hashes
+    from hoso.signing.verification import signed_revision_candidates
 
     result = Verification()
     if hashlib.sha256(pdf).hexdigest() != expected_sha256:
         result.problems.append(
             "tệp học bạ trong kho không khớp mã SHA-256 HoSo đã lưu (tệp đã bị thay đổi)"
         )
-    revisions = signed_revision_hashes(pdf)
+    # each step's stored file may end after validation data or an archive time-stamp
+    revisions = signed_revision_candidates(pdf)
     for index, signature in enumerate(signatures):
-        made = revisions[index] if index < len(revisions) else None
-        if made != signature.pdf_sha256:
+        made = revisions[index] if index < len(revisions) else set()
+        if signature.pdf_sha256 not in made:
             result.problems.append(
                 f"chữ ký bước «{_step_label(signature.step)}» không khớp bản HoSo đã ký"
             )
@@ -85,14 +86,19 @@ def _validated(pdf: bytes, use_cache: bool) -> tuple[str | None, list[tuple[str,
     from hoso.signing.verification import validator
 
     anchors = ",".join(str(p) for p in conf.trust_anchor_paths() + conf.intermediate_paths())
-    key = "hocba-verify:" + hashlib.sha256(pdf + anchors.encode()).hexdigest()
+    key = "hocba-verify2:" + hashlib.sha256(pdf + anchors.encode()).hexdigest()
     found = cache.get(key) if use_cache else None
     if found is not None:
         return found  # type: ignore[no-any-return]
     report = validator().validate(pdf)
+    stamps = [s.verdict for s in report.signatures if s.kind != "signature" and not s.bottom_line]
     answer = (
-        report.error,
-        [(s.verdict, bool(s.bottom_line and s.cert_valid_at_signing)) for s in report.signatures],
+        report.error or ("; ".join(stamps) if stamps else None),
+        [
+            (s.verdict, bool(s.bottom_line and s.cert_valid_at_signing))
+            for s in report.signatures
+            if s.kind == "signature"  # archive time-stamps are not steps of the chain
+        ],
     )
     cache.set(key, answer, CACHE_SECONDS)
     return answer
@@ -122,3 +128,15 @@ def summary(version: HocBaVersion) -> dict[str, Any] | None:
         return None
     checked = verify_version(version, cached=True)
     return {"ok": checked.ok, "problems": checked.problems, "verdicts": checked.verdicts}
+
+
+def issued_files(hashes: list[str]) -> dict[str, str]:
+    """For the signing app's validation page: which of `hashes` are học bạ files HoSo signed
+    (after any step) — so a changed học bạ is recognised like a changed record."""
+    found: dict[str, str] = {}
+    rows = HocBaSignature.objects.filter(pdf_sha256__in=hashes).select_related("version")
+    for row in rows:
+        found[row.pdf_sha256] = (
+            f"học bạ số (bản {row.version.number}, bước {_step_label(row.step)})"
+        )
+    return found

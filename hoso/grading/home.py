@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
+from hoso.core.request_cache import once_per_request
 from hoso.grading.models import CorrectionRequest, CorrectionStatus, Guardian
 from hoso.grading.selectors import classes_for, config_units, managed_schools
 from hoso.policy import visible
@@ -31,8 +32,13 @@ def nav(user: Any) -> list[NavItem]:
 
 
 def _pending(user: Any) -> int:
-    rows = CorrectionRequest.objects.filter(status=CorrectionStatus.PENDING)
-    return visible(user, "grading.correction.decide", rows).count()
+    """Asked by the menu and the home page: counted once per request."""
+
+    def count() -> int:
+        rows = CorrectionRequest.objects.filter(status=CorrectionStatus.PENDING)
+        return visible(user, "grading.correction.decide", rows).count()
+
+    return once_per_request(("grading.pending_corrections", user.pk), count)
 
 
 def tasks(user: Any) -> list[HomeTask]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from hoso.core.request_cache import once_per_request
 from hoso.grading.models import (
     CorrectionRequest,
     Guardian,
@@ -37,15 +38,19 @@ def _path_q(field: str, paths: set[str]) -> Q:
 
 
 def homeroom_class_ids(user: Any) -> set[int]:
-    year = current_year()
-    rows = Homeroom.objects.filter(teacher_id=user.pk, school_year=year)
-    return set(rows.values_list("school_class_id", flat=True))
+    def compute() -> frozenset[int]:
+        rows = Homeroom.objects.filter(teacher_id=user.pk, school_year=current_year())
+        return frozenset(rows.values_list("school_class_id", flat=True))
+
+    return set(once_per_request(("grading.homeroom_class_ids", user.pk), compute))
 
 
 def taught_class_ids(user: Any) -> set[int]:
-    year = current_year()
-    rows = TeachingAssignment.objects.filter(teacher_id=user.pk, school_year=year)
-    return set(rows.values_list("school_class_id", flat=True))
+    def compute() -> frozenset[int]:
+        rows = TeachingAssignment.objects.filter(teacher_id=user.pk, school_year=current_year())
+        return frozenset(rows.values_list("school_class_id", flat=True))
+
+    return set(once_per_request(("grading.taught_class_ids", user.pk), compute))
 
 
 def teaches(user: Any, school_class: Unit, subject_code: str) -> bool:

@@ -227,7 +227,9 @@ def _drop_elective(school: Unit, grade: int, code: str, name: str) -> None:
 
 def parse_min_score(raw: Any) -> int:
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or not 0 <= int(text) <= 10:
+    # ASCII digits only and short: "²".isdigit() is true but int("²") fails, and int() refuses
+    # strings of more than 4,300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 2) or not 0 <= int(text) <= 10:
         raise DomainError(
             "Điểm kiểm tra định kì tối thiểu phải là số nguyên từ 0 đến 10.",
             fields={"hoan_thanh_min_test_score": [text]},

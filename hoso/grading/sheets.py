@@ -16,6 +16,8 @@ from hoso.grading.rules.subjects import Checkpoint, primary_traits
 
 PCNL = "pcnl"
 REN_LUYEN = "ren_luyen"
+ABSENCES_SLOT = "cn.nghi"
+MAX_SESSIONS = 400
 CHECKPOINTS = [c.value for c in Checkpoint]
 SEMESTERS = ["hk1", "hk2"]
 MAX_COMMENT = 500
@@ -115,6 +117,9 @@ def conduct_columns(grade: int) -> list[Column]:
         Column(REN_LUYEN, "hk1", "Rèn luyện HKI", "conduct", "hk1", REN_LUYEN, grade),
         Column(REN_LUYEN, "hk2", "Rèn luyện HKII", "conduct", "hk2", REN_LUYEN, grade),
         Column(REN_LUYEN, "hk2.nx", "Nhận xét", "text", "hk2", REN_LUYEN, grade),
+        # Printed on the TT 22 học bạ ("Tổng số buổi nghỉ học cả năm học") and needed for the
+        # promotion decision (≤ 45 buổi).
+        Column(REN_LUYEN, ABSENCES_SLOT, "Số buổi nghỉ cả năm", "count", "hk2", REN_LUYEN, grade),
     ]
 
 
@@ -148,6 +153,10 @@ def _normalise(column: Column, text: str) -> str:
         return secondary.parse_comment(_COMMENT_ALIASES.get(low, text)).value
     if column.kind == "conduct":
         return secondary.parse_level(_LEVEL_ALIASES.get(low, text)).value
+    if column.kind == "count":
+        if not text.isdigit() or int(text) > MAX_SESSIONS:
+            raise DomainError(f"Số buổi nghỉ phải là số nguyên từ 0 đến {MAX_SESSIONS}.")
+        return str(int(text))
     if len(text) > MAX_COMMENT:
         raise DomainError(f"Nhận xét dài quá {MAX_COMMENT} ký tự.")
     return text

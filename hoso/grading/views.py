@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
-from hoso.core.http import client_ip
+from hoso.core.http import client_ip, safe_redirect_target
 from hoso.grading import selectors
 from hoso.grading.catalogue import cell_labels, sheet_columns, sheets_of
 from hoso.grading.compute import class_cells
@@ -191,7 +192,9 @@ def correction_new(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
         messages.error(request, "Hãy chọn học sinh và cột cần điều chỉnh.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("back") or "grading:classes")
+    return redirect(
+        safe_redirect_target(request, request.POST.get("back"), reverse("grading:classes"))
+    )
 
 
 @login_required

@@ -90,7 +90,10 @@ def summary_pdf(table: Table, *, school: str, year: str) -> bytes:
 
 
 def hoc_ba_pdf(data: dict[str, Any], *, number: int) -> bytes:
-    return html_to_pdf(render_to_string("grading/pdf/hoc_ba.html", {"d": data, "number": number}))
+    """The official form: TT 27/2020 (tiểu học) or TT 22/2021 (THCS, THPT), see hoso.books."""
+    from hoso.books.hocba_layout import hocba_html
+
+    return html_to_pdf(hocba_html(data, number))
 
 
 # --- XML --------------------------------------------------------------------------------------
@@ -122,6 +125,7 @@ def hoc_ba_xml_v1(data: dict[str, Any], *, number: int) -> bytes:
         ngaySinh=st["birth_date"],
         gioiTinh=st["gender"],
     )
+    _particulars_xml(root, data)
     _sub(root, "GiaoVienChuNhiem", data["homeroom"])
     _sub(root, "HieuTruong", data["principal"])
     subjects = _sub(root, "MonHoc")
@@ -151,6 +155,51 @@ def hoc_ba_xml_v1(data: dict[str, Any], *, number: int) -> bytes:
             )
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+_XML_PARTICULARS = {
+    "personal_id": "SoDinhDanhCaNhan",
+    "ethnicity": "DanToc",
+    "nationality": "QuocTich",
+    "birth_place": "NoiSinh",
+    "hometown": "QueQuan",
+    "address": "NoiOHienNay",
+    "father_name": "HoTenCha",
+    "father_job": "NgheNghiepCha",
+    "mother_name": "HoTenMe",
+    "mother_job": "NgheNghiepMe",
+    "guardian_name": "NguoiGiamHo",
+    "guardian_job": "NgheNghiepNguoiGiamHo",
+    "priority_group": "DoiTuong",
+    "register_number": "SoDangBo",
+    "admitted_on": "NgayNhapHoc",
+}
+
+
+def _particulars_xml(root: ET.Element, data: dict[str, Any]) -> None:
+    """What the official form prints beyond the gradebook (hoso.books.hocba_data)."""
+    if "particulars" not in data:  # versions made before the forms' particulars existed
+        return
+    node = _sub(root, "LyLich")
+    for field, tag in _XML_PARTICULARS.items():
+        if data["particulars"].get(field):
+            _sub(node, tag, data["particulars"][field])
+    history = _sub(root, "QuaTrinhHocTap")
+    for row in data.get("history", []):
+        _sub(
+            history,
+            "NamHoc",
+            namHoc=row["year"],
+            lop=row["class"],
+            truong=row["school"],
+            soDangBo=row["register_number"],
+            ngayNhapHoc=row["admitted"],
+        )
+    for term, values in data.get("terms", {}).items():
+        _sub(
+            root, "KetQuaHocKy", hocKy=term, renLuyen=values["ren_luyen"], hocTap=values["hoc_tap"]
+        )
+    _sub(root, "DiaDanhNgayThang", data.get("date_line", ""))
 
 
 _XML_FIELDS = {

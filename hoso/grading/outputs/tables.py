@@ -185,6 +185,12 @@ def hoc_ba_data(school_class: Unit, student: Student) -> dict[str, Any]:
         data.update(_primary_hocba(book, st))
     else:
         data.update(_secondary_hocba(book, st))
+    # The official forms' particulars, history, date line and completion (hoso.books).
+    from hoso.books.hocba_data import hocba_extra
+
+    extra = hocba_extra(school_class, student, book["level"], data["result"], st["overall"])
+    data["missing"] = data["missing"] + extra.pop("extra_missing")
+    data.update(extra)
     return data
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
@@ -20,6 +20,7 @@ from hoso.grading.rules.errors import (
     UnknownSubjectError,
 )
 from hoso.grading.rules.i18n import gettext_noop
+from hoso.grading.rules.numbers import plain_decimal
 from hoso.grading.rules.subjects import (
     Checkpoint,
     PrimarySubject,
@@ -172,13 +173,8 @@ def validate_score(
 
 def parse_score(value: ScoreInput) -> int:
     """An integer 0–10; 7.5, "7,5", "abc", 11 and booleans are refused."""
-    if isinstance(value, bool):
-        raise _not_an_integer(value)
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except InvalidOperation:
-        raise _not_an_integer(value) from None
-    if not number.is_finite() or number != number.to_integral_value():
+    number = plain_decimal(value)
+    if number is None or number != number.to_integral_value():
         raise _not_an_integer(value)
     if not MIN_SCORE <= number <= MAX_SCORE:
         raise InvalidScoreError(

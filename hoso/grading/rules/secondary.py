@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import IntEnum, StrEnum
 from fractions import Fraction
 
@@ -19,6 +19,7 @@ from hoso.grading.rules.errors import (
     MissingAssessmentsError,
 )
 from hoso.grading.rules.i18n import gettext_noop
+from hoso.grading.rules.numbers import plain_decimal
 
 ScoreInput = int | Decimal | str
 ONE_DECIMAL = Decimal("0.1")
@@ -113,19 +114,16 @@ def required_tx_count(periods_per_year: int) -> int:
 
 def parse_score(value: ScoreInput) -> Decimal:
     """A score 0–10, integer or one decimal ("7,5" accepted); returned with one decimal."""
-    if isinstance(value, bool):
+    number = plain_decimal(value)
+    if number is None:
         raise _bad_score(value)
-    try:
-        text = value.strip().replace(",", ".") if isinstance(value, str) else value
-        number = Decimal(text)
-    except InvalidOperation:
-        raise _bad_score(value) from None
-    if not number.is_finite() or number != number.quantize(ONE_DECIMAL):
-        raise _bad_score(value)
+    # The range first: quantize() of a huge number raises InvalidOperation.
     if not 0 <= number <= 10:
         raise InvalidScoreError(
             gettext_noop("Điểm {value} nằm ngoài thang điểm 10 (từ 0 đến 10)."), value=value
         )
+    if number != number.quantize(ONE_DECIMAL):
+        raise _bad_score(value)
     return number.quantize(ONE_DECIMAL)
 
 

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from openpyxl import load_workbook
 
+from hoso.books.hocba_layout import PRIMARY_ROWS
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.grading.catalogue import class_subjects, sheet_columns
 from hoso.grading.hocba import hocba_correct, hocba_create, hocba_sign, read_blob
@@ -130,8 +131,7 @@ def test_hocba_pdf_and_xml_carry_the_same_data(unit):
     student = root.find("h:HocSinh", NS)
     assert student.text == pupil.full_name and student.get("maDinhDanh") == pupil.code
     for value in (
-        student.text,
-        student.get("maDinhDanh"),
+        student.text.upper(),  # the official form prints the name in capitals
         student.get("ngaySinh"),
         root.find("h:Truong", NS).text,
         root.find("h:GiaoVienChuNhiem", NS).text,
@@ -139,14 +139,15 @@ def test_hocba_pdf_and_xml_carry_the_same_data(unit):
         assert value in text
     subjects = root.findall("h:MonHoc/h:Mon", NS)
     assert [m.get("ten") for m in subjects] == [s["name"] for s in version.data["subjects"]]
+    form_names = {code: name for code, name, _ in PRIMARY_ROWS}  # the TT 27 row labels
     for mon in subjects:
-        row = f"{mon.get('ten')} {mon.find('h:MucDatDuoc', NS).text}"
+        row = f"{form_names[mon.get('ma')]} {mon.find('h:MucDatDuoc', NS).text}"
         diem = mon.find("h:DiemKTDK", NS)
         assert (row + (f" {diem.text}" if diem is not None else "")) in text
     traits = root.findall("h:PhamChatNangLuc/h:Muc", NS)
     assert len(traits) == 15 and all(t.text == "Tốt" for t in traits)
     results = [m.text for m in root.findall("h:KetQua/h:Muc", NS)]
-    assert results == ["Hoàn thành xuất sắc", "Học sinh Xuất sắc"]
+    assert results == ["Hoàn thành xuất sắc", "Hoàn thành chương trình lớp 1", "Học sinh Xuất sắc"]
     assert all(r in text for r in results)
 
 

@@ -1,0 +1,209 @@
+"""Books benchmark (issue 19): a school's học bạ for a year — 500 pupils — generated in the
+official TT 27 layout and signed through the whole chain (GVCN, principal, school seal).
+
+    .venv/bin/python bench/bench_books.py                 # 500 pupils, temp SQLite
+    .venv/bin/python bench/bench_books.py --pupils 50     # quick
+    .venv/bin/python bench/bench_books.py --database-url postgres://postgres@127.0.0.1:5432/hoso_bench
+
+Runs in a throw-away data directory and database (never the real ones): migrate, load the demo
+province (not timed), add lớp 5 classes of 25 pupils to TH Nguyễn Du with every particular and
+every year-end assessment, then time (1) the class batches that make the drafts (PDF + XML from
+the frozen data) and (2) the class signing batches of the GVCN, the principal and the văn thư's
+seal — the same services the pages call. Peak memory is the process's maximum RSS."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CLASS_SIZE = 25
+
+
+def setup(database_url: str, data_dir: str) -> None:
+    os.environ["HOSO_DATA_DIR"] = data_dir
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["HOSO_DEMO_MODE"] = "1"
+    os.environ["HOSO_TASKS_IMMEDIATE"] = "1"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hoso.settings"
+    import django
+
+    django.setup()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> bool:
+    """Start the peak-RSS reading afresh (Linux: writing 5 to clear_refs resets VmHWM), so that
+    the học bạ work is measured without the demo load before it."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def window_peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_mb()
+
+
+def build(pupils: int) -> list[tuple[Any, Any]]:
+    """Classes 5B, 5C, … of TH1 with complete pupils; returns (class, GVCN) pairs."""
+    from django.db import transaction
+
+    from hoso.grading.catalogue import class_subjects, sheet_columns
+    from hoso.grading.models import Entry, Homeroom
+    from hoso.grading.sheets import PCNL
+    from hoso.org.demo import _particulars
+    from hoso.org.demo_names import random_name
+    from hoso.org.models import Enrolment, Gender, Role, RoleAssignment, Unit, UnitKind
+    from hoso.org.services import student_create, unit_create
+    from hoso.policy.grants import current_year
+
+    rng = random.Random(19)
+    year = current_year()
+    th1 = Unit.objects.get(code="TH1")
+    teachers = [
+        r.user
+        for r in RoleAssignment.objects.filter(unit__school=th1, role=Role.GV).select_related(
+            "user"
+        )
+    ]
+    values = {"level": "T", "score_int": "9", "trait": "tot", "text": "Chăm ngoan, học tốt."}
+    out = []
+    with transaction.atomic():
+        for index in range((pupils + CLASS_SIZE - 1) // CLASS_SIZE):
+            name = f"5{chr(ord('B') + index)}" if index < 25 else f"5Z{index}"
+            school_class = unit_create(
+                actor=None,
+                code=f"TH1-BENCH-{name}",
+                name=f"Lớp {name}",
+                kind=UnitKind.LOP,
+                parent=th1,
+                school_year=year,
+                grade=5,
+            )
+            gvcn = teachers[index % len(teachers)]
+            Homeroom.objects.create(teacher=gvcn, school_class=school_class, school_year=year)
+            columns = [
+                c
+                for sheet in [s.code for s in class_subjects(school_class)] + [PCNL]
+                for c in sheet_columns(school_class, sheet)
+                if c.checkpoint == "cuoi_nam"
+            ]
+            size = min(CLASS_SIZE, pupils - index * CLASS_SIZE)
+            entries = []
+            for number in range(size):
+                gender = rng.choice([Gender.NAM, Gender.NU])
+                full_name = random_name(rng, gender)
+                birth = dt.date(2015, rng.randint(1, 12), rng.randint(1, 28))
+                student = student_create(
+                    actor=None,
+                    school=th1,
+                    code=f"BENCH{index:03d}{number:03d}",
+                    full_name=full_name,
+                    gender=gender,
+                    birth_date=birth,
+                    **{
+                        **_particulars(rng, full_name, gender, birth, "phong1", 5, 0),
+                        "register_number": f"B{index:03d}{number:03d}",
+                    },
+                )
+                Enrolment.objects.create(
+                    student=student, school_class=school_class, school_year=year
+                )
+                entries += [
+                    Entry(
+                        school_year=year,
+                        school_class=school_class,
+                        student=student,
+                        area=c.area,
+                        slot=c.slot,
+                        value=values[c.kind],
+                    )
+                    for c in columns
+                ]
+            Entry.objects.bulk_create(entries, batch_size=2000)
+            out.append((school_class, gvcn))
+    return out
+
+
+def run(pupils: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_run, hocba_batch_sign
+    from hoso.grading.models import HocBaStatus, HocBaVersion
+
+    classes = build(pupils)
+    users = get_user_model().objects
+    principal, clerk = users.get(username="th1.hieutruong"), users.get(username="th1.vanthu")
+    started = time.perf_counter()
+    for school_class, gvcn in classes:
+        batch = hocba_batch_create(actor=gvcn, school_class=school_class)
+        hocba_batch_run(batch_id=batch.pk)
+    made = time.perf_counter()
+    for step in ("gvcn", "ht", "seal"):
+        for school_class, gvcn in classes:
+            actor = {"gvcn": gvcn, "ht": principal, "seal": clerk}[step]
+            batch = hocba_batch_sign(
+                actor=actor, school_class=school_class, passphrase=settings.DEMO_PASSWORD
+            )
+            hocba_batch_run(batch_id=batch.pk)
+    signed = time.perf_counter()
+    versions = HocBaVersion.objects.filter(school_class__in=[c for c, _ in classes])
+    return {
+        "pupils": pupils,
+        "drafts": versions.count(),
+        "issued": versions.filter(status=HocBaStatus.ISSUED).count(),
+        "generate_s": made - started,
+        "sign_s": signed - made,
+        "total_s": signed - started,
+        "peak_mb": peak_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pupils", type=int, default=500)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="hoso-bench-books-")
+    setup(args.database_url or f"sqlite:///{data_dir}/bench.sqlite3", data_dir)
+    from django.core.management import call_command
+
+    from hoso.org.demo import load_demo
+
+    print(f"loadavg before: {Path('/proc/loadavg').read_text().strip()}")  # noqa: T201
+    call_command("migrate", verbosity=0, interactive=False)
+    load_demo()
+    memory_after_demo = peak_mb()
+    isolated = reset_peak()
+    result = run(args.pupils)
+    result["window_mb"] = window_peak_mb() if isolated else result["peak_mb"]
+    print(f"loadavg after:  {Path('/proc/loadavg').read_text().strip()}")  # noqa: T201
+    print(  # noqa: T201
+        f"{result['pupils']} pupils: {result['drafts']} drafts, {result['issued']} issued; "
+        f"generate {result['generate_s']:.1f} s, sign (3 steps) {result['sign_s']:.1f} s, "
+        f"total {result['total_s']:.1f} s ({result['total_s'] / 60:.2f} min); "
+        f"peak RSS {result['peak_mb']:.0f} MB (after the demo load {memory_after_demo:.0f} MB; "
+        f"during the học bạ work alone {result['window_mb']:.0f} MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
