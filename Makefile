@@ -24,11 +24,20 @@ run: install
 # The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. Browser tests
 # run in a process of their own: Playwright's sync API refuses a process where other tests have
 # left asyncio state behind.
+# The other tests run in parallel (pytest-xdist): each worker has its own test database
+# (pytest-django appends _gw0, _gw1…), its own data directory (hoso/settings_test.py) and loads
+# the demo province once; whole files go to one worker (module fixtures run once).
+# TEST_WORKERS=auto is one per CPU, at most TEST_MAX_WORKERS; TEST_WORKERS=0 runs serially.
+TEST_WORKERS     ?= auto
+TEST_MAX_WORKERS ?= 4
+PYTEST_PARALLEL   = -n $(TEST_WORKERS) --maxprocesses $(TEST_MAX_WORKERS) --dist loadfile
+PYTEST_REPORT     = --durations=10
 test: install
-	DATABASE_URL= $(BIN)/pytest -m "not browser"
-	DATABASE_URL= $(BIN)/pytest -m browser
+	DATABASE_URL= $(BIN)/pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_REPORT)
+	DATABASE_URL= $(BIN)/pytest -m browser $(PYTEST_REPORT)
 	@if [ -n "$$DATABASE_URL" ]; then echo "--- PostgreSQL: $$DATABASE_URL"; \
-	  $(BIN)/pytest -m "not browser" && $(BIN)/pytest -m browser; fi
+	  $(BIN)/pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_REPORT) && \
+	  $(BIN)/pytest -m browser $(PYTEST_REPORT); fi
 
 lint: install
 	$(BIN)/ruff check hoso tests bench agent conftest.py

@@ -46,14 +46,18 @@ def client_for(db: Any, settings: Any) -> Any:
 @pytest.fixture
 def api_for(db: Any) -> Any:
     """A DRF API client authenticated by token as a demo account."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from hoso.accounts.tokens import create_token
+
+    keys: dict[str, str] = {}
+
     def make(username: str) -> APIClient:
-        user = get_user_model().objects.get(username=username)
-        token, _ = Token.objects.get_or_create(user=user)
+        if username not in keys:
+            user = get_user_model().objects.get(username=username)
+            keys[username] = create_token(user=user, name="test")[1]
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[username]}")
         return client
 
     return make

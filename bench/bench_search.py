@@ -12,6 +12,9 @@ second, warm pass over the same queries, with the load average; then cross-check
 queries: every hit of every backend is checked against the generated document (words, phrase,
 prefix, filters, visibility), exact-accent hits must come first, and where both backends
 count exactly they must return the same documents.
+
+It makes what it needs: the PostgreSQL database of --dsn when missing and the --dir folder;
+both are dropped at the end unless --keep or --reuse (which needs them again).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import itertools
 import os
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -27,6 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -491,11 +496,61 @@ def main() -> None:
     ap.add_argument("--check", type=int, default=5, help="cross-check queries per class (0: no)")
     ap.add_argument("--reuse", action="store_true", help="skip indexing if already built")
     ap.add_argument("--warm", action="store_true", help="`hoso search warm` before the first pass")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the database and folder it made (--reuse keeps)"
+    )
     args = ap.parse_args()
     if args.quick:
         args.n = 20_000
     print(f"{args.n:,} record versions, {len(TERMS)} terms")
     plan = query_plan(args.n, args.per_class)
+    made_dir = not Path(args.dir).exists()
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
+    made_db = "postgres" in args.backends.split(",") and ensure_database(args.dsn)
+    try:
+        run(args, plan)
+    finally:
+        if not (args.keep or args.reuse):
+            if made_db:
+                drop_database(args.dsn)
+            if made_dir:
+                shutil.rmtree(args.dir, ignore_errors=True)
+
+
+def _admin_dsn(dsn: str) -> tuple[str, str]:
+    """(a DSN of the same server's maintenance database, the name of `dsn`'s database)."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = str(conninfo_to_dict(dsn).get("dbname") or "")
+    return make_conninfo(dsn, dbname="postgres"), name
+
+
+def ensure_database(dsn: str) -> bool:
+    """Create the benchmark's database when it does not exist; True when this run made it."""
+    import psycopg
+    from psycopg import sql
+
+    admin, name = _admin_dsn(dsn)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        print(f"created database {name} (dropped at the end unless --keep)")
+        return True
+
+
+def drop_database(dsn: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin, name = _admin_dsn(dsn)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def run(args: argparse.Namespace, plan: Any) -> None:
     backends: dict[str, SearchBackend] = {}
     for kind in args.backends.split(","):
         backend = backends[kind] = build_backend(kind, args)

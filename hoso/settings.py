@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
     "allauth",
@@ -61,14 +60,19 @@ INSTALLED_APPS = [
     "hoso.accounts",
     "hoso.records",
     "hoso.signing",
+    "hoso.signing.remote",
     "hoso.grading",
+    "hoso.books",
     "hoso.ops",
     "hoso.search",
     "hoso.retention",
+    "hoso.library",
+    "hoso.offices",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hoso.core.request_cache.RequestCacheMiddleware",  # facts computed once per request
     "hoso.core.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "hoso.accounts.middleware.IpLockoutMiddleware",
     "axes.middleware.AxesMiddleware",
     "hoso.core.security.RateLimitMiddleware",
+    "hoso.core.api_errors.ApiErrorMiddleware",  # any API exception → Vietnamese JSON
     "hoso.core.retry.DeadlockRetryMiddleware",  # last: wraps the view only
 ]
 
@@ -166,6 +171,9 @@ HOSO_SIGNING_TRUST_ANCHORS = [p for p in env_str("HOSO_SIGNING_TRUST_ANCHORS", "
 HOSO_SIGNING_INTERMEDIATES = [p for p in env_str("HOSO_SIGNING_INTERMEDIATES", "").split(":") if p]
 HOSO_SIGNING_TSA_URL = env_str("HOSO_SIGNING_TSA_URL", "")
 HOSO_SIGNING_LEVEL = env_str("HOSO_SIGNING_LEVEL", "")
+HOSO_SIGNING_REVOCATION = env_str("HOSO_SIGNING_REVOCATION", "warn")  # or "refuse" (Sở setting)
+HOSO_PKI_URL = env_str("HOSO_PKI_URL", "http://127.0.0.1:8790")  # demo PKI (hoso pki serve)
+HOSO_ARCHIVE_RENEW_DAYS = int(env_str("HOSO_ARCHIVE_RENEW_DAYS", "365"))  # B-LTA renewal horizon
 
 # Content-Security-Policy: no inline scripts, nothing from other sites, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -191,6 +199,7 @@ LOGOUT_REDIRECT_URL = "/tai-khoan/login/"
 # Sessions end after inactivity and when the browser closes (shared school computers).
 SESSION_COOKIE_AGE = env_int("HOSO_SESSION_SECONDS", 8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "hoso.core.sessions"  # the same, without a write per request (see there)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -216,6 +225,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HoSo"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "hoso.accounts.adapter.HosoMFAAdapter"
+# Personal API tokens expire after this many days (hoso.accounts.tokens).
+HOSO_API_TOKEN_DAYS = env_int("HOSO_API_TOKEN_DAYS", 90)
 # Roles whose holders must enrol a second factor before doing anything else.
 HOSO_2FA_REQUIRED_ROLES = env_list(
     "HOSO_2FA_REQUIRED_ROLES", ["HT", "PHT", "VT", "CV_PHONG", "CV_SO", "QTHT"]
@@ -242,8 +253,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "hoso.accounts.authentication.ApiTokenAuthentication",
+        # The browser's session, only once it has completed the second factor.
+        "hoso.accounts.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -264,6 +276,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "state" field: name each choice set (tests/security/test_api_schema.py
+    # fails on any schema warning).
+    "ENUM_NAME_OVERRIDES": {
+        "RecordStateEnum": "hoso.records.models.RecordState",
+        "WorkflowStateEnum": "hoso.records.models.WorkflowState",
+        "RetentionProposalStateEnum": "hoso.retention.models.ProposalState",
+        "LibraryProposalStateEnum": "hoso.library.models.ProposalState",
+        "LibraryResourceStateEnum": "hoso.library.models.ResourceState",
+    },
 }
 
 # Background work: huey on SQLite in the embedded mode, on Redis at scale. Same task code.
@@ -314,6 +335,9 @@ HOSO_BACKUP_DIR = env_str("HOSO_BACKUP_DIR", str(DATA_DIR.parent / "hoso-backups
 HOSO_BACKUP_SECOND_DIR = env_str("HOSO_BACKUP_SECOND_DIR", "")
 HOSO_BACKUP_KEEP = env_int("HOSO_BACKUP_KEEP", 7)
 HOSO_BACKUP_HOUR = env_int("HOSO_BACKUP_HOUR", 2)
+# Time-stamp anchors of the audit chain, outside the database (hoso.audit.anchors); under
+# DATA_DIR by default so that every backup copies them — better still on another medium too.
+HOSO_AUDIT_ANCHOR_DIR = env_str("HOSO_AUDIT_ANCHOR_DIR", "")
 HOSO_BREACH_NOTICE_HOURS = env_int("HOSO_BREACH_NOTICE_HOURS", 72)  # UNCONFIRMED, DOMAIN.md §7
 # Per-client rate limits on login, token and upload endpoints (hoso/core/security.py).
 RATELIMIT_ENABLE = env_bool("HOSO_RATELIMIT", True)

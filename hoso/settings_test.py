@@ -1,11 +1,22 @@
-"""Settings for the test suite: a throw-away data directory, tasks run inline, fast hashing."""
+"""Settings for the test suite: a throw-away data directory, tasks run inline, fast hashing.
+
+Under pytest-xdist (`make test`) every worker process (PYTEST_XDIST_WORKER=gw0, gw1…) gets its
+own data directory (and so its own backup directory beside it), whatever the controlling
+process put in the environment; pytest-django gives each worker its own test database (suffix
+_gw0, _gw1…), into which conftest.py loads the demo province once."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("HOSO_DATA_DIR", tempfile.mkdtemp(prefix="hoso-test-"))
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker or "HOSO_DATA_DIR" not in os.environ:
+    _base = tempfile.mkdtemp(prefix=f"hoso-test-{_worker}-" if _worker else "hoso-test-")
+    os.environ["HOSO_DATA_DIR"] = os.path.join(_base, "data")
+    atexit.register(shutil.rmtree, _base, ignore_errors=True)
 os.environ.setdefault("HOSO_TASKS_IMMEDIATE", "1")
 
 from hoso.settings import *  # noqa: E402,F403

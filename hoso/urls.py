@@ -31,6 +31,8 @@ api_v1 = [
     path("", include("hoso.signing.api_urls")),  # before records: /records/<id>/sign/…
     path("", include("hoso.retention.api_urls")),
     path("", include("hoso.records.api.urls")),
+    path("library/", include("hoso.library.api_urls")),
+    path("offices/", include("hoso.offices.api_urls")),
 ]
 
 urlpatterns = [
@@ -48,11 +50,15 @@ urlpatterns = [
     path("nhat-ky/", audit_views.audit_log_page, name="audit-log"),
     path("ho-so/", include("hoso.records.urls")),
     path("so-diem/", include("hoso.grading.urls")),
+    path("so-sach/", include("hoso.books.urls")),
     path("ky-so/", include("hoso.signing.urls")),
     path("luu-tru/", include("hoso.retention.urls")),
+    path("thu-vien/", include("hoso.library.urls")),
+    path("van-phong/", include("hoso.offices.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
+handler400 = "hoso.core.views.bad_request"
 handler404 = "hoso.core.views.not_found"
 handler500 = "hoso.core.views.server_error"
 handler403 = "hoso.core.views.forbidden"

@@ -83,7 +83,12 @@ def _sign(
     handle = signer_for(actor=actor, **secret)
     try:
         placed = signer_appearance(pdf, handle.certificate, "HT", 0, when)
-        signed = sign_pdf(pdf, handle.signer, appearance=placed.appearance, **conf.engine_options())
+        signed = sign_pdf(
+            placed.document(pdf),
+            handle.signer,
+            appearance=placed.appearance,
+            **conf.engine_options(),
+        )
     except SigningError as exc:
         raise SignerFailed(exc) from exc
     finally:
