@@ -72,7 +72,7 @@ def record_stamp(version: RecordVersion, kind: str, before: bytes, after: bytes)
         tsa=stamp.tsa[:200],
         tsa_not_after=stamp.tsa_not_after,
         digest=stamp.digest[:20],
-        input_sha256=hashlib.sha256(before).hexdigest(),
+        input_hash=hashlib.sha256(before).hexdigest(),
         output_sha256=hashlib.sha256(after).hexdigest(),
     )
 

@@ -210,7 +210,9 @@ class ArchiveTimestamp(models.Model):
     tsa = models.CharField(max_length=200)
     tsa_not_after = models.DateTimeField()
     digest = models.CharField(max_length=20, default="sha256")
-    input_sha256 = models.CharField(max_length=64)
+    # SHA-256 of the file before this time-stamp. Not a stored file at issue (the copy before
+    # B-LTA is never kept), so not named *sha256: hoso scrub takes those columns for blobs.
+    input_hash = models.CharField(max_length=64)
     output_sha256 = models.CharField(max_length=64, db_index=True)
 
     class Meta:

@@ -222,3 +222,7 @@ def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
     assert validate_pdf(renewed)["issued_by_hoso"] is True
     page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
     assert "Khi phát hành" in page and "Gia hạn" in page
+    # Every file the database points at is stored: the scrub finds nothing missing.
+    from hoso.ops.scrub import scrub_run
+
+    assert scrub_run(notify=False).missing == []
