@@ -14,6 +14,7 @@ from hoso.records.guards import deletion_refusal
 from hoso.records.models import (
     Comment,
     DueItem,
+    EventKind,
     Keeper,
     Record,
     RecordState,
@@ -79,6 +80,24 @@ def versions_of(record: Record) -> QuerySet[RecordVersion]:
         .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by("-number")
     )
+
+
+def return_note(record: Record) -> Comment | None:
+    """While a record is returned: the comment its reviewer returned it with (the page shows it
+    at the top until the author submits again)."""
+    if record.state != RecordState.RETURNED:
+        return None
+    returned = record.events.filter(kind=EventKind.RETURNED).order_by("-at", "-id").first()
+    if returned is None:
+        return None
+    comments = Comment.objects.filter(version_id=returned.version_id, author_id=returned.actor_id)
+    return comments.select_related("author").order_by("-created_at", "-id").first()
+
+
+def issued_unsigned(versions: list[RecordVersion]) -> RecordVersion | None:
+    """The newest issued version when it carries no digital signature (its chain had none)."""
+    issued = next((v for v in versions if v.issued_at is not None), None)
+    return issued if issued is not None and not issued.signed_sha256 else None
 
 
 def open_workflow(record: Record) -> Workflow | None:

@@ -204,3 +204,25 @@ def test_a_return_is_e_mailed_through_a_real_smtp_server(
 
     message = message_from_bytes(received[0].content)
     assert str(make_header(decode_header(message["Subject"]))).startswith("[HoSo] Hồ sơ bị trả lại")
+
+
+def test_the_record_page_keeps_the_return_comment_on_top_and_says_issued_unsigned(
+    demo_user: Any, client_for: Any
+) -> None:
+    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+    record = _submitted(teacher, period="W14")
+    workflow.record_return(actor=leader, record_id=record.pk, comment="Thêm phần\ncủng cố")
+    page = client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    top = page.index('data-testid="return-note"')
+    assert top < page.index("Thao tác") and "Thêm phần<br>củng cố" in page[top:]
+    assert 'data-testid="issued-unsigned"' not in page
+    # submitted again: the note goes; approved by the only review step: issued, said unsigned
+    workflow.record_submit(actor=teacher, record_id=record.pk)
+    assert (
+        "return-note"
+        not in client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    )
+    workflow.record_approve(actor=leader, record_id=record.pk)
+    page = client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    assert 'data-testid="issued-unsigned"' in page and "không có chữ ký số" in page
+    assert "return-note" not in page

@@ -107,6 +107,8 @@ def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "events": RecordEvent.objects.filter(record=record).select_related("actor", "version"),
         "rendition": rendition_state(versions[0]) if versions else None,
         "can_delete": selectors.deletable(request.user, record),
+        "return_note": selectors.return_note(record),
+        "issued_unsigned": selectors.issued_unsigned(versions),
     }
 
 
