@@ -83,7 +83,7 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
     signing = _school_sums(
         Workflow.objects.filter(
             is_open=True,
-            pending_action__in=(StepAction.SIGN, StepAction.SEAL),
+            pending_action__in=(StepAction.SIGN, StepAction.APPROVE_SIGN, StepAction.SEAL),
             record__school_id__in=paths,
             record__school_year=year,
         ),

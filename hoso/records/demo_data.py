@@ -12,6 +12,7 @@ import random
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from hoso.records import deadlines, renditions, search_index, services, workflow
@@ -27,6 +28,7 @@ from hoso.records.models import (
 )
 from hoso.records.pdfmaker import simple_pdf
 from hoso.records.scheduling import Job, collected
+from hoso.signing.services import version_sign
 
 SCHOOLS = ("th1", "thcs1", "mn1", "th2")
 PERIODIC_TYPE = {
@@ -92,9 +94,8 @@ def _backdate_review(record: Record, when: dt.datetime) -> None:
     """The review happened a day or two after the due time, not today (issue times stay: an
     issued version never changes, not even for the demo)."""
     Record.objects.filter(pk=record.pk).update(updated_at=when)
-    RecordEvent.objects.filter(record=record).exclude(kind__in=["uploaded", "submitted"]).update(
-        at=when
-    )
+    reviewed = RecordEvent.objects.filter(record=record).exclude(actor_id=record.owner_id)
+    reviewed.update(at=when)
     Comment.objects.filter(version__record=record).update(created_at=when)
     Workflow.objects.filter(record=record, is_open=False).update(closed_at=when)
 
@@ -116,7 +117,7 @@ def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random
     )
     if outcome == "draft":
         return
-    record = workflow.record_submit(actor=owner, record_id=version.record_id)
+    record = _submit(owner, version.record_id)
     hours = rng.randint(3, 40)
     late = outcome == "late"
     _backdate(record, item.effective_due_at + dt.timedelta(hours=hours if late else -hours))
@@ -126,9 +127,21 @@ def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random
     if outcome == "returned":
         comment = rng.choice(RETURN_COMMENTS)
         workflow.record_return(actor=reviewer, record_id=record.pk, comment=comment)
+    elif item.record_type.author_signs:  # the group leader's ký duyệt
+        version_sign(actor=reviewer, record_id=record.pk, passphrase=settings.DEMO_PASSWORD)
     else:
         workflow.record_approve(actor=reviewer, record_id=record.pk)
     _backdate_review(record, item.effective_due_at + dt.timedelta(hours=rng.randint(26, 60)))
+
+
+def _submit(owner: Any, record_id: int) -> Record:
+    """ "Ký và trình" with the demo certificate where the author signs; else "Trình duyệt"."""
+    record = Record.objects.select_related("record_type").get(pk=record_id)
+    if record.record_type.author_signs:
+        return workflow.record_sign_and_submit(
+            actor=owner, record_id=record_id, passphrase=settings.DEMO_PASSWORD
+        )
+    return workflow.record_submit(actor=owner, record_id=record_id)
 
 
 def _recent_items(province: Any, key: str, ref: dt.datetime) -> list[DueItem]:

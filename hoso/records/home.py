@@ -10,7 +10,7 @@ from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
 from hoso.policy.grants import grants_for
 from hoso.records import selectors
-from hoso.records.models import StepAction
+from hoso.records.models import PERSONAL_SIGN_ACTIONS
 from hoso.records.notify import unread_count
 from hoso.records.policies import SCHOOL_READERS
 
@@ -39,7 +39,8 @@ def nav(user: Any) -> list[NavItem]:
         items.append(NavItem("Chờ duyệt", reverse("records:review-queue"), 20, reviews or None))
     # "Chờ ký" (with its count) comes from the signing app when something waits; a principal
     # keeps the entry, pointing at the same page, when the queue is empty.
-    if grants.roles() & {"HT"} and not selectors.queue_for(user, {StepAction.SIGN}).exists():
+    signs = set(PERSONAL_SIGN_ACTIONS)
+    if grants.roles() & {"HT"} and not selectors.queue_for(user, signs).exists():
         items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
         items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))

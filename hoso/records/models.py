@@ -32,7 +32,19 @@ class Period(models.TextChoices):
 class StepAction(models.TextChoices):
     REVIEW = "review", _("Duyệt")
     SIGN = "sign", _("Ký số")
+    APPROVE_SIGN = "approve_sign", _("Ký duyệt")  # approve and sign in one act
     SEAL = "seal", _("Đóng dấu")
+
+
+# Steps done with a personal signature; an approve-sign step is also the approval.
+PERSONAL_SIGN_ACTIONS = (StepAction.SIGN, StepAction.APPROVE_SIGN)
+# A chain role that is no office: the record's own author ("Ký và trình").
+AUTHOR = "AUTHOR"
+
+
+def signing_kind(action: str) -> str:
+    """The kind of signature a step asks for: a personal signature (sign) or the seal."""
+    return StepAction.SIGN if action in PERSONAL_SIGN_ACTIONS else action
 
 
 class RecordType(models.Model):
@@ -70,6 +82,12 @@ class RecordType(models.Model):
     @property
     def has_sign_steps(self) -> bool:
         return any(step.get("action") != StepAction.REVIEW for step in self.signing_chain)
+
+    @property
+    def author_signs(self) -> bool:
+        """The chain starts with the author's own signature: submitting is "Ký và trình"."""
+        first = self.signing_chain[0] if self.signing_chain else {}
+        return first.get("role") == AUTHOR and first.get("action") in PERSONAL_SIGN_ACTIONS
 
 
 class RecordState(models.TextChoices):
@@ -188,7 +206,7 @@ class Workflow(models.Model):
     step = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=10, choices=WorkflowState.choices)
     pending_role = models.CharField(max_length=10, blank=True, default="")
-    pending_action = models.CharField(max_length=10, blank=True, default="")
+    pending_action = models.CharField(max_length=16, blank=True, default="")
     is_open = models.BooleanField(default=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -211,6 +229,14 @@ class Workflow(models.Model):
     def current_step(self) -> dict[str, Any] | None:
         return self.chain[self.step] if self.step < len(self.chain) else None
 
+    @property
+    def pending_label(self) -> str:
+        """What the pending step is, in words ("Ký duyệt", "Người lập ký"…)."""
+        if self.pending_role == AUTHOR:
+            return str(_("Người lập ký"))
+        known = {a.value: a.label for a in StepAction}
+        return str(known.get(self.pending_action, self.pending_action))
+
 
 class EventKind(models.TextChoices):
     UPLOADED = "uploaded", _("Tải lên phiên bản")
@@ -218,6 +244,7 @@ class EventKind(models.TextChoices):
     REVIEWED = "reviewed", _("Duyệt bước")
     APPROVED = "approved", _("Đã duyệt")
     RETURNED = "returned", _("Trả lại")
+    WITHDRAWN = "withdrawn", _("Rút lại")
     SIGNED = "signed", _("Ký số")
     SEALED = "sealed", _("Đóng dấu")
     ISSUED = "issued", _("Ban hành")

@@ -29,10 +29,10 @@ def _steps() -> Any:
 def _pending(actor: Any, ids: list[int]) -> dict[int, str]:
     """record id → title, of the records among `ids` waiting for `actor`'s personal signature."""
     from hoso.policy import visible
-    from hoso.records.models import StepAction, Workflow
+    from hoso.records.models import PERSONAL_SIGN_ACTIONS, Workflow
 
     qs = Workflow.objects.filter(
-        is_open=True, pending_action=StepAction.SIGN, record_id__in=ids
+        is_open=True, pending_action__in=PERSONAL_SIGN_ACTIONS, record_id__in=ids
     ).select_related("record")
     return {wf.record_id: wf.record.title for wf in visible(actor, "records.workflow.act", qs)}
 

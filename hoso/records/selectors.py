@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -107,7 +108,7 @@ def open_workflow(record: Record) -> Workflow | None:
     return workflow
 
 
-def queue_for(user: Any, actions: set[str]) -> QuerySet[Workflow]:
+def queue_for(user: Any, actions: Collection[str]) -> QuerySet[Workflow]:
     workflows = Workflow.objects.select_related(
         "record", "record__record_type", "record__owner", "record__unit", "version"
     )
@@ -115,11 +116,12 @@ def queue_for(user: Any, actions: set[str]) -> QuerySet[Workflow]:
 
 
 def review_queue(user: Any) -> QuerySet[Workflow]:
-    return queue_for(user, {StepAction.REVIEW}).order_by("opened_at", "id")
+    approving = {StepAction.REVIEW, StepAction.APPROVE_SIGN}
+    return queue_for(user, approving).order_by("opened_at", "id")
 
 
 def signing_queue(user: Any) -> QuerySet[Workflow]:
-    return queue_for(user, {StepAction.SIGN, StepAction.SEAL}).order_by("opened_at", "id")
+    return queue_for(user, set(StepAction) - {StepAction.REVIEW}).order_by("opened_at", "id")
 
 
 def due_items_visible_to(user: Any) -> QuerySet[DueItem]:

@@ -2,10 +2,12 @@
 → archived. Each transition locks the record row (select_for_update), checks the state and
 the actor's place in the chain, writes the history event and the audit entry, and notifies.
 
-Signing chain: ordered steps {role, action: review|sign|seal}. Review steps are handled
-here (`record_approve`). Sign and seal steps are done by hoso.signing, which calls
-`workflow_signing_step_done` after it has produced the signed PDF; a chain without sign
-steps issues the version at the last approval."""
+Signing chain: ordered steps {role, action: review|sign|approve_sign|seal}. Review steps are
+handled here (`record_approve`). Sign, approve-sign (ký duyệt: approve and sign in one act) and
+seal steps are done by hoso.signing, which calls `workflow_signing_step_done` after it has
+produced the signed PDF; a chain without sign steps issues the version at the last approval.
+A chain may start with the author's own signature (role AUTHOR): submitting is then "Ký và
+trình" (`record_sign_and_submit`), and a version never issues while a sign step is unsigned."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
 from hoso.records.deadlines import due_item_mark_submitted
 from hoso.records.models import (
+    AUTHOR,
     Comment,
     EventKind,
     Record,
@@ -30,6 +33,7 @@ from hoso.records.models import (
     StepAction,
     Workflow,
     WorkflowState,
+    signing_kind,
 )
 from hoso.records.notify import notify
 from hoso.records.scheduling import later
@@ -93,6 +97,8 @@ def resolve_role(record: Record, step: dict[str, Any]) -> str:
 def pending_people(workflow: Workflow) -> list[int]:
     record = workflow.record
     role = workflow.pending_role
+    if role == AUTHOR:
+        return [record.owner_id]
     from hoso.policy.grants import OFFICE_ROLES
     from hoso.records.policies import STEP_ROLES
 
@@ -103,9 +109,12 @@ def pending_people(workflow: Workflow) -> list[int]:
     people = RoleAssignment.objects.filter(
         role__in=roles, unit_id__in=units, school_year=record.school_year
     )
-    if workflow.pending_action == StepAction.REVIEW:
+    if workflow.pending_action in APPROVING_ACTIONS:  # nobody approves their own work
         people = people.exclude(user_id=record.owner_id)
     return list(people.values_list("user_id", flat=True).distinct())
+
+
+APPROVING_ACTIONS = (StepAction.REVIEW, StepAction.APPROVE_SIGN)
 
 
 def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
@@ -113,6 +122,9 @@ def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
     step = workflow.current_step()
     workflow.pending_role = resolve_role(workflow.record, step) if step else ""
     workflow.pending_action = str(step["action"]) if step else ""
+    if step is not None:
+        in_review = step["action"] in APPROVING_ACTIONS or step["role"] == AUTHOR
+        workflow.state = WorkflowState.IN_REVIEW if in_review else WorkflowState.SIGNING
     return step
 
 
@@ -148,10 +160,40 @@ def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
     _audit("records.record.submitted", actor, record, ip, version=version.number)
     if step is None:
         _issue(record, workflow, actor, ip)
-    else:
+    elif workflow.pending_role != AUTHOR:  # the author signs next, in this act or the next
         _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
     _reindex(record)
     return record
+
+
+def record_sign_and_submit(
+    *,
+    actor: Any,
+    record_id: int,
+    passphrase: str | None = None,
+    pin: str | None = None,
+    certificate_id: int | None = None,
+    ip: str = "",
+) -> Record:
+    """ "Ký và trình": submit and sign the author's step with the author's own server-side key
+    (PKCS#12 or PKCS#11) in one transaction; a refused signature leaves the record as it was.
+    A USB token (agent) or remote signing signs the author's step after `record_submit`."""
+    from hoso.signing.services import version_sign
+
+    with transaction.atomic():
+        record = Record.objects.select_related("record_type").get(pk=record_id)
+        if not record.record_type.author_signs:
+            raise Conflict("Loại hồ sơ này không yêu cầu người lập ký; hãy bấm «Trình duyệt».")
+        record_submit(actor=actor, record_id=record_id, ip=ip)
+        version_sign(
+            actor=actor,
+            record_id=record_id,
+            passphrase=passphrase,
+            pin=pin,
+            certificate_id=certificate_id,
+            ip=ip,
+        )
+    return Record.objects.get(pk=record_id)
 
 
 @transaction.atomic
@@ -166,16 +208,15 @@ def record_approve(*, actor: Any, record_id: int, comment: str = "", ip: str = "
     _audit("records.record.approved", actor, record, ip, step=workflow.step, role=step["role"])
     following = _set_step(workflow, workflow.step + 1)
     # "approved" once the review is over (the last review step); "reviewed" for earlier ones.
-    last_review = following is None or following["action"] != StepAction.REVIEW
+    last_review = following is None or following["action"] not in APPROVING_ACTIONS
     kind = EventKind.APPROVED if last_review else EventKind.REVIEWED
     _event(record, workflow.version, kind, actor, f"{step['role']}")
     if following is None:
         _issue(record, workflow, actor, ip)
-    elif following["action"] == StepAction.REVIEW:
-        workflow.save(update_fields=["step", "pending_role", "pending_action"])
-        _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
+    elif following["action"] in APPROVING_ACTIONS:
+        workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+        _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
     else:
-        workflow.state = WorkflowState.SIGNING
         workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
         _set_state(record, RecordState.APPROVED)
         _notify_pending(workflow, f"Hồ sơ chờ ký: {record.title}")
@@ -194,7 +235,9 @@ def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> 
         raise DomainError(
             "Hãy ghi góp ý khi trả lại hồ sơ.", fields={"comment": ["Hãy ghi góp ý."]}
         )
-    _pending_step(actor, workflow, {StepAction.REVIEW, StepAction.SIGN, StepAction.SEAL})
+    step = _pending_step(actor, workflow, {str(a) for a in StepAction})
+    if step["role"] == AUTHOR:
+        raise Conflict("Hồ sơ đang chờ chính bạn ký; hãy ký để trình, hoặc bấm «Rút lại».")
     assert workflow is not None
     _comment(workflow.version, actor, comment)
     _close(workflow, WorkflowState.RETURNED)
@@ -212,6 +255,24 @@ def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> 
 
 
 @transaction.atomic
+def record_withdraw(*, actor: Any, record_id: int, ip: str = "") -> Record:
+    """The author takes back a record still waiting for their own signature (a closed USB
+    token page, a refused phone confirmation): it is a draft again, nothing was signed."""
+    record, workflow = _lock(record_id)
+    step = workflow.current_step() if workflow else None
+    if workflow is None or step is None or step["role"] != AUTHOR:
+        raise Conflict("Chỉ rút lại được hồ sơ đang chờ chính người lập ký.")
+    if not can(actor, "records.record.edit", record):
+        raise NotAllowed("Chỉ người lập hồ sơ mới rút lại được.")
+    _close(workflow, WorkflowState.RETURNED)
+    _set_state(record, RecordState.DRAFT)
+    _event(record, workflow.version, EventKind.WITHDRAWN, actor)
+    _audit("records.record.withdrawn", actor, record, ip, version=workflow.version.number)
+    _reindex(record)
+    return record
+
+
+@transaction.atomic
 def workflow_signing_step_done(
     *,
     actor: Any,
@@ -220,26 +281,33 @@ def workflow_signing_step_done(
     signed: BlobRef | None = None,
     ip: str = "",
 ) -> Record:
-    """Extension point for hoso.signing: the pending sign/seal step is done by `actor`;
-    `signed` is the new signed PDF in the blob store (the original stays untouched)."""
+    """Extension point for hoso.signing: the pending sign, approve-sign or seal step is done by
+    `actor` (`action` is the kind of signature: sign or seal); `signed` is the new signed PDF
+    in the blob store (the original stays untouched)."""
     record, workflow = _lock(record_id)
-    _pending_step(actor, workflow, {action} & {StepAction.SIGN, StepAction.SEAL})
+    actions = {str(a) for a in StepAction if a != StepAction.REVIEW and signing_kind(a) == action}
+    step = _pending_step(actor, workflow, actions)
     assert workflow is not None
     version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
     if signed is not None:
         version.signed_sha256 = signed.sha256
         version.save(update_fields=["signed_sha256"])
+    approves = step["action"] == StepAction.APPROVE_SIGN
+    if approves:
+        _event(record, version, EventKind.APPROVED, actor, str(workflow.pending_role))
+        _audit("records.record.approved", actor, record, ip, step=workflow.step, signed=True)
     kind = EventKind.SIGNED if action == StepAction.SIGN else EventKind.SEALED
     _event(record, version, kind, actor)
     _audit(f"records.version.{kind}", actor, record, ip, version=version.number)
     if _set_step(workflow, workflow.step + 1) is None:
         _issue(record, workflow, actor, ip)
-    else:
-        workflow.save(update_fields=["step", "pending_role", "pending_action"])
-        _notify_pending(
-            workflow,
-            f"Hồ sơ chờ {StepAction(workflow.pending_action).label.lower()}: {record.title}",
-        )
+        return record
+    workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+    if approves:
+        _set_state(record, RecordState.APPROVED)
+        title = f"Hồ sơ đã được duyệt: {record.title}"
+        notify([record.owner_id], title=title, url=_record_url(record))
+    _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
     return record
 
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.policy import visible
-from hoso.records.models import RecordState, StepAction, Workflow
+from hoso.records.models import PERSONAL_SIGN_ACTIONS, RecordState, StepAction, Workflow
 from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
@@ -63,7 +63,7 @@ def _fernet() -> Fernet:
 
 def pending_sign_workflows(user: Any) -> Any:
     """Open workflows waiting for `user`'s personal signature."""
-    qs = Workflow.objects.filter(is_open=True, pending_action=StepAction.SIGN)
+    qs = Workflow.objects.filter(is_open=True, pending_action__in=PERSONAL_SIGN_ACTIONS)
     return visible(user, "records.workflow.act", qs).select_related("record", "version")
 
 

@@ -27,12 +27,14 @@ DEFAULT_ANCHORS: dict[str, list[str]] = {
     "PHT": ["PHÓ HIỆU TRƯỞNG", "KT. HIỆU TRƯỞNG"],
     "TTCM": ["TỔ TRƯỞNG", "TỔ TRƯỞNG CHUYÊN MÔN"],
     "GV": ["GIÁO VIÊN", "NGƯỜI LẬP"],
+    "AUTHOR": ["NGƯỜI LẬP", "NGƯỜI SOẠN", "GIÁO VIÊN"],
 }
 POSITION_VN = {
     "HT": "Hiệu trưởng",
     "PHT": "Phó hiệu trưởng",
     "TTCM": "Tổ trưởng chuyên môn",
     "GV": "Giáo viên",
+    "AUTHOR": "Người lập",
     "VT": "Văn thư",
     "TP": "Trưởng phòng",
     "PTP": "Phó trưởng phòng",

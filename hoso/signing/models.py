@@ -116,6 +116,13 @@ class SignatureRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.action} v{self.version_id} by {self.signer_id}"
 
+    @property
+    def position(self) -> str:
+        """The signer's place in the chain, in words ("Người lập", "Tổ trưởng chuyên môn")."""
+        from hoso.signing.documents import POSITION_VN
+
+        return POSITION_VN.get(self.role, self.role)
+
 
 class ExternalSession(models.Model):
     """Phase 1 of two-phase signing (the person's token signs the digest through the agent)."""

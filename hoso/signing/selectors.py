@@ -7,14 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from hoso.policy import visible
-from hoso.records.models import StepAction, Workflow
+from hoso.records.models import PERSONAL_SIGN_ACTIONS, StepAction, Workflow
 from hoso.signing.models import Certificate, SignatureRecord
 
 
-def _queue(user: Any, action: str) -> QuerySet[Workflow]:
+def _queue(user: Any, actions: tuple[str, ...]) -> QuerySet[Workflow]:
     if not getattr(user, "is_authenticated", False):
         return Workflow.objects.none()
-    qs = Workflow.objects.filter(is_open=True, pending_action=action)
+    qs = Workflow.objects.filter(is_open=True, pending_action__in=actions)
     return (
         visible(user, "records.workflow.act", qs)
         .select_related("record", "record__owner", "record__record_type", "version")
@@ -23,11 +23,11 @@ def _queue(user: Any, action: str) -> QuerySet[Workflow]:
 
 
 def sign_queue(user: Any) -> QuerySet[Workflow]:
-    return _queue(user, StepAction.SIGN)
+    return _queue(user, PERSONAL_SIGN_ACTIONS)
 
 
 def seal_queue(user: Any) -> QuerySet[Workflow]:
-    return _queue(user, StepAction.SEAL)
+    return _queue(user, (StepAction.SEAL,))
 
 
 def certificates_visible(user: Any) -> QuerySet[Certificate]:

@@ -25,7 +25,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.policy import can
 from hoso.records.blobs import blob_store
-from hoso.records.models import Record, RecordVersion, StepAction, Workflow
+from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
 from hoso.records.workflow import NOT_PENDING, OUTSIDE_CHAIN, workflow_signing_step_done
 from hoso.signing import conf
 from hoso.signing.certificates import certificate_for_signing
@@ -77,7 +77,7 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
         raise NotFound(NOT_FOUND_MESSAGE)
     workflow = Workflow.objects.select_for_update().filter(record=record, is_open=True).first()
     step = workflow.current_step() if workflow else None
-    if workflow is None or step is None or step.get("action") != action:
+    if workflow is None or step is None or signing_kind(str(step.get("action"))) != action:
         raise Conflict(NOT_PENDING)
     workflow.record = record
     if not can(actor, "records.workflow.act", workflow):
@@ -355,7 +355,7 @@ def version_sign_prepare(
     from hoso.signing.engine.external import prepare_external
 
     ctx = _lock_any(actor, record_id)
-    is_seal = ctx.step["action"] == StepAction.SEAL
+    is_seal = signing_kind(str(ctx.step["action"])) == StepAction.SEAL
     cert = certificate_for_signing(
         actor=actor,
         certificate_id=certificate_id,
@@ -474,7 +474,7 @@ def version_sign_complete(
         ctx,
         actor=actor,
         cert=session.certificate,
-        action=str(ctx.step["action"]),
+        action=signing_kind(str(ctx.step["action"])),
         input_sha=session.input_sha256,
         signed=signed,
         placed_info=session.placement,

@@ -57,7 +57,7 @@ def seal_queue_page(request: HttpRequest) -> HttpResponse:
 def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
     seal = request.POST.get("action") == "seal"
     secret = request.POST.get("passphrase") or None
-    pin = request.POST.get("pin") or None
+    pin = request.POST.get("pin") or secret  # one field: the passphrase of a file, or a PIN
     cert_id = int(request.POST["certificate"]) if request.POST.get("certificate") else None
     service = services.version_seal if seal else services.version_sign
     try:
@@ -73,6 +73,8 @@ def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "Đã đóng dấu hồ sơ." if seal else "Đã ký số hồ sơ.")
+    if request.POST.get("back") == "record":  # signed from the record page
+        return HttpResponseRedirect(reverse("records:detail", args=[pk]))
     return HttpResponseRedirect(reverse("signing:seal-queue" if seal else "signing:sign-queue"))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from hoso.records.models import DueItem, Record, RecordState
 from hoso.records.pdfmaker import simple_pdf
@@ -58,17 +59,19 @@ def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
     page.wait_for_load_state("networkidle")
 
     assert "/ho-so/" in page.url
-    assert page.get_by_text("Đã tải lên. Kiểm tra lại rồi bấm “Trình duyệt”.").is_visible()
+    assert page.get_by_text("Đã tải lên. Kiểm tra lại rồi bấm “Ký và trình”.").is_visible()
     record = Record.objects.get(
         owner__username="th1.giaovien2", record_type__code=code, period_key=period
     )
     assert page.url == f"{site}/ho-so/{record.pk}/"
     assert page.get_by_role("link", name="Tải tệp gốc").first.is_visible()
 
-    page.get_by_role("button", name="Trình duyệt").click()
+    # A teacher's record: the teacher signs it when submitting ("Ký và trình").
+    page.get_by_label("Mật khẩu chứng thư số (hoặc mã PIN)").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Ký và trình").click()
     page.wait_for_load_state("networkidle")
 
-    assert page.get_by_text("Đã trình duyệt.").is_visible()
+    assert page.get_by_text("Đã ký số và trình duyệt.").is_visible()
     record.refresh_from_db()
     item.refresh_from_db()
     assert record.state == RecordState.SUBMITTED
@@ -76,10 +79,20 @@ def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
     assert errors == [], errors  # no CSP violation, no failed request
 
-    leader = page_at()
+    # The group leader finds it in "Chờ duyệt" and signs it (ký duyệt) from a phone.
+    leader = page_at(390, 844)
+    leader_errors = _watch(leader)
     _sign_in(leader, site, "th1.totruong")
     leader.goto(f"{site}/ho-so/cho-duyet/")
-    assert leader.get_by_role("link", name=record.title).is_visible()
+    leader.get_by_role("link", name=record.title).click()
+    leader.get_by_label("Mật khẩu chứng thư số (hoặc mã PIN)").fill(settings.DEMO_PASSWORD)
+    leader.get_by_role("button", name="Ký duyệt").click()
+    leader.wait_for_load_state("networkidle")
+    assert leader.get_by_text("Đã ký số hồ sơ.").is_visible()
+    record.refresh_from_db()
+    assert record.state == RecordState.ISSUED
+    assert leader.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert leader_errors == [], leader_errors
 
 
 def test_principal_extends_a_deadline_exports_and_finds_one_waiting_for_signature_page(

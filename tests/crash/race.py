@@ -77,8 +77,8 @@ def approve(count: str) -> dict[str, Any]:
     from hoso.records.models import Record, RecordEvent
     from hoso.records.workflow import record_approve
 
-    record_id = _record("th1.giaovien1", "TT28.KHBD")
-    leader = _user("th1.totruong")
+    record_id = _record("th1.totruong", "TT28.SHTO")  # the group's book: one review step
+    leader = _user("th1.phohieutruong")
     before = AuditEntry.objects.count()
     outcomes = _race(int(count), lambda: record_approve(actor=leader, record_id=record_id))
     return {

@@ -36,7 +36,7 @@ def test_parallel_approvals_make_exactly_one_transition(site: Installation):
     assert result["outcomes"].get("ok") == 1, result
     assert sum(result["outcomes"].values()) == PARALLEL
     assert all(k == "ok" or k.startswith("Conflict") for k in result["outcomes"]), result
-    assert result["state"] in ("approved", "issued")  # KHBD: one review step, then issued
+    assert result["state"] in ("approved", "issued")  # SHTO: one review step, then issued
     assert result["approved_events"] == 1
 
 

@@ -335,6 +335,20 @@ ROUTES: dict[str, Route] = {
         targets=_step,
         methods=("POST",),
     ),
+    "api-record-sign-and-submit": Route(
+        OBJECT,
+        action="records.record.edit",
+        view_action=RECORD,
+        targets=_object(demo.record),
+        methods=("POST",),
+    ),
+    "api-record-withdraw": Route(
+        OBJECT,
+        action="records.record.edit",
+        view_action=RECORD,
+        targets=_object(demo.record),
+        methods=("POST",),
+    ),
     "api-record-return": Route(
         OBJECT,
         action="records.workflow.act",

@@ -132,6 +132,14 @@ class CommentIn(serializers.Serializer[Any]):
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 
+class SignAndSubmitIn(serializers.Serializer[Any]):
+    """ "Ký và trình" with a server-side key: the PKCS#12 passphrase or the PKCS#11 PIN."""
+
+    passphrase = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    pin = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    certificate = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class DueItemOut(serializers.ModelSerializer[DueItem]):
     record_type = serializers.CharField(source="record_type.code")
     status = serializers.CharField()

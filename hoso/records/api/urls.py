@@ -25,6 +25,16 @@ urlpatterns = [
         name="api-record-submit",
     ),
     path(
+        "records/<int:pk>/sign-and-submit/",
+        views.SignAndSubmit.as_view(action="sign-and-submit"),
+        name="api-record-sign-and-submit",
+    ),
+    path(
+        "records/<int:pk>/withdraw/",
+        views.SignAndSubmit.as_view(action="withdraw"),
+        name="api-record-withdraw",
+    ),
+    path(
         "records/<int:pk>/approve/",
         views.Transition.as_view(action="approve"),
         name="api-record-approve",

@@ -52,3 +52,23 @@ def upload(
         title=title,
         period_key=period,
     )
+
+
+def sign_and_submit(user: Any, record_id: int) -> Any:
+    """ "Ký và trình" with the user's demo certificate."""
+    from django.conf import settings
+
+    from hoso.records.workflow import record_sign_and_submit
+
+    return record_sign_and_submit(
+        actor=user, record_id=record_id, passphrase=settings.DEMO_PASSWORD
+    )
+
+
+def sign_step(user: Any, record_id: int) -> Any:
+    """The pending sign or ký duyệt step, with the user's demo certificate."""
+    from django.conf import settings
+
+    from hoso.signing.services import version_sign
+
+    return version_sign(actor=user, record_id=record_id, passphrase=settings.DEMO_PASSWORD)

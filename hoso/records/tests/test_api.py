@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from hoso.records.models import Record
 from hoso.records.tests.helpers import javascript_pdf, pdf
@@ -23,7 +24,10 @@ def test_record_types_list_the_catalogue(api_for: Any) -> None:
     data = api_for("th1.giaovien1").get("/api/v1/record-types/?page_size=100").json()
     assert data["count"] >= 45
     first = next(t for t in data["results"] if t["code"] == "TT28.KHBD")
-    assert first["signing_chain"] == [{"role": "TTCM", "action": "review"}]
+    assert first["signing_chain"] == [
+        {"role": "AUTHOR", "action": "sign"},
+        {"role": "TTCM", "action": "approve_sign"},
+    ]
 
 
 def test_create_submit_approve_through_the_api(api_for: Any) -> None:
@@ -47,15 +51,26 @@ def test_create_submit_approve_through_the_api(api_for: Any) -> None:
     assert file.status_code == 200
     assert b"".join(file.streaming_content).startswith(b"%PDF")
     assert teacher.get(f"/api/v1/records/{pk}/versions/1/pdf").status_code == 200
-    assert teacher.post(f"/api/v1/records/{pk}/submit/").json()["state"] == "submitted"
+    wrong = teacher.post(f"/api/v1/records/{pk}/sign-and-submit/", {"passphrase": "sai"})
+    assert wrong.status_code >= 400 and wrong.json()["message"]
+    assert teacher.get(f"/api/v1/records/{pk}/").json()["state"] == "draft"  # nothing moved
+    signed = teacher.post(
+        f"/api/v1/records/{pk}/sign-and-submit/", {"passphrase": settings.DEMO_PASSWORD}
+    )
+    assert signed.json()["state"] == "submitted", signed.json()
     leader = api_for("th1.totruong")
     refused = leader.post(f"/api/v1/records/{pk}/return/", {"comment": ""}, format="json")
     assert refused.status_code == 400
     assert refused.json()["message"] == "Hãy ghi góp ý khi trả lại hồ sơ."
     outsider = api_for("th1.giaovien1").post(f"/api/v1/records/{pk}/approve/")
     assert outsider.status_code == 404  # not even visible
-    approved = leader.post(f"/api/v1/records/{pk}/approve/", {"comment": "Tốt"}, format="json")
-    assert approved.json()["state"] == "issued"
+    approving_alone = leader.post(f"/api/v1/records/{pk}/approve/", {"comment": "Tốt"})
+    assert approving_alone.status_code == 409  # the chain asks for ký duyệt: a signature
+    approved = leader.post(
+        f"/api/v1/records/{pk}/sign/", {"passphrase": settings.DEMO_PASSWORD}, format="json"
+    )
+    assert approved.status_code == 201, approved.json()
+    assert teacher.get(f"/api/v1/records/{pk}/").json()["state"] == "issued"
     assert [
         v["number"] for v in teacher.get(f"/api/v1/records/{pk}/versions/").json()["results"]
     ] == [1]

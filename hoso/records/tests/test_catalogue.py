@@ -18,7 +18,10 @@ def test_catalogue_holds_the_dieu_21_lists_with_their_sources() -> None:
     assert khbd.keeper == "TEACHER"
     assert khbd.period == "WEEK"
     assert khbd.due_rule == {"weekday": 0, "time": "07:00"}
-    assert khbd.signing_chain == [{"role": "TTCM", "action": "review"}]
+    assert khbd.signing_chain == [  # the author signs; the group leader ký duyệt
+        {"role": "AUTHOR", "action": "sign"},
+        {"role": "TTCM", "action": "approve_sign"},
+    ]
     assert khbd.legal_source.startswith("Thông tư 28/2020/TT-BGDĐT")
     assert RecordType.objects.get(code="TT28.SCTD").optional is True
 

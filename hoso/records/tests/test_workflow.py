@@ -8,16 +8,20 @@ from typing import Any
 import pytest
 
 from hoso.audit.models import AuditEntry
-from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from hoso.records import selectors, workflow
 from hoso.records.models import Comment, Notification, Record, Workflow
-from hoso.records.tests.helpers import upload
+from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(user: Any, **kwargs: Any) -> Record:
+    """Submitted as the type's chain says: a lesson plan is signed by its author ("Ký và
+    trình"), a group's book is only submitted."""
     version = upload(user, **kwargs)
+    if version.record.record_type.author_signs:
+        return sign_and_submit(user, version.record_id)
     return workflow.record_submit(actor=user, record_id=version.record_id)
 
 
@@ -31,12 +35,18 @@ def _snapshot(record: Record) -> tuple[Any, ...]:
     )
 
 
-def test_lesson_plan_submitted_then_approved_by_the_group_leader_is_issued(demo_user: Any) -> None:
+def test_lesson_plan_signed_by_its_author_then_ky_duyet_by_the_group_leader_is_issued(
+    demo_user: Any,
+) -> None:
     teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
     record = _submitted(teacher, period="W10")
     assert record.state == "submitted"
+    flow = Workflow.objects.get(record=record, is_open=True)
+    assert (flow.pending_role, flow.pending_action) == ("TTCM", "approve_sign")
     assert [w.record_id for w in selectors.review_queue(leader)].count(record.pk) == 1
-    workflow.record_approve(actor=leader, record_id=record.pk)
+    with pytest.raises(Conflict):  # ký duyệt is one act: approving alone would issue unsigned
+        workflow.record_approve(actor=leader, record_id=record.pk)
+    sign_step(leader, record.pk)
     record.refresh_from_db()
     assert record.state == "issued"
     version = record.versions.get()
@@ -50,8 +60,10 @@ def test_lesson_plan_submitted_then_approved_by_the_group_leader_is_issued(demo_
     assert {
         "records.record.submitted",
         "records.record.approved",
+        "records.version.signed",
         "records.version.issued",
     } <= actions
+    assert [s.role for s in version.signatures.order_by("signed_at", "id")] == ["AUTHOR", "TTCM"]
     assert Notification.objects.filter(user=teacher, title__startswith="Hồ sơ đã ban hành").exists()
 
 
@@ -71,8 +83,8 @@ def test_people_outside_the_chain_cannot_approve_and_nothing_changes(
 ) -> None:
     record = _submitted(demo_user("th1.giaovien2"), period="W11")
     before = _snapshot(record)
-    with pytest.raises(NotAllowed):
-        workflow.record_approve(actor=demo_user(who), record_id=record.pk)
+    with pytest.raises((NotAllowed, NotFound)):  # NotFound: a record they may not even see
+        sign_step(demo_user(who), record.pk)
     with pytest.raises(NotAllowed):
         workflow.record_return(actor=demo_user(who), record_id=record.pk, comment="Không đạt")
     assert _snapshot(record) == before
@@ -82,10 +94,10 @@ def test_a_group_leaders_own_record_goes_to_the_vice_principal(demo_user: Any) -
     leader = demo_user("th1.totruong")
     record = _submitted(leader, period="W10")
     with pytest.raises(NotAllowed):
-        workflow.record_approve(actor=leader, record_id=record.pk)
+        sign_step(leader, record.pk)
     flow = Workflow.objects.get(record=record, is_open=True)
     assert flow.pending_role == "PHT"
-    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=record.pk)
+    sign_step(demo_user("th1.phohieutruong"), record.pk)
     record.refresh_from_db()
     assert record.state == "issued"
 
@@ -112,8 +124,8 @@ def test_returning_needs_a_comment_and_a_return_reopens_the_record(demo_user: An
     assert selectors.returned_to(teacher).filter(pk=record.pk).exists()
     # the teacher fixes it: a second version, submitted again, approved
     upload(teacher, period="W12")
-    workflow.record_submit(actor=teacher, record_id=record.pk)
-    workflow.record_approve(actor=leader, record_id=record.pk)
+    sign_and_submit(teacher, record.pk)
+    sign_step(leader, record.pk)
     record.refresh_from_db()
     assert (record.state, record.version_count) == ("issued", 2)
     assert Workflow.objects.filter(record=record).count() == 2
@@ -216,13 +228,17 @@ def test_the_record_page_keeps_the_return_comment_on_top_and_says_issued_unsigne
     top = page.index('data-testid="return-note"')
     assert top < page.index("Thao tác") and "Thêm phần<br>củng cố" in page[top:]
     assert 'data-testid="issued-unsigned"' not in page
-    # submitted again: the note goes; approved by the only review step: issued, said unsigned
-    workflow.record_submit(actor=teacher, record_id=record.pk)
+    # signed and submitted again: the note goes; ký duyệt: issued with both signatures
+    sign_and_submit(teacher, record.pk)
     assert (
         "return-note"
         not in client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
     )
-    workflow.record_approve(actor=leader, record_id=record.pk)
+    sign_step(leader, record.pk)
     page = client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    assert 'data-testid="issued-unsigned"' not in page and "return-note" not in page
+    # a group's book has only a review step: issued, and the page says it is unsigned
+    book = _submitted(leader, code="TT28.SHTO", period="2025-11")
+    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=book.pk)
+    page = client_for("th1.totruong").get(f"/ho-so/{book.pk}/").content.decode()
     assert 'data-testid="issued-unsigned"' in page and "không có chữ ký số" in page
-    assert "return-note" not in page

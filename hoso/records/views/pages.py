@@ -77,7 +77,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 context["error"] = error.message
             else:
-                messages.success(request, "Đã tải lên. Kiểm tra lại rồi bấm “Trình duyệt”.")
+                button = "Ký và trình" if record_type.author_signs else "Trình duyệt"
+                messages.success(request, f"Đã tải lên. Kiểm tra lại rồi bấm “{button}”.")
                 return HttpResponseRedirect(reverse("records:detail", args=[version.record_id]))
     return render(request, "records/upload.html", context, status=400 if context["error"] else 200)
 
@@ -177,10 +178,26 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = request.POST.get("comment", "")
     back = reverse("records:detail", args=[record.pk])
     user = request.user
+    if action == "trinh" and record.record_type.author_signs:
+        # the author's own signature comes first: USB token or remote signing, on "Chờ ký"
+        back = reverse("signing:sign-queue") + f"#ho-so-{record.pk}"
+    secret = request.POST.get("passphrase") or None
     actions = {
         "trinh": (
             lambda ip: workflow.record_submit(actor=user, record_id=record.pk, ip=ip),
-            "Đã trình duyệt.",
+            "Đã mở bước ký của bạn: hãy ký để hoàn tất việc trình."
+            if record.record_type.author_signs
+            else "Đã trình duyệt.",
+        ),
+        "ky-va-trinh": (
+            lambda ip: workflow.record_sign_and_submit(
+                actor=user, record_id=record.pk, passphrase=secret, pin=secret, ip=ip
+            ),
+            "Đã ký số và trình duyệt.",
+        ),
+        "rut-lai": (
+            lambda ip: workflow.record_withdraw(actor=user, record_id=record.pk, ip=ip),
+            "Đã rút lại hồ sơ; hồ sơ trở lại bản nháp.",
         ),
         "duyet": (
             lambda ip: workflow.record_approve(
