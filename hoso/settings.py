@@ -172,6 +172,10 @@ HOSO_SIGNING_INTERMEDIATES = [p for p in env_str("HOSO_SIGNING_INTERMEDIATES", "
 HOSO_SIGNING_TSA_URL = env_str("HOSO_SIGNING_TSA_URL", "")
 HOSO_SIGNING_LEVEL = env_str("HOSO_SIGNING_LEVEL", "")
 HOSO_SIGNING_REVOCATION = env_str("HOSO_SIGNING_REVOCATION", "warn")  # or "refuse" (Sở setting)
+# Personal private keys kept on the server (PKCS#12 file or the server's PKCS#11 token): off
+# unless the Sở allows it; people sign with their USB token (HoSo Signer) or remotely. The demo
+# province's people sign with demo keys on the server, so demo mode turns it on.
+HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER = env_bool("HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER", DEMO_MODE)
 HOSO_PKI_URL = env_str("HOSO_PKI_URL", "http://127.0.0.1:8790")  # demo PKI (hoso pki serve)
 HOSO_ARCHIVE_RENEW_DAYS = int(env_str("HOSO_ARCHIVE_RENEW_DAYS", "365"))  # B-LTA renewal horizon
 

@@ -26,4 +26,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 HUEY = {**HUEY, "immediate": True}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER = True  # the demo province's demo keys; tests turn it off
 RATELIMIT_ENABLE = False  # one process serves every test; tests/security turn it on

@@ -187,6 +187,7 @@ def hocba_sign(
     problems = signing_check(version)
     if problems:
         raise DomainError("Không thể ký học bạ: " + "; ".join(problems) + ".")
+    _ensure_registered(actor, version, step, signer)
     pdf = read_blob(version.pdf_sha256)
     _ensure_verified(version, pdf)
     signed_pdf = _engine_sign(pdf, signer, step, image_png)
@@ -224,6 +225,21 @@ def hocba_sign(
         data={"certificate": subject, "pdf": sha, "status": next_status},
     )
     return version
+
+
+def _ensure_registered(actor: Any, version: HocBaVersion, step: str, signer: Any) -> None:
+    """Whatever the key came from, its certificate is registered to the actor (the seal: to
+    the school), valid now, trusted and not revoked (DOMAIN §10)."""
+    from hoso.signing.certificates import certificate_of_signer
+    from hoso.signing.models import CertKind
+
+    is_seal = step == SignStep.SEAL
+    certificate_of_signer(
+        actor=actor,
+        signer_cert=signer.cert,
+        kind=CertKind.SEAL if is_seal else CertKind.PERSONAL,
+        unit=version.school_class.school if is_seal else None,
+    )
 
 
 def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:

@@ -187,6 +187,9 @@ def _signer(request: HttpRequest, version: HocBaVersion) -> tuple[Any, bytes | N
 
     upload = request.FILES.get("p12")
     if upload is not None:
+        from hoso.signing.certificates import ensure_personal_keys_allowed
+
+        ensure_personal_keys_allowed()  # a key sent to the server, even for one signature
         if upload.size is None or upload.size > MAX_P12:
             raise DomainError("Tệp chứng thư số quá lớn.")
         signer = Pkcs12Signer(upload.read(), request.POST.get("passphrase", ""))

@@ -30,6 +30,11 @@ from hoso.signing import conf
 from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
 
 EXPIRY_WARNING_DAYS = 30
+SERVER_BACKENDS = (Backend.PKCS12, Backend.PKCS11)  # the private key is with the server
+KEYS_STAY_WITH_OWNERS = (
+    "Sở GDĐT không cho phép giữ khóa bí mật cá nhân trên máy chủ. Hãy ký bằng USB token "
+    "(HoSo Signer) hoặc ký số từ xa; ở trang Chứng thư số chỉ đăng ký chứng thư (.cer, .pem)."
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ def certificate_register(
         raise DomainError("Chứng thư số này đã được đăng ký.")
     if not image_sha256:
         image_sha256 = _previous_image(kind, holder)
+    if kind == CertKind.PERSONAL and backend in SERVER_BACKENDS:
+        ensure_personal_keys_allowed()
     key_ref = dict(key_ref or {})
     key_ref.pop("path", None)  # only the server decides where key files live
     stored: Path | None = None
@@ -224,11 +231,44 @@ def certificate_for_signing(
             raise DomainError("Không tìm thấy chứng thư số đã chọn.")
         _check_holder(actor, cert, kind, unit)
         _check_usable(cert, now)
-        return cert
-    found = usable_certificates(kind=kind, owner=actor, unit=unit, at=now).first()
-    if found is None:
-        raise DomainError(_missing_message(kind, actor, unit, now))
-    return found
+    else:
+        found = usable_certificates(kind=kind, owner=actor, unit=unit, at=now).first()
+        if found is None:
+            raise DomainError(_missing_message(kind, actor, unit, now))
+        cert = found
+    if kind == CertKind.PERSONAL and cert.backend in SERVER_BACKENDS:
+        ensure_personal_keys_allowed()
+    return cert
+
+
+def ensure_personal_keys_allowed() -> None:
+    if not conf.personal_keys_on_server():
+        raise NotAllowed(KEYS_STAY_WITH_OWNERS)
+
+
+def certificate_of_signer(
+    *, actor: Any, signer_cert: asn1_x509.Certificate, kind: str, unit: Unit | None = None
+) -> Certificate:
+    """The registered certificate behind a key that is about to sign for `actor` (or, with
+    kind=SEAL, for the school `unit`): registered to them, active, valid now, trusted and not
+    revoked. Paths that receive a key from elsewhere (a PKCS#12 uploaded for one signature)
+    check it here, as the registered-key paths do in `certificate_for_signing`."""
+    from hoso.signing.documents import ensure_not_revoked, ensure_trusted
+
+    holder = {"owner": actor} if kind == CertKind.PERSONAL else {"unit": unit}
+    fingerprint = hashlib.sha256(signer_cert.dump()).hexdigest()
+    cert = Certificate.objects.filter(kind=kind, fingerprint=fingerprint, **holder).first()
+    if cert is None:
+        raise NotAllowed(
+            "Chứng thư số dùng để ký chưa được đăng ký cho bạn ở trang Chứng thư số; mỗi người "
+            "chỉ ký bằng chứng thư đã đăng ký của mình."
+            if kind == CertKind.PERSONAL
+            else "Chứng thư này không phải chứng thư con dấu đã đăng ký của trường."
+        )
+    _check_usable(cert, timezone.now())
+    ensure_trusted(cert)
+    ensure_not_revoked(cert)
+    return cert
 
 
 def _check_holder(actor: Any, cert: Certificate, kind: str, unit: Unit | None) -> None:

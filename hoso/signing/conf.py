@@ -69,6 +69,11 @@ def revocation_policy() -> str:
     return value if value in ("warn", "refuse") else "warn"
 
 
+def personal_keys_on_server() -> bool:
+    """Whether the Sở allows personal private keys on the server (off by default)."""
+    return bool(getattr(settings, "HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER", False))
+
+
 def agent_url() -> str:
     return str(getattr(settings, "HOSO_SIGNER_AGENT_URL", DEFAULT_AGENT_URL))
 

@@ -97,11 +97,23 @@ def pki_files(tmp_path_factory):
 
 
 @pytest.fixture
-def pki(pki_files, settings):
-    """Keys of a test CA that the signature verification trusts (as a school's CA would be)."""
+def pki(pki_files, settings, unit, demo_user):
+    """Keys of a test CA that the signature verification trusts (as a school's CA would be),
+    their certificates registered to th1.1A's GVCN, th1's principal and th1's seal (keys stay
+    with their owners: only the certificates are registered)."""
+    from hoso.signing.certificates import certificate_register
+
     directory, keys = pki_files
     settings.HOSO_SIGNING_TRUST_ANCHORS = [str(directory / "root.pem")]
     settings.HOSO_SIGNING_INTERMEDIATES = [str(directory / "intermediate.pem")]
+    principal = demo_user("th1.hieutruong")
+    lop = unit("th1.1A")
+    for who, owner, school in (
+        ("gvcn", gvcn_of(lop), None),
+        ("ht", principal, None),
+        ("seal", principal, lop.school),
+    ):
+        certificate_register(actor=owner, data=keys[who], passphrase="pw", unit=school)
     return keys
 
 
