@@ -225,6 +225,7 @@ class CertificateList(APIView):
 class BatchIn(SignIn):
     records = serializers.ListField(child=serializers.IntegerField(), required=False)
     this_week = serializers.BooleanField(default=False)
+    action = serializers.ChoiceField(choices=["sign", "seal"], default="sign")
 
 
 class BatchOut(serializers.ModelSerializer[SignBatch]):
@@ -234,6 +235,7 @@ class BatchOut(serializers.ModelSerializer[SignBatch]):
         model = SignBatch
         fields = [
             "id",
+            "action",
             "status",
             "total",
             "done",
@@ -246,8 +248,13 @@ class BatchOut(serializers.ModelSerializer[SignBatch]):
 
     def get_items(self, obj: SignBatch) -> list[dict[str, Any]]:
         return [
-            {"record": i.record_id, "status": i.status, "message": i.message}
-            for i in obj.items.all()
+            {
+                "record": i.record_id,
+                "title": i.record.title,
+                "status": i.status,
+                "message": i.message,
+            }
+            for i in obj.items.select_related("record")
         ]
 
 
@@ -264,6 +271,7 @@ class BatchList(APIView):
             passphrase=d.get("passphrase"),
             pin=d.get("pin"),
             certificate_id=d.get("certificate"),
+            seal=d["action"] == "seal",
             ip=client_ip(request),
         )
         batch.refresh_from_db()

@@ -61,9 +61,11 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def pending_sign_workflows(user: Any) -> Any:
-    """Open workflows waiting for `user`'s personal signature."""
-    qs = Workflow.objects.filter(is_open=True, pending_action__in=PERSONAL_SIGN_ACTIONS)
+def pending_sign_workflows(user: Any, *, seal: bool = False) -> Any:
+    """Open workflows waiting for `user`'s personal signature (or, with seal, for the seal
+    `user` applies as the school's văn thư)."""
+    actions = (StepAction.SEAL,) if seal else PERSONAL_SIGN_ACTIONS
+    qs = Workflow.objects.filter(is_open=True, pending_action__in=actions)
     return visible(user, "records.workflow.act", qs).select_related("record", "version")
 
 
@@ -84,26 +86,34 @@ def batch_start(
     passphrase: str | None = None,
     pin: str | None = None,
     certificate_id: int | None = None,
+    seal: bool = False,
     ip: str = "",
 ) -> SignBatch:
-    """Check the key once (wrong passphrase ⇒ nothing queued), then queue the batch."""
-    cert = certificate_for_signing(actor=actor, certificate_id=certificate_id)
+    """Check the key once (wrong passphrase ⇒ nothing queued), then queue the batch. With
+    `seal`, the văn thư seals the chosen records of one school with that school's seal."""
+    if this_week and not seal:
+        record_ids = approved_this_week(actor)
+    ids = list(dict.fromkeys(record_ids or []))
+    pending = dict(
+        pending_sign_workflows(actor, seal=seal)
+        .filter(record_id__in=ids)
+        .values_list("record_id", "record__school_id")
+    )
+    ids = [i for i in ids if i in pending][:MAX_BATCH]
+    if not ids:
+        what = "đóng dấu" if seal else "ký"
+        raise DomainError(f"Không có hồ sơ nào đang chờ bạn {what} trong lựa chọn này.")
+    cert = _batch_certificate(actor, certificate_id, {pending[i] for i in ids} if seal else None)
     if cert.backend == Backend.EXTERNAL:
         raise DomainError(
             "Ký hàng loạt bằng USB token thực hiện trên trình duyệt, qua HoSo Signer."
         )
     open_signer(cert, passphrase=passphrase, pin=pin)  # raises on a wrong passphrase/PIN
-    ids = approved_this_week(actor) if this_week else list(dict.fromkeys(record_ids or []))
-    allowed = set(
-        pending_sign_workflows(actor).filter(record_id__in=ids).values_list("record_id", flat=True)
-    )
-    ids = [i for i in ids if i in allowed][:MAX_BATCH]
-    if not ids:
-        raise DomainError("Không có hồ sơ nào đang chờ bạn ký trong lựa chọn này.")
     secret = _fernet().encrypt((passphrase or pin or "").encode("utf-8")).decode("ascii")
     batch = SignBatch.objects.create(
         user=actor,
         certificate=cert,
+        action=StepAction.SEAL if seal else StepAction.SIGN,
         status=BatchStatus.QUEUED,
         total=len(ids),
         secret=secret,
@@ -115,6 +125,21 @@ def batch_start(
 
     transaction.on_commit(lambda: run_sign_batch(batch.pk))
     return batch
+
+
+def _batch_certificate(actor: Any, certificate_id: int | None, schools: set[int] | None) -> Any:
+    """The actor's own certificate; for a seal batch, the seal of the one school involved."""
+    if schools is None:
+        return certificate_for_signing(actor=actor, certificate_id=certificate_id)
+    if len(schools) != 1:
+        raise DomainError("Mỗi lần đóng dấu hàng loạt chỉ cho hồ sơ của một trường.")
+    from hoso.org.models import Unit
+    from hoso.signing.models import CertKind
+
+    school = Unit.objects.get(pk=schools.pop())
+    return certificate_for_signing(
+        actor=actor, certificate_id=certificate_id, kind=CertKind.SEAL, unit=school
+    )
 
 
 def batch_run(*, batch_id: int) -> SignBatch | None:
@@ -157,7 +182,7 @@ def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
 
 
 def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
-    from hoso.signing.services import version_sign
+    from hoso.signing.services import version_seal, version_sign
 
     try:
         with transaction.atomic():
@@ -170,7 +195,8 @@ def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> 
                 return
             if signer is None:
                 raise DomainError(error)
-            signature = version_sign(
+            service = version_seal if batch.is_seal else version_sign
+            signature = service(
                 actor=batch.user,
                 record_id=item.record_id,
                 certificate_id=batch.certificate_id,
@@ -195,7 +221,7 @@ def _signed_by_this_batch(batch: SignBatch, item: SignBatchItem) -> SignatureRec
             version__record_id=item.record_id,
             signer_id=batch.user_id,
             certificate_id=batch.certificate_id,
-            action=StepAction.SIGN,
+            action=batch.action,
             signed_at__gte=batch.created_at,
         )
         .order_by("id")

@@ -149,10 +149,12 @@ class BatchStatus(models.TextChoices):
 
 
 class SignBatch(models.Model):
-    """Batch signing by one person; the passphrase is kept encrypted only while it runs."""
+    """Batch signing by one person (or the văn thư sealing with the school's seal); the
+    passphrase is kept encrypted only while it runs."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, default="sign")  # sign | seal (the văn thư)
     status = models.CharField(max_length=10, choices=BatchStatus.choices)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -169,6 +171,10 @@ class SignBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+
+    @property
+    def is_seal(self) -> bool:
+        return self.action == "seal"
 
     @property
     def percent(self) -> int:

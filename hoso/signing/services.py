@@ -330,16 +330,20 @@ def version_seal(
     passphrase: str | None = None,
     pin: str | None = None,
     certificate_id: int | None = None,
+    signer: HosoSigner | None = None,
     ip: str = "",
 ) -> SignatureRecord:
-    """The organisation signature (văn thư), only after every personal signature verifies."""
+    """The organisation signature (văn thư), only after every personal signature verifies.
+    `signer` lets a seal batch unlock the school's key once for many documents."""
+    source = (lambda _cert: signer) if signer is not None else _unlock(passphrase, pin)
     return _sign_step(
         actor=actor,
         record_id=record_id,
         action=StepAction.SEAL,
         certificate_id=certificate_id,
-        source=_unlock(passphrase, pin),
+        source=source,
         ip=ip,
+        close_signer=signer is None,
     )
 
 

@@ -82,18 +82,21 @@ def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_start(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+    seal = request.POST.get("action") == "seal"
+    secret = request.POST.get("passphrase") or None
     try:
         batch = batches.batch_start(
             actor=request.user,
             record_ids=ids,
             this_week=request.POST.get("this_week") == "1",
-            passphrase=request.POST.get("passphrase") or None,
-            pin=request.POST.get("pin") or None,
+            passphrase=secret,
+            pin=request.POST.get("pin") or secret,  # one field: a file's passphrase or a PIN
+            seal=seal,
             ip=client_ip(request),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("signing:sign-queue"))
+        return HttpResponseRedirect(reverse("signing:seal-queue" if seal else "signing:sign-queue"))
     return HttpResponseRedirect(reverse("signing:batch", args=[batch.pk]))
 
 
@@ -103,12 +106,18 @@ def _batch(request: HttpRequest, pk: int) -> SignBatch:
 
 @login_required
 def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "signing/batch.html", {"batch": _batch(request, pk)})
+    return render(request, "signing/batch.html", _batch_context(request, pk))
 
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "signing/_batch_progress.html", {"batch": _batch(request, pk)})
+    return render(request, "signing/_batch_progress.html", _batch_context(request, pk))
+
+
+def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The batch and its items, named by the documents' titles."""
+    batch = _batch(request, pk)
+    return {"batch": batch, "items": batch.items.select_related("record").order_by("id")}
 
 
 def _seal_units(request: HttpRequest) -> list[Any]:
