@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.signing import api, external_batch_api
+from hoso.signing import api, api_remote, external_batch_api
 
 urlpatterns = [
     path("records/<int:pk>/sign/", api.RecordSign.as_view(), name="api-record-sign"),
@@ -28,5 +28,16 @@ urlpatterns = [
         "signing/usb-batches/",
         external_batch_api.UsbBatchPlanView.as_view(),
         name="api-signing-usb-batches",
+    ),
+    path("signing/remote/", api_remote.RemoteList.as_view(), name="api-signing-remote"),
+    path(
+        "signing/remote/<int:pk>/",
+        api_remote.RemoteDetail.as_view(),
+        name="api-signing-remote-request",
+    ),
+    path(
+        "signing/remote/<int:pk>/cancel/",
+        api_remote.RemoteCancel.as_view(),
+        name="api-signing-remote-cancel",
     ),
 ]

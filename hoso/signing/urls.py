@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.signing import views
+from hoso.signing import views, views_remote
 
 app_name = "signing"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("chung-thu/", views.certificates_page, name="certificates"),
     path("kiem-tra/", views.validate_page, name="validate"),
     path("ho-so/<int:pk>/", views.record_signatures, name="record-signatures"),
+    path("tu-xa/", views_remote.remote_start, name="remote-start"),
+    path("tu-xa/<int:pk>/", views_remote.remote_page, name="remote"),
+    path("tu-xa/<int:pk>/trang-thai/", views_remote.remote_progress, name="remote-progress"),
+    path("tu-xa/<int:pk>/huy/", views_remote.remote_cancel, name="remote-cancel"),
 ]

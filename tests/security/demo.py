@@ -141,3 +141,49 @@ def book_batch(scope: str) -> Any:
     from hoso.books.models import BookBatch
 
     return BookBatch.objects.filter(school=school(scope)).order_by("pk").first()
+
+
+def remote_request(scope: str) -> Any:
+    """A finished remote-signing request of the scope's reference teacher. The demo has no
+    remote provider (none can be reached from it), so the test world adds one: a Sở provider
+    row, the teacher's demo certificate linked to it, one request already done (nothing on it
+    ever calls the provider)."""
+    from django.utils import timezone
+
+    from hoso.signing.models import Certificate, CertKind
+    from hoso.signing.remote.models import (
+        RemoteCredential,
+        RemoteProvider,
+        RemoteRequest,
+        RequestStatus,
+    )
+
+    owner = user(OWNER_OF_SCOPE[scope])
+    found = RemoteRequest.objects.filter(user=owner).order_by("pk").first()
+    if found is not None:
+        return found
+    so = Unit.objects.filter(kind=UnitKind.SO).order_by("pk").first()
+    provider, _ = RemoteProvider.objects.get_or_create(
+        unit=so,
+        name="Nhà cung cấp thử (không kết nối)",
+        defaults={"base_url": "https://127.0.0.1:9/", "client_id": "thu"},
+    )
+    cert = Certificate.objects.filter(owner=owner, kind=CertKind.PERSONAL).first()
+    now = timezone.now()
+    credential = RemoteCredential.objects.create(
+        provider=provider,
+        owner=owner,
+        user_ref=owner.username,
+        credential_ref=f"thu-{owner.pk}",
+        certificate=cert,
+        linked_at=now,
+    )
+    return RemoteRequest.objects.create(
+        user=owner,
+        credential=credential,
+        source="records",
+        status=RequestStatus.DONE,
+        created_at=now,
+        expires_at=now,
+        finished_at=now,
+    )

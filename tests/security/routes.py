@@ -243,6 +243,7 @@ def _progress_school(scope: str) -> Target:
 
 IMPORT_KIND = {"kind": "staff"}
 RECORD = "records.record.view"
+REMOTE = "signing_remote.request.view"
 CLASS = "grading.class.view"
 
 ROUTES: dict[str, Route] = {
@@ -379,6 +380,12 @@ ROUTES: dict[str, Route] = {
         OBJECT, action="signing.batch.view", targets=_object(demo.batch)
     ),
     "signing:record-signatures": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
+    "signing:remote-start": Route(LOGIN, methods=("POST",)),
+    "signing:remote": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
+    "signing:remote-progress": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
+    "signing:remote-cancel": Route(
+        OBJECT, action=REMOTE, targets=_object(demo.remote_request), methods=("POST",)
+    ),
     "api-record-sign": Route(
         OBJECT,
         action="records.workflow.act",
@@ -413,6 +420,13 @@ ROUTES: dict[str, Route] = {
     "api-signing-batches": Route(LOGIN, methods=("POST",)),
     "api-signing-usb-batches": Route(LOGIN, methods=("POST",)),
     "api-signing-batch": Route(OBJECT, action="signing.batch.view", targets=_object(demo.batch)),
+    "api-signing-remote": Route(LOGIN, methods=("POST",)),
+    "api-signing-remote-request": Route(
+        OBJECT, action=REMOTE, targets=_object(demo.remote_request)
+    ),
+    "api-signing-remote-cancel": Route(
+        OBJECT, action=REMOTE, targets=_object(demo.remote_request), methods=("POST",)
+    ),
     # --- retention and destruction ---------------------------------------------------------
     "retention:list": Route(LOGIN),
     "retention:detail": Route(OBJECT, action="retention.proposal.view", targets=_object(_proposal)),

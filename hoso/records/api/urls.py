@@ -26,12 +26,12 @@ urlpatterns = [
     ),
     path(
         "records/<int:pk>/sign-and-submit/",
-        views.SignAndSubmit.as_view(action="sign-and-submit"),
+        views.SignAndSubmit.as_view(),
         name="api-record-sign-and-submit",
     ),
     path(
         "records/<int:pk>/withdraw/",
-        views.SignAndSubmit.as_view(action="withdraw"),
+        views.Withdraw.as_view(),
         name="api-record-withdraw",
     ),
     path(

@@ -189,18 +189,12 @@ class Transition(APIView):
 class SignAndSubmit(APIView):
     """POST sign-and-submit/ — "Ký và trình": the author signs with their own server-side key
     and submits, in one transaction (a refused key changes nothing). For a USB token or remote
-    signing: POST submit/, then sign the author's step through the signing API. POST
-    withdraw/ takes back a record still waiting for its author's signature."""
-
-    action = "sign-and-submit"
+    signing: POST submit/, then sign the author's step through the signing API."""
 
     @extend_schema(request=SignAndSubmitIn, responses={200: RecordDetailOut})
     def post(self, request: Request, pk: int) -> Response:
         record = _record(request, pk)
         ip = client_ip(request._request)
-        if self.action == "withdraw":
-            workflow.record_withdraw(actor=request.user, record_id=record.pk, ip=ip)
-            return Response(RecordDetailOut(_record(request, pk)).data)
         data = SignAndSubmitIn(data=request.data)
         data.is_valid(raise_exception=True)
         workflow.record_sign_and_submit(
@@ -210,6 +204,18 @@ class SignAndSubmit(APIView):
             pin=data.validated_data.get("pin") or None,
             certificate_id=data.validated_data.get("certificate"),
             ip=ip,
+        )
+        return Response(RecordDetailOut(_record(request, pk)).data)
+
+
+class Withdraw(APIView):
+    """POST withdraw/ — take back a record still waiting for its author's own signature."""
+
+    @extend_schema(request=None, responses={200: RecordDetailOut})
+    def post(self, request: Request, pk: int) -> Response:
+        record = _record(request, pk)
+        workflow.record_withdraw(
+            actor=request.user, record_id=record.pk, ip=client_ip(request._request)
         )
         return Response(RecordDetailOut(_record(request, pk)).data)
 

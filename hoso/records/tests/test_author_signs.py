@@ -115,3 +115,14 @@ def test_a_record_in_flight_keeps_the_chain_it_started_with(demo_user: Any) -> N
     sign_step(leader, record_id)
     assert Record.objects.get(pk=record_id).state == "issued"
     assert SignatureRecord.objects.filter(version__record_id=record_id).count() == 2
+
+
+def test_withdraw_through_the_api(demo_user: Any, api_for: Any) -> None:
+    teacher = demo_user("th1.giaovien2")
+    record_id = upload(teacher, period="W35").record_id
+    api = api_for("th1.giaovien2")
+    assert api.post(f"/api/v1/records/{record_id}/submit/").json()["state"] == "submitted"
+    withdrawn = api.post(f"/api/v1/records/{record_id}/withdraw/")
+    assert withdrawn.status_code == 200 and withdrawn.json()["state"] == "draft"
+    again = api.post(f"/api/v1/records/{record_id}/withdraw/")  # nothing left to take back
+    assert again.status_code == 409 and again.json()["message"]

@@ -1,0 +1,71 @@
+"""Pages of remote signing (ký số từ xa): start from "Chờ ký" (the chosen records, or every
+record waiting), then one page that says "Đang chờ xác nhận trên điện thoại…" and polls the
+provider (htmx) until the person confirms, refuses or the wait ends; cancel while waiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hoso.core.errors import DomainError
+from hoso.core.http import client_ip
+from hoso.policy import get_or_404
+from hoso.signing.remote import services
+from hoso.signing.remote.models import RemoteRequest
+from hoso.signing.selectors import sign_queue
+
+
+@login_required
+@require_POST
+def remote_start(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("all") == "1":
+        ids = list(sign_queue(request.user).values_list("record_id", flat=True))
+    else:
+        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+    try:
+        remote = services.remote_start(actor=request.user, object_ids=ids, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("signing:sign-queue"))
+    return HttpResponseRedirect(reverse("signing:remote", args=[remote.pk]))
+
+
+def _remote(request: HttpRequest, pk: int) -> RemoteRequest:
+    """The person's own request; anyone else's answers like a missing one (404)."""
+    qs = RemoteRequest.objects.all()
+    return get_or_404(request.user, "signing_remote.request.view", qs, pk=pk)
+
+
+def _context(remote: RemoteRequest) -> dict[str, Any]:
+    return {"remote": remote, "items": remote.items.order_by("id")}
+
+
+@login_required
+def remote_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "signing/remote.html", _context(_remote(request, pk)))
+
+
+@login_required
+def remote_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status block, polled while the request is open: asks the provider each time."""
+    _remote(request, pk)
+    remote = services.remote_poll(actor=request.user, request_id=pk, ip=client_ip(request))
+    remote.refresh_from_db()  # the run queued on confirmation may have finished already
+    return render(request, "signing/_remote_progress.html", _context(remote))
+
+
+@login_required
+@require_POST
+def remote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _remote(request, pk)
+    try:
+        services.remote_cancel(actor=request.user, request_id=pk, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("signing:remote", args=[pk]))
