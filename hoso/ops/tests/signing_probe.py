@@ -1,5 +1,5 @@
 """Run inside a restored installation (python -m hoso.ops.tests.signing_probe): the principal
-of th1 signs the record waiting for them with the demo passphrase; prints JSON."""
+of th1 signs the first record waiting for them with the demo passphrase; prints JSON."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def probe() -> dict[str, Any]:
     from hoso.signing.batches import pending_sign_workflows
     from hoso.signing.documents import key_path, read_blob
     from hoso.signing.engine.validate import pdfsig_all_intact
-    from hoso.signing.models import Backend, Certificate
+    from hoso.signing.models import Backend, Certificate, SignatureRecord
     from hoso.signing.services import version_sign
 
     principal = get_user_model().objects.get(username="th1.hieutruong")
@@ -28,12 +28,14 @@ def probe() -> dict[str, Any]:
         actor=principal, record_id=workflow.record_id, passphrase=settings.DEMO_PASSWORD
     )
     signed = read_blob(RecordVersion.objects.get(pk=workflow.version_id).signed_sha256)
+    # the author's signature may be on it already (a ký duyệt step going to the school's leaders)
+    signatures = SignatureRecord.objects.filter(version_id=workflow.version_id).count()
     return {
         "relative": all(ref and not ref.startswith("/") for ref in refs),
         "keys": len(refs),
         "key_under_pki": str(key_path(cert)).startswith(str(conf.pki_dir())),
         "signature": signature.pk,
-        "intact": pdfsig_all_intact(signed, 1),
+        "intact": pdfsig_all_intact(signed, signatures),
     }
 
 
