@@ -38,6 +38,8 @@ class StepAction(models.TextChoices):
 
 # Steps done with a personal signature; an approve-sign step is also the approval.
 PERSONAL_SIGN_ACTIONS = (StepAction.SIGN, StepAction.APPROVE_SIGN)
+# Steps that approve the record: nobody does them on their own record.
+APPROVING_ACTIONS = (StepAction.REVIEW, StepAction.APPROVE_SIGN)
 # A chain role that is no office: the record's own author ("Ký và trình").
 AUTHOR = "AUTHOR"
 

@@ -11,19 +11,18 @@ from hoso.org.models import Role, Unit
 from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants
 from hoso.policy.registry import nothing, register
 from hoso.records.models import (
+    APPROVING_ACTIONS,
     AUTHOR,
     DueItem,
     Record,
     RecordState,
     RecordType,
-    StepAction,
     Workflow,
 )
 
 SCHOOL_READERS = frozenset({Role.HT, Role.PHT, Role.VT})
 LEADERS = frozenset({Role.HT, Role.PHT})
 PUBLISHED = (RecordState.ISSUED, RecordState.ARCHIVED)
-APPROVING = (StepAction.REVIEW, StepAction.APPROVE_SIGN)
 # Who may act on a pending step, by the step's role (HT outranks PHT).
 STEP_ROLES: dict[str, frozenset[str]] = {
     Role.PHT: frozenset({Role.PHT, Role.HT}),
@@ -114,7 +113,7 @@ def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
     if not workflow.is_open:
         return False
     # Nobody approves their own work; signing or sealing what one drafted is normal.
-    if record.owner_id == user.pk and workflow.pending_action in APPROVING:
+    if record.owner_id == user.pk and workflow.pending_action in APPROVING_ACTIONS:
         return False
     role = workflow.pending_role
     if role == AUTHOR:  # "Ký và trình": the author's own signature
@@ -143,7 +142,7 @@ def _workflow_act_scope(grants: Grants, user: Any) -> Q:
         if schools:
             query |= Q(pending_role=role, record__school_id__in=schools)
     query |= Q(pending_role=AUTHOR, record__owner_id=user.pk)
-    own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING)
+    own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING_ACTIONS)
     return Q(is_open=True) & ~own_review & query
 
 

@@ -23,6 +23,7 @@ from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
 from hoso.records.deadlines import due_item_mark_submitted
 from hoso.records.models import (
+    APPROVING_ACTIONS,
     AUTHOR,
     Comment,
     EventKind,
@@ -112,9 +113,6 @@ def pending_people(workflow: Workflow) -> list[int]:
     if workflow.pending_action in APPROVING_ACTIONS:  # nobody approves their own work
         people = people.exclude(user_id=record.owner_id)
     return list(people.values_list("user_id", flat=True).distinct())
-
-
-APPROVING_ACTIONS = (StepAction.REVIEW, StepAction.APPROVE_SIGN)
 
 
 def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
