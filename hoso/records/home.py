@@ -14,6 +14,8 @@ from hoso.records.models import PERSONAL_SIGN_ACTIONS
 from hoso.records.notify import unread_count
 from hoso.records.policies import SCHOOL_READERS
 
+CHAIN_SETTER_ROLES = frozenset({"GD", "PGD", "CV_SO", "TP", "PTP", "CV_PHONG", "HT"})
+
 
 # The menu and the home page ask the same questions: answered once per request.
 def _my_week(user: Any) -> list[Any]:
@@ -44,6 +46,8 @@ def nav(user: Any) -> list[NavItem]:
         items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
         items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
+    if grants.is_admin or grants.roles() & CHAIN_SETTER_ROLES:
+        items.append(NavItem("Chuỗi duyệt, ký", reverse("records:chains"), 85))
     unread = unread_count(user)
     items.append(NavItem("Thông báo", reverse("records:notifications"), 95, unread or None))
     return items

@@ -209,6 +209,10 @@ class Workflow(models.Model):
     state = models.CharField(max_length=10, choices=WorkflowState.choices)
     pending_role = models.CharField(max_length=10, blank=True, default="")
     pending_action = models.CharField(max_length=16, blank=True, default="")
+    # A step named for one person (the chain names them, acting in `pending_role`).
+    pending_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     is_open = models.BooleanField(default=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -238,6 +242,57 @@ class Workflow(models.Model):
             return str(_("Người lập ký"))
         known = {a.value: a.label for a in StepAction}
         return str(known.get(self.pending_action, self.pending_action))
+
+    @property
+    def pending_who(self) -> str:
+        """Who the pending step waits for, in words: a named person, else the role's title."""
+        from hoso.org.models import Role
+
+        role = str(dict(Role.choices).get(self.pending_role, self.pending_role)).lower()
+        person = self.pending_user
+        if person is not None:
+            return f"{person.get_full_name() or person.get_username()} ({role})"
+        return role
+
+
+class Delegation(models.TextChoices):
+    """Who below may set their own chain for a type, as the unit above allows."""
+
+    NONE = "", _("Không cho đơn vị cấp dưới đặt riêng")
+    PHONG = "PHONG", _("Phòng GDĐT được đặt riêng")
+    TRUONG = "TRUONG", _("Phòng GDĐT và nhà trường được đặt riêng")
+
+
+class ChainSetting(models.Model):
+    """The signing chain a Sở (or a Phòng or school it allows) sets for one record type, for
+    itself and every unit below it. Read when a record is submitted and copied into its
+    workflow: a change never touches a record already in flight."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="chain_settings")
+    record_type = models.ForeignKey(
+        RecordType, on_delete=models.CASCADE, related_name="chain_settings"
+    )
+    chain = models.JSONField(_("chuỗi duyệt, ký"), default=list)
+    delegate_to = models.CharField(
+        _("cấp dưới được đặt riêng"),
+        max_length=6,
+        choices=Delegation.choices,
+        blank=True,
+        default=Delegation.NONE,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("chuỗi ký của đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "record_type"], name="one_chain_per_unit_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type.code} @ {self.unit.code}"
 
 
 class EventKind(models.TextChoices):

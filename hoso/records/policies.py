@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from hoso.org.models import Role, Unit
+from hoso.org.models import Role, Unit, UnitKind
 from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants
 from hoso.policy.registry import nothing, register
 from hoso.records.models import (
@@ -36,6 +36,15 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     Role.VT_CQ: frozenset({Role.VT_CQ}),
     Role.CV_PHONG: frozenset({Role.CV_PHONG, Role.PTP, Role.TP}),
     Role.CV_SO: frozenset({Role.CV_SO, Role.PGD, Role.GD}),
+}
+
+
+UNIT_HEADS = frozenset({Role.HT, Role.TP, Role.GD})
+# Who sets a unit's signing chains: the Sở's and the Phòng's leaders and specialists, the principal.
+CHAIN_SETTERS: dict[str, frozenset[str]] = {
+    UnitKind.SO: frozenset({Role.GD, Role.PGD, Role.CV_SO}),
+    UnitKind.PHONG: frozenset({Role.TP, Role.PTP, Role.CV_PHONG}),
+    UnitKind.TRUONG: frozenset({Role.HT}),
 }
 
 
@@ -115,6 +124,8 @@ def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
     # Nobody approves their own work; signing or sealing what one drafted is normal.
     if record.owner_id == user.pk and workflow.pending_action in APPROVING_ACTIONS:
         return False
+    if workflow.pending_user_id is not None:  # a step the chain names one person for
+        return bool(workflow.pending_user_id == user.pk) or record.school_id in _heads_of(grants)
     role = workflow.pending_role
     if role == AUTHOR:  # "Ký và trình": the author's own signature
         return bool(record.owner_id == user.pk)
@@ -142,8 +153,26 @@ def _workflow_act_scope(grants: Grants, user: Any) -> Q:
         if schools:
             query |= Q(pending_role=role, record__school_id__in=schools)
     query |= Q(pending_role=AUTHOR, record__owner_id=user.pk)
+    named = Q(pending_user=user.pk) | Q(record__school_id__in=_heads_of(grants))
+    query = (Q(pending_user__isnull=True) & query) | (Q(pending_user__isnull=False) & named)
     own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING_ACTIONS)
     return Q(is_open=True) & ~own_review & query
+
+
+def _heads_of(grants: Grants) -> set[int]:
+    """Units whose head stands in for a person a chain names (who may have left, or be away):
+    the principal of a school, the trưởng phòng, the giám đốc Sở."""
+    return grants.units(UNIT_HEADS)
+
+
+# --- signing chains --------------------------------------------------------------------------
+
+
+def _chain_set(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """Set the signing chains of `unit` (whether the unit above allows it is a chain rule)."""
+    if grants.is_admin:
+        return True
+    return unit.pk in grants.units(CHAIN_SETTERS.get(unit.kind, frozenset()))
 
 
 # --- deadlines and completion ------------------------------------------------------------------
@@ -215,4 +244,5 @@ def register_all() -> None:
     register("records.due.view", _due_visible, _due_scope)
     register("records.due.extend", _due_extend)
     register("records.type.manage", _type_manage)
+    register("records.chain.set", _chain_set)
     register("records.type.view", _type_visible, _type_scope)

@@ -6,10 +6,13 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from hoso.org.models import Unit
 from hoso.policy import can, visible
+from hoso.policy.grants import grants_for
 from hoso.records.deadlines import DUE_SOON, reference_time, with_status
 from hoso.records.guards import deletion_refusal
 from hoso.records.models import (
@@ -110,7 +113,7 @@ def open_workflow(record: Record) -> Workflow | None:
 
 def queue_for(user: Any, actions: Collection[str]) -> QuerySet[Workflow]:
     workflows = Workflow.objects.select_related(
-        "record", "record__record_type", "record__owner", "record__unit", "version"
+        "record", "record__record_type", "record__owner", "record__unit", "version", "pending_user"
     )
     return visible(user, "records.workflow.act", workflows).filter(pending_action__in=actions)
 
@@ -213,3 +216,90 @@ def homeroom_classes_for(user: Any, types: list[RecordType]) -> list[Any]:
 def deletable(user: Any, record: Record) -> bool:
     """Offer "Xóa hồ sơ" only to who may ask and when no guard (retention period) refuses."""
     return can(user, "records.record.delete", record) and deletion_refusal(record) is None
+
+
+def named_people(chain: list[dict[str, Any]]) -> dict[int, str]:
+    """Names of the people a chain names, for showing it in words."""
+    ids = [int(step["user"]) for step in chain if step.get("user")]
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {u.pk: u.get_full_name() or u.get_username() for u in users}
+
+
+# --- signing chains ------------------------------------------------------------------------------
+
+
+def chain_units(user: Any) -> list[Unit]:
+    """Units whose signing chains `user` sets (the Sở, a Phòng, a school), top first."""
+    from hoso.records.chains import SETTING_KINDS
+
+    grants = grants_for(user)
+    if grants.is_admin:
+        candidates = Unit.objects.filter(kind="SO", is_active=True)
+    else:
+        ids = {grant.unit_id for grant in grants.items}
+        candidates = Unit.objects.filter(pk__in=ids, kind__in=SETTING_KINDS, is_active=True)
+    return [u for u in candidates.order_by("path") if can(user, "records.chain.set", u)]
+
+
+def chain_unit(user: Any, unit_id: Any) -> Unit | None:
+    """The unit `user` sets chains for, by id; None (answered as missing) otherwise."""
+    from hoso.records.chains import SETTING_KINDS
+
+    if not str(unit_id).isdigit():
+        return None
+    unit = Unit.objects.filter(pk=int(unit_id), kind__in=SETTING_KINDS, is_active=True).first()
+    return unit if unit is not None and can(user, "records.chain.set", unit) else None
+
+
+def chain_types(unit: Unit) -> list[RecordType]:
+    """Record types whose chain `unit` may see set for the units it covers."""
+    from hoso.records.services import type_applies
+
+    types = RecordType.objects.filter(is_active=True).order_by("keeper", "code")
+    if unit.kind == "TRUONG":
+        return [t for t in types if type_applies(t, unit)]
+    ancestors = set(unit.ancestor_ids())
+    return [
+        t
+        for t in types
+        if (t.owner_unit_id is None or t.owner_unit_id in ancestors)
+        and (t.keeper != Keeper.OFFICE or not t.levels or _office_level_below(t.levels, unit))
+    ]
+
+
+def _office_level_below(levels: list[str], unit: Unit) -> bool:
+    return unit.kind in levels or (unit.kind == "SO" and "PHONG" in levels)
+
+
+def chain_rows(unit: Unit) -> list[dict[str, Any]]:
+    from hoso.records import chains
+
+    rows = []
+    for record_type, resolved, may_set in chains.overview(chain_types(unit), unit):
+        source = resolved.source
+        rows.append(
+            {
+                "type": record_type,
+                "words": chains.describe(resolved.chain, named_people(resolved.chain)),
+                "signs": chains.signs(resolved.chain),
+                "source": source.unit.name if source else "",
+                "own": source is not None and source.unit_id == unit.pk,
+                "may_set": may_set,
+            }
+        )
+    return rows
+
+
+def chain_history(unit: Unit, record_type: RecordType) -> list[Any]:
+    from hoso.audit.models import AuditEntry
+
+    return list(
+        AuditEntry.objects.filter(
+            action__startswith="records.chain.",
+            object_type="records.recordtype",
+            object_id=str(record_type.pk),
+            unit_id=unit.pk,
+        ).order_by("-seq")[:20]
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.records.views import dashboard, files, pages
+from hoso.records.views import chains, dashboard, files, pages
 
 app_name = "records"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("tai-len/", pages.upload, name="upload"),
     path("danh-muc/", pages.catalogue, name="catalogue"),
     path("cho-duyet/", pages.review_queue, name="review-queue"),
+    path("chuoi-ky/", chains.chain_list, name="chains"),
+    path("chuoi-ky/<int:unit_id>/<int:type_id>/", chains.chain_edit, name="chain-edit"),
     # One "Chờ ký" page: the signing app's, where one can actually sign; the old address stays.
     path("cho-ky/", pages.signing_queue_moved, name="signing-queue"),
     path("thong-bao/", pages.notifications, name="notifications"),

@@ -21,6 +21,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
+from hoso.records import chains
 from hoso.records.deadlines import due_item_mark_submitted
 from hoso.records.models import (
     APPROVING_ACTIONS,
@@ -41,6 +42,7 @@ from hoso.records.scheduling import later
 from hoso.storage import BlobRef
 
 OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
+STEP_FIELDS = ["step", "pending_role", "pending_action", "pending_user", "state"]
 NOT_PENDING = "Hồ sơ không còn chờ bước này (có thể người khác vừa xử lý). Hãy tải lại trang."
 
 
@@ -100,6 +102,8 @@ def pending_people(workflow: Workflow) -> list[int]:
     role = workflow.pending_role
     if role == AUTHOR:
         return [record.owner_id]
+    if workflow.pending_user_id is not None:
+        return [workflow.pending_user_id]
     from hoso.policy.grants import OFFICE_ROLES
     from hoso.records.policies import STEP_ROLES
 
@@ -120,6 +124,7 @@ def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
     step = workflow.current_step()
     workflow.pending_role = resolve_role(workflow.record, step) if step else ""
     workflow.pending_action = str(step["action"]) if step else ""
+    workflow.pending_user_id = step.get("user") if step else None
     if step is not None:
         in_review = step["action"] in APPROVING_ACTIONS or step["role"] == AUTHOR
         workflow.state = WorkflowState.IN_REVIEW if in_review else WorkflowState.SIGNING
@@ -143,7 +148,7 @@ def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
     workflow = Workflow(
         record=record,
         version=version,
-        chain=list(record.record_type.signing_chain),
+        chain=chains.chain_for_record(record),
         state=WorkflowState.IN_REVIEW,
         opened_by=actor,
         opened_at=now,
@@ -179,8 +184,8 @@ def record_sign_and_submit(
     from hoso.signing.services import version_sign
 
     with transaction.atomic():
-        record = Record.objects.select_related("record_type").get(pk=record_id)
-        if not record.record_type.author_signs:
+        record = Record.objects.select_related("record_type", "school").get(pk=record_id)
+        if not chains.author_signs(chains.chain_for_record(record)):
             raise Conflict("Loại hồ sơ này không yêu cầu người lập ký; hãy bấm «Trình duyệt».")
         record_submit(actor=actor, record_id=record_id, ip=ip)
         version_sign(
@@ -212,10 +217,10 @@ def record_approve(*, actor: Any, record_id: int, comment: str = "", ip: str = "
     if following is None:
         _issue(record, workflow, actor, ip)
     elif following["action"] in APPROVING_ACTIONS:
-        workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+        workflow.save(update_fields=STEP_FIELDS)
         _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
     else:
-        workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+        workflow.save(update_fields=STEP_FIELDS)
         _set_state(record, RecordState.APPROVED)
         _notify_pending(workflow, f"Hồ sơ chờ ký: {record.title}")
         notify(
@@ -300,7 +305,7 @@ def workflow_signing_step_done(
     if _set_step(workflow, workflow.step + 1) is None:
         _issue(record, workflow, actor, ip)
         return record
-    workflow.save(update_fields=["step", "pending_role", "pending_action", "state"])
+    workflow.save(update_fields=STEP_FIELDS)
     if approves:
         _set_state(record, RecordState.APPROVED)
         title = f"Hồ sơ đã được duyệt: {record.title}"
@@ -359,9 +364,8 @@ def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
 def _close(workflow: Workflow, state: str) -> None:
     workflow.state, workflow.is_open, workflow.closed_at = state, False, timezone.now()
     workflow.pending_role = workflow.pending_action = ""
-    workflow.save(
-        update_fields=["state", "is_open", "closed_at", "pending_role", "pending_action", "step"]
-    )
+    workflow.pending_user_id = None
+    workflow.save(update_fields=["is_open", "closed_at", *STEP_FIELDS])
 
 
 def _set_state(record: Record, state: str) -> None:

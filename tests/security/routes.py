@@ -191,6 +191,21 @@ def _proposal(scope: str) -> Any:
     return DestructionProposal.objects.filter(school=demo.school(scope)).order_by("pk").first()
 
 
+def _sets_chains(user: Any) -> bool:
+    from hoso.records.selectors import chain_units
+
+    return bool(chain_units(user))
+
+
+def _chain_of_school(scope: str) -> Target | None:
+    """A school's chain for the first record type that applies to it."""
+    from hoso.records.selectors import chain_types
+
+    school = demo.school(scope)
+    types = chain_types(school)
+    return Target({"unit_id": school.pk, "type_id": types[0].pk}, school) if types else None
+
+
 def _record_type(scope: str) -> Target | None:
     from hoso.records.models import RecordType
 
@@ -244,6 +259,7 @@ def _progress_school(scope: str) -> Target:
 IMPORT_KIND = {"kind": "staff"}
 RECORD = "records.record.view"
 REMOTE = "signing_remote.request.view"
+CHAIN_SET = "records.chain.set"
 CLASS = "grading.class.view"
 
 ROUTES: dict[str, Route] = {
@@ -272,6 +288,10 @@ ROUTES: dict[str, Route] = {
     "records:mine": Route(LOGIN),
     "records:upload": Route(LOGIN),
     "records:catalogue": Route(LOGIN),
+    "records:chains": Route(GATE, allowed=_sets_chains),
+    "records:chain-edit": Route(
+        OBJECT, action=CHAIN_SET, targets=_chain_of_school, methods=("GET", "POST")
+    ),
     "records:review-queue": Route(LOGIN),
     "records:signing-queue": Route(LOGIN),
     "records:notifications": Route(LOGIN),
@@ -311,6 +331,10 @@ ROUTES: dict[str, Route] = {
     "records:version-file": Route(OBJECT, action=RECORD, targets=_version_file("original")),
     "records:version-progress": Route(OBJECT, action=RECORD, targets=_version),
     "api-record-types": Route(LOGIN),
+    "api-signing-chains": Route(GATE, allowed=_sets_chains),
+    "api-signing-chain": Route(
+        OBJECT, action=CHAIN_SET, targets=_chain_of_school, methods=("GET", "PUT", "DELETE")
+    ),
     "api-records": Route(LOGIN, action=RECORD, list_model="records.Record"),
     "api-record": Route(
         OBJECT,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.records.api import views
+from hoso.records.api import chains, views
 
 urlpatterns = [
     path("record-types/", views.RecordTypeList.as_view(), name="api-record-types"),
@@ -43,6 +43,12 @@ urlpatterns = [
         "records/<int:pk>/return/",
         views.Transition.as_view(action="return"),
         name="api-record-return",
+    ),
+    path("signing-chains/", chains.ChainList.as_view(), name="api-signing-chains"),
+    path(
+        "signing-chains/<int:unit_id>/<int:type_id>/",
+        chains.ChainDetail.as_view(),
+        name="api-signing-chain",
     ),
     path("due-items/", views.DueItemList.as_view(), name="api-due-items"),
     path("due-items/<int:pk>/extend/", views.DueItemExtend.as_view(), name="api-due-item-extend"),

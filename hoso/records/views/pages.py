@@ -17,7 +17,7 @@ from hoso.conversion import Kind
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404
-from hoso.records import renditions, selectors, services, workflow
+from hoso.records import chains, renditions, selectors, services, workflow
 from hoso.records.models import (
     Comment,
     Notification,
@@ -77,7 +77,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 context["error"] = error.message
             else:
-                button = "Ký và trình" if record_type.author_signs else "Trình duyệt"
+                signs_first = chains.author_signs(chains.chain_for_record(version.record))
+                button = "Ký và trình" if signs_first else "Trình duyệt"
                 messages.success(request, f"Đã tải lên. Kiểm tra lại rồi bấm “{button}”.")
                 return HttpResponseRedirect(reverse("records:detail", args=[version.record_id]))
     return render(request, "records/upload.html", context, status=400 if context["error"] else 200)
@@ -97,7 +98,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
     versions = list(selectors.versions_of(record))
     flow = selectors.open_workflow(record)
+    chain = flow.chain if flow is not None else chains.chain_for_record(record)
     return {
+        "chain_words": chains.describe(chain, selectors.named_people(chain)),
+        "chain_signs": chains.signs(chain),
+        "author_signs": chains.author_signs(chain),
         "record": record,
         "versions": versions,
         "latest": versions[0] if versions else None,
@@ -178,7 +183,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = request.POST.get("comment", "")
     back = reverse("records:detail", args=[record.pk])
     user = request.user
-    if action == "trinh" and record.record_type.author_signs:
+    author_signs = chains.author_signs(chains.chain_for_record(record))
+    if action == "trinh" and author_signs:
         # the author's own signature comes first: USB token or remote signing, on "Chờ ký"
         back = reverse("signing:sign-queue") + f"#ho-so-{record.pk}"
     secret = request.POST.get("passphrase") or None
@@ -186,7 +192,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "trinh": (
             lambda ip: workflow.record_submit(actor=user, record_id=record.pk, ip=ip),
             "Đã mở bước ký của bạn: hãy ký để hoàn tất việc trình."
-            if record.record_type.author_signs
+            if author_signs
             else "Đã trình duyệt.",
         ),
         "ky-va-trinh": (
@@ -261,4 +267,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     types = RecordType.objects.filter(is_active=True).select_related("owner_unit").order_by("code")
-    return render(request, "records/catalogue.html", {"types": types})
+    sets_chains = bool(selectors.chain_units(request.user))
+    return render(request, "records/catalogue.html", {"types": types, "sets_chains": sets_chains})

@@ -1,0 +1,254 @@
+"""Signing chains as data. Every record type ships a default chain (the catalogue, from the
+circulars); a Sở sets its own for the units below it and may let the Phòng, or the Phòng and
+the schools, set theirs (`Delegation`). The chain a record follows is resolved when it is
+submitted and copied into its workflow, so a change applies to records submitted afterwards.
+
+A step is {"role": R, "action": A}, with "user": id when the chain names one person acting in
+role R (a named PHT, a named tổ trưởng). Only the unit that keeps the records names people:
+naming a school's PHT for every school of a province would mean nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from hoso.core.errors import DomainError
+from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
+from hoso.policy.grants import current_year
+from hoso.records.models import (
+    AUTHOR,
+    ChainSetting,
+    Delegation,
+    Keeper,
+    Record,
+    RecordType,
+    StepAction,
+)
+
+MAX_STEPS = 8
+SCHOOL_STEP_ROLES: tuple[str, ...] = (AUTHOR, Role.TTCM, Role.PHT, Role.HT, Role.VT)
+OFFICE_STEP_ROLES: tuple[str, ...] = (AUTHOR, Role.CV_PHONG, Role.CV_SO, Role.PTP, Role.TP)
+OFFICE_STEP_ROLES += (Role.PGD, Role.GD, Role.VT_CQ)
+SEAL_ROLES = frozenset({Role.VT, Role.VT_CQ})
+SETTING_KINDS = (UnitKind.SO, UnitKind.PHONG, UnitKind.TRUONG)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The chain that applies at a unit, the setting it comes from (None: the catalogue's
+    default) and who below may still set their own."""
+
+    chain: list[dict[str, Any]]
+    source: ChainSetting | None
+    delegation: str
+
+
+def step_roles(record_type: RecordType) -> tuple[str, ...]:
+    return OFFICE_STEP_ROLES if record_type.keeper == Keeper.OFFICE else SCHOOL_STEP_ROLES
+
+
+# --- which chain applies ---------------------------------------------------------------------
+
+
+def _level_may_set(unit: Unit, record_type: RecordType, delegation: str) -> bool:
+    if unit.kind == UnitKind.SO or unit.pk == record_type.owner_unit_id:
+        return True
+    if unit.kind == UnitKind.PHONG:
+        return delegation in (Delegation.PHONG, Delegation.TRUONG)
+    return unit.kind == UnitKind.TRUONG and delegation == Delegation.TRUONG
+
+
+def _loaded(type_ids: list[int], unit_ids: list[int]) -> dict[tuple[int, int], ChainSetting]:
+    found = ChainSetting.objects.filter(record_type_id__in=type_ids, unit_id__in=unit_ids)
+    return {(s.record_type_id, s.unit_id): s for s in found.select_related("unit")}
+
+
+def _walk(
+    record_type: RecordType,
+    unit_ids: list[int],
+    settings: dict[tuple[int, int], ChainSetting] | None = None,
+) -> Resolved:
+    if settings is None:
+        settings = _loaded([record_type.pk], unit_ids)
+    resolved = Resolved(list(record_type.signing_chain), None, Delegation.NONE)
+    for unit_id in unit_ids:  # from the root down
+        setting = settings.get((record_type.pk, unit_id))
+        if setting is not None and _level_may_set(setting.unit, record_type, resolved.delegation):
+            resolved = Resolved(list(setting.chain), setting, setting.delegate_to)
+    return resolved
+
+
+def overview(types: list[RecordType], unit: Unit) -> list[tuple[RecordType, Resolved, bool]]:
+    """For each type: the chain at `unit` and whether `unit` may set its own (one query)."""
+    unit_ids = unit.ancestor_ids()
+    settings = _loaded([t.pk for t in types], unit_ids)
+    rows = []
+    for record_type in types:
+        above = _walk(record_type, unit_ids[:-1], settings)
+        may_set = _may_set(record_type, unit, above)
+        rows.append((record_type, _walk(record_type, unit_ids, settings), may_set))
+    return rows
+
+
+def resolve(record_type: RecordType, unit: Unit) -> Resolved:
+    """The chain that applies to records of `record_type` kept at or below `unit`."""
+    return _walk(record_type, unit.ancestor_ids())
+
+
+def chain_for_record(record: Record) -> list[dict[str, Any]]:
+    """The chain `record` would follow if submitted now (its school's, or its office's)."""
+    return resolve(record.record_type, record.school).chain
+
+
+def chain_above(record_type: RecordType, unit: Unit) -> Resolved:
+    """What applies at `unit` when it sets nothing itself."""
+    return _walk(record_type, unit.ancestor_ids()[:-1])
+
+
+def may_set_at(record_type: RecordType, unit: Unit) -> bool:
+    """The units above `unit` allow it to set its own chain for `record_type`."""
+    return _may_set(record_type, unit, chain_above(record_type, unit))
+
+
+def _may_set(record_type: RecordType, unit: Unit, above: Resolved) -> bool:
+    if unit.kind not in SETTING_KINDS:
+        return False
+    if record_type.keeper == Keeper.OFFICE and unit.kind == UnitKind.TRUONG:
+        return False
+    return _level_may_set(unit, record_type, above.delegation)
+
+
+def author_signs(chain: list[dict[str, Any]]) -> bool:
+    """The chain starts with the author's own signature: submitting is "Ký và trình"."""
+    first = chain[0] if chain else {}
+    return first.get("role") == AUTHOR and first.get("action") == StepAction.SIGN
+
+
+def signs(chain: list[dict[str, Any]]) -> bool:
+    """Some step signs or seals: a record issued by a review-only chain is unsigned."""
+    return any(step.get("action") != StepAction.REVIEW for step in chain)
+
+
+# --- what a valid chain is -------------------------------------------------------------------
+
+
+def clean_chain(raw: Any, *, record_type: RecordType, unit: Unit) -> list[dict[str, Any]]:
+    """The steps as stored, or DomainError naming every wrong step in Vietnamese."""
+    if not isinstance(raw, list) or not raw:
+        _refuse(["Chuỗi phải có ít nhất một bước."])
+    if len(raw) > MAX_STEPS:
+        _refuse([f"Chuỗi có tối đa {MAX_STEPS} bước."])
+    errors: list[str] = []
+    steps: list[dict[str, Any]] = []
+    for number, item in enumerate(raw, start=1):
+        step, problems = _clean_step(number, item, record_type, unit)
+        errors += problems
+        if step is not None:
+            steps.append(step)
+    errors += _order_problems(steps)
+    if errors:
+        _refuse(errors)
+    return steps
+
+
+def _refuse(errors: list[str]) -> None:
+    raise DomainError("Chuỗi duyệt, ký chưa hợp lệ: " + " ".join(errors), fields={"chain": errors})
+
+
+def _clean_step(
+    number: int, item: Any, record_type: RecordType, unit: Unit
+) -> tuple[dict[str, Any] | None, list[str]]:
+    if not isinstance(item, dict):
+        return None, [f"Bước {number}: không đọc được."]
+    role, action = str(item.get("role") or ""), str(item.get("action") or "")
+    problems = []
+    if action not in StepAction.values:
+        problems.append(f"Bước {number}: hãy chọn việc (ký số, ký duyệt, duyệt hoặc đóng dấu).")
+    if role not in step_roles(record_type):
+        problems.append(f"Bước {number}: hãy chọn người thực hiện phù hợp với loại hồ sơ.")
+    if (action == StepAction.SEAL) != (role in SEAL_ROLES) and not problems:
+        problems.append(f"Bước {number}: chỉ văn thư đóng dấu, và văn thư chỉ đóng dấu.")
+    if role == AUTHOR and action != StepAction.SIGN and not problems:
+        problems.append(f"Bước {number}: người lập chỉ ký hồ sơ của mình, không tự duyệt.")
+    step: dict[str, Any] = {"role": role, "action": action}
+    user = item.get("user")
+    if user not in (None, "") and not problems:
+        person, problem = _named_person(number, user, role, record_type, unit)
+        if problem:
+            problems.append(problem)
+        else:
+            step["user"] = person
+    return step, problems
+
+
+def _order_problems(steps: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for index, step in enumerate(steps):
+        if step["role"] == AUTHOR and index > 0:
+            problems.append("Người lập ký ở bước đầu tiên (Ký và trình), không ở giữa chuỗi.")
+        if step["action"] == StepAction.SEAL and index != len(steps) - 1:
+            problems.append("Đóng dấu phải là bước cuối cùng.")
+        if index and step == steps[index - 1]:
+            problems.append(f"Bước {index + 1} trùng với bước ngay trước.")
+    return problems
+
+
+def keeps_records(record_type: RecordType, unit: Unit) -> bool:
+    """`unit` is where records of the type are kept (a school; the office for office types)."""
+    if record_type.keeper == Keeper.OFFICE:
+        return unit.kind in (UnitKind.PHONG, UnitKind.SO)
+    return unit.kind == UnitKind.TRUONG
+
+
+def _named_person(
+    number: int, user: Any, role: str, record_type: RecordType, unit: Unit
+) -> tuple[int, str]:
+    if role == AUTHOR:
+        return 0, f"Bước {number}: người lập là chính người trình, không chọn đích danh."
+    if not keeps_records(record_type, unit):
+        return 0, (
+            f"Bước {number}: chỉ chọn đích danh người thực hiện khi thiết lập cho chính đơn vị "
+            "lưu hồ sơ (một trường, hoặc Phòng/Sở với hồ sơ của cơ quan)."
+        )
+    try:
+        person_id = int(user)
+    except (TypeError, ValueError):
+        return 0, f"Bước {number}: người được chọn không có ở đơn vị này."
+    if person_id not in dict(people_for_role(unit, role)):
+        return 0, f"Bước {number}: người được chọn không giữ vai trò này ở đơn vị."
+    return person_id, ""
+
+
+def people_for_role(unit: Unit, role: str) -> list[tuple[int, str]]:
+    """(id, name) of who holds `role` in `unit` or below it this school year."""
+    year = current_year()
+    if year is None:
+        return []
+    ids = (
+        RoleAssignment.objects.filter(role=role, unit__path__startswith=unit.path, school_year=year)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    users = get_user_model().objects.filter(pk__in=list(ids), is_active=True).order_by("last_name")
+    return [(u.pk, u.get_full_name() or u.get_username()) for u in users]
+
+
+# --- in words ----------------------------------------------------------------------------------
+
+
+def describe(chain: list[dict[str, Any]], names: dict[int, str] | None = None) -> list[str]:
+    """Each step in plain Vietnamese: "Người lập ký", "Tổ trưởng chuyên môn ký duyệt"."""
+    actions = {str(a.value): str(a.label).lower() for a in StepAction}
+    roles = {str(r.value): str(r.label) for r in Role}
+    words = []
+    for step in chain:
+        if step.get("role") == AUTHOR:
+            words.append("Người lập ký")
+            continue
+        who = roles.get(str(step.get("role")), str(step.get("role")))
+        if step.get("user") and names and step["user"] in names:
+            who = f"{names[step['user']]} ({who.lower()})"
+        words.append(f"{who} {actions.get(str(step.get('action')), '')}".strip())
+    return words
