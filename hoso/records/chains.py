@@ -5,7 +5,9 @@ submitted and copied into its workflow, so a change applies to records submitted
 
 A step is {"role": R, "action": A}, with "user": id when the chain names one person acting in
 role R (a named PHT, a named tổ trưởng). Only the unit that keeps the records names people:
-naming a school's PHT for every school of a province would mean nothing."""
+naming a school's PHT for every school of a province would mean nothing. A step with
+"together": true runs with the step before it (one stage: two tổ trưởng, or the PHT and the
+tổ trưởng, each doing the same act in any order); the next stage starts when all are done."""
 
 from __future__ import annotations
 
@@ -120,6 +122,24 @@ def _may_set(record_type: RecordType, unit: Unit, above: Resolved) -> bool:
     return _level_may_set(unit, record_type, above.delegation)
 
 
+def stage_of(chain: list[dict[str, Any]], start: int) -> list[int]:
+    """The indices of the stage starting at `start`: it and the "together" steps after it."""
+    if start >= len(chain):
+        return []
+    end = start + 1
+    while end < len(chain) and chain[end].get("together"):
+        end += 1
+    return list(range(start, end))
+
+
+def stages(chain: list[dict[str, Any]]) -> list[list[int]]:
+    """The chain's stages in order, each a list of step indices."""
+    found: list[list[int]] = []
+    while sum(len(stage) for stage in found) < len(chain):
+        found.append(stage_of(chain, sum(len(stage) for stage in found)))
+    return found
+
+
 def author_signs(chain: list[dict[str, Any]]) -> bool:
     """The chain starts with the author's own signature: submitting is "Ký và trình"."""
     first = chain[0] if chain else {}
@@ -173,6 +193,8 @@ def _clean_step(
     if role == AUTHOR and action != StepAction.SIGN and not problems:
         problems.append(f"Bước {number}: người lập chỉ ký hồ sơ của mình, không tự duyệt.")
     step: dict[str, Any] = {"role": role, "action": action}
+    if item.get("together") in (True, 1, "1", "true", "on"):
+        step["together"] = True
     user = item.get("user")
     if user not in (None, "") and not problems:
         person, problem = _named_person(number, user, role, record_type, unit)
@@ -190,9 +212,38 @@ def _order_problems(steps: list[dict[str, Any]]) -> list[str]:
             problems.append("Người lập ký ở bước đầu tiên (Ký và trình), không ở giữa chuỗi.")
         if step["action"] == StepAction.SEAL and index != len(steps) - 1:
             problems.append("Đóng dấu phải là bước cuối cùng.")
-        if index and step == steps[index - 1]:
+        if index and step.get("together"):
+            problems += _together_problems(steps, index)
+        elif index and step == steps[index - 1]:
             problems.append(f"Bước {index + 1} trùng với bước ngay trước.")
+    if steps and steps[0].get("together"):
+        problems.append("Bước 1 không có bước nào trước nó để thực hiện cùng lúc.")
     return problems
+
+
+def _together_problems(steps: list[dict[str, Any]], index: int) -> list[str]:
+    """A step run together with the one before: same act, not the author, not the seal, and
+    not the same people twice in one stage."""
+    step, number = steps[index], index + 1
+    stage_start = index
+    while stage_start > 0 and steps[stage_start].get("together"):
+        stage_start -= 1
+    first = steps[stage_start]
+    problems = []
+    if step["action"] != first["action"]:
+        problems.append(f"Bước {number}: các bước cùng lúc phải cùng một việc (cùng ký duyệt…).")
+    if StepAction.SEAL in (step["action"], first["action"]) or AUTHOR in (
+        step["role"],
+        first["role"],
+    ):
+        problems.append(f"Bước {number}: người lập ký và đóng dấu không thực hiện cùng lúc.")
+    if any(_who(other) == _who(step) for other in steps[stage_start:index]):
+        problems.append(f"Bước {number}: cùng người thực hiện với một bước cùng lúc khác.")
+    return problems
+
+
+def _who(step: dict[str, Any]) -> tuple[str, Any]:
+    return step["role"], step.get("user")
 
 
 def keeps_records(record_type: RecordType, unit: Unit) -> bool:
@@ -239,16 +290,24 @@ def people_for_role(unit: Unit, role: str) -> list[tuple[int, str]]:
 
 
 def describe(chain: list[dict[str, Any]], names: dict[int, str] | None = None) -> list[str]:
-    """Each step in plain Vietnamese: "Người lập ký", "Tổ trưởng chuyên môn ký duyệt"."""
+    """Each stage in plain Vietnamese: "Người lập ký", "Tổ trưởng chuyên môn ký duyệt",
+    "Tổ trưởng chuyên môn và Phó hiệu trưởng cùng ký duyệt" for steps that run together."""
     actions = {str(a.value): str(a.label).lower() for a in StepAction}
-    roles = {str(r.value): str(r.label) for r in Role}
     words = []
-    for step in chain:
-        if step.get("role") == AUTHOR:
+    for stage in stages(chain):
+        first = chain[stage[0]]
+        if first.get("role") == AUTHOR:
             words.append("Người lập ký")
             continue
-        who = roles.get(str(step.get("role")), str(step.get("role")))
-        if step.get("user") and names and step["user"] in names:
-            who = f"{names[step['user']]} ({who.lower()})"
-        words.append(f"{who} {actions.get(str(step.get('action')), '')}".strip())
+        who = " và ".join(_person_words(chain[index], names) for index in stage)
+        together = "cùng " if len(stage) > 1 else ""
+        words.append(f"{who} {together}{actions.get(str(first.get('action')), '')}".strip())
     return words
+
+
+def _person_words(step: dict[str, Any], names: dict[int, str] | None) -> str:
+    roles = {str(r.value): str(r.label) for r in Role}
+    who = roles.get(str(step.get("role")), str(step.get("role")))
+    if step.get("user") and names and step["user"] in names:
+        who = f"{names[step['user']]} ({who.lower()})"
+    return who

@@ -200,7 +200,12 @@ class WorkflowState(models.TextChoices):
 
 class Workflow(models.Model):
     """One submission of one version through the type's signing chain. `step` is the index of
-    the next step; `pending_role`/`pending_action` copy that step so queues are one query."""
+    the first step of the current stage (steps marked "together" run with the one before them);
+    `open_steps` holds the steps of the stage not yet done, each {"index", "role" (as resolved
+    for this record), "action", "user"?, "name"?}. `pending_role`/`pending_action`/
+    `pending_user` copy the first of them and `pending_keys` lists who may act on any of them
+    ("|RPHT|RTTCM|U17|N|": roles, named people, N when someone is named), so queues are one
+    query."""
 
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="workflows")
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="workflows")
@@ -213,6 +218,8 @@ class Workflow(models.Model):
     pending_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    open_steps = models.JSONField(default=list)
+    pending_keys = models.CharField(max_length=255, blank=True, default="")
     is_open = models.BooleanField(default=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -245,14 +252,20 @@ class Workflow(models.Model):
 
     @property
     def pending_who(self) -> str:
-        """Who the pending step waits for, in words: a named person, else the role's title."""
+        """Who the stage waits for, in words: named people, else the roles' titles ("tổ
+        trưởng chuyên môn và phó hiệu trưởng" when two steps run together)."""
         from hoso.org.models import Role
 
-        role = str(dict(Role.choices).get(self.pending_role, self.pending_role)).lower()
-        person = self.pending_user
-        if person is not None:
-            return f"{person.get_full_name() or person.get_username()} ({role})"
-        return role
+        titles = dict(Role.choices)
+        steps = self.open_steps or [
+            {"role": self.pending_role, "user": self.pending_user_id, "name": ""}
+        ]
+        words = []
+        for step in steps:
+            role = str(titles.get(step["role"], step["role"])).lower()
+            name = step.get("name") or ""
+            words.append(f"{name} ({role})" if step.get("user") and name else role)
+        return " và ".join(words)
 
 
 class Delegation(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from hoso.org.models import Role, Unit, UnitKind
-from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants
+from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants, grants_for
 from hoso.policy.registry import nothing, register
 from hoso.records.models import (
     APPROVING_ACTIONS,
@@ -118,15 +118,24 @@ def _record_delete(grants: Grants, user: Any, record: Record) -> bool:
 
 
 def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
-    record = workflow.record
+    """`user` may act on some open step of the workflow's current stage."""
+    return bool(_steps_open_to(grants, user, workflow))
+
+
+def _steps_open_to(grants: Grants, user: Any, workflow: Workflow) -> list[dict[str, Any]]:
     if not workflow.is_open:
-        return False
+        return []
+    return [s for s in workflow.open_steps if _may_take(grants, user, workflow, s)]
+
+
+def _may_take(grants: Grants, user: Any, workflow: Workflow, step: dict[str, Any]) -> bool:
+    record = workflow.record
     # Nobody approves their own work; signing or sealing what one drafted is normal.
-    if record.owner_id == user.pk and workflow.pending_action in APPROVING_ACTIONS:
+    if record.owner_id == user.pk and step["action"] in APPROVING_ACTIONS:
         return False
-    if workflow.pending_user_id is not None:  # a step the chain names one person for
-        return bool(workflow.pending_user_id == user.pk) or record.school_id in _heads_of(grants)
-    role = workflow.pending_role
+    if step.get("user") is not None:  # a step the chain names one person for
+        return bool(step["user"] == user.pk) or record.school_id in _heads_of(grants)
+    role = step["role"]
     if role == AUTHOR:  # "Ký và trình": the author's own signature
         return bool(record.owner_id == user.pk)
     if role == Role.TTCM:
@@ -139,22 +148,33 @@ def _workflow_act(grants: Grants, user: Any, workflow: Workflow) -> bool:
     return record.school_id in grants.schools(allowed)
 
 
+def steps_open_to(user: Any, workflow: Workflow) -> list[dict[str, Any]]:
+    """The open steps `user` may take, the one the chain names them for first: when one
+    person holds two roles of a stage (kiêm nhiệm), they take one step per act."""
+    grants = grants_for(user)
+    if grants.user_id is None:
+        return []
+    steps = _steps_open_to(grants, user, workflow)
+    return sorted(steps, key=lambda s: (s.get("user") != user.pk, s["index"]))
+
+
+def _has(key: str) -> Q:
+    return Q(pending_keys__contains=f"|{key}|")
+
+
 def _workflow_act_scope(grants: Grants, user: Any) -> Q:
-    query = Q(pending_role=Role.TTCM) & path_q(
-        "record__unit__path", grants.subtree_paths({Role.TTCM})
-    )
+    query = _has(f"R{Role.TTCM}") & path_q("record__unit__path", grants.subtree_paths({Role.TTCM}))
     for role, allowed in STEP_ROLES.items():
         if role in OFFICE_ROLES:
             paths = grants.subtree_paths(allowed)
             if paths:
-                query |= Q(pending_role=role) & path_q("record__school__path", paths)
+                query |= _has(f"R{role}") & path_q("record__school__path", paths)
             continue
         schools = grants.schools(allowed)
         if schools:
-            query |= Q(pending_role=role, record__school_id__in=schools)
-    query |= Q(pending_role=AUTHOR, record__owner_id=user.pk)
-    named = Q(pending_user=user.pk) | Q(record__school_id__in=_heads_of(grants))
-    query = (Q(pending_user__isnull=True) & query) | (Q(pending_user__isnull=False) & named)
+            query |= _has(f"R{role}") & Q(record__school_id__in=schools)
+    query |= _has(f"R{AUTHOR}") & Q(record__owner_id=user.pk)
+    query |= _has(f"U{user.pk}") | (_has("N") & Q(record__school_id__in=_heads_of(grants)))
     own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING_ACTIONS)
     return Q(is_open=True) & ~own_review & query
 

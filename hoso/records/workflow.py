@@ -42,7 +42,15 @@ from hoso.records.scheduling import later
 from hoso.storage import BlobRef
 
 OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
-STEP_FIELDS = ["step", "pending_role", "pending_action", "pending_user", "state"]
+STEP_FIELDS = [
+    "step",
+    "open_steps",
+    "pending_role",
+    "pending_action",
+    "pending_user",
+    "pending_keys",
+    "state",
+]
 NOT_PENDING = "Hồ sơ không còn chờ bước này (có thể người khác vừa xử lý). Hãy tải lại trang."
 
 
@@ -98,12 +106,19 @@ def resolve_role(record: Record, step: dict[str, Any]) -> str:
 
 
 def pending_people(workflow: Workflow) -> list[int]:
-    record = workflow.record
-    role = workflow.pending_role
+    """Who may take an open step of the current stage (to notify them)."""
+    people: list[int] = []
+    for step in workflow.open_steps:
+        people += [p for p in _people_for_step(workflow.record, step) if p not in people]
+    return people
+
+
+def _people_for_step(record: Record, step: dict[str, Any]) -> list[int]:
+    role = step["role"]
     if role == AUTHOR:
         return [record.owner_id]
-    if workflow.pending_user_id is not None:
-        return [workflow.pending_user_id]
+    if step.get("user") is not None:
+        return [int(step["user"])]
     from hoso.policy.grants import OFFICE_ROLES
     from hoso.records.policies import STEP_ROLES
 
@@ -114,21 +129,71 @@ def pending_people(workflow: Workflow) -> list[int]:
     people = RoleAssignment.objects.filter(
         role__in=roles, unit_id__in=units, school_year=record.school_year
     )
-    if workflow.pending_action in APPROVING_ACTIONS:  # nobody approves their own work
+    if step["action"] in APPROVING_ACTIONS:  # nobody approves their own work
         people = people.exclude(user_id=record.owner_id)
     return list(people.values_list("user_id", flat=True).distinct())
 
 
 def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
+    """Open the stage starting at `index` (None when the chain is over)."""
     workflow.step = index
+    stage = chains.stage_of(workflow.chain, index)
+    names = _names([workflow.chain[i].get("user") for i in stage])
+    workflow.open_steps = [_open_step(workflow, i, names) for i in stage]
+    _copy_first_open(workflow)
     step = workflow.current_step()
-    workflow.pending_role = resolve_role(workflow.record, step) if step else ""
-    workflow.pending_action = str(step["action"]) if step else ""
-    workflow.pending_user_id = step.get("user") if step else None
     if step is not None:
         in_review = step["action"] in APPROVING_ACTIONS or step["role"] == AUTHOR
         workflow.state = WorkflowState.IN_REVIEW if in_review else WorkflowState.SIGNING
     return step
+
+
+def _open_step(workflow: Workflow, index: int, names: dict[int, str]) -> dict[str, Any]:
+    step = workflow.chain[index]
+    opened: dict[str, Any] = {
+        "index": index,
+        "role": resolve_role(workflow.record, step),
+        "action": str(step["action"]),
+    }
+    if step.get("user") is not None:
+        opened["user"] = step["user"]
+        opened["name"] = names.get(step["user"], "")
+    return opened
+
+
+def _names(ids: list[Any]) -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    users = get_user_model().objects.filter(pk__in=wanted)
+    return {u.pk: u.get_full_name() or u.get_username() for u in users}
+
+
+def _copy_first_open(workflow: Workflow) -> None:
+    """The first open step into the pending columns, and who may act into the keys."""
+    first = workflow.open_steps[0] if workflow.open_steps else {}
+    workflow.pending_role = first.get("role", "")
+    workflow.pending_action = first.get("action", "")
+    workflow.pending_user_id = first.get("user")
+    keys: list[str] = []
+    for step in workflow.open_steps:
+        named = step.get("user") is not None
+        keys += [f"U{step['user']}", "N"] if named else [f"R{step['role']}"]
+    workflow.pending_keys = "|" + "|".join(dict.fromkeys(keys)) + "|" if keys else ""
+
+
+def _take_step(workflow: Workflow, index: int) -> bool:
+    """Mark step `index` of the stage done; True when that finished the stage (and the next
+    stage, if any, is open now)."""
+    workflow.open_steps = [s for s in workflow.open_steps if s["index"] != index]
+    if workflow.open_steps:
+        _copy_first_open(workflow)
+        return False
+    stage = chains.stage_of(workflow.chain, workflow.step)
+    _set_step(workflow, stage[-1] + 1)
+    return True
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -208,8 +273,13 @@ def record_approve(*, actor: Any, record_id: int, comment: str = "", ip: str = "
     assert workflow is not None
     if comment.strip():
         _comment(workflow.version, actor, comment)
-    _audit("records.record.approved", actor, record, ip, step=workflow.step, role=step["role"])
-    following = _set_step(workflow, workflow.step + 1)
+    _audit("records.record.approved", actor, record, ip, step=step["index"], role=step["role"])
+    if not _take_step(workflow, step["index"]):  # others of the stage have still to approve
+        workflow.save(update_fields=STEP_FIELDS)
+        _event(record, workflow.version, EventKind.REVIEWED, actor, f"{step['role']}")
+        _reindex(record)
+        return record
+    following = workflow.current_step()
     # "approved" once the review is over (the last review step); "reviewed" for earlier ones.
     last_review = following is None or following["action"] not in APPROVING_ACTIONS
     kind = EventKind.APPROVED if last_review else EventKind.REVIEWED
@@ -246,7 +316,7 @@ def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> 
     _close(workflow, WorkflowState.RETURNED)
     _set_state(record, RecordState.RETURNED)
     _event(record, workflow.version, EventKind.RETURNED, actor, comment)
-    _audit("records.record.returned", actor, record, ip, step=workflow.step)
+    _audit("records.record.returned", actor, record, ip, step=step["index"])
     notify(
         [record.owner_id],
         title=f"Hồ sơ bị trả lại: {record.title}",
@@ -263,7 +333,7 @@ def record_withdraw(*, actor: Any, record_id: int, ip: str = "") -> Record:
     token page, a refused phone confirmation): it is a draft again, nothing was signed."""
     record, workflow = _lock(record_id)
     step = workflow.current_step() if workflow else None
-    if workflow is None or step is None or step["role"] != AUTHOR:
+    if workflow is None or step is None or step["role"] != AUTHOR:  # the author is alone
         raise Conflict("Chỉ rút lại được hồ sơ đang chờ chính người lập ký.")
     if not can(actor, "records.record.edit", record):
         raise NotAllowed("Chỉ người lập hồ sơ mới rút lại được.")
@@ -282,14 +352,16 @@ def workflow_signing_step_done(
     record_id: int,
     action: str,
     signed: BlobRef | None = None,
+    index: int | None = None,
     ip: str = "",
 ) -> Record:
-    """Extension point for hoso.signing: the pending sign, approve-sign or seal step is done by
-    `actor` (`action` is the kind of signature: sign or seal); `signed` is the new signed PDF
-    in the blob store (the original stays untouched)."""
+    """Extension point for hoso.signing: the pending sign, approve-sign or seal step `index`
+    (by default the one `actor` would take) is done by `actor` (`action` is the kind of
+    signature: sign or seal); `signed` is the new signed PDF in the blob store (the original
+    stays untouched)."""
     record, workflow = _lock(record_id)
     actions = {str(a) for a in StepAction if a != StepAction.REVIEW and signing_kind(a) == action}
-    step = _pending_step(actor, workflow, actions)
+    step = _pending_step(actor, workflow, actions, index)
     assert workflow is not None
     version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
     if signed is not None:
@@ -297,12 +369,15 @@ def workflow_signing_step_done(
         version.save(update_fields=["signed_sha256"])
     approves = step["action"] == StepAction.APPROVE_SIGN
     if approves:
-        _event(record, version, EventKind.APPROVED, actor, str(workflow.pending_role))
-        _audit("records.record.approved", actor, record, ip, step=workflow.step, signed=True)
+        _event(record, version, EventKind.APPROVED, actor, str(step["role"]))
+        _audit("records.record.approved", actor, record, ip, step=step["index"], signed=True)
     kind = EventKind.SIGNED if action == StepAction.SIGN else EventKind.SEALED
     _event(record, version, kind, actor)
     _audit(f"records.version.{kind}", actor, record, ip, version=version.number)
-    if _set_step(workflow, workflow.step + 1) is None:
+    if not _take_step(workflow, step["index"]):  # others of the stage have still to sign
+        workflow.save(update_fields=STEP_FIELDS)
+        return record
+    if workflow.current_step() is None:
         _issue(record, workflow, actor, ip)
         return record
     workflow.save(update_fields=STEP_FIELDS)
@@ -331,15 +406,32 @@ def record_archive(*, actor: Any, record_id: int, ip: str = "") -> Record:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _pending_step(actor: Any, workflow: Workflow | None, actions: set[str]) -> dict[str, Any]:
+def _pending_step(
+    actor: Any, workflow: Workflow | None, actions: set[str], index: int | None = None
+) -> dict[str, Any]:
+    """The open step `actor` takes now (step `index` when given): {"index", "role" as
+    resolved, "action", "user"?}."""
     if workflow is None:
         raise Conflict(NOT_PENDING)
     step = workflow.current_step()
     if step is None or step["action"] not in actions:
         raise Conflict(NOT_PENDING)
-    if not can(actor, "records.workflow.act", workflow):
+    return acting_step(actor, workflow, index)
+
+
+def acting_step(actor: Any, workflow: Workflow, index: int | None = None) -> dict[str, Any]:
+    """The open step of the current stage `actor` may take (step `index` when given), or
+    NotAllowed / Conflict when there is none for them."""
+    from hoso.records.policies import steps_open_to
+
+    mine = steps_open_to(actor, workflow)
+    if index is not None:
+        if all(s["index"] != index for s in workflow.open_steps):
+            raise Conflict(NOT_PENDING)
+        mine = [s for s in mine if s["index"] == index]
+    if not mine:
         raise NotAllowed(OUTSIDE_CHAIN)
-    return step
+    return mine[0]
 
 
 def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
@@ -363,8 +455,9 @@ def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
 
 def _close(workflow: Workflow, state: str) -> None:
     workflow.state, workflow.is_open, workflow.closed_at = state, False, timezone.now()
-    workflow.pending_role = workflow.pending_action = ""
+    workflow.pending_role = workflow.pending_action = workflow.pending_keys = ""
     workflow.pending_user_id = None
+    workflow.open_steps = []
     workflow.save(update_fields=["is_open", "closed_at", *STEP_FIELDS])
 
 

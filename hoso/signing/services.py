@@ -22,11 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.errors import Conflict, DomainError
 from hoso.policy import can
 from hoso.records.blobs import blob_store
 from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
-from hoso.records.workflow import NOT_PENDING, OUTSIDE_CHAIN, workflow_signing_step_done
+from hoso.records.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
 from hoso.signing import conf
 from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import (
@@ -76,12 +76,11 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
 
         raise NotFound(NOT_FOUND_MESSAGE)
     workflow = Workflow.objects.select_for_update().filter(record=record, is_open=True).first()
-    step = workflow.current_step() if workflow else None
-    if workflow is None or step is None or signing_kind(str(step.get("action"))) != action:
+    first = workflow.current_step() if workflow else None
+    if workflow is None or first is None or signing_kind(str(first.get("action"))) != action:
         raise Conflict(NOT_PENDING)
     workflow.record = record
-    if not can(actor, "records.workflow.act", workflow):
-        raise NotAllowed(OUTSIDE_CHAIN)
+    step = acting_step(actor, workflow)  # the actor's step of the stage
     version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
     if version.is_issued:
         raise Conflict("Phiên bản này đã ban hành và bị khóa.")
@@ -89,7 +88,7 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
 
 
 def _role(ctx: StepContext) -> str:
-    return ctx.workflow.pending_role or str(ctx.step.get("role", ""))
+    return str(ctx.step["role"])  # as resolved for the record (a TTCM step may go to the PHT)
 
 
 def _previous(ctx: StepContext) -> list[SignatureRecord]:
@@ -145,7 +144,7 @@ def _finish(
     ref = blob_store().put(io.BytesIO(signed))
     record = SignatureRecord.objects.create(
         version=ctx.version,
-        step=ctx.workflow.step,
+        step=ctx.step["index"],
         role=_role(ctx),
         action=action,
         signer=actor,
@@ -178,7 +177,12 @@ def _finish(
     )
     record.warning = warning or ""  # type: ignore[attr-defined]
     workflow_signing_step_done(
-        actor=actor, record_id=ctx.record.pk, action=action, signed=ref, ip=ip
+        actor=actor,
+        record_id=ctx.record.pk,
+        action=action,
+        signed=ref,
+        index=ctx.step["index"],
+        ip=ip,
     )
     return record
 
@@ -277,7 +281,12 @@ def _remember_archive(ctx: StepContext, before: bytes | None, after: bytes) -> N
 
 
 def _is_last_step(ctx: StepContext) -> bool:
-    return ctx.workflow.step >= len(ctx.workflow.chain) - 1
+    """The signature about to be made is the chain's last (the stage's last open step)."""
+    from hoso.records.chains import stage_of
+
+    others_open = len(ctx.workflow.open_steps) > 1
+    stage = stage_of(ctx.workflow.chain, ctx.workflow.step)
+    return not others_open and stage[-1] >= len(ctx.workflow.chain) - 1
 
 
 def _close(signer: HosoSigner) -> None:
@@ -402,7 +411,7 @@ def version_sign_prepare(
         workflow=ctx.workflow,
         user=actor,
         certificate=cert,
-        step=ctx.workflow.step,
+        step=ctx.step["index"],
         input_sha256=_sha(pdf),
         state_json=state.to_json(),
         placement=placed.placement,
@@ -457,7 +466,7 @@ def version_sign_complete(
     pdf = pdf_to_sign(ctx.version)
     if (
         ctx.workflow.pk != session.workflow_id
-        or ctx.workflow.step != session.step
+        or ctx.step["index"] != session.step
         or _sha(pdf) != session.input_sha256
     ):
         raise Conflict(NOT_PENDING)

@@ -2,7 +2,7 @@
 
 GET    signing-chains/?unit=ID          every type's chain at the unit, who set it, may it set
 GET    signing-chains/<unit>/<type>/    one type: chain, delegation, history
-PUT    signing-chains/<unit>/<type>/    {"chain": [{"role", "action", "user"?}], "delegate_to"}
+PUT    signing-chains/<unit>/<type>/    {"chain": [{"role", "action", "user"?, "together"?}], …}
 DELETE signing-chains/<unit>/<type>/    back to what the unit above sets
 Same services, same policy as the page."""
 
@@ -30,6 +30,9 @@ class StepSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=StepAction.choices)
     user = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
+    together = serializers.BooleanField(
+        required=False, default=False, help_text="runs with the step before (same act)"
     )
 
 

@@ -103,11 +103,22 @@ class RecordDetailOut(RecordOut):
         versions = record.versions.order_by("-number")
         return list(VersionOut(versions, many=True).data)
 
-    def get_pending(self, record: Record) -> dict[str, str] | None:
+    def get_pending(self, record: Record) -> dict[str, Any] | None:
+        """The stage waiting: its first step's role and action, who in words, and every open
+        step (two when steps run together)."""
         flow = record.workflows.filter(is_open=True).first()
         if flow is None:
             return None
-        return {"role": flow.pending_role, "action": flow.pending_action}
+        steps = [
+            {"role": s["role"], "action": s["action"], "user": s.get("user")}
+            for s in flow.open_steps
+        ]
+        return {
+            "role": flow.pending_role,
+            "action": flow.pending_action,
+            "who": flow.pending_who,
+            "steps": steps,
+        }
 
 
 class RecordCreateIn(serializers.Serializer[Any]):

@@ -4,6 +4,7 @@ own, back to what the unit above sets) with its history."""
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from django.contrib import messages
@@ -76,16 +77,20 @@ def _save(request: HttpRequest, unit: Any, record_type: RecordType) -> None:
 def _posted_steps(request: HttpRequest) -> list[dict[str, Any]]:
     """The form's rows in order; a row with neither action nor person is left out."""
     steps = []
-    for action, role, user in zip(
+    rows = zip_longest(  # a client may leave out the optional columns
         request.POST.getlist("action"),
         request.POST.getlist("role"),
         request.POST.getlist("user"),
-        strict=False,
-    ):
+        request.POST.getlist("together"),
+        fillvalue="",
+    )
+    for action, role, user, together in rows:
         if action or role:
             step: dict[str, Any] = {"action": action, "role": role}
             if user:
                 step["user"] = user
+            if together == "1":
+                step["together"] = True
             steps.append(step)
     return steps
 
