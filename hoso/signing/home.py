@@ -20,6 +20,12 @@ def _to_seal(user: Any) -> int:
     return once_per_request(("signing.to_seal", user.pk), lambda: seal_queue(user).count())
 
 
+def _manages_providers(user: Any) -> bool:
+    from hoso.signing.remote.selectors import units_managed
+
+    return once_per_request(("signing.providers", user.pk), lambda: units_managed(user).exists())
+
+
 def nav(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
@@ -27,6 +33,8 @@ def nav(user: Any) -> list[NavItem]:
         NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72),
         NavItem("Chứng thư số", reverse("signing:certificates"), 73),
     ]
+    if _manages_providers(user):
+        items.append(NavItem("Ký số từ xa", reverse("signing:providers"), 74))
     to_sign = _to_sign(user)
     if to_sign:
         items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign))

@@ -18,6 +18,7 @@ from hoso.policy import get_or_404
 from hoso.signing import batches, conf, services, verification
 from hoso.signing.certificates import certificate_register, usable_certificates
 from hoso.signing.models import Backend, CertKind, SignBatch
+from hoso.signing.remote import selectors as remote_selectors
 from hoso.signing.selectors import (
     certificates_visible,
     seal_queue,
@@ -167,6 +168,8 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
             "certificates": certificates_visible(request.user),
             "agent_url": conf.agent_url(),
             "seal_units": _seal_units(request),
+            "remote_providers": remote_selectors.providers_usable(request.user),
+            "remote_links": remote_selectors.credentials_of(request.user),
         },
     )
 

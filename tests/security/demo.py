@@ -143,6 +143,19 @@ def book_batch(scope: str) -> Any:
     return BookBatch.objects.filter(school=school(scope)).order_by("pk").first()
 
 
+def remote_provider() -> Any:
+    """The Sở's remote-signing provider row of the test world (never called)."""
+    from hoso.signing.remote.models import RemoteProvider
+
+    so = Unit.objects.filter(kind=UnitKind.SO).order_by("pk").first()
+    provider, _ = RemoteProvider.objects.get_or_create(
+        unit=so,
+        name="Nhà cung cấp thử (không kết nối)",
+        defaults={"base_url": "https://127.0.0.1:9/", "client_id": "thu"},
+    )
+    return provider
+
+
 def remote_request(scope: str) -> Any:
     """A finished remote-signing request of the scope's reference teacher. The demo has no
     remote provider (none can be reached from it), so the test world adds one: a Sở provider
@@ -153,7 +166,6 @@ def remote_request(scope: str) -> Any:
     from hoso.signing.models import Certificate, CertKind
     from hoso.signing.remote.models import (
         RemoteCredential,
-        RemoteProvider,
         RemoteRequest,
         RequestStatus,
     )
@@ -162,12 +174,7 @@ def remote_request(scope: str) -> Any:
     found = RemoteRequest.objects.filter(user=owner).order_by("pk").first()
     if found is not None:
         return found
-    so = Unit.objects.filter(kind=UnitKind.SO).order_by("pk").first()
-    provider, _ = RemoteProvider.objects.get_or_create(
-        unit=so,
-        name="Nhà cung cấp thử (không kết nối)",
-        defaults={"base_url": "https://127.0.0.1:9/", "client_id": "thu"},
-    )
+    provider = remote_provider()
     cert = Certificate.objects.filter(owner=owner, kind=CertKind.PERSONAL).first()
     now = timezone.now()
     credential = RemoteCredential.objects.create(

@@ -206,6 +206,18 @@ def _chain_of_school(scope: str) -> Target | None:
     return Target({"unit_id": school.pk, "type_id": types[0].pk}, school) if types else None
 
 
+def _manages_providers(user: Any) -> bool:
+    from hoso.signing.remote.selectors import units_managed
+
+    return units_managed(user).exists()
+
+
+def _provider(_scope: str) -> Target:
+    """The Sở's provider: one for every scope (providers belong to the Sở, not a school)."""
+    provider = demo.remote_provider()
+    return Target({"pk": provider.pk}, provider.unit)
+
+
 def _record_type(scope: str) -> Target | None:
     from hoso.records.models import RecordType
 
@@ -405,6 +417,11 @@ ROUTES: dict[str, Route] = {
     ),
     "signing:record-signatures": Route(OBJECT, action=RECORD, targets=_object(demo.record)),
     "signing:remote-start": Route(LOGIN, methods=("POST",)),
+    "signing:providers": Route(GATE, allowed=_manages_providers, methods=("GET", "POST")),
+    "signing:provider": Route(
+        OBJECT, action="signing_remote.provider.manage", targets=_provider, methods=("GET", "POST")
+    ),
+    "signing:credential-link": Route(LOGIN, methods=("POST",)),
     "signing:remote": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
     "signing:remote-progress": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
     "signing:remote-cancel": Route(

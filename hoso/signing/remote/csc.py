@@ -155,6 +155,11 @@ class CscClient:
         )
 
     # --- the interface -----------------------------------------------------------------------
+    def ping(self) -> None:
+        with _tokens_lock:
+            _tokens.pop((self.token_url, str(self.provider.client_id)), None)
+        self.token()
+
     def list_credentials(self, user_ref: str) -> list[str]:
         status, body = self._call("credentials/list", {"userID": user_ref})
         if status != 200:

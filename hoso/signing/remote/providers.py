@@ -41,6 +41,9 @@ class Authorization:
 
 
 class RemoteClient(Protocol):
+    def ping(self) -> None:
+        """Log in afresh with the Sở's client (ProviderDown / ProviderRefused when not)."""
+
     def list_credentials(self, user_ref: str) -> list[str]: ...
 
     def certificates(self, credential_ref: str) -> list[bytes]:
