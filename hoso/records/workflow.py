@@ -39,6 +39,7 @@ from hoso.records.models import (
 )
 from hoso.records.notify import notify
 from hoso.records.scheduling import later
+from hoso.records.selectors import named_people
 from hoso.storage import BlobRef
 
 OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
@@ -138,7 +139,7 @@ def _set_step(workflow: Workflow, index: int) -> dict[str, Any] | None:
     """Open the stage starting at `index` (None when the chain is over)."""
     workflow.step = index
     stage = chains.stage_of(workflow.chain, index)
-    names = _names([workflow.chain[i].get("user") for i in stage])
+    names = named_people([workflow.chain[i] for i in stage])
     workflow.open_steps = [_open_step(workflow, i, names) for i in stage]
     _copy_first_open(workflow)
     step = workflow.current_step()
@@ -159,16 +160,6 @@ def _open_step(workflow: Workflow, index: int, names: dict[int, str]) -> dict[st
         opened["user"] = step["user"]
         opened["name"] = names.get(step["user"], "")
     return opened
-
-
-def _names(ids: list[Any]) -> dict[int, str]:
-    from django.contrib.auth import get_user_model
-
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    users = get_user_model().objects.filter(pk__in=wanted)
-    return {u.pk: u.get_full_name() or u.get_username() for u in users}
 
 
 def _copy_first_open(workflow: Workflow) -> None:

@@ -27,6 +27,11 @@ TOGETHER = [
     {"role": "TTCM", "action": "approve_sign"},
     {"role": "PHT", "action": "approve_sign", "together": True},
 ]
+REVIEWS_TOGETHER = [
+    {"role": "TTCM", "action": "review"},
+    {"role": "PHT", "action": "review", "together": True},
+    {"role": "HT", "action": "approve_sign"},
+]
 
 
 def _waiting_for(user: Any) -> list[int]:
@@ -70,16 +75,17 @@ def test_to_truong_and_pht_sign_together_in_either_order(demo_user: Any, client_
     assert len(report.signatures) == 3 and report.all_valid
 
 
-def test_one_return_in_a_stage_sends_the_record_back(demo_user: Any) -> None:
-    reviews = [
-        {"role": "TTCM", "action": "review"},
-        {"role": "PHT", "action": "review", "together": True},
-        {"role": "HT", "action": "approve_sign"},
-    ]
-    _set(demo_user("so.chuyenvien"), unit("so"), reviews)
+def _submitted_for_joint_review(demo_user: Any, period: str) -> int:
+    """A lesson plan submitted to a chain where the TTCM and the PHT review together."""
+    _set(demo_user("so.chuyenvien"), unit("so"), REVIEWS_TOGETHER)
     teacher = demo_user("th1.giaovien2")
-    record_id = upload(teacher, period="W32").record_id
+    record_id = upload(teacher, period=period).record_id
     record_submit(actor=teacher, record_id=record_id)
+    return int(record_id)
+
+
+def test_one_return_in_a_stage_sends_the_record_back(demo_user: Any) -> None:
+    record_id = _submitted_for_joint_review(demo_user, "W32")
 
     record_approve(actor=demo_user("th1.totruong"), record_id=record_id)
     flow = Workflow.objects.get(record_id=record_id, is_open=True)
@@ -93,15 +99,7 @@ def test_one_return_in_a_stage_sends_the_record_back(demo_user: Any) -> None:
 
 
 def test_both_reviews_open_the_next_stage(demo_user: Any) -> None:
-    reviews = [
-        {"role": "TTCM", "action": "review"},
-        {"role": "PHT", "action": "review", "together": True},
-        {"role": "HT", "action": "approve_sign"},
-    ]
-    _set(demo_user("so.chuyenvien"), unit("so"), reviews)
-    teacher = demo_user("th1.giaovien2")
-    record_id = upload(teacher, period="W33").record_id
-    record_submit(actor=teacher, record_id=record_id)
+    record_id = _submitted_for_joint_review(demo_user, "W33")
     record_approve(actor=demo_user("th1.phohieutruong"), record_id=record_id)
     record_approve(actor=demo_user("th1.totruong"), record_id=record_id)
     flow = Workflow.objects.get(record_id=record_id, is_open=True)
