@@ -15,11 +15,14 @@ pytest_plugins = ["tests.browser.fixtures"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
     from hoso.org.demo import load_demo
+    from tests.browser import snapshot
 
     with django_db_blocker.unblock():
         load_demo()
+        if snapshot.wanted(request.session.items):
+            snapshot.take()
 
 
 @pytest.fixture

@@ -59,7 +59,8 @@ def browser() -> Iterator[Any]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """live_server needs a transactional database, which pytest-django empties when the test
-    ends; put the demo province back afterwards so that every later test still sees it."""
+    ends; put the demo province back afterwards (from the copy taken when it was first loaded)
+    so that every later test still sees it."""
     yield
     # After the last test the test database itself is already gone.
     if nextitem is None or "live_server" not in getattr(item, "fixturenames", ()):
@@ -67,9 +68,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     from pytest_django.plugin import blocking_manager_key
 
     from hoso.org.demo import load_demo
+    from tests.browser import snapshot
 
     with item.config.stash[blocking_manager_key].unblock():
-        load_demo()
+        if not snapshot.restore():
+            load_demo()
 
 
 def _serve_one_request_at_a_time() -> None:
