@@ -48,6 +48,14 @@ def offices_of(user: Any) -> list[Unit]:
     return [unit for unit in units if can(user, "offices.office.act", unit)]
 
 
+def office_choice(user: Any, wanted: str | None) -> tuple[list[Unit], Unit | None]:
+    """The person's offices and the one a form names (`wanted`, its `office` field), else the
+    first; the office is None when the person works in no Phòng or Sở."""
+    offices = offices_of(user)
+    first = offices[0] if offices else None
+    return offices, next((o for o in offices if str(o.pk) == wanted), first)
+
+
 def issued_office_records(user: Any, offices: list[Unit]) -> QuerySet[Record]:
     """The offices' issued records a directive can carry, newest first."""
     from hoso.records.selectors import records_visible_to

@@ -55,11 +55,10 @@ def directives(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def directive_new(request: HttpRequest) -> HttpResponse:
-    offices = selectors.offices_of(request.user)
-    if not offices:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT gửi văn bản chỉ đạo.")
     data = request.POST if request.method == "POST" else request.GET
-    office = next((o for o in offices if str(o.pk) == data.get("office")), offices[0])
+    offices, office = selectors.office_choice(request.user, data.get("office"))
+    if office is None:
+        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT gửi văn bản chỉ đạo.")
     context: dict[str, Any] = {
         "offices": offices,
         "office": office,

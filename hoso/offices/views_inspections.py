@@ -48,11 +48,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    offices = selectors.offices_of(request.user)
-    if not offices:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT mở đợt kiểm tra.")
     data = request.POST if request.method == "POST" else request.GET
-    office = next((o for o in offices if str(o.pk) == data.get("office")), offices[0])
+    offices, office = selectors.office_choice(request.user, data.get("office"))
+    if office is None:
+        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT mở đợt kiểm tra.")
     schools = Unit.objects.filter(kind=UnitKind.TRUONG, path__startswith=office.path).order_by(
         "name"
     )

@@ -64,11 +64,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_new(request: HttpRequest) -> HttpResponse:
-    offices = selectors.offices_of(request.user)
-    if not offices:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo.")
     data = request.POST if request.method == "POST" else request.GET
-    office = next((o for o in offices if str(o.pk) == data.get("office")), offices[0])
+    offices, office = selectors.office_choice(request.user, data.get("office"))
+    if office is None:
+        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo.")
     context: dict[str, Any] = {
         "offices": offices,
         "office": office,
