@@ -435,14 +435,12 @@ def register_issue(
     data = build(kind, school, obj)
     name = f"{RECORD_TYPES[RegisterKind(kind)]}_{school.code}.pdf"
     upload = records.Upload(stream=io.BytesIO(data), filename=name, size=len(data))
-    report, blob = records._checked_file(upload, record_type)  # the records app's own checks
-    year = records._year()
-    from hoso.records.deadlines import resolve_period
+    from hoso.policy.grants import current_year
 
-    period = resolve_period(record_type, year, "", owner=actor, unit=school)
-    title = f"{RegisterKind(kind).label} — {school.name} — năm học {year.name}"
-    version = records._store_version(
-        actor, record_type, school, year, period, title, report, blob, ip
+    year = current_year()  # without one, record_generated refuses in Vietnamese
+    title = f"{RegisterKind(kind).label} — {school.name} — năm học {year.name if year else ''}"
+    version = records.record_generated(
+        actor=actor, record_type=record_type, unit=school, upload=upload, title=title, ip=ip
     )
     record_submit(actor=actor, record_id=version.record_id, ip=ip)
     issue = RegisterIssue.objects.create(
@@ -454,6 +452,6 @@ def register_issue(
         obj=issue,
         unit_id=school.pk,
         ip=ip,
-        data={"kind": kind, "record": version.record_id, "sha256": blob.sha256},
+        data={"kind": kind, "record": version.record_id, "sha256": version.original_sha256},
     )
     return issue
