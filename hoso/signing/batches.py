@@ -29,8 +29,7 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
-from hoso.policy import visible
-from hoso.records.models import PERSONAL_SIGN_ACTIONS, RecordState, StepAction, Workflow
+from hoso.records.models import RecordState, StepAction
 from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
@@ -41,6 +40,7 @@ from hoso.signing.models import (
     SignBatch,
     SignBatchItem,
 )
+from hoso.signing.selectors import seal_queue, sign_queue
 
 MAX_BATCH = 500
 RETRIES = 3
@@ -61,17 +61,9 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def pending_sign_workflows(user: Any, *, seal: bool = False) -> Any:
-    """Open workflows waiting for `user`'s personal signature (or, with seal, for the seal
-    `user` applies as the school's văn thư)."""
-    actions = (StepAction.SEAL,) if seal else PERSONAL_SIGN_ACTIONS
-    qs = Workflow.objects.filter(is_open=True, pending_action__in=actions)
-    return visible(user, "records.workflow.act", qs).select_related("record", "version")
-
-
 def approved_this_week(user: Any) -> list[int]:
     start = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
-    qs = pending_sign_workflows(user).filter(
+    qs = sign_queue(user).filter(
         record__state=RecordState.APPROVED, record__updated_at__date__gte=start
     )
     return list(qs.values_list("record_id", flat=True))
@@ -95,7 +87,7 @@ def batch_start(
         record_ids = approved_this_week(actor)
     ids = list(dict.fromkeys(record_ids or []))
     pending = dict(
-        pending_sign_workflows(actor, seal=seal)
+        (seal_queue if seal else sign_queue)(actor)
         .filter(record_id__in=ids)
         .values_list("record_id", "record__school_id")
     )
@@ -103,7 +95,8 @@ def batch_start(
     if not ids:
         what = "đóng dấu" if seal else "ký"
         raise DomainError(f"Không có hồ sơ nào đang chờ bạn {what} trong lựa chọn này.")
-    cert = _batch_certificate(actor, certificate_id, {pending[i] for i in ids} if seal else None)
+    schools = {school for i in ids if (school := pending[i])} if seal else None
+    cert = _batch_certificate(actor, certificate_id, schools)
     if cert.backend == Backend.EXTERNAL:
         raise DomainError(
             "Ký hàng loạt bằng USB token thực hiện trên trình duyệt, qua HoSo Signer."

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from hoso.core.errors import DomainError
-from hoso.signing.batches import MAX_BATCH, approved_this_week, pending_sign_workflows
+from hoso.signing.batches import MAX_BATCH, approved_this_week
 from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import ensure_trusted
 from hoso.signing.models import Backend, Certificate, CertKind
+from hoso.signing.selectors import sign_queue
 
 NOT_EXTERNAL = (
     "Chứng thư số này không nằm trên USB token; hãy ký hàng loạt bằng mật khẩu chứng thư, "
@@ -61,7 +62,7 @@ def usb_batch_plan(
     ensure_trusted(cert)
     ids = approved_this_week(actor) if this_week else list(dict.fromkeys(record_ids or []))
     ids = [i for i in ids if 0 < i < 2**63]
-    workflows = {wf.record_id: wf for wf in pending_sign_workflows(actor).filter(record_id__in=ids)}
+    workflows = {wf.record_id: wf for wf in sign_queue(actor).filter(record_id__in=ids)}
     docs = [
         PlannedDocument(i, workflows[i].record.title, workflows[i].version.number)
         for i in ids

@@ -13,16 +13,16 @@ def probe() -> dict[str, Any]:
 
     from hoso.records.models import RecordVersion
     from hoso.signing import conf
-    from hoso.signing.batches import pending_sign_workflows
     from hoso.signing.documents import key_path, read_blob
     from hoso.signing.engine.validate import pdfsig_all_intact
     from hoso.signing.models import Backend, Certificate, SignatureRecord
+    from hoso.signing.selectors import sign_queue
     from hoso.signing.services import version_sign
 
     principal = get_user_model().objects.get(username="th1.hieutruong")
     refs = [c.key_ref.get("path", "") for c in Certificate.objects.filter(backend=Backend.PKCS12)]
     cert = Certificate.objects.get(owner=principal)
-    workflow = pending_sign_workflows(principal).order_by("record_id").first()
+    workflow = sign_queue(principal).order_by("record_id").first()
     assert workflow is not None, "no record waiting for the principal"
     signature = version_sign(
         actor=principal, record_id=workflow.record_id, passphrase=settings.DEMO_PASSWORD
