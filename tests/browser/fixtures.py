@@ -62,13 +62,14 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     ends; put the demo province back afterwards (from the copy taken when it was first loaded)
     so that every later test still sees it."""
     yield
+    from tests.browser import snapshot
+
     # After the last test the test database itself is already gone.
-    if nextitem is None or "live_server" not in getattr(item, "fixturenames", ()):
+    if nextitem is None or not snapshot.uses_live_server(item):
         return
     from pytest_django.plugin import blocking_manager_key
 
     from hoso.org.demo import load_demo
-    from tests.browser import snapshot
 
     with item.config.stash[blocking_manager_key].unblock():
         if not snapshot.restore():

@@ -63,6 +63,11 @@ def _tables() -> list[str]:
     return sorted(connection.introspection.django_table_names(only_existing=True))
 
 
+def uses_live_server(item: Any) -> bool:
+    """Whether a test runs against the live server (and so empties the database)."""
+    return "live_server" in getattr(item, "fixturenames", ())
+
+
 def wanted(items: list[Any]) -> bool:
     """Whether any collected test uses the live server (only those need the copy)."""
-    return any("live_server" in getattr(item, "fixturenames", ()) for item in items)
+    return any(uses_live_server(item) for item in items)
