@@ -10,7 +10,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,7 +28,7 @@ from hoso.grading.services import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
 from hoso.policy.registry import NOT_FOUND_MESSAGE
-from hoso.storage import LocalBlobStore
+from hoso.storage import blob_store
 
 IN_PROGRESS = (HocBaStatus.DRAFT, HocBaStatus.GVCN_SIGNED, HocBaStatus.HT_SIGNED)
 NEXT_STEP = {
@@ -43,10 +42,6 @@ ANCHORS: dict[str, str] = {
     SignStep.GVCN: "(Ký và ghi rõ họ tên)",
     SignStep.HT: "(Ký, ghi rõ họ tên và đóng dấu)",
 }
-
-
-def blob_store() -> LocalBlobStore:
-    return LocalBlobStore(settings.DATA_DIR / "blobs")
 
 
 def read_blob(sha256: str) -> bytes:

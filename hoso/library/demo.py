@@ -32,6 +32,7 @@ from hoso.library.models import (
 from hoso.library.services import _search_text
 from hoso.org.demo import DemoProvince, register_demo_step
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
+from hoso.storage import blob_store
 
 KINDS = {
     "sach_giao_khoa": ItemKind.SGK,
@@ -191,7 +192,6 @@ def _loans(school: Unit, copies: list[Copy], librarian: Any, province: DemoProvi
 
 
 def _so_collection(province: DemoProvince) -> None:
-    from hoso.records.blobs import blob_store
     from hoso.records.pdfmaker import simple_pdf
 
     so = province.units["so"]

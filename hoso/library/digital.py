@@ -23,6 +23,7 @@ from hoso.library.models import DigitalResource, ResourceFormat, ResourceState
 from hoso.org.models import Role, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import grants_for
+from hoso.storage import blob_store
 
 MAX_BYTES = 200 * 1024 * 1024
 # What each format may hold (sniffed from the content, never from the name).
@@ -71,7 +72,6 @@ def _content(fmt: str, stream: IO[bytes] | None, url: str) -> dict[str, Any]:
         raise DomainError(
             f"Tệp không phải {ResourceFormat(fmt).label} (nhận diện: {mime or 'không rõ'})."
         )
-    from hoso.records.blobs import blob_store
 
     body = io.BytesIO(head + stream.read(MAX_BYTES + 1 - len(head)))
     if len(body.getvalue()) > MAX_BYTES:

@@ -17,6 +17,7 @@ from hoso.library import digital, selectors
 from hoso.library.models import DigitalResource, ResourceFormat
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404
+from hoso.storage import blob_store
 
 LIBRARY_UNITS = Unit.objects.filter(kind__in=[UnitKind.TRUONG, UnitKind.PHONG, UnitKind.SO])
 RESOURCES = DigitalResource.objects.select_related("owner_unit", "up_to", "group")
@@ -113,7 +114,6 @@ def content(request: HttpRequest, pk: int) -> HttpResponseBase:
     resource = get_or_404(request.user, "library.digital.view", RESOURCES, pk=pk)
     if not resource.sha256:
         raise Http404("Tài liệu này là một liên kết, không có tệp.")
-    from hoso.records.blobs import blob_store
     from hoso.storage import BlobNotFound
 
     try:

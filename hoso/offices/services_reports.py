@@ -34,9 +34,9 @@ from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import current_year
 from hoso.policy.registry import NOT_FOUND_MESSAGE
-from hoso.records.blobs import blob_store, max_upload_bytes
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
+from hoso.storage import blob_store, max_upload_bytes
 
 # Who may be asked to sign a unit's report, and who satisfies it (a principal outranks).
 SIGNERS: dict[str, frozenset[str]] = {

@@ -23,8 +23,7 @@ from hoso.offices.exports import directive_workbook, xlsx_response
 from hoso.offices.models import Audience, Directive, DirectiveRecipient, ReplyKind
 from hoso.org.models import SchoolLevel
 from hoso.policy import can, get_or_404
-from hoso.records.blobs import blob_store
-from hoso.storage import BlobNotFound
+from hoso.storage import BlobNotFound, blob_store
 
 PAGE = 200
 

@@ -24,7 +24,7 @@ from hoso.ops import conf
 from hoso.ops.database import database_describe, database_dump, row_counts
 from hoso.ops.manifest import Manifest, manifest_write
 from hoso.search.maintenance import CHECKPOINT_NAME
-from hoso.storage import LocalBlobStore
+from hoso.storage import blob_store
 
 BLOBS = "blobs"
 CONFIG_FILE = "config/settings.json"
@@ -94,7 +94,7 @@ def _audit_head() -> dict[str, Any]:
 
 
 def _copy_blobs(dest: Path, manifest: Manifest, link_from: Path | None) -> int:
-    store = LocalBlobStore(conf.blob_root())
+    store = blob_store()
     count = 0
     for ref in store.iter_all():
         relative = f"{BLOBS}/{ref.sha256[:2]}/{ref.sha256[2:4]}/{ref.sha256}"

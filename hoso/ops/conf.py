@@ -11,11 +11,6 @@ def data_dir() -> Path:
     return Path(settings.DATA_DIR)
 
 
-def blob_root() -> Path:
-    # The one blob store every app uses (hoso.records.blobs, hoso.grading): DATA_DIR/blobs.
-    return data_dir() / "blobs"
-
-
 def secret_key_file() -> Path:
     return data_dir() / "secret_key"
 

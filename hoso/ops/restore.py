@@ -15,7 +15,7 @@ from hoso.ops import conf
 from hoso.ops.backup import BLOBS, EXTRA, SECRET_FILE
 from hoso.ops.database import database_is_empty, database_restore, row_counts
 from hoso.ops.manifest import ManifestError, manifest_verify
-from hoso.storage import LocalBlobStore
+from hoso.storage import blob_root, blob_store
 
 NOT_EMPTY = (
     "Không khôi phục: cài đặt này đã có dữ liệu ({what}). Chỉ khôi phục vào một cài đặt trống "
@@ -48,9 +48,9 @@ def backup_verify(source: Path) -> dict[str, Any]:
 def installation_check_empty() -> None:
     if not database_is_empty():
         raise Conflict(NOT_EMPTY.format(what="cơ sở dữ liệu đã có bảng"))
-    blob_root = conf.blob_root()
-    if blob_root.is_dir() and any(LocalBlobStore(blob_root).iter_all()):
-        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {blob_root} đã có tệp"))
+    root = blob_root()
+    if root.is_dir() and any(blob_store().iter_all()):
+        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {root} đã có tệp"))
 
 
 def restore_run(*, source: Path) -> RestoreResult:
@@ -82,7 +82,7 @@ def _rebuild_search_index(problems: list[str]) -> int:
 
 def _restore_blobs(source: Path, manifest: dict[str, Any]) -> int:
     # Through the store's own write path: re-hashed, fsynced, published atomically, read-only.
-    store = LocalBlobStore(conf.blob_root())
+    store = blob_store()
     count = 0
     for relative in manifest["files"]:
         if relative.startswith(f"{BLOBS}/"):
@@ -136,9 +136,7 @@ def _check_restored(manifest: dict[str, Any]) -> tuple[int, list[str]]:
     for table, expected in manifest["row_counts"].items():
         if counts.get(table) != expected:
             problems.append(f"bảng {table}: {counts.get(table)} dòng, lúc sao lưu {expected}")
-    missing = [
-        ref for ref in _referenced_blobs() if not LocalBlobStore(conf.blob_root()).exists(ref)
-    ]
+    missing = [ref for ref in _referenced_blobs() if not blob_store().exists(ref)]
     problems += [f"thiếu tệp {sha} mà cơ sở dữ liệu trỏ tới" for sha in missing[:50]]
     return checked, problems
 

@@ -9,16 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import models
 
 from hoso.audit.services import audit_log
-from hoso.ops import conf
 from hoso.org.models import Role, RoleAssignment
-from hoso.storage import BlobNotFound, LocalBlobStore, check_sha256
+from hoso.storage import BlobNotFound, blob_fields, blob_store, check_sha256
 
 _MAX_LISTED = 200
 
@@ -47,17 +44,6 @@ class ScrubReport:
         }
 
 
-def blob_fields() -> Iterator[tuple[type[models.Model], str]]:
-    """Every column holding a blob hash: by convention a CharField named `*sha256`.
-
-    Found by introspection so that a new app's blob columns are scrubbed without registration.
-    """
-    for model in apps.get_models():
-        for model_field in model._meta.get_fields():
-            if isinstance(model_field, models.CharField) and model_field.name.endswith("sha256"):
-                yield model, model_field.name
-
-
 def referenced_blobs() -> Iterator[str]:
     # Rows of records destroyed after their retention period point at files removed on
     # purpose (biên bản tiêu hủy): those are not missing.
@@ -79,7 +65,7 @@ def _is_hash(value: object) -> bool:
 
 
 def scrub_run(*, notify: bool = True) -> ScrubReport:
-    store = LocalBlobStore(conf.blob_root())
+    store = blob_store()
     report = ScrubReport()
     stored: set[str] = set()
     for ref in store.iter_all():

@@ -23,9 +23,8 @@ from hoso.conversion import (
     office_to_pdf,
     render_preview,
 )
-from hoso.records.blobs import blob_store
 from hoso.records.models import RecordVersion, RenditionStatus
-from hoso.storage import BlobRef
+from hoso.storage import BlobRef, blob_store
 
 # Fewer characters per page than this means "a scan": worth an OCR'd copy for search.
 MIN_TEXT_PER_PAGE = 20

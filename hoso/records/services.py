@@ -28,7 +28,6 @@ from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
 from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records import chains, deadlines
-from hoso.records.blobs import blob_store, max_upload_bytes
 from hoso.records.guards import deletion_refusal
 from hoso.records.keepers import provided_owners
 from hoso.records.models import (
@@ -45,6 +44,7 @@ from hoso.records.models import (
     RenditionStatus,
 )
 from hoso.records.scheduling import later
+from hoso.storage import blob_store, max_upload_bytes
 
 MAX_TITLE = 255
 MAX_COMMENT = 5000

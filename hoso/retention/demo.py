@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from hoso.org.demo import register_demo_step
 from hoso.org.models import SchoolYear
-from hoso.records.blobs import blob_store
 from hoso.records.models import Record, RecordState, RecordType, RecordVersion, RenditionStatus
 from hoso.records.pdfmaker import simple_pdf
+from hoso.storage import blob_store
 
 OLD_YEAR = ("2018-2019", dt.date(2018, 9, 5), dt.date(2019, 5, 31), dt.date(2019, 1, 15))
 PLANS = {"th1": ("th1.to1", "th1.giaovien1"), "th2": ("th2.to12", "th2.giaovien1")}

@@ -16,7 +16,6 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.org.models import Unit
 from hoso.policy.grants import current_year
-from hoso.records.blobs import blob_store
 from hoso.records.models import (
     EventKind,
     Record,
@@ -29,6 +28,7 @@ from hoso.records.models import (
 )
 from hoso.records.scheduling import later
 from hoso.signing.models import SignatureRecord
+from hoso.storage import blob_store
 
 MINUTES_TYPE = "HOSO.BBTH"
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
+from hoso.storage import blob_fields
+
 # Models whose rows belong to a record, by the lookup path to that record.
 RECORD_PATH: dict[str, str] = {
     "records.RecordVersion": "record",
@@ -29,8 +31,6 @@ def live_rows(model: type[Model]) -> QuerySet[Any]:
 
 def live_references(hashes: Iterable[str]) -> set[str]:
     """The subset of `hashes` that some live row still refers to."""
-    from hoso.ops.scrub import blob_fields
-
     wanted = sorted(set(hashes))
     found: set[str] = set()
     for model, name in blob_fields():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hoso.records.models import Record, RecordVersion
 from hoso.retention import expiry
 from hoso.signing.models import SignatureRecord
+from hoso.storage import blob_store
 
 _LABELS = {
     "original_sha256": "tệp gốc",
@@ -27,7 +28,6 @@ def _day(value: Any) -> str:
 def _size(sha256: str, known: dict[str, int]) -> int:
     if sha256 in known:
         return known[sha256]
-    from hoso.records.blobs import blob_store
     from hoso.storage import BlobNotFound
 
     try:

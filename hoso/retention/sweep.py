@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.records.blobs import blob_store
 from hoso.retention.models import DestroyedRecord, DestructionProposal, PendingBlob, ProposalState
 from hoso.retention.references import live_references
+from hoso.storage import blob_store
 
 log = logging.getLogger(__name__)
 # A file stored again (duplicate upload) this recently may be about to be referenced by a row

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.records.blobs import blob_store
 from hoso.records.models import RecordVersion
 from hoso.signing import conf
 from hoso.signing.engine.archive import (
@@ -27,6 +26,7 @@ from hoso.signing.engine.archive import (
 )
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.models import ArchiveKind, ArchiveTimestamp
+from hoso.storage import blob_store
 
 
 def horizon() -> dt.timedelta:

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from hoso.org.demo import register_demo_step
 from hoso.org.models import Unit, UnitKind
-from hoso.records.blobs import blob_store
 from hoso.signing import conf
 from hoso.signing.engine import demo_images, pki
 from hoso.signing.models import Backend, Certificate, CertKind
+from hoso.storage import blob_store
 
 CA_DIR = "ca"
 

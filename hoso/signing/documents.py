@@ -12,14 +12,13 @@ from typing import Any
 from django.conf import settings
 
 from hoso.core.errors import DomainError
-from hoso.records.blobs import blob_store
 from hoso.records.models import RecordVersion
 from hoso.signing import conf
 from hoso.signing.engine import appearance as ap
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner, Pkcs11Signer, Pkcs12Signer
 from hoso.signing.models import Backend, Certificate, SignatureRecord
-from hoso.storage import BlobNotFound
+from hoso.storage import BlobNotFound, blob_store
 
 # Where a role's image goes: the position title printed above the signer's name (NĐ 30).
 DEFAULT_ANCHORS: dict[str, list[str]] = {

@@ -24,7 +24,6 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError
 from hoso.policy import can
-from hoso.records.blobs import blob_store
 from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
 from hoso.records.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
 from hoso.signing import conf
@@ -48,6 +47,7 @@ from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import Backend, Certificate, CertKind, ExternalSession, SignatureRecord
 from hoso.signing.verification import ensure_personal_signatures_valid
+from hoso.storage import blob_store
 
 SignerSource = Callable[[Certificate], HosoSigner]
 SESSION_TTL = dt.timedelta(minutes=15)

@@ -8,7 +8,9 @@ from hoso.storage.base import (
     BlobTooLarge,
     check_sha256,
 )
+from hoso.storage.factory import blob_root, blob_store, max_upload_bytes
 from hoso.storage.local import LocalBlobStore
+from hoso.storage.references import blob_fields
 
 __all__ = [
     "BlobNotFound",
@@ -17,5 +19,9 @@ __all__ = [
     "BlobStoreError",
     "BlobTooLarge",
     "LocalBlobStore",
+    "blob_fields",
+    "blob_root",
+    "blob_store",
     "check_sha256",
+    "max_upload_bytes",
 ]

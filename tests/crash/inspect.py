@@ -19,8 +19,8 @@ def token(username: str) -> str:
 
 def uploads() -> dict[str, Any]:
     """Every stored version: its original hash, rendition state and whether the blob is intact."""
-    from hoso.records.blobs import blob_store
     from hoso.records.models import RecordVersion
+    from hoso.storage import blob_store
 
     store = blob_store()
     rows = list(RecordVersion.objects.values("pk", "original_sha256", "rendition_status"))

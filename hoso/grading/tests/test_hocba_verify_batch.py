@@ -10,7 +10,7 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.grading.hocba import blob_store, hocba_correct, hocba_create, hocba_sign, read_blob
+from hoso.grading.hocba import hocba_correct, hocba_create, hocba_sign, read_blob
 from hoso.grading.hocba_batches import (
     _one,
     hocba_batch_create,
@@ -28,6 +28,7 @@ from hoso.grading.models import (
 )
 from hoso.grading.tests.conftest import first_student, gvcn_of
 from hoso.grading.tests.test_outputs_hocba import _complete_year, _signer, pki, pki_files
+from hoso.storage import blob_store
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "hoso-demo-2025"

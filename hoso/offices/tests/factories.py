@@ -14,9 +14,9 @@ from django.utils import timezone
 from hoso.offices.services import directive_issue
 from hoso.org.models import Unit
 from hoso.policy.grants import current_year
-from hoso.records.blobs import blob_store
 from hoso.records.models import Record, RecordState, RecordType, RecordVersion, RenditionStatus
 from hoso.records.pdfmaker import simple_pdf
+from hoso.storage import blob_store
 
 
 def user(username: str) -> Any:

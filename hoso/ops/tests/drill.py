@@ -16,10 +16,9 @@ from typing import Any
 
 def seed() -> dict[str, Any]:
     from hoso.audit.services import audit_log
-    from hoso.ops import conf
-    from hoso.storage import LocalBlobStore
+    from hoso.storage import blob_store
 
-    store = LocalBlobStore(conf.blob_root())
+    store = blob_store()
     hashes = [store.put(io.BytesIO(f"tệp thử {i}".encode() * (i + 1))).sha256 for i in range(5)]
     signed = _signed_pdf()
     signed_sha = store.put(io.BytesIO(signed)).sha256 if signed else ""
@@ -47,9 +46,9 @@ def fingerprint(signed_sha: str = "") -> dict[str, Any]:
     from hoso.audit.verify import verify_chain
     from hoso.ops import conf
     from hoso.ops.database import row_counts
-    from hoso.storage import LocalBlobStore
+    from hoso.storage import blob_store
 
-    store = LocalBlobStore(conf.blob_root())
+    store = blob_store()
     blobs = sorted(ref.sha256 for ref in store.iter_all())
     checked, problem = verify_chain()
     head = AuditHead.objects.get(pk=1)

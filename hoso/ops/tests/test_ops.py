@@ -14,34 +14,33 @@ from django.core.management.base import CommandError
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict
-from hoso.ops import conf
 from hoso.ops.backup import BackupError, backup_create
 from hoso.ops.manifest import MANIFEST_NAME, manifest_verify
 from hoso.ops.restore import installation_check_empty
 from hoso.ops.schedule import backup_scheduled, backups_in, backups_prune
-from hoso.ops.scrub import blob_fields, referenced_blobs, scrub_run
-from hoso.storage import LocalBlobStore
+from hoso.ops.scrub import referenced_blobs, scrub_run
+from hoso.storage import BlobStore, blob_fields, blob_store
 
 
 @pytest.fixture
-def store(settings, tmp_path: Path) -> LocalBlobStore:
+def store(settings, tmp_path: Path) -> BlobStore:
     settings.DATA_DIR = tmp_path / "data"
     (tmp_path / "data").mkdir()
-    return LocalBlobStore(conf.blob_root())
+    return blob_store()
 
 
-def _put(store: LocalBlobStore, text: str) -> str:
+def _put(store: BlobStore, text: str) -> str:
     return store.put(io.BytesIO(text.encode())).sha256
 
 
-def _corrupt(store: LocalBlobStore, sha: str, data: bytes = b"hong") -> None:
+def _corrupt(store: BlobStore, sha: str, data: bytes = b"hong") -> None:
     path = store.path_for(sha)
     path.chmod(0o644)
     path.write_bytes(data)
 
 
 @pytest.mark.django_db
-def test_backup_lists_every_file_with_its_hash(store: LocalBlobStore, tmp_path: Path):
+def test_backup_lists_every_file_with_its_hash(store: BlobStore, tmp_path: Path):
     shas = [_put(store, f"hồ sơ {i}") for i in range(3)]
 
     result = backup_create(dest=tmp_path / "b")
@@ -58,7 +57,7 @@ def test_backup_lists_every_file_with_its_hash(store: LocalBlobStore, tmp_path: 
 
 
 @pytest.mark.django_db
-def test_backup_refuses_a_non_empty_directory(store: LocalBlobStore, tmp_path: Path):
+def test_backup_refuses_a_non_empty_directory(store: BlobStore, tmp_path: Path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "x").write_text("đã có")
 
@@ -68,7 +67,7 @@ def test_backup_refuses_a_non_empty_directory(store: LocalBlobStore, tmp_path: P
 
 
 @pytest.mark.django_db
-def test_backup_leaves_out_a_corrupt_blob_and_says_so(store: LocalBlobStore, tmp_path: Path):
+def test_backup_leaves_out_a_corrupt_blob_and_says_so(store: BlobStore, tmp_path: Path):
     good, bad = _put(store, "tốt"), _put(store, "sẽ hỏng")
     _corrupt(store, bad)
 
@@ -102,7 +101,7 @@ def test_manifest_check_finds_changed_missing_and_foreign_files(store, tmp_path:
 
 
 @pytest.mark.django_db
-def test_restore_refuses_an_installation_that_has_data(store: LocalBlobStore):
+def test_restore_refuses_an_installation_that_has_data(store: BlobStore):
     with pytest.raises(Conflict, match="Không khôi phục: cài đặt này đã có dữ liệu"):
         installation_check_empty()
 
@@ -188,7 +187,7 @@ def test_every_blob_column_of_every_app_is_scanned():
 
 
 @pytest.mark.django_db
-def test_scrub_of_a_healthy_store_is_logged_without_mail(store: LocalBlobStore, monkeypatch):
+def test_scrub_of_a_healthy_store_is_logged_without_mail(store: BlobStore, monkeypatch):
     sha = _put(store, "tốt")
     monkeypatch.setattr("hoso.ops.scrub.referenced_blobs", lambda: iter([sha]))
 
@@ -200,7 +199,7 @@ def test_scrub_of_a_healthy_store_is_logged_without_mail(store: LocalBlobStore, 
 
 
 @pytest.mark.django_db
-def test_scrub_command_fails_loudly_on_problems(store: LocalBlobStore, monkeypatch):
+def test_scrub_command_fails_loudly_on_problems(store: BlobStore, monkeypatch):
     monkeypatch.setattr("hoso.ops.scrub.referenced_blobs", lambda: iter([]))
     _corrupt(store, _put(store, "hỏng"))
     out = io.StringIO()

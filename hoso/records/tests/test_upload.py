@@ -13,9 +13,9 @@ from django.db.utils import DatabaseError
 
 from hoso.audit.models import AuditEntry
 from hoso.conversion import UnsafeFileError
-from hoso.records.blobs import blob_store
 from hoso.records.models import Record, RecordVersion
 from hoso.records.tests.helpers import encrypted_pdf, javascript_pdf, pdf, upload
+from hoso.storage import blob_store
 
 pytestmark = pytest.mark.django_db
 

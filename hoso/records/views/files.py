@@ -12,10 +12,9 @@ from hoso.audit.services import audit_log
 from hoso.conversion import Kind
 from hoso.core.http import client_ip
 from hoso.policy import NOT_FOUND_MESSAGE, get_or_404
-from hoso.records.blobs import blob_store
 from hoso.records.models import RecordVersion
 from hoso.records.selectors import records_visible_to
-from hoso.storage import BlobNotFound
+from hoso.storage import BlobNotFound, blob_store
 
 
 def visible_version(request: HttpRequest, pk: int, number: int) -> RecordVersion:

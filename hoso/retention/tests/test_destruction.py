@@ -15,7 +15,6 @@ from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, NotAllowed
 from hoso.ops.scrub import scrub_run
 from hoso.policy.grants import current_year
-from hoso.records.blobs import blob_store
 from hoso.records.models import Notification, Record, RecordState, RecordVersion
 from hoso.retention import services
 from hoso.retention.demo import old_record, old_year
@@ -30,6 +29,7 @@ from hoso.retention.models import (
 from hoso.retention.sweep import sweep
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
+from hoso.storage import blob_store
 
 PASS = "hoso-demo-2025"
 pytestmark = pytest.mark.django_db
