@@ -16,6 +16,11 @@ class AccountsConfig(AppConfig):
 
         token_hooks.connect()
 
+        from hoso.accounts.tokens import user_id_of_header
+        from hoso.core.security import register_token_user_lookup
+
+        register_token_user_lookup(user_id_of_header)
+
         from hoso.accounts.home import register as register_home
 
         register_home()

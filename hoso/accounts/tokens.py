@@ -141,6 +141,13 @@ def key_from_header(header: str) -> str | None:
     return parts[1]
 
 
+def user_id_of_header(header: str) -> int | None:
+    """Whose live token an Authorization header carries (for the rate limiter; no side effect)."""
+    key = key_from_header(header)
+    token = live_token(key) if key else None
+    return int(token.user_id) if token is not None else None
+
+
 def note_use(token: ApiToken, ip: str) -> None:
     """Record when and from where the token was used (one write per minute at most)."""
     now = timezone.now()

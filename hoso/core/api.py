@@ -10,8 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hoso.core.errors import DomainError
-from hoso.policy.registry import NOT_FOUND_MESSAGE
+from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 
 _MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập hoặc gửi mã API."),

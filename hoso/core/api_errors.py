@@ -20,7 +20,7 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from hoso.core.api import error_body
-from hoso.policy.registry import NOT_FOUND_MESSAGE
+from hoso.core.errors import NOT_FOUND_MESSAGE
 
 log = logging.getLogger("hoso.api")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# A hidden object and a missing one get the same answer (no guessing what exists).
+NOT_FOUND_MESSAGE = "Không tìm thấy hoặc bạn không có quyền xem mục này."
+
 
 class DomainError(Exception):
     """A rule was broken; nothing was changed. `message` is shown to the user as is."""

@@ -53,12 +53,25 @@ def _client_key(_group: str, request: HttpRequest) -> str:
     return f"ip:{client_ip(request)}"
 
 
-def _token_user_id(request: HttpRequest) -> int | None:
-    from hoso.accounts.tokens import key_from_header, live_token
+TokenUserLookup = Callable[[str], "int | None"]
+_token_lookups: list[TokenUserLookup] = []
 
-    key = key_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
-    token = live_token(key) if key else None
-    return int(token.user_id) if token is not None else None
+
+def register_token_user_lookup(lookup: TokenUserLookup) -> None:
+    """The accounts app tells the limiter whose API token an Authorization header carries."""
+    if lookup not in _token_lookups:
+        _token_lookups.append(lookup)
+
+
+def _token_user_id(request: HttpRequest) -> int | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    for lookup in _token_lookups:
+        user_id = lookup(header)
+        if user_id is not None:
+            return user_id
+    return None
 
 
 class RateLimitMiddleware:

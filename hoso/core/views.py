@@ -1,17 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hoso.core import api_errors
 from hoso.core.api import error_body
-from hoso.core.home import tasks_for
-from hoso.org.selectors import roles_of
-from hoso.policy.registry import NOT_FOUND_MESSAGE
+from hoso.core.errors import NOT_FOUND_MESSAGE
 
 
 @require_GET
@@ -19,17 +15,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    context = {
-        "tasks": tasks_for(request.user),
-        "roles": roles_of(request.user),
-        "today": timezone.localdate(),
-    }
-    return render(request, "core/home.html", context)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

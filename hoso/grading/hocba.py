@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.hocba_verify import (
     SignaturesInvalid,
     problems_text,
@@ -27,7 +27,6 @@ from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
 from hoso.grading.services import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.storage import blob_store
 
 IN_PROGRESS = (HocBaStatus.DRAFT, HocBaStatus.GVCN_SIGNED, HocBaStatus.HT_SIGNED)

@@ -12,13 +12,12 @@ from typing import Any
 from django.db import transaction
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.catalogue import sheet_columns
 from hoso.grading.models import Entry, EntryWindow
 from hoso.grading.sheets import Column, normalise
 from hoso.org.models import Enrolment, Unit
 from hoso.policy import can
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 WINDOW_CLOSED = (
     "Chưa mở hoặc đã khóa sổ nhập điểm cho {what}; nếu cần sửa, hãy gửi yêu cầu điều chỉnh "

@@ -20,6 +20,8 @@ from hoso.grading.rules.secondary import ConductYearRule
 from hoso.org.models import Staff, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
+from hoso.records.keepers import keeper_changed_later
+from hoso.records.models import Keeper
 
 HOMEROOM = "gvcn"  # the column of the grid that holds the GVCN instead of a subject
 NOT_STAFF = "Giáo viên được phân công phải là cán bộ, giáo viên đang làm việc tại trường."
@@ -165,6 +167,13 @@ def _apply(school_class: Unit, change: AssignmentChange) -> dict[str, Any] | Non
             subject_code=change.subject_code,
             school_year=year,
             teacher_id=change.teacher_id,
+        )
+    if change.subject_code == HOMEROOM:
+        keeper_changed_later(
+            unit_id=school_class.pk,
+            school_year_id=year.pk,
+            keeper=Keeper.HOMEROOM,
+            owner_id=change.teacher_id,
         )
     return {
         "class": school_class.pk,

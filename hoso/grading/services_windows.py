@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.catalogue import sheet_columns
 from hoso.grading.models import (
     CorrectionRequest,
@@ -35,7 +35,6 @@ from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 MIN_REASON = 5
 

@@ -14,14 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hoso.core.errors import DomainError
+from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
 from hoso.library import circulation, selectors, services
 from hoso.library.catalog import bbk19_classes, ddc_classes
 from hoso.library.models import BibRecord, Copy, CopyStatus, Hold, ItemKind, Loan, Scheme
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 PAGE_SIZE = 50
 SCHOOLS = Unit.objects.filter(kind=UnitKind.TRUONG)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hoso.core.errors import DomainError
+from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
 from hoso.library import cards, circulation, excel, marc, services
 from hoso.library.models import BibRecord, ItemKind
@@ -19,7 +19,6 @@ from hoso.library.views import school_for
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
 from hoso.policy import get_or_404
 from hoso.policy.grants import current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20 * 1024 * 1024

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from hoso.core.errors import DomainError
+from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
 from hoso.library import registers, reports, services
 from hoso.library.models import RegisterIssue, RegisterKind, StockTake, Weeding
@@ -19,7 +19,6 @@ from hoso.library.views import school_for
 from hoso.library.views_io import XLSX, _download
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import get_or_404
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 
 REPORT_UNITS = Unit.objects.filter(kind__in=[UnitKind.TRUONG, UnitKind.PHONG, UnitKind.SO])
 

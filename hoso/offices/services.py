@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.offices.models import (
     Audience,
     Directive,
@@ -28,7 +28,6 @@ from hoso.offices.policies import SCHOOL_RECEIVERS
 from hoso.org.models import RoleAssignment, SchoolLevel, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
 

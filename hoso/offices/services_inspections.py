@@ -13,13 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.offices.models import Finding, Inspection, InspectionState, ReplyKind
 from hoso.offices.services import MAX_TEXT, MAX_TITLE, clean, directive_issue
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records.models import Record, RecordState, RecordType
 
 GRADEBOOK, LIBRARY = "gradebook", "library"

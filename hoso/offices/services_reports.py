@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.conversion import Limits, UnsafeFileError, check_upload
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.offices import cells as xl
 from hoso.offices.models import (
     Recurrence,
@@ -33,7 +33,6 @@ from hoso.offices.services import MAX_TEXT, MAX_TITLE, clean, receivers, resolve
 from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
 from hoso.storage import blob_store, max_upload_bytes

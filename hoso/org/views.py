@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from hoso.core.errors import DomainError
+from hoso.core.home import tasks_for
 from hoso.core.http import client_ip
 from hoso.org.importing.columns import SHEET_TITLES, SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
@@ -14,6 +17,7 @@ from hoso.org.importing.workbook import template_bytes
 from hoso.org.models import Unit, UnitKind
 from hoso.org.selectors import (
     classes_visible_to,
+    roles_of,
     staff_visible_to,
     students_visible_to,
     units_visible_to,
@@ -22,6 +26,18 @@ from hoso.policy import get_or_404, visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: what the person has to do this week, then who they are where."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        "tasks": tasks_for(request.user),
+        "roles": roles_of(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "org/home.html", context)
 
 
 @login_required

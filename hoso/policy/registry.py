@@ -15,13 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from hoso.core.errors import NOT_FOUND_MESSAGE
 from hoso.policy.grants import Grants, grants_for
 
 CheckFn = Callable[[Grants, Any, Any], bool]
 ScopeFn = Callable[[Grants, Any], Q]
 M = TypeVar("M", bound=Model)
-
-NOT_FOUND_MESSAGE = "Không tìm thấy hoặc bạn không có quyền xem mục này."
 
 
 @dataclass(frozen=True)

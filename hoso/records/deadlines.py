@@ -230,6 +230,20 @@ def due_items_hand_over(
     return moved
 
 
+def due_items_release(*, unit_id: int, school_year: SchoolYear, keeper: str) -> int:
+    """A unit lost its keeper (a class has no GVCN any more): nobody owes its open due items
+    until a new keeper is named, so they go (and their reminders with them); submitted ones
+    stay as the history of who submitted. Returns how many went."""
+    open_items = DueItem.objects.filter(
+        unit_id=unit_id,
+        school_year=school_year,
+        record_type__keeper=keeper,
+        submitted_at__isnull=True,
+    )
+    released, _ = open_items.delete()
+    return released
+
+
 # --- submission, extension ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from hoso.core.scheduling import Job, collected
 from hoso.records import deadlines, renditions, search_index, services, workflow
 from hoso.records.catalogue import load_catalogue
 from hoso.records.models import (
@@ -27,7 +28,6 @@ from hoso.records.models import (
     Workflow,
 )
 from hoso.records.pdfmaker import simple_pdf
-from hoso.records.scheduling import Job, collected
 from hoso.signing.services import version_sign
 
 SCHOOLS = ("th1", "thcs1", "mn1", "th2")

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from hoso.core.scheduling import later
 from hoso.records.models import Notification
-from hoso.records.scheduling import later
 
 
 def notify(users: Iterable[Any], *, title: str, body: str = "", url: str = "") -> list[int]:

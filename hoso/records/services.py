@@ -21,12 +21,12 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
 from hoso.conversion.kinds import ACCEPTED_HINT
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.scheduling import later
 from hoso.core.text import clean_line, clean_multiline
 from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records import chains, deadlines
 from hoso.records.guards import deletion_refusal
 from hoso.records.keepers import provided_owners
@@ -43,7 +43,6 @@ from hoso.records.models import (
     RecordVersion,
     RenditionStatus,
 )
-from hoso.records.scheduling import later
 from hoso.storage import blob_store, max_upload_bytes
 
 MAX_TITLE = 255

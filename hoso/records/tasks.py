@@ -3,6 +3,7 @@ and are enqueued with transaction.on_commit; in tests they run inline (immediate
 
 from __future__ import annotations
 
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -46,15 +47,24 @@ def generate_due_items() -> None:
 
 
 @db_task(retries=2, retry_delay=60)
-def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int) -> None:
-    """A unit's keeper changed (a class got a new GVCN): open items move to the new keeper,
-    then the school's missing items are made; idempotent."""
+def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int | None) -> None:
+    """A unit's keeper changed (a class got a new GVCN, or none): open items move to the new
+    keeper, or are released when there is none; then the school's missing items are made.
+    Idempotent."""
     from hoso.org.models import SchoolYear, Unit
-    from hoso.records.deadlines import due_items_generate, due_items_hand_over
+    from hoso.records.deadlines import (
+        due_items_generate,
+        due_items_hand_over,
+        due_items_release,
+    )
 
     unit = Unit.objects.select_related("school").filter(pk=unit_id).first()
     year = SchoolYear.objects.filter(pk=school_year_id).first()
     if unit is None or unit.school is None or year is None:
         return
-    due_items_hand_over(unit_id=unit.pk, school_year=year, keeper=keeper, owner_id=owner_id)
-    due_items_generate(school_year=year, schools=[unit.school])
+    with transaction.atomic():
+        if owner_id is None:
+            due_items_release(unit_id=unit.pk, school_year=year, keeper=keeper)
+        else:
+            due_items_hand_over(unit_id=unit.pk, school_year=year, keeper=keeper, owner_id=owner_id)
+        due_items_generate(school_year=year, schools=[unit.school])

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
 from hoso.records import chains
@@ -38,7 +39,6 @@ from hoso.records.models import (
     signing_kind,
 )
 from hoso.records.notify import notify
-from hoso.records.scheduling import later
 from hoso.records.selectors import named_people
 from hoso.storage import BlobRef
 

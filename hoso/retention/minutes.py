@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
+from hoso.core.scheduling import later
 from hoso.org.models import Unit
 from hoso.policy.grants import current_year
 from hoso.records.models import (
@@ -26,7 +27,6 @@ from hoso.records.models import (
     RenditionStatus,
     StepAction,
 )
-from hoso.records.scheduling import later
 from hoso.signing.models import SignatureRecord
 from hoso.storage import blob_store
 

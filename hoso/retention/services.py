@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.records.models import Record, RecordType, RecordVersion
 from hoso.records.notify import notify
-from hoso.records.scheduling import later
 from hoso.retention import expiry, stubs
 from hoso.retention.minutes import minutes_issue, minutes_pdf
 from hoso.retention.models import (

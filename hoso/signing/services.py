@@ -71,8 +71,7 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
         .first()
     )
     if record is None or not can(actor, "records.record.view", record):
-        from hoso.core.errors import NotFound
-        from hoso.policy.registry import NOT_FOUND_MESSAGE
+        from hoso.core.errors import NOT_FOUND_MESSAGE, NotFound
 
         raise NotFound(NOT_FOUND_MESSAGE)
     workflow = Workflow.objects.select_for_update().filter(record=record, is_open=True).first()

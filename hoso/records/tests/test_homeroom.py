@@ -10,6 +10,7 @@ import pytest
 
 from hoso.core.errors import NotAllowed
 from hoso.grading.models import Homeroom
+from hoso.grading.services_assignments import HOMEROOM, AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.records import workflow
 from hoso.records.deadlines import due_items_generate
@@ -23,6 +24,12 @@ pytestmark = pytest.mark.django_db
 
 def _year() -> SchoolYear:
     return SchoolYear.objects.get(name="2025-2026")
+
+
+def name_gvcn(principal: Any, school_class: Unit, teacher: Any | None) -> None:
+    """The principal names (or, with None, removes) the GVCN through the assignment service."""
+    change = AssignmentChange(school_class.pk, HOMEROOM, teacher.pk if teacher else None)
+    assert assignments_assign(actor=principal, school=school_class.school, changes=[change]) == 1
 
 
 def test_every_class_of_the_demo_owes_its_homeroom_book_from_its_gvcn() -> None:
@@ -88,7 +95,7 @@ def test_naming_a_gvcn_makes_their_due_items_after_commit(
     teacher = demo_user("th1.totruong")
 
     with django_capture_on_commit_callbacks(execute=True):
-        Homeroom.objects.create(teacher=teacher, school_class=school_class, school_year=_year())
+        name_gvcn(demo_user("th1.hieutruong"), school_class, teacher)
 
     items = DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class)
     assert sorted(items.values_list("owner_id", "period_key")) == [
@@ -106,8 +113,29 @@ def test_a_new_gvcn_takes_over_the_open_items_and_submitted_ones_stay(
     items.filter(period_key="HK1").update(submitted_at=dt.datetime(2026, 1, 20, 9, tzinfo=VN))
 
     with django_capture_on_commit_callbacks(execute=True):
-        homeroom.teacher = new
-        homeroom.save(update_fields=["teacher"])
+        name_gvcn(demo_user("th1.hieutruong"), homeroom.school_class, new)
 
     assert set(items.values_list("owner_id", "period_key")) == {(old.pk, "HK1"), (new.pk, "HK2")}
     assert items.count() == 2
+
+
+def test_removing_a_gvcn_releases_the_open_items_and_keeps_the_submitted_ones(
+    demo_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    homeroom = Homeroom.objects.filter(school_class__school__code="TH1").order_by("pk")[0]
+    old, school_class = homeroom.teacher, homeroom.school_class
+    items = DueItem.objects.filter(record_type__code="TT28.SCN", unit=school_class)
+    items.filter(period_key="HK1").update(submitted_at=dt.datetime(2026, 1, 20, 9, tzinfo=VN))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        name_gvcn(demo_user("th1.hieutruong"), school_class, None)
+
+    assert not Homeroom.objects.filter(school_class=school_class).exists()
+    assert list(items.values_list("owner_id", "period_key")) == [(old.pk, "HK1")]
+    assert due_items_generate(school_year=_year(), schools=[school_class.school]) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        name_gvcn(demo_user("th1.hieutruong"), school_class, demo_user("th1.totruong"))
+
+    new = demo_user("th1.totruong")
+    assert set(items.values_list("owner_id", "period_key")) == {(old.pk, "HK1"), (new.pk, "HK2")}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
 from hoso.grading.models import Homeroom
+from hoso.grading.services_assignments import HOMEROOM, AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.deadlines import DueStatus, reference_time, status_of
 from hoso.records.models import DueItem, Record, RecordVersion
@@ -52,9 +53,11 @@ def two_classes(demo_user: Any, django_capture_on_commit_callbacks: Any) -> TwoC
     homeroom = Homeroom.objects.get(school_class=second, school_year=_year())
     assert homeroom.teacher != teacher
     assert Homeroom.objects.get(school_class=other, school_year=_year()).teacher != teacher
+    change = AssignmentChange(second.pk, HOMEROOM, teacher.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        homeroom.teacher = teacher
-        homeroom.save(update_fields=["teacher"])
+        assignments_assign(
+            actor=demo_user("th1.hieutruong"), school=second.school, changes=[change]
+        )
     return TwoClasses(teacher, first, second, other)
 
 

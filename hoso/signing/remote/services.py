@@ -25,9 +25,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.core.errors import Conflict, DomainError, NotFound
+from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotFound
 from hoso.policy import visible
-from hoso.policy.registry import NOT_FOUND_MESSAGE
 from hoso.signing.models import CertStatus
 from hoso.signing.remote import vault
 from hoso.signing.remote.models import (

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
-_collected: ContextVar[list[Job] | None] = ContextVar("records_collected_jobs", default=None)
+_collected: ContextVar[list[Job] | None] = ContextVar("collected_jobs", default=None)
 
 
 def later(task: Callable[..., Any], *args: Any) -> None:
