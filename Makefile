@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check hoso tests bench agent conftest.py
 	$(BIN)/ruff format --check hoso tests bench agent conftest.py
 	$(BIN)/mypy hoso
+	$(BIN)/python tests/architecture/imports.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

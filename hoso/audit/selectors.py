@@ -7,8 +7,10 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from hoso.audit.models import AuditEntry
-from hoso.audit.services import ACCESS_ACTION_SUFFIXES
 from hoso.policy import can
+
+# Audit actions that record someone looking at something ("ai đã xem").
+ACCESS_ACTION_SUFFIXES = (".viewed", ".downloaded", ".exported")
 
 
 def _access_q() -> Q:

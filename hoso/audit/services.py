@@ -125,6 +125,3 @@ def access_log(
         ip=client_ip(request),
         data=data,
     )
-
-
-ACCESS_ACTION_SUFFIXES = (".viewed", ".downloaded", ".exported")

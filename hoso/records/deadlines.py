@@ -158,7 +158,7 @@ def _owners(school: Unit, year: SchoolYear, keeper: str) -> list[tuple[int, int 
 
 def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = None) -> int:
     """Create the missing due items of the year; idempotent. Returns how many were created."""
-    from hoso.records.services import applicable_types
+    from hoso.records.selectors import applicable_types
 
     if schools is None:
         schools = list(Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True))

@@ -14,6 +14,7 @@ from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
     DueItem,
+    Keeper,
     Record,
     RecordState,
     RecordType,
@@ -38,7 +39,15 @@ STEP_ROLES: dict[str, frozenset[str]] = {
     Role.CV_SO: frozenset({Role.CV_SO, Role.PGD, Role.GD}),
 }
 
-
+# Who keeps (lập) the records of each keeper kind; the homeroom keeper is further narrowed
+# to the class's GVCN by the grading app's keeper provider.
+KEEPER_ROLES: dict[str, frozenset[str]] = {
+    Keeper.TEACHER: frozenset({Role.GV, Role.TTCM}),
+    Keeper.HOMEROOM: frozenset({Role.GV}),
+    Keeper.GROUP: frozenset({Role.TTCM}),
+    Keeper.SCHOOL: frozenset({Role.HT, Role.PHT, Role.VT}),
+    Keeper.OFFICE: OFFICE_ROLES,
+}
 UNIT_HEADS = frozenset({Role.HT, Role.TP, Role.GD})
 # Who sets a unit's signing chains: the Sở's and the Phòng's leaders and specialists, the principal.
 CHAIN_SETTERS: dict[str, frozenset[str]] = {

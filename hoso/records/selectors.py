@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from hoso.org.models import Unit
+from hoso.org.models import Role, Unit
 from hoso.policy import can, visible
-from hoso.policy.grants import grants_for
+from hoso.policy.grants import current_year, grants_for
 from hoso.records.deadlines import DUE_SOON, reference_time, with_status
 from hoso.records.guards import deletion_refusal
+from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     Comment,
     DueItem,
@@ -27,6 +28,7 @@ from hoso.records.models import (
     StepAction,
     Workflow,
 )
+from hoso.records.policies import KEEPER_ROLES
 from hoso.search.engine import SearchFilters
 
 
@@ -179,7 +181,6 @@ def types_for_upload(user: Any) -> list[RecordType]:
     GVCN), for the upload form."""
     from hoso.org.models import Unit
     from hoso.policy.grants import OFFICE_ROLES, grants_for
-    from hoso.records.services import KEEPER_ROLES, homeroom_class_ids, type_applies
 
     grants = [g for g in grants_for(user).items if g.school_id]
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
@@ -206,8 +207,6 @@ def types_for_upload(user: Any) -> list[RecordType]:
 def homeroom_classes_for(user: Any, types: list[RecordType]) -> list[Any]:
     """The classes a homeroom book may be uploaded for, when `types` (those the person keeps)
     include a homeroom one; no queries otherwise."""
-    from hoso.records.services import homeroom_classes
-
     if not any(t.keeper == Keeper.HOMEROOM for t in types):
         return []
     return homeroom_classes(user)
@@ -255,8 +254,6 @@ def chain_unit(user: Any, unit_id: Any) -> Unit | None:
 
 def chain_types(unit: Unit) -> list[RecordType]:
     """Record types whose chain `unit` may see set for the units it covers."""
-    from hoso.records.services import type_applies
-
     types = RecordType.objects.filter(is_active=True).order_by("keeper", "code")
     if unit.kind == "TRUONG":
         return [t for t in types if type_applies(t, unit)]
@@ -303,3 +300,55 @@ def chain_history(unit: Unit, record_type: RecordType) -> list[Any]:
             unit_id=unit.pk,
         ).order_by("-seq")[:20]
     )
+
+
+# --- which record types apply where, and the GVCN's classes ---------------------------------
+
+OFFICE_KINDS = frozenset({"PHONG", "SO"})
+
+
+def applicable_types(school: Unit) -> list[RecordType]:
+    """Types that apply to `school`: national ones for its level, plus those added by the
+    school or by a Phòng or Sở above it."""
+    types = RecordType.objects.filter(is_active=True)
+    return [t for t in types if type_applies(t, school)]
+
+
+def type_applies(record_type: RecordType, school: Unit) -> bool:
+    if not record_type.is_active:
+        return False
+    if (
+        record_type.owner_unit_id is not None
+        and record_type.owner_unit_id not in school.ancestor_ids()
+    ):
+        return False
+    levels = record_type.levels
+    if (record_type.keeper == Keeper.OFFICE) != (school.kind in OFFICE_KINDS):
+        return False  # office types are kept by offices only, and only office types
+    if record_type.keeper == Keeper.OFFICE:
+        return not levels or school.kind in levels
+    return not levels or school.level in levels or school.level == "LIEN_CAP"
+
+
+def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
+    """The classes the person is GVCN of this school year, in tree order (see
+    `homeroom_class_ids`)."""
+    class_ids = homeroom_class_ids(actor, record_type)
+    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
+
+
+def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> list[int]:
+    """Ids of the classes the person is GVCN of this school year (as told by the registered
+    homeroom keeper provider), at the schools where they teach and `record_type` applies (any
+    of those schools when None)."""
+    year = current_year()
+    if year is None:
+        return []
+    schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
+    class_ids: list[int] = []
+    for school in Unit.objects.filter(pk__in=schools).order_by("path"):
+        if record_type is not None and not type_applies(record_type, school):
+            continue
+        owned = provided_owners(Keeper.HOMEROOM, school, year)
+        class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
+    return class_ids

@@ -24,12 +24,11 @@ from hoso.conversion.kinds import ACCEPTED_HINT
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.core.scheduling import later
 from hoso.core.text import clean_line, clean_multiline
-from hoso.org.models import Role, SchoolYear, Unit
+from hoso.org.models import SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
 from hoso.records import chains, deadlines
 from hoso.records.guards import deletion_refusal
-from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     ChainSetting,
     Comment,
@@ -43,18 +42,12 @@ from hoso.records.models import (
     RecordVersion,
     RenditionStatus,
 )
+from hoso.records.policies import KEEPER_ROLES
+from hoso.records.selectors import homeroom_classes, type_applies
 from hoso.storage import blob_store, max_upload_bytes
 
 MAX_TITLE = 255
 MAX_COMMENT = 5000
-KEEPER_ROLES: dict[str, frozenset[str]] = {
-    Keeper.TEACHER: frozenset({Role.GV, Role.TTCM}),
-    Keeper.HOMEROOM: frozenset({Role.GV}),
-    Keeper.GROUP: frozenset({Role.TTCM}),
-    Keeper.SCHOOL: frozenset({Role.HT, Role.PHT, Role.VT}),
-    Keeper.OFFICE: OFFICE_ROLES,
-}
-OFFICE_KINDS = frozenset({"PHONG", "SO"})
 # A new version may be uploaded while nobody is looking at the record.
 UPLOADABLE = {RecordState.DRAFT, RecordState.RETURNED, RecordState.ISSUED}
 
@@ -79,29 +72,6 @@ def clean_text(value: str, *, field: str, label: str, limit: int, required: bool
 
 
 # --- where a record lives -------------------------------------------------------------------
-
-
-def applicable_types(school: Unit) -> list[RecordType]:
-    """Types that apply to `school`: national ones for its level, plus those added by the
-    school or by a Phòng or Sở above it."""
-    types = RecordType.objects.filter(is_active=True)
-    return [t for t in types if type_applies(t, school)]
-
-
-def type_applies(record_type: RecordType, school: Unit) -> bool:
-    if not record_type.is_active:
-        return False
-    if (
-        record_type.owner_unit_id is not None
-        and record_type.owner_unit_id not in school.ancestor_ids()
-    ):
-        return False
-    levels = record_type.levels
-    if (record_type.keeper == Keeper.OFFICE) != (school.kind in OFFICE_KINDS):
-        return False  # office types are kept by offices only, and only office types
-    if record_type.keeper == Keeper.OFFICE:
-        return not levels or school.kind in levels
-    return not levels or school.level in levels or school.level == "LIEN_CAP"
 
 
 def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = None) -> Unit:
@@ -131,30 +101,6 @@ def _office_unit(actor: Any, record_type: RecordType) -> Unit:
         if type_applies(record_type, unit):
             return unit
     raise NotAllowed(f"Bạn không làm việc ở Phòng/Sở lập loại hồ sơ “{record_type.name}”.")
-
-
-def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
-    """The classes the person is GVCN of this school year, in tree order (see
-    `homeroom_class_ids`)."""
-    class_ids = homeroom_class_ids(actor, record_type)
-    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
-
-
-def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> list[int]:
-    """Ids of the classes the person is GVCN of this school year (as told by the registered
-    homeroom keeper provider), at the schools where they teach and `record_type` applies (any
-    of those schools when None)."""
-    year = current_year()
-    if year is None:
-        return []
-    schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
-    class_ids: list[int] = []
-    for school in Unit.objects.filter(pk__in=schools).order_by("path"):
-        if record_type is not None and not type_applies(record_type, school):
-            continue
-        owned = provided_owners(Keeper.HOMEROOM, school, year)
-        class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
-    return class_ids
 
 
 def _homeroom_class(actor: Any, record_type: RecordType, unit_id: int | None) -> Unit:

@@ -1,0 +1,210 @@
+"""The import rules of the code base, checked from the source (no import is executed).
+
+Run by `make lint` (`python tests/architecture/imports.py`) and by the test suite.
+
+1. Layers inside every app: faces (views, api, urls, forms, management commands) may import
+   anything; services must not import faces; selectors must not import services or faces;
+   models must not import services, selectors or faces. The same holds across apps.
+2. `core` and `storage` import no domain app: they are the plumbing every app stands on.
+3. No two apps import each other. The pairs that still do are listed in KNOWN_CIRCLES with
+   the reason; a new pair fails, and so does a listed one that is gone (remove it from the
+   list, so that the list stays true). Longer circles (a -> b -> c -> a) are not checked yet.
+
+Imports under `if TYPE_CHECKING:` count too: a type is a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "hoso"
+PLUMBING = {"core", "storage"}
+FACES = ("views", "api", "urls", "forms", "management")
+# App pairs that still import each other, each with why; see the module docstring (rule 3).
+KNOWN_CIRCLES: dict[frozenset[str], str] = {
+    frozenset({"records", "signing"}): "records' workflow calls signing; #11 item 5 (one door)",
+    frozenset({"records", "search"}): "search maintenance rebuilds the records index",
+    frozenset({"org", "policy"}): "grants read org roles; org registers its rules in policy",
+    frozenset({"audit", "org"}): "audit's policy reads org units; org services write audit",
+    frozenset({"audit", "signing"}): "audit anchors are signed; signing services write audit",
+    frozenset({"accounts", "org"}): "accounts pages show org roles; org's demo makes accounts",
+    frozenset({"books", "grading"}): "học bạ outputs use books layouts; books read grades",
+}
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # dotted module that imports, e.g. hoso.records.services
+    target: str  # dotted module imported, e.g. hoso.records.models
+    line: int
+
+
+def app_of(module: str) -> str:
+    return module.split(".")[1] if module.count(".") >= 1 else ""
+
+
+def kind_of(module: str) -> str:
+    """face, service, selector, model or other, from the module's dotted name."""
+    parts = module.split(".")[2:]
+    for part in parts:
+        if part.startswith(FACES) or part == "templatetags":
+            return "face"
+        if part.startswith("services"):
+            return "service"
+        if part.startswith("selectors"):
+            return "selector"
+        if part == "models":
+            return "model"
+    return "other"
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(ROOT).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def product_modules() -> Iterator[Path]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        yield path
+
+
+def imports_of(path: Path) -> Iterator[Import]:
+    source = module_name(path)
+    package = source if path.name == "__init__.py" else source.rpartition(".")[0]
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield Import(source, alias.name, node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            for alias in node.names:
+                # `from hoso.records import services` imports the module hoso.records.services
+                yield Import(source, f"{base}.{alias.name}" if base else alias.name, node.lineno)
+
+
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    if node.level == 0:
+        return node.module or ""
+    parts = package.split(".")
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def internal_imports() -> list[Import]:
+    found = []
+    for path in product_modules():
+        for item in imports_of(path):
+            if item.target.startswith("hoso.") and app_of(item.target) != "":
+                found.append(item)
+    return found
+
+
+FORBIDDEN = {
+    "service": {"face"},
+    "selector": {"face", "service"},
+    "model": {"face", "service", "selector"},
+}
+
+
+def layer_breaches(imports: list[Import]) -> list[str]:
+    breaches = []
+    for item in imports:
+        source_kind, target_kind = kind_of(item.source), kind_of(item.target)
+        if target_kind in FORBIDDEN.get(source_kind, set()):
+            breaches.append(
+                f"{item.source}:{item.line} ({source_kind}) imports {item.target} ({target_kind})"
+            )
+    return breaches
+
+
+def plumbing_breaches(imports: list[Import]) -> list[str]:
+    apps = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    breaches = []
+    for item in imports:
+        source_app, target_app = app_of(item.source), app_of(item.target)
+        if source_app in PLUMBING and target_app in apps - PLUMBING:
+            breaches.append(f"{item.source}:{item.line} imports the domain app {item.target}")
+    return breaches
+
+
+def app_edges(imports: list[Import]) -> dict[str, dict[str, Import]]:
+    apps = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    edges: dict[str, dict[str, Import]] = defaultdict(dict)
+    for item in imports:
+        source_app, target_app = app_of(item.source), app_of(item.target)
+        if source_app != target_app and target_app in apps and source_app in apps:
+            edges[source_app].setdefault(target_app, item)
+    return edges
+
+
+def circles(edges: dict[str, dict[str, Import]]) -> set[frozenset[str]]:
+    """Every pair of apps that reach each other (directly or through other apps)."""
+    reach = {app: _reachable(edges, app) for app in edges}
+    return {
+        frozenset({a, b}) for a in reach for b in reach[a] if a != b and a in reach.get(b, set())
+    }
+
+
+def _reachable(edges: dict[str, dict[str, Import]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in edges.get(todo.pop(), {}):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def circle_breaches(imports: list[Import]) -> list[str]:
+    edges = app_edges(imports)
+    found = circles(edges)
+    direct = {pair for pair in found if _direct(edges, pair)}
+    messages = []
+    for pair in sorted(direct - set(KNOWN_CIRCLES), key=sorted):
+        a, b = sorted(pair)
+        messages.append(
+            f"new import circle {a} <-> {b}: {_where(edges[a][b])} and {_where(edges[b][a])}"
+        )
+    for pair in sorted(set(KNOWN_CIRCLES) - direct, key=sorted):
+        messages.append(f"the circle {' <-> '.join(sorted(pair))} is gone: drop it from the list")
+    return messages
+
+
+def _direct(edges: dict[str, dict[str, Import]], pair: frozenset[str]) -> bool:
+    a, b = sorted(pair)
+    return b in edges.get(a, {}) and a in edges.get(b, {})
+
+
+def _where(item: Import) -> str:
+    return f"{item.source}:{item.line}"
+
+
+def all_breaches() -> list[str]:
+    imports = internal_imports()
+    return layer_breaches(imports) + plumbing_breaches(imports) + circle_breaches(imports)
+
+
+def main() -> int:
+    breaches = all_breaches()
+    for line in breaches:
+        sys.stdout.write(line + "\n")
+    sys.stdout.write(f"imports: {len(breaches)} breach(es) of the rules in {Path(__file__).name}\n")
+    return 1 if breaches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The import rules of tests/architecture/imports.py hold on the tree, and the checker catches
+each kind of breach (checked on made-up imports, so the rules cannot pass by being blind)."""
+
+from __future__ import annotations
+
+from tests.architecture.imports import (
+    KNOWN_CIRCLES,
+    Import,
+    all_breaches,
+    circle_breaches,
+    internal_imports,
+    kind_of,
+    layer_breaches,
+    plumbing_breaches,
+)
+
+
+def test_the_tree_keeps_every_import_rule() -> None:
+    assert all_breaches() == []
+
+
+def test_module_kinds_follow_the_app_skeleton() -> None:
+    assert kind_of("hoso.records.services") == "service"
+    assert kind_of("hoso.grading.services_assignments") == "service"
+    assert kind_of("hoso.records.selectors") == "selector"
+    assert kind_of("hoso.records.models") == "model"
+    assert kind_of("hoso.records.views.files") == "face"
+    assert kind_of("hoso.grading.api_assignments") == "face"
+    assert kind_of("hoso.ops.management.commands.serve") == "face"
+    assert kind_of("hoso.records.workflow") == "other"
+
+
+def test_a_selector_that_imports_a_service_is_caught() -> None:
+    made_up = [Import("hoso.records.selectors", "hoso.records.services.upload", 7)]
+    assert layer_breaches(made_up) == [
+        "hoso.records.selectors:7 (selector) imports hoso.records.services.upload (service)"
+    ]
+
+
+def test_a_model_that_imports_a_view_is_caught() -> None:
+    made_up = [Import("hoso.library.models", "hoso.offices.views.inbox", 3)]
+    assert len(layer_breaches(made_up)) == 1
+
+
+def test_core_importing_a_domain_app_is_caught() -> None:
+    made_up = [Import("hoso.core.views", "hoso.org.selectors.roles_of", 12)]
+    assert plumbing_breaches(made_up) == [
+        "hoso.core.views:12 imports the domain app hoso.org.selectors.roles_of"
+    ]
+
+
+def test_a_new_circle_between_apps_is_caught_and_a_gone_one_must_leave_the_list() -> None:
+    made_up = [
+        Import("hoso.library.services", "hoso.offices.models", 5),
+        Import("hoso.offices.selectors", "hoso.library.models", 9),
+    ]
+    messages = circle_breaches(made_up)
+    assert messages[0] == (
+        "new import circle library <-> offices: hoso.library.services:5 and "
+        "hoso.offices.selectors:9"
+    )
+    gone = [m for m in messages if m.endswith("drop it from the list")]
+    assert len(gone) == len(KNOWN_CIRCLES)
+
+
+def test_the_checker_sees_the_real_imports() -> None:
+    found = {(i.source, i.target) for i in internal_imports()}
+    assert ("hoso.records.services", "hoso.storage.blob_store") in found
