@@ -3,6 +3,7 @@ deadlines and completion. Drafts (never submitted) are their owner's alone."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -67,33 +68,85 @@ def path_q(field: str, paths: set[str]) -> Q:
 # --- records ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RecordReach:
+    """Submitted records a person may read because of where they work: those whose school is
+    one of `school_ids`, whose unit lies under one of `unit_paths`, or whose school lies under
+    one of `school_paths`; only issued and archived ones when `published_only`."""
+
+    school_ids: frozenset[int] = frozenset()
+    unit_paths: frozenset[str] = frozenset()
+    school_paths: frozenset[str] = frozenset()
+    published_only: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.school_ids or self.unit_paths or self.school_paths)
+
+
+@dataclass(frozen=True)
+class RecordViewScope:
+    """Who sees which records, stated once in roles and unit paths. It compiles to a database
+    filter (`_record_scope`), to a one-record check (`_record_visible`) and to the search
+    engine's visibility (hoso.records.search_index), so the three cannot drift apart."""
+
+    owner_id: int | None = None  # everyone sees their own records, drafts included
+    all_submitted: bool = False  # the administrator: every record once submitted
+    reaches: tuple[RecordReach, ...] = ()
+
+
+def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
+    """The rule of `records.record.view`. Drafts (never submitted) are their owner's alone."""
+    if grants.user_id is None:
+        return RecordViewScope()
+    if grants.is_admin:
+        return RecordViewScope(owner_id=user.pk, all_submitted=True)
+    readers = grants.schools(SCHOOL_READERS) | grants.units(OFFICE_ROLES)  # an office's own
+    reaches = (
+        RecordReach(school_ids=frozenset(readers)),
+        RecordReach(unit_paths=frozenset(grants.subtree_paths({Role.TTCM}))),
+        RecordReach(school_paths=frozenset(grants.subtree_paths(INSPECTOR_ROLES))),
+        RecordReach(school_ids=frozenset(grants.schools(SCHOOL_ROLES)), published_only=True),
+    )
+    return RecordViewScope(owner_id=user.pk, reaches=tuple(r for r in reaches if r))
+
+
+def _reach_allows(reach: RecordReach, record: Record) -> bool:
+    if reach.published_only and record.state not in PUBLISHED:
+        return False
+    return (
+        record.school_id in reach.school_ids
+        or any(record.unit.path.startswith(path) for path in reach.unit_paths)
+        or any(record.school.path.startswith(path) for path in reach.school_paths)
+    )
+
+
+def _reach_q(reach: RecordReach) -> Q:
+    where = (
+        Q(school_id__in=reach.school_ids)
+        | path_q("unit__path", set(reach.unit_paths))
+        | path_q("school__path", set(reach.school_paths))
+    )
+    return where & Q(state__in=PUBLISHED) if reach.published_only else where
+
+
 def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
-    if record.owner_id == user.pk:
+    scope = record_view_scope(grants, user)
+    if scope.owner_id is not None and record.owner_id == scope.owner_id:
         return True
     if record.first_submitted_at is None:
         return False
-    if grants.is_admin or record.school_id in grants.schools(SCHOOL_READERS):
-        return True
-    if record.school_id in grants.units(OFFICE_ROLES):  # an office's own records
-        return True
-    if grants.covers({Role.TTCM}, record.unit.path):
-        return True
-    if record.state in PUBLISHED and record.school_id in grants.schools(SCHOOL_ROLES):
-        return True
-    return grants.covers(INSPECTOR_ROLES, record.school.path)
+    return scope.all_submitted or any(_reach_allows(r, record) for r in scope.reaches)
 
 
 def _record_scope(grants: Grants, user: Any) -> Q:
-    if grants.is_admin:
-        return Q(owner_id=user.pk) | Q(first_submitted_at__isnull=False)
-    others = (
-        Q(school_id__in=grants.schools(SCHOOL_READERS))
-        | path_q("unit__path", grants.subtree_paths({Role.TTCM}))
-        | Q(school_id__in=grants.schools(SCHOOL_ROLES), state__in=PUBLISHED)
-        | path_q("school__path", grants.subtree_paths(INSPECTOR_ROLES))
-        | Q(school_id__in=grants.units(OFFICE_ROLES))
-    )
-    return Q(owner_id=user.pk) | (Q(first_submitted_at__isnull=False) & others)
+    scope = record_view_scope(grants, user)
+    own = Q(owner_id=scope.owner_id) if scope.owner_id is not None else nothing()
+    if scope.all_submitted:
+        return own | Q(first_submitted_at__isnull=False)
+    others = nothing()
+    for reach in scope.reaches:
+        others |= _reach_q(reach)
+    return own | (Q(first_submitted_at__isnull=False) & others)
 
 
 def _record_create(grants: Grants, _user: Any, school: Unit | None) -> bool:

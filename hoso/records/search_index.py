@@ -10,11 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
-from hoso.org.models import Role, Unit
-from hoso.policy.grants import INSPECTOR_ROLES, SCHOOL_ROLES, grants_for
+from hoso.org.models import Unit
+from hoso.policy.grants import grants_for
 from hoso.records.models import Record, RecordState, RecordVersion
-from hoso.records.policies import SCHOOL_READERS, path_q
+from hoso.records.policies import RecordReach, RecordViewScope, path_q, record_view_scope
 from hoso.search.engine import (
     Grant,
     SearchBackend,
@@ -109,38 +110,43 @@ def records_index(record_ids: list[int]) -> int:
 # --- queries ----------------------------------------------------------------------------------
 
 
-def _unit_ids(query: Any) -> frozenset[int]:
-    return frozenset(Unit.objects.filter(query).values_list("pk", flat=True))
+def search_visibility(scope: RecordViewScope) -> Visibility:
+    """The policy's `records.record.view` scope (hoso.records.policies.record_view_scope) in the
+    search engine's terms: the units whose records each reach shows, and the states it hides.
+    Translated here, never restated: a change of the rule changes what search finds."""
+    grants: list[Grant] = []
+    if scope.owner_id is not None:
+        grants.append(Grant(owner_id=scope.owner_id))
+    if scope.all_submitted:
+        grants.append(Grant(exclude_states=frozenset({"draft"})))
+    for reach in scope.reaches:
+        hidden = UNPUBLISHED if reach.published_only else frozenset({"draft"})
+        units, roots = _reach_units(reach)
+        if units:
+            grants.append(Grant(unit_ids=units, exclude_states=hidden, within=roots))
+    return Visibility(tuple(grants))
 
 
-def visibility_for(user: Any) -> Visibility:
-    """The policy's `records.record.view` scope in the search engine's terms."""
-    grants = grants_for(user)
-    if grants.user_id is None:
-        return Visibility.nothing()
-    if grants.is_admin:
-        return Visibility.for_units(None, user.pk)
-    from django.db.models import Q
-
-    readers = _unit_ids(
-        Q(school_id__in=grants.schools(SCHOOL_READERS))
-        | path_q("path", grants.subtree_paths({Role.TTCM}))
-        | path_q("path", grants.subtree_paths(INSPECTOR_ROLES))
+def _reach_units(reach: RecordReach) -> tuple[frozenset[int], frozenset[int]]:
+    """The units whose records a reach shows, and the units whose subtrees hold them all (a
+    hint for the index). A record's school is its unit's school, or the unit itself for a
+    Phòng or Sở (records.services)."""
+    own_school = Q(school__isnull=True)
+    query = (
+        Q(school_id__in=reach.school_ids)
+        | (own_school & Q(pk__in=reach.school_ids))
+        | path_q("path", set(reach.unit_paths))
+        | path_q("school__path", set(reach.school_paths))
+        | (own_school & path_q("path", set(reach.school_paths)))
     )
-    staff_units = _unit_ids(Q(school_id__in=grants.schools(SCHOOL_ROLES))) - readers
-    # The units whose subtrees hold those sets: a hint that lets the index ask for one Phòng
-    # or one school instead of its hundreds of units (the unit sets stay the rule).
-    reader_roots = (
-        grants.schools(SCHOOL_READERS) | grants.units({Role.TTCM}) | grants.units(INSPECTOR_ROLES)
-    )
-    items = [Grant(owner_id=user.pk)]
-    if readers:
-        drafts = frozenset({"draft"})
-        items.append(Grant(unit_ids=readers, exclude_states=drafts, within=frozenset(reader_roots)))
-    if staff_units:
-        schools = frozenset(grants.schools(SCHOOL_ROLES))
-        items.append(Grant(unit_ids=staff_units, exclude_states=UNPUBLISHED, within=schools))
-    return Visibility(tuple(items))
+    units = frozenset(Unit.objects.filter(query).values_list("pk", flat=True))
+    roots = set(reach.school_ids)
+    roots |= {_unit_of_path(path) for path in reach.unit_paths | reach.school_paths}
+    return units, frozenset(roots)
+
+
+def _unit_of_path(path: str) -> int:
+    return int(path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def search_record_ids(
@@ -152,7 +158,7 @@ def search_record_ids(
         reload()  # pick up what the worker indexed
     query = SearchQuery(
         text=text,
-        visibility=visibility_for(user),
+        visibility=search_visibility(record_view_scope(grants_for(user), user)),
         filters=filters or SearchFilters(),
         limit=limit,
         offset=offset,

@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 
-from hoso.records import workflow
-from hoso.records.search_index import visibility_for
-from hoso.records.selectors import search_records
+from hoso.policy.grants import grants_for
+from hoso.records import policies, workflow
+from hoso.records.models import Record
+from hoso.records.policies import record_view_scope
+from hoso.records.search_index import index_state, search_record_ids, search_visibility
+from hoso.records.selectors import records_visible_to, search_records
 from hoso.records.tests.helpers import pdf, upload
+from hoso.search.engine import Visibility
 from hoso.search.folding import fold
 
 pytestmark = pytest.mark.django_db
@@ -71,4 +75,54 @@ def test_the_api_and_the_page_search_the_same_way(
 def test_a_nobody_sees_nothing() -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    assert visibility_for(AnonymousUser()).grants == ()
+    nobody = AnonymousUser()
+    assert search_visibility(record_view_scope(grants_for(nobody), nobody)).grants == ()
+
+
+def _search_shows(visibility: Visibility, record: Record) -> bool:
+    """What the index does with a grant, written out for one record (the oracle below)."""
+    state = index_state(record)
+    return any(
+        (grant.unit_ids is None or record.unit_id in grant.unit_ids)
+        and (grant.owner_id is None or record.owner_id == grant.owner_id)
+        and state not in grant.exclude_states
+        for grant in visibility.grants
+    )
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "th1.giaovien1",
+        "th1.totruong",
+        "th1.hieutruong",
+        "th1.vanthu",
+        "th2.hieutruong",
+        "phong1.chuyenvien",
+        "so.chuyenvien",
+        "admin",
+    ],
+)
+def test_search_shows_exactly_the_records_the_policy_lets_a_person_see(
+    demo_user: Any, indexed: Any, who: str
+) -> None:
+    user = demo_user(who)
+    visibility = search_visibility(record_view_scope(grants_for(user), user))
+    records = Record.objects.select_related("unit", "school")
+    by_search = {r.pk for r in records if _search_shows(visibility, r)}
+    assert by_search == set(records_visible_to(user).values_list("pk", flat=True))
+    assert by_search  # every one of them sees something in the demo
+
+
+def test_a_changed_rule_changes_what_search_finds(
+    demo_user: Any, indexed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk reads submitted records of the school because the văn thư is a school reader;
+    take that role out of the rule and search stops finding the record, without a search edit."""
+    clerk = demo_user("th1.vanthu")
+    assert search_record_ids(clerk, "em yeu que huong")[0] == [indexed.pk]
+
+    monkeypatch.setattr(policies, "SCHOOL_READERS", frozenset({"HT", "PHT"}))
+
+    assert search_record_ids(clerk, "em yeu que huong") == ([], 0)
+    assert not records_visible_to(clerk).filter(pk=indexed.pk).exists()
