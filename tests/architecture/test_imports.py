@@ -3,15 +3,20 @@ each kind of breach (checked on made-up imports, so the rules cannot pass by bei
 
 from __future__ import annotations
 
+import re
+
 from tests.architecture.imports import (
     KNOWN_CIRCLES,
+    ROOT,
     Import,
     all_breaches,
     circle_breaches,
     internal_imports,
     kind_of,
     layer_breaches,
+    module_name,
     plumbing_breaches,
+    product_modules,
 )
 
 
@@ -66,3 +71,25 @@ def test_a_new_circle_between_apps_is_caught_and_a_gone_one_must_leave_the_list(
 def test_the_checker_sees_the_real_imports() -> None:
     found = {(i.source, i.target) for i in internal_imports()}
     assert ("hoso.records.services", "hoso.storage.blob_store") in found
+
+
+def _strict_patterns() -> list[str]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    strict = [o for o in config["tool"]["mypy"]["overrides"] if o.get("disallow_untyped_defs")]
+    return [pattern for o in strict for pattern in o["module"]]
+
+
+def _matches(module: str, pattern: str) -> bool:
+    # mypy: `*` stands for one or more whole components (hoso.*.services, hoso.policy.*)
+    regex = re.escape(pattern).replace(r"\*", r"[^.]+(\.[^.]+)*")
+    return re.fullmatch(regex, module) is not None
+
+
+def test_mypy_is_strict_on_every_service_selector_and_policy_module() -> None:
+    modules = {module_name(path) for path in product_modules()}
+    wanted = {m for m in modules if kind_of(m) in {"service", "selector"} or m.endswith("policies")}
+    patterns = _strict_patterns()
+    assert wanted
+    assert sorted(m for m in wanted if not any(_matches(m, p) for p in patterns)) == []
