@@ -6,11 +6,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
+
+# The largest id a database key holds (SQLite INTEGER, PostgreSQL bigint): a larger number in a
+# request is refused as invalid input, never passed on to overflow in the database driver.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An input field naming a row by its id."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 _MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập hoặc gửi mã API."),

@@ -185,7 +185,9 @@ class CopyList(generics.ListCreateAPIView[Copy]):
         copies = services.copies_add(
             actor=request.user, record=record, items=[item] * v["count"], ip=client_ip(request)
         )
-        return Response(CopyOut(copies, many=True).data, status=status.HTTP_201_CREATED)
+        # The shape of the list's page (count, results): one schema for reading and adding.
+        body = {"count": len(copies), "results": CopyOut(copies, many=True).data}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class PatronLookup(APIView):

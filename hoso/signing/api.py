@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hoso.core.api import id_field
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
@@ -26,7 +27,7 @@ from hoso.signing.selectors import certificates_visible
 class SignIn(serializers.Serializer[Any]):
     passphrase = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     pin = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    certificate = serializers.IntegerField(required=False)
+    certificate = id_field(required=False)
 
 
 class SignatureOut(serializers.ModelSerializer[SignatureRecord]):
@@ -99,7 +100,7 @@ class RecordSeal(APIView):
 
 
 class PrepareIn(serializers.Serializer[Any]):
-    certificate = serializers.IntegerField(required=False)
+    certificate = id_field(required=False)
 
 
 class RecordSignPrepare(APIView):
@@ -140,7 +141,7 @@ class RecordSignPrepare(APIView):
 
 
 class CompleteIn(serializers.Serializer[Any]):
-    session = serializers.IntegerField()
+    session = id_field()
     signature_b64 = serializers.CharField()
 
 
@@ -184,7 +185,7 @@ class CertificateIn(serializers.Serializer[Any]):
     file = serializers.FileField(required=False)
     pem = serializers.CharField(required=False)
     passphrase = serializers.CharField(required=False, trim_whitespace=False)
-    unit = serializers.IntegerField(required=False)
+    unit = id_field(required=False)
     backend = serializers.ChoiceField(choices=Backend.choices, default=Backend.EXTERNAL)
     key_id = serializers.CharField(required=False, allow_blank=True)
 
@@ -223,7 +224,7 @@ class CertificateList(APIView):
 
 
 class BatchIn(SignIn):
-    records = serializers.ListField(child=serializers.IntegerField(), required=False)
+    records = serializers.ListField(child=id_field(), required=False, max_length=2000)
     this_week = serializers.BooleanField(default=False)
     action = serializers.ChoiceField(choices=["sign", "seal"], default="sign")
 

@@ -11,15 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hoso.core.api import id_field
 from hoso.signing.external_batch import usb_batch_plan
 
 
 class UsbBatchIn(serializers.Serializer[Any]):
-    records = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=2000
-    )
+    records = serializers.ListField(child=id_field(), required=False, max_length=2000)
     this_week = serializers.BooleanField(default=False)
-    certificate = serializers.IntegerField(required=False, min_value=1)
+    certificate = id_field(required=False)
 
 
 class _CertificateOut(serializers.Serializer[Any]):

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hoso.core.api import MAX_ID
 from hoso.core.errors import NotFound
 from hoso.core.http import client_ip
 from hoso.org.models import Unit
@@ -28,9 +29,7 @@ NO_UNIT = "Không tìm thấy đơn vị, hoặc bạn không thiết lập chu�
 class StepSerializer(serializers.Serializer[Any]):
     role = serializers.CharField(max_length=10, help_text="AUTHOR, TTCM, PHT, HT, VT, …")
     action = serializers.ChoiceField(choices=StepAction.choices)
-    user = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=2**63 - 1
-    )
+    user = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     together = serializers.BooleanField(
         required=False, default=False, help_text="runs with the step before (same act)"
     )

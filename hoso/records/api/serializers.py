@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from hoso.core.api import MAX_ID
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
 
 
@@ -130,6 +131,7 @@ class RecordCreateIn(serializers.Serializer[Any]):
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=MAX_ID,
         help_text="Lớp (id đơn vị) của sổ chủ nhiệm: bắt buộc khi người lập chủ nhiệm nhiều "
         "lớp; bỏ qua với các loại hồ sơ khác.",
     )

@@ -72,6 +72,19 @@ def test_batch_with_wrong_passphrase_queues_nothing(demo_user: Any, api_for: Any
     assert not SignBatch.objects.filter(items__record=records[0]).exists()
 
 
+def test_batch_of_an_id_too_large_for_the_database_is_refused_in_vietnamese(
+    api_for: Any,
+) -> None:
+    before = SignBatch.objects.count()
+    response = api_for("th1.hieutruong").post(
+        "/api/v1/signing/batches/", {"records": [2**70], "passphrase": PASS}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "records" in response.json()["fields"]
+    assert SignBatch.objects.count() == before
+
+
 def test_batch_progress_page_polls_until_done(
     demo_user: Any, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
