@@ -8,17 +8,15 @@ on the batch row only while the batch runs and wiped when it ends, as the signin
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
+from hoso.core import secrets
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.hocba import IN_PROGRESS, hocba_create, hocba_sign, signing_check
 from hoso.grading.models import (
@@ -36,9 +34,7 @@ from hoso.policy import can
 SEAL_PENDING = HocBaStatus.HT_SIGNED
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"hoso-hocba-batch:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+SEALED_FOR = "hoso-hocba-batch"
 
 
 def _enqueue(batch: HocBaBatch) -> None:
@@ -134,7 +130,7 @@ def hocba_batch_sign(
         user=actor,
         certificate_id=handle.certificate.pk,
         total=len(versions),
-        secret=_fernet().encrypt((passphrase or pin or "").encode("utf-8")).decode("ascii"),
+        secret=secrets.seal(SEALED_FOR, passphrase or pin or ""),
     )
     HocBaBatchItem.objects.bulk_create(
         [HocBaBatchItem(batch=batch, student_id=v.student_id, version=v) for v in versions]
@@ -214,8 +210,8 @@ def _sign_all(batch: HocBaBatch, items: list[HocBaBatchItem]) -> None:
     from hoso.signing.services import signer_close
 
     try:
-        secret = _fernet().decrypt(batch.secret.encode("ascii")).decode("utf-8")
-    except (InvalidToken, ValueError):
+        secret = secrets.unseal(SEALED_FOR, batch.secret)
+    except secrets.SecretGone:
         for item in items:
             _fail(batch, item, "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa đã đổi).")
         return

@@ -15,19 +15,16 @@ wiped: nothing is ever signed twice, and nothing stays "running" forever."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import time
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
+from hoso.core import secrets
 from hoso.core.errors import DomainError
 from hoso.records.models import RecordState, StepAction
 from hoso.signing.certificates import certificate_for_signing
@@ -56,9 +53,7 @@ KEY_GONE = (
 )
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"hoso-signing-batch:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+SEALED_FOR = "hoso-signing-batch"
 
 
 def approved_this_week(user: Any) -> list[int]:
@@ -102,7 +97,7 @@ def batch_start(
             "Ký hàng loạt bằng USB token thực hiện trên trình duyệt, qua HoSo Signer."
         )
     open_signer(cert, passphrase=passphrase, pin=pin)  # raises on a wrong passphrase/PIN
-    secret = _fernet().encrypt((passphrase or pin or "").encode("utf-8")).decode("ascii")
+    secret = secrets.seal(SEALED_FOR, passphrase or pin or "")
     batch = SignBatch.objects.create(
         user=actor,
         certificate=cert,
@@ -226,8 +221,8 @@ def _unlock(batch: SignBatch) -> tuple[Any, str]:
     if not batch.secret or timezone.now() - batch.created_at > SECRET_TTL:
         return None, INTERRUPTED
     try:
-        secret = _fernet().decrypt(batch.secret.encode("ascii")).decode("utf-8")
-    except (InvalidToken, ValueError):
+        secret = secrets.unseal(SEALED_FOR, batch.secret)
+    except secrets.SecretGone:
         return None, KEY_GONE
     is_pin = batch.certificate.backend == Backend.PKCS11
     try:

@@ -3,26 +3,20 @@ encrypted with a key derived from SECRET_KEY; a database dump alone does not rev
 
 from __future__ import annotations
 
-import base64
-import hashlib
+from hoso.core import secrets
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-
-
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"hoso-remote-signing:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+PURPOSE = "hoso-remote-signing"
 
 
 def seal(text: str) -> str:
-    return _fernet().encrypt(text.encode("utf-8")).decode("ascii") if text else ""
+    return secrets.seal(PURPOSE, text) if text else ""
 
 
 def unseal(token: str) -> str:
+    """The secret, or "" when it cannot be opened (the provider then refuses, in Vietnamese)."""
     if not token:
         return ""
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
-    except (InvalidToken, ValueError):
+        return secrets.unseal(PURPOSE, token)
+    except secrets.SecretGone:
         return ""
