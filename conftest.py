@@ -1,5 +1,9 @@
-"""Shared fixtures: the demo province is loaded once per test database and every test runs in
-a transaction that is rolled back, so tests see the same province and never each other."""
+"""Shared fixtures. Every test runs in a transaction that is rolled back, so tests never see
+each other. A database test sees the demo province, loaded once per test database before the
+first test that needs it, unless it is marked `own_world`: then it builds what it needs with
+the factories of tests/factories.py and, when every test of a worker is such a test, the demo
+is never loaded there. An `own_world` test must not assume the demo is absent either: another
+test of the same worker may have loaded it."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ pytest_plugins = ["tests.browser.fixtures"]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
+def demo_province(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
+    """The demo province in the test database, loaded outside any test's transaction."""
     from hoso.org.demo import load_demo
     from tests.browser import snapshot
 
@@ -23,6 +28,19 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) 
         load_demo()
         if snapshot.wanted(request.session.items):
             snapshot.take()
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    wanted = {"django_db_setup", "django_db_blocker"}
+    return item.get_closest_marker("django_db") is not None or bool(wanted & set(names))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A session fixture first in the list is set up before the test's transaction opens.
+    for item in items:
+        if _uses_database(item) and item.get_closest_marker("own_world") is None:
+            item.fixturenames.insert(0, "demo_province")  # type: ignore[attr-defined]
 
 
 @pytest.fixture

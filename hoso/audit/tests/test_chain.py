@@ -6,7 +6,8 @@ from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.services import audit_log, mask_secrets
 from hoso.audit.verify import verify_chain
 
-pytestmark = pytest.mark.django_db
+# The chain alone: no demo province needed (tests/factories.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 def _append(n: int) -> list[AuditEntry]:
@@ -25,7 +26,8 @@ def test_each_entry_carries_the_hash_of_the_previous_one():
     assert verify_chain()[1] is None
 
 
-def test_demo_load_left_a_valid_chain_and_the_command_says_so(capsys):
+def test_a_valid_chain_and_the_command_says_so(capsys):
+    _append(3)
     call_command("audit_verify")
     assert "Nhật ký toàn vẹn" in capsys.readouterr().out
 
@@ -108,6 +110,7 @@ def test_verifying_while_writers_append_is_not_a_false_alarm(monkeypatch):
             yield entry
         appended.extend(audit_log("test.concurrent.append", data={"end": i}) for i in range(3))
 
+    _append(120)  # a log long enough for several chunks and appends in between
     monkeypatch.setattr(verify_module, "_entries", entries_while_writing)
     head_before = AuditHead.objects.get(pk=1).last_seq
 
