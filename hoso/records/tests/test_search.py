@@ -10,7 +10,12 @@ from hoso.policy.grants import grants_for
 from hoso.records import policies, workflow
 from hoso.records.models import Record
 from hoso.records.policies import record_view_scope
-from hoso.records.search_index import index_state, search_record_ids, search_visibility
+from hoso.records.search_index import (
+    index_state,
+    search_backend,
+    search_record_ids,
+    search_visibility,
+)
 from hoso.records.selectors import records_visible_to, search_records
 from hoso.records.tests.helpers import pdf, upload
 from hoso.search.engine import Visibility
@@ -26,6 +31,9 @@ def test_folding_makes_accents_and_d_stroke_equal() -> None:
 
 @pytest.fixture
 def indexed(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """One record in an index that holds nothing else: the index lives on disk beside the test
+    database and keeps entries of records an earlier test made and rolled back."""
+    search_backend().clear()
     teacher = demo_user("th1.giaovien2")
     with django_capture_on_commit_callbacks(execute=True):
         version = upload(
