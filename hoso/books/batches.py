@@ -4,10 +4,11 @@ issued completely or not at all; a book with missing data fails with the list, t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
@@ -71,10 +72,12 @@ def book_batch_create(*, actor: Any, school: Unit, term: str, ip: str = "") -> B
 
 
 def book_batch_run(*, batch_id: int) -> BookBatch:
+    """Work through the pending items (idempotent: a batch run again after a crash skips what
+    is done; each book and its item are stored in one transaction)."""
     batch = BookBatch.objects.select_related("user", "school").get(pk=batch_id)
     if batch.status == BatchStatus.DONE:
         return batch
-    BookBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    _beat(batch, status=BatchStatus.RUNNING)
     for item in batch.items.filter(status="pending").select_related("school_class"):
         _one(batch, item)
     BookBatch.objects.filter(pk=batch.pk).update(
@@ -84,30 +87,57 @@ def book_batch_run(*, batch_id: int) -> BookBatch:
     return batch
 
 
+def book_batches_stuck(minutes: float) -> list[int]:
+    """Batches queued or running whose worker has been silent for `minutes` (lost in a crash)."""
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    silent = Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
+    return list(
+        BookBatch.objects.filter(silent, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+        .order_by("id")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def _beat(batch: BookBatch, **fields: Any) -> None:
+    BookBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+
+
+class _AlreadyDone(DomainError):
+    """Another run of the same batch finished this item first: the new edition is rolled back."""
+
+
 def _one(batch: BookBatch, item: BookBatchItem) -> None:
     term = "" if item.kind == BookKind.SO_DANG_BO else _class_term(item.kind, batch.term)
+
+    def done(edition: Any) -> None:
+        item.edition = edition
+        if not _finish(batch, item, "done", ""):
+            raise _AlreadyDone("Mục này đã xong trong một lần chạy khác.")
+
     try:
-        edition = book_issue(
+        book_issue(
             actor=batch.user,
             kind=item.kind,
             school=batch.school,
             school_class=item.school_class,
             term=term,
+            then=done,
         )
+    except _AlreadyDone:
+        return
     except DomainError as exc:
         _finish(batch, item, "failed", exc.message)
     except Exception as exc:  # noqa: BLE001 — one broken book must not stop the batch
         _finish(batch, item, "failed", f"Lỗi không mong đợi: {type(exc).__name__}")
-    else:
-        item.edition = edition
-        _finish(batch, item, "done", "")
 
 
 @transaction.atomic
-def _finish(batch: BookBatch, item: BookBatchItem, status: str, message: str) -> None:
+def _finish(batch: BookBatch, item: BookBatchItem, status: str, message: str) -> bool:
+    """Ends a pending item once, whoever gets there first; False when it had already ended."""
     changed = BookBatchItem.objects.filter(pk=item.pk, status="pending").update(
         status=status, message=message[:1000], edition=item.edition
     )
     if changed:
         counter = "done" if status == "done" else "failed"
-        BookBatch.objects.filter(pk=batch.pk).update(**{counter: F(counter) + 1})
+        _beat(batch, **{counter: F(counter) + 1})
+    return bool(changed)

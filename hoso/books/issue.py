@@ -8,6 +8,7 @@ of the same record, with what changed written on the book ("Điều chỉnh so v
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -95,8 +96,11 @@ def book_issue(
     school_class: Unit | None = None,
     term: str = "",
     ip: str = "",
+    then: Callable[[BookEdition], None] | None = None,
 ) -> BookEdition:
-    """Generate the book and submit it into its signing chain (see the module docstring)."""
+    """Generate the book and submit it into its signing chain (see the module docstring).
+    `then` runs inside the transaction that stores the edition (a batch marks its item done
+    there, so that a crash leaves both or neither)."""
     if not _may_generate(actor, school, school_class):
         raise NotAllowed("Bạn không được lập sổ này (GVCN của lớp, lãnh đạo hoặc văn thư).")
     code = check_request(kind, school, school_class, term)
@@ -112,7 +116,9 @@ def book_issue(
     note = _check_previous(actor, previous, kind, data)
     number = previous.number + 1 if previous else 1
     pdf = book_pdf(kind, data, number=number, note=note)  # slow: outside the transaction
-    return _store(actor, code, kind, school, school_class, year, term, data, pdf, number, note, ip)
+    return _store(
+        actor, code, kind, school, school_class, year, term, data, pdf, number, note, ip, then
+    )
 
 
 def _previous(
@@ -156,6 +162,7 @@ def _store(
     number: int,
     note: str,
     ip: str,
+    then: Callable[[BookEdition], None] | None = None,
 ) -> BookEdition:
     record_type = RecordType.objects.get(code=code, owner_unit=None)
     unit = school_class or school
@@ -195,6 +202,8 @@ def _store(
         data={"kind": kind, "number": number, "record": version.record_id, "change": note[:500]},
     )
     record_submit(actor=actor, record_id=version.record_id, ip=ip)
+    if then is not None:
+        then(edition)
     return edition
 
 

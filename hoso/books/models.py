@@ -76,6 +76,7 @@ class BookBatch(models.Model):
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress of the worker
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

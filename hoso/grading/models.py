@@ -375,6 +375,7 @@ class HocBaBatch(models.Model):
     failed = models.PositiveIntegerField(default=0)
     secret = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress of the worker
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -48,11 +48,39 @@ def _batches_task() -> Callable[[int], Any]:
     return run_sign_batch  # type: ignore[no-any-return]
 
 
+def _hocba_batches_stuck(minutes: float) -> list[int]:
+    from hoso.grading.hocba_batches import hocba_batches_stuck
+
+    return hocba_batches_stuck(minutes)
+
+
+def _hocba_batches_task() -> Callable[[int], Any]:
+    # Resumes the batch: each pupil's học bạ and its progress row commit together, so what
+    # was done before the crash is skipped and nothing is made or signed twice.
+    from hoso.grading.tasks import run_hocba_batch
+
+    return run_hocba_batch  # type: ignore[no-any-return]
+
+
+def _book_batches_stuck(minutes: float) -> list[int]:
+    from hoso.books.batches import book_batches_stuck
+
+    return book_batches_stuck(minutes)
+
+
+def _book_batches_task() -> Callable[[int], Any]:
+    from hoso.books.tasks import run_book_batch
+
+    return run_book_batch  # type: ignore[no-any-return]
+
+
 RECOVERERS: list[
     tuple[str, str, Callable[[float], list[int]], Callable[[], Callable[[int], Any]]]
 ] = [
     ("records", "records.version.render", _records_stuck, _records_task),
     ("signing", "signing.batch.run", _batches_stuck, _batches_task),
+    ("grading", "grading.hocba.batch.run", _hocba_batches_stuck, _hocba_batches_task),
+    ("books", "books.batch.run", _book_batches_stuck, _book_batches_task),
 ]
 
 

@@ -137,3 +137,33 @@ def test_the_whole_school_batch(client_for, demo_user):
     page = client_for("thcs1.hieutruong").get(f"/so-sach/lo/{batch.pk}/")
     assert page.status_code == 200 and "xong 3/5" in page.content.decode()
     assert client_for("th1.hieutruong").get(f"/so-sach/lo/{batch.pk}/").status_code == 404
+
+
+def test_a_batch_killed_mid_way_is_resumed_and_issues_no_book_twice(demo_user):
+    """The sweep queues a silent batch again; an item another run already finished is not issued
+    a second time (its new edition is rolled back with the item's update)."""
+    from django.utils import timezone
+
+    from hoso.books.batches import _one, book_batches_stuck
+    from hoso.books.models import BookBatchItem
+    from hoso.ops.recovery import jobs_recover
+
+    batch = book_batch_create(
+        actor=demo_user("thcs1.hieutruong"), school=_school("THCS1"), term="HK1"
+    )  # task lost: the test transaction never commits
+    past = timezone.now() - dt.timedelta(minutes=30)
+    BookBatch.objects.filter(pk=batch.pk).update(status="running", created_at=past)
+    assert book_batches_stuck(10) == [batch.pk]
+
+    assert jobs_recover(older_than_minutes=10)["books.batch.run"] == 1
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == ("done", 3, 2)
+    editions = BookEdition.objects.count()
+    stale = BookBatchItem.objects.filter(batch=batch, status="done").first()
+    stale.status = "pending"  # what a second worker read before the first one finished
+    _one(batch, stale)
+    assert BookEdition.objects.count() == editions
+    batch.refresh_from_db()
+    assert (batch.done, batch.failed) == (3, 2)
+    assert BookBatchItem.objects.get(pk=stale.pk).status == "done"

@@ -276,3 +276,33 @@ def test_batch_signing_gvcn_ht_seal(
         f"/so-diem/lop/{lop.pk}/hoc-ba/ky/", {"passphrase": PASSWORD}, follow=True
     )
     assert "Không có học bạ nào của lớp đang chờ bạn ký" in nothing.content.decode()
+
+
+def test_a_batch_whose_worker_died_is_resumed_by_the_recovery_sweep(unit):
+    """The worker takes the task off the queue before running it: killed mid-batch, the batch
+    stays "running" with no task anywhere. The sweep queues it again once it has been silent
+    for the given minutes, and leaves alone a batch whose worker is still making progress."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hoso.grading.hocba_batches import hocba_batches_stuck
+    from hoso.ops.recovery import jobs_recover
+
+    lop, busy_class = unit("th1.5A"), unit("thcs1.8A")
+    lost = hocba_batch_create(actor=gvcn_of(lop), school_class=lop)  # task lost: no on_commit
+    busy = hocba_batch_create(actor=gvcn_of(busy_class), school_class=busy_class)
+    past = timezone.now() - dt.timedelta(minutes=30)
+    HocBaBatch.objects.filter(pk=lost.pk).update(status="running", created_at=past)
+    HocBaBatch.objects.filter(pk=busy.pk).update(
+        status="running", created_at=past, heartbeat_at=timezone.now()
+    )
+    assert hocba_batches_stuck(10) == [lost.pk]
+
+    assert jobs_recover(older_than_minutes=10)["grading.hocba.batch.run"] == 1
+
+    lost.refresh_from_db()
+    assert (lost.status, lost.done, lost.failed) == ("done", lost.total, 0)
+    assert HocBaVersion.objects.filter(school_class=lop).count() == lost.total
+    assert HocBaBatch.objects.get(pk=busy.pk).status == "running"
+    assert lost.heartbeat_at is not None and lost.heartbeat_at > past
