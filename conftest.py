@@ -31,9 +31,12 @@ def demo_province(django_db_setup: Any, django_db_blocker: Any, request: Any) ->
 
 
 def _uses_database(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    wanted = {"django_db_setup", "django_db_blocker"}
-    return item.get_closest_marker("django_db") is not None or bool(wanted & set(names))
+    """As pytest-django decides which tests get a test database (its autouse fixtures put
+    django_db_blocker in front of every test, so that name says nothing). A test that works
+    outside the test transaction through django_db_blocker asks for `demo_province` by name."""
+    names = set(getattr(item, "fixturenames", ()))
+    wanted = {"db", "transactional_db", "live_server"}
+    return item.get_closest_marker("django_db") is not None or bool(wanted & names)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

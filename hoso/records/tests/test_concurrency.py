@@ -20,7 +20,9 @@ from hoso.records.tests.helpers import pdf
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_two_concurrent_approvals_exactly_one_wins(django_db_blocker: Any) -> None:
+def test_two_concurrent_approvals_exactly_one_wins(
+    demo_province: None, django_db_blocker: Any
+) -> None:
     with django_db_blocker.unblock():
         users = {
             u.username: u for u in get_user_model().objects.filter(username__startswith="th1.")
