@@ -48,6 +48,20 @@ def _batches_task() -> Callable[[int], Any]:
     return run_sign_batch  # type: ignore[no-any-return]
 
 
+def _remote_stuck(minutes: float) -> list[int]:
+    from hoso.signing.remote.services import remote_requests_stuck
+
+    return remote_requests_stuck(minutes)
+
+
+def _remote_task() -> Callable[[int], Any]:
+    # Signs what is still pending with the confirmation already given; if the provider no
+    # longer accepts it, the request ends cleanly failed and nothing is half-signed.
+    from hoso.signing.remote.tasks import run_remote_request
+
+    return run_remote_request  # type: ignore[no-any-return]
+
+
 def _hocba_batches_stuck(minutes: float) -> list[int]:
     from hoso.grading.hocba_batches import hocba_batches_stuck
 
@@ -79,6 +93,7 @@ RECOVERERS: list[
 ] = [
     ("records", "records.version.render", _records_stuck, _records_task),
     ("signing", "signing.batch.run", _batches_stuck, _batches_task),
+    ("signing", "signing.remote.run", _remote_stuck, _remote_task),
     ("grading", "grading.hocba.batch.run", _hocba_batches_stuck, _hocba_batches_task),
     ("books", "books.batch.run", _book_batches_stuck, _book_batches_task),
 ]

@@ -195,3 +195,32 @@ def test_one_waiting_request_at_a_time_and_no_credential(csc, users):
     with pytest.raises(DomainError) as err:
         services.remote_start(actor=users["th1.giaovien1"], object_ids=ids)
     assert err.value.message == services.NO_CREDENTIAL
+
+
+def test_a_confirmed_request_whose_worker_died_is_finished_by_the_recovery_sweep(csc, users):
+    """The run after the confirmation is a queued task; a worker killed before or while running
+    it left the request "signing" for ever. The sweep runs it again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hoso.ops.recovery import jobs_recover
+
+    world = link_remote(csc, users["th1.hieutruong"])
+    ids = records_waiting_for_principal(users, 2)
+    request = services.remote_start(actor=world.user, object_ids=ids)
+    csc.approve(csc.last().authorization_id)
+    services.remote_poll(actor=world.user, request_id=request.pk)  # its task is lost: no commit
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SIGNING
+    assert jobs_recover(older_than_minutes=10)["signing.remote.run"] == 0  # not silent yet
+    RemoteRequest.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+
+    assert jobs_recover(older_than_minutes=10)["signing.remote.run"] == 1
+
+    request.refresh_from_db()
+    assert (request.status, request.done, request.failed) == (RequestStatus.DONE, 2, 0)
+    assert SignatureRecord.objects.filter(version__record_id__in=ids).count() == 2
+    assert set(request.items.values_list("status", flat=True)) == {ItemStatus.DONE}

@@ -263,6 +263,17 @@ def remote_expire_due() -> int:
     return len(due)
 
 
+def remote_requests_stuck(minutes: float) -> list[int]:
+    """Confirmed requests still signing `minutes` after they began: the worker that ran them
+    died (a run takes seconds). Running them again signs only what is still pending."""
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    return list(
+        RemoteRequest.objects.filter(status=RequestStatus.SIGNING, created_at__lte=cutoff)
+        .order_by("id")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
 def remote_run(*, request_id: int) -> RemoteRequest | None:
     """After the confirmation: one signHash for every pending document, then each document in
     its own transaction. Idempotent: a finished request or item is left alone."""
