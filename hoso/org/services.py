@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -115,22 +116,38 @@ STAFF_FIELDS = ("full_name", "gender", "birth_date", "position", "email", "phone
 @transaction.atomic
 def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> list[str]:
     """Apply `changes` (only STAFF_FIELDS); returns the names of fields that changed."""
-    changed = [f for f in STAFF_FIELDS if f in changes and getattr(staff, f) != changes[f]]
+    values = {f: changes[f] for f in STAFF_FIELDS if f in changes}
+    if "full_name" in values:
+        values["full_name"] = clean_line(values["full_name"])
+    return _save_changes(actor, staff, values, "org.staff.updated", unit_field="unit_id")
+
+
+def _save_changes(
+    actor: Any,
+    person: Staff | Student,
+    values: dict[str, Any],
+    action: str,
+    *,
+    unit_field: str,
+    shown: Callable[[str, Any], str] = lambda _field, value: str(value),
+) -> list[str]:
+    """Set the values that differ, save, and log before and after (as `shown` writes them);
+    returns the names of the fields that changed."""
+    changed = [f for f, value in values.items() if getattr(person, f) != value]
     if not changed:
         return []
-    before = {f: str(getattr(staff, f)) for f in changed}
+    before = {f: shown(f, getattr(person, f)) for f in changed}
     for field in changed:
-        setattr(staff, field, changes[field])
-    staff.full_name = clean_line(staff.full_name)
-    staff.sort_key = name_sort_key(staff.full_name)
-    staff.full_clean()
-    staff.save(update_fields=[*changed, "sort_key"])
+        setattr(person, field, values[field])
+    person.sort_key = name_sort_key(person.full_name)
+    person.full_clean()
+    person.save(update_fields=[*changed, "sort_key"])
     audit_log(
-        "org.staff.updated",
+        action,
         actor=actor,
-        obj=staff,
-        unit_id=staff.unit_id,
-        data={"before": before, "after": {f: str(getattr(staff, f)) for f in changed}},
+        obj=person,
+        unit_id=getattr(person, unit_field),
+        data={"before": before, "after": {f: shown(f, getattr(person, f)) for f in changed}},
     )
     return changed
 
@@ -249,23 +266,10 @@ def student_update(*, actor: Any, student: Student, **changes: Any) -> list[str]
     _check_particulars(
         student, particulars, birth_date=changes.get("birth_date"), gender=changes.get("gender")
     )
-    changed = [f for f in changed if getattr(student, f) != particulars.get(f, changes[f])]
-    if not changed:
-        return []
-    before = {f: _logged(f, getattr(student, f)) for f in changed}
-    for field in changed:
-        setattr(student, field, particulars.get(field, changes[field]))
-    student.sort_key = name_sort_key(student.full_name)
-    student.full_clean()
-    student.save(update_fields=[*changed, "sort_key"])
-    audit_log(
-        "org.student.updated",
-        actor=actor,
-        obj=student,
-        unit_id=student.school_id,
-        data={"before": before, "after": {f: _logged(f, getattr(student, f)) for f in changed}},
+    values = {f: particulars.get(f, changes[f]) for f in changed}
+    return _save_changes(
+        actor, student, values, "org.student.updated", unit_field="school_id", shown=_logged
     )
-    return changed
 
 
 @transaction.atomic

@@ -70,10 +70,15 @@ def _data(request: Request) -> dict[str, Any]:
 
 
 class RecordSign(APIView):
+    """The personal signature of the step waiting for the caller; RecordSeal is the same
+    request for the school seal."""
+
+    act = staticmethod(services.version_sign)
+
     @extend_schema(request=SignIn, responses=SignatureOut)
     def post(self, request: Request, pk: int) -> Response:
         d = _data(request)
-        sig = services.version_sign(
+        sig = self.act(
             actor=request.user,
             record_id=pk,
             passphrase=d.get("passphrase"),
@@ -84,19 +89,8 @@ class RecordSign(APIView):
         return Response(SignatureOut(sig).data, status=201)
 
 
-class RecordSeal(APIView):
-    @extend_schema(request=SignIn, responses=SignatureOut)
-    def post(self, request: Request, pk: int) -> Response:
-        d = _data(request)
-        sig = services.version_seal(
-            actor=request.user,
-            record_id=pk,
-            passphrase=d.get("passphrase"),
-            pin=d.get("pin"),
-            certificate_id=d.get("certificate"),
-            ip=client_ip(request),
-        )
-        return Response(SignatureOut(sig).data, status=201)
+class RecordSeal(RecordSign):
+    act = staticmethod(services.version_seal)
 
 
 class PrepareIn(serializers.Serializer[Any]):
