@@ -69,6 +69,16 @@ def queue(kind: str, username: str, *pupils: str) -> int:
     return int(batch.pk)
 
 
+def signable(*pupils: str) -> list[int]:
+    """Of these pupils, those whose học bạ has every datum a signature needs (a demo pupil
+    may lack one: the sign batches leave such a học bạ out)."""
+    from hoso.grading.hocba import signing_check
+    from hoso.grading.models import HocBaVersion
+
+    versions = HocBaVersion.objects.filter(student_id__in=[int(p) for p in pupils])
+    return sorted(v.student_id for v in versions if not signing_check(v))
+
+
 def batch(batch_id: str) -> dict[str, Any]:
     from hoso.grading.models import HocBaBatch
 
@@ -123,7 +133,13 @@ def main() -> None:
 
     django.setup()
     name, args = sys.argv[1], sys.argv[2:]
-    commands = {"prepare": prepare, "queue": queue, "batch": batch, "check": check}
+    commands = {
+        "prepare": prepare,
+        "queue": queue,
+        "signable": signable,
+        "batch": batch,
+        "check": check,
+    }
     print(json.dumps(commands[name](*args)))  # noqa: T201 — the output is the JSON
 
 
