@@ -72,7 +72,7 @@ def api_for(db: Any) -> Any:
     """A DRF API client authenticated by token as a demo account."""
     from rest_framework.test import APIClient
 
-    from hoso.accounts.tokens import create_token
+    from hoso.accounts.services import create_token
 
     keys: dict[str, str] = {}
 

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from hoso.accounts.services import requires_two_factor
-from hoso.accounts.tokens import api_token_issue
+from hoso.accounts.selectors import requires_two_factor
+from hoso.accounts.services import api_token_issue
 from hoso.core.api import error_body
 from hoso.core.http import client_ip
 from hoso.org.selectors import roles_of

@@ -10,7 +10,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
 
-from hoso.accounts import tokens, two_factor
+from hoso.accounts import services, tokens, two_factor
 from hoso.core.http import client_ip
 
 
@@ -48,7 +48,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         token = tokens.live_token(key)
         if token is None:
             raise exceptions.AuthenticationFailed(TOKEN_REFUSED)
-        tokens.note_use(token, client_ip(request._request))
+        services.note_use(token, client_ip(request._request))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from hoso.accounts.services import has_totp, requires_two_factor
+from hoso.accounts.selectors import has_totp, requires_two_factor
 from hoso.core.home import HomeTask, register_tasks
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 
 from hoso.accounts import two_factor
 from hoso.accounts.lockout import ip_is_locked
-from hoso.accounts.services import has_totp
+from hoso.accounts.selectors import has_totp
 from hoso.core.api import error_body
 
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"

@@ -17,7 +17,8 @@ class AccountProfile(models.Model):
 
 class ApiToken(models.Model):
     """A personal API token. Only the SHA-256 of the key is stored (the key is shown once); the
-    key has 256 random bits, so a fast hash is enough. See hoso.accounts.tokens."""
+    key has 256 random bits, so a fast hash is enough. See hoso.accounts.tokens (reads) and
+    hoso.accounts.services (writes)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save, pre_save
 
-from hoso.accounts.tokens import Reason, api_tokens_revoke_all
+from hoso.accounts.services import api_tokens_revoke_all
+from hoso.accounts.tokens import Reason
 
 _WATCHED = {"password", "is_active"}
 

@@ -1,6 +1,6 @@
 """Has this session completed the second factor? One answer for web pages and the API.
 
-A person whose role requires two-factor login (services.requires_two_factor) is let in only by a
+A person whose role requires two-factor login (selectors.requires_two_factor) is let in only by a
 session that proved the second factor: allauth's sign-in recorded an "mfa" step, or the person
 activated TOTP in this very session (typing a code from the new app proves possession too). A
 password-only session of such a person (before enrolment, or from a sign-in page that is not
@@ -14,7 +14,7 @@ from typing import Any
 from allauth.account.internal.flows.login import get_authentication_records
 from django.http import HttpRequest
 
-from hoso.accounts.services import has_totp, requires_two_factor
+from hoso.accounts.selectors import has_totp, requires_two_factor
 
 # Session key: the user id whose TOTP enrolment happened in this session.
 ENROLLED_SESSION_KEY = "hoso_2fa_enrolled_user"

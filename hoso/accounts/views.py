@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoso.accounts.services import requires_two_factor
-from hoso.accounts.tokens import Reason, api_token_issue, api_token_revoke, token_days, tokens_of
+from hoso.accounts.selectors import requires_two_factor
+from hoso.accounts.services import api_token_issue, api_token_revoke
+from hoso.accounts.tokens import Reason, token_days, tokens_of
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip, safe_redirect_target
 from hoso.org.models import Staff

@@ -11,7 +11,7 @@ from typing import Any
 def token(username: str) -> str:
     from django.contrib.auth import get_user_model
 
-    from hoso.accounts.tokens import create_token
+    from hoso.accounts.services import create_token
 
     user = get_user_model().objects.get(username=username)
     return create_token(user=user, name="crash test")[1]

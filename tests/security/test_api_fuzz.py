@@ -41,7 +41,7 @@ def django_settings(settings: Any) -> Any:
 def token(db: Any) -> str:
     from django.contrib.auth import get_user_model
 
-    from hoso.accounts.tokens import create_token
+    from hoso.accounts.services import create_token
 
     user = get_user_model().objects.get(username=FUZZ_USER)
     return create_token(user=user, name="fuzz")[1]

@@ -10,7 +10,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from rest_framework.test import APIClient
 
 from hoso.accounts.models import ApiToken
-from hoso.accounts.tokens import create_token, hash_key
+from hoso.accounts.services import create_token
+from hoso.accounts.tokens import hash_key
 from hoso.audit.models import AuditEntry
 
 URL = "/tai-khoan/cua-toi/"

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from hoso.accounts.tokens import create_token
+from hoso.accounts.services import create_token
 
 SCHOOL_ADDRESS = "198.51.100.20"
 LIMITS = {"api-records": "3/m", "records:upload": "3/m", "api-token": "3/m"}

@@ -12,8 +12,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from hoso.accounts.models import ApiToken
+from hoso.accounts.services import api_token_issue
 from hoso.accounts.tests.conftest import STRONG_PASSWORD
-from hoso.accounts.tokens import api_token_issue, hash_key
+from hoso.accounts.tokens import hash_key
 from hoso.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
