@@ -8,9 +8,9 @@ from hoso.accounts import api as accounts_api
 from hoso.accounts import views as account_views
 from hoso.audit import views as audit_views
 from hoso.core import views as core_views
-from hoso.org import api as org_api
-from hoso.org import api_import
 from hoso.org import views as org_views
+from hoso.org.api import imports as api_import
+from hoso.org.api import people as org_api
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

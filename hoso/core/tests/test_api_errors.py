@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_unexpected_exception_is_a_logged_vietnamese_500(
     api_for: Any, monkeypatch: Any, caplog: Any
 ) -> None:
-    from hoso.org import api as org_api
+    from hoso.org.api import people as org_api
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("boom")
@@ -41,7 +41,7 @@ def test_unexpected_exception_is_a_logged_vietnamese_500(
 
 
 def test_a_deadlock_is_retried_before_it_is_reported(api_for: Any, monkeypatch: Any) -> None:
-    from hoso.org import api as org_api
+    from hoso.org.api import people as org_api
 
     calls = []
     original = org_api.UnitList.get
