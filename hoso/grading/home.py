@@ -16,18 +16,30 @@ from hoso.policy import visible
 def nav(user: Any) -> list[NavItem]:
     items: list[NavItem] = []
     if classes_for(user).exists():
-        items.append(NavItem("Sổ điểm", reverse("grading:classes"), 30))
+        items.append(NavItem("Sổ điểm", reverse("grading:classes"), 30, group="so-diem"))
         pending = _pending(user)
         if pending:
             items.append(
-                NavItem("Duyệt điều chỉnh điểm", reverse("grading:corrections"), 31, pending)
+                NavItem(
+                    "Duyệt điều chỉnh điểm",
+                    reverse("grading:corrections"),
+                    31,
+                    pending,
+                    group="so-diem",
+                )
             )
     if managed_schools(user):
-        items.append(NavItem("Phân công giảng dạy", reverse("grading:assignments"), 32))
+        items.append(
+            NavItem("Phân công giảng dạy", reverse("grading:assignments"), 32, group="so-diem")
+        )
     if config_units(user):
-        items.append(NavItem("Cấu hình đánh giá", reverse("grading:rules-config"), 33))
+        items.append(
+            NavItem("Cấu hình đánh giá", reverse("grading:rules-config"), 33, group="so-diem")
+        )
     if Guardian.objects.filter(user_id=user.pk).exists():
-        items.append(NavItem("Kết quả học tập", reverse("grading:my-children"), 30))
+        items.append(
+            NavItem("Kết quả học tập", reverse("grading:my-children"), 30, group="so-diem")
+        )
     return items
 
 

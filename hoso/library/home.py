@@ -18,8 +18,8 @@ def nav(user: Any) -> list[NavItem]:
     grants = grants_for(user)
     if not grants.items and not _is_guardian(user):
         return []
-    items = [NavItem("Thư viện", reverse("library:index"), 40)]
-    items.append(NavItem("Thư viện số", reverse("library:digital"), 41))
+    items = [NavItem("Thư viện", reverse("library:index"), 40, group="thu-vien")]
+    items.append(NavItem("Thư viện số", reverse("library:digital"), 41, group="thu-vien"))
     return items
 
 

@@ -18,19 +18,36 @@ from hoso.policy.grants import grants_for
 def nav(user: Any) -> list[NavItem]:
     items = []
     if can(user, "offices.office.act"):
-        items.append(NavItem("Văn bản chỉ đạo", reverse("offices:directives"), 30))
-        items.append(NavItem("Yêu cầu báo cáo", reverse("offices:reports"), 32))
-        items.append(NavItem("Kiểm tra", reverse("offices:inspections"), 34))
+        items.append(NavItem("Văn bản chỉ đạo", reverse("offices:directives"), 30, group="chi-dao"))
+        items.append(NavItem("Yêu cầu báo cáo", reverse("offices:reports"), 32, group="chi-dao"))
+        items.append(NavItem("Kiểm tra", reverse("offices:inspections"), 34, group="chi-dao"))
     if receiving_units(grants_for(user)):
         unopened = inbox_visible_to(user).filter(first_opened_at__isnull=True).count()
-        items.append(NavItem("Văn bản đến", reverse("offices:inbox"), 31, unopened or None))
+        items.append(
+            NavItem("Văn bản đến", reverse("offices:inbox"), 31, unopened or None, group="chi-dao")
+        )
         owing = reports_due_for(user).exclude(state=ReportState.SUBMITTED).count()
-        items.append(NavItem("Báo cáo phải nộp", reverse("offices:reports-due"), 33, owing or None))
+        items.append(
+            NavItem(
+                "Báo cáo phải nộp",
+                reverse("offices:reports-due"),
+                33,
+                owing or None,
+                group="chi-dao",
+            )
+        )
     if can(user, "offices.office.act") or grants_for(user).schools(SCHOOL_LEADERS):
-        items.append(NavItem("Tình hình hoạt động", reverse("offices:dashboard"), 29))
+        items.append(
+            NavItem("Tình hình hoạt động", reverse("offices:dashboard"), 29, group="chi-dao")
+        )
     for school_id in sorted(grants_for(user).schools(SCHOOL_LEADERS)):
         items.append(
-            NavItem("Tiến độ nhập điểm", reverse("offices:progress", args=[school_id]), 35)
+            NavItem(
+                "Tiến độ nhập điểm",
+                reverse("offices:progress", args=[school_id]),
+                35,
+                group="so-diem",
+            )
         )
         break  # a leader leads one school; the offices reach others through the inspection
     return items

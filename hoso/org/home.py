@@ -14,15 +14,15 @@ from hoso.policy.grants import current_year, grants_for
 
 def nav(user: Any) -> list[NavItem]:
     grants = grants_for(user)
-    items = [NavItem("Trang chủ", reverse("home"), 0)]
+    items = [NavItem("Trang chủ", reverse("home"), 0, group="")]
     if grants.items:
-        items.append(NavItem("Cán bộ, giáo viên", reverse("staff-list"), 80))
-        items.append(NavItem("Học sinh", reverse("student-list"), 81))
-        items.append(NavItem("Đơn vị", reverse("units"), 82))
+        items.append(NavItem("Cán bộ, giáo viên", reverse("staff-list"), 80, group="quan-tri"))
+        items.append(NavItem("Học sinh", reverse("student-list"), 81, group="quan-tri"))
+        items.append(NavItem("Đơn vị", reverse("units"), 82, group="quan-tri"))
     if visible(user, "org.school.manage", Unit.objects.filter(kind=UnitKind.TRUONG)).exists():
-        items.append(NavItem("Nhập dữ liệu", reverse("import"), 85))
+        items.append(NavItem("Nhập dữ liệu", reverse("import"), 85, group="quan-tri"))
     if can(user, "audit.log.open"):
-        items.append(NavItem("Nhật ký", reverse("audit-log"), 90))
+        items.append(NavItem("Nhật ký", reverse("audit-log"), 90, group="quan-tri"))
     return items
 
 

@@ -43,13 +43,17 @@ def nav(user: Any) -> list[NavItem]:
     # keeps the entry, pointing at the same page, when the queue is empty.
     signs = set(PERSONAL_SIGN_ACTIONS)
     if grants.roles() & {"HT"} and not selectors.queue_for(user, signs).exists():
-        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20))
+        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, group="ky-so"))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
         items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
     if grants.is_admin or grants.roles() & CHAIN_SETTER_ROLES:
-        items.append(NavItem("Chuỗi duyệt, ký", reverse("records:chains"), 85))
+        items.append(NavItem("Chuỗi duyệt, ký", reverse("records:chains"), 85, group="quan-tri"))
     unread = unread_count(user)
-    items.append(NavItem("Thông báo", reverse("records:notifications"), 95, unread or None))
+    items.append(
+        NavItem(
+            "Thông báo", reverse("records:notifications"), 95, unread or None, group="tai-khoan"
+        )
+    )
     return items
 
 

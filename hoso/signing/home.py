@@ -30,17 +30,19 @@ def nav(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [
-        NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72),
-        NavItem("Chứng thư số", reverse("signing:certificates"), 73),
+        NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72, group="ky-so"),
+        NavItem("Chứng thư số", reverse("signing:certificates"), 73, group="ky-so"),
     ]
     if _manages_providers(user):
-        items.append(NavItem("Ký số từ xa", reverse("signing:providers"), 74))
+        items.append(NavItem("Ký số từ xa", reverse("signing:providers"), 74, group="ky-so"))
     to_sign = _to_sign(user)
     if to_sign:
-        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign))
+        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign, group="ky-so"))
     to_seal = _to_seal(user)
     if to_seal:
-        items.append(NavItem("Chờ đóng dấu", reverse("signing:seal-queue"), 21, to_seal))
+        items.append(
+            NavItem("Chờ đóng dấu", reverse("signing:seal-queue"), 21, to_seal, group="ky-so")
+        )
     return items
 
 

@@ -73,8 +73,24 @@ def test_home_fits_the_screen(
     assert page.get_by_role("heading", name="Việc cần làm tuần này").is_visible()
     menu = page.get_by_role("navigation", name="Menu chính")
     assert menu.is_visible()
-    for link in menu.get_by_role("link").all():
-        box = link.bounding_box()
+    toggle = menu.get_by_role("button", name="Menu")
+    assert toggle.is_visible() == (width < 768)  # a phone sees the menu folded
+    if width < 768:
+        toggle.click()
+    groups = menu.locator("summary")
+    assert 1 <= groups.count() <= 6  # with "Trang chủ": at most seven top entries
+    for n in range(groups.count()):
+        groups.nth(n).click()  # opens this group (and closes the one before)
+        opened = menu.locator("details[open]")
+        assert opened.count() == 1
+        _within(width, [groups.nth(n), *opened.get_by_role("link").all()])
+    assert scroll_width <= width and page.evaluate("document.scrollingElement.scrollWidth") <= width
+
+
+def _within(width: int, targets: list[Any]) -> None:
+    """Every menu target is big enough for a finger and inside the screen."""
+    for target in targets:
+        box = target.bounding_box()
         assert box is not None and box["height"] >= 44 and box["x"] + box["width"] <= width
 
 
