@@ -44,6 +44,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _uses_database(item) and item.get_closest_marker("own_world") is None:
             item.fixturenames.insert(0, "demo_province")  # type: ignore[attr-defined]
+    # The crash tests run for minutes each: start them first, so that under pytest-xdist the
+    # other workers share the rest meanwhile instead of waiting for the last one at the end.
+    items.sort(key=lambda item: item.get_closest_marker("crash") is None)
 
 
 @pytest.fixture
