@@ -4,16 +4,21 @@ restarted, while clients upload over HTTP."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +82,16 @@ class Installation:
         return json.loads(out.strip().splitlines()[-1])
 
     def setup(self) -> None:
-        self.run("hoso.cli", "migrate", "-v0")
-        self.run("hoso.cli", "demo")
+        """Migrated, with the demo province. The first installation of a test run builds it and
+        keeps a copy (the data directory, and on PostgreSQL a template database); the others
+        of the run, in any xdist worker, start from that copy instead of loading it again."""
+        with _template_lock() as template:
+            if template.ready():
+                template.copy_to(self)
+            else:
+                self.run("hoso.cli", "migrate", "-v0")
+                self.run("hoso.cli", "demo")
+                template.keep(self)
 
     def start_web(self) -> None:
         log = open(self.data_dir / "web.log", "ab")  # noqa: SIM115 — lives as long as the process
@@ -141,6 +154,82 @@ class Installation:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+@dataclass
+class _Template:
+    """The run's copy of a set-up installation (see Installation.setup)."""
+
+    directory: Path
+    database: str  # the template database's name on PostgreSQL, else ""
+
+    def ready(self) -> bool:
+        return (self.directory / "ready").exists()
+
+    def keep(self, site: Installation) -> None:
+        shutil.rmtree(self.directory / "data", ignore_errors=True)
+        shutil.copytree(site.data_dir, self.directory / "data")
+        if self.database:
+            admin_sql(f'DROP DATABASE IF EXISTS "{self.database}"')
+            admin_sql(f'CREATE DATABASE "{self.database}" TEMPLATE "{_name(site)}"')
+        (self.directory / "ready").touch()
+
+    def copy_to(self, site: Installation) -> None:
+        shutil.copytree(self.directory / "data", site.data_dir, dirs_exist_ok=True)
+        if self.database:
+            admin_sql(f'DROP DATABASE IF EXISTS "{_name(site)}" WITH (FORCE)')
+            admin_sql(f'CREATE DATABASE "{_name(site)}" TEMPLATE "{self.database}"')
+
+
+def _name(site: Installation) -> str:
+    return site.database_url.rsplit("/", 1)[-1]
+
+
+@contextmanager
+def _template_lock() -> Iterator[_Template]:
+    """The run's template, locked while one installation builds or copies it. A run is one
+    pytest invocation (its xdist workers share PYTEST_XDIST_TESTRUNUID); copies of earlier
+    runs are removed when a run builds its own."""
+    from django.db import connection
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"solo{os.getpid()}"
+    vendor = connection.vendor
+    base = Path(tempfile.gettempdir())
+    directory = base / f"hoso-crash-template-{vendor}-{run[:12]}"
+    directory.mkdir(exist_ok=True)
+    database = f"hoso_crash_tmpl_{run[:12]}" if vendor == "postgresql" else ""
+    with open(directory / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        template = _Template(directory, database)
+        if not template.ready():
+            _forget_other_runs(base, template)
+        yield template
+
+
+def _forget_other_runs(base: Path, keep: _Template) -> None:
+    for old in base.glob("hoso-crash-template-*"):
+        if old != keep.directory and old.name.split("-")[3] == keep.directory.name.split("-")[3]:
+            shutil.rmtree(old, ignore_errors=True)
+    if keep.database:
+        for name in _database_names("hoso_crash_tmpl_"):
+            if name != keep.database:
+                admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _database_names(prefix: str) -> list[str]:
+    import psycopg
+    from django.db import connection
+
+    conf = connection.settings_dict
+    with psycopg.connect(
+        dbname="postgres",
+        user=conf["USER"] or None,
+        password=conf["PASSWORD"] or None,
+        host=conf["HOST"] or "127.0.0.1",
+        port=conf["PORT"] or 5432,
+    ) as admin:
+        rows = admin.execute("SELECT datname FROM pg_database").fetchall()
+    return [name for (name,) in rows if name.startswith(prefix)]
 
 
 def multipart(
