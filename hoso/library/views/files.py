@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import cards, circulation, excel, marc, services
+from hoso.library import cards, excel, marc
 from hoso.library.models import BibRecord, ItemKind
-from hoso.library.views import school_for
+from hoso.library.services import catalogue as catalogue_service
+from hoso.library.services import circulation, imports
+from hoso.library.views.catalogue import school_for
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
 from hoso.policy import get_or_404
 from hoso.policy.grants import current_year
@@ -49,9 +51,8 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             data = _uploaded(request)
-            service = (
-                marc.marc_import if request.POST.get("format") == "marc" else excel.excel_import
-            )
+            is_marc = request.POST.get("format") == "marc"
+            service = imports.marc_import if is_marc else imports.excel_import
             result = service(actor=request.user, school=school, data=data, ip=client_ip(request))
         except DomainError as error:
             context["error"] = error
@@ -82,7 +83,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(NOT_FOUND_MESSAGE)
     make, content_type, ext = makers[fmt]
     data = make(school)
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=school, what=f"catalogue.{fmt}", ip=client_ip(request)
     )
     return _download(data, content_type, f"thu-vien-{school.code}.{ext}")
@@ -112,7 +113,7 @@ def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         staff = Staff.objects.filter(unit__school=school, is_active=True).select_related("unit")
         items = [cards.Card(s.code, s.full_name, s.unit.name, school.name) for s in staff]
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=school, what="patron_cards", ip=client_ip(request)
     )
     return _download(cards.patron_cards(items), "application/pdf", "the-ban-doc.pdf")
@@ -125,7 +126,7 @@ def copy_labels(request: HttpRequest, pk: int) -> HttpResponse:
         cards.Label(c.barcode, c.reg_number, record.title, record.call_number)
         for c in record.copies.exclude(status="weeded").order_by("reg_number")
     ]
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=record.school, what="labels", ip=client_ip(request)
     )
     return _download(cards.copy_labels(labels), "application/pdf", f"nhan-{record.pk}.pdf")
@@ -181,7 +182,7 @@ def class_flow(request: HttpRequest, pk: int) -> HttpResponse:
 def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_for(request, pk, "library.manage")
     try:
-        services.settings_update(
+        catalogue_service.settings_update(
             actor=request.user,
             school=school,
             scheme=request.POST.get("scheme", ""),
@@ -216,7 +217,7 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
         readers_raw = request.POST.get("readers", "0").strip()
         if not readers_raw.isdigit() or len(readers_raw) > 5:
             raise DomainError("Số bạn đọc phải là số.")
-        services.reading_session_add(
+        catalogue_service.reading_session_add(
             actor=request.user,
             school=school,
             day=day,
