@@ -134,6 +134,7 @@ def test_excel_import_refuses_a_taken_barcode(demo_user) -> None:
 
 
 def test_import_page_and_downloads(client_for) -> None:
+    from django.contrib.messages import get_messages
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     th1 = school("TH1")
@@ -142,6 +143,8 @@ def test_import_page_and_downloads(client_for) -> None:
     response = client.post(f"/thu-vien/{th1.pk}/nhap-xuat/", {"format": "marc", "file": upload})
     assert response.status_code == 302
     assert BibRecord.objects.filter(title="Cho tôi xin một vé đi tuổi thơ").exists()
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == ["Đã nhập 1 đầu sách, 0 bản sách."]
     cards = client.get(f"/thu-vien/{th1.pk}/the-ban-doc.pdf")
     assert cards["Content-Type"] == "application/pdf" and cards.content.startswith(b"%PDF")
     assert client.get(f"/thu-vien/{th1.pk}/xuat.pdf").status_code == 404

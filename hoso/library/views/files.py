@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
@@ -35,9 +36,9 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def _uploaded(request: HttpRequest) -> bytes:
     upload = request.FILES.get("file")
     if upload is None:
-        raise DomainError("Hãy chọn tệp để nhập.")
+        raise DomainError(_("Hãy chọn tệp để nhập."))
     if upload.size is not None and upload.size > MAX_UPLOAD:
-        raise DomainError("Tệp lớn quá 20 MB.")
+        raise DomainError(_("Tệp lớn quá 20 MB."))
     return bytes(upload.read())
 
 
@@ -58,9 +59,8 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = error
             status = 400
         else:
-            messages.success(
-                request, f"Đã nhập {result.records} đầu sách, {result.copies} bản sách."
-            )
+            done = _("Đã nhập %(records)s đầu sách, %(copies)s bản sách.")
+            messages.success(request, done % {"records": result.records, "copies": result.copies})
             return redirect("library:catalogue", pk=school.pk)
     return render(request, "library/import.html", context, status=status)
 
@@ -167,12 +167,15 @@ def class_flow(request: HttpRequest, pk: int) -> HttpResponse:
                     records=chosen,
                     ip=client_ip(request),
                 )
-                context["done"] = f"Đã cho lớp {school_class.name} mượn {len(loans)} cuốn."
+                context["done"] = _("Đã cho lớp %(name)s mượn %(count)s cuốn.") % {
+                    "name": school_class.name,
+                    "count": len(loans),
+                }
         except DomainError as error:
             context["error"] = error.message
             status = 400
     elif request.method == "POST":
-        context["error"] = "Hãy chọn lớp."
+        context["error"] = _("Hãy chọn lớp.")
         status = 400
     return render(request, "library/class_flow.html", context, status=status)
 
@@ -192,7 +195,7 @@ def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã lưu cài đặt thư viện.")
+        messages.success(request, _("Đã lưu cài đặt thư viện."))
     return redirect("library:dashboard", pk=school.pk)
 
 
@@ -207,7 +210,7 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             day = dt.date.fromisoformat(raw_day)
         except ValueError as error:
-            raise DomainError("Ngày không hợp lệ.") from error
+            raise DomainError(_("Ngày không hợp lệ.")) from error
         raw_class = request.POST.get("lop", "")
         school_class = (
             Unit.objects.filter(school=school, kind=UnitKind.LOP, pk=int(raw_class)).first()
@@ -216,7 +219,7 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         readers_raw = request.POST.get("readers", "0").strip()
         if not readers_raw.isdigit() or len(readers_raw) > 5:
-            raise DomainError("Số bạn đọc phải là số.")
+            raise DomainError(_("Số bạn đọc phải là số."))
         catalogue_service.reading_session_add(
             actor=request.user,
             school=school,
@@ -228,5 +231,5 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã ghi tiết đọc.")
+        messages.success(request, _("Đã ghi tiết đọc."))
     return redirect("library:dashboard", pk=school.pk)
