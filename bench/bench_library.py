@@ -8,9 +8,9 @@ Everything runs in a throw-away database and data directory. The province is bul
 a Sở, Phòng of 40 schools, each school with its titles (the demo title list, about 560) and
 `--copies` copies spread over them. Timings call the real code: `search_index.union_search`
 for the Sở (the engine's tantivy search, then the first 50 titles and their availability);
-`circulation.loan_checkout` then `loan_return` (scan patron, scan copy, confirm — the service
-time, audit entry included); `marc.marc_import` of generated ISO 2709 records with one 952
-holding each.
+`services.circulation.loan_checkout` then `loan_return` (scan patron, scan copy, confirm — the
+service time, audit entry included); `services.imports.marc_import` of generated ISO 2709
+records with one 952 holding each.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def build(schools: int, copies: int, seed: int = 11) -> dict[str, Any]:
 
     from hoso.library.demo import _fields, _titles
     from hoso.library.models import BibRecord, Copy, LibrarySettings
-    from hoso.library.services import _search_text
+    from hoso.library.services.catalogue import _search_text
     from hoso.org.models import Unit, UnitKind
 
     rng = random.Random(seed)
@@ -129,8 +129,8 @@ def time_opac(so: Any, repeats: int) -> list[float]:
 def time_loans(school: Any, repeats: int) -> list[float]:
     from django.contrib.auth import get_user_model
 
-    from hoso.library import circulation
     from hoso.library.models import Copy
+    from hoso.library.services import circulation
     from hoso.org.models import Gender, Role, RoleAssignment, SchoolYear, Student
 
     year = (
@@ -183,7 +183,7 @@ def marc_bytes(count: int) -> bytes:
 def time_marc(school: Any, count: int) -> float:
     from django.contrib.auth import get_user_model
 
-    from hoso.library.marc import marc_import
+    from hoso.library.services.imports import marc_import
 
     librarian = get_user_model().objects.get(username="bench.thuthu")
     data = marc_bytes(count)

@@ -29,7 +29,7 @@ from hoso.library.models import (
     StockTake,
     Weeding,
 )
-from hoso.library.services import _search_text
+from hoso.library.services.catalogue import _search_text
 from hoso.org.demo import DemoProvince, register_demo_step
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
 from hoso.storage import blob_store

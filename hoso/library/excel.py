@@ -1,4 +1,5 @@
-"""The Excel lists libraries already keep: import (all or nothing, errors by row) and export.
+"""The Excel lists libraries already keep: the template, reading an uploaded list and export.
+The import itself (all or nothing, errors by row) is `hoso.library.services.imports`.
 
 One row per title; "Số bản" copies are numbered from the library's next số ĐKCB (or one copy
 per barcode listed in "Mã vạch", separated by commas)."""
@@ -6,23 +7,12 @@ per barcode listed in "Mã vạch", separated by commas)."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
-from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.xlsx import safe_row
-from hoso.library.marc import ImportResult, _check_barcodes
-from hoso.library.models import BibRecord, Copy, ItemKind, LibrarySettings
-from hoso.library.services import (
-    _require_manage,
-    _search_text,
-    clean_barcode,
-    clean_record,
-    library_of,
-)
+from hoso.library.models import Copy, ItemKind
 from hoso.org.models import Unit
 
 COLUMNS = [
@@ -44,7 +34,6 @@ COLUMNS = [
 ]
 KIND_BY_LABEL = {str(label).lower(): value for value, label in ItemKind.choices}
 MAX_ROWS = 10_000
-MAX_COPIES_PER_ROW = 500
 
 
 def template_bytes() -> bytes:
@@ -62,7 +51,7 @@ def _save(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def _kind(raw: str) -> str:
+def clean_kind(raw: str) -> str:
     text = raw.strip()
     if not text:
         return ItemKind.STK
@@ -74,7 +63,7 @@ def _kind(raw: str) -> str:
     return str(found)
 
 
-def _count(raw: str, label: str, high: int) -> int:
+def clean_count(raw: str, label: str, high: int) -> int:
     text = raw.strip().replace(".", "").replace(",", "")
     if not text:
         return 0
@@ -83,7 +72,7 @@ def _count(raw: str, label: str, high: int) -> int:
     return int(text)
 
 
-def _rows(data: bytes) -> list[dict[str, str]]:
+def read_rows(data: bytes) -> list[dict[str, str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 — any reader failure is the file's fault
@@ -105,71 +94,6 @@ def _rows(data: bytes) -> list[dict[str, str]]:
         if len(found) > MAX_ROWS:
             raise DomainError(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.")
     return found
-
-
-@transaction.atomic
-def excel_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> ImportResult:
-    _require_manage(actor, school)
-    scheme = library_of(school).scheme
-    prepared: list[tuple[dict[str, Any], list[tuple[str, int, str]]]] = []
-    errors: list[str] = []
-    for line, row in enumerate(_rows(data), start=2):
-        if not any(row.values()):
-            continue
-        try:
-            fields = clean_record({**row, "kind": _kind(row.get("kind", ""))}, scheme)
-            codes = [clean_barcode(c) for c in row.get("barcodes", "").split(",") if c.strip()]
-            count = _count(row.get("count", ""), "số bản", MAX_COPIES_PER_ROW) or len(codes)
-            if codes and len(codes) != count:
-                raise DomainError(f"có {len(codes)} mã vạch cho {count} bản")
-            price = _count(row.get("price", ""), "giá", 999_999_999)
-            location = row.get("location", "")[:80]
-            items = [(codes[i] if codes else "", price, location) for i in range(count)]
-            prepared.append((fields, items))
-        except DomainError as error:
-            errors.append(f"Dòng {line}: {error.message}")
-    if errors:
-        raise DomainError(
-            f"{len(errors)} dòng có lỗi; chưa dòng nào được nhập.", fields={"rows": errors[:50]}
-        )
-    if not prepared:
-        raise DomainError("Bảng tính không có dòng sách nào.")
-    settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
-    records = BibRecord.objects.bulk_create(
-        [BibRecord(school=school, search_text=_search_text(f), **f) for f, _ in prepared]
-    )
-    number = settings.next_reg_number
-    copies = []
-    for record, (_, items) in zip(records, prepared, strict=True):
-        for barcode, price, location in items:
-            code = barcode or f"{school.code}-{number:06d}"
-            copies.append(
-                Copy(
-                    record=record,
-                    school=school,
-                    reg_number=number,
-                    barcode=code,
-                    location=location,
-                    price=price,
-                )
-            )
-            number += 1
-    _check_barcodes(school, [c.barcode for c in copies])
-    Copy.objects.bulk_create(copies, batch_size=1000)
-    settings.next_reg_number = number
-    settings.save(update_fields=["next_reg_number"])
-    from hoso.library.search_index import index_later
-
-    index_later([r.pk for r in records])
-    audit_log(
-        "library.excel.imported",
-        actor=actor,
-        obj=school,
-        unit_id=school.pk,
-        ip=ip,
-        data={"records": len(records), "copies": len(copies)},
-    )
-    return ImportResult(len(records), len(copies))
 
 
 def excel_export(school: Unit) -> bytes:

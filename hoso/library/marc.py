@@ -1,7 +1,8 @@
 """MARC 21 import and export (pymarc): ISO 2709 and MARCXML, with holdings in Koha's 952.
 
-Import is all or nothing: every record is read and checked first; one bad record refuses the
-file with the list of errors (record number and reason), and nothing is stored.
+Import is all or nothing (`hoso.library.services.imports.marc_import`): every record is read and
+checked first (`parse`); one bad record refuses the file with the list of errors (record number
+and reason), and nothing is stored.
 
 Fields read: 020$a ISBN; 041$a language; 082$a DDC or 084$a other scheme; 100$a / 700$a
 authors; 245$a$b$n$p title; 260 or 264 $a$b$c place, publisher, year; 650$a / 653$a subject;
@@ -17,19 +18,11 @@ from typing import Any
 
 import pymarc
 from defusedxml import ElementTree as SafeXml
-from django.db import transaction
 from pymarc import Field, Indicators, Subfield
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
-from hoso.library.models import BibRecord, Copy, ItemKind, LibrarySettings
-from hoso.library.services import (
-    _require_manage,
-    _search_text,
-    clean_barcode,
-    clean_record,
-    library_of,
-)
+from hoso.library.models import BibRecord, Copy, ItemKind
+from hoso.library.services.catalogue import clean_barcode, clean_record
 from hoso.org.models import Unit
 
 MAX_RECORDS = 20_000
@@ -171,69 +164,6 @@ def parse(data: bytes, scheme: str) -> list[Parsed]:
             fields={"records": shown},
         )
     return parsed
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    records: int
-    copies: int
-
-
-@transaction.atomic
-def marc_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> ImportResult:
-    _require_manage(actor, school)
-    parsed = parse(data, library_of(school).scheme)
-    settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
-    barcodes = [i["barcode"] for p in parsed for i in p.items if i["barcode"]]
-    _check_barcodes(school, barcodes)
-    records = BibRecord.objects.bulk_create(
-        [BibRecord(school=school, search_text=_search_text(p.fields), **p.fields) for p in parsed]
-    )
-    number = settings.next_reg_number
-    copies = []
-    for record, item in ((r, i) for r, p in zip(records, parsed, strict=True) for i in p.items):
-        copies.append(
-            Copy(
-                record=record,
-                school=school,
-                reg_number=number,
-                barcode=item["barcode"] or f"{school.code}-{number:06d}",
-                location=str(item["location"])[:80],
-                price=int(item["price"]),
-            )
-        )
-        number += 1
-    _check_barcodes(school, [c.barcode for c in copies])
-    Copy.objects.bulk_create(copies, batch_size=1000)
-    settings.next_reg_number = number
-    settings.save(update_fields=["next_reg_number"])
-    from hoso.library.search_index import index_later
-
-    index_later([r.pk for r in records])
-    audit_log(
-        "library.marc.imported",
-        actor=actor,
-        obj=school,
-        unit_id=school.pk,
-        ip=ip,
-        data={"records": len(records), "copies": len(copies)},
-    )
-    return ImportResult(len(records), len(copies))
-
-
-def _check_barcodes(school: Unit, barcodes: list[str]) -> None:
-    seen: set[str] = set()
-    for code in barcodes:
-        if code in seen:
-            raise DomainError(f"Mã vạch {code} xuất hiện hai lần; không biểu ghi nào được nhập.")
-        seen.add(code)
-    for chunk in range(0, len(barcodes), 900):
-        taken = Copy.objects.filter(school=school, barcode__in=barcodes[chunk : chunk + 900])
-        first = taken.values_list("barcode", flat=True).first()
-        if first is not None:
-            raise DomainError(
-                f"Mã vạch {first} đã có trong thư viện; không biểu ghi nào được nhập."
-            )
 
 
 # --- export ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The library's legally kept books, generated from the data as PDFs (reportlab) and handed to
-the records app: each becomes a version of a school record of its type (codes TV.*), submitted
-into the signing chain thủ thư → hiệu trưởng and kept with the type's retention period.
+"""The library's legally kept books, generated from the data as PDFs (reportlab). Issuing one
+(`hoso.library.services.registers.register_issue`) hands it to the records app: it becomes a
+version of a school record of its type (codes TV.*), submitted into the signing chain thủ thư →
+hiệu trưởng and kept with the type's retention period.
 
 Layouts: docs/sources/library.md §2 (column lists of the registers printed for schools; the
 column-by-column wording is UNCONFIRMED and kept as data in COLUMNS)."""
@@ -12,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from reportlab.lib import colors
@@ -21,7 +21,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError
 from hoso.library.models import (
     Accession,
@@ -29,23 +28,14 @@ from hoso.library.models import (
     CopyStatus,
     ItemKind,
     Loan,
-    RegisterIssue,
     RegisterKind,
     StockTake,
     Weeding,
 )
-from hoso.library.services import _require_manage
-from hoso.library.stock import discrepancies
+from hoso.library.selectors import discrepancies
 from hoso.org.models import Unit
 from hoso.records.pdfmaker import _font
 
-RECORD_TYPES = {
-    RegisterKind.TONG_QUAT: "TV.SDKTQ",
-    RegisterKind.CA_BIET: "TV.SDKCB",
-    RegisterKind.MUON: "TV.SOMUON",
-    RegisterKind.KIEM_KE: "TV.BBKK",
-    RegisterKind.THANH_LY: "TV.BBTL",
-}
 MAX_LINES = 60_000
 
 
@@ -415,43 +405,3 @@ def build(kind: str, school: Unit, obj: Any = None) -> bytes:
     if kind == RegisterKind.THANH_LY and isinstance(obj, Weeding):
         return thanh_ly(obj)
     raise DomainError("Loại sổ không hợp lệ.")
-
-
-@transaction.atomic
-def register_issue(
-    *, actor: Any, school: Unit, kind: str, obj: Any = None, ip: str = ""
-) -> RegisterIssue:
-    """Generate the register and submit it as a record into the school's signing chain."""
-    from hoso.records import services as records
-    from hoso.records.models import RecordType
-    from hoso.records.workflow import record_submit
-
-    _require_manage(actor, school)
-    if kind not in RECORD_TYPES:
-        raise DomainError("Loại sổ không hợp lệ.")
-    record_type = RecordType.objects.filter(code=RECORD_TYPES[RegisterKind(kind)]).first()
-    if record_type is None:
-        raise DomainError("Chưa có loại hồ sơ cho sổ này (chạy migrate).")
-    data = build(kind, school, obj)
-    name = f"{RECORD_TYPES[RegisterKind(kind)]}_{school.code}.pdf"
-    upload = records.Upload(stream=io.BytesIO(data), filename=name, size=len(data))
-    from hoso.policy.grants import current_year
-
-    year = current_year()  # without one, record_generated refuses in Vietnamese
-    title = f"{RegisterKind(kind).label} — {school.name} — năm học {year.name if year else ''}"
-    version = records.record_generated(
-        actor=actor, record_type=record_type, unit=school, upload=upload, title=title, ip=ip
-    )
-    record_submit(actor=actor, record_id=version.record_id, ip=ip)
-    issue = RegisterIssue.objects.create(
-        school=school, kind=kind, record_id=version.record_id, created_by=actor
-    )
-    audit_log(
-        "library.register.issued",
-        actor=actor,
-        obj=issue,
-        unit_id=school.pk,
-        ip=ip,
-        data={"kind": kind, "record": version.record_id, "sha256": version.original_sha256},
-    )
-    return issue

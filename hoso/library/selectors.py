@@ -1,14 +1,27 @@
-"""Reads of the library, already narrowed by the policy."""
+"""Reads of the library: querysets already narrowed by the policy, and the reads within one
+school the caller was allowed (a patron by card, overdue loans, a stock-taking's discrepancies)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from hoso.core.errors import Conflict, DomainError, NotFound
 from hoso.library.catalog import query_words
-from hoso.library.models import BibRecord, Copy, CopyStatus, DigitalResource, Loan
-from hoso.org.models import Unit, UnitKind
+from hoso.library.models import (
+    BibRecord,
+    Copy,
+    CopyStatus,
+    DigitalResource,
+    Loan,
+    PatronKind,
+    StockTake,
+)
+from hoso.org.models import Staff, Student, Unit, UnitKind
 from hoso.policy import visible
 
 MAX_RESULTS = 200
@@ -98,3 +111,102 @@ def digital_visible(user: Any, query: str = "") -> QuerySet[DigitalResource]:
     for word in query_words(query):
         resources = resources.filter(search_text__contains=word)
     return resources
+
+
+# --- circulation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patron:
+    kind: str
+    student: Student | None = None
+    staff: Staff | None = None
+
+    @property
+    def name(self) -> str:
+        person = self.student or self.staff
+        return person.full_name if person else ""
+
+    @property
+    def code(self) -> str:
+        person = self.student or self.staff
+        return person.code if person else ""
+
+    def loans(self) -> Any:
+        if self.student is not None:
+            return Loan.objects.filter(student=self.student)
+        return Loan.objects.filter(staff=self.staff)
+
+
+def find_patron(school: Unit, code: str) -> Patron:
+    """The student or staff member of `school` whose card carries `code`."""
+    code = "".join(str(code or "").split())[:20]
+    if not code:
+        raise DomainError("Hãy quét thẻ bạn đọc (mã định danh).", fields={"patron": ["Trống."]})
+    student = Student.objects.filter(code=code).select_related("school").first()
+    if student is not None and student.school_id == school.pk:
+        if not student.is_active:
+            raise Conflict(f"Học sinh {student.full_name} đã rời trường; không cho mượn.")
+        return Patron(PatronKind.STUDENT, student=student)
+    staff = Staff.objects.filter(code=code).select_related("unit").first()
+    if staff is not None and (staff.unit.school_id or staff.unit_id) == school.pk:
+        if not staff.is_active:
+            raise Conflict(f"{staff.full_name} không còn công tác tại trường; không cho mượn.")
+        return Patron(PatronKind.STAFF, staff=staff)
+    raise NotFound(f"Không có bạn đọc mang mã {code} ở trường này.")
+
+
+def overdue(school: Unit, today: dt.date | None = None) -> Any:
+    today = today or timezone.localdate()
+    return (
+        Loan.objects.filter(school=school, returned_at__isnull=True, due_on__lt=today)
+        .select_related("copy__record", "student", "staff")
+        .order_by("due_on", "id")
+    )
+
+
+# --- stock ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Discrepancy:
+    scanned: int
+    expected: int
+    missing: list[Copy]  # on the books, not on loan, not scanned
+    misplaced: list[tuple[Copy, str]]  # scanned on another shelf than its location
+    on_loan_scanned: list[Copy]  # scanned although the system says it is out
+    on_loan: int
+    unknown: list[str]  # codes that are not a copy of this library
+
+
+def discrepancies(stocktake: StockTake) -> Discrepancy:
+    scans = list(stocktake.scans.select_related("copy__record"))
+    scanned_ids = {s.copy_id for s in scans if s.copy_id}
+    live = Copy.objects.filter(school=stocktake.school).exclude(
+        status__in=[CopyStatus.WEEDED, CopyStatus.LOST]
+    )
+    out_ids = set(
+        Loan.objects.filter(school=stocktake.school, returned_at__isnull=True).values_list(
+            "copy_id", flat=True
+        )
+    )
+    missing = list(
+        live.exclude(pk__in=scanned_ids)
+        .exclude(pk__in=out_ids)
+        .select_related("record")
+        .order_by("reg_number")[:5000]
+    )
+    misplaced = [
+        (s.copy, s.location)
+        for s in scans
+        if s.copy and s.location and s.copy.location and s.location != s.copy.location
+    ]
+    return Discrepancy(
+        scanned=len(scans),
+        expected=live.count(),
+        missing=missing,
+        misplaced=misplaced,
+        on_loan_scanned=[s.copy for s in scans if s.copy and s.copy_id in out_ids],
+        on_loan=len(out_ids),
+        unknown=[s.barcode for s in scans if s.copy_id is None],
+    )

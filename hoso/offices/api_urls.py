@@ -2,53 +2,57 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.offices import api, api_reports
+from hoso.offices.api import directives, reports
 
 urlpatterns = [
-    path("directives/", api.DirectiveList.as_view(), name="api-offices-directives"),
-    path("directives/<int:pk>/", api.DirectiveDetail.as_view(), name="api-offices-directive"),
+    path("directives/", directives.DirectiveList.as_view(), name="api-offices-directives"),
+    path(
+        "directives/<int:pk>/", directives.DirectiveDetail.as_view(), name="api-offices-directive"
+    ),
     path(
         "directives/<int:pk>/status/",
-        api.DirectiveStatus.as_view(),
+        directives.DirectiveStatus.as_view(),
         name="api-offices-directive-status",
     ),
     path(
         "directives/<int:pk>/remind/",
-        api.DirectiveRemind.as_view(),
+        directives.DirectiveRemind.as_view(),
         name="api-offices-directive-remind",
     ),
-    path("inbox/", api.InboxList.as_view(), name="api-offices-inbox"),
-    path("inbox/<int:pk>/", api.InboxItem.as_view(), name="api-offices-inbox-item"),
-    path("inbox/<int:pk>/answer/", api.InboxAnswer.as_view(), name="api-offices-inbox-answer"),
+    path("inbox/", directives.InboxList.as_view(), name="api-offices-inbox"),
+    path("inbox/<int:pk>/", directives.InboxItem.as_view(), name="api-offices-inbox-item"),
+    path(
+        "inbox/<int:pk>/answer/", directives.InboxAnswer.as_view(), name="api-offices-inbox-answer"
+    ),
 ]
 
 urlpatterns += [
-    path("reports/", api_reports.RequestList.as_view(), name="api-offices-reports"),
-    path("reports/<int:pk>/", api_reports.RequestDetail.as_view(), name="api-offices-report"),
+    path("reports/", reports.RequestList.as_view(), name="api-offices-reports"),
+    path("reports/<int:pk>/", reports.RequestDetail.as_view(), name="api-offices-report"),
     path(
         "reports/<int:pk>/status/",
-        api_reports.RequestStatus.as_view(),
+        reports.RequestStatus.as_view(),
         name="api-offices-report-status",
     ),
     path(
         "reports/<int:pk>/units/",
-        api_reports.RequestUnits.as_view(),
+        reports.RequestUnits.as_view(),
         name="api-offices-report-units",
     ),
-    path("unit-reports/", api_reports.AssignmentList.as_view(), name="api-offices-unit-reports"),
+    path("unit-reports/", reports.AssignmentList.as_view(), name="api-offices-unit-reports"),
     path(
         "unit-reports/<int:pk>/",
-        api_reports.AssignmentDetail.as_view(),
+        reports.AssignmentDetail.as_view(),
         name="api-offices-unit-report",
     ),
     path(
         "unit-reports/<int:pk>/submit/",
-        api_reports.AssignmentSubmit.as_view(),
+        reports.AssignmentSubmit.as_view(),
         name="api-offices-unit-report-submit",
     ),
     path(
         "unit-reports/<int:pk>/return/",
-        api_reports.AssignmentReturn.as_view(),
+        reports.AssignmentReturn.as_view(),
         name="api-offices-unit-report-return",
     ),
 ]

@@ -83,7 +83,7 @@ def demo_directives(province: Any) -> None:
     """Phòng 1 asks its schools to acknowledge a letter (th1's principal opened and answered);
     the Sở asks every primary school of the province for a written reply."""
     from hoso.offices.catalogue import load_office_types
-    from hoso.offices.services import directive_answer, directive_issue, directive_open
+    from hoso.offices.services.directives import directive_answer, directive_issue, directive_open
     from hoso.records.models import RecordType
 
     # A flushed database (live-server browser tests) lost the office types a migration created.
@@ -164,7 +164,7 @@ def demo_reports(province: Any) -> None:
     """Phòng 1 asked its schools for the term-I pupil figures (Excel): th1 sent on time, thcs1
     late, mn1 not yet; the deadline has passed. The request recurs each term. The Sở asks the
     primary schools for a signed written report."""
-    from hoso.offices.services_reports import FileIn, report_request_create, report_submit
+    from hoso.offices.services.reports import FileIn, report_request_create, report_submit
     from hoso.offices.templates_xlsx import template_from_seed
 
     users, units = province.users, province.units
@@ -221,7 +221,7 @@ register_demo_step(demo_reports, order=71)
 def demo_inspection(province: Any) -> None:
     """Phòng 1's chuyên viên inspected th1's lesson plans and gradebook progress; the signed
     biên bản went to the school, which has not answered yet."""
-    from hoso.offices import services_inspections as inspections
+    from hoso.offices.services import inspections
     from hoso.signing.services import version_sign
 
     users, units = province.users, province.units

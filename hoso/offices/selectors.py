@@ -1,4 +1,6 @@
-"""Reads for the offices pages and API, already narrowed by the policy module."""
+"""Reads for the offices pages, API and services: querysets already narrowed by the policy
+module, and the reads about what the caller was allowed (an office's units, a stored file, the
+items of an inspection)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from hoso.core.errors import NotAllowed
 from hoso.offices.models import (
     Directive,
     DirectiveRecipient,
+    Inspection,
     ReplyKind,
     ReportAssignment,
     ReportRequest,
@@ -18,7 +22,10 @@ from hoso.offices.models import (
 )
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, visible
-from hoso.records.models import Record, RecordState
+from hoso.records.models import Record, RecordState, RecordType
+from hoso.storage import blob_store
+
+OFFICE_KINDS = (UnitKind.PHONG, UnitKind.SO)
 
 
 def directives_visible_to(user: Any) -> QuerySet[Directive]:
@@ -54,6 +61,30 @@ def office_choice(user: Any, wanted: str | None) -> tuple[list[Unit], Unit | Non
     offices = offices_of(user)
     first = offices[0] if offices else None
     return offices, next((o for o in offices if str(o.pk) == wanted), first)
+
+
+def office_of(actor: Any, office_id: int | None = None) -> Unit:
+    """The Phòng or Sở the actor works in (the one chosen, when they work in several)."""
+    offices = Unit.objects.filter(kind__in=OFFICE_KINDS).order_by("path")
+    if office_id is not None:
+        offices = offices.filter(pk=office_id)
+    for office in offices:
+        if can(actor, "offices.office.act", office):
+            return office
+    raise NotAllowed("Chỉ cán bộ của Phòng hoặc Sở GDĐT mới thực hiện được việc này.")
+
+
+def units_below(office: Unit) -> QuerySet[Unit]:
+    """Units an office sends to: the schools below it and, for a Sở, its Phòng."""
+    return (
+        Unit.objects.filter(
+            path__startswith=office.path,
+            kind__in=(UnitKind.TRUONG, UnitKind.PHONG),
+            is_active=True,
+        )
+        .exclude(pk=office.pk)
+        .order_by("path")
+    )
 
 
 def issued_office_records(user: Any, offices: list[Unit]) -> QuerySet[Record]:
@@ -178,6 +209,12 @@ def report_status(request: ReportRequest) -> ReportStatus:
     )
 
 
+def read_blob(sha256: str) -> bytes:
+    with blob_store().open(sha256) as stream:
+        data: bytes = stream.read()
+    return data
+
+
 def units_owning_records(user: Any, unit_id: int) -> QuerySet[Record]:
     """The unit's issued records the person may attach as the signed report, newest first."""
     from hoso.records.selectors import records_visible_to
@@ -188,3 +225,27 @@ def units_owning_records(user: Any, unit_id: int) -> QuerySet[Record]:
         .select_related("record_type")
         .order_by("-updated_at")
     )
+
+
+# --- inspections ---------------------------------------------------------------------------------
+
+GRADEBOOK, LIBRARY = "gradebook", "library"
+
+
+def item_label(item: str) -> str:
+    if item == GRADEBOOK:
+        return "Tiến độ nhập điểm"
+    if item == LIBRARY:
+        return "Thư viện"
+    code = item.removeprefix("type:")
+    found = RecordType.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or code
+
+
+def scope_items(inspection: Inspection) -> list[str]:
+    items = [f"type:{code}" for code in inspection.scope_types]
+    if inspection.scope_gradebook:
+        items.append(GRADEBOOK)
+    if inspection.scope_library:
+        items.append(LIBRARY)
+    return items

@@ -1,11 +1,11 @@
-"""Crash safety of the library's Excel import (hoso.library.excel.excel_import, through the real
-web form): the web server is SIGKILLed at a random moment while a school librarian's catalogue
-list is being imported, and restarted. Proves: after every kill the school's catalogue holds
-either the whole file (every title with its two copies, the số ĐKCB counter moved past them,
-one audit entry) or nothing of it — never part of a file; a file that was imported is refused
-when sent again (its barcodes are taken) and changes nothing; one last import without a kill
-succeeds; after `hoso library_reindex` the union catalogue's search index has every title;
-the audit chain and the blob store verify.
+"""Crash safety of the library's Excel import (hoso.library.services.imports.excel_import,
+through the real web form): the web server is SIGKILLed at a random moment while a school
+librarian's catalogue list is being imported, and restarted. Proves: after every kill the
+school's catalogue holds either the whole file (every title with its two copies, the số ĐKCB
+counter moved past them, one audit entry) or nothing of it — never part of a file; a file that
+was imported is refused when sent again (its barcodes are taken) and changes nothing; one last
+import without a kill succeeds; after `hoso library_reindex` the union catalogue's search index
+has every title; the audit chain and the blob store verify.
 
 Known gap, counted in the figures and not failed on: titles of an import that committed just
 before the kill can be missing from the search index (it is written after the commit) until

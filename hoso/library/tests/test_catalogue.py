@@ -6,9 +6,9 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.library import services
 from hoso.library.catalog import class_name, clean_isbn
 from hoso.library.models import BibRecord, Copy, LibrarySettings
+from hoso.library.services import catalogue
 from hoso.library.tests.factories import BibRecordFactory, school
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_librarian_catalogues_a_book_by_isbn_with_copies(demo_user) -> None:
     librarian = demo_user("th1.thuthu")
     th1 = school("TH1")
     next_number = LibrarySettings.objects.get(school=th1).next_reg_number
-    record = services.record_create(
+    record = catalogue.record_create(
         actor=librarian,
         school=th1,
         data={
@@ -46,8 +46,8 @@ def test_librarian_catalogues_a_book_by_isbn_with_copies(demo_user) -> None:
             "pub_year": "2020",
         },
     )
-    copies = services.copies_add(
-        actor=librarian, record=record, items=[services.NewCopy(location="Giá 1", price=45000)] * 3
+    copies = catalogue.copies_add(
+        actor=librarian, record=record, items=[catalogue.NewCopy(location="Giá 1", price=45000)] * 3
     )
     assert record.isbn == "978-0-306-40615-7"
     assert "de men phieu luu ky" in record.search_text
@@ -63,9 +63,9 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_user) -> 
     th1 = school("TH1")
     before = BibRecord.objects.count()
     with pytest.raises(DomainError, match="Thiếu nhan đề"):
-        services.record_create(actor=librarian, school=th1, data={"title": "  "})
+        catalogue.record_create(actor=librarian, school=th1, data={"title": "  "})
     with pytest.raises(DomainError, match="Năm xuất bản"):
-        services.record_create(actor=librarian, school=th1, data={"title": "A", "pub_year": "abc"})
+        catalogue.record_create(actor=librarian, school=th1, data={"title": "A", "pub_year": "abc"})
     assert BibRecord.objects.count() == before
 
 
@@ -76,8 +76,8 @@ def test_a_duplicate_barcode_refuses_the_whole_batch(demo_user) -> None:
     assert taken is not None
     settings_before = LibrarySettings.objects.get(school=record.school).next_reg_number
     with pytest.raises(Conflict, match=f"Mã vạch {taken.barcode} đã gắn"):
-        services.copies_add(
-            actor=librarian, record=record, items=[services.NewCopy(barcode=taken.barcode)]
+        catalogue.copies_add(
+            actor=librarian, record=record, items=[catalogue.NewCopy(barcode=taken.barcode)]
         )
     assert record.copies.count() == 0
     assert LibrarySettings.objects.get(school=record.school).next_reg_number == settings_before
@@ -88,7 +88,7 @@ def test_only_the_schools_librarian_catalogues(demo_user) -> None:
     before = BibRecord.objects.count()
     for username in ("th1.giaovien1", "th1.hieutruong", "thcs1.hieutruong", "so.chuyenvien"):
         with pytest.raises(NotAllowed):
-            services.record_create(actor=demo_user(username), school=th1, data={"title": "X"})
+            catalogue.record_create(actor=demo_user(username), school=th1, data={"title": "X"})
     assert BibRecord.objects.count() == before
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from hoso.core.errors import Conflict, NotAllowed, NotFound
-from hoso.library import circulation
+from hoso.library import selectors
 from hoso.library.models import (
     BibRecord,
     Copy,
@@ -20,6 +20,7 @@ from hoso.library.models import (
     LoanRule,
     PatronKind,
 )
+from hoso.library.services import circulation
 from hoso.library.tests.factories import CopyFactory, school
 from hoso.org.models import Enrolment, Staff, Student, Unit
 
@@ -212,7 +213,7 @@ def test_overdue_reminders_go_to_parents_and_staff(demo_user) -> None:
     from hoso.records.models import Notification
 
     th1 = school("TH1")
-    overdue = list(circulation.overdue(th1))
+    overdue = list(selectors.overdue(th1))
     assert overdue, "the demo has overdue loans"
     before = Notification.objects.count()
     sent = circulation.overdue_remind(actor=demo_user("th1.thuthu"), school=th1)

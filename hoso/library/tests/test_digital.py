@@ -7,8 +7,9 @@ import io
 import pytest
 
 from hoso.core.errors import DomainError, NotAllowed
-from hoso.library import digital, selectors
+from hoso.library import selectors
 from hoso.library.models import DigitalResource
+from hoso.library.services import digital
 from hoso.library.tests.factories import school
 from hoso.records.pdfmaker import simple_pdf
 

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from hoso.core.errors import DomainError
 from hoso.library import excel, marc
 from hoso.library.models import BibRecord, Copy
+from hoso.library.services import imports
 from hoso.library.tests.factories import school
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def _marc(title: str, isbn: str = "", barcode: str = "", ddc: str = "") -> pymar
 def test_iso2709_import_creates_titles_and_copies(demo_user) -> None:
     data = _marc("Dế Mèn phiêu lưu ký", "9780306406157", "DM-0001", "895.9223").as_marc()
     data += _marc("Vừ A Dính").as_marc()
-    result = marc.marc_import(actor=demo_user("th1.thuthu"), school=school("TH1"), data=data)
+    result = imports.marc_import(actor=demo_user("th1.thuthu"), school=school("TH1"), data=data)
     assert (result.records, result.copies) == (2, 1)
     record = BibRecord.objects.get(school__code="TH1", isbn="978-0-306-40615-7")
     assert (record.isbn, record.publisher, record.pub_year) == (
@@ -51,7 +52,7 @@ def test_marcxml_import_and_export_round_trip(demo_user) -> None:
     writer = pymarc.XMLWriter(out)
     writer.write(_marc("Tuyển tập Nguyễn Nhật Ánh", barcode="NNA-1"))
     writer.close(close_fh=False)
-    marc.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=out.getvalue())
+    imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=out.getvalue())
     exported = marc.export_iso2709(th1)
     titles = [r.title for r in pymarc.MARCReader(io.BytesIO(exported), to_unicode=True)]
     assert "Tuyển tập Nguyễn Nhật Ánh" in titles
@@ -64,19 +65,19 @@ def test_a_malformed_marc_file_stores_nothing(demo_user) -> None:
     before = (BibRecord.objects.count(), Copy.objects.count())
     good = _marc("Sách tốt", barcode="OK-1").as_marc()
     with pytest.raises(DomainError, match="bị hỏng"):
-        marc.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=good + b"12345xyz\x1d")
+        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=good + b"12345xyz\x1d")
     with pytest.raises(DomainError, match="1 biểu ghi có lỗi") as caught:
-        marc.marc_import(
+        imports.marc_import(
             actor=demo_user("th1.thuthu"),
             school=th1,
             data=good + _marc("Sai ISBN", "9780306406158").as_marc(),
         )
     assert "Biểu ghi 2: ISBN" in caught.value.fields["records"][0]
     with pytest.raises(DomainError, match="MARCXML không đọc được"):
-        marc.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=b"<record><oops>")
+        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=b"<record><oops>")
     evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><collection>&a;</collection>'
     with pytest.raises(DomainError, match="MARCXML không đọc được"):
-        marc.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=evil)
+        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=evil)
     assert (BibRecord.objects.count(), Copy.objects.count()) == before
 
 
@@ -102,7 +103,7 @@ def test_excel_import_all_or_nothing_with_row_errors(demo_user) -> None:
         ]
     )
     with pytest.raises(DomainError, match="2 dòng có lỗi") as caught:
-        excel.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=bad)
+        imports.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=bad)
     assert caught.value.fields["rows"][0] == "Dòng 3: Thiếu nhan đề."
     assert caught.value.fields["rows"][1].startswith("Dòng 4: loại “Loại lạ”")
     assert BibRecord.objects.count() == before
@@ -112,7 +113,7 @@ def test_excel_import_all_or_nothing_with_row_errors(demo_user) -> None:
             ["Sách B", "Y", "978-0-306-40615-7", "SGK", 1, 0, "XB-1"],
         ]
     )
-    result = excel.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=good)
+    result = imports.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=good)
     assert (result.records, result.copies) == (2, 3)
     assert Copy.objects.get(barcode="XB-1").record.title == "Sách B"
     sheet = load_workbook(io.BytesIO(excel.excel_export(th1))).active
@@ -124,7 +125,7 @@ def test_excel_import_refuses_a_taken_barcode(demo_user) -> None:
     taken = Copy.objects.filter(school=th1).first().barcode
     before = BibRecord.objects.count()
     with pytest.raises(DomainError, match=f"Mã vạch {taken} đã có"):
-        excel.excel_import(
+        imports.excel_import(
             actor=demo_user("th1.thuthu"),
             school=th1,
             data=_sheet([["Sách", "", "", "", 1, 0, taken]]),
@@ -133,6 +134,7 @@ def test_excel_import_refuses_a_taken_barcode(demo_user) -> None:
 
 
 def test_import_page_and_downloads(client_for) -> None:
+    from django.contrib.messages import get_messages
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     th1 = school("TH1")
@@ -141,6 +143,8 @@ def test_import_page_and_downloads(client_for) -> None:
     response = client.post(f"/thu-vien/{th1.pk}/nhap-xuat/", {"format": "marc", "file": upload})
     assert response.status_code == 302
     assert BibRecord.objects.filter(title="Cho tôi xin một vé đi tuổi thơ").exists()
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == ["Đã nhập 1 đầu sách, 0 bản sách."]
     cards = client.get(f"/thu-vien/{th1.pk}/the-ban-doc.pdf")
     assert cards["Content-Type"] == "application/pdf" and cards.content.startswith(b"%PDF")
     assert client.get(f"/thu-vien/{th1.pk}/xuat.pdf").status_code == 404

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from hoso.core.errors import NotAllowed
 from hoso.library import registers, reports
 from hoso.library.models import Copy, RegisterIssue, RegisterKind
+from hoso.library.services.registers import register_issue
 from hoso.library.tests.factories import school
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,7 @@ def test_so_dang_ky_ca_biet_goes_to_the_principal_for_signature(demo_user) -> No
     from hoso.records.models import Record, Workflow
 
     th1 = school("TH1")
-    issue = registers.register_issue(
-        actor=demo_user("th1.thuthu"), school=th1, kind=RegisterKind.CA_BIET
-    )
+    issue = register_issue(actor=demo_user("th1.thuthu"), school=th1, kind=RegisterKind.CA_BIET)
     record = Record.objects.get(pk=issue.record_id)
     assert record.record_type.code == "TV.SDKCB"
     assert (record.school_id, record.owner.username, record.state) == (
@@ -50,7 +49,7 @@ def test_registers_render_every_layout(demo_user) -> None:
 
 def test_only_the_librarian_issues_registers(demo_user) -> None:
     with pytest.raises(NotAllowed):
-        registers.register_issue(
+        register_issue(
             actor=demo_user("th1.hieutruong"), school=school("TH1"), kind=RegisterKind.CA_BIET
         )
     assert not RegisterIssue.objects.exists()

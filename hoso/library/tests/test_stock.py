@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.library import stock
+from hoso.library import selectors
 from hoso.library.models import Copy, Loan, Weeding
+from hoso.library.services import stock
 from hoso.library.tests.factories import CopyFactory, school
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_stocktake_reports_missing_misplaced_and_on_loan(demo_user) -> None:
     stock.stocktake_scan(
         actor=librarian, stocktake=take, barcodes=[wrong_place.barcode], location="Giá 2"
     )
-    report = stock.discrepancies(take)
+    report = selectors.discrepancies(take)
     assert lost_one in report.missing and on_shelf not in report.missing
     assert (wrong_place, "Giá 2") in report.misplaced
     assert report.on_loan_scanned == [lent.copy]

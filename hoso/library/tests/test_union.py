@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.library import services
 from hoso.library.search_index import union_search
+from hoso.library.services import catalogue
 from hoso.library.tests.factories import school
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_union_search_finds_titles_below_the_unit_only(
 ) -> None:
     th1 = school("TH1")
     with django_capture_on_commit_callbacks(execute=True):
-        record = services.record_create(
+        record = catalogue.record_create(
             actor=demo_user("th1.thuthu"),
             school=th1,
             data={"title": "Những ngày thơ ấu", "authors": "Nguyên Hồng", "isbn": "9780306406157"},

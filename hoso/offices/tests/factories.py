@@ -11,7 +11,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from hoso.offices.services import directive_issue
+from hoso.offices.services.directives import directive_issue
 from hoso.org.models import Unit
 from hoso.policy.grants import current_year
 from hoso.records.models import Record, RecordState, RecordType, RecordVersion, RenditionStatus

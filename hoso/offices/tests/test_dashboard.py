@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from hoso.audit.models import AuditEntry
 from hoso.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +64,13 @@ def test_a_phong_does_not_see_another_phong(client_for):
 
 
 def test_excel_export(client_for):
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
     response = client_for("phong1.chuyenvien").get(reverse("offices:dashboard-export"))
     assert response.status_code == 200
+    exported = AuditEntry.objects.filter(seq__gt=start, action="offices.dashboard.exported")
+    assert [(e.actor_name, e.unit_id) for e in exported] == [
+        ("phong1.chuyenvien", Unit.objects.get(code="PGD-1").pk)
+    ]
     book = load_workbook(io.BytesIO(response.content))
     rows = [[c.value for c in row] for row in book["Tình hình"].iter_rows()]
     assert rows[0][0] == "Phòng GDĐT Huyện An Phú — năm học 2025-2026"

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.offices import services
 from hoso.offices.models import Directive, DirectiveOpen, DirectiveRecipient
 from hoso.offices.selectors import directive_rows
+from hoso.offices.services import directives
 from hoso.offices.tests.factories import IssuedLetterFactory, directive, user
 from hoso.org.models import Unit
 from hoso.records.models import Notification, RecordState
@@ -64,7 +64,7 @@ def test_a_unit_outside_the_office_tree_is_refused_and_nothing_is_stored():
 def test_a_record_not_yet_issued_cannot_be_sent():
     record = IssuedLetterFactory(state=RecordState.SUBMITTED)
     with pytest.raises(Conflict, match="chưa ban hành"):
-        services.directive_issue(
+        directives.directive_issue(
             actor=user("phong1.chuyenvien"),
             office=record.school,
             record_id=record.pk,
@@ -77,7 +77,7 @@ def test_another_offices_record_cannot_be_sent():
         unit=Unit.objects.get(code="PGD-2"), owner=user("phong2.chuyenvien")
     )
     with pytest.raises(DomainError, match="Không tìm thấy văn bản"):
-        services.directive_issue(
+        directives.directive_issue(
             actor=user("phong1.chuyenvien"),
             office=Unit.objects.get(code="PGD-1"),
             record_id=record.pk,
@@ -93,7 +93,7 @@ def test_a_reply_needs_a_future_due_date(due, message):
     record = IssuedLetterFactory()
     count = Directive.objects.count()
     with pytest.raises(DomainError) as error:
-        services.directive_issue(
+        directives.directive_issue(
             actor=user("phong1.chuyenvien"),
             office=record.school,
             record_id=record.pk,
@@ -109,7 +109,7 @@ def test_a_reply_needs_a_future_due_date(due, message):
 def test_only_the_offices_staff_send_in_its_name(username):
     record = IssuedLetterFactory()
     with pytest.raises(NotAllowed):
-        services.directive_issue(
+        directives.directive_issue(
             actor=user(username), office=record.school, record_id=record.pk, audience="all"
         )
 
@@ -183,12 +183,33 @@ def test_the_file_is_the_signed_pdf_and_downloading_counts_as_opening(client_for
     assert row.first_opened_by == user("thcs1.hieutruong")
 
 
+def test_the_status_workbook_and_the_signed_pdf_downloads_are_audited(client_for):
+    d = directive()
+    row = d.recipients.get(unit__code="TH1")
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    export = client_for("phong1.chuyenvien").get(reverse("offices:directive-export", args=[d.pk]))
+    assert export.status_code == 200
+    pdf = client_for("th1.hieutruong").get(reverse("offices:inbox-file", args=[row.pk]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    actions = ["offices.directive.exported", "records.version.downloaded"]
+    entries = AuditEntry.objects.filter(seq__gt=start, action__in=actions).order_by("seq")
+    assert [(e.action, e.actor_name, e.unit_id, json.loads(e.data)) for e in entries] == [
+        ("offices.directive.exported", "phong1.chuyenvien", d.office_id, {}),
+        (
+            "records.version.downloaded",
+            "th1.hieutruong",
+            row.unit_id,
+            {"what": "pdf", "sha256": d.version.viewing_sha256, "directive": d.pk},
+        ),
+    ]
+
+
 def test_acknowledge_once(client_for):
     d = directive()
     row = d.recipients.get(unit__code="TH1")
-    services.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk)
+    directives.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk)
     with pytest.raises(Conflict, match="không gửi lần thứ hai"):
-        services.directive_answer(actor=user("th1.phohieutruong"), recipient_id=row.pk, text="x")
+        directives.directive_answer(actor=user("th1.phohieutruong"), recipient_id=row.pk, text="x")
     row.refresh_from_db()
     assert row.answered_by == user("th1.hieutruong")
     assert row.answer_text == ""
@@ -198,10 +219,10 @@ def test_a_reply_needs_text_and_a_late_one_is_listed_late():
     d = directive(reply_kind="reply")
     row = d.recipients.get(unit__code="TH1")
     with pytest.raises(DomainError, match="Hãy nhập nội dung trả lời."):
-        services.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk, text="  ")
+        directives.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk, text="  ")
     Directive.objects.filter(pk=d.pk).update(reply_due_at=timezone.now() - dt.timedelta(hours=1))
     d.refresh_from_db()
-    services.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk, text="Báo cáo.")
+    directives.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk, text="Báo cáo.")
     late = {r.recipient.unit.code for r in directive_rows(d) if r.late}
     assert late == {"MN1", "TH1", "THCS1"}  # TH1 answered after the due time; two never did
     entry = AuditEntry.objects.filter(action="offices.directive.answered").latest("id")
@@ -211,23 +232,23 @@ def test_a_reply_needs_text_and_a_late_one_is_listed_late():
 def test_remind_only_the_units_that_owe_an_answer():
     d = directive()
     row = d.recipients.get(unit__code="TH1")
-    services.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk)
-    assert services.directive_remind(actor=user("phong1.chuyenvien"), directive_id=d.pk) == 2
+    directives.directive_answer(actor=user("th1.hieutruong"), recipient_id=row.pk)
+    assert directives.directive_remind(actor=user("phong1.chuyenvien"), directive_id=d.pk) == 2
     reminded = set(
         d.recipients.filter(reminded_at__isnull=False).values_list("unit__code", flat=True)
     )
     assert reminded == {"MN1", "THCS1"}
     with pytest.raises(NotAllowed):
-        services.directive_remind(actor=user("so.chuyenvien"), directive_id=d.pk)
+        directives.directive_remind(actor=user("so.chuyenvien"), directive_id=d.pk)
 
 
 def test_the_daily_reminder_picks_directives_due_within_a_day():
     soon = directive(due_in_days=1)
     later = directive(due_in_days=10)
     Directive.objects.filter(pk=soon.pk).update(reply_due_at=timezone.now() + dt.timedelta(hours=5))
-    assert services.directives_remind_due() == 3
+    assert directives.directives_remind_due() == 3
     assert not later.recipients.filter(reminded_at__isnull=False).exists()
-    assert services.directives_remind_due() == 0  # reminded less than a day ago
+    assert directives.directives_remind_due() == 0  # reminded less than a day ago
 
 
 def test_issue_from_the_page(client_for):

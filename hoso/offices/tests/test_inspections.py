@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.offices import services
-from hoso.offices import services_inspections as inspections
 from hoso.offices.models import Inspection, InspectionState
 from hoso.offices.progress import school_progress
+from hoso.offices.services import directives, inspections
 from hoso.offices.tests.factories import user
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.models import Record, RecordState
@@ -74,7 +73,7 @@ def test_the_whole_inspection_ends_with_the_schools_answer(client_for):
     assert sent.state == InspectionState.SENT
     row = sent.directive.recipients.get()
     assert row.unit.code == "TH1"
-    services.directive_answer(
+    directives.directive_answer(
         actor=user("th1.hieutruong"), recipient_id=row.pk, text="Nhà trường tiếp thu."
     )
     page = client_for("th1.hieutruong").get(reverse("offices:inspection", args=[inspection.pk]))

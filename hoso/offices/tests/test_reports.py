@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.offices import services_reports as reports
 from hoso.offices.demo import filled_copy
 from hoso.offices.models import ReportAssignment, ReportRequest, ReportState
 from hoso.offices.selectors import report_status
+from hoso.offices.services import reports
 from hoso.offices.tests.factories import user
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.models import RecordType
@@ -89,6 +91,34 @@ def test_cells_are_collected_and_summed_and_ratios_recomputed(client_for):
     assert [[c.value for c in row] for row in book["Chưa nộp"].iter_rows()] == [
         ["Đơn vị chưa nộp"],
         ["Trường Mầm non Hoa Sen"],
+    ]
+
+
+def test_downloads_of_the_template_the_unit_files_and_the_sum_are_audited(client_for):
+    request = _request()
+    row = _send(request, "TH1", "th1.hieutruong", {"Số liệu!B2": 100, "Số liệu!B3": 2})
+    start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    office = client_for("phong1.chuyenvien")
+    for url in (
+        reverse("offices:report-template", args=[request.pk]),
+        reverse("offices:report-unit-file", args=[row.pk]),
+        reverse("offices:report-sum", args=[request.pk]),
+    ):
+        assert office.get(url).status_code == 200
+    school = client_for("th1.hieutruong")
+    assert school.get(reverse("offices:report-unit-template", args=[row.pk])).status_code == 200
+    actions = [
+        "offices.report.template_downloaded",
+        "offices.report.file_downloaded",
+        "offices.report.summed",
+    ]
+    entries = AuditEntry.objects.filter(seq__gt=start, action__in=actions).order_by("seq")
+    by_row = {"assignment": row.pk}
+    assert [(e.action, e.actor_name, e.unit_id, json.loads(e.data)) for e in entries] == [
+        ("offices.report.template_downloaded", "phong1.chuyenvien", request.office_id, {}),
+        ("offices.report.file_downloaded", "phong1.chuyenvien", row.unit_id, by_row),
+        ("offices.report.summed", "phong1.chuyenvien", request.office_id, {"units": 1}),
+        ("offices.report.template_downloaded", "th1.hieutruong", row.unit_id, by_row),
     ]
 
 

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.library import stock
+from hoso.library import selectors
 from hoso.library.models import StockTake, Weeding
-from hoso.library.views import school_for
+from hoso.library.services import stock
+from hoso.library.views.catalogue import school_for
 from hoso.policy import can, get_or_404
 
 
@@ -66,7 +67,7 @@ def stocktake(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             context["error"] = error.message
             status = 400
-    context["report"] = stock.discrepancies(found)
+    context["report"] = selectors.discrepancies(found)
     return render(request, "library/stocktake.html", context, status=status)
 
 

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
-from hoso.offices import forms, selectors, services
+from hoso.offices import forms, selectors
 from hoso.offices.models import Audience, Directive, DirectiveRecipient, ReplyKind
+from hoso.offices.services import directives
 from hoso.policy import get_or_404
 
 
@@ -122,8 +123,8 @@ class DirectiveList(generics.ListAPIView[Directive]):
         data = IssueIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        office = services.office_of(request.user, values.get("office"))
-        directive = services.directive_issue(
+        office = selectors.office_of(request.user, values.get("office"))
+        directive = directives.directive_issue(
             actor=request.user,
             office=office,
             record_id=values["record"],
@@ -157,7 +158,7 @@ class DirectiveRemind(APIView):
     @extend_schema(request=None, responses={200: RemindOut})
     def post(self, request: Request, pk: int) -> Response:
         directive = _directive(request, pk)
-        count = services.directive_remind(
+        count = directives.directive_remind(
             actor=request.user, directive_id=directive.pk, ip=client_ip(request._request)
         )
         return Response({"reminded": count})
@@ -175,7 +176,7 @@ class InboxItem(APIView):
     def get(self, request: Request, pk: int) -> Response:
         """Reading an inbox row through the API counts as opening the directive."""
         row = _recipient(request, pk)
-        services.directive_open(
+        directives.directive_open(
             actor=request.user, recipient_id=row.pk, ip=client_ip(request._request)
         )
         row.refresh_from_db()
@@ -188,7 +189,7 @@ class InboxAnswer(APIView):
         row = _recipient(request, pk)
         data = AnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
-        done = services.directive_answer(
+        done = directives.directive_answer(
             actor=request.user,
             recipient_id=row.pk,
             text=data.validated_data.get("text", ""),

@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import cards, circulation, excel, marc, services
+from hoso.library import cards, excel, marc
 from hoso.library.models import BibRecord, ItemKind
-from hoso.library.views import school_for
+from hoso.library.services import catalogue as catalogue_service
+from hoso.library.services import circulation, imports
+from hoso.library.views.catalogue import school_for
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
 from hoso.policy import get_or_404
 from hoso.policy.grants import current_year
@@ -33,9 +36,9 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def _uploaded(request: HttpRequest) -> bytes:
     upload = request.FILES.get("file")
     if upload is None:
-        raise DomainError("Hãy chọn tệp để nhập.")
+        raise DomainError(_("Hãy chọn tệp để nhập."))
     if upload.size is not None and upload.size > MAX_UPLOAD:
-        raise DomainError("Tệp lớn quá 20 MB.")
+        raise DomainError(_("Tệp lớn quá 20 MB."))
     return bytes(upload.read())
 
 
@@ -49,17 +52,15 @@ def import_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             data = _uploaded(request)
-            service = (
-                marc.marc_import if request.POST.get("format") == "marc" else excel.excel_import
-            )
+            is_marc = request.POST.get("format") == "marc"
+            service = imports.marc_import if is_marc else imports.excel_import
             result = service(actor=request.user, school=school, data=data, ip=client_ip(request))
         except DomainError as error:
             context["error"] = error
             status = 400
         else:
-            messages.success(
-                request, f"Đã nhập {result.records} đầu sách, {result.copies} bản sách."
-            )
+            done = _("Đã nhập %(records)s đầu sách, %(copies)s bản sách.")
+            messages.success(request, done % {"records": result.records, "copies": result.copies})
             return redirect("library:catalogue", pk=school.pk)
     return render(request, "library/import.html", context, status=status)
 
@@ -82,7 +83,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404(NOT_FOUND_MESSAGE)
     make, content_type, ext = makers[fmt]
     data = make(school)
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=school, what=f"catalogue.{fmt}", ip=client_ip(request)
     )
     return _download(data, content_type, f"thu-vien-{school.code}.{ext}")
@@ -112,7 +113,7 @@ def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         staff = Staff.objects.filter(unit__school=school, is_active=True).select_related("unit")
         items = [cards.Card(s.code, s.full_name, s.unit.name, school.name) for s in staff]
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=school, what="patron_cards", ip=client_ip(request)
     )
     return _download(cards.patron_cards(items), "application/pdf", "the-ban-doc.pdf")
@@ -125,7 +126,7 @@ def copy_labels(request: HttpRequest, pk: int) -> HttpResponse:
         cards.Label(c.barcode, c.reg_number, record.title, record.call_number)
         for c in record.copies.exclude(status="weeded").order_by("reg_number")
     ]
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=record.school, what="labels", ip=client_ip(request)
     )
     return _download(cards.copy_labels(labels), "application/pdf", f"nhan-{record.pk}.pdf")
@@ -166,12 +167,15 @@ def class_flow(request: HttpRequest, pk: int) -> HttpResponse:
                     records=chosen,
                     ip=client_ip(request),
                 )
-                context["done"] = f"Đã cho lớp {school_class.name} mượn {len(loans)} cuốn."
+                context["done"] = _("Đã cho lớp %(name)s mượn %(count)s cuốn.") % {
+                    "name": school_class.name,
+                    "count": len(loans),
+                }
         except DomainError as error:
             context["error"] = error.message
             status = 400
     elif request.method == "POST":
-        context["error"] = "Hãy chọn lớp."
+        context["error"] = _("Hãy chọn lớp.")
         status = 400
     return render(request, "library/class_flow.html", context, status=status)
 
@@ -181,7 +185,7 @@ def class_flow(request: HttpRequest, pk: int) -> HttpResponse:
 def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     school = school_for(request, pk, "library.manage")
     try:
-        services.settings_update(
+        catalogue_service.settings_update(
             actor=request.user,
             school=school,
             scheme=request.POST.get("scheme", ""),
@@ -191,7 +195,7 @@ def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã lưu cài đặt thư viện.")
+        messages.success(request, _("Đã lưu cài đặt thư viện."))
     return redirect("library:dashboard", pk=school.pk)
 
 
@@ -206,7 +210,7 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             day = dt.date.fromisoformat(raw_day)
         except ValueError as error:
-            raise DomainError("Ngày không hợp lệ.") from error
+            raise DomainError(_("Ngày không hợp lệ.")) from error
         raw_class = request.POST.get("lop", "")
         school_class = (
             Unit.objects.filter(school=school, kind=UnitKind.LOP, pk=int(raw_class)).first()
@@ -215,8 +219,8 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         readers_raw = request.POST.get("readers", "0").strip()
         if not readers_raw.isdigit() or len(readers_raw) > 5:
-            raise DomainError("Số bạn đọc phải là số.")
-        services.reading_session_add(
+            raise DomainError(_("Số bạn đọc phải là số."))
+        catalogue_service.reading_session_add(
             actor=request.user,
             school=school,
             day=day,
@@ -227,5 +231,5 @@ def reading_add(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã ghi tiết đọc.")
+        messages.success(request, _("Đã ghi tiết đọc."))
     return redirect("library:dashboard", pk=school.pk)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.offices import forms, selectors
-from hoso.offices import services_inspections as inspections
 from hoso.offices.models import Inspection
 from hoso.offices.progress import school_progress
+from hoso.offices.services import inspections
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
 from hoso.policy.grants import current_year
@@ -95,12 +95,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         school=inspection.school, school_year=inspection.school_year
     )
     items = []
-    for item in inspections.scope_items(inspection):
+    for item in selectors.scope_items(inspection):
         code = item.removeprefix("type:") if item.startswith("type:") else None
         items.append(
             {
                 "item": item,
-                "label": inspections.item_label(item),
+                "label": selectors.item_label(item),
                 "finding": findings.get(item),
                 "records": list(
                     school_records.filter(record_type__code=code).select_related("owner")[:50]

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -15,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.offices import forms, selectors, services
+from hoso.offices import forms, selectors
 from hoso.offices.exports import directive_workbook, xlsx_response
 from hoso.offices.models import Audience, Directive, DirectiveRecipient, ReplyKind
+from hoso.offices.services import directives as directive_service
 from hoso.org.models import SchoolLevel
 from hoso.policy import can, get_or_404
 from hoso.storage import BlobNotFound, blob_store
@@ -62,7 +61,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
         "offices": offices,
         "office": office,
         "records": selectors.issued_office_records(request.user, [office])[:100],
-        "units": services.units_below(office),
+        "units": selectors.units_below(office),
         "levels": SchoolLevel.choices,
         "audiences": Audience.choices,
         "reply_kinds": ReplyKind.choices,
@@ -72,7 +71,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         try:
-            directive = services.directive_issue(
+            directive = directive_service.directive_issue(
                 actor=request.user,
                 office=office,
                 record_id=forms.parse_id(data.get("record"), field="record", label="văn bản"),
@@ -115,14 +114,9 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def directive_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     directive = _directive(request, pk)
     rows = selectors.directive_rows(directive)
-    with transaction.atomic():
-        audit_log(
-            "offices.directive.exported",
-            actor=request.user,
-            obj=directive,
-            unit_id=directive.office_id,
-            ip=client_ip(request),
-        )
+    directive_service.directive_exported(
+        actor=request.user, directive=directive, ip=client_ip(request)
+    )
     return xlsx_response(directive_workbook(directive, rows), f"van-ban-{directive.pk}.xlsx")
 
 
@@ -131,7 +125,7 @@ def directive_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 def directive_remind(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive(request, pk)
     try:
-        count = services.directive_remind(
+        count = directive_service.directive_remind(
             actor=request.user, directive_id=directive.pk, ip=client_ip(request)
         )
     except DomainError as error:
@@ -152,7 +146,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
-    services.directive_open(actor=request.user, recipient_id=recipient.pk, ip=client_ip(request))
+    directive_service.directive_open(
+        actor=request.user, recipient_id=recipient.pk, ip=client_ip(request)
+    )
     recipient.refresh_from_db()
     directive = recipient.directive
     context = {
@@ -171,7 +167,9 @@ def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
 def inbox_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The signed PDF of the directive, for the units it was sent to (opening it counts)."""
     recipient = _recipient(request, pk)
-    services.directive_open(actor=request.user, recipient_id=recipient.pk, ip=client_ip(request))
+    directive_service.directive_open(
+        actor=request.user, recipient_id=recipient.pk, ip=client_ip(request)
+    )
     version = recipient.directive.version
     sha = version.viewing_sha256
     if not sha:
@@ -180,15 +178,9 @@ def inbox_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         stream = blob_store().open(sha)
     except BlobNotFound:
         raise Http404("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.") from None
-    with transaction.atomic():
-        audit_log(
-            "records.version.downloaded",
-            actor=request.user,
-            obj=version,
-            unit_id=recipient.unit_id,
-            ip=client_ip(request),
-            data={"what": "pdf", "sha256": sha, "directive": recipient.directive_id},
-        )
+    directive_service.directive_file_downloaded(
+        actor=request.user, recipient=recipient, ip=client_ip(request)
+    )
     stem = version.filename.rsplit(".", 1)[0] or "van-ban"
     response = FileResponse(
         stream, content_type="application/pdf", as_attachment=True, filename=f"{stem}.pdf"
@@ -203,7 +195,7 @@ def inbox_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 def inbox_answer(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = _recipient(request, pk)
     try:
-        services.directive_answer(
+        directive_service.directive_answer(
             actor=request.user,
             recipient_id=recipient.pk,
             text=request.POST.get("text", ""),

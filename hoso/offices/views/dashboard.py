@@ -6,16 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 
-from hoso.audit.services import audit_log
 from hoso.core.http import client_ip
 from hoso.core.xlsx import safe_row
 from hoso.offices import dashboard
 from hoso.offices.exports import xlsx_response
+from hoso.offices.services.dashboard import dashboard_exported
 from hoso.org.models import Unit
 from hoso.policy import NOT_FOUND_MESSAGE, visible
 from hoso.policy.grants import current_year
@@ -93,12 +92,5 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     weeks.append(safe_row(["Tuần bắt đầu", "Đến hạn", "Đã nộp"]))
     for week in board.weeks:
         weeks.append(safe_row(list(week)))
-    with transaction.atomic():
-        audit_log(
-            "offices.dashboard.exported",
-            actor=request.user,
-            obj=board.unit,
-            unit_id=board.unit.pk,
-            ip=client_ip(request),
-        )
+    dashboard_exported(actor=request.user, unit=board.unit, ip=client_ip(request))
     return xlsx_response(book, f"tinh-hinh-{board.unit.code}.xlsx")

@@ -15,32 +15,12 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.offices.models import Finding, Inspection, InspectionState, ReplyKind
-from hoso.offices.services import MAX_TEXT, MAX_TITLE, clean, directive_issue
+from hoso.offices.selectors import item_label, scope_items
+from hoso.offices.services.directives import MAX_TEXT, MAX_TITLE, clean, directive_issue
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
 from hoso.records.models import Record, RecordState, RecordType
-
-GRADEBOOK, LIBRARY = "gradebook", "library"
-
-
-def item_label(item: str) -> str:
-    if item == GRADEBOOK:
-        return "Tiến độ nhập điểm"
-    if item == LIBRARY:
-        return "Thư viện"
-    code = item.removeprefix("type:")
-    found = RecordType.objects.filter(code=code).values_list("name", flat=True).first()
-    return found or code
-
-
-def scope_items(inspection: Inspection) -> list[str]:
-    items = [f"type:{code}" for code in inspection.scope_types]
-    if inspection.scope_gradebook:
-        items.append(GRADEBOOK)
-    if inspection.scope_library:
-        items.append(LIBRARY)
-    return items
 
 
 @transaction.atomic

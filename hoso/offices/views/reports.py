@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -15,14 +14,13 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.offices import cells as xl
-from hoso.offices import forms, selectors, services
-from hoso.offices import services_reports as reports
+from hoso.offices import forms, selectors
 from hoso.offices.exports import xlsx_response
 from hoso.offices.models import Audience, Recurrence, ReportAssignment, ReportRequest, TemplateKind
+from hoso.offices.services import reports
 from hoso.org.models import SchoolLevel
 from hoso.policy import can, get_or_404
 
@@ -71,7 +69,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "offices": offices,
         "office": office,
-        "units": services.units_below(office),
+        "units": selectors.units_below(office),
         "levels": SchoolLevel.choices,
         "audiences": Audience.choices,
         "kinds": TemplateKind.choices,
@@ -119,13 +117,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "offices/report_detail.html", context)
 
 
-def _audited(request: HttpRequest, action: str, obj: Any, unit_id: int, **data: Any) -> None:
-    with transaction.atomic():
-        audit_log(
-            action, actor=request.user, obj=obj, unit_id=unit_id, ip=client_ip(request), data=data
-        )
-
-
 def _file(data: bytes, filename: str) -> HttpResponse:
     kind = filename.rsplit(".", 1)[-1].lower()
     response = HttpResponse(data, content_type=MIME.get(kind, "application/octet-stream"))
@@ -143,11 +134,11 @@ def report_sum(request: HttpRequest, pk: int) -> HttpResponseBase:
     rows = [(r.unit.name, _vn(r.submitted_at), r.late, r.figures) for r in status.submitted]
     missing = [r.unit.name for r in status.rows if r.state != "submitted"]
     if report.template_kind == TemplateKind.EXCEL:
-        template = reports.read_blob(report.template_sha256)
+        template = selectors.read_blob(report.template_sha256)
         book = xl.summed_workbook(template, list(report.cells), rows, missing)
     else:  # a written report: the table of who sent it, when, late or not
         book = xl.summed_workbook(xl.empty_book(), [], rows, missing)
-    _audited(request, "offices.report.summed", report, report.office_id, units=len(rows))
+    reports.report_summed(actor=request.user, report=report, units=len(rows), ip=client_ip(request))
     return xlsx_response(book, f"tong-hop-bao-cao-{report.pk}.xlsx")
 
 
@@ -163,8 +154,8 @@ def report_template(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = _request(request, pk)
     if not report.template_sha256:
         raise Http404("Yêu cầu này không có mẫu.")
-    _audited(request, "offices.report.template_downloaded", report, report.office_id)
-    return _file(reports.read_blob(report.template_sha256), report.template_filename)
+    reports.report_template_downloaded(actor=request.user, report=report, ip=client_ip(request))
+    return _file(selectors.read_blob(report.template_sha256), report.template_filename)
 
 
 @login_required
@@ -212,8 +203,8 @@ def report_unit_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = _assignment(request, pk)
     if not row.file_sha256:
         raise Http404("Đơn vị chưa nộp tệp.")
-    _audited(request, "offices.report.file_downloaded", row.request, row.unit_id, assignment=row.pk)
-    return _file(reports.read_blob(row.file_sha256), row.filename)
+    reports.report_file_downloaded(actor=request.user, assignment=row, ip=client_ip(request))
+    return _file(selectors.read_blob(row.file_sha256), row.filename)
 
 
 @login_required
@@ -222,8 +213,10 @@ def report_unit_template(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = row.request
     if not report.template_sha256:
         raise Http404("Yêu cầu này không có mẫu.")
-    _audited(request, "offices.report.template_downloaded", report, row.unit_id, assignment=row.pk)
-    return _file(reports.read_blob(report.template_sha256), report.template_filename)
+    reports.report_template_downloaded(
+        actor=request.user, report=report, assignment=row, ip=client_ip(request)
+    )
+    return _file(selectors.read_blob(report.template_sha256), report.template_filename)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Pages of the school library: dashboard, catalogue, cataloguing, circulation desk, OPAC."""
+"""Pages of the school library: dashboard, catalogue, cataloguing, OPAC, union catalogue."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import circulation, selectors, services
+from hoso.library import selectors
 from hoso.library.catalog import bbk19_classes, ddc_classes
 from hoso.library.models import BibRecord, Copy, CopyStatus, Hold, ItemKind, Loan, Scheme
+from hoso.library.services import catalogue as catalogue_service
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404
 
@@ -66,10 +66,10 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "titles": BibRecord.objects.filter(school=school).count(),
         "copies": Copy.objects.filter(school=school).exclude(status=CopyStatus.WEEDED).count(),
         "on_loan": Loan.objects.filter(school=school, returned_at__isnull=True).count(),
-        "overdue": circulation.overdue(school, today).count(),
+        "overdue": selectors.overdue(school, today).count(),
         "holds": Hold.objects.filter(school=school, status__in=["waiting", "ready"]).count(),
         "report": can(request.user, "library.report", school),
-        "settings": services.library_of(school),
+        "settings": catalogue_service.library_of(school),
         "schemes": Scheme.choices,
         "classes": Unit.objects.filter(school=school, kind=UnitKind.LOP, is_active=True).order_by(
             "path"
@@ -100,7 +100,7 @@ def catalogue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_form_context(school: Unit, data: Any, error: DomainError | None) -> dict[str, Any]:
-    scheme = services.library_of(school).scheme
+    scheme = catalogue_service.library_of(school).scheme
     return {
         "school": school,
         "data": data,
@@ -120,14 +120,14 @@ def record_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "library/record_form.html", _record_form_context(school, {}, None))
     try:
-        record = services.record_create(
+        record = catalogue_service.record_create(
             actor=request.user, school=school, data=request.POST.dict(), ip=client_ip(request)
         )
         count = _int(request.POST.get("count"), 0)
         if count:
             price = _int(request.POST.get("price"), 0)
-            item = services.NewCopy(location=request.POST.get("location", ""), price=price)
-            services.copies_add(
+            item = catalogue_service.NewCopy(location=request.POST.get("location", ""), price=price)
+            catalogue_service.copies_add(
                 actor=request.user, record=record, items=[item] * count, ip=client_ip(request)
             )
     except DomainError as error:
@@ -173,7 +173,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_or_404(request.user, "library.manage", BibRecord.objects.all(), pk=pk)
     if request.method == "POST":
         try:
-            services.record_update(
+            catalogue_service.record_update(
                 actor=request.user, record=record, data=request.POST.dict(), ip=client_ip(request)
             )
         except DomainError as error:
@@ -215,10 +215,10 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
         barcode = request.POST.get("barcode", "").strip()
         if barcode and count != 1:
             raise DomainError("Nhập mã vạch riêng thì mỗi lần chỉ một bản.")
-        item = services.NewCopy(
+        item = catalogue_service.NewCopy(
             location=request.POST.get("location", ""), price=price, barcode=barcode
         )
-        copies = services.copies_add(
+        copies = catalogue_service.copies_add(
             actor=request.user, record=record, items=[item] * count, ip=client_ip(request)
         )
     except DomainError as error:
@@ -236,7 +236,7 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
 def copy_mark(request: HttpRequest, pk: int) -> HttpResponse:
     copy = get_or_404(request.user, "library.manage", Copy.objects.select_related("record"), pk=pk)
     try:
-        services.copy_mark(
+        catalogue_service.copy_mark(
             actor=request.user,
             copy=copy,
             status=request.POST.get("status", ""),
@@ -250,117 +250,10 @@ def copy_mark(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("library:record", pk=copy.record_id)
 
 
-@login_required
-@require_POST
-def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_or_404(request.user, "library.manage", BibRecord.objects.all(), pk=pk)
-    try:
-        circulation.hold_place(
-            actor=request.user,
-            record=record,
-            patron_code=request.POST.get("patron", ""),
-            ip=client_ip(request),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Đã đặt trước.")
-    return redirect("library:record", pk=record.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def desk(request: HttpRequest, pk: int) -> HttpResponse:
-    """Lưu thông: scan the card, scan the book, confirm. A USB scanner types the code and
-    Enter; the phone camera (static/library/scan.js) fills the same fields."""
-    school = school_for(request, pk, "library.manage")
-    context: dict[str, Any] = {"school": school, "patron": None, "error": None}
-    code = (request.POST.get("patron") or request.GET.get("patron") or "").strip()
-    status = 200
-    try:
-        if code:
-            context["patron"] = circulation.find_patron(school, code)
-        if request.method == "POST":
-            action = request.POST.get("action", "loan")
-            barcode = request.POST.get("barcode", "")
-            if action == "loan" and not barcode.strip():
-                pass  # the card was scanned first: show the patron, wait for the book
-            elif action == "return":
-                loan = circulation.loan_return(
-                    actor=request.user, school=school, barcode=barcode, ip=client_ip(request)
-                )
-                context["done"] = f"Đã nhận trả “{loan.copy.record.title}” ({loan.copy.barcode})."
-            else:
-                loan = circulation.loan_checkout(
-                    actor=request.user,
-                    school=school,
-                    patron_code=code,
-                    barcode=barcode,
-                    ip=client_ip(request),
-                )
-                context["done"] = (
-                    f"Đã cho {loan.patron_name} mượn “{loan.copy.record.title}”, "
-                    f"hạn trả {loan.due_on:%d/%m/%Y}."
-                )
-    except DomainError as error:
-        context["error"] = error.message
-        status = error.status if error.status != 404 else 400
-    patron = context["patron"]
-    if patron is not None:
-        context["patron_loans"] = (
-            patron.loans().filter(returned_at__isnull=True).select_related("copy__record")
-        )
-    return render(request, "library/desk.html", context, status=status)
-
-
-@login_required
-def loans(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for(request, pk, "library.manage")
-    only_overdue = request.GET.get("qua-han") == "1"
-    rows = circulation.overdue(school) if only_overdue else selectors.open_loans(school)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "library/loans.html",
-        {
-            "school": school,
-            "page": page,
-            "only_overdue": only_overdue,
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    loan = get_or_404(request.user, "library.manage", Loan.objects.select_related("school"), pk=pk)
-    try:
-        loan = circulation.loan_renew(actor=request.user, loan=loan, ip=client_ip(request))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Đã gia hạn đến {loan.due_on:%d/%m/%Y}.")
-    return redirect("library:loans", pk=loan.school_id)
-
-
-@login_required
-@require_POST
-def remind(request: HttpRequest, pk: int) -> HttpResponse:
-    school = school_for(request, pk, "library.manage")
-    try:
-        sent = circulation.overdue_remind(actor=request.user, school=school, ip=client_ip(request))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Đã gửi {sent} lời nhắc trả sách.")
-    return HttpResponseRedirect(reverse("library:loans", kwargs={"pk": school.pk}) + "?qua-han=1")
-
-
 def opac(request: HttpRequest, pk: int) -> HttpResponse:
     """Tra cứu: students' parents and staff of the school, anyone if the school allows."""
     school = SCHOOLS.filter(pk=pk).first() if str(pk).isdigit() else None
-    public = school is not None and services.library_of(school).opac_public
+    public = school is not None and catalogue_service.library_of(school).opac_public
     if not public:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -383,15 +276,6 @@ def opac(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "library/opac.html",
         {"school": school, "page": page, "q": q, "kind": kind, "kinds": ItemKind.choices},
-    )
-
-
-@login_required
-def my_loans(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "library/my_loans.html",
-        {"loans": selectors.my_loans(request.user)[:200], "today": timezone.localdate()},
     )
 
 

@@ -1,9 +1,8 @@
-"""Stock (kho): stock-taking by scanning shelves, the discrepancy report, weeding approved by
-the principal."""
+"""Stock (kho): stock-taking by scanning shelves, weeding approved by the principal. The
+discrepancy report is a read: `hoso.library.selectors.discrepancies`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,8 +10,9 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.library.models import Copy, CopyStatus, Loan, StockScan, StockTake, Weeding
-from hoso.library.services import _require_manage, clean_barcode
+from hoso.library.models import Copy, CopyStatus, StockScan, StockTake, Weeding
+from hoso.library.selectors import discrepancies
+from hoso.library.services.catalogue import _require_manage, clean_barcode
 from hoso.org.models import Unit
 from hoso.policy import can
 
@@ -68,50 +68,6 @@ def stocktake_scan(
         data={"count": len(rows), "location": location[:80]},
     )
     return len(rows)
-
-
-@dataclass
-class Discrepancy:
-    scanned: int
-    expected: int
-    missing: list[Copy]  # on the books, not on loan, not scanned
-    misplaced: list[tuple[Copy, str]]  # scanned on another shelf than its location
-    on_loan_scanned: list[Copy]  # scanned although the system says it is out
-    on_loan: int
-    unknown: list[str]  # codes that are not a copy of this library
-
-
-def discrepancies(stocktake: StockTake) -> Discrepancy:
-    scans = list(stocktake.scans.select_related("copy__record"))
-    scanned_ids = {s.copy_id for s in scans if s.copy_id}
-    live = Copy.objects.filter(school=stocktake.school).exclude(
-        status__in=[CopyStatus.WEEDED, CopyStatus.LOST]
-    )
-    out_ids = set(
-        Loan.objects.filter(school=stocktake.school, returned_at__isnull=True).values_list(
-            "copy_id", flat=True
-        )
-    )
-    missing = list(
-        live.exclude(pk__in=scanned_ids)
-        .exclude(pk__in=out_ids)
-        .select_related("record")
-        .order_by("reg_number")[:5000]
-    )
-    misplaced = [
-        (s.copy, s.location)
-        for s in scans
-        if s.copy and s.location and s.copy.location and s.location != s.copy.location
-    ]
-    return Discrepancy(
-        scanned=len(scans),
-        expected=live.count(),
-        missing=missing,
-        misplaced=misplaced,
-        on_loan_scanned=[s.copy for s in scans if s.copy and s.copy_id in out_ids],
-        on_loan=len(out_ids),
-        unknown=[s.barcode for s in scans if s.copy_id is None],
-    )
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""API of the library, continued: stock-taking and digital resources."""
+"""API of the library (/api/v1/library/): stock-taking."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
-from hoso.library import digital, selectors, stock
-from hoso.library.models import DigitalResource, StockTake
+from hoso.library import selectors
+from hoso.library.models import StockTake
+from hoso.library.services import stock
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import get_or_404, visible
 
 SCHOOLS = Unit.objects.filter(kind=UnitKind.TRUONG)
-LIBRARY_UNITS = Unit.objects.filter(kind__in=[UnitKind.TRUONG, UnitKind.PHONG, UnitKind.SO])
 
 
 class StockTakeOut(serializers.ModelSerializer[StockTake]):
@@ -80,7 +79,7 @@ class StockTakeDetail(APIView):
 
     @extend_schema(responses=ReportOut)
     def get(self, request: Request, pk: int) -> Response:
-        found = stock.discrepancies(self._found(request, pk))
+        found = selectors.discrepancies(self._found(request, pk))
         return Response(
             {
                 "scanned": found.scanned,
@@ -113,75 +112,3 @@ class StockTakeDetail(APIView):
             ip=client_ip(request),
         )
         return Response({"added": added})
-
-
-class ResourceOut(serializers.ModelSerializer[DigitalResource]):
-    class Meta:
-        model = DigitalResource
-        fields = [
-            "id",
-            "owner_unit",
-            "school",
-            "title",
-            "authors",
-            "subject",
-            "grade",
-            "fmt",
-            "url",
-            "mime",
-            "size",
-            "sha256",
-            "state",
-            "opens",
-            "created_at",
-        ]
-
-
-class ResourceIn(serializers.Serializer[Any]):
-    unit = serializers.IntegerField()
-    title = serializers.CharField(max_length=400)
-    authors = serializers.CharField(required=False, allow_blank=True, default="")
-    subject = serializers.CharField(required=False, allow_blank=True, default="")
-    grade = serializers.IntegerField(required=False, allow_null=True, default=None)
-    fmt = serializers.ChoiceField(choices=["pdf", "epub", "audio", "video", "link"])
-    url = serializers.CharField(required=False, allow_blank=True, default="")
-    file = serializers.FileField(required=False)
-
-
-class ResourceList(generics.ListCreateAPIView[DigitalResource]):
-    """What the caller may see; POST adds to a unit's collection (its manager only)."""
-
-    serializer_class = ResourceOut
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_queryset(self) -> QuerySet[DigitalResource]:
-        return selectors.digital_visible(self.request.user, self.request.query_params.get("q", ""))
-
-    @extend_schema(request=ResourceIn, responses={201: ResourceOut})
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ResourceIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        unit = get_or_404(request.user, "library.digital.manage", LIBRARY_UNITS, pk=v["unit"])
-        meta = {k: v[k] for k in ("title", "authors", "subject", "grade", "fmt")}
-        resource = digital.resource_add(
-            actor=request.user,
-            unit=unit,
-            meta=meta,
-            stream=v.get("file"),
-            url=v["url"],
-            ip=client_ip(request),
-        )
-        return Response(ResourceOut(resource).data, status=status.HTTP_201_CREATED)
-
-
-class ResourceDetail(generics.RetrieveAPIView[DigitalResource]):
-    serializer_class = ResourceOut
-
-    def get_object(self) -> DigitalResource:
-        return get_or_404(
-            self.request.user,
-            "library.digital.view",
-            DigitalResource.objects.all(),
-            pk=self.kwargs["pk"],
-        )

@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
 from hoso.offices import cells as xl
-from hoso.offices import forms, selectors, services
-from hoso.offices import services_reports as reports
+from hoso.offices import forms, selectors
 from hoso.offices.models import Audience, Recurrence, ReportAssignment, ReportRequest, TemplateKind
+from hoso.offices.services import reports
 from hoso.policy import get_or_404
 
 
@@ -147,7 +147,7 @@ class RequestList(generics.ListAPIView[ReportRequest]):
         units = request.data.getlist("units") if hasattr(request.data, "getlist") else None
         created = reports.report_request_create(
             actor=request.user,
-            office=services.office_of(request.user, values.get("office")),
+            office=selectors.office_of(request.user, values.get("office")),
             title=values["title"],
             instructions=values.get("instructions", ""),
             deadline=forms.parse_due(values["deadline"], field="deadline", required=True),

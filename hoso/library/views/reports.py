@@ -13,10 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import registers, reports, services
+from hoso.library import registers, reports
 from hoso.library.models import RegisterIssue, RegisterKind, StockTake, Weeding
-from hoso.library.views import school_for
-from hoso.library.views_io import XLSX, _download
+from hoso.library.services import catalogue as catalogue_service
+from hoso.library.services.registers import register_issue
+from hoso.library.views.catalogue import school_for
+from hoso.library.views.files import XLSX, _download
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import get_or_404
 
@@ -47,7 +49,7 @@ def register_list(request: HttpRequest, pk: int) -> HttpResponse:
             obj = _subject(school, kind, request.POST.get("obj", ""))
             if kind in (RegisterKind.KIEM_KE, RegisterKind.THANH_LY) and obj is None:
                 raise DomainError("Chưa có đợt kiểm kê / thanh lý đã duyệt để lập biên bản.")
-            issue = registers.register_issue(
+            issue = register_issue(
                 actor=request.user, school=school, kind=kind, obj=obj, ip=client_ip(request)
             )
         except DomainError as error:
@@ -76,7 +78,7 @@ def register_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("library:registers", pk=school.pk)
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=school, what=f"register.{kind}", ip=client_ip(request)
     )
     return _download(data, "application/pdf", f"so-thu-vien-{kind.lower()}-{school.code}.pdf")
@@ -104,7 +106,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_or_404(request.user, "library.report", REPORT_UNITS, pk=pk)
     data = reports.xlsx(unit)
-    services.export_logged(
+    catalogue_service.export_logged(
         actor=request.user, school=unit, what="report.xlsx", ip=client_ip(request)
     )
     return _download(data, XLSX, f"bao-cao-thu-vien-{unit.code}.xlsx")

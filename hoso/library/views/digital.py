@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.library import digital, selectors
+from hoso.library import selectors
 from hoso.library.models import DigitalResource, ResourceFormat
+from hoso.library.services import digital
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404
 from hoso.storage import blob_store

@@ -1,7 +1,8 @@
 """Reports up: an office asks the units below for a report by a deadline (a document, or an
 Excel template whose cells are collected), each unit submits once (late is allowed and marked),
 the office returns one with a comment, and recurring requests are issued again each term or
-year. Same rules as every service: one transaction, an audit entry, Vietnamese refusals."""
+year. Same rules as every service: one transaction, an audit entry, Vietnamese refusals. The
+downloads of the reports' files and of the summed workbook are audited here too."""
 
 from __future__ import annotations
 
@@ -29,7 +30,13 @@ from hoso.offices.models import (
     ReportState,
     TemplateKind,
 )
-from hoso.offices.services import MAX_TEXT, MAX_TITLE, clean, receivers, resolve_audience
+from hoso.offices.services.directives import (
+    MAX_TEXT,
+    MAX_TITLE,
+    clean,
+    receivers,
+    resolve_audience,
+)
 from hoso.org.models import Role, SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import current_year
@@ -75,12 +82,6 @@ def _stored(upload: FileIn, kinds: set[str], field: str) -> tuple[str, str]:
         raise DomainError(message, fields={field: [message]})
     blob = blob_store().put(io.BytesIO(upload.data))
     return blob.sha256, report.display_name
-
-
-def read_blob(sha256: str) -> bytes:
-    with blob_store().open(sha256) as stream:
-        data: bytes = stream.read()
-    return data
 
 
 @transaction.atomic
@@ -331,6 +332,50 @@ def report_return(
         url=reverse("offices:report-unit", args=[row.pk]),
     )
     return row
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_summed(*, actor: Any, report: ReportRequest, units: int, ip: str = "") -> None:
+    """The office downloaded the workbook summing the figures of `units` submitted reports."""
+    audit_log(
+        "offices.report.summed",
+        actor=actor,
+        obj=report,
+        unit_id=report.office_id,
+        ip=ip,
+        data={"units": units},
+    )
+
+
+@transaction.atomic
+def report_template_downloaded(
+    *, actor: Any, report: ReportRequest, assignment: ReportAssignment | None = None, ip: str = ""
+) -> None:
+    """The request's template was downloaded: by the office, or through a unit's assignment."""
+    audit_log(
+        "offices.report.template_downloaded",
+        actor=actor,
+        obj=report,
+        unit_id=assignment.unit_id if assignment else report.office_id,
+        ip=ip,
+        data={"assignment": assignment.pk} if assignment else {},
+    )
+
+
+@transaction.atomic
+def report_file_downloaded(*, actor: Any, assignment: ReportAssignment, ip: str = "") -> None:
+    """The file a unit submitted was downloaded."""
+    audit_log(
+        "offices.report.file_downloaded",
+        actor=actor,
+        obj=assignment.request,
+        unit_id=assignment.unit_id,
+        ip=ip,
+        data={"assignment": assignment.pk},
+    )
 
 
 # --- recurring requests --------------------------------------------------------------------------

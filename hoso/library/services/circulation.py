@@ -1,6 +1,7 @@
 """Circulation: loans, returns, renewals, holds, whole-class textbook loans, reminders.
 
-Patrons are org's students and staff, found by the code on their card (mã định danh)."""
+Patrons are org's students and staff, found by the code on their card (mã định danh,
+`hoso.library.selectors.find_patron`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from hoso.library.models import (
     LoanRule,
     PatronKind,
 )
+from hoso.library.selectors import Patron, find_patron, overdue
 from hoso.org.models import Enrolment, SchoolLevel, Staff, Student, Unit
 from hoso.policy import can
 from hoso.policy.grants import current_year
@@ -75,46 +77,6 @@ def loan_rule(school: Unit, patron_kind: str, item_kind: str) -> Rule:
     else:
         table = _PRIMARY_STUDENT if school.level in (SchoolLevel.TH, SchoolLevel.MN) else _STUDENT
     return table[ItemKind(item_kind)]
-
-
-@dataclass(frozen=True)
-class Patron:
-    kind: str
-    student: Student | None = None
-    staff: Staff | None = None
-
-    @property
-    def name(self) -> str:
-        person = self.student or self.staff
-        return person.full_name if person else ""
-
-    @property
-    def code(self) -> str:
-        person = self.student or self.staff
-        return person.code if person else ""
-
-    def loans(self) -> Any:
-        if self.student is not None:
-            return Loan.objects.filter(student=self.student)
-        return Loan.objects.filter(staff=self.staff)
-
-
-def find_patron(school: Unit, code: str) -> Patron:
-    """The student or staff member of `school` whose card carries `code`."""
-    code = "".join(str(code or "").split())[:20]
-    if not code:
-        raise DomainError("Hãy quét thẻ bạn đọc (mã định danh).", fields={"patron": ["Trống."]})
-    student = Student.objects.filter(code=code).select_related("school").first()
-    if student is not None and student.school_id == school.pk:
-        if not student.is_active:
-            raise Conflict(f"Học sinh {student.full_name} đã rời trường; không cho mượn.")
-        return Patron(PatronKind.STUDENT, student=student)
-    staff = Staff.objects.filter(code=code).select_related("unit").first()
-    if staff is not None and (staff.unit.school_id or staff.unit_id) == school.pk:
-        if not staff.is_active:
-            raise Conflict(f"{staff.full_name} không còn công tác tại trường; không cho mượn.")
-        return Patron(PatronKind.STAFF, staff=staff)
-    raise NotFound(f"Không có bạn đọc mang mã {code} ở trường này.")
 
 
 def find_copy(school: Unit, barcode: str, *, lock: bool = False) -> Copy:
@@ -457,15 +419,6 @@ def class_return(
         data={"returned": len(returned), "still_out": len(still)},
     )
     return ClassReturn(returned, [c for c in codes if c not in by_code], still)
-
-
-def overdue(school: Unit, today: dt.date | None = None) -> Any:
-    today = today or timezone.localdate()
-    return (
-        Loan.objects.filter(school=school, returned_at__isnull=True, due_on__lt=today)
-        .select_related("copy__record", "student", "staff")
-        .order_by("due_on", "id")
-    )
 
 
 @transaction.atomic

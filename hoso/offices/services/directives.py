@@ -1,5 +1,6 @@
 """Directives down: issue an office's signed document to units below, record who opened it,
-take the units' acknowledgements and replies, remind the late ones.
+take the units' acknowledgements and replies, remind the late ones; the audit entries of their
+downloads (the status workbook, the signed PDF).
 
 Every write: one transaction, an audit entry, a Vietnamese DomainError on bad input and
 nothing stored."""
@@ -25,13 +26,13 @@ from hoso.offices.models import (
     ReplyKind,
 )
 from hoso.offices.policies import SCHOOL_RECEIVERS
+from hoso.offices.selectors import units_below
 from hoso.org.models import RoleAssignment, SchoolLevel, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
 
-OFFICE_KINDS = (UnitKind.PHONG, UnitKind.SO)
 MAX_TITLE = 255
 MAX_TEXT = 5000
 
@@ -44,30 +45,6 @@ def clean(value: str, *, field: str, label: str, limit: int, required: bool = Tr
         message = f"{label.capitalize()} dài quá {limit} ký tự."
         raise DomainError(message, fields={field: [message]})
     return text
-
-
-def office_of(actor: Any, office_id: int | None = None) -> Unit:
-    """The Phòng or Sở the actor works in (the one chosen, when they work in several)."""
-    offices = Unit.objects.filter(kind__in=OFFICE_KINDS).order_by("path")
-    if office_id is not None:
-        offices = offices.filter(pk=office_id)
-    for office in offices:
-        if can(actor, "offices.office.act", office):
-            return office
-    raise NotAllowed("Chỉ cán bộ của Phòng hoặc Sở GDĐT mới thực hiện được việc này.")
-
-
-def units_below(office: Unit) -> QuerySet[Unit]:
-    """Units an office sends to: the schools below it and, for a Sở, its Phòng."""
-    return (
-        Unit.objects.filter(
-            path__startswith=office.path,
-            kind__in=(UnitKind.TRUONG, UnitKind.PHONG),
-            is_active=True,
-        )
-        .exclude(pk=office.pk)
-        .order_by("path")
-    )
 
 
 def resolve_audience(
@@ -355,3 +332,29 @@ def directives_remind_due(*, now: dt.datetime | None = None) -> int:
         if stale.exists():
             total += _remind(directive, directive.issued_by, "")
     return total
+
+
+@transaction.atomic
+def directive_exported(*, actor: Any, directive: Directive, ip: str = "") -> None:
+    """The per-unit status workbook of a directive was downloaded."""
+    audit_log(
+        "offices.directive.exported",
+        actor=actor,
+        obj=directive,
+        unit_id=directive.office_id,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def directive_file_downloaded(*, actor: Any, recipient: DirectiveRecipient, ip: str = "") -> None:
+    """A person of a recipient unit downloaded the directive's signed PDF."""
+    version = recipient.directive.version
+    audit_log(
+        "records.version.downloaded",
+        actor=actor,
+        obj=version,
+        unit_id=recipient.unit_id,
+        ip=ip,
+        data={"what": "pdf", "sha256": version.viewing_sha256, "directive": recipient.directive_id},
+    )

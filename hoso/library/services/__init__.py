@@ -1,0 +1,1 @@
+"""Every write of the library, one module per area (docs/conventions.md)."""

@@ -1,0 +1,1 @@
+"""Pages of the offices, one module per area."""
