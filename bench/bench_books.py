@@ -146,7 +146,11 @@ def run(pupils: int) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_run, hocba_batch_sign
+    from hoso.grading.hocba.services.batches import (
+        hocba_batch_create,
+        hocba_batch_run,
+        hocba_batch_sign,
+    )
     from hoso.grading.models import HocBaStatus, HocBaVersion
 
     classes = build(pupils)

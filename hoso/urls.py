@@ -27,7 +27,7 @@ api_v1 = [
         api_import.ImportTemplateView.as_view(),
         name="api-import-template",
     ),
-    path("", include("hoso.grading.api_urls")),
+    path("", include("hoso.grading.api.urls")),
     path("", include("hoso.signing.api_urls")),  # before records: /records/<id>/sign/…
     path("", include("hoso.retention.api_urls")),
     path("", include("hoso.records.api.urls")),

@@ -20,7 +20,7 @@ class GradingConfig(AppConfig):
 
         register_demo()
         from hoso.grading import records_keepers  # noqa: F401 — GVCN as keeper of records
-        from hoso.grading.hocba_verify import issued_files
+        from hoso.grading.hocba.verify import issued_files
         from hoso.signing.verification import register_issued_lookup
 
         register_issued_lookup(issued_files)  # the validation page recognises issued học bạ

@@ -1,15 +1,15 @@
-"""Subjects of a school's grade, seeded from `data/subjects.json` the first time they are asked
-for; the school then switches electives on/off or adjusts periods (GradingConfig for rules)."""
+"""Subjects of a school's grade (seeded from `data/subjects.json` the first time they are asked
+for, by `services.catalogue.school_subjects_ensure`; the school then switches electives on/off or
+adjusts periods), the settings of the unconfirmed rules (GradingConfig) and the columns of each
+grid."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-
 from hoso.core.errors import NotFound
-from hoso.grading.models import GradingConfig, SchoolSubject, SubjectKind
+from hoso.grading.models import GradingConfig, SchoolSubject
 from hoso.grading.rules.subjects import (
     Checkpoint,
     Source,
@@ -17,6 +17,7 @@ from hoso.grading.rules.subjects import (
     secondary_subjects,
     source,
 )
+from hoso.grading.services.catalogue import school_subjects_ensure
 from hoso.grading.sheets import (
     CHECKPOINTS,
     PCNL,
@@ -30,48 +31,9 @@ from hoso.grading.sheets import (
 from hoso.org.models import Unit
 
 
-def _rows(grade: int) -> list[tuple[str, str, str, int, bool]]:
-    if is_primary(grade):
-        return [
-            (s.code, s.name, SubjectKind.PRIMARY, s.periods_per_year, s.elective)
-            for s in primary_subjects(grade)
-        ]
-    return [
-        (s.code, s.name, s.assessment.value, s.periods_per_year, s.elective)
-        for s in secondary_subjects(grade)
-    ]
-
-
-def ensure_subjects(school: Unit, grade: int) -> list[SchoolSubject]:
-    """The school's subjects for `grade` (seeded with defaults on first use; electives off)."""
-    existing = list(SchoolSubject.objects.filter(school=school, grade=grade))
-    if existing:
-        return existing
-    rows = [
-        SchoolSubject(
-            school=school,
-            grade=grade,
-            code=code,
-            name=name,
-            kind=kind,
-            periods_per_year=periods,
-            elective=elective,
-            enabled=not elective,
-            order=index,
-        )
-        for index, (code, name, kind, periods, elective) in enumerate(_rows(grade))
-    ]
-    try:
-        with transaction.atomic():
-            SchoolSubject.objects.bulk_create(rows)
-    except IntegrityError:  # seeded concurrently by another request
-        pass
-    return list(SchoolSubject.objects.filter(school=school, grade=grade))
-
-
 def class_subjects(school_class: Unit) -> list[SchoolSubject]:
     assert school_class.school is not None and school_class.grade is not None
-    subjects = ensure_subjects(school_class.school, school_class.grade)
+    subjects = school_subjects_ensure(school=school_class.school, grade=school_class.grade)
     return sorted((s for s in subjects if s.enabled), key=lambda s: s.order)
 
 
@@ -123,7 +85,7 @@ class CatalogueRow:
 
 def catalogue(school: Unit, grade: int) -> list[CatalogueRow]:
     """The national catalogue of `grade` joined with the school's choices (seeding them)."""
-    mine = {s.code: s for s in ensure_subjects(school, grade)}
+    mine = {s.code: s for s in school_subjects_ensure(school=school, grade=grade)}
     out: list[CatalogueRow] = []
     rule_rows: list[Any] = list(
         primary_subjects(grade) if is_primary(grade) else secondary_subjects(grade)

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from hoso.accounts.models import AccountProfile
 from hoso.grading.catalogue import class_subjects, sheet_columns
 from hoso.grading.models import Entry, Guardian, Homeroom, TeachingAssignment
-from hoso.grading.services_windows import (
+from hoso.grading.services.windows import (
     correction_request,
     results_publish,
     window_close,
@@ -253,7 +253,11 @@ def _hocba(demo: DemoProvince) -> None:
     issued học bạ for the parent's child (th1 1A: GVCN signs, HT signs, văn thư seals), and a
     draft made by a batch in th1 1B, thcs1 6A and th2 1A — objects at every distance for the
     authorization tests."""
-    from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_run, hocba_batch_sign
+    from hoso.grading.hocba.services.batches import (
+        hocba_batch_create,
+        hocba_batch_run,
+        hocba_batch_sign,
+    )
 
     lop1a = demo.units["th1.lop.1A"]
     pupil = _first_pupil(lop1a)

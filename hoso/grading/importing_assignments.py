@@ -13,14 +13,8 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.xlsx import safe_cell
 from hoso.grading.catalogue import class_subjects
-from hoso.grading.services_assignments import (
-    HOMEROOM,
-    AssignmentChange,
-    assignments_assign,
-    assignments_of,
-    require_manage,
-    school_classes,
-)
+from hoso.grading.selectors import HOMEROOM, assignments_of, school_classes
+from hoso.grading.services.assignments import AssignmentChange, assignments_assign, require_manage
 from hoso.org.importing.columns import Column
 from hoso.org.importing.validate import check_headers, parse_row
 from hoso.org.importing.workbook import read_rows

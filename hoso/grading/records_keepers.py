@@ -1,7 +1,7 @@
 """The grading app tells the records app who the giáo viên chủ nhiệm (GVCN) of each class is,
 so that homeroom-kept records (sổ chủ nhiệm) get due items for the right person. Registered
 on import, from GradingConfig.ready(); records depends on nothing in grading. A change of GVCN
-is announced by the service that makes it (services_assignments), removal included."""
+is announced by the service that makes it (services.assignments), removal included."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Reads of the gradebook, already narrowed by the policy."""
+"""Reads of the gradebook: what a person may see, already narrowed by the policy; the entry
+windows open for a class; a school's classes, teachers and teaching assignments. The học bạ's
+reads are in hoso.grading.hocba.selectors."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from hoso.grading.models import (
     CorrectionRequest,
     EntryWindow,
     Guardian,
-    HocBaVersion,
+    Homeroom,
     Publication,
+    TeachingAssignment,
 )
-from hoso.org.models import Student, Unit, UnitKind
+from hoso.grading.sheets import Column
+from hoso.org.models import Enrolment, Staff, Student, Unit, UnitKind
 from hoso.policy import get_or_404, visible
 from hoso.policy.grants import current_year
 
@@ -47,6 +51,37 @@ def windows_for(user: Any) -> QuerySet[EntryWindow]:
     return visible(user, "grading.window.manage", rows).order_by("-opened_at")
 
 
+def open_windows(school_class: Unit) -> list[EntryWindow]:
+    return list(
+        EntryWindow.objects.filter(
+            school_id=school_class.school_id,
+            school_year_id=school_class.school_year_id,
+            closed_at__isnull=True,
+        )
+    )
+
+
+def window_covers(window: EntryWindow, school_class: Unit, column: Column) -> bool:
+    return (
+        window.is_open
+        and window.grade in (None, school_class.grade)
+        and window.school_class_id in (None, school_class.pk)
+        and window.sheet in ("", column.sheet)
+        and window.checkpoint in ("", column.checkpoint)
+    )
+
+
+def is_open(windows: list[EntryWindow], school_class: Unit, column: Column) -> bool:
+    return any(window_covers(w, school_class, column) for w in windows)
+
+
+def enrolled_ids(school_class: Unit) -> set[int]:
+    rows = Enrolment.objects.filter(
+        school_class=school_class, school_year_id=school_class.school_year_id
+    )
+    return set(rows.values_list("student_id", flat=True))
+
+
 def corrections_for(user: Any, *, status: str | None = None) -> QuerySet[CorrectionRequest]:
     rows = CorrectionRequest.objects.select_related(
         "school_class", "student", "requested_by", "decided_by"
@@ -66,11 +101,6 @@ def published_terms(school_class: Unit) -> list[str]:
         school_class=school_class, school_year_id=school_class.school_year_id
     )
     return list(rows.values_list("term", flat=True))
-
-
-def hoc_ba_for(user: Any) -> QuerySet[HocBaVersion]:
-    rows = HocBaVersion.objects.select_related("student", "school_class", "school_year")
-    return visible(user, "grading.hocba.view", rows)
 
 
 def published_results(student: Student) -> list[dict[str, Any]]:
@@ -117,3 +147,47 @@ def managed_school(user: Any, pk: int) -> Unit:
     """The school, if the person manages it; another school's leader gets 404 (as missing)."""
     rows = Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True).exclude(level="MN")
     return get_or_404(user, "grading.assignment.manage", rows, pk=pk)
+
+
+# --- a school's classes, teachers and teaching assignments -----------------------------------
+
+HOMEROOM = "gvcn"  # the column of the grid that holds the GVCN instead of a subject
+
+
+def school_teachers(school: Unit) -> list[Any]:
+    """Accounts of the school's active staff, in the order of the staff list."""
+    rows = Staff.objects.filter(unit__school_id=school.pk, is_active=True, user__isnull=False)
+    found = rows.select_related("user").order_by("sort_key")
+    return [s.user for s in found if s.user is not None and s.user.is_active]
+
+
+def school_classes(school: Unit, grade: int | None = None) -> list[Unit]:
+    rows = Unit.objects.filter(
+        kind=UnitKind.LOP, school=school, school_year=current_year(), is_active=True
+    )
+    if grade is not None:
+        rows = rows.filter(grade=grade)
+    return list(rows.select_related("school", "school_year").order_by("grade", "name"))
+
+
+LEVEL_GRADES = {"TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13)}
+
+
+def school_grades(school: Unit) -> list[int]:
+    """The grades of the school's level (a liên cấp school: the grades of its classes)."""
+    if school.level in LEVEL_GRADES:
+        return list(LEVEL_GRADES[school.level])
+    found = {c.grade for c in school_classes(school) if c.grade and 1 <= c.grade <= 12}
+    return sorted(found)
+
+
+def assignments_of(school: Unit) -> dict[str, int]:
+    """ "class|subject" → teacher id for this year's assignments and GVCN of the school."""
+    year = current_year()
+    found = {
+        f"{a.school_class_id}|{a.subject_code}": a.teacher_id
+        for a in TeachingAssignment.objects.filter(school_class__school=school, school_year=year)
+    }
+    for h in Homeroom.objects.filter(school_class__school=school, school_year=year):
+        found[f"{h.school_class_id}|{HOMEROOM}"] = h.teacher_id
+    return found

@@ -8,6 +8,6 @@ from huey.contrib.djhuey import db_task
 
 @db_task()
 def run_hocba_batch(batch_id: int) -> None:
-    from hoso.grading.hocba_batches import hocba_batch_run
+    from hoso.grading.hocba.services.batches import hocba_batch_run
 
     hocba_batch_run(batch_id=batch_id)

@@ -63,7 +63,7 @@ def _remote_task() -> Callable[[int], Any]:
 
 
 def _hocba_batches_stuck(minutes: float) -> list[int]:
-    from hoso.grading.hocba_batches import hocba_batches_stuck
+    from hoso.grading.hocba.services.batches import hocba_batches_stuck
 
     return hocba_batches_stuck(minutes)
 

@@ -57,7 +57,7 @@ def queue(kind: str, username: str, *pupils: str) -> int:
     """A batch queued as the class page queues it (the task goes to the worker's queue)."""
     from django.contrib.auth import get_user_model
 
-    from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_sign
+    from hoso.grading.hocba.services.batches import hocba_batch_create, hocba_batch_sign
 
     actor = get_user_model().objects.get(username=username)
     if kind == "create":
@@ -72,7 +72,7 @@ def queue(kind: str, username: str, *pupils: str) -> int:
 def signable(*pupils: str) -> list[int]:
     """Of these pupils, those whose học bạ has every datum a signature needs (a demo pupil
     may lack one: the sign batches leave such a học bạ out)."""
-    from hoso.grading.hocba import signing_check
+    from hoso.grading.hocba.chain import signing_check
     from hoso.grading.models import HocBaVersion
 
     versions = HocBaVersion.objects.filter(student_id__in=[int(p) for p in pupils])
@@ -97,8 +97,8 @@ def check(*pupils: str) -> dict[str, Any]:
     """For every pupil: exactly one học bạ, issued, signed once at each of the three steps, its
     file verified by HoSo's check (pyHanko: every signature valid and trusted, matching the
     recorded steps) and intact for poppler's pdfsig."""
-    from hoso.grading.hocba import read_blob
-    from hoso.grading.hocba_verify import verify_version
+    from hoso.grading.hocba.selectors import read_blob
+    from hoso.grading.hocba.verify import verify_version
     from hoso.grading.models import HocBaVersion
     from hoso.signing.engine.validate import pdfsig_report
 

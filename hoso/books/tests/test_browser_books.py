@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hoso.grading.hocba_batches import hocba_batch_create, hocba_batch_run
+from hoso.grading.hocba.services.batches import hocba_batch_create, hocba_batch_run
 from hoso.grading.models import HocBaStatus, HocBaVersion
 from hoso.grading.tests.conftest import gvcn_of
 from hoso.grading.tests.test_outputs_hocba import _complete_year

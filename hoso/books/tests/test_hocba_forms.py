@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hoso.core.errors import DomainError
-from hoso.grading.hocba import hocba_create, hocba_sign, read_blob
+from hoso.grading.hocba.selectors import read_blob
+from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
 from hoso.grading.models import Entry, HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
 from hoso.grading.tests.test_outputs_hocba import _complete_year, _pdf_text, _signer

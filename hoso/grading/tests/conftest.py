@@ -32,7 +32,7 @@ def unit(db: Any) -> Any:
 
 @pytest.fixture
 def open_window(demo_user: Any, unit: Any) -> Any:
-    from hoso.grading.services_windows import window_open
+    from hoso.grading.services.windows import window_open
 
     def make(school: str, checkpoint: str = "", **kw: Any) -> Any:
         ht = demo_user(f"{school}.hieutruong")

@@ -12,11 +12,10 @@ from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.catalogue import class_subjects
 from hoso.grading.models import Entry, Homeroom, SchoolSubject, TeachingAssignment
-from hoso.grading.services_assignments import (
-    HOMEROOM,
+from hoso.grading.selectors import HOMEROOM, assignments_of
+from hoso.grading.services.assignments import (
     AssignmentChange,
     assignments_assign,
-    assignments_of,
     school_subjects_assign,
 )
 from hoso.grading.tests.conftest import first_student, gvcn_of, teacher_of

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from hoso.audit.models import AuditEntry
-from hoso.grading.services_assignments import assignments_of
+from hoso.grading.selectors import assignments_of
 from hoso.grading.tests.conftest import gvcn_of, teacher_of
 
 pytestmark = pytest.mark.django_db

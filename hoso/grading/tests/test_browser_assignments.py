@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hoso.grading.models import CorrectionRequest, EntryWindow, TeachingAssignment
-from hoso.grading.services_assignments import school_classes
+from hoso.grading.selectors import school_classes
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed, NotFound
-from hoso.grading.services import CellChange, entries_save
+from hoso.grading.services.entries import CellChange, entries_save
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
 
 pytestmark = pytest.mark.django_db

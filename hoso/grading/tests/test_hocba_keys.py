@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hoso.grading.hocba import hocba_create
+from hoso.grading.hocba.services.versions import hocba_create
 from hoso.grading.models import HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
 from hoso.grading.tests.test_outputs_hocba import _complete_year

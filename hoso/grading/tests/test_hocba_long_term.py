@@ -13,8 +13,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from hoso.grading.hocba import hocba_create, read_blob
-from hoso.grading.hocba_verify import verify_version
+from hoso.grading.hocba.selectors import read_blob
+from hoso.grading.hocba.services.versions import hocba_create
+from hoso.grading.hocba.verify import verify_version
 from hoso.grading.models import HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
 from hoso.grading.tests.test_hocba_verify_batch import _sign

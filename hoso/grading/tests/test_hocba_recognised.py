@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hoso.grading.hocba import read_blob as hocba_blob
+from hoso.grading.hocba.selectors import read_blob as hocba_blob
 from hoso.grading.tests.test_hocba_verify_batch import _ht_signed, _info_update
 from hoso.grading.tests.test_outputs_hocba import pki, pki_files
 

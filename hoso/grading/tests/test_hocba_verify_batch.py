@@ -10,14 +10,15 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
-from hoso.grading.hocba import hocba_correct, hocba_create, hocba_sign, read_blob
-from hoso.grading.hocba_batches import (
+from hoso.grading.hocba.selectors import read_blob
+from hoso.grading.hocba.services.batches import (
     _one,
     hocba_batch_create,
     hocba_batch_run,
     hocba_batch_sign,
 )
-from hoso.grading.hocba_verify import SignaturesInvalid, verify_version
+from hoso.grading.hocba.services.versions import hocba_correct, hocba_create, hocba_sign
+from hoso.grading.hocba.verify import SignaturesInvalid, verify_version
 from hoso.grading.models import (
     Entry,
     HocBaBatch,
@@ -172,19 +173,19 @@ def test_correction_is_a_new_signed_version_and_the_old_stays_read_only(unit, de
 def test_class_batch_creates_in_background_with_progress(
     client_for, unit, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from hoso.grading import hocba
+    from hoso.grading.hocba.services import versions
 
     lop = unit("th1.1B")
     pupils = [first_student(lop, i) for i in range(4)]
     broken = pupils[2]
-    real = hocba.hoc_ba_data
+    real = versions.hoc_ba_data
 
     def fail_for_one(school_class, student):
         if student.pk == broken.pk:
             raise DomainError("Lỗi dựng học bạ (kiểm thử).")
         return real(school_class, student)
 
-    monkeypatch.setattr(hocba, "hoc_ba_data", fail_for_one)
+    monkeypatch.setattr(versions, "hoc_ba_data", fail_for_one)
     client = client_for("th1.giaovien2")  # GVCN of 1B
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/so-diem/lop/{lop.pk}/hoc-ba/")
@@ -207,7 +208,7 @@ def test_class_batch_creates_in_background_with_progress(
     hocba_batch_run(batch_id=batch.pk)
     assert HocBaVersion.objects.filter(school_class=lop).count() == 23
     # The next batch takes only the pupil left out.
-    monkeypatch.setattr(hocba, "hoc_ba_data", real)
+    monkeypatch.setattr(versions, "hoc_ba_data", real)
     again = hocba_batch_create(actor=gvcn_of(lop), school_class=lop)
     assert [i.student_id for i in again.items.all()] == [broken.pk]
 
@@ -286,7 +287,7 @@ def test_a_batch_whose_worker_died_is_resumed_by_the_recovery_sweep(unit):
 
     from django.utils import timezone
 
-    from hoso.grading.hocba_batches import hocba_batches_stuck
+    from hoso.grading.hocba.services.batches import hocba_batches_stuck
     from hoso.ops.recovery import jobs_recover
 
     lop, busy_class = unit("th1.5A"), unit("thcs1.8A")

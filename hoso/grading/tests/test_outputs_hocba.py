@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from hoso.books.hocba_layout import PRIMARY_ROWS
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.grading.catalogue import class_subjects, sheet_columns
-from hoso.grading.hocba import hocba_correct, hocba_create, hocba_sign, read_blob
+from hoso.grading.hocba.selectors import read_blob
+from hoso.grading.hocba.services.versions import hocba_correct, hocba_create, hocba_sign
 from hoso.grading.models import Entry, HocBaStatus, HocBaVersion
 from hoso.grading.tests.conftest import first_student, gvcn_of
 

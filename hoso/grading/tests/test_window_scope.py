@@ -7,7 +7,7 @@ import pytest
 
 from hoso.core.errors import DomainError
 from hoso.grading.models import EntryWindow
-from hoso.grading.services_windows import window_open
+from hoso.grading.services.windows import window_open
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.models import CorrectionRequest, CorrectionStatus, EntryWindow
-from hoso.grading.services_windows import (
+from hoso.grading.services.windows import (
     correction_approve,
     correction_refuse,
     correction_request,
@@ -181,7 +181,7 @@ def test_one_pending_request_per_cell_and_stale_request_refused(unit, demo_user,
     with pytest.raises(Conflict, match="đang chờ duyệt"):
         _request(unit, "9")
     # The value changes some other way after the request (window reopened): approval refuses.
-    from hoso.grading.services import CellChange, entries_save
+    from hoso.grading.services.entries import CellChange, entries_save
 
     window = open_window("th1", "cuoi_hk1")
     entries_save(

@@ -10,7 +10,8 @@ import pytest
 
 from hoso.core.errors import NotAllowed
 from hoso.grading.models import Homeroom
-from hoso.grading.services_assignments import HOMEROOM, AssignmentChange, assignments_assign
+from hoso.grading.selectors import HOMEROOM
+from hoso.grading.services.assignments import AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.records import workflow
 from hoso.records.deadlines import due_items_generate

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
 from hoso.grading.models import Homeroom
-from hoso.grading.services_assignments import HOMEROOM, AssignmentChange, assignments_assign
+from hoso.grading.selectors import HOMEROOM
+from hoso.grading.services.assignments import AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.deadlines import DueStatus, reference_time, status_of
 from hoso.records.models import DueItem, Record, RecordVersion

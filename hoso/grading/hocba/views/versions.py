@@ -17,15 +17,12 @@ from hoso.audit.services import access_log
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading import selectors
-from hoso.grading.hocba import NEXT_STEP, hocba_correct, hocba_sign, read_blob, signing_check
-from hoso.grading.hocba_batches import (
-    handle_for,
-    hocba_batch_create,
-    signable_for,
-    signature_png,
-)
-from hoso.grading.hocba_verify import SignaturesInvalid
-from hoso.grading.hocba_verify import summary as verification_summary
+from hoso.grading.hocba.chain import NEXT_STEP, signing_check
+from hoso.grading.hocba.selectors import hoc_ba_for, read_blob, signable_for
+from hoso.grading.hocba.services.batches import handle_for, hocba_batch_create, signature_png
+from hoso.grading.hocba.services.versions import hocba_correct, hocba_sign
+from hoso.grading.hocba.verify import SignaturesInvalid
+from hoso.grading.hocba.verify import summary as verification_summary
 from hoso.grading.models import HocBaBatch, HocBaStatus, HocBaVersion
 from hoso.policy import can, get_or_404
 
@@ -44,7 +41,7 @@ def class_hocba(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("grading:class-hocba", pk=pk)
-    versions = selectors.hoc_ba_for(request.user).filter(school_class=school_class)
+    versions = hoc_ba_for(request.user).filter(school_class=school_class)
     return render(
         request,
         "grading/class_hocba.html",
@@ -65,7 +62,7 @@ def class_hocba_zip(request: HttpRequest, pk: int) -> HttpResponse:
     """Batch: the latest version of every học bạ of the class, PDF + XML, in one zip."""
     school_class = selectors.class_for(request.user, pk)
     latest: dict[int, HocBaVersion] = {}
-    for version in selectors.hoc_ba_for(request.user).filter(school_class=school_class):
+    for version in hoc_ba_for(request.user).filter(school_class=school_class):
         if version.student_id not in latest or version.number > latest[version.student_id].number:
             latest[version.student_id] = version
     out = io.BytesIO()
@@ -87,7 +84,7 @@ def class_hocba_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest, pk: int) -> HocBaVersion:
-    return get_or_404(request.user, "grading.hocba.view", selectors.hoc_ba_for(request.user), pk=pk)
+    return get_or_404(request.user, "grading.hocba.view", hoc_ba_for(request.user), pk=pk)
 
 
 @login_required

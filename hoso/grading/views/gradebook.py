@@ -18,16 +18,11 @@ from hoso.core.http import client_ip, safe_redirect_target
 from hoso.grading import selectors
 from hoso.grading.catalogue import cell_labels, sheet_columns, sheets_of
 from hoso.grading.compute import class_cells
+from hoso.grading.hocba.selectors import hoc_ba_for
 from hoso.grading.models import CorrectionStatus, WindowCheckpoint
 from hoso.grading.rules.subjects import subject_names
-from hoso.grading.services import (
-    CellChange,
-    entries_save,
-    is_open,
-    open_windows,
-    require_enter,
-)
-from hoso.grading.services_windows import (
+from hoso.grading.services.entries import CellChange, entries_save, require_enter
+from hoso.grading.services.windows import (
     correction_approve,
     correction_refuse,
     correction_request,
@@ -75,9 +70,9 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
     assert school_class.school_year is not None
     students = class_roster(school_class, school_class.school_year)
     cells = class_cells(school_class)
-    windows = open_windows(school_class)
+    windows = selectors.open_windows(school_class)
     editable = can(request.user, "grading.sheet.enter", (school_class, sheet))
-    header = [(c, editable and is_open(windows, school_class, c)) for c in columns]
+    header = [(c, editable and selectors.is_open(windows, school_class, c)) for c in columns]
     rows = [
         (
             number,
@@ -325,7 +320,7 @@ def child_results(request: HttpRequest, student_id: int) -> HttpResponse:
     )
     results = selectors.published_results(student)
     # Only issued học bạ (every signature verified, §10.15); the policy hides the rest.
-    hoc_ba = selectors.hoc_ba_for(request.user).filter(student=student).order_by("-number")
+    hoc_ba = hoc_ba_for(request.user).filter(student=student).order_by("-number")
     return render(
         request,
         "grading/child_results.html",

@@ -1,5 +1,5 @@
 """Pages of the school leaders (phân công giảng dạy, GVCN, môn tự chọn) and of the Sở (cấu hình
-các quy tắc chưa xác nhận). Thin: rules are in services_assignments and the policy."""
+các quy tắc chưa xác nhận). Thin: rules are in services.assignments and the policy."""
 
 from __future__ import annotations
 
@@ -15,18 +15,22 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading.catalogue import catalogue, class_subjects, config_for
 from hoso.grading.importing_assignments import assignments_import, assignments_workbook
-from hoso.grading.selectors import config_units, managed_school, managed_schools
-from hoso.grading.services_assignments import (
-    CONDUCT_RULES,
+from hoso.grading.selectors import (
     HOMEROOM,
-    AssignmentChange,
-    assignments_assign,
     assignments_of,
-    grading_config_assign,
+    config_units,
+    managed_school,
+    managed_schools,
     school_classes,
     school_grades,
-    school_subjects_assign,
     school_teachers,
+)
+from hoso.grading.services.assignments import (
+    CONDUCT_RULES,
+    AssignmentChange,
+    assignments_assign,
+    grading_config_assign,
+    school_subjects_assign,
 )
 from hoso.org.models import Unit
 

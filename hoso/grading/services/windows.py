@@ -22,15 +22,8 @@ from hoso.grading.models import (
     WindowCheckpoint,
 )
 from hoso.grading.rules.subjects import subject_names
-from hoso.grading.services import (
-    CellChange,
-    cell_set,
-    class_year_id,
-    enrolled_ids,
-    is_open,
-    open_windows,
-    require_enter,
-)
+from hoso.grading.selectors import enrolled_ids, is_open, open_windows
+from hoso.grading.services.entries import CellChange, cell_set, class_year_id, require_enter
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.policy import can

@@ -1,5 +1,5 @@
 """API of phân công giảng dạy, GVCN, môn tự chọn and the Sở's rule settings: the same services
-and policy as the pages in views_assignments."""
+and policy as the pages in views.assignments."""
 
 from __future__ import annotations
 
@@ -16,16 +16,19 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading.catalogue import catalogue, config_for
 from hoso.grading.models import Homeroom, TeachingAssignment
-from hoso.grading.selectors import config_units, managed_school
-from hoso.grading.services_assignments import (
-    AssignmentChange,
-    assignments_assign,
+from hoso.grading.selectors import (
     assignments_of,
-    grading_config_assign,
+    config_units,
+    managed_school,
     school_classes,
     school_grades,
-    school_subjects_assign,
     school_teachers,
+)
+from hoso.grading.services.assignments import (
+    AssignmentChange,
+    assignments_assign,
+    grading_config_assign,
+    school_subjects_assign,
 )
 from hoso.grading.sheets import PCNL, REN_LUYEN, is_primary
 from hoso.org.models import Unit, UnitKind

@@ -1,6 +1,6 @@
 """Writes to the gradebook: entries (only inside an open window). Windows, corrections and
-publication are in `services_windows`; teaching assignments, GVCN, electives and rule
-settings in `services_assignments`. Every write checks the
+publication are in `services.windows`; teaching assignments, GVCN, electives and rule
+settings in `services.assignments`. Every write checks the
 policy, validates through the rules and is audited in its transaction; on any bad cell
 nothing is saved."""
 
@@ -14,9 +14,10 @@ from django.db import transaction
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.catalogue import sheet_columns
-from hoso.grading.models import Entry, EntryWindow
+from hoso.grading.models import Entry
+from hoso.grading.selectors import enrolled_ids, is_open, open_windows
 from hoso.grading.sheets import Column, normalise
-from hoso.org.models import Enrolment, Unit
+from hoso.org.models import Unit
 from hoso.policy import can
 
 WINDOW_CLOSED = (
@@ -48,41 +49,10 @@ def require_enter(actor: Any, school_class: Unit, sheet: str) -> None:
         raise NotAllowed("Bạn chỉ được nhập điểm cho lớp và môn được phân công.")
 
 
-def open_windows(school_class: Unit) -> list[EntryWindow]:
-    return list(
-        EntryWindow.objects.filter(
-            school_id=school_class.school_id,
-            school_year_id=school_class.school_year_id,
-            closed_at__isnull=True,
-        )
-    )
-
-
-def window_covers(window: EntryWindow, school_class: Unit, column: Column) -> bool:
-    return (
-        window.is_open
-        and window.grade in (None, school_class.grade)
-        and window.school_class_id in (None, school_class.pk)
-        and window.sheet in ("", column.sheet)
-        and window.checkpoint in ("", column.checkpoint)
-    )
-
-
-def is_open(windows: list[EntryWindow], school_class: Unit, column: Column) -> bool:
-    return any(window_covers(w, school_class, column) for w in windows)
-
-
 def class_year_id(school_class: Unit) -> int:
     if school_class.school_year_id is None:
         raise DomainError("Lớp chưa được gắn với năm học.")
     return school_class.school_year_id
-
-
-def enrolled_ids(school_class: Unit) -> set[int]:
-    rows = Enrolment.objects.filter(
-        school_class=school_class, school_year_id=school_class.school_year_id
-    )
-    return set(rows.values_list("student_id", flat=True))
 
 
 @transaction.atomic

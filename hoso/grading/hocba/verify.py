@@ -17,6 +17,7 @@ from typing import Any
 from django.core.cache import cache
 
 from hoso.core.errors import Conflict
+from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.models import HocBaSignature, HocBaVersion, SignStep
 from hoso.storage import BlobNotFound
 
@@ -106,8 +107,6 @@ def _validated(pdf: bytes, use_cache: bool) -> tuple[str | None, list[tuple[str,
 
 def verify_version(version: HocBaVersion, *, cached: bool = False) -> Verification:
     """Verification of the file HoSo holds for `version` against its recorded signatures."""
-    from hoso.grading.hocba import read_blob
-
     signatures = list(version.signatures.order_by("signed_at", "id"))
     try:
         pdf = read_blob(version.pdf_sha256)

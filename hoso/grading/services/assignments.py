@@ -3,7 +3,7 @@ settings DOMAIN.md marks UNCONFIRMED (HT/CHT threshold of TT 27, year conduct ru
 
 Every write checks the policy, validates everything first (Vietnamese messages keyed by cell,
 nothing saved when one cell is wrong), runs in one transaction and is audited with before and
-after."""
+after. A school's classes, teachers and current assignments are read in `selectors`."""
 
 from __future__ import annotations
 
@@ -14,16 +14,17 @@ from django.db import transaction
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
-from hoso.grading.catalogue import class_subjects, ensure_subjects
+from hoso.grading.catalogue import class_subjects
 from hoso.grading.models import Entry, GradingConfig, Homeroom, TeachingAssignment
 from hoso.grading.rules.secondary import ConductYearRule
-from hoso.org.models import Staff, Unit, UnitKind
+from hoso.grading.selectors import HOMEROOM, school_classes, school_teachers
+from hoso.grading.services.catalogue import school_subjects_ensure
+from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
 from hoso.records.keepers import keeper_changed_later
 from hoso.records.models import Keeper
 
-HOMEROOM = "gvcn"  # the column of the grid that holds the GVCN instead of a subject
 NOT_STAFF = "Giáo viên được phân công phải là cán bộ, giáo viên đang làm việc tại trường."
 CONDUCT_RULES = {
     ConductYearRule.TT22_MATRIX.value: "Theo bảng kết hợp HK I và HK II (cách đọc TT 22 Điều 8)",
@@ -49,46 +50,7 @@ def require_manage(actor: Any, school: Unit) -> None:
         raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được phân công giảng dạy.")
 
 
-def school_teachers(school: Unit) -> list[Any]:
-    """Accounts of the school's active staff, in the order of the staff list."""
-    rows = Staff.objects.filter(unit__school_id=school.pk, is_active=True, user__isnull=False)
-    found = rows.select_related("user").order_by("sort_key")
-    return [s.user for s in found if s.user is not None and s.user.is_active]
-
-
-def school_classes(school: Unit, grade: int | None = None) -> list[Unit]:
-    rows = Unit.objects.filter(
-        kind=UnitKind.LOP, school=school, school_year=current_year(), is_active=True
-    )
-    if grade is not None:
-        rows = rows.filter(grade=grade)
-    return list(rows.select_related("school", "school_year").order_by("grade", "name"))
-
-
-LEVEL_GRADES = {"TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13)}
-
-
-def school_grades(school: Unit) -> list[int]:
-    """The grades of the school's level (a liên cấp school: the grades of its classes)."""
-    if school.level in LEVEL_GRADES:
-        return list(LEVEL_GRADES[school.level])
-    found = {c.grade for c in school_classes(school) if c.grade and 1 <= c.grade <= 12}
-    return sorted(found)
-
-
 # --- teaching assignments and GVCN ----------------------------------------------------------
-
-
-def assignments_of(school: Unit) -> dict[str, int]:
-    """ "class|subject" → teacher id for this year's assignments and GVCN of the school."""
-    year = current_year()
-    found = {
-        f"{a.school_class_id}|{a.subject_code}": a.teacher_id
-        for a in TeachingAssignment.objects.filter(school_class__school=school, school_year=year)
-    }
-    for h in Homeroom.objects.filter(school_class__school=school, school_year=year):
-        found[f"{h.school_class_id}|{HOMEROOM}"] = h.teacher_id
-    return found
 
 
 @transaction.atomic
@@ -193,7 +155,7 @@ def school_subjects_assign(
     """Switch the school's electives of `grade` on or off (compulsory subjects stay on).
     Switching one off removes its teaching assignments; refused when marks exist for it."""
     require_manage(actor, school)
-    subjects = {s.code: s for s in ensure_subjects(school, grade)}
+    subjects = {s.code: s for s in school_subjects_ensure(school=school, grade=grade)}
     unknown = sorted(enabled - set(subjects))
     if unknown:
         raise DomainError(f"Môn không có trong chương trình khối {grade}: {', '.join(unknown)}.")

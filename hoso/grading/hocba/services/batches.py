@@ -19,21 +19,19 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError, NotAllowed
-from hoso.grading.hocba import IN_PROGRESS, hocba_create, hocba_sign, signing_check
+from hoso.grading.hocba.chain import SEAL_PENDING
+from hoso.grading.hocba.selectors import signable_for
+from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
 from hoso.grading.models import (
     HocBaBatch,
     HocBaBatchItem,
     HocBaBatchItemStatus,
     HocBaBatchKind,
     HocBaBatchStatus,
-    HocBaStatus,
     HocBaVersion,
 )
 from hoso.org.models import Enrolment, Unit
 from hoso.policy import can
-
-SEAL_PENDING = HocBaStatus.HT_SIGNED
-
 
 SEALED_FOR = "hoso-hocba-batch"
 
@@ -81,29 +79,6 @@ def hocba_batch_create(
     )
     _enqueue(batch)
     return batch
-
-
-def signable_for(actor: Any, school_class: Unit) -> list[HocBaVersion]:
-    """The class's học bạ whose next step is the actor's and that have no missing data."""
-    versions = HocBaVersion.objects.select_related("school_class", "student").filter(
-        school_class=school_class, status__in=IN_PROGRESS
-    )
-    # Every version is of the same class: the policy's answer depends only on the status.
-    allowed: dict[str, bool] = {}
-
-    def may_sign(version: HocBaVersion) -> bool:
-        if version.status not in allowed:
-            allowed[version.status] = can(actor, "grading.hocba.sign", version)
-        return allowed[version.status]
-
-    found = [
-        v for v in versions.order_by("student__sort_key") if may_sign(v) and not signing_check(v)
-    ]
-    if not found:
-        return []
-    # One step per batch (one certificate): the earliest step the actor holds.
-    first = min(found, key=lambda v: list(IN_PROGRESS).index(HocBaStatus(v.status))).status
-    return [v for v in found if v.status == first]
 
 
 @transaction.atomic

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
-from hoso.grading.hocba_verify import (
+from hoso.grading.hocba.chain import IN_PROGRESS, NEXT_STEP, signing_check
+from hoso.grading.hocba.selectors import read_blob
+from hoso.grading.hocba.verify import (
     SignaturesInvalid,
     problems_text,
     verify_pdf,
@@ -24,28 +26,17 @@ from hoso.grading.hocba_verify import (
 from hoso.grading.models import HocBaSignature, HocBaStatus, HocBaVersion, SignStep
 from hoso.grading.outputs.render import hoc_ba_pdf, hoc_ba_xml
 from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
-from hoso.grading.services import class_year_id
+from hoso.grading.services.entries import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
 from hoso.storage import blob_store
 
-IN_PROGRESS = (HocBaStatus.DRAFT, HocBaStatus.GVCN_SIGNED, HocBaStatus.HT_SIGNED)
-NEXT_STEP = {
-    HocBaStatus.DRAFT: (SignStep.GVCN, HocBaStatus.GVCN_SIGNED),
-    HocBaStatus.GVCN_SIGNED: (SignStep.HT, HocBaStatus.HT_SIGNED),
-    HocBaStatus.HT_SIGNED: (SignStep.SEAL, HocBaStatus.ISSUED),
-}
 # The official forms' signature blocks (hoso.books): the image goes under the last instruction
 # line of the signer's block, where the form leaves the blank for the signature.
 ANCHORS: dict[str, str] = {
     SignStep.GVCN: "(Ký và ghi rõ họ tên)",
     SignStep.HT: "(Ký, ghi rõ họ tên và đóng dấu)",
 }
-
-
-def read_blob(sha256: str) -> bytes:
-    with blob_store().open(sha256) as fh:
-        return fh.read()
 
 
 def _put(data: bytes) -> str:
@@ -148,16 +139,6 @@ def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVer
     if not data["corrections"]:
         raise DomainError("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh.")
     return _new_version(actor, version.school_class, version.student, data, version, reason)
-
-
-def signing_check(version: HocBaVersion) -> list[str]:
-    """Why this version cannot be signed yet (empty = may be signed)."""
-    problems = [f"còn thiếu {m}" for m in version.data.get("missing", [])]
-    if not version.data.get("homeroom"):
-        problems.append("lớp chưa có giáo viên chủ nhiệm")
-    if not version.data.get("principal"):
-        problems.append("trường chưa có hiệu trưởng")
-    return problems
 
 
 @transaction.atomic

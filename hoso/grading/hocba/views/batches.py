@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading import selectors
-from hoso.grading.hocba_batches import hocba_batch_sign
+from hoso.grading.hocba.services.batches import hocba_batch_sign
 from hoso.grading.models import HocBaBatch
 from hoso.policy import get_or_404
 

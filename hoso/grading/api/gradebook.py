@@ -16,8 +16,8 @@ from hoso.grading import selectors
 from hoso.grading.catalogue import sheet_columns
 from hoso.grading.compute import class_cells, class_gradebook
 from hoso.grading.models import CorrectionRequest, EntryWindow
-from hoso.grading.services import CellChange, entries_save, is_open, open_windows, require_view
-from hoso.grading.services_windows import (
+from hoso.grading.services.entries import CellChange, entries_save, require_view
+from hoso.grading.services.windows import (
     correction_approve,
     correction_refuse,
     correction_request,
@@ -76,7 +76,7 @@ class Entries(APIView):
         school_class = selectors.class_for(request.user, pk)
         require_view(request.user, school_class)
         columns = sheet_columns(school_class, sheet)
-        windows = open_windows(school_class)
+        windows = selectors.open_windows(school_class)
         cells = class_cells(school_class)
         wanted = {(c.area, c.slot) for c in columns}
         return Response(
@@ -88,7 +88,7 @@ class Entries(APIView):
                         "label": c.label,
                         "kind": c.kind,
                         "checkpoint": c.checkpoint,
-                        "open": is_open(windows, school_class, c),
+                        "open": selectors.is_open(windows, school_class, c),
                     }
                     for c in columns
                 ],

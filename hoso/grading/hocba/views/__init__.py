@@ -1,0 +1,1 @@
+"""Học bạ pages: a class's học bạ, one version, its files and signing, batches."""

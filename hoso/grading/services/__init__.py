@@ -1,0 +1,1 @@
+"""Every write of the gradebook, one module per area (docs/conventions.md)."""

@@ -1,0 +1,1 @@
+"""Web pages of the gradebook: thin, they call services and selectors."""
