@@ -77,12 +77,22 @@ class BibRecord(models.Model):
     author_mark = models.CharField(_("ký hiệu tác giả"), max_length=20, blank=True, default="")
     # Folded (no accents, lower case) title, authors, subject, ISBN and class number.
     search_text = models.TextField(editable=False, default="")
+    # Set in the transaction that writes the title, cleared once the union catalogue's search
+    # index has it: a process killed in between leaves it set, and the sweep indexes it.
+    index_pending = models.BooleanField(default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["title", "id"]
         verbose_name = _("biểu ghi thư mục")
-        indexes = [models.Index(fields=["school", "isbn"])]
+        indexes = [
+            models.Index(fields=["school", "isbn"]),
+            models.Index(
+                fields=["index_pending"],
+                condition=models.Q(index_pending=True),
+                name="library_bib_index_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -2,8 +2,11 @@
 tantivy index of its own (DATA_DIR/search-library), with the engine's Vietnamese folding and
 query language; a Phòng's or the Sở's search is restricted to the schools below it.
 
-Titles are (re)indexed after the transaction that wrote them commits; `hoso library_reindex`
-rebuilds the index from the database."""
+Titles are (re)indexed after the transaction that wrote them commits. That transaction also
+marks them `index_pending`; the mark is cleared once they are in the index, so a process killed
+between the commit and the index leaves them marked, and `index_pending_titles` (every ten
+minutes, library.tasks) puts them in. `hoso library_reindex` rebuilds the index from the
+database."""
 
 from __future__ import annotations
 
@@ -71,14 +74,36 @@ def index_records(ids: Iterable[int]) -> int:
 
 
 def index_later(ids: list[int]) -> None:
-    """Index these titles once the current transaction has committed."""
-    transaction.on_commit(lambda: index_records(ids))
+    """Index these titles once the current transaction has committed; until then, and if the
+    process dies before, they stay marked for the sweep."""
+    for start in range(0, len(ids), BATCH):
+        BibRecord.objects.filter(pk__in=ids[start : start + BATCH]).update(index_pending=True)
+    transaction.on_commit(lambda: _index_and_clear(ids))
+
+
+def _index_and_clear(ids: list[int]) -> int:
+    written = index_records(ids)
+    for start in range(0, len(ids), BATCH):
+        BibRecord.objects.filter(pk__in=ids[start : start + BATCH]).update(index_pending=False)
+    return written
+
+
+def index_pending_titles() -> int:
+    """Put every title still marked in the index (the sweep); returns how many."""
+    done = 0
+    while ids := list(
+        BibRecord.objects.filter(index_pending=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH]
+    ):
+        done += _index_and_clear(ids)
+    return done
 
 
 def reindex_all() -> int:
     backend().clear()  # type: ignore[attr-defined]
     ids = list(BibRecord.objects.order_by("pk").values_list("pk", flat=True))
-    return index_records(ids)
+    return _index_and_clear(ids)
 
 
 def union_search(

@@ -99,6 +99,13 @@ def indexed(school_id: str, prefix: str, *tags: str) -> dict[str, int]:
     return {tag: union_search(school, f"{prefix}{tag}".lower(), limit=1)[1] for tag in tags}
 
 
+def sweep() -> dict[str, int]:
+    """The scheduled sweep (library.tasks.index_pending_tick), run once now."""
+    from hoso.library.search_index import index_pending_titles
+
+    return {"indexed": index_pending_titles()}
+
+
 def _tag(text: str, prefix: str) -> str:
     return text[len(prefix) :].split("-", 1)[0]
 
@@ -108,7 +115,13 @@ def main() -> None:
 
     django.setup()
     name, args = sys.argv[1], sys.argv[2:]
-    commands = {"school": school, "catalogue": catalogue, "indexed": indexed, "audit": audit}
+    commands = {
+        "school": school,
+        "catalogue": catalogue,
+        "indexed": indexed,
+        "sweep": sweep,
+        "audit": audit,
+    }
     result = commands[name](*args)
     print(json.dumps(result))  # noqa: T201 — the output is the JSON
 
