@@ -51,7 +51,7 @@ def _register_th1(demo: DemoProvince) -> None:
 def _score_book_6a(demo: DemoProvince) -> None:
     from hoso.books.issue import book_issue
     from hoso.grading.models import Homeroom
-    from hoso.records.workflow import record_approve
+    from hoso.records.services.workflow import record_approve
 
     lop6a = demo.units["thcs1.lop.6A"]
     gvcn = Homeroom.objects.get(school_class=lop6a).teacher

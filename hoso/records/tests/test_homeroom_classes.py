@@ -16,8 +16,8 @@ from hoso.audit.models import AuditEntry
 from hoso.grading.models import Homeroom
 from hoso.grading.services_assignments import HOMEROOM, AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit
-from hoso.records.deadlines import DueStatus, reference_time, status_of
 from hoso.records.models import DueItem, Record, RecordVersion
+from hoso.records.selectors import DueStatus, reference_time, status_of
 from hoso.records.tests.helpers import pdf
 
 pytestmark = pytest.mark.django_db
