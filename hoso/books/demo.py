@@ -34,7 +34,7 @@ def _principal_batch(demo: DemoProvince, school: str, record_id: int) -> None:
 
 
 def _register_th1(demo: DemoProvince) -> None:
-    from hoso.books.issue import book_issue
+    from hoso.books.services.issue import book_issue
     from hoso.signing.services import version_seal
 
     edition = book_issue(
@@ -49,7 +49,7 @@ def _register_th1(demo: DemoProvince) -> None:
 
 
 def _score_book_6a(demo: DemoProvince) -> None:
-    from hoso.books.issue import book_issue
+    from hoso.books.services.issue import book_issue
     from hoso.grading.models import Homeroom
     from hoso.records.services.workflow import record_approve
 
