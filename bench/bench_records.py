@@ -269,7 +269,7 @@ def upload_worker(args: tuple[str, str, int, int, int]) -> tuple[int, float]:
 
     from hoso.records.models import RecordType
     from hoso.records.pdfmaker import simple_pdf
-    from hoso.records.services import Upload, record_upload
+    from hoso.records.services.versions import Upload, record_upload
 
     user = get_user_model().objects.get(username=f"bench-teacher{worker}")
     record_type = RecordType.objects.get(code="TT28.KHBD")

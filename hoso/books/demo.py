@@ -34,7 +34,7 @@ def _principal_batch(demo: DemoProvince, school: str, record_id: int) -> None:
 
 
 def _register_th1(demo: DemoProvince) -> None:
-    from hoso.books.issue import book_issue
+    from hoso.books.services.issue import book_issue
     from hoso.signing.services import version_seal
 
     edition = book_issue(
@@ -49,9 +49,9 @@ def _register_th1(demo: DemoProvince) -> None:
 
 
 def _score_book_6a(demo: DemoProvince) -> None:
-    from hoso.books.issue import book_issue
+    from hoso.books.services.issue import book_issue
     from hoso.grading.models import Homeroom
-    from hoso.records.workflow import record_approve
+    from hoso.records.services.workflow import record_approve
 
     lop6a = demo.units["thcs1.lop.6A"]
     gvcn = Homeroom.objects.get(school_class=lop6a).teacher

@@ -8,6 +8,6 @@ from huey.contrib.djhuey import db_task
 
 @db_task()
 def run_book_batch(batch_id: int) -> None:
-    from hoso.books.batches import book_batch_run
+    from hoso.books.services.batches import book_batch_run
 
     book_batch_run(batch_id=batch_id)

@@ -58,9 +58,10 @@ def demo_office_seals(province: Any) -> None:
 def _issued_letter(
     users: dict[str, Any], drafter: str, signer: str, clerk: str, code: str, title: str
 ) -> Any:
-    from hoso.records import services, workflow
     from hoso.records.models import RecordType
     from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import versions as services
+    from hoso.records.services import workflow
     from hoso.signing.services import version_seal, version_sign
 
     kind = RecordType.objects.get(code=code)

@@ -77,7 +77,7 @@ def _hocba_batches_task() -> Callable[[int], Any]:
 
 
 def _book_batches_stuck(minutes: float) -> list[int]:
-    from hoso.books.batches import book_batches_stuck
+    from hoso.books.services.batches import book_batches_stuck
 
     return book_batches_stuck(minutes)
 

@@ -13,6 +13,6 @@ class RecordsConfig(AppConfig):
 
         register_all()
         home.register()
-        from hoso.records import remote_signing
+        from hoso.records.services import remote_signing
 
         remote_signing.register()  # records as a source of remote signing (ký số từ xa)

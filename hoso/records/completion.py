@@ -17,8 +17,8 @@ from django.utils import timezone
 from hoso.core.xlsx import safe_row
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import NOT_FOUND_MESSAGE, can
-from hoso.records.deadlines import DueStatus, reference_time, status_filters, status_of
 from hoso.records.models import DueItem
+from hoso.records.selectors import DueStatus, reference_time, status_filters, status_of
 
 STATUSES = [
     DueStatus.ON_TIME,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from hoso.core.scheduling import Job, collected
-from hoso.records import deadlines, renditions, search_index, services, workflow
+from hoso.records import search_index, selectors
 from hoso.records.catalogue import load_catalogue
 from hoso.records.models import (
     Comment,
@@ -28,6 +28,7 @@ from hoso.records.models import (
     Workflow,
 )
 from hoso.records.pdfmaker import simple_pdf
+from hoso.records.services import deadlines, renditions, versions, workflow
 from hoso.signing.services import version_sign
 
 SCHOOLS = ("th1", "thcs1", "mn1", "th2")
@@ -111,8 +112,8 @@ def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random
     if outcome == "missing":
         return
     owner = item.owner
-    upload = services.Upload(io.BytesIO(_pdf(item.record_type.name, item.pk % 3)), "ke-hoach.pdf")
-    version = services.record_upload(
+    upload = versions.Upload(io.BytesIO(_pdf(item.record_type.name, item.pk % 3)), "ke-hoach.pdf")
+    version = versions.record_upload(
         actor=owner, record_type=item.record_type, upload=upload, period_key=item.period_key
     )
     if outcome == "draft":
@@ -163,10 +164,10 @@ def _school_plan(province: Any) -> None:
     users = province.users
     record_type = RecordType.objects.get(code="TT28.KHGDNT")
     pdf = simple_pdf("Kế hoạch giáo dục nhà trường năm học " + province.year.name, SUBJECTS)
-    version = services.record_upload(
+    version = versions.record_upload(
         actor=users["th1.vanthu"],
         record_type=record_type,
-        upload=services.Upload(io.BytesIO(pdf), "ke-hoach-giao-duc-nha-truong.pdf"),
+        upload=versions.Upload(io.BytesIO(pdf), "ke-hoach-giao-duc-nha-truong.pdf"),
     )
     workflow.record_submit(actor=users["th1.vanthu"], record_id=version.record_id)
     workflow.record_approve(actor=users["th1.phohieutruong"], record_id=version.record_id)
@@ -180,7 +181,7 @@ def demo_records(province: Any) -> None:
     names: dict[int | None, str] = {user.pk: name for name, user in province.users.items()}
     with collected() as jobs:
         deadlines.due_items_generate(school_year=province.year, schools=schools)
-        ref = deadlines.reference_time(timezone.now())
+        ref = selectors.reference_time(timezone.now())
         for key in SCHOOLS:
             by_owner: dict[int | None, int] = {}
             for item in _recent_items(province, key, ref):

@@ -87,7 +87,7 @@ def record_index(*, record_id: int) -> None:
 
 def records_index(record_ids: list[int]) -> int:
     """Index these records in one backend commit; records that are gone are removed."""
-    from hoso.records.renditions import version_text
+    from hoso.records.selectors import version_text
 
     # Destroyed records (hoso.retention keeps only a stub) never go back into the index.
     records = Record.objects.filter(destruction__isnull=True).select_related(

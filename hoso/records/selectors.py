@@ -1,4 +1,5 @@
-"""Reads of records, queues and due items, already narrowed by the policy."""
+"""Reads of records, queues, due items (and their statuses) and of a version's derived files;
+what a person reads is already narrowed by the policy."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hoso.org.models import Role, Unit
 from hoso.policy import can, visible
 from hoso.policy.grants import current_year, grants_for
-from hoso.records.deadlines import DUE_SOON, reference_time, with_status
 from hoso.records.guards import deletion_refusal
 from hoso.records.keepers import provided_owners
 from hoso.records.models import (
+    PERSONAL_SIGN_ACTIONS,
     Comment,
     DueItem,
     EventKind,
@@ -30,6 +32,7 @@ from hoso.records.models import (
 )
 from hoso.records.policies import KEEPER_ROLES
 from hoso.search.engine import SearchFilters
+from hoso.storage import blob_store
 
 
 def records_visible_to(user: Any) -> QuerySet[Record]:
@@ -120,6 +123,15 @@ def queue_for(user: Any, actions: Collection[str]) -> QuerySet[Workflow]:
     return visible(user, "records.workflow.act", workflows).filter(pending_action__in=actions)
 
 
+def awaiting_personal_signature(user: Any, record_ids: list[int]) -> dict[int, str]:
+    """record id → title, of the records among `record_ids` waiting for `user`'s personal
+    signature (remote signing offers these)."""
+    qs = Workflow.objects.filter(
+        is_open=True, pending_action__in=PERSONAL_SIGN_ACTIONS, record_id__in=record_ids
+    ).select_related("record")
+    return {wf.record_id: wf.record.title for wf in visible(user, "records.workflow.act", qs)}
+
+
 def review_queue(user: Any) -> QuerySet[Workflow]:
     approving = {StepAction.REVIEW, StepAction.APPROVE_SIGN}
     return queue_for(user, approving).order_by("opened_at", "id")
@@ -127,6 +139,71 @@ def review_queue(user: Any) -> QuerySet[Workflow]:
 
 def signing_queue(user: Any) -> QuerySet[Workflow]:
     return queue_for(user, set(StepAction) - {StepAction.REVIEW}).order_by("opened_at", "id")
+
+
+# --- due items: status at a time ------------------------------------------------------------
+# Status of a due item at time `now` (after any extension): on time / late (submitted before /
+# after the due time), missing (past due, nothing submitted), due (due within DUE_SOON), not yet
+# due (later).
+
+DUE_SOON = dt.timedelta(days=7)
+REMIND_BEFORE = dt.timedelta(days=2)
+
+
+class DueStatus:
+    NOT_YET_DUE = "not_yet_due"
+    DUE = "due"
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    LABELS = {
+        "not_yet_due": "Chưa đến hạn",
+        "due": "Sắp đến hạn",
+        "on_time": "Nộp đúng hạn",
+        "late": "Nộp muộn",
+        "missing": "Chưa nộp (quá hạn)",
+    }
+
+
+def reference_time(now: dt.datetime | None = None) -> dt.datetime:
+    """`now`, kept inside the current school year: after the year has ended, views of "this
+    week" and the default completion window show the year's last weeks, not an empty page."""
+    now = now or timezone.now()
+    year = current_year()
+    if year is None:
+        return now
+    last = dt.datetime.combine(year.end_date, dt.time(12), tzinfo=now.tzinfo)
+    first = dt.datetime.combine(year.start_date, dt.time(12), tzinfo=now.tzinfo)
+    return min(max(now, first), last)
+
+
+def status_filters(now: dt.datetime) -> dict[str, Q]:
+    """One Q per status; they partition every set of due items."""
+    submitted = Q(submitted_at__isnull=False)
+    return {
+        DueStatus.ON_TIME: submitted & Q(submitted_at__lte=F("effective_due_at")),
+        DueStatus.LATE: submitted & Q(submitted_at__gt=F("effective_due_at")),
+        DueStatus.MISSING: Q(submitted_at__isnull=True, effective_due_at__lt=now),
+        DueStatus.DUE: Q(
+            submitted_at__isnull=True,
+            effective_due_at__gte=now,
+            effective_due_at__lt=now + DUE_SOON,
+        ),
+        DueStatus.NOT_YET_DUE: Q(submitted_at__isnull=True, effective_due_at__gte=now + DUE_SOON),
+    }
+
+
+def with_status(items: QuerySet[DueItem], now: dt.datetime) -> QuerySet[DueItem]:
+    whens = [When(q, then=Value(status)) for status, q in status_filters(now).items()]
+    return items.annotate(status=Case(*whens, output_field=CharField()))
+
+
+def status_of(item: DueItem, now: dt.datetime) -> str:
+    if item.submitted_at is not None:
+        return DueStatus.ON_TIME if item.submitted_at <= item.effective_due_at else DueStatus.LATE
+    if item.effective_due_at < now:
+        return DueStatus.MISSING
+    return DueStatus.DUE if item.effective_due_at < now + DUE_SOON else DueStatus.NOT_YET_DUE
 
 
 def due_items_visible_to(user: Any) -> QuerySet[DueItem]:
@@ -352,3 +429,22 @@ def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> lis
         owned = provided_owners(Keeper.HOMEROOM, school, year)
         class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
     return class_ids
+
+
+# --- a version's derived files ------------------------------------------------------------------
+
+RUNNING_KEY = "records:rendering:{}"
+
+
+def is_rendering(version_id: int) -> bool:
+    """True while a worker converts this version (the record page says so and keeps polling).
+    A cache marker, not a status column: a worker killed mid-way leaves the version "pending",
+    which is what the crash-recovery sweep (hoso/ops/recovery.py) looks for."""
+    return bool(cache.get(RUNNING_KEY.format(version_id)))
+
+
+def version_text(version: RecordVersion) -> str:
+    if not version.text_sha256:
+        return ""
+    with blob_store().open(version.text_sha256) as stream:
+        return stream.read().decode("utf-8", "replace")

@@ -3,14 +3,13 @@ and are enqueued with transaction.on_commit; in tests they run inline (immediate
 
 from __future__ import annotations
 
-from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task(retries=2, retry_delay=30)
 def render_version(version_id: int) -> None:
-    from hoso.records.renditions import version_render
+    from hoso.records.services.renditions import version_render
 
     version_render(version_id=version_id)
 
@@ -31,7 +30,7 @@ def email_notifications(notification_ids: list[int]) -> None:
 
 @db_periodic_task(crontab(minute="5"))
 def send_reminders() -> None:
-    from hoso.records.reminders import reminders_send
+    from hoso.records.services.reminders import reminders_send
 
     reminders_send()
 
@@ -39,7 +38,7 @@ def send_reminders() -> None:
 @db_periodic_task(crontab(minute="20", hour="1"))
 def generate_due_items() -> None:
     from hoso.policy.grants import current_year
-    from hoso.records.deadlines import due_items_generate
+    from hoso.records.services.deadlines import due_items_generate
 
     year = current_year()
     if year is not None:
@@ -52,19 +51,12 @@ def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int
     keeper, or are released when there is none; then the school's missing items are made.
     Idempotent."""
     from hoso.org.models import SchoolYear, Unit
-    from hoso.records.deadlines import (
-        due_items_generate,
-        due_items_hand_over,
-        due_items_release,
-    )
+    from hoso.records.services.deadlines import due_items_keeper_changed
 
     unit = Unit.objects.select_related("school").filter(pk=unit_id).first()
     year = SchoolYear.objects.filter(pk=school_year_id).first()
     if unit is None or unit.school is None or year is None:
         return
-    with transaction.atomic():
-        if owner_id is None:
-            due_items_release(unit_id=unit.pk, school_year=year, keeper=keeper)
-        else:
-            due_items_hand_over(unit_id=unit.pk, school_year=year, keeper=keeper, owner_id=owner_id)
-        due_items_generate(school_year=year, schools=[unit.school])
+    due_items_keeper_changed(
+        unit_id=unit.pk, school=unit.school, school_year=year, keeper=keeper, owner_id=owner_id
+    )

@@ -285,9 +285,10 @@ DEMO_BATCHES: list[tuple[str, str, tuple[str, ...], str | None]] = [
 def _approved_for_principal(
     users: dict[str, Any], uploader: str, codes: tuple[str, ...], reviewer: str | None
 ) -> list[int]:
-    from hoso.records import services, workflow
     from hoso.records.models import RecordType
     from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import versions as services
+    from hoso.records.services import workflow
 
     ids = []
     for code in codes:

@@ -4,7 +4,7 @@ seal (`version_seal`) and two-phase signing through the person's own token
 
 Every step runs in one transaction: the signed PDF is written to the content-addressed store
 (harmless if the transaction rolls back: nothing points at it), the SignatureRecord is created
-and the records workflow is told the step is done (hoso.records.workflow
+and the records workflow is told the step is done (hoso.records.services.workflow
 .workflow_signing_step_done), which moves the version's pointer and issues it after the last
 step. A failure anywhere leaves the version exactly as it was."""
 
@@ -25,7 +25,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError
 from hoso.policy import can
 from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
-from hoso.records.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
+from hoso.records.services.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
 from hoso.signing import conf
 from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import (

@@ -65,7 +65,7 @@ def _may_create(username: str, kind: Any) -> bool:
 
     from hoso.core.errors import DomainError
     from hoso.policy import can
-    from hoso.records.services import record_unit_for
+    from hoso.records.services.versions import record_unit_for
 
     user = get_user_model().objects.get(username=username)
     try:
@@ -94,8 +94,8 @@ def signables(count: str) -> dict[str, list[int]]:
 
     from hoso.records.models import Keeper, Period, RecordType
     from hoso.records.pdfmaker import simple_pdf
-    from hoso.records.services import Upload, record_upload
-    from hoso.records.workflow import record_submit
+    from hoso.records.services.versions import Upload, record_upload
+    from hoso.records.services.workflow import record_submit
 
     users = {u.username: u for u in get_user_model().objects.filter(username__in=PRINCIPALS)}
     made: dict[str, list[int]] = {name: [] for name in PRINCIPALS}

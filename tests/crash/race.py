@@ -31,8 +31,8 @@ def _user(username: str) -> Any:
 def _record(owner: str, type_code: str) -> int:
     """A fresh record, submitted, waiting for the first step of its chain."""
     from hoso.records.models import RecordType
-    from hoso.records.services import Upload, record_upload
-    from hoso.records.workflow import record_submit
+    from hoso.records.services.versions import Upload, record_upload
+    from hoso.records.services.workflow import record_submit
 
     data = _pdf()
     version = record_upload(
@@ -75,7 +75,7 @@ def _race(count: int, action: Any) -> Counter[str]:
 def approve(count: str) -> dict[str, Any]:
     from hoso.audit.models import AuditEntry
     from hoso.records.models import Record, RecordEvent
-    from hoso.records.workflow import record_approve
+    from hoso.records.services.workflow import record_approve
 
     record_id = _record("th1.totruong", "TT28.SHTO")  # the group's book: one review step
     leader = _user("th1.phohieutruong")

@@ -71,9 +71,10 @@ def link_remote(service: CscService, user: Any, *, timeout: int = 300) -> Remote
 
 def records_waiting_for_principal(users: dict[str, Any], count: int) -> list[int]:
     """`count` records of th1 whose next step is the principal's personal signature."""
-    from hoso.records import services, workflow
     from hoso.records.models import RecordType
     from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import versions as services
+    from hoso.records.services import workflow
 
     kind = RecordType.objects.get(code="VP.BCDV")  # each upload its own document
     ids = []

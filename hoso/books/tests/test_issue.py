@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from hoso.books.batches import book_batch_create, book_batch_run
-from hoso.books.issue import book_issue
 from hoso.books.models import BookBatch, BookEdition
+from hoso.books.services.batches import book_batch_create, book_batch_run
+from hoso.books.services.issue import book_issue
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.models import Homeroom
 from hoso.org.models import Enrolment, Student, Unit
@@ -144,8 +144,8 @@ def test_a_batch_killed_mid_way_is_resumed_and_issues_no_book_twice(demo_user):
     a second time (its new edition is rolled back with the item's update)."""
     from django.utils import timezone
 
-    from hoso.books.batches import _one, book_batches_stuck
     from hoso.books.models import BookBatchItem
+    from hoso.books.services.batches import _one, book_batches_stuck
     from hoso.ops.recovery import jobs_recover
 
     batch = book_batch_create(

@@ -9,7 +9,7 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.books.missing import Book, particulars_missing
-from hoso.books.services import particulars_fill
+from hoso.books.services.particulars import particulars_fill
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.models import Homeroom
 from hoso.org.importing.columns import SHEETS

@@ -29,9 +29,9 @@ def register_issue(
     *, actor: Any, school: Unit, kind: str, obj: Any = None, ip: str = ""
 ) -> RegisterIssue:
     """Generate the register and submit it as a record into the school's signing chain."""
-    from hoso.records import services as records
     from hoso.records.models import RecordType
-    from hoso.records.workflow import record_submit
+    from hoso.records.services import versions as records
+    from hoso.records.services.workflow import record_submit
 
     _require_manage(actor, school)
     if kind not in RECORD_TYPES:

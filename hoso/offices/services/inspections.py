@@ -199,9 +199,9 @@ def minutes_lines(inspection: Inspection, actor: Any) -> list[str]:
 def minutes_draw_up(*, actor: Any, inspection_id: int, ip: str = "") -> Record:
     """Write the biên bản as a PDF, store it as the office's record of the biên bản type and
     submit it to its chain (the inspector signs it on the record page)."""
-    from hoso.records import services as records
-    from hoso.records import workflow
     from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import versions as records
+    from hoso.records.services import workflow
 
     inspection = _locked(actor, inspection_id)
     if inspection.state != InspectionState.OPEN:

@@ -10,10 +10,11 @@ from django.conf import settings
 
 from hoso.core.errors import NotAllowed, NotFound
 from hoso.offices.tests.factories import user
-from hoso.records import services, workflow
 from hoso.records.models import RecordState, RecordType
 from hoso.records.pdfmaker import simple_pdf
 from hoso.records.selectors import records_visible_to, types_for_upload
+from hoso.records.services import versions as services
+from hoso.records.services import workflow
 from hoso.signing.services import version_seal, version_sign
 
 pytestmark = pytest.mark.django_db

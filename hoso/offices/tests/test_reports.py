@@ -185,7 +185,8 @@ def test_a_signed_report_is_required_when_a_signer_is_asked():
             assignment_id=row.pk,
             upload=reports.FileIn(simple_pdf("Báo cáo"), "bc.pdf"),
         )
-    from hoso.records import services, workflow
+    from hoso.records.services import versions as services
+    from hoso.records.services import workflow
     from hoso.signing.services import version_seal, version_sign
 
     version = services.record_upload(

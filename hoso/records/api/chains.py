@@ -20,8 +20,9 @@ from hoso.core.api import MAX_ID
 from hoso.core.errors import NotFound
 from hoso.core.http import client_ip
 from hoso.org.models import Unit
-from hoso.records import chains, selectors, services
+from hoso.records import chains, selectors
 from hoso.records.models import Delegation, RecordType, StepAction
+from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
 NO_UNIT = "Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này."
 
@@ -142,7 +143,7 @@ class ChainDetail(APIView):
         record_type = _type(unit, type_id)
         body = ChainIn(data=request.data)
         body.is_valid(raise_exception=True)
-        services.chain_setting_save(
+        chain_setting_save(
             actor=request.user,
             unit=unit,
             record_type=record_type,
@@ -155,7 +156,7 @@ class ChainDetail(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, unit_id: int, type_id: int) -> Response:
         unit = _unit(request, unit_id)
-        services.chain_setting_reset(
+        chain_setting_reset(
             actor=request.user,
             unit=unit,
             record_type=_type(unit, type_id),

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.records import completion, selectors, services, workflow
+from hoso.records import completion, selectors
 from hoso.records.api.serializers import (
     CommentIn,
     CompletionOut,
@@ -33,8 +33,12 @@ from hoso.records.api.serializers import (
     VersionCreateIn,
     VersionOut,
 )
-from hoso.records.deadlines import due_item_extend, with_status
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
+from hoso.records.selectors import with_status
+from hoso.records.services import workflow
+from hoso.records.services.deadlines import due_item_extend
+from hoso.records.services.deletion import record_delete
+from hoso.records.services.versions import Upload, record_upload, version_upload
 from hoso.records.views.dashboard import parse_due, window_from
 from hoso.records.views.files import blob_response, visible_version
 
@@ -91,7 +95,7 @@ class RecordList(generics.ListCreateAPIView[Record]):
         ).first()
         if record_type is None:
             raise DomainError("Không có loại hồ sơ này.", fields={"record_type": ["Sai mã."]})
-        version = services.record_upload(
+        version = record_upload(
             actor=request.user,
             record_type=record_type,
             upload=_upload(data.validated_data["file"]),
@@ -104,8 +108,8 @@ class RecordList(generics.ListCreateAPIView[Record]):
         return Response(RecordDetailOut(record).data, status=status.HTTP_201_CREATED)
 
 
-def _upload(uploaded: Any) -> services.Upload:
-    return services.Upload(stream=uploaded, filename=uploaded.name or "", size=uploaded.size)
+def _upload(uploaded: Any) -> Upload:
+    return Upload(stream=uploaded, filename=uploaded.name or "", size=uploaded.size)
 
 
 def _record(request: Any, pk: int) -> Record:
@@ -126,9 +130,7 @@ class RecordDetail(generics.RetrieveDestroyAPIView[Record]):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()
-        services.record_delete(
-            actor=request.user, record_id=record.pk, ip=client_ip(request._request)
-        )
+        record_delete(actor=request.user, record_id=record.pk, ip=client_ip(request._request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -144,7 +146,7 @@ class VersionList(generics.ListCreateAPIView[RecordVersion]):
         record = _record(request, self.kwargs["pk"])
         data = VersionCreateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        version = services.version_upload(
+        version = version_upload(
             actor=request.user,
             record_id=record.pk,
             upload=_upload(data.validated_data["file"]),

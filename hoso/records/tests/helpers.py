@@ -9,7 +9,7 @@ import pikepdf
 
 from hoso.records.models import RecordType, RecordVersion
 from hoso.records.pdfmaker import simple_pdf
-from hoso.records.services import Upload, record_upload
+from hoso.records.services.versions import Upload, record_upload
 
 
 def pdf(title: str = "Kế hoạch bài dạy tuần 2", lines: list[str] | None = None) -> bytes:
@@ -58,7 +58,7 @@ def sign_and_submit(user: Any, record_id: int) -> Any:
     """ "Ký và trình" with the user's demo certificate."""
     from django.conf import settings
 
-    from hoso.records.workflow import record_sign_and_submit
+    from hoso.records.services.workflow import record_sign_and_submit
 
     return record_sign_and_submit(
         actor=user, record_id=record_id, passphrase=settings.DEMO_PASSWORD

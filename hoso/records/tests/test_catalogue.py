@@ -38,7 +38,7 @@ def test_loading_twice_changes_nothing() -> None:
 
 def test_types_apply_by_level_and_below_the_unit_that_added_them(demo_user: Any) -> None:
     from hoso.org.models import Unit
-    from hoso.records.services import record_type_create
+    from hoso.records.services.record_types import record_type_create
 
     th1, thcs1, th2 = (Unit.objects.get(code=c) for c in ("TH1", "THCS1", "TH2"))
     phong1 = Unit.objects.get(code="PGD-1")

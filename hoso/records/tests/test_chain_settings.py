@@ -15,9 +15,9 @@ from hoso.org.demo import DEMO_SO_CODE
 from hoso.org.models import Unit
 from hoso.records import chains
 from hoso.records.models import ChainSetting, Record, RecordType, Workflow
-from hoso.records.services import chain_setting_reset, chain_setting_save
+from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
+from hoso.records.services.workflow import record_submit
 from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
-from hoso.records.workflow import record_submit
 from hoso.signing.models import SignatureRecord
 
 pytestmark = pytest.mark.django_db

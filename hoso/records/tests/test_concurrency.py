@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
 from hoso.core.errors import Conflict
-from hoso.records import workflow
 from hoso.records.models import Record, RecordType
-from hoso.records.services import Upload, record_upload
+from hoso.records.services import workflow
+from hoso.records.services.versions import Upload, record_upload
 from hoso.records.tests.helpers import pdf
 
 

@@ -9,11 +9,12 @@ import pytest
 
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import SchoolYear, Unit
-from hoso.records import workflow
-from hoso.records.deadlines import DueStatus, due_item_extend, due_items_generate, status_of
 from hoso.records.models import DueItem, Notification, RecordType
 from hoso.records.periods import VN, slots_for
-from hoso.records.reminders import reminders_send
+from hoso.records.selectors import DueStatus, status_of
+from hoso.records.services import workflow
+from hoso.records.services.deadlines import due_item_extend, due_items_generate
+from hoso.records.services.reminders import reminders_send
 from hoso.records.tests.helpers import upload
 
 pytestmark = pytest.mark.django_db

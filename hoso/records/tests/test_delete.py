@@ -10,8 +10,9 @@ import pytest
 from django.db.models.signals import pre_delete
 
 from hoso.audit.models import AuditEntry
-from hoso.records import guards, workflow
+from hoso.records import guards
 from hoso.records.models import Record, RecordEvent, RecordVersion, Workflow
+from hoso.records.services import workflow
 from hoso.records.tests.helpers import upload
 from hoso.retention import guard as retention_guard
 

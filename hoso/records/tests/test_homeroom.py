@@ -13,11 +13,11 @@ from hoso.grading.models import Homeroom
 from hoso.grading.selectors import HOMEROOM
 from hoso.grading.services.assignments import AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit, UnitKind
-from hoso.records import workflow
-from hoso.records.deadlines import due_items_generate
 from hoso.records.models import DueItem, Record
 from hoso.records.periods import VN
 from hoso.records.selectors import types_for_upload
+from hoso.records.services import workflow
+from hoso.records.services.deadlines import due_items_generate
 from hoso.records.tests.helpers import upload
 
 pytestmark = pytest.mark.django_db

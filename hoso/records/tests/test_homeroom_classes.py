@@ -17,8 +17,8 @@ from hoso.grading.models import Homeroom
 from hoso.grading.selectors import HOMEROOM
 from hoso.grading.services.assignments import AssignmentChange, assignments_assign
 from hoso.org.models import SchoolYear, Unit
-from hoso.records.deadlines import DueStatus, reference_time, status_of
 from hoso.records.models import DueItem, Record, RecordVersion
+from hoso.records.selectors import DueStatus, reference_time, status_of
 from hoso.records.tests.helpers import pdf
 
 pytestmark = pytest.mark.django_db

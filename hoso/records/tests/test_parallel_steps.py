@@ -12,9 +12,9 @@ import pytest
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.records import chains, selectors
 from hoso.records.models import ChainSetting, EventKind, Record, RecordEvent, Workflow
+from hoso.records.services.workflow import record_approve, record_return, record_submit
 from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
 from hoso.records.tests.test_chain_settings import _lesson_plan, _set, unit
-from hoso.records.workflow import record_approve, record_return, record_submit
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import SignatureRecord

@@ -12,7 +12,8 @@ from django.core.cache import cache
 from hoso.conversion import ConversionFailed
 from hoso.conversion.tests.samples import docx
 from hoso.records.models import RecordVersion
-from hoso.records.renditions import RUNNING_KEY, is_rendering, version_render
+from hoso.records.selectors import RUNNING_KEY, is_rendering
+from hoso.records.services.renditions import version_render
 from hoso.records.tests.helpers import upload
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_the_progress_block_says_running_then_stops_polling_when_done(
         seen.append(client.get(url).content.decode())
         raise ConversionFailed("Tệp Word bị hỏng, không mở được.")
 
-    monkeypatch.setattr("hoso.records.renditions.office_to_pdf", office_to_pdf)
+    monkeypatch.setattr("hoso.records.services.renditions.office_to_pdf", office_to_pdf)
     version_render(version_id=version.pk, index=False)
 
     assert "Đang xử lý" in seen[0] and "Đang chuyển sang PDF…" in seen[0]

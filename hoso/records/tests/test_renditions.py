@@ -11,7 +11,7 @@ import pytest
 from hoso.conversion import ConversionUnavailable
 from hoso.conversion.tests.samples import docx
 from hoso.records.models import RecordVersion
-from hoso.records.renditions import version_text
+from hoso.records.selectors import version_text
 from hoso.records.tests.helpers import pdf, upload
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_missing_tool_is_said_plainly_and_the_original_stays_usable(
             "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; tệp gốc vẫn được lưu."
         )
 
-    monkeypatch.setattr("hoso.records.renditions.office_to_pdf", missing)
+    monkeypatch.setattr("hoso.records.services.renditions.office_to_pdf", missing)
     data = docx(["Sổ chủ nhiệm"])
     with django_capture_on_commit_callbacks(execute=True):
         version = upload(demo_user("th1.giaovien2"), period="W26", data=data, name="scn.docx")

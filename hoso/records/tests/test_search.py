@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from hoso.policy.grants import grants_for
-from hoso.records import policies, workflow
+from hoso.records import policies
 from hoso.records.models import Record
 from hoso.records.policies import record_view_scope
 from hoso.records.search_index import (
@@ -17,6 +17,7 @@ from hoso.records.search_index import (
     search_visibility,
 )
 from hoso.records.selectors import records_visible_to, search_records
+from hoso.records.services import workflow
 from hoso.records.tests.helpers import pdf, upload
 from hoso.search.engine import Visibility
 from hoso.search.folding import fold

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from hoso.audit.models import AuditEntry
-from hoso.records import workflow
 from hoso.records.models import Record
+from hoso.records.services import workflow
 from hoso.records.tests.helpers import upload
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ import pytest
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from hoso.records import selectors, workflow
+from hoso.records import selectors
 from hoso.records.models import Comment, Notification, Record, Workflow
+from hoso.records.services import workflow
 from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.records import chains, selectors, services
+from hoso.records import chains, selectors
 from hoso.records.models import AUTHOR, Delegation, RecordType, StepAction
+from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
 BLANK_ROWS = 2
 
@@ -60,10 +61,10 @@ def chain_edit(request: HttpRequest, unit_id: int, type_id: int) -> HttpResponse
 def _save(request: HttpRequest, unit: Any, record_type: RecordType) -> None:
     ip = client_ip(request)
     if request.POST.get("reset"):
-        services.chain_setting_reset(actor=request.user, unit=unit, record_type=record_type, ip=ip)
+        chain_setting_reset(actor=request.user, unit=unit, record_type=record_type, ip=ip)
         messages.success(request, "Đã trở về chuỗi do cấp trên (hoặc danh mục) quy định.")
         return
-    services.chain_setting_save(
+    chain_setting_save(
         actor=request.user,
         unit=unit,
         record_type=record_type,

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.records.services import Upload
+from hoso.records.services.versions import Upload
 
 
 def upload_from(request: HttpRequest) -> Upload | None:

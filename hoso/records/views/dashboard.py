@@ -19,9 +19,10 @@ from hoso.core.http import client_ip, safe_redirect_target
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
 from hoso.records import completion, selectors
-from hoso.records.deadlines import DueStatus, due_item_extend
 from hoso.records.models import DueItem
 from hoso.records.periods import VN
+from hoso.records.selectors import DueStatus
+from hoso.records.services.deadlines import due_item_extend
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,16 +4,15 @@ for every view and download (records.version.viewed / records.version.downloaded
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from hoso.audit.services import audit_log
 from hoso.conversion import Kind
 from hoso.core.http import client_ip
 from hoso.policy import NOT_FOUND_MESSAGE, get_or_404
 from hoso.records.models import RecordVersion
 from hoso.records.selectors import records_visible_to
+from hoso.records.services.versions import version_file_audit
 from hoso.storage import BlobNotFound, blob_store
 
 
@@ -39,16 +38,14 @@ def blob_response(
         stream = blob_store().open(sha)
     except BlobNotFound:
         raise Http404("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.") from None
-    action = "records.version.viewed" if inline else "records.version.downloaded"
-    with transaction.atomic():
-        audit_log(
-            action,
-            actor=request.user,
-            obj=version,
-            unit_id=version.record.school_id,
-            ip=client_ip(request),
-            data={"what": what, "sha256": sha},
-        )
+    version_file_audit(
+        actor=request.user,
+        version=version,
+        what=what,
+        sha256=sha,
+        inline=inline,
+        ip=client_ip(request),
+    )
     response = FileResponse(
         stream, content_type=content_type, as_attachment=not inline, filename=name
     )

@@ -17,7 +17,7 @@ from hoso.conversion import Kind
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404
-from hoso.records import chains, renditions, selectors, services, workflow
+from hoso.records import chains, selectors
 from hoso.records.models import (
     Comment,
     Notification,
@@ -27,6 +27,9 @@ from hoso.records.models import (
     RenditionStatus,
 )
 from hoso.records.notify import notifications_mark_read
+from hoso.records.services import workflow
+from hoso.records.services.deletion import record_delete
+from hoso.records.services.versions import comment_add, record_upload, version_upload
 from hoso.records.views.common import run_action, unit_id_from, upload_from
 from hoso.records.views.files import visible_version
 
@@ -65,7 +68,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             context["error"] = "Hãy chọn loại hồ sơ và tệp cần tải lên."
         else:
             try:
-                version = services.record_upload(
+                version = record_upload(
                     actor=request.user,
                     record_type=record_type,
                     upload=upload_file,
@@ -125,7 +128,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     record page with its HTTP status (403/409), and nothing is deleted."""
     record = _record(request, pk)
     try:
-        services.record_delete(actor=request.user, record_id=record.pk, ip=client_ip(request))
+        record_delete(actor=request.user, record_id=record.pk, ip=client_ip(request))
     except DomainError as error:
         messages.error(request, error.message)
         context = _detail_context(request, record)
@@ -144,7 +147,7 @@ def rendition_state(version: RecordVersion) -> dict[str, Any]:
         step = "Đang chuyển sang PDF và nhận dạng chữ (OCR)…"
     else:
         step = "Đang tạo ảnh xem trước và trích văn bản…"
-    running = busy and renditions.is_rendering(version.pk)
+    running = busy and selectors.is_rendering(version.pk)
     state = "Đang xử lý" if running else "Đang chờ đến lượt"
     return {"busy": busy, "running": running, "state": state, "step": step}
 
@@ -168,7 +171,7 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(back)
     return run_action(
         request,
-        lambda ip: services.version_upload(
+        lambda ip: version_upload(
             actor=request.user, record_id=record.pk, upload=upload_file, ip=ip
         ),
         "Đã tải lên phiên bản mới.",
@@ -233,7 +236,7 @@ def _comment(request: HttpRequest, record, body: str, ip: str) -> Comment:  # ty
     version = record.versions.order_by("-number").first()
     if version is None:
         raise DomainError("Hồ sơ chưa có phiên bản để góp ý.")
-    return services.comment_add(actor=request.user, version=version, body=body, ip=ip)
+    return comment_add(actor=request.user, version=version, body=body, ip=ip)
 
 
 @login_required

@@ -11,8 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from hoso.records.models import Keeper, Period, RecordType
-from hoso.records.services import Upload, record_upload
-from hoso.records.workflow import record_approve, record_submit
+from hoso.records.services.versions import Upload, record_upload
+from hoso.records.services.workflow import record_approve, record_submit
 from hoso.signing.engine.testdocs import _font
 
 CHAIN_FULL = [

@@ -14,8 +14,8 @@ from django.conf import settings as django_settings
 from hoso.core.errors import NotAllowed
 from hoso.org.models import Unit
 from hoso.records.models import Record
+from hoso.records.services.workflow import record_submit
 from hoso.records.tests.helpers import upload
-from hoso.records.workflow import record_submit
 from hoso.signing import conf
 from hoso.signing.certificates import KEYS_STAY_WITH_OWNERS
 from hoso.signing.demo import load_ca

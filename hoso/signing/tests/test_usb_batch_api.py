@@ -19,8 +19,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from hoso.records.models import RecordVersion
-from hoso.records.services import Upload, record_upload
-from hoso.records.workflow import record_approve, record_submit
+from hoso.records.services.versions import Upload, record_upload
+from hoso.records.services.workflow import record_approve, record_submit
 from hoso.signing import conf
 from hoso.signing.certificates import certificate_register
 from hoso.signing.demo import load_ca

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hoso.policy.grants import current_year
-from hoso.records.deadlines import due_items_generate
+from hoso.records.services.deadlines import due_items_generate
 
 
 class Command(BaseCommand):

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from hoso.core.errors import DomainError
+from hoso.records.selectors import awaiting_personal_signature
 from hoso.signing.remote.sources import PreparedDocument, register_source
 
 
@@ -26,23 +27,12 @@ def _steps() -> Any:
         return services
 
 
-def _pending(actor: Any, ids: list[int]) -> dict[int, str]:
-    """record id → title, of the records among `ids` waiting for `actor`'s personal signature."""
-    from hoso.policy import visible
-    from hoso.records.models import PERSONAL_SIGN_ACTIONS, Workflow
-
-    qs = Workflow.objects.filter(
-        is_open=True, pending_action__in=PERSONAL_SIGN_ACTIONS, record_id__in=ids
-    ).select_related("record")
-    return {wf.record_id: wf.record.title for wf in visible(actor, "records.workflow.act", qs)}
-
-
 class RecordsRemoteSource:
     def prepare(
         self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str
     ) -> tuple[list[PreparedDocument], list[tuple[int, str]]]:
         steps = _steps()
-        titles = _pending(actor, object_ids)
+        titles = awaiting_personal_signature(actor, object_ids)
         prepared: list[PreparedDocument] = []
         skipped: list[tuple[int, str]] = []
         for record_id in object_ids:

@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
-from hoso.books.issue import book_issue, level_of
 from hoso.books.models import BatchStatus, BookBatch, BookBatchItem, BookKind
+from hoso.books.services.issue import book_issue, level_of
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can

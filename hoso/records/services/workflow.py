@@ -23,7 +23,6 @@ from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
 from hoso.records import chains
-from hoso.records.deadlines import due_item_mark_submitted
 from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
@@ -40,6 +39,7 @@ from hoso.records.models import (
 )
 from hoso.records.notify import notify
 from hoso.records.selectors import named_people
+from hoso.records.services.deadlines import due_item_mark_submitted
 from hoso.storage import BlobRef
 
 OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."

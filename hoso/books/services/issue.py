@@ -22,8 +22,8 @@ from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
 from hoso.records.models import RecordState, RecordType
-from hoso.records.services import Upload, record_generated
-from hoso.records.workflow import record_submit
+from hoso.records.services.versions import Upload, record_generated
+from hoso.records.services.workflow import record_submit
 
 # The catalogue's record type of each book, by level (hoso/records/data/catalogue.json).
 RECORD_TYPES = {

@@ -1,9 +1,6 @@
 """Due items: generated from the catalogue for everyone who owes a record in the school year,
-marked when the record is first submitted, extended by a leader, reminded about.
-
-Status of a due item at time `now` (after any extension):
-on time / late (submitted before / after the due time), missing (past due, nothing
-submitted), due (due within DUE_SOON), not yet due (later)."""
+handed over when a unit's keeper changes, marked when the record is first submitted, extended
+by a leader (reminders: `services.reminders`; statuses: `hoso.records.selectors.DueStatus`)."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
@@ -22,68 +18,9 @@ from hoso.policy import can
 from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
 from hoso.records.periods import YEAR_KEY, label_for, slot_for_day, slots_for
+from hoso.records.selectors import DUE_SOON, applicable_types
 
-DUE_SOON = dt.timedelta(days=7)
-REMIND_BEFORE = dt.timedelta(days=2)
 BATCH = 5000
-
-
-class DueStatus:
-    NOT_YET_DUE = "not_yet_due"
-    DUE = "due"
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSING = "missing"
-    LABELS = {
-        "not_yet_due": "Chưa đến hạn",
-        "due": "Sắp đến hạn",
-        "on_time": "Nộp đúng hạn",
-        "late": "Nộp muộn",
-        "missing": "Chưa nộp (quá hạn)",
-    }
-
-
-def reference_time(now: dt.datetime | None = None) -> dt.datetime:
-    """`now`, kept inside the current school year: after the year has ended, views of "this
-    week" and the default completion window show the year's last weeks, not an empty page."""
-    from hoso.policy.grants import current_year
-
-    now = now or timezone.now()
-    year = current_year()
-    if year is None:
-        return now
-    last = dt.datetime.combine(year.end_date, dt.time(12), tzinfo=now.tzinfo)
-    first = dt.datetime.combine(year.start_date, dt.time(12), tzinfo=now.tzinfo)
-    return min(max(now, first), last)
-
-
-def status_filters(now: dt.datetime) -> dict[str, Q]:
-    """One Q per status; they partition every set of due items."""
-    submitted = Q(submitted_at__isnull=False)
-    return {
-        DueStatus.ON_TIME: submitted & Q(submitted_at__lte=F("effective_due_at")),
-        DueStatus.LATE: submitted & Q(submitted_at__gt=F("effective_due_at")),
-        DueStatus.MISSING: Q(submitted_at__isnull=True, effective_due_at__lt=now),
-        DueStatus.DUE: Q(
-            submitted_at__isnull=True,
-            effective_due_at__gte=now,
-            effective_due_at__lt=now + DUE_SOON,
-        ),
-        DueStatus.NOT_YET_DUE: Q(submitted_at__isnull=True, effective_due_at__gte=now + DUE_SOON),
-    }
-
-
-def with_status(items: QuerySet[DueItem], now: dt.datetime) -> QuerySet[DueItem]:
-    whens = [When(q, then=Value(status)) for status, q in status_filters(now).items()]
-    return items.annotate(status=Case(*whens, output_field=CharField()))
-
-
-def status_of(item: DueItem, now: dt.datetime) -> str:
-    if item.submitted_at is not None:
-        return DueStatus.ON_TIME if item.submitted_at <= item.effective_due_at else DueStatus.LATE
-    if item.effective_due_at < now:
-        return DueStatus.MISSING
-    return DueStatus.DUE if item.effective_due_at < now + DUE_SOON else DueStatus.NOT_YET_DUE
 
 
 # --- periods for uploads ---------------------------------------------------------------------
@@ -158,8 +95,6 @@ def _owners(school: Unit, year: SchoolYear, keeper: str) -> list[tuple[int, int 
 
 def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = None) -> int:
     """Create the missing due items of the year; idempotent. Returns how many were created."""
-    from hoso.records.selectors import applicable_types
-
     if schools is None:
         schools = list(Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True))
     created = 0
@@ -242,6 +177,21 @@ def due_items_release(*, unit_id: int, school_year: SchoolYear, keeper: str) -> 
     )
     released, _ = open_items.delete()
     return released
+
+
+@transaction.atomic
+def due_items_keeper_changed(
+    *, unit_id: int, school: Unit, school_year: SchoolYear, keeper: str, owner_id: int | None
+) -> None:
+    """A unit's keeper changed (a class got a new GVCN, or none): its open items move to the new
+    keeper, or are released when there is none; then the school's missing items are made."""
+    if owner_id is None:
+        due_items_release(unit_id=unit_id, school_year=school_year, keeper=keeper)
+    else:
+        due_items_hand_over(
+            unit_id=unit_id, school_year=school_year, keeper=keeper, owner_id=owner_id
+        )
+    due_items_generate(school_year=school_year, schools=[school])
 
 
 # --- submission, extension ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from hoso.books import selectors
 from hoso.books.missing import Book
-from hoso.books.services import parse_particulars, particulars_fill
+from hoso.books.services.particulars import parse_particulars, particulars_fill
 from hoso.core.errors import DomainError
 from hoso.grading.selectors import class_for
 from hoso.org.particulars import ethnicities

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hoso.records.deadlines import REMIND_BEFORE
 from hoso.records.models import DueItem
 from hoso.records.notify import notify
+from hoso.records.selectors import REMIND_BEFORE
 
 _KINDS: list[tuple[str, str]] = [
     ("reminded_before_at", "Sắp đến hạn nộp"),

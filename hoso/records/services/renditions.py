@@ -24,11 +24,11 @@ from hoso.conversion import (
     render_preview,
 )
 from hoso.records.models import RecordVersion, RenditionStatus
+from hoso.records.selectors import RUNNING_KEY
 from hoso.storage import BlobRef, blob_store
 
 # Fewer characters per page than this means "a scan": worth an OCR'd copy for search.
 MIN_TEXT_PER_PAGE = 20
-RUNNING_KEY = "records:rendering:{}"
 RUNNING_TIMEOUT = 30 * 60  # longer than any conversion; a dead worker's marker expires
 
 
@@ -84,13 +84,6 @@ def version_render(*, version_id: int, index: bool = True) -> str:
     return status
 
 
-def is_rendering(version_id: int) -> bool:
-    """True while a worker converts this version (the record page says so and keeps polling).
-    A cache marker, not a status column: a worker killed mid-way leaves the version "pending",
-    which is what the crash-recovery sweep (hoso/ops/recovery.py) looks for."""
-    return bool(cache.get(RUNNING_KEY.format(version_id)))
-
-
 def _render(version: RecordVersion) -> str:
     key = RUNNING_KEY.format(version.pk)
     cache.set(key, 1, timeout=RUNNING_TIMEOUT)
@@ -127,10 +120,3 @@ def _save(version_id: int, status: str, message: str, fields: Mapping[str, objec
     RecordVersion.objects.filter(pk=version_id).update(
         rendition_status=status, rendition_message=message[:500], **fields
     )
-
-
-def version_text(version: RecordVersion) -> str:
-    if not version.text_sha256:
-        return ""
-    with blob_store().open(version.text_sha256) as stream:
-        return stream.read().decode("utf-8", "replace")

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoso.books import selectors
-from hoso.books.batches import CLASS_BOOK, book_batch_create
-from hoso.books.issue import TERMS, book_issue, level_of
 from hoso.books.models import BookKind
+from hoso.books.services.batches import CLASS_BOOK, book_batch_create
+from hoso.books.services.issue import TERMS, book_issue, level_of
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading.selectors import class_for

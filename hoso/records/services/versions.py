@@ -1,4 +1,5 @@
-"""Writes on records: upload (a new record or a new version), comments, unit-added types.
+"""Writes on records' versions: upload (a new record or a new version), comments, the audit of
+who viewed or downloaded a version's file.
 
 Every upload passes the file layer's gate (name, size, real type, hostile content) before
 anything is written; the blob goes into the write-once store, then one short transaction
@@ -15,24 +16,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
 from hoso.conversion.kinds import ACCEPTED_HINT
-from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.core.scheduling import later
 from hoso.core.text import clean_line, clean_multiline
 from hoso.org.models import SchoolYear, Unit
 from hoso.policy import can
 from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
-from hoso.records import chains, deadlines
-from hoso.records.guards import deletion_refusal
 from hoso.records.models import (
-    ChainSetting,
     Comment,
-    Delegation,
     EventKind,
     Keeper,
     Record,
@@ -44,6 +40,7 @@ from hoso.records.models import (
 )
 from hoso.records.policies import KEEPER_ROLES
 from hoso.records.selectors import homeroom_classes, type_applies
+from hoso.records.services import deadlines
 from hoso.storage import blob_store, max_upload_bytes
 
 MAX_TITLE = 255
@@ -327,95 +324,7 @@ def _year() -> SchoolYear:
     return year
 
 
-# --- deletion ---------------------------------------------------------------------------------
-
-# What a person calls the rows that may still point at a record (PROTECT foreign keys).
-REFERRER_LABELS: dict[str, str] = {
-    "records.RecordVersion": "phiên bản hồ sơ",
-    "records.Workflow": "lượt trình duyệt",
-    "retention.ProposalItem": "đề nghị tiêu hủy",
-    "retention.DestroyedRecord": "bản lưu thông tin hồ sơ đã tiêu hủy",
-    "retention.DestructionProposal": "đề nghị tiêu hủy (biên bản)",
-}
-
-
-@transaction.atomic
-def record_delete(*, actor: Any, record_id: int, ip: str = "") -> None:
-    """Delete a record — in this order of refusals: not allowed (403), a registered guard such
-    as the retention period (409), rows that still refer to it (409). Nothing is deleted unless
-    everything can be."""
-    record = (
-        Record.objects.select_for_update(of=("self",))
-        .select_related("record_type", "school_year")
-        .filter(pk=record_id)
-        .first()
-    )
-    if record is None or not can(actor, "records.record.view", record):
-        raise NotFound(NOT_FOUND_MESSAGE)
-    if not can(actor, "records.record.delete", record):
-        raise NotAllowed(_delete_refusal(actor, record))
-    refusal = deletion_refusal(record)
-    if refusal:
-        raise Conflict(refusal)
-    pk = record.pk
-    # Written first to name the record while it exists; a refusal below rolls it back.
-    audit_log(
-        "records.record.deleted",
-        actor=actor,
-        obj=record,
-        unit_id=record.school_id,
-        ip=ip,
-        data={"record": pk, "title": record.title, "type": record.record_type.code},
-    )
-    try:
-        # A savepoint: a refusal met while deleting rolls back only this, and the caller's
-        # transaction stays usable (on PostgreSQL too).
-        with transaction.atomic():
-            record.delete()
-    except (ProtectedError, RestrictedError) as error:
-        raise Conflict(_still_referred(error)) from None
-    _after_commit_unindex(pk)
-
-
-def _delete_refusal(actor: Any, record: Record) -> str:
-    if record.owner_id == actor.pk:  # their own record, already submitted
-        return (
-            "Hồ sơ đã trình duyệt nên người lập không tự xóa được; chỉ hiệu trưởng hoặc văn thư "
-            "của trường được xóa."
-        )
-    return OTHERS_MAY_NOT_DELETE
-
-
-OTHERS_MAY_NOT_DELETE = (
-    "Chỉ người lập hồ sơ (khi chưa trình duyệt), hiệu trưởng hoặc văn thư của trường được xóa"
-    " hồ sơ."
-)
-
-
-def _still_referred(error: ProtectedError | RestrictedError) -> str:
-    """What still points at the record, e.g. "… bởi phiên bản hồ sơ (2), lượt trình duyệt (1)"."""
-    if isinstance(error, ProtectedError):
-        rows = error.protected_objects
-    else:
-        rows = error.restricted_objects
-    counts: dict[str, int] = {}
-    for row in rows or ():
-        meta = row._meta
-        label = REFERRER_LABELS.get(meta.label) or str(meta.verbose_name)
-        counts[label] = counts.get(label, 0) + 1
-    known = list(REFERRER_LABELS.values())
-    order = sorted(counts, key=lambda label: (known.index(label) if label in known else 99, label))
-    what = ", ".join(f"{label} ({counts[label]})" for label in order)
-    return f"Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi {what}."
-
-
-def _after_commit_unindex(record_id: int) -> None:
-    from hoso.records.tasks import index_record
-
-    later(index_record, record_id)  # indexing a record that is gone removes it
-
-
-# --- comments and unit-added types ----------------------------------------------------------
+# --- comments and who read what -----------------------------------------------------------
 
 
 @transaction.atomic
@@ -440,80 +349,17 @@ def comment_add(*, actor: Any, version: RecordVersion, body: str, ip: str = "") 
 
 
 @transaction.atomic
-def record_type_create(
-    *, actor: Any, unit: Unit, code: str, name: str, **fields: Any
-) -> RecordType:
-    """A type added by a Sở, Phòng or school: it applies below `unit` and is optional
-    (Chỉ thị 138: nothing beyond the Điều lệ may be required)."""
-    if not can(actor, "records.type.manage", unit):
-        raise NotAllowed("Bạn không được thêm loại hồ sơ cho đơn vị này.")
-    code = f"{unit.code}.{clean_text(code, field='code', label='mã', limit=20)}"
-    if RecordType.objects.filter(code=code).exists():
-        raise Conflict("Mã loại hồ sơ này đã có.")
-    record_type = RecordType.objects.create(
-        code=code,
-        name=clean_text(name, field="name", label="tên loại hồ sơ", limit=255),
-        owner_unit=unit,
-        optional=True,
-        legal_source=f"Do {unit.name} bổ sung",
-        **fields,
-    )
-    audit_log("records.type.created", actor=actor, obj=record_type, unit_id=unit.pk)
-    return record_type
-
-
-# --- signing chains set by the Sở (and the units it allows) --------------------------------------
-
-
-@transaction.atomic
-def chain_setting_save(
-    *,
-    actor: Any,
-    unit: Unit,
-    record_type: RecordType,
-    chain: Any,
-    delegate_to: str = "",
-    ip: str = "",
-) -> ChainSetting:
-    """Set the chain of `record_type` for `unit` and every unit below it; records already
-    submitted keep the chain they started with."""
-    _check_chain_setter(actor, unit, record_type)
-    steps = chains.clean_chain(chain, record_type=record_type, unit=unit)
-    if delegate_to not in Delegation.values or (delegate_to and unit.kind == "TRUONG"):
-        message = "Mức cho phép cấp dưới không hợp lệ."
-        raise DomainError(message, fields={"delegate_to": [message]})
-    setting = ChainSetting.objects.select_for_update().filter(unit=unit, record_type=record_type)
-    current = setting.first()
-    before = current.chain if current else chains.chain_above(record_type, unit).chain
-    current = current or ChainSetting(unit=unit, record_type=record_type)
-    current.chain, current.delegate_to = steps, delegate_to
-    current.updated_by, current.updated_at = actor, timezone.now()
-    current.save()
-    data = {"before": before, "chain": steps, "delegate_to": delegate_to, "setting": current.pk}
-    # Logged on the type, at the unit: the page's history is one indexed query.
-    audit_log("records.chain.set", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data)
-    return current
-
-
-@transaction.atomic
-def chain_setting_reset(*, actor: Any, unit: Unit, record_type: RecordType, ip: str = "") -> None:
-    """Drop the unit's own chain: what the unit above sets (or the catalogue) applies again."""
-    _check_chain_setter(actor, unit, record_type)
-    current = ChainSetting.objects.select_for_update().filter(unit=unit, record_type=record_type)
-    setting = current.first()
-    if setting is None:
-        raise Conflict("Đơn vị chưa đặt chuỗi riêng cho loại hồ sơ này.")
-    data = {"before": setting.chain, "setting": setting.pk}
-    setting.delete()
+def version_file_audit(
+    *, actor: Any, version: RecordVersion, what: str, sha256: str, inline: bool, ip: str = ""
+) -> None:
+    """A view (inline) or a download of a version's file (original | pdf | preview), audited in
+    its own transaction before the file streams."""
+    action = "records.version.viewed" if inline else "records.version.downloaded"
     audit_log(
-        "records.chain.reset", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data
+        action,
+        actor=actor,
+        obj=version,
+        unit_id=version.record.school_id,
+        ip=ip,
+        data={"what": what, "sha256": sha256},
     )
-
-
-def _check_chain_setter(actor: Any, unit: Unit, record_type: RecordType) -> None:
-    if not can(actor, "records.chain.set", unit):
-        raise NotAllowed("Bạn không được thiết lập chuỗi ký cho đơn vị này.")
-    if not chains.may_set_at(record_type, unit):
-        raise NotAllowed(
-            "Đơn vị cấp trên chưa cho phép đơn vị này đặt chuỗi ký riêng cho loại hồ sơ này."
-        )
