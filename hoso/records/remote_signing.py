@@ -21,9 +21,9 @@ def _steps() -> Any:
 
         return signing_steps
     except ImportError:  # before the signing door moved the records' steps
-        from hoso.signing import services
+        from hoso.signing.services import versions
 
-        return services
+        return versions
 
 
 def _pending(actor: Any, ids: list[int]) -> dict[int, str]:

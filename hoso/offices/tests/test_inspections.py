@@ -18,7 +18,7 @@ from hoso.offices.progress import school_progress
 from hoso.offices.tests.factories import user
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.models import Record, RecordState
-from hoso.signing.services import version_sign
+from hoso.signing.services.versions import version_sign
 
 pytestmark = pytest.mark.django_db
 

@@ -156,7 +156,7 @@ def test_a_signed_report_is_required_when_a_signer_is_asked():
             upload=reports.FileIn(simple_pdf("Báo cáo"), "bc.pdf"),
         )
     from hoso.records import services, workflow
-    from hoso.signing.services import version_seal, version_sign
+    from hoso.signing.services.versions import version_seal, version_sign
 
     version = services.record_upload(
         actor=user("th1.vanthu"),
