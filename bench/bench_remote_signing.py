@@ -51,18 +51,18 @@ def users() -> dict[str, Any]:
 
 def remote_round(service: Any, people: dict[str, Any], count: int) -> tuple[float, float]:
     """(wall seconds, provider seconds) of one remote request for `count` documents."""
-    from hoso.signing.remote import services
     from hoso.signing.remote.models import RequestStatus
+    from hoso.signing.remote.services import requests as remote_requests
     from tests.csc.fixtures import records_waiting_for_principal
 
     ids = records_waiting_for_principal(people, count)
     principal = people["th1.hieutruong"]
     provider_before = service.provider_seconds
     began = time.perf_counter()
-    request = services.remote_start(actor=principal, object_ids=ids)
+    request = remote_requests.remote_start(actor=principal, object_ids=ids)
     service.approve(service.last().authorization_id)
-    services.remote_poll(actor=principal, request_id=request.pk)
-    done = services.remote_run(request_id=request.pk)
+    remote_requests.remote_poll(actor=principal, request_id=request.pk)
+    done = remote_requests.remote_run(request_id=request.pk)
     wall = time.perf_counter() - began
     assert done is not None and done.status == RequestStatus.DONE, done
     assert done.done == count, (done.done, done.failed)
@@ -74,7 +74,8 @@ def server_key_round(people: dict[str, Any], count: int) -> float:
     from django.conf import settings
 
     from hoso.signing.models import Backend, Certificate
-    from hoso.signing.services import signer_close, signer_for, version_sign
+    from hoso.signing.services.signers import signer_close, signer_for
+    from hoso.signing.services.versions import version_sign
     from tests.csc.fixtures import records_waiting_for_principal
 
     ids = records_waiting_for_principal(people, count)

@@ -35,7 +35,7 @@ def _records_task() -> Callable[[int], Any]:
 
 
 def _batches_stuck(minutes: float) -> list[int]:
-    from hoso.signing.batches import batches_stuck
+    from hoso.signing.services.batches import batches_stuck
 
     return batches_stuck(minutes)
 
@@ -49,7 +49,7 @@ def _batches_task() -> Callable[[int], Any]:
 
 
 def _remote_stuck(minutes: float) -> list[int]:
-    from hoso.signing.remote.services import remote_requests_stuck
+    from hoso.signing.remote.services.requests import remote_requests_stuck
 
     return remote_requests_stuck(minutes)
 

@@ -78,7 +78,7 @@ def _sign(
     from hoso.signing.documents import SignerFailed, signer_appearance
     from hoso.signing.engine.errors import SigningError
     from hoso.signing.engine.sign import sign_pdf
-    from hoso.signing.services import signer_close, signer_for
+    from hoso.signing.services.signers import signer_close, signer_for
 
     handle = signer_for(actor=actor, **secret)
     try:

@@ -9,7 +9,7 @@ class SigningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their side effects: huey tasks (batches, session purge) and the demo step.
-        from hoso.signing import demo, external_batch_tasks, home, tasks  # noqa: F401
+        from hoso.signing import demo, home, tasks  # noqa: F401
         from hoso.signing.policies import register_all
 
         register_all()

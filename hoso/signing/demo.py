@@ -196,8 +196,8 @@ def _register(
 ) -> Certificate:
     from asn1crypto import pem as asn1_pem
 
-    from hoso.signing.certificates import ParsedCert, _fields
     from hoso.signing.engine.localservices import to_asn1_cert
+    from hoso.signing.services.certificates import ParsedCert, _fields
 
     pki.export_pkcs12(issued, ca, settings.DEMO_PASSWORD, p12_path)
     parsed = ParsedCert(to_asn1_cert(issued.cert), [to_asn1_cert(c) for c in ca.chain])
@@ -308,7 +308,7 @@ def _approved_for_principal(
 
 def demo_batches_step(province: Any) -> None:
     """Each principal (th1, thcs1, th2) batch-signed the school's records waiting for them."""
-    from hoso.signing.batches import batch_run, batch_start
+    from hoso.signing.services.batches import batch_run, batch_start
 
     for school, uploader, codes, reviewer in DEMO_BATCHES:
         principal = province.users.get(f"{school}.hieutruong")

@@ -47,7 +47,7 @@ def nav(user: Any) -> list[NavItem]:
 
 
 def tasks(user: Any) -> list[HomeTask]:
-    from hoso.signing.certificates import expiring_certificates
+    from hoso.signing.selectors import expiring_certificates
 
     found = []
     to_sign = _to_sign(user)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from hoso.org.models import Unit
 from hoso.policy import visible
 from hoso.records.models import PERSONAL_SIGN_ACTIONS, StepAction, Workflow
-from hoso.signing.models import Certificate, SignatureRecord
+from hoso.signing.models import Certificate, CertKind, CertStatus, SignatureRecord
+
+EXPIRY_WARNING_DAYS = 30
 
 
 def _queue(user: Any, actions: tuple[str, ...]) -> QuerySet[Workflow]:
@@ -42,4 +47,24 @@ def signatures_of_record(user: Any, record: Any) -> QuerySet[SignatureRecord]:
         SignatureRecord.objects.filter(version__record=record)
         .select_related("signer", "certificate", "version")
         .order_by("version__number", "signed_at", "id")
+    )
+
+
+def usable_certificates(
+    *, kind: str, owner: Any = None, unit: Unit | None = None, at: dt.datetime | None = None
+) -> QuerySet[Certificate]:
+    at = at or timezone.now()
+    holder = {"owner": owner} if kind == CertKind.PERSONAL else {"unit": unit}
+    return Certificate.objects.filter(
+        kind=kind, status=CertStatus.ACTIVE, not_before__lte=at, not_after__gte=at, **holder
+    )
+
+
+def expiring_certificates(*, user: Any, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Certificate]:
+    now = timezone.now()
+    return Certificate.objects.filter(
+        owner=user,
+        status=CertStatus.ACTIVE,
+        not_after__gte=now,
+        not_after__lte=now + dt.timedelta(days=days),
     )

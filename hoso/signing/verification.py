@@ -53,7 +53,7 @@ def _records_lookup(hashes: list[str]) -> dict[str, str]:
 
 def known_files(hashes: list[str]) -> dict[str, str]:
     """Which of `hashes` are files HoSo made (any app), with a short description."""
-    from hoso.signing.archive import issued_archive_files
+    from hoso.signing.services.archive import issued_archive_files
 
     known: dict[str, str] = {}
     for lookup in [_records_lookup, issued_archive_files, *_LOOKUPS]:
@@ -211,8 +211,8 @@ def validate_upload(*, data: bytes, filename: str, detached: bytes | None = None
 
 def version_report(version: RecordVersion) -> dict[str, Any] | None:
     """Validation of the signed copy HoSo holds for a version (shown on the record page)."""
-    from hoso.signing.archive import current_signed_sha256
     from hoso.signing.documents import read_blob
+    from hoso.signing.services.archive import current_signed_sha256
 
     if not version.signed_sha256:
         return None

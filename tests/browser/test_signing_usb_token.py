@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 
 from hoso.records.models import RecordVersion
 from hoso.signing import conf
-from hoso.signing.certificates import certificate_register
 from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import Backend, Certificate, SignatureRecord
+from hoso.signing.services.certificates import certificate_register
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from tests import softhsm as hsm
 from tests.browser.test_signing_flow import unlock_issued_after  # noqa: F401 — a fixture

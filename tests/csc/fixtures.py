@@ -51,7 +51,7 @@ def link_remote(service: CscService, user: Any, *, timeout: int = 300) -> Remote
     from hoso.org.models import Unit, UnitKind
     from hoso.signing import conf
     from hoso.signing.demo import load_ca
-    from hoso.signing.remote.links import credential_link, provider_configure
+    from hoso.signing.remote.services.links import credential_link, provider_configure
 
     ca = load_ca(conf.pki_dir())
     service.enrol(ca, user.first_name or user.username, user.username)

@@ -10,8 +10,8 @@ import pytest
 from hoso.core.errors import Conflict, DomainError, NotFound
 from hoso.records.models import Record, RecordVersion
 from hoso.signing.models import Backend, ExternalSession, SignatureRecord
-from hoso.signing.remote import services
 from hoso.signing.remote.models import ItemStatus, RemoteRequest, RequestStatus
+from hoso.signing.remote.services import requests as remote_requests
 from tests.csc.fixtures import link_remote, records_waiting_for_principal
 
 pytestmark = [pytest.mark.softhsm, pytest.mark.slow]
@@ -29,7 +29,7 @@ def poll(django_capture_on_commit_callbacks):
 
     def run(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            request = services.remote_poll(**kwargs)
+            request = remote_requests.remote_poll(**kwargs)
         request.refresh_from_db()
         return request
 
@@ -60,12 +60,12 @@ def test_one_confirmation_signs_many_documents(csc, users, validator, poll):
     ids = records_waiting_for_principal(users, 5)
     calls_before = dict(csc.calls)
     # when the principal asks to sign them remotely
-    request = services.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     # then ONE authorization for 5 hashes waits on the phone, nothing signed yet
     assert request.status == RequestStatus.WAITING and request.total == 5
     pending = csc.last()
     assert len(pending.hashes) == 5
-    assert services.remote_poll(actor=world.user, request_id=request.pk).status == "waiting"
+    assert remote_requests.remote_poll(actor=world.user, request_id=request.pk).status == "waiting"
     assert not SignatureRecord.objects.filter(version__record_id__in=ids).exists()
     # when the person confirms on the phone and HoSo polls
     csc.approve(pending.authorization_id)
@@ -101,15 +101,15 @@ def _nothing_signed(ids):
 def test_refused_on_the_phone_signs_nothing(csc, users):
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 3)
-    request = services.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     csc.refuse(csc.last().authorization_id)
-    request = services.remote_poll(actor=world.user, request_id=request.pk)
+    request = remote_requests.remote_poll(actor=world.user, request_id=request.pk)
     assert request.status == RequestStatus.REFUSED
-    assert request.message == services.REFUSED
+    assert request.message == remote_requests.REFUSED
     assert set(request.items.values_list("status", flat=True)) == {ItemStatus.FAILED}
     _nothing_signed(ids)
     # and the records can be signed again at once
-    again = services.remote_start(actor=world.user, object_ids=ids)
+    again = remote_requests.remote_start(actor=world.user, object_ids=ids)
     assert again.status == RequestStatus.WAITING
 
 
@@ -117,15 +117,15 @@ def test_provider_expiry_and_own_timeout(csc, users):
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 2)
     csc.confirm = "expire"  # the provider lets the authorization lapse
-    request = services.remote_start(actor=world.user, object_ids=ids)
-    request = services.remote_poll(actor=world.user, request_id=request.pk)
-    assert (request.status, request.message) == (RequestStatus.EXPIRED, services.EXPIRED)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_poll(actor=world.user, request_id=request.pk)
+    assert (request.status, request.message) == (RequestStatus.EXPIRED, remote_requests.EXPIRED)
     _nothing_signed(ids)
     # HoSo's own timeout: nobody confirms in time
     csc.confirm = "phone"
-    request = services.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     RemoteRequest.objects.filter(pk=request.pk).update(expires_at=request.created_at)
-    assert services.remote_expire_due() == 1
+    assert remote_requests.remote_expire_due() == 1
     request.refresh_from_db()
     assert request.status == RequestStatus.EXPIRED
     _nothing_signed(ids)
@@ -136,7 +136,7 @@ def test_provider_down_at_start_leaves_nothing(csc, users):
     ids = records_waiting_for_principal(users, 2)
     csc.down = True
     with pytest.raises(DomainError) as err:
-        services.remote_start(actor=world.user, object_ids=ids)
+        remote_requests.remote_start(actor=world.user, object_ids=ids)
     assert "Không liên lạc được nhà cung cấp ký số từ xa" in err.value.message
     assert not RemoteRequest.objects.filter(user=world.user).exists()
     _nothing_signed(ids)
@@ -145,10 +145,10 @@ def test_provider_down_at_start_leaves_nothing(csc, users):
 def test_provider_down_while_waiting_then_back(csc, users, poll):
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 2)
-    request = services.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     csc.down = True
-    request = services.remote_poll(actor=world.user, request_id=request.pk)
-    assert (request.status, request.message) == (RequestStatus.WAITING, services.STILL_DOWN)
+    request = remote_requests.remote_poll(actor=world.user, request_id=request.pk)
+    assert (request.status, request.message) == (RequestStatus.WAITING, remote_requests.STILL_DOWN)
     csc.down = False
     csc.approve(csc.last().authorization_id)
     request = poll(actor=world.user, request_id=request.pk)
@@ -163,7 +163,7 @@ def test_provider_down_at_signhash_signs_nothing(csc, users, django_capture_on_c
     csc._sign_hash = lambda req: (503, {"error": "temporarily_unavailable"})
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            request = services.remote_start(actor=world.user, object_ids=ids)
+            request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     finally:
         csc._sign_hash = original
     request.refresh_from_db()
@@ -175,13 +175,13 @@ def test_provider_down_at_signhash_signs_nothing(csc, users, django_capture_on_c
 def test_someone_else_cannot_poll_or_cancel(csc, users):
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 1)
-    request = services.remote_start(actor=world.user, object_ids=ids)
-    for call in (services.remote_poll, services.remote_cancel):
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
+    for call in (remote_requests.remote_poll, remote_requests.remote_cancel):
         with pytest.raises(NotFound):
             call(actor=users["th1.giaovien1"], request_id=request.pk)
     assert RemoteRequest.objects.get(pk=request.pk).status == RequestStatus.WAITING
     # the person cancels: nothing signed, a second request may start
-    cancelled = services.remote_cancel(actor=world.user, request_id=request.pk)
+    cancelled = remote_requests.remote_cancel(actor=world.user, request_id=request.pk)
     assert cancelled.status == RequestStatus.CANCELLED
     _nothing_signed(ids)
 
@@ -189,12 +189,12 @@ def test_someone_else_cannot_poll_or_cancel(csc, users):
 def test_one_waiting_request_at_a_time_and_no_credential(csc, users):
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 2)
-    services.remote_start(actor=world.user, object_ids=ids[:1])
+    remote_requests.remote_start(actor=world.user, object_ids=ids[:1])
     with pytest.raises(Conflict):
-        services.remote_start(actor=world.user, object_ids=ids[1:])
+        remote_requests.remote_start(actor=world.user, object_ids=ids[1:])
     with pytest.raises(DomainError) as err:
-        services.remote_start(actor=users["th1.giaovien1"], object_ids=ids)
-    assert err.value.message == services.NO_CREDENTIAL
+        remote_requests.remote_start(actor=users["th1.giaovien1"], object_ids=ids)
+    assert err.value.message == remote_requests.NO_CREDENTIAL
 
 
 def test_a_confirmed_request_whose_worker_died_is_finished_by_the_recovery_sweep(csc, users):
@@ -208,9 +208,10 @@ def test_a_confirmed_request_whose_worker_died_is_finished_by_the_recovery_sweep
 
     world = link_remote(csc, users["th1.hieutruong"])
     ids = records_waiting_for_principal(users, 2)
-    request = services.remote_start(actor=world.user, object_ids=ids)
+    request = remote_requests.remote_start(actor=world.user, object_ids=ids)
     csc.approve(csc.last().authorization_id)
-    services.remote_poll(actor=world.user, request_id=request.pk)  # its task is lost: no commit
+    # its task is lost: no commit
+    remote_requests.remote_poll(actor=world.user, request_id=request.pk)
     request.refresh_from_db()
     assert request.status == RequestStatus.SIGNING
     assert jobs_recover(older_than_minutes=10)["signing.remote.run"] == 0  # not silent yet

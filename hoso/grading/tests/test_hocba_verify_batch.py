@@ -69,7 +69,7 @@ def _info_update(pdf: bytes) -> bytes:
 def _sign(user, version, seal=False):
     """The next step with the person's (or the school's) registered demo certificate."""
     from hoso.signing.models import CertKind
-    from hoso.signing.services import signer_close, signer_for
+    from hoso.signing.services.signers import signer_close, signer_for
 
     kind = CertKind.SEAL if seal else CertKind.PERSONAL
     unit = version.school_class.school if seal else None

@@ -102,7 +102,7 @@ def pki(pki_files, settings, unit, demo_user):
     """Keys of a test CA that the signature verification trusts (as a school's CA would be),
     their certificates registered to th1.1A's GVCN, th1's principal and th1's seal (keys stay
     with their owners: only the certificates are registered)."""
-    from hoso.signing.certificates import certificate_register
+    from hoso.signing.services.certificates import certificate_register
 
     directory, keys = pki_files
     settings.HOSO_SIGNING_TRUST_ANCHORS = [str(directory / "root.pem")]

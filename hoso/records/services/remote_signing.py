@@ -22,9 +22,9 @@ def _steps() -> Any:
 
         return signing_steps
     except ImportError:  # before the signing door moved the records' steps
-        from hoso.signing import services
+        from hoso.signing.services import versions
 
-        return services
+        return versions
 
 
 class RecordsRemoteSource:

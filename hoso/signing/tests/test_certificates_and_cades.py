@@ -18,7 +18,7 @@ from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, CertKind, SignatureRecord
-from hoso.signing.services import version_sign
+from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 
 PASS = "hoso-demo-2025"

@@ -17,11 +17,11 @@ from hoso.records.models import Record
 from hoso.records.services.workflow import record_submit
 from hoso.records.tests.helpers import upload
 from hoso.signing import conf
-from hoso.signing.certificates import KEYS_STAY_WITH_OWNERS
 from hoso.signing.demo import load_ca
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, SignatureRecord
-from hoso.signing.services import version_sign
+from hoso.signing.services.certificates import KEYS_STAY_WITH_OWNERS
+from hoso.signing.services.versions import version_sign
 
 pytestmark = pytest.mark.django_db
 

@@ -22,14 +22,14 @@ from hoso.records.models import RecordVersion
 from hoso.records.services.versions import Upload, record_upload
 from hoso.records.services.workflow import record_approve, record_submit
 from hoso.signing import conf
-from hoso.signing.certificates import certificate_register
 from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.engine.validate import PdfValidator, pdfsig_all_intact
-from hoso.signing.external_batch import NOT_EXTERNAL, NOTHING
 from hoso.signing.models import Backend, Certificate, ExternalSession, SignatureRecord
-from hoso.signing.services import SESSION_TTL, external_sessions_purge
+from hoso.signing.services.certificates import certificate_register
+from hoso.signing.services.external_batch import NOT_EXTERNAL, NOTHING
+from hoso.signing.services.versions import SESSION_TTL, external_sessions_purge
 from hoso.signing.tests.factories import (
     CHAIN_REVIEW_SIGN_SEAL,
     record_type,

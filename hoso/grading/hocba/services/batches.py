@@ -91,7 +91,7 @@ def hocba_batch_sign(
     ip: str = "",
 ) -> HocBaBatch:
     """Check the key once (a wrong passphrase queues nothing), then queue the signatures."""
-    from hoso.signing.services import signer_close
+    from hoso.signing.services.signers import signer_close
 
     if not can(actor, "grading.class.view", school_class):
         raise NotAllowed("Bạn không xem được lớp này.")
@@ -132,7 +132,7 @@ def handle_for(
     certificate_id: int | None = None,
 ) -> Any:
     from hoso.signing.models import CertKind
-    from hoso.signing.services import signer_for
+    from hoso.signing.services.signers import signer_for
 
     is_seal = version.status == SEAL_PENDING
     return signer_for(
@@ -183,7 +183,7 @@ def _create_one(batch: HocBaBatch, item: HocBaBatchItem) -> HocBaVersion:
 
 
 def _sign_all(batch: HocBaBatch, items: list[HocBaBatchItem]) -> None:
-    from hoso.signing.services import signer_close
+    from hoso.signing.services.signers import signer_close
 
     try:
         secret = secrets.unseal(SEALED_FOR, batch.secret)

@@ -205,8 +205,8 @@ def hocba_sign(
 def _ensure_registered(actor: Any, version: HocBaVersion, step: str, signer: Any) -> None:
     """Whatever the key came from, its certificate is registered to the actor (the seal: to
     the school), valid now, trusted and not revoked (DOMAIN §10)."""
-    from hoso.signing.certificates import certificate_of_signer
     from hoso.signing.models import CertKind
+    from hoso.signing.services.certificates import certificate_of_signer
 
     is_seal = step == SignStep.SEAL
     certificate_of_signer(
@@ -235,9 +235,10 @@ def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
 
 def _archive_on_issue(pdf: bytes) -> bytes:
     """Issued học bạ are kept permanently: with a TSA, the validation data of the three
-    signatures and a document time-stamp are added (PAdES B-LTA, hoso.signing.archive)."""
-    from hoso.signing.archive import lta_available, lta_on_issue
+    signatures and a document time-stamp are added (PAdES B-LTA,
+    hoso.signing.services.archive)."""
     from hoso.signing.engine import SigningError
+    from hoso.signing.services.archive import lta_available, lta_on_issue
 
     if not lta_available():
         return pdf

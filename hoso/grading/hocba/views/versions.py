@@ -147,7 +147,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign the next step of the chain: with the certificate registered in the signing app
     (passphrase or PIN), or with a PKCS#12 file uploaded for this one signature (not kept)."""
     from hoso.signing.engine import SigningError
-    from hoso.signing.services import signer_close
+    from hoso.signing.services.signers import signer_close
 
     version = _version(request, pk)
     step = NEXT_STEP.get(HocBaStatus(version.status))
@@ -184,7 +184,7 @@ def _signer(request: HttpRequest, version: HocBaVersion) -> tuple[Any, bytes | N
 
     upload = request.FILES.get("p12")
     if upload is not None:
-        from hoso.signing.certificates import ensure_personal_keys_allowed
+        from hoso.signing.services.certificates import ensure_personal_keys_allowed
 
         ensure_personal_keys_allowed()  # a key sent to the server, even for one signature
         if upload.size is None or upload.size > MAX_P12:

@@ -27,7 +27,6 @@ from hoso.policy import can
 from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
 from hoso.records.services.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
 from hoso.signing import conf
-from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import (
     Placed,
     SignerFailed,
@@ -40,12 +39,13 @@ from hoso.signing.documents import (
     pdf_to_sign,
     read_blob,
     seal_appearance,
-    signature_image,
     signer_appearance,
 )
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import Backend, Certificate, CertKind, ExternalSession, SignatureRecord
+from hoso.signing.services.certificates import certificate_for_signing
+from hoso.signing.services.signers import close_key_session
 from hoso.signing.verification import ensure_personal_signatures_valid
 from hoso.storage import blob_store
 
@@ -237,7 +237,7 @@ def _sign_step(
         detached_sha = _detached(ctx, signer)
     finally:
         if close_signer:
-            _close(signer)
+            close_key_session(signer)
     signed, before_lta = _archive_on_issue(ctx, signed)
     result = _finish(
         ctx,
@@ -260,7 +260,7 @@ def _sign_step(
 def _archive_on_issue(ctx: StepContext, signed: bytes) -> tuple[bytes, bytes | None]:
     """The last step issues the version: with a TSA, HoSo adds the validation data of every
     signature and a document time-stamp (PAdES B-LTA). Returns (file, file before it)."""
-    from hoso.signing.archive import lta_available, lta_on_issue
+    from hoso.signing.services.archive import lta_available, lta_on_issue
 
     if not (_is_last_step(ctx) and lta_available()):
         return signed, None
@@ -273,8 +273,8 @@ def _archive_on_issue(ctx: StepContext, signed: bytes) -> tuple[bytes, bytes | N
 def _remember_archive(ctx: StepContext, before: bytes | None, after: bytes) -> None:
     if before is None:
         return
-    from hoso.signing.archive import record_stamp
     from hoso.signing.models import ArchiveKind
+    from hoso.signing.services.archive import record_stamp
 
     record_stamp(ctx.version, ArchiveKind.ISSUE, before, after)
 
@@ -286,13 +286,6 @@ def _is_last_step(ctx: StepContext) -> bool:
     others_open = len(ctx.workflow.open_steps) > 1
     stage = stage_of(ctx.workflow.chain, ctx.workflow.step)
     return not others_open and stage[-1] >= len(ctx.workflow.chain) - 1
-
-
-def _close(signer: HosoSigner) -> None:
-    """A PKCS#11 session stays logged in until closed; the token refuses the next login."""
-    close = getattr(signer, "close", None)
-    if callable(close):
-        close()
 
 
 def _sha(data: bytes) -> str:
@@ -502,38 +495,3 @@ def version_sign_complete(
 
 def certificate_backend_label(cert: Certificate) -> str:
     return str(Backend(cert.backend).label)
-
-
-# --- for other apps (gradebook: học bạ) ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SignerHandle:
-    """An unlocked key of `certificate`, its owner's signature (or the school's seal) image."""
-
-    certificate: Certificate
-    signer: HosoSigner
-    image_png: bytes | None
-
-
-def signer_for(
-    *,
-    actor: Any,
-    kind: str = CertKind.PERSONAL,
-    unit: Any = None,
-    certificate_id: int | None = None,
-    passphrase: str | None = None,
-    pin: str | None = None,
-) -> SignerHandle:
-    """The actor's own valid, trusted certificate (or, with kind=SEAL, the seal of `unit`),
-    unlocked with the passphrase or PIN. Raises DomainError with a Vietnamese message."""
-    cert = certificate_for_signing(actor=actor, certificate_id=certificate_id, kind=kind, unit=unit)
-    ensure_trusted(cert)
-    ensure_not_revoked(cert)
-    signer = open_signer(cert, passphrase=passphrase, pin=pin)
-    return SignerHandle(cert, signer, signature_image(cert))
-
-
-def signer_close(handle: SignerHandle) -> None:
-    """Close a PKCS#11 session opened by `signer_for` (no-op for PKCS#12)."""
-    _close(handle.signer)

@@ -27,7 +27,6 @@ from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError
 from hoso.records.models import RecordState, StepAction
-from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
     Backend,
@@ -38,6 +37,8 @@ from hoso.signing.models import (
     SignBatchItem,
 )
 from hoso.signing.selectors import seal_queue, sign_queue
+from hoso.signing.services.certificates import certificate_for_signing
+from hoso.signing.services.signers import close_key_session
 
 MAX_BATCH = 500
 RETRIES = 3
@@ -145,9 +146,7 @@ def batch_run(*, batch_id: int) -> SignBatch | None:
             _beat(batch)
     finally:
         if signer is not None:
-            from hoso.signing.services import _close
-
-            _close(signer)  # a PKCS#11 session stays logged in until closed
+            close_key_session(signer)  # a PKCS#11 session stays logged in until closed
     return _finish(batch)
 
 
@@ -170,7 +169,7 @@ def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
 
 
 def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
-    from hoso.signing.services import version_seal, version_sign
+    from hoso.signing.services.versions import version_seal, version_sign
 
     try:
         with transaction.atomic():

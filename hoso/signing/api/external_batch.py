@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.api import id_field
-from hoso.signing.external_batch import usb_batch_plan
+from hoso.signing.services.external_batch import usb_batch_plan
 
 
 class UsbBatchIn(serializers.Serializer[Any]):

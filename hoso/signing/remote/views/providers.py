@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.signing.remote import links, selectors
+from hoso.signing.remote import selectors
 from hoso.signing.remote.models import RemoteProvider
 from hoso.signing.remote.providers import kinds
+from hoso.signing.remote.services import links
 
 FIELDS = ("name", "kind", "base_url", "token_url", "client_id", "timeout_seconds")
 

@@ -1,5 +1,5 @@
 """Certificates: registration (PEM/DER, the public part of a PKCS#12, or read from the token
-through the agent), the choice of the certificate a person signs with, expiry warnings.
+through the agent), the choice of the certificate a person signs with.
 
 A PKCS#12 registered for server-side signing (backend pkcs12) is kept under the PKI directory
 (DATA_DIR/pki/keys/) and `key_ref["path"]` is stored RELATIVE to it: a backup restored into
@@ -19,7 +19,6 @@ from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
@@ -28,8 +27,8 @@ from hoso.org.models import Unit
 from hoso.policy import can
 from hoso.signing import conf
 from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
+from hoso.signing.selectors import usable_certificates
 
-EXPIRY_WARNING_DAYS = 30
 SERVER_BACKENDS = (Backend.PKCS12, Backend.PKCS11)  # the private key is with the server
 KEYS_STAY_WITH_OWNERS = (
     "Sở GDĐT không cho phép giữ khóa bí mật cá nhân trên máy chủ. Hãy ký bằng USB token "
@@ -45,7 +44,8 @@ class ParsedCert:
 
 
 def _pem(cert: asn1_x509.Certificate) -> str:
-    return asn1_pem.armor("CERTIFICATE", cert.dump()).decode("ascii")
+    armored: bytes = asn1_pem.armor("CERTIFICATE", cert.dump())  # asn1crypto has no types
+    return armored.decode("ascii")
 
 
 def _load_der_or_pem(data: bytes) -> list[asn1_x509.Certificate]:
@@ -205,16 +205,6 @@ def certificate_retire(*, actor: Any, certificate_id: int, ip: str = "") -> Cert
     return cert
 
 
-def usable_certificates(
-    *, kind: str, owner: Any = None, unit: Unit | None = None, at: dt.datetime | None = None
-) -> QuerySet[Certificate]:
-    at = at or timezone.now()
-    holder = {"owner": owner} if kind == CertKind.PERSONAL else {"unit": unit}
-    return Certificate.objects.filter(
-        kind=kind, status=CertStatus.ACTIVE, not_before__lte=at, not_after__gte=at, **holder
-    )
-
-
 def certificate_for_signing(
     *,
     actor: Any,
@@ -308,13 +298,3 @@ def _missing_message(kind: str, actor: Any, unit: Unit | None, now: dt.datetime)
 
 def _vn(when: dt.datetime) -> str:
     return timezone.localtime(when).strftime("%d/%m/%Y")
-
-
-def expiring_certificates(*, user: Any, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Certificate]:
-    now = timezone.now()
-    return Certificate.objects.filter(
-        owner=user,
-        status=CertStatus.ACTIVE,
-        not_after__gte=now,
-        not_after__lte=now + dt.timedelta(days=days),
-    )

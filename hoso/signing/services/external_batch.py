@@ -7,7 +7,7 @@ each document goes through the ordinary two-phase pair, one after another:
 `version_sign_prepare` → agent signs the digest → `version_sign_complete`. Each completion is
 its own transaction, so every document is either signed completely or left unchanged; if the
 agent goes away mid-batch the remaining documents are simply never completed, and their
-prepared sessions expire (`services.external_sessions_purge`, every 5 minutes and at each
+prepared sessions expire (`versions.external_sessions_purge`, every 5 minutes and at each
 prepare). No batch prepare of many digests: it would keep N PDF copies alive for as long as
 the slowest token takes, and a failure would have to be unwound for all of them.
 """
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from hoso.core.errors import DomainError
-from hoso.signing.batches import MAX_BATCH, approved_this_week
-from hoso.signing.certificates import certificate_for_signing
 from hoso.signing.documents import ensure_trusted
 from hoso.signing.models import Backend, Certificate, CertKind
 from hoso.signing.selectors import sign_queue
+from hoso.signing.services.batches import MAX_BATCH, approved_this_week
+from hoso.signing.services.certificates import certificate_for_signing
 
 NOT_EXTERNAL = (
     "Chứng thư số này không nằm trên USB token; hãy ký hàng loạt bằng mật khẩu chứng thư, "

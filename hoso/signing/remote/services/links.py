@@ -138,7 +138,7 @@ def credential_link(
         )
     from asn1crypto import x509 as asn1_x509
 
-    from hoso.signing.certificates import ParsedCert, _fields
+    from hoso.signing.services.certificates import ParsedCert, _fields
 
     client = client_for(provider)
     listed = client.list_credentials(user_ref)

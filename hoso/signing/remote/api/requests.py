@@ -12,14 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
-from hoso.signing.remote import services
 from hoso.signing.remote.models import RemoteRequest
+from hoso.signing.remote.services import requests as remote_requests
 
 
 class RemoteIn(serializers.Serializer[Any]):
     records = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
-        max_length=services.MAX_DOCUMENTS,
+        max_length=remote_requests.MAX_DOCUMENTS,
     )
     credential = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
@@ -54,7 +54,7 @@ class RemoteList(APIView):
     def post(self, request: Request) -> Response:
         body = RemoteIn(data=request.data)
         body.is_valid(raise_exception=True)
-        remote = services.remote_start(
+        remote = remote_requests.remote_start(
             actor=request.user,
             object_ids=body.validated_data["records"],
             credential_id=body.validated_data.get("credential"),
@@ -66,7 +66,9 @@ class RemoteList(APIView):
 class RemoteDetail(APIView):
     @extend_schema(responses=RemoteOut)
     def get(self, request: Request, pk: int) -> Response:
-        remote = services.remote_poll(actor=request.user, request_id=pk, ip=client_ip(request))
+        remote = remote_requests.remote_poll(
+            actor=request.user, request_id=pk, ip=client_ip(request)
+        )
         remote.refresh_from_db()
         return Response(RemoteOut(remote).data)
 
@@ -74,5 +76,7 @@ class RemoteDetail(APIView):
 class RemoteCancel(APIView):
     @extend_schema(request=None, responses=RemoteOut)
     def post(self, request: Request, pk: int) -> Response:
-        remote = services.remote_cancel(actor=request.user, request_id=pk, ip=client_ip(request))
+        remote = remote_requests.remote_cancel(
+            actor=request.user, request_id=pk, ip=client_ip(request)
+        )
         return Response(RemoteOut(remote).data)

@@ -1,27 +1,28 @@
-"""API v1: sign / seal a record's pending step, two-phase signing for the local agent,
-certificates, batch signing and validation. Thin: every write is a service call."""
+"""API v1: sign / seal a record's pending step, two-phase signing for the local agent, and
+the signatures of a record. Thin: every write is a service call."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.api import id_field
-from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.signing import batches, services, verification
-from hoso.signing.certificates import certificate_register
-from hoso.signing.models import Backend, Certificate, SignatureRecord, SignBatch
-from hoso.signing.selectors import certificates_visible
+from hoso.signing import verification
+from hoso.signing.models import SignatureRecord
+from hoso.signing.services.versions import (
+    version_seal,
+    version_sign,
+    version_sign_complete,
+    version_sign_prepare,
+)
 
 
 class SignIn(serializers.Serializer[Any]):
@@ -73,7 +74,7 @@ class RecordSign(APIView):
     """The personal signature of the step waiting for the caller; RecordSeal is the same
     request for the school seal."""
 
-    act = staticmethod(services.version_sign)
+    act = staticmethod(version_sign)
 
     @extend_schema(request=SignIn, responses=SignatureOut)
     def post(self, request: Request, pk: int) -> Response:
@@ -90,7 +91,7 @@ class RecordSign(APIView):
 
 
 class RecordSeal(RecordSign):
-    act = staticmethod(services.version_seal)
+    act = staticmethod(version_seal)
 
 
 class PrepareIn(serializers.Serializer[Any]):
@@ -116,7 +117,7 @@ class RecordSignPrepare(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = PrepareIn(data=request.data)
         body.is_valid(raise_exception=True)
-        session, digest = services.version_sign_prepare(
+        session, digest = version_sign_prepare(
             actor=request.user,
             record_id=pk,
             certificate_id=body.validated_data.get("certificate"),
@@ -144,7 +145,7 @@ class RecordSignComplete(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = CompleteIn(data=request.data)
         body.is_valid(raise_exception=True)
-        sig = services.version_sign_complete(
+        sig = version_sign_complete(
             actor=request.user,
             record_id=pk,
             session_id=body.validated_data["session"],
@@ -152,152 +153,6 @@ class RecordSignComplete(APIView):
             ip=client_ip(request),
         )
         return Response(SignatureOut(sig).data, status=201)
-
-
-class CertificateOut(serializers.ModelSerializer[Certificate]):
-    class Meta:
-        model = Certificate
-        fields = [
-            "id",
-            "kind",
-            "owner",
-            "unit",
-            "common_name",
-            "subject",
-            "issuer",
-            "serial",
-            "not_before",
-            "not_after",
-            "fingerprint",
-            "status",
-            "backend",
-            "key_ref",
-        ]
-
-
-class CertificateIn(serializers.Serializer[Any]):
-    file = serializers.FileField(required=False)
-    pem = serializers.CharField(required=False)
-    passphrase = serializers.CharField(required=False, trim_whitespace=False)
-    unit = id_field(required=False)
-    backend = serializers.ChoiceField(choices=Backend.choices, default=Backend.EXTERNAL)
-    key_id = serializers.CharField(required=False, allow_blank=True)
-
-
-class CertificateList(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(responses=CertificateOut(many=True))
-    def get(self, request: Request) -> Response:
-        return Response(CertificateOut(certificates_visible(request.user), many=True).data)
-
-    @extend_schema(request=CertificateIn, responses=CertificateOut)
-    def post(self, request: Request) -> Response:
-        from hoso.org.models import Unit
-
-        body = CertificateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
-        data = d["file"].read() if d.get("file") else str(d.get("pem", "")).encode()
-        if not data:
-            raise DomainError("Hãy gửi tệp chứng thư số (file) hoặc nội dung PEM (pem).")
-        unit = Unit.objects.filter(pk=d["unit"]).first() if d.get("unit") else None
-        if d.get("unit") and unit is None:
-            raise DomainError("Không tìm thấy đơn vị.")
-        key_ref = {"key_id": d["key_id"]} if d.get("key_id") else {}
-        cert = certificate_register(
-            actor=request.user,
-            data=data,
-            passphrase=d.get("passphrase"),
-            unit=unit,
-            backend=d["backend"],
-            key_ref=key_ref,
-            ip=client_ip(request),
-        )
-        return Response(CertificateOut(cert).data, status=201)
-
-
-class BatchIn(SignIn):
-    records = serializers.ListField(child=id_field(), required=False, max_length=2000)
-    this_week = serializers.BooleanField(default=False)
-    action = serializers.ChoiceField(choices=["sign", "seal"], default="sign")
-
-
-class BatchOut(serializers.ModelSerializer[SignBatch]):
-    items = serializers.SerializerMethodField()
-
-    class Meta:
-        model = SignBatch
-        fields = [
-            "id",
-            "action",
-            "status",
-            "total",
-            "done",
-            "failed",
-            "percent",
-            "created_at",
-            "finished_at",
-            "items",
-        ]
-
-    def get_items(self, obj: SignBatch) -> list[dict[str, Any]]:
-        return [
-            {
-                "record": i.record_id,
-                "title": i.record.title,
-                "status": i.status,
-                "message": i.message,
-            }
-            for i in obj.items.select_related("record")
-        ]
-
-
-class BatchList(APIView):
-    @extend_schema(request=BatchIn, responses=BatchOut)
-    def post(self, request: Request) -> Response:
-        body = BatchIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        d = body.validated_data
-        batch = batches.batch_start(
-            actor=request.user,
-            record_ids=d.get("records"),
-            this_week=d["this_week"],
-            passphrase=d.get("passphrase"),
-            pin=d.get("pin"),
-            certificate_id=d.get("certificate"),
-            seal=d["action"] == "seal",
-            ip=client_ip(request),
-        )
-        batch.refresh_from_db()
-        return Response(BatchOut(batch).data, status=202)
-
-
-class BatchDetail(APIView):
-    @extend_schema(responses=BatchOut)
-    def get(self, request: Request, pk: int) -> Response:
-        batch = get_or_404(request.user, "signing.batch.view", SignBatch.objects.all(), pk=pk)
-        return Response(BatchOut(batch).data)
-
-
-class ValidateIn(serializers.Serializer[Any]):
-    file = serializers.FileField()
-    signature = serializers.FileField(required=False)
-
-
-class Validate(APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(request=ValidateIn, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request) -> Response:
-        body = ValidateIn(data=request.data)
-        body.is_valid(raise_exception=True)
-        upload = body.validated_data["file"]
-        detached = body.validated_data.get("signature")
-        report = verification.validate_upload(
-            data=upload.read(), filename=upload.name, detached=detached.read() if detached else None
-        )
-        return Response(report)
 
 
 class RecordSignatures(APIView):

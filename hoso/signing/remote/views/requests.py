@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.signing.remote import services
 from hoso.signing.remote.models import RemoteRequest
+from hoso.signing.remote.services import requests as remote_requests
 from hoso.signing.selectors import sign_queue
 
 
@@ -29,7 +29,9 @@ def remote_start(request: HttpRequest) -> HttpResponse:
     else:
         ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
     try:
-        remote = services.remote_start(actor=request.user, object_ids=ids, ip=client_ip(request))
+        remote = remote_requests.remote_start(
+            actor=request.user, object_ids=ids, ip=client_ip(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("signing:sign-queue"))
@@ -55,7 +57,7 @@ def remote_page(request: HttpRequest, pk: int) -> HttpResponse:
 def remote_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status block, polled while the request is open: asks the provider each time."""
     _remote(request, pk)
-    remote = services.remote_poll(actor=request.user, request_id=pk, ip=client_ip(request))
+    remote = remote_requests.remote_poll(actor=request.user, request_id=pk, ip=client_ip(request))
     remote.refresh_from_db()  # the run queued on confirmation may have finished already
     return render(request, "signing/_remote_progress.html", _context(remote))
 
@@ -65,7 +67,7 @@ def remote_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def remote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _remote(request, pk)
     try:
-        services.remote_cancel(actor=request.user, request_id=pk, ip=client_ip(request))
+        remote_requests.remote_cancel(actor=request.user, request_id=pk, ip=client_ip(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("signing:remote", args=[pk]))

@@ -78,9 +78,9 @@ def credential_of(actor: Any, credential_id: int | None = None) -> RemoteCredent
 def holder_check(actor: Any, cred: RemoteCredential) -> None:
     """The rule of every signing path: the actor's own certificate, active, valid now,
     trusted, not revoked — checked once for the whole request, before the phone is asked."""
-    from hoso.signing.certificates import certificate_for_signing
     from hoso.signing.documents import ensure_not_revoked, ensure_trusted
     from hoso.signing.models import CertKind
+    from hoso.signing.services.certificates import certificate_for_signing
 
     cert = certificate_for_signing(
         actor=actor, certificate_id=cred.certificate_id, kind=CertKind.PERSONAL
