@@ -4,17 +4,17 @@ issued completely or not at all; a book with missing data fails with the list, t
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.books.models import BatchStatus, BookBatch, BookBatchItem, BookKind
 from hoso.books.services.issue import book_issue, level_of
 from hoso.core.errors import DomainError, NotAllowed
+from hoso.core.scheduling import beat, silent_jobs
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.policy.grants import current_year
@@ -77,7 +77,7 @@ def book_batch_run(*, batch_id: int) -> BookBatch:
     batch = BookBatch.objects.select_related("user", "school").get(pk=batch_id)
     if batch.status == BatchStatus.DONE:
         return batch
-    _beat(batch, status=BatchStatus.RUNNING)
+    beat(BookBatch, batch.pk, status=BatchStatus.RUNNING)
     for item in batch.items.filter(status="pending").select_related("school_class"):
         _one(batch, item)
     BookBatch.objects.filter(pk=batch.pk).update(
@@ -89,17 +89,8 @@ def book_batch_run(*, batch_id: int) -> BookBatch:
 
 def book_batches_stuck(minutes: float) -> list[int]:
     """Batches queued or running whose worker has been silent for `minutes` (lost in a crash)."""
-    cutoff = timezone.now() - timedelta(minutes=minutes)
-    silent = Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
-    return list(
-        BookBatch.objects.filter(silent, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
-        .order_by("id")
-        .values_list("pk", flat=True)[:1000]
-    )
-
-
-def _beat(batch: BookBatch, **fields: Any) -> None:
-    BookBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+    running = [BatchStatus.QUEUED, BatchStatus.RUNNING]
+    return silent_jobs(BookBatch.objects.filter(status__in=running), minutes)
 
 
 class _AlreadyDone(DomainError):
@@ -139,5 +130,5 @@ def _finish(batch: BookBatch, item: BookBatchItem, status: str, message: str) ->
     )
     if changed:
         counter = "done" if status == "done" else "failed"
-        _beat(batch, **{counter: F(counter) + 1})
+        beat(BookBatch, batch.pk, **{counter: F(counter) + 1})
     return bool(changed)

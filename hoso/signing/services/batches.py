@@ -20,12 +20,13 @@ import time
 from typing import Any
 
 from django.db import OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError
+from hoso.core.scheduling import beat, silent_jobs
 from hoso.records.models import RecordState, StepAction
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
@@ -137,13 +138,13 @@ def batch_run(*, batch_id: int) -> SignBatch | None:
     batch = SignBatch.objects.select_related("user", "certificate").filter(pk=batch_id).first()
     if batch is None or batch.status == BatchStatus.DONE:
         return batch
-    _beat(batch, status=BatchStatus.RUNNING)
+    beat(SignBatch, batch.pk, status=BatchStatus.RUNNING)
     signer, error = _unlock(batch)
     try:
         pending = batch.items.filter(status=ItemStatus.PENDING).order_by("id")
         for item_id in list(pending.values_list("id", flat=True)):
             _sign_item(batch, item_id, signer, error)
-            _beat(batch)
+            beat(SignBatch, batch.pk)
     finally:
         if signer is not None:
             close_key_session(signer)  # a PKCS#11 session stays logged in until closed
@@ -232,10 +233,6 @@ def _unlock(batch: SignBatch) -> tuple[Any, str]:
         return None, exc.message
 
 
-def _beat(batch: SignBatch, **fields: Any) -> None:
-    SignBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
-
-
 def _item_done(
     batch: SignBatch, item: SignBatchItem, status: str, message: str, signature: Any = None
 ) -> None:
@@ -270,10 +267,5 @@ def _finish(batch: SignBatch) -> SignBatch:
 
 def batches_stuck(minutes: float) -> list[int]:
     """Batches queued or running whose worker has been silent for `minutes` (lost in a crash)."""
-    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
-    silent = Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
-    return list(
-        SignBatch.objects.filter(silent, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
-        .order_by("id")
-        .values_list("pk", flat=True)[:1000]
-    )
+    running = [BatchStatus.QUEUED, BatchStatus.RUNNING]
+    return silent_jobs(SignBatch.objects.filter(status__in=running), minutes)

@@ -8,17 +8,17 @@ on the batch row only while the batch runs and wiped when it ends, as the signin
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError, NotAllowed
+from hoso.core.scheduling import beat, silent_jobs
 from hoso.grading.hocba.chain import SEAL_PENDING
 from hoso.grading.hocba.selectors import signable_for
 from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
@@ -162,7 +162,7 @@ def hocba_batch_run(*, batch_id: int) -> HocBaBatch:
     batch = HocBaBatch.objects.select_related("user", "school_class").get(pk=batch_id)
     if batch.status == HocBaBatchStatus.DONE:
         return batch
-    _beat(batch, status=HocBaBatchStatus.RUNNING)
+    beat(HocBaBatch, batch.pk, status=HocBaBatchStatus.RUNNING)
     items = batch.items.filter(status=HocBaBatchItemStatus.PENDING).select_related(
         "student", "version"
     )
@@ -250,7 +250,7 @@ def _one(batch: HocBaBatch, item: HocBaBatchItem, work: Any) -> None:
             version = work()
             item.version, item.status, item.message = version, HocBaBatchItemStatus.DONE, ""
             item.save(update_fields=["version", "status", "message"])
-            _beat(batch, done=F("done") + 1)
+            beat(HocBaBatch, batch.pk, done=F("done") + 1)
     except DomainError as exc:
         _fail(batch, item, exc.message)
     except Exception as exc:  # noqa: BLE001 — one broken học bạ must not stop the batch
@@ -263,21 +263,10 @@ def _fail(batch: HocBaBatch, item: HocBaBatchItem, message: str) -> None:
         status=HocBaBatchItemStatus.FAILED, message=message[:500]
     )
     if changed:  # only once per item, whoever gets there first
-        _beat(batch, failed=F("failed") + 1)
-
-
-def _beat(batch: HocBaBatch, **fields: Any) -> None:
-    HocBaBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+        beat(HocBaBatch, batch.pk, failed=F("failed") + 1)
 
 
 def hocba_batches_stuck(minutes: float) -> list[int]:
-    """Batches queued or running whose worker has been silent for `minutes` (lost in a crash:
-    the worker takes the task off the queue before running it)."""
-    cutoff = timezone.now() - timedelta(minutes=minutes)
-    silent = Q(heartbeat_at__lte=cutoff) | Q(heartbeat_at__isnull=True, created_at__lte=cutoff)
+    """Batches queued or running whose worker has been silent for `minutes` (lost in a crash)."""
     running = [HocBaBatchStatus.QUEUED, HocBaBatchStatus.RUNNING]
-    return list(
-        HocBaBatch.objects.filter(silent, status__in=running)
-        .order_by("id")
-        .values_list("pk", flat=True)[:1000]
-    )
+    return silent_jobs(HocBaBatch.objects.filter(status__in=running), minutes)
