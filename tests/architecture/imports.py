@@ -37,6 +37,12 @@ KNOWN_CIRCLES: dict[frozenset[str], str] = {
     frozenset({"books", "grading"}): "học bạ outputs use books layouts; books read grades",
 }
 
+# Modules that may open a transaction without being services, each with why (rule 4).
+ATOMIC_ELSEWHERE: dict[str, str] = {
+    "hoso.accounts.middleware": "wraps allauth's account POSTs in one transaction (plumbing)",
+    "hoso.org.demo": "loads the demo province in one transaction (a fixture, not a domain write)",
+}
+
 
 @dataclass(frozen=True)
 class Import:
@@ -193,9 +199,44 @@ def _where(item: Import) -> str:
     return f"{item.source}:{item.line}"
 
 
+def atomic_lines(path: Path) -> Iterator[int]:
+    """Lines that open a transaction: `transaction.atomic` or a bare `atomic` imported from
+    django.db.transaction."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    bare = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "django.db.transaction"
+        and any(alias.name == "atomic" for alias in node.names)
+        for node in ast.walk(tree)
+    )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "atomic":
+            if isinstance(node.value, ast.Name) and node.value.id == "transaction":
+                yield node.lineno
+        elif bare and isinstance(node, ast.Name) and node.id == "atomic":
+            yield node.lineno
+
+
+def write_breaches(files: list[tuple[str, Path]] | None = None) -> list[str]:
+    """`files`: (dotted module, path) pairs; every product module by default."""
+    if files is None:
+        files = [(module_name(path), path) for path in product_modules()]
+    breaches = []
+    for module, path in files:
+        if kind_of(module) == "service" or module in ATOMIC_ELSEWHERE:
+            continue
+        breaches += [f"{module}:{n} writes outside a services module" for n in atomic_lines(path)]
+    return breaches
+
+
 def all_breaches() -> list[str]:
     imports = internal_imports()
-    return layer_breaches(imports) + plumbing_breaches(imports) + circle_breaches(imports)
+    return (
+        layer_breaches(imports)
+        + plumbing_breaches(imports)
+        + circle_breaches(imports)
+        + write_breaches()
+    )
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ each kind of breach (checked on made-up imports, so the rules cannot pass by bei
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.architecture.imports import (
     KNOWN_CIRCLES,
@@ -17,6 +18,7 @@ from tests.architecture.imports import (
     module_name,
     plumbing_breaches,
     product_modules,
+    write_breaches,
 )
 
 
@@ -66,6 +68,22 @@ def test_a_new_circle_between_apps_is_caught_and_a_gone_one_must_leave_the_list(
     )
     gone = [m for m in messages if m.endswith("drop it from the list")]
     assert len(gone) == len(KNOWN_CIRCLES)
+
+
+def test_a_transaction_outside_a_services_module_is_caught(tmp_path: Path) -> None:
+    made_up = tmp_path / "workflow.py"
+    made_up.write_text(
+        "from django.db import transaction\n"
+        "from django.db.transaction import atomic\n\n"
+        "@transaction.atomic\ndef a():\n    pass\n\n"
+        "def b():\n    with atomic():\n        pass\n",
+        "utf-8",
+    )
+    assert write_breaches([("hoso.records.workflow", made_up)]) == [
+        "hoso.records.workflow:4 writes outside a services module",
+        "hoso.records.workflow:9 writes outside a services module",
+    ]
+    assert write_breaches([("hoso.records.services.workflow", made_up)]) == []
 
 
 def test_the_checker_sees_the_real_imports() -> None:
