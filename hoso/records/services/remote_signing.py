@@ -17,14 +17,11 @@ from hoso.signing.remote.sources import PreparedDocument, register_source
 
 
 def _steps() -> Any:
-    try:
-        from hoso.records import signing_steps  # type: ignore[attr-defined]
+    """The signing steps of a record version (imported late: signing's services import
+    records at load time)."""
+    from hoso.signing.services import versions
 
-        return signing_steps
-    except ImportError:  # before the signing door moved the records' steps
-        from hoso.signing.services import versions
-
-        return versions
+    return versions
 
 
 class RecordsRemoteSource:
