@@ -207,29 +207,14 @@ def _template_lock() -> Iterator[_Template]:
 
 
 def _forget_other_runs(base: Path, keep: _Template) -> None:
-    for old in base.glob("hoso-crash-template-*"):
-        if old != keep.directory and old.name.split("-")[3] == keep.directory.name.split("-")[3]:
+    same_engine = keep.directory.name.rsplit("-", 1)[0] + "-*"  # hoso-crash-template-<vendor>-*
+    for old in base.glob(same_engine):
+        if old != keep.directory:
             shutil.rmtree(old, ignore_errors=True)
     if keep.database:
-        for name in _database_names("hoso_crash_tmpl_"):
-            if name != keep.database:
+        for (name,) in admin_sql("SELECT datname FROM pg_database"):
+            if name.startswith("hoso_crash_tmpl_") and name != keep.database:
                 admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _database_names(prefix: str) -> list[str]:
-    import psycopg
-    from django.db import connection
-
-    conf = connection.settings_dict
-    with psycopg.connect(
-        dbname="postgres",
-        user=conf["USER"] or None,
-        password=conf["PASSWORD"] or None,
-        host=conf["HOST"] or "127.0.0.1",
-        port=conf["PORT"] or 5432,
-    ) as admin:
-        rows = admin.execute("SELECT datname FROM pg_database").fetchall()
-    return [name for (name,) in rows if name.startswith(prefix)]
 
 
 def multipart(

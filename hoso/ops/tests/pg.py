@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def admin_sql(sql: str) -> None:
+
+def admin_sql(sql: str) -> list[tuple[Any, ...]]:
     """CREATE/DROP DATABASE cannot run in the test's transaction: a separate autocommit
-    connection to the server's maintenance database."""
+    connection to the server's maintenance database. Returns the rows of a query (else [])."""
     import psycopg
     from django.db import connection
 
@@ -18,4 +20,5 @@ def admin_sql(sql: str) -> None:
         port=conf["PORT"] or 5432,
         autocommit=True,
     ) as admin:
-        admin.execute(sql)  # type: ignore[arg-type]
+        cursor = admin.execute(sql)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
