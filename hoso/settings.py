@@ -339,6 +339,18 @@ HOSO_BACKUP_DIR = env_str("HOSO_BACKUP_DIR", str(DATA_DIR.parent / "hoso-backups
 HOSO_BACKUP_SECOND_DIR = env_str("HOSO_BACKUP_SECOND_DIR", "")
 HOSO_BACKUP_KEEP = env_int("HOSO_BACKUP_KEEP", 7)
 HOSO_BACKUP_HOUR = env_int("HOSO_BACKUP_HOUR", 2)
+# Stored files (hoso.storage, docs/operations.md §9): a local directory (DATA_DIR/blobs, the
+# default) or `s3`, a bucket on S3-compatible object storage. Keys may come from *_FILE.
+HOSO_BLOB_STORE = env_str("HOSO_BLOB_STORE", "local")
+HOSO_S3_ENDPOINT_URL = env_str("HOSO_S3_ENDPOINT_URL")  # empty = AWS itself
+HOSO_S3_BUCKET = env_str("HOSO_S3_BUCKET")
+HOSO_S3_PREFIX = env_str("HOSO_S3_PREFIX", "blobs/")
+HOSO_S3_REGION = env_str("HOSO_S3_REGION")
+HOSO_S3_ACCESS_KEY_ID = env_str("HOSO_S3_ACCESS_KEY_ID")  # empty = boto3's own (AWS_*, role)
+HOSO_S3_SECRET_ACCESS_KEY = env_str("HOSO_S3_SECRET_ACCESS_KEY")
+HOSO_S3_SSE = env_str("HOSO_S3_SSE", "AES256")  # "off" where the store offers no encryption
+HOSO_S3_CACHE_DIR = env_str("HOSO_S3_CACHE_DIR")  # empty = DATA_DIR/blob-cache
+HOSO_S3_CACHE_HOURS = env_int("HOSO_S3_CACHE_HOURS", 24)
 # Time-stamp anchors of the audit chain, outside the database (hoso.audit.anchors); under
 # DATA_DIR by default so that every backup copies them — better still on another medium too.
 HOSO_AUDIT_ANCHOR_DIR = env_str("HOSO_AUDIT_ANCHOR_DIR", "")

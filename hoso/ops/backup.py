@@ -14,7 +14,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,7 +24,7 @@ from hoso.ops import conf
 from hoso.ops.database import database_describe, database_dump, row_counts
 from hoso.ops.manifest import Manifest, manifest_write
 from hoso.search.maintenance import CHECKPOINT_NAME
-from hoso.storage import blob_store
+from hoso.storage import BlobCorrupt, BlobStore, blob_store
 
 BLOBS = "blobs"
 CONFIG_FILE = "config/settings.json"
@@ -104,7 +104,7 @@ def _copy_blobs(dest: Path, manifest: Manifest, link_from: Path | None) -> int:
             manifest.add(dest, relative, sha256=ref.sha256)
             count += 1
             continue
-        digest = _copy_hashing(store.path_for(ref.sha256), target)
+        digest = _copy_blob(store, ref.sha256, target)
         if digest != ref.sha256:
             # A corrupt blob is reported, not vouched for: it stays out of the backup.
             target.unlink()
@@ -127,9 +127,19 @@ def _link_previous(previous: Path, target: Path, sha256: str) -> bool:
     return True
 
 
-def _copy_hashing(source: Path, target: Path) -> str:
+def _copy_blob(store: BlobStore, sha256: str, target: Path) -> str:
+    """Copy a blob out of the store (a local directory or a bucket) while hashing it; return
+    the hash of what was read. A store that checks as it reads says BlobCorrupt instead."""
+    try:
+        with store.open(sha256) as src:
+            return _copy_hashing(src, target)
+    except BlobCorrupt as corrupt:
+        return corrupt.actual
+
+
+def _copy_hashing(src: BinaryIO, target: Path) -> str:
     digest = hashlib.sha256()
-    with open(source, "rb") as src, open(target, "wb") as out:
+    with open(target, "wb") as out:
         while chunk := src.read(_CHUNK):
             digest.update(chunk)
             out.write(chunk)
@@ -150,6 +160,7 @@ _NOT_EXTRA = {
     CHECKPOINT_NAME,  # the search reindex checkpoint
     "secret_key",
     "backups",
+    "blob-cache",  # local copies of blobs kept in object storage (hoso.storage.cache)
 }
 _NOT_EXTRA_PREFIXES = ("hoso.sqlite3", "tasks.sqlite3", ".")
 

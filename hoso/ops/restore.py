@@ -15,7 +15,7 @@ from hoso.ops import conf
 from hoso.ops.backup import BLOBS, EXTRA, SECRET_FILE
 from hoso.ops.database import database_is_empty, database_restore, row_counts
 from hoso.ops.manifest import ManifestError, manifest_verify
-from hoso.storage import blob_root, blob_store
+from hoso.storage import blob_store, blob_store_location
 
 NOT_EMPTY = (
     "Không khôi phục: cài đặt này đã có dữ liệu ({what}). Chỉ khôi phục vào một cài đặt trống "
@@ -48,9 +48,8 @@ def backup_verify(source: Path) -> dict[str, Any]:
 def installation_check_empty() -> None:
     if not database_is_empty():
         raise Conflict(NOT_EMPTY.format(what="cơ sở dữ liệu đã có bảng"))
-    root = blob_root()
-    if root.is_dir() and any(blob_store().iter_all()):
-        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {root} đã có tệp"))
+    if any(blob_store().iter_all()):  # a directory or a bucket: the same question
+        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {blob_store_location()} đã có tệp"))
 
 
 def restore_run(*, source: Path) -> RestoreResult:
@@ -60,7 +59,7 @@ def restore_run(*, source: Path) -> RestoreResult:
     installation_check_empty()
     _extra_targets(manifest)  # refuses before anything is written
     database_restore(source, manifest["database"]["file"])
-    blobs = _restore_blobs(source, manifest)
+    blobs = blobs_restore(source, manifest)
     _restore_secret(source, manifest)
     _restore_extra(source, manifest)
     result = RestoreResult(blobs, *_check_restored(manifest))
@@ -80,8 +79,9 @@ def _rebuild_search_index(problems: list[str]) -> int:
         return 0
 
 
-def _restore_blobs(source: Path, manifest: dict[str, Any]) -> int:
-    # Through the store's own write path: re-hashed, fsynced, published atomically, read-only.
+def blobs_restore(source: Path, manifest: dict[str, Any]) -> int:
+    """Put the backup's blobs into the configured store (a directory or a bucket) through its
+    own write path: re-hashed, published whole, never overwriting."""
     store = blob_store()
     count = 0
     for relative in manifest["files"]:

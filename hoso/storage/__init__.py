@@ -1,6 +1,7 @@
 """Content-addressed, write-once file storage (plain Python; the database only points here)."""
 
 from hoso.storage.base import (
+    BlobCorrupt,
     BlobNotFound,
     BlobRef,
     BlobStore,
@@ -8,11 +9,12 @@ from hoso.storage.base import (
     BlobTooLarge,
     check_sha256,
 )
-from hoso.storage.factory import blob_root, blob_store, max_upload_bytes
+from hoso.storage.factory import blob_root, blob_store, blob_store_location, max_upload_bytes
 from hoso.storage.local import LocalBlobStore
 from hoso.storage.references import blob_fields
 
 __all__ = [
+    "BlobCorrupt",
     "BlobNotFound",
     "BlobRef",
     "BlobStore",
@@ -22,6 +24,7 @@ __all__ = [
     "blob_fields",
     "blob_root",
     "blob_store",
+    "blob_store_location",
     "check_sha256",
     "max_upload_bytes",
 ]

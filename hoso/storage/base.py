@@ -32,6 +32,15 @@ class BlobTooLarge(BlobStoreError):
     """The stream was longer than the `max_bytes` the caller allowed; nothing was stored."""
 
 
+class BlobCorrupt(BlobStoreError):
+    """The bytes read back do not hash to the blob's name (bit rot, tampering)."""
+
+    def __init__(self, sha256: str, actual: str) -> None:
+        super().__init__(f"blob {sha256} reads back as {actual}")
+        self.sha256 = sha256
+        self.actual = actual
+
+
 def check_sha256(sha256: str) -> str:
     """Return `sha256` if it is 64 lowercase hex digits; it becomes a path, so no other shape."""
     if not isinstance(sha256, str) or not _SHA256_RE.fullmatch(sha256):
@@ -48,7 +57,8 @@ class BlobStore(ABC):
 
     @abstractmethod
     def open(self, sha256: str) -> BinaryIO:
-        """Open a stored blob for reading (binary). Raises BlobNotFound."""
+        """Open a stored blob for reading (binary). Raises BlobNotFound. A store reached over
+        the network re-hashes while reading and raises BlobCorrupt instead of the last bytes."""
 
     @abstractmethod
     def exists(self, sha256: str) -> bool:
@@ -60,7 +70,8 @@ class BlobStore(ABC):
 
     @abstractmethod
     def path_for(self, sha256: str) -> Path:
-        """A local, read-only path to the blob (for LibreOffice, qpdf, …). Raises BlobNotFound."""
+        """A local, read-only path to the blob (for LibreOffice, qpdf, …): the file itself, or
+        a checked local copy of a remote one. Raises BlobNotFound (or BlobCorrupt)."""
 
     @abstractmethod
     def verify(self, sha256: str) -> bool:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from hoso.storage.base import BlobNotFound, BlobRef, BlobStore, BlobTooLarge, check_sha256
+from hoso.storage.base import BlobNotFound, BlobRef, BlobStore, check_sha256
+from hoso.storage.hashing import CHUNK, copy_hashing
 
-_CHUNK = 1024 * 1024
 _READ_ONLY = 0o444
 # Temporary files live under the root so that the final link is on the same file system.
 _INCOMING = ".incoming"
@@ -37,7 +37,7 @@ class LocalBlobStore(BlobStore):
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
-                sha256, size = _copy_hashing(stream, out, max_bytes)
+                sha256, size = copy_hashing(stream, out, max_bytes)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, _READ_ONLY)
@@ -71,7 +71,7 @@ class LocalBlobStore(BlobStore):
     def verify(self, sha256: str) -> bool:
         digest = hashlib.sha256()
         with self.open(sha256) as blob:
-            while chunk := blob.read(_CHUNK):
+            while chunk := blob.read(CHUNK):
                 digest.update(chunk)
         return digest.hexdigest() == sha256
 
@@ -126,18 +126,6 @@ class LocalBlobStore(BlobStore):
                 os.utime(final)
             return
         _fsync_dir(final.parent)
-
-
-def _copy_hashing(stream: BinaryIO, out: BinaryIO, max_bytes: int | None) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := stream.read(_CHUNK):
-        size += len(chunk)
-        if max_bytes is not None and size > max_bytes:
-            raise BlobTooLarge(f"stream longer than {max_bytes} bytes")
-        digest.update(chunk)
-        out.write(chunk)
-    return digest.hexdigest(), size
 
 
 def _fsync_dir(directory: Path) -> None:
