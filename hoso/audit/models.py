@@ -48,6 +48,13 @@ class AuditEntry(models.Model):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xóa.")
 
     @property
+    def action_label(self) -> str:
+        """The action in words ("Đăng nhập thành công" for accounts.login.ok)."""
+        from hoso.audit.labels import action_label
+
+        return action_label(self.action)
+
+    @property
     def payload(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads(self.data)
         return loaded

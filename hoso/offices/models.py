@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hoso.org.models import SchoolYear, Unit
+from hoso.org.models import Role, SchoolYear, Unit
+from hoso.records.periods import term_label, year_label
 
 
 class Audience(models.TextChoices):
@@ -146,6 +147,19 @@ class ReportRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def period_label(self) -> str:
+        """The period as people say it: "Học kỳ I", "Học kỳ II", "Cả năm học 2025-2026"."""
+        if self.period_key in ("HK1", "HK2"):
+            return term_label(self.period_key)
+        if self.period_key == "CN":
+            return year_label(self.school_year)
+        return self.period_key
+
+    @property
+    def signer_role_label(self) -> str:
+        return str(dict(Role.choices).get(self.signer_role, self.signer_role))
 
 
 class ReportState(models.TextChoices):

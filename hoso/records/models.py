@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hoso.org.models import SchoolYear, Unit
+from hoso.org.models import Role, SchoolYear, Unit
 
 
 class Keeper(models.TextChoices):
@@ -339,6 +339,15 @@ class RecordEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.kind}"
+
+    @property
+    def role_title(self) -> str:
+        """The role a reviewing or approving step was done in ("TTCM" is kept in `note`), as
+        its title ("Tổ trưởng chuyên môn"); "" for other events, whose note is a comment."""
+        if self.kind not in (EventKind.REVIEWED, EventKind.APPROVED) or not self.note:
+            return ""
+        titles = {**dict(Role.choices), AUTHOR: _("Người lập")}
+        return str(titles.get(self.note, self.note))
 
 
 class Comment(models.Model):

@@ -30,6 +30,7 @@ from hoso.records.models import (
     StepAction,
     Workflow,
 )
+from hoso.records.periods import PeriodChoices, upload_choices
 from hoso.records.policies import KEEPER_ROLES
 from hoso.search.engine import SearchFilters
 from hoso.storage import blob_store
@@ -287,6 +288,43 @@ def homeroom_classes_for(user: Any, types: list[RecordType]) -> list[Any]:
     if not any(t.keeper == Keeper.HOMEROOM for t in types):
         return []
     return homeroom_classes(user)
+
+
+def next_due_period_key(
+    owner: Any, record_type: RecordType, year: Any, unit_id: int | None = None
+) -> str:
+    """The period of the owner's earliest open due item of the type that is not long past
+    (of that class, for a homeroom book); "" when they owe none."""
+    pending = DueItem.objects.filter(
+        owner=owner, record_type=record_type, school_year=year, submitted_at__isnull=True
+    )
+    if unit_id is not None and record_type.keeper == Keeper.HOMEROOM:
+        pending = pending.filter(unit_id=unit_id)  # a GVCN of two classes owes each book apart
+    key = (
+        pending.filter(effective_due_at__gte=timezone.now() - DUE_SOON)
+        .order_by("effective_due_at")
+        .values_list("period_key", flat=True)
+        .first()
+    )
+    return key or ""
+
+
+def upload_periods(
+    user: Any, record_type: RecordType, unit_id: int | None = None
+) -> PeriodChoices | None:
+    """The periods the upload form offers for `record_type` in the current school year, the
+    one the person owes next chosen; None when there is no current school year."""
+    year = current_year()
+    if year is None:
+        return None
+    due_key = next_due_period_key(user, record_type, year, unit_id)
+    return upload_choices(
+        record_type.period,
+        record_type.due_rule,
+        year,
+        today=timezone.localdate(),
+        due_key=due_key,
+    )
 
 
 def deletable(user: Any, record: Record) -> bool:

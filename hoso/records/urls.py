@@ -9,6 +9,7 @@ app_name = "records"
 urlpatterns = [
     path("", pages.mine, name="mine"),
     path("tai-len/", pages.upload, name="upload"),
+    path("tai-len/ky/", pages.upload_periods, name="upload-periods"),
     path("danh-muc/", pages.catalogue, name="catalogue"),
     path("cho-duyet/", pages.review_queue, name="review-queue"),
     path("chuoi-ky/", chains.chain_list, name="chains"),

@@ -55,7 +55,7 @@ def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
     pdf.write_bytes(simple_pdf("Kế hoạch bài dạy", ["Môn Toán", "Bài: Phép cộng trong phạm vi 10"]))
 
     # Click 1: choose the file; click 2: "Tải lên".
-    first.get_by_label("Chọn tệp").set_input_files(str(pdf))
+    first.get_by_label("Tệp hồ sơ").set_input_files(str(pdf))
     first.get_by_role("button", name="Tải lên").click()
     page.wait_for_load_state("networkidle")
 

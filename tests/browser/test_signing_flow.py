@@ -116,9 +116,13 @@ def test_teacher_record_is_signed_sealed_and_issued(
     assert pdfsig_all_intact(read_blob(version.signed_sha256), 2)
 
     clerk.goto(f"{site}/ky-so/ho-so/{record.pk}/")
-    assert "HỢP LỆ: cả 2 chữ ký hợp lệ" in clerk.locator("main").inner_text()
+    verdict = clerk.locator("article.verdict").first
+    assert verdict.get_attribute("data-verdict") == "valid"
+    assert "Cả 2 chữ ký hợp lệ" in verdict.inner_text()
     # The record page loads the same panel (htmx) for each version.
     teacher.goto(f"{site}/ho-so/{record.pk}/")
     teacher.wait_for_selector("#record-signatures")
-    assert "HỢP LỆ: cả 2 chữ ký hợp lệ" in teacher.locator("#record-signatures").inner_text()
+    panel = teacher.locator("#record-signatures")
+    assert panel.locator("article.verdict").first.get_attribute("data-verdict") == "valid"
+    assert "Cả 2 chữ ký hợp lệ" in panel.inner_text()
     assert errors == [], errors

@@ -17,8 +17,8 @@ from hoso.org.models import Role, RoleAssignment, SchoolYear, Unit, UnitKind
 from hoso.policy import can
 from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
-from hoso.records.periods import YEAR_KEY, label_for, slot_for_day, slots_for
-from hoso.records.selectors import DUE_SOON, applicable_types
+from hoso.records.periods import YEAR_KEY, period_label, slot_for_day, slots_for
+from hoso.records.selectors import applicable_types, next_due_period_key
 
 BATCH = 5000
 
@@ -34,24 +34,16 @@ def resolve_period(
     slots = slots_for(record_type.period, record_type.due_rule, year)
     if key:
         if key not in {slot.key for slot in slots}:
-            raise DomainError(
-                f"Kỳ “{key}” không có trong năm học {year.name}.", fields={"period": ["Sai kỳ."]}
+            message = (
+                f"Kỳ “{key[:20]}” không có trong năm học {year.name} của loại hồ sơ "
+                f"“{record_type.name}”. Hãy chọn kỳ trong danh sách."
             )
+            raise DomainError(message, fields={"period": ["Hãy chọn kỳ trong danh sách."]})
         return key
     if len(slots) == 1:
         return slots[0].key
-    now = timezone.now()
-    pending = DueItem.objects.filter(
-        owner=owner, record_type=record_type, school_year=year, submitted_at__isnull=True
-    )
-    if unit is not None and record_type.keeper == Keeper.HOMEROOM:
-        pending = pending.filter(unit=unit)  # a GVCN of two classes owes each book apart
-    pending_key = (
-        pending.filter(effective_due_at__gte=now - DUE_SOON)
-        .order_by("effective_due_at")
-        .values_list("period_key", flat=True)
-        .first()
-    )
+    unit_id = unit.pk if unit is not None else None
+    pending_key = next_due_period_key(owner, record_type, year, unit_id)
     if pending_key:
         return pending_key
     return slot_for_day(record_type.period, record_type.due_rule, year, timezone.localdate()).key
@@ -60,7 +52,7 @@ def resolve_period(
 def default_title(record_type: RecordType, year: SchoolYear, period_key: str) -> str:
     if period_key in ("", YEAR_KEY):
         return f"{record_type.name} — năm học {year.name}"
-    label = label_for(record_type.period, record_type.due_rule, year, period_key)
+    label = period_label(record_type.period, record_type.due_rule, year, period_key)
     return f"{record_type.name} — {label}"
 
 

@@ -51,9 +51,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     types = selectors.types_for_upload(request.user)
     chosen = request.POST.get("record_type") or request.GET.get("loai", "")
     unit_id = unit_id_from(request.POST.get("unit") or request.GET.get("lop"))
+    record_type = next((t for t in types if t.code == chosen), types[0] if types else None)
     context: dict[str, Any] = {
         "types": types,
-        "chosen": chosen,
+        "chosen": record_type.code if record_type else "",
         "period": request.POST.get("period") or request.GET.get("ky", ""),
         "title": request.POST.get("title", ""),
         # A GVCN of several classes says which class a homeroom book is for; of one, never.
@@ -62,9 +63,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         "error": None,
     }
     if request.method == "POST":
-        record_type = next((t for t in types if t.code == chosen), None)
         upload_file = upload_from(request)
-        if record_type is None or upload_file is None:
+        if record_type is None or record_type.code != chosen or upload_file is None:
             context["error"] = "Hãy chọn loại hồ sơ và tệp cần tải lên."
         else:
             try:
@@ -84,7 +84,31 @@ def upload(request: HttpRequest) -> HttpResponse:
                 button = "Ký và trình" if signs_first else "Trình duyệt"
                 messages.success(request, f"Đã tải lên. Kiểm tra lại rồi bấm “{button}”.")
                 return HttpResponseRedirect(reverse("records:detail", args=[version.record_id]))
+    context.update(_period_field(request, record_type, unit_id, context["period"]))
     return render(request, "records/upload.html", context, status=400 if context["error"] else 200)
+
+
+def _period_field(
+    request: HttpRequest, record_type: RecordType | None, unit_id: int | None, asked: str
+) -> dict[str, Any]:
+    """The period select of the upload form: the periods of `record_type`, the one asked for
+    (a due item's link, the form sent back) chosen when it is one of them."""
+    choices = selectors.upload_periods(request.user, record_type, unit_id) if record_type else None
+    selected = asked if choices is not None and asked in choices.keys else ""
+    return {"periods": choices, "period": selected or (choices.default if choices else "")}
+
+
+@login_required
+def upload_periods(request: HttpRequest) -> HttpResponse:
+    """The period select for another record type (htmx, when the type select changes)."""
+    types = selectors.types_for_upload(request.user)
+    code = request.GET.get("record_type", "")
+    record_type = next((t for t in types if t.code == code), None)
+    if record_type is None:
+        raise Http404
+    unit_id = unit_id_from(request.GET.get("unit"))
+    context = _period_field(request, record_type, unit_id, request.GET.get("period", ""))
+    return render(request, "records/_period_field.html", context)
 
 
 def _record(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from typing import Any
 
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+from hoso.core.formats import vn_datetime
 from hoso.signing.engine.signers import cert_display_name
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -27,6 +28,12 @@ def iso_vn(when: dt.datetime | None) -> str | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def said(iso: str | None) -> str:
+    """A time inside a sentence as people read it, "09:15, 20/05/2025" (the report's fields
+    keep ISO 8601 for programs)."""
+    return vn_datetime(iso) if iso else "không rõ"
 
 
 @dataclass
@@ -126,7 +133,7 @@ def fill_certificate(rep: SignatureReport, cert: Any) -> None:
 
 
 def who(rep: SignatureReport) -> str:
-    return f"{rep.signer_name or 'người ký'} (ký lúc {rep.signing_time or 'không rõ'})"
+    return f"{rep.signer_name or 'người ký'} (ký lúc {said(rep.signing_time)})"
 
 
 _EXPIRED = {"OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED"}
@@ -138,10 +145,10 @@ _CRYPTO = {"CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"}
 
 def when_text(rep: SignatureReport) -> str:
     if rep.signing_time_source == "timestamp":
-        return f"lúc ký (theo dấu thời gian {rep.signing_time})"
+        return f"lúc ký (theo dấu thời gian {said(rep.signing_time)})"
     if rep.signing_time_source == "document_timestamp":
-        return f"lúc {rep.signing_time} (dấu thời gian tài liệu chứng minh chữ ký đã có)"
-    return f"lúc kiểm tra {rep.judged_at} (không có bằng chứng về thời điểm ký)"
+        return f"lúc {said(rep.signing_time)} (dấu thời gian tài liệu chứng minh chữ ký đã có)"
+    return f"lúc kiểm tra {said(rep.judged_at)} (không có bằng chứng về thời điểm ký)"
 
 
 def judge_signature(rep: SignatureReport, st: Any, digest: str = "") -> None:
@@ -174,7 +181,7 @@ def judge_signature(rep: SignatureReport, st: Any, digest: str = "") -> None:
         rep.add(
             PERIOD,
             f"chứng thư số của {rep.signer_name} {state} {when_text(rep)}; hiệu lực "
-            f"{rep.cert_not_before} – {rep.cert_not_after}",
+            f"{said(rep.cert_not_before)} – {said(rep.cert_not_after)}",
         )
     elif indic in _CRYPTO:
         rep.add(
@@ -216,9 +223,11 @@ def _outside_period(rep: SignatureReport) -> str | None:
 def _revoked_text(rep: SignatureReport, st: Any) -> str:
     details = st.revocation_details
     date = iso_vn(details.revocation_date) if details is not None else None
-    base = f"chứng thư số của {rep.signer_name} đã bị thu hồi" + (f" từ {date}" if date else "")
+    base = f"chứng thư số của {rep.signer_name} đã bị thu hồi" + (
+        f" từ {said(date)}" if date else ""
+    )
     if rep.signing_time_source in ("timestamp", "document_timestamp"):
-        return base + f", trước thời điểm ký đã được chứng minh ({rep.signing_time})"
+        return base + f", trước thời điểm ký đã được chứng minh ({said(rep.signing_time)})"
     return base + " (không có bằng chứng chữ ký có trước ngày thu hồi)"
 
 
@@ -226,8 +235,9 @@ def revoked_before_text(rep: SignatureReport, when: dt.datetime) -> str:
     """A revocation the CA published later, dated before the proven signing time."""
     rep.revoked = True
     return (
-        f"chứng thư số của {rep.signer_name} đã bị thu hồi từ {iso_vn(when)}, trước thời điểm "
-        f"ký đã được chứng minh ({rep.judged_at}) — theo danh sách thu hồi (CRL) hiện hành"
+        f"chứng thư số của {rep.signer_name} đã bị thu hồi từ {said(iso_vn(when))}, trước thời "
+        f"điểm ký đã được chứng minh ({said(rep.judged_at)}) — theo danh sách thu hồi (CRL) "
+        "hiện hành"
     )
 
 
@@ -240,7 +250,7 @@ def _valid_text(rep: SignatureReport) -> str:
     if rep.signing_time_source == "claimed":
         text += (
             " Thời điểm ký chỉ do người ký tự khai (không có dấu thời gian); chứng thư số "
-            f"được kiểm tra tại thời điểm kiểm tra {rep.judged_at}."
+            f"được kiểm tra tại thời điểm kiểm tra {said(rep.judged_at)}."
         )
     return text
 
@@ -269,18 +279,22 @@ def judge_doc_timestamp(rep: SignatureReport, st: Any) -> None:
     rep.docmdp_ok = getattr(st, "docmdp_ok", None)
     rep.cert_valid_at_signing = rep.trusted
     if not rep.intact:
-        rep.add(INTEGRITY, f"nội dung đã bị sửa sau dấu thời gian tài liệu lúc {rep.signing_time}")
+        rep.add(
+            INTEGRITY, f"nội dung đã bị sửa sau dấu thời gian tài liệu lúc {said(rep.signing_time)}"
+        )
     elif not rep.crypto_valid:
         rep.add(CRYPTO, "chữ ký của dấu thời gian tài liệu không đúng")
     if mod is not None and rep.docmdp_ok is False:
-        rep.add(CHANGED, f"tài liệu đã bị thay đổi không được phép sau lúc {rep.signing_time}")
+        rep.add(
+            CHANGED, f"tài liệu đã bị thay đổi không được phép sau lúc {said(rep.signing_time)}"
+        )
     if rep.intact and rep.crypto_valid and not rep.trusted:
         rep.add(
             TIMESTAMP,
             f"dấu thời gian tài liệu của {rep.signer_name} không tin cậy "
             f"({rep.trust_problem or 'không rõ'})",
         )
-    rep.finish(f"dấu thời gian tài liệu của {rep.signer_name} lúc {rep.signing_time}.")
+    rep.finish(f"dấu thời gian tài liệu của {rep.signer_name} lúc {said(rep.signing_time)}.")
 
 
 _ALGO = re.compile(r"algorithm (\S+) is not allowed")

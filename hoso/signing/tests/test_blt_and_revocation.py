@@ -182,11 +182,11 @@ def test_revocation_dated_before_signing_shows_on_the_record_page(
     record = _record(demo_user)
     version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
     page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
-    assert "KHÔNG HỢP LỆ" not in page
+    assert 'data-verdict="invalid"' not in page and 'data-verdict="valid"' in page
     store.revoke(issued.serial, dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
     conf._crl_cache.clear()
     page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
-    assert "KHÔNG HỢP LỆ" in page and "thu hồi" in page
+    assert 'data-verdict="invalid"' in page and "thu hồi" in page
 
 
 @pytest.mark.django_db

@@ -33,3 +33,74 @@ document.addEventListener("DOMContentLoaded", function () {
     if (event.key === "Escape") closeGroups(null);
   });
 });
+
+// The file picker (core/_file_field.html): the chosen or dropped file's name and size in
+// Vietnamese ("bai-day.pdf — 1,2 MB"); the real input stays the one the form sends.
+function hosoFileSize(bytes) {
+  var units = [[1073741824, "GB"], [1048576, "MB"], [1024, "KB"]];
+  for (var i = 0; i < units.length; i++) {
+    if (bytes >= units[i][0]) {
+      var text = (Math.round(bytes / units[i][0] * 10) / 10).toFixed(1).replace(/\.0$/, "");
+      return text.replace(".", ",") + " " + units[i][1];
+    }
+  }
+  return bytes + " byte";
+}
+
+function hosoFilePicker(box) {
+  if (box.dataset.ready) return;
+  box.dataset.ready = "1";
+  var input = box.querySelector("input[type=file]");
+  var zone = box.querySelector(".filepick-zone");
+  var state = box.querySelector(".filepick-state");
+  var hint = box.querySelector(".filepick-drop");
+  if (!input || !zone || !state) return;
+  if (hint) hint.hidden = false;
+  function show() {
+    var files = Array.prototype.slice.call(input.files || []);
+    state.classList.toggle("empty", files.length === 0);
+    state.textContent = files.length === 0 ? state.dataset.empty : files.map(function (f) {
+      return f.name + " — " + hosoFileSize(f.size);
+    }).join("; ");
+  }
+  input.addEventListener("change", show);
+  if (input.form) input.form.addEventListener("reset", function () { setTimeout(show, 0); });
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      box.classList.add("dragging");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (name) {
+    zone.addEventListener(name, function () { box.classList.remove("dragging"); });
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    var dropped = event.dataTransfer && event.dataTransfer.files;
+    if (!dropped || dropped.length === 0) return;
+    if (!input.multiple && dropped.length > 1) {
+      var one = new DataTransfer();
+      one.items.add(dropped[0]);
+      dropped = one.files;
+    }
+    input.files = dropped;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  show();  // a file kept by the browser on "Back"
+}
+
+function hosoFilePickers(root) {
+  (root || document).querySelectorAll("[data-filepick]").forEach(hosoFilePicker);
+}
+document.addEventListener("DOMContentLoaded", function () { hosoFilePickers(document); });
+document.addEventListener("htmx:load", function (event) { hosoFilePickers(event.detail.elt); });
+// A file dropped beside the zone would make the browser leave the page to show it.
+["dragover", "drop"].forEach(function (name) {
+  document.addEventListener(name, function (event) {
+    var target = event.target;
+    var inZone = target && target.closest && target.closest(".filepick-zone");
+    if (document.querySelector("[data-filepick]") && !inZone) {
+      event.preventDefault();
+    }
+  });
+});
