@@ -139,7 +139,11 @@ def test_hocba_pdf_and_xml_carry_the_same_data(unit):
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
     assert version.data["missing"] == []
     assert version.data["result"]["ket_qua"] == "Hoàn thành xuất sắc"
-    text = _pdf_text(read_blob(version.pdf_sha256))
+    from hoso.signing.engine.attachments import attached_files
+
+    pdf = read_blob(version.pdf_sha256)
+    text = _pdf_text(pdf)
+    assert attached_files(pdf) == [("catalog", "hoc-ba.xml", read_blob(version.xml_sha256))]
     root = ET.fromstring(read_blob(version.xml_sha256))  # noqa: S314 — our own output
     student = root.find("h:HocSinh", NS)
     assert student.text == pupil.full_name and student.get("maDinhDanh") == pupil.code
@@ -176,7 +180,30 @@ def test_cannot_sign_with_missing_data(unit, pki):
     assert not version.signatures.exists()
 
 
-def test_signing_chain_issue_read_only_and_correction(unit, demo_user, pki, open_window):
+def _xml_signed_in_the_pdf(pdf, version, pki_dir, tmp_path):
+    """The issued PDF carries the XML signed by the same three, in the same order; Debian's
+    xmlsec1 verifies each signature of the XML extracted from the PDF."""
+    from hoso.signing.engine.attachments import latest_attachment
+    from hoso.signing.engine.xades import verify_xml
+    from hoso.signing.tests.helpers import xmlsec1_verify
+
+    xml = latest_attachment(pdf, "hoc-ba.xml")
+    assert xml == read_blob(version.xml_sha256)
+    ca_files = (pki_dir / "root.pem", pki_dir / "intermediate.pem")
+    assert xmlsec1_verify(xml, ca_files, tmp_path) == [True, True, True]
+    checks = verify_xml(xml)
+    assert [(c.signer, c.role) for c in checks] == [
+        ("GVCN Demo", "Giáo viên chủ nhiệm"),
+        ("HT Demo", "Hiệu trưởng"),
+        ("Trường Tiểu học Nguyễn Du", "Con dấu của trường"),
+    ]
+    data = ET.fromstring(xml).find("h:HocBa", NS)  # noqa: S314 — our own output
+    assert data.find("h:HocSinh", NS).text == version.student.full_name
+
+
+def test_signing_chain_issue_read_only_and_correction(
+    unit, demo_user, pki, pki_files, open_window, tmp_path
+):
     from hoso.signing.engine.demo_images import demo_seal_png, demo_signature_png
     from hoso.signing.engine.validate import pdfsig_report
 
@@ -213,6 +240,7 @@ def test_signing_chain_issue_read_only_and_correction(unit, demo_user, pki, open
     signed = read_blob(version.pdf_sha256)
     report = pdfsig_report(signed)
     assert len(report) == 3
+    _xml_signed_in_the_pdf(signed, version, pki_files[0], tmp_path)
     with pytest.raises(Conflict, match="chỉ đọc"):
         hocba_sign(actor=gvcn, version=version, signer=_signer(pki, "gvcn"))
     with pytest.raises(Conflict):

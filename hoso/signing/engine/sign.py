@@ -18,6 +18,11 @@ from pyhanko_certvalidator import ValidationContext
 
 from hoso.signing.engine import speedups
 from hoso.signing.engine.aio import run_sync
+from hoso.signing.engine.attachments import (
+    Attachment,
+    invisible_field_with_attachment,
+    style_with_attachment,
+)
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.onepass import PrefixHashingWriter, sign_one_pass
 from hoso.signing.engine.signers import HosoSigner, check_certificate_status
@@ -209,8 +214,12 @@ def sign_pdf(
     validation_context: ValidationContext | None = None,
     timestamper: TimeStamper | None = None,
     lock: fields.MDPPerm | None = None,
+    attachment: Attachment | None = None,
 ) -> bytes:
     """Sign `pdf_bytes` with PAdES at `level`; returns the new bytes (input untouched).
+
+    `attachment` is carried by the new signature field's appearance (/AF, written in the
+    signed update, so this signature covers it: `attachments.py`).
 
     `appearance` is an object from `appearance.py` (`placement` + `stamp_style`), or None for
     an invisible signature. B-T and B-LT need `tsa_url` (or `timestamper`); B-LT also needs a
@@ -232,6 +241,9 @@ def sign_pdf(
         )
     if certified is not None:
         appearance = None
+    stamp_style = getattr(appearance, "stamp_style", None)
+    if attachment is not None and stamp_style is not None:
+        stamp_style = style_with_attachment(stamp_style, attachment)
     if validation_context is not None:
         check_certificate_status(signer.cert, validation_context)
     if level != "B-B" and timestamper is None:
@@ -247,9 +259,12 @@ def sign_pdf(
         timestamper=timestamper,
         validation_context=validation_context,
         placement=getattr(appearance, "placement", None),
-        stamp_style=getattr(appearance, "stamp_style", None),
+        stamp_style=stamp_style,
         lock=lock,
     )
+    if attachment is not None and stamp_style is None:  # visible: the stamp carries it
+        spec = pdf_signer.new_field_spec or fields.SigFieldSpec(name)
+        invisible_field_with_attachment(writer, spec, attachment)
     signed = sign_with(pdf_signer, writer, reserve_size(signer, level))
     if certified is not None or _has_locks(writer.prev):
         ensure_earlier_signatures_intact(signed)

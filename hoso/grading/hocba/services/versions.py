@@ -39,6 +39,15 @@ ANCHORS: dict[str, str] = {
 }
 
 
+# The XML's file name inside the PDF, and the role each step's XAdES signature claims.
+XML_NAME = "hoc-ba.xml"
+XML_ROLES: dict[str, str] = {
+    SignStep.GVCN: "Giáo viên chủ nhiệm",
+    SignStep.HT: "Hiệu trưởng",
+    SignStep.SEAL: "Con dấu của trường",
+}
+
+
 def _put(data: bytes) -> str:
     return blob_store().put(BytesIO(data)).sha256
 
@@ -51,10 +60,18 @@ def _class_of(student: Student, school_class: Unit) -> None:
 
 
 def _render(version_data: dict[str, Any], number: int) -> tuple[str, str]:
-    return (
-        _put(hoc_ba_pdf(version_data, number=number)),
-        _put(hoc_ba_xml(version_data, number=number)),
-    )
+    """PDF and XML from the same data; the PDF carries the (unsigned) XML from the start."""
+    from hoso.signing.engine.attachments import attach_to_document
+
+    xml = hoc_ba_xml(version_data, number=number)
+    pdf = attach_to_document(hoc_ba_pdf(version_data, number=number), _xml_attachment(xml))
+    return _put(pdf), _put(xml)
+
+
+def _xml_attachment(xml: bytes) -> Any:
+    from hoso.signing.engine.attachments import Attachment
+
+    return Attachment(XML_NAME, xml, description="Dữ liệu học bạ số (XML)")
 
 
 @transaction.atomic
@@ -165,10 +182,11 @@ def hocba_sign(
     _ensure_registered(actor, version, step, signer)
     pdf = read_blob(version.pdf_sha256)
     _ensure_verified(version, pdf)
-    signed_pdf = _engine_sign(pdf, signer, step, image_png)
+    signed_xml = _sign_xml(version, signer, step)
+    signed_pdf = _engine_sign(pdf, signer, step, image_png, _xml_attachment(signed_xml))
     if next_status == HocBaStatus.ISSUED:
         signed_pdf = _archive_on_issue(signed_pdf)
-    sha = _put(signed_pdf)
+    sha, xml_sha = _put(signed_pdf), _put(signed_xml)
     from hoso.signing.engine.signers import cert_display_name
 
     subject = cert_display_name(signer.cert)
@@ -185,8 +203,8 @@ def hocba_sign(
                 + ".",
                 checked.problems,
             )
-    version.pdf_sha256, version.status = sha, next_status
-    fields = ["pdf_sha256", "status"]
+    version.pdf_sha256, version.xml_sha256, version.status = sha, xml_sha, next_status
+    fields = ["pdf_sha256", "xml_sha256", "status"]
     if next_status == HocBaStatus.ISSUED:
         version.issued_at = timezone.now()
         fields.append("issued_at")
@@ -197,7 +215,7 @@ def hocba_sign(
         actor=actor,
         obj=version,
         unit_id=version.school_class.school_id,
-        data={"certificate": subject, "pdf": sha, "status": next_status},
+        data={"certificate": subject, "pdf": sha, "xml": xml_sha, "status": next_status},
     )
     return version
 
@@ -233,6 +251,27 @@ def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
         )
 
 
+def _sign_xml(version: HocBaVersion, signer: Any, step: str) -> bytes:
+    """The next XAdES signature on the XML, after checking the ones already there: one per
+    step signed so far, each verifying (the data and the signature before it unchanged)."""
+    from hoso.signing.engine import SigningError
+    from hoso.signing.engine.xades import envelope, sign_xml, verify_xml
+
+    xml = envelope(read_blob(version.xml_sha256), container="HocBaKySo")
+    checks = verify_xml(xml)
+    if len(checks) != version.signatures.count() or not all(c.ok for c in checks):
+        problems = [f"{c.signer}: {c.problem}" for c in checks if not c.ok]
+        raise DomainError(
+            "Không thể ký tiếp: chữ ký trên tệp XML học bạ không hợp lệ"
+            + (": " + "; ".join(problems) if problems else " (thiếu chữ ký của bước trước)")
+            + "."
+        )
+    try:
+        return sign_xml(xml, signer, role=XML_ROLES[step], description="Học bạ số")
+    except SigningError as exc:
+        raise DomainError(exc.message) from exc
+
+
 def _archive_on_issue(pdf: bytes) -> bytes:
     """Issued học bạ are kept permanently: with a TSA, the validation data of the three
     signatures and a document time-stamp are added (PAdES B-LTA,
@@ -253,9 +292,12 @@ def _supersede(version: HocBaVersion) -> None:
         HocBaVersion.objects.filter(pk=version.supersedes_id).update(status=HocBaStatus.SUPERSEDED)
 
 
-def _engine_sign(pdf: bytes, signer: Any, step: str, image_png: bytes | None) -> bytes:
+def _engine_sign(
+    pdf: bytes, signer: Any, step: str, image_png: bytes | None, attachment: Any
+) -> bytes:
     """Call the signing engine: a visible image under the role title when one is given (the
-    seal over the principal's signature), an invisible PAdES signature otherwise."""
+    seal over the principal's signature), an invisible PAdES signature otherwise; the signed
+    XML rides on the new signature."""
     from hoso.signing import conf
     from hoso.signing.engine import SigningError
     from hoso.signing.engine.appearance import seal_appearance, signer_appearance_at_anchor
@@ -268,6 +310,8 @@ def _engine_sign(pdf: bytes, signer: Any, step: str, image_png: bytes | None) ->
             appearance = signer_appearance_at_anchor(pdf, image_png, anchor=anchor)
             if step == SignStep.SEAL:
                 appearance = seal_appearance(image_png, signer=appearance.placement)
-        return sign_pdf(pdf, signer, appearance=appearance, **conf.engine_options())
+        return sign_pdf(
+            pdf, signer, appearance=appearance, attachment=attachment, **conf.engine_options()
+        )
     except SigningError as exc:
         raise DomainError(exc.message) from exc
