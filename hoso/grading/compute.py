@@ -6,7 +6,11 @@ the computed results, as JSON-ready dicts (decimals as strings "7.1")."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from hoso.grading.catalogue import class_subjects, config_for, config_summary
 from hoso.grading.models import Entry, SchoolSubject, SubjectKind
@@ -143,6 +147,7 @@ def _primary_year_end(
 
 
 def _semester(subject: SchoolSubject, values: dict[str, str], sem: str) -> tuple[Any, list[str]]:
+    """The semester result ("7.1", or Đ/CĐ) and, when it cannot be computed, what is missing."""
     n = tx_count(subject)
     tx = [values.get(f"{sem}.tx{i}") for i in range(1, n + 1)]
     gk, ck = values.get(f"{sem}.gk"), values.get(f"{sem}.ck")
@@ -152,10 +157,12 @@ def _semester(subject: SchoolSubject, values: dict[str, str], sem: str) -> tuple
         rating = secondary.comment_semester_result(tx=tx, gk=gk, ck=ck, required_tx=n)
         return rating.value, []
     except MissingAssessmentsError as exc:
-        return None, [f"{subject.name} {sem.upper()}: {m}" for m in exc.missing]
+        return None, list(exc.missing)
 
 
-def _subject_secondary(subject: SchoolSubject, values: dict[str, str]) -> dict[str, Any]:
+def _subject_terms(subject: SchoolSubject, values: dict[str, str]) -> dict[str, Any]:
+    """HK1, HK2 and CN results of one subject (None when not computable), and what each
+    semester lacks: the one computation behind the API, the outputs and the entry grid."""
     hk1, miss1 = _semester(subject, values, "hk1")
     hk2, miss2 = _semester(subject, values, "hk2")
     year = None
@@ -164,13 +171,63 @@ def _subject_secondary(subject: SchoolSubject, values: dict[str, str]) -> dict[s
             year = str(secondary.year_average(hk1=hk1, hk2=hk2))
         else:
             year = secondary.comment_year_result(hk2=hk2).value
+    return {"HK1": hk1, "HK2": hk2, "CN": year, "missing": {"HK1": miss1, "HK2": miss2}}
+
+
+def _subject_secondary(subject: SchoolSubject, values: dict[str, str]) -> dict[str, Any]:
+    terms = _subject_terms(subject, values)
     return {
         "name": subject.name,
         "kind": subject.kind,
         "entries": dict(values),
-        "result": {"HK1": hk1, "HK2": hk2, "CN": year, "nhan_xet": values.get("hk2.nx")},
-        "missing": {"HK1": miss1, "HK2": miss2},
+        "result": {
+            "HK1": terms["HK1"],
+            "HK2": terms["HK2"],
+            "CN": terms["CN"],
+            "nhan_xet": values.get("hk2.nx"),
+        },
+        "missing": {
+            term: [f"{subject.name} {term}: {m}" for m in missing]
+            for term, missing in terms["missing"].items()
+        },
     }
+
+
+@dataclass(frozen=True)
+class Average:
+    """One subject average as the entry grid shows it: "7,1", or "" with the reason."""
+
+    text: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"text": self.text, "reason": self.reason}
+
+
+AVERAGE_TERMS = ("HK1", "HK2", "CN")
+
+
+def subject_averages(
+    school_class: Unit, subject: SchoolSubject, student_ids: list[int]
+) -> dict[int, dict[str, Average]]:
+    """ĐTBmhk I, ĐTBmhk II and ĐTBmcn of a scored THCS/THPT subject for these students,
+    computed now from the stored entries (TT 22 weights, in `rules.secondary`)."""
+    cells = class_cells(school_class, student_ids)
+    out: dict[int, dict[str, Average]] = {}
+    for student_id in student_ids:
+        terms = _subject_terms(subject, dict(cells.get(student_id, {}).get(subject.code, {})))
+        out[student_id] = {term: _average(terms, term) for term in AVERAGE_TERMS}
+    return out
+
+
+def _average(terms: dict[str, Any], term: str) -> Average:
+    value = terms[term]
+    if value is not None:
+        return Average(f"{Decimal(value):.1f}".replace(".", ","), "")
+    if term == "CN":
+        return Average("", _("Chưa tính được: cần đủ điểm trung bình cả hai học kì."))
+    missing = "; ".join(terms["missing"][term])
+    return Average("", _("Chưa tính được: còn thiếu {missing}.").format(missing=missing))
 
 
 def _secondary(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from hoso.core.errors import DomainError
 from hoso.grading.models import SchoolSubject, SubjectKind
 from hoso.grading.rules import primary, secondary
@@ -132,7 +134,7 @@ def normalise(column: Column, raw: str) -> str:
     try:
         return _normalise(column, text)
     except GradingRuleError as exc:
-        raise DomainError(exc.message) from exc
+        raise DomainError(gettext(exc.template).format(**exc.params)) from exc
 
 
 def _normalise(column: Column, text: str) -> str:

@@ -1,26 +1,29 @@
 """Writes to the gradebook: entries (only inside an open window). Windows, corrections and
 publication are in `services.windows`; teaching assignments, GVCN, electives and rule
 settings in `services.assignments`. Every write checks the
-policy, validates through the rules and is audited in its transaction; on any bad cell
-nothing is saved."""
+policy, validates through the rules and is audited in its transaction. `entries_save` (the
+API) saves nothing when any cell is bad; `entries_save_valid` (the entry grid) saves the good
+cells and answers every bad one with its reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.catalogue import sheet_columns
-from hoso.grading.models import Entry
+from hoso.grading.models import Entry, EntryWindow
 from hoso.grading.selectors import enrolled_ids, is_open, open_windows
 from hoso.grading.sheets import Column, normalise
 from hoso.org.models import Unit
 from hoso.policy import can
 
-WINDOW_CLOSED = (
+WINDOW_CLOSED = gettext_noop(
     "Chưa mở hoặc đã khóa sổ nhập điểm cho {what}; nếu cần sửa, hãy gửi yêu cầu điều chỉnh "
     "để hiệu trưởng duyệt."
 )
@@ -36,6 +39,14 @@ class CellChange:
     @property
     def key(self) -> str:
         return f"{self.student_id}|{self.area}|{self.slot}"
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What became of each cell of a batch: saved (normalised value) or refused (reason)."""
+
+    saved: list[CellChange] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # "student|area|slot" → reason
 
 
 def require_view(actor: Any, school_class: Unit) -> None:
@@ -62,9 +73,34 @@ def entries_save(
     """Save cells of one grid. Returns the saved cells (normalised). All-or-nothing: any bad
     cell raises DomainError with `fields` keyed "student|area|slot" and nothing changes."""
     require_enter(actor, school_class, sheet)
-    columns = {c.key: c for c in sheet_columns(school_class, sheet)}
-    normalised = _validate(school_class, columns, changes)
-    applied = _apply(actor, school_class, normalised)
+    outcome = _validate(school_class, sheet, changes)
+    if outcome.refused:
+        first = next(iter(outcome.refused.values()))
+        errors = {key: [reason] for key, reason in outcome.refused.items()}
+        message = _("{count} ô chưa hợp lệ, chưa lưu ô nào. {first}")
+        raise DomainError(message.format(count=len(errors), first=first), fields=errors)
+    _apply_audited(actor, school_class, sheet, outcome.saved, ip)
+    return [{"key": c.key, "value": c.value} for c in outcome.saved]
+
+
+@transaction.atomic
+def entries_save_valid(
+    *, actor: Any, school_class: Unit, sheet: str, changes: list[CellChange], ip: str = ""
+) -> SaveOutcome:
+    """Save the cells the rules accept and refuse the others, each with its Vietnamese reason
+    (the entry grid: one wrong cell must not hold back the rest of the class). A refused
+    value is never stored; the accepted ones are written in this one transaction. Permission
+    is still checked for the whole batch (NotFound / NotAllowed)."""
+    require_enter(actor, school_class, sheet)
+    outcome = _validate(school_class, sheet, changes)
+    _apply_audited(actor, school_class, sheet, outcome.saved, ip)
+    return outcome
+
+
+def _apply_audited(
+    actor: Any, school_class: Unit, sheet: str, changes: list[CellChange], ip: str
+) -> None:
+    applied = _apply(actor, school_class, changes)
     if applied:
         audit_log(
             "grading.entries.saved",
@@ -74,34 +110,38 @@ def entries_save(
             ip=ip,
             data={"sheet": sheet, "changes": applied},
         )
-    return [{"key": c.key, "value": c.value} for c in normalised]
 
 
-def _validate(
-    school_class: Unit, columns: dict[str, Column], changes: list[CellChange]
-) -> list[CellChange]:
+def _validate(school_class: Unit, sheet: str, changes: list[CellChange]) -> SaveOutcome:
+    columns = {c.key: c for c in sheet_columns(school_class, sheet)}
     students = enrolled_ids(school_class)
     windows = open_windows(school_class)
-    errors: dict[str, list[str]] = {}
-    result: list[CellChange] = []
+    outcome = SaveOutcome()
     for change in changes:
-        column = columns.get(f"{change.area}|{change.slot}")
         try:
-            if column is None:
-                raise DomainError("Cột này không thuộc bảng nhập của môn đã chọn.")
-            if change.student_id not in students:
-                raise DomainError("Học sinh không thuộc lớp này.")
-            if not is_open(windows, school_class, column):
-                raise Conflict(WINDOW_CLOSED.format(what=column.label))
-            value = normalise(column, change.value)
+            value = _checked_value(school_class, columns, students, windows, change)
         except DomainError as exc:
-            errors[change.key] = [exc.message]
+            outcome.refused[change.key] = exc.message
             continue
-        result.append(CellChange(change.student_id, change.area, change.slot, value))
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise DomainError(f"{len(errors)} ô chưa hợp lệ, chưa lưu ô nào. {first}", fields=errors)
-    return result
+        outcome.saved.append(CellChange(change.student_id, change.area, change.slot, value))
+    return outcome
+
+
+def _checked_value(
+    school_class: Unit,
+    columns: dict[str, Column],
+    students: set[int],
+    windows: list[EntryWindow],
+    change: CellChange,
+) -> str:
+    column = columns.get(f"{change.area}|{change.slot}")
+    if column is None:
+        raise DomainError(_("Cột này không thuộc bảng nhập của môn đã chọn."))
+    if change.student_id not in students:
+        raise DomainError(_("Học sinh không thuộc lớp này."))
+    if not is_open(windows, school_class, column):
+        raise Conflict(_(WINDOW_CLOSED).format(what=column.label))
+    return normalise(column, change.value)
 
 
 def _apply(actor: Any, school_class: Unit, changes: list[CellChange]) -> list[dict[str, Any]]:

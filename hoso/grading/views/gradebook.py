@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -21,7 +22,12 @@ from hoso.grading.compute import class_cells
 from hoso.grading.hocba.selectors import hoc_ba_for
 from hoso.grading.models import CorrectionStatus, WindowCheckpoint
 from hoso.grading.rules.subjects import subject_names
-from hoso.grading.services.entries import CellChange, entries_save, require_enter
+from hoso.grading.services.entries import (
+    CellChange,
+    SaveOutcome,
+    entries_save_valid,
+    require_enter,
+)
 from hoso.grading.services.windows import (
     correction_approve,
     correction_refuse,
@@ -31,12 +37,20 @@ from hoso.grading.services.windows import (
     window_open,
 )
 from hoso.grading.sheets import CHECKPOINTS, PCNL, REN_LUYEN, grid_text
+from hoso.grading.views.grid_rows import (
+    averaged_subject,
+    averages_json,
+    grid_averages,
+    head_items,
+    row_items,
+)
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.org.selectors import class_roster
 from hoso.policy import can, get_or_404
 from hoso.policy.grants import current_year
 
 TERMS = [("HK1", "Học kì I"), ("HK2", "Học kì II"), ("CN", "Cả năm")]
+MAX_BATCH = 2000  # cells per save request of the grid (grid.js sends at most 500)
 
 
 @login_required
@@ -73,19 +87,10 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
     windows = selectors.open_windows(school_class)
     editable = can(request.user, "grading.sheet.enter", (school_class, sheet))
     header = [(c, editable and selectors.is_open(windows, school_class, c)) for c in columns]
+    subject = averaged_subject(school_class, sheet)
+    averages = grid_averages(school_class, subject, students)
     rows = [
-        (
-            number,
-            student,
-            [
-                (
-                    c,
-                    open_,
-                    grid_text(c.kind, cells.get(student.pk, {}).get(c.area, {}).get(c.slot, "")),
-                )
-                for c, open_ in header
-            ],
-        )
+        (number, student, row_items(header, cells.get(student.pk, {}), averages.get(student.pk)))
         for number, student in enumerate(students, start=1)
     ]
     return {
@@ -93,9 +98,10 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
         "sheet": sheet,
         "title": dict(sheets_of(school_class)).get(sheet, sheet),
         "header": header,
+        "head": head_items(header, subject is not None),
         "rows": rows,
         "editable": editable,
-        "any_open": any(o for _, o in header),
+        "any_open": any(open_ for _column, open_ in header),
         "checkpoint": checkpoint,
         "checkpoints": [(c, WindowCheckpoint(c).label) for c in CHECKPOINTS],
         "pending": _with_labels(
@@ -127,12 +133,18 @@ def grid(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
 @login_required
 @require_POST
 def grid_save(request: HttpRequest, pk: int, sheet: str) -> JsonResponse:
-    """JSON in: {"cells": [{"key": "student|area|slot", "value": "…"}]}; out: saved cells with
-    their display text, or {"code", "message", "fields"} with 400/403/404/409."""
+    """JSON in: {"cells": [{"key": "student|area|slot", "value": "…"}]}. The cells the rules
+    accept are saved, the others are not, and every cell is answered: {"saved": [{"key",
+    "text"}], "refused": [{"key", "value", "reason"}], "averages": {student id: {"HK1"|"HK2"|
+    "CN": {"text", "reason"}}}} (averages only for a scored THCS/THPT subject, for the pupils
+    with saved cells). 200 when every cell was saved; 400 when any was refused, with "message"
+    and "fields" as well (a client that only reads the status must not take it as all saved).
+    A batch refused as a whole (permission, unreadable body): {"code", "message", "fields"}
+    with 400/403/404 and nothing saved."""
     school_class = selectors.class_for(request.user, pk)
     try:
         changes = _parse_cells(request.body)
-        saved = entries_save(
+        outcome = entries_save_valid(
             actor=request.user,
             school_class=school_class,
             sheet=sheet,
@@ -142,24 +154,51 @@ def grid_save(request: HttpRequest, pk: int, sheet: str) -> JsonResponse:
     except DomainError as exc:
         body = {"code": exc.code, "message": exc.message, "fields": exc.fields}
         return JsonResponse(body, status=exc.status)
+    return _answer(school_class, sheet, changes, outcome)
+
+
+def _answer(
+    school_class: Unit, sheet: str, changes: list[CellChange], outcome: SaveOutcome
+) -> JsonResponse:
     kinds = {c.key: c.kind for c in sheet_columns(school_class, sheet)}
-    out = [
-        {"key": s["key"], "text": grid_text(kinds[s["key"].split("|", 1)[1]], s["value"])}
-        for s in saved
-    ]
-    return JsonResponse({"saved": out})
+    sent = {c.key: c.value for c in changes}
+    pupils = sorted({c.student_id for c in outcome.saved})
+    averages = grid_averages(school_class, averaged_subject(school_class, sheet), pupils)
+    body: dict[str, Any] = {
+        "saved": [
+            {"key": c.key, "text": grid_text(kinds[f"{c.area}|{c.slot}"], c.value)}
+            for c in outcome.saved
+        ],
+        "refused": [
+            {"key": key, "value": sent[key], "reason": reason}
+            for key, reason in outcome.refused.items()
+        ],
+        "averages": averages_json(averages),
+    }
+    if not outcome.refused:
+        return JsonResponse(body)
+    message = _("{refused} ô chưa lưu được (đã lưu {saved} ô); sửa các ô màu đỏ.")
+    body["code"] = "invalid"
+    body["message"] = message.format(refused=len(outcome.refused), saved=len(outcome.saved))
+    body["fields"] = {key: [reason] for key, reason in outcome.refused.items()}
+    return JsonResponse(body, status=400)
 
 
 def _parse_cells(body: bytes) -> list[CellChange]:
     try:
         data = json.loads(body or b"{}")
         cells = data["cells"]
+        too_many = len(cells) > MAX_BATCH
         changes = []
-        for cell in cells[:2000]:
+        for cell in [] if too_many else cells:
             student, area, slot = str(cell["key"]).split("|")
             changes.append(CellChange(int(student), area, slot, str(cell.get("value", ""))))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DomainError("Dữ liệu gửi lên không đọc được.") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DomainError(_("Dữ liệu gửi lên không đọc được.")) from exc
+    if too_many:
+        # Refused whole rather than cut: a cell left out must not look saved.
+        message = _("Gửi quá nhiều ô một lần (tối đa {max}); chưa lưu ô nào.")
+        raise DomainError(message.format(max=MAX_BATCH))
     return changes
 
 

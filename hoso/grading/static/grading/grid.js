@@ -1,68 +1,94 @@
-// HoSo entry grid: keyboard first (Tab, Enter, arrows), paste a block from Excel, checks as
-// you type, saves in the background. No framework, no inline script (CSP).
+// HoSo entry grid: keyboard first (Tab, Enter, arrows), paste a block from Excel, saves in the
+// background. The server decides what is valid: it saves the good cells and answers every bad
+// one with its reason, which stays written under the red cell until the teacher fixes it.
+// No framework, no inline script (CSP); the messages come translated from the template.
 (function () {
   "use strict";
   var table = document.getElementById("grid");
   if (!table) return;
   var statusEl = document.getElementById("grid-status");
+  var msg = statusEl.dataset;
   var saveUrl = table.dataset.saveUrl;
+  var BATCH = 500;  // cells per request; the rest follow in the next one
   var rows = Array.prototype.map.call(table.tBodies[0].rows, function (tr) {
     return Array.prototype.slice.call(tr.querySelectorAll("input"));
   });
   var byKey = {};
   rows.forEach(function (r) { r.forEach(function (i) { byKey[i.dataset.key] = i; i.dataset.saved = i.value; }); });
-  var dirty = {};
+  var dirty = {};     // key → true: changed, not sent yet
+  var sending = {};   // key → value sent, while the request is out
+  var refused = {};   // key → the server's reason; the typed value stays in the cell
+  var savedAt = null;
+  var failure = "";   // why the last request failed as a whole (network, permission)
+  var notice = "";
   var timer = null;
-  var inFlight = false;
 
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; }
     catch (e) { return ""; }
   }
 
-  // --- checks as you type (the server checks again with the rules) ---------------------
-  var norm = function (v) { return v.trim().toLowerCase(); };
-  var CHECKS = {
-    level: function (v) { return /^(t|h|c|hoàn thành tốt|hoàn thành|chưa hoàn thành)$/.test(norm(v)) || "Chỉ nhập T, H hoặc C."; },
-    trait: function (v) { return /^(t|đ|d|c|tốt|đạt|cần cố gắng)$/.test(norm(v)) || "Chỉ nhập T (Tốt), Đ (Đạt) hoặc C (Cần cố gắng)."; },
-    rating: function (v) { return /^(đ|d|cđ|cd|đạt|chưa đạt)$/.test(norm(v)) || "Môn nhận xét chỉ nhận Đ hoặc CĐ."; },
-    conduct: function (v) { return /^(t|k|đ|d|cđ|cd|tốt|khá|đạt|chưa đạt)$/.test(norm(v)) || "Chỉ nhập T, K, Đ hoặc CĐ."; },
-    score_int: function (v) {
-      return (/^\d{1,2}$/.test(v.trim()) && +v <= 10) || "Điểm là số nguyên từ 0 đến 10, không có phần thập phân.";
-    },
-    score: function (v) {
-      var t = v.trim().replace(",", ".");
-      return (/^\d{1,2}(\.\d)?$/.test(t) && +t <= 10) || "Điểm từ 0 đến 10, tối đa một chữ số thập phân.";
-    },
-    text: function (v) { return v.length <= 500 || "Nhận xét tối đa 500 ký tự."; }
-  };
-
-  function check(input) {
-    var v = input.value;
-    var ok = v.trim() === "" ? true : (CHECKS[input.dataset.kind] || CHECKS.text)(v);
-    setError(input, ok === true ? "" : ok);
-    return ok === true;
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
   }
 
-  function setError(input, message) {
-    input.classList.toggle("invalid", !!message);
-    if (message) { input.setAttribute("aria-invalid", "true"); input.title = message; }
-    else { input.removeAttribute("aria-invalid"); input.removeAttribute("title"); }
+  function size(o) { return Object.keys(o).length; }
+
+  function hhmm(d) { return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2); }
+
+  // --- the status line: never "saved" while a cell is refused or on its way -----------------
+  function render() {
+    var parts = [];
+    var bad = size(refused);
+    var pending = size(dirty) + size(sending);
+    if (bad) parts.push(fill(msg.msgRefused, { count: bad }));
+    if (failure) parts.push(failure);
+    else if (pending) parts.push(msg.msgSaving);
+    else if (!bad && savedAt) parts.push(fill(msg.msgSavedAt, { time: hhmm(savedAt) }));
+    if (notice) parts.push(notice);
+    statusEl.textContent = parts.join(" · ");
+    statusEl.classList.toggle("error", !!(bad || failure));
   }
 
-  function status(text, isError) {
-    statusEl.textContent = text;
-    statusEl.classList.toggle("error", !!isError);
+  // --- a refused cell: red, its reason written under it, tied to it for screen readers ------
+  function showReason(input, reason) {
+    var id = "ly-do-" + input.dataset.key.replace(/[^\w-]/g, "-");
+    var el = document.getElementById(id);
+    if (reason) {
+      if (!el) {
+        el = document.createElement("small");
+        el.id = id;
+        el.className = "cell-reason";
+        input.parentNode.appendChild(el);
+      }
+      el.textContent = reason;
+      input.classList.add("invalid");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+      input.title = reason;
+    } else {
+      if (el) el.parentNode.removeChild(el);
+      input.classList.remove("invalid");
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      input.removeAttribute("title");
+    }
   }
 
-  // --- saving -----------------------------------------------------------------------------
+  // --- saving -------------------------------------------------------------------------------
   function markDirty(input) {
     if (input.readOnly) return;
-    if (input.value === input.dataset.saved) { delete dirty[input.dataset.key]; input.classList.remove("dirty"); return; }
-    if (!check(input)) { delete dirty[input.dataset.key]; return; }
-    dirty[input.dataset.key] = true;
-    input.classList.add("dirty");
-    schedule(700);
+    var key = input.dataset.key;
+    if (input.value === input.dataset.saved) {
+      delete dirty[key];
+      input.classList.remove("dirty");
+      if (refused[key]) { delete refused[key]; showReason(input, ""); }
+    } else {
+      dirty[key] = true;
+      input.classList.add("dirty");
+      schedule(700);
+    }
+    render();
   }
 
   function schedule(ms) { clearTimeout(timer); timer = setTimeout(save, ms); }
@@ -70,48 +96,99 @@
   function save() {
     var keys = Object.keys(dirty);
     if (!keys.length) return;
-    if (inFlight) { schedule(400); return; }
-    var cells = keys.map(function (k) { byKey[k].classList.add("saving"); return { key: k, value: byKey[k].value }; });
-    dirty = {};
-    inFlight = true;
-    status("Đang lưu " + cells.length + " ô…");
+    if (size(sending)) { schedule(400); return; }
+    var cells = keys.slice(0, BATCH).map(function (k) {
+      delete dirty[k];
+      sending[k] = byKey[k].value;
+      byKey[k].classList.add("saving");
+      return { key: k, value: byKey[k].value };
+    });
+    failure = "";
+    render();
     fetch(saveUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify({ cells: cells })
     }).then(function (resp) {
-      return resp.json().catch(function () { return {}; }).then(function (data) { return { ok: resp.ok, data: data }; });
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        return { status: resp.status, data: data || {} };
+      });
     }).then(function (r) {
-      inFlight = false;
-      cells.forEach(function (c) { byKey[c.key].classList.remove("saving"); });
-      if (r.ok) { applySaved(r.data.saved || []); return; }
-      var fields = (r.data && r.data.fields) || {};
-      var bad = Object.keys(fields);
-      bad.forEach(function (k) { if (byKey[k]) setError(byKey[k], fields[k][0]); });
-      // Nothing was saved: send the good cells again, keep the bad ones for the teacher.
-      cells.forEach(function (c) { if (bad.indexOf(c.key) < 0 && bad.length) dirty[c.key] = true; });
-      status((r.data && r.data.message) || "Không lưu được, hãy thử lại.", true);
-      if (!bad.length) cells.forEach(function (c) { dirty[c.key] = true; });
-      else if (Object.keys(dirty).length) schedule(100);
+      // Answered cell by cell (200: all saved; 400: some refused, the others saved).
+      if (Array.isArray(r.data.saved) && Array.isArray(r.data.refused)) { answered(r.data); return; }
+      // Refused as a whole (permission, unreadable request, server error): nothing was saved,
+      // every cell stays pending. Only a server error is worth retrying by itself.
+      requeue(msgOr(r.data.message, msg.msgFailed));
+      if (r.status >= 500) schedule(5000);
     }).catch(function () {
-      inFlight = false;
-      cells.forEach(function (c) { byKey[c.key].classList.remove("saving"); dirty[c.key] = true; });
-      status("Mất kết nối; các ô chưa lưu vẫn được giữ và sẽ gửi lại.", true);
+      requeue(null);
       schedule(5000);
     });
   }
 
-  function applySaved(saved) {
-    saved.forEach(function (s) {
-      var input = byKey[s.key];
-      if (!input) return;
-      input.dataset.saved = s.text;
-      if (!dirty[s.key]) input.value = s.text;
-      if (input.value === s.text) { delete dirty[s.key]; input.classList.remove("dirty"); }
-      setError(input, "");
+  function msgOr(text, fallback) { return typeof text === "string" && text ? text : fallback; }
+
+  function release() {
+    var sent = sending;
+    sending = {};
+    Object.keys(sent).forEach(function (k) { byKey[k].classList.remove("saving"); });
+    return sent;
+  }
+
+  function requeue(message) {
+    var sent = release();
+    Object.keys(sent).forEach(function (k) { dirty[k] = true; });
+    failure = message || fill(msg.msgOffline, { count: size(dirty) });
+    render();
+  }
+
+  function answered(data) {
+    var sent = release();
+    (data.saved || []).forEach(function (s) { applySaved(s); delete sent[s.key]; });
+    (data.refused || []).forEach(function (f) { applyRefused(f, sent); delete sent[f.key]; });
+    // A cell the answer does not mention was not saved: keep it pending.
+    Object.keys(sent).forEach(function (k) { dirty[k] = true; });
+    applyAverages(data.averages || {});
+    if ((data.saved || []).length) savedAt = new Date();
+    render();
+    if (size(dirty)) schedule(size(sent) ? 5000 : 100);
+  }
+
+  function applySaved(s) {
+    var input = byKey[s.key];
+    if (!input) return;
+    input.dataset.saved = s.text;
+    delete refused[s.key];
+    if (!dirty[s.key]) {
+      input.value = s.text;
+      input.classList.remove("dirty");
+    }
+    showReason(input, "");
+  }
+
+  function applyRefused(f, sent) {
+    var input = byKey[f.key];
+    if (!input) return;
+    if (dirty[f.key] && input.value !== sent[f.key]) return;  // changed since: on its way again
+    delete dirty[f.key];
+    input.classList.remove("dirty");
+    refused[f.key] = f.reason;
+    showReason(input, f.reason);
+  }
+
+  // --- subject averages, as the server computed them -----------------------------------------
+  function applyAverages(averages) {
+    Object.keys(averages).forEach(function (student) {
+      var terms = averages[student];
+      Object.keys(terms).forEach(function (term) {
+        var td = table.querySelector('td[data-avg="' + student + "|" + term + '"]');
+        if (!td) return;
+        td.querySelector(".avg-text").textContent = terms[term].text;
+        td.querySelector(".avg-reason").textContent = terms[term].reason;
+        if (terms[term].reason) td.title = terms[term].reason;
+        else td.removeAttribute("title");
+      });
     });
-    var t = new Date();
-    status("Đã lưu lúc " + t.toLocaleTimeString("vi-VN") + (Object.keys(dirty).length ? "" : ". Mọi thay đổi đã được lưu."));
   }
 
   // --- keyboard -----------------------------------------------------------------------------
@@ -134,6 +211,7 @@
     if (input.tagName !== "INPUT") return;
     var p = position(input);
     if (!p) return;
+    if (notice) { notice = ""; render(); }
     var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
     var atEnd = input.selectionStart === input.value.length;
     var whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
@@ -142,10 +220,9 @@
     else if (e.key === "ArrowUp") { e.preventDefault(); focusAt(p[0] - 1, p[1]); }
     else if (e.key === "ArrowRight" && (atEnd || whole)) { e.preventDefault(); focusAt(p[0], p[1] + 1); }
     else if (e.key === "ArrowLeft" && (atStart || whole)) { e.preventDefault(); focusAt(p[0], p[1] - 1); }
-    else if (e.key === "Escape") { input.value = input.dataset.saved; markDirty(input); setError(input, ""); }
+    else if (e.key === "Escape") { input.value = input.dataset.saved; markDirty(input); }
   });
 
-  table.addEventListener("input", function (e) { if (e.target.tagName === "INPUT") check(e.target); });
   table.addEventListener("change", function (e) { if (e.target.tagName === "INPUT") markDirty(e.target); });
   table.addEventListener("focusin", function (e) { if (e.target.tagName === "INPUT") e.target.select(); });
 
@@ -162,17 +239,21 @@
       line.split("\t").forEach(function (value, dc) {
         var row = rows[p[0] + dr];
         var cell = row && row[p[1] + dc];
-        if (!cell) { skipped++; return; }
-        if (cell.readOnly) { skipped++; return; }
+        if (!cell || cell.readOnly) { skipped++; return; }
         cell.value = value.trim();
         markDirty(cell);
       });
     });
-    if (skipped) status("Đã dán; " + skipped + " giá trị nằm ngoài bảng hoặc vào ô đang khóa nên bị bỏ qua.", true);
+    notice = skipped ? fill(msg.msgSkipped, { count: skipped }) : "";
+    render();
     schedule(200);
   });
 
+  // Leaving with cells pending or refused asks first (the browser shows its own wording).
   window.addEventListener("beforeunload", function (e) {
-    if (Object.keys(dirty).length || inFlight) { save(); e.preventDefault(); e.returnValue = ""; }
+    if (!size(dirty) && !size(sending) && !size(refused)) return;
+    if (size(dirty)) save();
+    e.preventDefault();
+    e.returnValue = "";
   });
 })();
