@@ -201,6 +201,23 @@ def _xml_signed_in_the_pdf(pdf, version, pki_dir, tmp_path):
     assert data.find("h:HocSinh", NS).text == version.student.full_name
 
 
+def _sealed_copy_is_locked(pdf):
+    """The seal locks the issued học bạ (DocMDP): an annotation added afterwards is a change
+    the seal does not allow, and the validator says so."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import MDPPerm
+
+    from hoso.signing.engine.sign import certification_level
+    from hoso.signing.tests import hostile
+    from hoso.signing.verification import validator
+
+    assert certification_level(PdfFileReader(io.BytesIO(pdf))) == MDPPerm.FILL_FORMS
+    assert validator().validate(pdf).all_valid
+    after = validator().validate(hostile.add_annotation(pdf))
+    assert after.all_valid is False
+    assert "thay đổi không được phép" in after.signatures[-1].verdict
+
+
 def test_signing_chain_issue_read_only_and_correction(
     unit, demo_user, pki, pki_files, open_window, tmp_path
 ):
@@ -241,6 +258,7 @@ def test_signing_chain_issue_read_only_and_correction(
     report = pdfsig_report(signed)
     assert len(report) == 3
     _xml_signed_in_the_pdf(signed, version, pki_files[0], tmp_path)
+    _sealed_copy_is_locked(signed)
     with pytest.raises(Conflict, match="chỉ đọc"):
         hocba_sign(actor=gvcn, version=version, signer=_signer(pki, "gvcn"))
     with pytest.raises(Conflict):

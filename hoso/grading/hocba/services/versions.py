@@ -297,7 +297,10 @@ def _engine_sign(
 ) -> bytes:
     """Call the signing engine: a visible image under the role title when one is given (the
     seal over the principal's signature), an invisible PAdES signature otherwise; the signed
-    XML rides on the new signature."""
+    XML rides on the new signature. The seal, last of the chain, locks the document (DocMDP:
+    only validation data and time-stamps may follow), so any later edit is flagged."""
+    from pyhanko.sign.fields import MDPPerm
+
     from hoso.signing import conf
     from hoso.signing.engine import SigningError
     from hoso.signing.engine.appearance import seal_appearance, signer_appearance_at_anchor
@@ -311,7 +314,12 @@ def _engine_sign(
             if step == SignStep.SEAL:
                 appearance = seal_appearance(image_png, signer=appearance.placement)
         return sign_pdf(
-            pdf, signer, appearance=appearance, attachment=attachment, **conf.engine_options()
+            pdf,
+            signer,
+            appearance=appearance,
+            attachment=attachment,
+            lock=MDPPerm.FILL_FORMS if step == SignStep.SEAL else None,
+            **conf.engine_options(),
         )
     except SigningError as exc:
         raise DomainError(exc.message) from exc
