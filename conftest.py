@@ -49,6 +49,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("crash") is None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_data_version() -> None:
+    """Each test starts from a new data version (hoso.core.data_version): the database is
+    rolled back after every test, and answers kept in the cache under the data version of the
+    previous test may describe writes that no longer exist."""
+    from django.db import connections
+
+    from hoso.core import data_version
+
+    for connection in connections.all():
+        data_version.replace(connection)
+
+
 @pytest.fixture
 def demo_user(db: Any) -> Any:
     def get(username: str) -> Any:

@@ -9,10 +9,16 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from hoso.accounts.models import AccountProfile
+from hoso.core import data_version
 from hoso.policy.grants import grants_for
 
 
 def is_demo_account(user: Any) -> bool:
+    # Asked on every request by the two-factor middleware: kept until the next write.
+    return data_version.for_user("accounts.is_demo", user, lambda: _is_demo(user))
+
+
+def _is_demo(user: Any) -> bool:
     profile = AccountProfile.objects.filter(user_id=user.pk).only("is_demo").first()
     return bool(profile and profile.is_demo)
 
@@ -27,4 +33,8 @@ def requires_two_factor(user: Any) -> bool:
 
 
 def has_totp(user: Any) -> bool:
+    return data_version.for_user("accounts.has_totp", user, lambda: _has_totp(user))
+
+
+def _has_totp(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

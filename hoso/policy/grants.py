@@ -1,4 +1,5 @@
-"""What roles a person holds, where: computed once per user object and cached on it."""
+"""What roles a person holds, where: computed once per user object and cached on it, and kept
+between requests until the next write to the database (hoso.core.data_version)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hoso.core import data_version
 from hoso.core.request_cache import once_per_request
 from hoso.org.models import Role, RoleAssignment, SchoolYear
 
@@ -60,7 +62,13 @@ class Grants:
 
 
 def current_year() -> SchoolYear | None:
-    return once_per_request("current_year", _current_year)
+    return once_per_request("current_year", _kept_year)
+
+
+def _kept_year() -> SchoolYear | None:
+    # Every page asks: kept between requests until the next write (hoso.core.data_version).
+    found = data_version.kept("org.current_year", lambda: [_current_year()])
+    return found[0]  # in a list: None is what the cache gives for "not kept"
 
 
 def _current_year() -> SchoolYear | None:
@@ -73,6 +81,13 @@ def grants_for(user: Any) -> Grants:
     cached: Grants | None = getattr(user, "_hoso_grants", None)
     if cached is not None:
         return cached
+    # Every page asks: kept between requests until the next write (hoso.core.data_version).
+    grants = data_version.for_user("policy.grants", user, lambda: _load_grants(user))
+    user._hoso_grants = grants
+    return grants
+
+
+def _load_grants(user: Any) -> Grants:
     year = current_year()
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
     if year is not None:
@@ -80,9 +95,7 @@ def grants_for(user: Any) -> Grants:
     items = [Grant(a.role, a.unit_id, a.unit.path, a.unit.school_id) for a in assignments]
     if user.is_superuser and not any(item.role == Role.QTHT for item in items):
         items.append(Grant(Role.QTHT, 0, "/", None))
-    grants = Grants(user_id=user.pk, items=items)
-    user._hoso_grants = grants
-    return grants
+    return Grants(user_id=user.pk, items=items)
 
 
 def forget_grants(user: Any) -> None:

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from hoso.core import data_version
 from hoso.org.models import Role, Unit
 from hoso.policy import can, visible
 from hoso.policy.grants import current_year, grants_for
@@ -256,7 +257,12 @@ def returned_to(user: Any) -> QuerySet[Record]:
 
 def types_for_upload(user: Any) -> list[RecordType]:
     """Types the person keeps (by role and school level; a homeroom book only for a class's
-    GVCN), for the upload form."""
+    GVCN), for the upload form. Kept between requests until the next write (five queries on
+    the pages "my records" and the upload form; hoso.core.data_version)."""
+    return data_version.for_user("records.types_for_upload", user, lambda: _types_for(user))
+
+
+def _types_for(user: Any) -> list[RecordType]:
     from hoso.org.models import Unit
     from hoso.policy.grants import OFFICE_ROLES, grants_for
 
