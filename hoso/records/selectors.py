@@ -134,6 +134,18 @@ def awaiting_personal_signature(user: Any, record_ids: list[int]) -> dict[int, s
     return {wf.record_id: wf.record.title for wf in visible(user, "records.workflow.act", qs)}
 
 
+def awaiting_seal(user: Any, record_ids: list[int], school_id: int) -> dict[int, str]:
+    """record id → title, of the records of `school_id` among `record_ids` waiting for `user`
+    to seal them (the văn thư's remote seal offers these)."""
+    qs = Workflow.objects.filter(
+        is_open=True,
+        pending_action=StepAction.SEAL,
+        record_id__in=record_ids,
+        record__school_id=school_id,
+    ).select_related("record")
+    return {wf.record_id: wf.record.title for wf in visible(user, "records.workflow.act", qs)}
+
+
 def review_queue(user: Any) -> QuerySet[Workflow]:
     approving = {StepAction.REVIEW, StepAction.APPROVE_SIGN}
     return queue_for(user, approving).order_by("opened_at", "id")

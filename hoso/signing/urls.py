@@ -22,6 +22,7 @@ urlpatterns = [
     path("tu-xa/nha-cung-cap/", providers.providers_page, name="providers"),
     path("tu-xa/nha-cung-cap/<int:pk>/", providers.provider_page, name="provider"),
     path("tu-xa/lien-ket/", providers.credential_link, name="credential-link"),
+    path("tu-xa/lien-ket-con-dau/", providers.seal_credential_link, name="seal-credential-link"),
     path("tu-xa/<int:pk>/", remote.remote_page, name="remote"),
     path("tu-xa/<int:pk>/trang-thai/", remote.remote_progress, name="remote-progress"),
     path("tu-xa/<int:pk>/huy/", remote.remote_cancel, name="remote-cancel"),

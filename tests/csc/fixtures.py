@@ -45,18 +45,13 @@ class RemoteWorld:
     service: CscService
 
 
-def link_remote(service: CscService, user: Any, *, timeout: int = 300) -> RemoteWorld:
-    """The Sở configures the provider; the provider issues `user` a certificate from the demo
-    CA (key generated in SoftHSM2); the person links it in HoSo."""
+def configure_provider(service: CscService, *, timeout: int = 300) -> Any:
+    """The (first) Sở of the demo configures the stand-in service as its provider."""
     from hoso.org.models import Unit, UnitKind
-    from hoso.signing import conf
-    from hoso.signing.demo import load_ca
-    from hoso.signing.remote.services.links import credential_link, provider_configure
+    from hoso.signing.remote.services.links import provider_configure
 
-    ca = load_ca(conf.pki_dir())
-    service.enrol(ca, user.first_name or user.username, user.username)
     so = Unit.objects.filter(kind=UnitKind.SO).order_by("id").first()
-    provider = provider_configure(
+    return provider_configure(
         actor=None,
         unit=so,
         name="Dịch vụ ký số từ xa (thử nghiệm CSC)",
@@ -65,8 +60,52 @@ def link_remote(service: CscService, user: Any, *, timeout: int = 300) -> Remote
         client_secret=CLIENT_SECRET,
         timeout_seconds=timeout,
     )
+
+
+def demo_ca() -> Any:
+    from hoso.signing import conf
+    from hoso.signing.demo import load_ca
+
+    return load_ca(conf.pki_dir())
+
+
+def link_remote(service: CscService, user: Any, *, timeout: int = 300) -> RemoteWorld:
+    """The Sở configures the provider; the provider issues `user` a certificate from the demo
+    CA (key generated in SoftHSM2); the person links it in HoSo."""
+    from hoso.signing.remote.services.links import credential_link
+
+    service.enrol(demo_ca(), user.first_name or user.username, user.username)
+    provider = configure_provider(service, timeout=timeout)
     credential = credential_link(actor=user, provider=provider, user_ref=user.username)
     return RemoteWorld(user, provider, credential, service)
+
+
+def link_school_seal(service: CscService, actor: Any, school: Any) -> RemoteWorld:
+    """The Sở configures the provider; the provider issues the school an organisation
+    certificate (CN = O = the school's name, key in SoftHSM2) under the account
+    `mst-<code>`; `actor` (its văn thư or principal) links it as the school's con dấu số."""
+    from hoso.signing.remote.services.links import seal_credential_link
+
+    account = f"mst-{school.code.lower()}"
+    service.enrol(demo_ca(), school.name, account, organisation=school.name)
+    provider = configure_provider(service)
+    credential = seal_credential_link(actor=actor, provider=provider, unit=school, user_ref=account)
+    return RemoteWorld(actor, provider, credential, service)
+
+
+def records_waiting_for_seal(users: dict[str, Any], count: int) -> list[int]:
+    """`count` records of th1 signed by the principal (server-side demo key), waiting for the
+    văn thư's seal (chain of VP.BCDV: HT signs, VT seals)."""
+    from django.conf import settings
+
+    from hoso.signing.services.versions import version_sign
+
+    ids = records_waiting_for_principal(users, count)
+    for record_id in ids:
+        version_sign(
+            actor=users["th1.hieutruong"], record_id=record_id, passphrase=settings.DEMO_PASSWORD
+        )
+    return ids
 
 
 def records_waiting_for_principal(users: dict[str, Any], count: int) -> list[int]:

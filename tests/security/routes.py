@@ -422,6 +422,7 @@ ROUTES: dict[str, Route] = {
         OBJECT, action="signing_remote.provider.manage", targets=_provider, methods=("GET", "POST")
     ),
     "signing:credential-link": Route(LOGIN, methods=("POST",)),
+    "signing:seal-credential-link": Route(LOGIN, methods=("POST",)),
     "signing:remote": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
     "signing:remote-progress": Route(OBJECT, action=REMOTE, targets=_object(demo.remote_request)),
     "signing:remote-cancel": Route(
@@ -462,6 +463,15 @@ ROUTES: dict[str, Route] = {
     "api-signing-usb-batches": Route(LOGIN, methods=("POST",)),
     "api-signing-batch": Route(OBJECT, action="signing.batch.view", targets=_object(demo.batch)),
     "api-signing-remote": Route(LOGIN, methods=("POST",)),
+    "api-signing-remote-providers": Route(
+        GATE, allowed=_manages_providers, methods=("GET", "POST")
+    ),
+    "api-signing-remote-provider": Route(
+        OBJECT, action="signing_remote.provider.manage", targets=_provider, methods=("GET", "PATCH")
+    ),
+    "api-signing-remote-provider-test": Route(
+        OBJECT, action="signing_remote.provider.manage", targets=_provider, methods=("POST",)
+    ),
     "api-signing-remote-request": Route(
         OBJECT, action=REMOTE, targets=_object(demo.remote_request)
     ),

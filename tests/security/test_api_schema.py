@@ -17,6 +17,7 @@ NO_INPUT = {
     ("post", "/api/v1/offices/directives/{id}/remind/"),
     ("post", "/api/v1/records/{id}/withdraw/"),
     ("post", "/api/v1/signing/remote/{id}/cancel/"),
+    ("post", "/api/v1/signing/remote/providers/{id}/test/"),
 }
 
 

@@ -1,7 +1,8 @@
 """Records as a source of remote signing (ký số từ xa): the records side of
-`hoso.signing.remote` — which records wait for the person's signature, the two-phase prepare
-(locks the step, holder and trust checks, appearance) and the completion (finishes the step,
-the chain, issues). Registered from RecordsConfig.ready; signing never imports records."""
+`hoso.signing.remote` — which records wait for the person's signature (or, for the văn thư's
+remote seal, for their seal with the school's certificate), the two-phase prepare (locks the
+step, holder and trust checks, appearance) and the completion (finishes the step, the chain,
+issues). Registered from RecordsConfig.ready; signing never imports records."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import json
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
-from hoso.records.selectors import awaiting_personal_signature
+from hoso.records.selectors import awaiting_personal_signature, awaiting_seal
 from hoso.signing.remote.sources import PreparedDocument, register_source
 
 
@@ -26,15 +28,20 @@ def _steps() -> Any:
 
 class RecordsRemoteSource:
     def prepare(
-        self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str
+        self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str, purpose: str
     ) -> tuple[list[PreparedDocument], list[tuple[int, str]]]:
         steps = _steps()
-        titles = awaiting_personal_signature(actor, object_ids)
+        if purpose == "seal":  # the school's seal: only that school's records
+            titles = awaiting_seal(actor, object_ids, certificate.unit_id)
+            not_waiting = _("Hồ sơ không chờ bạn đóng dấu bằng con dấu số này.")
+        else:
+            titles = awaiting_personal_signature(actor, object_ids)
+            not_waiting = "Hồ sơ không chờ bạn ký."
         prepared: list[PreparedDocument] = []
         skipped: list[tuple[int, str]] = []
         for record_id in object_ids:
             if record_id not in titles:
-                skipped.append((record_id, "Hồ sơ không chờ bạn ký."))
+                skipped.append((record_id, not_waiting))
                 continue
             try:
                 with transaction.atomic():

@@ -1,5 +1,6 @@
 """Remote signing (ký số từ xa): the provider a Sở contracts with, each person's credential at
-that provider, and one confirmation request covering one or many documents.
+that provider (or a school's: its organisation certificate, the con dấu số the văn thư seals
+with), and one confirmation request covering one or many documents.
 
 The private key never reaches HoSo: the provider holds it and signs the hashes HoSo sends once
 the person has confirmed on their phone. The OAuth client secret is stored encrypted
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoso.org.models import Unit
@@ -37,10 +39,16 @@ class RemoteProvider(models.Model):
 
 
 class RemoteCredential(models.Model):
-    """A person's credential at a provider, linked to the Certificate registered to them."""
+    """A credential at a provider, linked to the Certificate registered to its holder: a person
+    (`owner`, a personal certificate) or a school (`unit`, the school's seal certificate)."""
 
     provider = models.ForeignKey(RemoteProvider, on_delete=models.PROTECT, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="remote_seals"
+    )
     user_ref = models.CharField(_("mã người dùng tại nhà cung cấp"), max_length=200)
     credential_ref = models.CharField(_("mã chứng thư tại nhà cung cấp"), max_length=200)
     certificate = models.OneToOneField(
@@ -52,11 +60,25 @@ class RemoteCredential(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "credential_ref"], name="one_link_per_remote_credential"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, unit__isnull=True)
+                | Q(owner__isnull=True, unit__isnull=False),
+                name="remote_credential_has_one_holder",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.credential_ref} ({self.owner_id})"
+        return f"{self.credential_ref} ({self.owner_id or f'unit {self.unit_id}'})"
+
+    @property
+    def is_seal(self) -> bool:
+        return self.unit_id is not None
+
+
+class Purpose(models.TextChoices):
+    SIGN = "sign", _("Ký số")
+    SEAL = "seal", _("Đóng dấu")
 
 
 class RequestStatus(models.TextChoices):
@@ -73,11 +95,13 @@ OPEN_STATUSES = (RequestStatus.WAITING, RequestStatus.SIGNING)
 
 
 class RemoteRequest(models.Model):
-    """One confirmation on the phone for `total` documents (numSignatures = total)."""
+    """One confirmation at the provider for `total` documents (numSignatures = total): a
+    person signing with their own credential, or the văn thư sealing with the school's."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     credential = models.ForeignKey(RemoteCredential, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=40)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.SIGN)
     status = models.CharField(max_length=10, choices=RequestStatus.choices)
     message = models.CharField(max_length=500, blank=True, default="")
     handle_enc = models.TextField(blank=True, default="")  # provider authorization / SAD
@@ -97,6 +121,10 @@ class RemoteRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_seal(self) -> bool:
+        return self.purpose == Purpose.SEAL
 
 
 class ItemStatus(models.TextChoices):

@@ -1,6 +1,8 @@
 """A remote request is seen and acted on by the person who started it, no one else. A Sở's
 leaders and specialists configure the providers it contracts with (the system administrator
-too); a provider serves the people of the units below the unit that configured it."""
+too); a provider serves the people of the units below the unit that configured it. A school's
+remote seal credential (its con dấu số at the provider) is used by those who manage the
+school's seal — its văn thư and principal, as `signing.seal.manage` says — and no one else."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.db.models import Q
 from hoso.org.models import Role, Unit, UnitKind
 from hoso.policy.grants import Grants
 from hoso.policy.registry import register
+from hoso.signing.policies import SEAL_MANAGERS
 
 PROVIDER_MANAGERS = frozenset({Role.GD, Role.PGD, Role.CV_SO})
 
@@ -46,6 +49,19 @@ def _provider_use_scope(grants: Grants, _user: Any) -> Q:
     return Q(is_active=True, unit__path__in=ancestors)
 
 
+def _seal_use(grants: Grants, _user: Any, credential: Any) -> bool:
+    """The school's seal credential: its văn thư or principal (or the administrator)."""
+    if credential.unit_id is None:
+        return False
+    return grants.is_admin or credential.unit_id in grants.schools(SEAL_MANAGERS)
+
+
+def _seal_use_scope(grants: Grants, _user: Any) -> Q:
+    if grants.is_admin:
+        return Q(unit__isnull=False)
+    return Q(unit__isnull=False, unit_id__in=grants.schools(SEAL_MANAGERS))
+
+
 def _prefixes(path: str) -> list[str]:
     """A unit path and those of its ancestors: /1/5/12/ → /1/, /1/5/, /1/5/12/."""
     parts = [p for p in path.split("/") if p]
@@ -56,3 +72,4 @@ def register_all() -> None:
     register("signing_remote.request.view", _own, _own_scope)
     register("signing_remote.provider.manage", _provider_manage, _provider_manage_scope)
     register("signing_remote.provider.use", _provider_use, _provider_use_scope)
+    register("signing_remote.seal.use", _seal_use, _seal_use_scope)

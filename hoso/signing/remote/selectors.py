@@ -1,5 +1,6 @@
 """Reads of remote signing's settings: the providers a person configures (a Sở's) or may use
-(those of the units above them), and the person's own linked credentials."""
+(those of the units above them), the person's own linked credentials, and the schools' seal
+credentials a văn thư (or principal) may seal with."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from hoso.org.models import Unit
+from hoso.org.models import Unit, UnitKind
 from hoso.policy import visible
+from hoso.signing.models import CertStatus
 from hoso.signing.remote.models import RemoteCredential, RemoteProvider
 
 
@@ -38,3 +40,35 @@ def credentials_of(user: Any) -> QuerySet[RemoteCredential]:
         .select_related("provider", "certificate")
         .order_by("-linked_at")
     )
+
+
+def seal_credentials_usable(user: Any) -> QuerySet[RemoteCredential]:
+    """The schools' remote seal credentials `user` may seal with (active provider, active
+    certificate), newest link first."""
+    qs = RemoteCredential.objects.filter(
+        unit__isnull=False, provider__is_active=True, certificate__status=CertStatus.ACTIVE
+    )
+    return (
+        visible(user, "signing_remote.seal.use", qs)
+        .select_related("provider", "certificate", "unit")
+        .order_by("unit__name", "-linked_at", "-id")
+    )
+
+
+def seal_credentials_managed(user: Any) -> QuerySet[RemoteCredential]:
+    """Every remote seal credential of the schools whose seal `user` manages (any status)."""
+    qs = RemoteCredential.objects.filter(unit__isnull=False)
+    return (
+        visible(user, "signing_remote.seal.use", qs)
+        .select_related("provider", "certificate", "unit")
+        .order_by("unit__name", "-linked_at", "-id")
+    )
+
+
+def seal_units_managed(user: Any) -> list[Unit]:
+    """Schools whose seal `user` manages (registers, links at a provider): policy
+    `signing.seal.manage`."""
+    from hoso.policy import can
+
+    schools = Unit.objects.filter(kind=UnitKind.TRUONG).order_by("name", "id")
+    return [u for u in schools if can(user, "signing.seal.manage", u)]

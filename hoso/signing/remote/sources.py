@@ -20,9 +20,11 @@ class PreparedDocument:
 
 class DocumentSource(Protocol):
     def prepare(
-        self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str
+        self, *, actor: Any, object_ids: list[int], certificate: Any, ip: str, purpose: str
     ) -> tuple[list[PreparedDocument], list[tuple[int, str]]]:
-        """Prepare each document the actor may sign now; (prepared, [(id, why not)])."""
+        """Prepare each document the actor may sign now (`purpose` "sign": their own signature;
+        "seal": the organisation's, with the school's `certificate`); (prepared, [(id, why
+        not)])."""
         ...
 
     def complete(

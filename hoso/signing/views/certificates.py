@@ -69,5 +69,6 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
             "seal_units": _seal_units(request),
             "remote_providers": remote_selectors.providers_usable(request.user),
             "remote_links": remote_selectors.credentials_of(request.user),
+            "remote_seal_links": remote_selectors.seal_credentials_managed(request.user),
         },
     )

@@ -13,6 +13,7 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.signing import conf
 from hoso.signing.models import CertKind
+from hoso.signing.remote.selectors import seal_credentials_usable
 from hoso.signing.selectors import seal_queue, sign_queue, usable_certificates
 from hoso.signing.services import versions
 
@@ -20,6 +21,7 @@ from hoso.signing.services import versions
 def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
     items = seal_queue(request.user) if seal else sign_queue(request.user)
     certs = usable_certificates(kind=CertKind.PERSONAL, owner=request.user)
+    remote_seals = list(seal_credentials_usable(request.user)) if seal else []
     return render(
         request,
         "signing/queue.html",
@@ -27,6 +29,7 @@ def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
             "items": items,
             "seal": seal,
             "certificates": certs,
+            "remote_seals": remote_seals,
             "agent_url": conf.agent_url(),
             "title": "Chờ đóng dấu" if seal else "Chờ ký",
         },

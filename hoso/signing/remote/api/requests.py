@@ -1,5 +1,6 @@
-"""API of remote signing (ký số từ xa): start (one confirmation on the phone for many
-records), status (asks the provider while waiting), cancel."""
+"""API of remote signing (ký số từ xa): start (one confirmation at the provider for many
+records: the person's signature, or with `"purpose": "seal"` the văn thư's seal with the
+school's credential), status (asks the provider while waiting), cancel."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
-from hoso.signing.remote.models import RemoteRequest
+from hoso.signing.remote.models import Purpose, RemoteRequest
 from hoso.signing.remote.services import requests as remote_requests
 
 
@@ -22,6 +23,7 @@ class RemoteIn(serializers.Serializer[Any]):
         max_length=remote_requests.MAX_DOCUMENTS,
     )
     credential = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.SIGN)
 
 
 class RemoteOut(serializers.ModelSerializer[RemoteRequest]):
@@ -31,6 +33,7 @@ class RemoteOut(serializers.ModelSerializer[RemoteRequest]):
         model = RemoteRequest
         fields = [
             "id",
+            "purpose",
             "status",
             "message",
             "total",
@@ -58,6 +61,7 @@ class RemoteList(APIView):
             actor=request.user,
             object_ids=body.validated_data["records"],
             credential_id=body.validated_data.get("credential"),
+            purpose=body.validated_data["purpose"],
             ip=client_ip(request),
         )
         return Response(RemoteOut(remote).data, status=202)

@@ -1,19 +1,24 @@
-"""Linking a person's credential at a provider to HoSo: the provider's certificate for the
-credential is registered to the person (backend "remote") after the same checks as any
-certificate (valid now, chains to the trust anchors), then the link is kept."""
+"""Linking a credential at a provider to HoSo: the provider's certificate for the credential
+is registered (backend "remote") after the same checks as any certificate (valid now, chains
+to the trust anchors), then the link is kept. A person links their own credential; the
+principal or văn thư of a school links the school's organisation credential (its con dấu số),
+whose certificate must name the school."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
+from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.signing.documents import ensure_trusted
-from hoso.signing.models import Backend, Certificate, CertKind
+from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
 from hoso.signing.remote import vault
 from hoso.signing.remote.models import RemoteCredential, RemoteProvider
 from hoso.signing.remote.providers import client_for, kinds
@@ -136,20 +141,13 @@ def credential_link(
         raise DomainError(
             "Hãy nhập tài khoản của bạn tại nhà cung cấp.", fields={"user_ref": ["Bắt buộc."]}
         )
-    from asn1crypto import x509 as asn1_x509
-
-    from hoso.signing.services.certificates import ParsedCert, _fields
-
-    client = client_for(provider)
-    listed = client.list_credentials(user_ref)
-    if credential_ref and credential_ref not in listed or not listed:
-        raise DomainError("Nhà cung cấp không có chứng thư này cho tài khoản của bạn.")
-    ref = credential_ref or listed[0]
-    ders = client.certificates(ref)
-    parsed = ParsedCert(
-        asn1_x509.Certificate.load(ders[0]), [asn1_x509.Certificate.load(d) for d in ders[1:]]
+    ref, fields = _provider_certificate(
+        provider,
+        user_ref,
+        credential_ref,
+        "Nhà cung cấp không có chứng thư này cho tài khoản của bạn.",
     )
-    fields = _fields(parsed)
+    _ensure_not_linked_otherwise(provider, ref, seal=False)
     cert = Certificate.objects.filter(
         owner=actor, kind=CertKind.PERSONAL, fingerprint=fields["fingerprint"]
     ).first()
@@ -164,11 +162,12 @@ def credential_link(
             **fields,
         )
     ensure_trusted(cert)
-    link, _ = RemoteCredential.objects.update_or_create(
+    link, _created = RemoteCredential.objects.update_or_create(
         provider=provider,
         credential_ref=ref,
         defaults={
             "owner": actor,
+            "unit": None,
             "user_ref": user_ref,
             "certificate": cert,
             "linked_at": timezone.now(),
@@ -181,3 +180,145 @@ def credential_link(
         data={"provider": provider.name, "certificate": cert.serial},
     )
     return link
+
+
+def _provider_certificate(
+    provider: RemoteProvider, user_ref: str, credential_ref: str, missing: str
+) -> tuple[str, dict[str, Any]]:
+    """The provider's credential for the account (the first listed when not named) and the
+    certificate fields of its signing certificate, chain included."""
+    from asn1crypto import x509 as asn1_x509
+
+    from hoso.signing.services.certificates import ParsedCert, _fields
+
+    client = client_for(provider)
+    listed = client.list_credentials(user_ref)
+    if credential_ref and credential_ref not in listed or not listed:
+        raise DomainError(missing)
+    ref = credential_ref or listed[0]
+    ders = client.certificates(ref)
+    parsed = ParsedCert(
+        asn1_x509.Certificate.load(ders[0]), [asn1_x509.Certificate.load(d) for d in ders[1:]]
+    )
+    return ref, _fields(parsed)
+
+
+@transaction.atomic
+def seal_credential_link(
+    *,
+    actor: Any,
+    provider: RemoteProvider,
+    unit: Unit,
+    user_ref: str,
+    credential_ref: str = "",
+    ip: str = "",
+) -> RemoteCredential:
+    """Link the school's organisation credential at `provider` (its con dấu số): whoever
+    registers the school's seal certificate (`signing.seal.manage`: the principal or the văn
+    thư). The certificate must be valid now, trusted, and an organisation certificate naming
+    the school; it is registered as the school's seal (backend remote), keeping the seal image
+    of the school's previous seal certificate."""
+    if not can(actor, "signing.seal.manage", unit):
+        raise NotAllowed(_("Chỉ hiệu trưởng hoặc văn thư của trường được liên kết con dấu số."))
+    if unit.kind != UnitKind.TRUONG:
+        raise DomainError(_("Con dấu số chỉ liên kết cho một trường."))
+    if not provider.is_active or not unit.path.startswith(provider.unit.path):
+        raise NotAllowed(_("Nhà cung cấp này không phục vụ trường này."))
+    if not user_ref.strip():
+        raise DomainError(
+            _("Hãy nhập tài khoản của trường tại nhà cung cấp."),
+            fields={"user_ref": [_("Bắt buộc.")]},
+        )
+    ref, fields = _provider_certificate(
+        provider,
+        user_ref.strip(),
+        credential_ref,
+        _("Nhà cung cấp không có chứng thư này cho tài khoản của trường."),
+    )
+    ensure_organisation_of(fields["common_name"], unit)
+    _ensure_not_linked_otherwise(provider, ref, seal=True)
+    if fields["not_after"] < timezone.now():
+        raise DomainError(_("Chứng thư số này đã hết hạn; không thể liên kết."))
+    cert = _seal_certificate(actor, unit, provider, ref, fields)
+    ensure_trusted(cert)
+    link, _created = RemoteCredential.objects.update_or_create(
+        provider=provider,
+        credential_ref=ref,
+        defaults={
+            "owner": None,
+            "unit": unit,
+            "user_ref": user_ref.strip()[:200],
+            "certificate": cert,
+            "linked_at": timezone.now(),
+        },
+    )
+    audit_log(
+        "signing.remote.seal_linked",
+        actor=actor,
+        obj=link,
+        unit_id=unit.pk,
+        ip=ip,
+        data={"provider": provider.name, "certificate": cert.serial, "subject": cert.subject},
+    )
+    return link
+
+
+def _ensure_not_linked_otherwise(provider: RemoteProvider, ref: str, *, seal: bool) -> None:
+    """A school's seal credential never becomes a person's, nor the other way round."""
+    taken = RemoteCredential.objects.filter(
+        provider=provider, credential_ref=ref, unit__isnull=seal
+    ).exists()
+    if taken:
+        raise DomainError(
+            _(
+                "Chứng thư này đã được liên kết làm con dấu số của một trường; không thể dùng "
+                "cho cá nhân."
+            )
+            if not seal
+            else _("Chứng thư này đã được liên kết cho một cá nhân; không thể dùng làm con dấu số.")
+        )
+
+
+def _seal_certificate(
+    actor: Any, unit: Unit, provider: RemoteProvider, ref: str, fields: dict[str, Any]
+) -> Certificate:
+    from hoso.signing.services.certificates import _previous_image
+
+    cert = Certificate.objects.filter(
+        unit=unit, kind=CertKind.SEAL, fingerprint=fields["fingerprint"]
+    ).first()
+    if cert is not None:
+        if cert.status != CertStatus.ACTIVE:
+            raise DomainError(
+                _("Chứng thư con dấu %(serial)s đã ngừng sử dụng hoặc bị thu hồi ở HoSo.")
+                % {"serial": cert.serial}
+            )
+        return cert
+    return Certificate.objects.create(
+        kind=CertKind.SEAL,
+        unit=unit,
+        backend=Backend.REMOTE,
+        key_ref={"provider": provider.pk, "credential": ref},
+        image_sha256=_previous_image(CertKind.SEAL, {"unit": unit}),
+        registered_by=actor,
+        registered_at=timezone.now(),
+        **fields,
+    )
+
+
+def ensure_organisation_of(common_name: str, unit: Unit) -> None:
+    """An organisation certificate of the school names the school itself (CN = the school's
+    name, as the issuing CA writes it); a person's certificate names the person, even when
+    its O names their school. Compared without case, spacing or Unicode form differences."""
+    if _comparable(common_name) != _comparable(unit.name):
+        raise DomainError(
+            _(
+                "Chứng thư này không phải chứng thư tổ chức của %(school)s (tên trên chứng thư: "
+                "«%(name)s»); con dấu số phải là chứng thư cấp cho chính trường."
+            )
+            % {"school": unit.name, "name": common_name}
+        )
+
+
+def _comparable(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()

@@ -1,6 +1,7 @@
 """Settings of remote signing (ký số từ xa): the Sở's page for the providers it contracts with
 (address, OAuth client, waiting time; the secret is write-only; "Kiểm tra kết nối" logs in
-afresh), and each person's link from their certificates page to their credential there."""
+afresh), each person's link from their certificates page to their credential there, and the
+school's link to its organisation credential (con dấu số) by its principal or văn thư."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -136,3 +138,43 @@ def credential_link(request: HttpRequest) -> HttpResponse:
         "từ nay bạn ký bằng cách xác nhận trên điện thoại.",
     )
     return back
+
+
+@login_required
+@require_POST
+def seal_credential_link(request: HttpRequest) -> HttpResponse:
+    """Link the school's organisation credential at a provider (its con dấu số), from the
+    certificates page: the principal or the văn thư of the school."""
+    back = HttpResponseRedirect(reverse("signing:certificates"))
+    provider = _chosen(selectors.providers_usable(request.user), request.POST.get("provider", ""))
+    raw_unit = request.POST.get("unit", "")
+    unit = next(
+        (u for u in selectors.seal_units_managed(request.user) if str(u.pk) == raw_unit), None
+    )
+    if provider is None or unit is None:
+        messages.error(request, _("Hãy chọn nhà cung cấp và trường của con dấu số."))
+        return back
+    try:
+        link = links.seal_credential_link(
+            actor=request.user,
+            provider=provider,
+            unit=unit,
+            user_ref=request.POST.get("user_ref", "").strip()[:200],
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(
+        request,
+        _(
+            "Đã liên kết con dấu số %(serial)s của %(school)s tại %(provider)s: văn thư đóng dấu "
+            "từ xa ở trang «Chờ đóng dấu»."
+        )
+        % {"serial": link.certificate.serial, "school": unit.name, "provider": provider.name},
+    )
+    return back
+
+
+def _chosen(qs: Any, raw: str) -> Any:
+    return qs.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None

@@ -1,6 +1,7 @@
 """Pages of remote signing (ký số từ xa): start from "Chờ ký" (the chosen records, or every
-record waiting), then one page that says "Đang chờ xác nhận trên điện thoại…" and polls the
-provider (htmx) until the person confirms, refuses or the wait ends; cancel while waiting."""
+record waiting) — or, for the văn thư, from "Chờ đóng dấu" with the school's seal credential —
+then one page that says "Đang chờ xác nhận…" and polls the provider (htmx) until the
+confirmation, the refusal or the end of the wait; cancel while waiting."""
 
 from __future__ import annotations
 
@@ -8,34 +9,47 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hoso.core.errors import DomainError
+from hoso.core.errors import DomainError, NotFound
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.signing.remote.models import RemoteRequest
+from hoso.signing.remote.models import Purpose, RemoteRequest
 from hoso.signing.remote.services import requests as remote_requests
-from hoso.signing.selectors import sign_queue
+from hoso.signing.selectors import seal_queue, sign_queue
 
 
 @login_required
 @require_POST
 def remote_start(request: HttpRequest) -> HttpResponse:
+    seal = request.POST.get("purpose") == Purpose.SEAL
+    queue = seal_queue if seal else sign_queue
     if request.POST.get("all") == "1":
-        ids = list(sign_queue(request.user).values_list("record_id", flat=True))
+        ids = list(queue(request.user).values_list("record_id", flat=True))
     else:
-        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("records") if _is_id(i)]
+    credential = request.POST.get("credential", "")
     try:
         remote = remote_requests.remote_start(
-            actor=request.user, object_ids=ids, ip=client_ip(request)
+            actor=request.user,
+            object_ids=ids,
+            purpose=Purpose.SEAL if seal else Purpose.SIGN,
+            credential_id=int(credential) if seal and _is_id(credential) else None,
+            ip=client_ip(request),
         )
+    except NotFound as exc:  # another school's seal credential: like a missing one
+        raise Http404(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("signing:sign-queue"))
+        return HttpResponseRedirect(reverse("signing:seal-queue" if seal else "signing:sign-queue"))
     return HttpResponseRedirect(reverse("signing:remote", args=[remote.pk]))
+
+
+def _is_id(raw: str) -> bool:
+    return raw.isdigit() and len(raw) < 19
 
 
 def _remote(request: HttpRequest, pk: int) -> RemoteRequest:
