@@ -83,6 +83,8 @@ def _opac(grants: Grants, user: Any, school: Any) -> bool:
 
 
 def _opac_scope(grants: Grants, user: Any) -> Q:
+    if grants.is_admin:  # Q() | Q(...) drops the empty Q: the administrator would see nothing
+        return Q()
     return _view_scope(grants, user) | Q(school_id__in=_guardian_school_ids(user))
 
 

@@ -217,19 +217,65 @@ def test_roles_of_another_school_year_give_no_rights():
     assert not can(_user("th2.hieutruong"), "org.school.manage", Unit.objects.get(code="TH2"))
 
 
+COVERED = {
+    "org.staff.view",
+    "org.staff.manage",
+    "org.unit.view",
+    "org.school.manage",
+    "org.student.view",
+    "org.student.manage",
+    "audit.entry.view",
+    "audit.log.open",
+}
+# The app matrices next to their policies; each exports COVERED, the actions it checks with at
+# least one allowed and one refused case.
+APP_MATRICES = (
+    "hoso.records.tests.test_policy_matrix",
+    "hoso.signing.tests.test_policy_matrix",
+    "hoso.grading.tests.test_policy_matrix",
+    "hoso.offices.tests.test_policy_matrix",
+    "hoso.library.tests.test_policy_matrix",
+    "hoso.retention.tests.test_policy_matrix",
+    "hoso.books.tests.test_policy_matrix",
+)
+# Registered actions no matrix checks yet, each with why. This list may only shrink: an action
+# listed here that a matrix covers, or that is no longer registered, fails the test below.
+NOT_YET_COVERED = {
+    "library.digital.view": "digital library: not in the library matrix yet",
+    "library.digital.manage": "digital library: not in the library matrix yet",
+    "library.digital.curate": "digital library: not in the library matrix yet",
+    "library.digital.propose": "digital library: not in the library matrix yet",
+    "library.digital.vet": "digital library: not in the library matrix yet",
+}
+
+
+def _covered_by_matrices():
+    import importlib
+
+    covered = {action: [__name__] for action in COVERED}
+    for name in APP_MATRICES:
+        for action in importlib.import_module(name).COVERED:
+            covered.setdefault(action, []).append(name)
+    return covered
+
+
 def test_every_registered_action_is_covered_by_this_matrix_or_an_app_matrix():
-    covered = {
-        "org.staff.view",
-        "org.staff.manage",
-        "org.unit.view",
-        "org.school.manage",
-        "org.student.view",
-        "org.student.manage",
-        "audit.entry.view",
-        "audit.log.open",
-    }
-    org_and_audit = {a for a in actions() if a.startswith(("org.", "audit."))}
-    assert org_and_audit == covered
+    registered = set(actions())
+    covered = _covered_by_matrices()
+    missing = registered - set(covered) - set(NOT_YET_COVERED)
+    assert not missing, f"registered actions in no policy matrix: {sorted(missing)}"
+    unknown = set(covered) - registered
+    assert not unknown, f"matrices cover actions that are not registered: {sorted(unknown)}"
+
+
+def test_the_not_yet_covered_list_only_shrinks():
+    registered = set(actions())
+    covered = set(_covered_by_matrices())
+    now_covered = set(NOT_YET_COVERED) & covered
+    assert not now_covered, f"covered now, remove from NOT_YET_COVERED: {sorted(now_covered)}"
+    gone = set(NOT_YET_COVERED) - registered
+    assert not gone, f"no longer registered, remove from NOT_YET_COVERED: {sorted(gone)}"
+    assert all(reason.strip() for reason in NOT_YET_COVERED.values())
 
 
 def test_an_unknown_action_is_an_error_not_a_silent_no():

@@ -1,0 +1,361 @@
+"""The records policy as a matrix: every role × every records action × where the record sits.
+
+Actors are the demo people of hoso/policy/tests/test_matrix.py. Expectations are written by hand
+from the documented rules (docs/records.md, docs/conventions.md, the docstrings of
+hoso/records/policies.py), never computed: drafts (never submitted) are their owner's alone; a
+school's HT, PHT and VT read every submitted record of the school; a TTCM reads the submitted
+records of the tổ; the offices read the submitted records of the schools below them; everyone
+else at a school reads only its issued or archived records; the administrator reads every
+submitted record. Where an action has a list scope, `visible` must agree with `can`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from hoso.org.models import SchoolYear, Staff, Unit
+from hoso.policy import can, visible
+from hoso.records.models import DueItem, Record, RecordType, Workflow
+
+pytestmark = pytest.mark.django_db
+
+COVERED = {
+    "records.record.view",
+    "records.record.edit",
+    "records.record.archive",
+    "records.record.delete",
+    "records.record.create",
+    "records.unit.oversee",
+    "records.due.view",
+    "records.due.extend",
+    "records.type.manage",
+    "records.type.view",
+    "records.chain.set",
+    "records.workflow.act",
+}
+
+ACTORS = {
+    "GV": "th1.giaovien1",
+    "TTCM": "th1.totruong",
+    "PHT": "th1.phohieutruong",
+    "HT": "th1.hieutruong",
+    "VT": "th1.vanthu",
+    "TV": "th1.thuthu",
+    "CV_PHONG": "phong1.chuyenvien",
+    "CV_SO": "so.chuyenvien",
+    "QTHT": "admin",
+}
+T, F = True, False
+
+# Records: the actor's own draft (in the actor's own unit), then, relative to th1 Tổ 1:
+# a colleague's draft in Tổ 1, a colleague's submitted record in Tổ 1, a submitted record of
+# Tổ 4-5 of th1, an issued record of Tổ 4-5 of th1, a submitted and a draft record of thcs1
+# (same Phòng), a submitted and an issued record of th2 (the other Phòng).
+RECORD_CELLS = (
+    "own_draft",
+    "group_draft",
+    "group_submitted",
+    "school_submitted",
+    "school_issued",
+    "other_school_submitted",
+    "other_school_draft",
+    "district_submitted",
+    "district_issued",
+)
+RECORD_VIEW = {
+    "GV": (T, F, F, F, T, F, F, F, F),
+    "TTCM": (T, F, T, F, T, F, F, F, F),
+    "PHT": (T, F, T, T, T, F, F, F, F),
+    "HT": (T, F, T, T, T, F, F, F, F),
+    "VT": (T, F, T, T, T, F, F, F, F),
+    "TV": (T, F, F, F, T, F, F, F, F),
+    "CV_PHONG": (T, F, T, T, T, T, F, F, F),
+    "CV_SO": (T, F, T, T, T, T, F, T, T),
+    "QTHT": (T, F, T, T, T, T, F, T, T),
+}
+# Upload a new version, submit: the owner only.
+RECORD_EDIT = dict.fromkeys(ACTORS, (T, F, F, F, F, F, F, F, F))
+# Archive: the HT or the VT of the record's school (an office's own records: its TP, GD or
+# clerk), the administrator everywhere. Office specialists keep their own drafts at their
+# office but are not its head: they may not archive them.
+RECORD_ARCHIVE = {
+    "GV": (F, F, F, F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F, F, F, F),
+    "PHT": (F, F, F, F, F, F, F, F, F),
+    "HT": (T, T, T, T, T, F, F, F, F),
+    "VT": (T, T, T, T, T, F, F, F, F),
+    "TV": (F, F, F, F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F, F, F, F, F),
+    "QTHT": (T, T, T, T, T, T, T, T, T),
+}
+# Ask to delete: the owner of a never-submitted record; the HT or VT of its school
+# (docs/records.md).
+RECORD_DELETE = {
+    role: tuple(own or archive for own, archive in zip(RECORD_EDIT[role], row, strict=True))
+    for role, row in RECORD_ARCHIVE.items()
+}
+
+# Units: Tổ 1 of th1, Tổ 4-5 of th1, th1, thcs1 (same Phòng), Phòng 1, th2 (other Phòng).
+UNIT_CODES = ("TH1-TO1", "TH1-TO45", "TH1", "THCS1", "PGD-1", "TH2")
+# See completion: leaders of the unit's school, its group leader, the offices above, the admin.
+UNIT_OVERSEE = {
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (T, F, F, F, F, F),
+    "PHT": (T, T, T, F, F, F),
+    "HT": (T, T, T, F, F, F),
+    "VT": (T, T, T, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (T, T, T, T, T, F),
+    "CV_SO": (T, T, T, T, T, T),
+    "QTHT": (T, T, T, T, T, T),
+}
+
+# Places to create or configure in: th1, thcs1, th2, Phòng 1, Phòng 2, the Sở.
+PLACE_CODES = ("TH1", "THCS1", "TH2", "PGD-1", "PGD-2", "SO-DEMO")
+# Create a record: staff of the school at a school; an office's own staff for the office.
+RECORD_CREATE = {
+    "GV": (T, F, F, F, F, F),
+    "TTCM": (T, F, F, F, F, F),
+    "PHT": (T, F, F, F, F, F),
+    "HT": (T, F, F, F, F, F),
+    "VT": (T, F, F, F, F, F),
+    "TV": (T, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, T, F, F),
+    "CV_SO": (F, F, F, F, F, T),
+    "QTHT": (F, F, F, F, F, F),
+}
+# Add record types below a unit: its HT or VT at a school, its own inspectors at an office.
+TYPE_MANAGE = {
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (F, F, F, F, F, F),
+    "HT": (T, F, F, F, F, F),
+    "VT": (T, F, F, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, T, F, F),
+    "CV_SO": (F, F, F, F, F, T),
+    "QTHT": (T, T, T, T, T, T),
+}
+# Set signing chains: GD/PGD/CV_SO at the Sở, TP/PTP/CV_PHONG at a Phòng, the HT at a school.
+CHAIN_SET = {
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (F, F, F, F, F, F),
+    "HT": (T, F, F, F, F, F),
+    "VT": (F, F, F, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, T, F, F),
+    "CV_SO": (F, F, F, F, F, T),
+    "QTHT": (T, T, T, T, T, T),
+}
+
+# Due items: the actor's own, a colleague's in Tổ 1, one of Tổ 4-5 of th1, one of thcs1, one
+# of th2. Seen by the owner and by whoever oversees the item's unit.
+DUE_VIEW = {
+    "GV": (T, F, F, F, F),
+    "TTCM": (T, T, F, F, F),
+    "PHT": (T, T, T, F, F),
+    "HT": (T, T, T, F, F),
+    "VT": (T, T, T, F, F),
+    "TV": (T, F, F, F, F),
+    "CV_PHONG": (T, T, T, T, F),
+    "CV_SO": (T, T, T, T, T),
+    "QTHT": (T, T, T, T, T),
+}
+# Extend a deadline: the HT or PHT of the item's school (docs/records.md), the administrator.
+# The actor's own item sits at the actor's school (an office's item: no school leader there).
+DUE_EXTEND = {
+    "GV": (F, F, F, F, F),
+    "TTCM": (F, F, F, F, F),
+    "PHT": (T, T, T, F, F),
+    "HT": (T, T, T, F, F),
+    "VT": (F, F, F, F, F),
+    "TV": (F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F),
+    "QTHT": (T, T, T, T, T),
+}
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _unit_of(username):
+    return Staff.objects.select_related("unit").get(user__username=username).unit
+
+
+def _school_of(unit):
+    return unit.school if unit.school_id else unit
+
+
+def _unit(code):
+    return Unit.objects.get(code=code)
+
+
+def _assert_row(user, action, objects, expected, model=None):
+    got = tuple(can(user, action, obj) for obj in objects)
+    assert got == expected, f"{user.username} {action}: {got} != {expected}"
+    if model is not None:
+        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
+        in_list = tuple(obj.pk in listed for obj in objects)
+        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
+
+
+def _record(owner_username, unit, state, n):
+    year = SchoolYear.objects.get(is_current=True)
+    submitted = None if state == "draft" else timezone.now() - timedelta(days=1)
+    return Record.objects.create(
+        record_type=RecordType.objects.get(code="TT28.KHBD"),
+        unit=unit,
+        school=_school_of(unit),
+        school_year=year,
+        owner=_user(owner_username),
+        title=f"Ma trận {n}",
+        period_key=f"MX{n}",
+        state=state,
+        first_submitted_at=submitted,
+    )
+
+
+def _teacher_of(code):
+    return Staff.objects.filter(unit__code=code, user__isnull=False).first().user.username
+
+
+def _records(actor):
+    to45 = _teacher_of("TH1-TO45")
+    places = [
+        (actor, _unit_of(actor), "draft"),
+        ("th1.giaovien2", _unit("TH1-TO1"), "draft"),
+        ("th1.giaovien2", _unit("TH1-TO1"), "submitted"),
+        (to45, _unit("TH1-TO45"), "submitted"),
+        (to45, _unit("TH1-TO45"), "issued"),
+        ("thcs1.giaovien1", _unit_of("thcs1.giaovien1"), "submitted"),
+        ("thcs1.giaovien1", _unit_of("thcs1.giaovien1"), "draft"),
+        ("th2.giaovien1", _unit_of("th2.giaovien1"), "submitted"),
+        ("th2.giaovien1", _unit_of("th2.giaovien1"), "issued"),
+    ]
+    return [_record(owner, unit, state, n) for n, (owner, unit, state) in enumerate(places)]
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_records(role):
+    user = _user(ACTORS[role])
+    objects = _records(ACTORS[role])
+    _assert_row(user, "records.record.view", objects, RECORD_VIEW[role], Record)
+    _assert_row(user, "records.record.edit", objects, RECORD_EDIT[role])
+    _assert_row(user, "records.record.archive", objects, RECORD_ARCHIVE[role])
+    _assert_row(user, "records.record.delete", objects, RECORD_DELETE[role])
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_units_and_places(role):
+    user = _user(ACTORS[role])
+    units = [_unit(code) for code in UNIT_CODES]
+    _assert_row(user, "records.unit.oversee", units, UNIT_OVERSEE[role], Unit)
+    places = [_unit(code) for code in PLACE_CODES]
+    _assert_row(user, "records.record.create", places, RECORD_CREATE[role])
+    _assert_row(user, "records.type.manage", places, TYPE_MANAGE[role])
+    _assert_row(user, "records.chain.set", places, CHAIN_SET[role])
+
+
+def _due(owner_username, unit, n):
+    now = timezone.now()
+    return DueItem.objects.create(
+        record_type=RecordType.objects.get(code="TT28.KHBD"),
+        school_year=SchoolYear.objects.get(is_current=True),
+        school=_school_of(unit),
+        unit=unit,
+        owner=_user(owner_username),
+        period_key=f"MX{n}",
+        period_label=f"Ma trận {n}",
+        due_at=now,
+        effective_due_at=now,
+    )
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_due_items(role):
+    user = _user(ACTORS[role])
+    actor = ACTORS[role]
+    places = [
+        (actor, _unit_of(actor)),
+        ("th1.giaovien2", _unit("TH1-TO1")),
+        (_teacher_of("TH1-TO45"), _unit("TH1-TO45")),
+        ("thcs1.giaovien1", _unit_of("thcs1.giaovien1")),
+        ("th2.giaovien1", _unit_of("th2.giaovien1")),
+    ]
+    items = [_due(owner, unit, n) for n, (owner, unit) in enumerate(places)]
+    _assert_row(user, "records.due.view", items, DUE_VIEW[role], DueItem)
+    _assert_row(user, "records.due.extend", items, DUE_EXTEND[role])
+
+
+def test_record_types_are_public_to_signed_in_people_only():
+    record_type = RecordType.objects.get(code="TT28.KHBD")
+    for username in ACTORS.values():
+        assert can(_user(username), "records.type.view", record_type)
+        listed = visible(_user(username), "records.type.view", RecordType.objects.all())
+        assert listed.filter(pk=record_type.pk).exists()
+    assert not can(AnonymousUser(), "records.type.view", record_type)
+    assert not visible(AnonymousUser(), "records.type.view", RecordType.objects.all()).exists()
+
+
+def test_anonymous_people_see_no_record():
+    record = _records("th1.giaovien1")[4]  # issued
+    assert not can(AnonymousUser(), "records.record.view", record)
+    assert not visible(AnonymousUser(), "records.record.view", Record.objects.all()).exists()
+
+
+# --- the workflow: who may take the pending step -------------------------------------------------
+
+# Lesson plans signed and submitted by their authors ("Ký và trình"): the next step is the
+# TTCM's ký duyệt. Authors: th1.giaovien2 (Tổ 1 of th1), a teacher of Tổ 4-5 of th1,
+# thcs1.giaovien1, th2.giaovien1. The TTCM of the record's tổ takes the step; a tổ without a
+# leader (Tổ 4-5 of th1) sends it to the school's PHT/HT (docs/records.md). Nobody else: not
+# the leaders of another school, not the offices, not the administrator.
+WORKFLOW_ACT = {
+    "GV": (F, F, F, F),
+    "TTCM": (T, F, F, F),
+    "PHT": (F, T, F, F),
+    "HT": (F, T, F, F),
+    "VT": (F, F, F, F),
+    "TV": (F, F, F, F),
+    "CV_PHONG": (F, F, F, F),
+    "CV_SO": (F, F, F, F),
+    "QTHT": (F, F, F, F),
+}
+
+
+@pytest.fixture
+def pending_lesson_plans(demo_user):
+    from hoso.records.tests.helpers import sign_and_submit, upload
+
+    authors = [
+        ("th1.giaovien2", "TT28.KHBD"),
+        (_teacher_of("TH1-TO45"), "TT28.KHBD"),
+        ("thcs1.giaovien1", "TT32.KHBD"),
+        ("th2.giaovien1", "TT28.KHBD"),
+    ]
+    flows = []
+    for author, code in authors:
+        version = upload(demo_user(author), code=code, period="W33")
+        sign_and_submit(demo_user(author), version.record_id)
+        flows.append(Workflow.objects.get(record_id=version.record_id, is_open=True))
+    return flows
+
+
+def test_workflow_steps(pending_lesson_plans):
+    for role, username in ACTORS.items():
+        user = _user(username)
+        _assert_row(
+            user, "records.workflow.act", pending_lesson_plans, WORKFLOW_ACT[role], Workflow
+        )
+    # The author may not approve their own lesson plan.
+    author = _user("th1.giaovien2")
+    assert not can(author, "records.workflow.act", pending_lesson_plans[0])

@@ -1,0 +1,202 @@
+"""The signing policy as a matrix: every role × every signing action × whose certificate,
+batch, provider or request it is.
+
+Expectations are written by hand from docs/signing.md ("seal managers (HT, VT of the school),
+own batches"; keys stay with their owners) and the docstrings of hoso/signing/policies.py and
+hoso/signing/remote/policies.py (a remote request is its starter's alone; a Sở's leaders and
+specialists, and the administrator, configure providers; a provider serves the people of the
+units below the unit that configured it), never computed. Where an action has a list scope,
+`visible` must agree with `can`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from hoso.org.models import Unit
+from hoso.policy import can, visible
+from hoso.signing.models import Certificate, SignBatch
+from hoso.signing.remote.models import RemoteCredential, RemoteProvider, RemoteRequest
+
+pytestmark = pytest.mark.django_db
+
+COVERED = {
+    "signing.certificate.manage",
+    "signing.seal.manage",
+    "signing.batch.view",
+    "signing_remote.provider.manage",
+    "signing_remote.provider.use",
+    "signing_remote.request.view",
+}
+
+ACTORS = {
+    "GV": "th1.giaovien1",
+    "TTCM": "th1.totruong",
+    "PHT": "th1.phohieutruong",
+    "HT": "th1.hieutruong",
+    "VT": "th1.vanthu",
+    "TV": "th1.thuthu",
+    "CV_PHONG": "phong1.chuyenvien",
+    "CV_SO": "so.chuyenvien",
+    "QTHT": "admin",
+}
+T, F = True, False
+
+# Certificates: the actor's own, th1.giaovien2's own, the seals of th1, thcs1, th2. A personal
+# certificate is its owner's alone — the administrator included; a seal: the HT or VT of the
+# school, the administrator.
+CERTIFICATE_MANAGE = {
+    "GV": (T, F, F, F, F),
+    "TTCM": (T, F, F, F, F),
+    "PHT": (T, F, F, F, F),
+    "HT": (T, F, T, F, F),
+    "VT": (T, F, T, F, F),
+    "TV": (T, F, F, F, F),
+    "CV_PHONG": (T, F, F, F, F),
+    "CV_SO": (T, F, F, F, F),
+    "QTHT": (T, F, T, T, T),
+}
+# Register or retire a school's seal: th1, thcs1, th2.
+SEAL_MANAGE = dict.fromkeys(ACTORS, (F, F, F)) | {
+    "HT": (T, F, F),
+    "VT": (T, F, F),
+    "QTHT": (T, T, T),
+}
+# Batches: the actor's own, th1.giaovien2's, th1.hieutruong's. Own batches only.
+BATCH_VIEW = dict.fromkeys(ACTORS, (T, F, F))
+# Configure providers of the Sở, Phòng 1, th1.
+PROVIDER_MANAGE = dict.fromkeys(ACTORS, (F, F, F)) | {
+    "CV_SO": (T, F, F),
+    "QTHT": (T, T, T),
+}
+# Use providers configured by: the Sở (active), Phòng 1 (active), Phòng 2 (active), Phòng 1
+# (inactive). People of th1 are below the Sở and Phòng 1; the Phòng 1 specialist too; the Sở's
+# people (the administrator included) only below the Sở's own provider.
+SCHOOL_USE = (T, T, F, F)
+PROVIDER_USE = dict.fromkeys(ACTORS, SCHOOL_USE) | {
+    "CV_SO": (T, F, F, F),
+    "QTHT": (T, F, F, F),
+}
+# Remote requests: the actor's own, th1.giaovien2's. The starter's alone.
+REQUEST_VIEW = dict.fromkeys(ACTORS, (T, F))
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _assert_row(user, action, objects, expected, model=None):
+    got = tuple(can(user, action, obj) for obj in objects)
+    assert got == expected, f"{user.username} {action}: {got} != {expected}"
+    if model is not None:
+        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
+        in_list = tuple(obj.pk in listed for obj in objects)
+        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
+
+
+def _certificate(n, *, owner=None, unit=None):
+    now = timezone.now()
+    return Certificate.objects.create(
+        kind="personal" if owner is not None else "seal",
+        owner=owner,
+        unit=unit,
+        pem="-",
+        subject=f"CN=Ma trận {n}",
+        common_name=f"Ma trận {n}",
+        issuer="CN=Ma trận",
+        serial=str(9000 + n),
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=365),
+        fingerprint=f"{n:064x}",
+        backend="pkcs12",
+        registered_at=now,
+    )
+
+
+def _certificates(actor):
+    return [
+        _certificate(1, owner=actor),
+        _certificate(2, owner=_user("th1.giaovien2")),
+        *(_certificate(3 + i, unit=Unit.objects.get(code=c)) for i, c in enumerate(SCHOOLS)),
+    ]
+
+
+SCHOOLS = ("TH1", "THCS1", "TH2")
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_certificates_and_seals(role):
+    user = _user(ACTORS[role])
+    certificates = _certificates(user)
+    _assert_row(
+        user, "signing.certificate.manage", certificates, CERTIFICATE_MANAGE[role], Certificate
+    )
+    schools = [Unit.objects.get(code=code) for code in SCHOOLS]
+    _assert_row(user, "signing.seal.manage", schools, SEAL_MANAGE[role])
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_batches(role):
+    user = _user(ACTORS[role])
+    owners = [user, _user("th1.giaovien2"), _user("th1.hieutruong")]
+    if role == "HT":
+        owners[2] = _user("thcs1.hieutruong")  # another principal's batch
+    batches = [
+        SignBatch.objects.create(
+            user=owner,
+            certificate=_certificate(20 + n, owner=owner),
+            status="queued",
+            created_at=timezone.now(),
+        )
+        for n, owner in enumerate(owners)
+    ]
+    _assert_row(user, "signing.batch.view", batches, BATCH_VIEW[role], SignBatch)
+
+
+def _provider(code, n, *, active=True):
+    return RemoteProvider.objects.create(
+        unit=Unit.objects.get(code=code),
+        name=f"Ma trận {n}",
+        base_url="https://csc.example.invalid/",
+        client_id=f"mx{n}",
+        is_active=active,
+    )
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_remote_providers_and_requests(role):
+    user = _user(ACTORS[role])
+    places = [Unit.objects.get(code=code) for code in ("SO-DEMO", "PGD-1", "TH1")]
+    _assert_row(user, "signing_remote.provider.manage", places, PROVIDER_MANAGE[role], Unit)
+    providers = [
+        _provider("SO-DEMO", 1),
+        _provider("PGD-1", 2),
+        _provider("PGD-2", 3),
+        _provider("PGD-1", 4, active=False),
+    ]
+    _assert_row(user, "signing_remote.provider.use", providers, PROVIDER_USE[role], RemoteProvider)
+    requests = []
+    for n, owner in enumerate([user, _user("th1.giaovien2")]):
+        credential = RemoteCredential.objects.create(
+            provider=providers[0],
+            owner=owner,
+            user_ref=f"u{n}",
+            credential_ref=f"c{n}",
+            certificate=_certificate(40 + n, owner=owner),
+            linked_at=timezone.now(),
+        )
+        requests.append(
+            RemoteRequest.objects.create(
+                user=owner,
+                credential=credential,
+                source="records",
+                status="pending",
+                created_at=timezone.now(),
+                expires_at=timezone.now() + timedelta(minutes=5),
+            )
+        )
+    _assert_row(user, "signing_remote.request.view", requests, REQUEST_VIEW[role], RemoteRequest)
