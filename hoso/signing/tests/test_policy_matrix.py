@@ -31,6 +31,7 @@ COVERED = {
     "signing_remote.provider.manage",
     "signing_remote.provider.use",
     "signing_remote.request.view",
+    "signing_remote.seal.use",
 }
 
 ACTORS = {
@@ -200,3 +201,33 @@ def test_remote_providers_and_requests(role):
             )
         )
     _assert_row(user, "signing_remote.request.view", requests, REQUEST_VIEW[role], RemoteRequest)
+
+
+# The schools' seal credentials at a provider (th1, thcs1, th2) and a person's credential: only
+# the HT or VT of that school (the seal managers, docs/signing.md "Remote seal"), and the
+# administrator, may seal with a school's; nobody seals with a person's.
+SEAL_USE = dict.fromkeys(ACTORS, (F, F, F, F)) | {
+    "HT": (T, F, F, F),
+    "VT": (T, F, F, F),
+    "QTHT": (T, T, T, F),
+}
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_remote_seal_credentials(role):
+    user = _user(ACTORS[role])
+    provider = _provider("SO-DEMO", 5)
+    holders = [{"unit": Unit.objects.get(code=code)} for code in SCHOOLS]
+    holders.append({"owner": _user("th1.hieutruong")})
+    credentials = [
+        RemoteCredential.objects.create(
+            provider=provider,
+            user_ref=f"s{n}",
+            credential_ref=f"seal{n}",
+            certificate=_certificate(60 + n, **holder),
+            linked_at=timezone.now(),
+            **holder,
+        )
+        for n, holder in enumerate(holders)
+    ]
+    _assert_row(user, "signing_remote.seal.use", credentials, SEAL_USE[role], RemoteCredential)
