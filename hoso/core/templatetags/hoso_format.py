@@ -34,3 +34,13 @@ def vn_decimal(value: object, places: int = 1) -> str:
 @register.filter
 def vn_filesize(value: object) -> str:
     return formats.vn_filesize(value)
+
+
+@register.filter
+def nth(items: object, index: int) -> object:
+    """The item at a position, "" past the end: the column header of a cell made in a loop
+    (a card on a phone names each cell after its column)."""
+    try:
+        return items[int(index)]  # type: ignore[index]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return ""

@@ -59,3 +59,16 @@ def test_the_template_filters_never_show_iso() -> None:
     assert template.render(context) == (
         "20:16, 03/12/2026|20:16:30, 03/12/2026|03/12/2026|8,2|1,2 MB"
     )
+
+
+def test_nth_names_a_cell_after_its_column_and_is_empty_past_the_end() -> None:
+    template = Template(
+        "{% load hoso_format %}{% for n in counts %}"
+        '<td data-label="{{ heads|nth:forloop.counter0 }}">{{ n }}</td>{% endfor %}'
+    )
+
+    shown = template.render(Context({"heads": ["Sách", "Báo"], "counts": [3, 4, 5]}))
+
+    assert (
+        shown == '<td data-label="Sách">3</td><td data-label="Báo">4</td><td data-label="">5</td>'
+    )
