@@ -22,6 +22,7 @@ from hoso.search.engine import (
     SearchDocument,
     SearchFilters,
     SearchQuery,
+    SearchResult,
     Visibility,
 )
 
@@ -152,6 +153,20 @@ def _unit_of_path(path: str) -> int:
 def search_record_ids(
     user: Any, text: str, *, filters: SearchFilters | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[int], int]:
+    result = search_result(user, text, filters=filters, limit=limit, offset=offset)
+    return result.ids, result.total
+
+
+def search_result(
+    user: Any,
+    text: str,
+    *,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> SearchResult:
+    """One page of matches (ids best first, or newest first) and how many there are."""
     backend = search_backend()
     reload = getattr(backend, "reload", None)
     if reload is not None:
@@ -162,6 +177,6 @@ def search_record_ids(
         filters=filters or SearchFilters(),
         limit=limit,
         offset=offset,
+        newest_first=newest_first,
     )
-    result = backend.search(query)
-    return result.ids, result.total
+    return backend.search(query)

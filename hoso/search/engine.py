@@ -110,6 +110,8 @@ class SearchQuery:
     filters: SearchFilters = field(default_factory=SearchFilters)
     limit: int = 20
     offset: int = 0
+    #: "Mới nhất": newest first instead of best match first (exact-accent tiers ignored).
+    newest_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,9 @@ class SearchBackend(Protocol):
 # --- query parsing shared by the backends -------------------------------------------------
 
 _PART_RE = re.compile(r'"([^"]*)"?|(\S+)')
+#: Words of at least this many letters (folded) tolerate one typo.
+FUZZY_MIN_CHARS = 5
+_FOLDED_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +155,22 @@ class Clause:
 
     tokens: tuple[Token, ...]
     prefix: bool = False
+    #: Folded words found in the index one edit away from the word (filled by a backend
+    #: that expands typos itself, see ``Clause.fuzzy``); the word itself is always accepted.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def is_phrase(self) -> bool:
         return len(self.tokens) > 1
+
+    @property
+    def fuzzy(self) -> bool:
+        """One typo is tolerated in a single word of ``FUZZY_MIN_CHARS`` letters or more."""
+        return (
+            not self.prefix
+            and len(self.tokens) == 1
+            and len(self.tokens[0].folded) >= FUZZY_MIN_CHARS
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +178,23 @@ class ParsedQuery:
     clauses: tuple[Clause, ...]
     #: Marked words typed by the person; documents with them in exactly that form rank first.
     exact_tokens: tuple[Token, ...]
+    #: The person typed something (not only spaces).
+    typed: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not self.clauses
+
+    @property
+    def unusable(self) -> bool:
+        """Something was typed but no word is left (only punctuation): finds nothing, never
+        everything."""
+        return self.typed and not self.clauses
+
+
+def has_terms(text: str) -> bool:
+    """True when ``text`` holds at least one word the index knows how to look up."""
+    return not parse_query(text).is_empty
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -173,7 +203,21 @@ def parse_query(text: str) -> ParsedQuery:
     for phrase, word in _PART_RE.findall(text):
         clauses.extend(_phrase_clause(phrase) if phrase else _word_clauses(word))
     exact = {t.exact: t for c in clauses for t in c.tokens if t.marked}
-    return ParsedQuery(tuple(clauses), tuple(exact.values()))
+    return ParsedQuery(tuple(clauses), tuple(exact.values()), typed=bool(text.strip()))
+
+
+def edits1(word: str) -> set[str]:
+    """Every word one edit away (delete, swap of neighbours, replace, insert): the
+    Damerau-Levenshtein distance 1 that tantivy's fuzzy term query also uses. Letters come
+    from the folded alphabet plus the word's own."""
+    letters = sorted(set(_FOLDED_ALPHABET) | set(word))
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(word)
+    return out
 
 
 def _phrase_clause(phrase: str) -> list[Clause]:

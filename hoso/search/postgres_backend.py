@@ -15,6 +15,7 @@ then recency): ranking every match of a very common word costs seconds at a mill
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -25,18 +26,21 @@ import psycopg
 from psycopg import sql
 
 from hoso.search.engine import (
+    FUZZY_MIN_CHARS,
     Clause,
     ParsedQuery,
     SearchDocument,
     SearchQuery,
     SearchResult,
     clamp_page,
+    edits1,
     parse_query,
     visible_sets_empty,
 )
 from hoso.search.postgres_lexemes import (
     BUCKET_WEEKS,
     any_of,
+    doc_words,
     facet,
     filters_tsquery,
     lexeme,
@@ -104,6 +108,11 @@ def _schema_statements(table: str) -> list[sql.Composed]:
             " WITH (toast_tuple_target = 8160)"
         ).format(t),
         *_index_statements(table),
+        # The vocabulary (folded words of 4+ letters) that a typo is expanded against: a
+        # primary-key lookup of a word's one-edit neighbours, no extension needed.
+        sql.SQL("CREATE TABLE IF NOT EXISTS {} (word text PRIMARY KEY)").format(
+            sql.Identifier(f"{table}_words")
+        ),
     ]
 
 
@@ -173,6 +182,18 @@ class PostgresBackend:
                 "INSERT INTO {} SELECT * FROM _hoso_search_stage ON CONFLICT (id) DO UPDATE SET {}"
             ).format(t, updates)
         )
+        self._add_words(docs)
+
+    def _add_words(self, docs: Iterable[SearchDocument]) -> None:
+        """Words stay after their documents go: a stale word only expands to nothing."""
+        words = sorted(set().union(*(doc_words(d) for d in docs)))
+        if words:
+            self.conn.execute(
+                sql.SQL("INSERT INTO {} SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING").format(
+                    sql.Identifier(f"{self.table}_words")
+                ),
+                (words,),
+            )
 
     def _copy(self, table: str, docs: Iterable[SearchDocument]) -> int:
         cols = sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
@@ -198,6 +219,14 @@ class PostgresBackend:
                     )
                 )
             count = self._copy(self.table, docs)
+            # The vocabulary from the vectors themselves (pairs hold a space, facets a ~).
+            self.conn.execute(
+                sql.SQL(
+                    "INSERT INTO {} SELECT DISTINCT lexeme FROM {}, unnest(tsv)"
+                    " WHERE length(lexeme) >= %s AND lexeme !~ '[ ~]' ON CONFLICT DO NOTHING"
+                ).format(sql.Identifier(f"{self.table}_words"), sql.Identifier(self.table)),
+                (FUZZY_MIN_CHARS - 1,),
+            )
         for statement in _index_statements(self.table):
             self.conn.execute(statement)
         self.conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.table)))
@@ -212,7 +241,11 @@ class PostgresBackend:
             )
 
     def clear(self) -> None:
-        self.conn.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(self.table)))
+        self.conn.execute(
+            sql.SQL("TRUNCATE {}, {}").format(
+                sql.Identifier(self.table), sql.Identifier(f"{self.table}_words")
+            )
+        )
 
     def analyze(self) -> None:
         """Refresh the statistics the plans are chosen from (after a rebuild)."""
@@ -250,11 +283,31 @@ class PostgresBackend:
         if visible_sets_empty(query.visibility, query.filters):
             return SearchResult([], 0, False, _ms(started))
         parsed = parse_query(query.text)
+        if parsed.unusable:
+            return SearchResult([], 0, False, _ms(started))
+        parsed = self._with_typos(parsed)
         limit, offset = clamp_page(query)
         window = max(self.candidates, offset + limit)
         ids, more = self._tiers(parsed, query, window)
         page = ids[offset : offset + limit]
         return SearchResult(page, len(ids), more, _ms(started))
+
+    def _with_typos(self, parsed: ParsedQuery) -> ParsedQuery:
+        """Each fuzzy clause also accepts the indexed words one edit away (see ``edits1``)."""
+        clauses = []
+        for clause in parsed.clauses:
+            if clause.fuzzy:
+                word = clause.tokens[0].folded
+                rows = self.conn.execute(
+                    sql.SQL("SELECT word FROM {} WHERE word = ANY(%s) ORDER BY word").format(
+                        sql.Identifier(f"{self.table}_words")
+                    ),
+                    (sorted(edits1(word)),),
+                    prepare=False,
+                ).fetchall()
+                clause = dataclasses.replace(clause, alternatives=tuple(r[0] for r in rows))
+            clauses.append(clause)
+        return dataclasses.replace(parsed, clauses=tuple(clauses))
 
     def _tiers(
         self, parsed: ParsedQuery, query: SearchQuery, window: int
@@ -269,7 +322,7 @@ class PostgresBackend:
             return ids, len(ids) >= window
         text = tsquery_literal(parsed.clauses, pairs=True)
         density = self._density(parsed.clauses) * self._filter_share(query)
-        if not parsed.exact_tokens:
+        if not parsed.exact_tokens or query.newest_first:
             return self._matches(parsed, text, density, query, window)
         all_exact = " & ".join(lexeme(t.exact) for t in parsed.exact_tokens)
         exact_density = density * self._exact_share(parsed)
@@ -344,6 +397,10 @@ class PostgresBackend:
         where, params = where_sql(match, mode, query.filters, query.visibility, lead)
         tsq = tsquery_literal(parsed.clauses) if not parsed.is_empty else None
         exact = [lexeme(t.exact) for t in parsed.exact_tokens]
+        if any(c.alternatives for c in parsed.clauses):
+            # Typo-free matches rank above tolerated typos (after the exact-accent words).
+            plain = [dataclasses.replace(c, alternatives=()) for c in parsed.clauses]
+            exact.append(tsquery_literal(plain))
         keys = [sql.SQL("tsv @@ %s::tsquery")] * len(exact)
         keys.append(sql.SQL("ts_rank(tsv, %s::tsquery)" if tsq else "0.0"))
         statement = sql.SQL(
@@ -359,6 +416,8 @@ class PostgresBackend:
         self._plan_settings(mode)
         # Never a prepared statement: a generic plan cannot see how common the words are.
         rows = self.conn.execute(statement, all_params, prepare=False).fetchall()
+        if query.newest_first:  # recency alone: no ranking keys
+            return [(int(r[0]), r[1], (0.0,)) for r in rows]
         return [(int(r[0]), r[1], tuple(r[2:])) for r in rows]
 
     def _plan_settings(self, mode: str) -> None:
@@ -385,6 +444,8 @@ class PostgresBackend:
             words = [t.exact if exact else t.folded for t in clause.tokens]
             if clause.prefix:
                 share = sum(f for w, f in freqs.items() if w.startswith(words[0]))
+            elif clause.alternatives and not exact:
+                share = sum(freqs.get(w, floor) for w in (words[0], *clause.alternatives))
             else:
                 # A phrase is no more common than its rarest word or word pair.
                 keys = words if exact else [*words, *phrase_pairs(clause)]

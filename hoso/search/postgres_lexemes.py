@@ -21,7 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from hoso.search.engine import Clause, Grant, SearchDocument, SearchFilters, Visibility
+from hoso.search.engine import (
+    FUZZY_MIN_CHARS,
+    Clause,
+    Grant,
+    SearchDocument,
+    SearchFilters,
+    Visibility,
+)
 from hoso.search.folding import fold_words, split_words
 
 #: tsvector limits: positions above 16,383 are clamped; keep the vector well under 1 MB.
@@ -68,6 +75,13 @@ def tsvector_literal(doc: SearchDocument) -> str:
     return " ".join(parts)
 
 
+def doc_words(doc: SearchDocument) -> set[str]:
+    """The folded words a typo of a long word can stand for (one letter shorter at least):
+    the vocabulary a fuzzy clause is expanded against."""
+    words = split_words(f"{doc.title}\n{doc.metadata}\n{doc.body}")[:MAX_WORDS]
+    return {w for w in fold_words(words) if len(w) >= FUZZY_MIN_CHARS - 1}
+
+
 def doc_facets(doc: SearchDocument) -> list[str]:
     week = week_number(doc.updated_at)
     return [
@@ -93,7 +107,9 @@ def tsquery_literal(clauses: Iterable[Clause], *, pairs: bool = False) -> str:
     out = []
     for clause in clauses:
         words = [t.folded for t in clause.tokens]
-        if clause.prefix:
+        if clause.alternatives:
+            out.append(any_of([words[0], *clause.alternatives]))
+        elif clause.prefix:
             out.append(f"{lexeme(words[0])}:*")
         elif len(words) > 1:
             out.append("(" + " <-> ".join(map(lexeme, words)) + ")")

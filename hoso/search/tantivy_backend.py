@@ -142,10 +142,12 @@ class TantivyBackend:
         started = time.perf_counter()
         if visible_sets_empty(query.visibility, query.filters):
             return SearchResult([], 0, False, _ms(started))
+        parsed = parse_query(query.text)
+        if parsed.unusable:
+            return SearchResult([], 0, False, _ms(started))
         limit, offset = clamp_page(query)
         searcher = self._searcher()
-        planner = Planner(self.schema, searcher)
-        parsed = parse_query(query.text)
+        planner = Planner(self.schema, searcher, newest_first=query.newest_first)
         found = planner.run(parsed, query.filters, query.visibility, offset + limit)
         page = found.addresses[offset : offset + limit]
         ids = searcher.fast_field_values("id", page) if page else []

@@ -41,9 +41,12 @@ class Collected:
 class Planner:
     """Builds and runs the tiers for one search on one searcher."""
 
-    def __init__(self, schema: tantivy.Schema, searcher: Any) -> None:
+    def __init__(
+        self, schema: tantivy.Schema, searcher: Any, *, newest_first: bool = False
+    ) -> None:
         self.schema = schema
         self.searcher = searcher
+        self.newest_first = newest_first
         self._selective: list[tantivy.Query] = []
 
     def run(
@@ -53,7 +56,7 @@ class Planner:
         required = [self._clause(c, "text") for c in parsed.clauses]
         estimate = self._estimate([*bounds, *(self._clause_df(c) for c in parsed.clauses)])
         boosts = self._boosts(parsed)
-        if not parsed.exact_tokens:
+        if not parsed.exact_tokens or self.newest_first:
             return self._collect(required + restrictions, boosts, estimate, need, parsed)
         exact = self._all_exact(parsed)
         # One factor per clause: a word and its exact form are the same documents.
@@ -85,7 +88,7 @@ class Planner:
     ) -> Collected:
         subs: Subs = [(_MUST, q) for q in must] or [(_MUST, tantivy.Query.all_query())]
         subs += [(_MUST_NOT, must_not)] if must_not is not None else []
-        order = "updated_at" if parsed.is_empty else None
+        order = "updated_at" if parsed.is_empty or self.newest_first else None
         if estimate <= FULL_LIMIT:
             return self._search(_boosted(subs, boosts), need, order, bounded=False)
         for window in self._windows():
@@ -123,6 +126,13 @@ class Planner:
 
     def _clause(self, clause: Clause, field_name: str) -> tantivy.Query:
         first = clause.tokens[0].folded
+        if clause.fuzzy and field_name == "text":
+            # The word scores (BM25); a word one edit away only matches (score 0), so a
+            # typo-free match always ranks above a tolerated typo.
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, field_name, first, distance=1)
+            word = tantivy.Query.term_query(self.schema, field_name, first)
+            subs: Subs = [(_SHOULD, word), (_SHOULD, tantivy.Query.const_score_query(fuzzy, 0.0))]
+            return tantivy.Query.boolean_query(subs)
         if clause.prefix:
             return tantivy.Query.regex_query(self.schema, field_name, f"{first}.*")
         if clause.is_phrase:

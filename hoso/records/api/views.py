@@ -4,6 +4,7 @@ services, same policy."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,9 +12,11 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from hoso.core.errors import DomainError
@@ -39,16 +42,30 @@ from hoso.records.services import workflow
 from hoso.records.services.deadlines import due_item_extend
 from hoso.records.services.deletion import record_delete
 from hoso.records.services.versions import Upload, record_upload, version_upload
-from hoso.records.views.dashboard import parse_due, window_from
+from hoso.records.views.dashboard import parse_due, search_params, window_from
 from hoso.records.views.files import blob_response, visible_version
 
 _LIST_PARAMS = [
-    OpenApiParameter("q", str, description="tìm toàn văn, không phân biệt dấu"),
+    OpenApiParameter(
+        "q",
+        str,
+        description=(
+            "tìm toàn văn, không phân biệt dấu, chấp nhận một lỗi gõ trong từ từ 5 chữ cái;"
+            " khi có q: phù hợp nhất trước (từ đúng dấu trước), 20 hồ sơ mỗi trang, count là"
+            " tổng số tìm thấy; q không có từ nào (chỉ dấu câu) cho kết quả rỗng"
+        ),
+    ),
     OpenApiParameter("record_type", str, description="mã loại hồ sơ"),
     OpenApiParameter("state", str),
     OpenApiParameter("unit", int),
+    OpenApiParameter("school", int, description="trường (chỉ trường được xem; khi có q)"),
+    OpenApiParameter("school_year", str, description="năm học, ví dụ 2025-2026 (khi có q)"),
     OpenApiParameter("owner", int),
     OpenApiParameter("mine", bool),
+    OpenApiParameter(
+        "sort", str, enum=["relevance", "newest"], description="khi có q: mặc định relevance"
+    ),
+    OpenApiParameter("page", int),
 ]
 _WINDOW = [
     OpenApiParameter("unit", int, required=True),
@@ -72,7 +89,34 @@ class RecordList(generics.ListCreateAPIView[Record]):
 
     @extend_schema(parameters=_LIST_PARAMS)
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.query_params.get("q", "").strip():
+            return self._search(request)
         return super().get(request, *args, **kwargs)
+
+    def _search(self, request: Any) -> Response:
+        """The search page's results: best match first, its count, 20 a page, its filters."""
+        params = dataclasses.replace(
+            search_params(request.query_params), unit_id=_int(request.query_params.get("unit"))
+        )
+        if request.query_params.get("mine") in ("1", "true"):
+            params = dataclasses.replace(params, owner_id=request.user.pk)
+        found = selectors.search_page(request.user, params, snippets=False)
+        if params.page > 1 and params.page > found.pages and not found.no_terms:
+            raise NotFound("Không có trang này.")
+        base = request.build_absolute_uri()
+        return Response(
+            {
+                "count": found.total,
+                "count_is_lower_bound": found.total_is_lower_bound,
+                "next": replace_query_param(base, "page", found.page + 1)
+                if found.page < found.pages
+                else None,
+                "previous": replace_query_param(base, "page", found.page - 1)
+                if found.page > 1
+                else None,
+                "results": RecordOut(found.records, many=True).data,
+            }
+        )
 
     def get_queryset(self) -> QuerySet[Record]:
         p = self.request.query_params

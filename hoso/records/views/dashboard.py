@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from hoso.audit.services import access_log
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip, safe_redirect_target
-from hoso.org.models import Unit, UnitKind
+from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
 from hoso.records import completion, selectors
-from hoso.records.models import DueItem
+from hoso.records.models import DueItem, RecordState, RecordType
 from hoso.records.periods import VN
 from hoso.records.selectors import DueStatus
 from hoso.records.services.deadlines import due_item_extend
@@ -170,11 +170,59 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+def _id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+def search_params(params: Any) -> selectors.SearchParams:
+    """The search page's and the API's parameters (``truong`` or ``school``, ``loai`` or
+    ``record_type``, …). Ids are only parsed here; the selector checks them."""
+
+    def get(*names: str) -> str:
+        return next((str(params.get(n)) for n in names if params.get(n)), "").strip()
+
+    return selectors.SearchParams(
+        q=get("q")[:200],
+        school_id=_id(get("truong", "school")),
+        record_type=get("loai", "record_type")[:50],
+        school_year=get("nam_hoc", "school_year")[:9],
+        state=get("trang_thai", "state")[:20],
+        owner_id=_id(get("nguoi", "owner")),
+        newest_first=get("sap_xep", "sort") in ("moi_nhat", "newest"),
+        page=_id(get("page")) or 1,
+    )
+
+
+def _page_links(request: HttpRequest, page: int, pages: int) -> list[tuple[int, str]]:
+    """(number, query string) for the pages around ``page``, first and last included."""
+    shown = sorted({1, pages, *range(max(1, page - 3), min(pages, page + 3) + 1)} - {0})
+    links = []
+    for number in shown:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        links.append((number, query.urlencode()))
+    return links
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
-    results = selectors.search_records(request.user, q) if q else []
-    return render(request, "records/search.html", {"q": q, "results": results})
+    params = search_params(request.GET)
+    user = request.user
+    result = None
+    if params.q or params.filtered:
+        result = selectors.search_page(user, params)
+    context = {
+        "q": params.q,
+        "params": params,
+        "result": result,
+        "pages": _page_links(request, result.page, result.pages) if result else [],
+        "schools": selectors.search_schools(user),
+        "record_types": RecordType.objects.filter(is_active=True).order_by("name"),
+        "school_years": SchoolYear.objects.order_by("-name"),
+        "states": RecordState.choices,
+        "owners": selectors.search_owners(user),
+    }
+    return render(request, "records/search.html", context)
 
 
 __all__ = ["DueItem", "completion_export", "completion_page", "due_items", "extend", "search"]

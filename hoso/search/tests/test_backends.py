@@ -76,7 +76,7 @@ def _postgres_backend(
     engine = PostgresBackend(conn, table=table, candidates=candidates)
     engine.index(corpus)
     yield engine
-    conn.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - our own identifier
+    conn.execute(f"DROP TABLE IF EXISTS {table}, {table}_words")  # noqa: S608 - our own identifier
     conn.close()
 
 
@@ -216,3 +216,57 @@ def test_a_phong_searches_its_schools_through_the_within_hint(backend: SearchBac
     # A wrong hint may hide documents, never show another Phòng's.
     wrong = Visibility.for_units(phong5, viewer_id=None, within={6})
     assert set(ids(backend, "ke hoach giao duc", wrong)) <= {100 + u for u in phong5}
+
+
+# --- "search that helps": relevance, typos, queries without words (issue 16 item 6) --------
+
+HELP_CORPUS = [
+    # The newest document holds a different word that folds the same ("kê" ≠ "kế").
+    doc(11, "Kế hoạch giáo dục nhà trường", updated_at=T0),
+    doc(12, "Kê khai hoạch toán tài sản", updated_at=T0 + timedelta(days=30)),
+    doc(13, "Biên bản họp tổ chuyên môn", updated_at=T0 + timedelta(days=1)),
+    doc(14, "Sổ điểm lớp 5A", updated_at=T0 + timedelta(days=2)),
+]
+
+
+@pytest.fixture(params=["tantivy", "postgres"])
+def helping(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    if request.param == "tantivy":
+        engine: SearchBackend = TantivyBackend(tmp_path / "idx", writer_heap=15_000_000, threads=1)
+        engine.index(HELP_CORPUS)
+        yield engine
+        return
+    yield from _postgres_backend(corpus=HELP_CORPUS)
+
+
+def test_an_exact_accented_match_ranks_above_a_newer_folded_other_word(
+    helping: SearchBackend,
+) -> None:
+    assert ids(helping, "kế hoạch") == [11, 12]
+    # "Mới nhất" keeps the date order.
+    newest = helping.search(SearchQuery("kế hoạch", ALL, newest_first=True))
+    assert newest.ids == [12, 11]
+
+
+def test_one_typo_in_a_long_word_is_tolerated(helping: SearchBackend) -> None:
+    assert ids(helping, "ke hoahc") == [11, 12]  # swapped letters
+    assert ids(helping, "chuyen mon") == [13]
+    assert ids(helping, "chuyen mn") == []  # "mon" is short: no typo allowed
+    assert ids(helping, "chuyeen") == [13]  # one letter too many
+    assert ids(helping, "chuyeeen") == []  # two edits: too far
+
+
+def test_a_typo_free_match_ranks_above_a_tolerated_typo(tmp_path: Path) -> None:
+    corpus = [doc(21, "Hoach dinh", updated_at=T0), doc(22, "Hoacj dinh", updated_at=T0)]
+    engine = TantivyBackend(tmp_path / "idx", writer_heap=15_000_000, threads=1)
+    engine.index(corpus)
+    assert engine.search(SearchQuery("hoacj", ALL)).ids == [22, 21]
+    for pg in _postgres_backend(corpus=corpus):
+        assert pg.search(SearchQuery("hoacj", ALL)).ids == [22, 21]
+
+
+@pytest.mark.parametrize("text", ["!!!", "... — ?", '""', "* * *"])
+def test_a_query_without_words_finds_nothing(helping: SearchBackend, text: str) -> None:
+    result = helping.search(SearchQuery(text, ALL))
+    assert (result.ids, result.total) == ([], 0)
+    assert len(ids(helping, "")) == 4  # an empty box still lists (newest first)

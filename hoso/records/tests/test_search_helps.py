@@ -1,0 +1,172 @@
+"""Search that helps (issue 16 item 6): relevance first, one typo, no words → nothing,
+count and pages, filters that cannot widen what a person sees, highlighting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hoso.records.models import Record
+from hoso.records.search_index import records_index, search_backend
+from hoso.records.selectors import SearchParams, search_page
+from hoso.records.services import workflow
+from hoso.records.tests.helpers import pdf, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(demo_user: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    """In an otherwise empty index: two submitted records of th1 (the older one holds the
+    exact "Sổ", the newer a different word folding the same), one HTML-ish title, and
+    a draft of th1 that only its author may see."""
+    search_backend().clear()
+    teacher = demo_user("th1.giaovien2")
+    made: dict[str, Any] = {}
+    for key, title, period in [
+        ("exact", "Sổ theo dõi chuyên cần", "W10"),
+        ("other", "Số theo dõi chuyên cần", "W11"),
+        ("html", "<b>Biên bản</b> họp tổ & môn Toán", "W12"),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            version = upload(teacher, period=period, title=title, data=pdf("Trang 1", [title]))
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.record_submit(actor=teacher, record_id=version.record_id)
+        made[key] = version.record
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = upload(teacher, period="W13", title="Phiếu nháp bí mật", data=pdf("x", ["y"]))
+    made["draft"] = draft.record
+    # The index keeps whole seconds; make "other" clearly the newer one.
+    later = made["other"].updated_at + dt.timedelta(minutes=5)
+    Record.objects.filter(pk=made["other"].pk).update(updated_at=later)
+    made["other"].refresh_from_db()
+    records_index([made["other"].pk])
+    return made
+
+
+def _ids(user: Any, **params: Any) -> list[int]:
+    return [r.pk for r in search_page(user, SearchParams(**params)).records]
+
+
+def test_the_exact_accented_match_ranks_above_a_newer_folded_other_word(
+    demo_user: Any, world: dict[str, Any]
+) -> None:
+    leader = demo_user("th1.hieutruong")
+    assert world["other"].updated_at > world["exact"].updated_at
+    assert _ids(leader, q="sổ theo dõi") == [world["exact"].pk, world["other"].pk]
+    newest = _ids(leader, q="sổ theo dõi", newest_first=True)
+    assert newest == [world["other"].pk, world["exact"].pk]
+
+
+def test_one_typo_is_tolerated(demo_user: Any, world: dict[str, Any]) -> None:
+    leader = demo_user("th1.hieutruong")
+    both = {world["exact"].pk, world["other"].pk}
+    assert set(_ids(leader, q="theo doi chuyeen")) == both
+    assert set(_ids(leader, q="theo doi chuyne")) == both  # swapped letters
+    assert _ids(leader, q="theo doi chuyeeen") == []  # two typos: too far
+
+
+def test_a_query_without_words_finds_nothing_and_says_so(
+    demo_user: Any, client_for: Any, api_for: Any, world: dict[str, Any]
+) -> None:
+    leader = demo_user("th1.hieutruong")
+    found = search_page(leader, SearchParams(q="?!… --- ***"))
+    assert (found.records, found.total, found.no_terms) == ([], 0, True)
+    page = client_for("th1.hieutruong").get("/ho-so/tim-kiem/", {"q": "?!…"}).content.decode()
+    assert "Hãy nhập ít nhất một từ để tìm." in page
+    assert world["exact"].title not in page
+    data = api_for("th1.hieutruong").get("/api/v1/records/", {"q": "!!!"}).json()
+    assert (data["count"], data["results"]) == (0, [])
+
+
+def test_count_and_pages(demo_user: Any, world: dict[str, Any]) -> None:
+    leader = demo_user("th1.hieutruong")
+    every = _ids(leader, q="theo doi")
+    assert len(every) == 2
+    first = search_page(leader, SearchParams(q="theo doi", page=1), per_page=1)
+    second = search_page(leader, SearchParams(q="theo doi", page=2), per_page=1)
+    assert (first.total, first.pages, second.page) == (2, 2, 2)
+    assert [*first.records, *second.records] == [world["exact"], world["other"]]
+
+
+def test_the_page_shows_the_count_and_marks_words_in_escaped_titles(
+    client_for: Any, world: dict[str, Any]
+) -> None:
+    page = client_for("th1.hieutruong").get("/ho-so/tim-kiem/", {"q": "bien ban"})
+    html = page.content.decode()
+    assert "Tìm thấy 1 hồ sơ" in html
+    assert "&lt;b&gt;<mark>Biên</mark> <mark>bản</mark>&lt;/b&gt; họp tổ &amp; môn Toán" in html
+    assert "<b>Biên bản</b>" not in html
+
+
+def test_the_api_orders_by_relevance_counts_and_filters(
+    api_for: Any, world: dict[str, Any]
+) -> None:
+    api = api_for("th1.hieutruong")
+    data = api.get("/api/v1/records/", {"q": "sổ theo dõi"}).json()
+    assert data["count"] == 2
+    assert [r["id"] for r in data["results"]] == [world["exact"].pk, world["other"].pk]
+    newest = api.get("/api/v1/records/", {"q": "sổ theo dõi", "sort": "newest"}).json()
+    assert [r["id"] for r in newest["results"]] == [world["other"].pk, world["exact"].pk]
+    year = world["exact"].school_year.name
+    assert api.get("/api/v1/records/", {"q": "theo doi", "school_year": year}).json()["count"] == 2
+    assert (
+        api.get("/api/v1/records/", {"q": "theo doi", "school_year": "1999-2000"}).json()["count"]
+        == 0
+    )
+    assert api.get("/api/v1/records/", {"q": "theo doi", "page": 9}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "good", "bad"),
+    [
+        ("record_type", "TT28.KHBD", "KHONG.CO"),
+        ("state", "submitted", "issued"),
+    ],
+)
+def test_filters_narrow(
+    demo_user: Any, world: dict[str, Any], field: str, good: str, bad: str
+) -> None:
+    leader = demo_user("th1.hieutruong")
+    assert len(_ids(leader, q="theo doi", **{field: good})) == 2
+    assert _ids(leader, q="theo doi", **{field: bad}) == []
+
+
+def test_school_and_owner_filters(demo_user: Any, world: dict[str, Any]) -> None:
+    leader = demo_user("th1.hieutruong")
+    school = world["exact"].school_id
+    owner = world["exact"].owner_id
+    assert len(_ids(leader, q="theo doi", school_id=school)) == 2
+    assert len(_ids(leader, q="theo doi", owner_id=owner)) == 2
+    assert _ids(leader, q="theo doi", owner_id=leader.pk) == []
+    # Filters alone (no words) list the newest first.
+    assert _ids(leader, owner_id=owner)[0] == world["other"].pk  # moved 5 minutes later
+
+
+def test_another_school_never_sees_foreign_records_through_filters(
+    demo_user: Any, api_for: Any, client_for: Any, world: dict[str, Any]
+) -> None:
+    stranger = demo_user("th2.hieutruong")
+    school = world["draft"].school_id
+    owner = world["draft"].owner_id
+    for params in [
+        {"q": "theo doi"},
+        {"q": "theo doi", "school_id": school},
+        {"q": "nhap bi mat", "state": "draft", "owner_id": owner, "school_id": school},
+        {"school_id": school},
+    ]:
+        assert _ids(stranger, **params) == []
+    data = api_for("th2.hieutruong").get(
+        "/api/v1/records/", {"q": "nhap bi mat", "school": school, "state": "draft"}
+    )
+    assert (data.status_code, data.json()["count"]) == (200, 0)
+    page = client_for("th2.hieutruong").get("/ho-so/tim-kiem/", {"q": "theo doi", "truong": school})
+    assert "theo dõi" not in page.content.decode().split("<h1>", 1)[1].split("</form>", 1)[1]
+    # The school is not even offered to choose.
+    assert f'value="{school}"' not in page.content.decode()
+    # Inside the school, the draft stays its author's: the principal does not see it either.
+    leader = demo_user("th1.hieutruong")
+    assert world["draft"].pk not in _ids(leader, q="nhap bi mat", state="draft")
+    assert _ids(demo_user("th1.giaovien2"), q="nhap bi mat") == [world["draft"].pk]
