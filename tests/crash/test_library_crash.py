@@ -166,7 +166,9 @@ def test_library_import_is_all_or_nothing_under_sigkill(tmp_path: Path, database
 
     rng = random.Random(20250611)
     files: dict[str, bytes] = {}  # made when first sent
-    tags = iter([f"F{n:02d}" for n in range(ROUNDS + 2)])
+    # Two edits apart ("F0Q0", "F1Q1"): the search tolerates one typo, so "…F00" would also
+    # find the titles of "…F01" and the index counts below would add up two files.
+    tags = iter([f"F{n}Q{n}" for n in range(ROUNDS + 2)])
     started = time.monotonic()
     figures = dict.fromkeys(["no_answer", "committed", "unanswered_commit", "mid_write"], 0)
     delays: list[str] = []

@@ -55,6 +55,12 @@ def _any_school_managed(user: Any) -> bool:
     return visible(user, "org.school.manage", Unit.objects.filter(kind=UnitKind.TRUONG)).exists()
 
 
+def _uploads(user: Any, code: str) -> bool:
+    from hoso.records.selectors import types_for_upload
+
+    return any(record_type.code == code for record_type in types_for_upload(user))
+
+
 def _oversees_any(user: Any) -> bool:
     return visible(user, "records.unit.oversee", Unit.objects.all()).exists()
 
@@ -299,6 +305,10 @@ ROUTES: dict[str, Route] = {
     # --- records -------------------------------------------------------------------------
     "records:mine": Route(LOGIN),
     "records:upload": Route(LOGIN),
+    # The period list of one record type (htmx): for those who keep records of that type.
+    "records:upload-periods": Route(
+        GATE, allowed=lambda user: _uploads(user, "TT28.KHBD"), query="record_type=TT28.KHBD"
+    ),
     "records:catalogue": Route(LOGIN),
     "records:chains": Route(GATE, allowed=_sets_chains),
     "records:chain-edit": Route(

@@ -69,7 +69,7 @@ def _client(username: str | None, api: bool, client_for: Any, api_for: Any) -> A
 def _url(name: str, route: Route, target: demo.Target | None) -> str:
     kwargs = {**route.kwargs, **(target.kwargs if target else {})}
     url = reverse(name, kwargs=kwargs or None)
-    query = target.query if target else ""
+    query = target.query if target else route.query
     return f"{url}?{query}" if query else url
 
 
