@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from hoso.books.models import BookBatch
 from hoso.grading.models import Homeroom
 from hoso.org.models import SchoolYear, Student, Unit
-from hoso.policy import can, visible
+from hoso.policy.tests.matrix import assert_row
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +70,6 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 def _class(school_code, name):
     return Unit.objects.get(school__code=school_code, kind="LOP", name=name)
 
@@ -96,10 +87,10 @@ def test_books(role):
         Student.objects.filter(enrolments__school_class=c, enrolments__school_year=year).first()
         for c in classes
     ]
-    _assert_row(user, "books.student.fill", pupils, STUDENT_FILL[role], Student)
+    assert_row(user, "books.student.fill", pupils, STUDENT_FILL[role], Student)
     schools = [Unit.objects.get(code=code) for code in ("TH1", "THCS1", "TH2")]
-    _assert_row(user, "books.school.generate", schools, SCHOOL_GENERATE[role], Unit)
-    _assert_row(user, "books.class.generate", classes[:3], CLASS_GENERATE[role])
+    assert_row(user, "books.school.generate", schools, SCHOOL_GENERATE[role], Unit)
+    assert_row(user, "books.class.generate", classes[:3], CLASS_GENERATE[role])
     starters = [
         (user, "TH1"),
         (_user("thcs1.hieutruong"), "THCS1"),
@@ -111,4 +102,4 @@ def test_books(role):
         )
         for starter, code in starters
     ]
-    _assert_row(user, "books.batch.view", batches, BATCH_VIEW[role], BookBatch)
+    assert_row(user, "books.batch.view", batches, BATCH_VIEW[role], BookBatch)

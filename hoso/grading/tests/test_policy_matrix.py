@@ -27,7 +27,8 @@ from hoso.grading.models import (
     TeachingAssignment,
 )
 from hoso.org.models import SchoolYear, Student, Unit
-from hoso.policy import can, visible
+from hoso.policy import can
+from hoso.policy.tests.matrix import assert_row
 
 pytestmark = pytest.mark.django_db
 
@@ -203,29 +204,20 @@ def world():
     return year
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 @pytest.mark.parametrize("role", ACTORS)
 def test_classes_and_schools(role, world):
     user = _user(ACTORS[role])
     classes = _classes()
-    _assert_row(user, "grading.class.view", classes, CLASS_VIEW[role], Unit)
-    _assert_row(user, "grading.results.publish", classes, RESULTS_PUBLISH[role], Unit)
-    _assert_row(user, "grading.hocba.manage", classes, HOCBA_MANAGE[role])
+    assert_row(user, "grading.class.view", classes, CLASS_VIEW[role], Unit)
+    assert_row(user, "grading.results.publish", classes, RESULTS_PUBLISH[role], Unit)
+    assert_row(user, "grading.hocba.manage", classes, HOCBA_MANAGE[role])
     sheets = [(classes[0], "toan"), (classes[0], "pcnl"), (classes[0], "tieng_viet")]
-    _assert_row(user, "grading.sheet.enter", [*sheets, (classes[1], "toan")], SHEET_ENTER[role])
+    assert_row(user, "grading.sheet.enter", [*sheets, (classes[1], "toan")], SHEET_ENTER[role])
     schools = [Unit.objects.get(code=code) for code in ("TH1", "THCS1", "TH2")]
-    _assert_row(user, "grading.window.manage", schools, WINDOW_MANAGE[role], Unit)
-    _assert_row(user, "grading.assignment.manage", schools, ASSIGNMENT_MANAGE[role], Unit)
+    assert_row(user, "grading.window.manage", schools, WINDOW_MANAGE[role], Unit)
+    assert_row(user, "grading.assignment.manage", schools, ASSIGNMENT_MANAGE[role], Unit)
     so = [Unit.objects.get(code="SO-DEMO")]
-    _assert_row(user, "grading.config.manage", so, CONFIG_MANAGE[role], Unit)
+    assert_row(user, "grading.config.manage", so, CONFIG_MANAGE[role], Unit)
 
 
 def _correction(year, school_class, requester, n):
@@ -254,8 +246,8 @@ def test_correction_requests(role, world):
         _correction(world, lop6a, _user("thcs1.giaovien1"), 3),
         _correction(world, th2_1a, _user("th2.giaovien1"), 4),
     ]
-    _assert_row(user, "grading.correction.view", requests, CORRECTION_VIEW[role], CorrectionRequest)
-    _assert_row(
+    assert_row(user, "grading.correction.view", requests, CORRECTION_VIEW[role], CorrectionRequest)
+    assert_row(
         user, "grading.correction.decide", requests, CORRECTION_DECIDE[role], CorrectionRequest
     )
 
@@ -297,9 +289,9 @@ def _hocba_versions(year):
 def test_hoc_ba(role, world):
     user = _user(ACTORS[role])
     versions = _hocba_versions(world)
-    _assert_row(user, "grading.hocba.view", versions, HOCBA_VIEW[role], HocBaVersion)
-    _assert_row(user, "grading.hocba.sign", versions, HOCBA_SIGN[role])
-    _assert_row(user, "grading.hocba.correct", versions, HOCBA_CORRECT[role])
+    assert_row(user, "grading.hocba.view", versions, HOCBA_VIEW[role], HocBaVersion)
+    assert_row(user, "grading.hocba.sign", versions, HOCBA_SIGN[role])
+    assert_row(user, "grading.hocba.correct", versions, HOCBA_CORRECT[role])
 
 
 def test_a_parent_sees_only_their_child_and_only_issued_hoc_ba(world):
@@ -321,10 +313,10 @@ def test_a_parent_sees_only_their_child_and_only_issued_hoc_ba(world):
     draft = _hocba(world, lop1a, child, "draft", 2)
     other = _hocba(world, lop1a, classmate, "issued", 3)
     versions = [superseded, issued, draft, other]
-    _assert_row(parent, "grading.hocba.view", versions, (T, T, F, F), HocBaVersion)
+    assert_row(parent, "grading.hocba.view", versions, (T, T, F, F), HocBaVersion)
     for action in ("grading.hocba.sign", "grading.hocba.correct"):
-        _assert_row(parent, action, versions, (F, F, F, F))
-    _assert_row(parent, "grading.class.view", [lop1a], (F,), Unit)
+        assert_row(parent, action, versions, (F, F, F, F))
+    assert_row(parent, "grading.class.view", [lop1a], (F,), Unit)
 
 
 # Sign batches: the batch's owner; the HT, PHT of the school. Batches: th1.giaovien1's of th1
@@ -351,4 +343,4 @@ def test_hoc_ba_batches(role, world):
         HocBaBatch.objects.create(kind="sign", school_class=lop1a, user=_user("th1.hieutruong")),
         HocBaBatch.objects.create(kind="sign", school_class=lop6a, user=_user("thcs1.hieutruong")),
     ]
-    _assert_row(user, "grading.hocba.batch.view", batches, BATCH_VIEW[role])
+    assert_row(user, "grading.hocba.batch.view", batches, BATCH_VIEW[role])

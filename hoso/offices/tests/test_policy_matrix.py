@@ -25,7 +25,7 @@ from hoso.offices.models import (
     ReportRequest,
 )
 from hoso.org.models import SchoolYear, Unit
-from hoso.policy import can, visible
+from hoso.policy.tests.matrix import assert_row
 from hoso.records.models import RecordVersion
 
 pytestmark = pytest.mark.django_db
@@ -118,15 +118,6 @@ def _unit(code):
     return Unit.objects.get(code=code)
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 OFFICES = ("PGD-1", "PGD-2", "SO-DEMO")
 
 
@@ -161,13 +152,13 @@ def _report_request(office_code, n):
 def test_offices_and_what_they_send(role):
     user = _user(ACTORS[role])
     places = [*(_unit(code) for code in OFFICES), _unit("TH1"), None]
-    _assert_row(user, "offices.office.act", places, OFFICE_ACT[role])
+    assert_row(user, "offices.office.act", places, OFFICE_ACT[role])
     directives = [_directive(code, n) for n, code in enumerate(OFFICES)]
-    _assert_row(user, "offices.directive.view", directives, SENT_VIEW[role], Directive)
-    _assert_row(user, "offices.directive.manage", directives, SENT_MANAGE[role])
+    assert_row(user, "offices.directive.view", directives, SENT_VIEW[role], Directive)
+    assert_row(user, "offices.directive.manage", directives, SENT_MANAGE[role])
     requests = [_report_request(code, n) for n, code in enumerate(OFFICES)]
-    _assert_row(user, "offices.report.view", requests, SENT_VIEW[role], ReportRequest)
-    _assert_row(user, "offices.report.manage", requests, SENT_MANAGE[role])
+    assert_row(user, "offices.report.view", requests, SENT_VIEW[role], ReportRequest)
+    assert_row(user, "offices.report.manage", requests, SENT_MANAGE[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
@@ -181,7 +172,7 @@ def test_inboxes_and_reports(role):
         for code in ("TH1", "THCS1", "TH2", "PGD-1")
     ]
     for action in ("offices.recipient.view", "offices.recipient.answer"):
-        _assert_row(user, action, recipients, RECIPIENT[role], DirectiveRecipient)
+        assert_row(user, action, recipients, RECIPIENT[role], DirectiveRecipient)
     by_phong1, by_phong2, by_so = (_report_request(c, 10 + n) for n, c in enumerate(OFFICES))
     rows = [
         ReportAssignment.objects.create(request=request, unit=_unit(code))
@@ -192,9 +183,9 @@ def test_inboxes_and_reports(role):
             (by_so, "PGD-1"),
         )
     ]
-    _assert_row(user, "offices.assignment.view", rows, ASSIGNMENT_VIEW[role], ReportAssignment)
-    _assert_row(user, "offices.assignment.submit", rows, ASSIGNMENT_SUBMIT[role])
-    _assert_row(user, "offices.assignment.return", rows, ASSIGNMENT_RETURN[role])
+    assert_row(user, "offices.assignment.view", rows, ASSIGNMENT_VIEW[role], ReportAssignment)
+    assert_row(user, "offices.assignment.submit", rows, ASSIGNMENT_SUBMIT[role])
+    assert_row(user, "offices.assignment.return", rows, ASSIGNMENT_RETURN[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
@@ -213,7 +204,7 @@ def test_inspections_and_progress(role):
             (("PGD-1", "TH1"), ("PGD-1", "THCS1"), ("PGD-2", "TH2"))
         )
     ]
-    _assert_row(user, "offices.inspection.view", inspections, INSPECTION_VIEW[role], Inspection)
-    _assert_row(user, "offices.inspection.work", inspections, INSPECTION_WORK[role])
+    assert_row(user, "offices.inspection.view", inspections, INSPECTION_VIEW[role], Inspection)
+    assert_row(user, "offices.inspection.work", inspections, INSPECTION_WORK[role])
     schools = [_unit(code) for code in ("TH1", "THCS1", "TH2")]
-    _assert_row(user, "offices.progress.view", schools, PROGRESS_VIEW[role], Unit)
+    assert_row(user, "offices.progress.view", schools, PROGRESS_VIEW[role], Unit)

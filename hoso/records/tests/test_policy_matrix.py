@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from hoso.org.models import SchoolYear, Staff, Unit
 from hoso.policy import can, visible
+from hoso.policy.tests.matrix import assert_row
 from hoso.records.models import DueItem, Record, RecordType, Workflow
 
 pytestmark = pytest.mark.django_db
@@ -199,15 +200,6 @@ def _unit(code):
     return Unit.objects.get(code=code)
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 def _record(owner_username, unit, state, n):
     year = SchoolYear.objects.get(is_current=True)
     submitted = None if state == "draft" else timezone.now() - timedelta(days=1)
@@ -248,21 +240,21 @@ def _records(actor):
 def test_records(role):
     user = _user(ACTORS[role])
     objects = _records(ACTORS[role])
-    _assert_row(user, "records.record.view", objects, RECORD_VIEW[role], Record)
-    _assert_row(user, "records.record.edit", objects, RECORD_EDIT[role])
-    _assert_row(user, "records.record.archive", objects, RECORD_ARCHIVE[role])
-    _assert_row(user, "records.record.delete", objects, RECORD_DELETE[role])
+    assert_row(user, "records.record.view", objects, RECORD_VIEW[role], Record)
+    assert_row(user, "records.record.edit", objects, RECORD_EDIT[role])
+    assert_row(user, "records.record.archive", objects, RECORD_ARCHIVE[role])
+    assert_row(user, "records.record.delete", objects, RECORD_DELETE[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
 def test_units_and_places(role):
     user = _user(ACTORS[role])
     units = [_unit(code) for code in UNIT_CODES]
-    _assert_row(user, "records.unit.oversee", units, UNIT_OVERSEE[role], Unit)
+    assert_row(user, "records.unit.oversee", units, UNIT_OVERSEE[role], Unit)
     places = [_unit(code) for code in PLACE_CODES]
-    _assert_row(user, "records.record.create", places, RECORD_CREATE[role])
-    _assert_row(user, "records.type.manage", places, TYPE_MANAGE[role])
-    _assert_row(user, "records.chain.set", places, CHAIN_SET[role])
+    assert_row(user, "records.record.create", places, RECORD_CREATE[role])
+    assert_row(user, "records.type.manage", places, TYPE_MANAGE[role])
+    assert_row(user, "records.chain.set", places, CHAIN_SET[role])
 
 
 def _due(owner_username, unit, n):
@@ -292,8 +284,8 @@ def test_due_items(role):
         ("th2.giaovien1", _unit_of("th2.giaovien1")),
     ]
     items = [_due(owner, unit, n) for n, (owner, unit) in enumerate(places)]
-    _assert_row(user, "records.due.view", items, DUE_VIEW[role], DueItem)
-    _assert_row(user, "records.due.extend", items, DUE_EXTEND[role])
+    assert_row(user, "records.due.view", items, DUE_VIEW[role], DueItem)
+    assert_row(user, "records.due.extend", items, DUE_EXTEND[role])
 
 
 def test_record_types_are_public_to_signed_in_people_only():
@@ -353,9 +345,7 @@ def pending_lesson_plans(demo_user):
 def test_workflow_steps(pending_lesson_plans):
     for role, username in ACTORS.items():
         user = _user(username)
-        _assert_row(
-            user, "records.workflow.act", pending_lesson_plans, WORKFLOW_ACT[role], Workflow
-        )
+        assert_row(user, "records.workflow.act", pending_lesson_plans, WORKFLOW_ACT[role], Workflow)
     # The author may not approve their own lesson plan.
     author = _user("th1.giaovien2")
     assert not can(author, "records.workflow.act", pending_lesson_plans[0])

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.org.models import Unit
-from hoso.policy import can, visible
+from hoso.policy.tests.matrix import assert_row
 from hoso.records.models import RecordType
 from hoso.retention.models import DestructionProposal
 
@@ -64,15 +64,6 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 @pytest.mark.parametrize("role", ACTORS)
 def test_retention(role):
     user = _user(ACTORS[role])
@@ -82,10 +73,8 @@ def test_retention(role):
         )
         for code in ("TH1", "THCS1", "TH2")
     ]
-    _assert_row(
-        user, "retention.proposal.view", proposals, PROPOSAL_VIEW[role], DestructionProposal
-    )
-    _assert_row(user, "retention.proposal.decide", proposals, PROPOSAL_DECIDE[role])
+    assert_row(user, "retention.proposal.view", proposals, PROPOSAL_VIEW[role], DestructionProposal)
+    assert_row(user, "retention.proposal.decide", proposals, PROPOSAL_DECIDE[role])
     national = RecordType.objects.get(code="TT28.KHBD")
     school_type = RecordType.objects.create(
         code="MX.TH1",
@@ -94,4 +83,4 @@ def test_retention(role):
         period="YEAR",
         owner_unit=Unit.objects.get(code="TH1"),
     )
-    _assert_row(user, "retention.period.manage", [national, school_type, None], PERIOD_MANAGE[role])
+    assert_row(user, "retention.period.manage", [national, school_type, None], PERIOD_MANAGE[role])

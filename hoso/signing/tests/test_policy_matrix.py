@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.org.models import Unit
-from hoso.policy import can, visible
+from hoso.policy.tests.matrix import assert_row
 from hoso.signing.models import Certificate, SignBatch
 from hoso.signing.remote.models import RemoteCredential, RemoteProvider, RemoteRequest
 
@@ -90,15 +90,6 @@ def _user(username):
     return get_user_model().objects.get(username=username)
 
 
-def _assert_row(user, action, objects, expected, model=None):
-    got = tuple(can(user, action, obj) for obj in objects)
-    assert got == expected, f"{user.username} {action}: {got} != {expected}"
-    if model is not None:
-        listed = set(visible(user, action, model.objects.all()).values_list("pk", flat=True))
-        in_list = tuple(obj.pk in listed for obj in objects)
-        assert in_list == expected, f"{user.username} {action} list: {in_list} != {expected}"
-
-
 def _certificate(n, *, owner=None, unit=None):
     now = timezone.now()
     return Certificate.objects.create(
@@ -133,11 +124,11 @@ SCHOOLS = ("TH1", "THCS1", "TH2")
 def test_certificates_and_seals(role):
     user = _user(ACTORS[role])
     certificates = _certificates(user)
-    _assert_row(
+    assert_row(
         user, "signing.certificate.manage", certificates, CERTIFICATE_MANAGE[role], Certificate
     )
     schools = [Unit.objects.get(code=code) for code in SCHOOLS]
-    _assert_row(user, "signing.seal.manage", schools, SEAL_MANAGE[role])
+    assert_row(user, "signing.seal.manage", schools, SEAL_MANAGE[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
@@ -155,7 +146,7 @@ def test_batches(role):
         )
         for n, owner in enumerate(owners)
     ]
-    _assert_row(user, "signing.batch.view", batches, BATCH_VIEW[role], SignBatch)
+    assert_row(user, "signing.batch.view", batches, BATCH_VIEW[role], SignBatch)
 
 
 def _provider(code, n, *, active=True):
@@ -172,14 +163,14 @@ def _provider(code, n, *, active=True):
 def test_remote_providers_and_requests(role):
     user = _user(ACTORS[role])
     places = [Unit.objects.get(code=code) for code in ("SO-DEMO", "PGD-1", "TH1")]
-    _assert_row(user, "signing_remote.provider.manage", places, PROVIDER_MANAGE[role], Unit)
+    assert_row(user, "signing_remote.provider.manage", places, PROVIDER_MANAGE[role], Unit)
     providers = [
         _provider("SO-DEMO", 1),
         _provider("PGD-1", 2),
         _provider("PGD-2", 3),
         _provider("PGD-1", 4, active=False),
     ]
-    _assert_row(user, "signing_remote.provider.use", providers, PROVIDER_USE[role], RemoteProvider)
+    assert_row(user, "signing_remote.provider.use", providers, PROVIDER_USE[role], RemoteProvider)
     requests = []
     for n, owner in enumerate([user, _user("th1.giaovien2")]):
         credential = RemoteCredential.objects.create(
@@ -200,7 +191,7 @@ def test_remote_providers_and_requests(role):
                 expires_at=timezone.now() + timedelta(minutes=5),
             )
         )
-    _assert_row(user, "signing_remote.request.view", requests, REQUEST_VIEW[role], RemoteRequest)
+    assert_row(user, "signing_remote.request.view", requests, REQUEST_VIEW[role], RemoteRequest)
 
 
 # The schools' seal credentials at a provider (th1, thcs1, th2) and a person's credential: only
@@ -230,4 +221,4 @@ def test_remote_seal_credentials(role):
         )
         for n, holder in enumerate(holders)
     ]
-    _assert_row(user, "signing_remote.seal.use", credentials, SEAL_USE[role], RemoteCredential)
+    assert_row(user, "signing_remote.seal.use", credentials, SEAL_USE[role], RemoteCredential)
