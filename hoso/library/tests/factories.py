@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-import factory
+from typing import Any
 
-from hoso.library.models import BibRecord, Copy, ItemKind
-from hoso.org.models import Unit
+import factory
+from django.contrib.auth import get_user_model
+
+from hoso.library.models import (
+    BibRecord,
+    Copy,
+    DigitalResource,
+    ItemKind,
+    ResourceFormat,
+    ResourceState,
+)
+from hoso.org.models import Unit, UnitKind
 
 
 def school(code: str) -> Unit:
     return Unit.objects.get(code=code)
+
+
+def user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
 
 
 class BibRecordFactory(factory.django.DjangoModelFactory):
@@ -31,3 +45,20 @@ class CopyFactory(factory.django.DjangoModelFactory):
     school = factory.LazyAttribute(lambda o: o.record.school)
     reg_number = factory.Sequence(lambda n: 900000 + n)
     barcode = factory.LazyAttribute(lambda o: f"TEST-{o.reg_number}")
+
+
+class DigitalResourceFactory(factory.django.DjangoModelFactory):
+    """A published link of th1's digital library unless told otherwise."""
+
+    class Meta:
+        model = DigitalResource
+
+    owner_unit = factory.LazyFunction(lambda: school("TH1"))
+    school = factory.LazyAttribute(
+        lambda o: o.owner_unit if o.owner_unit.kind == UnitKind.TRUONG else None
+    )
+    title = factory.Sequence(lambda n: f"Bài giảng điện tử số {n}")
+    fmt = ResourceFormat.LINK
+    url = factory.Sequence(lambda n: f"https://hoc.example.vn/bai-{n}")
+    state = ResourceState.PUBLISHED
+    proposed_by = factory.LazyFunction(lambda: user("th1.thuthu"))

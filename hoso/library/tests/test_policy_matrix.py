@@ -1,6 +1,5 @@
-"""The school library's policy as a matrix: every role × every library action (the digital
-library aside, still listed in hoso/policy/tests/test_matrix.py NOT_YET_COVERED) × which
-school's library, loan or weeding it is.
+"""The school library's policy as a matrix: every role × every library action × which
+school's library, loan, weeding or digital resource it is.
 
 Expectations are written by hand from docs/library.md and the docstrings of
 hoso/library/policies.py (every library object carries its school; a school unit stands for its
@@ -17,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.grading.models import Guardian
-from hoso.library.models import Copy, Loan, Weeding
+from hoso.library.models import Copy, DigitalResource, Loan, ResourceState, Weeding
+from hoso.library.tests.factories import DigitalResourceFactory
 from hoso.org.models import Staff, Student, Unit
 from hoso.policy.tests.matrix import assert_row
 
@@ -31,6 +31,11 @@ COVERED = {
     "library.union",
     "library.loan.view",
     "library.weeding.decide",
+    "library.digital.view",
+    "library.digital.manage",
+    "library.digital.propose",
+    "library.digital.vet",
+    "library.digital.curate",
 }
 
 ACTORS = {
@@ -91,6 +96,56 @@ LOAN_VIEW = _rows(
 # Weeding proposals: proposed at th1, proposed at th2, already decided at th1: the HT of the
 # school, the administrator; only while proposed.
 WEEDING_DECIDE = _rows((F, F, F), HT=(T, F, F), QTHT=(T, T, F))
+
+# The digital library. Collections of th1, th2, Phòng 1, Phòng 2, the Sở and of Tổ 1 of th1 (a
+# tổ has none): the school's TV and HT, the offices' chuyên viên at or above, the admin.
+DIGITAL_MANAGE = _rows(
+    (F, F, F, F, F, F),
+    TV=(T, F, F, F, F, F),
+    HT=(T, F, F, F, F, F),
+    CV_PHONG=(F, F, T, F, F, F),
+    CV_SO=(F, F, T, T, T, F),
+    QTHT=(T, T, T, T, T, T),
+)
+# Propose a resource for th1, th2, Phòng 1 (not a school): a teacher, TTCM, TV, HT or PHT of
+# the school, the admin.
+DIGITAL_PROPOSE = _rows(
+    (F, F, F), **dict.fromkeys(("GV", "TTCM", "PHT", "HT", "TV"), (T, F, F)), QTHT=(T, T, F)
+)
+# Resources: th1.giaovien1's proposal in Tổ 1; th1.giaovien2's rejected proposal in Tổ 1;
+# published by th1; published by Phòng 1; published by th2; th1's proposed up to Phòng 1.
+# Shared (published or up) with every unit at or below the owner and a pupil's guardian there;
+# a proposal with its proposer, the tổ trưởng, the school's TV and HT; proposed up, also with
+# the receiving unit's managers.
+DIGITAL_VIEW = _rows(
+    (F, F, T, T, F, T),
+    GV=(T, F, T, T, F, T),
+    TTCM=(T, T, T, T, F, T),
+    HT=(T, T, T, T, F, T),
+    TV=(T, T, T, T, F, T),
+    CV_PHONG=(F, F, F, T, F, T),
+    CV_SO=(F, F, F, T, F, T),
+    QTHT=(T, T, T, T, T, T),
+)
+# Vet th1 Tổ 1's proposal, th2's proposal, th1's proposed up to Phòng 1, a published one: the
+# tổ trưởng of the proposal's tổ; the receiving unit's managers for a proposal up; the admin.
+DIGITAL_VET = _rows(
+    (F, F, F, F),
+    TTCM=(T, F, F, F),
+    CV_PHONG=(F, F, T, F),
+    CV_SO=(F, F, T, F),
+    QTHT=(T, T, T, F),
+)
+# Curate (propose up) published by th1, by Phòng 1, by th2, and th1's still proposed one: the
+# managers of the owner's collection, only once published.
+DIGITAL_CURATE = _rows(
+    (F, F, F, F),
+    TV=(T, F, F, F),
+    HT=(T, F, F, F),
+    CV_PHONG=(F, T, F, F),
+    CV_SO=(F, T, F, F),
+    QTHT=(T, T, T, F),
+)
 
 
 def _user(username):
@@ -153,3 +208,38 @@ def test_loans_and_weeding(role):
         ),
     ]
     assert_row(user, "library.weeding.decide", weedings, WEEDING_DECIDE[role])
+
+
+def _proposal(school_code, group_code, username, state=ResourceState.PROPOSED):
+    return DigitalResourceFactory(
+        owner_unit=_unit(school_code),
+        group=_unit(group_code),
+        state=state,
+        proposed_by=_user(username),
+    )
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_digital_collections(role):
+    user = _user(ACTORS[role])
+    units = [_unit(code) for code in ("TH1", "TH2", "PGD-1", "PGD-2", "SO-DEMO", "TH1-TO1")]
+    assert_row(user, "library.digital.manage", units, DIGITAL_MANAGE[role])
+    assert_row(user, "library.digital.propose", units[:3], DIGITAL_PROPOSE[role])
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_digital_resources(role):
+    user = _user(ACTORS[role])
+    proposed = _proposal("TH1", "TH1-TO1", "th1.giaovien1")
+    rejected = _proposal("TH1", "TH1-TO1", "th1.giaovien2", ResourceState.REJECTED)
+    th1 = DigitalResourceFactory()
+    phong1 = DigitalResourceFactory(
+        owner_unit=_unit("PGD-1"), proposed_by=_user("phong1.chuyenvien")
+    )
+    th2 = DigitalResourceFactory(owner_unit=_unit("TH2"), proposed_by=_user("th2.hieutruong"))
+    up = DigitalResourceFactory(state=ResourceState.PROPOSED_UP, up_to=_unit("PGD-1"))
+    resources = [proposed, rejected, th1, phong1, th2, up]
+    assert_row(user, "library.digital.view", resources, DIGITAL_VIEW[role], DigitalResource)
+    th2_proposed = _proposal("TH2", "TH2-TO12", "th2.giaovien1")
+    assert_row(user, "library.digital.vet", [proposed, th2_proposed, up, th1], DIGITAL_VET[role])
+    assert_row(user, "library.digital.curate", [th1, phong1, th2, proposed], DIGITAL_CURATE[role])

@@ -238,15 +238,6 @@ APP_MATRICES = (
     "hoso.retention.tests.test_policy_matrix",
     "hoso.books.tests.test_policy_matrix",
 )
-# Registered actions no matrix checks yet, each with why. This list may only shrink: an action
-# listed here that a matrix covers, or that is no longer registered, fails the test below.
-NOT_YET_COVERED = {
-    "library.digital.view": "digital library: not in the library matrix yet",
-    "library.digital.manage": "digital library: not in the library matrix yet",
-    "library.digital.curate": "digital library: not in the library matrix yet",
-    "library.digital.propose": "digital library: not in the library matrix yet",
-    "library.digital.vet": "digital library: not in the library matrix yet",
-}
 
 
 def _covered_by_matrices():
@@ -262,20 +253,10 @@ def _covered_by_matrices():
 def test_every_registered_action_is_covered_by_this_matrix_or_an_app_matrix():
     registered = set(actions())
     covered = _covered_by_matrices()
-    missing = registered - set(covered) - set(NOT_YET_COVERED)
+    missing = registered - set(covered)
     assert not missing, f"registered actions in no policy matrix: {sorted(missing)}"
     unknown = set(covered) - registered
     assert not unknown, f"matrices cover actions that are not registered: {sorted(unknown)}"
-
-
-def test_the_not_yet_covered_list_only_shrinks():
-    registered = set(actions())
-    covered = set(_covered_by_matrices())
-    now_covered = set(NOT_YET_COVERED) & covered
-    assert not now_covered, f"covered now, remove from NOT_YET_COVERED: {sorted(now_covered)}"
-    gone = set(NOT_YET_COVERED) - registered
-    assert not gone, f"no longer registered, remove from NOT_YET_COVERED: {sorted(gone)}"
-    assert all(reason.strip() for reason in NOT_YET_COVERED.values())
 
 
 def test_an_unknown_action_is_an_error_not_a_silent_no():
