@@ -13,6 +13,9 @@ class RecordsConfig(AppConfig):
 
         register_all()
         home.register()
+        from hoso.records import search_index
+
+        search_index.register()  # records are what hoso.search indexes
         from hoso.records.services import remote_signing
 
         remote_signing.register()  # records as a source of remote signing (ký số từ xa)

@@ -25,6 +25,7 @@ from hoso.search.engine import (
     SearchResult,
     Visibility,
 )
+from hoso.search.maintenance import IndexSource, register_index_source
 
 UNPUBLISHED = frozenset(
     {"draft", RecordState.SUBMITTED, RecordState.RETURNED, RecordState.APPROVED}
@@ -180,3 +181,10 @@ def search_result(
         newest_first=newest_first,
     )
     return backend.search(query)
+
+
+def register() -> None:
+    """Records are what the search index holds (hoso.search.maintenance rebuilds it)."""
+    register_index_source(
+        IndexSource(backend=search_backend, documents=Record.objects.all, index=records_index)
+    )

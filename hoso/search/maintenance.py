@@ -6,6 +6,9 @@ interrupted rebuild goes on where it stopped. ``delete_record_entries`` removes 
 entries at once (destruction of records at the end of their retention period).
 ``search_warm`` reads the index into the OS cache (``hoso search warm``, and ``hoso serve`` at
 start).
+
+What the index holds is registered by the app that owns the documents (hoso.records, from its
+AppConfig.ready()): search stays an engine that knows no domain app.
 """
 
 from __future__ import annotations
@@ -18,14 +21,38 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import QuerySet
+
+from hoso.search.engine import SearchBackend
 
 log = logging.getLogger(__name__)
 
 CHECKPOINT_NAME = "search-reindex.json"
 DEFAULT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class IndexSource:
+    backend: Callable[[], SearchBackend]  # the configured backend
+    documents: Callable[[], QuerySet[Any]]  # every indexed object, by id
+    index: Callable[[list[int]], int]  # (re)index these ids, one backend commit
+
+
+_SOURCE: list[IndexSource] = []
+
+
+def register_index_source(source: IndexSource) -> None:
+    _SOURCE[:] = [source]
+
+
+def index_source() -> IndexSource:
+    if not _SOURCE:
+        raise LookupError("No search index source registered (hoso.records registers it)")
+    return _SOURCE[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +69,9 @@ def delete_record_entries(record_ids: Iterable[int]) -> None:
     Not transactional for the embedded index: call it once the deletion has committed
     (``transaction.on_commit``), so a rolled-back destruction keeps its records findable.
     """
-    from hoso.records.search_index import search_backend
-
     ids = sorted({int(i) for i in record_ids})
     if ids:
-        search_backend().delete(ids)
+        index_source().backend().delete(ids)
 
 
 def checkpoint_path() -> Path:
@@ -55,9 +80,7 @@ def checkpoint_path() -> Path:
 
 
 def _backend_name() -> str:
-    from hoso.records.search_index import search_backend
-
-    return type(search_backend()).__name__
+    return type(index_source().backend()).__name__
 
 
 def _read_checkpoint() -> dict[str, int | str] | None:
@@ -86,21 +109,19 @@ def search_reindex(
     Without a checkpoint (or with ``restart``) the index is cleared first, so records that no
     longer exist disappear from it. Each batch is one backend commit.
     """
-    from hoso.records.models import Record
-    from hoso.records.search_index import records_index, search_backend
-
-    backend = search_backend()
+    source = index_source()
+    backend = source.backend()
     state = None if restart else _read_checkpoint()
     resumed = state is not None
     last_id, done = (int(state["last_id"]), int(state["done"])) if state else (0, 0)
     if not resumed:
         backend.clear()
         _write_checkpoint(0, 0)
-    ids = Record.objects.order_by("pk").values_list("pk", flat=True)
+    ids = source.documents().order_by("pk").values_list("pk", flat=True)
     total = done + ids.filter(pk__gt=last_id).count()
     current = ReindexProgress(done, total, last_id, resumed)
     while chunk := list(ids.filter(pk__gt=last_id)[: max(1, batch)]):
-        records_index(chunk)
+        source.index(chunk)
         last_id, done = chunk[-1], done + len(chunk)
         _write_checkpoint(last_id, done)
         current = ReindexProgress(done, total, last_id, resumed)
@@ -116,9 +137,7 @@ def search_reindex(
 def search_warm() -> int:
     """Read the configured backend's index into the OS cache; returns the bytes read. After a
     restart the first searches otherwise each wait for the disk (docs/benchmarks.md)."""
-    from hoso.records.search_index import search_backend
-
-    return search_backend().warm()
+    return index_source().backend().warm()
 
 
 def search_warm_in_background() -> threading.Thread:
