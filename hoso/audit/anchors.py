@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,25 @@ def anchor_dir() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / "audit-anchors"
 
 
-def tsa_url() -> str | None:
-    from hoso.signing import conf
+@dataclass(frozen=True)
+class TimestampAuthority:
+    """Where anchors get their time stamps and how a token is checked: the TSA and the trust
+    anchors of signing, registered by hoso.signing (hoso/signing/anchors.py) from its
+    AppConfig.ready(), so that the audit log knows nothing of signing."""
 
-    return conf.tsa_url()
+    url: Callable[[], str | None]
+    validate: Callable[[bytes, bytes], dict[str, Any]]  # (token, digest) -> pyHanko status
+
+
+_AUTHORITY: list[TimestampAuthority] = []
+
+
+def use_timestamp_authority(authority: TimestampAuthority) -> None:
+    _AUTHORITY[:] = [authority]
+
+
+def tsa_url() -> str | None:
+    return _AUTHORITY[0].url() if _AUTHORITY else None
 
 
 def anchor_now() -> Anchor | None:
@@ -211,21 +227,9 @@ def _check_token(anchor: Anchor) -> ChainProblem | None:
 
 
 def _validate_token(token: bytes, digest: bytes) -> dict[str, Any]:
-    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
-
-    from hoso.signing import conf
-    from hoso.signing.engine.validate import build_validation_context
-
-    signed = cms.ContentInfo.load(token)["content"]
-    context = build_validation_context(conf.trust_anchors(), other_certs=conf.intermediates())
-
-    def expected(algorithm: str) -> bytes:
-        if algorithm != "sha256":
-            return b""
-        return digest
-
-    result: dict[str, Any] = asyncio.run(validate_tst_signed_data(signed, context, expected))
-    return result
+    if not _AUTHORITY:
+        raise DomainError("Chưa có máy chủ dấu thời gian để kiểm tra mốc neo nhật ký.")
+    return _AUTHORITY[0].validate(token, digest)
 
 
 def _check_entries(anchor: Anchor, expected_from: int) -> ChainProblem | None:

@@ -14,3 +14,7 @@ class SigningConfig(AppConfig):
 
         register_all()
         home.register()
+
+        from hoso.signing import anchors
+
+        anchors.register()  # the audit log's anchors are time-stamped by signing's TSA
