@@ -15,3 +15,9 @@ class BooksConfig(AppConfig):
         from hoso.books.demo import register as register_demo
 
         register_demo()
+
+        from hoso.books.hocba_data import hocba_extra
+        from hoso.books.hocba_layout import hocba_html
+        from hoso.grading.outputs.forms import HocBaForm, use_hocba_form
+
+        use_hocba_form(HocBaForm(html=hocba_html, additions=hocba_extra))

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from hoso.core.xlsx import safe_cell, safe_row
+from hoso.grading.outputs.forms import hocba_form
 from hoso.grading.outputs.tables import Table
 
 XLSX_FONT = "Times New Roman"
@@ -91,9 +92,7 @@ def summary_pdf(table: Table, *, school: str, year: str) -> bytes:
 
 def hoc_ba_pdf(data: dict[str, Any], *, number: int) -> bytes:
     """The official form: TT 27/2020 (tiểu học) or TT 22/2021 (THCS, THPT), see hoso.books."""
-    from hoso.books.hocba_layout import hocba_html
-
-    return html_to_pdf(hocba_html(data, number))
+    return html_to_pdf(hocba_form().html(data, number))
 
 
 # --- XML --------------------------------------------------------------------------------------

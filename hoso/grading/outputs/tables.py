@@ -13,6 +13,7 @@ from typing import Any
 
 from hoso.grading.compute import PRIMARY_CHECKPOINT, class_gradebook
 from hoso.grading.models import Homeroom
+from hoso.grading.outputs.forms import hocba_form
 from hoso.grading.rules import primary, secondary
 from hoso.grading.rules.subjects import Checkpoint, primary_traits
 from hoso.grading.sheets import display, grid_text
@@ -186,9 +187,9 @@ def hoc_ba_data(school_class: Unit, student: Student) -> dict[str, Any]:
     else:
         data.update(_secondary_hocba(book, st))
     # The official forms' particulars, history, date line and completion (hoso.books).
-    from hoso.books.hocba_data import hocba_extra
-
-    extra = hocba_extra(school_class, student, book["level"], data["result"], st["overall"])
+    extra = hocba_form().additions(
+        school_class, student, book["level"], data["result"], st["overall"]
+    )
     data["missing"] = data["missing"] + extra.pop("extra_missing")
     data.update(extra)
     return data
