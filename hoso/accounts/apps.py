@@ -25,6 +25,10 @@ class AccountsConfig(AppConfig):
 
         register_home()
 
+        from hoso.accounts.demo import register as register_demo
+
+        register_demo()  # demo people get their demo profiles
+
         from django.contrib import admin
 
         from hoso.accounts.views import admin_login

@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from hoso.accounts.models import AccountProfile
 from hoso.org.demo_names import random_name
 from hoso.org.models import Gender, Role, SchoolYear, Unit, UnitKind
 from hoso.org.services import enrolment_set, role_assign, staff_create, student_create, unit_create
@@ -198,7 +197,6 @@ def _demo_person(
         is_staff=username == "admin",
         is_superuser=username == "admin",
     )
-    AccountProfile.objects.create(user=user, is_demo=True, full_name=full_name)
     staff = staff_create(
         actor=None,
         unit=unit,
