@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 
 from hoso.audit.models import AuditEntry
-from hoso.org.models import Role, Unit
 from hoso.policy.grants import Grants
 from hoso.policy.registry import register
+from hoso.policy.roles import Role
 
 
 def _principal_unit_ids(grants: Grants) -> list[int]:
     schools = grants.schools({Role.HT})
-    return list(Unit.objects.filter(school_id__in=schools).values_list("pk", flat=True))
+    # Looked up by app label: org writes audit entries, so audit does not import org.
+    units = apps.get_model("org", "Unit")._default_manager
+    return list(units.filter(school_id__in=schools).values_list("pk", flat=True))
 
 
 def _can_view(grants: Grants, _user: Any, entry: AuditEntry) -> bool:

@@ -8,6 +8,10 @@ class OrgConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from hoso.org.selectors import register_grant_source
+
+        register_grant_source()  # the policy's grants read org's role assignments
+
         from hoso.org.policies import register_all
 
         register_all()

@@ -7,6 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The policy's vocabulary, held through RoleAssignment below; `from hoso.org.models import Role`
+# stays the usual import.
+from hoso.policy.roles import Role as Role
+
 
 class UnitKind(models.TextChoices):
     SO = "SO", _("Sở GDĐT")
@@ -229,24 +233,6 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} → {self.school_class_id}"
-
-
-class Role(models.TextChoices):
-    GV = "GV", _("Giáo viên")
-    TTCM = "TTCM", _("Tổ trưởng chuyên môn")
-    PHT = "PHT", _("Phó hiệu trưởng")
-    HT = "HT", _("Hiệu trưởng")
-    VT = "VT", _("Văn thư / nhân viên CNTT")
-    TV = "TV", _("Thủ thư")
-    CV_PHONG = "CV_PHONG", _("Chuyên viên Phòng GDĐT")
-    CV_SO = "CV_SO", _("Chuyên viên Sở GDĐT")
-    # Leaders and the clerk of an office (Phòng or Sở), held at the office unit.
-    TP = "TP", _("Trưởng phòng GDĐT")
-    PTP = "PTP", _("Phó trưởng phòng GDĐT")
-    GD = "GD", _("Giám đốc Sở GDĐT")
-    PGD = "PGD", _("Phó giám đốc Sở GDĐT")
-    VT_CQ = "VT_CQ", _("Văn thư Phòng/Sở")
-    QTHT = "QTHT", _("Quản trị hệ thống")
 
 
 class RoleAssignment(models.Model):

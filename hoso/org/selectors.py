@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from hoso.core.vietnamese import collation_key
 from hoso.org.models import Enrolment, Role, RoleAssignment, SchoolYear, Staff, Student, Unit
 from hoso.policy import visible
-from hoso.policy.grants import current_year
+from hoso.policy.grants import Grant, GrantSource, current_year, use_source
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
@@ -59,3 +59,22 @@ def class_roster(school_class: Unit, year: SchoolYear) -> list[Student]:
 
 def sort_names(names: list[str]) -> list[str]:
     return sorted(names, key=collation_key)
+
+
+# The policy's source of roles and school years (hoso.policy.grants), registered from ready().
+
+
+def current_school_year() -> SchoolYear | None:
+    return SchoolYear.objects.filter(is_current=True).first()
+
+
+def grants_of(user: Any, year: SchoolYear | None) -> list[Grant]:
+    """Every role the person holds in `year` (in every year when None), where."""
+    assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
+    if year is not None:
+        assignments = assignments.filter(school_year=year)
+    return [Grant(a.role, a.unit_id, a.unit.path, a.unit.school_id) for a in assignments]
+
+
+def register_grant_source() -> None:
+    use_source(GrantSource(current_year=current_school_year, grants=grants_of))

@@ -1,15 +1,24 @@
 """What roles a person holds, where: computed once per user object and cached on it, and kept
-between requests until the next write to the database (hoso.core.data_version)."""
+between requests until the next write to the database (hoso.core.data_version).
+
+The role assignments and the school years are hoso.org's: org registers where they come from
+(`use_source`) in its AppConfig.ready(), so that the policy, which every app imports, imports
+no app."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoso.core import data_version
 from hoso.core.request_cache import once_per_request
-from hoso.org.models import Role, RoleAssignment, SchoolYear
+from hoso.policy.roles import Role
+
+if TYPE_CHECKING:
+    # The one dependency on org left, a type: callers in hoso/records/services need
+    # current_year() typed (tests/architecture/imports.py KNOWN_CIRCLES).
+    from hoso.org.models import SchoolYear
 
 SCHOOL_ROLES = frozenset({Role.GV, Role.TTCM, Role.PHT, Role.HT, Role.VT, Role.TV})
 LEADER_ROLES = frozenset({Role.PHT, Role.HT})
@@ -61,18 +70,33 @@ class Grants:
         return any(unit_path.startswith(path) for path in self.subtree_paths(roles))
 
 
+@dataclass(frozen=True)
+class GrantSource:
+    current_year: Callable[[], SchoolYear | None]
+    grants: Callable[[Any, SchoolYear | None], list[Grant]]  # (user, year) -> their grants
+
+
+_SOURCE: list[GrantSource] = []
+
+
+def use_source(source: GrantSource) -> None:
+    _SOURCE[:] = [source]
+
+
+def _source() -> GrantSource:
+    if not _SOURCE:
+        raise LookupError("No source of role assignments registered (hoso.org registers it)")
+    return _SOURCE[0]
+
+
 def current_year() -> SchoolYear | None:
     return once_per_request("current_year", _kept_year)
 
 
 def _kept_year() -> SchoolYear | None:
     # Every page asks: kept between requests until the next write (hoso.core.data_version).
-    found = data_version.kept("org.current_year", lambda: [_current_year()])
+    found = data_version.kept("org.current_year", lambda: [_source().current_year()])
     return found[0]  # in a list: None is what the cache gives for "not kept"
-
-
-def _current_year() -> SchoolYear | None:
-    return SchoolYear.objects.filter(is_current=True).first()
 
 
 def grants_for(user: Any) -> Grants:
@@ -88,11 +112,7 @@ def grants_for(user: Any) -> Grants:
 
 
 def _load_grants(user: Any) -> Grants:
-    year = current_year()
-    assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
-    if year is not None:
-        assignments = assignments.filter(school_year=year)
-    items = [Grant(a.role, a.unit_id, a.unit.path, a.unit.school_id) for a in assignments]
+    items = _source().grants(user, current_year())
     if user.is_superuser and not any(item.role == Role.QTHT for item in items):
         items.append(Grant(Role.QTHT, 0, "/", None))
     return Grants(user_id=user.pk, items=items)
