@@ -63,11 +63,35 @@ def test_a_new_circle_between_apps_is_caught_and_a_gone_one_must_leave_the_list(
     ]
     messages = circle_breaches(made_up)
     assert messages[0] == (
-        "new import circle library <-> offices: hoso.library.services:5 and "
+        "new import circle library -> offices -> library: hoso.library.services:5 and "
         "hoso.offices.selectors:9"
     )
     gone = [m for m in messages if m.endswith("drop it from the list")]
     assert len(gone) == len(KNOWN_CIRCLES)
+
+
+def test_a_longer_circle_between_apps_is_caught() -> None:
+    made_up = [
+        Import("hoso.books.services", "hoso.library.models", 3),
+        Import("hoso.library.selectors", "hoso.retention.models", 4),
+        Import("hoso.retention.services", "hoso.books.selectors", 5),
+        Import("hoso.retention.services", "hoso.core.errors", 6),
+    ]
+    assert circle_breaches(made_up)[0] == (
+        "new import circle books -> library -> retention -> books: hoso.books.services:3 and "
+        "hoso.library.selectors:4 and hoso.retention.services:5"
+    )
+
+
+def test_an_app_joining_a_known_circle_is_caught() -> None:
+    made_up = [
+        Import("hoso.records.services", "hoso.signing.models", 1),
+        Import("hoso.signing.services", "hoso.search.engine", 2),
+        Import("hoso.search.maintenance", "hoso.records.models", 3),
+    ]
+    messages = circle_breaches(made_up)
+    assert messages[0].startswith("new import circle records -> signing -> search -> records")
+    assert "the circle records <-> signing is gone: drop it from the list" in messages
 
 
 def test_a_transaction_outside_a_services_module_is_caught(tmp_path: Path) -> None:
