@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from hoso.policy import visible
 from tests.security import demo
-from tests.security.expect import Scopes
+from tests.security.expect import PHONG, TH1_STAFF, Scopes
 from tests.security.routes import (
     ADMIN_NAMESPACE,
     GATE,
@@ -38,6 +38,9 @@ ADMIN_ROUTES = [name for name in ROUTE_NAMES if name.startswith(f"{ADMIN_NAMESPA
 COVERED: dict[str, int] = {"requests": 0, "routes": 0, "combinations": 0}
 NO_DEMO_DATA: list[str] = []
 FILE_TYPES_SHOWN_INLINE = ("text/html", "application/json", "application/vnd.oai.openapi")
+RECORD_VIEW = "records.record.view"
+# The walked accounts with nothing at th2 (the other district): all but the Sở and the admin.
+ROLES_OUTSIDE_TH2 = sorted(TH1_STAFF | {PHONG})
 
 
 def test_every_route_has_a_registry_entry():
@@ -297,3 +300,29 @@ def test_admin_site_is_for_staff_only(client_for: Any) -> None:
                 assert response.status_code < 500, f"{url}: {response.status_code}"
             elif name not in ("admin:login", "admin:logout"):
                 assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_wrong_rule_in_the_policy_shows_as_a_mismatch(
+    monkeypatch: Any, client_for: Any, api_for: Any
+) -> None:
+    """The oracle does not ask the policy: let one rule (who sees a record) wrongly allow
+    everyone, and the comparison for that route reports the leak to another district."""
+    from django.db.models import Q
+
+    from hoso.policy import registry
+
+    clients = (client_for, api_for)
+    assert mismatches("records:detail", "other_district", clients) == []
+
+    def anyone(*_args: Any) -> bool:
+        return True
+
+    broken = registry.Rule(RECORD_VIEW, anyone, lambda *_args: Q())
+    monkeypatch.setitem(registry._RULES, RECORD_VIEW, broken)
+    found = mismatches("records:detail", "other_district", clients)
+
+    leaked = {line.split(" ")[0] for line in found}
+    # Everyone of th1 and phong1 now reads th2's record; the Sở and the admin did already.
+    assert leaked == set(ROLES_OUTSIDE_TH2), found
+    assert all("must be hidden (404)" in line for line in found), found
