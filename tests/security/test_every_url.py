@@ -50,7 +50,8 @@ def test_every_route_has_a_registry_entry():
     assert not missing, (
         f"New routes without an authorization entry: {missing}. Add each to "
         "tests/security/routes.py ROUTES: which policy action governs it and how to build its "
-        "arguments for the scopes own / same_school / other_school / other_district."
+        "arguments for the scopes own / same_school / other_school / other_district, and who "
+        "should get in, written from the documented rules (tests/security/expect.py)."
     )
 
 
