@@ -42,12 +42,13 @@ OWNER_OF_SCOPE = {
 
 @dataclass
 class Target:
-    """How to call a route for one scope: URL kwargs, query string, the object the policy judges."""
+    """How to call a route for one scope: URL kwargs, query string, and the object the scope is
+    about (what the route table's row for that scope describes; the test never asks the policy
+    about it)."""
 
     kwargs: dict[str, Any] = field(default_factory=dict)
     obj: Any = None
     query: str = ""
-    view_obj: Any = None  # what `view_action` judges, when not `obj` (e.g. the record of a step)
 
 
 def user(username: str) -> Any:

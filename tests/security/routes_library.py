@@ -9,9 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hoso.org.models import Role
 from tests.security import demo
 from tests.security.demo import Target
+from tests.security.expect import (
+    ADMIN,
+    EVERY_STAFF,
+    GV,
+    HT,
+    LEADERS_TH1,
+    LIBRARIAN,
+    OFFICES,
+    SCHOOL_WIDE,
+    SO,
+    TH1_STAFF,
+    TTCM,
+    TV,
+    Scopes,
+    everywhere,
+    th1_and_above,
+)
 from tests.security.routes import GATE, LOGIN, OBJECT, Route
 
 VIEW = "library.view"
@@ -78,13 +94,6 @@ def _report_unit(scope: str) -> Target:
     return Target({"pk": unit.pk}, unit)
 
 
-def _librarian_somewhere(user: Any) -> bool:
-    from hoso.policy.grants import grants_for
-
-    grants = grants_for(user)
-    return grants.is_admin or bool(grants.schools({Role.TV}))
-
-
 RECORD = _pk(_nth("BibRecord"))
 COPY = _pk(_nth("Copy"))
 LOAN = _pk(_nth("Loan"))
@@ -107,114 +116,220 @@ SO_FILE = _so_file
 LIBRARY_ROUTES: dict[str, Route] = {
     "library:index": Route(LOGIN),
     "library:my-loans": Route(LOGIN),
-    "library:dashboard": Route(OBJECT, action=VIEW, targets=_school),
-    "library:catalogue": Route(OBJECT, action=VIEW, targets=_school),
+    "library:dashboard": Route(OBJECT, expect=SCHOOL_WIDE, action=VIEW, targets=_school),
+    "library:catalogue": Route(OBJECT, expect=SCHOOL_WIDE, action=VIEW, targets=_school),
     "library:record-new": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
     "library:desk": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
-    "library:loans": Route(OBJECT, action=MANAGE, view_action=VIEW, targets=_school),
+    "library:loans": Route(
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_school
+    ),
     "library:remind": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("POST",)
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("POST",),
     ),
-    "library:opac": Route(OBJECT, action="library.opac", targets=_school),
-    "library:union": Route(OBJECT, action="library.union", targets=_union),
-    "library:record": Route(OBJECT, action=VIEW, targets=RECORD),
+    "library:opac": Route(OBJECT, expect=SCHOOL_WIDE, action="library.opac", targets=_school),
+    "library:union": Route(
+        OBJECT,
+        expect=Scopes(
+            own=OFFICES | {ADMIN},
+            same_school={SO, ADMIN},
+            other_school=OFFICES | {ADMIN},
+            other_district={SO, ADMIN},
+        ),
+        action="library.union",
+        targets=_union,
+    ),
+    "library:record": Route(OBJECT, expect=SCHOOL_WIDE, action=VIEW, targets=RECORD),
     "library:record-edit": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=RECORD, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=RECORD,
+        methods=("GET", "POST"),
     ),
     "library:copies-add": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=RECORD, methods=("POST",)
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=RECORD, methods=("POST",)
     ),
     "library:hold-place": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=RECORD, methods=("POST",)
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=RECORD, methods=("POST",)
     ),
     "library:copy-mark": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=COPY, methods=("POST",)
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=COPY, methods=("POST",)
     ),
     "library:loan-renew": Route(
-        OBJECT, action=MANAGE, view_action="library.loan.view", targets=LOAN, methods=("POST",)
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=th1_and_above(LEADERS_TH1 | {TV}, offices=False),
+        action=MANAGE,
+        targets=LOAN,
+        methods=("POST",),
     ),
     "library:import": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
-    "library:excel-template": Route(OBJECT, action=MANAGE, view_action=VIEW, targets=_school),
+    "library:excel-template": Route(
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_school
+    ),
     "library:export": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_with(_school, fmt="mrc")
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_with(_school, fmt="mrc")
     ),
-    "library:cards": Route(OBJECT, action=MANAGE, view_action=VIEW, targets=_school),
+    "library:cards": Route(
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_school
+    ),
     "library:class-flow": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
     "library:settings": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("POST",)
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("POST",),
     ),
     "library:reading-add": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("POST",)
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("POST",),
     ),
-    "library:labels": Route(OBJECT, action=MANAGE, view_action=VIEW, targets=RECORD),
+    "library:labels": Route(
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=RECORD
+    ),
     "library:stocktakes": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
     "library:stocktake": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=STOCKTAKE, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=STOCKTAKE,
+        methods=("GET", "POST"),
     ),
     "library:stocktake-close": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=STOCKTAKE, methods=("POST",)
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=STOCKTAKE,
+        methods=("POST",),
     ),
     "library:weeding": Route(
         OBJECT,
+        expect=th1_and_above(LEADERS_TH1 | {TV}),
+        sees=SCHOOL_WIDE,
+        write_expect=LIBRARIAN,
         action="library.report",
-        view_action=VIEW,
         targets=_school,
         methods=("GET", "POST"),
-        write_action=MANAGE,
     ),
     "library:weeding-decide": Route(
         OBJECT,
+        expect=th1_and_above({HT}, offices=False),
+        sees=SCHOOL_WIDE,
         action="library.weeding.decide",
-        view_action=VIEW,
         targets=WEEDING,
         methods=("POST",),
     ),
     "library:registers": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_school, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=_school,
+        methods=("GET", "POST"),
     ),
     "library:register-pdf": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=_with(_school, kind="CB")
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_with(_school, kind="CB")
     ),
-    "library:report": Route(OBJECT, action="library.report", targets=_report_unit),
-    "library:report-xlsx": Route(OBJECT, action="library.report", targets=_report_unit),
+    "library:report": Route(
+        OBJECT,
+        expect=th1_and_above(LEADERS_TH1 | {TV}),
+        action="library.report",
+        targets=_report_unit,
+    ),
+    "library:report-xlsx": Route(
+        OBJECT,
+        expect=th1_and_above(LEADERS_TH1 | {TV}),
+        action="library.report",
+        targets=_report_unit,
+    ),
     "library:digital": Route(LOGIN),
     "library:digital-add": Route(
         OBJECT,
+        expect=th1_and_above({HT, TV}, offices=False),
+        sees=SCHOOL_WIDE,
         action="library.digital.manage",
-        view_action="org.unit.view",
         targets=_school,
         methods=("POST",),
     ),
     "library:digital-propose": Route(
         OBJECT,
+        expect=th1_and_above(LEADERS_TH1 | {GV, TTCM, TV}, offices=False),
+        sees=SCHOOL_WIDE,
         action="library.digital.propose",
-        view_action="org.unit.view",
         targets=_school,
         methods=("POST",),
     ),
-    "library:digital-detail": Route(OBJECT, action=DIGITAL, targets=RESOURCE),
-    "library:digital-file": Route(OBJECT, action=DIGITAL, targets=SO_FILE),
+    "library:digital-detail": Route(
+        OBJECT,
+        expect=th1_and_above({GV, TTCM, HT, TV}, same=TH1_STAFF, offices=False),
+        action=DIGITAL,
+        targets=RESOURCE,
+    ),
+    "library:digital-file": Route(
+        OBJECT, expect=everywhere(EVERY_STAFF), action=DIGITAL, targets=SO_FILE
+    ),
     "library:digital-vet": Route(
         OBJECT,
+        expect=Scopes(own={TTCM, ADMIN}, other_school={ADMIN}, other_district={ADMIN}),
+        sees=th1_and_above({GV, TTCM, HT, TV}, same=TH1_STAFF, offices=False),
         action="library.digital.vet",
-        view_action=DIGITAL,
         targets=RESOURCE,
         methods=("POST",),
     ),
     "library:digital-up": Route(
         OBJECT,
+        expect=Scopes(same_school={HT, TV, ADMIN}),
+        sees=th1_and_above({GV, TTCM, HT, TV}, same=TH1_STAFF, offices=False),
         action="library.digital.curate",
-        view_action=DIGITAL,
         targets=RESOURCE,
         methods=("POST",),
     ),
@@ -222,19 +337,36 @@ LIBRARY_ROUTES: dict[str, Route] = {
     "api-library-records": Route(
         LOGIN, action=VIEW, list_model="library.BibRecord", methods=("GET", "POST")
     ),
-    "api-library-record": Route(OBJECT, action=VIEW, targets=RECORD),
+    "api-library-record": Route(OBJECT, expect=SCHOOL_WIDE, action=VIEW, targets=RECORD),
     "api-library-copies": Route(
-        OBJECT, action=VIEW, targets=RECORD, methods=("GET", "POST"), write_action=MANAGE
+        OBJECT,
+        expect=SCHOOL_WIDE,
+        write_expect=LIBRARIAN,
+        action=VIEW,
+        targets=RECORD,
+        methods=("GET", "POST"),
     ),
-    "api-library-patron": Route(OBJECT, action=MANAGE, view_action=VIEW, targets=_patron),
+    "api-library-patron": Route(
+        OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=_patron
+    ),
     "api-library-loans": Route(
         LOGIN, action="library.loan.view", list_model="library.Loan", methods=("GET", "POST")
     ),
-    "api-library-loan": Route(OBJECT, action="library.loan.view", targets=LOAN),
-    "api-library-renew": Route(
-        OBJECT, action=MANAGE, view_action="library.loan.view", targets=LOAN, methods=("POST",)
+    "api-library-loan": Route(
+        OBJECT,
+        expect=th1_and_above(LEADERS_TH1 | {TV}, offices=False),
+        action="library.loan.view",
+        targets=LOAN,
     ),
-    "api-library-return": Route(GATE, allowed=_librarian_somewhere, methods=("POST",)),
+    "api-library-renew": Route(
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=th1_and_above(LEADERS_TH1 | {TV}, offices=False),
+        action=MANAGE,
+        targets=LOAN,
+        methods=("POST",),
+    ),
+    "api-library-return": Route(GATE, expect={TV, ADMIN}, methods=("POST",)),
     "api-library-holds": Route(
         LOGIN, action=MANAGE, list_model="library.Hold", methods=("GET", "POST")
     ),
@@ -242,10 +374,20 @@ LIBRARY_ROUTES: dict[str, Route] = {
         LOGIN, action=MANAGE, list_model="library.StockTake", methods=("GET", "POST")
     ),
     "api-library-stocktake": Route(
-        OBJECT, action=MANAGE, view_action=VIEW, targets=STOCKTAKE, methods=("GET", "POST")
+        OBJECT,
+        expect=LIBRARIAN,
+        sees=SCHOOL_WIDE,
+        action=MANAGE,
+        targets=STOCKTAKE,
+        methods=("GET", "POST"),
     ),
     "api-library-digital": Route(
         LOGIN, action=DIGITAL, list_model="library.DigitalResource", methods=("GET", "POST")
     ),
-    "api-library-resource": Route(OBJECT, action=DIGITAL, targets=RESOURCE),
+    "api-library-resource": Route(
+        OBJECT,
+        expect=th1_and_above({GV, TTCM, HT, TV}, same=TH1_STAFF, offices=False),
+        action=DIGITAL,
+        targets=RESOURCE,
+    ),
 }

@@ -1,10 +1,11 @@
 """Authorization, everywhere: every route × every demo role × own / same school / other school /
-other district, against the policy's own answer. A route without an entry in routes.py fails."""
+other district, against the expected answers written in the route table (tests/security/
+expect.py, routes.py): the policy is never asked what the answer should be. A route without an
+entry in routes.py fails."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from hoso.policy import can, visible
+from hoso.policy import visible
 from tests.security import demo
+from tests.security.expect import PHONG, TH1_STAFF, Scopes
 from tests.security.routes import (
     ADMIN_NAMESPACE,
     GATE,
@@ -36,6 +38,9 @@ ADMIN_ROUTES = [name for name in ROUTE_NAMES if name.startswith(f"{ADMIN_NAMESPA
 COVERED: dict[str, int] = {"requests": 0, "routes": 0, "combinations": 0}
 NO_DEMO_DATA: list[str] = []
 FILE_TYPES_SHOWN_INLINE = ("text/html", "application/json", "application/vnd.oai.openapi")
+RECORD_VIEW = "records.record.view"
+# The walked accounts with nothing at th2 (the other district): all but the Sở and the admin.
+ROLES_OUTSIDE_TH2 = sorted(TH1_STAFF | {PHONG})
 
 
 def test_every_route_has_a_registry_entry():
@@ -45,7 +50,8 @@ def test_every_route_has_a_registry_entry():
     assert not missing, (
         f"New routes without an authorization entry: {missing}. Add each to "
         "tests/security/routes.py ROUTES: which policy action governs it and how to build its "
-        "arguments for the scopes own / same_school / other_school / other_district."
+        "arguments for the scopes own / same_school / other_school / other_district, and who "
+        "should get in, written from the documented rules (tests/security/expect.py)."
     )
 
 
@@ -73,19 +79,52 @@ def _url(name: str, route: Route, target: demo.Target | None) -> str:
     return f"{url}?{query}" if query else url
 
 
-def _expected(route: Route, user: Any, target: demo.Target | None) -> tuple[bool, bool]:
-    """(allowed, visible): the policy's answer for this person and object."""
+ANSWERS, REFUSED, HIDDEN = "answers", "refused", "hidden"
+
+
+def expected(route: Route, username: str, scope: str | None, write: bool = False) -> str:
+    """What the route table says `username` gets: the page (ANSWERS: 200, or a redirect), a
+    refusal (REFUSED: 403 or 404) or nothing at all (HIDDEN: 404, as for a missing object)."""
     if route.kind in (PUBLIC, LOGIN, SELF):
-        return True, True
+        return ANSWERS
     if route.kind == GATE:
-        assert route.allowed is not None
-        allowed = route.allowed(user)
-        return allowed, allowed
-    assert target is not None
-    allowed = target.obj is not None and can(user, route.action, target.obj)
-    view_obj = target.view_obj if target.view_obj is not None else target.obj
-    seen = can(user, route.view_action or route.action, view_obj)
-    return allowed, seen
+        assert route.expect is not None and not isinstance(route.expect, Scopes), route
+        return ANSWERS if username in route.expect else HIDDEN
+    assert isinstance(route.expect, Scopes) and scope is not None, route
+    table = route.write_expect if write and route.write_expect is not None else route.expect
+    if username in table[scope]:
+        return ANSWERS
+    seen = username in route.expect[scope] or (
+        route.sees is not None and username in route.sees[scope]
+    )
+    return REFUSED if seen else HIDDEN
+
+
+def status_mismatch(outcome: str, status: int) -> str | None:
+    """None when `status` is what the table expects, else what was expected."""
+    if outcome == ANSWERS and status not in (200, 301, 302):
+        # 301: an old address kept as a permanent redirect (its target is checked itself).
+        return f"{status}, but the table says it answers"
+    if outcome == HIDDEN and status != 404:
+        return f"{status}, but the table says it must be hidden (404)"
+    if outcome == REFUSED and status not in (403, 404):
+        return f"{status}, but the table says it is refused (403/404)"
+    return None
+
+
+def mismatches(name: str, scope: str | None, clients: Any) -> list[str]:
+    """The GET answers of route `name` for `scope` that differ from the route table, for every
+    demo account: the comparison the walk makes, without its other checks."""
+    route = ROUTES[name]
+    target = route.targets(scope) if route.targets is not None and scope else None
+    found = []
+    for username in [u for u in demo.ROLES.values() if u]:
+        url = _url(name, route, target)
+        response = _client(username, url.startswith("/api/"), *clients).get(url)
+        problem = status_mismatch(expected(route, username, scope), response.status_code)
+        if problem:
+            found.append(f"{username} GET {url} ({scope}): {problem}")
+    return found
 
 
 def _check_anonymous(response: Any, url: str, api: bool) -> None:
@@ -125,7 +164,9 @@ def _check_list(route: Route, user: Any, response: Any) -> None:
     assert returned <= allowed, f"list shows objects the policy hides: {returned - allowed}"
 
 
-def _check_get(route: Route, name: str, username: str | None, target: Any, clients: Any) -> None:
+def _check_get(
+    route: Route, name: str, username: str | None, scope: str | None, target: Any, clients: Any
+) -> None:
     url = _url(name, route, target)
     api = url.startswith("/api/")
     client = _client(username, api, *clients)
@@ -137,49 +178,47 @@ def _check_get(route: Route, name: str, username: str | None, target: Any, clien
         if route.kind != PUBLIC:
             _check_anonymous(response, url, api)
         return
-    user = demo.user(username)
-    allowed, seen = _expected(route, user, target)
-    where = f"{username} GET {url} ({route.action or route.kind})"
+    where = f"{username} GET {url} ({route.action or route.kind}, {scope})"
     if route.kind == SELF:
         assert response.status_code in (200, 302, 404), f"{where}: {response.status_code}"
-    elif allowed:
-        # 301: an old address kept as a permanent redirect (its target is checked itself).
-        assert response.status_code in (200, 301, 302), f"{where}: {response.status_code}, allowed"
+        return
+    outcome = expected(route, username, scope)
+    problem = status_mismatch(outcome, response.status_code)
+    assert problem is None, f"{where}: {problem}"
+    if outcome == ANSWERS:
         if _check_file(response, url) and name not in KNOWN_UNLOGGED:
             # DOMAIN.md §10.4: every download and export is in the audit log.
             assert audit_count() > before, f"{where}: a file was served without an audit entry"
-        _check_list(route, user, response)
-    elif not seen:
-        assert response.status_code == 404, f"{where}: {response.status_code}, must be hidden"
-    else:
-        assert response.status_code in (403, 404), f"{where}: {response.status_code}, refused"
+        _check_list(route, demo.user(username), response)
 
 
 def _check_post_refused(
-    route: Route, name: str, username: str | None, target: Any, clients, method: str = "POST"
+    route: Route,
+    name: str,
+    username: str | None,
+    scope: str | None,
+    target: Any,
+    clients: Any,
+    method: str = "POST",
 ) -> None:
     url = _url(name, route, target)
     api = url.startswith("/api/")
-    seen = True
+    outcome = ANSWERS
     if username is not None:
-        # A route read with GET and written with another method (DELETE on an API object) is
-        # governed by its write action for that method.
-        ruled = route
-        if route.write_action:
-            view = route.view_action or route.action
-            ruled = replace(route, action=route.write_action, view_action=view)
-        allowed, seen = _expected(ruled, demo.user(username), target)
-        if allowed:
+        # A route read with GET and written with another method (DELETE on an API object) has
+        # its own column for that method (`write_expect`).
+        outcome = expected(route, username, scope, write=True)
+        if outcome == ANSWERS:
             return  # refusals only: allowed writes are the business of each app's own tests
     client = _client(username, api, *clients)  # signing in writes an audit entry: before
     send = getattr(client, method.lower())
     before = audit_count()
     response = send(url, data={})
     COVERED["requests"] += 1
-    where = f"{username} {method} {url}"
+    where = f"{username} {method} {url} ({scope})"
     if username is None:
         _check_anonymous(response, url, api)
-    elif not seen and route.kind == OBJECT and response.status_code != 404:
+    elif outcome == HIDDEN and route.kind == OBJECT and response.status_code != 404:
         # Hidden must look exactly like missing: the same answer as for an id that does not
         # exist (a view may check the body before the object; then both are the same 400).
         missing = _missing_url(name, route, target)
@@ -205,16 +244,17 @@ def _missing_url(name: str, route: Route, target: demo.Target | None) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _targets(route: Route) -> list[demo.Target | None]:
+def _targets(route: Route) -> list[tuple[str | None, demo.Target | None]]:
     if route.kind != OBJECT:
-        return [None]
+        return [(None, None)]
     assert route.targets is not None
-    return [t for t in (route.targets(scope) for scope in demo.SCOPES) if t is not None]
+    found = [(scope, route.targets(scope)) for scope in demo.SCOPES]
+    return [(scope, target) for scope, target in found if target is not None]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", APP_ROUTES)
-def test_route_follows_the_policy(name: str, client_for: Any, api_for: Any) -> None:
+def test_route_follows_the_table(name: str, client_for: Any, api_for: Any) -> None:
     route = ROUTES.get(name)
     if route is None:
         pytest.fail(f"{name}: no entry in tests/security/routes.py (see the registry test)")
@@ -226,14 +266,25 @@ def test_route_follows_the_policy(name: str, client_for: Any, api_for: Any) -> N
         pytest.skip(f"{name}: the demo province has no object of this kind yet")
     COVERED["routes"] += 1
     COVERED["combinations"] += len(targets) * len(demo.ROLES)
+    clients = (client_for, api_for)
     for username in demo.ROLES.values():
-        for target in targets:
+        for scope, target in targets:
             if "GET" in route.methods:
-                _check_get(route, name, username, target, (client_for, api_for))
+                _check_get(route, name, username, scope, target, clients)
             for method in route.methods:
                 if route.kind != PUBLIC and method != "GET":
-                    clients = (client_for, api_for)
-                    _check_post_refused(route, name, username, target, clients, method)
+                    _check_post_refused(route, name, username, scope, target, clients, method)
+
+
+def test_every_gate_and_object_route_has_expectations():
+    """The table is complete: a GATE names its accounts, an OBJECT its accounts per scope."""
+    wrong = [
+        name
+        for name, route in ROUTES.items()
+        if (route.kind == GATE and (route.expect is None or isinstance(route.expect, Scopes)))
+        or (route.kind == OBJECT and not isinstance(route.expect, Scopes))
+    ]
+    assert not wrong, f"Routes without expected answers in the table: {wrong}"
 
 
 @pytest.mark.django_db
@@ -250,3 +301,29 @@ def test_admin_site_is_for_staff_only(client_for: Any) -> None:
                 assert response.status_code < 500, f"{url}: {response.status_code}"
             elif name not in ("admin:login", "admin:logout"):
                 assert response.status_code == 302 and "/quan-tri/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_wrong_rule_in_the_policy_shows_as_a_mismatch(
+    monkeypatch: Any, client_for: Any, api_for: Any
+) -> None:
+    """The oracle does not ask the policy: let one rule (who sees a record) wrongly allow
+    everyone, and the comparison for that route reports the leak to another district."""
+    from django.db.models import Q
+
+    from hoso.policy import registry
+
+    clients = (client_for, api_for)
+    assert mismatches("records:detail", "other_district", clients) == []
+
+    def anyone(*_args: Any) -> bool:
+        return True
+
+    broken = registry.Rule(RECORD_VIEW, anyone, lambda *_args: Q())
+    monkeypatch.setitem(registry._RULES, RECORD_VIEW, broken)
+    found = mismatches("records:detail", "other_district", clients)
+
+    leaked = {line.split(" ")[0] for line in found}
+    # Everyone of th1 and phong1 now reads th2's record; the Sở and the admin did already.
+    assert leaked == set(ROLES_OUTSIDE_TH2), found
+    assert all("must be hidden (404)" in line for line in found), found
