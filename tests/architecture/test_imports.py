@@ -16,6 +16,7 @@ from tests.architecture.imports import (
     kind_of,
     layer_breaches,
     module_name,
+    never_breaches,
     plumbing_breaches,
     product_modules,
     write_breaches,
@@ -68,6 +69,17 @@ def test_a_new_circle_between_apps_is_caught_and_a_gone_one_must_leave_the_list(
     )
     gone = [m for m in messages if m.endswith("drop it from the list")]
     assert len(gone) == len(KNOWN_CIRCLES)
+
+
+def test_signing_importing_records_is_caught_even_one_way() -> None:
+    made_up = [
+        Import("hoso.signing.views.queues", "hoso.records.models.Record", 4),
+        Import("hoso.records.services.signing", "hoso.signing.services.door", 6),
+    ]
+    assert never_breaches(made_up) == [
+        "hoso.signing.views.queues:4 imports hoso.records.models.Record: signing must not know "
+        "records"
+    ]
 
 
 def test_a_transaction_outside_a_services_module_is_caught(tmp_path: Path) -> None:
