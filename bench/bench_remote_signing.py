@@ -73,9 +73,9 @@ def server_key_round(people: dict[str, Any], count: int) -> float:
     """Wall seconds of the same work with the principal's server-side key (the baseline)."""
     from django.conf import settings
 
+    from hoso.records.services.signing import version_sign
     from hoso.signing.models import Backend, Certificate
     from hoso.signing.services.signers import signer_close, signer_for
-    from hoso.signing.services.versions import version_sign
     from tests.csc.fixtures import records_waiting_for_principal
 
     ids = records_waiting_for_principal(people, count)

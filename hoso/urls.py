@@ -28,7 +28,7 @@ api_v1 = [
         name="api-import-template",
     ),
     path("", include("hoso.grading.api.urls")),
-    path("", include("hoso.signing.api_urls")),  # before records: /records/<id>/sign/…
+    path("", include("hoso.signing.api_urls")),
     path("", include("hoso.retention.api_urls")),
     path("", include("hoso.records.api.urls")),
     path("library/", include("hoso.library.api_urls")),

@@ -35,7 +35,7 @@ def _principal_batch(demo: DemoProvince, school: str, record_id: int) -> None:
 
 def _register_th1(demo: DemoProvince) -> None:
     from hoso.books.services.issue import book_issue
-    from hoso.signing.services.versions import version_seal
+    from hoso.records.services.signing import version_seal
 
     edition = book_issue(
         actor=demo.users["th1.vanthu"], kind="so_dang_bo", school=demo.units["th1"]

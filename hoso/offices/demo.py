@@ -62,7 +62,7 @@ def _issued_letter(
     from hoso.records.pdfmaker import simple_pdf
     from hoso.records.services import versions as services
     from hoso.records.services import workflow
-    from hoso.signing.services.versions import version_seal, version_sign
+    from hoso.records.services.signing import version_seal, version_sign
 
     kind = RecordType.objects.get(code=code)
     pdf = simple_pdf(title, ["Kính gửi: Hiệu trưởng các trường trực thuộc.", "KT. TRƯỞNG PHÒNG"])
@@ -223,7 +223,7 @@ def demo_inspection(province: Any) -> None:
     """Phòng 1's chuyên viên inspected th1's lesson plans and gradebook progress; the signed
     biên bản went to the school, which has not answered yet."""
     from hoso.offices.services import inspections
-    from hoso.signing.services.versions import version_sign
+    from hoso.records.services.signing import version_sign
 
     users, units = province.users, province.units
     inspector = users["phong1.chuyenvien"]

@@ -19,3 +19,6 @@ class RecordsConfig(AppConfig):
         from hoso.records.services import remote_signing
 
         remote_signing.register()  # records as a source of remote signing (ký số từ xa)
+        from hoso.records import signing_work
+
+        signing_work.register()  # records as the documents waiting in "Chờ ký" / "Chờ đóng dấu"

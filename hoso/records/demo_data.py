@@ -29,7 +29,7 @@ from hoso.records.models import (
 )
 from hoso.records.pdfmaker import simple_pdf
 from hoso.records.services import deadlines, renditions, versions, workflow
-from hoso.signing.services.versions import version_sign
+from hoso.records.services.signing import version_sign
 
 SCHOOLS = ("th1", "thcs1", "mn1", "th2")
 PERIODIC_TYPE = {

@@ -288,6 +288,27 @@ def awaiting_seal(user: Any, record_ids: list[int], school_id: int) -> dict[int,
     return {wf.record_id: wf.record.title for wf in visible(user, "records.workflow.act", qs)}
 
 
+def _waiting(user: Any, actions: tuple[str, ...]) -> QuerySet[Workflow]:
+    if not getattr(user, "is_authenticated", False):
+        return Workflow.objects.none()
+    qs = Workflow.objects.filter(is_open=True, pending_action__in=actions)
+    return (
+        visible(user, "records.workflow.act", qs)
+        .select_related("record", "record__owner", "record__record_type", "version")
+        .order_by("opened_at", "id")
+    )
+
+
+def sign_waiting(user: Any) -> QuerySet[Workflow]:
+    """The "Chờ ký" queue: open steps waiting for `user`'s personal signature."""
+    return _waiting(user, PERSONAL_SIGN_ACTIONS)
+
+
+def seal_waiting(user: Any) -> QuerySet[Workflow]:
+    """The "Chờ đóng dấu" queue: open steps waiting for a seal `user` may apply."""
+    return _waiting(user, (StepAction.SEAL,))
+
+
 def review_queue(user: Any) -> QuerySet[Workflow]:
     approving = {StepAction.REVIEW, StepAction.APPROVE_SIGN}
     return queue_for(user, approving).order_by("opened_at", "id")

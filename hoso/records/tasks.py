@@ -28,6 +28,14 @@ def email_notifications(notification_ids: list[int]) -> None:
     notifications_email(notification_ids)
 
 
+@db_periodic_task(crontab(hour="3", minute="20"))
+def renew_archive_timestamps() -> None:
+    """Daily: renew archive time-stamps that expire within HOSO_ARCHIVE_RENEW_DAYS."""
+    from hoso.records.services.archive import archive_renew_due
+
+    archive_renew_due()
+
+
 @db_periodic_task(crontab(minute="5"))
 def send_reminders() -> None:
     from hoso.records.services.reminders import reminders_send

@@ -1,6 +1,7 @@
 """The biên bản tiêu hủy: a PDF (WeasyPrint, A4, NĐ 30/2020 layout) listing every destroyed
-record with its files' SHA-256, signed by the principal with their own certificate, kept as
-an issued record of the permanent type "Biên bản tiêu hủy hồ sơ"."""
+record with its files' SHA-256, signed by the principal with their own certificate (through
+signing's one door, hoso.signing.services.door), kept as an issued record of the permanent
+type "Biên bản tiêu hủy hồ sơ"."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.scheduling import later
 from hoso.org.models import Unit
@@ -28,6 +28,14 @@ from hoso.records.models import (
     StepAction,
 )
 from hoso.signing.models import SignatureRecord
+from hoso.signing.services.door import (
+    Holder,
+    KeyChoice,
+    PersonalBlock,
+    SignedDocument,
+    audit_signed,
+    sign_document,
+)
 from hoso.storage import blob_store
 
 MINUTES_TYPE = "HOSO.BBTH"
@@ -70,30 +78,16 @@ def minutes_pdf(
     return pdf
 
 
-def _sign(
-    pdf: bytes, actor: Any, secret: dict[str, Any], when: dt.datetime
-) -> tuple[Any, bytes, Any]:
-    """Sign with the principal's own certificate; any failure is a DomainError (nothing kept)."""
-    from hoso.signing import conf
-    from hoso.signing.documents import SignerFailed, signer_appearance
-    from hoso.signing.engine.errors import SigningError
-    from hoso.signing.engine.sign import sign_pdf
-    from hoso.signing.services.signers import signer_close, signer_for
-
-    handle = signer_for(actor=actor, **secret)
-    try:
-        placed = signer_appearance(pdf, handle.certificate, "HT", 0, when)
-        signed = sign_pdf(
-            placed.document(pdf),
-            handle.signer,
-            appearance=placed.appearance,
-            **conf.engine_options(),
-        )
-    except SigningError as exc:
-        raise SignerFailed(exc) from exc
-    finally:
-        signer_close(handle)
-    return handle.certificate, signed, placed
+def _sign(pdf: bytes, actor: Any, secret: dict[str, Any]) -> SignedDocument:
+    """Sign with the principal's own certificate, the image under the principal's title; any
+    failure is a DomainError (nothing kept)."""
+    return sign_document(
+        actor=actor,
+        pdf=pdf,
+        holder=Holder(),
+        key=KeyChoice(**secret),
+        appearance=PersonalBlock("HT"),
+    )
 
 
 def minutes_issue(
@@ -110,11 +104,9 @@ def minutes_issue(
     year = current_year()
     if year is None:
         raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
-    now = timezone.now()
-    cert, signed, placed = _sign(pdf, actor, secret, now)
-    store = blob_store()
-    original = store.put(io.BytesIO(pdf))
-    output = store.put(io.BytesIO(signed))
+    doc = _sign(pdf, actor, secret)
+    now, cert, output = doc.signed_at, doc.certificate, doc.stored
+    original = blob_store().put(io.BytesIO(pdf))
     record = Record.objects.create(
         record_type=minutes_type(),
         unit=school,
@@ -150,36 +142,25 @@ def minutes_issue(
         signer=actor,
         certificate=cert,
         backend=cert.backend,
-        level=_level(),
-        field_name="ChuKy1",  # the first field sign_pdf names on a fresh PDF
-        placement=placed.placement,
+        level=doc.level,
+        field_name=doc.field_name,
+        placement=doc.placement,
         input_sha256=original.sha256,
         output_sha256=output.sha256,
         signed_at=now,
     )
     for kind in (EventKind.UPLOADED, EventKind.SIGNED, EventKind.ISSUED):
         RecordEvent.objects.create(record=record, version=version, kind=kind, actor=actor, at=now)
-    audit_log(
-        "retention.minutes.signed",
+    audit_signed(
+        doc,
+        action="retention.minutes.signed",
         actor=actor,
         obj=version,
         unit_id=school.pk,
         ip=ip,
-        data={
-            "record": record.pk,
-            "number": number,
-            "sha256": output.sha256,
-            "input_sha256": original.sha256,
-            "certificate": cert.serial,
-        },
+        data={"record": record.pk, "number": number},
     )
     from hoso.records.tasks import render_version
 
     later(render_version, version.pk)  # preview and search text, after commit
     return record
-
-
-def _level() -> str:
-    from hoso.signing import conf
-
-    return conf.level()

@@ -2,28 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.signing.api import batches, certificates, external_batch, records, validation
+from hoso.signing.api import batches, certificates, external_batch, validation
 from hoso.signing.remote.api import providers as remote_providers_api
 from hoso.signing.remote.api import requests as remote_api
 
 urlpatterns = [
-    path("records/<int:pk>/sign/", records.RecordSign.as_view(), name="api-record-sign"),
-    path(
-        "records/<int:pk>/sign/prepare/",
-        records.RecordSignPrepare.as_view(),
-        name="api-record-sign-prepare",
-    ),
-    path(
-        "records/<int:pk>/sign/complete/",
-        records.RecordSignComplete.as_view(),
-        name="api-record-sign-complete",
-    ),
-    path("records/<int:pk>/seal/", records.RecordSeal.as_view(), name="api-record-seal"),
-    path(
-        "records/<int:pk>/signatures/",
-        records.RecordSignatures.as_view(),
-        name="api-record-signatures",
-    ),
     path("signatures/validate/", validation.Validate.as_view(), name="api-signatures-validate"),
     path(
         "signing/certificates/",

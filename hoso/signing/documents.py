@@ -1,5 +1,5 @@
-"""From a certificate and a record version to engine objects: the signer back-end, the PDF to
-sign, the NĐ 30 appearance. No database writes here."""
+"""From a certificate to engine objects: the signer back-end, the checks on the PDF to sign,
+the NĐ 30 appearance. No database writes here."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 
 from hoso.core.errors import DomainError
-from hoso.records.models import RecordVersion
 from hoso.signing import conf
 from hoso.signing.engine import appearance as ap
 from hoso.signing.engine.errors import SigningError
@@ -57,19 +56,6 @@ def read_blob(sha256: str) -> bytes:
             return fh.read()
     except BlobNotFound as exc:
         raise DomainError("Không tìm thấy tệp của hồ sơ trong kho lưu trữ.") from exc
-
-
-def pdf_to_sign(version: RecordVersion) -> bytes:
-    """The PDF the next signature goes on: the last signed copy, else the PDF rendition, else
-    the original when it is a PDF."""
-    sha = version.signed_sha256 or version.pdf_sha256
-    if not sha and version.kind == "pdf":
-        sha = version.original_sha256
-    if not sha:
-        raise DomainError(
-            "Bản PDF của hồ sơ chưa sẵn sàng (đang chuyển đổi); hãy thử lại sau ít phút."
-        )
-    return read_blob(sha)
 
 
 def check_signable(pdf: bytes) -> None:

@@ -10,29 +10,20 @@ from django.utils import timezone
 
 from hoso.org.models import Unit
 from hoso.policy import visible
-from hoso.records.models import PERSONAL_SIGN_ACTIONS, StepAction, Workflow
 from hoso.signing.models import Certificate, CertKind, CertStatus, SignatureRecord
+from hoso.signing.work import work
 
 EXPIRY_WARNING_DAYS = 30
 
 
-def _queue(user: Any, actions: tuple[str, ...]) -> QuerySet[Workflow]:
-    if not getattr(user, "is_authenticated", False):
-        return Workflow.objects.none()
-    qs = Workflow.objects.filter(is_open=True, pending_action__in=actions)
-    return (
-        visible(user, "records.workflow.act", qs)
-        .select_related("record", "record__owner", "record__record_type", "version")
-        .order_by("opened_at", "id")
-    )
+def sign_queue(user: Any) -> QuerySet[Any]:
+    """Documents waiting for `user`'s personal signature, as their owner app lists them."""
+    return work().sign_queue(user)
 
 
-def sign_queue(user: Any) -> QuerySet[Workflow]:
-    return _queue(user, PERSONAL_SIGN_ACTIONS)
-
-
-def seal_queue(user: Any) -> QuerySet[Workflow]:
-    return _queue(user, (StepAction.SEAL,))
+def seal_queue(user: Any) -> QuerySet[Any]:
+    """Documents waiting for a seal `user` may apply, as their owner app lists them."""
+    return work().seal_queue(user)
 
 
 def certificates_visible(user: Any) -> QuerySet[Certificate]:

@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import Any
 
 from hoso.core.errors import DomainError
-from hoso.records.models import RecordVersion
 from hoso.signing import conf
 from hoso.signing.engine.validate import DocumentReport, PdfValidator
 from hoso.signing.models import SignatureRecord
@@ -207,34 +206,3 @@ def validate_upload(*, data: bytes, filename: str, detached: bytes | None = None
             "hãy gửi kèm chữ ký rời (.p7s)."
         )
     return {"kind": "pdf", **validate_pdf(data)}
-
-
-def version_report(version: RecordVersion) -> dict[str, Any] | None:
-    """Validation of the signed copy HoSo holds for a version (shown on the record page)."""
-    from hoso.signing.documents import read_blob
-    from hoso.signing.services.archive import current_signed_sha256
-
-    if not version.signed_sha256:
-        return None
-    current = current_signed_sha256(version)  # with renewed archive time-stamps, if any
-    pdf = read_blob(current)
-    data = validate_pdf(pdf)
-    data["stored_hash_ok"] = hashlib.sha256(pdf).hexdigest() == current
-    return data
-
-
-def ensure_personal_signatures_valid(
-    version: RecordVersion, pdf: bytes, previous: list[SignatureRecord]
-) -> None:
-    """The seal goes only on a document whose personal signatures all verify (NĐ 30 Điều 5:
-    the organisation signs what the competent person has signed)."""
-    if not previous:
-        raise DomainError("Chưa có chữ ký cá nhân nào trên tài liệu; không thể đóng dấu.")
-    if version.signed_sha256 and hashlib.sha256(pdf).hexdigest() != version.signed_sha256:
-        raise DomainError("Tệp đã ký trong kho không khớp mã SHA-256 HoSo lưu; không thể đóng dấu.")
-    report = validator().validate(pdf)
-    if len(report.signatures) < len(previous):
-        raise DomainError("Tài liệu thiếu chữ ký cá nhân so với lịch sử ký; không thể đóng dấu.")
-    bad = [s for s in report.signatures if not s.bottom_line]
-    if bad:
-        raise DomainError("Chưa thể đóng dấu: " + "; ".join(s.verdict for s in bad))

@@ -11,6 +11,11 @@ Run by `make lint` (`python tests/architecture/imports.py`) and by the test suit
    component of the app graph) is a circle; those that still exist are listed in
    KNOWN_CIRCLES with the reason. A new one fails, an app joining a listed one fails, and so
    does a listed one that is gone (remove it from the list, so that the list stays true).
+4. Writes (`transaction.atomic`) only in services, except the modules in ATOMIC_ELSEWHERE.
+5. `signing` knows nothing of records: no signing module imports `hoso.records` (records
+   call signing's one door, `hoso.signing.services.door`, and register what signing must
+   list or show through `hoso.signing.work` and `hoso.signing.remote.sources`). Model
+   foreign keys by string ("records.RecordVersion") are not imports.
 
 Imports under `if TYPE_CHECKING:` count too: a type is a dependency.
 """
@@ -30,13 +35,17 @@ PLUMBING = {"core", "storage"}
 FACES = ("views", "api", "urls", "forms", "management")
 # Groups of apps that still reach each other, each with why; see the module docstring (rule 3).
 KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    frozenset({"records", "signing"}): "records' workflow calls signing; #11 item 5 (one door)",
     frozenset({"audit", "org", "policy"}): (
         "held by a type only: hoso.policy.grants.current_year() returns org's SchoolYear "
         "(imported under TYPE_CHECKING) for hoso/records/services/versions.py, not edited here; "
         "every app imports policy, so audit, which org writes, closes the ring. Goes when the "
         "typed callers take the year from hoso.org"
     ),
+}
+
+# App pairs where the first must never import the second, not even one way (rule 5).
+NEVER_IMPORTS: dict[str, str] = {
+    "signing": "records",
 }
 
 # Modules that may open a transaction without being services, each with why (rule 4).
@@ -211,6 +220,15 @@ def _where(item: Import) -> str:
     return f"{item.source}:{item.line}"
 
 
+def never_breaches(imports: list[Import]) -> list[str]:
+    return [
+        f"{_where(item)} imports {item.target}: {app_of(item.source)} must not know "
+        f"{app_of(item.target)}"
+        for item in imports
+        if NEVER_IMPORTS.get(app_of(item.source)) == app_of(item.target)
+    ]
+
+
 def atomic_lines(path: Path) -> Iterator[int]:
     """Lines that open a transaction: `transaction.atomic` or a bare `atomic` imported from
     django.db.transaction."""
@@ -247,6 +265,7 @@ def all_breaches() -> list[str]:
         layer_breaches(imports)
         + plumbing_breaches(imports)
         + circle_breaches(imports)
+        + never_breaches(imports)
         + write_breaches()
     )
 

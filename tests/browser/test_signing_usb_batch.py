@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from django.contrib.auth import get_user_model
 
 from hoso.records.models import RecordVersion
+from hoso.records.services.signing import SESSION_TTL, external_sessions_purge
 from hoso.signing import conf
 from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
@@ -27,7 +28,6 @@ from hoso.signing.engine import pki
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import Backend, Certificate, ExternalSession, SignatureRecord
 from hoso.signing.services.certificates import certificate_register
-from hoso.signing.services.versions import SESSION_TTL, external_sessions_purge
 from hoso.signing.tests.test_usb_batch_api import approved_records
 from tests.browser.test_signing_flow import _sign_in, unlock_issued_after  # noqa: F401
 from tests.browser.test_signing_usb_token import AGENT_PORT, LIB, PIN, token_label  # noqa: F401

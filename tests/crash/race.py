@@ -93,9 +93,9 @@ def sign(count: str) -> dict[str, Any]:
     from django.conf import settings
 
     from hoso.records.models import Record, RecordVersion
+    from hoso.records.services.signing import version_sign
     from hoso.signing.engine.validate import pdfsig_all_intact
     from hoso.signing.models import SignatureRecord
-    from hoso.signing.services.versions import version_sign
     from hoso.storage import blob_store
 
     record_id = _record("th1.vanthu", "TT28.QLCB")  # QLVB: the demo batch has it

@@ -98,7 +98,7 @@ def records_waiting_for_seal(users: dict[str, Any], count: int) -> list[int]:
     văn thư's seal (chain of VP.BCDV: HT signs, VT seals)."""
     from django.conf import settings
 
-    from hoso.signing.services.versions import version_sign
+    from hoso.records.services.signing import version_sign
 
     ids = records_waiting_for_principal(users, count)
     for record_id in ids:

@@ -17,7 +17,7 @@ from hoso.offices.services import directives, inspections
 from hoso.offices.tests.factories import user
 from hoso.org.models import SchoolYear, Unit
 from hoso.records.models import Record, RecordState
-from hoso.signing.services.versions import version_sign
+from hoso.records.services.signing import version_sign
 
 pytestmark = pytest.mark.django_db
 

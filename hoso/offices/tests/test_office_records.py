@@ -15,7 +15,7 @@ from hoso.records.pdfmaker import simple_pdf
 from hoso.records.selectors import records_visible_to, types_for_upload
 from hoso.records.services import versions as services
 from hoso.records.services import workflow
-from hoso.signing.services.versions import version_seal, version_sign
+from hoso.records.services.signing import version_seal, version_sign
 
 pytestmark = pytest.mark.django_db
 

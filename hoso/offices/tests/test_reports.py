@@ -187,7 +187,7 @@ def test_a_signed_report_is_required_when_a_signer_is_asked():
         )
     from hoso.records.services import versions as services
     from hoso.records.services import workflow
-    from hoso.signing.services.versions import version_seal, version_sign
+    from hoso.records.services.signing import version_seal, version_sign
 
     version = services.record_upload(
         actor=user("th1.vanthu"),

@@ -12,12 +12,12 @@ def probe() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from hoso.records.models import RecordVersion
+    from hoso.records.services.signing import version_sign
     from hoso.signing import conf
     from hoso.signing.documents import key_path, read_blob
     from hoso.signing.engine.validate import pdfsig_all_intact
     from hoso.signing.models import Backend, Certificate, SignatureRecord
     from hoso.signing.selectors import sign_queue
-    from hoso.signing.services.versions import version_sign
 
     principal = get_user_model().objects.get(username="th1.hieutruong")
     refs = [c.key_ref.get("path", "") for c in Certificate.objects.filter(backend=Backend.PKCS12)]

@@ -2,9 +2,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.records.api import chains, views
+from hoso.records.api import chains, signing, views
 
 urlpatterns = [
+    # signing a record's pending step (the signature goes through hoso.signing's door)
+    path("records/<int:pk>/sign/", signing.RecordSign.as_view(), name="api-record-sign"),
+    path(
+        "records/<int:pk>/sign/prepare/",
+        signing.RecordSignPrepare.as_view(),
+        name="api-record-sign-prepare",
+    ),
+    path(
+        "records/<int:pk>/sign/complete/",
+        signing.RecordSignComplete.as_view(),
+        name="api-record-sign-complete",
+    ),
+    path("records/<int:pk>/seal/", signing.RecordSeal.as_view(), name="api-record-seal"),
+    path(
+        "records/<int:pk>/signatures/",
+        signing.RecordSignatures.as_view(),
+        name="api-record-signatures",
+    ),
     path("record-types/", views.RecordTypeList.as_view(), name="api-record-types"),
     path("records/", views.RecordList.as_view(), name="api-records"),
     path("records/<int:pk>/", views.RecordDetail.as_view(), name="api-record"),

@@ -19,11 +19,10 @@ from hoso.signing.remote.sources import PreparedDocument, register_source
 
 
 def _steps() -> Any:
-    """The signing steps of a record version (imported late: signing's services import
-    records at load time)."""
-    from hoso.signing.services import versions
+    """The signing steps of a record version (imported late: they import the workflow)."""
+    from hoso.records.services import signing
 
-    return versions
+    return signing
 
 
 class RecordsRemoteSource:

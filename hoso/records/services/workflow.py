@@ -237,7 +237,7 @@ def record_sign_and_submit(
     """ "Ký và trình": submit and sign the author's step with the author's own server-side key
     (PKCS#12 or PKCS#11) in one transaction; a refused signature leaves the record as it was.
     A USB token (agent) or remote signing signs the author's step after `record_submit`."""
-    from hoso.signing.services.versions import version_sign
+    from hoso.records.services.signing import version_sign
 
     with transaction.atomic():
         record = Record.objects.select_related("record_type", "school").get(pk=record_id)

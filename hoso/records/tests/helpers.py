@@ -69,6 +69,6 @@ def sign_step(user: Any, record_id: int) -> Any:
     """The pending sign or ký duyệt step, with the user's demo certificate."""
     from django.conf import settings
 
-    from hoso.signing.services.versions import version_sign
+    from hoso.records.services.signing import version_sign
 
     return version_sign(actor=user, record_id=record_id, passphrase=settings.DEMO_PASSWORD)

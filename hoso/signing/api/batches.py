@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from hoso.core.api import id_field
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.signing.api.records import SignIn
+from hoso.signing.api.keys import SignIn
 from hoso.signing.models import SignBatch
 from hoso.signing.services import batches
 

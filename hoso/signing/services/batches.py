@@ -27,7 +27,6 @@ from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError
 from hoso.core.scheduling import beat, silent_jobs
-from hoso.records.models import RecordState, StepAction
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
     Backend,
@@ -40,6 +39,7 @@ from hoso.signing.models import (
 from hoso.signing.selectors import seal_queue, sign_queue
 from hoso.signing.services.certificates import certificate_for_signing
 from hoso.signing.services.signers import close_key_session
+from hoso.signing.work import work
 
 MAX_BATCH = 500
 RETRIES = 3
@@ -59,11 +59,7 @@ SEALED_FOR = "hoso-signing-batch"
 
 
 def approved_this_week(user: Any) -> list[int]:
-    start = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
-    qs = sign_queue(user).filter(
-        record__state=RecordState.APPROVED, record__updated_at__date__gte=start
-    )
-    return list(qs.values_list("record_id", flat=True))
+    return work().approved_this_week(user)
 
 
 @transaction.atomic
@@ -103,7 +99,7 @@ def batch_start(
     batch = SignBatch.objects.create(
         user=actor,
         certificate=cert,
-        action=StepAction.SEAL if seal else StepAction.SIGN,
+        action="seal" if seal else "sign",
         status=BatchStatus.QUEUED,
         total=len(ids),
         secret=secret,
@@ -170,8 +166,6 @@ def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
 
 
 def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
-    from hoso.signing.services.versions import version_seal, version_sign
-
     try:
         with transaction.atomic():
             item = SignBatchItem.objects.select_for_update().get(pk=item_id)
@@ -183,10 +177,10 @@ def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> 
                 return
             if signer is None:
                 raise DomainError(error)
-            service = version_seal if batch.is_seal else version_sign
-            signature = service(
+            signature = work().sign_step(
                 actor=batch.user,
-                record_id=item.record_id,
+                object_id=item.record_id,
+                seal=batch.is_seal,
                 certificate_id=batch.certificate_id,
                 signer=signer,
             )

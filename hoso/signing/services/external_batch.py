@@ -7,7 +7,7 @@ each document goes through the ordinary two-phase pair, one after another:
 `version_sign_prepare` → agent signs the digest → `version_sign_complete`. Each completion is
 its own transaction, so every document is either signed completely or left unchanged; if the
 agent goes away mid-batch the remaining documents are simply never completed, and their
-prepared sessions expire (`versions.external_sessions_purge`, every 5 minutes and at each
+prepared sessions expire (`door.external_sessions_purge`, every 5 minutes and at each
 prepare). No batch prepare of many digests: it would keep N PDF copies alive for as long as
 the slowest token takes, and a failure would have to be unwound for all of them.
 """

@@ -1,5 +1,6 @@
-"""Unlocked keys for other apps that sign their own documents (học bạ, biên bản): the actor's
-own valid, trusted certificate unlocked once, closed when the work is done."""
+"""Unlocked keys for other apps that sign their own documents (the học bạ pages and batches):
+the actor's own valid, trusted certificate unlocked once, closed when the work is done; each
+signature then goes through the door (`door.sign_document` with `KeyChoice(signer=…)`)."""
 
 from __future__ import annotations
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from hoso.core.errors import DomainError
 from hoso.records.models import RecordVersion, Workflow
+from hoso.records.services.signing import version_sign
 from hoso.signing import conf
 from hoso.signing.demo import _register
 from hoso.signing.engine import demo_images, pki
 from hoso.signing.engine.sign import sign_pdf
 from hoso.signing.engine.signers import Pkcs12Signer
 from hoso.signing.models import Certificate, CertStatus, SignatureRecord
-from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import (
     CHAIN_REVIEW_SIGN_SEAL,
     approved_record,
@@ -79,7 +79,7 @@ def test_certificate_from_an_untrusted_ca_is_refused(demo_user: Any, pending: An
 
 
 def _with_pdf(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
-    monkeypatch.setattr("hoso.signing.services.versions.pdf_to_sign", lambda version: data)
+    monkeypatch.setattr("hoso.records.services.signing.pdf_to_sign", lambda version: data)
 
 
 def test_corrupted_pdf(demo_user: Any, pending: Any, monkeypatch: pytest.MonkeyPatch) -> None:

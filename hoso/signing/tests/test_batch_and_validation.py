@@ -11,10 +11,10 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from hoso.records.models import RecordState, RecordVersion
+from hoso.records.services.signing import version_seal, version_sign
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import BatchStatus, SignatureRecord, SignBatch
-from hoso.signing.services.versions import version_seal, version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 
 PASS = "hoso-demo-2025"

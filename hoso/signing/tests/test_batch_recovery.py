@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hoso.ops.recovery import jobs_recover
 from hoso.records.models import RecordVersion
+from hoso.records.services.signing import version_sign
 from hoso.signing import conf
 from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
@@ -29,7 +30,6 @@ from hoso.signing.models import (
     SignBatch,
 )
 from hoso.signing.services import batches
-from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 
 PASS = "hoso-demo-2025"

@@ -16,6 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from hoso.records.models import RecordVersion
+from hoso.records.services.signing import version_sign
 from hoso.signing import conf
 from hoso.signing import demo as signing_demo
 from hoso.signing.documents import read_blob
@@ -23,7 +24,6 @@ from hoso.signing.engine import pki
 from hoso.signing.engine.localservices import LocalTrustServices
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import Certificate, SignatureRecord
-from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validate_pdf
 
@@ -193,9 +193,9 @@ def test_revocation_dated_before_signing_shows_on_the_record_page(
 def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
     demo_user: Any, settings: Any, served: Any, client_for: Any
 ) -> None:
+    from hoso.records.services.archive import archive_renew, due_versions
+    from hoso.records.services.signing import version_seal
     from hoso.signing.models import ArchiveTimestamp
-    from hoso.signing.services.archive import archive_renew, due_versions
-    from hoso.signing.services.versions import version_seal
 
     settings.HOSO_SIGNING_LEVEL = "B-T"
     record = _record(demo_user)
@@ -215,7 +215,7 @@ def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
     assert version.pk in due_versions(far)
     assert version.pk not in due_versions(rows[0].tsa_not_after - dt.timedelta(days=4000))
     assert archive_renew(version_id=version.pk, force=True) is True
-    from hoso.signing.services.archive import current_signed_sha256
+    from hoso.records.services.archive import current_signed_sha256
 
     renewed = read_blob(current_signed_sha256(version))
     assert renewed.startswith(issued)  # the signed bytes never change

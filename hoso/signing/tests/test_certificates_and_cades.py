@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from hoso.core.home import tasks_for
 from hoso.records.models import RecordVersion
+from hoso.records.services.signing import version_sign
 from hoso.signing import conf
 from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, CertKind, SignatureRecord
-from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 
 PASS = "hoso-demo-2025"

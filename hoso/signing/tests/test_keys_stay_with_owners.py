@@ -14,6 +14,7 @@ from django.conf import settings as django_settings
 from hoso.core.errors import NotAllowed
 from hoso.org.models import Unit
 from hoso.records.models import Record
+from hoso.records.services.signing import version_sign
 from hoso.records.services.workflow import record_submit
 from hoso.records.tests.helpers import upload
 from hoso.signing import conf
@@ -21,7 +22,6 @@ from hoso.signing.demo import load_ca
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, SignatureRecord
 from hoso.signing.services.certificates import KEYS_STAY_WITH_OWNERS
-from hoso.signing.services.versions import version_sign
 
 pytestmark = pytest.mark.django_db
 

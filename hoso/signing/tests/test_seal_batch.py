@@ -12,11 +12,11 @@ from django.conf import settings
 
 from hoso.core.errors import DomainError
 from hoso.records.models import Record, RecordState, RecordVersion
+from hoso.records.services.signing import version_sign
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import BatchStatus, SignatureRecord, SignBatch
 from hoso.signing.services import batches
-from hoso.signing.services.versions import version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validator
 

@@ -19,6 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from hoso.records.models import RecordVersion
+from hoso.records.services.signing import SESSION_TTL, external_sessions_purge
 from hoso.records.services.versions import Upload, record_upload
 from hoso.records.services.workflow import record_approve, record_submit
 from hoso.signing import conf
@@ -29,7 +30,6 @@ from hoso.signing.engine.validate import PdfValidator, pdfsig_all_intact
 from hoso.signing.models import Backend, Certificate, ExternalSession, SignatureRecord
 from hoso.signing.services.certificates import certificate_register
 from hoso.signing.services.external_batch import NOT_EXTERNAL, NOTHING
-from hoso.signing.services.versions import SESSION_TTL, external_sessions_purge
 from hoso.signing.tests.factories import (
     CHAIN_REVIEW_SIGN_SEAL,
     record_type,

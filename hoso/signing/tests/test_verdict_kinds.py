@@ -13,8 +13,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from hoso.records.models import RecordState, RecordVersion
 from hoso.records.pdfmaker import simple_pdf
+from hoso.records.services.signing import version_seal, version_sign
 from hoso.signing.documents import read_blob
-from hoso.signing.services.versions import version_seal, version_sign
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verdict_kinds import document_kind, signature_kind, verdict_of
 

@@ -15,7 +15,7 @@ from hoso.signing import conf
 from hoso.signing.models import CertKind
 from hoso.signing.remote.selectors import seal_credentials_usable
 from hoso.signing.selectors import seal_queue, sign_queue, usable_certificates
-from hoso.signing.services import versions
+from hoso.signing.work import work
 
 
 def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
@@ -53,11 +53,11 @@ def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
     secret = request.POST.get("passphrase") or None
     pin = request.POST.get("pin") or secret  # one field: the passphrase of a file, or a PIN
     cert_id = int(request.POST["certificate"]) if request.POST.get("certificate") else None
-    service = versions.version_seal if seal else versions.version_sign
     try:
-        service(
+        work().sign_step(
             actor=request.user,
-            record_id=pk,
+            object_id=pk,
+            seal=seal,
             passphrase=secret,
             pin=pin,
             certificate_id=cert_id,

@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hoso.core.errors import DomainError
-from hoso.policy import get_or_404
 from hoso.signing import verification
-from hoso.signing.selectors import signatures_of_record
+from hoso.signing.work import work
 
 
 @login_required
@@ -35,16 +34,7 @@ def validate_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def record_signatures(request: HttpRequest, pk: int) -> HttpResponse:
     """Signatures per version with validation; included in the record page (htmx) or alone."""
-    from hoso.records.models import Record
-
-    record = get_or_404(request.user, "records.record.view", Record.objects.all(), pk=pk)
-    rows = []
-    sigs = list(signatures_of_record(request.user, record))
-    for version in record.versions.order_by("-number"):
-        mine = [s for s in sigs if s.version_id == version.pk]
-        report = verification.version_report(version) if version.signed_sha256 else None
-        archive = list(version.archive_timestamps.all())
-        rows.append({"version": version, "signatures": mine, "report": report, "archive": archive})
+    context = work().signatures_panel(request.user, pk)
     partial = bool(getattr(request, "htmx", False))
     template = "signing/_record_signatures.html" if partial else "signing/record_signatures.html"
-    return render(request, template, {"record": record, "rows": rows})
+    return render(request, template, context)

@@ -1,7 +1,8 @@
 """Học bạ số: versions and the signing chain GVCN → hiệu trưởng → con dấu của trường.
 
 A version freezes the data (`outputs.tables.hoc_ba_data`) and renders PDF and XML from that
-same dict. Signing goes through the signing engine (`hoso.signing.engine`, PAdES); a version
+same dict. The PDF signature goes through signing's one door (`hoso.signing.services.door`:
+holder and trust checks, appearance, PAdES, archive time-stamp on issue); a version
 with missing data cannot be signed; an issued version is read-only and a correction is a new
 version (struck old values shown) that supersedes it once issued."""
 
@@ -29,6 +30,13 @@ from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
 from hoso.grading.services.entries import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
+from hoso.signing.services.door import (
+    AnchoredImage,
+    Holder,
+    KeyChoice,
+    audit_signed,
+    sign_document,
+)
 from hoso.storage import blob_store
 
 # The official forms' signature blocks (hoso.books): the image goes under the last instruction
@@ -179,14 +187,25 @@ def hocba_sign(
     problems = signing_check(version)
     if problems:
         raise DomainError("Không thể ký học bạ: " + "; ".join(problems) + ".")
-    _ensure_registered(actor, version, step, signer)
     pdf = read_blob(version.pdf_sha256)
     _ensure_verified(version, pdf)
     signed_xml = _sign_xml(version, signer, step)
-    signed_pdf = _engine_sign(pdf, signer, step, image_png, _xml_attachment(signed_xml))
-    if next_status == HocBaStatus.ISSUED:
-        signed_pdf = _archive_on_issue(signed_pdf)
-    sha, xml_sha = _put(signed_pdf), _put(signed_xml)
+    doc = sign_document(
+        actor=actor,
+        pdf=pdf,
+        holder=_holder(version, step),
+        key=KeyChoice(signer=signer, close=False),  # the caller's key: the caller closes it
+        appearance=AnchoredImage(
+            ANCHORS.get(step, ANCHORS[SignStep.HT]), image_png, seal=step == SignStep.SEAL
+        ),
+        attachment=_xml_attachment(signed_xml),  # the signed XML rides on the new signature
+        # the seal, last of the chain, locks the document (DocMDP: only validation data and
+        # time-stamps may follow), so any later edit is flagged; issued học bạ are kept
+        # permanently: with a TSA, validation data and a document time-stamp (B-LTA)
+        lock=step == SignStep.SEAL,
+        archive=next_status == HocBaStatus.ISSUED,
+    )
+    signed_pdf, sha, xml_sha = doc.pdf, doc.sha256, _put(signed_xml)
     from hoso.signing.engine.signers import cert_display_name
 
     subject = cert_display_name(signer.cert)
@@ -210,8 +229,9 @@ def hocba_sign(
         fields.append("issued_at")
         _supersede(version)
     version.save(update_fields=fields)
-    audit_log(
-        f"grading.hocba.signed.{step}",
+    audit_signed(
+        doc,
+        action=f"grading.hocba.signed.{step}",
         actor=actor,
         obj=version,
         unit_id=version.school_class.school_id,
@@ -220,19 +240,10 @@ def hocba_sign(
     return version
 
 
-def _ensure_registered(actor: Any, version: HocBaVersion, step: str, signer: Any) -> None:
+def _holder(version: HocBaVersion, step: str) -> Holder:
     """Whatever the key came from, its certificate is registered to the actor (the seal: to
-    the school), valid now, trusted and not revoked (DOMAIN §10)."""
-    from hoso.signing.models import CertKind
-    from hoso.signing.services.certificates import certificate_of_signer
-
-    is_seal = step == SignStep.SEAL
-    certificate_of_signer(
-        actor=actor,
-        signer_cert=signer.cert,
-        kind=CertKind.SEAL if is_seal else CertKind.PERSONAL,
-        unit=version.school_class.school if is_seal else None,
-    )
+    the school), valid now, trusted and not revoked (DOMAIN §10): the door checks it."""
+    return Holder.seal_of(version.school_class.school) if step == SignStep.SEAL else Holder()
 
 
 def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
@@ -272,54 +283,6 @@ def _sign_xml(version: HocBaVersion, signer: Any, step: str) -> bytes:
         raise DomainError(exc.message) from exc
 
 
-def _archive_on_issue(pdf: bytes) -> bytes:
-    """Issued học bạ are kept permanently: with a TSA, the validation data of the three
-    signatures and a document time-stamp are added (PAdES B-LTA,
-    hoso.signing.services.archive)."""
-    from hoso.signing.engine import SigningError
-    from hoso.signing.services.archive import lta_available, lta_on_issue
-
-    if not lta_available():
-        return pdf
-    try:
-        return lta_on_issue(pdf)
-    except SigningError as exc:
-        raise DomainError(exc.message) from exc
-
-
 def _supersede(version: HocBaVersion) -> None:
     if version.supersedes_id is not None:
         HocBaVersion.objects.filter(pk=version.supersedes_id).update(status=HocBaStatus.SUPERSEDED)
-
-
-def _engine_sign(
-    pdf: bytes, signer: Any, step: str, image_png: bytes | None, attachment: Any
-) -> bytes:
-    """Call the signing engine: a visible image under the role title when one is given (the
-    seal over the principal's signature), an invisible PAdES signature otherwise; the signed
-    XML rides on the new signature. The seal, last of the chain, locks the document (DocMDP:
-    only validation data and time-stamps may follow), so any later edit is flagged."""
-    from pyhanko.sign.fields import MDPPerm
-
-    from hoso.signing import conf
-    from hoso.signing.engine import SigningError
-    from hoso.signing.engine.appearance import seal_appearance, signer_appearance_at_anchor
-    from hoso.signing.engine.sign import sign_pdf
-
-    try:
-        appearance = None
-        if image_png is not None:
-            anchor = ANCHORS.get(step, ANCHORS[SignStep.HT])
-            appearance = signer_appearance_at_anchor(pdf, image_png, anchor=anchor)
-            if step == SignStep.SEAL:
-                appearance = seal_appearance(image_png, signer=appearance.placement)
-        return sign_pdf(
-            pdf,
-            signer,
-            appearance=appearance,
-            attachment=attachment,
-            lock=MDPPerm.FILL_FORMS if step == SignStep.SEAL else None,
-            **conf.engine_options(),
-        )
-    except SigningError as exc:
-        raise DomainError(exc.message) from exc

@@ -1,5 +1,6 @@
 """API v1: sign / seal a record's pending step, two-phase signing for the local agent, and
-the signatures of a record. Thin: every write is a service call."""
+the signatures of a record (under /records/, served by records; the signature itself goes
+through signing's door). Thin: every write is a service call."""
 
 from __future__ import annotations
 
@@ -15,20 +16,16 @@ from rest_framework.views import APIView
 from hoso.core.api import id_field
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
-from hoso.signing import verification
-from hoso.signing.models import SignatureRecord
-from hoso.signing.services.versions import (
+from hoso.records.models import Record
+from hoso.records.services.signing import (
     version_seal,
     version_sign,
     version_sign_complete,
     version_sign_prepare,
 )
-
-
-class SignIn(serializers.Serializer[Any]):
-    passphrase = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    pin = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    certificate = id_field(required=False)
+from hoso.records.signing_work import version_report
+from hoso.signing.api.keys import SignIn
+from hoso.signing.models import SignatureRecord
 
 
 class SignatureOut(serializers.ModelSerializer[SignatureRecord]):
@@ -178,8 +175,6 @@ class RecordSignatures(APIView):
         )
     )
     def get(self, request: Request, pk: int) -> Response:
-        from hoso.records.models import Record
-
         record = get_or_404(request.user, "records.record.view", Record.objects.all(), pk=pk)
         versions = []
         for version in record.versions.order_by("number"):
@@ -192,9 +187,7 @@ class RecordSignatures(APIView):
                     "signed_sha256": version.signed_sha256,
                     "issued_at": version.issued_at,
                     "signatures": SignatureOut(sigs, many=True).data,
-                    "validation": verification.version_report(version)
-                    if version.signed_sha256
-                    else None,
+                    "validation": version_report(version) if version.signed_sha256 else None,
                 }
             )
         return Response({"record": record.pk, "versions": versions})
