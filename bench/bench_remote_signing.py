@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch  # noqa: E402
+
 
 def setup(data_dir: str) -> None:
     os.environ["HOSO_DATA_DIR"] = data_dir
+    softhsm = Path(data_dir) / "softhsm"  # the CSC service's keys go with the rest
+    (softhsm / "tokens").mkdir(parents=True)
+    (softhsm / "softhsm2.conf").write_text(
+        f"directories.tokendir = {softhsm / 'tokens'}\nobjectstore.backend = file\n"
+    )
+    os.environ["SOFTHSM2_CONF"] = str(softhsm / "softhsm2.conf")
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
     os.environ["HOSO_TASKS_IMMEDIATE"] = "0"  # the run is called here, timed on its own
     os.environ["HOSO_DEMO_MODE"] = "1"
@@ -103,9 +110,10 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=40)
     parser.add_argument("--delay-ms", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder it made")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="hoso-bench-remote-") as data_dir:
-        setup(data_dir)
+    with scratch("hoso-bench-remote-", keep=args.keep) as place:
+        setup(place.data_dir)
         run(args.documents, args.delay_ms / 1000, args.rounds)
 
 
