@@ -284,3 +284,23 @@ def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: 
     assert Record.objects.get(pk=pk).state == RecordState.ISSUED
     signatures = teacher.get(f"/api/v1/records/{pk}/signatures/").json()
     assert len(signatures["versions"][0]["signatures"]) == 2
+
+
+def test_the_chain_page_offers_the_gvcn_for_homeroom_books_only(
+    demo_user: Any, client_for: Any
+) -> None:
+    so, page = _so(), client_for("so.chuyenvien")
+    book = page.get(f"/ho-so/chuoi-ky/{so.pk}/{_book_type().pk}/").content.decode()
+    assert '<option value="GVCN">Giáo viên chủ nhiệm của lớp</option>' in book
+    lesson_plan = RecordType.objects.get(code="TT28.KHBD")
+    plan = page.get(f"/ho-so/chuoi-ky/{so.pk}/{lesson_plan.pk}/").content.decode()
+    assert 'value="GVCN"' not in plan
+
+    saved = page.post(
+        f"/ho-so/chuoi-ky/{so.pk}/{_book_type().pk}/",
+        {"action": ["sign", "approve_sign"], "role": ["GVCN", "PHT"], "together": ["", ""]},
+    )
+    assert saved.status_code == 302
+    assert ChainSetting.objects.get(unit=so).chain == GVCN_THEN_PHT
+    shown = page.get(saved["Location"]).content.decode()
+    assert "Giáo viên chủ nhiệm của lớp ký số → Phó hiệu trưởng ký duyệt" in shown
