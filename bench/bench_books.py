@@ -19,13 +19,15 @@ import os
 import random
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch  # noqa: E402
+
 CLASS_SIZE = 25
 
 
@@ -185,9 +187,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pupils", type=int, default=500)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the data folder and database it made"
+    )
     args = parser.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="hoso-bench-books-")
-    setup(args.database_url or f"sqlite:///{data_dir}/bench.sqlite3", data_dir)
+    with scratch("hoso-bench-books-", database_url=args.database_url, keep=args.keep) as place:
+        run_all(args, place.data_dir, place.database_url)
+
+
+def run_all(args: Any, data_dir: str, database_url: str) -> None:
+    setup(database_url, data_dir)
     from django.core.management import call_command
 
     from hoso.org.demo import load_demo

@@ -20,7 +20,6 @@ import io
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,11 @@ from bench.bench_records import (  # noqa: E402
     _analyze,
     _bulk_schools,
     _bulk_units,
-    _fresh_postgres,
     bench_year,
     migrate,
     setup,
 )
+from bench.scratch import scratch  # noqa: E402
 
 QUERIES = [
     "toan 5",
@@ -201,11 +200,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--marc", type=int, default=2000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the data folder and database it made"
+    )
     args = parser.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="hoso-bench-library-")
-    url = args.database_url or f"sqlite:///{data_dir}/bench.sqlite3"
-    if url.startswith("postgres"):
-        _fresh_postgres(url)
+    with scratch("hoso-bench-library-", database_url=args.database_url, keep=args.keep) as place:
+        run(args, place.data_dir, place.database_url)
+
+
+def run(args: Any, data_dir: str, url: str) -> None:
     setup(url, data_dir)
     migrate()
     province = build(args.schools, args.copies)

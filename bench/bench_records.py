@@ -21,13 +21,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch  # noqa: E402
 
 
 def setup(database_url: str, data_dir: str) -> None:
@@ -343,13 +344,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", choices=["all", "completion", "uploads"], default="all")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the data folder and database it made"
+    )
     args = parser.parse_args()
     if args.quick:
         args.schools, args.uploads = 50, 50
-    data_dir = tempfile.mkdtemp(prefix="hoso-bench-")
-    database_url = args.database_url or f"sqlite:///{data_dir}/bench.sqlite3"
-    if database_url.startswith("postgres"):
-        _fresh_postgres(database_url)
+    with scratch("hoso-bench-", database_url=args.database_url, keep=args.keep) as place:
+        run(args, place.data_dir, place.database_url)
+
+
+def run(args: Any, data_dir: str, database_url: str) -> None:
     setup(database_url, data_dir)
     from django.db import connection
 
@@ -379,15 +384,6 @@ def report_completion(args: Any, province: dict[str, Any]) -> None:
     )
     for label, ms in time_completion(province, args.repeats).items():
         print(f"Tình hình nộp hồ sơ — {label}: {ms:.0f} ms (trung vị {args.repeats} lần)")
-
-
-def _fresh_postgres(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

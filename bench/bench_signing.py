@@ -285,13 +285,17 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--tsa-delay-ms", type=int, default=50, help="B-T: added to each TSA answer")
+    ap.add_argument("--keep", action="store_true", help="keep the folder it made")
     args = ap.parse_args()
     n_docs, n_naive, n_big = (40, 15, 40) if args.quick else (200, 200, 500)
     work = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
     try:
         run(work, n_docs, n_naive, n_big, args.workers, args.tsa_delay_ms)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept (--keep): {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def run(work: Path, n_docs: int, n_naive: int, n_big: int, workers: int, delay_ms: int) -> None:

@@ -1,12 +1,16 @@
 """The grading app tells the records app who the giáo viên chủ nhiệm (GVCN) of each class is,
 so that homeroom-kept records (sổ chủ nhiệm) get due items for the right person. Registered
 on import, from GradingConfig.ready(); records depends on nothing in grading. A change of GVCN
-is announced by the service that makes it (services.assignments), removal included."""
+is announced by the service that makes it (services.assignments), removal included. It also
+says who the GVCN of a record's class is, for chain steps performed by that GVCN."""
 
 from __future__ import annotations
 
+from django.db.models import F, QuerySet
+
 from hoso.grading.models import Homeroom
 from hoso.org.models import SchoolYear, Unit
+from hoso.records.homerooms import register_homeroom_lookups
 from hoso.records.keepers import register_keeper_provider
 from hoso.records.models import Keeper
 
@@ -24,3 +28,18 @@ def homeroom_owners(school: Unit, year: SchoolYear) -> list[tuple[int, int | Non
 
 
 register_keeper_provider(Keeper.HOMEROOM, homeroom_owners)
+
+
+def homeroom_teacher_of(class_id: int, school_year_id: int) -> int | None:
+    """The GVCN of the class that year (a chain step "the GVCN of the record's class")."""
+    rows = Homeroom.objects.filter(school_class_id=class_id, school_year_id=school_year_id)
+    return rows.values_list("teacher_id", flat=True).first()
+
+
+def homerooms_of(user_id: int) -> QuerySet[Homeroom]:
+    """The person's homerooms (lazy), as `class_id` and `year_id` for the records' subquery."""
+    rows = Homeroom.objects.filter(teacher_id=user_id)
+    return rows.annotate(class_id=F("school_class_id"), year_id=F("school_year_id"))
+
+
+register_homeroom_lookups(teacher_of=homeroom_teacher_of, homerooms_of=homerooms_of)

@@ -7,7 +7,9 @@ A step is {"role": R, "action": A}, with "user": id when the chain names one per
 role R (a named PHT, a named tổ trưởng). Only the unit that keeps the records names people:
 naming a school's PHT for every school of a province would mean nothing. A step with
 "together": true runs with the step before it (one stage: two tổ trưởng, or the PHT and the
-tổ trưởng, each doing the same act in any order); the next stage starts when all are done."""
+tổ trưởng, each doing the same act in any order); the next stage starts when all are done.
+The role "GVCN" (HOMEROOM_TEACHER) is the giáo viên chủ nhiệm of the record's class, found for
+each record: only types whose records belong to a class (homeroom books) may use it."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
 from hoso.policy.grants import current_year
 from hoso.records.models import (
     AUTHOR,
+    HOMEROOM_TEACHER,
+    HOMEROOM_TEACHER_LABEL,
     ChainSetting,
     Delegation,
     Keeper,
@@ -48,7 +52,25 @@ class Resolved:
 
 
 def step_roles(record_type: RecordType) -> tuple[str, ...]:
-    return OFFICE_STEP_ROLES if record_type.keeper == Keeper.OFFICE else SCHOOL_STEP_ROLES
+    if record_type.keeper == Keeper.OFFICE:
+        return OFFICE_STEP_ROLES
+    if has_class(record_type):
+        return (*SCHOOL_STEP_ROLES[:1], HOMEROOM_TEACHER, *SCHOOL_STEP_ROLES[1:])
+    return SCHOOL_STEP_ROLES
+
+
+def has_class(record_type: RecordType) -> bool:
+    """Records of the type belong to one class (a homeroom book), so they have a GVCN."""
+    return record_type.keeper == Keeper.HOMEROOM
+
+
+def role_label(role: str) -> str:
+    """Who performs a step, in words: "Người lập hồ sơ", "Giáo viên chủ nhiệm của lớp"…"""
+    if role == AUTHOR:
+        return "Người lập hồ sơ"
+    if role == HOMEROOM_TEACHER:
+        return str(HOMEROOM_TEACHER_LABEL)
+    return str(dict(Role.choices).get(role, role))
 
 
 # --- which chain applies ---------------------------------------------------------------------
@@ -186,12 +208,23 @@ def _clean_step(
     problems = []
     if action not in StepAction.values:
         problems.append(f"Bước {number}: hãy chọn việc (ký số, ký duyệt, duyệt hoặc đóng dấu).")
-    if role not in step_roles(record_type):
+    if role == HOMEROOM_TEACHER and not has_class(record_type):
+        problems.append(
+            f"Bước {number}: hồ sơ “{record_type.name}” không thuộc một lớp nên không có giáo "
+            "viên chủ nhiệm của lớp; hãy chọn người thực hiện khác."
+        )
+    elif role not in step_roles(record_type):
         problems.append(f"Bước {number}: hãy chọn người thực hiện phù hợp với loại hồ sơ.")
     if (action == StepAction.SEAL) != (role in SEAL_ROLES) and not problems:
         problems.append(f"Bước {number}: chỉ văn thư đóng dấu, và văn thư chỉ đóng dấu.")
     if role == AUTHOR and action != StepAction.SIGN and not problems:
         problems.append(f"Bước {number}: người lập chỉ ký hồ sơ của mình, không tự duyệt.")
+    if role == HOMEROOM_TEACHER and action != StepAction.SIGN and not problems:
+        # Only a class's GVCN keeps its book: a GVCN approval would be an approval of their own.
+        problems.append(
+            f"Bước {number}: giáo viên chủ nhiệm là người lập sổ của lớp nên chỉ ký số, "
+            "không duyệt hay ký duyệt."
+        )
     step: dict[str, Any] = {"role": role, "action": action}
     if item.get("together") in (True, 1, "1", "true", "on"):
         step["together"] = True
@@ -258,6 +291,11 @@ def _named_person(
 ) -> tuple[int, str]:
     if role == AUTHOR:
         return 0, f"Bước {number}: người lập là chính người trình, không chọn đích danh."
+    if role == HOMEROOM_TEACHER:
+        return 0, (
+            f"Bước {number}: giáo viên chủ nhiệm được xác định theo lớp của từng hồ sơ, "
+            "không chọn đích danh."
+        )
     if not keeps_records(record_type, unit):
         return 0, (
             f"Bước {number}: chỉ chọn đích danh người thực hiện khi thiết lập cho chính đơn vị "
@@ -306,8 +344,7 @@ def describe(chain: list[dict[str, Any]], names: dict[int, str] | None = None) -
 
 
 def _person_words(step: dict[str, Any], names: dict[int, str] | None) -> str:
-    roles = {str(r.value): str(r.label) for r in Role}
-    who = roles.get(str(step.get("role")), str(step.get("role")))
+    who = role_label(str(step.get("role")))
     if step.get("user") and names and step["user"] in names:
         who = f"{names[step['user']]} ({who.lower()})"
     return who

@@ -42,6 +42,10 @@ PERSONAL_SIGN_ACTIONS = (StepAction.SIGN, StepAction.APPROVE_SIGN)
 APPROVING_ACTIONS = (StepAction.REVIEW, StepAction.APPROVE_SIGN)
 # A chain role that is no office: the record's own author ("Ký và trình").
 AUTHOR = "AUTHOR"
+# A chain role that is no office either: the giáo viên chủ nhiệm of the record's class, found
+# per record (hoso.records.homerooms) when someone asks, so a new GVCN takes over a waiting step.
+HOMEROOM_TEACHER = "GVCN"
+HOMEROOM_TEACHER_LABEL = _("Giáo viên chủ nhiệm của lớp")
 
 
 def signing_kind(action: str) -> str:
@@ -256,7 +260,7 @@ class Workflow(models.Model):
         trưởng chuyên môn và phó hiệu trưởng" when two steps run together)."""
         from hoso.org.models import Role
 
-        titles = dict(Role.choices)
+        titles = {**dict(Role.choices), HOMEROOM_TEACHER: HOMEROOM_TEACHER_LABEL}
         steps = self.open_steps or [
             {"role": self.pending_role, "user": self.pending_user_id, "name": ""}
         ]

@@ -11,9 +11,11 @@ from django.db.models import Q
 from hoso.org.models import Role, Unit, UnitKind
 from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants, grants_for
 from hoso.policy.registry import nothing, register
+from hoso.records.homerooms import gvcn_records_q, homeroom_teacher
 from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
+    HOMEROOM_TEACHER,
     DueItem,
     Keeper,
     Record,
@@ -135,7 +137,17 @@ def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
         return True
     if record.first_submitted_at is None:
         return False
-    return scope.all_submitted or any(_reach_allows(r, record) for r in scope.reaches)
+    if scope.all_submitted or any(_reach_allows(r, record) for r in scope.reaches):
+        return True
+    return _is_gvcn_of(user, record)
+
+
+def _is_gvcn_of(user: Any, record: Record) -> bool:
+    """The GVCN of a class reads its submitted books of the years they are its GVCN (a book
+    may wait for them at a GVCN step). Not yet in the search engine's visibility."""
+    if record.unit.kind != UnitKind.LOP:
+        return False
+    return bool(homeroom_teacher(record.unit_id, record.school_year_id) == user.pk)
 
 
 def _record_scope(grants: Grants, user: Any) -> Q:
@@ -146,6 +158,8 @@ def _record_scope(grants: Grants, user: Any) -> Q:
     others = nothing()
     for reach in scope.reaches:
         others |= _reach_q(reach)
+    if scope.owner_id is not None and grants.schools(SCHOOL_ROLES):  # teachers: any GVCN
+        others |= Q(unit__kind=UnitKind.LOP) & gvcn_records_q(user.pk)
     return own | (Q(first_submitted_at__isnull=False) & others)
 
 
@@ -200,6 +214,8 @@ def _may_take(grants: Grants, user: Any, workflow: Workflow, step: dict[str, Any
     role = step["role"]
     if role == AUTHOR:  # "Ký và trình": the author's own signature
         return bool(record.owner_id == user.pk)
+    if role == HOMEROOM_TEACHER:  # the class's GVCN this record's year; nobody when it has none
+        return _is_gvcn_of(user, record)
     if role == Role.TTCM:
         return grants.covers({Role.TTCM}, record.unit.path)
     allowed = STEP_ROLES.get(role)
@@ -236,6 +252,7 @@ def _workflow_act_scope(grants: Grants, user: Any) -> Q:
         if schools:
             query |= _has(f"R{role}") & Q(record__school_id__in=schools)
     query |= _has(f"R{AUTHOR}") & Q(record__owner_id=user.pk)
+    query |= _has(f"R{HOMEROOM_TEACHER}") & gvcn_records_q(user.pk, prefix="record__")
     query |= _has(f"U{user.pk}") | (_has("N") & Q(record__school_id__in=_heads_of(grants)))
     own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING_ACTIONS)
     return Q(is_open=True) & ~own_review & query

@@ -18,8 +18,10 @@ from hoso.org.models import Role, Unit
 from hoso.policy import can, visible
 from hoso.policy.grants import current_year, grants_for
 from hoso.records.guards import deletion_refusal
+from hoso.records.homerooms import homeroom_teacher
 from hoso.records.keepers import provided_owners
 from hoso.records.models import (
+    HOMEROOM_TEACHER,
     PERSONAL_SIGN_ACTIONS,
     Comment,
     DueItem,
@@ -233,6 +235,24 @@ def versions_of(record: Record) -> QuerySet[RecordVersion]:
         .prefetch_related(Prefetch("comments", queryset=comments))
         .order_by("-number")
     )
+
+
+def pending_missing(workflow: Workflow | None) -> str:
+    """Why nobody can take the waiting stage, in words ("" when someone can): a step performed
+    by the GVCN of a class that has none this year."""
+    if workflow is None or not workflow.is_open:
+        return ""
+    record = workflow.record
+    for step in workflow.open_steps:
+        if step["role"] != HOMEROOM_TEACHER:
+            continue
+        if homeroom_teacher(record.unit_id, record.school_year_id) is None:
+            return (
+                f"{record.unit.name} chưa có giáo viên chủ nhiệm năm học {record.school_year}: "
+                "chưa ai thực hiện được bước này. Nhà trường cần phân công giáo viên chủ nhiệm "
+                "cho lớp."
+            )
+    return ""
 
 
 def return_note(record: Record) -> Comment | None:

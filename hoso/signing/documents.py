@@ -26,12 +26,14 @@ DEFAULT_ANCHORS: dict[str, list[str]] = {
     "TTCM": ["TỔ TRƯỞNG", "TỔ TRƯỞNG CHUYÊN MÔN"],
     "GV": ["GIÁO VIÊN", "NGƯỜI LẬP"],
     "AUTHOR": ["NGƯỜI LẬP", "NGƯỜI SOẠN", "GIÁO VIÊN"],
+    "GVCN": ["GIÁO VIÊN CHỦ NHIỆM", "GVCN"],
 }
 POSITION_VN = {
     "HT": "Hiệu trưởng",
     "PHT": "Phó hiệu trưởng",
     "TTCM": "Tổ trưởng chuyên môn",
     "GV": "Giáo viên",
+    "GVCN": "Giáo viên chủ nhiệm",
     "AUTHOR": "Người lập",
     "VT": "Văn thư",
     "TP": "Trưởng phòng",

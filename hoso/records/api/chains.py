@@ -28,7 +28,11 @@ NO_UNIT = "Không tìm thấy đơn vị, hoặc bạn không thiết lập chu�
 
 
 class StepSerializer(serializers.Serializer[Any]):
-    role = serializers.CharField(max_length=10, help_text="AUTHOR, TTCM, PHT, HT, VT, …")
+    role = serializers.CharField(
+        max_length=10,
+        help_text="AUTHOR, GVCN (the GVCN of the record's class: homeroom books), TTCM, PHT, …",
+    )
+    role_label = serializers.CharField(read_only=True, help_text="who performs it, in Vietnamese")
     action = serializers.ChoiceField(choices=StepAction.choices)
     user = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
     together = serializers.BooleanField(
@@ -92,7 +96,9 @@ def _row(
         "record_type": record_type.pk,
         "code": record_type.code,
         "name": record_type.name,
-        "chain": resolved.chain,
+        "chain": [
+            {**step, "role_label": chains.role_label(step["role"])} for step in resolved.chain
+        ],
         "words": chains.describe(resolved.chain, selectors.named_people(resolved.chain)),
         "source_unit": source.unit_id if source else None,
         "own": source is not None and source.unit_id == unit.pk,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from hoso.core.api import MAX_ID
+from hoso.records import selectors
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
 
 
@@ -110,6 +111,7 @@ class RecordDetailOut(RecordOut):
         flow = record.workflows.filter(is_open=True).first()
         if flow is None:
             return None
+        flow.record = record
         steps = [
             {"role": s["role"], "action": s["action"], "user": s.get("user")}
             for s in flow.open_steps
@@ -119,6 +121,7 @@ class RecordDetailOut(RecordOut):
             "action": flow.pending_action,
             "who": flow.pending_who,
             "steps": steps,
+            "missing": selectors.pending_missing(flow),
         }
 
 

@@ -23,9 +23,11 @@ from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
 from hoso.records import chains
+from hoso.records.homerooms import homeroom_teacher
 from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
+    HOMEROOM_TEACHER,
     Comment,
     EventKind,
     Record,
@@ -118,6 +120,10 @@ def _people_for_step(record: Record, step: dict[str, Any]) -> list[int]:
     role = step["role"]
     if role == AUTHOR:
         return [record.owner_id]
+    if role == HOMEROOM_TEACHER:
+        teacher = homeroom_teacher(record.unit_id, record.school_year_id)
+        own_approval = teacher == record.owner_id and step["action"] in APPROVING_ACTIONS
+        return [teacher] if teacher is not None and not own_approval else []
     if step.get("user") is not None:
         return [int(step["user"])]
     from hoso.policy.grants import OFFICE_ROLES

@@ -349,3 +349,42 @@ def test_workflow_steps(pending_lesson_plans):
     # The author may not approve their own lesson plan.
     author = _user("th1.giaovien2")
     assert not can(author, "records.workflow.act", pending_lesson_plans[0])
+
+
+# Homeroom books waiting at a step performed by "the GVCN of the record's class" (the Sở's
+# chain: GVCN signs, then the PHT ký duyệt): the book of a class th1.giaovien1 is GVCN of, of
+# another th1 class, of a thcs1 class. Only the class's GVCN takes it: not the principal (the
+# step names no role a head stands in for), not the offices, not the administrator.
+GVCN_STEP_ACT = {
+    "GV": (T, F, F),
+    "TTCM": (F, F, F),
+    "PHT": (F, F, F),
+    "HT": (F, F, F),
+    "VT": (F, F, F),
+    "TV": (F, F, F),
+    "CV_PHONG": (F, F, F),
+    "CV_SO": (F, F, F),
+    "QTHT": (F, F, F),
+}
+
+
+@pytest.fixture
+def books_at_gvcn_step(demo_user):
+    from hoso.grading.models import Homeroom
+    from hoso.records.tests.test_gvcn_step import set_gvcn_chain, submitted_book
+
+    set_gvcn_chain(demo_user)
+    set_gvcn_chain(demo_user, "TT32.SCN")
+    th1 = Homeroom.objects.filter(school_class__school__code="TH1").select_related("teacher")
+    mine = th1.filter(teacher__username=ACTORS["GV"]).order_by("pk").first()
+    other = th1.exclude(teacher__username=ACTORS["GV"]).order_by("pk").first()
+    thcs = Homeroom.objects.filter(school_class__school__code="THCS1").order_by("pk").first()
+    assert None not in (mine, other, thcs)
+    books = [submitted_book(mine), submitted_book(other), submitted_book(thcs, code="TT32.SCN")]
+    return [Workflow.objects.get(record=book, is_open=True) for book in books]
+
+
+def test_gvcn_steps(books_at_gvcn_step):
+    for role, username in ACTORS.items():
+        user = _user(username)
+        assert_row(user, "records.workflow.act", books_at_gvcn_step, GVCN_STEP_ACT[role], Workflow)

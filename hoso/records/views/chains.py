@@ -16,7 +16,7 @@ from django.urls import reverse
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.records import chains, selectors
-from hoso.records.models import AUTHOR, Delegation, RecordType, StepAction
+from hoso.records.models import AUTHOR, HOMEROOM_TEACHER, Delegation, RecordType, StepAction
 from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
 BLANK_ROWS = 2
@@ -108,7 +108,7 @@ def _edit_context(unit: Any, record_type: RecordType, chain: Any) -> dict[str, A
     steps = chain.chain if isinstance(chain, chains.Resolved) else chain
     own = resolved.source is not None and resolved.source.unit_id == unit.pk
     above = chains.chain_above(record_type, unit)
-    roles = [(r, _role_label(r)) for r in chains.step_roles(record_type)]
+    roles = [(r, chains.role_label(r)) for r in chains.step_roles(record_type)]
     people = _people(unit, record_type)
     return {
         "unit": unit,
@@ -128,20 +128,14 @@ def _edit_context(unit: Any, record_type: RecordType, chain: Any) -> dict[str, A
     }
 
 
-def _role_label(role: str) -> str:
-    from hoso.org.models import Role
-
-    return "Người lập hồ sơ" if role == AUTHOR else str(dict(Role.choices).get(role, role))
-
-
 def _people(unit: Any, record_type: RecordType) -> list[tuple[int, str]]:
     """People the chain may name (only at the unit that keeps the records)."""
     if not chains.keeps_records(record_type, unit):
         return []
     found: dict[int, str] = {}
     for role in chains.step_roles(record_type):
-        if role == AUTHOR:
+        if role in (AUTHOR, HOMEROOM_TEACHER):  # found from the record, never named
             continue
         for person_id, name in chains.people_for_role(unit, role):
-            found.setdefault(person_id, f"{name} — {_role_label(role).lower()}")
+            found.setdefault(person_id, f"{name} — {chains.role_label(role).lower()}")
     return sorted(found.items(), key=lambda item: item[1])

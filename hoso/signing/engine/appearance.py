@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.layout import Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -31,6 +30,7 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko.stamp.base import BaseStampStyle
 
 from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.fonts import KeptSubsetFactory
 from hoso.signing.engine.sign import FieldPlacement
 
 # Liberation Serif subset to Latin + Vietnamese, renamed (OFL reserved name); fonts/README.md
@@ -225,7 +225,7 @@ def text_block_appearance(
     style = TextStampStyle(
         stamp_text=text,
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(FONT_PATH), font_size=font_size),
+            font=KeptSubsetFactory(str(FONT_PATH), font_size=font_size),
             font_size=font_size,
             leading=leading,
         ),
@@ -240,7 +240,7 @@ def text_block_style(lines: list[str], font_size: int = 10) -> TextStampStyle:
     return TextStampStyle(
         stamp_text="\n".join(lines).replace("%", "%%"),
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(FONT_PATH), font_size=font_size),
+            font=KeptSubsetFactory(str(FONT_PATH), font_size=font_size),
             font_size=font_size,
             leading=leading,
         ),

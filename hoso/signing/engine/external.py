@@ -36,6 +36,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from hoso.signing.engine import speedups
 from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.sign import build_pdf_signer, next_field_name, open_for_signing
@@ -83,6 +84,54 @@ def _external_signer(
     return ExternalSigner(cert, SimpleCertificateStore.from_certs(chain), signature_value=signature)
 
 
+# A batch prepares many documents for one certificate (a principal's 40 records, one remote
+# confirmation). Kept per certificate, bounded: the parsed certificate and chain, and the
+# PAdES signed attributes, which differ from one document to the next only by the document's
+# digest (PAdES puts no signing time in them), so they are formatted by pyHanko once and the
+# digest is spliced in afterwards.
+_MAX_KEPT = 32
+_PARSED: dict[tuple[bytes, ...], tuple[asn1_x509.Certificate, list[asn1_x509.Certificate]]] = {}
+_ATTRS: dict[bytes, tuple[bytes, int]] = {}
+_CONSTANT_ATTRS = {"content_type", "signing_certificate_v2", "cms_algorithm_protection"}
+
+
+def _parsed(
+    cert_der: bytes, chain_der: Sequence[bytes]
+) -> tuple[asn1_x509.Certificate, list[asn1_x509.Certificate]]:
+    key = (cert_der, *chain_der)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _MAX_KEPT:
+            _PARSED.clear()
+        found = _PARSED[key] = (
+            asn1_x509.Certificate.load(cert_der),
+            [asn1_x509.Certificate.load(c) for c in chain_der],
+        )
+    return found
+
+
+def _signed_attrs_der(ext: ExternalSigner, cert_der: bytes, digest: bytes) -> bytes:
+    """DER of the PAdES signed attributes over `digest`, as pyHanko formats them."""
+    key = hashlib.sha256(cert_der).digest()
+    kept = _ATTRS.get(key)
+    if kept is not None and len(digest) == 32:
+        der, at = kept
+        return der[:at] + digest + der[at + 32 :]
+    attrs = run_sync(ext.signed_attrs(digest, "sha256", use_pades=True))
+    der = attrs.dump()
+    types = {a["type"].native for a in attrs}
+    if types - {"message_digest"} <= _CONSTANT_ATTRS and der.count(digest) == 1:
+        if len(_ATTRS) >= _MAX_KEPT:
+            _ATTRS.clear()
+        _ATTRS[key] = (der, der.index(digest))
+    return der
+
+
+async def _digest_document(pdf_signer: Any, writer: Any, reserve: int) -> Any:
+    with speedups.signing():  # our parser speed-ups, as for the server-side signature
+        return await pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
+
+
 def prepare_external(
     pdf: bytes,
     cert_der: bytes,
@@ -104,11 +153,10 @@ def prepare_external(
         raise SigningError("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa")
     if level == "B-LT" and validation_context is None:
         raise SigningError("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL).", "no_revocation")
-    cert = asn1_x509.Certificate.load(cert_der)
+    cert, chain = _parsed(cert_der, chain_der)
     check_validity_period(cert)
     if validation_context is not None:
         check_certificate_status(cert, validation_context)
-    chain = [asn1_x509.Certificate.load(c) for c in chain_der]
     writer = open_for_signing(pdf)
     field_name = field_name or next_field_name(writer.prev)
     ext = _external_signer(cert, chain, cert.public_key.byte_size)
@@ -121,11 +169,8 @@ def prepare_external(
     reserve = 2 * (
         sum(len(c) for c in chain_der) + len(cert_der) + 2_000 + 8_000 * (level != "B-B")
     )
-    prep, _tbs, output = run_sync(
-        pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve)
-    )
-    attrs = run_sync(ext.signed_attrs(prep.document_digest, "sha256", use_pades=True))
-    attrs_der = attrs.dump()
+    prep, _tbs, output = run_sync(_digest_document(pdf_signer, writer, reserve))
+    attrs_der = _signed_attrs_der(ext, cert_der, prep.document_digest)
     state = PreparedSignature(
         prepared_pdf_b64=_b64(output.getvalue()),  # type: ignore[attr-defined]
         document_digest_b64=_b64(prep.document_digest),
