@@ -24,11 +24,13 @@ from typing import Any
 
 from hoso.signing.engine import aio
 from hoso.signing.engine.errors import SigningError
+from hoso.signing.engine.lean import LeanSigner
 from hoso.signing.engine.sign import (
     build_pdf_signer,
     open_for_signing,
     reserve_size,
     sign_to_stream_async,
+    translate_error,
 )
 from hoso.signing.engine.signers import Pkcs12Signer
 
@@ -67,6 +69,12 @@ class _Worker:
         self.reserved = reserve_size(self.signer, opts.level)
         self.pdf_signer = self._pdf_signer(None)
         self.window = max(1, opts.tsa_parallel)
+        # B-B without a TSA: plain documents take the lean update (`lean.py`), others pyHanko's.
+        self.lean = (
+            LeanSigner(self.signer.pyhanko_signer, opts.field_name, self.reserved)
+            if opts.level == "B-B" and not opts.tsa_url
+            else None
+        )
 
     def _pdf_signer(self, stamper: Any) -> Any:
         return build_pdf_signer(
@@ -81,8 +89,11 @@ class _Worker:
         tmp = f"{job.target}.part-{os.getpid()}-{id(job):x}"
         try:
             with open(job.source, "rb") as src, open(tmp, "w+b") as out:
-                writer = open_for_signing(src)
-                digest = await sign_to_stream_async(pdf_signer, writer, self.reserved, out)
+                digest = await self._lean(src, out) if self.lean is not None else None
+                if digest is None:
+                    src.seek(0)
+                    writer = open_for_signing(src)
+                    digest = await sign_to_stream_async(pdf_signer, writer, self.reserved, out)
             os.replace(tmp, job.target)
             return BatchResult(job.source, job.target, True, digest)
         except SigningError as exc:
@@ -92,6 +103,17 @@ class _Worker:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+    async def _lean(self, src: Any, out: Any) -> str | None:
+        assert self.lean is not None
+        try:
+            return await self.lean.sign(src, out)
+        except SigningError:
+            raise
+        except OSError:
+            raise
+        except Exception as exc:
+            raise translate_error(exc) from exc
 
     def run_many(self, jobs: Iterable[BatchJob]) -> Iterator[BatchResult]:
         """Results in order; with a TSA, up to `window` documents overlap their round trips."""

@@ -324,11 +324,11 @@ async def _sign_to_stream(
         return await sign_one_pass(pdf_signer, writer, bytes_reserved, output)
     except PyhankoSigningError as exc:
         if "larger than expected" not in str(exc) and "allocated" not in str(exc):
-            raise _translate(exc) from exc
+            raise translate_error(exc) from exc
     except SigningError:
         raise
     except Exception as exc:
-        raise _translate(exc) from exc
+        raise translate_error(exc) from exc
     output.seek(0)
     output.truncate()
     try:  # our estimate was short; let pyHanko size it
@@ -336,10 +336,10 @@ async def _sign_to_stream(
     except SigningError:
         raise
     except Exception as exc:
-        raise _translate(exc) from exc
+        raise translate_error(exc) from exc
 
 
-def _translate(exc: Exception) -> SigningError:
+def translate_error(exc: Exception) -> SigningError:
     """Map pyHanko / certvalidator failures to a Vietnamese domain error."""
     text = str(exc)
     name = type(exc).__name__
