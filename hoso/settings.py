@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("HOSO_CSRF_TRUSTED_ORIGINS", [])
 # Demo mode: the demo province's password works and 2FA is not forced on demo accounts.
 DEMO_MODE = env_bool("HOSO_DEMO_MODE", False)
 DEMO_PASSWORD = "hoso-demo-2025"  # noqa: S105 — public by design, refused outside demo mode
+# The day the demo province is built around (YYYY-MM-DD); empty: the day `hoso demo` runs.
+DEMO_TODAY = env_str("HOSO_DEMO_TODAY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

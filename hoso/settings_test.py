@@ -27,4 +27,8 @@ HUEY = {**HUEY, "immediate": True}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER = True  # the demo province's demo keys; tests turn it off
+# The demo province as on a fixed day (hoso.org.demo_clock), so that the tests' dates and week
+# codes stay the same whatever day they run: school year 2025-2026 just ended, "this week" is
+# its last week. tests/demo/ builds the demo around other days.
+DEMO_TODAY = "2026-06-15"
 RATELIMIT_ENABLE = False  # one process serves every test; tests/security turn it on

@@ -10,8 +10,6 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.utils import timezone
-
 from hoso.library.catalog import DATA
 from hoso.library.models import (
     Accession,
@@ -82,7 +80,7 @@ def _fields(item: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _school_library(school: Unit, librarian: Any, rng: Any) -> list[Copy]:
+def _school_library(school: Unit, librarian: Any, rng: Any, received: dt.date) -> list[Copy]:
     settings, _ = LibrarySettings.objects.get_or_create(school=school)
     records = BibRecord.objects.bulk_create(
         [
@@ -93,9 +91,9 @@ def _school_library(school: Unit, librarian: Any, rng: Any) -> list[Copy]:
     accession = Accession.objects.create(
         school=school,
         number=1,
-        day=dt.date(2025, 8, 20),
+        day=received,
         source="Nhà xuất bản Giáo dục Việt Nam — cấp phát đầu năm học",
-        document="Biên bản giao nhận số 12/BB, ngày 20/08/2025",
+        document=f"Biên bản giao nhận số 12/BB, ngày {received:%d/%m/%Y}",
         created_by=librarian,
     )
     copies: list[Copy] = []
@@ -136,8 +134,7 @@ def _loans(school: Unit, copies: list[Copy], librarian: Any, province: DemoProvi
     )
     staff = list(Staff.objects.filter(unit__school=school).order_by("pk")[:4])
     loose = [c for c in copies if c.record.kind in (ItemKind.STK, ItemKind.THIEU_NHI)]
-    today = timezone.localdate()
-    now = timezone.now()
+    today, now = province.today, province.now
     loans: list[Loan] = []
     for index, enrolment in enumerate(students):
         copy = loose[index * 3]
@@ -175,7 +172,7 @@ def _loans(school: Unit, copies: list[Copy], librarian: Any, province: DemoProvi
         )
         weeding.copies.set([lost[-1], lost[-2]])
     stocktake = StockTake.objects.create(
-        school=school, name="Kiểm kê giữa năm học 2025-2026", created_by=librarian
+        school=school, name=f"Kiểm kê giữa năm học {province.year.name}", created_by=librarian
     )
     shelf = [c for c in copies if c.location == "Giá 1"][:20]
     StockScan.objects.bulk_create(
@@ -254,7 +251,9 @@ def demo_library(province: DemoProvince) -> None:
     librarian = province.users.get("th1.thuthu") or province.users["admin"]
     for key in ("th1", "thcs1", "th2"):
         school = province.units[key]
-        copies = _school_library(school, librarian, province.rng)
+        # The books came from the publisher a fortnight before the school year opened.
+        received = province.year.start_date - dt.timedelta(days=16)
+        copies = _school_library(school, librarian, province.rng, received)
         _loans(school, copies, librarian, province)
     _so_collection(province)
     _school_digital(province)

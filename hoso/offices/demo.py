@@ -82,7 +82,8 @@ def _issued_letter(
 
 def demo_directives(province: Any) -> None:
     """Phòng 1 asks its schools to acknowledge a letter (th1's principal opened and answered);
-    the Sở asks every primary school of the province for a written reply."""
+    the Sở asks every primary school of the province for a written reply. Deadlines count from
+    the real clock, not the demo's day: the services refuse a deadline already past."""
     from hoso.offices.catalogue import load_office_types
     from hoso.offices.services.directives import directive_answer, directive_issue, directive_open
     from hoso.records.models import RecordType
@@ -96,7 +97,7 @@ def demo_directives(province: Any) -> None:
         "phong1.photruongphong",
         "phong1.vanthu",
         "VP.PHONG.CV",
-        "V/v triển khai hồ sơ sổ sách điện tử năm học 2025-2026",
+        f"V/v triển khai hồ sơ sổ sách điện tử năm học {province.year.name}",
     )
     directive = directive_issue(
         actor=users["phong1.chuyenvien"],
@@ -201,7 +202,7 @@ def demo_reports(province: Any) -> None:
     written = report_request_create(
         actor=users["so.chuyenvien"],
         office=units["so"],
-        title="Báo cáo tình hình sử dụng học bạ số năm học 2025-2026",
+        title=f"Báo cáo tình hình sử dụng học bạ số năm học {province.year.name}",
         instructions="Báo cáo bằng văn bản theo mẫu đề cương.",
         deadline=timezone.now() + dt.timedelta(days=20),
         template_kind="document",

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from hoso.org.demo_clock import anchor_date, anchor_time, school_year_of
 from hoso.org.demo_names import random_name
 from hoso.org.models import Gender, Role, SchoolYear, Unit, UnitKind
 from hoso.org.services import enrolment_set, role_assign, staff_create, student_create, unit_create
@@ -35,6 +36,9 @@ class DemoProvince:
     units: dict[str, Unit]
     users: dict[str, Any]
     rng: random.Random
+    # The demo's today and now (hoso.org.demo_clock): every step dates its data from these.
+    today: dt.date
+    now: dt.datetime
 
 
 # (key, code, name, level, phòng) of each school
@@ -93,25 +97,30 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def load_demo(seed: int = 2025) -> DemoProvince:
+def load_demo(seed: int = 2025, today: dt.date | None = None) -> DemoProvince:
+    """The demo province around `today` (default: hoso.org.demo_clock.anchor_date())."""
     rng = random.Random(seed)
-    year = _school_year()
+    today = today or anchor_date()
+    year = _school_year(today)
     units = _units(year)
     users = _accounts(units, year, rng)
     _students(units, year, rng)
-    province = DemoProvince(year=year, units=units, users=users, rng=rng)
+    province = DemoProvince(
+        year=year, units=units, users=users, rng=rng, today=today, now=anchor_time(today)
+    )
     for _, step in sorted(_STEPS, key=lambda item: item[0]):
         step(province)
     return province
 
 
-def _school_year() -> SchoolYear:
+def _school_year(today: dt.date) -> SchoolYear:
+    dates = school_year_of(today)
     year, _ = SchoolYear.objects.get_or_create(
-        name="2025-2026",
+        name=dates.name,
         defaults={
-            "start_date": dt.date(2025, 9, 5),
-            "end_date": dt.date(2026, 5, 31),
-            "term1_end": dt.date(2026, 1, 17),
+            "start_date": dates.start_date,
+            "end_date": dates.end_date,
+            "term1_end": dates.term1_end,
             "is_current": True,
         },
     )
@@ -223,7 +232,12 @@ def _students(units: dict[str, Unit], year: SchoolYear, rng: random.Random) -> N
         register = 0
         for class_name, grade in CLASSES[key]:
             school_class = units[f"{key}.lop.{class_name}"]
-            birth_year = 2025 - 6 - grade + 1 if grade <= 12 and key != "mn1" else 2025 - grade - 1
+            first = year.start_date.year
+            # The class began its level (grade 1, or grade 6 at a THCS) this many Septembers ago.
+            admitted = year.start_date.replace(year=first - grade + (6 if grade >= 6 else 1))
+            birth_year = (
+                first - 6 - grade + 1 if grade <= 12 and key != "mn1" else first - grade - 1
+            )
             for _ in range(STUDENTS_PER_CLASS):
                 number += 1
                 register += 1
@@ -238,6 +252,7 @@ def _students(units: dict[str, Unit], year: SchoolYear, rng: random.Random) -> N
                     gender=gender,
                     birth_date=birth_date,
                     **_particulars(other, full_name, gender, birth_date, phong, grade, register),
+                    admitted_on=admitted,
                 )
                 enrolment_set(
                     actor=None, student=student, school_class=school_class, school_year=year
@@ -280,5 +295,4 @@ def _particulars(
         "mother_name": random_name(rng, Gender.NU),
         "mother_job": rng.choice(JOBS),
         "register_number": str(register),
-        "admitted_on": dt.date(2025 - (grade - (6 if grade >= 6 else 1)), 9, 5),
     }

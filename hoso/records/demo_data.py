@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from hoso.core.scheduling import Job, collected
 from hoso.records import search_index, selectors
@@ -108,9 +107,19 @@ def _reviewer(record: Record, users: dict[str, Any]) -> Any:
     return by_id[people[0]] if people and people[0] in by_id else None
 
 
-def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random) -> None:
+def _play(
+    item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random, now: dt.datetime
+) -> None:
+    """`now` is the demo's now: nothing is submitted or reviewed after it (an item due next
+    week that would be "late" is simply not in yet)."""
     if outcome == "missing":
         return
+    late = outcome == "late"
+    if outcome != "draft":
+        hours = rng.randint(3, 40)
+        submitted = item.effective_due_at + dt.timedelta(hours=hours if late else -hours)
+        if submitted > now:
+            return
     owner = item.owner
     upload = versions.Upload(io.BytesIO(_pdf(item.record_type.name, item.pk % 3)), "ke-hoach.pdf")
     version = versions.record_upload(
@@ -119,20 +128,21 @@ def _play(item: DueItem, outcome: str, users: dict[str, Any], rng: random.Random
     if outcome == "draft":
         return
     record = _submit(owner, version.record_id)
-    hours = rng.randint(3, 40)
-    late = outcome == "late"
-    _backdate(record, item.effective_due_at + dt.timedelta(hours=hours if late else -hours))
+    _backdate(record, submitted)
     reviewer = _reviewer(record, users) if outcome != "pending" else None
     if reviewer is None:
         return
+    comment = rng.choice(RETURN_COMMENTS) if outcome == "returned" else ""
+    reviewed = item.effective_due_at + dt.timedelta(hours=rng.randint(26, 60))
+    if reviewed > now:  # the tổ trưởng has not got to it yet
+        return
     if outcome == "returned":
-        comment = rng.choice(RETURN_COMMENTS)
         workflow.record_return(actor=reviewer, record_id=record.pk, comment=comment)
     elif item.record_type.author_signs:  # the group leader's ký duyệt
         version_sign(actor=reviewer, record_id=record.pk, passphrase=settings.DEMO_PASSWORD)
     else:
         workflow.record_approve(actor=reviewer, record_id=record.pk)
-    _backdate_review(record, item.effective_due_at + dt.timedelta(hours=rng.randint(26, 60)))
+    _backdate_review(record, reviewed)
 
 
 def _submit(owner: Any, record_id: int) -> Record:
@@ -181,14 +191,14 @@ def demo_records(province: Any) -> None:
     names: dict[int | None, str] = {user.pk: name for name, user in province.users.items()}
     with collected() as jobs:
         deadlines.due_items_generate(school_year=province.year, schools=schools)
-        ref = selectors.reference_time(timezone.now())
+        ref = selectors.reference_time(province.now)
         for key in SCHOOLS:
             by_owner: dict[int | None, int] = {}
             for item in _recent_items(province, key, ref):
                 index = by_owner[item.owner_id] = by_owner.get(item.owner_id, -1) + 1
                 script = SCRIPTED.get(names.get(item.owner_id, ""))
                 outcome = script[index % len(script)] if script else _outcome(rng)
-                _play(item, outcome, province.users, rng)
+                _play(item, outcome, province.users, rng, province.now)
         _school_plan(province)
     run_collected(jobs)
 

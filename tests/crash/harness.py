@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,6 +49,8 @@ class Installation:
         env.update(
             HOSO_DATA_DIR=str(self.data_dir),
             HOSO_DEMO_MODE="1",
+            # The demo around the tests' day (hoso/settings_test.py), so the classes are the same.
+            HOSO_DEMO_TODAY=settings.DEMO_TODAY,
             HOSO_RATELIMIT="0",  # 1,000 uploads from one account is the point here
             HOSO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             DJANGO_SETTINGS_MODULE="hoso.settings",

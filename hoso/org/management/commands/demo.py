@@ -38,8 +38,11 @@ class Command(BaseCommand):
                 )
             if demo_exists() or options["force"]:
                 call_command("flush", interactive=False, verbosity=0)
-            load_demo()
-            self.stdout.write("Đã tải tỉnh trình diễn “Tỉnh Demo”, năm học 2025-2026.")
+            province = load_demo()
+            self.stdout.write(
+                f"Đã tải tỉnh trình diễn “Tỉnh Demo”, năm học {province.year.name}, "
+                f"quanh ngày {province.today:%d/%m/%Y}."
+            )
         self._print_accounts()
 
     def _print_accounts(self) -> None:
