@@ -27,7 +27,8 @@ from hoso.records.models import (
     RenditionStatus,
     StepAction,
 )
-from hoso.signing.models import SignatureRecord
+from hoso.signing.models import ArchiveKind, SignatureRecord
+from hoso.signing.services.archive import record_stamp
 from hoso.signing.services.door import (
     Holder,
     KeyChoice,
@@ -87,6 +88,7 @@ def _sign(pdf: bytes, actor: Any, secret: dict[str, Any]) -> SignedDocument:
         holder=Holder(),
         key=KeyChoice(**secret),
         appearance=PersonalBlock("HT"),
+        archive=True,  # issued for good: B-LTA when a TSA is configured, renewed like records
     )
 
 
@@ -149,6 +151,8 @@ def minutes_issue(
         output_sha256=output.sha256,
         signed_at=now,
     )
+    if doc.before_archive is not None:
+        record_stamp(version, ArchiveKind.ISSUE, doc.before_archive, doc.pdf)
     for kind in (EventKind.UPLOADED, EventKind.SIGNED, EventKind.ISSUED):
         RecordEvent.objects.create(record=record, version=version, kind=kind, actor=actor, at=now)
     audit_signed(

@@ -12,6 +12,7 @@ from hoso.core.http import client_ip
 from hoso.policy import NOT_FOUND_MESSAGE, get_or_404
 from hoso.records.models import RecordVersion
 from hoso.records.selectors import records_visible_to
+from hoso.records.services.archive import current_signed_sha256
 from hoso.records.services.versions import version_file_audit
 from hoso.storage import BlobNotFound, blob_store
 
@@ -62,8 +63,9 @@ def _pick(version: RecordVersion, what: str) -> tuple[str, str, str]:
     stem = version.filename.rsplit(".", 1)[0] or "ho-so"
     if what == "original":
         return version.original_sha256, Kind(version.kind).mime, version.filename
-    if what == "pdf":
-        return version.viewing_sha256, "application/pdf", f"{stem}.pdf"
+    if what == "pdf":  # an issued copy with its latest archive time-stamp, if renewed
+        sha = current_signed_sha256(version) if version.signed_sha256 else version.pdf_sha256
+        return sha, "application/pdf", f"{stem}.pdf"
     if what == "preview":
         return version.preview_sha256, "image/png", f"{stem}-trang-1.png"
     raise Http404(NOT_FOUND_MESSAGE)

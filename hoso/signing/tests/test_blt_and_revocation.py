@@ -22,7 +22,7 @@ from hoso.signing import demo as signing_demo
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.engine.localservices import LocalTrustServices
-from hoso.signing.engine.validate import pdfsig_all_intact
+from hoso.signing.engine.validate import pdfsig_all_intact, pdfsig_report
 from hoso.signing.models import Certificate, SignatureRecord
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validate_pdf
@@ -222,7 +222,41 @@ def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
     assert validate_pdf(renewed)["issued_by_hoso"] is True
     page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
     assert "Khi phát hành" in page and "Gia hạn" in page
+    # A download serves the copy with the latest archive time-stamp, page and API alike.
+    for url in (
+        f"/ho-so/{record.pk}/phien-ban/1/pdf/",
+        f"/api/v1/records/{record.pk}/versions/1/pdf",
+    ):
+        response = client_for("th1.hieutruong").get(url)
+        assert response.status_code == 200, url
+        assert b"".join(response.streaming_content) == renewed, url
     # Every file the database points at is stored: the scrub finds nothing missing.
     from hoso.ops.scrub import scrub_run
 
     assert scrub_run(notify=False).missing == []
+
+
+def test_destruction_minutes_are_issued_with_b_lta(
+    settings: Any, served: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The biên bản tiêu hủy is kept for good: issued like a record, with the validation data
+    and a document time-stamp, listed for renewal."""
+    from hoso.retention.models import DestructionProposal, ProposalState
+    from hoso.signing.models import ArchiveTimestamp
+
+    settings.HOSO_SIGNING_LEVEL = "B-T"
+    proposal = DestructionProposal.objects.get(school__code="TH1", state=ProposalState.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("th1.hieutruong").post(
+            f"/luu-tru/{proposal.pk}/duyet/", {"passphrase": PASS}
+        )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.minutes_record is not None
+    version = proposal.minutes_record.versions.get()
+    assert [r.kind for r in ArchiveTimestamp.objects.filter(version=version)] == ["issue"]
+    report = validate_pdf(read_blob(version.signed_sha256))
+    assert [s["kind"] for s in report["signatures"]] == ["signature", "doc_timestamp"]
+    assert report["all_valid"] is True, report["verdict"]
+    sigs = pdfsig_report(read_blob(version.signed_sha256))  # poppler judges the signature
+    assert sigs[0].get("Signature Validation") == "Signature is Valid."
