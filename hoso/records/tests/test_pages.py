@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hoso.records.models import Record
+from hoso.records.models import Record, RecordState
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,15 @@ def test_the_group_leader_menu_counts_what_waits_for_review(client_for: Any) -> 
 def test_the_teacher_home_lists_returned_records(client_for: Any) -> None:
     home = client_for("th1.giaovien1").get("/").content.decode()
     assert "Hồ sơ bị trả lại" in home
+
+
+def test_an_issued_record_offers_a_new_version_only_folded_under_revise(
+    client_for: Any, demo_user: Any
+) -> None:
+    teacher = demo_user("th1.giaovien1")
+    record = Record.objects.filter(owner=teacher, state=RecordState.ISSUED).first()
+    assert record is not None
+    page = client_for("th1.giaovien1").get(f"/ho-so/{record.pk}/").content.decode()
+    revise = page.index('data-testid="revise"')
+    assert page.index("<summary>Sửa đổi: tải lên phiên bản mới") > revise
+    assert page.index('name="file"') > revise  # the file field sits inside the fold
