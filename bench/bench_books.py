@@ -74,7 +74,7 @@ def build(pupils: int) -> list[tuple[Any, Any]]:
     from hoso.org.demo_names import random_name
     from hoso.org.models import Enrolment, Gender, Role, RoleAssignment, Unit, UnitKind
     from hoso.org.services import student_create, unit_create
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
 
     rng = random.Random(19)
     year = current_year()

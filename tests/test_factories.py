@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hoso.org.models import Role
-from hoso.policy.grants import current_year, grants_for
+from hoso.org.years import current_year
+from hoso.policy.grants import grants_for
 from tests.factories import PASSWORD, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]

@@ -13,7 +13,8 @@ from django.db.models import Q
 
 from hoso.grading.policies import homeroom_class_ids
 from hoso.org.models import Enrolment, Role, Student, Unit
-from hoso.policy.grants import Grants, current_year
+from hoso.org.years import current_year
+from hoso.policy.grants import Grants
 from hoso.policy.registry import register
 
 BOOK_KEEPERS = frozenset({Role.HT, Role.PHT, Role.VT})

@@ -60,7 +60,7 @@ def school_for(user: Any, pk: int) -> Unit:
 
 def editions_of(school: Unit, school_class: Unit | None = None) -> list[Any]:
     from hoso.books.models import BookEdition
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
 
     rows = BookEdition.objects.filter(school=school, school_year=current_year()).select_related(
         "record", "school_class"

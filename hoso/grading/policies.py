@@ -22,7 +22,8 @@ from hoso.grading.models import (
 )
 from hoso.grading.sheets import PCNL, REN_LUYEN
 from hoso.org.models import Role, Student, Unit
-from hoso.policy.grants import INSPECTOR_ROLES, Grants, current_year
+from hoso.org.years import current_year
+from hoso.policy.grants import INSPECTOR_ROLES, Grants
 from hoso.policy.registry import nothing, register
 
 SCHOOL_VIEWERS = frozenset({Role.HT, Role.PHT, Role.VT})

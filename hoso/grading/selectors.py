@@ -18,8 +18,8 @@ from hoso.grading.models import (
 )
 from hoso.grading.sheets import Column
 from hoso.org.models import Enrolment, Staff, Student, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import get_or_404, visible
-from hoso.policy.grants import current_year
 
 
 def classes_for(user: Any) -> QuerySet[Unit]:

@@ -118,7 +118,7 @@ def _pdf(story: list[Any], title: str) -> bytes:
 
 
 def _year_name() -> str:
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
 
     year = current_year()
     return year.name if year else ""
@@ -265,7 +265,7 @@ def tong_quat(school: Unit) -> bytes:
 
 
 def so_muon(school: Unit) -> bytes:
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
 
     year = current_year()
     loans = Loan.objects.filter(school=school).select_related("copy__record", "student", "staff")

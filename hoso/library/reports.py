@@ -25,7 +25,7 @@ from hoso.library.models import (
     ReadingSession,
 )
 from hoso.org.models import Enrolment, SchoolLevel, Unit, UnitKind
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 
 THRESHOLD = {SchoolLevel.TH: 3, SchoolLevel.THCS: 4, SchoolLevel.THPT: 5, SchoolLevel.LIEN_CAP: 5}
 KINDS = [k for k, _ in ItemKind.choices if k != ItemKind.SO]

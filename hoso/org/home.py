@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.org.models import Role, Staff, Student, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can, visible
-from hoso.policy.grants import current_year, grants_for
+from hoso.policy.grants import grants_for
 
 
 def nav(user: Any) -> list[NavItem]:

@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 
 from hoso.core.vietnamese import collation_key
 from hoso.org.models import Enrolment, Role, RoleAssignment, SchoolYear, Staff, Student, Unit
+from hoso.org.years import current_year
 from hoso.policy import visible
-from hoso.policy.grants import Grant, GrantSource, current_year, use_source
+from hoso.policy.grants import Grant, GrantSource, use_source
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
@@ -64,10 +65,6 @@ def sort_names(names: list[str]) -> list[str]:
 # The policy's source of roles and school years (hoso.policy.grants), registered from ready().
 
 
-def current_school_year() -> SchoolYear | None:
-    return SchoolYear.objects.filter(is_current=True).first()
-
-
 def grants_of(user: Any, year: SchoolYear | None) -> list[Grant]:
     """Every role the person holds in `year` (in every year when None), where."""
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
@@ -77,4 +74,4 @@ def grants_of(user: Any, year: SchoolYear | None) -> list[Grant]:
 
 
 def register_grant_source() -> None:
-    use_source(GrantSource(current_year=current_school_year, grants=grants_of))
+    use_source(GrantSource(grants=lambda user: grants_of(user, current_year())))

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hoso.core import data_version
-from hoso.core.request_cache import once_per_request
 from hoso.policy.roles import Role
-
-if TYPE_CHECKING:
-    # The one dependency on org left, a type: callers in hoso/records/services need
-    # current_year() typed (tests/architecture/imports.py KNOWN_CIRCLES).
-    from hoso.org.models import SchoolYear
 
 SCHOOL_ROLES = frozenset({Role.GV, Role.TTCM, Role.PHT, Role.HT, Role.VT, Role.TV})
 LEADER_ROLES = frozenset({Role.PHT, Role.HT})
@@ -72,8 +66,7 @@ class Grants:
 
 @dataclass(frozen=True)
 class GrantSource:
-    current_year: Callable[[], SchoolYear | None]
-    grants: Callable[[Any, SchoolYear | None], list[Grant]]  # (user, year) -> their grants
+    grants: Callable[[Any], list[Grant]]  # user -> their grants in the current school year
 
 
 _SOURCE: list[GrantSource] = []
@@ -89,16 +82,6 @@ def _source() -> GrantSource:
     return _SOURCE[0]
 
 
-def current_year() -> SchoolYear | None:
-    return once_per_request("current_year", _kept_year)
-
-
-def _kept_year() -> SchoolYear | None:
-    # Every page asks: kept between requests until the next write (hoso.core.data_version).
-    found = data_version.kept("org.current_year", lambda: [_source().current_year()])
-    return found[0]  # in a list: None is what the cache gives for "not kept"
-
-
 def grants_for(user: Any) -> Grants:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Grants(user_id=None)
@@ -112,7 +95,7 @@ def grants_for(user: Any) -> Grants:
 
 
 def _load_grants(user: Any) -> Grants:
-    items = _source().grants(user, current_year())
+    items = _source().grants(user)
     if user.is_superuser and not any(item.role == Role.QTHT for item in items):
         items.append(Grant(Role.QTHT, 0, "/", None))
     return Grants(user_id=user.pk, items=items)

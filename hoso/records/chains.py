@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 
 from hoso.core.errors import DomainError
 from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 from hoso.records.models import (
     AUTHOR,
     HOMEROOM_TEACHER,

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from hoso.core import data_version
 from hoso.org.models import Role, Unit
+from hoso.org.years import current_year
 from hoso.policy import can, visible
-from hoso.policy.grants import current_year, grants_for
+from hoso.policy.grants import grants_for
 from hoso.records.guards import deletion_refusal
 from hoso.records.homerooms import homeroom_teacher
 from hoso.records.keepers import provided_owners

@@ -45,7 +45,7 @@ def send_reminders() -> None:
 
 @db_periodic_task(crontab(minute="20", hour="1"))
 def generate_due_items() -> None:
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
     from hoso.records.services.deadlines import due_items_generate
 
     year = current_year()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from hoso.core.errors import DomainError
 from hoso.core.scheduling import later
 from hoso.org.models import Unit
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 from hoso.records.models import (
     EventKind,
     Record,

@@ -18,8 +18,8 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.records.models import Record, RecordType, RecordVersion
 from hoso.records.notify import notify
 from hoso.retention import expiry, stubs

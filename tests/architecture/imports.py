@@ -34,14 +34,7 @@ PACKAGE = ROOT / "hoso"
 PLUMBING = {"core", "storage"}
 FACES = ("views", "api", "urls", "forms", "management")
 # Groups of apps that still reach each other, each with why; see the module docstring (rule 3).
-KNOWN_CIRCLES: dict[frozenset[str], str] = {
-    frozenset({"audit", "org", "policy"}): (
-        "held by a type only: hoso.policy.grants.current_year() returns org's SchoolYear "
-        "(imported under TYPE_CHECKING) for hoso/records/services/versions.py, not edited here; "
-        "every app imports policy, so audit, which org writes, closes the ring. Goes when the "
-        "typed callers take the year from hoso.org"
-    ),
-}
+KNOWN_CIRCLES: dict[frozenset[str], str] = {}
 
 # App pairs where the first must never import the second, not even one way (rule 5).
 NEVER_IMPORTS: dict[str, str] = {

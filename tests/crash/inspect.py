@@ -40,7 +40,7 @@ def uploads() -> dict[str, Any]:
 
 def slots(record_type: str, *teachers: str) -> dict[str, list[str]]:
     """Periods in which each teacher can still upload (no record yet, or a draft)."""
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
     from hoso.records.models import Record, RecordType
     from hoso.records.periods import slots_for
 

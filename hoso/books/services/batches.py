@@ -16,8 +16,8 @@ from hoso.books.services.issue import book_issue, level_of
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.core.scheduling import beat, silent_jobs
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 
 CLASS_BOOK = {
     "TH": BookKind.BANG_TONG_HOP,

@@ -19,8 +19,8 @@ from hoso.books.layouts import book_pdf
 from hoso.books.models import BookEdition, BookKind
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.org.models import SchoolYear, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.records.models import RecordState, RecordType
 from hoso.records.services.versions import Upload, record_generated
 from hoso.records.services.workflow import record_submit

@@ -21,8 +21,8 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading.selectors import class_for
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 
 TERM_LABELS = {"": "", "HK1": "Học kì I", "HK2": "Học kì II", "CN": "Cả năm"}
 

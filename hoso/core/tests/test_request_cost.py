@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hoso.core.request_cache import once_per_request
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 
 
 def _count(queries: CaptureQueriesContext, table: str, verb: str = "SELECT") -> int:

@@ -32,8 +32,8 @@ from hoso.grading.services.assignments import (
 )
 from hoso.grading.sheets import PCNL, REN_LUYEN, is_primary
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import get_or_404
-from hoso.policy.grants import current_year
 
 
 class ChangeIn(serializers.Serializer[Any]):

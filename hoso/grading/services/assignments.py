@@ -20,8 +20,8 @@ from hoso.grading.rules.secondary import ConductYearRule
 from hoso.grading.selectors import HOMEROOM, school_classes, school_teachers
 from hoso.grading.services.catalogue import school_subjects_ensure
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.records.keepers import keeper_changed_later
 from hoso.records.models import Keeper
 

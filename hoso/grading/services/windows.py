@@ -26,8 +26,8 @@ from hoso.grading.selectors import enrolled_ids, is_open, open_windows
 from hoso.grading.services.entries import CellChange, cell_set, class_year_id, require_enter
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 
 MIN_REASON = 5
 

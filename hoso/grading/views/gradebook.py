@@ -46,8 +46,8 @@ from hoso.grading.views.grid_rows import (
 )
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.org.selectors import class_roster
+from hoso.org.years import current_year
 from hoso.policy import can, get_or_404
-from hoso.policy.grants import current_year
 
 TERMS = [("HK1", "Học kì I"), ("HK2", "Học kì II"), ("CN", "Cả năm")]
 MAX_BATCH = 2000  # cells per save request of the grid (grid.js sends at most 500)

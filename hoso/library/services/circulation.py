@@ -29,8 +29,8 @@ from hoso.library.models import (
 )
 from hoso.library.selectors import Patron, find_patron, overdue
 from hoso.org.models import Enrolment, SchoolLevel, Staff, Student, Unit
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 
 MAX_CLASS_BATCH = 3000
 

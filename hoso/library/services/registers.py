@@ -42,7 +42,7 @@ def register_issue(
     data = build(kind, school, obj)
     name = f"{RECORD_TYPES[RegisterKind(kind)]}_{school.code}.pdf"
     upload = records.Upload(stream=io.BytesIO(data), filename=name, size=len(data))
-    from hoso.policy.grants import current_year
+    from hoso.org.years import current_year
 
     year = current_year()  # without one, record_generated refuses in Vietnamese
     title = f"{RegisterKind(kind).label} — {school.name} — năm học {year.name if year else ''}"

@@ -20,8 +20,8 @@ from hoso.library.services import catalogue as catalogue_service
 from hoso.library.services import circulation, imports
 from hoso.library.views.catalogue import school_for
 from hoso.org.models import Enrolment, Staff, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import get_or_404
-from hoso.policy.grants import current_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20 * 1024 * 1024

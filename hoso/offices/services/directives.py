@@ -28,8 +28,9 @@ from hoso.offices.models import (
 from hoso.offices.policies import SCHOOL_RECEIVERS
 from hoso.offices.selectors import units_below
 from hoso.org.models import RoleAssignment, SchoolLevel, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import OFFICE_ROLES, current_year
+from hoso.policy.grants import OFFICE_ROLES
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
 

@@ -18,8 +18,8 @@ from hoso.offices.models import Finding, Inspection, InspectionState, ReplyKind
 from hoso.offices.selectors import item_label, scope_items
 from hoso.offices.services.directives import MAX_TEXT, MAX_TITLE, clean, directive_issue
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.records.models import Record, RecordState, RecordType
 
 

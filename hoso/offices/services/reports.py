@@ -38,8 +38,8 @@ from hoso.offices.services.directives import (
     resolve_audience,
 )
 from hoso.org.models import Role, SchoolYear, Unit
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 from hoso.records.models import Record, RecordState
 from hoso.records.notify import notify
 from hoso.storage import blob_store, max_upload_bytes

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hoso.offices.services.directives import directive_issue
 from hoso.org.models import Unit
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 from hoso.records.models import Record, RecordState, RecordType, RecordVersion, RenditionStatus
 from hoso.records.pdfmaker import simple_pdf
 from hoso.storage import blob_store

@@ -16,8 +16,8 @@ from hoso.offices import dashboard
 from hoso.offices.exports import xlsx_response
 from hoso.offices.services.dashboard import dashboard_exported
 from hoso.org.models import Unit
+from hoso.org.years import current_year
 from hoso.policy import NOT_FOUND_MESSAGE, visible
-from hoso.policy.grants import current_year
 from hoso.records.completion import overseen_unit
 
 

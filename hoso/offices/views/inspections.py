@@ -18,8 +18,8 @@ from hoso.offices.models import Inspection
 from hoso.offices.progress import school_progress
 from hoso.offices.services import inspections
 from hoso.org.models import Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can, get_or_404, visible
-from hoso.policy.grants import current_year
 from hoso.records.models import RecordType
 from hoso.records.selectors import records_visible_to
 

@@ -25,8 +25,8 @@ from hoso.org.services import (
     student_update,
     unit_create,
 )
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import current_year
 
 
 @dataclass

@@ -25,8 +25,9 @@ from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.core.scheduling import later
 from hoso.core.text import clean_line, clean_multiline
 from hoso.org.models import SchoolYear, Unit
+from hoso.org.years import current_year
 from hoso.policy import can
-from hoso.policy.grants import OFFICE_ROLES, current_year, grants_for
+from hoso.policy.grants import OFFICE_ROLES, grants_for
 from hoso.records.models import (
     Comment,
     EventKind,

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, NotAllowed
 from hoso.ops.scrub import scrub_run
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 from hoso.records.models import Notification, Record, RecordState, RecordVersion
 from hoso.retention import services
 from hoso.retention.demo import old_record, old_year

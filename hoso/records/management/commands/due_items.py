@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hoso.policy.grants import current_year
+from hoso.org.years import current_year
 from hoso.records.services.deadlines import due_items_generate
 
 
