@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from hoso.grading.models import Homeroom
 from hoso.policy import can
+from hoso.records import search_index
 from hoso.records.models import Record, RecordType
 from hoso.records.search_index import search_backend, search_record_ids
 from hoso.records.selectors import records_visible_to
@@ -45,11 +48,24 @@ def _book(keeper: Any, world: World, period: str) -> Record:
     return Record.objects.get(pk=version.record_id)
 
 
+@pytest.fixture(params=["embedded", "postgres"])
+def backend_kind(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    """An empty index of each backend (PostgreSQL's on a PostgreSQL run only)."""
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL backend: run with a PostgreSQL DATABASE_URL")
+    settings.HOSO_SEARCH_BACKEND = request.param
+    search_backend().clear()
+    yield str(request.param)
+    conn = getattr(search_backend(), "conn", None)
+    if conn is not None:  # the backend's own connection would keep the test database open
+        conn.close()
+        search_index._backend.cache_clear()
+
+
 @pytest.fixture
-def books(django_capture_on_commit_callbacks: Any) -> ClassBooks:
+def books(backend_kind: str, django_capture_on_commit_callbacks: Any) -> ClassBooks:
     """Lớp 1A's GVCN this year (giaovien2) submits the first term's book and keeps the
     second's as a draft, in an index that holds nothing else."""
-    search_backend().clear()
     world = school_world("gs")
     keeper = world.people["giaovien2"]
     Homeroom.objects.create(teacher=keeper, school_class=world.units["lop"], school_year=world.year)
