@@ -1,5 +1,6 @@
 """Who the giáo viên chủ nhiệm (GVCN) of a class is, for a chain step performed by "the GVCN of
-the record's class". The grading app knows homerooms; it registers its lookups here from
+the record's class", and which classes a person is GVCN of, for their reading of those classes'
+records. The grading app knows homerooms; it registers its lookups here from
 GradingConfig.ready(), so records never imports grading. Looked up when someone asks, not
 when the step opens: a GVCN changed while a record waits is the one who acts."""
 
@@ -33,6 +34,13 @@ def homeroom_teacher(class_id: int, school_year_id: int) -> int | None:
     lookup = _TEACHER_OF[0]
     key = ("records.homeroom_teacher", class_id, school_year_id)
     return once_per_request(key, lambda: lookup(class_id, school_year_id))
+
+
+def homeroom_pairs(user_id: int) -> list[tuple[int, int]]:
+    """The person's homerooms as (class id, school year id) pairs, every year, sorted."""
+    if not _HOMEROOMS_OF:
+        return []
+    return sorted(_HOMEROOMS_OF[0](user_id).values_list("class_id", "year_id"))
 
 
 def gvcn_records_q(user_id: int, prefix: str = "") -> Q:

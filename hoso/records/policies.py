@@ -94,6 +94,9 @@ class RecordViewScope:
     owner_id: int | None = None  # everyone sees their own records, drafts included
     all_submitted: bool = False  # the administrator: every record once submitted
     reaches: tuple[RecordReach, ...] = ()
+    # The person whose homerooms count: the GVCN of a class reads its submitted records of the
+    # school years they are its GVCN (hoso.records.homerooms).
+    homerooms_of: int | None = None
 
 
 def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
@@ -109,7 +112,10 @@ def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
         RecordReach(school_paths=frozenset(grants.subtree_paths(INSPECTOR_ROLES))),
         RecordReach(school_ids=frozenset(grants.schools(SCHOOL_ROLES)), published_only=True),
     )
-    return RecordViewScope(owner_id=user.pk, reaches=tuple(r for r in reaches if r))
+    teacher = user.pk if grants.schools(SCHOOL_ROLES) else None  # anyone working at a school
+    return RecordViewScope(
+        owner_id=user.pk, reaches=tuple(r for r in reaches if r), homerooms_of=teacher
+    )
 
 
 def _reach_allows(reach: RecordReach, record: Record) -> bool:
@@ -139,15 +145,16 @@ def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
         return False
     if scope.all_submitted or any(_reach_allows(r, record) for r in scope.reaches):
         return True
-    return _is_gvcn_of(user, record)
+    return scope.homerooms_of is not None and _is_gvcn_of(scope.homerooms_of, record)
 
 
-def _is_gvcn_of(user: Any, record: Record) -> bool:
-    """The GVCN of a class reads its submitted books of the years they are its GVCN (a book
-    may wait for them at a GVCN step). Not yet in the search engine's visibility."""
+def _is_gvcn_of(user_id: int, record: Record) -> bool:
+    """`user_id` is the GVCN of the record's class in the record's school year: they read its
+    submitted books (`RecordViewScope.homerooms_of`, in search too) and act on a GVCN step."""
     if record.unit.kind != UnitKind.LOP:
         return False
-    return bool(homeroom_teacher(record.unit_id, record.school_year_id) == user.pk)
+    teacher = homeroom_teacher(record.unit_id, record.school_year_id)
+    return teacher is not None and teacher == user_id
 
 
 def _record_scope(grants: Grants, user: Any) -> Q:
@@ -158,8 +165,8 @@ def _record_scope(grants: Grants, user: Any) -> Q:
     others = nothing()
     for reach in scope.reaches:
         others |= _reach_q(reach)
-    if scope.owner_id is not None and grants.schools(SCHOOL_ROLES):  # teachers: any GVCN
-        others |= Q(unit__kind=UnitKind.LOP) & gvcn_records_q(user.pk)
+    if scope.homerooms_of is not None:
+        others |= Q(unit__kind=UnitKind.LOP) & gvcn_records_q(scope.homerooms_of)
     return own | (Q(first_submitted_at__isnull=False) & others)
 
 
@@ -215,7 +222,7 @@ def _may_take(grants: Grants, user: Any, workflow: Workflow, step: dict[str, Any
     if role == AUTHOR:  # "Ký và trình": the author's own signature
         return bool(record.owner_id == user.pk)
     if role == HOMEROOM_TEACHER:  # the class's GVCN this record's year; nobody when it has none
-        return _is_gvcn_of(user, record)
+        return _is_gvcn_of(user.pk, record)
     if role == Role.TTCM:
         return grants.covers({Role.TTCM}, record.unit.path)
     allowed = STEP_ROLES.get(role)

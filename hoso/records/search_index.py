@@ -4,6 +4,7 @@ are re-filtered through `records_visible_to`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
-from hoso.org.models import Unit
+from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.policy.grants import grants_for
+from hoso.records.homerooms import homeroom_pairs
 from hoso.records.models import Record, RecordState, RecordVersion
 from hoso.records.policies import RecordReach, RecordViewScope, path_q, record_view_scope
 from hoso.search.engine import (
@@ -114,8 +116,9 @@ def records_index(record_ids: list[int]) -> int:
 
 def search_visibility(scope: RecordViewScope) -> Visibility:
     """The policy's `records.record.view` scope (hoso.records.policies.record_view_scope) in the
-    search engine's terms: the units whose records each reach shows, and the states it hides.
-    Translated here, never restated: a change of the rule changes what search finds."""
+    search engine's terms: the units whose records each reach shows, the states it hides, and
+    the GVCN's classes by school year. Translated here, never restated: a change of the rule
+    changes what search finds."""
     grants: list[Grant] = []
     if scope.owner_id is not None:
         grants.append(Grant(owner_id=scope.owner_id))
@@ -126,7 +129,29 @@ def search_visibility(scope: RecordViewScope) -> Visibility:
         units, roots = _reach_units(reach)
         if units:
             grants.append(Grant(unit_ids=units, exclude_states=hidden, within=roots))
+    if scope.homerooms_of is not None:
+        grants.extend(_homeroom_grants(scope.homerooms_of))
     return Visibility(tuple(grants))
+
+
+def _homeroom_grants(user_id: int) -> list[Grant]:
+    """One grant per school year the person is GVCN in: the submitted records of their classes
+    that year (the index knows a year by its name)."""
+    pairs = homeroom_pairs(user_id)
+    if not pairs:
+        return []
+    classes = Unit.objects.filter(pk__in={c for c, _ in pairs}, kind=UnitKind.LOP)
+    kept = set(classes.values_list("pk", flat=True))
+    names = dict(SchoolYear.objects.filter(pk__in={y for _, y in pairs}).values_list("pk", "name"))
+    by_year: dict[str, set[int]] = defaultdict(set)
+    for class_id, year_id in pairs:
+        if class_id in kept:
+            by_year[names[year_id]].add(class_id)
+    hidden = frozenset({"draft"})
+    return [
+        Grant(unit_ids=frozenset(units), exclude_states=hidden, school_year=year)
+        for year, units in sorted(by_year.items())
+    ]
 
 
 def _reach_units(reach: RecordReach) -> tuple[frozenset[int], frozenset[int]]:

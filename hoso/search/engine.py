@@ -44,12 +44,16 @@ class Grant:
     ``within`` is a hint, never the rule: every unit of ``unit_ids`` lies in the subtree of one
     of these units. An index may look up "documents under these units" first (one term for a
     Phòng instead of its 800 units); ``unit_ids`` is still checked on every document.
+
+    ``school_year`` is a year's name as indexed ("2025-2026"): a GVCN reads their class's
+    documents of the years they keep it only.
     """
 
     unit_ids: frozenset[int] | None = None
     owner_id: int | None = None
     exclude_states: frozenset[str] = frozenset()
     within: frozenset[int] | None = None
+    school_year: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

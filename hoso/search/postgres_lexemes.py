@@ -171,6 +171,8 @@ def _grant_tsquery(grant: Grant) -> str | None:
         conds.append(units)
     if grant.owner_id is not None:
         conds.append(lexeme(facet("o", grant.owner_id)))
+    if grant.school_year is not None:
+        conds.append(lexeme(facet("y", grant.school_year)))
     conds.extend(f"!{lexeme(facet('s', s))}" for s in sorted(grant.exclude_states))
     return "(" + " & ".join(conds) + ")" if conds else None
 

@@ -129,6 +129,9 @@ def _grant(grant: Grant, *, skip_units: bool) -> tuple[sql.Composable, list[Any]
     if grant.owner_id is not None:
         conds.append(sql.SQL("owner_id = %s"))
         params.append(grant.owner_id)
+    if grant.school_year is not None:
+        conds.append(sql.SQL("school_year = %s"))
+        params.append(grant.school_year)
     if grant.exclude_states:
         conds.append(sql.SQL("state <> ALL(%s)"))
         params.append(sorted(grant.exclude_states))
@@ -136,4 +139,9 @@ def _grant(grant: Grant, *, skip_units: bool) -> tuple[sql.Composable, list[Any]
 
 
 def _unrestricted(grant: Grant) -> bool:
-    return grant.unit_ids is None and grant.owner_id is None and not grant.exclude_states
+    return (
+        grant.unit_ids is None
+        and grant.owner_id is None
+        and grant.school_year is None
+        and not grant.exclude_states
+    )

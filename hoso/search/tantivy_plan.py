@@ -213,6 +213,8 @@ class Planner:
             out.append(self._in("unit_id", grant.unit_ids))
         if grant.owner_id is not None:
             out.append(self._term("owner_id", grant.owner_id))
+        if grant.school_year is not None:
+            out.append(self._term("school_year", grant.school_year))
         return out
 
     def _grant(self, positives: list[tantivy.Query], exclude: frozenset[str]) -> tantivy.Query:
@@ -250,6 +252,8 @@ class Planner:
             estimate = min(estimate, self._set_df("unit_id", grant.unit_ids))
         if grant.owner_id is not None:
             estimate = min(estimate, self._df("owner_id", grant.owner_id))
+        if grant.school_year is not None:
+            estimate = min(estimate, self._df("school_year", grant.school_year))
         return estimate
 
     def _exact_clause_df(self, clause: Clause) -> int:

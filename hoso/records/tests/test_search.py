@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
+from hoso.grading.models import Homeroom
 from hoso.policy.grants import grants_for
 from hoso.records import policies
-from hoso.records.models import Record
+from hoso.records.models import Record, RecordType
 from hoso.records.policies import record_view_scope
 from hoso.records.search_index import (
     index_state,
@@ -18,6 +20,7 @@ from hoso.records.search_index import (
 )
 from hoso.records.selectors import records_visible_to, search_records
 from hoso.records.services import workflow
+from hoso.records.services.versions import Upload, record_upload
 from hoso.records.tests.helpers import pdf, upload
 from hoso.search.engine import Visibility
 from hoso.search.folding import fold
@@ -95,9 +98,30 @@ def _search_shows(visibility: Visibility, record: Record) -> bool:
     return any(
         (grant.unit_ids is None or record.unit_id in grant.unit_ids)
         and (grant.owner_id is None or record.owner_id == grant.owner_id)
+        and (grant.school_year is None or record.school_year.name == grant.school_year)
         and state not in grant.exclude_states
         for grant in visibility.grants
     )
+
+
+@pytest.fixture
+def handed_over(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Record:
+    """Lớp 1B's GVCN (th1.giaovien2) submits its homeroom book, then th1.giaovien1 (GVCN of
+    Lớp 1A) takes the class over: a submitted class book of someone else, read as its GVCN."""
+    keeper, successor = demo_user("th1.giaovien2"), demo_user("th1.giaovien1")
+    homeroom = Homeroom.objects.get(teacher=keeper, school_class__name="Lớp 1B")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = record_upload(
+            actor=keeper,
+            record_type=RecordType.objects.get(code="TT28.SCN"),
+            upload=Upload(io.BytesIO(pdf("Sổ chủ nhiệm")), "so-chu-nhiem.pdf"),
+            period_key="HK1",
+            unit_id=homeroom.school_class_id,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        record = workflow.record_submit(actor=keeper, record_id=version.record_id)
+    Homeroom.objects.filter(pk=homeroom.pk).update(teacher=successor)
+    return record
 
 
 @pytest.mark.parametrize(
@@ -114,14 +138,16 @@ def _search_shows(visibility: Visibility, record: Record) -> bool:
     ],
 )
 def test_search_shows_exactly_the_records_the_policy_lets_a_person_see(
-    demo_user: Any, indexed: Any, who: str
+    demo_user: Any, indexed: Any, handed_over: Record, who: str
 ) -> None:
     user = demo_user(who)
     visibility = search_visibility(record_view_scope(grants_for(user), user))
-    records = Record.objects.select_related("unit", "school")
+    records = Record.objects.select_related("unit", "school", "school_year")
     by_search = {r.pk for r in records if _search_shows(visibility, r)}
     assert by_search == set(records_visible_to(user).values_list("pk", flat=True))
     assert by_search  # every one of them sees something in the demo
+    if who == "th1.giaovien1":  # a teacher reads a book not yet issued as the class's GVCN
+        assert handed_over.pk in by_search
 
 
 def test_a_changed_rule_changes_what_search_finds(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from hoso.search.engine import (
+    Grant,
     SearchBackend,
     SearchDocument,
     SearchFilters,
@@ -141,6 +142,34 @@ def test_visibility_units_and_drafts(backend: SearchBackend) -> None:
     assert ids(backend, "hs123456", Visibility.for_units({3}, viewer_id=None)) == []
     assert ids(backend, "", Visibility.nothing()) == []
     assert len(ids(backend, "", Visibility.everything())) == 8
+
+
+HIDE_DRAFTS = frozenset({"draft"})
+
+
+def test_a_grant_of_one_school_year(backend: SearchBackend) -> None:
+    """Unit 2 holds doc 3 (2025-2026) and doc 4 (2024-2025): a GVCN of unit 2 last year."""
+    last_year = Grant(unit_ids=frozenset({2}), exclude_states=HIDE_DRAFTS, school_year="2024-2025")
+    assert set(ids(backend, "", Visibility((last_year,)))) == {4}
+    assert ids(backend, "kiem tra", Visibility((last_year,))) == [4]
+    assert ids(backend, "sinh hoat", Visibility((last_year,))) == []
+    assert ids(backend, "", Visibility((last_year,)), school_years=frozenset({"2025-2026"})) == []
+    # Beside the viewer's own documents (no unit shared by the grants)
+    mine = Grant(owner_id=200)
+    assert set(ids(backend, "", Visibility((mine, last_year)))) == {4, 5, 6}
+    # The same units in two years (the unit set hoisted out of the grants)
+    this_year = Grant(unit_ids=frozenset({2}), school_year="2025-2026")
+    assert set(ids(backend, "", Visibility((last_year, this_year)))) == {3, 4}
+    assert ids(backend, "", Visibility((Grant(school_year="2023-2024"),))) == []
+
+
+def test_a_school_year_grant_beside_every_non_draft(backend: SearchBackend) -> None:
+    """Doc 8 is owner 300's draft of 2025-2026: only a grant of that year shows it."""
+    published = Grant(exclude_states=HIDE_DRAFTS)
+    other_year = Grant(owner_id=300, school_year="2024-2025")
+    assert set(ids(backend, "", Visibility((published, other_year)))) == {1, 2, 3, 4, 6, 7}
+    its_year = Grant(owner_id=300, school_year="2025-2026")
+    assert set(ids(backend, "", Visibility((published, its_year)))) == {1, 2, 3, 4, 6, 7, 8}
 
 
 def test_empty_text_orders_by_recency(backend: SearchBackend) -> None:

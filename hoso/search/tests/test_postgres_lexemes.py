@@ -47,3 +47,11 @@ def test_filters_and_visibility_become_lexemes_unless_the_set_is_huge() -> None:
     assert visibility_tsquery(Visibility.everything()) is None
     many = Visibility((Grant(unit_ids=frozenset(range(500)), exclude_states=frozenset({"d"})),))
     assert visibility_tsquery(many) == "((!'~s:d'))"
+
+
+def test_a_grant_of_one_school_year_asks_for_its_year() -> None:
+    gvcn = Grant(unit_ids=frozenset({3}), exclude_states=frozenset({"x"}), school_year="2024-25")
+    vis = Visibility((Grant(owner_id=9), gvcn))
+    assert visibility_tsquery(vis) == "(('~o:9') | (('~u:3') & '~y:2024-25' & !'~s:x'))"
+    classes = Grant(unit_ids=frozenset(range(500)), school_year="2025-2026")
+    assert visibility_tsquery(Visibility((classes,))) == "(('~y:2025-2026'))"
