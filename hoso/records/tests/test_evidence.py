@@ -203,3 +203,18 @@ def test_api_untag_and_replace(api_for: Any) -> None:
     assert refused.status_code == 400 and "chưa được gắn tiêu chí: 5.5" in refused.json()["message"]
     criteria = api.get(f"/api/v1/evidence/criteria/?school={record.school_id}").json()
     assert [s["code"] for s in criteria] == ["TT17-2018"] and len(criteria[0]["criteria"]) == 34
+
+
+def test_the_demo_tagged_some_of_th1s_records_before_its_now() -> None:
+    from hoso.org.demo_clock import anchor_time
+
+    tags = EvidenceTag.objects.filter(school__code="TH1", tagged_by__username="th1.hieutruong")
+    assert sorted(set(tags.values_list("criterion", flat=True))) == [
+        "1.1",
+        "1.8",
+        "2.2",
+        "5.1",
+        "5.4",
+    ]
+    for tag in tags.select_related("version"):
+        assert (tag.version.issued_at or tag.version.uploaded_at) < tag.tagged_at <= anchor_time()
