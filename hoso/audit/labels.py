@@ -59,6 +59,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "records.chain.set": _("Thiết lập chuỗi duyệt, ký"),
     "records.chain.reset": _("Bỏ thiết lập chuỗi duyệt, ký riêng"),
     "records.completion.exported": _("Xuất tình hình nộp hồ sơ"),
+    "records.evidence.tagged": _("Gắn minh chứng kiểm định"),
+    "records.evidence.untagged": _("Bỏ gắn minh chứng kiểm định"),
+    "records.evidence.exported": _("Xuất minh chứng kiểm định"),
     # signing
     "signing.version.signed": _("Ký số tệp hồ sơ"),
     "signing.version.sealed": _("Đóng dấu điện tử tệp hồ sơ"),

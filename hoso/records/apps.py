@@ -12,6 +12,10 @@ class RecordsConfig(AppConfig):
         from hoso.records.policies import register_all
 
         register_all()
+        from hoso.records.evidence import demo as evidence_demo  # noqa: F401 — demo step
+        from hoso.records.evidence.policies import register_evidence
+
+        register_evidence()
         home.register()
         from hoso.records import search_index
 

@@ -14,6 +14,10 @@ from hoso.records.models import PERSONAL_SIGN_ACTIONS
 from hoso.records.notify import unread_count
 from hoso.records.policies import SCHOOL_READERS
 
+# Who browses a school's evidence (hoso/records/evidence/policies.py): its readers, the offices.
+EVIDENCE_READER_ROLES = frozenset(
+    {"HT", "PHT", "VT", "CV_PHONG", "CV_SO", "TP", "PTP", "GD", "PGD"}
+)
 CHAIN_SETTER_ROLES = frozenset({"GD", "PGD", "CV_SO", "TP", "PTP", "CV_PHONG", "HT"})
 
 
@@ -46,6 +50,8 @@ def nav(user: Any) -> list[NavItem]:
         items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, group="ky-so"))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
         items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
+    if grants.is_admin or grants.roles() & EVIDENCE_READER_ROLES:
+        items.append(NavItem("Minh chứng kiểm định", reverse("records:evidence-home"), 32))
     if grants.is_admin or grants.roles() & CHAIN_SETTER_ROLES:
         items.append(NavItem("Chuỗi duyệt, ký", reverse("records:chains"), 85, group="quan-tri"))
     unread = unread_count(user)

@@ -441,3 +441,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EvidenceTag(models.Model):
+    """A record version used as evidence (minh chứng) for one criterion of the school's
+    accreditation standard (hoso/records/evidence/criteria.py). The standard is stored with
+    the code, so a school that changes level keeps its evidence under the old circular."""
+
+    version = models.ForeignKey(RecordVersion, on_delete=models.CASCADE, related_name="evidence")
+    school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    standard = models.CharField(_("bộ tiêu chuẩn"), max_length=20)
+    criterion = models.CharField(_("tiêu chí"), max_length=10)
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    tagged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["school_id", "standard", "criterion", "-tagged_at"]
+        verbose_name = _("minh chứng kiểm định")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "standard", "criterion"], name="one_evidence_tag"
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "standard", "criterion"])]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.standard} {self.criterion}"

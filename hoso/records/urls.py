@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
+from hoso.records.evidence.urls import urlpatterns as evidence_urlpatterns
 from hoso.records.views import chains, dashboard, files, pages
 
 app_name = "records"
 
 urlpatterns = [
+    *evidence_urlpatterns,  # before "<int:pk>/phien-ban/<int:number>/<str:what>/"
     path("", pages.mine, name="mine"),
     path("tai-len/", pages.upload, name="upload"),
     path("tai-len/ky/", pages.upload_periods, name="upload-periods"),

@@ -23,6 +23,7 @@ PAGES = [
     "/ho-so/tai-len/",
     "/ho-so/cho-duyet/",
     "/ho-so/tinh-hinh-nop/",
+    "/ho-so/minh-chung/",
     "/ky-so/cho-ky/",
     "/ky-so/cho-dong-dau/",
     "/ky-so/chung-thu/",
@@ -37,6 +38,7 @@ FOLLOW = [
     (("/ho-so/", "/ho-so/cho-duyet/", "/ky-so/cho-ky/"), r"^/ho-so/\d+/$"),
     (("/ky-so/cho-ky/", "/ky-so/cho-dong-dau/", "/ho-so/"), r"^/ky-so/ho-so/\d+/$"),
     (("/so-diem/",), r"^/so-diem/lop/\d+/$"),
+    (("/ho-so/minh-chung/",), r"^/ho-so/minh-chung/\d+/$"),  # an office picks a school
 ]
 ROLES = ["th1.giaovien1", "th1.totruong", "th1.hieutruong", "th1.vanthu", "so.chuyenvien"]
 

@@ -119,6 +119,17 @@ def _version_file(what: str) -> Callable[[str], Target | None]:
     return target
 
 
+EVIDENCE_VIEW = "records.evidence.view"
+# Tag a version: the record's owner (the reference teacher's own record) and the school's HT,
+# PHT and văn thư; not the offices, not the administrator.
+EVIDENCE_TAGGERS = Scopes(own=frozenset({GV, HT, PHT, VT}), same_school=frozenset({HT, PHT, VT}))
+
+
+def _evidence_school(scope: str) -> Target:
+    school = demo.school(scope)
+    return Target({"pk": school.pk}, school)
+
+
 def _step(scope: str) -> Target | None:
     """A record's pending workflow step (`records.workflow.act` is about the open workflow; the
     demo records of the four scopes have none, so nobody may act and every POST is refused:
@@ -265,6 +276,38 @@ ROUTES: dict[str, Route] = {
         OBJECT, expect=SCHOOL_WIDE, action=RECORD, targets=_version_file("original")
     ),
     "records:version-progress": Route(OBJECT, expect=SCHOOL_WIDE, action=RECORD, targets=_version),
+    # Evidence for accreditation (hoso/records/evidence): a school's page and exports for its
+    # HT, PHT, văn thư and the offices above; tagging by the record's owner and those three.
+    "records:evidence-home": Route(LOGIN),
+    "records:evidence": Route(
+        OBJECT, expect=SCHOOL_READERS, action=EVIDENCE_VIEW, targets=_evidence_school
+    ),
+    "records:evidence-xlsx": Route(
+        OBJECT, expect=SCHOOL_READERS, action=EVIDENCE_VIEW, targets=_evidence_school
+    ),
+    "records:evidence-zip": Route(
+        OBJECT, expect=SCHOOL_READERS, action=EVIDENCE_VIEW, targets=_evidence_school
+    ),
+    "records:evidence-tag": Route(
+        OBJECT,
+        expect=EVIDENCE_TAGGERS,
+        sees=SCHOOL_WIDE,
+        action="records.evidence.tag",
+        targets=_version,
+        methods=("POST",),
+    ),
+    "api-evidence-criteria": Route(LOGIN),
+    "api-evidence-school": Route(
+        OBJECT, expect=SCHOOL_READERS, action=EVIDENCE_VIEW, targets=_evidence_school
+    ),
+    "api-record-version-evidence": Route(
+        OBJECT,
+        expect=SCHOOL_WIDE,
+        write_expect=EVIDENCE_TAGGERS,
+        action=RECORD,
+        targets=_version,
+        methods=("GET", "POST", "PUT", "DELETE"),
+    ),
     "api-record-types": Route(LOGIN),
     "api-signing-chains": Route(GATE, expect=OFFICES | {HT, ADMIN}),
     "api-signing-chain": Route(

@@ -61,3 +61,14 @@ def test_gradebook_summary_export_neutralises_formulas(client_for: Any):
     school_class = Unit.objects.filter(school__code="TH1", kind=UnitKind.LOP).order_by("pk")[0]
     data = _download(client_for("th1.hieutruong"), "grading:summary-xlsx", pk=school_class.pk)
     assert _formula_cells(data) == []
+
+
+def test_evidence_export_neutralises_formulas(client_for: Any):
+    from hoso.records.models import EvidenceTag, Record
+
+    _poison()
+    th1 = Unit.objects.get(code="TH1")
+    Record.objects.filter(school=th1).update(title=FORMULA)
+    assert EvidenceTag.objects.filter(school=th1).exists()  # the demo tagged some of th1's
+    data = _download(client_for("th1.hieutruong"), "records:evidence-xlsx", pk=th1.pk)
+    assert _formula_cells(data) == []

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.urls import path
 
 from hoso.records.api import chains, signing, views
+from hoso.records.evidence.api_urls import urlpatterns as evidence_urlpatterns
 
 urlpatterns = [
+    *evidence_urlpatterns,
     # signing a record's pending step (the signature goes through hoso.signing's door)
     path("records/<int:pk>/sign/", signing.RecordSign.as_view(), name="api-record-sign"),
     path(

@@ -38,6 +38,8 @@ COVERED = {
     "records.type.view",
     "records.chain.set",
     "records.workflow.act",
+    "records.evidence.tag",
+    "records.evidence.view",
 }
 
 ACTORS = {
@@ -388,3 +390,63 @@ def test_gvcn_steps(books_at_gvcn_step):
     for role, username in ACTORS.items():
         user = _user(username)
         assert_row(user, "records.workflow.act", books_at_gvcn_step, GVCN_STEP_ACT[role], Workflow)
+
+
+# Evidence for accreditation: tag the first version of each record of RECORD_CELLS — the
+# owner and the school's HT, PHT, văn thư, once submitted (a draft is nobody's evidence).
+EVIDENCE_TAG = {
+    "GV": (F, F, F, F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F, F, F, F),
+    "PHT": (F, F, T, T, T, F, F, F, F),
+    "HT": (F, F, T, T, T, F, F, F, F),
+    "VT": (F, F, T, T, T, F, F, F, F),
+    "TV": (F, F, F, F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F, F, F, F, F),
+    "QTHT": (F, F, F, F, F, F, F, F, F),
+}
+# Browse a school's evidence (PLACE_CODES): its HT, PHT, văn thư; the offices above; the
+# administrator. An office has no evidence page of its own.
+EVIDENCE_VIEW = {
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (T, F, F, F, F, F),
+    "HT": (T, F, F, F, F, F),
+    "VT": (T, F, F, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (T, T, F, F, F, F),
+    "CV_SO": (T, T, T, F, F, F),
+    "QTHT": (T, T, T, F, F, F),
+}
+
+
+def _first_version(record):
+    from hoso.records.models import RecordVersion
+
+    return RecordVersion.objects.create(
+        record=record,
+        number=1,
+        original_sha256="0" * 64,
+        size=1,
+        filename="minh-chung.pdf",
+        kind="pdf",
+        uploaded_by=record.owner,
+        uploaded_at=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_evidence(role):
+    user = _user(ACTORS[role])
+    versions = [_first_version(record) for record in _records(ACTORS[role])]
+    assert_row(user, "records.evidence.tag", versions, EVIDENCE_TAG[role])
+    places = [_unit(code) for code in PLACE_CODES]
+    assert_row(user, "records.evidence.view", places, EVIDENCE_VIEW[role], Unit)
+
+
+def test_the_owner_of_a_submitted_record_tags_it():
+    owner = "th1.giaovien2"
+    record = _record(owner, _unit("TH1-TO1"), "submitted", 99)
+    version = _first_version(record)
+    assert can(_user(owner), "records.evidence.tag", version)
+    assert not can(_user("th1.giaovien1"), "records.evidence.tag", version)

@@ -18,6 +18,7 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404
 from hoso.records import chains, selectors
+from hoso.records.evidence.selectors import record_panel
 from hoso.records.models import (
     Comment,
     Notification,
@@ -143,6 +144,7 @@ def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "can_delete": selectors.deletable(request.user, record),
         "return_note": selectors.return_note(record),
         "issued_unsigned": selectors.issued_unsigned(versions),
+        "evidence": record_panel(request.user, record, versions),
     }
 
 
