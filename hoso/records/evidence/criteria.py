@@ -85,7 +85,8 @@ def _standard(item: dict[str, Any]) -> Standard:
             for c in group["tieu_chi"]
         )
         groups.append(TieuChuan(group["number"], group["title"], criteria))
-    muc4 = tuple(Criterion(code, c["code"], c["title"], 0, c["checked"]) for c in item["muc4"])
+    listed = item.get("muc4", [])  # none sourced yet (docs/records.md)
+    muc4 = tuple(Criterion(code, c["code"], c["title"], 0, c["checked"]) for c in listed)
     return Standard(
         code=code,
         circular=str(item["circular"]),
