@@ -34,6 +34,29 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
+// A table wider than its box scrolls inside it (.table-wrap): such a box takes the keyboard
+// focus, so that the arrow keys scroll it, and is named after the table's caption or the
+// heading above it. A box that fits gives the focus back (no useless tab stop).
+function hosoScrollBoxes() {
+  document.querySelectorAll(".table-wrap").forEach(function (box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      var heading = box.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      var name = (caption || heading || document.querySelector("h1") || {}).textContent;
+      if (name) box.setAttribute("aria-label", name.trim());
+    } else if (!scrolls && box.getAttribute("role") === "region") {
+      ["tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", hosoScrollBoxes);
+document.addEventListener("htmx:load", hosoScrollBoxes);
+window.addEventListener("resize", hosoScrollBoxes);
+
 // The file picker (core/_file_field.html): the chosen or dropped file's name and size in
 // Vietnamese ("bai-day.pdf — 1,2 MB"); the real input stays the one the form sends.
 function hosoFileSize(bytes) {
