@@ -26,11 +26,13 @@ run: install
 # left asyncio state behind.
 # The other tests run in parallel (pytest-xdist): each worker has its own test database
 # (pytest-django appends _gw0, _gw1…), its own data directory (hoso/settings_test.py) and loads
-# the demo province once; whole files go to one worker (module fixtures run once).
+# the demo province once; whole files go to one worker (module fixtures run once), longest
+# first in the order conftest.py sorts them (xdist's own order would put the crash tests last).
 # TEST_WORKERS=auto is one per CPU, at most TEST_MAX_WORKERS; TEST_WORKERS=0 runs serially.
 TEST_WORKERS     ?= auto
 TEST_MAX_WORKERS ?= 4
-PYTEST_PARALLEL   = -n $(TEST_WORKERS) --maxprocesses $(TEST_MAX_WORKERS) --dist loadfile
+PYTEST_PARALLEL   = -n $(TEST_WORKERS) --maxprocesses $(TEST_MAX_WORKERS) --dist loadfile \
+                    --no-loadscope-reorder
 PYTEST_REPORT     = --durations=10
 # The browser tests drive pages, not the database engine: they run once, on PostgreSQL when
 # DATABASE_URL points at one (as a province runs), else on SQLite.

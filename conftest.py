@@ -44,9 +44,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _uses_database(item) and item.get_closest_marker("own_world") is None:
             item.fixturenames.insert(0, "demo_province")  # type: ignore[attr-defined]
-    # The crash tests run for minutes each: start them first, so that under pytest-xdist the
-    # other workers share the rest meanwhile instead of waiting for the last one at the end.
-    items.sort(key=lambda item: item.get_closest_marker("crash") is None)
+    items.sort(key=_longest_first(items))
+
+
+def _longest_first(items: list[pytest.Item]) -> Any:
+    """Under pytest-xdist (`--dist loadfile --no-loadscope-reorder`, Makefile) files go to the
+    workers whole, in this order. Longest first, so that the workers finish together on small
+    files instead of one waiting for the other's long one: files with crash tests (minutes
+    each), then files with a test marked `long`, then by number of tests (xdist's own order,
+    which would put the crash tests, one or two a file, last). The order inside a file stays."""
+    files: dict[str, list[int]] = {}  # file → [not crash, not long, -number of tests]
+    for item in items:
+        rank = files.setdefault(item.nodeid.split("::")[0], [1, 1, 0])
+        rank[0] &= item.get_closest_marker("crash") is None
+        rank[1] &= item.get_closest_marker("long") is None
+        rank[2] -= 1
+    return lambda item: files[item.nodeid.split("::")[0]]
 
 
 @pytest.fixture(autouse=True)

@@ -61,15 +61,29 @@ def test_pages_send_the_security_headers(username: str | None, client_for: Any):
     assert "Strict-Transport-Security" not in response  # plain HTTP: HSTS would lock users out
 
 
+# (username, url) → HTML of every crawled page. The crawl (every page as five accounts, minutes
+# on a slow machine) is made once for the two tests below: each test's writes are rolled back,
+# so the second would get the same pages from the same demo province.
+_CRAWLED: dict[tuple[str, str], str] = {}
+
+
+def crawled_pages(client_for: Any) -> dict[tuple[str, str], str]:
+    if not _CRAWLED:
+        for username in CRAWL_USERS:
+            client = client_for(username)
+            for url in page_urls():
+                response = client.get(url)
+                if response.get("Content-Type", "").startswith("text/html"):
+                    _CRAWLED[(username, url)] = response.content.decode()
+    assert len(_CRAWLED) > len(CRAWL_USERS)
+    return _CRAWLED
+
+
 @pytest.mark.django_db
+@pytest.mark.long
 def test_rendered_pages_have_no_inline_script(client_for: Any):
-    for username in CRAWL_USERS:
-        client = client_for(username)
-        for url in page_urls():
-            response = client.get(url)
-            if response.get("Content-Type", "").startswith("text/html"):
-                html = response.content.decode()
-                assert inline_violations(html) == [], f"{username} {url}"
+    for (username, url), html in crawled_pages(client_for).items():
+        assert inline_violations(html) == [], f"{username} {url}"
 
 
 def test_behind_tls_turns_on_hsts_and_secure_cookies(tmp_path: Path):
@@ -100,21 +114,17 @@ def test_hsts_header_on_secure_requests(client_for: Any):
 
 
 @pytest.mark.django_db
+@pytest.mark.long
 def test_every_form_refuses_a_post_without_csrf_token(client_for: Any, settings: Any):
     settings.DEMO_MODE = True
     checked: set[tuple[str, str]] = set()
-    for username in CRAWL_USERS:
-        client = client_for(username)
-        for url in page_urls():
-            response = client.get(url)
-            if not response.get("Content-Type", "").startswith("text/html"):
-                continue
-            found = forms_in(response.content.decode(), url)
-            for form in found.forms:
-                if form["method"] == "post":
-                    assert form["token"], f"{url}: a POST form without {{% csrf_token %}}"
-                    checked.add((username, form["action"]))
-            checked.update((username, action) for action in found.htmx_writes)
+    for (username, url), html in crawled_pages(client_for).items():
+        found = forms_in(html, url)
+        for form in found.forms:
+            if form["method"] == "post":
+                assert form["token"], f"{url}: a POST form without {{% csrf_token %}}"
+                checked.add((username, form["action"]))
+        checked.update((username, action) for action in found.htmx_writes)
     assert len(checked) >= 5
     print(f"\nCSRF: {len(checked)} (user, form action) pairs refused without token")  # noqa: T201
     for username, action in sorted(checked):
