@@ -478,7 +478,9 @@ def _types_for(user: Any) -> list[RecordType]:
                 result.append(record_type)
             continue
         if record_type.keeper == Keeper.HOMEROOM:
-            if homeroom_class_ids(user, record_type):
+            # Today's edition only: an office may have adapted the book for these schools.
+            here = any(record_type.pk in ids for ids in in_force.values())
+            if here and homeroom_class_ids(user, record_type):
                 result.append(record_type)
             continue
         roles = KEEPER_ROLES[record_type.keeper]

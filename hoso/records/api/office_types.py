@@ -41,7 +41,9 @@ class TypeFieldsIn(serializers.Serializer[Any]):
     )
     keeper = serializers.CharField(required=False, allow_blank=True, max_length=20)
     period = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    due_rule = serializers.ChoiceField(choices=list(service.DUE_RULES), required=False)
+    due_rule = serializers.CharField(
+        required=False, max_length=40, help_text=", ".join(service.DUE_RULES)
+    )
     retention_years = serializers.IntegerField(required=False, min_value=-1000, max_value=1000)
     formats = serializers.ListField(
         child=serializers.CharField(max_length=10), required=False, max_length=20

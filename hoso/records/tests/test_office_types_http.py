@@ -161,3 +161,10 @@ def test_the_so_lets_the_phong_define(api_for):
     created = api_for("phong1.chuyenvien").post(API, body, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["owner_unit"] == phong.pk
+
+
+def test_a_school_below_the_so_is_offered_its_type_in_the_upload_form(client_for):
+    page = client_for("th1.vanthu").get("/ho-so/tai-len/").content.decode()
+    assert DEMO_TYPE_NAME in page
+    teacher = client_for("th1.giaovien1").get("/ho-so/tai-len/").content.decode()
+    assert DEMO_TYPE_NAME not in teacher  # kept by the school, not by a teacher
