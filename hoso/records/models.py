@@ -77,6 +77,13 @@ class RecordType(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="record_types"
     )
     is_active = models.BooleanField(default=True)
+    # A Sở or Phòng adapting a type for the schools below it: this row stands in for `adapts`
+    # (a catalogue type, or an earlier edition of the office's own) from `effective_from` on;
+    # records made before keep pointing at the row they were made with.
+    adapts = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="adaptations"
+    )
+    effective_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -310,6 +317,23 @@ class ChainSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type.code} @ {self.unit.code}"
+
+
+class TypeDelegation(models.Model):
+    """Whether a Sở lets the Phòng below it define and adapt record types for their schools."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="type_delegation")
+    allow_phong = models.BooleanField(_("Phòng GDĐT được tự quy định loại hồ sơ"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("phân cấp quy định loại hồ sơ")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.allow_phong}"
 
 
 class EventKind(models.TextChoices):

@@ -332,11 +332,68 @@ def _type_manage(grants: Grants, _user: Any, unit: Unit) -> bool:
 
 
 def _type_visible(grants: Grants, _user: Any, record_type: RecordType) -> bool:
-    return True
+    """National types: everyone signed in; a unit's own types: who works at or above the
+    schools they apply to, and the offices above the unit that made them."""
+    if grants.user_id is None:
+        return False
+    owner = record_type.owner_unit
+    if owner is None or grants.is_admin:
+        return True
+    return owner.pk in _ancestor_ids(grants) or grants.covers(_ALL_ROLES, owner.path)
 
 
 def _type_scope(grants: Grants, _user: Any) -> Q:
-    return Q()
+    if grants.user_id is None:
+        return nothing()
+    if grants.is_admin:
+        return Q()
+    return (
+        Q(owner_unit__isnull=True)
+        | Q(owner_unit_id__in=_ancestor_ids(grants))
+        | path_q("owner_unit__path", grants.subtree_paths(_ALL_ROLES))
+    )
+
+
+_ALL_ROLES = frozenset(Role.values)
+
+
+def _ancestor_ids(grants: Grants) -> set[int]:
+    return {int(part) for g in grants.items for part in g.unit_path.strip("/").split("/") if part}
+
+
+# --- record types an office defines for the schools below it ----------------------------------
+
+
+def phong_may_define(phong: Unit) -> bool:
+    """The Sở above `phong` lets its Phòng define and adapt record types (one query)."""
+    from hoso.records.models import TypeDelegation
+
+    above = phong.ancestor_ids()[:-1]
+    return TypeDelegation.objects.filter(unit_id__in=above, allow_phong=True).exists()
+
+
+def _type_define(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """Add or adapt record types for the schools below `unit` (a Sở; a Phòng the Sở allows)."""
+    if unit.kind not in (UnitKind.SO, UnitKind.PHONG):
+        return False
+    if not grants.is_admin and unit.pk not in grants.units(CHAIN_SETTERS[unit.kind]):
+        return False
+    return unit.kind == UnitKind.SO or phong_may_define(unit)
+
+
+def _type_delegate(grants: Grants, _user: Any, unit: Unit) -> bool:
+    """Let the Phòng below a Sở define record types, or stop them: the Sở's leaders."""
+    if unit.kind != UnitKind.SO:
+        return False
+    return grants.is_admin or unit.pk in grants.units(CHAIN_SETTERS[UnitKind.SO])
+
+
+def _type_revise(grants: Grants, user: Any, record_type: RecordType) -> bool:
+    """Change (as a new edition) or retire a type an office defined or adapted: that office."""
+    owner = record_type.owner_unit
+    if owner is None or owner.kind not in (UnitKind.SO, UnitKind.PHONG):
+        return False
+    return _type_define(grants, user, owner)
 
 
 def register_all() -> None:
@@ -352,3 +409,6 @@ def register_all() -> None:
     register("records.type.manage", _type_manage)
     register("records.chain.set", _chain_set)
     register("records.type.view", _type_visible, _type_scope)
+    register("records.type.define", _type_define)
+    register("records.type.delegate", _type_delegate)
+    register("records.type.revise", _type_revise)

@@ -18,6 +18,7 @@ from hoso.org.models import Role, Unit
 from hoso.org.years import current_year
 from hoso.policy import can, visible
 from hoso.policy.grants import grants_for
+from hoso.records import editions
 from hoso.records.guards import deletion_refusal
 from hoso.records.homerooms import homeroom_teacher
 from hoso.records.keepers import provided_owners
@@ -466,18 +467,26 @@ def _types_for(user: Any) -> list[RecordType]:
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
     offices = list(Unit.objects.filter(pk__in=grants_for(user).units(OFFICE_ROLES)))
     result = []
-    for record_type in RecordType.objects.filter(is_active=True).order_by("code"):
+    types = list(RecordType.objects.filter(is_active=True).order_by("code"))
+    today = timezone.localdate()
+    in_force = {
+        school_id: {t.pk for t in editions.in_force(types, school, today, type_applies)}
+        for school_id, school in schools.items()
+    }
+    for record_type in types:
         if record_type.keeper == Keeper.OFFICE:
             if any(type_applies(record_type, office) for office in offices):
                 result.append(record_type)
             continue
         if record_type.keeper == Keeper.HOMEROOM:
-            if homeroom_class_ids(user, record_type):
+            # Today's edition only: an office may have adapted the book for these schools.
+            here = any(record_type.pk in ids for ids in in_force.values())
+            if here and homeroom_class_ids(user, record_type):
                 result.append(record_type)
             continue
         roles = KEEPER_ROLES[record_type.keeper]
         if any(
-            g.role in roles and type_applies(record_type, schools[g.school_id])  # type: ignore[index]
+            g.role in roles and record_type.pk in in_force.get(g.school_id or 0, set())
             for g in grants
         ):
             result.append(record_type)
@@ -573,7 +582,7 @@ def chain_types(unit: Unit) -> list[RecordType]:
     """Record types whose chain `unit` may see set for the units it covers."""
     types = RecordType.objects.filter(is_active=True).order_by("keeper", "code")
     if unit.kind == "TRUONG":
-        return [t for t in types if type_applies(t, unit)]
+        return editions.in_force(types, unit, timezone.localdate(), type_applies)
     ancestors = set(unit.ancestor_ids())
     return [
         t
@@ -624,11 +633,21 @@ def chain_history(unit: Unit, record_type: RecordType) -> list[Any]:
 OFFICE_KINDS = frozenset({"PHONG", "SO"})
 
 
-def applicable_types(school: Unit) -> list[RecordType]:
-    """Types that apply to `school`: national ones for its level, plus those added by the
-    school or by a Phòng or Sở above it."""
-    types = RecordType.objects.filter(is_active=True)
-    return [t for t in types if type_applies(t, school)]
+def applicable_types(school: Unit, day: dt.date | None = None) -> list[RecordType]:
+    """Types that apply to `school` on `day` (today): national ones for its level, plus those
+    added by the school or by a Phòng or Sở above it, each in the edition then in force."""
+    types = list(RecordType.objects.filter(is_active=True))
+    return editions.in_force(types, school, day or timezone.localdate(), type_applies)
+
+
+def type_in_force(record_type: RecordType, school: Unit) -> bool:
+    """A new record of `record_type` may be made at `school` today: it applies there and no
+    adaptation by an office above stands in for it (one query)."""
+    if not type_applies(record_type, school) or not editions.started(
+        record_type, timezone.localdate()
+    ):
+        return False
+    return record_type in applicable_types(school)
 
 
 def type_applies(record_type: RecordType, school: Unit) -> bool:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.policy import can, get_or_404
+from hoso.policy import can, get_or_404, visible
 from hoso.records.models import RecordType
 from hoso.records.selectors import records_visible_to
 from hoso.retention import expiry, selectors, services
@@ -101,6 +101,7 @@ def proposal_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def periods(request: HttpRequest) -> HttpResponse:
     types = RecordType.objects.filter(is_active=True).select_related("retention_override")
+    types = visible(request.user, "records.type.view", types)  # another province's: not here
     rows = [
         (t, expiry.retention_years(t), expiry.retention_source(t)) for t in types.order_by("code")
     ]

@@ -591,8 +591,10 @@ ROUTES: dict[str, Route] = {
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
 from tests.security.routes_offices import OFFICES_ROUTES  # noqa: E402
+from tests.security.routes_types import TYPES_ROUTES  # noqa: E402
 
 ROUTES.update(OFFICES_ROUTES)
+ROUTES.update(TYPES_ROUTES)
 ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)
 

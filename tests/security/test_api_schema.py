@@ -15,6 +15,7 @@ from django.core.management import call_command
 NO_INPUT = {
     ("post", "/api/v1/library/loans/{id}/renew/"),
     ("post", "/api/v1/offices/directives/{id}/remind/"),
+    ("post", "/api/v1/office-record-types/{id}/retire/"),
     ("post", "/api/v1/records/{id}/withdraw/"),
     ("post", "/api/v1/signing/remote/{id}/cancel/"),
     ("post", "/api/v1/signing/remote/providers/{id}/test/"),

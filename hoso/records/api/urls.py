@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hoso.records.api import chains, signing, views
+from hoso.records.api import chains, office_types, signing, views
 from hoso.records.evidence.api_urls import urlpatterns as evidence_urlpatterns
 
 urlpatterns = [
@@ -69,6 +69,27 @@ urlpatterns = [
         "signing-chains/<int:unit_id>/<int:type_id>/",
         chains.ChainDetail.as_view(),
         name="api-signing-chain",
+    ),
+    path("office-record-types/", office_types.OfficeTypeList.as_view(), name="api-office-types"),
+    path(
+        "office-record-types/delegation/<int:unit_id>/",
+        office_types.TypeDelegationView.as_view(),
+        name="api-office-type-delegation",
+    ),
+    path(
+        "office-record-types/<int:pk>/",
+        office_types.OfficeTypeDetail.as_view(),
+        name="api-office-type",
+    ),
+    path(
+        "office-record-types/<int:pk>/adapt/",
+        office_types.OfficeTypeAdapt.as_view(),
+        name="api-office-type-adapt",
+    ),
+    path(
+        "office-record-types/<int:pk>/retire/",
+        office_types.OfficeTypeRetire.as_view(),
+        name="api-office-type-retire",
     ),
     path("due-items/", views.DueItemList.as_view(), name="api-due-items"),
     path("due-items/<int:pk>/extend/", views.DueItemExtend.as_view(), name="api-due-item-extend"),

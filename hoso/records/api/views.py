@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.policy import get_or_404
+from hoso.policy import get_or_404, visible
 from hoso.records import completion, selectors
 from hoso.records.api.serializers import (
     CommentIn,
@@ -80,7 +80,10 @@ def _int(value: str | None) -> int | None:
 
 class RecordTypeList(generics.ListAPIView[RecordType]):
     serializer_class = RecordTypeOut
-    queryset = RecordType.objects.filter(is_active=True).order_by("code")
+
+    def get_queryset(self) -> Any:
+        types = RecordType.objects.filter(is_active=True).order_by("code")
+        return visible(self.request.user, "records.type.view", types)
 
 
 class RecordList(generics.ListCreateAPIView[Record]):

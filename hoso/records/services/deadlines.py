@@ -4,8 +4,10 @@ by a leader (reminders: `services.reminders`; statuses: `hoso.records.selectors.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -15,10 +17,11 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Role, RoleAssignment, SchoolYear, Unit, UnitKind
 from hoso.policy import can
+from hoso.records import editions
 from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
 from hoso.records.periods import YEAR_KEY, period_label, slot_for_day, slots_for
-from hoso.records.selectors import applicable_types, next_due_period_key
+from hoso.records.selectors import next_due_period_key, type_applies
 
 BATCH = 5000
 
@@ -90,13 +93,61 @@ def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = 
     if schools is None:
         schools = list(Unit.objects.filter(kind=UnitKind.TRUONG, is_active=True))
     created = 0
+    rows = list(RecordType.objects.filter(is_active=True))
     for school in schools:
-        types = [t for t in applicable_types(school) if not t.optional]
-        created += _generate_for_school(school, school_year, types)
+        editions_here = [t for t in rows if type_applies(t, school)]
+        _prune_superseded(school, school_year, rows, editions_here)
+        types = [t for t in editions_here if not t.optional]
+        created += _generate_for_school(school, school_year, types, rows)
     return created
 
 
-def _generate_for_school(school: Unit, year: SchoolYear, types: list[RecordType]) -> int:
+def _in_force_on(rows: list[RecordType], school: Unit) -> Callable[[dt.datetime], set[int]]:
+    """Ids of the rows in force at `school` at a due time (by its day), remembered per day."""
+    # Only the dates editions start on matter: days between two of them share one answer.
+    starts = sorted({t.effective_from for t in rows if t.effective_from is not None})
+    known: dict[int, set[int]] = {}
+
+    def ids(due_at: dt.datetime) -> set[int]:
+        day = timezone.localtime(due_at).date()
+        key = bisect.bisect_right(starts, day)
+        if key not in known:
+            known[key] = {t.pk for t in editions.in_force(rows, school, day, type_applies)}
+        return known[key]
+
+    return ids
+
+
+def _prune_superseded(
+    school: Unit, year: SchoolYear, rows: list[RecordType], here: list[RecordType]
+) -> None:
+    """Open future items of a type an office adapted (or of an edition that gave way to a later
+    one) go when another edition is in force on their due day; submitted ones stay."""
+    touched = editions.line_ids(here)
+    if not touched:
+        return
+    in_force = _in_force_on(rows, school)
+    items = DueItem.objects.filter(
+        school=school,
+        school_year=year,
+        record_type_id__in=touched,
+        submitted_at__isnull=True,
+        record__isnull=True,
+        due_at__gte=timezone.now(),
+    )
+    stale = [
+        i.pk
+        for i in items.only("pk", "record_type_id", "due_at")
+        if i.record_type_id not in in_force(i.due_at)
+    ]
+    if stale:
+        DueItem.objects.filter(pk__in=stale).delete()
+
+
+def _generate_for_school(
+    school: Unit, year: SchoolYear, types: list[RecordType], rows: list[RecordType]
+) -> int:
+    in_force = _in_force_on(rows, school)
     existing = set(
         DueItem.objects.filter(school=school, school_year=year).values_list(
             "record_type_id", "unit_id", "owner_id", "period_key"
@@ -110,6 +161,8 @@ def _generate_for_school(school: Unit, year: SchoolYear, types: list[RecordType]
         owners = _owners(school, year, record_type.keeper)
         per_unit = record_type.keeper != Keeper.TEACHER
         for slot in slots_for(record_type.period, record_type.due_rule, year):
+            if record_type.pk not in in_force(slot.due_at):
+                continue
             for unit_id, owner_id in owners:
                 if (record_type.pk, unit_id, owner_id, slot.key) in existing or (
                     per_unit and (record_type.pk, unit_id, slot.key) in unit_owed

@@ -40,7 +40,7 @@ from hoso.records.models import (
     RenditionStatus,
 )
 from hoso.records.policies import KEEPER_ROLES
-from hoso.records.selectors import homeroom_classes, type_applies
+from hoso.records.selectors import homeroom_classes, type_applies, type_in_force
 from hoso.records.services import deadlines
 from hoso.storage import blob_store, max_upload_bytes
 
@@ -86,7 +86,7 @@ def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = N
     units = Unit.objects.in_bulk([g.unit_id for g in grants] + [g.school_id for g in grants])
     for grant in sorted(grants, key=lambda g: g.unit_path):
         school = units[grant.school_id]  # type: ignore[index]
-        if type_applies(record_type, school):
+        if type_in_force(record_type, school):
             unit = school if record_type.keeper == Keeper.SCHOOL else units[grant.unit_id]
             return unit
     raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")

@@ -40,6 +40,9 @@ COVERED = {
     "records.workflow.act",
     "records.evidence.tag",
     "records.evidence.view",
+    "records.type.define",
+    "records.type.delegate",
+    "records.type.revise",
 }
 
 ACTORS = {
@@ -158,6 +161,28 @@ CHAIN_SET = {
     "QTHT": (T, T, T, T, T, T),
 }
 
+# Define or adapt record types for the schools below: the Sở's leaders and specialists at the
+# Sở; a Phòng's only when the Sở allows it (the demo Sở does not); never at a school.
+TYPE_DEFINE = {
+    "GV": (F, F, F, F, F, F),
+    "TTCM": (F, F, F, F, F, F),
+    "PHT": (F, F, F, F, F, F),
+    "HT": (F, F, F, F, F, F),
+    "VT": (F, F, F, F, F, F),
+    "TV": (F, F, F, F, F, F),
+    "CV_PHONG": (F, F, F, F, F, F),
+    "CV_SO": (F, F, F, F, F, T),
+    "QTHT": (F, F, F, F, F, T),
+}
+# Let the Phòng define types: at the Sở only, by its people (or the administrator).
+TYPE_DELEGATE = {role: (F, F, F, F, F, role in ("CV_SO", "QTHT")) for role in TYPE_DEFINE}
+# With the Sở's permission, the Phòng's specialist defines for the Phòng (and only there).
+TYPE_DEFINE_ALLOWED = {
+    **TYPE_DEFINE,
+    "CV_PHONG": (F, F, F, T, F, F),
+    "QTHT": (F, F, F, T, T, T),
+}
+
 # Due items: the actor's own, a colleague's in Tổ 1, one of Tổ 4-5 of th1, one of thcs1, one
 # of th2. Seen by the owner and by whoever oversees the item's unit.
 DUE_VIEW = {
@@ -257,6 +282,39 @@ def test_units_and_places(role):
     assert_row(user, "records.record.create", places, RECORD_CREATE[role])
     assert_row(user, "records.type.manage", places, TYPE_MANAGE[role])
     assert_row(user, "records.chain.set", places, CHAIN_SET[role])
+    assert_row(user, "records.type.define", places, TYPE_DEFINE[role])
+    assert_row(user, "records.type.delegate", places, TYPE_DELEGATE[role])
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_defining_types_once_the_so_allows_the_phong(role):
+    from hoso.records.services.office_types import type_delegation_set
+
+    type_delegation_set(actor=_user("so.chuyenvien"), unit=_unit("SO-DEMO"), allow_phong=True)
+    places = [_unit(code) for code in PLACE_CODES]
+    assert_row(_user(ACTORS[role]), "records.type.define", places, TYPE_DEFINE_ALLOWED[role])
+
+
+# Change or retire a type: the office that defined it (the demo Sở's own type), never a
+# catalogue type nor a school's own.
+TYPE_REVISE = {role: (role in ("CV_SO", "QTHT"), F, F) for role in ACTORS}
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_revising_types(role):
+    from hoso.records.services.record_types import record_type_create
+
+    school_type = record_type_create(
+        actor=_user("th1.hieutruong"),
+        unit=_unit("TH1"),
+        code="MX",
+        name="Sổ riêng của trường",
+        keeper="SCHOOL",
+        period="YEAR",
+    )
+    so_type = RecordType.objects.filter(owner_unit__code="SO-DEMO").order_by("pk").first()
+    types = [so_type, RecordType.objects.get(code="TT28.KHBD"), school_type]
+    assert_row(_user(ACTORS[role]), "records.type.revise", types, TYPE_REVISE[role])
 
 
 def _due(owner_username, unit, n):

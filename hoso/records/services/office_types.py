@@ -1,0 +1,396 @@
+"""Record types a Sở (or a Phòng the Sở allows) defines or adapts for the schools below it.
+
+Nothing is rewritten: a new type is a new row owned by the office; adapting a type (a catalogue
+one, or the office's own to change it) is a new row that `adapts` it from a date. Records made
+before that date keep the row they were made with, so an issued record never changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.audit.services import audit_log
+from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.org.models import Unit, UnitKind
+from hoso.policy import can
+from hoso.records import chains
+from hoso.records.catalogue import ALL_FORMATS, read_catalogue
+from hoso.records.models import DueItem, Keeper, Period, RecordType, TypeDelegation
+
+SCHOOL_KEEPERS = (Keeper.SCHOOL, Keeper.GROUP, Keeper.TEACHER, Keeper.HOMEROOM)
+LEVELS = ("MN", "TH", "THCS", "THPT")
+MAX_RETENTION = 100
+# The catalogue's due rules an office may choose, the periods each fits, in words.
+DUE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
+    "week_monday_7": ((Period.WEEK,), "Thứ Hai hằng tuần, 07:00"),
+    "month_5th_next": ((Period.MONTH,), "Ngày 5 của tháng sau, 17:00"),
+    "term_end_7": ((Period.TERM,), "7 ngày sau khi kết thúc học kỳ, 17:00"),
+    "year_start_30": ((Period.YEAR, Period.ONCE), "30 ngày sau khi bắt đầu năm học, 17:00"),
+    "year_start_45": ((Period.YEAR, Period.ONCE), "45 ngày sau khi bắt đầu năm học, 17:00"),
+    "year_end": ((Period.YEAR, Period.ONCE), "Ngày kết thúc năm học, 17:00"),
+}
+# A new type's chain until the office sets its own on the chain page.
+DEFAULT_CHAINS: dict[str, str] = {
+    Keeper.TEACHER: "author_ttcm",
+    Keeper.HOMEROOM: "author_pht",
+    Keeper.GROUP: "pht",
+    Keeper.SCHOOL: "ht_sign_seal",
+}
+FIELDS = (
+    "name",
+    "levels",
+    "keeper",
+    "period",
+    "due_rule",
+    "retention_years",
+    "formats",
+    "legal_source",
+    "required",
+)
+
+
+def due_rule_key(rule: dict[str, Any]) -> str:
+    """The name of a stored due rule among those an office may choose ("" if another)."""
+    rules = read_catalogue()["due_rules"]
+    return next((key for key in DUE_RULES if rules.get(key) == rule), "")
+
+
+# --- checking what was sent ------------------------------------------------------------------
+
+
+def clean_fields(raw: dict[str, Any], base: RecordType | None) -> dict[str, Any]:
+    """The type's fields as stored, or one DomainError naming every wrong field in Vietnamese.
+    A field left out keeps the value of `base` (the type adapted)."""
+    errors: dict[str, list[str]] = {}
+    start = _from_base(base)
+    given = {key: raw[key] for key in FIELDS if key in raw and raw[key] is not None}
+    values = {**start, **given}
+    cleaned: dict[str, Any] = {
+        "name": _name(values.get("name"), errors),
+        "levels": _levels(values.get("levels"), errors),
+        "keeper": _choice(values.get("keeper"), SCHOOL_KEEPERS, "keeper", errors),
+        "period": _choice(values.get("period"), Period.values, "period", errors),
+        "retention_years": _retention(values.get("retention_years"), base, errors),
+        "formats": _formats(values.get("formats"), errors),
+        "legal_source": _text(values.get("legal_source"), "legal_source", 255, errors),
+        "optional": not _flag(values.get("required")),
+    }
+    cleaned["due_rule"] = _due_rule(values.get("due_rule"), cleaned["period"], errors)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise DomainError(f"Loại hồ sơ chưa hợp lệ: {first}", fields=errors)
+    return cleaned
+
+
+def _from_base(base: RecordType | None) -> dict[str, Any]:
+    if base is None:
+        return {"formats": ALL_FORMATS, "required": False, "legal_source": ""}
+    return {
+        "name": base.name,
+        "levels": base.levels,
+        "keeper": base.keeper,
+        "period": base.period,
+        "due_rule": due_rule_key(base.due_rule),
+        "retention_years": base.retention_years,
+        "formats": base.formats or ALL_FORMATS,
+        "legal_source": base.legal_source,
+        "required": not base.optional,
+    }
+
+
+def _name(value: Any, errors: dict[str, list[str]]) -> str:
+    text = " ".join(str(value or "").split())
+    if not text:
+        errors["name"] = ["Hãy nhập tên loại hồ sơ."]
+    elif len(text) > 255:
+        errors["name"] = ["Tên loại hồ sơ dài quá 255 ký tự."]
+    return text
+
+
+def _text(value: Any, field: str, limit: int, errors: dict[str, list[str]]) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > limit:
+        errors[field] = [f"Căn cứ pháp lý dài quá {limit} ký tự."]
+    return text
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(part).strip() for part in value if str(part).strip()]
+    return []
+
+
+def _levels(value: Any, errors: dict[str, list[str]]) -> list[str]:
+    levels = _as_list(value)
+    if not levels:
+        errors["levels"] = ["Hãy chọn ít nhất một cấp học."]
+    elif any(level not in LEVELS for level in levels):
+        errors["levels"] = ["Cấp học không hợp lệ: chỉ chọn mầm non, tiểu học, THCS, THPT."]
+    return [level for level in LEVELS if level in levels]
+
+
+def _choice(value: Any, allowed: Any, field: str, errors: dict[str, list[str]]) -> str:
+    text = str(value or "")
+    if text not in allowed:
+        errors[field] = [
+            "Người lưu giữ không hợp lệ: hãy chọn nhà trường, tổ chuyên môn, giáo viên hoặc "
+            "giáo viên chủ nhiệm."
+            if field == "keeper"
+            else "Kỳ không hợp lệ: hãy chọn một lần, năm học, học kỳ, tháng hoặc tuần."
+        ]
+    return text
+
+
+def _retention(value: Any, base: RecordType | None, errors: dict[str, list[str]]) -> int:
+    try:
+        years = int(str(value).strip())
+    except (TypeError, ValueError):
+        errors["retention_years"] = ["Thời hạn lưu trữ phải là một số năm (0 = vĩnh viễn)."]
+        return 0
+    if not 0 <= years <= MAX_RETENTION:
+        errors["retention_years"] = [
+            f"Thời hạn lưu trữ phải từ 0 (vĩnh viễn) đến {MAX_RETENTION} năm."
+        ]
+    elif base is not None and base.owner_unit_id is None and _shorter(years, base):
+        least = "vĩnh viễn" if base.retention_years == 0 else f"{base.retention_years} năm"
+        errors["retention_years"] = [
+            f"Thời hạn lưu trữ không được ngắn hơn mức tối thiểu theo quy định ({least})."
+        ]
+    return years
+
+
+def _shorter(years: int, base: RecordType) -> bool:
+    """Below the catalogue's legal minimum (0 = permanent, the longest of all)."""
+    if base.retention_years == 0:
+        return years != 0
+    return years != 0 and years < base.retention_years
+
+
+def _formats(value: Any, errors: dict[str, list[str]]) -> list[str]:
+    formats = [f.lower() for f in _as_list(value)]
+    if not formats:
+        errors["formats"] = ["Hãy chọn ít nhất một định dạng tệp được nhận."]
+    elif any(f not in ALL_FORMATS for f in formats):
+        errors["formats"] = [f"Định dạng không hợp lệ: chỉ nhận {', '.join(ALL_FORMATS)}."]
+    return [f for f in ALL_FORMATS if f in formats]
+
+
+def _flag(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "on", "True")
+
+
+def _due_rule(value: Any, period: str, errors: dict[str, list[str]]) -> dict[str, Any]:
+    key = str(value or "")
+    if key not in DUE_RULES:
+        errors["due_rule"] = ["Hãy chọn hạn nộp trong danh sách."]
+        return {}
+    if period in Period.values and period not in DUE_RULES[key][0]:
+        errors["due_rule"] = ["Hạn nộp không hợp với kỳ của loại hồ sơ."]
+        return {}
+    rule: dict[str, Any] = read_catalogue()["due_rules"][key]
+    return dict(rule)
+
+
+def clean_date(value: Any) -> dt.date:
+    """The day the type applies from: given, and not in the past."""
+    day = value
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+    if not isinstance(day, dt.date):
+        message = "Hãy chọn ngày áp dụng (ngày/tháng/năm)."
+        raise DomainError(message, fields={"effective_from": [message]})
+    if day < timezone.localdate():
+        message = "Ngày áp dụng không được trước hôm nay: hồ sơ đã lập giữ nguyên quy định cũ."
+        raise DomainError(message, fields={"effective_from": [message]})
+    return day
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def _check_office(actor: Any, unit: Unit) -> None:
+    if unit.kind not in (UnitKind.SO, UnitKind.PHONG):
+        raise DomainError("Chỉ Sở hoặc Phòng GDĐT quy định loại hồ sơ cho các trường trực thuộc.")
+    if not can(actor, "records.type.define", unit):
+        if unit.kind == UnitKind.PHONG and can(actor, "records.chain.set", unit):
+            raise NotAllowed(
+                "Sở GDĐT chưa cho phép Phòng tự quy định loại hồ sơ cho các trường trực thuộc."
+            )
+        raise NotAllowed("Bạn không được quy định loại hồ sơ cho đơn vị này.")
+
+
+@transaction.atomic
+def office_type_create(
+    *, actor: Any, unit: Unit, fields: dict[str, Any], effective_from: Any, ip: str = ""
+) -> RecordType:
+    """A new record type for the schools below `unit`, from `effective_from`."""
+    _check_office(actor, unit)
+    values = clean_fields(fields, None)
+    day = clean_date(effective_from)
+    chain = read_catalogue()["chains"][DEFAULT_CHAINS[values["keeper"]]]
+    legal = values.pop("legal_source") or f"Do {unit.name} quy định"
+    record_type = RecordType.objects.create(
+        code=_free_code(f"{unit.code}.LHS"),
+        owner_unit=unit,
+        effective_from=day,
+        signing_chain=list(chain),
+        legal_source=legal,
+        **values,
+    )
+    data = {"code": record_type.code, "effective_from": day.isoformat(), **_logged(values)}
+    audit_log(
+        "records.type.defined", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data
+    )
+    return record_type
+
+
+@transaction.atomic
+def office_type_adapt(
+    *,
+    actor: Any,
+    unit: Unit,
+    base: RecordType,
+    fields: dict[str, Any],
+    effective_from: Any,
+    ip: str = "",
+) -> RecordType:
+    """Adapt `base` for the schools below `unit` from `effective_from`: a catalogue type (or
+    one defined above), or the office's own type to change it. `base` stays as it is."""
+    _check_office(actor, unit)
+    base = RecordType.objects.select_for_update().get(pk=base.pk)
+    _check_base(unit, base)
+    values = clean_fields(fields, base)
+    day = clean_date(effective_from)
+    if (
+        base.effective_from is not None
+        and base.owner_unit_id == unit.pk
+        and day <= base.effective_from
+    ):
+        message = (
+            f"Ngày áp dụng phải sau {base.effective_from:%d/%m/%Y}, ngày áp dụng của quy định "
+            "đang sửa."
+        )
+        raise DomainError(message, fields={"effective_from": [message]})
+    chain = _chain_for(base, unit, values["keeper"])
+    record_type = RecordType.objects.create(
+        code=_free_code(f"{unit.code}.{base.code.rsplit('.', 1)[-1]}"),
+        owner_unit=unit,
+        adapts=base,
+        effective_from=day,
+        signing_chain=chain,
+        naming_rule=base.naming_rule,
+        retention_source=base.retention_source,
+        **values,
+    )
+    data = {
+        "code": record_type.code,
+        "adapts": base.code,
+        "effective_from": day.isoformat(),
+        "before": _logged(_from_base_stored(base)),
+        **_logged(values),
+    }
+    audit_log(
+        "records.type.adapted", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data
+    )
+    return record_type
+
+
+def _check_base(unit: Unit, base: RecordType) -> None:
+    outside = "Loại hồ sơ này không áp dụng cho các đơn vị thuộc quyền quản lý của đơn vị này."
+    if not base.is_active:
+        raise Conflict("Loại hồ sơ này đã ngừng áp dụng.")
+    if base.keeper == Keeper.OFFICE:
+        raise DomainError("Hồ sơ của Phòng/Sở không điều chỉnh ở đây.")
+    if base.owner_unit_id is not None and base.owner_unit_id not in unit.ancestor_ids():
+        raise DomainError(outside, fields={"unit": [outside]})
+    if base.adaptations.filter(owner_unit=unit, is_active=True).exists():
+        raise Conflict("Đơn vị đã điều chỉnh loại hồ sơ này; hãy sửa bản điều chỉnh đang áp dụng.")
+
+
+def _chain_for(base: RecordType, unit: Unit, keeper: str) -> list[dict[str, Any]]:
+    """The chain in force for `base` at the office, while the keeper stays the same."""
+    if keeper != base.keeper:
+        return list(read_catalogue()["chains"][DEFAULT_CHAINS[keeper]])
+    return list(chains.resolve(base, unit).chain)
+
+
+@transaction.atomic
+def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> RecordType:
+    """Stop a type the office defined or adapted: no new records of it, its open due items
+    from now on go (the adapted type applies again from the next generation of due items);
+    records already made keep it."""
+    record_type = (
+        RecordType.objects.select_for_update().select_related("owner_unit").get(pk=record_type.pk)
+    )
+    if not can(actor, "records.type.revise", record_type):
+        raise NotAllowed("Bạn không được ngừng áp dụng loại hồ sơ này.")
+    if not record_type.is_active:
+        raise Conflict("Loại hồ sơ này đã ngừng áp dụng.")
+    if record_type.adaptations.filter(is_active=True).exists():
+        raise Conflict("Loại hồ sơ này có bản điều chỉnh đang áp dụng; hãy ngừng bản đó trước.")
+    record_type.is_active = False
+    record_type.save(update_fields=["is_active"])
+    dropped, _ = DueItem.objects.filter(
+        record_type=record_type,
+        submitted_at__isnull=True,
+        record__isnull=True,
+        due_at__gte=timezone.now(),
+    ).delete()
+    audit_log(
+        "records.type.retired",
+        actor=actor,
+        obj=record_type,
+        unit_id=record_type.owner_unit_id,
+        ip=ip,
+        data={"code": record_type.code, "due_items_dropped": dropped},
+    )
+    return record_type
+
+
+@transaction.atomic
+def type_delegation_set(
+    *, actor: Any, unit: Unit, allow_phong: bool, ip: str = ""
+) -> TypeDelegation:
+    """Let the Phòng below the Sở define and adapt record types for their schools, or stop it
+    (types they already defined stay in force until they retire them)."""
+    if not can(actor, "records.type.delegate", unit):
+        raise NotAllowed("Chỉ lãnh đạo, chuyên viên Sở GDĐT được phân cấp việc này.")
+    setting = TypeDelegation.objects.select_for_update().filter(unit=unit).first()
+    before = bool(setting and setting.allow_phong)
+    setting = setting or TypeDelegation(unit=unit)
+    setting.allow_phong, setting.updated_by, setting.updated_at = allow_phong, actor, timezone.now()
+    setting.save()
+    audit_log(
+        "records.type.delegation",
+        actor=actor,
+        obj=setting,
+        unit_id=unit.pk,
+        ip=ip,
+        data={"before": before, "allow_phong": allow_phong},
+    )
+    return setting
+
+
+def _free_code(stem: str) -> str:
+    stem = stem[:34]
+    taken = set(RecordType.objects.filter(code__startswith=stem).values_list("code", flat=True))
+    number = 1
+    while f"{stem}{number:02d}" in taken or f"{stem}.{number:02d}" in taken:
+        number += 1
+    return f"{stem}{number:02d}" if stem.endswith("LHS") else f"{stem}.{number:02d}"
+
+
+def _from_base_stored(base: RecordType) -> dict[str, Any]:
+    return {**_from_base(base), "due_rule": base.due_rule}
+
+
+def _logged(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: values[key] for key in sorted(values)}

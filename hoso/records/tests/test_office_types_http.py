@@ -1,0 +1,170 @@
+"""The page (/ho-so/loai-ho-so/) and the API (/api/v1/office-record-types/) of the record types
+offices define, in the demo province: the Sở defines, the Phòng (not allowed by the demo Sở)
+reads, a school is not let in; bad input answers in Vietnamese and saves nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from hoso.audit.models import AuditEntry
+from hoso.org.models import Unit
+from hoso.records.demo_types import DEMO_TYPE_NAME
+from hoso.records.models import RecordType
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/ho-so/loai-ho-so/"
+API = "/api/v1/office-record-types/"
+
+
+def _counts() -> tuple[int, int]:
+    return RecordType.objects.count(), AuditEntry.objects.count()
+
+
+def _form(**changes: object) -> dict[str, object]:
+    return {
+        "name": "Sổ theo dõi phòng chống thiên tai",
+        "levels": ["TH", "THCS"],
+        "keeper": "SCHOOL",
+        "period": "YEAR",
+        "due_rule": "year_end",
+        "retention_years": "10",
+        "formats": ["pdf"],
+        "legal_source": "Kế hoạch của Sở",
+        "effective_from": timezone.localdate().isoformat(),
+        **changes,
+    }
+
+
+def test_the_so_sees_its_demo_type_and_may_add(client_for):
+    response = client_for("so.chuyenvien").get(LIST)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert DEMO_TYPE_NAME in page and "Thêm loại hồ sơ" in page
+    assert 'data-label="Loại hồ sơ"' in page  # cards at 390 px
+
+
+def test_the_phong_reads_but_may_not_add_and_a_school_is_not_let_in(client_for):
+    phong = client_for("phong1.chuyenvien")
+    page = phong.get(LIST).content.decode()
+    assert DEMO_TYPE_NAME in page and "Sở GDĐT chưa cho phép Phòng" in page
+    assert phong.get(LIST + "them/").status_code == 404
+    assert client_for("th1.hieutruong").get(LIST).status_code == 404
+
+
+def test_bad_input_on_the_page_is_named_and_saves_nothing(client_for):
+    client = client_for("so.chuyenvien")
+    counts = _counts()
+    response = client.post(LIST + "them/", _form(name="", keeper="KHAC"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hãy nhập tên loại hồ sơ." in page and "Người lưu giữ không hợp lệ" in page
+    assert _counts() == counts
+
+
+def test_the_so_adds_a_type_on_the_page_and_sees_its_history(client_for):
+    client = client_for("so.chuyenvien")
+    response = client.post(LIST + "them/", _form())
+    assert response.status_code == 302
+    added = RecordType.objects.get(name="Sổ theo dõi phòng chống thiên tai")
+    assert added.owner_unit.code == "SO-DEMO" and added.levels == ["TH", "THCS"]
+    detail = client.get(response["Location"]).content.decode()
+    assert "bổ sung" in detail and "Ngừng áp dụng" in detail
+    assert client.post(f"{LIST}{added.pk}/ngung/").status_code == 302
+    assert not RecordType.objects.get(pk=added.pk).is_active
+
+
+def test_adapting_a_catalogue_type_on_the_page(client_for):
+    client = client_for("so.chuyenvien")
+    base = RecordType.objects.get(code="TT28.KHBD")
+    form = client.get(f"{LIST}{base.pk}/dieu-chinh/")
+    assert form.status_code == 200 and base.name in form.content.decode()
+    start = timezone.localdate() + dt.timedelta(days=30)
+    response = client.post(
+        f"{LIST}{base.pk}/dieu-chinh/",
+        _form(
+            name="Kế hoạch bài dạy (Sở)",
+            keeper="TEACHER",
+            period="WEEK",
+            due_rule="week_monday_7",
+            levels=["TH"],
+            retention_years="5",
+            effective_from=start.isoformat(),
+        ),
+    )
+    assert response.status_code == 302
+    adapted = RecordType.objects.get(adapts=base)
+    assert adapted.effective_from == start and adapted.name == "Kế hoạch bài dạy (Sở)"
+    page = client.get(LIST).content.decode()
+    assert "Từ ngày" in page and start.strftime("%d/%m/%Y") in page
+
+
+def test_the_api_creates_adapts_and_retires(api_for):
+    api = api_for("so.chuyenvien")
+    so = Unit.objects.get(code="SO-DEMO")
+    today = timezone.localdate().isoformat()
+    body = {**_form(), "unit": so.pk, "retention_years": 10, "required": False}
+    created = api.post(API, body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["owner_unit"] == so.pk and created.json()["history"][0]["action"] == (
+        "defined"
+    )
+    pk = created.json()["id"]
+    later = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    changed = api.post(f"{API}{pk}/adapt/", {"formats": ["pdf", "xlsx"], "effective_from": later})
+    assert changed.status_code == 201, changed.content
+    assert changed.json()["adapts"] == pk and changed.json()["formats"] == ["pdf", "xlsx"]
+    listed = api.get(API, {"unit": so.pk}).json()
+    states = {row["id"]: row["state"] for row in listed["types"]}
+    assert states[pk] == "in_force" and states[changed.json()["id"]] == "from"
+    assert api.post(f"{API}{pk}/retire/").status_code == 409  # its change first
+    assert api.post(f"{API}{changed.json()['id']}/retire/").status_code == 200
+    assert api.post(f"{API}{pk}/retire/").json()["is_active"] is False
+    base = RecordType.objects.get(code="TT28.KHBD")
+    short = api.post(f"{API}{base.pk}/adapt/", {"retention_years": 1, "effective_from": today})
+    assert short.status_code == 400
+    assert short.json()["fields"]["retention_years"] == [
+        "Thời hạn lưu trữ không được ngắn hơn mức tối thiểu theo quy định (5 năm)."
+    ]
+
+
+def test_the_api_refuses_the_phong_in_vietnamese_and_saves_nothing(api_for):
+    api = api_for("phong1.chuyenvien")
+    phong = Unit.objects.get(code="PGD-1")
+    counts = _counts()
+    body = {**_form(), "unit": phong.pk, "retention_years": 10}
+    response = api.post(API, body, format="json")
+    assert response.status_code == 403
+    assert response.json()["message"] == (
+        "Sở GDĐT chưa cho phép Phòng tự quy định loại hồ sơ cho các trường trực thuộc."
+    )
+    other = api.post(API, {**body, "unit": Unit.objects.get(code="PGD-2").pk}, format="json")
+    assert other.status_code == 404
+    assert _counts() == counts
+
+
+def test_the_so_lets_the_phong_define(api_for):
+    so = Unit.objects.get(code="SO-DEMO")
+    phong = Unit.objects.get(code="PGD-1")
+    refused = api_for("phong1.chuyenvien").put(
+        f"{API}delegation/{so.pk}/", {"allow_phong": True}, format="json"
+    )
+    assert refused.status_code == 404
+    allowed = api_for("so.chuyenvien").put(
+        f"{API}delegation/{so.pk}/", {"allow_phong": True}, format="json"
+    )
+    assert allowed.status_code == 200
+    body = {**_form(), "unit": phong.pk, "retention_years": 10}
+    created = api_for("phong1.chuyenvien").post(API, body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["owner_unit"] == phong.pk
+
+
+def test_a_school_below_the_so_is_offered_its_type_in_the_upload_form(client_for):
+    page = client_for("th1.vanthu").get("/ho-so/tai-len/").content.decode()
+    assert DEMO_TYPE_NAME in page
+    teacher = client_for("th1.giaovien1").get("/ho-so/tai-len/").content.decode()
+    assert DEMO_TYPE_NAME not in teacher  # kept by the school, not by a teacher
