@@ -265,7 +265,7 @@ def office_type_adapt(
     """Adapt `base` for the schools below `unit` from `effective_from`: a catalogue type (or
     one defined above), or the office's own type to change it. `base` stays as it is."""
     _check_office(actor, unit)
-    base = RecordType.objects.select_for_update().get(pk=base.pk)
+    base = RecordType.objects.select_for_update(of=("self",)).get(pk=base.pk)
     _check_base(unit, base)
     values = clean_fields(fields, base)
     day = clean_date(effective_from)
@@ -328,7 +328,9 @@ def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> 
     from now on go (the adapted type applies again from the next generation of due items);
     records already made keep it."""
     record_type = (
-        RecordType.objects.select_for_update().select_related("owner_unit").get(pk=record_type.pk)
+        RecordType.objects.select_for_update(of=("self",))
+        .select_related("owner_unit")
+        .get(pk=record_type.pk)
     )
     if not can(actor, "records.type.revise", record_type):
         raise NotAllowed("Bạn không được ngừng áp dụng loại hồ sơ này.")
