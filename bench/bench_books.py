@@ -123,6 +123,7 @@ def build(pupils: int) -> list[tuple[Any, Any]]:
                     **{
                         **_particulars(rng, full_name, gender, birth, "phong1", 5, 0),
                         "register_number": f"B{index:03d}{number:03d}",
+                        "admitted_on": dt.date(2021, 9, 5),
                     },
                 )
                 Enrolment.objects.create(

@@ -120,6 +120,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "library.loan.class_returned": _("Lớp trả sách"),
     "library.hold.placed": _("Đặt trước sách"),
     "library.hold.cancelled": _("Hủy đặt trước sách"),
+    "library.hold.requested": _("Bạn đọc tự đặt trước sách"),
+    "library.hold.withdrawn": _("Bạn đọc hủy đặt trước sách"),
     "library.overdue.reminded": _("Nhắc trả sách quá hạn"),
     "library.holiday.set": _("Đặt ngày nghỉ của thư viện"),
     "library.settings.updated": _("Sửa thiết lập thư viện"),

@@ -142,6 +142,31 @@ def _loan_scope(grants: Grants, user: Any) -> Q:
     )
 
 
+def _hold_request(grants: Grants, user: Any, record: Any) -> bool:
+    """Hold a title of a school's library from the catalogue: its staff for themselves, a
+    parent for a child who studies there (hoso.library.selectors.own_patrons chooses whom)."""
+    from hoso.org.models import Staff
+
+    school = _school(record)
+    if school is None:
+        return False
+    if school.pk in _guardian_school_ids(user):
+        return True
+    staff = Staff.objects.filter(user_id=user.pk, is_active=True).select_related("unit")
+    return any((s.unit.school_id or s.unit_id) == school.pk for s in staff)
+
+
+def _hold_own(grants: Grants, user: Any, hold: Any) -> bool:
+    """A hold of one's own (a teacher's), or of one's child (a parent's)."""
+    if hold.staff_id is not None and hold.staff.user_id == user.pk:
+        return True
+    return hold.student_id is not None and hold.student_id in _guarded_student_ids(user)
+
+
+def _hold_own_scope(grants: Grants, user: Any) -> Q:
+    return Q(staff__user_id=user.pk) | Q(student_id__in=_guarded_student_ids(user))
+
+
 def _weeding_decide(grants: Grants, _user: Any, weeding: Any) -> bool:
     if weeding.state != "proposed":
         return False
@@ -232,6 +257,8 @@ def register_all() -> None:
     register("library.report", _report, _report_scope)
     register("library.union", _union, _union_scope)
     register("library.loan.view", _loan_view, _loan_scope)
+    register("library.hold.own", _hold_own, _hold_own_scope)
+    register("library.hold.request", _hold_request)
     register("library.weeding.decide", _weeding_decide)
     register("library.digital.view", _digital_view, _digital_scope)
     register("library.digital.manage", _digital_manage)

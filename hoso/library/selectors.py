@@ -17,6 +17,8 @@ from hoso.library.models import (
     Copy,
     CopyStatus,
     DigitalResource,
+    Hold,
+    HoldStatus,
     Loan,
     PatronKind,
     StockTake,
@@ -104,6 +106,40 @@ def my_loans(user: Any) -> QuerySet[Loan]:
     return loans.filter(own | Q(student_id__in=children)).order_by("returned_at", "-issued_at")
 
 
+def my_holds(user: Any) -> QuerySet[Hold]:
+    """The person's holds, and their children's for a parent (library.hold.own), newest first."""
+    holds = visible(user, "library.hold.own", Hold.objects.all())
+    return holds.select_related("record", "school", "student", "staff").order_by(
+        "status", "-created_at"
+    )
+
+
+def own_patrons(user: Any, school: Unit) -> list[Patron]:
+    """Whom `user` may place a hold for at `school` themselves: their own staff card there,
+    and each child of theirs who studies there. Left or inactive people are not patrons."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from hoso.grading.models import Guardian
+
+    patrons = [
+        Patron(PatronKind.STAFF, staff=staff)
+        for staff in Staff.objects.filter(user_id=user.pk, is_active=True).select_related("unit")
+        if (staff.unit.school_id or staff.unit_id) == school.pk
+    ]
+    children = Guardian.objects.filter(
+        user_id=user.pk, student__school=school, student__is_active=True
+    ).select_related("student")
+    patrons += [Patron(PatronKind.STUDENT, student=g.student) for g in children]
+    return patrons
+
+
+def active_holds(patron: Patron) -> QuerySet[Hold]:
+    holds = Hold.objects.filter(status__in=[HoldStatus.WAITING, HoldStatus.READY])
+    if patron.student is not None:
+        return holds.filter(student=patron.student)
+    return holds.filter(staff=patron.staff)
+
+
 def digital_visible(user: Any, query: str = "") -> QuerySet[DigitalResource]:
     resources = visible(
         user, "library.digital.view", DigitalResource.objects.select_related("owner_unit")
@@ -131,6 +167,11 @@ class Patron:
     def code(self) -> str:
         person = self.student or self.staff
         return person.code if person else ""
+
+    @property
+    def key(self) -> str:
+        """How a form names this patron among a person's own (`own_patrons`)."""
+        return f"hs{self.student.pk}" if self.student is not None else f"gv{self.staff.pk}"  # type: ignore[union-attr]
 
     def loans(self) -> Any:
         if self.student is not None:

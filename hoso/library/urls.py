@@ -45,6 +45,8 @@ urlpatterns = [
     path("sach/<int:pk>/sua/", catalogue.record_edit, name="record-edit"),
     path("sach/<int:pk>/them-ban/", catalogue.copies_add, name="copies-add"),
     path("sach/<int:pk>/dat-truoc/", circulation.hold_place, name="hold-place"),
+    path("sach/<int:pk>/dat-truoc-cho-toi/", circulation.hold_request, name="hold-request"),
+    path("dat-truoc/<int:pk>/huy/", circulation.hold_withdraw, name="hold-withdraw"),
     path("ban/<int:pk>/tinh-trang/", catalogue.copy_mark, name="copy-mark"),
     path("luot-muon/<int:pk>/gia-han/", circulation.loan_renew, name="loan-renew"),
 ]

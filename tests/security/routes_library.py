@@ -113,6 +113,23 @@ def _so_file(scope: str) -> Target | None:
 
 SO_FILE = _so_file
 
+
+def _hold(scope: str) -> Target | None:
+    """A hold the scope's owner (demo.OWNER_OF_SCOPE) placed for themselves at their school."""
+    from hoso.library.models import BibRecord, Hold
+    from hoso.org.models import Staff
+
+    staff = Staff.objects.filter(user__username=demo.OWNER_OF_SCOPE[scope]).first()
+    record = BibRecord.objects.filter(school=demo.school(scope)).order_by("pk").first()
+    if staff is None or record is None:
+        return None
+    hold, _ = Hold.objects.get_or_create(record=record, school=record.school, staff=staff)
+    return Target({"pk": hold.pk}, hold)
+
+
+# Hold from the catalogue: the school's own staff (each a patron); nobody for another school.
+TH1_PATRONS = Scopes(own=TH1_STAFF, same_school=TH1_STAFF)
+
 LIBRARY_ROUTES: dict[str, Route] = {
     "library:index": Route(LOGIN),
     "library:my-loans": Route(LOGIN),
@@ -171,6 +188,20 @@ LIBRARY_ROUTES: dict[str, Route] = {
     ),
     "library:hold-place": Route(
         OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=RECORD, methods=("POST",)
+    ),
+    "library:hold-request": Route(
+        OBJECT,
+        expect=TH1_PATRONS,
+        action="library.hold.request",
+        targets=RECORD,
+        methods=("POST",),
+    ),
+    "library:hold-withdraw": Route(
+        OBJECT,
+        expect=Scopes(own={GV}),
+        action="library.hold.own",
+        targets=_hold,
+        methods=("POST",),
     ),
     "library:copy-mark": Route(
         OBJECT, expect=LIBRARIAN, sees=SCHOOL_WIDE, action=MANAGE, targets=COPY, methods=("POST",)
@@ -369,6 +400,16 @@ LIBRARY_ROUTES: dict[str, Route] = {
     "api-library-return": Route(GATE, expect={TV, ADMIN}, methods=("POST",)),
     "api-library-holds": Route(
         LOGIN, action=MANAGE, list_model="library.Hold", methods=("GET", "POST")
+    ),
+    "api-library-my-holds": Route(
+        LOGIN, action="library.hold.own", list_model="library.Hold", methods=("GET", "POST")
+    ),
+    "api-library-my-hold": Route(
+        OBJECT,
+        expect=Scopes(own={GV}),
+        action="library.hold.own",
+        targets=_hold,
+        methods=("GET", "DELETE"),
     ),
     "api-library-stocktakes": Route(
         LOGIN, action=MANAGE, list_model="library.StockTake", methods=("GET", "POST")

@@ -178,3 +178,54 @@ class HoldList(generics.ListCreateAPIView[Hold]):
             ip=client_ip(request),
         )
         return Response(HoldOut(hold).data, status=status.HTTP_201_CREATED)
+
+
+class MyHoldIn(serializers.Serializer[Any]):
+    record = serializers.IntegerField()
+    patron = serializers.CharField(
+        max_length=24, required=False, allow_blank=True, help_text="hs<id> hoặc gv<id>"
+    )
+
+
+class MyHoldList(generics.ListCreateAPIView[Hold]):
+    """A teacher's own holds and a parent's children's; placing one from the catalogue."""
+
+    serializer_class = HoldOut
+
+    def get_queryset(self) -> QuerySet[Hold]:
+        return selectors.my_holds(self.request.user)
+
+    @extend_schema(request=MyHoldIn, responses={201: HoldOut})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = MyHoldIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = get_or_404(
+            request.user,
+            "library.hold.request",
+            BibRecord.objects.select_related("school"),
+            pk=data.validated_data["record"],
+        )
+        hold = circulation.hold_request(
+            actor=request.user,
+            record=record,
+            patron_key=data.validated_data.get("patron", ""),
+            ip=client_ip(request),
+        )
+        return Response(HoldOut(hold).data, status=status.HTTP_201_CREATED)
+
+
+class MyHoldDetail(generics.RetrieveDestroyAPIView[Hold]):
+    """One's own hold; DELETE withdraws it (kept, marked cancelled)."""
+
+    serializer_class = HoldOut
+
+    def get_object(self) -> Hold:
+        return get_or_404(
+            self.request.user, "library.hold.own", Hold.objects.all(), pk=self.kwargs["pk"]
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        hold = circulation.hold_withdraw(
+            actor=request.user, hold=self.get_object(), ip=client_ip(request)
+        )
+        return Response(HoldOut(hold).data)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -27,7 +28,7 @@ from hoso.library.models import (
     LoanRule,
     PatronKind,
 )
-from hoso.library.selectors import Patron, find_patron, overdue
+from hoso.library.selectors import Patron, active_holds, find_patron, overdue, own_patrons
 from hoso.org.models import Enrolment, SchoolLevel, Staff, Student, Unit
 from hoso.org.years import current_year
 from hoso.policy import can
@@ -271,15 +272,50 @@ def loan_renew(*, actor: Any, loan: Loan, ip: str = "") -> Loan:
 
 @transaction.atomic
 def hold_place(*, actor: Any, record: BibRecord, patron_code: str, ip: str = "") -> Hold:
+    """At the desk or on the title page: the thủ thư holds a title for the patron on the card."""
     _require_manage(actor, record.school)
     patron = find_patron(record.school, patron_code)
-    existing = Hold.objects.filter(record=record, status__in=[HoldStatus.WAITING, HoldStatus.READY])
-    existing = (
-        existing.filter(student=patron.student)
-        if patron.student
-        else existing.filter(staff=patron.staff)
-    )
-    if existing.exists():
+    return _hold_create(actor, record, patron, "library.hold.placed", ip)
+
+
+# A patron's own holds at once (Koha's maxreserves); the thủ thư at the desk is not bound by it.
+MAX_OWN_HOLDS = 3
+
+
+@transaction.atomic
+def hold_request(*, actor: Any, record: BibRecord, patron_key: str = "", ip: str = "") -> Hold:
+    """From the catalogue: a teacher holds a title for themselves, a parent for their child.
+    `patron_key` chooses among the person's own patrons at the title's school (own_patrons);
+    empty means the only one."""
+    patrons = own_patrons(actor, record.school)
+    if not patrons:
+        raise NotFound(_("Bạn không phải bạn đọc của thư viện này."))
+    chosen = [p for p in patrons if p.key == patron_key] if patron_key else patrons[:1]
+    if len(chosen) != 1 or (not patron_key and len(patrons) > 1):
+        raise DomainError(
+            _("Hãy chọn đặt trước cho ai."), fields={"patron": [_("Chọn một bạn đọc.")]}
+        )
+    patron = chosen[0]
+    _lock_person(patron)  # two taps at once must not make two holds or pass the limit
+    if active_holds(patron).count() >= MAX_OWN_HOLDS:
+        raise Conflict(
+            _("%(name)s đã đặt trước %(n)d sách; hãy nhận hoặc hủy bớt trước khi đặt thêm.")
+            % {"name": patron.name, "n": MAX_OWN_HOLDS}
+        )
+    if patron.loans().filter(copy__record=record, returned_at__isnull=True).exists():
+        raise Conflict(_("%(name)s đang mượn sách này.") % {"name": patron.name})
+    return _hold_create(actor, record, patron, "library.hold.requested", ip)
+
+
+def _lock_person(patron: Patron) -> None:
+    if patron.student is not None:
+        Student.objects.select_for_update().only("pk").get(pk=patron.student.pk)
+    else:
+        Staff.objects.select_for_update().only("pk").get(pk=patron.staff.pk)  # type: ignore[union-attr]
+
+
+def _hold_create(actor: Any, record: BibRecord, patron: Patron, action: str, ip: str) -> Hold:
+    if active_holds(patron).filter(record=record).exists():
         raise Conflict(f"{patron.name} đã đặt trước sách này.")
     hold = Hold.objects.create(
         record=record, school=record.school, student=patron.student, staff=patron.staff
@@ -288,7 +324,26 @@ def hold_place(*, actor: Any, record: BibRecord, patron_code: str, ip: str = "")
     if available is not None:
         hold.status = HoldStatus.READY
         hold.save(update_fields=["status"])
-    audit_log("library.hold.placed", actor=actor, obj=hold, unit_id=record.school_id, ip=ip)
+    audit_log(action, actor=actor, obj=hold, unit_id=record.school_id, ip=ip)
+    return hold
+
+
+@transaction.atomic
+def hold_withdraw(*, actor: Any, hold: Hold, ip: str = "") -> Hold:
+    """The patron (or the parent) cancels their own hold; a ready copy goes to the next."""
+    hold = Hold.objects.select_for_update().select_related("record").get(pk=hold.pk)
+    if not can(actor, "library.hold.own", hold):
+        raise NotFound(_("Không tìm thấy lượt đặt trước."))
+    if hold.status not in (HoldStatus.WAITING, HoldStatus.READY):
+        raise Conflict(_("Lượt đặt trước này đã kết thúc."))
+    was_ready = hold.status == HoldStatus.READY
+    hold.status = HoldStatus.CANCELLED
+    hold.save(update_fields=["status"])
+    if was_ready:
+        copy = hold.record.copies.filter(status=CopyStatus.AVAILABLE).first()
+        if copy is not None:
+            _next_hold_ready(copy)
+    audit_log("library.hold.withdrawn", actor=actor, obj=hold, unit_id=hold.school_id, ip=ip)
     return hold
 
 

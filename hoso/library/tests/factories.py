@@ -7,6 +7,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
+from hoso.library.catalog import search_text
 from hoso.library.models import (
     BibRecord,
     Copy,
@@ -34,7 +35,7 @@ class BibRecordFactory(factory.django.DjangoModelFactory):
     kind = ItemKind.STK
     title = factory.Sequence(lambda n: f"Dế Mèn phiêu lưu ký tập {n}")
     authors = "Tô Hoài"
-    search_text = factory.LazyAttribute(lambda o: f"{o.title} {o.authors}".lower())
+    search_text = factory.LazyAttribute(lambda o: search_text(o.title, o.authors))
 
 
 class CopyFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.grading.models import Guardian
-from hoso.library.models import Copy, DigitalResource, Loan, ResourceState, Weeding
+from hoso.library.models import (
+    Copy,
+    DigitalResource,
+    Hold,
+    Loan,
+    ResourceState,
+    Weeding,
+)
 from hoso.library.tests.factories import DigitalResourceFactory
 from hoso.org.models import Staff, Student, Unit
 from hoso.policy.tests.matrix import assert_row
@@ -30,6 +37,7 @@ COVERED = {
     "library.report",
     "library.union",
     "library.loan.view",
+    "library.hold.own",
     "library.weeding.decide",
     "library.digital.view",
     "library.digital.manage",
@@ -208,6 +216,26 @@ def test_loans_and_weeding(role):
         ),
     ]
     assert_row(user, "library.weeding.decide", weedings, WEEDING_DECIDE[role])
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_own_holds(role):
+    """Only the patron (a teacher) or the parent sees and withdraws a hold; not even the
+    thủ thư through this action (she works at the desk, library.manage)."""
+    user = _user(ACTORS[role])
+    record = Copy.objects.filter(school__code="TH1").first().record
+    own = Staff.objects.filter(user=user).first()
+    child = Guardian.objects.get(user__username="ph.hs1").student
+    colleague = Staff.objects.get(user__username="th1.giaovien2")
+    holds = [
+        Hold.objects.create(record=record, school=record.school, staff=own)
+        if own
+        else Hold.objects.create(record=record, school=record.school, student=child),
+        Hold.objects.create(record=record, school=record.school, staff=colleague),
+        Hold.objects.create(record=record, school=record.school, student=child),
+    ]
+    expected = (T, F, T) if role == "PH" else (own is not None, F, F)
+    assert_row(user, "library.hold.own", holds, expected, Hold)
 
 
 def _proposal(school_code, group_code, username, state=ResourceState.PROPOSED):

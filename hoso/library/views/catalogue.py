@@ -275,7 +275,14 @@ def opac(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "library/opac.html",
-        {"school": school, "page": page, "q": q, "kind": kind, "kinds": ItemKind.choices},
+        {
+            "school": school,
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": ItemKind.choices,
+            "patrons": selectors.own_patrons(request.user, school),
+        },
     )
 
 

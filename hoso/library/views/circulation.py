@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import DomainError
-from hoso.core.http import client_ip
+from hoso.core.http import client_ip, safe_redirect_target
 from hoso.library import selectors
-from hoso.library.models import BibRecord, Loan
+from hoso.library.models import BibRecord, Hold, HoldStatus, Loan
 from hoso.library.services import circulation
 from hoso.library.views.catalogue import PAGE_SIZE, school_for
 from hoso.policy import get_or_404
@@ -135,5 +136,50 @@ def my_loans(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/my_loans.html",
-        {"loans": selectors.my_loans(request.user)[:200], "today": timezone.localdate()},
+        {
+            "loans": selectors.my_loans(request.user)[:200],
+            "holds": selectors.my_holds(request.user)[:100],
+            "today": timezone.localdate(),
+        },
     )
+
+
+@login_required
+@require_POST
+def hold_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Đặt trước" in the catalogue: for oneself, or for one's child."""
+    record = get_or_404(request.user, "library.hold.request", BibRecord.objects.all(), pk=pk)
+    try:
+        hold = circulation.hold_request(
+            actor=request.user,
+            record=record,
+            patron_key=request.POST.get("patron", ""),
+            ip=client_ip(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_back(request, record.school_id))
+    if hold.status == HoldStatus.READY:
+        messages.success(request, _("Đã đặt trước. Sách đang có trên giá: mời đến thư viện nhận."))
+    else:
+        messages.success(request, _("Đã đặt trước. Khi có sách, bạn sẽ nhận được thông báo."))
+    return redirect("library:my-loans")
+
+
+@login_required
+@require_POST
+def hold_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    hold = get_or_404(request.user, "library.hold.own", Hold.objects.all(), pk=pk)
+    try:
+        circulation.hold_withdraw(actor=request.user, hold=hold, ip=client_ip(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã hủy đặt trước."))
+    return redirect("library:my-loans")
+
+
+def _back(request: HttpRequest, school_id: int) -> str:
+    """Back to the catalogue search the person came from (only a path of this site)."""
+    fallback = reverse("library:opac", kwargs={"pk": school_id})
+    return safe_redirect_target(request, request.POST.get("next"), fallback)
