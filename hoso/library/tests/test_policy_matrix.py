@@ -38,6 +38,7 @@ COVERED = {
     "library.union",
     "library.loan.view",
     "library.hold.own",
+    "library.hold.request",
     "library.weeding.decide",
     "library.digital.view",
     "library.digital.manage",
@@ -236,6 +237,15 @@ def test_own_holds(role):
     ]
     expected = (T, F, T) if role == "PH" else (own is not None, F, F)
     assert_row(user, "library.hold.own", holds, expected, Hold)
+
+
+@pytest.mark.parametrize("role", ACTORS)
+def test_hold_requests(role):
+    """From the catalogue, only a patron of the title's school: its staff, a pupil's parent."""
+    user = _user(ACTORS[role])
+    records = [Copy.objects.filter(school__code=code).first().record for code in ("TH1", "TH2")]
+    patron = role in SCHOOL_ROLES or role == "PH"
+    assert_row(user, "library.hold.request", records, (patron, F))
 
 
 def _proposal(school_code, group_code, username, state=ResourceState.PROPOSED):
