@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from hoso.audit.models import AuditEntry
-from hoso.offices.models import Answer, Criterion, CriteriaSet, SchoolSheet, SetState, SheetState
+from hoso.offices.models import Answer, CriteriaSet, Criterion, SchoolSheet, SetState, SheetState
 from hoso.org.models import Unit
 from hoso.records.pdfmaker import simple_pdf
 

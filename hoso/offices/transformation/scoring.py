@@ -8,9 +8,10 @@ highest) once its sheet is submitted. Totals are rounded to hundredths of a poin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -31,6 +32,8 @@ TOTAL_POINTS = Decimal(100)
 CENT = Decimal("0.01")
 MAX_LEVELS = 10
 K = TypeVar("K")
+# What a person types for points or a value: up to 4 digits, up to 2 decimals (no exponent).
+NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,2})?")
 
 
 def weights_problem(criteria: Sequence[Criterion]) -> str | None:
@@ -52,16 +55,13 @@ def _fmt(value: Decimal) -> str:
 
 
 def parse_decimal(raw: Any, *, field: str, label: str) -> Decimal:
-    """'7,5' or '7.5' → Decimal('7.5'); anything else refused in Vietnamese."""
+    """'7,5' or '7.5' → Decimal('7.5'); anything else (a sign, an exponent, more than two
+    decimals, 10000 or more) refused in Vietnamese."""
     text = str(raw if raw is not None else "").strip().replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not text or not value.is_finite() or len(text) > 12:
-        message = _("%(label)s phải là một số (vd. 7,5).") % {"label": label.capitalize()}
-        raise DomainError(message, fields={field: [message]})
-    return value
+    if NUMBER.fullmatch(text):
+        return Decimal(text)
+    message = _("%(label)s phải là một số (vd. 7,5).") % {"label": label.capitalize()}
+    raise DomainError(message, fields={field: [message]})
 
 
 def value_ratio(criterion: Criterion, value: Decimal) -> Decimal:

@@ -98,9 +98,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cset": cset,
         "criteria": criteria,
         "total_points": sum(c.points for c in criteria),
-        "problem": scoring.weights_problem(criteria)
-        if cset.state == SetState.DRAFT
-        else None,
+        "problem": scoring.weights_problem(criteria) if cset.state == SetState.DRAFT else None,
         "table": table,
         "unit": unit,
         "can_manage": manage,
