@@ -26,13 +26,13 @@ from hoso.offices.transformation.measures import MEASURES
 from hoso.offices.transformation.scoring import Line
 
 
-class MeasureOut(serializers.Serializer[Any]):
+class DxMeasureOut(serializers.Serializer[Any]):
     code = serializers.CharField()
     label = serializers.CharField()
     how = serializers.CharField()
 
 
-class CriterionOut(serializers.ModelSerializer[Criterion]):
+class DxCriterionOut(serializers.ModelSerializer[Criterion]):
     class Meta:
         model = Criterion
         fields = [
@@ -50,10 +50,10 @@ class CriterionOut(serializers.ModelSerializer[Criterion]):
         ]
 
 
-class SetOut(serializers.ModelSerializer[CriteriaSet]):
+class DxSetOut(serializers.ModelSerializer[CriteriaSet]):
     office = serializers.IntegerField(source="office_id")
     school_year = serializers.CharField(source="school_year.name")
-    criteria = CriterionOut(many=True, read_only=True)
+    criteria = DxCriterionOut(many=True, read_only=True)
 
     class Meta:
         model = CriteriaSet
@@ -76,7 +76,7 @@ class SetOut(serializers.ModelSerializer[CriteriaSet]):
 
 
 @extend_schema_serializer(component_name="DxCriterionIn")
-class CriterionIn(serializers.Serializer[Any]):
+class DxCriterionIn(serializers.Serializer[Any]):
     group = serializers.CharField(max_length=120)
     code = serializers.CharField(max_length=20)
     title = serializers.CharField(max_length=500)
@@ -90,14 +90,14 @@ class CriterionIn(serializers.Serializer[Any]):
     levels = serializers.IntegerField(required=False, min_value=0, max_value=100)
 
 
-class SetIn(serializers.Serializer[Any]):
+class DxSetIn(serializers.Serializer[Any]):
     office = id_field(required=False)
     title = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     level = serializers.CharField(required=False, allow_blank=True, max_length=10)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
-    criteria = CriterionIn(many=True, required=False)
+    criteria = DxCriterionIn(many=True, required=False)
 
 
 def _criterion(data: dict[str, Any]) -> services.CriterionIn:
@@ -114,7 +114,7 @@ def _criterion(data: dict[str, Any]) -> services.CriterionIn:
     )
 
 
-class SheetOut(serializers.ModelSerializer[SchoolSheet]):
+class DxSheetOut(serializers.ModelSerializer[SchoolSheet]):
     criteria_set = serializers.IntegerField(source="criteria_set_id")
     school = serializers.IntegerField(source="school_id")
     school_name = serializers.CharField(source="school.name")
@@ -135,7 +135,7 @@ class SheetOut(serializers.ModelSerializer[SchoolSheet]):
         ]
 
 
-class LineOut(serializers.Serializer[Any]):
+class DxLineOut(serializers.Serializer[Any]):
     criterion = serializers.IntegerField(source="criterion.pk")
     code = serializers.CharField(source="criterion.code")
     kind = serializers.CharField(source="criterion.kind")
@@ -158,14 +158,14 @@ class LineOut(serializers.Serializer[Any]):
         return line.answer.evidence_record_id if line.answer else None
 
 
-class BreakdownOut(serializers.Serializer[Any]):
-    sheet = SheetOut()
+class DxBreakdownOut(serializers.Serializer[Any]):
+    sheet = DxSheetOut()
     total = serializers.DecimalField(max_digits=6, decimal_places=2)
     from_snapshot = serializers.BooleanField()
-    lines = LineOut(many=True)
+    lines = DxLineOut(many=True)
 
 
-class ScoreRowOut(serializers.Serializer[Any]):
+class DxScoreRowOut(serializers.Serializer[Any]):
     sheet = serializers.IntegerField(source="sheet.pk")
     school = serializers.IntegerField(source="sheet.school_id")
     school_name = serializers.CharField(source="sheet.school.name")
@@ -176,7 +176,7 @@ class ScoreRowOut(serializers.Serializer[Any]):
     rank_in_phong = serializers.IntegerField(allow_null=True)
 
 
-class AnswerIn(serializers.Serializer[Any]):
+class DxAnswerIn(serializers.Serializer[Any]):
     criterion = id_field()
     value = serializers.CharField(max_length=12)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -190,23 +190,23 @@ class ReturnIn(serializers.Serializer[Any]):
 
 
 class MeasureList(APIView):
-    @extend_schema(responses=MeasureOut(many=True))
+    @extend_schema(responses=DxMeasureOut(many=True))
     def get(self, request: Request) -> Response:
         data = [
             {"code": m.code, "label": str(m.label), "how": str(m.how)} for m in MEASURES.values()
         ]
-        return Response(MeasureOut(data, many=True).data)
+        return Response(DxMeasureOut(data, many=True).data)
 
 
 class SetList(generics.ListAPIView[CriteriaSet]):
-    serializer_class = SetOut
+    serializer_class = DxSetOut
 
     def get_queryset(self) -> QuerySet[CriteriaSet]:
         return selectors.sets_visible_to(self.request.user).prefetch_related("criteria")
 
-    @extend_schema(request=SetIn, responses={201: SetOut})
+    @extend_schema(request=DxSetIn, responses={201: DxSetOut})
     def post(self, request: Request) -> Response:
-        body = SetIn(data=request.data)
+        body = DxSetIn(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
         created = services.criteria_set_create(
@@ -220,22 +220,22 @@ class SetList(generics.ListAPIView[CriteriaSet]):
             criteria=[_criterion(c) for c in values.get("criteria", [])],
             ip=client_ip(request._request),
         )
-        return Response(SetOut(created).data, status=201)
+        return Response(DxSetOut(created).data, status=201)
 
 
 class SetDetail(APIView):
-    @extend_schema(responses=SetOut)
+    @extend_schema(responses=DxSetOut)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(SetOut(selectors.set_for(request.user, pk)).data)
+        return Response(DxSetOut(selectors.set_for(request.user, pk)).data)
 
 
 class SetCriteria(APIView):
     """POST adds a criterion to a draft; DELETE ?code= removes one."""
 
-    @extend_schema(request=CriterionIn, responses={201: CriterionOut})
+    @extend_schema(request=DxCriterionIn, responses={201: DxCriterionOut})
     def post(self, request: Request, pk: int) -> Response:
         cset = selectors.set_for(request.user, pk)
-        body = CriterionIn(data=request.data)
+        body = DxCriterionIn(data=request.data)
         body.is_valid(raise_exception=True)
         row = services.criterion_add(
             actor=request.user,
@@ -243,7 +243,7 @@ class SetCriteria(APIView):
             data=_criterion(body.validated_data),
             ip=client_ip(request._request),
         )
-        return Response(CriterionOut(row).data, status=201)
+        return Response(DxCriterionOut(row).data, status=201)
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -262,12 +262,12 @@ class SetCriteria(APIView):
 class _SetAction(APIView):
     action_name = ""
 
-    @extend_schema(request=None, responses=SetOut)
+    @extend_schema(request=None, responses=DxSetOut)
     def post(self, request: Request, pk: int) -> Response:
         cset = selectors.set_for(request.user, pk)
         action = getattr(services, self.action_name)
         done = action(actor=request.user, set_id=cset.pk, ip=client_ip(request._request))
-        return Response(SetOut(done).data, status=201 if done.pk != cset.pk else 200)
+        return Response(DxSetOut(done).data, status=201 if done.pk != cset.pk else 200)
 
 
 class SetPublish(_SetAction):
@@ -285,7 +285,7 @@ class SetCopy(_SetAction):
 class SetScores(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("unit", int, description="a Phòng: only its schools")],
-        responses=ScoreRowOut(many=True),
+        responses=DxScoreRowOut(many=True),
     )
     def get(self, request: Request, pk: int) -> Response:
         """The schools' totals and ranks (over the whole set and within each Phòng), best
@@ -295,18 +295,18 @@ class SetScores(APIView):
             return Response([])
         unit = selectors.phong_choice(request.user, cset, request.query_params.get("unit"))
         table = selectors.ranking(request.user, cset, unit)
-        return Response(ScoreRowOut(table.rows, many=True).data)
+        return Response(DxScoreRowOut(table.rows, many=True).data)
 
 
 class SheetList(generics.ListAPIView[SchoolSheet]):
-    serializer_class = SheetOut
+    serializer_class = DxSheetOut
 
     def get_queryset(self) -> QuerySet[SchoolSheet]:
         return selectors.sheets_visible_to(self.request.user).order_by("-criteria_set_id", "pk")
 
 
 class SheetDetail(APIView):
-    @extend_schema(responses=BreakdownOut)
+    @extend_schema(responses=DxBreakdownOut)
     def get(self, request: Request, pk: int) -> Response:
         sheet = selectors.sheet_for(request.user, pk)
         result = selectors.sheet_breakdown(sheet, timezone.now())
@@ -317,14 +317,14 @@ class SheetDetail(APIView):
             "from_snapshot": result.from_snapshot,
             "lines": result.lines,
         }
-        return Response(BreakdownOut(body).data)
+        return Response(DxBreakdownOut(body).data)
 
 
 class SheetAnswer(APIView):
-    @extend_schema(request={"multipart/form-data": AnswerIn}, responses={200: BreakdownOut})
+    @extend_schema(request={"multipart/form-data": DxAnswerIn}, responses={200: DxBreakdownOut})
     def post(self, request: Request, pk: int) -> Response:
         sheet = selectors.sheet_for(request.user, pk)
-        body = AnswerIn(data=request.data)
+        body = DxAnswerIn(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
         upload = values.get("file")
@@ -342,17 +342,17 @@ class SheetAnswer(APIView):
 
 
 class SheetSubmit(APIView):
-    @extend_schema(request=None, responses=SheetOut)
+    @extend_schema(request=None, responses=DxSheetOut)
     def post(self, request: Request, pk: int) -> Response:
         sheet = selectors.sheet_for(request.user, pk)
         done = services.sheet_submit(
             actor=request.user, sheet_id=sheet.pk, ip=client_ip(request._request)
         )
-        return Response(SheetOut(done).data)
+        return Response(DxSheetOut(done).data)
 
 
 class SheetReturn(APIView):
-    @extend_schema(request=ReturnIn, responses=SheetOut)
+    @extend_schema(request=ReturnIn, responses=DxSheetOut)
     def post(self, request: Request, pk: int) -> Response:
         sheet = selectors.sheet_for(request.user, pk)
         body = ReturnIn(data=request.data)
@@ -363,4 +363,4 @@ class SheetReturn(APIView):
             comment=body.validated_data.get("comment", ""),
             ip=client_ip(request._request),
         )
-        return Response(SheetOut(done).data)
+        return Response(DxSheetOut(done).data)
