@@ -290,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "RetentionProposalStateEnum": "hoso.retention.models.ProposalState",
         "LibraryProposalStateEnum": "hoso.library.models.ProposalState",
         "LibraryResourceStateEnum": "hoso.library.models.ResourceState",
+        "DxMeasureKindEnum": "hoso.offices.models.MeasureKind",
     },
 }
 

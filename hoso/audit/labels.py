@@ -157,6 +157,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "offices.inspection.finding": _("Ghi nhận xét kiểm tra"),
     "offices.inspection.minutes": _("Lập biên bản kiểm tra"),
     "offices.dashboard.exported": _("Xuất bảng theo dõi"),
+    # digital transformation (chuyển đổi số)
+    "offices.dx.set.created": _("Lập bộ tiêu chí chuyển đổi số"),
+    "offices.dx.criterion.added": _("Thêm tiêu chí chuyển đổi số"),
+    "offices.dx.criterion.removed": _("Bỏ tiêu chí chuyển đổi số"),
+    "offices.dx.set.published": _("Ban hành bộ tiêu chí chuyển đổi số cho các trường"),
+    "offices.dx.set.copied": _("Tạo phiên bản mới của bộ tiêu chí chuyển đổi số"),
+    "offices.dx.set.closed": _("Chốt kết quả, xếp hạng chuyển đổi số"),
+    "offices.dx.answer.saved": _("Tự đánh giá tiêu chí chuyển đổi số"),
+    "offices.dx.sheet.submitted": _("Nộp phiếu tự đánh giá chuyển đổi số"),
+    "offices.dx.sheet.returned": _("Trả lại phiếu tự đánh giá chuyển đổi số"),
+    "offices.dx.scores.exported": _("Xuất kết quả chuyển đổi số"),
+    "offices.dx.evidence.downloaded": _("Tải về minh chứng chuyển đổi số"),
     # retention
     "retention.period.changed": _("Sửa thời hạn lưu trữ"),
     "retention.proposal.created": _("Đề nghị tiêu hủy hồ sơ"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from hoso.offices.api import directives, reports
 
@@ -56,3 +56,5 @@ urlpatterns += [
         name="api-offices-unit-report-return",
     ),
 ]
+
+urlpatterns += [path("", include("hoso.offices.transformation.api_urls"))]

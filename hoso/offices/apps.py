@@ -10,6 +10,11 @@ class OfficesConfig(AppConfig):
     def ready(self) -> None:
         from hoso.offices import demo, home, tasks  # noqa: F401 — demo step, menu, tasks
         from hoso.offices.policies import register_all
+        from hoso.offices.transformation import demo as dx_demo  # noqa: F401 — demo step
+        from hoso.offices.transformation import home as dx_home
+        from hoso.offices.transformation.policies import register_transformation
 
         register_all()
+        register_transformation()
         home.register()
+        dx_home.register()

@@ -266,3 +266,155 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id} {self.item}"
+
+
+# --- digital transformation (chuyển đổi số): hoso/offices/transformation ----------------------
+
+
+class SetState(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    OPEN = "open", _("Đã ban hành, trường đang tự đánh giá")
+    CLOSED = "closed", _("Đã chốt kết quả")
+
+
+class MeasureKind(models.TextChoices):
+    AUTO = "auto", _("Tự động từ số liệu HoSo")
+    ENTERED = "entered", _("Trường tự đánh giá, kèm minh chứng")
+
+
+class AnswerKind(models.TextChoices):
+    PERCENT = "percent", _("Tỉ lệ phần trăm (0–100)")
+    YESNO = "yesno", _("Có / Không")
+    LEVEL = "level", _("Mức (1 đến mức cao nhất)")
+
+
+class CriteriaSet(models.Model):
+    """A bộ tiêu chí đánh giá chuyển đổi số of an office for a school year: criteria with points
+    summing to 100, applied to the schools below the office (one cấp học, or all). Published,
+    its criteria are frozen (a change is a new version copied from it); closed, every school's
+    figures are kept as a snapshot so the ranking never changes afterwards."""
+
+    office = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    description = models.TextField(_("hướng dẫn"), blank=True, default="")
+    level = models.CharField(_("cấp học áp dụng"), max_length=10, blank=True, default="")
+    opens_on = models.DateField(_("trường bắt đầu tự đánh giá"))
+    closes_on = models.DateField(_("hạn trường nộp"))
+    state = models.CharField(max_length=10, choices=SetState.choices, default=SetState.DRAFT)
+    version = models.PositiveSmallIntegerField(default=1)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bộ tiêu chí chuyển đổi số")
+        indexes = [models.Index(fields=["office", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(models.Model):
+    """One tiêu chí: its group, code, points (weight) and how it is measured."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    group = models.CharField(_("nhóm tiêu chí"), max_length=120)
+    code = models.CharField(_("mã"), max_length=20)
+    title = models.CharField(_("tiêu chí"), max_length=500)
+    guidance = models.TextField(_("cách đánh giá, minh chứng"), blank=True, default="")
+    points = models.DecimalField(_("điểm tối đa"), max_digits=6, decimal_places=2)
+    kind = models.CharField(max_length=10, choices=MeasureKind.choices)
+    measure = models.CharField(max_length=40, blank=True, default="")  # AUTO: a measures.py code
+    answer_kind = models.CharField(
+        max_length=10, choices=AnswerKind.choices, blank=True, default=""
+    )
+    levels = models.PositiveSmallIntegerField(default=0)  # LEVEL: the highest level
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("tiêu chí chuyển đổi số")
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="dx_one_code_per_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", _("Chưa nộp")
+    SUBMITTED = "submitted", _("Đã nộp")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class SchoolSheet(models.Model):
+    """A school's phiếu tự đánh giá for a criteria set: its entered answers, its state, and,
+    once the set is closed, the snapshot of every criterion's figure, the total and the rank."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="sheets")
+    school = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=SheetState.choices, default=SheetState.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_comment = models.TextField(blank=True, default="")
+    snapshot = models.JSONField(default=dict, blank=True)  # {criterion code: {ratio, points…}}
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school__path", "id"]
+        verbose_name = _("phiếu tự đánh giá chuyển đổi số")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "school"], name="dx_one_sheet_per_school"
+            )
+        ]
+        indexes = [models.Index(fields=["school", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.criteria_set_id} ← {self.school_id}"
+
+
+class Answer(models.Model):
+    """The school's value for an entered criterion, with its evidence: an uploaded file (in the
+    blob store) or one of the school's records in HoSo."""
+
+    sheet = models.ForeignKey(SchoolSheet, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(max_digits=6, decimal_places=2)
+    note = models.TextField(blank=True, default="")
+    evidence_sha256 = models.CharField(max_length=64, blank=True, default="")
+    evidence_filename = models.CharField(max_length=255, blank=True, default="")
+    evidence_record = models.ForeignKey(
+        "records.Record", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["criterion__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "criterion"], name="dx_one_answer_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id} {self.criterion_id} = {self.value}"

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, include, path
 
 from hoso.offices.views import dashboard, directives, inspections, reports
 
 app_name = "offices"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("chi-dao/", directives.directives, name="directives"),
     path("chi-dao/gui/", directives.directive_new, name="directive-new"),
     path("chi-dao/<int:pk>/", directives.directive_detail, name="directive"),
@@ -53,3 +53,5 @@ urlpatterns += [
     path("tinh-hinh/", dashboard.dashboard_page, name="dashboard"),
     path("tinh-hinh/xuat.xlsx", dashboard.dashboard_export, name="dashboard-export"),
 ]
+
+urlpatterns += [path("", include("hoso.offices.transformation.urls"))]

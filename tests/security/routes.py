@@ -588,12 +588,14 @@ ROUTES: dict[str, Route] = {
 }
 
 # The offices', grading's (with books) and library's entries live beside this file.
+from tests.security.routes_dx import DX_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
 from tests.security.routes_offices import OFFICES_ROUTES  # noqa: E402
 from tests.security.routes_types import TYPES_ROUTES  # noqa: E402
 
 ROUTES.update(OFFICES_ROUTES)
+ROUTES.update(DX_ROUTES)
 ROUTES.update(TYPES_ROUTES)
 ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)

@@ -15,6 +15,10 @@ from django.core.management import call_command
 NO_INPUT = {
     ("post", "/api/v1/library/loans/{id}/renew/"),
     ("post", "/api/v1/offices/directives/{id}/remind/"),
+    ("post", "/api/v1/offices/dx-sets/{id}/publish/"),
+    ("post", "/api/v1/offices/dx-sets/{id}/close/"),
+    ("post", "/api/v1/offices/dx-sets/{id}/copy/"),
+    ("post", "/api/v1/offices/dx-sheets/{id}/submit/"),
     ("post", "/api/v1/office-record-types/{id}/retire/"),
     ("post", "/api/v1/records/{id}/withdraw/"),
     ("post", "/api/v1/signing/remote/{id}/cancel/"),

@@ -234,6 +234,7 @@ APP_MATRICES = (
     "hoso.signing.tests.test_policy_matrix",
     "hoso.grading.tests.test_policy_matrix",
     "hoso.offices.tests.test_policy_matrix",
+    "hoso.offices.tests.test_dx_policy_matrix",
     "hoso.library.tests.test_policy_matrix",
     "hoso.retention.tests.test_policy_matrix",
     "hoso.books.tests.test_policy_matrix",
