@@ -7,8 +7,9 @@
 Everything runs in a separate, throw-away benchmark database and data directory (never the
 real one). Uploads go through the real service (`record_upload`: name/size/type/safety checks,
 SHA-256 blob store with fsync, rows, audit entry, task enqueued in the huey queue) with 1 MB
-PDFs and no conversion. The province is generated with bulk inserts; the completion figure is
-`completion_report` for the Sở, a Phòng and a school, and the whole page for the Sở.
+PDFs and no conversion. The province is generated with bulk inserts (bench/province.py,
+shared with bench_dashboard.py); the completion figure is `completion_report` for the Sở, a
+Phòng and a school, and the whole page for the Sở.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import argparse
 import datetime as dt
 import io
 import multiprocessing
-import os
-import random
 import statistics
 import sys
 import time
@@ -28,188 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.province import bench_year, build_province, migrate, setup  # noqa: E402
 from bench.scratch import scratch  # noqa: E402
-
-
-def setup(database_url: str, data_dir: str) -> None:
-    os.environ["HOSO_DATA_DIR"] = data_dir
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["HOSO_TASKS_IMMEDIATE"] = "0"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hoso.settings"
-    import django
-
-    django.setup()
-
-
-def migrate() -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-# --- province -------------------------------------------------------------------------------
-
-
-def bench_year() -> Any:
-    from hoso.org.models import SchoolYear
-
-    year, _ = SchoolYear.objects.get_or_create(
-        name="2025-2026",
-        defaults={
-            "start_date": dt.date(2025, 9, 5),
-            "end_date": dt.date(2026, 5, 31),
-            "term1_end": dt.date(2026, 1, 17),
-            "is_current": True,
-        },
-    )
-    return year
-
-
-def build_province(schools: int, staff_per_school: int, seed: int = 7) -> dict[str, Any]:
-    """Sở → Phòng (40 schools each) → schools → 3 groups; staff as users; a year of weekly
-    lesson-plan due items per teacher, ~80 % on time, ~8 % late, the rest missing."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from hoso.org.models import Unit, UnitKind
-    from hoso.records.models import DueItem, RecordType
-    from hoso.records.periods import slots_for
-
-    rng = random.Random(seed)
-    started = time.perf_counter()
-    year = bench_year()
-    with transaction.atomic():
-        so = Unit.objects.create(code="BENCH-SO", name="Sở GDĐT Bench", kind=UnitKind.SO)
-        Unit.objects.filter(pk=so.pk).update(path=f"/{so.pk}/")
-        so.path = f"/{so.pk}/"
-        phongs = _bulk_units(
-            so,
-            [(f"BENCH-P{i}", f"Phòng {i}", UnitKind.PHONG) for i in range(max(1, schools // 40))],
-        )
-        school_specs = [
-            (phongs[i % len(phongs)], f"BENCH-S{i}", f"Trường {i}") for i in range(schools)
-        ]
-        school_units = _bulk_schools(school_specs)
-        groups = _bulk_groups(school_units)
-        users = _bulk_users(get_user_model(), schools * staff_per_school)
-    khbd = RecordType.objects.get(code="TT28.KHBD")
-    slots = slots_for(khbd.period, khbd.due_rule, year)
-    rows = 0
-    batch: list[DueItem] = []
-    for index, user_id in enumerate(users):
-        school = school_units[index // staff_per_school]
-        group = groups[school.pk][index % 3]
-        for slot in slots:
-            roll = rng.random()
-            submitted = None
-            if roll < 0.80:
-                submitted = slot.due_at - dt.timedelta(hours=rng.randint(1, 72))
-            elif roll < 0.88:
-                submitted = slot.due_at + dt.timedelta(hours=rng.randint(1, 72))
-            batch.append(
-                DueItem(
-                    record_type=khbd,
-                    school_year=year,
-                    school=school,
-                    unit=group,
-                    owner_id=user_id,
-                    period_key=slot.key,
-                    period_label=slot.label,
-                    due_at=slot.due_at,
-                    effective_due_at=slot.due_at,
-                    submitted_at=submitted,
-                )
-            )
-        if len(batch) >= 20000:
-            rows += _flush(batch)
-    rows += _flush(batch)
-    _analyze()
-    return {
-        "so": so,
-        "phong": phongs[0],
-        "school": school_units[0],
-        "due_items": rows,
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def _flush(batch: list[Any]) -> int:
-    from hoso.records.models import DueItem
-
-    DueItem.objects.bulk_create(batch, batch_size=5000)
-    count = len(batch)
-    batch.clear()
-    return count
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _bulk_units(parent: Any, specs: list[tuple[str, str, str]]) -> list[Any]:
-    from hoso.org.models import Unit
-
-    Unit.objects.bulk_create([Unit(code=c, name=n, kind=k, parent=parent) for c, n, k in specs])
-    units = list(Unit.objects.filter(parent=parent).order_by("pk"))
-    for unit in units:
-        unit.path = f"{parent.path}{unit.pk}/"
-    Unit.objects.bulk_update(units, ["path"], batch_size=2000)
-    return units
-
-
-def _bulk_schools(specs: list[tuple[Any, str, str]]) -> list[Any]:
-    from hoso.org.models import Unit, UnitKind
-
-    Unit.objects.bulk_create(
-        [Unit(code=c, name=n, kind=UnitKind.TRUONG, parent=p, level="TH") for p, c, n in specs],
-        batch_size=2000,
-    )
-    schools = list(Unit.objects.filter(kind=UnitKind.TRUONG, code__startswith="BENCH-S"))
-    parents = {p.pk: p for p, _, _ in specs}
-    for school in schools:
-        school.path = f"{parents[school.parent_id].path}{school.pk}/"
-        school.school = school
-    Unit.objects.bulk_update(schools, ["path", "school"], batch_size=2000)
-    return sorted(schools, key=lambda s: int(s.code.removeprefix("BENCH-S")))
-
-
-def _bulk_groups(schools: list[Any]) -> dict[int, list[Any]]:
-    from hoso.org.models import Unit, UnitKind
-
-    Unit.objects.bulk_create(
-        [
-            Unit(code=f"{s.code}-T{i}", name=f"Tổ {i}", kind=UnitKind.TO, parent=s, school=s)
-            for s in schools
-            for i in range(3)
-        ],
-        batch_size=5000,
-    )
-    groups = list(Unit.objects.filter(kind=UnitKind.TO, code__startswith="BENCH-S"))
-    by_school: dict[int, list[Any]] = {}
-    paths = {s.pk: s.path for s in schools}
-    for group in groups:
-        group.path = f"{paths[group.parent_id]}{group.pk}/"
-        by_school.setdefault(group.parent_id, []).append(group)
-    Unit.objects.bulk_update(groups, ["path"], batch_size=5000)
-    return by_school
-
-
-def _bulk_users(model: Any, count: int) -> list[int]:
-    model.objects.bulk_create(
-        [
-            model(username=f"bprov{i}", first_name=f"Giáo viên {i}", password="!")
-            for i in range(count)
-        ],
-        batch_size=5000,
-    )
-    return list(
-        model.objects.filter(username__startswith="bprov")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def time_completion(province: dict[str, Any], repeats: int) -> dict[str, float]:

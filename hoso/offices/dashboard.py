@@ -2,11 +2,15 @@
 due records over the school year (hoso.records.completion, one aggregate query), signing
 waiting, directives opened and reports submitted per unit below, weekly trend, alerts.
 
-Figures are aggregated on each request from indexed tables (no summary tables yet)."""
+A Sở's or Phòng's completion and weekly trend come from the per-school summary kept by
+hoso.records.services.summary (schools whose row is stale are counted on the spot); a school's
+and below are counted on each request (a school's year is a few thousand items)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +21,9 @@ from django.utils import timezone
 
 from hoso.offices.models import DirectiveRecipient, ReportAssignment, ReportState
 from hoso.org.models import SchoolYear, Unit, UnitKind
-from hoso.records.completion import Counts, completion_report
+from hoso.records.completion import Counts, completion_from_schools, completion_report
 from hoso.records.models import DueItem, StepAction, Workflow
+from hoso.records.summary import Figures, unit_figures, year_window
 
 DEFAULT_ALERT_PERCENT = 80
 
@@ -51,59 +56,88 @@ class Dashboard:
     alerts: list[Row]
 
 
-def year_window(year: SchoolYear) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(year.start_date, dt.time()))
-    end = timezone.make_aware(dt.datetime.combine(year.end_date + dt.timedelta(days=1), dt.time()))
-    return start, end
-
-
 def _school_sums(query: Any, school_field: str, value: Any) -> dict[int, int]:
     return dict(query.values_list(school_field).annotate(n=value).order_by())
 
 
-def _roll_up(unit: Unit | None, per_school: dict[int, int], paths: dict[int, str]) -> int:
-    """Sum per-school figures over the schools in `unit`'s subtree (the school itself)."""
-    if unit is None:
-        return 0
-    return sum(
-        n for school_id, n in per_school.items() if paths.get(school_id, "").startswith(unit.path)
-    )
+def _school_pairs(query: Any, done: Q) -> tuple[dict[int, int], dict[int, int]]:
+    """({unit: rows}, {unit: rows matching `done`}) from one GROUP BY unit."""
+    rows = query.values_list("unit_id").annotate(n=Count("id"), d=Count("id", filter=done))
+    every, matching = {}, {}
+    for unit_id, n, d in rows.order_by():
+        every[unit_id], matching[unit_id] = n, d
+    return every, matching
+
+
+def _subtree_sums(per_school: dict[int, int], paths: dict[int, str]) -> dict[str, int]:
+    """{unit path: sum over the schools in that subtree} for every unit above a school (and the
+    school itself): one pass, a few additions per school, whatever the number of rows."""
+    sums: dict[str, int] = {}
+    for school_id, n in per_school.items():
+        path = paths.get(school_id, "")
+        end = path.find("/", 1)
+        while end != -1:
+            prefix = path[: end + 1]
+            sums[prefix] = sums.get(prefix, 0) + n
+            end = path.find("/", end + 1)
+    return sums
+
+
+def _roll_up(unit: Unit | None, sums: dict[str, int]) -> int:
+    """The figure summed over the schools in `unit`'s subtree (the school itself)."""
+    return 0 if unit is None else sums.get(unit.path, 0)
 
 
 def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
     start, end = year_window(year)
-    report = completion_report(user, unit, start, end)
+    if unit.kind in (UnitKind.SO, UnitKind.PHONG):
+        # Per school from the kept summary (schools whose row is stale are counted).
+        figures = unit_figures(unit, start, end, timezone.now())
+        counts = {school_id: f.counts for school_id, f in figures.items()}
+        report = completion_from_schools(user, unit, start, end, counts)
+        weeks = summed_weeks(figures.values())
+    else:
+        report = completion_report(user, unit, start, end)
+        weeks = weekly(unit, start, end)
     units = Unit.objects.in_bulk([r.unit_id for r in report.rows if r.unit_id])
     below = Q(path__startswith=unit.path) if unit.kind != UnitKind.LOP else Q(pk=unit.pk)
-    paths = dict(
-        Unit.objects.filter(below, kind__in=(UnitKind.TRUONG, UnitKind.PHONG)).values_list(
-            "pk", "path"
-        )
-    )
+    below_units = Unit.objects.filter(below, kind__in=(UnitKind.TRUONG, UnitKind.PHONG))
+    paths = dict(below_units.values_list("pk", "path"))
+    # The units below as a subquery, not a list of a thousand ids sent with each query.
     signing = _school_sums(
         Workflow.objects.filter(
             is_open=True,
             pending_action__in=(StepAction.SIGN, StepAction.APPROVE_SIGN, StepAction.SEAL),
-            record__school_id__in=paths,
+            record__school__in=below_units,
             record__school_year=year,
         ),
         "record__school_id",
         Count("id"),
     )
-    recipients = DirectiveRecipient.objects.filter(unit_id__in=paths, directive__school_year=year)
-    received = _school_sums(recipients, "unit_id", Count("id"))
-    opened = _school_sums(recipients.filter(first_opened_at__isnull=False), "unit_id", Count("id"))
-    asked_rows = ReportAssignment.objects.filter(unit_id__in=paths, request__school_year=year)
-    asked = _school_sums(asked_rows, "unit_id", Count("id"))
-    sent = _school_sums(asked_rows.filter(state=ReportState.SUBMITTED), "unit_id", Count("id"))
+    recipients = DirectiveRecipient.objects.filter(
+        unit__in=below_units, directive__school_year=year
+    )
+    received, opened = _school_pairs(recipients, Q(first_opened_at__isnull=False))
+    asked_rows = ReportAssignment.objects.filter(unit__in=below_units, request__school_year=year)
+    asked, sent = _school_pairs(asked_rows, Q(state=ReportState.SUBMITTED))
+    sums = {
+        name: _subtree_sums(figure, paths)
+        for name, figure in (
+            ("signing", signing),
+            ("received", received),
+            ("opened", opened),
+            ("asked", asked),
+            ("sent", sent),
+        )
+    }
 
     def row_for(counts: Counts, row_unit: Unit | None) -> Row:
         return Row(
             counts=counts,
             unit=row_unit,
-            signing_waiting=_roll_up(row_unit, signing, paths),
-            directives=(_roll_up(row_unit, opened, paths), _roll_up(row_unit, received, paths)),
-            reports=(_roll_up(row_unit, sent, paths), _roll_up(row_unit, asked, paths)),
+            signing_waiting=_roll_up(row_unit, sums["signing"]),
+            directives=(_roll_up(row_unit, sums["opened"]), _roll_up(row_unit, sums["received"])),
+            reports=(_roll_up(row_unit, sums["sent"]), _roll_up(row_unit, sums["asked"])),
         )
 
     rows = [
@@ -116,9 +150,20 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
         year=year,
         rows=rows,
         total=total,
-        weeks=weekly(unit, start, end),
+        weeks=weeks,
         alerts=[r for r in rows if r.alert],
     )
+
+
+def summed_weeks(figures: Iterable[Figures]) -> list[tuple[str, int, int]]:
+    """The weekly trend of a Sở or Phòng from its schools' figures."""
+    due: Counter[str] = Counter()
+    done: Counter[str] = Counter()
+    for found in figures:
+        due.update(found.weeks_due)
+        done.update(found.weeks_done)
+    weeks = sorted(set(due) | set(done))  # ISO dates sort as dates
+    return [(dt.date.fromisoformat(w).strftime("%d/%m"), due[w], done[w]) for w in weeks]
 
 
 def weekly(unit: Unit, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, int]]:

@@ -145,6 +145,27 @@ def completion_report(
         rows = _by_group(unit, _aggregate(items, "unit_id", now))
     else:
         rows = _by_person(_aggregate(items, "owner_id", now))
+    return _report(unit, start, end, rows)
+
+
+def completion_from_schools(
+    user: Any,
+    unit: Unit,
+    start: dt.datetime,
+    end: dt.datetime,
+    by_school: dict[int, dict[str, int]],
+) -> Report:
+    """The report of a Sở or Phòng from counts per school already made (the dashboard's
+    summary, `hoso.records.summary`): the same rows as `completion_report`."""
+    if not can(user, "records.unit.oversee", unit) or unit.kind not in (
+        UnitKind.SO,
+        UnitKind.PHONG,
+    ):
+        raise Http404(NOT_FOUND_MESSAGE)
+    return _report(unit, start, end, _by_child_unit(unit, by_school))
+
+
+def _report(unit: Unit, start: dt.datetime, end: dt.datetime, rows: list[Counts]) -> Report:
     total = Counts(label=unit.name, unit_id=unit.pk)
     for row in rows:
         total.add(row.values)
@@ -154,12 +175,19 @@ def completion_report(
 def _by_child_unit(unit: Unit, by_school: dict[int, dict[str, int]]) -> list[Counts]:
     children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("name"))
     rows = {child.pk: Counts(label=child.name, unit_id=child.pk) for child in children}
-    paths = dict(Unit.objects.filter(pk__in=by_school).values_list("pk", "path"))
+    by_path = {child.path: rows[child.pk] for child in children}
+    # Schools outside the unit's tree (the province-wide query of a top Sở) match no child.
+    paths = dict(
+        Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.TRUONG).values_list(
+            "pk", "path"
+        )
+    )
+    depth = len(unit.path)
     for school_id, values in by_school.items():
         path = paths.get(school_id, "")
-        child = next((c for c in children if path.startswith(c.path)), None)
-        if child is not None:
-            rows[child.pk].add(values)
+        row = by_path.get(path[: path.find("/", depth) + 1]) if path else None
+        if row is not None:  # the child whose path is the next step of the school's
+            row.add(values)
     return list(rows.values())
 
 

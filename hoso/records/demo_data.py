@@ -29,6 +29,7 @@ from hoso.records.models import (
 from hoso.records.pdfmaker import simple_pdf
 from hoso.records.services import deadlines, renditions, versions, workflow
 from hoso.records.services.signing import version_sign
+from hoso.records.services.summary import due_summary_touch
 
 SCHOOLS = ("th1", "thcs1", "mn1", "th2")
 PERIODIC_TYPE = {
@@ -85,6 +86,7 @@ def _pdf(type_name: str, slot: int) -> bytes:
 def _backdate(record: Record, when: dt.datetime) -> None:
     Record.objects.filter(pk=record.pk).update(first_submitted_at=when, updated_at=when)
     DueItem.objects.filter(record=record).update(submitted_at=when)
+    due_summary_touch([record.school_id])
     RecordVersion.objects.filter(record=record).update(uploaded_at=when - dt.timedelta(hours=2))
     RecordEvent.objects.filter(record=record).update(at=when)
     Workflow.objects.filter(record=record).update(opened_at=when)

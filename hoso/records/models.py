@@ -493,3 +493,32 @@ class EvidenceTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} {self.standard} {self.criterion}"
+
+
+class DueSummary(models.Model):
+    """What the operations dashboard shows of one school for one window (a school year's):
+    counts per status as at `computed_at` and due / submitted per week, kept by
+    `hoso.records.services.summary`. A row answers for a moment `now` only while it is fresh:
+    nothing changed since (`refreshed_changes == changes`; every service that writes due items
+    bumps `changes`) and no open item has changed status yet (`computed_at <= now <
+    valid_until`); otherwise the reader counts that school from the due items."""
+
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField(null=True)
+    window_end = models.DateTimeField(null=True)
+    counts = models.JSONField(default=dict)  # {status: n}
+    weeks_due = models.JSONField(default=dict)  # {"2026-09-07": n} by week of the due time
+    weeks_done = models.JSONField(default=dict)  # by week of submission
+    computed_at = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(null=True)  # None: no open item changes status later
+    changes = models.PositiveBigIntegerField(default=0)
+    refreshed_changes = models.BigIntegerField(default=-1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "school"], name="one_due_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return f"due summary {self.school_id} {self.school_year_id}"

@@ -68,3 +68,21 @@ def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int
     due_items_keeper_changed(
         unit_id=unit.pk, school=unit.school, school_year=year, keeper=keeper, owner_id=owner_id
     )
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def refresh_due_summaries() -> None:
+    """Every five minutes: recount the dashboard rows of schools whose due items changed or
+    whose open items changed status (a due time passed) since their row was counted."""
+    from hoso.records.services.summary import due_summary_refresh
+
+    due_summary_refresh()
+
+
+@db_periodic_task(crontab(minute="50", hour="1"))
+def rebuild_due_summaries() -> None:
+    """Nightly, after the due items are generated: recount every row, whatever changed them
+    (a unit or person deleted with their items, a change no service announced)."""
+    from hoso.records.services.summary import due_summary_refresh
+
+    due_summary_refresh(all_rows=True)

@@ -22,6 +22,7 @@ from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
 from hoso.records.periods import YEAR_KEY, period_label, slot_for_day, slots_for
 from hoso.records.selectors import next_due_period_key, type_applies
+from hoso.records.services.summary import due_summary_touch
 
 BATCH = 5000
 
@@ -96,9 +97,12 @@ def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = 
     rows = list(RecordType.objects.filter(is_active=True))
     for school in schools:
         editions_here = [t for t in rows if type_applies(t, school)]
-        _prune_superseded(school, school_year, rows, editions_here)
+        pruned = _prune_superseded(school, school_year, rows, editions_here)
         types = [t for t in editions_here if not t.optional]
-        created += _generate_for_school(school, school_year, types, rows)
+        made = _generate_for_school(school, school_year, types, rows)
+        if made or pruned:
+            due_summary_touch([school.pk])
+        created += made
     return created
 
 
@@ -120,12 +124,12 @@ def _in_force_on(rows: list[RecordType], school: Unit) -> Callable[[dt.datetime]
 
 def _prune_superseded(
     school: Unit, year: SchoolYear, rows: list[RecordType], here: list[RecordType]
-) -> None:
+) -> int:
     """Open future items of a type an office adapted (or of an edition that gave way to a later
     one) go when another edition is in force on their due day; submitted ones stay."""
     touched = editions.line_ids(here)
     if not touched:
-        return
+        return 0
     in_force = _in_force_on(rows, school)
     items = DueItem.objects.filter(
         school=school,
@@ -142,6 +146,7 @@ def _prune_superseded(
     ]
     if stale:
         DueItem.objects.filter(pk__in=stale).delete()
+    return len(stale)
 
 
 def _generate_for_school(
@@ -207,6 +212,7 @@ def due_items_hand_over(
             update_fields=["owner", "reminded_before_at", "reminded_on_at", "reminded_after_at"]
         )
         moved += 1
+    due_summary_touch(items.values_list("school_id", flat=True).distinct())
     return moved
 
 
@@ -220,7 +226,10 @@ def due_items_release(*, unit_id: int, school_year: SchoolYear, keeper: str) -> 
         record_type__keeper=keeper,
         submitted_at__isnull=True,
     )
+    schools = list(open_items.values_list("school_id", flat=True).distinct())
     released, _ = open_items.delete()
+    if released:
+        due_summary_touch(schools)
     return released
 
 
@@ -256,6 +265,7 @@ def due_item_mark_submitted(record: Record, at: dt.datetime) -> int:
         items = items.filter(owner_id=record.owner_id, unit_id=record.unit_id)
     else:
         items = items.filter(unit_id=record.unit_id)
+    due_summary_touch(items.values_list("school_id", flat=True).distinct())
     return items.update(submitted_at=at, record=record)
 
 
@@ -283,6 +293,7 @@ def due_item_extend(
             "reminded_after_at",
         ]
     )
+    due_summary_touch([item.school_id])
     audit_log(
         "records.due.extended",
         actor=actor,

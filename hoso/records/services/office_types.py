@@ -19,6 +19,7 @@ from hoso.policy import can
 from hoso.records import chains
 from hoso.records.catalogue import ALL_FORMATS, read_catalogue
 from hoso.records.models import DueItem, Keeper, Period, RecordType, TypeDelegation
+from hoso.records.services.summary import due_summary_touch
 
 SCHOOL_KEEPERS = (Keeper.SCHOOL, Keeper.GROUP, Keeper.TEACHER, Keeper.HOMEROOM)
 LEVELS = ("MN", "TH", "THCS", "THPT")
@@ -340,12 +341,15 @@ def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> 
         raise Conflict("Loại hồ sơ này có bản điều chỉnh đang áp dụng; hãy ngừng bản đó trước.")
     record_type.is_active = False
     record_type.save(update_fields=["is_active"])
-    dropped, _ = DueItem.objects.filter(
+    dropping = DueItem.objects.filter(
         record_type=record_type,
         submitted_at__isnull=True,
         record__isnull=True,
         due_at__gte=timezone.now(),
-    ).delete()
+    )
+    schools = list(dropping.values_list("school_id", flat=True).distinct())
+    dropped, _ = dropping.delete()
+    due_summary_touch(schools)
     audit_log(
         "records.type.retired",
         actor=actor,
