@@ -36,11 +36,18 @@ PYTEST_PARALLEL   = -n $(TEST_WORKERS) --maxprocesses $(TEST_MAX_WORKERS) --dist
 PYTEST_REPORT     = --durations=10
 # The browser tests drive pages, not the database engine: they run once, on PostgreSQL when
 # DATABASE_URL points at one (as a province runs), else on SQLite.
+# Tests marked one_pass(engine) run in that engine's pass only (conftest.py); HOSO_TEST_PASSES
+# names the passes this run makes.
+# The browser tests run in parallel too: each worker has its own Chromium and live server.
+TEST_PASSES = sqlite$(if $(DATABASE_URL),$(comma)postgresql)
+comma := ,
 test: install
-	DATABASE_URL= $(BIN)/pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_REPORT)
+	DATABASE_URL= HOSO_TEST_PASSES=$(TEST_PASSES) \
+	  $(BIN)/pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_REPORT)
 	@if [ -n "$$DATABASE_URL" ]; then echo "--- PostgreSQL: $$DATABASE_URL"; \
+	  HOSO_TEST_PASSES=$(TEST_PASSES) \
 	  $(BIN)/pytest -m "not browser" $(PYTEST_PARALLEL) $(PYTEST_REPORT); fi
-	$(BIN)/pytest -m browser $(PYTEST_REPORT)
+	$(BIN)/pytest -m browser $(PYTEST_PARALLEL) $(PYTEST_REPORT)
 
 lint: install
 	$(BIN)/ruff check hoso tests bench agent conftest.py

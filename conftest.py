@@ -7,6 +7,7 @@ test of the same worker may have loaded it."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -44,7 +45,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _uses_database(item) and item.get_closest_marker("own_world") is None:
             item.fixturenames.insert(0, "demo_province")  # type: ignore[attr-defined]
+        _skip_in_other_pass(item)
     items.sort(key=_longest_first(items))
+
+
+def _skip_in_other_pass(item: pytest.Item) -> None:
+    """`make test` runs the suite once per engine (SQLite, then PostgreSQL when DATABASE_URL
+    names one) and says so in HOSO_TEST_PASSES. A test marked `one_pass("postgresql")` is slow
+    and its subject does not depend on the engine (a real-process crash test of an import, the
+    demo built on another day): it runs in that engine's pass only, and in every pass when
+    that engine has no pass of its own (a plain `pytest`, or `make test` on SQLite alone)."""
+    marker = item.get_closest_marker("one_pass")
+    passes = [p for p in os.environ.get("HOSO_TEST_PASSES", "").split(",") if p]
+    if marker is None or marker.args[0] not in passes:
+        return
+    from django.db import connection
+
+    if connection.vendor != marker.args[0]:
+        item.add_marker(
+            pytest.mark.skip(reason=f"runs in the {marker.args[0]} pass of `make test` only")
+        )
 
 
 def _longest_first(items: list[pytest.Item]) -> Any:

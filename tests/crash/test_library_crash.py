@@ -54,7 +54,8 @@ INSPECT = "tests.crash.inspect_library"
 
 # own_world: the test's world is the installation's own database; the test database (and the
 # demo province in it) is not needed, and is not set up when no other test of the run needs it.
-pytestmark = [pytest.mark.crash, pytest.mark.own_world]
+# One pass of `make test`, PostgreSQL's (see test_hocba_crash.py).
+pytestmark = [pytest.mark.crash, pytest.mark.own_world, pytest.mark.one_pass("postgresql")]
 
 
 def catalogue_file(tag: str, rows: int) -> bytes:

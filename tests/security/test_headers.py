@@ -81,6 +81,7 @@ def crawled_pages(client_for: Any) -> dict[tuple[str, str], str]:
 
 @pytest.mark.django_db
 @pytest.mark.long
+@pytest.mark.one_pass("sqlite")  # the pages' markup; every view meets PostgreSQL in every-URL
 def test_rendered_pages_have_no_inline_script(client_for: Any):
     for (username, url), html in crawled_pages(client_for).items():
         assert inline_violations(html) == [], f"{username} {url}"
@@ -115,6 +116,7 @@ def test_hsts_header_on_secure_requests(client_for: Any):
 
 @pytest.mark.django_db
 @pytest.mark.long
+@pytest.mark.one_pass("sqlite")
 def test_every_form_refuses_a_post_without_csrf_token(client_for: Any, settings: Any):
     settings.DEMO_MODE = True
     checked: set[tuple[str, str]] = set()

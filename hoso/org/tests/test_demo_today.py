@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from hoso.org.demo_clock import school_year_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+# The demo's dates, not the engine: one pass of `make test` (the demo loads on PostgreSQL in every
+# worker of its pass anyway).
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.one_pass("sqlite")]
 
 # The accounts whose work the demo plays around its day: records due, waiting for the tổ
 # trưởng, the principals and the văn thư, overdue books, grade corrections. (Not yet: the
