@@ -335,9 +335,9 @@ def _named_person(
     if role == AUTHOR:
         return 0, f"Bước {number}: người lập là chính người trình, không chọn đích danh."
     if role in CLASS_ROLES:
+        who = "giáo viên chủ nhiệm" if role == HOMEROOM_TEACHER else "giáo viên bộ môn"
         return 0, (
-            f"Bước {number}: {role_label(role).lower()} được xác định theo lớp của từng hồ "
-            "sơ, không chọn đích danh."
+            f"Bước {number}: {who} được xác định theo lớp của từng hồ sơ, không chọn đích danh."
         )
     if not keeps_records(record_type, unit):
         return 0, (
