@@ -116,10 +116,9 @@ def test_the_demo_score_book_of_6a_is_issued_with_each_teachers_signature_in_the
     issued = read_blob(record.versions.get().signed_sha256)
     _valid_everywhere(issued, len(rows))
     for row in rows:  # the image in the blank of its own block, on that block's page
-        page = _page_text(issued, row.placement["page"])
-        if row.role == "GVBM":
-            title = f"GIÁO VIÊN BỘ MÔN {subjects[row.field_name[5:]].upper()}"
-            assert title in page and f"Môn: {subjects[row.field_name[5:]]}" in page
+        page = " ".join(_page_text(issued, row.placement["page"]).split())  # lines wrap
+        if row.role == "GVBM":  # a long block may start the next page: it is on the block's
+            assert f"GIÁO VIÊN BỘ MÔN {subjects[row.field_name[5:]].upper()}" in page
         elif row.role in ("GVCN", "HT"):
             assert "GIÁO VIÊN CHỦ NHIỆM" in page and "HIỆU TRƯỞNG" in page
         assert row.placement["image"] is True
