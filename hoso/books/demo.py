@@ -4,7 +4,8 @@
 - the sổ đăng bộ of TH Nguyễn Du made by the văn thư, signed by the principal in a signing
   batch and sealed: issued, kept permanently;
 - the score book (sổ theo dõi và đánh giá học sinh, học kì I) of THCS Lê Quý Đôn 6A made by its
-  GVCN, approved and signed by the principal: issued."""
+  GVCN, signed by every subject teacher of the class (each in their subjects' blocks), by the
+  GVCN, by the principal in a signing batch, and sealed by the văn thư: issued."""
 
 from __future__ import annotations
 
@@ -50,16 +51,21 @@ def _register_th1(demo: DemoProvince) -> None:
 
 def _score_book_6a(demo: DemoProvince) -> None:
     from hoso.books.services.issue import book_issue
-    from hoso.grading.models import Homeroom
-    from hoso.records.services.workflow import record_approve
+    from hoso.grading.models import Homeroom, TeachingAssignment
+    from hoso.records.services.signing import version_seal, version_sign
 
     lop6a = demo.units["thcs1.lop.6A"]
     gvcn = Homeroom.objects.get(school_class=lop6a).teacher
     edition = book_issue(
         actor=gvcn, kind="so_theo_doi", school=demo.units["thcs1"], school_class=lop6a, term="HK1"
     )
-    record_approve(actor=demo.users["thcs1.hieutruong"], record_id=edition.record_id)
-    _principal_batch(demo, "thcs1", edition.record_id)
+    record_id, password = edition.record_id, settings.DEMO_PASSWORD
+    rows = TeachingAssignment.objects.filter(school_class=lop6a).order_by("teacher_id")
+    for teacher in dict.fromkeys(row.teacher for row in rows):  # each signs all their subjects
+        version_sign(actor=teacher, record_id=record_id, passphrase=password)
+    version_sign(actor=gvcn, record_id=record_id, passphrase=password)
+    _principal_batch(demo, "thcs1", record_id)
+    version_seal(actor=demo.users["thcs1.vanthu"], record_id=record_id, passphrase=password)
 
 
 def load(demo: DemoProvince) -> None:

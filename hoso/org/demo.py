@@ -75,6 +75,7 @@ NAMED_ACCOUNTS: dict[str, tuple[str, str, list[tuple[str, str]]]] = {
     "th1.thuthu": ("th1", "Thủ thư", [(Role.TV, "th1")]),
     "thcs1.hieutruong": ("thcs1", "Hiệu trưởng", [(Role.HT, "thcs1")]),
     "thcs1.giaovien1": ("thcs1.toan", "Giáo viên", [(Role.GV, "thcs1.toan")]),
+    "thcs1.vanthu": ("thcs1", "Văn thư", [(Role.VT, "thcs1")]),
     "mn1.giaovien1": ("mn1.mg", "Giáo viên", [(Role.GV, "mn1.mg")]),
     "th2.hieutruong": ("th2", "Hiệu trưởng", [(Role.HT, "th2")]),
     "th2.giaovien1": ("th2.to12", "Giáo viên", [(Role.GV, "th2.to12")]),

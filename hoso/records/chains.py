@@ -9,7 +9,10 @@ naming a school's PHT for every school of a province would mean nothing. A step 
 "together": true runs with the step before it (one stage: two tổ trưởng, or the PHT and the
 tổ trưởng, each doing the same act in any order); the next stage starts when all are done.
 The role "GVCN" (HOMEROOM_TEACHER) is the giáo viên chủ nhiệm of the record's class, found for
-each record: only types whose records belong to a class (homeroom books) may use it."""
+each record; the role "GVBM" (SUBJECT_TEACHERS) is every subject teacher of the class, each
+signing their own subjects (hoso.records.subjects), a step of many signers. Only types whose
+records belong to a class may use them: homeroom books, and the class books whose catalogue
+chain already names one of them (the score book, the bảng tổng hợp)."""
 
 from __future__ import annotations
 
@@ -23,8 +26,11 @@ from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.records.models import (
     AUTHOR,
+    CLASS_ROLES,
     HOMEROOM_TEACHER,
     HOMEROOM_TEACHER_LABEL,
+    SUBJECT_TEACHERS,
+    SUBJECT_TEACHERS_LABEL,
     ChainSetting,
     Delegation,
     Keeper,
@@ -55,13 +61,22 @@ def step_roles(record_type: RecordType) -> tuple[str, ...]:
     if record_type.keeper == Keeper.OFFICE:
         return OFFICE_STEP_ROLES
     if has_class(record_type):
-        return (*SCHOOL_STEP_ROLES[:1], HOMEROOM_TEACHER, *SCHOOL_STEP_ROLES[1:])
+        class_roles = (SUBJECT_TEACHERS, HOMEROOM_TEACHER)
+        return (*SCHOOL_STEP_ROLES[:1], *class_roles, *SCHOOL_STEP_ROLES[1:])
     return SCHOOL_STEP_ROLES
 
 
 def has_class(record_type: RecordType) -> bool:
-    """Records of the type belong to one class (a homeroom book), so they have a GVCN."""
-    return record_type.keeper == Keeper.HOMEROOM
+    """Records of the type belong to one class, so they have a GVCN and subject teachers: a
+    homeroom book, or a class book whose catalogue chain names the class's teachers."""
+    if record_type.keeper == Keeper.HOMEROOM:
+        return True
+    return uses_class_roles(record_type.signing_chain)
+
+
+def uses_class_roles(chain: list[dict[str, Any]]) -> bool:
+    """Some step is performed by the record's class's GVCN or subject teachers."""
+    return any(step.get("role") in CLASS_ROLES for step in chain)
 
 
 def role_label(role: str) -> str:
@@ -70,7 +85,16 @@ def role_label(role: str) -> str:
         return "Người lập hồ sơ"
     if role == HOMEROOM_TEACHER:
         return str(HOMEROOM_TEACHER_LABEL)
+    if role == SUBJECT_TEACHERS:
+        return str(SUBJECT_TEACHERS_LABEL)
     return str(dict(Role.choices).get(role, role))
+
+
+def signature_field(role: str, part: str = "") -> str:
+    """The empty signature field a generated document may carry for a step ("HT", "GVCN",
+    "GVBM-toan" for the subject teacher of Toán): the step's signature fills it, so the
+    signature lands in the block the form prints for that signer."""
+    return f"{role}-{part}" if part else role
 
 
 # --- which chain applies ---------------------------------------------------------------------
@@ -123,7 +147,19 @@ def resolve(record_type: RecordType, unit: Unit) -> Resolved:
 
 def chain_for_record(record: Record) -> list[dict[str, Any]]:
     """The chain `record` would follow if submitted now (its school's, or its office's)."""
-    return resolve(record.record_type, record.school).chain
+    return for_unit(resolve(record.record_type, record.school).chain, record.unit)
+
+
+def for_unit(chain: list[dict[str, Any]], unit: Unit) -> list[dict[str, Any]]:
+    """The chain of a record kept at `unit`: the steps of a class's teachers (GVCN, subject
+    teachers) only when it is a class; a record of the type kept for the whole school (a
+    school-wide bảng tổng hợp uploaded by the văn thư) goes through the other steps."""
+    if unit.kind == UnitKind.LOP or not uses_class_roles(chain):
+        return chain
+    kept = [dict(step) for step in chain if step.get("role") not in CLASS_ROLES]
+    if kept and kept[0].get("together"):  # its stage's first step was the class's teacher
+        del kept[0]["together"]
+    return kept
 
 
 def chain_above(record_type: RecordType, unit: Unit) -> Resolved:
@@ -208,10 +244,10 @@ def _clean_step(
     problems = []
     if action not in StepAction.values:
         problems.append(f"Bước {number}: hãy chọn việc (ký số, ký duyệt, duyệt hoặc đóng dấu).")
-    if role == HOMEROOM_TEACHER and not has_class(record_type):
+    if role in CLASS_ROLES and not has_class(record_type):
         problems.append(
-            f"Bước {number}: hồ sơ “{record_type.name}” không thuộc một lớp nên không có giáo "
-            "viên chủ nhiệm của lớp; hãy chọn người thực hiện khác."
+            f"Bước {number}: hồ sơ “{record_type.name}” không thuộc một lớp nên không có "
+            f"{role_label(role).lower()}; hãy chọn người thực hiện khác."
         )
     elif role not in step_roles(record_type):
         problems.append(f"Bước {number}: hãy chọn người thực hiện phù hợp với loại hồ sơ.")
@@ -223,6 +259,11 @@ def _clean_step(
         # Only a class's GVCN keeps its book: a GVCN approval would be an approval of their own.
         problems.append(
             f"Bước {number}: giáo viên chủ nhiệm là người lập sổ của lớp nên chỉ ký số, "
+            "không duyệt hay ký duyệt."
+        )
+    if role == SUBJECT_TEACHERS and action != StepAction.SIGN and not problems:
+        problems.append(
+            f"Bước {number}: giáo viên bộ môn ký phần môn học của mình (ký số), "
             "không duyệt hay ký duyệt."
         )
     step: dict[str, Any] = {"role": role, "action": action}
@@ -270,6 +311,8 @@ def _together_problems(steps: list[dict[str, Any]], index: int) -> list[str]:
         first["role"],
     ):
         problems.append(f"Bước {number}: người lập ký và đóng dấu không thực hiện cùng lúc.")
+    if SUBJECT_TEACHERS in (step["role"], first["role"]):  # a stage of its own, many signers
+        problems.append(f"Bước {number}: giáo viên bộ môn ký thành một bước riêng.")
     if any(_who(other) == _who(step) for other in steps[stage_start:index]):
         problems.append(f"Bước {number}: cùng người thực hiện với một bước cùng lúc khác.")
     return problems
@@ -291,10 +334,10 @@ def _named_person(
 ) -> tuple[int, str]:
     if role == AUTHOR:
         return 0, f"Bước {number}: người lập là chính người trình, không chọn đích danh."
-    if role == HOMEROOM_TEACHER:
+    if role in CLASS_ROLES:
+        who = "giáo viên chủ nhiệm" if role == HOMEROOM_TEACHER else "giáo viên bộ môn"
         return 0, (
-            f"Bước {number}: giáo viên chủ nhiệm được xác định theo lớp của từng hồ sơ, "
-            "không chọn đích danh."
+            f"Bước {number}: {who} được xác định theo lớp của từng hồ sơ, không chọn đích danh."
         )
     if not keeps_records(record_type, unit):
         return 0, (

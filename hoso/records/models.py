@@ -46,6 +46,13 @@ AUTHOR = "AUTHOR"
 # per record (hoso.records.homerooms) when someone asks, so a new GVCN takes over a waiting step.
 HOMEROOM_TEACHER = "GVCN"
 HOMEROOM_TEACHER_LABEL = _("Giáo viên chủ nhiệm của lớp")
+# A chain role performed by several people: every subject teacher (giáo viên bộ môn) of the
+# record's class that year, each signing their own subjects' lists (hoso.records.subjects);
+# the step is done when every subject taught in the class has its signature.
+SUBJECT_TEACHERS = "GVBM"
+SUBJECT_TEACHERS_LABEL = _("Giáo viên bộ môn của lớp")
+# Roles found from the record's class: only records kept in a class may use them.
+CLASS_ROLES = frozenset({HOMEROOM_TEACHER, SUBJECT_TEACHERS})
 
 
 def signing_kind(action: str) -> str:
@@ -216,7 +223,9 @@ class Workflow(models.Model):
     for this record), "action", "user"?, "name"?}. `pending_role`/`pending_action`/
     `pending_user` copy the first of them and `pending_keys` lists who may act on any of them
     ("|RPHT|RTTCM|U17|N|": roles, named people, N when someone is named), so queues are one
-    query."""
+    query. A subject teachers' step (GVBM) also holds "signed": {subject code: user id} and
+    writes "D<code>" into the keys for each subject signed, so a teacher whose subjects are all
+    signed leaves the queue."""
 
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="workflows")
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="workflows")
@@ -230,7 +239,7 @@ class Workflow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     open_steps = models.JSONField(default=list)
-    pending_keys = models.CharField(max_length=255, blank=True, default="")
+    pending_keys = models.CharField(max_length=1000, blank=True, default="")
     is_open = models.BooleanField(default=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -267,7 +276,11 @@ class Workflow(models.Model):
         trưởng chuyên môn và phó hiệu trưởng" when two steps run together)."""
         from hoso.org.models import Role
 
-        titles = {**dict(Role.choices), HOMEROOM_TEACHER: HOMEROOM_TEACHER_LABEL}
+        titles = {
+            **dict(Role.choices),
+            HOMEROOM_TEACHER: HOMEROOM_TEACHER_LABEL,
+            SUBJECT_TEACHERS: SUBJECT_TEACHERS_LABEL,
+        }
         steps = self.open_steps or [
             {"role": self.pending_role, "user": self.pending_user_id, "name": ""}
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from hoso.org.models import Role, Unit, UnitKind
 from hoso.policy.grants import INSPECTOR_ROLES, OFFICE_ROLES, SCHOOL_ROLES, Grants, grants_for
@@ -16,6 +16,7 @@ from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
     HOMEROOM_TEACHER,
+    SUBJECT_TEACHERS,
     DueItem,
     Keeper,
     Record,
@@ -23,6 +24,7 @@ from hoso.records.models import (
     RecordType,
     Workflow,
 )
+from hoso.records.subjects import still_to_sign_q, taught_in, teaches_q, to_sign
 
 SCHOOL_READERS = frozenset({Role.HT, Role.PHT, Role.VT})
 LEADERS = frozenset({Role.HT, Role.PHT})
@@ -97,6 +99,10 @@ class RecordViewScope:
     # The person whose homerooms count: the GVCN of a class reads its submitted records of the
     # school years they are its GVCN (hoso.records.homerooms).
     homerooms_of: int | None = None
+    # The person whose teaching counts: a subject teacher of a class reads its record while it
+    # waits for the subject teachers' signatures (hoso.records.subjects); not in search, where
+    # it would have to follow the workflow (they find it in "Chờ ký"); once issued like all staff.
+    subject_teacher: int | None = None
 
 
 def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
@@ -114,7 +120,10 @@ def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
     )
     teacher = user.pk if grants.schools(SCHOOL_ROLES) else None  # anyone working at a school
     return RecordViewScope(
-        owner_id=user.pk, reaches=tuple(r for r in reaches if r), homerooms_of=teacher
+        owner_id=user.pk,
+        reaches=tuple(r for r in reaches if r),
+        homerooms_of=teacher,
+        subject_teacher=teacher,
     )
 
 
@@ -145,7 +154,27 @@ def _record_visible(grants: Grants, user: Any, record: Record) -> bool:
         return False
     if scope.all_submitted or any(_reach_allows(r, record) for r in scope.reaches):
         return True
-    return scope.homerooms_of is not None and _is_gvcn_of(scope.homerooms_of, record)
+    if scope.homerooms_of is not None and _is_gvcn_of(scope.homerooms_of, record):
+        return True
+    return scope.subject_teacher is not None and _waits_for_teacher(scope.subject_teacher, record)
+
+
+def _waits_for_teacher(user_id: int, record: Record) -> bool:
+    """The record's open workflow waits for the subject teachers of its class, `user_id` one."""
+    if record.unit.kind != UnitKind.LOP:
+        return False
+    waiting = Workflow.objects.filter(
+        record=record, is_open=True, pending_keys__contains=f"|R{SUBJECT_TEACHERS}|"
+    )
+    if not waiting.exists():
+        return False
+    return any(t.teacher_id == user_id for t in taught_in(record.unit_id, record.school_year_id))
+
+
+def _teaches_unsigned(user_id: int, record: Record, step: dict[str, Any]) -> bool:
+    """`user_id` teaches, now, a subject of the record's class not yet signed on `step`."""
+    left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+    return any(t.teacher_id == user_id for t in left)
 
 
 def _is_gvcn_of(user_id: int, record: Record) -> bool:
@@ -167,6 +196,12 @@ def _record_scope(grants: Grants, user: Any) -> Q:
         others |= _reach_q(reach)
     if scope.homerooms_of is not None:
         others |= Q(unit__kind=UnitKind.LOP) & gvcn_records_q(scope.homerooms_of)
+    if scope.subject_teacher is not None:
+        waiting = Workflow.objects.filter(
+            record=OuterRef("pk"), is_open=True, pending_keys__contains=f"|R{SUBJECT_TEACHERS}|"
+        )
+        teaches = teaches_q(scope.subject_teacher)
+        others |= Q(unit__kind=UnitKind.LOP) & Q(Exists(waiting)) & teaches
     return own | (Q(first_submitted_at__isnull=False) & others)
 
 
@@ -223,6 +258,8 @@ def _may_take(grants: Grants, user: Any, workflow: Workflow, step: dict[str, Any
         return bool(record.owner_id == user.pk)
     if role == HOMEROOM_TEACHER:  # the class's GVCN this record's year; nobody when it has none
         return _is_gvcn_of(user.pk, record)
+    if role == SUBJECT_TEACHERS:  # a teacher of a subject of the class not yet signed
+        return record.unit.kind == UnitKind.LOP and _teaches_unsigned(user.pk, record, step)
     if role == Role.TTCM:
         return grants.covers({Role.TTCM}, record.unit.path)
     allowed = STEP_ROLES.get(role)
@@ -260,6 +297,7 @@ def _workflow_act_scope(grants: Grants, user: Any) -> Q:
             query |= _has(f"R{role}") & Q(record__school_id__in=schools)
     query |= _has(f"R{AUTHOR}") & Q(record__owner_id=user.pk)
     query |= _has(f"R{HOMEROOM_TEACHER}") & gvcn_records_q(user.pk, prefix="record__")
+    query |= _has(f"R{SUBJECT_TEACHERS}") & still_to_sign_q(user.pk)
     query |= _has(f"U{user.pk}") | (_has("N") & Q(record__school_id__in=_heads_of(grants)))
     own_review = Q(record__owner_id=user.pk, pending_action__in=APPROVING_ACTIONS)
     return Q(is_open=True) & ~own_review & query

@@ -25,6 +25,7 @@ from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     HOMEROOM_TEACHER,
     PERSONAL_SIGN_ACTIONS,
+    SUBJECT_TEACHERS,
     Comment,
     DueItem,
     EventKind,
@@ -38,6 +39,7 @@ from hoso.records.models import (
 )
 from hoso.records.periods import PeriodChoices, upload_choices
 from hoso.records.policies import KEEPER_ROLES
+from hoso.records.subjects import taught_in
 from hoso.search.engine import SearchFilters
 from hoso.storage import blob_store
 
@@ -255,6 +257,31 @@ def pending_missing(workflow: Workflow | None) -> str:
                 "cho lớp."
             )
     return ""
+
+
+def subject_signing(workflow: Workflow | None) -> list[dict[str, Any]]:
+    """While the subject teachers sign: per subject of the class, its teacher now and who
+    signed its list (a signature given before a change of teacher stays and counts)."""
+    if workflow is None or not workflow.is_open:
+        return []
+    step = next((s for s in workflow.open_steps if s["role"] == SUBJECT_TEACHERS), None)
+    if step is None:
+        return []
+    record = workflow.record
+    signed: dict[str, int] = step.get("signed") or {}
+    subjects = taught_in(record.unit_id, record.school_year_id)
+    people = get_user_model().objects.filter(
+        pk__in={t.teacher_id for t in subjects} | set(signed.values())
+    )
+    names = {u.pk: u.get_full_name() or u.get_username() for u in people}
+    return [
+        {
+            "subject": t.name,
+            "teacher": names.get(t.teacher_id, ""),
+            "signed_by": names.get(signed[t.code], "") if t.code in signed else "",
+        }
+        for t in subjects
+    ]
 
 
 def return_note(record: Record) -> Comment | None:

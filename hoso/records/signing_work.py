@@ -11,12 +11,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hoso.policy import get_or_404
-from hoso.records.models import Record, RecordState, RecordVersion
+from hoso.records.models import SUBJECT_TEACHERS, Record, RecordState, RecordVersion
 from hoso.records.selectors import seal_waiting, sign_waiting
 from hoso.records.services.archive import current_signed_sha256
 from hoso.records.services.signing import version_seal, version_sign
+from hoso.records.subjects import to_sign
 from hoso.signing.documents import read_blob
 from hoso.signing.selectors import signatures_of_record
 from hoso.signing.verification import validate_pdf
@@ -70,6 +72,18 @@ class RecordsSigningWork:
             signer=signer,
             ip=ip,
         )
+
+    def part_note(self, user: Any, item: Any) -> str:
+        """On the subject teachers' step: the person's subjects still to sign."""
+        step = next((s for s in item.open_steps if s["role"] == SUBJECT_TEACHERS), None)
+        if step is None:
+            return ""
+        record = item.record
+        left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+        mine = [t.name for t in left if t.teacher_id == user.pk]
+        if not mine:
+            return ""
+        return gettext("Phần của bạn: giáo viên bộ môn {subjects}").format(subjects=", ".join(mine))
 
     def signatures_panel(self, user: Any, object_id: int) -> dict[str, Any]:
         record = get_or_404(user, "records.record.view", Record.objects.all(), pk=object_id)

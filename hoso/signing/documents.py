@@ -241,6 +241,8 @@ class Placed:
     placement: dict[str, Any]
     # the PDF to sign when placing the block changed it (a signature page added), else None
     pdf: bytes | None = None
+    # an empty signature field of the document to fill, else None (a new field)
+    field_name: str | None = None
 
     def document(self, pdf: bytes) -> bytes:
         return self.pdf if self.pdf is not None else pdf
@@ -317,3 +319,63 @@ def seal_appearance(
             found, {"page": found.placement.page, "box": list(found.placement.box), "image": True}
         )
     return _text_block(pdf, [cert.common_name, ap.iso_vn_now(when)], len(previous))
+
+
+# --- signature fields a generated document carries ----------------------------------------------
+
+
+FieldBox = tuple[int, tuple[float, float, float, float]]
+
+
+def empty_field_place(pdf: bytes, name: str) -> FieldBox | None:
+    """(page, box) of the document's empty, visible signature field `name`, else None."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        for field_name, value, ref in fields.enumerate_sig_fields(reader, filled_status=False):
+            if field_name == name and not value:
+                return _widget_place(reader, ref)
+    except Exception:  # noqa: BLE001 — unreadable form: sign as if there were none
+        return None
+    return None
+
+
+def _widget_place(reader: Any, ref: Any) -> FieldBox | None:
+    """The page and /Rect of the field's widget (the field itself, merged, or its one kid)."""
+    field = ref.get_object()
+    widget_ref = ref if "/Rect" in field else (field.get("/Kids") or [None])[0]
+    if widget_ref is None:
+        return None
+    widget = widget_ref.get_object()
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    if x2 - x1 < 1 or y2 - y1 < 1:
+        return None  # an invisible field: nowhere to draw
+    target = widget_ref.reference
+    for index in range(int(reader.root["/Pages"]["/Count"])):
+        page = reader.find_page_for_modification(index)[0].get_object()
+        annots = page["/Annots"] if "/Annots" in page else []
+        if any(getattr(a, "reference", None) == target for a in annots):
+            return index, (x1, y1, x2, y2)
+    return None
+
+
+def with_empty_fields(
+    pdf: bytes, places: list[tuple[str, int, tuple[float, float, float, float]]]
+) -> bytes:
+    """`pdf` with an empty signature field per (name, page, box), in one incremental update,
+    for the signers of a document made by HoSo (the blocks of its form)."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    for name, page, box in places:
+        fields.append_signature_field(writer, fields.SigFieldSpec(name, on_page=page, box=box))  # type: ignore[arg-type]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -21,6 +21,14 @@ def sign_queue(user: Any) -> QuerySet[Any]:
     return work().sign_queue(user)
 
 
+def sign_queue_rows(user: Any) -> list[Any]:
+    """The "Chờ ký" queue as rows, each with `part_note`: what of it is `user`'s to sign."""
+    rows = list(sign_queue(user))
+    for row in rows:
+        row.part_note = work().part_note(user, row)
+    return rows
+
+
 def seal_queue(user: Any) -> QuerySet[Any]:
     """Documents waiting for a seal `user` may apply, as their owner app lists them."""
     return work().seal_queue(user)

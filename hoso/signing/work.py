@@ -38,6 +38,11 @@ class SigningWork(Protocol):
         """Sign (or seal) the step of `object_id` waiting for `actor`; the SignatureRecord."""
         ...
 
+    def part_note(self, user: Any, item: Any) -> str:
+        """What of the document is `user`'s own to sign, in words ("" for the whole of it):
+        a book that many sign, each their own part."""
+        ...
+
     def signatures_panel(self, user: Any, object_id: int) -> dict[str, Any]:
         """The template context of a document's signatures panel (404 when hidden)."""
         ...

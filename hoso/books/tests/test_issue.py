@@ -35,7 +35,14 @@ def test_the_demo_register_and_score_book_are_issued_and_signed():
     book = BookEdition.objects.get(kind="so_theo_doi", school_class__code="THCS1-2025-6A")
     assert (book.term, book.record.state) == ("HK1", RecordState.ISSUED)
     assert book.record.unit.code == "THCS1-2025-6A"
-    assert SignatureRecord.objects.filter(version=book.record_version, action="sign").count() == 1
+    signed = SignatureRecord.objects.filter(version=book.record_version)
+    subjects = len(book.data["tables"])  # one signature per subject list, in its block
+    assert list(signed.order_by("id").values_list("role", flat=True)) == [
+        *["GVBM"] * subjects,
+        "GVCN",
+        "HT",
+        "VT",
+    ]
 
 
 def test_a_correction_after_issue_is_the_next_version_with_the_change_noted(demo_user):

@@ -20,8 +20,17 @@ from django.utils import timezone
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotFound
 from hoso.policy import can
-from hoso.records.models import Record, RecordVersion, StepAction, Workflow, signing_kind
+from hoso.records.chains import signature_field
+from hoso.records.models import (
+    SUBJECT_TEACHERS,
+    Record,
+    RecordVersion,
+    StepAction,
+    Workflow,
+    signing_kind,
+)
 from hoso.records.services.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
+from hoso.records.subjects import to_sign
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import ArchiveKind, Backend, Certificate, ExternalSession, SignatureRecord
@@ -39,6 +48,7 @@ class StepContext:
     workflow: Workflow
     version: RecordVersion
     step: dict[str, Any]
+    part: str = ""  # on a subject teachers' step: the subject this signature is for
 
 
 def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
@@ -61,7 +71,17 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
     version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
     if version.is_issued:
         raise Conflict("Phiên bản này đã ban hành và bị khóa.")
-    return StepContext(record, workflow, version, step)
+    parts = _parts_of(actor, record, step)
+    return StepContext(record, workflow, version, step, parts[0] if parts else "")
+
+
+def _parts_of(actor: Any, record: Record, step: dict[str, Any]) -> list[str]:
+    """On a subject teachers' step: the actor's subjects of the class not yet signed, in the
+    book's order (each is one signature, in that subject's block)."""
+    if step["role"] != SUBJECT_TEACHERS:
+        return []
+    left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+    return [t.code for t in left if t.teacher_id == actor.pk]
 
 
 def pdf_to_sign(version: RecordVersion) -> bytes:
@@ -119,7 +139,9 @@ def _step_request(ctx: StepContext, action: str) -> _StepRequest:
             door.SealBlock(previous),
             lambda pdf: ensure_personal_signatures_valid(ctx.version, pdf, previous),
         )
-    return _StepRequest(door.Holder(), door.PersonalBlock(_role(ctx), len(previous)), None)
+    block = door.PersonalBlock(_role(ctx), len(previous))
+    field = signature_field(_role(ctx), ctx.part)
+    return _StepRequest(door.Holder(), door.PresetField(field, block), None)
 
 
 def _finish(
@@ -159,6 +181,7 @@ def _finish(
         action=action,
         signed=doc.stored,
         index=ctx.step["index"],
+        part=ctx.part,
         ip=ip,
     )
     if doc.before_archive is not None:
@@ -194,8 +217,15 @@ def _is_last_step(ctx: StepContext) -> bool:
     from hoso.records.chains import stage_of
 
     others_open = len(ctx.workflow.open_steps) > 1
+    if ctx.step["role"] == SUBJECT_TEACHERS:  # other subjects may still wait for a signature
+        signed = ctx.step.get("signed") or {}
+        others_open = others_open or len(to_sign(ctx.record.unit_id, _year(ctx), signed)) > 1
     stage = stage_of(ctx.workflow.chain, ctx.workflow.step)
     return not others_open and stage[-1] >= len(ctx.workflow.chain) - 1
+
+
+def _year(ctx: StepContext) -> int:
+    return int(ctx.record.school_year_id)
 
 
 def _key(
@@ -217,9 +247,21 @@ def version_sign(
     ip: str = "",
 ) -> SignatureRecord:
     """The pending personal-signature step, with a server-side key (PKCS#12 or PKCS#11).
-    `signer` lets batch signing unlock the key once for many documents."""
+    `signer` lets batch signing unlock the key once for many documents. A subject teacher
+    signs each of their subjects' lists in the one act (one signature per subject block)."""
     key = _key(passphrase, pin, certificate_id, signer)
-    return _sign_step(actor=actor, record_id=record_id, action=StepAction.SIGN, key=key, ip=ip)
+    done = _sign_step(actor=actor, record_id=record_id, action=StepAction.SIGN, key=key, ip=ip)
+    while done.role == SUBJECT_TEACHERS and _part_left(actor, record_id):
+        done = _sign_step(actor=actor, record_id=record_id, action=StepAction.SIGN, key=key, ip=ip)
+    return done
+
+
+def _part_left(actor: Any, record_id: int) -> bool:
+    """The actor still has a subject to sign on the record's open subject teachers' step."""
+    try:
+        return bool(lock_step(actor, record_id, StepAction.SIGN).part)
+    except DomainError:
+        return False
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -28,6 +29,7 @@ from hoso.records.models import (
     APPROVING_ACTIONS,
     AUTHOR,
     HOMEROOM_TEACHER,
+    SUBJECT_TEACHERS,
     Comment,
     EventKind,
     Record,
@@ -42,6 +44,7 @@ from hoso.records.models import (
 from hoso.records.notify import notify
 from hoso.records.selectors import named_people
 from hoso.records.services.deadlines import due_item_mark_submitted
+from hoso.records.subjects import done_key, taught_in, to_sign
 from hoso.storage import BlobRef
 
 OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
@@ -124,6 +127,9 @@ def _people_for_step(record: Record, step: dict[str, Any]) -> list[int]:
         teacher = homeroom_teacher(record.unit_id, record.school_year_id)
         own_approval = teacher == record.owner_id and step["action"] in APPROVING_ACTIONS
         return [teacher] if teacher is not None and not own_approval else []
+    if role == SUBJECT_TEACHERS:  # the teachers of the subjects still unsigned, found now
+        left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+        return list(dict.fromkeys(t.teacher_id for t in left))
     if step.get("user") is not None:
         return [int(step["user"])]
     from hoso.policy.grants import OFFICE_ROLES
@@ -165,6 +171,8 @@ def _open_step(workflow: Workflow, index: int, names: dict[int, str]) -> dict[st
     if step.get("user") is not None:
         opened["user"] = step["user"]
         opened["name"] = names.get(step["user"], "")
+    if step["role"] == SUBJECT_TEACHERS:
+        opened["signed"] = {}  # subject code -> who signed its list
     return opened
 
 
@@ -178,6 +186,7 @@ def _copy_first_open(workflow: Workflow) -> None:
     for step in workflow.open_steps:
         named = step.get("user") is not None
         keys += [f"U{step['user']}", "N"] if named else [f"R{step['role']}"]
+        keys += [done_key(code) for code in step.get("signed") or {}]
     workflow.pending_keys = "|" + "|".join(dict.fromkeys(keys)) + "|" if keys else ""
 
 
@@ -206,11 +215,13 @@ def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
     version = record.versions.order_by("-number").first()
     if version is None:
         raise DomainError("Hồ sơ chưa có tệp nào; hãy tải tệp lên trước khi trình.")
+    chain = chains.chain_for_record(record)
+    _check_class_steps(record, chain)
     now = timezone.now()
     workflow = Workflow(
         record=record,
         version=version,
-        chain=chains.chain_for_record(record),
+        chain=chain,
         state=WorkflowState.IN_REVIEW,
         opened_by=actor,
         opened_at=now,
@@ -229,6 +240,19 @@ def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
         _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
     _reindex(record)
     return record
+
+
+def _check_class_steps(record: Record, chain: list[dict[str, Any]]) -> None:
+    """A chain where the subject teachers sign needs a class whose subjects have teachers
+    (`chains.for_unit` has kept the class's steps only for a record of a class)."""
+    roles = {step.get("role") for step in chain}
+    if SUBJECT_TEACHERS in roles and not taught_in(record.unit_id, record.school_year_id):
+        raise DomainError(
+            gettext(
+                "{cls} chưa có giáo viên bộ môn nào được phân công năm học {year}: chưa ai ký "
+                "được phần của giáo viên bộ môn. Hãy phân công giảng dạy cho lớp trước khi trình."
+            ).format(cls=record.unit.name, year=record.school_year)
+        )
 
 
 def record_sign_and_submit(
@@ -350,12 +374,14 @@ def workflow_signing_step_done(
     action: str,
     signed: BlobRef | None = None,
     index: int | None = None,
+    part: str = "",
     ip: str = "",
 ) -> Record:
     """Extension point for hoso.signing: the pending sign, approve-sign or seal step `index`
     (by default the one `actor` would take) is done by `actor` (`action` is the kind of
     signature: sign or seal); `signed` is the new signed PDF in the blob store (the original
-    stays untouched)."""
+    stays untouched). On a subject teachers' step `part` is the subject the signature is for:
+    the step is done once every subject of the class is signed."""
     record, workflow = _lock(record_id)
     actions = {str(a) for a in StepAction if a != StepAction.REVIEW and signing_kind(a) == action}
     step = _pending_step(actor, workflow, actions, index)
@@ -369,8 +395,17 @@ def workflow_signing_step_done(
         _event(record, version, EventKind.APPROVED, actor, str(step["role"]))
         _audit("records.record.approved", actor, record, ip, step=step["index"], signed=True)
     kind = EventKind.SIGNED if action == StepAction.SIGN else EventKind.SEALED
-    _event(record, version, kind, actor)
-    _audit(f"records.version.{kind}", actor, record, ip, version=version.number)
+    if step["role"] == SUBJECT_TEACHERS:
+        _subject_signed(record, step, actor, part)
+    _event(record, version, kind, actor, _subject_name(record, part))
+    extra = {"subject": part} if part else {}
+    _audit(f"records.version.{kind}", actor, record, ip, version=version.number, **extra)
+    if step["role"] == SUBJECT_TEACHERS and to_sign(
+        record.unit_id, record.school_year_id, step["signed"]
+    ):  # other subjects still wait for their teachers
+        _copy_first_open(workflow)
+        workflow.save(update_fields=STEP_FIELDS)
+        return record
     if not _take_step(workflow, step["index"]):  # others of the stage have still to sign
         workflow.save(update_fields=STEP_FIELDS)
         return record
@@ -384,6 +419,25 @@ def workflow_signing_step_done(
         notify([record.owner_id], title=title, url=_record_url(record))
     _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
     return record
+
+
+def _subject_signed(record: Record, step: dict[str, Any], actor: Any, part: str) -> None:
+    """Mark `part` signed by `actor` on the open subject teachers' step (in place)."""
+    mine = {
+        t.code
+        for t in to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+        if t.teacher_id == actor.pk
+    }
+    if part not in mine:
+        raise NotAllowed(gettext("Bạn không phải giáo viên bộ môn còn phải ký môn này của lớp."))
+    step["signed"] = {**(step.get("signed") or {}), part: actor.pk}
+
+
+def _subject_name(record: Record, part: str) -> str:
+    if not part:
+        return ""
+    names = {t.code: t.name for t in taught_in(record.unit_id, record.school_year_id)}
+    return names.get(part, part)
 
 
 @transaction.atomic

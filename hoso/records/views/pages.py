@@ -138,6 +138,7 @@ def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "can_edit": can(request.user, "records.record.edit", record),
         "can_act": flow is not None and can(request.user, "records.workflow.act", flow),
         "pending_missing": selectors.pending_missing(flow),
+        "subject_signing": selectors.subject_signing(flow),
         "can_archive": can(request.user, "records.record.archive", record),
         "events": RecordEvent.objects.filter(record=record).select_related("actor", "version"),
         "rendition": rendition_state(versions[0]) if versions else None,

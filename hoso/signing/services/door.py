@@ -33,6 +33,7 @@ from hoso.signing.documents import (
     cert_der,
     chain_der,
     check_signable,
+    empty_field_place,
     ensure_not_revoked,
     ensure_trusted,
     open_signer,
@@ -97,6 +98,29 @@ class PersonalBlock:
 
     def place(self, pdf: bytes, cert: Certificate, when: dt.datetime) -> Placed:
         return signer_appearance(pdf, cert, self.role, self.index, when)
+
+
+@dataclass(frozen=True)
+class PresetField:
+    """The signer's image in the document's own empty signature field `name` (a generated book
+    carries one in each signer's block: `with_signature_fields`); without such a field, or
+    without an image, the `fallback` appearance in a new field."""
+
+    name: str
+    fallback: Appearance
+
+    def place(self, pdf: bytes, cert: Certificate, when: dt.datetime) -> Placed:
+        from hoso.signing.documents import signature_image
+        from hoso.signing.engine import appearance as ap
+
+        found = empty_field_place(pdf, self.name)
+        image = signature_image(cert) if found is not None else None
+        if found is None or image is None:
+            return self.fallback.place(pdf, cert, when)
+        page, box = found
+        drawn = ap.signer_appearance(image, page=page, box=box)
+        placement = {"page": page, "box": list(box), "image": True}
+        return Placed(drawn, placement, field_name=self.name)
 
 
 @dataclass(frozen=True)
@@ -200,8 +224,8 @@ def sign_document(
     try:
         now = timezone.now()
         placed = appearance.place(pdf, cert, now)
-        field_name = _field_name(pdf)
-        signed = _engine_sign(placed.document(pdf), signer, placed, attachment, lock)
+        field_name = placed.field_name or _field_name(pdf)
+        signed = _engine_sign(placed.document(pdf), signer, placed, field_name, attachment, lock)
         detached = _detached(detached_of, signer) if detached_of is not None else ""
     finally:
         if key.close:
@@ -227,7 +251,7 @@ def _open(cert: Certificate, key: KeyChoice) -> HosoSigner:
 
 
 def _engine_sign(
-    pdf: bytes, signer: HosoSigner, placed: Placed, attachment: Any, lock: bool
+    pdf: bytes, signer: HosoSigner, placed: Placed, field_name: str, attachment: Any, lock: bool
 ) -> bytes:
     from pyhanko.sign.fields import MDPPerm
 
@@ -238,6 +262,7 @@ def _engine_sign(
             pdf,
             signer,
             appearance=placed.appearance,
+            field_name=field_name,
             attachment=attachment,
             lock=MDPPerm.FILL_FORMS if lock else None,
             **conf.engine_options(),
@@ -357,6 +382,7 @@ def prepare_document(
             level=level,
             tsa_url=conf.tsa_url(),
             appearance=placed.appearance,
+            field_name=placed.field_name,
             validation_context=_revocation_context(level),
         )
     except SigningError as exc:
@@ -416,6 +442,23 @@ def external_sessions_purge(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - SESSION_TTL
     deleted, _ = ExternalSession.objects.filter(created_at__lt=cutoff).delete()
     return int(deleted)
+
+
+# --- documents HoSo makes ------------------------------------------------------------------------
+
+
+def with_signature_fields(
+    pdf: bytes, places: list[tuple[str, int, tuple[float, float, float, float]]]
+) -> bytes:
+    """A document HoSo generates (a school book) with one empty signature field per signer's
+    block of its form: (name, 0-based page, box in points from the bottom left). The step
+    signing as `name` fills it (`PresetField`), so the signature lands where the form puts it
+    with no search through the text. Nothing is signed here."""
+    from hoso.signing.documents import with_empty_fields
+
+    if not places:
+        return pdf
+    return with_empty_fields(pdf, places)
 
 
 # --- verification ------------------------------------------------------------------------------

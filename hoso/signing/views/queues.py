@@ -14,12 +14,12 @@ from hoso.core.http import client_ip
 from hoso.signing import conf
 from hoso.signing.models import CertKind
 from hoso.signing.remote.selectors import seal_credentials_usable
-from hoso.signing.selectors import seal_queue, sign_queue, usable_certificates
+from hoso.signing.selectors import seal_queue, sign_queue_rows, usable_certificates
 from hoso.signing.work import work
 
 
 def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
-    items = seal_queue(request.user) if seal else sign_queue(request.user)
+    items = seal_queue(request.user) if seal else sign_queue_rows(request.user)
     certs = usable_certificates(kind=CertKind.PERSONAL, owner=request.user)
     remote_seals = list(seal_credentials_usable(request.user)) if seal else []
     return render(
