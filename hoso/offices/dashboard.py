@@ -11,25 +11,49 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hoso.offices.figures import FIGURE_KEYS
 from hoso.offices.models import DirectiveRecipient, ReportAssignment, ReportState
 from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.records.completion import Counts, completion_from_schools, completion_report
 from hoso.records.models import DueItem, StepAction, Workflow
-from hoso.records.summary import Figures, unit_figures, year_window
+from hoso.records.summary import (
+    Figures,
+    count_school_figures,
+    unit_figures,
+    unit_school_figures,
+    year_window,
+)
 
 DEFAULT_ALERT_PERCENT = 80
+DEFAULT_GRADEBOOK_ALERT_PERCENT = 80
+DEFAULT_HOCBA_ALERT_PERCENT = 0  # off: học bạ are issued at the end of the year
 
 
 def alert_percent() -> int:
     return int(getattr(settings, "HOSO_OFFICES_ALERT_PERCENT", DEFAULT_ALERT_PERCENT))
+
+
+def gradebook_alert_percent() -> int:
+    return int(
+        getattr(settings, "HOSO_OFFICES_ALERT_GRADEBOOK_PERCENT", DEFAULT_GRADEBOOK_ALERT_PERCENT)
+    )
+
+
+def hocba_alert_percent() -> int:
+    return int(getattr(settings, "HOSO_OFFICES_ALERT_HOCBA_PERCENT", DEFAULT_HOCBA_ALERT_PERCENT))
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return None if not whole else min(100, round(100 * part / whole))
 
 
 @dataclass
@@ -39,11 +63,37 @@ class Row:
     signing_waiting: int = 0
     directives: tuple[int, int] = (0, 0)  # opened, received
     reports: tuple[int, int] = (0, 0)  # submitted, asked
+    # gradebook, học bạ, library (hoso.offices.figures.FIGURE_KEYS), summed over the schools
+    figures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def gradebook_pct(self) -> int | None:
+        return _pct(self.figures.get("gb_entered", 0), self.figures.get("gb_required", 0))
+
+    @property
+    def hocba_pct(self) -> int | None:
+        return _pct(self.figures.get("hb_issued", 0), self.figures.get("pupils", 0))
+
+    @property
+    def has_library(self) -> bool:
+        return self.figures.get("lib_copies", 0) > 0
+
+    @property
+    def behind(self) -> list[str]:
+        """What this unit is behind on (the alerts), each against its threshold."""
+        found = []
+        for label, pct, limit in (
+            (_("hồ sơ đã nộp"), self.counts.pct_submitted, alert_percent()),
+            (_("điểm đã nhập"), self.gradebook_pct, gradebook_alert_percent()),
+            (_("học bạ đã ban hành"), self.hocba_pct, hocba_alert_percent()),
+        ):
+            if pct is not None and pct < limit:
+                found.append(f"{label} {pct}% < {limit}%")
+        return found
 
     @property
     def alert(self) -> bool:
-        pct = self.counts.pct_submitted
-        return pct is not None and pct < alert_percent()
+        return bool(self.behind)
 
 
 @dataclass
@@ -90,9 +140,18 @@ def _roll_up(unit: Unit | None, sums: dict[str, int]) -> int:
 
 def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
     start, end = year_window(year)
+    now = timezone.now()
+    if unit.kind in (UnitKind.SO, UnitKind.PHONG):
+        per_school = unit_school_figures(unit, year, now)
+    else:  # a school and below: that school counted now (one school, a few queries)
+        school_id = unit.school_id or unit.pk
+        per_school = {
+            pk: found
+            for pk, (found, _until) in count_school_figures([school_id], year, now).items()
+        }
     if unit.kind in (UnitKind.SO, UnitKind.PHONG):
         # Per school from the kept summary (schools whose row is stale are counted).
-        figures = unit_figures(unit, start, end, timezone.now())
+        figures = unit_figures(unit, start, end, now)
         counts = {school_id: f.counts for school_id, f in figures.items()}
         report = completion_from_schools(user, unit, start, end, counts)
         weeks = summed_weeks(figures.values())
@@ -120,6 +179,10 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
     received, opened = _school_pairs(recipients, Q(first_opened_at__isnull=False))
     asked_rows = ReportAssignment.objects.filter(unit__in=below_units, request__school_year=year)
     asked, sent = _school_pairs(asked_rows, Q(state=ReportState.SUBMITTED))
+    figure_sums = {
+        key: _subtree_sums({pk: f.get(key, 0) for pk, f in per_school.items()}, paths)
+        for key in FIGURE_KEYS
+    }
     sums = {
         name: _subtree_sums(figure, paths)
         for name, figure in (
@@ -138,6 +201,7 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
             signing_waiting=_roll_up(row_unit, sums["signing"]),
             directives=(_roll_up(row_unit, sums["opened"]), _roll_up(row_unit, sums["received"])),
             reports=(_roll_up(row_unit, sums["sent"]), _roll_up(row_unit, sums["asked"])),
+            figures=_unit_figures(row_unit, figure_sums, per_school),
         )
 
     rows = [
@@ -153,6 +217,18 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
         weeks=weeks,
         alerts=[r for r in rows if r.alert],
     )
+
+
+def _unit_figures(
+    row_unit: Unit | None, sums: dict[str, dict[str, int]], per_school: dict[int, dict[str, int]]
+) -> dict[str, int]:
+    """A row's gradebook, học bạ and library figures: summed over its schools; a group, class
+    or person below a school has no figures of its own (the school's are in the total)."""
+    if row_unit is None:
+        return {}
+    if row_unit.kind in (UnitKind.SO, UnitKind.PHONG, UnitKind.TRUONG):
+        return {key: _roll_up(row_unit, sums[key]) for key in FIGURE_KEYS}
+    return {}
 
 
 def summed_weeks(figures: Iterable[Figures]) -> list[tuple[str, int, int]]:

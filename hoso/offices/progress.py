@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -51,24 +52,30 @@ def checkpoint_dates(year: SchoolYear) -> dict[str, dt.date]:
 def school_progress(
     school: Unit, year: SchoolYear, today: dt.date | None = None
 ) -> list[ProgressRow]:
-    from hoso.grading.catalogue import class_subjects
-    from hoso.grading.models import Entry
-    from hoso.grading.sheets import subject_columns
-
     if school.level == SchoolLevel.MN:
         return []  # no gradebook in kindergarten
-    today = today or timezone.localdate()
-    due = checkpoint_dates(year)
     classes = list(
         Unit.objects.filter(school=school, kind=UnitKind.LOP, school_year=year).order_by(
             "grade", "name"
         )
     )
+    return classes_progress(classes, year, today or timezone.localdate())
+
+
+def classes_progress(classes: list[Unit], year: SchoolYear, today: dt.date) -> list[ProgressRow]:
+    """The progress rows of these classes (of any schools): two grouped queries for all of
+    them, the subjects' columns looked up once per school and grade."""
+    from hoso.grading.catalogue import class_subjects
+    from hoso.grading.models import Entry
+    from hoso.grading.sheets import subject_columns
+
+    due = checkpoint_dates(year)
     pupils = Counter(
         dict(
             Enrolment.objects.filter(school_class__in=classes, school_year=year)
             .values_list("school_class")
             .annotate(n=Count("id"))
+            .order_by()
         )
     )
     entered = {
@@ -76,20 +83,33 @@ def school_progress(
         for c, area, slot, n in Entry.objects.filter(school_class__in=classes, school_year=year)
         .values_list("school_class", "area", "slot")
         .annotate(n=Count("id"))
+        .order_by()
     }
+    columns_of: dict[tuple[int | None, int | None], list[tuple[str, list[Any]]]] = {}
     rows = []
     for school_class in classes:
+        key = (school_class.school_id, school_class.grade)
+        if key not in columns_of:
+            columns_of[key] = [
+                (s.name, [c for c in subject_columns(s) if c.kind in COUNTED_KINDS])
+                for s in class_subjects(school_class)
+            ]
         size = pupils.get(school_class.pk, 0)
-        for subject in class_subjects(school_class):
-            columns = [c for c in subject_columns(subject) if c.kind in COUNTED_KINDS]
+        for name, columns in columns_of[key]:
             now = [c for c in columns if due.get(c.checkpoint, year.end_date) <= today]
             rows.append(
                 ProgressRow(
                     school_class=school_class,
-                    subject=subject.name,
+                    subject=name,
                     entered=sum(entered.get((school_class.pk, c.area, c.slot), 0) for c in now),
                     required_now=size * len(now),
                     required_year=size * len(columns),
                 )
             )
     return rows
+
+
+def next_checkpoint(year: SchoolYear, today: dt.date) -> dt.date | None:
+    """The next day on which more cells become required (None: none left this year)."""
+    later = [day for day in checkpoint_dates(year).values() if day > today]
+    return min(later) if later else None

@@ -52,6 +52,7 @@ urlpatterns += [
 urlpatterns += [
     path("tinh-hinh/", dashboard.dashboard_page, name="dashboard"),
     path("tinh-hinh/xuat.xlsx", dashboard.dashboard_export, name="dashboard-export"),
+    path("tinh-hinh/tom-tat.pdf", dashboard.dashboard_pdf, name="dashboard-pdf"),
 ]
 
 urlpatterns += [path("", include("hoso.offices.transformation.urls"))]

@@ -12,6 +12,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.core.text import clean_line
 from hoso.core.vietnamese import name_sort_key
+from hoso.org.changes import enrolments_changed
 from hoso.org.models import (
     ALLOWED_PARENTS,
     Enrolment,
@@ -285,6 +286,7 @@ def enrolment_set(
     if created or enrolment.school_class_id != school_class.pk:
         enrolment.school_class = school_class
         enrolment.save(update_fields=["school_class"])
+        enrolments_changed([student.school_id])
         audit_log(
             "org.enrolment.set",
             actor=actor,

@@ -20,6 +20,10 @@ class RecordsConfig(AppConfig):
         from hoso.records import search_index
 
         search_index.register()  # records are what hoso.search indexes
+        from hoso.org.changes import on_enrolments_changed
+        from hoso.records.services.summary import school_figures_touch
+
+        on_enrolments_changed(school_figures_touch)  # pupils counted in the summary rows
         from hoso.records.services import remote_signing
 
         remote_signing.register()  # records as a source of remote signing (ký số từ xa)

@@ -527,6 +527,13 @@ class DueSummary(models.Model):
     valid_until = models.DateTimeField(null=True)  # None: no open item changes status later
     changes = models.PositiveBigIntegerField(default=0)
     refreshed_changes = models.BigIntegerField(default=-1)
+    # The school's other figures (gradebook entry, học bạ issued, library; filled by the
+    # sources registered with hoso.records.summary.use_school_figures), fresh on their own
+    # terms: another counter, bumped by `school_figures_touch`, and their own time limit.
+    figures = models.JSONField(default=dict)
+    figures_valid_until = models.DateTimeField(null=True)
+    figures_changes = models.PositiveBigIntegerField(default=0)
+    figures_refreshed_changes = models.BigIntegerField(default=-1)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ answer is the same as counting everything, at any moment."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,11 +160,7 @@ def unit_figures(
     unit: Unit, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> dict[int, Figures]:
     """Figures of every school under a Sở or Phòng: kept rows where fresh, counted otherwise."""
-    schools = set(
-        Unit.objects.filter(kind=UnitKind.TRUONG, path__startswith=unit.path).values_list(
-            "pk", flat=True
-        )
-    )
+    schools = _schools_under(unit)
     kept = DueSummary.objects.filter(fresh(start, end, now), school_id__in=schools).values_list(
         "school_id", "counts", "weeks_due", "weeks_done"
     )
@@ -173,3 +169,72 @@ def unit_figures(
         result[school_id] = Figures(counts, due, done)
     result.update(school_figures(schools - set(result), start, end, now))
     return result
+
+
+# --- the school's other figures (gradebook, học bạ, library) -----------------------------------
+
+# fn(school ids, school year, now) -> {school id: ({figure: n}, valid until or None)}: every
+# school asked for is answered, in a few grouped queries for all of them.
+SchoolFiguresSource = Callable[
+    [list[int], SchoolYear, dt.datetime], dict[int, tuple[dict[str, int], dt.datetime | None]]
+]
+_figure_sources: list[SchoolFiguresSource] = []
+
+
+def use_school_figures(source: SchoolFiguresSource) -> None:
+    """Register a source of per-school figures (from the AppConfig.ready() of the app that
+    knows them: records does not import gradebook or library)."""
+    if source not in _figure_sources:
+        _figure_sources.append(source)
+
+
+def count_school_figures(
+    school_ids: Iterable[int], year: SchoolYear, now: dt.datetime
+) -> dict[int, tuple[dict[str, int], dt.datetime | None]]:
+    """Every registered source's figures of these schools, merged, with the earliest moment one
+    of them changes by the clock alone."""
+    ids = list(school_ids)
+    result: dict[int, tuple[dict[str, int], dt.datetime | None]] = {pk: ({}, None) for pk in ids}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        for source in _figure_sources:
+            for school_id, (found, until) in source(part, year, now).items():
+                figures, known = result[school_id]
+                figures.update(found)
+                if until is not None and (known is None or until < known):
+                    known = until
+                result[school_id] = (figures, known)
+    return result
+
+
+def figures_fresh(year: SchoolYear, now: dt.datetime) -> Q:
+    """Rows whose other figures answer for `now`."""
+    return (
+        Q(school_year=year, computed_at__lte=now)
+        & Q(figures_refreshed_changes=F("figures_changes"))
+        & (Q(figures_valid_until__isnull=True) | Q(figures_valid_until__gt=now))
+    )
+
+
+def unit_school_figures(
+    unit: Unit, year: SchoolYear, now: dt.datetime, schools: set[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """The other figures of every school under a Sở or Phòng: kept rows where fresh, counted
+    on the spot otherwise (the same answer as counting everything)."""
+    if schools is None:
+        schools = _schools_under(unit)
+    kept = DueSummary.objects.filter(figures_fresh(year, now), school_id__in=schools).values_list(
+        "school_id", "figures"
+    )
+    result: dict[int, dict[str, int]] = dict(kept)
+    counted = count_school_figures(sorted(schools - set(result)), year, now)
+    result.update({pk: figures for pk, (figures, _) in counted.items()})
+    return result
+
+
+def _schools_under(unit: Unit) -> set[int]:
+    return set(
+        Unit.objects.filter(kind=UnitKind.TRUONG, path__startswith=unit.path).values_list(
+            "pk", flat=True
+        )
+    )

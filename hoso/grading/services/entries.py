@@ -22,6 +22,7 @@ from hoso.grading.selectors import enrolled_ids, is_open, open_windows
 from hoso.grading.sheets import Column, normalise
 from hoso.org.models import Unit
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 
 WINDOW_CLOSED = gettext_noop(
     "Chưa mở hoặc đã khóa sổ nhập điểm cho {what}; nếu cần sửa, hãy gửi yêu cầu điều chỉnh "
@@ -161,6 +162,8 @@ def _apply(actor: Any, school_class: Unit, changes: list[CellChange]) -> list[di
         if before == change.value:
             continue
         cell_set(actor, school_class, change, entry)
+        if not applied:  # the dashboard's gradebook figures of the school are stale
+            school_figures_touch([school_class.school_id or 0])
         applied.append(
             {
                 "student": change.student_id,

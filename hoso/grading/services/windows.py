@@ -28,6 +28,7 @@ from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 
 MIN_REASON = 5
 
@@ -229,6 +230,7 @@ def correction_approve(*, actor: Any, request: CorrectionRequest, note: str = ""
         )
     change = CellChange(req.student_id, req.area, req.slot, req.new_value)
     cell_set(actor, req.school_class, change, entry)
+    school_figures_touch([req.school_class.school_id or 0])
     req.status, req.decided_by, req.decided_at = CorrectionStatus.APPROVED, actor, timezone.now()
     req.decision_note = (note or "").strip()[:500]
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

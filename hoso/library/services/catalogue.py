@@ -24,6 +24,7 @@ from hoso.library.models import (
 )
 from hoso.org.models import Unit
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 
 MAX_COPIES_AT_ONCE = 500
 
@@ -189,7 +190,9 @@ def _create_copies(
     settings.save(update_fields=["next_reg_number"])
     try:
         with transaction.atomic():
-            return Copy.objects.bulk_create(copies)
+            made = Copy.objects.bulk_create(copies)
+            school_figures_touch([school.pk])  # the dashboard's library figures
+            return made
     except IntegrityError as error:
         raise Conflict(
             "Mã vạch hoặc số ĐKCB đã có trong thư viện; không bản nào được nhập."
@@ -291,6 +294,7 @@ def copy_mark(*, actor: Any, copy: Copy, status: str, note: str = "", ip: str = 
         ip=ip,
         data={"status": status},
     )
+    school_figures_touch([copy.school_id])
     return copy
 
 

@@ -32,6 +32,7 @@ from hoso.library.selectors import Patron, active_holds, find_patron, overdue, o
 from hoso.org.models import Enrolment, SchoolLevel, Staff, Student, Unit
 from hoso.org.years import current_year
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 
 MAX_CLASS_BATCH = 3000
 
@@ -184,6 +185,7 @@ def loan_checkout(
         ip=ip,
         data={"copy": copy.barcode, "patron": patron.code},
     )
+    school_figures_touch([loan.school_id])  # the dashboard's library figures
     return loan
 
 
@@ -215,6 +217,7 @@ def loan_return(*, actor: Any, school: Unit, barcode: str, ip: str = "") -> Loan
         ip=ip,
         data={"copy": copy.barcode, "late_days": max(0, (timezone.localdate() - loan.due_on).days)},
     )
+    school_figures_touch([loan.school_id])  # the dashboard's library figures
     return loan
 
 
@@ -267,6 +270,7 @@ def loan_renew(*, actor: Any, loan: Loan, ip: str = "") -> Loan:
         ip=ip,
         data={"due_on": loan.due_on.isoformat()},
     )
+    school_figures_touch([loan.school_id])  # the dashboard's library figures
     return loan
 
 
@@ -425,6 +429,7 @@ def class_checkout(
         ip=ip,
         data={"loans": len(loans), "titles": [r.pk for r in records]},
     )
+    school_figures_touch([school.pk])
     return loans
 
 
@@ -473,6 +478,7 @@ def class_return(
         ip=ip,
         data={"returned": len(returned), "still_out": len(still)},
     )
+    school_figures_touch([school.pk])
     return ClassReturn(returned, [c for c in codes if c not in by_code], still)
 
 

@@ -22,6 +22,7 @@ from hoso.library.services.catalogue import (
     library_of,
 )
 from hoso.org.models import Unit
+from hoso.records.services.summary import school_figures_touch
 
 MAX_COPIES_PER_ROW = 500
 
@@ -86,6 +87,7 @@ def excel_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> Impo
         ip=ip,
         data={"records": len(records), "copies": len(copies)},
     )
+    school_figures_touch([school.pk])  # the dashboard's library figures
     return ImportResult(len(records), len(copies))
 
 
@@ -142,6 +144,7 @@ def marc_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> Impor
         ip=ip,
         data={"records": len(records), "copies": len(copies)},
     )
+    school_figures_touch([school.pk])  # the dashboard's library figures
     return ImportResult(len(records), len(copies))
 
 

@@ -15,6 +15,7 @@ from hoso.library.selectors import discrepancies
 from hoso.library.services.catalogue import _require_manage, clean_barcode
 from hoso.org.models import Unit
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 
 MAX_WEEDING = 2000
 
@@ -148,6 +149,7 @@ def weeding_decide(*, actor: Any, weeding: Weeding, approve: bool, ip: str = "")
             removed_on=timezone.localdate(now),
             removal_ref=f"Thanh lý số {weeding.pk}",
         )
+        school_figures_touch([weeding.school_id])  # the dashboard's library figures
     audit_log(
         "library.weeding.decided",
         actor=actor,

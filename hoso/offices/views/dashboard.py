@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from openpyxl import Workbook
 
 from hoso.core.http import client_ip
@@ -44,6 +47,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "board": board,
         "chart": dashboard.chart_data(board),
         "threshold": dashboard.alert_percent(),
+        "gradebook_threshold": dashboard.gradebook_alert_percent(),
         "parent": board.unit.parent if board.unit.parent_id else None,
     }
     return render(request, "offices/dashboard.html", context)
@@ -94,3 +98,40 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         weeks.append(safe_row(list(week)))
     dashboard_exported(actor=request.user, unit=board.unit, ip=client_ip(request))
     return xlsx_response(book, f"tinh-hinh-{board.unit.code}.xlsx")
+
+
+PDF_ROWS = 24  # units listed on the one page; more: the lowest and highest by % submitted
+
+
+def _pdf_rows(rows: list[dashboard.Row]) -> tuple[list[dashboard.Row], list[dashboard.Row]]:
+    """(rows to print, rows left out): all when they fit, else the bottom and top halves."""
+    if len(rows) <= PDF_ROWS:
+        return rows, []
+    ranked = sorted(rows, key=lambda r: (r.counts.pct_submitted or 0, r.counts.label))
+    half = PDF_ROWS // 2
+    return ranked[:half] + ranked[-half:], ranked[half:-half]
+
+
+@login_required
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The unit's figures on one A4 page (WeasyPrint), same policy as the page."""
+    from weasyprint import HTML
+
+    board = _board(request)
+    shown, left_out = _pdf_rows(board.rows)
+    html = render_to_string(
+        "offices/dashboard_pdf.html",
+        {
+            "board": board,
+            "rows": shown,
+            "left_out": len(left_out),
+            "alerts": board.alerts[:10],
+            "more_alerts": max(0, len(board.alerts) - 10),
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="tinh-hinh-{board.unit.code}.pdf"'
+    return response

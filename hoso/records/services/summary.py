@@ -20,7 +20,13 @@ from django.utils import timezone
 from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.records.models import DueSummary
-from hoso.records.summary import fresh, school_figures, year_window
+from hoso.records.summary import (
+    count_school_figures,
+    figures_fresh,
+    fresh,
+    school_figures,
+    year_window,
+)
 
 CHUNK = 200
 
@@ -31,6 +37,15 @@ def due_summary_touch(school_ids: Iterable[int] | None) -> None:
     if school_ids is not None:
         rows = rows.filter(school_id__in=set(school_ids))
     rows.update(changes=F("changes") + 1)
+
+
+def school_figures_touch(school_ids: Iterable[int] | None) -> None:
+    """The gradebook, học bạ or library figures of these schools (None: of any school)
+    changed: the other figures of their rows are stale until the next refresh."""
+    rows = DueSummary.objects.all()
+    if school_ids is not None:
+        rows = rows.filter(school_id__in=set(school_ids))
+    rows.update(figures_changes=F("figures_changes") + 1)
 
 
 def due_summary_refresh(
@@ -45,7 +60,9 @@ def due_summary_refresh(
     start, end = year_window(year)
     schools = set(Unit.objects.filter(kind=UnitKind.TRUONG).values_list("pk", flat=True))
     if not all_rows:
-        kept = DueSummary.objects.filter(fresh(start, end, now), school_year=year)
+        kept = DueSummary.objects.filter(
+            fresh(start, end, now), figures_fresh(year, now), school_year=year
+        )
         schools -= set(kept.values_list("school_id", flat=True))
     ordered = sorted(schools)
     stored = 0
@@ -62,17 +79,27 @@ def _refresh_chunk(
     )
     # `changes` is read before counting: a write committed after this read bumps it, and the
     # guarded update below then leaves the row stale.
-    seen = dict(
-        DueSummary.objects.filter(school_year=year, school_id__in=school_ids).values_list(
-            "school_id", "changes"
-        )
-    )
+    seen: dict[int, tuple[int, int]] = {
+        pk: (changes, other)
+        for pk, changes, other in DueSummary.objects.filter(
+            school_year=year, school_id__in=school_ids
+        ).values_list("school_id", "changes", "figures_changes")
+    }
     figures = school_figures(school_ids, start, end, now)
+    others = count_school_figures(school_ids, year, now)
     stored = 0
     with transaction.atomic():
+        for school_id, (other, other_until) in others.items():
+            DueSummary.objects.filter(
+                Q(figures_changes=seen[school_id][1]), school_year=year, school_id=school_id
+            ).update(
+                figures=other,
+                figures_valid_until=other_until,
+                figures_refreshed_changes=seen[school_id][1],
+            )
         for school_id, found in figures.items():
             stored += DueSummary.objects.filter(
-                Q(changes=seen[school_id]), school_year=year, school_id=school_id
+                Q(changes=seen[school_id][0]), school_year=year, school_id=school_id
             ).update(
                 window_start=start,
                 window_end=end,
@@ -81,6 +108,6 @@ def _refresh_chunk(
                 weeks_done=found.weeks_done,
                 computed_at=now,
                 valid_until=found.valid_until,
-                refreshed_changes=seen[school_id],
+                refreshed_changes=seen[school_id][0],
             )
     return stored

@@ -30,6 +30,7 @@ from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
 from hoso.grading.services.entries import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import can
+from hoso.records.services.summary import school_figures_touch
 from hoso.signing.services.door import (
     AnchoredImage,
     Holder,
@@ -228,6 +229,7 @@ def hocba_sign(
         version.issued_at = timezone.now()
         fields.append("issued_at")
         _supersede(version)
+        school_figures_touch([version.school_class.school_id or 0])
     version.save(update_fields=fields)
     audit_signed(
         doc,
