@@ -32,6 +32,7 @@ from hoso.records.summary import (
     unit_school_figures,
     year_window,
 )
+from hoso.signing.models import SignatureRecord
 
 DEFAULT_ALERT_PERCENT = 80
 DEFAULT_GRADEBOOK_ALERT_PERCENT = 80
@@ -61,6 +62,7 @@ class Row:
     counts: Counts
     unit: Unit | None
     signing_waiting: int = 0
+    signed_this_week: int = 0
     directives: tuple[int, int] = (0, 0)  # opened, received
     reports: tuple[int, int] = (0, 0)  # submitted, asked
     # gradebook, học bạ, library (hoso.offices.figures.FIGURE_KEYS), summed over the schools
@@ -138,6 +140,13 @@ def _roll_up(unit: Unit | None, sums: dict[str, int]) -> int:
     return 0 if unit is None else sums.get(unit.path, 0)
 
 
+def week_start(now: dt.datetime) -> dt.datetime:
+    """Monday 00:00 of `now`'s week, local time (what "this week" means on the page)."""
+    today = timezone.localtime(now).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    return timezone.make_aware(dt.datetime.combine(monday, dt.time()))
+
+
 def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
     start, end = year_window(year)
     now = timezone.now()
@@ -173,6 +182,15 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
         "record__school_id",
         Count("id"),
     )
+    signed = _school_sums(
+        SignatureRecord.objects.filter(
+            signed_at__gte=week_start(now),
+            version__record__school__in=below_units,
+            version__record__school_year=year,
+        ),
+        "version__record__school_id",
+        Count("id"),
+    )
     recipients = DirectiveRecipient.objects.filter(
         unit__in=below_units, directive__school_year=year
     )
@@ -187,6 +205,7 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
         name: _subtree_sums(figure, paths)
         for name, figure in (
             ("signing", signing),
+            ("signed", signed),
             ("received", received),
             ("opened", opened),
             ("asked", asked),
@@ -199,6 +218,7 @@ def build(user: Any, unit: Unit, year: SchoolYear) -> Dashboard:
             counts=counts,
             unit=row_unit,
             signing_waiting=_roll_up(row_unit, sums["signing"]),
+            signed_this_week=_roll_up(row_unit, sums["signed"]),
             directives=(_roll_up(row_unit, sums["opened"]), _roll_up(row_unit, sums["received"])),
             reports=(_roll_up(row_unit, sums["sent"]), _roll_up(row_unit, sums["asked"])),
             figures=_unit_figures(row_unit, figure_sums, per_school),

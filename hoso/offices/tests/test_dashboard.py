@@ -9,10 +9,13 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hoso.audit.models import AuditEntry
+from hoso.offices import dashboard
 from hoso.org.models import Unit
+from hoso.signing.models import SignatureRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -83,4 +86,10 @@ def test_excel_export(client_for):
     }
     th1 = next(r for r in rows if r[0] == "Trường Tiểu học Nguyễn Du")
     # demo: directives received 3 (Phòng, Sở, the biên bản), opened 1; reports asked 2, sent 1
-    assert th1[6:10] == [1, 3, 1, 2]
+    assert th1[7:11] == [1, 3, 1, 2]
+    # signatures made since Monday on th1's records of the year (the demo signs as it loads)
+    monday = dashboard.week_start(timezone.now())
+    signed = SignatureRecord.objects.filter(
+        version__record__school__code="TH1", signed_at__gte=monday
+    ).filter(version__record__school_year__is_current=True)
+    assert rows[1][6] == "Đã ký tuần này" and th1[6] == signed.count() > 0

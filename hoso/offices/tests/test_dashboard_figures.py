@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from hoso.grading.catalogue import class_subjects
 from hoso.grading.models import Entry, HocBaStatus, HocBaVersion
@@ -184,3 +185,25 @@ def test_the_pdf_of_another_phongs_unit_is_refused(world, settings):
     for unit in (other.units["phong"], other.units["school"]):
         response = client.get(reverse("offices:dashboard-pdf"), {"unit": unit.pk})
         assert response.status_code == 404
+
+
+def test_the_excel_export_carries_the_figures(world, settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []
+    expected = _counted_directly(world)
+    client = Client()
+    client.force_login(world.people["chuyenvien"])
+    response = client.get(reverse("offices:dashboard-export"), {"unit": world.units["phong"].pk})
+    assert response.status_code == 200
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.rows]
+    head = rows[1]
+    school = next(r for r in rows if r[0] == "Trường thử")
+    got = dict(zip(head[11:], school[11:], strict=True))
+    gradebook = min(100, round(100 * expected["gb_entered"] / expected["gb_required"]))
+    assert got == {
+        "% điểm đã nhập": gradebook,
+        "Học bạ đã ban hành": expected["hb_issued"],
+        "Học sinh": expected["pupils"],
+        "Bản sách": expected["lib_copies"],
+        "Lượt mượn trong năm": expected["lib_loans"],
+        "Lượt mượn quá hạn": expected["lib_overdue"],
+    }

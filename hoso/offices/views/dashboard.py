@@ -53,6 +53,19 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return render(request, "offices/dashboard.html", context)
 
 
+def _figure_cells(row: Any) -> list[Any]:
+    """Gradebook, học bạ and library cells; empty where the unit has no such figure."""
+    f = row.figures
+    pupils = f.get("pupils", 0)
+    library = [f.get(k, 0) for k in ("lib_copies", "lib_loans", "lib_overdue")]
+    return [
+        row.gradebook_pct,
+        f.get("hb_issued", 0) if pupils else None,
+        pupils or None,
+        *(library if row.has_library else [None, None, None]),
+    ]
+
+
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     board = _board(request)
@@ -69,10 +82,17 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                 "Chưa nộp (quá hạn)",
                 "% đã nộp",
                 "Chờ ký",
+                "Đã ký tuần này",
                 "Văn bản đã mở",
                 "Văn bản nhận",
                 "Báo cáo đã nộp",
                 "Báo cáo được yêu cầu",
+                "% điểm đã nhập",
+                "Học bạ đã ban hành",
+                "Học sinh",
+                "Bản sách",
+                "Lượt mượn trong năm",
+                "Lượt mượn quá hạn",
             ]
         )
     )
@@ -87,8 +107,10 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
                     c.values["missing"],
                     c.pct_submitted,
                     row.signing_waiting,
+                    row.signed_this_week,
                     *row.directives,
                     *row.reports,
+                    *_figure_cells(row),
                 ]
             )
         )
