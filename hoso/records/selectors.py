@@ -702,15 +702,16 @@ def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[
 
 def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> list[int]:
     """Ids of the classes the person is GVCN of this school year (as told by the registered
-    homeroom keeper provider), at the schools where they teach and `record_type` applies (any
-    of those schools when None)."""
+    homeroom keeper provider), at the schools where they teach and `record_type` is in force
+    today (any of those schools when None): an edition an office above has replaced makes no
+    new book, through the form or the API."""
     year = current_year()
     if year is None:
         return []
     schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
     class_ids: list[int] = []
     for school in Unit.objects.filter(pk__in=schools).order_by("path"):
-        if record_type is not None and not type_applies(record_type, school):
+        if record_type is not None and not type_in_force(record_type, school):
             continue
         owned = provided_owners(Keeper.HOMEROOM, school, year)
         class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]

@@ -53,6 +53,15 @@ def generate_due_items() -> None:
         due_items_generate(school_year=year)
 
 
+@db_task(retries=2, retry_delay=30)
+def generate_due_items_below(unit_id: int) -> None:
+    """An office defined, adapted or retired a type: the schools below it owe (or no longer
+    owe) their due items at once, not from the next nightly run."""
+    from hoso.records.services.deadlines import due_items_generate_below
+
+    due_items_generate_below(unit_id=unit_id)
+
+
 @db_task(retries=2, retry_delay=60)
 def keeper_changed(unit_id: int, school_year_id: int, keeper: str, owner_id: int | None) -> None:
     """A unit's keeper changed (a class got a new GVCN, or none): open items move to the new

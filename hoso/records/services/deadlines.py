@@ -16,6 +16,7 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Role, RoleAssignment, SchoolYear, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can
 from hoso.records import editions
 from hoso.records.keepers import provided_owners
@@ -104,6 +105,19 @@ def due_items_generate(*, school_year: SchoolYear, schools: list[Unit] | None = 
             due_summary_touch([school.pk])
         created += made
     return created
+
+
+def due_items_generate_below(*, unit_id: int) -> int:
+    """The current year's due items of the active schools in `unit`'s subtree (an office's
+    new or changed type); idempotent, like the nightly run."""
+    year = current_year()
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if year is None or unit is None:
+        return 0
+    schools = Unit.objects.filter(
+        kind=UnitKind.TRUONG, is_active=True, path__startswith=unit.path
+    ).order_by("path")
+    return due_items_generate(school_year=year, schools=list(schools))
 
 
 def _in_force_on(rows: list[RecordType], school: Unit) -> Callable[[dt.datetime], set[int]]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.scheduling import later
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 from hoso.records import chains
@@ -250,6 +251,7 @@ def office_type_create(
     audit_log(
         "records.type.defined", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data
     )
+    _due_items_soon(unit.pk)
     return record_type
 
 
@@ -301,7 +303,15 @@ def office_type_adapt(
     audit_log(
         "records.type.adapted", actor=actor, obj=record_type, unit_id=unit.pk, ip=ip, data=data
     )
+    _due_items_soon(unit.pk)
     return record_type
+
+
+def _due_items_soon(unit_id: int) -> None:
+    """After commit: the schools below the office get (or lose) the type's due items now."""
+    from hoso.records.tasks import generate_due_items_below
+
+    later(generate_due_items_below, unit_id)
 
 
 def _check_base(unit: Unit, base: RecordType) -> None:
@@ -358,6 +368,8 @@ def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> 
         ip=ip,
         data={"code": record_type.code, "due_items_dropped": dropped},
     )
+    if record_type.owner_unit_id is not None:  # the edition it adapted applies again
+        _due_items_soon(record_type.owner_unit_id)
     return record_type
 
 

@@ -141,6 +141,51 @@ def test_from_the_date_new_records_are_of_the_adaptation():
     assert base not in types_for_upload(a.people["giaovien"])
 
 
+def test_a_replaced_homeroom_book_is_not_made_through_any_door():
+    """The upload form and the API both place a new homeroom book through record_unit_for:
+    once the Sở's adaptation is in force, the catalogue's edition finds no class."""
+    from hoso.grading.models import Homeroom
+    from hoso.records.services.versions import record_unit_for
+
+    a, _ = offices_world()
+    teacher, lop = a.people["giaovien"], a.units["lop"]
+    Homeroom.objects.create(teacher=teacher, school_class=lop, school_year=a.year)
+    base = RecordType.objects.get(code="TT28.SCN")
+    assert record_unit_for(teacher, base) == lop
+    adapted = office_type_adapt(
+        actor=a.people["so"], unit=a.units["so"], base=base, fields={}, effective_from=_today()
+    )
+    assert record_unit_for(teacher, adapted) == lop
+    with pytest.raises(NotAllowed, match="không chủ nhiệm lớp nào"):
+        record_unit_for(teacher, base)
+    with pytest.raises(NotAllowed):
+        record_unit_for(teacher, base, lop.pk)
+
+
+def test_a_new_type_s_due_items_are_owed_as_soon_as_it_is_saved(
+    django_capture_on_commit_callbacks,
+):
+    a, b = offices_world()
+    year = _next_year()  # the school year around today
+    role_assign(
+        actor=None,
+        user=a.people["hieutruong"],
+        role=Role.HT,
+        unit=a.units["school"],
+        school_year=year,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        made = office_type_create(
+            actor=a.people["so"], unit=a.units["so"], fields=fields(), effective_from=_today()
+        )
+        assert not DueItem.objects.filter(record_type=made).exists()  # not before the commit
+        SchoolYear.objects.exclude(pk=year.pk).update(is_current=False)
+        SchoolYear.objects.filter(pk=year.pk).update(is_current=True)
+    owed = DueItem.objects.filter(record_type=made, school_year=year)
+    assert owed.filter(school=a.units["school"], owner=a.people["hieutruong"]).count() == 1
+    assert not owed.filter(school=b.units["school"]).exists()
+
+
 def _next_year() -> SchoolYear:
     """A school year around today, so due items lie both before and after a date to come."""
     today = _today()
