@@ -14,12 +14,14 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 ATTEMPTS = 3
@@ -34,6 +36,34 @@ def is_retryable(exc: BaseException) -> bool:
             return True
         exc = exc.__cause__  # type: ignore[assignment]
     return False
+
+
+def any_database_error(_exc: BaseException) -> bool:
+    """For work that is whole in its own transaction, where any OperationalError (SQLite's
+    "database is locked" as well) left nothing behind and is worth another try."""
+    return True
+
+
+def retry_transaction(
+    work: Callable[[], T],
+    *,
+    attempts: int = ATTEMPTS,
+    retry_on: Callable[[BaseException], bool] = is_retryable,
+    pause_first: bool = False,
+) -> T:
+    """`work()` — one whole transaction — run again after a database error `retry_on` accepts,
+    at most `attempts` times in all, with a short random pause before each new attempt (and
+    before the first when `pause_first`: the caller's own attempt already failed). The last
+    error is raised. Never inside an outer transaction: its first failure has poisoned it."""
+    for attempt in range(1, attempts + 1):
+        if attempt > 1 or pause_first:
+            time.sleep(random.uniform(0.02, 0.2) * attempt)  # let the other transaction finish
+        try:
+            return work()
+        except OperationalError as exc:
+            if attempt == attempts or not retry_on(exc) or connection.in_atomic_block:
+                raise
+    raise AssertionError("attempts must be at least 1")
 
 
 class DeadlockRetryMiddleware:
@@ -59,17 +89,18 @@ class DeadlockRetryMiddleware:
         if connection.in_atomic_block:
             return None
         view, args, kwargs = request._hoso_view  # type: ignore[attr-defined]
-        for attempt in range(2, ATTEMPTS + 1):
-            time.sleep(random.uniform(0.02, 0.2) * attempt)  # let the other transaction finish
-            log.warning("deadlock on %s: attempt %d", request.path, attempt)
+
+        def again() -> Any:
+            log.warning("deadlock on %s: the view runs again", request.path)
             for name in request.FILES:
                 for upload in request.FILES.getlist(name):
                     upload.seek(0)
-            try:
-                response = view(request, *args, **kwargs)
-            except OperationalError as again:
-                if not is_retryable(again) or connection.in_atomic_block:
-                    raise
-                continue
-            return response  # Django renders a TemplateResponse returned from here
-        return None
+            return view(request, *args, **kwargs)
+
+        try:
+            # Django renders a TemplateResponse returned from here.
+            return retry_transaction(again, attempts=ATTEMPTS - 1, pause_first=True)
+        except OperationalError as last:
+            if not is_retryable(last) or connection.in_atomic_block:
+                raise
+            return None  # Django handles the first error as usual

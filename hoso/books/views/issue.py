@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.books import selectors
 from hoso.books.models import BookKind
 from hoso.books.services.batches import CLASS_BOOK, book_batch_create
 from hoso.books.services.issue import TERMS, book_issue, level_of
+from hoso.core.batches import Line, Progress
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading.selectors import class_for
@@ -124,10 +127,25 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("books:batch", pk=batch.pk)
 
 
+BOOK_STATUS = {"done": gettext_lazy("đã lập và trình ký"), "failed": gettext_lazy("không lập được")}
+
+
+def _book_line(item: Any) -> Line:
+    name = " ".join(filter(None, [item.get_kind_display(), getattr(item.school_class, "name", "")]))
+    status = str(BOOK_STATUS.get(item.status, _("đang chờ")))
+    if item.edition is None:
+        return Line(name, status, item.message)
+    url = reverse("records:detail", args=[item.edition.record_id])
+    return Line(name, status, item.message, url, _("bản %(n)s") % {"n": item.edition.number})
+
+
 def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     batch = selectors.batch_for(request.user, pk)
     items = batch.items.select_related("school_class", "edition")
-    return {"batch": batch, "items": items}
+    lines = [_book_line(item) for item in items]
+    url = reverse("books:batch-progress", args=[batch.pk])
+    progress = Progress.of(batch, url, lines, failed_word=_("không lập được"))
+    return {"batch": batch, "progress": progress}
 
 
 @login_required
@@ -137,7 +155,7 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "books/_batch_progress.html", _batch_context(request, pk))
+    return render(request, "core/_batch_progress.html", _batch_context(request, pk))
 
 
 @login_required

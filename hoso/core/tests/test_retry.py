@@ -71,3 +71,20 @@ def test_other_database_errors_are_not_retried():
     view = FlakyView([OperationalError("disk I/O error")])
     assert run(view) is None
     assert view.calls == 1
+
+
+def test_a_transaction_runs_again_until_it_passes_or_attempts_run_out():
+    from hoso.core.retry import any_database_error, retry_transaction
+
+    flaky = FlakyView([db_error("40P01"), db_error("40001")])
+    assert retry_transaction(lambda: flaky(None).content, attempts=3) == b"ok"
+    assert flaky.calls == 3
+    failing = FlakyView([db_error("40P01")] * 3)
+    with pytest.raises(OperationalError):
+        retry_transaction(lambda: failing(None), attempts=2)
+    assert failing.calls == 2
+    locked = FlakyView([OperationalError("database is locked")])
+    with pytest.raises(OperationalError):  # not a deadlock: once only, by default
+        retry_transaction(lambda: locked(None))
+    locked = FlakyView([OperationalError("database is locked")])
+    assert retry_transaction(lambda: locked(None), retry_on=any_database_error).content == b"ok"

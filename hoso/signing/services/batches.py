@@ -16,7 +16,6 @@ wiped: nothing is ever signed twice, and nothing stays "running" forever."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -26,6 +25,7 @@ from django.utils import timezone
 from hoso.audit.services import audit_log
 from hoso.core import secrets
 from hoso.core.errors import DomainError
+from hoso.core.retry import any_database_error, retry_transaction
 from hoso.core.scheduling import beat, silent_jobs
 from hoso.signing.documents import open_signer
 from hoso.signing.models import (
@@ -149,20 +149,19 @@ def batch_run(*, batch_id: int) -> SignBatch | None:
 
 def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
     """One item in one transaction. A deadlock or a locked database rolls the whole item back:
-    it is tried again (RETRIES times) before it counts as failed."""
-    for attempt in range(RETRIES):
-        try:
-            _sign_item_once(batch, item_id, signer, error)
-            return
-        except OperationalError as exc:
-            if attempt == RETRIES - 1:
-                _item_failed(
-                    batch,
-                    item_id,
-                    f"Lỗi cơ sở dữ liệu tạm thời ({exc.__class__.__name__}); hãy ký lại.",
-                )
-                return
-            time.sleep(0.2 * (attempt + 1))  # only between attempts
+    it is tried again (RETRIES times in all) before it counts as failed."""
+    try:
+        retry_transaction(
+            lambda: _sign_item_once(batch, item_id, signer, error),
+            attempts=RETRIES,
+            retry_on=any_database_error,
+        )
+    except OperationalError as exc:
+        _item_failed(
+            batch,
+            item_id,
+            f"Lỗi cơ sở dữ liệu tạm thời ({exc.__class__.__name__}); hãy ký lại.",
+        )
 
 
 def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:

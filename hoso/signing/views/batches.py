@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoso.core.batches import Line, Progress
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
@@ -51,10 +53,19 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "signing/_batch_progress.html", _batch_context(request, pk))
+    return render(request, "core/_batch_progress.html", _batch_context(request, pk))
 
 
 def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The batch and its items, named by the documents' titles."""
     batch = _batch(request, pk)
-    return {"batch": batch, "items": batch.items.select_related("record").order_by("id")}
+    items = batch.items.select_related("record").order_by("id")
+    verb = _("đóng dấu") if batch.is_seal else _("ký")
+    progress = Progress.of(
+        batch,
+        reverse("signing:batch-progress", args=[batch.pk]),
+        (Line(i.record.title, i.get_status_display(), i.message) for i in items),
+        done_word=_("đã %(verb)s") % {"verb": verb},
+        label=_("Tiến độ %(verb)s") % {"verb": verb},
+    )
+    return {"batch": batch, "progress": progress}

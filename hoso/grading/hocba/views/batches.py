@@ -9,8 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hoso.core.batches import Line, Progress
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.grading import selectors
@@ -42,9 +45,21 @@ def _batch(request: HttpRequest, pk: int) -> HocBaBatch:
     return get_or_404(request.user, "grading.hocba.batch.view", batches, pk=pk)
 
 
+def _line(item: Any) -> Line:
+    """A pupil, how their học bạ went, and the version it made."""
+    name, status = item.student.full_name, item.get_status_display()
+    if item.version is None:
+        return Line(name, status, item.message)
+    url = reverse("grading:hocba", args=[item.version_id])
+    return Line(name, status, item.message, url, _("bản %(n)s") % {"n": item.version.number})
+
+
 def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
     batch = _batch(request, pk)
-    return {"batch": batch, "items": batch.items.select_related("student", "version")}
+    items = batch.items.select_related("student", "version")
+    lines = [_line(item) for item in items]
+    url = reverse("grading:hocba-batch-progress", args=[batch.pk])
+    return {"batch": batch, "progress": Progress.of(batch, url, lines)}
 
 
 @login_required
@@ -54,4 +69,4 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "grading/_hocba_batch_progress.html", _context(request, pk))
+    return render(request, "core/_batch_progress.html", _context(request, pk))
