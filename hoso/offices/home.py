@@ -6,11 +6,19 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.offices.models import ReportState
 from hoso.offices.policies import SCHOOL_LEADERS, receiving_units
-from hoso.offices.selectors import inbox_visible_to, reports_due_for
+from hoso.offices.selectors import (
+    assignments_visible_to,
+    directive_rows_owing,
+    inbox_visible_to,
+    offices_of,
+    reports_due_for,
+)
+from hoso.org.years import current_year
 from hoso.policy import can
 from hoso.policy.grants import grants_for
 
@@ -54,6 +62,49 @@ def nav(user: Any) -> list[NavItem]:
 
 
 def tasks(user: Any) -> list[HomeTask]:
+    return _answer_tasks(user) + _office_tasks(user)
+
+
+def _office_tasks(user: Any) -> list[HomeTask]:
+    """What an office's staff must chase: units that have not sent a report or answered a
+    directive although the date has passed (this school year's, of their own offices)."""
+    if not can(user, "offices.office.act"):
+        return []
+    offices = offices_of(user)
+    now, year = timezone.now(), current_year()
+    missing = assignments_visible_to(user).filter(
+        request__office__in=offices, request__school_year=year, request__deadline__lt=now
+    )
+    missing = missing.exclude(state=ReportState.SUBMITTED)
+    silent = directive_rows_owing(offices, year, now)
+    found = []
+    if count := missing.count():
+        requests = missing.values("request_id").distinct().count()
+        found.append(
+            HomeTask(
+                _("Đôn đốc báo cáo quá hạn"),
+                _("%(units)d lượt đơn vị chưa nộp %(requests)d báo cáo đã quá hạn.")
+                % {"units": count, "requests": requests},
+                reverse("offices:reports"),
+                count,
+                True,
+            )
+        )
+    if count := silent.count():
+        found.append(
+            HomeTask(
+                _("Đôn đốc phản hồi văn bản chỉ đạo"),
+                _("%(units)d lượt đơn vị chưa phản hồi văn bản đã quá hạn phản hồi.")
+                % {"units": count},
+                reverse("offices:directives"),
+                count,
+                True,
+            )
+        )
+    return found
+
+
+def _answer_tasks(user: Any) -> list[HomeTask]:
     if not receiving_units(grants_for(user)):
         return []
     now = timezone.now()

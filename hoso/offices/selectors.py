@@ -49,6 +49,17 @@ def inbox_visible_to(user: Any) -> QuerySet[DirectiveRecipient]:
     return visible(user, "offices.recipient.view", rows).order_by("-directive__issued_at", "-id")
 
 
+def directive_rows_owing(offices: list[Unit], year: Any, now: Any) -> QuerySet[DirectiveRecipient]:
+    """Recipients of the offices' directives of the year that asked for an answer by a date
+    now past and have not answered (the caller acts for those offices)."""
+    return DirectiveRecipient.objects.filter(
+        directive__office__in=offices,
+        directive__school_year=year,
+        directive__reply_due_at__lt=now,
+        answered_at__isnull=True,
+    ).exclude(directive__reply_kind="none")
+
+
 def offices_of(user: Any) -> list[Unit]:
     """The Phòng and Sở the person works in (an issuing form's choice)."""
     units = Unit.objects.filter(kind__in=(UnitKind.PHONG, UnitKind.SO)).order_by("path")
