@@ -155,5 +155,5 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     )
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="tinh-hinh-{board.unit.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="tinh-hinh-{board.unit.code}.pdf"'
     return response
