@@ -26,7 +26,7 @@ from hoso.offices.models import (
     SchoolSheet,
     SheetState,
 )
-from hoso.offices.transformation.measures import measure
+from hoso.offices.transformation.measures import Figure, measure
 
 TOTAL_POINTS = Decimal(100)
 CENT = Decimal("0.01")
@@ -119,23 +119,48 @@ class Breakdown:
     sheet: SchoolSheet
     lines: list[Line] = field(default_factory=list)
     from_snapshot: bool = False
+    computed_at: dt.datetime | None = None  # when its automatic figures were computed (open)
 
     @property
     def total(self) -> Decimal:
         return sum((line.points for line in self.lines), Decimal(0))
 
 
-def _auto_line(criterion: Criterion, school: Any, year: Any, at: dt.datetime) -> Line:
+def _auto_line(criterion: Criterion, figure: Figure | None) -> Line:
     found = measure(criterion.measure)
-    if found is None:  # a code retired from the registry: says so, scores nothing
+    if found is None or figure is None:  # a code retired from the registry: scores nothing
         return Line(criterion, None, Decimal(0), _("Chỉ số không còn được hỗ trợ."))
-    figure = found.compute(school, year, at)
     ratio = None if figure.ratio is None else Decimal(str(round(figure.ratio, 4)))
     if figure.ratio is None:
         detail = _("Chưa có số liệu (%(how)s)") % {"how": found.how}
     else:
         detail = f"{figure.done}/{figure.total} ({found.how})"
     return Line(criterion, ratio, points(criterion.points, ratio), detail)
+
+
+def figures_now(
+    criteria: Sequence[Criterion], school: Any, year: Any, at: dt.datetime
+) -> dict[str, Figure]:
+    """One school's figures of the set's automatic measures, computed now (per school)."""
+    found = {}
+    for c in criteria:
+        known = measure(c.measure) if c.kind == MeasureKind.AUTO else None
+        if known is not None and c.measure not in found:
+            found[c.measure] = known.compute(school, year, at)
+    return found
+
+
+def stored_figures(raw: Any) -> dict[str, Figure]:
+    """The figures kept on a sheet ({code: [done, total]}) back as Figures."""
+    found = {}
+    for code, pair in (raw or {}).items():
+        if isinstance(pair, list) and len(pair) == 2:
+            found[str(code)] = Figure(int(pair[0]), int(pair[1]))
+    return found
+
+
+def figures_to_store(figures: dict[str, Figure]) -> dict[str, list[int]]:
+    return {code: [f.done, f.total] for code, f in figures.items()}
 
 
 def _entered_line(criterion: Criterion, answer: Answer | None, submitted: bool) -> Line:
@@ -159,15 +184,21 @@ def breakdown(
     criteria: Sequence[Criterion],
     answers: dict[int, Answer],
     at: dt.datetime,
+    figures: dict[str, Figure] | None = None,
 ) -> Breakdown:
     """The school's figures per criterion: from the snapshot once the set is closed (never
-    recomputed), else computed now."""
+    recomputed); else the automatic `figures` given (computed in bulk, or kept on the sheet),
+    or, without them, computed now for this school alone."""
     cset: CriteriaSet = sheet.criteria_set
     if sheet.snapshot:
         return _from_snapshot(sheet, criteria, answers)
+    figures = dict(figures or {})
+    lacking = [c for c in criteria if c.kind == MeasureKind.AUTO and c.measure not in figures]
+    if lacking:  # none given, or a measure the kept figures miss: this school's, now
+        figures.update(figures_now(lacking, sheet.school, cset.school_year, at))
     submitted = sheet.state == SheetState.SUBMITTED
     lines = [
-        _auto_line(c, sheet.school, cset.school_year, at)
+        _auto_line(c, figures.get(c.measure))
         if c.kind == MeasureKind.AUTO
         else _entered_line(c, answers.get(c.pk), submitted)
         for c in criteria
