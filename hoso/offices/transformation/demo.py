@@ -1,8 +1,8 @@
 """Demo: the Sở published a digital-transformation criteria set for every school of the
 province (automatic measures from HoSo's figures and three criteria the schools assess with
 evidence); th1 and th2 submitted their sheets, thcs1 has begun. The window counts from the
-real clock (the services refuse a sheet outside it), so the ranking is live until the Sở
-closes the set."""
+real clock (the services refuse a sheet outside it); the automatic figures are computed once
+the sheets are filled, as the nightly task keeps them, until the Sở closes the set."""
 
 from __future__ import annotations
 
