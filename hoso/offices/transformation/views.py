@@ -100,9 +100,6 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "cset": cset,
         "stale": _stale(table.computed_at if table else None),
-        "states": {value: str(label) for value, label in SheetState.choices},
-        # The ranking's links to a sheet: the path of sheet 0 without its "0/", reversed once.
-        "sheet_path": reverse("offices:dx-sheet", args=[0]).removesuffix("0/"),
         "criteria": criteria,
         "total_points": sum(c.points for c in criteria),
         "problem": scoring.weights_problem(criteria) if cset.state == SetState.DRAFT else None,
