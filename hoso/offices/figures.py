@@ -19,7 +19,7 @@ import datetime as dt
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from hoso.offices.progress import classes_progress, next_checkpoint
+from hoso.offices.progress import next_checkpoint, schools_progress
 from hoso.org.models import Enrolment, SchoolLevel, SchoolYear, Unit, UnitKind
 from hoso.records.summary import year_window
 
@@ -57,19 +57,20 @@ def _gradebook(
     figures: dict[int, dict[str, int]],
     until: dict[int, dt.datetime | None],
 ) -> None:
-    classes = list(
-        Unit.objects.filter(kind=UnitKind.LOP, school_year=year, school_id__in=school_ids).exclude(
-            school__level=SchoolLevel.MN
-        )
-    )
-    for row in classes_progress(classes, year, today):
-        found = figures[row.school_class.school_id or 0]
-        found["gb_entered"] += min(row.entered, row.required_now)
-        found["gb_required"] += row.required_now
+    schools = list(Unit.objects.filter(pk__in=school_ids))
+    for school_id, rows in schools_progress(schools, year, today).items():
+        found = figures[school_id]
+        for row in rows:
+            found["gb_entered"] += min(row.entered, row.required_now)
+            found["gb_required"] += row.required_now
     checkpoint = next_checkpoint(year, today)
-    if checkpoint is not None and classes:
-        for school_id in {c.school_id for c in classes}:
-            until[school_id or 0] = _midnight(checkpoint)
+    if checkpoint is None:
+        return
+    with_classes = Unit.objects.filter(
+        kind=UnitKind.LOP, school_year=year, school_id__in=school_ids
+    ).exclude(school__level=SchoolLevel.MN)
+    for school_id in set(with_classes.values_list("school_id", flat=True)):
+        until[school_id or 0] = _midnight(checkpoint)
 
 
 def _hocba(school_ids: list[int], year: SchoolYear, figures: dict[int, dict[str, int]]) -> None:

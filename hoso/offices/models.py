@@ -312,6 +312,9 @@ class CriteriaSet(models.Model):
     created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the automatic figures kept on the sheets (SchoolSheet.figures) were last computed,
+    # all schools at once; None: never (the pages then compute them as they are asked).
+    figures_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -373,6 +376,10 @@ class SchoolSheet(models.Model):
     )
     return_comment = models.TextField(blank=True, default="")
     snapshot = models.JSONField(default=dict, blank=True)  # {criterion code: {ratio, points…}}
+    # While the set is open: the automatic measures' figures as of criteria_set.figures_at,
+    # {measure code: [done, total]}, refreshed by a task (nightly, after publishing, on request)
+    # so that a ranking of 1,000 schools reads them instead of computing them.
+    figures = models.JSONField(default=dict, blank=True)
     total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
 

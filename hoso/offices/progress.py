@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,27 +53,30 @@ def checkpoint_dates(year: SchoolYear) -> dict[str, dt.date]:
 def school_progress(
     school: Unit, year: SchoolYear, today: dt.date | None = None
 ) -> list[ProgressRow]:
-    if school.level == SchoolLevel.MN:
-        return []  # no gradebook in kindergarten
-    classes = list(
-        Unit.objects.filter(school=school, kind=UnitKind.LOP, school_year=year).order_by(
-            "grade", "name"
-        )
-    )
-    return classes_progress(classes, year, today or timezone.localdate())
+    return schools_progress([school], year, today).get(school.pk, [])
 
 
-def classes_progress(classes: list[Unit], year: SchoolYear, today: dt.date) -> list[ProgressRow]:
-    """The progress rows of these classes (of any schools): two grouped queries for all of
-    them, the subjects' columns looked up once per school and grade."""
+def schools_progress(
+    schools: Sequence[Unit], year: SchoolYear, today: dt.date | None = None
+) -> dict[int, list[ProgressRow]]:
+    """`school_progress` of many schools at once: four queries whatever their number (classes,
+    pupils per class, entries per cell, the schools' subjects), by school id."""
     from hoso.grading.catalogue import class_subjects
-    from hoso.grading.models import Entry
+    from hoso.grading.models import Entry, SchoolSubject
     from hoso.grading.sheets import subject_columns
 
+    ids = [s.pk for s in schools if s.level != SchoolLevel.MN]  # no gradebook in kindergarten
+    found: dict[int, list[ProgressRow]] = {s.pk: [] for s in schools}
+    if not ids:
+        return found
+    today = today or timezone.localdate()
     due = checkpoint_dates(year)
+    in_scope = {"school_id__in": ids, "kind": UnitKind.LOP, "school_year": year}
+    classes = list(Unit.objects.filter(**in_scope).order_by("school_id", "grade", "name"))
+    of_classes = {f"school_class__{k}": v for k, v in in_scope.items()}
     pupils = Counter(
         dict(
-            Enrolment.objects.filter(school_class__in=classes, school_year=year)
+            Enrolment.objects.filter(school_year=year, **of_classes)
             .values_list("school_class")
             .annotate(n=Count("id"))
             .order_by()
@@ -80,33 +84,34 @@ def classes_progress(classes: list[Unit], year: SchoolYear, today: dt.date) -> l
     )
     entered = {
         (c, area, slot): n
-        for c, area, slot, n in Entry.objects.filter(school_class__in=classes, school_year=year)
+        for c, area, slot, n in Entry.objects.filter(school_year=year, **of_classes)
         .values_list("school_class", "area", "slot")
         .annotate(n=Count("id"))
         .order_by()
     }
-    columns_of: dict[tuple[int | None, int | None], list[tuple[str, list[Any]]]] = {}
-    rows = []
+    subjects: dict[tuple[int, int], list[Any]] = {}
+    for row in SchoolSubject.objects.filter(school_id__in=ids):
+        subjects.setdefault((row.school_id, row.grade), []).append(row)
     for school_class in classes:
-        key = (school_class.school_id, school_class.grade)
-        if key not in columns_of:
-            columns_of[key] = [
-                (s.name, [c for c in subject_columns(s) if c.kind in COUNTED_KINDS])
-                for s in class_subjects(school_class)
-            ]
+        key = (school_class.school_id or 0, school_class.grade or 0)
+        if key in subjects:
+            taught = sorted((s for s in subjects[key] if s.enabled), key=lambda s: s.order)
+        else:  # a grade never opened in the gradebook: seeded with the defaults, as one school
+            taught = class_subjects(school_class)
         size = pupils.get(school_class.pk, 0)
-        for name, columns in columns_of[key]:
+        for subject in taught:
+            columns = [c for c in subject_columns(subject) if c.kind in COUNTED_KINDS]
             now = [c for c in columns if due.get(c.checkpoint, year.end_date) <= today]
-            rows.append(
+            found[key[0]].append(
                 ProgressRow(
                     school_class=school_class,
-                    subject=name,
+                    subject=subject.name,
                     entered=sum(entered.get((school_class.pk, c.area, c.slot), 0) for c in now),
                     required_now=size * len(now),
                     required_year=size * len(columns),
                 )
             )
-    return rows
+    return found
 
 
 def next_checkpoint(year: SchoolYear, today: dt.date) -> dt.date | None:

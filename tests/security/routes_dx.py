@@ -96,6 +96,7 @@ DX_ROUTES: dict[str, Route] = {
     "offices:dx-set-publish": _set_write("offices.dx.set.manage"),
     "offices:dx-set-close": _set_write("offices.dx.set.manage"),
     "offices:dx-set-copy": _set_write("offices.dx.set.manage"),
+    "offices:dx-set-recompute": _set_write("offices.dx.set.manage"),
     "offices:dx-sheet": _sheet_route(
         write_expect=FILLERS, action="offices.dx.sheet.view", methods=("GET", "POST")
     ),
@@ -117,6 +118,7 @@ DX_ROUTES: dict[str, Route] = {
     "api-offices-dx-publish": _set_write("offices.dx.set.manage"),
     "api-offices-dx-close": _set_write("offices.dx.set.manage"),
     "api-offices-dx-copy": _set_write("offices.dx.set.manage"),
+    "api-offices-dx-recompute": _set_write("offices.dx.set.manage"),
     "api-offices-dx-sheets": Route(
         LOGIN, action="offices.dx.sheet.view", list_model="offices.SchoolSheet"
     ),

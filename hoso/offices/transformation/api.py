@@ -21,7 +21,7 @@ from hoso.core.http import client_ip
 from hoso.offices import selectors as office_selectors
 from hoso.offices.models import AnswerKind, CriteriaSet, Criterion, MeasureKind, SchoolSheet
 from hoso.offices.services.reports import FileIn
-from hoso.offices.transformation import selectors, services
+from hoso.offices.transformation import selectors, services, services_figures
 from hoso.offices.transformation.measures import MEASURES
 from hoso.offices.transformation.scoring import Line
 
@@ -71,6 +71,7 @@ class DxSetOut(serializers.ModelSerializer[CriteriaSet]):
             "copied_from",
             "published_at",
             "closed_at",
+            "figures_at",
             "criteria",
         ]
 
@@ -280,6 +281,18 @@ class SetClose(_SetAction):
 
 class SetCopy(_SetAction):
     action_name = "criteria_set_copy"
+
+
+class SetRecompute(APIView):
+    @extend_schema(request=None, responses=DxSetOut)
+    def post(self, request: Request, pk: int) -> Response:
+        """Compute every school's automatic figures of an open set now (the ranking otherwise
+        shows those of the last nightly refresh; `figures_at` says when)."""
+        cset = selectors.set_for(request.user, pk)
+        done = services_figures.figures_recompute(
+            actor=request.user, set_id=cset.pk, ip=client_ip(request._request)
+        )
+        return Response(DxSetOut(done).data)
 
 
 class SetScores(APIView):

@@ -14,6 +14,9 @@ urlpatterns = [
     path("dx-sets/<int:pk>/criteria/", api.SetCriteria.as_view(), name="api-offices-dx-criteria"),
     path("dx-sets/<int:pk>/publish/", api.SetPublish.as_view(), name="api-offices-dx-publish"),
     path("dx-sets/<int:pk>/close/", api.SetClose.as_view(), name="api-offices-dx-close"),
+    path(
+        "dx-sets/<int:pk>/recompute/", api.SetRecompute.as_view(), name="api-offices-dx-recompute"
+    ),
     path("dx-sets/<int:pk>/copy/", api.SetCopy.as_view(), name="api-offices-dx-copy"),
     path("dx-sets/<int:pk>/scores/", api.SetScores.as_view(), name="api-offices-dx-scores"),
     path("dx-sheets/", api.SheetList.as_view(), name="api-offices-dx-sheets"),

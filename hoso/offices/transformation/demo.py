@@ -1,8 +1,8 @@
 """Demo: the Sở published a digital-transformation criteria set for every school of the
 province (automatic measures from HoSo's figures and three criteria the schools assess with
 evidence); th1 and th2 submitted their sheets, thcs1 has begun. The window counts from the
-real clock (the services refuse a sheet outside it), so the ranking is live until the Sở
-closes the set."""
+real clock (the services refuse a sheet outside it); the automatic figures are computed once
+the sheets are filled, as the nightly task keeps them, until the Sở closes the set."""
 
 from __future__ import annotations
 
@@ -131,6 +131,7 @@ def _fill(cset: Any, school: Any, principal: Any, values: dict[str, str], submit
 
 def demo_transformation(province: Any) -> None:
     from hoso.offices.transformation import services
+    from hoso.offices.transformation.services_figures import figures_refresh
 
     users, units = province.users, province.units
     today = timezone.localdate()
@@ -148,6 +149,7 @@ def demo_transformation(province: Any) -> None:
     _fill(cset, units["th1"], users["th1.hieutruong"], {"2.2": "85", "3.1": "2", "3.3": "1"}, True)
     _fill(cset, units["th2"], users["th2.hieutruong"], {"2.2": "60", "3.1": "3", "3.3": "1"}, True)
     _fill(cset, units["thcs1"], users["thcs1.hieutruong"], {"2.2": "70"}, False)
+    figures_refresh(set_id=cset.pk)  # the ranking's figures, as the task would keep them
 
 
 register_demo_step(demo_transformation, order=350)  # after the records, grades and library

@@ -8,12 +8,14 @@ highest) once its sheet is submitted. Totals are rounded to hundredths of a poin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
@@ -26,7 +28,7 @@ from hoso.offices.models import (
     SchoolSheet,
     SheetState,
 )
-from hoso.offices.transformation.measures import measure
+from hoso.offices.transformation.measures import Figure, measure
 
 TOTAL_POINTS = Decimal(100)
 CENT = Decimal("0.01")
@@ -119,36 +121,87 @@ class Breakdown:
     sheet: SchoolSheet
     lines: list[Line] = field(default_factory=list)
     from_snapshot: bool = False
+    computed_at: dt.datetime | None = None  # when its automatic figures were computed (open)
 
     @property
     def total(self) -> Decimal:
         return sum((line.points for line in self.lines), Decimal(0))
 
 
-def _auto_line(criterion: Criterion, school: Any, year: Any, at: dt.datetime) -> Line:
+@functools.lru_cache(maxsize=512)
+def _said(message: str, language: str | None) -> str:
+    """A fixed sentence (marked with gettext_noop) in the active language, translated once per
+    language: a ranking of 1,000 schools asks for the same few thousands of times."""
+    return _(message)
+
+
+@functools.lru_cache(maxsize=256)
+def _how(code: str, language: str | None) -> str:
+    found = measure(code)
+    return str(found.how) if found is not None else ""
+
+
+def _auto_line(criterion: Criterion, figure: Figure | None, language: str | None) -> Line:
     found = measure(criterion.measure)
-    if found is None:  # a code retired from the registry: says so, scores nothing
-        return Line(criterion, None, Decimal(0), _("Chỉ số không còn được hỗ trợ."))
-    figure = found.compute(school, year, at)
+    if found is None or figure is None:  # a code retired from the registry: scores nothing
+        retired = _said(gettext_noop("Chỉ số không còn được hỗ trợ."), language)
+        return Line(criterion, None, Decimal(0), retired)
+    how = _how(criterion.measure, language)
     ratio = None if figure.ratio is None else Decimal(str(round(figure.ratio, 4)))
     if figure.ratio is None:
-        detail = _("Chưa có số liệu (%(how)s)") % {"how": found.how}
+        detail = _said(gettext_noop("Chưa có số liệu (%(how)s)"), language) % {"how": how}
     else:
-        detail = f"{figure.done}/{figure.total} ({found.how})"
+        detail = f"{figure.done}/{figure.total} ({how})"
     return Line(criterion, ratio, points(criterion.points, ratio), detail)
 
 
-def _entered_line(criterion: Criterion, answer: Answer | None, submitted: bool) -> Line:
+def figures_now(
+    criteria: Sequence[Criterion], school: Any, year: Any, at: dt.datetime
+) -> dict[str, Figure]:
+    """One school's figures of the set's automatic measures, computed now (per school)."""
+    found = {}
+    for c in criteria:
+        known = measure(c.measure) if c.kind == MeasureKind.AUTO else None
+        if known is not None and c.measure not in found:
+            found[c.measure] = known.compute(school, year, at)
+    return found
+
+
+def stored_figures(raw: Any) -> dict[str, Figure]:
+    """The figures kept on a sheet ({code: [done, total]}) back as Figures."""
+    found = {}
+    for code, pair in (raw or {}).items():
+        if isinstance(pair, list) and len(pair) == 2:
+            found[str(code)] = Figure(int(pair[0]), int(pair[1]))
+    return found
+
+
+def figures_to_store(figures: dict[str, Figure]) -> dict[str, list[int]]:
+    return {code: [f.done, f.total] for code, f in figures.items()}
+
+
+def _entered_line(
+    criterion: Criterion, answer: Answer | None, submitted: bool, language: str | None
+) -> Line:
     if answer is None:
-        return Line(criterion, None, Decimal(0), _("Chưa tự đánh giá"), None, submitted)
+        return Line(
+            criterion,
+            None,
+            Decimal(0),
+            _said(gettext_noop("Chưa tự đánh giá"), language),
+            None,
+            submitted,
+        )
     ratio = value_ratio(criterion, answer.value)
     earned = points(criterion.points, ratio) if submitted else Decimal(0)
-    return Line(criterion, ratio, earned, answer_label(criterion, answer.value), answer, submitted)
+    label = answer_label(criterion, answer.value, language)
+    return Line(criterion, ratio, earned, label, answer, submitted)
 
 
-def answer_label(criterion: Criterion, value: Decimal) -> str:
+def answer_label(criterion: Criterion, value: Decimal, language: str | None = None) -> str:
     if criterion.answer_kind == AnswerKind.YESNO:
-        return _("Có") if value == 1 else _("Không")
+        said = gettext_noop("Có") if value == 1 else gettext_noop("Không")
+        return _said(said, language or get_language())
     if criterion.answer_kind == AnswerKind.LEVEL:
         return _("Mức %(v)s/%(n)s") % {"v": int(value), "n": criterion.levels}
     return f"{_fmt(value)}%"
@@ -159,17 +212,24 @@ def breakdown(
     criteria: Sequence[Criterion],
     answers: dict[int, Answer],
     at: dt.datetime,
+    figures: dict[str, Figure] | None = None,
 ) -> Breakdown:
     """The school's figures per criterion: from the snapshot once the set is closed (never
-    recomputed), else computed now."""
+    recomputed); else the automatic `figures` given (computed in bulk, or kept on the sheet),
+    or, without them, computed now for this school alone."""
     cset: CriteriaSet = sheet.criteria_set
     if sheet.snapshot:
         return _from_snapshot(sheet, criteria, answers)
+    figures = dict(figures or {})
+    lacking = [c for c in criteria if c.kind == MeasureKind.AUTO and c.measure not in figures]
+    if lacking:  # none given, or a measure the kept figures miss: this school's, now
+        figures.update(figures_now(lacking, sheet.school, cset.school_year, at))
     submitted = sheet.state == SheetState.SUBMITTED
+    language = get_language()
     lines = [
-        _auto_line(c, sheet.school, cset.school_year, at)
+        _auto_line(c, figures.get(c.measure), language)
         if c.kind == MeasureKind.AUTO
-        else _entered_line(c, answers.get(c.pk), submitted)
+        else _entered_line(c, answers.get(c.pk), submitted, language)
         for c in criteria
     ]
     return Breakdown(sheet, lines)

@@ -17,11 +17,13 @@ from hoso.offices.models import (
     Answer,
     CriteriaSet,
     Criterion,
+    MeasureKind,
     SchoolSheet,
     SetState,
     SheetState,
 )
-from hoso.offices.transformation.scoring import Breakdown, breakdown, ranks
+from hoso.offices.transformation.measures import Figure, figures_for
+from hoso.offices.transformation.scoring import Breakdown, breakdown, ranks, stored_figures
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import get_or_404, visible
 
@@ -78,9 +80,23 @@ def answers_of(sheet: SchoolSheet) -> dict[int, Answer]:
     return {answer.criterion_id: answer for answer in rows}
 
 
-def sheet_breakdown(sheet: SchoolSheet, at: dt.datetime | None = None) -> Breakdown:
+def kept_figures(sheet: SchoolSheet) -> dict[str, Figure] | None:
+    """The figures the last refresh kept on an open set's sheet, or None (never refreshed)."""
     cset = sheet.criteria_set
-    return breakdown(sheet, criteria_of(cset), answers_of(sheet), at or timezone.now())
+    if cset.state != SetState.OPEN or cset.figures_at is None or not sheet.figures:
+        return None
+    return stored_figures(sheet.figures)
+
+
+def sheet_breakdown(sheet: SchoolSheet, at: dt.datetime | None = None) -> Breakdown:
+    """One school's breakdown: the kept figures of an open set (so that it matches the
+    ranking), else computed now; the entered values are always the sheet's own rows."""
+    cset = sheet.criteria_set
+    when = at or timezone.now()
+    kept = kept_figures(sheet)
+    result = breakdown(sheet, criteria_of(cset), answers_of(sheet), when, kept)
+    result.computed_at = None if result.from_snapshot else (cset.figures_at if kept else when)
+    return result
 
 
 @dataclass
@@ -108,22 +124,50 @@ class Ranking:
     phongs: list[PhongRow]  # drill-down summary of a Sở's set
     unit: Unit | None  # the Phòng drilled into
     schools: int  # schools ranked (all of the set)
+    computed_at: dt.datetime | None = None  # when the automatic figures were computed (open)
 
 
 def _phong_of(school: Unit, phongs: dict[int, Unit]) -> Unit | None:
     return phongs.get(school.parent_id) if school.parent_id else None
 
 
+def bulk_figures(
+    cset: CriteriaSet, criteria: list[Criterion], sheets: list[SchoolSheet], at: dt.datetime
+) -> dict[int, dict[str, Figure]]:
+    """Every school's automatic figures computed now, one grouped query per measure; by
+    school id."""
+    codes = [c.measure for c in criteria if c.kind == MeasureKind.AUTO]
+    return figures_for(codes, [s.school for s in sheets], cset.school_year, at)
+
+
 def all_breakdowns(cset: CriteriaSet, at: dt.datetime | None = None) -> list[Breakdown]:
-    """Every sheet of the set with its figures (snapshot once closed). Not scoped: the
-    callers rank over the whole set and show only the rows the person may see."""
+    """Every sheet of the set with its figures: the snapshot once closed; while open, the
+    figures the last refresh kept (or, never refreshed or `at` given, computed in bulk at
+    `at`). Not scoped: the callers rank over the whole set and show only the rows the person
+    may see."""
     criteria = criteria_of(cset)
-    sheets = list(cset.sheets.select_related("school", "criteria_set__school_year"))
+    sheets = list(cset.sheets.select_related("school"))
+    for sheet in sheets:  # one set object for a thousand sheets, not one each
+        sheet.criteria_set = cset
     answers: dict[int, dict[int, Answer]] = defaultdict(dict)
-    for answer in Answer.objects.filter(sheet__criteria_set=cset).select_related("evidence_record"):
+    for answer in Answer.objects.filter(sheet__criteria_set=cset):  # no evidence shown here
         answers[answer.sheet_id][answer.criterion_id] = answer
     when = at or timezone.now()
-    return [breakdown(s, criteria, answers[s.pk], when) for s in sheets]
+    computed_at: dt.datetime | None = None
+    figures: dict[int, dict[str, Figure]] = {}
+    if cset.state == SetState.CLOSED and at is None:
+        pass  # the snapshot
+    elif at is None and cset.figures_at is not None:
+        figures = {s.school_id: stored_figures(s.figures) for s in sheets if s.figures}
+        computed_at = cset.figures_at
+    else:
+        figures, computed_at = bulk_figures(cset, criteria, sheets, when), when
+    results = [
+        breakdown(s, criteria, answers[s.pk], when, figures.get(s.school_id)) for s in sheets
+    ]
+    for result in results:
+        result.computed_at = None if result.from_snapshot else computed_at
+    return results
 
 
 def ranking(user: Any, cset: CriteriaSet, unit: Unit | None = None) -> Ranking:
@@ -169,7 +213,8 @@ def ranking(user: Any, cset: CriteriaSet, unit: Unit | None = None) -> Ranking:
         for phong_id, ids in sorted(by_phong.items(), key=lambda item: phongs[item[0]].name)
         if (phong := phongs[phong_id]) and all(pk in allowed for pk in ids)
     ]
-    return Ranking(cset, criteria_of(cset), rows, summary, unit, len(results))
+    computed = next((r.computed_at for r in results if r.computed_at), None)
+    return Ranking(cset, criteria_of(cset), rows, summary, unit, len(results), computed)
 
 
 def phong_choice(user: Any, cset: CriteriaSet, raw: str | None) -> Unit | None:

@@ -34,6 +34,7 @@ from hoso.offices.services.reports import FileIn, _stored
 from hoso.offices.transformation import scoring
 from hoso.offices.transformation.measures import MEASURES
 from hoso.offices.transformation.selectors import all_breakdowns
+from hoso.offices.transformation.services_figures import figures_refresh_later
 from hoso.org.models import SchoolLevel, Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.policy import can
@@ -271,6 +272,7 @@ def criteria_set_publish(*, actor: Any, set_id: int, ip: str = "") -> CriteriaSe
     cset.save(update_fields=["state", "published_at"])
     SchoolSheet.objects.bulk_create([SchoolSheet(criteria_set=cset, school=s) for s in schools])
     _log("offices.dx.set.published", actor, cset, ip, {"schools": len(schools)})
+    figures_refresh_later(cset.pk)  # the ranking's figures, computed once in the background
     notify(
         receivers(schools, cset.school_year),
         title=_("Tự đánh giá chuyển đổi số: %(t)s") % {"t": cset.title},

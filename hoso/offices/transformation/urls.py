@@ -14,6 +14,7 @@ urlpatterns = [
     path("chuyen-doi-so/<int:pk>/tieu-chi/", views.criteria_edit, name="dx-set-criteria"),
     path("chuyen-doi-so/<int:pk>/ban-hanh/", views.set_publish, name="dx-set-publish"),
     path("chuyen-doi-so/<int:pk>/chot/", views.set_close, name="dx-set-close"),
+    path("chuyen-doi-so/<int:pk>/tinh-lai/", views.set_recompute, name="dx-set-recompute"),
     path("chuyen-doi-so/<int:pk>/phien-ban-moi/", views.set_copy, name="dx-set-copy"),
     path("chuyen-doi-so/<int:pk>/xuat.xlsx", views.set_export, name="dx-set-export"),
     path("chuyen-doi-so/phieu/<int:pk>/", views.sheet_detail, name="dx-sheet"),

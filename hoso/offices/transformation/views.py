@@ -4,6 +4,7 @@ Excel export, a school's sheet (breakdown, entry with evidence, submit, return).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,12 +24,13 @@ from hoso.offices import selectors as office_selectors
 from hoso.offices.exports import xlsx_response
 from hoso.offices.models import AnswerKind, MeasureKind, SetState, SheetState
 from hoso.offices.services.reports import FileIn
-from hoso.offices.transformation import forms, scoring, selectors, services
+from hoso.offices.transformation import forms, scoring, selectors, services, services_figures
 from hoso.offices.transformation.exports import scores_workbook
 from hoso.offices.transformation.measures import MEASURES
 from hoso.org.models import SchoolLevel
 from hoso.policy import can
 
+STALE_AFTER = dt.timedelta(hours=26)
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
@@ -96,6 +99,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = selectors.criteria_of(cset)
     context: dict[str, Any] = {
         "cset": cset,
+        "stale": _stale(table.computed_at if table else None),
         "criteria": criteria,
         "total_points": sum(c.points for c in criteria),
         "problem": scoring.weights_problem(criteria) if cset.state == SetState.DRAFT else None,
@@ -108,6 +112,11 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": request.GET,
     }
     return render(request, "offices/dx_set.html", context)
+
+
+def _stale(computed_at: dt.datetime | None) -> bool:
+    """Figures older than a day and a bit: the nightly refresh did not run; said on the page."""
+    return computed_at is not None and timezone.now() - computed_at > STALE_AFTER
 
 
 def _act(request: HttpRequest, pk: int, action: Any, done: str, **extra: Any) -> HttpResponse:
@@ -159,6 +168,17 @@ def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.criteria_set_close, _("Đã chốt kết quả và xếp hạng."))
+
+
+@login_required
+@require_POST
+def set_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        services_figures.figures_recompute,
+        _("Đã tính lại số liệu tự động của các trường."),
+    )
 
 
 @login_required
@@ -218,6 +238,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "can_fill": fill and open_,
         "can_submit": can(request.user, "offices.dx.sheet.submit", sheet) and open_,
+        "stale": _stale(result.computed_at),
         "can_return": can(request.user, "offices.dx.sheet.return", sheet)
         and sheet.state == SheetState.SUBMITTED
         and sheet.criteria_set.state == SetState.OPEN,
