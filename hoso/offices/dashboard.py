@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from hoso.offices.figures import FIGURE_KEYS
@@ -90,7 +91,7 @@ class Row:
             (_("học bạ đã ban hành"), self.hocba_pct, hocba_alert_percent()),
         ):
             if pct is not None and pct < limit:
-                found.append(f"{label} {pct}% < {limit}%")
+                found.append(f"{label} {number_format(pct)}% < {limit}%")
         return found
 
     @property
