@@ -187,3 +187,26 @@ def test_the_api_lists_places_and_withdraws_own_holds(library):
     gone = client.delete(reverse("api-library-my-hold", kwargs={"pk": made.json()["id"]}))
     assert gone.status_code == 200 and gone.json()["status"] == HoldStatus.CANCELLED
     assert _client(library["teacher"]).get(url).json()["results"] == []
+
+
+def test_the_home_page_tells_a_patron_of_a_ready_hold_and_of_books_to_return(library):
+    from hoso.core.home import tasks_for
+
+    circulation.hold_request(actor=library["teacher"], record=library["on_shelf"])
+    child, school = library["children"][0], library["school"]
+    for days in (-2, 1):  # one overdue, one due tomorrow
+        Loan.objects.create(
+            copy=CopyFactory(record=BibRecordFactory(school=school)),
+            school=school,
+            student=child,
+            issued_at=timezone.now(),
+            due_on=timezone.localdate() + dt.timedelta(days=days),
+            issued_by=library["teacher"],
+        )
+    teacher = {t.title: t for t in tasks_for(library["teacher"])}
+    assert teacher["Sách đặt trước đã có"].count == 1
+    assert "Trả sách thư viện" not in teacher
+    parent = {t.title: t for t in tasks_for(library["parent"])}
+    returning = parent["Trả sách thư viện"]
+    assert (returning.count, returning.urgent) == (2, True)
+    assert returning.detail == "1 sách quá hạn, 1 sách đến hạn trong 3 ngày tới."
