@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from hoso.offices.api import directives, reports
+from hoso.offices.api import dashboard, directives, reports
 
 urlpatterns = [
     path("directives/", directives.DirectiveList.as_view(), name="api-offices-directives"),
@@ -57,4 +57,7 @@ urlpatterns += [
     ),
 ]
 
-urlpatterns += [path("", include("hoso.offices.transformation.api_urls"))]
+urlpatterns += [
+    path("dashboard/", dashboard.DashboardView.as_view(), name="api-offices-dashboard"),
+    path("", include("hoso.offices.transformation.api_urls")),
+]

@@ -258,4 +258,5 @@ OFFICES_ROUTES: dict[str, Route] = {
     "offices:dashboard": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),
     "offices:dashboard-export": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),
     "offices:dashboard-pdf": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),
+    "api-offices-dashboard": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),
 }

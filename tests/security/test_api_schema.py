@@ -18,6 +18,7 @@ NO_INPUT = {
     ("post", "/api/v1/offices/dx-sets/{id}/publish/"),
     ("post", "/api/v1/offices/dx-sets/{id}/close/"),
     ("post", "/api/v1/offices/dx-sets/{id}/copy/"),
+    ("post", "/api/v1/offices/dx-sets/{id}/recompute/"),
     ("post", "/api/v1/offices/dx-sheets/{id}/submit/"),
     ("post", "/api/v1/office-record-types/{id}/retire/"),
     ("post", "/api/v1/records/{id}/withdraw/"),

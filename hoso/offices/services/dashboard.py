@@ -11,6 +11,13 @@ from hoso.org.models import Unit
 
 
 @transaction.atomic
-def dashboard_exported(*, actor: Any, unit: Unit, ip: str = "") -> None:
-    """The dashboard of `unit` was downloaded as a workbook."""
-    audit_log("offices.dashboard.exported", actor=actor, obj=unit, unit_id=unit.pk, ip=ip)
+def dashboard_exported(*, actor: Any, unit: Unit, ip: str = "", fmt: str = "xlsx") -> None:
+    """The dashboard of `unit` was downloaded, as a workbook or as the one-page PDF."""
+    audit_log(
+        "offices.dashboard.exported",
+        actor=actor,
+        obj=unit,
+        unit_id=unit.pk,
+        ip=ip,
+        data={"format": fmt},
+    )

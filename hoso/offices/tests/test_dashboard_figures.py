@@ -207,3 +207,24 @@ def test_the_excel_export_carries_the_figures(world, settings):
         "Lượt mượn trong năm": expected["lib_loans"],
         "Lượt mượn quá hạn": expected["lib_overdue"],
     }
+
+
+def test_the_api_gives_the_page_s_figures_and_hides_another_phong(world, settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []
+    expected = _counted_directly(world)
+    client = Client()
+    client.force_login(world.people["chuyenvien"])
+    url = reverse("api-offices-dashboard")
+    answer = client.get(url, {"unit": world.units["phong"].pk})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["unit"], body["unit_name"]) == (world.units["phong"].pk, "Phòng GDĐT thử")
+    school = next(r for r in body["rows"] if r["label"] == "Trường thử")
+    assert (school["pupils"], school["hocba_issued"]) == (expected["pupils"], expected["hb_issued"])
+    assert (school["library_copies"], school["library_overdue"]) == (
+        expected["lib_copies"],
+        expected["lib_overdue"],
+    )
+    assert body["total"]["pupils"] == expected["pupils"]
+    other = school_world("fg3")
+    assert client.get(url, {"unit": other.units["phong"].pk}).status_code == 404

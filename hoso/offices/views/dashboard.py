@@ -24,7 +24,7 @@ from hoso.policy import NOT_FOUND_MESSAGE, visible
 from hoso.records.completion import overseen_unit
 
 
-def _board(request: HttpRequest) -> dashboard.Dashboard:
+def board_for(request: HttpRequest) -> dashboard.Dashboard:
     year = current_year()
     if year is None:
         raise Http404("Chưa có năm học hiện tại.")
@@ -42,7 +42,7 @@ def _board(request: HttpRequest) -> dashboard.Dashboard:
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    board = _board(request)
+    board = board_for(request)
     context: dict[str, Any] = {
         "board": board,
         "chart": dashboard.chart_data(board),
@@ -68,7 +68,7 @@ def _figure_cells(row: Any) -> list[Any]:
 
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
-    board = _board(request)
+    board = board_for(request)
     book = Workbook()
     sheet = book.active
     sheet.title = "Tình hình"
@@ -139,7 +139,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     """The unit's figures on one A4 page (WeasyPrint), same policy as the page."""
     from weasyprint import HTML
 
-    board = _board(request)
+    board = board_for(request)
     shown, left_out = _pdf_rows(board.rows)
     html = render_to_string(
         "offices/dashboard_pdf.html",
@@ -154,6 +154,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    dashboard_exported(actor=request.user, unit=board.unit, ip=client_ip(request), fmt="pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tinh-hinh-{board.unit.code}.pdf"'
     return response
