@@ -162,7 +162,7 @@ def _proposal(scope: str) -> Any:
 
 def _chain_of_school(scope: str) -> Target | None:
     """A school's chain for the first record type that applies to it."""
-    from hoso.records.selectors import chain_types
+    from hoso.records.selectors_chains import chain_types
 
     school = demo.school(scope)
     types = chain_types(school)

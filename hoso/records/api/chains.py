@@ -20,7 +20,7 @@ from hoso.core.api import MAX_ID
 from hoso.core.errors import NotFound
 from hoso.core.http import client_ip
 from hoso.org.models import Unit
-from hoso.records import chains, selectors
+from hoso.records import chains, selectors, selectors_chains
 from hoso.records.models import Delegation, RecordType, StepAction
 from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
@@ -75,14 +75,14 @@ class ChainDetailOut(ChainRowOut):
 
 
 def _unit(request: Request, unit_id: Any) -> Unit:
-    unit = selectors.chain_unit(request.user, unit_id)
+    unit = selectors_chains.chain_unit(request.user, unit_id)
     if unit is None:
         raise NotFound(NO_UNIT)
     return unit
 
 
 def _type(unit: Unit, type_id: int) -> RecordType:
-    record_type = next((t for t in selectors.chain_types(unit) if t.pk == type_id), None)
+    record_type = next((t for t in selectors_chains.chain_types(unit) if t.pk == type_id), None)
     if record_type is None:
         raise NotFound("Không tìm thấy loại hồ sơ.")
     return record_type
@@ -112,7 +112,7 @@ def _detail(unit: Unit, record_type: RecordType) -> dict[str, Any]:
     row = _row(record_type, resolved, unit, chains.may_set_at(record_type, unit))
     row["history"] = [
         {"at": e.created_at, "by": e.actor_name, "action": e.action.rsplit(".", 1)[-1]}
-        for e in selectors.chain_history(unit, record_type)
+        for e in selectors_chains.chain_history(unit, record_type)
     ]
     return row
 
@@ -126,13 +126,13 @@ class ChainList(APIView):
     def get(self, request: Request) -> Response:
         unit_id = request.query_params.get("unit")
         if unit_id is None:
-            units = selectors.chain_units(request.user)
+            units = selectors_chains.chain_units(request.user)
             if not units:
                 raise NotFound(NO_UNIT)
             unit = units[0]
         else:
             unit = _unit(request, unit_id)
-        found = chains.overview(selectors.chain_types(unit), unit)
+        found = chains.overview(selectors_chains.chain_types(unit), unit)
         rows = [_row(t, r, unit, may_set) for t, r, may_set in found]
         return Response({"unit": unit.pk, "types": rows})
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.records import chains, selectors
+from hoso.records import chains, selectors, selectors_chains
 from hoso.records.models import AUTHOR, HOMEROOM_TEACHER, Delegation, RecordType, StepAction
 from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
@@ -23,10 +23,10 @@ BLANK_ROWS = 2
 
 
 def _unit_or_404(request: HttpRequest, unit_id: int | None) -> Any:
-    units = selectors.chain_units(request.user)
+    units = selectors_chains.chain_units(request.user)
     if unit_id is None and units:
         return units[0], units
-    unit = selectors.chain_unit(request.user, unit_id)
+    unit = selectors_chains.chain_unit(request.user, unit_id)
     if unit is None:
         raise Http404("Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này.")
     return unit, units if unit in units else [unit, *units]
@@ -36,7 +36,7 @@ def _unit_or_404(request: HttpRequest, unit_id: int | None) -> Any:
 def chain_list(request: HttpRequest) -> HttpResponse:
     unit_param = request.GET.get("don-vi", "")
     unit, units = _unit_or_404(request, int(unit_param) if unit_param.isdigit() else None)
-    rows = selectors.chain_rows(unit)
+    rows = selectors_chains.chain_rows(unit)
     context = {"unit": unit, "units": units, "rows": rows}
     return render(request, "records/chains.html", context)
 
@@ -97,7 +97,7 @@ def _posted_steps(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _type_or_404(unit: Any, type_id: int) -> RecordType:
-    record_type = next((t for t in selectors.chain_types(unit) if t.pk == type_id), None)
+    record_type = next((t for t in selectors_chains.chain_types(unit) if t.pk == type_id), None)
     if record_type is None:
         raise Http404("Không tìm thấy loại hồ sơ.")
     return record_type
@@ -124,7 +124,7 @@ def _edit_context(unit: Any, record_type: RecordType, chain: Any) -> dict[str, A
         "people": people,
         "delegations": [(d.value, d.label) for d in Delegation] if unit.kind != "TRUONG" else [],
         "delegate_to": resolved.source.delegate_to if own and resolved.source else "",
-        "history": selectors.chain_history(unit, record_type),
+        "history": selectors_chains.chain_history(unit, record_type),
     }
 
 

@@ -17,7 +17,7 @@ from hoso.conversion import Kind
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import can, get_or_404, visible
-from hoso.records import chains, selectors
+from hoso.records import chains, selectors, selectors_chains
 from hoso.records.evidence.selectors import record_panel
 from hoso.records.models import (
     Comment,
@@ -299,5 +299,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     types = RecordType.objects.filter(is_active=True).select_related("owner_unit").order_by("code")
     types = visible(request.user, "records.type.view", types)
-    sets_chains = bool(selectors.chain_units(request.user))
+    sets_chains = bool(selectors_chains.chain_units(request.user))
     return render(request, "records/catalogue.html", {"types": types, "sets_chains": sets_chains})
