@@ -14,14 +14,13 @@ from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from hoso.core import data_version
-from hoso.org.models import Role, Unit
+from hoso.org.models import Unit
 from hoso.org.years import current_year
 from hoso.policy import can, visible
 from hoso.policy.grants import grants_for
 from hoso.records import editions
 from hoso.records.guards import deletion_refusal
 from hoso.records.homerooms import homeroom_teacher
-from hoso.records.keepers import provided_owners
 from hoso.records.models import (
     HOMEROOM_TEACHER,
     PERSONAL_SIGN_ACTIONS,
@@ -39,6 +38,7 @@ from hoso.records.models import (
 )
 from hoso.records.periods import PeriodChoices, upload_choices
 from hoso.records.policies import KEEPER_ROLES
+from hoso.records.selectors_applies import homeroom_class_ids, homeroom_classes, type_applies
 from hoso.records.subjects import taught_in
 from hoso.search.engine import SearchFilters
 from hoso.storage import blob_store
@@ -488,7 +488,7 @@ def types_for_upload(user: Any) -> list[RecordType]:
 
 def _types_for(user: Any) -> list[RecordType]:
     from hoso.org.models import Unit
-    from hoso.policy.grants import OFFICE_ROLES, grants_for
+    from hoso.policy.grants import OFFICE_ROLES
 
     grants = [g for g in grants_for(user).items if g.school_id]
     schools = Unit.objects.in_bulk({g.school_id for g in grants})
@@ -577,69 +577,6 @@ def named_people(chain: list[dict[str, Any]]) -> dict[int, str]:
         return {}
     users = get_user_model().objects.filter(pk__in=ids)
     return {u.pk: u.get_full_name() or u.get_username() for u in users}
-
-
-# --- which record types apply where, and the GVCN's classes ---------------------------------
-
-OFFICE_KINDS = frozenset({"PHONG", "SO"})
-
-
-def applicable_types(school: Unit, day: dt.date | None = None) -> list[RecordType]:
-    """Types that apply to `school` on `day` (today): national ones for its level, plus those
-    added by the school or by a Phòng or Sở above it, each in the edition then in force."""
-    types = list(RecordType.objects.filter(is_active=True))
-    return editions.in_force(types, school, day or timezone.localdate(), type_applies)
-
-
-def type_in_force(record_type: RecordType, school: Unit) -> bool:
-    """A new record of `record_type` may be made at `school` today: it applies there and no
-    adaptation by an office above stands in for it (one query)."""
-    if not type_applies(record_type, school) or not editions.started(
-        record_type, timezone.localdate()
-    ):
-        return False
-    return record_type in applicable_types(school)
-
-
-def type_applies(record_type: RecordType, school: Unit) -> bool:
-    if not record_type.is_active:
-        return False
-    if (
-        record_type.owner_unit_id is not None
-        and record_type.owner_unit_id not in school.ancestor_ids()
-    ):
-        return False
-    levels = record_type.levels
-    if (record_type.keeper == Keeper.OFFICE) != (school.kind in OFFICE_KINDS):
-        return False  # office types are kept by offices only, and only office types
-    if record_type.keeper == Keeper.OFFICE:
-        return not levels or school.kind in levels
-    return not levels or school.level in levels or school.level == "LIEN_CAP"
-
-
-def homeroom_classes(actor: Any, record_type: RecordType | None = None) -> list[Unit]:
-    """The classes the person is GVCN of this school year, in tree order (see
-    `homeroom_class_ids`)."""
-    class_ids = homeroom_class_ids(actor, record_type)
-    return list(Unit.objects.filter(pk__in=class_ids).order_by("path", "pk"))
-
-
-def homeroom_class_ids(actor: Any, record_type: RecordType | None = None) -> list[int]:
-    """Ids of the classes the person is GVCN of this school year (as told by the registered
-    homeroom keeper provider), at the schools where they teach and `record_type` is in force
-    today (any of those schools when None): an edition an office above has replaced makes no
-    new book, through the form or the API."""
-    year = current_year()
-    if year is None:
-        return []
-    schools = {g.school_id for g in grants_for(actor).items if g.role == Role.GV and g.school_id}
-    class_ids: list[int] = []
-    for school in Unit.objects.filter(pk__in=schools).order_by("path"):
-        if record_type is not None and not type_in_force(record_type, school):
-            continue
-        owned = provided_owners(Keeper.HOMEROOM, school, year)
-        class_ids += [unit_id for unit_id, owner in owned if owner == actor.pk]
-    return class_ids
 
 
 # --- a version's derived files ------------------------------------------------------------------

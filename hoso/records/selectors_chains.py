@@ -12,7 +12,8 @@ from hoso.policy import can
 from hoso.policy.grants import grants_for
 from hoso.records import editions
 from hoso.records.models import Keeper, RecordType
-from hoso.records.selectors import named_people, type_applies
+from hoso.records.selectors import named_people
+from hoso.records.selectors_applies import type_applies
 
 
 def chain_units(user: Any) -> list[Unit]:

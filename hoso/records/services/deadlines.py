@@ -22,7 +22,8 @@ from hoso.records import editions
 from hoso.records.keepers import provided_owners
 from hoso.records.models import DueItem, Keeper, Record, RecordType
 from hoso.records.periods import YEAR_KEY, period_label, slot_for_day, slots_for
-from hoso.records.selectors import next_due_period_key, type_applies
+from hoso.records.selectors import next_due_period_key
+from hoso.records.selectors_applies import type_applies
 from hoso.records.services.summary import due_summary_touch
 
 BATCH = 5000

@@ -40,7 +40,7 @@ from hoso.records.models import (
     RenditionStatus,
 )
 from hoso.records.policies import KEEPER_ROLES
-from hoso.records.selectors import homeroom_classes, type_applies, type_in_force
+from hoso.records.selectors_applies import homeroom_classes, type_applies, type_in_force
 from hoso.records.services import deadlines
 from hoso.storage import blob_store, max_upload_bytes
 

@@ -6,7 +6,7 @@ import pytest
 
 from hoso.records.catalogue import load_catalogue, read_catalogue, type_rows
 from hoso.records.models import RecordType
-from hoso.records.selectors import applicable_types
+from hoso.records.selectors_applies import applicable_types
 
 pytestmark = pytest.mark.django_db
 

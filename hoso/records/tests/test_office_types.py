@@ -15,7 +15,8 @@ from hoso.org.models import Role, SchoolYear
 from hoso.org.services import role_assign
 from hoso.policy import visible
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
-from hoso.records.selectors import applicable_types, type_in_force, types_for_upload
+from hoso.records.selectors import types_for_upload
+from hoso.records.selectors_applies import applicable_types, type_in_force
 from hoso.records.services.deadlines import due_items_generate
 from hoso.records.services.office_types import (
     office_type_adapt,
