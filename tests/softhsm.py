@@ -5,7 +5,8 @@ initialised, and python-pkcs11 loads the library once per process. A fixture tha
 variable at a directory of its own after another had initialised the library made a token the
 process could not see (pytest-xdist runs many test files in one process). So every token lives in
 the one directory of this process, and the library is re-initialised after a token is added: that
-closes open PKCS#11 sessions, which the fixtures reopen.
+closes open PKCS#11 sessions, which the fixtures reopen: `generation()` tells a holder of a
+long-lived session that it must open a new one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 SOFTHSM_LIB = "/usr/lib/softhsm/libsofthsm2.so"
+_generation = [0]  # how many times this process re-initialised the library
 
 
 def softhsm_available() -> bool:
@@ -62,3 +64,9 @@ def refresh_library() -> None:
     import pkcs11
 
     pkcs11.lib(SOFTHSM_LIB).reinitialize()
+    _generation[0] += 1
+
+
+def generation() -> int:
+    """Changes each time `refresh_library` closed every open session of this process."""
+    return _generation[0]

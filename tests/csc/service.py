@@ -59,8 +59,18 @@ class SoftHsmKeys:
         softhsm.init_token(self.label, self.PIN, "13579111")
         softhsm.refresh_library()
         self._lib = pkcs11.lib(softhsm.SOFTHSM_LIB)
-        self._session = self._lib.get_token(token_label=self.label).open(rw=True, user_pin=self.PIN)
         self._lock = threading.Lock()  # one PKCS#11 session, used from the server's threads
+        self._open_session()
+
+    def _open_session(self) -> None:
+        self._generation = softhsm.generation()
+        self._session = self._lib.get_token(token_label=self.label).open(rw=True, user_pin=self.PIN)
+
+    def _live_session(self) -> Any:
+        """The session, opened again if another fixture re-initialised the library since."""
+        if self._generation != softhsm.generation():
+            self._open_session()
+        return self._session
 
     def generate(self, key_id: bytes) -> Any:
         """A new RSA-2048 key pair in the token; returns the public key (cryptography)."""
@@ -68,7 +78,7 @@ class SoftHsmKeys:
         from pkcs11.util.rsa import encode_rsa_public_key
 
         with self._lock:
-            public, _private = self._session.generate_keypair(
+            public, _private = self._live_session().generate_keypair(
                 KeyType.RSA, 2048, id=key_id, label=key_id.hex(), store=True
             )
             der = encode_rsa_public_key(public)
@@ -78,7 +88,7 @@ class SoftHsmKeys:
         from pkcs11 import KeyType, Mechanism, ObjectClass
 
         with self._lock:
-            key = self._session.get_key(
+            key = self._live_session().get_key(
                 object_class=ObjectClass.PRIVATE_KEY, key_type=KeyType.RSA, id=key_id
             )
             return bytes(key.sign(_SHA256_PREFIX + digest, mechanism=Mechanism.RSA_PKCS))
