@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_records import _analyze, build_province, migrate, setup  # noqa: E402
+from bench.province import _analyze, build_province, migrate, setup  # noqa: E402
 from bench.scratch import scratch  # noqa: E402
 
 GRADES = (1, 2, 3, 4, 5)

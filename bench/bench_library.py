@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_records import (  # noqa: E402
+from bench.province import (  # noqa: E402
     _analyze,
     _bulk_schools,
     _bulk_units,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from hoso.offices.api import dashboard, directives, reports
+from hoso.offices.api import dashboard, directives, inspections, reports
 
 urlpatterns = [
     path("directives/", directives.DirectiveList.as_view(), name="api-offices-directives"),
@@ -54,6 +54,35 @@ urlpatterns += [
         "unit-reports/<int:pk>/return/",
         reports.AssignmentReturn.as_view(),
         name="api-offices-unit-report-return",
+    ),
+]
+
+urlpatterns += [
+    path("inspections/", inspections.InspectionList.as_view(), name="api-offices-inspections"),
+    path(
+        "inspections/<int:pk>/",
+        inspections.InspectionDetail.as_view(),
+        name="api-offices-inspection",
+    ),
+    path(
+        "inspections/<int:pk>/findings/",
+        inspections.InspectionFinding.as_view(),
+        name="api-offices-inspection-finding",
+    ),
+    path(
+        "inspections/<int:pk>/minutes/",
+        inspections.InspectionMinutes.as_view(),
+        name="api-offices-inspection-minutes",
+    ),
+    path(
+        "inspections/<int:pk>/send/",
+        inspections.InspectionSend.as_view(),
+        name="api-offices-inspection-send",
+    ),
+    path(
+        "schools/<int:pk>/progress/",
+        inspections.SchoolProgress.as_view(),
+        name="api-offices-progress",
     ),
 ]
 

@@ -134,3 +134,12 @@ def _library(
             turns = _midnight(next_due + dt.timedelta(days=1))
             known = until[school_id]
             until[school_id] = turns if known is None or turns < known else known
+
+
+def school_library_figures(school: Unit, year: SchoolYear) -> dict[str, int]:
+    """One school's library figures (an inspection's "Thư viện" item): copies, loans of the
+    year, loans overdue today; all zero where the school catalogues no copies."""
+    figures = {school.pk: dict.fromkeys(FIGURE_KEYS, 0)}
+    until: dict[int, dt.datetime | None] = {school.pk: None}
+    _library([school.pk], year, timezone.localdate(), figures, until)
+    return {key: figures[school.pk][key] for key in ("lib_copies", "lib_loans", "lib_overdue")}

@@ -260,3 +260,38 @@ def scope_items(inspection: Inspection) -> list[str]:
     if inspection.scope_library:
         items.append(LIBRARY)
     return items
+
+
+def inspections_visible_to(user: Any) -> QuerySet[Inspection]:
+    rows = Inspection.objects.select_related("office", "school", "minutes", "directive")
+    return visible(user, "offices.inspection.view", rows)
+
+
+@dataclass(frozen=True)
+class InspectionItem:
+    """One scope item of an inspection: what it is, the finding written for it, and the
+    school's records of that type the reader may open (the first 50)."""
+
+    item: str
+    label: str
+    finding: Any
+    records: list[Record]
+
+
+def inspection_items(user: Any, inspection: Inspection) -> list[InspectionItem]:
+    from hoso.records.selectors import records_visible_to
+
+    findings = {f.item: f for f in inspection.findings.all()}
+    school_records = records_visible_to(user).filter(
+        school=inspection.school, school_year=inspection.school_year
+    )
+    items = []
+    for item in scope_items(inspection):
+        code = item.removeprefix("type:") if item.startswith("type:") else None
+        records = (
+            list(school_records.filter(record_type__code=code).select_related("owner")[:50])
+            if code
+            else []
+        )
+        items.append(InspectionItem(item, item_label(item), findings.get(item), records))
+    return items

@@ -254,6 +254,39 @@ OFFICES_ROUTES: dict[str, Route] = {
         action="offices.progress.view",
         targets=_progress_school,
     ),
+    "api-offices-inspections": Route(
+        LOGIN,
+        action="offices.inspection.view",
+        list_model="offices.Inspection",
+        methods=("GET", "POST"),
+    ),
+    "api-offices-inspection": Route(
+        OBJECT,
+        expect=everywhere(READERS_TH1 | OFFICES | {ADMIN}),
+        action="offices.inspection.view",
+        targets=by_pk(_inspection),
+    ),
+    **{
+        name: Route(
+            OBJECT,
+            expect=everywhere({PHONG}),
+            sees=everywhere(READERS_TH1 | OFFICES | {ADMIN}),
+            action="offices.inspection.work",
+            targets=by_pk(_inspection),
+            methods=("POST",),
+        )
+        for name in (
+            "api-offices-inspection-finding",
+            "api-offices-inspection-minutes",
+            "api-offices-inspection-send",
+        )
+    },
+    "api-offices-progress": Route(
+        OBJECT,
+        expect=th1_and_above(LEADERS_TH1),
+        action="offices.progress.view",
+        targets=_progress_school,
+    ),
     # --- offices: operations dashboard -----------------------------------------------------
     "offices:dashboard": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),
     "offices:dashboard-export": Route(GATE, expect=READERS_TH1 | OFFICES | {TTCM, ADMIN}),

@@ -15,6 +15,7 @@ from django.core.management import call_command
 NO_INPUT = {
     ("post", "/api/v1/library/loans/{id}/renew/"),
     ("post", "/api/v1/offices/directives/{id}/remind/"),
+    ("post", "/api/v1/offices/inspections/{id}/minutes/"),
     ("post", "/api/v1/offices/dx-sets/{id}/publish/"),
     ("post", "/api/v1/offices/dx-sets/{id}/close/"),
     ("post", "/api/v1/offices/dx-sets/{id}/copy/"),

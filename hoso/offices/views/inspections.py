@@ -14,34 +14,26 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.offices import forms, selectors
+from hoso.offices.figures import school_library_figures
 from hoso.offices.models import Inspection
 from hoso.offices.progress import school_progress
 from hoso.offices.services import inspections
 from hoso.org.models import Unit, UnitKind
 from hoso.org.years import current_year
-from hoso.policy import can, get_or_404, visible
+from hoso.policy import can, get_or_404
 from hoso.records.models import RecordType
-from hoso.records.selectors import records_visible_to
 
 PAGE = 200
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    rows = visible(
-        request.user,
-        "offices.inspection.view",
-        Inspection.objects.select_related("office", "school", "minutes", "directive"),
-    )
+    rows = selectors.inspections_visible_to(request.user)
     return get_or_404(request.user, "offices.inspection.view", rows, pk=pk)
 
 
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    rows = visible(
-        request.user,
-        "offices.inspection.view",
-        Inspection.objects.select_related("office", "school"),
-    )[:PAGE]
+    rows = selectors.inspections_visible_to(request.user)[:PAGE]
     context = {"rows": rows, "can_open": can(request.user, "offices.office.act")}
     return render(request, "offices/inspections.html", context)
 
@@ -90,34 +82,18 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    findings = {f.item: f for f in inspection.findings.all()}
-    school_records = records_visible_to(request.user).filter(
-        school=inspection.school, school_year=inspection.school_year
-    )
-    items = []
-    for item in selectors.scope_items(inspection):
-        code = item.removeprefix("type:") if item.startswith("type:") else None
-        items.append(
-            {
-                "item": item,
-                "label": selectors.item_label(item),
-                "finding": findings.get(item),
-                "records": list(
-                    school_records.filter(record_type__code=code).select_related("owner")[:50]
-                )
-                if code
-                else [],
-            }
-        )
     recipient = inspection.directive.recipients.first() if inspection.directive else None
     context = {
         "inspection": inspection,
-        "items": items,
+        "items": selectors.inspection_items(request.user, inspection),
         "can_work": can(request.user, "offices.inspection.work", inspection),
         "progress": school_progress(inspection.school, inspection.school_year)
         if inspection.scope_gradebook
         else [],
         "recipient": recipient,
+        "library": school_library_figures(inspection.school, inspection.school_year)
+        if inspection.scope_library
+        else None,
     }
     return render(request, "offices/inspection_detail.html", context)
 
