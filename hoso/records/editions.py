@@ -18,6 +18,9 @@ from hoso.records.models import RecordType
 
 
 def started(record_type: RecordType, day: dt.date) -> bool:
+    """The row applies on `day`: it has started and is not retired by then."""
+    if record_type.retired_from is not None and record_type.retired_from <= day:
+        return False
     return record_type.effective_from is None or record_type.effective_from <= day
 
 

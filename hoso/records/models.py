@@ -91,6 +91,9 @@ class RecordType(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="adaptations"
     )
     effective_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    # An office retiring its row from a later day: the row stops applying on that day (the
+    # nightly task then marks it inactive); retired at once, the day of retirement.
+    retired_from = models.DateField(_("ngừng áp dụng từ ngày"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -52,7 +52,7 @@ def phong_allowed(so: Unit) -> bool:
 @dataclass(frozen=True)
 class TypeRow:
     record_type: RecordType
-    state: str  # "in_force", "from" (starts later), "replaced", "retired"
+    state: str  # "in_force", "from" (starts later), "until" (retires later), "replaced", "retired"
     replaced_by: RecordType | None
 
 
@@ -82,12 +82,14 @@ def office_type_rows(unit: Unit) -> list[TypeRow]:
             if t.effective_from is not None and t.effective_from <= today
         ]
         winner = max(after, key=lambda t: depth.get(t.owner_unit_id or 0, -1), default=None)
-        if not row.is_active:
+        if not row.is_active or (row.retired_from is not None and row.retired_from <= today):
             state = "retired"
         elif winner is not None:
             state = "replaced"
         elif row.effective_from is not None and row.effective_from > today:
             state = "from"
+        elif row.retired_from is not None:
+            state = "until"
         else:
             state = "in_force"
         found.append(TypeRow(row, state, winner))

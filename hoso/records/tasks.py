@@ -47,7 +47,9 @@ def send_reminders() -> None:
 def generate_due_items() -> None:
     from hoso.org.years import current_year
     from hoso.records.services.deadlines import due_items_generate
+    from hoso.records.services.office_types import office_types_retire_reached
 
+    office_types_retire_reached()
     year = current_year()
     if year is not None:
         due_items_generate(school_year=year)

@@ -21,7 +21,6 @@ NO_INPUT = {
     ("post", "/api/v1/offices/dx-sets/{id}/copy/"),
     ("post", "/api/v1/offices/dx-sets/{id}/recompute/"),
     ("post", "/api/v1/offices/dx-sheets/{id}/submit/"),
-    ("post", "/api/v1/office-record-types/{id}/retire/"),
     ("post", "/api/v1/records/{id}/withdraw/"),
     ("post", "/api/v1/signing/remote/{id}/cancel/"),
     ("post", "/api/v1/signing/remote/providers/{id}/test/"),

@@ -56,7 +56,7 @@ class InspectionOut(serializers.ModelSerializer[Inspection]):
         ]
 
 
-class FindingOut(serializers.ModelSerializer[Finding]):
+class InspectionFindingOut(serializers.ModelSerializer[Finding]):
     written_by = serializers.IntegerField(source="written_by_id")
 
     class Meta:
@@ -72,20 +72,20 @@ class FindingOut(serializers.ModelSerializer[Finding]):
         ]
 
 
-class ItemRecordOut(serializers.Serializer[Any]):
+class InspectionItemRecordOut(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     state = serializers.CharField()
 
 
-class ItemOut(serializers.Serializer[Any]):
+class InspectionItemOut(serializers.Serializer[Any]):
     item = serializers.CharField()
     label = serializers.CharField()
-    finding = FindingOut(allow_null=True)
-    records = ItemRecordOut(many=True)
+    finding = InspectionFindingOut(allow_null=True)
+    records = InspectionItemRecordOut(many=True)
 
 
-class ProgressOut(serializers.Serializer[Any]):
+class InspectionProgressOut(serializers.Serializer[Any]):
     school_class = serializers.IntegerField(source="school_class.pk")
     class_name = serializers.CharField(source="school_class.name")
     subject = serializers.CharField()
@@ -95,13 +95,13 @@ class ProgressOut(serializers.Serializer[Any]):
     percent = serializers.IntegerField()
 
 
-class LibraryOut(serializers.Serializer[Any]):
+class InspectionLibraryOut(serializers.Serializer[Any]):
     lib_copies = serializers.IntegerField()
     lib_loans = serializers.IntegerField()
     lib_overdue = serializers.IntegerField()
 
 
-class AnswerOut(serializers.Serializer[Any]):
+class InspectionAnswerOut(serializers.Serializer[Any]):
     """The school's side once the biên bản is sent: opened, answered, its answer."""
 
     received_at = serializers.DateTimeField()
@@ -111,15 +111,15 @@ class AnswerOut(serializers.Serializer[Any]):
     answer_text = serializers.CharField()
 
 
-class DetailOut(serializers.Serializer[Any]):
+class InspectionDetailOut(serializers.Serializer[Any]):
     inspection = InspectionOut()
-    items = ItemOut(many=True)
-    progress = ProgressOut(many=True)
-    library = LibraryOut(allow_null=True)
-    school_answer = AnswerOut(allow_null=True)
+    items = InspectionItemOut(many=True)
+    progress = InspectionProgressOut(many=True)
+    library = InspectionLibraryOut(allow_null=True)
+    school_answer = InspectionAnswerOut(allow_null=True)
 
 
-class OpenIn(serializers.Serializer[Any]):
+class InspectionOpenIn(serializers.Serializer[Any]):
     office = serializers.IntegerField(required=False, **ID)
     school = serializers.IntegerField(**ID)
     title = serializers.CharField(max_length=255)
@@ -131,7 +131,7 @@ class OpenIn(serializers.Serializer[Any]):
     library = serializers.BooleanField(required=False, default=False)
 
 
-class FindingIn(serializers.Serializer[Any]):
+class InspectionFindingIn(serializers.Serializer[Any]):
     item = serializers.CharField(max_length=60)
     strengths = serializers.CharField(**TEXT)
     weaknesses = serializers.CharField(**TEXT)
@@ -141,11 +141,11 @@ class FindingIn(serializers.Serializer[Any]):
     )
 
 
-class SendIn(serializers.Serializer[Any]):
+class InspectionSendIn(serializers.Serializer[Any]):
     reply_due_at = serializers.CharField(max_length=40)
 
 
-class MinutesOut(serializers.Serializer[Any]):
+class InspectionMinutesOut(serializers.Serializer[Any]):
     record = serializers.IntegerField()
 
 
@@ -177,9 +177,9 @@ class InspectionList(generics.ListAPIView[Inspection]):
     def get_queryset(self) -> QuerySet[Inspection]:
         return selectors.inspections_visible_to(self.request.user)
 
-    @extend_schema(request=OpenIn, responses={201: InspectionOut})
+    @extend_schema(request=InspectionOpenIn, responses={201: InspectionOut})
     def post(self, request: Request) -> Response:
-        data = OpenIn(data=request.data)
+        data = InspectionOpenIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         opened = inspections.inspection_open(
@@ -197,16 +197,16 @@ class InspectionList(generics.ListAPIView[Inspection]):
 
 
 class InspectionDetail(APIView):
-    @extend_schema(responses={200: DetailOut})
+    @extend_schema(responses={200: InspectionDetailOut})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(DetailOut(_detail(request, _inspection(request, pk))).data)
+        return Response(InspectionDetailOut(_detail(request, _inspection(request, pk))).data)
 
 
 class InspectionFinding(APIView):
-    @extend_schema(request=FindingIn, responses={200: FindingOut})
+    @extend_schema(request=InspectionFindingIn, responses={200: InspectionFindingOut})
     def post(self, request: Request, pk: int) -> Response:
         inspection = _inspection(request, pk)
-        data = FindingIn(data=request.data)
+        data = InspectionFindingIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         finding = inspections.finding_save(
@@ -219,11 +219,11 @@ class InspectionFinding(APIView):
             evidence=values.get("evidence", []),
             ip=client_ip(request._request),
         )
-        return Response(FindingOut(finding).data)
+        return Response(InspectionFindingOut(finding).data)
 
 
 class InspectionMinutes(APIView):
-    @extend_schema(request=None, responses={201: MinutesOut})
+    @extend_schema(request=None, responses={201: InspectionMinutesOut})
     def post(self, request: Request, pk: int) -> Response:
         """Draw up the biên bản: an office record submitted to its chain, signed through
         /api/v1/records/{id}/sign/ like any record."""
@@ -235,10 +235,10 @@ class InspectionMinutes(APIView):
 
 
 class InspectionSend(APIView):
-    @extend_schema(request=SendIn, responses={200: InspectionOut})
+    @extend_schema(request=InspectionSendIn, responses={200: InspectionOut})
     def post(self, request: Request, pk: int) -> Response:
         inspection = _inspection(request, pk)
-        data = SendIn(data=request.data)
+        data = InspectionSendIn(data=request.data)
         data.is_valid(raise_exception=True)
         sent = inspections.minutes_send(
             actor=request.user,
@@ -250,11 +250,11 @@ class InspectionSend(APIView):
 
 
 class SchoolProgress(APIView):
-    @extend_schema(responses={200: ProgressOut(many=True)})
+    @extend_schema(responses={200: InspectionProgressOut(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         """Gradebook entry progress of one school this year, per class and subject."""
         schools = Unit.objects.filter(kind=UnitKind.TRUONG)
         school = get_or_404(request.user, "offices.progress.view", schools, pk=pk)
         year = current_year()
         rows = school_progress(school, year) if year else []
-        return Response(ProgressOut(rows, many=True).data)
+        return Response(InspectionProgressOut(rows, many=True).data)

@@ -7,7 +7,8 @@ POST office-record-types/                {"unit", "name", "levels", "keeper", "p
 GET  office-record-types/<id>/           one type and its history
 POST office-record-types/<id>/adapt/     the same fields (missing ones keep the type's) and
                                           "unit": a new edition from "effective_from"
-POST office-record-types/<id>/retire/    no new records of it; records made keep it
+POST office-record-types/<id>/retire/    {"retire_from": day, today if left out}: no new
+                                          records of it from that day; records made keep it
 PUT  office-record-types/delegation/<unit>/  {"allow_phong": bool} (the Sở)
 Same services, same policy as the page (/ho-so/loai-ho-so/)."""
 
@@ -76,8 +77,11 @@ class TypeOut(serializers.Serializer[Any]):
     owner_unit = serializers.IntegerField(allow_null=True)
     adapts = serializers.IntegerField(allow_null=True)
     effective_from = serializers.DateField(allow_null=True)
+    retired_from = serializers.DateField(allow_null=True)
     is_active = serializers.BooleanField()
-    state = serializers.CharField(required=False, help_text="in_force, from, replaced, retired")
+    state = serializers.CharField(
+        required=False, help_text="in_force, from, until (retires later), replaced, retired"
+    )
 
 
 class TypeListOut(serializers.Serializer[Any]):
@@ -116,6 +120,7 @@ def _out(record_type: RecordType, state: str = "") -> dict[str, Any]:
         "owner_unit": record_type.owner_unit_id,
         "adapts": record_type.adapts_id,
         "effective_from": record_type.effective_from,
+        "retired_from": record_type.retired_from,
         "is_active": record_type.is_active,
         "state": state,
     }
@@ -197,12 +202,22 @@ class OfficeTypeAdapt(APIView):
         return Response(_detail(record_type), status=201)
 
 
+class RetireIn(serializers.Serializer[Any]):
+    retire_from = serializers.DateField(required=False, allow_null=True)
+
+
 class OfficeTypeRetire(APIView):
-    @extend_schema(request=None, responses={200: TypeDetailOut})
+    @extend_schema(request=RetireIn, responses={200: TypeDetailOut})
     def post(self, request: Request, pk: int) -> Response:
+        """Retire the type today, or from `retire_from` (a later day)."""
         record_type = get_or_404(request.user, "records.type.view", TYPES, pk=pk)
+        body = RetireIn(data=request.data)
+        body.is_valid(raise_exception=True)
         retired = service.office_type_retire(
-            actor=request.user, record_type=record_type, ip=client_ip(request._request)
+            actor=request.user,
+            record_type=record_type,
+            retire_from=body.validated_data.get("retire_from"),
+            ip=client_ip(request._request),
         )
         return Response(_detail(retired))
 

@@ -123,8 +123,11 @@ def due_items_generate_below(*, unit_id: int) -> int:
 
 def _in_force_on(rows: list[RecordType], school: Unit) -> Callable[[dt.datetime], set[int]]:
     """Ids of the rows in force at `school` at a due time (by its day), remembered per day."""
-    # Only the dates editions start on matter: days between two of them share one answer.
-    starts = sorted({t.effective_from for t in rows if t.effective_from is not None})
+    # Only the dates editions start or stop on matter: days between two share one answer.
+    starts = sorted(
+        {t.effective_from for t in rows if t.effective_from is not None}
+        | {t.retired_from for t in rows if t.retired_from is not None}
+    )
     known: dict[int, set[int]] = {}
 
     def ids(due_at: dt.datetime) -> set[int]:

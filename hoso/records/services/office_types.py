@@ -198,8 +198,8 @@ def _due_rule(value: Any, period: str, errors: dict[str, list[str]]) -> dict[str
     return dict(rule)
 
 
-def clean_date(value: Any) -> dt.date:
-    """The day the type applies from: given, and not in the past."""
+def clean_date(value: Any, field: str = "effective_from") -> dt.date:
+    """The day the type applies (or stops applying) from: given, and not in the past."""
     day = value
     if isinstance(value, str):
         try:
@@ -208,11 +208,19 @@ def clean_date(value: Any) -> dt.date:
             day = None
     if not isinstance(day, dt.date):
         message = "Hãy chọn ngày áp dụng (ngày/tháng/năm)."
-        raise DomainError(message, fields={"effective_from": [message]})
+        raise DomainError(message, fields={field: [message]})
     if day < timezone.localdate():
         message = "Ngày áp dụng không được trước hôm nay: hồ sơ đã lập giữ nguyên quy định cũ."
-        raise DomainError(message, fields={"effective_from": [message]})
+        raise DomainError(message, fields={field: [message]})
     return day
+
+
+@transaction.atomic
+def office_types_retire_reached(today: dt.date | None = None) -> int:
+    """Rows whose day of retirement has come stop being active (nightly, before the due
+    items are generated); `editions.started` already left them out from that day."""
+    day = today or timezone.localdate()
+    return RecordType.objects.filter(is_active=True, retired_from__lte=day).update(is_active=False)
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -316,8 +324,8 @@ def _due_items_soon(unit_id: int) -> None:
 
 def _check_base(unit: Unit, base: RecordType) -> None:
     outside = "Loại hồ sơ này không áp dụng cho các đơn vị thuộc quyền quản lý của đơn vị này."
-    if not base.is_active:
-        raise Conflict("Loại hồ sơ này đã ngừng áp dụng.")
+    if not base.is_active or base.retired_from is not None:
+        raise Conflict("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng.")
     if base.keeper == Keeper.OFFICE:
         raise DomainError("Hồ sơ của Phòng/Sở không điều chỉnh ở đây.")
     if base.owner_unit_id is not None and base.owner_unit_id not in unit.ancestor_ids():
@@ -334,10 +342,14 @@ def _chain_for(base: RecordType, unit: Unit, keeper: str) -> list[dict[str, Any]
 
 
 @transaction.atomic
-def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> RecordType:
-    """Stop a type the office defined or adapted: no new records of it, its open due items
-    from now on go (the adapted type applies again from the next generation of due items);
-    records already made keep it."""
+def office_type_retire(
+    *, actor: Any, record_type: RecordType, retire_from: Any = None, ip: str = ""
+) -> RecordType:
+    """Stop a type the office defined or adapted, today or from a later day: from then on no
+    new records of it, its open due items from that day go (the type it adapted applies again,
+    its due items made at once); records already made keep it."""
+    today = timezone.localdate()
+    day = today if retire_from in (None, "") else clean_date(retire_from, field="retire_from")
     record_type = (
         RecordType.objects.select_for_update(of=("self",))
         .select_related("owner_unit")
@@ -345,17 +357,25 @@ def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> 
     )
     if not can(actor, "records.type.revise", record_type):
         raise NotAllowed("Bạn không được ngừng áp dụng loại hồ sơ này.")
-    if not record_type.is_active:
-        raise Conflict("Loại hồ sơ này đã ngừng áp dụng.")
+    if not record_type.is_active or record_type.retired_from is not None:
+        raise Conflict("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng.")
     if record_type.adaptations.filter(is_active=True).exists():
         raise Conflict("Loại hồ sơ này có bản điều chỉnh đang áp dụng; hãy ngừng bản đó trước.")
-    record_type.is_active = False
-    record_type.save(update_fields=["is_active"])
+    later_start = record_type.effective_from is not None and day <= record_type.effective_from
+    if day > today and later_start:  # today always works: it also cancels an edition to come
+        message = (
+            f"Ngày ngừng áp dụng phải sau {record_type.effective_from:%d/%m/%Y}, "
+            "ngày loại hồ sơ bắt đầu áp dụng."
+        )
+        raise DomainError(message, fields={"retire_from": [message]})
+    record_type.retired_from, record_type.is_active = day, day > today
+    record_type.save(update_fields=["retired_from", "is_active"])
+    from_moment = max(timezone.now(), timezone.make_aware(dt.datetime.combine(day, dt.time())))
     dropping = DueItem.objects.filter(
         record_type=record_type,
         submitted_at__isnull=True,
         record__isnull=True,
-        due_at__gte=timezone.now(),
+        due_at__gte=from_moment,
     )
     schools = list(dropping.values_list("school_id", flat=True).distinct())
     dropped, _ = dropping.delete()
@@ -366,7 +386,11 @@ def office_type_retire(*, actor: Any, record_type: RecordType, ip: str = "") -> 
         obj=record_type,
         unit_id=record_type.owner_unit_id,
         ip=ip,
-        data={"code": record_type.code, "due_items_dropped": dropped},
+        data={
+            "code": record_type.code,
+            "retire_from": day.isoformat(),
+            "due_items_dropped": dropped,
+        },
     )
     if record_type.owner_unit_id is not None:  # the edition it adapted applies again
         _due_items_soon(record_type.owner_unit_id)

@@ -17,11 +17,13 @@ from hoso.policy import visible
 from hoso.records.models import DueItem, Record, RecordType, RecordVersion
 from hoso.records.selectors import types_for_upload
 from hoso.records.selectors_applies import applicable_types, type_in_force
+from hoso.records.selectors_types import office_type_rows
 from hoso.records.services.deadlines import due_items_generate
 from hoso.records.services.office_types import (
     office_type_adapt,
     office_type_create,
     office_type_retire,
+    office_types_retire_reached,
     type_delegation_set,
 )
 from hoso.records.tests.factories import fields, offices_world
@@ -228,6 +230,62 @@ def test_due_items_follow_the_edition_in_force_on_their_due_day():
     assert base in applicable_types(school, start)
     later = DueItem.objects.filter(school=school, school_year=year, record_type=base)
     assert later.filter(due_at__date__gte=start).exists()
+
+
+def test_retiring_from_a_later_day_keeps_the_edition_until_then():
+    a, _ = offices_world()
+    base, year, school = _khbd(), _next_year(), a.units["school"]
+    role_assign(
+        actor=None, user=a.people["giaovien"], role=Role.GV, unit=a.units["to"], school_year=year
+    )
+    adapted = office_type_adapt(
+        actor=a.people["so"], unit=a.units["so"], base=base, fields={}, effective_from=_today()
+    )
+    due_items_generate(school_year=year, schools=[school])
+    stop = _today() + dt.timedelta(days=28)
+    retired = office_type_retire(actor=a.people["so"], record_type=adapted, retire_from=stop)
+    assert retired.is_active and retired.retired_from == stop
+    # until the day the adaptation stays in force, from it the catalogue type applies again
+    assert adapted in applicable_types(school) and type_in_force(adapted, school)
+    assert adapted not in applicable_types(school, stop) and base in applicable_types(school, stop)
+    rows = {row.record_type.pk: row.state for row in office_type_rows(a.units["so"])}
+    assert rows[adapted.pk] == "until"
+    due_items_generate(school_year=year, schools=[school])
+    items = DueItem.objects.filter(school=school, school_year=year, record_type__in=[base, adapted])
+    for item in items.filter(due_at__gte=timezone.now()):
+        day = timezone.localtime(item.due_at).date()
+        assert item.record_type_id == (base.pk if day >= stop else adapted.pk), day
+    assert items.filter(record_type=base, due_at__date__gte=stop).exists()
+    # a second retirement, or an adaptation of a type about to stop, is refused
+    with pytest.raises(Conflict):
+        office_type_retire(actor=a.people["so"], record_type=adapted)
+    with pytest.raises(Conflict):
+        office_type_adapt(
+            actor=a.people["so"], unit=a.units["so"], base=adapted, fields={}, effective_from=stop
+        )
+    # the nightly run marks it inactive once its day has come
+    assert office_types_retire_reached(stop - dt.timedelta(days=1)) == 0
+    assert office_types_retire_reached(stop) == 1
+    adapted.refresh_from_db()
+    assert not adapted.is_active
+    audit = AuditEntry.objects.filter(action="records.type.retired").latest("pk")
+    assert audit.payload["retire_from"] == stop.isoformat()
+
+
+def test_a_retirement_day_in_the_past_or_before_the_start_is_refused():
+    a, _ = offices_world()
+    start = _today() + dt.timedelta(days=10)
+    adapted = office_type_adapt(
+        actor=a.people["so"], unit=a.units["so"], base=_khbd(), fields={}, effective_from=start
+    )
+    counts = _counts()
+    for day in (_today() - dt.timedelta(days=1), start, "không phải ngày"):
+        with pytest.raises(DomainError) as refused:
+            office_type_retire(actor=a.people["so"], record_type=adapted, retire_from=day)
+        assert "retire_from" in refused.value.fields
+    assert _counts() == counts
+    adapted.refresh_from_db()
+    assert adapted.is_active and adapted.retired_from is None
 
 
 def test_a_phong_without_the_so_s_permission_is_refused_and_nothing_is_saved():

@@ -131,6 +131,29 @@ def test_the_api_creates_adapts_and_retires(api_for):
     ]
 
 
+def test_the_page_and_the_api_retire_from_a_later_day(api_for, client_for):
+    so = Unit.objects.get(code="SO-DEMO")
+    api = api_for("so.chuyenvien")
+    body = {**_form(), "unit": so.pk, "retention_years": 10, "required": False}
+    pk = api.post(API, body, format="json").json()["id"]
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    counts = _counts()
+    refused = api.post(f"{API}{pk}/retire/", {"retire_from": past}, format="json")
+    assert refused.status_code == 400
+    assert "không được trước hôm nay" in refused.json()["fields"]["retire_from"][0]
+    assert _counts() == counts
+    stop = timezone.localdate() + dt.timedelta(days=30)
+    page = client_for("so.chuyenvien")
+    answer = page.post(f"{LIST}{pk}/ngung/", {"retire_from": stop.isoformat()})
+    assert answer.status_code == 302
+    row = RecordType.objects.get(pk=pk)
+    assert row.is_active and row.retired_from == stop
+    detail = page.get(f"{LIST}{pk}/").content.decode()
+    assert f"Ngừng áp dụng từ {stop:%d/%m/%Y}" in detail
+    listed = api.get(API, {"unit": so.pk}).json()
+    assert {r["id"]: r["state"] for r in listed["types"]}[pk] == "until"
+
+
 def test_the_api_refuses_the_phong_in_vietnamese_and_saves_nothing(api_for):
     api = api_for("phong1.chuyenvien")
     phong = Unit.objects.get(code="PGD-1")

@@ -159,14 +159,17 @@ def type_retire(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         service.office_type_retire(
-            actor=request.user, record_type=record_type, ip=client_ip(request)
+            actor=request.user,
+            record_type=record_type,
+            retire_from=request.POST.get("retire_from", ""),
+            ip=client_ip(request),
         )
     except NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except DomainError as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(reverse("records:office-type", args=[pk]))
-    messages.success(request, _("Đã ngừng áp dụng loại hồ sơ; hồ sơ đã lập giữ nguyên."))
+    messages.success(request, _("Đã ghi ngày ngừng áp dụng loại hồ sơ; hồ sơ đã lập giữ nguyên."))
     return HttpResponseRedirect(reverse("records:office-type", args=[pk]))
 
 
