@@ -25,6 +25,7 @@ urlpatterns += [
     path("bao-cao/<int:pk>/mau/", reports.report_template, name="report-template"),
     path("bao-cao/<int:pk>/tong-hop.xlsx", reports.report_sum, name="report-sum"),
     path("bao-cao/can-nop/", reports.reports_due, name="reports-due"),
+    path("bao-cao/mau-so-lieu-hoc-sinh.xlsx", reports.seed_template, name="report-seed-template"),
     path("bao-cao/don-vi/<int:pk>/", reports.report_unit, name="report-unit"),
     path("bao-cao/don-vi/<int:pk>/tep/", reports.report_unit_file, name="report-unit-file"),
     path(

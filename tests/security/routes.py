@@ -609,6 +609,7 @@ KNOWN_INLINE: dict[str, str] = {}
 KNOWN_UNLOGGED: dict[str, str] = {
     "import-template": "blank import template, no personal data",
     "library:excel-template": "blank import template, no data",
+    "offices:report-seed-template": "blank report template, no data",
     "api-import-template": "blank import template, no personal data",
     "mfa_download_recovery_codes": "the person's own recovery codes",
 }

@@ -215,6 +215,7 @@ OFFICES_ROUTES: dict[str, Route] = {
         targets=by_pk(_report_unit),
         methods=("POST",),
     ),
+    "offices:report-seed-template": Route(GATE, expect=OFFICES),
     # --- offices: inspections and gradebook progress ---------------------------------------
     "offices:inspections": Route(LOGIN),
     "offices:inspection-new": Route(GATE, expect=OFFICES, methods=("GET", "POST")),

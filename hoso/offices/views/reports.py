@@ -21,6 +21,7 @@ from hoso.offices import forms, selectors
 from hoso.offices.exports import xlsx_response
 from hoso.offices.models import Audience, Recurrence, ReportAssignment, ReportRequest, TemplateKind
 from hoso.offices.services import reports
+from hoso.offices.templates_xlsx import template_from_seed
 from hoso.org.models import SchoolLevel
 from hoso.policy import can, get_or_404
 
@@ -78,6 +79,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "form": data,
         "chosen_units": data.getlist("units"),
         "error": None,
+        "seed_cells": template_from_seed("hoc_sinh")[1],
     }
     if request.method == "POST":
         try:
@@ -156,6 +158,17 @@ def report_template(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404("Yêu cầu này không có mẫu.")
     reports.report_template_downloaded(actor=request.user, report=report, ip=client_ip(request))
     return _file(selectors.read_blob(report.template_sha256), report.template_filename)
+
+
+@login_required
+def seed_template(request: HttpRequest) -> HttpResponseBase:
+    """HoSo's own Excel template of pupil figures, for an office that has none of its own:
+    download, adjust, upload it with a new request (its collected cells are shown on the form).
+    A blank form, no data."""
+    if selectors.office_choice(request.user, None)[1] is None:
+        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo.")
+    data, _cells = template_from_seed("hoc_sinh")
+    return _file(data, "mau-so-lieu-hoc-sinh.xlsx")
 
 
 @login_required
