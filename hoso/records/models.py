@@ -289,10 +289,16 @@ class Workflow(models.Model):
         ]
         words = []
         for step in steps:
-            role = str(titles.get(step["role"], step["role"])).lower()
+            role = _lower_first(str(titles.get(step["role"], step["role"])))
             name = step.get("name") or ""
             words.append(f"{name} ({role})" if step.get("user") and name else role)
         return " và ".join(words)
+
+
+def _lower_first(title: str) -> str:
+    """A role's title inside a sentence: "Chuyên viên Phòng GDĐT" → "chuyên viên Phòng GDĐT"
+    (only the first letter; names of units and acronyms keep their capitals)."""
+    return title[:1].lower() + title[1:]
 
 
 class Delegation(models.TextChoices):
