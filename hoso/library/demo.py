@@ -125,6 +125,18 @@ def _school_library(school: Unit, librarian: Any, rng: Any, received: dt.date) -
     return copies
 
 
+def _parents_child(school: Unit) -> int | None:
+    """The demo parent's (ph.hs1) child at this school: their book is due back in two days,
+    so the parent's home page has something to do."""
+    from hoso.grading.models import Guardian
+
+    return (
+        Guardian.objects.filter(user__username="ph.hs1", student__school=school)
+        .values_list("student_id", flat=True)
+        .first()
+    )
+
+
 def _loans(school: Unit, copies: list[Copy], librarian: Any, province: DemoProvince) -> None:
     """Reference books out with pupils and staff: some due later, some overdue."""
     students = list(
@@ -136,9 +148,12 @@ def _loans(school: Unit, copies: list[Copy], librarian: Any, province: DemoProvi
     loose = [c for c in copies if c.record.kind in (ItemKind.STK, ItemKind.THIEU_NHI)]
     today, now = province.today, province.now
     loans: list[Loan] = []
+    child = _parents_child(school)
     for index, enrolment in enumerate(students):
         copy = loose[index * 3]
         days_ago = 30 if index % 3 == 0 else 3  # one in three is overdue
+        if enrolment.student_id == child:
+            days_ago = 12  # due in two days
         loans.append(
             Loan(
                 copy=copy,

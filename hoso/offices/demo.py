@@ -121,6 +121,24 @@ def demo_directives(province: Any) -> None:
         "VP.SO.CV",
         "V/v báo cáo tình hình sử dụng học bạ số cấp tiểu học",
     )
+    database = _issued_letter(
+        users,
+        "so.chuyenvien",
+        "so.phogiamdoc",
+        "so.vanthu",
+        "VP.SO.CV",
+        f"V/v rà soát, cập nhật cơ sở dữ liệu ngành đầu năm học {province.year.name}",
+    )
+    directive_issue(  # to the Phòng: their staff acknowledge it this week
+        actor=users["so.chuyenvien"],
+        office=units["so"],
+        record_id=database.pk,
+        number="2045/SGDĐT-VP",
+        audience="list",
+        unit_ids=[units["phong1"].pk, units["phong2"].pk],
+        reply_kind="ack",
+        reply_due_at=timezone.now() + dt.timedelta(days=5),
+    )
     directive_issue(
         actor=users["so.chuyenvien"],
         office=units["so"],
@@ -133,9 +151,44 @@ def demo_directives(province: Any) -> None:
     )
 
 
+def demo_office_work(province: Any) -> None:
+    """Work waiting in the Sở today, so each of its accounts has some: the year plan waits for
+    the director's or deputy's signature, a decision signed by the director waits for the
+    clerk's seal, and a letter the deputy returned waits for the specialist to revise it."""
+    from hoso.records.models import RecordType
+    from hoso.records.pdfmaker import simple_pdf
+    from hoso.records.services import versions as services
+    from hoso.records.services import workflow
+    from hoso.records.services.signing import version_sign
+
+    users = province.users
+
+    def drafted(code: str, title: str) -> int:
+        pdf = simple_pdf(title, ["Căn cứ nhiệm vụ năm học;", "Sở GDĐT Tỉnh Demo"])
+        version = services.record_upload(
+            actor=users["so.chuyenvien"],
+            record_type=RecordType.objects.get(code=code),
+            upload=services.Upload(io.BytesIO(pdf), "du-thao.pdf"),
+            title=title,
+        )
+        workflow.record_submit(actor=users["so.chuyenvien"], record_id=version.record_id)
+        return version.record_id
+
+    drafted("VP.SO.KHNH", f"Kế hoạch thực hiện nhiệm vụ năm học {province.year.name}")
+    decision = drafted("VP.SO.QD", "Quyết định thành lập đoàn kiểm tra hồ sơ điện tử học kỳ I")
+    version_sign(actor=users["so.giamdoc"], record_id=decision, passphrase=settings.DEMO_PASSWORD)
+    letter = drafted("VP.SO.CV", "V/v hướng dẫn tự đánh giá mức độ chuyển đổi số của trường học")
+    workflow.record_return(
+        actor=users["so.phogiamdoc"],
+        record_id=letter,
+        comment="Đề nghị nêu rõ thời hạn các trường nộp phiếu tự đánh giá và đầu mối liên hệ.",
+    )
+
+
 register_demo_step(demo_office_people, order=35)  # before the PKI step gives them certificates
 register_demo_step(demo_office_seals, order=41)
 register_demo_step(demo_directives, order=70)
+register_demo_step(demo_office_work, order=72)
 
 
 def filled_copy(template: bytes, cells: list[str], values: dict[str, float]) -> bytes:

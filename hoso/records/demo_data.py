@@ -42,6 +42,14 @@ PERIODIC_TYPE = {
 # How far back records are played: th1 in full, the other schools more briefly (speed).
 DAYS_BACK = {"th1": 35, "thcs1": 14, "th2": 14, "mn1": 40}
 SCRIPTED = {"th1.giaovien1": ["late", "approved", "returned", "pending", "missing"]}
+# The kindergarten's monthly plans fall due once a month: the last one already due is left
+# to do (not sent, or saved but not sent), so the mầm non teachers have work today too.
+LATEST = {
+    "mn1.giaovien1": "missing",
+    "mn1.giaovien2": "draft",
+    "mn1.giaovien3": "missing",
+    "mn1.giaovien4": "draft",
+}
 RETURN_COMMENTS = [
     "Phần mục tiêu bài học chưa ghi rõ năng lực cần đạt; đề nghị bổ sung.",
     "Thiếu hoạt động vận dụng; thời lượng các hoạt động chưa hợp lý.",
@@ -196,10 +204,15 @@ def demo_records(province: Any) -> None:
         ref = selectors.reference_time(province.now)
         for key in SCHOOLS:
             by_owner: dict[int | None, int] = {}
-            for item in _recent_items(province, key, ref):
+            items = _recent_items(province, key, ref)
+            last_due = {i.owner_id: i.pk for i in items if i.effective_due_at <= province.now}
+            for item in items:
                 index = by_owner[item.owner_id] = by_owner.get(item.owner_id, -1) + 1
-                script = SCRIPTED.get(names.get(item.owner_id, ""))
+                name = names.get(item.owner_id, "")
+                script = SCRIPTED.get(name)
                 outcome = script[index % len(script)] if script else _outcome(rng)
+                if name in LATEST and last_due.get(item.owner_id) == item.pk:
+                    outcome = LATEST[name]
                 _play(item, outcome, province.users, rng, province.now)
         _school_plan(province)
     run_collected(jobs)

@@ -21,10 +21,26 @@ from hoso.org.demo_clock import school_year_of
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.one_pass("sqlite")]
 
 # The accounts whose work the demo plays around its day: records due, waiting for the tổ
-# trưởng, the principals and the văn thư, overdue books, grade corrections. (Not yet: the
-# offices' leaders and clerks, the parent, and teachers whose random weeks leave nothing due.)
+# trưởng, the principals and the văn thư, overdue books, grade corrections; the kindergarten's
+# monthly plans; the Sở's records waiting to be signed, sealed or revised; directives the Phòng
+# acknowledge; the parent's child's book due back. (Not listed: teachers whose random weeks may
+# leave nothing due on some day.)
 BUSY_ACCOUNTS = [
     "admin",
+    "so.chuyenvien",
+    "so.giamdoc",
+    "so.phogiamdoc",
+    "so.vanthu",
+    "phong1.chuyenvien",
+    "phong1.truongphong",
+    "phong1.vanthu",
+    "phong2.chuyenvien",
+    "phong2.truongphong",
+    "mn1.giaovien1",
+    "mn1.giaovien2",
+    "mn1.giaovien3",
+    "mn1.giaovien4",
+    "ph.hs1",
     "th1.hieutruong",
     "th1.phohieutruong",
     "th1.totruong",
