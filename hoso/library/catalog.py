@@ -13,6 +13,9 @@ from hoso.core.errors import DomainError
 from hoso.search.folding import fold
 
 DATA = Path(__file__).resolve().parent / "data"
+# The three series of 2018-programme textbooks schools choose among (the demo titles' data):
+# offered as suggestions on the cataloguing form, never required.
+TEXTBOOK_SERIES = ("Kết nối tri thức với cuộc sống", "Cánh diều", "Chân trời sáng tạo")
 
 
 def clean_isbn(raw: str) -> str:

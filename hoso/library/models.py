@@ -71,11 +71,13 @@ class BibRecord(models.Model):
     isbn = models.CharField(_("ISBN"), max_length=17, blank=True, default="")
     subject = models.CharField(_("chủ đề, môn học"), max_length=200, blank=True, default="")
     grade = models.PositiveSmallIntegerField(_("lớp"), null=True, blank=True)
+    # The tùng thư (MARC 490 $a): for textbooks the bộ sách a school buys by ("Cánh diều").
+    series = models.CharField(_("tùng thư / bộ sách"), max_length=200, blank=True, default="")
     language = models.CharField(_("ngôn ngữ"), max_length=3, default="vie")
     scheme = models.CharField(max_length=6, choices=Scheme.choices, default=Scheme.DDC)
     class_number = models.CharField(_("ký hiệu phân loại"), max_length=40, blank=True, default="")
     author_mark = models.CharField(_("ký hiệu tác giả"), max_length=20, blank=True, default="")
-    # Folded (no accents, lower case) title, authors, subject, ISBN and class number.
+    # Folded (no accents, lower case) title, authors, subject, series, ISBN and class number.
     search_text = models.TextField(editable=False, default="")
     # Set in the transaction that writes the title, cleared once the union catalogue's search
     # index has it: a process killed in between leaves it set, and the sweep indexes it.

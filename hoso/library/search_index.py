@@ -46,6 +46,7 @@ def to_document(record: BibRecord, school_path: str) -> SearchDocument:
             for p in (
                 record.authors,
                 record.subject,
+                record.series,
                 isbn,
                 isbn.replace("-", ""),
                 record.class_number,

@@ -52,7 +52,7 @@ def opac_schools(user: Any) -> QuerySet[Unit]:
 
 def search_records(records: QuerySet[BibRecord], query: str, kind: str = "") -> QuerySet[BibRecord]:
     """Accent-insensitive search: every word of the folded query appears in the folded title,
-    authors, subject, ISBN or class number. No join here: a page's availability is counted
+    authors, subject, series, ISBN or class number. No join here: a page's availability is counted
     afterwards for that page only (`with_availability`)."""
     for word in query_words(query):
         records = records.filter(search_text__contains=word)

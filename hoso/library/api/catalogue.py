@@ -36,6 +36,7 @@ class RecordOut(serializers.ModelSerializer[BibRecord]):
             "isbn",
             "subject",
             "grade",
+            "series",
             "language",
             "scheme",
             "class_number",
@@ -54,6 +55,8 @@ class RecordIn(serializers.Serializer[Any]):
     isbn = serializers.CharField(required=False, allow_blank=True, default="")
     subject = serializers.CharField(required=False, allow_blank=True, default="")
     grade = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # No max_length here: the service refuses an over-long series with its Vietnamese message.
+    series = serializers.CharField(required=False, allow_blank=True, default="")
     scheme = serializers.CharField(required=False, allow_blank=True, default="")
     class_number = serializers.CharField(required=False, allow_blank=True, default="")
     author_mark = serializers.CharField(required=False, allow_blank=True, default="")
@@ -72,7 +75,9 @@ class CopiesIn(serializers.Serializer[Any]):
     barcode = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-_Q = OpenApiParameter("q", str, description="tìm không dấu: nhan đề, tác giả, chủ đề, ISBN")
+_Q = OpenApiParameter(
+    "q", str, description="tìm không dấu: nhan đề, tác giả, chủ đề, bộ sách, ISBN"
+)
 _SCHOOL = OpenApiParameter("school", int, description="trường (mặc định: mọi trường được xem)")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -27,6 +28,7 @@ from hoso.policy import can
 from hoso.records.services.summary import school_figures_touch
 
 MAX_COPIES_AT_ONCE = 500
+SERIES_MAX = BibRecord._meta.get_field("series").max_length or 200
 
 
 def _require_manage(actor: Any, obj: Any) -> None:
@@ -42,11 +44,15 @@ def library_of(school: Unit) -> LibrarySettings:
 def _text(data: dict[str, Any], key: str, label: str, limit: int, required: bool = False) -> str:
     value = " ".join(str(data.get(key) or "").split())
     if required and not value:
-        raise DomainError(f"Thiếu {label}.", fields={key: [f"Cần nhập {label}."]})
+        raise DomainError(
+            _("Thiếu %(label)s.") % {"label": label},
+            fields={key: [_("Cần nhập %(label)s.") % {"label": label}]},
+        )
     if len(value) > limit:
         raise DomainError(
-            f"{label.capitalize()} dài quá {limit} ký tự.",
-            fields={key: [f"Tối đa {limit} ký tự."]},
+            _("%(label)s dài quá %(limit)d ký tự (đang có %(length)d).")
+            % {"label": label[:1].upper() + label[1:], "limit": limit, "length": len(value)},
+            fields={key: [_("Tối đa %(limit)d ký tự.") % {"limit": limit}]},
         )
     return value
 
@@ -86,6 +92,7 @@ def clean_record(data: dict[str, Any], default_scheme: str) -> dict[str, Any]:
         "isbn": clean_isbn(str(data.get("isbn") or "")),
         "subject": _text(data, "subject", "chủ đề", 200),
         "grade": _small_int(data, "grade", "lớp", 1, 12),
+        "series": _text(data, "series", _("tùng thư / bộ sách"), SERIES_MAX),
         "language": _text(data, "language", "ngôn ngữ", 3) or "vie",
         "class_number": _text(data, "class_number", "ký hiệu phân loại", 40),
         "author_mark": _text(data, "author_mark", "ký hiệu tác giả", 20),
@@ -99,10 +106,35 @@ def _search_text(fields: dict[str, Any]) -> str:
         fields["title"],
         fields["authors"],
         fields["subject"],
+        fields.get("series", ""),
         fields["class_number"],
         isbn,
         isbn.replace("-", ""),
     )
+
+
+_SEARCHED = ("title", "authors", "subject", "series", "class_number", "isbn")
+
+
+def search_text_refresh(batch: int = 2000) -> int:
+    """Recompute the OPAC's stored folded column from each title's fields (after a searched
+    field was added, e.g. the series); returns how many titles changed. Maintenance, no actor:
+    the titles' contents do not change."""
+    changed = 0
+    last = 0
+    while rows := list(
+        BibRecord.objects.filter(pk__gt=last).order_by("pk").only("search_text", *_SEARCHED)[:batch]
+    ):
+        last = rows[-1].pk
+        stale = []
+        for row in rows:
+            fresh = _search_text({f: getattr(row, f) for f in _SEARCHED})
+            if fresh != row.search_text:
+                row.search_text = fresh
+                stale.append(row)
+        BibRecord.objects.bulk_update(stale, ["search_text"])
+        changed += len(stale)
+    return changed
 
 
 @transaction.atomic

@@ -35,7 +35,8 @@ class BibRecordFactory(factory.django.DjangoModelFactory):
     kind = ItemKind.STK
     title = factory.Sequence(lambda n: f"Dế Mèn phiêu lưu ký tập {n}")
     authors = "Tô Hoài"
-    search_text = factory.LazyAttribute(lambda o: search_text(o.title, o.authors))
+    series = ""
+    search_text = factory.LazyAttribute(lambda o: search_text(o.title, o.authors, o.series))
 
 
 class CopyFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
 from hoso.library import selectors
-from hoso.library.catalog import bbk19_classes, ddc_classes
+from hoso.library.catalog import TEXTBOOK_SERIES, bbk19_classes, ddc_classes
 from hoso.library.models import BibRecord, Copy, CopyStatus, Hold, ItemKind, Loan, Scheme
 from hoso.library.services import catalogue as catalogue_service
 from hoso.org.models import Unit, UnitKind
@@ -109,6 +109,7 @@ def _record_form_context(school: Unit, data: Any, error: DomainError | None) -> 
         "schemes": Scheme.choices,
         "scheme": scheme,
         "classes": bbk19_classes() if scheme == Scheme.BBK19 else ddc_classes(),
+        "textbook_series": TEXTBOOK_SERIES,
     }
 
 
@@ -194,6 +195,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "isbn",
             "subject",
             "grade",
+            "series",
             "language",
             "class_number",
             "author_mark",
