@@ -7,15 +7,19 @@ per barcode listed in "Mã vạch", separated by commas)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
 from hoso.core.errors import DomainError
 from hoso.core.xlsx import safe_row
-from hoso.library.models import Copy, ItemKind
+from hoso.library.models import BibRecord, Copy, ItemKind
 from hoso.org.models import Unit
 
-COLUMNS = [
+# The headers are the file's format, not the page's wording: they stay Vietnamese whatever the
+# interface language, so a filled-in template always reads back.
+# A title's columns, in the template and (after Số ĐKCB and Mã vạch) in the export.
+RECORD_COLUMNS = [
     ("title", "Nhan đề"),
     ("authors", "Tác giả"),
     ("publisher", "Nhà xuất bản"),
@@ -25,13 +29,19 @@ COLUMNS = [
     ("kind", "Loại"),
     ("subject", "Môn học, chủ đề"),
     ("grade", "Lớp"),
+    ("series", "Bộ sách"),
     ("class_number", "Ký hiệu phân loại"),
     ("author_mark", "Ký hiệu tác giả"),
+]
+COLUMNS = [
+    *RECORD_COLUMNS,
     ("count", "Số bản"),
     ("price", "Giá (đồng)"),
     ("location", "Vị trí"),
     ("barcodes", "Mã vạch"),
 ]
+# Other headers libraries use for a column (read, never written).
+ALIASES = {"tùng thư": "series", "tùng thư, bộ sách": "series", "tùng thư / bộ sách": "series"}
 KIND_BY_LABEL = {str(label).lower(): value for value, label in ItemKind.choices}
 MAX_ROWS = 10_000
 
@@ -80,7 +90,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(v or "").strip().lower() for v in next(rows, ())]
-    keys = {label.lower(): key for key, label in COLUMNS}
+    keys = {**ALIASES, **{label.lower(): key for key, label in COLUMNS}}
     index = {keys[h]: i for i, h in enumerate(header) if h in keys}
     if "title" not in index:
         raise DomainError("Dòng đầu phải có cột “Nhan đề” (tải tệp mẫu để xem các cột).")
@@ -105,7 +115,7 @@ def excel_export(school: Unit) -> bytes:
         [
             "Số ĐKCB",
             "Mã vạch",
-            *[label for key, label in COLUMNS[:11]],
+            *[label for _, label in RECORD_COLUMNS],
             "Vị trí",
             "Giá (đồng)",
             "Tình trạng",
@@ -119,17 +129,7 @@ def excel_export(school: Unit) -> bytes:
                 [
                     copy.reg_number,
                     copy.barcode,
-                    r.title,
-                    r.authors,
-                    r.publisher,
-                    r.pub_place,
-                    r.pub_year,
-                    r.isbn,
-                    r.get_kind_display(),
-                    r.subject,
-                    r.grade,
-                    r.class_number,
-                    r.author_mark,
+                    *[_cell(r, key) for key, _ in RECORD_COLUMNS],
                     copy.location,
                     copy.price,
                     copy.get_status_display(),
@@ -137,3 +137,7 @@ def excel_export(school: Unit) -> bytes:
             )
         )
     return _save(book)
+
+
+def _cell(record: BibRecord, key: str) -> Any:
+    return record.get_kind_display() if key == "kind" else getattr(record, key)

@@ -5,8 +5,10 @@ checked first (`parse`); one bad record refuses the file with the list of errors
 and reason), and nothing is stored.
 
 Fields read: 020$a ISBN; 041$a language; 082$a DDC or 084$a other scheme; 100$a / 700$a
-authors; 245$a$b$n$p title; 260 or 264 $a$b$c place, publisher, year; 650$a / 653$a subject;
-952 (Koha holdings) $p barcode, $o call number, $c location, $g price — or 852 $p $h $c.
+authors; 245$a$b$n$p title; 260 or 264 $a$b$c place, publisher, year; 490$a series (830$a
+when there is no 490); 650$a / 653$a subject; 952 (Koha holdings) $p barcode, $o call number,
+$c location, $g price — or 852 $p $h $c. Export writes 001, 020, 041, 082/084, 100, 245, 260,
+490 $a (the series), 650, 700 and 952.
 """
 
 from __future__ import annotations
@@ -105,6 +107,7 @@ def _fields(record: pymarc.Record, scheme: str) -> dict[str, Any]:
         "pub_year": year.group(1) if year else "",
         "isbn": _sub(record, "020", "a").split(" ")[0],
         "subject": _sub(record, "650", "a") or _sub(record, "653", "a"),
+        "series": _sub(record, "490", "a") or _sub(record, "830", "a"),
         "language": (_sub(record, "041", "a") or "vie")[:3],
         "class_number": ddc or other,
         "scheme": "DDC" if ddc or not other else "BBK19",
@@ -192,6 +195,9 @@ def to_marc(record: BibRecord, copies: list[Copy]) -> pymarc.Record:
         marc.add_field(
             _field("260", "  ", ("a", record.pub_place), ("b", record.publisher), ("c", year))
         )
+    if record.series:
+        # First indicator 0: the series is not traced (no 830 is written).
+        marc.add_field(_field("490", "0 ", ("a", record.series)))
     if record.subject:
         marc.add_field(_field("650", " 4", ("a", record.subject)))
     for author in authors[1:]:
