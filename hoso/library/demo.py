@@ -72,6 +72,7 @@ def _fields(item: dict[str, Any]) -> dict[str, Any]:
         "isbn": "",
         "subject": (item.get("subject") or "")[:200],
         "grade": item.get("grade"),
+        "series": (item.get("series") or "")[:200],  # only where the source data names it
         "language": "vie",
         "class_number": (item.get("ddc") or "")[:40],
         "author_mark": "",
