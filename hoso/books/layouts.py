@@ -52,11 +52,16 @@ def book_html(kind: str, data: dict[str, Any], *, number: int, note: str = "") -
 
 def book_pdf(kind: str, data: dict[str, Any], *, number: int, note: str = "") -> bytes:
     """The book as PDF, with an empty signature field in each signer's block."""
+    return pdf_with_fields(book_html(kind, data, number=number, note=note))
+
+
+def pdf_with_fields(html: str) -> bytes:
+    """`html` laid out by WeasyPrint, with an empty signature field in each blank marked
+    `data-sign` (the school books, the học bạ)."""
     from weasyprint import HTML  # heavy import; only when a PDF is made
 
     from hoso.signing.services.door import with_signature_fields
 
-    html = book_html(kind, data, number=number, note=note)
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     places = signature_places(document)
     return with_signature_fields(document.write_pdf(), places)
