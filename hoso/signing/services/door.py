@@ -331,10 +331,12 @@ def _archived(signed: bytes) -> tuple[bytes, bytes | None]:
 def _field_name(pdf: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from hoso.signing.engine import speedups
     from hoso.signing.engine.sign import next_field_name
 
     try:
-        return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
+        with speedups.signing():  # the signing path's own reads
+            return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
     except Exception as exc:
         raise DomainError("Tệp PDF bị hỏng; không thể ký.") from exc
 
