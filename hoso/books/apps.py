@@ -17,7 +17,7 @@ class BooksConfig(AppConfig):
         register_demo()
 
         from hoso.books.hocba_data import hocba_extra
-        from hoso.books.hocba_layout import hocba_html
+        from hoso.books.hocba_layout import hocba_html, hocba_pdf
         from hoso.grading.outputs.forms import HocBaForm, use_hocba_form
 
-        use_hocba_form(HocBaForm(html=hocba_html, additions=hocba_extra))
+        use_hocba_form(HocBaForm(html=hocba_html, pdf=hocba_pdf, additions=hocba_extra))

@@ -1,12 +1,17 @@
 """The học bạ forms as HTML for WeasyPrint: TT 27/2020 Phụ lục 1 (tiểu học) and the TT 22/2021
 booklets (THCS, THPT). Rows follow the forms' order (docs/books.md); a subject the class does
-not study is printed greyed, as on the paper form."""
+not study is printed greyed, as on the paper form. The year's GVCN and principal blocks carry
+an empty signature field each (`data-sign`), which the học bạ chain fills."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.template.loader import render_to_string
+
+from hoso.books.layouts import pdf_with_fields
+from hoso.grading.hocba.chain import SIGN_FIELDS
+from hoso.grading.models import SignStep
 
 # TT 27 per-year table, in the form's order; True = has "Điểm KTĐK" (DOMAIN.md §2.1).
 PRIMARY_ROWS: list[tuple[str, str, bool]] = [
@@ -105,6 +110,7 @@ def hocba_context(data: dict[str, Any], number: int) -> dict[str, Any]:
         "fixed_items": fixed,
         "level": level,
         "level_name": "TRUNG HỌC PHỔ THÔNG" if level == "THPT" else "TRUNG HỌC CƠ SỞ",
+        "sign": {"gvcn": SIGN_FIELDS[SignStep.GVCN], "ht": SIGN_FIELDS[SignStep.HT]},
     }
 
 
@@ -112,3 +118,9 @@ def hocba_html(data: dict[str, Any], number: int) -> str:
     """The học bạ of one version: TT 27 for tiểu học, TT 22 otherwise."""
     template = "books/pdf/hocba_tt27.html" if data["level"] == "TH" else "books/pdf/hocba_tt22.html"
     return render_to_string(template, hocba_context(data, number))
+
+
+def hocba_pdf(data: dict[str, Any], number: int) -> bytes:
+    """The học bạ as PDF, with an empty signature field in the blank of the year's GVCN and
+    principal blocks, which the chain's signatures fill (`hocba.chain.SIGN_FIELDS`)."""
+    return pdf_with_fields(hocba_html(data, number))

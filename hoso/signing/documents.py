@@ -329,16 +329,25 @@ FieldBox = tuple[int, tuple[float, float, float, float]]
 
 def empty_field_place(pdf: bytes, name: str) -> FieldBox | None:
     """(page, box) of the document's empty, visible signature field `name`, else None."""
+    return field_place(pdf, name, signed=False)
+
+
+def field_place(pdf: bytes, name: str, *, signed: bool) -> FieldBox | None:
+    """(page, box) of the document's visible signature field `name`, signed or still empty
+    as asked, else None. Part of the signing path: read with its parser speed-ups."""
     import io
 
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields
 
+    from hoso.signing.engine import speedups
+
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        for field_name, value, ref in fields.enumerate_sig_fields(reader, filled_status=False):
-            if field_name == name and not value:
-                return _widget_place(reader, ref)
+        with speedups.signing():
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            for field_name, value, ref in fields.enumerate_sig_fields(reader, filled_status=signed):
+                if field_name == name and bool(value) == signed:
+                    return _widget_place(reader, ref)
     except Exception:  # noqa: BLE001 — unreadable form: sign as if there were none
         return None
     return None

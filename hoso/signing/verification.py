@@ -74,17 +74,25 @@ def signed_revision_hashes(pdf: bytes) -> list[str]:
     return [_revision_hash(pdf, r) for r in ranges]
 
 
-def signed_revision_candidates(pdf: bytes) -> list[set[str]]:
+def signed_revision_candidates(pdf: bytes, *, own_file: bool = False) -> list[set[str]]:
     """Per signature (/Sig, in order): SHA-256 of the file at every revision end from that
     signature's own revision up to (not including) the next signature's. The file HoSo stored
     after a step is one of them even when the step appended validation data (B-LT) or an
-    archive time-stamp (B-LTA) after the signature itself."""
+    archive time-stamp (B-LTA) after the signature itself. `own_file`: the caller checked that
+    these are the very bytes HoSo wrote (their SHA-256 is the one HoSo recorded), so they are
+    read with the parser speed-ups of HoSo's signing path (the same objects, faster); a verdict
+    on the signatures never comes from here (the validator runs stock pyHanko)."""
+    from contextlib import nullcontext
+
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from hoso.signing.engine import speedups
+
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        sigs = reader.embedded_regular_signatures  # a document time-stamp belongs to its step
-        ends = [_range_end(s.sig_object.get("/ByteRange")) for s in sigs]
+        with speedups.signing() if own_file else nullcontext():
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            sigs = reader.embedded_regular_signatures  # a document time-stamp: its step's
+            ends = [_range_end(s.sig_object.get("/ByteRange")) for s in sigs]
     except Exception:
         return []
     bounds = _revision_ends(pdf)

@@ -12,6 +12,11 @@ NEXT_STEP = {
     HocBaStatus.HT_SIGNED: (SignStep.SEAL, HocBaStatus.ISSUED),
 }
 SEAL_PENDING = HocBaStatus.HT_SIGNED
+# The empty signature field the học bạ form lays out in each signer's block (the year's
+# "Xác nhận" / "NHẬN XÉT", "PHÊ DUYỆT" blocks; hoso.books.hocba_layout): each step fills its
+# own. The seal has no block of its own: it goes over the principal's image (SEAL_OVER).
+SIGN_FIELDS: dict[str, str] = {SignStep.GVCN: "GVCN", SignStep.HT: "HT"}
+SEAL_OVER = SIGN_FIELDS[SignStep.HT]
 
 
 def signing_check(version: HocBaVersion) -> list[str]:

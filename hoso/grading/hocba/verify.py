@@ -56,12 +56,13 @@ def verify_pdf(
     from hoso.signing.verification import signed_revision_candidates
 
     result = Verification()
-    if hashlib.sha256(pdf).hexdigest() != expected_sha256:
+    own_file = hashlib.sha256(pdf).hexdigest() == expected_sha256
+    if not own_file:
         result.problems.append(
             "tệp học bạ trong kho không khớp mã SHA-256 HoSo đã lưu (tệp đã bị thay đổi)"
         )
     # each step's stored file may end after validation data or an archive time-stamp
-    revisions = signed_revision_candidates(pdf)
+    revisions = signed_revision_candidates(pdf, own_file=own_file)
     for index, signature in enumerate(signatures):
         made = revisions[index] if index < len(revisions) else set()
         if signature.pdf_sha256 not in made:

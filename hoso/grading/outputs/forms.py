@@ -17,6 +17,9 @@ from hoso.org.models import Student, Unit
 class HocBaForm:
     # (version data, number) -> the form's HTML, printed by hoso.grading.outputs.render
     html: Callable[[dict[str, Any], int], str]
+    # (version data, number) -> the form as PDF, with an empty signature field in each
+    # signer's block (hoso.grading.hocba.chain.SIGN_FIELDS)
+    pdf: Callable[[dict[str, Any], int], bytes]
     # (class, student, level, result, overall) -> what the form adds to hoc_ba_data
     additions: Callable[[Unit, Student, str, dict[str, Any], dict[str, Any]], dict[str, Any]]
 

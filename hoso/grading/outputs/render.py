@@ -91,8 +91,9 @@ def summary_pdf(table: Table, *, school: str, year: str) -> bytes:
 
 
 def hoc_ba_pdf(data: dict[str, Any], *, number: int) -> bytes:
-    """The official form: TT 27/2020 (tiểu học) or TT 22/2021 (THCS, THPT), see hoso.books."""
-    return html_to_pdf(hocba_form().html(data, number))
+    """The official form: TT 27/2020 (tiểu học) or TT 22/2021 (THCS, THPT), see hoso.books,
+    with an empty signature field in each signer's block."""
+    return hocba_form().pdf(data, number)
 
 
 # --- XML --------------------------------------------------------------------------------------

@@ -90,6 +90,14 @@ def signer_appearance(signature_png: bytes | Image.Image, *, page: int, box: Box
     return Appearance(FieldPlacement(page, box), _image_style(signature_png))
 
 
+def empty_appearance(*, page: int, box: Box) -> Appearance:
+    """Nothing drawn in an explicit box: a form's own signature field signed without an image
+    (the field is signed and no empty field is left on the form; the page looks as before)."""
+    return Appearance(
+        FieldPlacement(page, box), TextStampStyle(stamp_text="", border_width=0, background=None)
+    )
+
+
 def signer_appearance_at_anchor(
     pdf: bytes,
     signature_png: bytes | Image.Image,
@@ -194,12 +202,18 @@ def seal_appearance(
     seal_png: bytes | Image.Image, *, signer: FieldPlacement, diameter_mm: float = 36
 ) -> Appearance:
     """Seal at actual size, covering about the left third of the signer image."""
-    x0, y0, x1, y1 = signer.box
+    box = seal_box(signer.box, diameter_mm=diameter_mm)
+    return Appearance(FieldPlacement(signer.page, box), _image_style(seal_png))
+
+
+def seal_box(signer_box: Box, *, diameter_mm: float = 36) -> Box:
+    """Where the seal goes over a signer's image box: actual size, its right edge a third of
+    the way into the image, centred on it vertically (NĐ 30 Phụ lục I)."""
+    x0, y0, x1, y1 = signer_box
     size = diameter_mm * PT_PER_MM
     right = x0 + (x1 - x0) / 3
     cy = (y0 + y1) / 2
-    box = (right - size, cy - size / 2, right, cy + size / 2)
-    return Appearance(FieldPlacement(signer.page, box), _image_style(seal_png))
+    return (right - size, cy - size / 2, right, cy + size / 2)
 
 
 # --- text-only block (attachments, e-copies) -------------------------------------------------

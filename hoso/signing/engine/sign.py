@@ -55,7 +55,8 @@ def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
             writer = PrefixHashingWriter(stream, strict=False)
     except (PdfError, ValueError) as exc:
         raise SigningError("Tệp không phải PDF hợp lệ hoặc bị hỏng.", "bad_pdf") from exc
-    ensure_signable(writer.prev)
+    with speedups.signing():  # reads the signatures already there (their /Contents above all)
+        ensure_signable(writer.prev)
     return writer
 
 
@@ -231,8 +232,9 @@ def sign_pdf(
     """
     writer = open_for_signing(pdf_bytes)
     name = field_name or next_field_name(writer.prev)
-    certified = certification_level(writer.prev)
-    lockers = locked_field_names(writer.prev, name)
+    with speedups.signing():  # the signing path's own reads (the post-check runs stock pyHanko)
+        certified = certification_level(writer.prev)
+        lockers = locked_field_names(writer.prev, name)
     if lockers:
         raise SigningError(
             "Chữ ký «" + ", ".join(lockers) + "» đã khóa các trường của tài liệu; "

@@ -36,6 +36,7 @@ from hoso.signing.documents import (
     empty_field_place,
     ensure_not_revoked,
     ensure_trusted,
+    field_place,
     open_signer,
     seal_appearance,
     signer_appearance,
@@ -103,21 +104,33 @@ class PersonalBlock:
 @dataclass(frozen=True)
 class PresetField:
     """The signer's image in the document's own empty signature field `name` (a generated book
-    carries one in each signer's block: `with_signature_fields`); without such a field, or
-    without an image, the `fallback` appearance in a new field."""
+    carries one in each signer's block: `with_signature_fields`); without such a field the
+    `fallback` appearance in a new field. `image`: the one the caller holds for this signature
+    (a batch's key), else the certificate's registered image; without any image, the
+    `fallback`. With `bare` the caller's image is the only one: without it the field is signed
+    with nothing drawn in it (and no empty field is left on the form)."""
 
     name: str
     fallback: Appearance
+    image: bytes | None = None
+    bare: bool = False
 
     def place(self, pdf: bytes, cert: Certificate, when: dt.datetime) -> Placed:
         from hoso.signing.documents import signature_image
         from hoso.signing.engine import appearance as ap
 
         found = empty_field_place(pdf, self.name)
-        image = signature_image(cert) if found is not None else None
-        if found is None or image is None:
+        if found is None:
             return self.fallback.place(pdf, cert, when)
         page, box = found
+        image = self.image if self.image is not None or self.bare else signature_image(cert)
+        if image is None and self.bare:
+            nothing = ap.empty_appearance(page=page, box=box)
+            return Placed(
+                nothing, {"page": page, "box": list(box), "image": False}, field_name=self.name
+            )
+        if image is None:
+            return self.fallback.place(pdf, cert, when)
         drawn = ap.signer_appearance(image, page=page, box=box)
         placement = {"page": page, "box": list(box), "image": True}
         return Placed(drawn, placement, field_name=self.name)
@@ -131,6 +144,27 @@ class SealBlock:
 
     def place(self, pdf: bytes, cert: Certificate, when: dt.datetime) -> Placed:
         return seal_appearance(pdf, cert, self.previous, when)
+
+
+@dataclass(frozen=True)
+class SealOverField:
+    """The seal `image` over the left third of the image in the document's signed field `name`
+    (the last signer's: NĐ 30), in a field of its own; without that field, the `fallback`."""
+
+    name: str
+    image: bytes
+    fallback: Appearance
+
+    def place(self, pdf: bytes, cert: Certificate, when: dt.datetime) -> Placed:
+        from hoso.signing.engine import appearance as ap
+        from hoso.signing.engine.sign import FieldPlacement
+
+        found = field_place(pdf, self.name, signed=True)
+        if found is None:
+            return self.fallback.place(pdf, cert, when)
+        page, box = found
+        drawn = ap.seal_appearance(self.image, signer=FieldPlacement(page, box))
+        return Placed(drawn, {"page": page, "box": list(drawn.placement.box), "image": True})
 
 
 @dataclass(frozen=True)
@@ -297,10 +331,12 @@ def _archived(signed: bytes) -> tuple[bytes, bytes | None]:
 def _field_name(pdf: bytes) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
+    from hoso.signing.engine import speedups
     from hoso.signing.engine.sign import next_field_name
 
     try:
-        return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
+        with speedups.signing():  # the signing path's own reads
+            return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
     except Exception as exc:
         raise DomainError("Tệp PDF bị hỏng; không thể ký.") from exc
 

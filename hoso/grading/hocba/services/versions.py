@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
-from hoso.grading.hocba.chain import IN_PROGRESS, NEXT_STEP, signing_check
+from hoso.grading.hocba.chain import (
+    IN_PROGRESS,
+    NEXT_STEP,
+    SEAL_OVER,
+    SIGN_FIELDS,
+    signing_check,
+)
 from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.hocba.verify import (
     SignaturesInvalid,
@@ -33,15 +39,18 @@ from hoso.policy import can
 from hoso.records.services.summary import school_figures_touch
 from hoso.signing.services.door import (
     AnchoredImage,
+    Appearance,
     Holder,
     KeyChoice,
+    PresetField,
+    SealOverField,
     audit_signed,
     sign_document,
 )
 from hoso.storage import blob_store
 
-# The official forms' signature blocks (hoso.books): the image goes under the last instruction
-# line of the signer's block, where the form leaves the blank for the signature.
+# Học bạ made before the form carried signature fields (chain.SIGN_FIELDS): the image goes
+# under the last instruction line of the signer's block, found in the text.
 ANCHORS: dict[str, str] = {
     SignStep.GVCN: "(Ký và ghi rõ họ tên)",
     SignStep.HT: "(Ký, ghi rõ họ tên và đóng dấu)",
@@ -196,9 +205,7 @@ def hocba_sign(
         pdf=pdf,
         holder=_holder(version, step),
         key=KeyChoice(signer=signer, close=False),  # the caller's key: the caller closes it
-        appearance=AnchoredImage(
-            ANCHORS.get(step, ANCHORS[SignStep.HT]), image_png, seal=step == SignStep.SEAL
-        ),
+        appearance=_appearance(step, image_png),
         attachment=_xml_attachment(signed_xml),  # the signed XML rides on the new signature
         # the seal, last of the chain, locks the document (DocMDP: only validation data and
         # time-stamps may follow), so any later edit is flagged; issued học bạ are kept
@@ -240,6 +247,19 @@ def hocba_sign(
         data={"certificate": subject, "pdf": sha, "xml": xml_sha, "status": next_status},
     )
     return version
+
+
+def _appearance(step: str, image: bytes | None) -> Appearance:
+    """`image` in the field the form laid out in the step's block (without an image the field
+    is signed with nothing drawn); the seal over the principal's image in a field of its own
+    (invisible without an image). A version made before its form carried these fields is
+    placed as it was then: under the block's instruction line, found in the text."""
+    anchored = AnchoredImage(
+        ANCHORS.get(step, ANCHORS[SignStep.HT]), image, seal=step == SignStep.SEAL
+    )
+    if step == SignStep.SEAL:
+        return anchored if image is None else SealOverField(SEAL_OVER, image, fallback=anchored)
+    return PresetField(SIGN_FIELDS[step], fallback=anchored, image=image, bare=True)
 
 
 def _holder(version: HocBaVersion, step: str) -> Holder:
