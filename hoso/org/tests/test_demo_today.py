@@ -73,12 +73,22 @@ def test_the_school_year_of_a_day(day, name, start, end, term1_end) -> None:
 
 @pytest.fixture
 def clock_at(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Runs the clock from noon (Vietnam time) of a given day, as if today were that day."""
+    """Runs the clock from noon (Vietnam time) of a given day, as if today were that day. The
+    demo PKI issues its certificates from the earlier of that clock and the real one, so they
+    are in force both on the day played (the records' signing checks) and now (pyHanko and the
+    time-stamps use the real time): a day already past no longer fails once the real clock is
+    more than a day beyond it."""
+    from hoso.signing.engine import pki
 
     def start(day: dt.date) -> dt.datetime:
         began = timezone.now()
         noon = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
-        monkeypatch.setattr(timezone, "now", lambda: noon + (dt.datetime.now(dt.UTC) - began))
+        played = lambda: noon + (dt.datetime.now(dt.UTC) - began)  # noqa: E731
+        real_pki_now = pki._now
+        monkeypatch.setattr(timezone, "now", played)
+        monkeypatch.setattr(
+            pki, "_now", lambda: min(real_pki_now(), played().replace(microsecond=0))
+        )
         return noon
 
     return start
