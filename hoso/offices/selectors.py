@@ -295,3 +295,35 @@ def inspection_items(user: Any, inspection: Inspection) -> list[InspectionItem]:
         )
         items.append(InspectionItem(item, item_label(item), findings.get(item), records))
     return items
+
+
+def inspection_reads(user: Any, inspection: Inspection) -> dict[str, Any]:
+    """What an inspection's page and API show besides the inspection: its scope items, the
+    gradebook progress and the library figures when in scope, and the school's side of the
+    biên bản once sent (its recipient row)."""
+    from hoso.offices.figures import school_library_figures
+    from hoso.offices.progress import school_progress
+
+    school, year = inspection.school, inspection.school_year
+    directive = inspection.directive
+    return {
+        "items": inspection_items(user, inspection),
+        "progress": school_progress(school, year) if inspection.scope_gradebook else [],
+        "library": school_library_figures(school, year) if inspection.scope_library else None,
+        "recipient": directive.recipients.select_related("directive").first()
+        if directive
+        else None,
+    }
+
+
+def school_progress_now(user: Any, school_id: int) -> tuple[Unit, Any, list[Any]]:
+    """A school the person may follow (404 otherwise), the current year and its gradebook
+    entry progress (empty without a current year)."""
+    from hoso.offices.progress import school_progress
+    from hoso.org.years import current_year
+    from hoso.policy import get_or_404
+
+    schools = Unit.objects.filter(kind=UnitKind.TRUONG)
+    school = get_or_404(user, "offices.progress.view", schools, pk=school_id)
+    year = current_year()
+    return school, year, school_progress(school, year) if year else []

@@ -16,12 +16,8 @@ from rest_framework.views import APIView
 
 from hoso.core.http import client_ip
 from hoso.offices import forms, selectors
-from hoso.offices.figures import school_library_figures
 from hoso.offices.models import Finding, Inspection
-from hoso.offices.progress import school_progress
 from hoso.offices.services import inspections
-from hoso.org.models import Unit, UnitKind
-from hoso.org.years import current_year
 from hoso.policy import get_or_404
 
 ID = {"min_value": 1, "max_value": 2**62}
@@ -155,20 +151,8 @@ def _inspection(request: Request, pk: int) -> Inspection:
 
 
 def _detail(request: Request, inspection: Inspection) -> dict[str, Any]:
-    directive = inspection.directive
-    return {
-        "inspection": inspection,
-        "items": selectors.inspection_items(request.user, inspection),
-        "progress": school_progress(inspection.school, inspection.school_year)
-        if inspection.scope_gradebook
-        else [],
-        "library": school_library_figures(inspection.school, inspection.school_year)
-        if inspection.scope_library
-        else None,
-        "school_answer": directive.recipients.select_related("directive").first()
-        if directive
-        else None,
-    }
+    reads = selectors.inspection_reads(request.user, inspection)
+    return {"inspection": inspection, "school_answer": reads.pop("recipient"), **reads}
 
 
 class InspectionList(generics.ListAPIView[Inspection]):
@@ -253,8 +237,5 @@ class SchoolProgress(APIView):
     @extend_schema(responses={200: InspectionProgressOut(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         """Gradebook entry progress of one school this year, per class and subject."""
-        schools = Unit.objects.filter(kind=UnitKind.TRUONG)
-        school = get_or_404(request.user, "offices.progress.view", schools, pk=pk)
-        year = current_year()
-        rows = school_progress(school, year) if year else []
+        _school, _year, rows = selectors.school_progress_now(request.user, pk)
         return Response(InspectionProgressOut(rows, many=True).data)

@@ -14,12 +14,9 @@ from django.views.decorators.http import require_POST
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.offices import forms, selectors
-from hoso.offices.figures import school_library_figures
 from hoso.offices.models import Inspection
-from hoso.offices.progress import school_progress
 from hoso.offices.services import inspections
 from hoso.org.models import Unit, UnitKind
-from hoso.org.years import current_year
 from hoso.policy import can, get_or_404
 from hoso.records.models import RecordType
 
@@ -82,18 +79,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
-    recipient = inspection.directive.recipients.first() if inspection.directive else None
     context = {
         "inspection": inspection,
-        "items": selectors.inspection_items(request.user, inspection),
         "can_work": can(request.user, "offices.inspection.work", inspection),
-        "progress": school_progress(inspection.school, inspection.school_year)
-        if inspection.scope_gradebook
-        else [],
-        "recipient": recipient,
-        "library": school_library_figures(inspection.school, inspection.school_year)
-        if inspection.scope_library
-        else None,
+        **selectors.inspection_reads(request.user, inspection),
     }
     return render(request, "offices/inspection_detail.html", context)
 
@@ -155,9 +144,6 @@ def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Gradebook entry progress of one school: its leaders and the offices above."""
-    schools = Unit.objects.filter(kind=UnitKind.TRUONG)
-    school = get_or_404(request.user, "offices.progress.view", schools, pk=pk)
-    year = current_year()
-    rows = school_progress(school, year) if year else []
+    school, year, rows = selectors.school_progress_now(request.user, pk)
     context = {"school": school, "rows": rows, "year": year}
     return render(request, "offices/progress.html", context)
