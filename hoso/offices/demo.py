@@ -55,29 +55,41 @@ def demo_office_seals(province: Any) -> None:
     create_demo_pki(users=[], schools=offices)
 
 
-def _issued_letter(
-    users: dict[str, Any], drafter: str, signer: str, clerk: str, code: str, title: str
-) -> Any:
+def _submitted(
+    users: dict[str, Any],
+    drafter: str,
+    code: str,
+    title: str,
+    lines: list[str],
+    filename: str = "cong-van.pdf",
+) -> int:
+    """A record of the office drafted by `drafter` and submitted to its chain; its id."""
     from hoso.records.models import RecordType
     from hoso.records.pdfmaker import simple_pdf
     from hoso.records.services import versions as services
     from hoso.records.services import workflow
-    from hoso.records.services.signing import version_seal, version_sign
 
-    kind = RecordType.objects.get(code=code)
-    pdf = simple_pdf(title, ["Kính gửi: Hiệu trưởng các trường trực thuộc.", "KT. TRƯỞNG PHÒNG"])
     version = services.record_upload(
         actor=users[drafter],
-        record_type=kind,
-        upload=services.Upload(io.BytesIO(pdf), "cong-van.pdf"),
+        record_type=RecordType.objects.get(code=code),
+        upload=services.Upload(io.BytesIO(simple_pdf(title, lines)), filename),
         title=title,
     )
     workflow.record_submit(actor=users[drafter], record_id=version.record_id)
-    version_sign(
-        actor=users[signer], record_id=version.record_id, passphrase=settings.DEMO_PASSWORD
-    )
-    version_seal(actor=users[clerk], record_id=version.record_id, passphrase=settings.DEMO_PASSWORD)
-    return version.record
+    return version.record_id
+
+
+def _issued_letter(
+    users: dict[str, Any], drafter: str, signer: str, clerk: str, code: str, title: str
+) -> Any:
+    from hoso.records.models import Record
+    from hoso.records.services.signing import version_seal, version_sign
+
+    lines = ["Kính gửi: Hiệu trưởng các trường trực thuộc.", "KT. TRƯỞNG PHÒNG"]
+    record_id = _submitted(users, drafter, code, title, lines)
+    version_sign(actor=users[signer], record_id=record_id, passphrase=settings.DEMO_PASSWORD)
+    version_seal(actor=users[clerk], record_id=record_id, passphrase=settings.DEMO_PASSWORD)
+    return Record.objects.get(pk=record_id)
 
 
 def demo_directives(province: Any) -> None:
@@ -155,24 +167,14 @@ def demo_office_work(province: Any) -> None:
     """Work waiting in the Sở today, so each of its accounts has some: the year plan waits for
     the director's or deputy's signature, a decision signed by the director waits for the
     clerk's seal, and a letter the deputy returned waits for the specialist to revise it."""
-    from hoso.records.models import RecordType
-    from hoso.records.pdfmaker import simple_pdf
-    from hoso.records.services import versions as services
     from hoso.records.services import workflow
     from hoso.records.services.signing import version_sign
 
     users = province.users
+    lines = ["Căn cứ nhiệm vụ năm học;", "Sở GDĐT Tỉnh Demo"]
 
     def drafted(code: str, title: str) -> int:
-        pdf = simple_pdf(title, ["Căn cứ nhiệm vụ năm học;", "Sở GDĐT Tỉnh Demo"])
-        version = services.record_upload(
-            actor=users["so.chuyenvien"],
-            record_type=RecordType.objects.get(code=code),
-            upload=services.Upload(io.BytesIO(pdf), "du-thao.pdf"),
-            title=title,
-        )
-        workflow.record_submit(actor=users["so.chuyenvien"], record_id=version.record_id)
-        return version.record_id
+        return _submitted(users, "so.chuyenvien", code, title, lines, "du-thao.pdf")
 
     drafted("VP.SO.KHNH", f"Kế hoạch thực hiện nhiệm vụ năm học {province.year.name}")
     decision = drafted("VP.SO.QD", "Quyết định thành lập đoàn kiểm tra hồ sơ điện tử học kỳ I")
