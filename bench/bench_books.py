@@ -12,8 +12,10 @@ the whole demo province, which cost minutes and most of the memory). Then, not t
 lớp 5 classes of 25 pupils with every particular and every year-end assessment, and time
 (1) the class batches that make the drafts (PDF + XML from the frozen data) and (2) the class
 signing batches of the GVCN, the principal and the văn thư's seal — the same services the
-pages call. Peak memory is this process's maximum RSS; CPU time is reported too (the machine
-may be shared)."""
+pages call. The drafts' forms are laid out over the machine's cores by the pool of
+hoso.core.cores, as in the worker (HOSO_CPU_PROCESSES=0 lays them out in this process, as
+before). Peak memory is this process's maximum RSS, and each pool process's beside it; CPU
+time of this process is reported too (the machine may be shared)."""
 
 from __future__ import annotations
 
@@ -262,6 +264,7 @@ def run(pupils: int) -> dict[str, Any]:
             )
             hocba_batch_run(batch_id=batch.pk)
     signed, cpu_signed = time.perf_counter(), time.process_time()
+    pool = pool_peaks_mb()
     versions = HocBaVersion.objects.filter(school_class__in=[c for c, _ in classes])
     return {
         "pupils": pupils,
@@ -274,7 +277,23 @@ def run(pupils: int) -> dict[str, Any]:
         "generate_cpu_s": cpu_made - cpu_started,
         "sign_cpu_s": cpu_signed - cpu_made,
         "peak_mb": peak_mb(),
+        "pool_mb": pool,
     }
+
+
+def pool_peaks_mb() -> list[float]:
+    """Peak RSS of each process of the layout pool (hoso.core.cores), then the pool closed: the
+    học bạ are laid out over the cores (HOSO_CPU_PROCESSES), and those processes' memory
+    counts too. Their CPU time is not in this process's figure: the wall time says it all."""
+    from hoso.core.cores import close_pool, pool_pids
+
+    peaks = []
+    for pid in pool_pids():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    close_pool()
+    return peaks
 
 
 def main() -> None:
@@ -306,6 +325,12 @@ def run_all(args: Any, data_dir: str, database_url: str) -> None:
         f"sign {result['sign_cpu_s']:.1f} s; "
         f"peak RSS {result['peak_mb']:.0f} MB (after the set-up {memory_after_world:.0f} MB; "
         f"during the học bạ work alone {result['window_mb']:.0f} MB)"
+    )
+    pool = result["pool_mb"]
+    print(  # noqa: T201
+        f"layout pool: {len(pool)} processes (HOSO_CPU_PROCESSES), peak RSS "
+        + (", ".join(f"{mb:.0f}" for mb in pool) or "-")
+        + f" MB; all processes together at most {result['window_mb'] + sum(pool):.0f} MB"
     )
 
 

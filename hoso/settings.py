@@ -4,6 +4,7 @@ local files, a local task worker, no external service."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -293,6 +294,10 @@ SPECTACULAR_SETTINGS = {
         "DxMeasureKindEnum": "hoso.offices.models.MeasureKind",
     },
 }
+
+# Laying out PDFs (the học bạ of a class batch) over the machine's cores: hoso.core.cores.
+# 0 or 1: in the worker's own process.
+HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", min(os.cpu_count() or 1, 4))
 
 # Background work: huey on SQLite in the embedded mode, on Redis at scale. Same task code.
 HUEY_REDIS_URL = env_str("HOSO_REDIS_URL")

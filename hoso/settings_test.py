@@ -31,4 +31,5 @@ HOSO_SIGNING_PERSONAL_KEYS_ON_SERVER = True  # the demo province's demo keys; te
 # codes stay the same whatever day they run: school year 2025-2026 just ended, "this week" is
 # its last week. tests/demo/ builds the demo around other days.
 DEMO_TODAY = "2026-06-15"
+HOSO_CPU_PROCESSES = 0  # the pool is tested on its own (hoso/core/tests/test_cores.py)
 RATELIMIT_ENABLE = False  # one process serves every test; tests/security turn it on

@@ -8,6 +8,7 @@ on the batch row only while the batch runs and wiped when it ends, as the signin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +18,18 @@ from django.utils import timezone
 
 from hoso.audit.services import audit_log
 from hoso.core import secrets
+from hoso.core.cores import in_processes, processes
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.core.scheduling import beat, silent_jobs
 from hoso.grading.hocba.chain import SEAL_PENDING
 from hoso.grading.hocba.selectors import signable_for
-from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
+from hoso.grading.hocba.services.versions import (
+    Rendered,
+    hocba_create,
+    hocba_files,
+    hocba_sign,
+    next_number,
+)
 from hoso.grading.models import (
     HocBaBatch,
     HocBaBatchItem,
@@ -30,6 +38,7 @@ from hoso.grading.models import (
     HocBaBatchStatus,
     HocBaVersion,
 )
+from hoso.grading.outputs.tables import hoc_ba_data
 from hoso.org.models import Enrolment, Unit
 from hoso.policy import can
 
@@ -167,8 +176,9 @@ def hocba_batch_run(*, batch_id: int) -> HocBaBatch:
         "student", "version"
     )
     if batch.kind == HocBaBatchKind.CREATE:
-        for item in items.order_by("id"):
-            _one(batch, item, lambda item=item: _create_one(batch, item))
+        pending = list(items.order_by("id"))
+        for item, ahead in zip(pending, _laid_out_ahead(batch, pending), strict=True):
+            _one(batch, item, lambda item=item, ahead=ahead: _create_one(batch, item, ahead))
     else:
         _sign_all(batch, list(items.order_by("id")))
     HocBaBatch.objects.filter(pk=batch.pk).update(
@@ -178,8 +188,40 @@ def hocba_batch_run(*, batch_id: int) -> HocBaBatch:
     return batch
 
 
-def _create_one(batch: HocBaBatch, item: HocBaBatchItem) -> HocBaVersion:
-    return hocba_create(actor=batch.user, school_class=batch.school_class, student=item.student)
+def _create_one(batch: HocBaBatch, item: HocBaBatchItem, ahead: Rendered | None) -> HocBaVersion:
+    return hocba_create(
+        actor=batch.user, school_class=batch.school_class, student=item.student, ahead=ahead
+    )
+
+
+def _laid_out_ahead(batch: HocBaBatch, items: list[HocBaBatchItem]) -> Iterator[Rendered | None]:
+    """Each pupil's files laid out in the pool's processes (hoso.core.cores) from the data as
+    it is now, while this process stores the ones before: laying out the form is most of a
+    học bạ's cost. `hocba_create` reads the data again in its transaction and lays the files
+    out itself if anything changed meanwhile, so the stored version is always its own data."""
+    if processes() <= 1:  # no pool: each is laid out in its own transaction, as it always was
+        yield from (None for _item in items)
+        return
+    jobs = (_job(batch.school_class, item.student) for item in items)
+    yield from in_processes(_files_or_none, jobs)
+
+
+def _job(school_class: Unit, student: Any) -> tuple[dict[str, Any], int] | None:
+    try:
+        return hoc_ba_data(school_class, student), next_number(student, school_class)
+    except Exception:  # noqa: BLE001 — reported by hocba_create, where it happens again
+        return None
+
+
+def _files_or_none(job: tuple[dict[str, Any], int] | None) -> Rendered | None:
+    """A pupil whose form cannot be laid out ahead is laid out (and fails, with its message)
+    in its own transaction, as before."""
+    if job is None:
+        return None
+    try:
+        return hocba_files(job)
+    except Exception:  # noqa: BLE001 — reported by hocba_create, where it happens again
+        return None
 
 
 def _sign_all(batch: HocBaBatch, items: list[HocBaBatchItem]) -> None:

@@ -8,6 +8,7 @@ version (struck old values shown) that supersedes it once issued."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -77,13 +78,39 @@ def _class_of(student: Student, school_class: Unit) -> None:
         raise DomainError("Học sinh không thuộc lớp này.")
 
 
-def _render(version_data: dict[str, Any], number: int) -> tuple[str, str]:
-    """PDF and XML from the same data; the PDF carries the (unsigned) XML from the start."""
+@dataclass(frozen=True)
+class Rendered:
+    """A version's files made ahead (by a batch, in another process) from `data` as number
+    `number`: used only if the version about to be made has exactly that data and number."""
+
+    data: dict[str, Any]
+    number: int
+    pdf: bytes
+    xml: bytes
+
+
+def hocba_files(job: tuple[dict[str, Any], int]) -> Rendered:
+    """PDF and XML from the same data; the PDF carries the (unsigned) XML from the start.
+    Pure (no database, no store): a batch runs it in hoso.core.cores' processes."""
     from hoso.signing.engine.attachments import attach_to_document
 
+    version_data, number = job
     xml = hoc_ba_xml(version_data, number=number)
     pdf = attach_to_document(hoc_ba_pdf(version_data, number=number), _xml_attachment(xml))
-    return _put(pdf), _put(xml)
+    return Rendered(version_data, number, pdf, xml)
+
+
+def _render(version_data: dict[str, Any], number: int, ahead: Rendered | None) -> tuple[str, str]:
+    fits = ahead is not None and ahead.number == number and ahead.data == version_data
+    files = ahead if fits and ahead is not None else hocba_files((version_data, number))
+    return _put(files.pdf), _put(files.xml)
+
+
+def next_number(student: Student, school_class: Unit) -> int:
+    top = HocBaVersion.objects.filter(
+        student=student, school_year_id=school_class.school_year_id
+    ).aggregate(top=Max("number"))["top"]
+    return (top or 0) + 1
 
 
 def _xml_attachment(xml: bytes) -> Any:
@@ -93,8 +120,11 @@ def _xml_attachment(xml: bytes) -> Any:
 
 
 @transaction.atomic
-def hocba_create(*, actor: Any, school_class: Unit, student: Student) -> HocBaVersion:
-    """A draft học bạ from the current entries (gaps are listed in `data["missing"]`)."""
+def hocba_create(
+    *, actor: Any, school_class: Unit, student: Student, ahead: Rendered | None = None
+) -> HocBaVersion:
+    """A draft học bạ from the current entries (gaps are listed in `data["missing"]`). `ahead`:
+    files a batch laid out beforehand, used only when they were made from the same data."""
     if not can(actor, "grading.hocba.manage", school_class):
         raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ.")
     _class_of(student, school_class)
@@ -105,7 +135,8 @@ def hocba_create(*, actor: Any, school_class: Unit, student: Student) -> HocBaVe
         raise Conflict("Học bạ năm học này của học sinh đang được lập hoặc trình ký.")
     if existing.filter(status=HocBaStatus.ISSUED).exists():
         raise Conflict("Học bạ đã ban hành; muốn sửa hãy lập bản điều chỉnh.")
-    return _new_version(actor, school_class, student, hoc_ba_data(school_class, student), None, "")
+    data = hoc_ba_data(school_class, student)
+    return _new_version(actor, school_class, student, data, None, "", ahead)
 
 
 def _new_version(
@@ -115,12 +146,10 @@ def _new_version(
     data: dict[str, Any],
     supersedes: HocBaVersion | None,
     reason: str,
+    ahead: Rendered | None = None,
 ) -> HocBaVersion:
-    top = HocBaVersion.objects.filter(
-        student=student, school_year_id=school_class.school_year_id
-    ).aggregate(top=Max("number"))["top"]
-    number = (top or 0) + 1
-    pdf_sha, xml_sha = _render(data, number)
+    number = next_number(student, school_class)
+    pdf_sha, xml_sha = _render(data, number, ahead)
     version = HocBaVersion.objects.create(
         student=student,
         school_year_id=class_year_id(school_class),

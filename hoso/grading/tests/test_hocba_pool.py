@@ -1,0 +1,79 @@
+"""A class's học bạ batch lays the forms out in the pool's processes (hoso.core.cores) and
+stores them here; a version whose data changed after it was laid out is laid out again, so a
+stored học bạ always shows its own data."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoso.core.cores import close_pool
+from hoso.grading.hocba.services import versions
+from hoso.grading.hocba.services.batches import hocba_batch_create, hocba_batch_run
+from hoso.grading.hocba.services.versions import hocba_create, hocba_files
+from hoso.grading.models import HocBaVersion
+from hoso.grading.outputs.tables import hoc_ba_data
+from hoso.grading.tests.conftest import first_student, gvcn_of
+from hoso.grading.tests.test_outputs_hocba import _complete_year
+from hoso.storage import blob_store
+
+
+@pytest.fixture
+def laid_out_here(monkeypatch):
+    """The học bạ laid out in this process (not ahead, by the pool)."""
+    here = []
+    real = versions.hocba_files
+
+    def counted(job):
+        here.append(job[0]["student"]["full_name"])
+        return real(job)
+
+    monkeypatch.setattr(versions, "hocba_files", counted)
+    return here
+
+
+def test_a_class_batch_is_laid_out_by_the_pool_and_stored_whole(unit, settings, laid_out_here):
+    settings.HOSO_CPU_PROCESSES = 2
+    lop = unit("th1.5A")
+    HocBaVersion.objects.filter(school_class=lop).delete()
+    try:
+        batch = hocba_batch_create(actor=gvcn_of(lop), school_class=lop)
+        batch = hocba_batch_run(batch_id=batch.pk)
+    finally:
+        close_pool()
+    made = HocBaVersion.objects.filter(school_class=lop)
+    assert (batch.done, batch.failed) == (batch.total, 0) and made.count() == batch.total > 1
+    # The pool processes touch no database: had one tried, its pupil would be laid out here.
+    assert laid_out_here == []
+    for version in made:
+        pdf = blob_store().open(version.pdf_sha256).read()
+        assert pdf.startswith(b"%PDF-")
+        assert version.data == hoc_ba_data(lop, version.student)
+
+
+@pytest.mark.parametrize("stale", ["data", "number"])
+def test_files_laid_out_from_other_data_or_as_another_number_are_not_used(
+    unit, laid_out_here, stale
+):
+    lop = unit("th1.5A")
+    pupil = first_student(lop)
+    _complete_year(lop, pupil)
+    HocBaVersion.objects.filter(student=pupil).delete()
+    data = hoc_ba_data(lop, pupil)
+    other = {**data, "missing": ["dữ liệu cũ"]} if stale == "data" else data
+    ahead = hocba_files((other, 1 if stale == "data" else 2))
+    laid_out_here.clear()
+    version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil, ahead=ahead)
+    assert laid_out_here == [data["student"]["full_name"]]  # laid out again, from its own data
+    assert (version.number, version.data) == (1, data)
+    assert blob_store().open(version.pdf_sha256).read() != ahead.pdf
+
+
+def test_files_laid_out_from_the_same_data_are_stored_as_they_are(unit, laid_out_here):
+    lop = unit("th1.5A")
+    pupil = first_student(lop)
+    HocBaVersion.objects.filter(student=pupil).delete()
+    ahead = hocba_files((hoc_ba_data(lop, pupil), 1))
+    laid_out_here.clear()
+    version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil, ahead=ahead)
+    assert laid_out_here == []
+    assert blob_store().open(version.pdf_sha256).read() == ahead.pdf
