@@ -332,6 +332,23 @@ def empty_field_place(pdf: bytes, name: str) -> FieldBox | None:
     return field_place(pdf, name, signed=False)
 
 
+def signature_field_names(pdf: bytes) -> set[str]:
+    """The names of the document's signature fields, signed or empty ({} when unreadable)."""
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields
+
+    from hoso.signing.engine import speedups
+
+    try:
+        with speedups.signing():
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            return {name for name, _value, _ref in fields.enumerate_sig_fields(reader)}
+    except Exception:  # noqa: BLE001 — unreadable form: as if it had no fields
+        return set()
+
+
 def field_place(pdf: bytes, name: str, *, signed: bool) -> FieldBox | None:
     """(page, box) of the document's visible signature field `name`, signed or still empty
     as asked, else None. Part of the signing path: read with its parser speed-ups."""

@@ -238,3 +238,24 @@ def test_a_return_at_a_later_step_starts_the_teachers_again(cw: ClassWorld) -> N
     flow = _flow(record)
     assert flow.open_steps == [{"index": 0, "role": "GVBM", "action": "sign", "signed": {}}]
     assert record.pk in _queue(cw["giaovien"]) and record.pk in _queue(cw["giaovien2"])
+
+
+def test_a_subject_assigned_after_the_book_was_made_has_no_block_so_it_is_refused(
+    cw: ClassWorld,
+) -> None:
+    """The book has a page and a block per subject taught when it was made: the teacher of a
+    subject assigned later is told to return it so that it is made again with that page, and
+    nothing is signed; the other subjects sign on; after the return the new book has it."""
+    record = submitted_book(cw)
+    _reassign(cw, "cong_nghe", cw["giaovien3"])  # Công nghệ, assigned after the book was made
+    assert cw["giaovien3"].pk in pending_people(_flow(record))
+    with pytest.raises(DomainError) as refused:
+        _sign(cw["giaovien3"], record)
+    assert "trước khi môn «Công nghệ» được phân công" in refused.value.message
+    assert "trả lại sổ" in refused.value.message
+    assert _fields(record) == []
+    _sign(cw["giaovien"], record)  # Toán and Tin học have their blocks: signed as ever
+    assert _fields(record) == ["GVBM-toan", "GVBM-tin_hoc"]
+    record_return(actor=cw["giaovien3"], record_id=record.pk, comment="Thiếu trang môn Công nghệ.")
+    record.refresh_from_db()
+    assert record.state == RecordState.RETURNED

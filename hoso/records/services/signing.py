@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotFound
 from hoso.policy import can
@@ -30,8 +31,8 @@ from hoso.records.models import (
     signing_kind,
 )
 from hoso.records.services.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
-from hoso.records.subjects import to_sign
-from hoso.signing.documents import read_blob
+from hoso.records.subjects import taught_in, to_sign
+from hoso.signing.documents import read_blob, signature_field_names
 from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import ArchiveKind, Backend, Certificate, ExternalSession, SignatureRecord
 from hoso.signing.services import door
@@ -141,7 +142,34 @@ def _step_request(ctx: StepContext, action: str) -> _StepRequest:
         )
     block = door.PersonalBlock(_role(ctx), len(previous))
     field = signature_field(_role(ctx), ctx.part)
-    return _StepRequest(door.Holder(), door.PresetField(field, block), None)
+    before = (lambda pdf: ensure_subject_block(ctx, pdf, field)) if ctx.part else None
+    return _StepRequest(door.Holder(), door.PresetField(field, block), before)
+
+
+def ensure_subject_block(ctx: StepContext, pdf: bytes, field: str) -> None:
+    """A book laid out with a block per subject (its empty fields GVBM-<subject>) has no page
+    for a subject assigned to the class after it was made: that teacher's signature would
+    land outside the book's form. Refused, with what to do; the other subjects sign on."""
+    names = signature_field_names(pdf)
+    prefix = signature_field(SUBJECT_TEACHERS, "")
+    if field in names or not any(name.startswith(f"{prefix}-") for name in names):
+        return
+    subject = next(
+        (
+            t.name
+            for t in taught_in(ctx.record.unit_id, ctx.record.school_year_id)
+            if t.code == ctx.part
+        ),
+        ctx.part,
+    )
+    raise DomainError(
+        _(
+            "Sổ này được lập trước khi môn «%(subject)s» được phân công cho lớp, nên chưa có "
+            "trang của môn này để ký. Hãy trả lại sổ (ghi lý do này) để người lập sổ lập lại "
+            "sổ có trang môn «%(subject)s»."
+        )
+        % {"subject": subject}
+    )
 
 
 def _finish(
