@@ -75,15 +75,20 @@ class RecordsSigningWork:
 
     def part_note(self, user: Any, item: Any) -> str:
         """On the subject teachers' step: the person's subjects still to sign."""
-        step = next((s for s in item.open_steps if s["role"] == SUBJECT_TEACHERS), None)
-        if step is None:
-            return ""
-        record = item.record
-        left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
-        mine = [t.name for t in left if t.teacher_id == user.pk]
+        mine = self.parts(user, item)
         if not mine:
             return ""
         return gettext("Phần của bạn: giáo viên bộ môn {subjects}").format(subjects=", ".join(mine))
+
+    def parts(self, user: Any, item: Any) -> list[str]:
+        """On the subject teachers' step: the person's subjects still to sign, in the book's
+        order (the order the signatures go in)."""
+        step = next((s for s in item.open_steps if s["role"] == SUBJECT_TEACHERS), None)
+        if step is None:
+            return []
+        record = item.record
+        left = to_sign(record.unit_id, record.school_year_id, step.get("signed") or {})
+        return [t.name for t in left if t.teacher_id == user.pk]
 
     def signatures_panel(self, user: Any, object_id: int) -> dict[str, Any]:
         record = get_or_404(user, "records.record.view", Record.objects.all(), pk=object_id)

@@ -22,10 +22,12 @@ def sign_queue(user: Any) -> QuerySet[Any]:
 
 
 def sign_queue_rows(user: Any) -> list[Any]:
-    """The "Chờ ký" queue as rows, each with `part_note`: what of it is `user`'s to sign."""
+    """The "Chờ ký" queue as rows, each with `part_note`: what of it is `user`'s to sign, and
+    `parts`: the names of those parts, one signature each ([] for the whole document)."""
     rows = list(sign_queue(user))
     for row in rows:
         row.part_note = work().part_note(user, row)
+        row.parts = work().parts(user, row)
     return rows
 
 

@@ -43,6 +43,11 @@ class SigningWork(Protocol):
         a book that many sign, each their own part."""
         ...
 
+    def parts(self, user: Any, item: Any) -> list[str]:
+        """The names of the parts `user` still signs, one signature each, in signing order
+        ([] for a document signed once, as a whole)."""
+        ...
+
     def signatures_panel(self, user: Any, object_id: int) -> dict[str, Any]:
         """The template context of a document's signatures panel (404 when hidden)."""
         ...

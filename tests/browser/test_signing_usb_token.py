@@ -47,11 +47,18 @@ def token_label(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def agent(site: str, token_label: str) -> Iterator[Any]:
+    principal = get_user_model().objects.get(username="th1.hieutruong")
+    yield from _agent_for(site, token_label, principal, key_id="03")
+
+
+def _agent_for(site: str, token_label: str, user: Any, *, key_id: str) -> Iterator[Any]:
+    """A key and certificate for `user` written to the token under `key_id`, the certificate
+    registered in HoSo as the user's (external), and the agent serving the token; the
+    person's confirmations are kept on `agent.confirmations`."""
     from hoso_signer.batch import TokenAccess
     from hoso_signer.server import SignerAgent
 
-    principal = get_user_model().objects.get(username="th1.hieutruong")
-    issued = pki.issue_person_cert(load_ca(conf.pki_dir()), principal.first_name)
+    issued = pki.issue_person_cert(load_ca(conf.pki_dir()), user.first_name)
     with tempfile.TemporaryDirectory() as tmp:
         key, cert = Path(tmp) / "k.der", Path(tmp) / "c.der"
         key.write_bytes(
@@ -72,19 +79,19 @@ def agent(site: str, token_label: str) -> Iterator[Any]:
             "--pin",
             PIN,
             "--id",
-            "03",
+            key_id,
             "--label",
-            "browser-ht",
+            f"browser-{key_id}",
         ]
         hsm.run_util([*base, "--write-object", str(key), "--type", "privkey"])
         hsm.run_util([*base, "--write-object", str(cert), "--type", "cert"])
         hsm.refresh_library()
-    Certificate.objects.filter(owner=principal).update(status="retired")
+    Certificate.objects.filter(owner=user).update(status="retired")
     certificate_register(
-        actor=principal,
+        actor=user,
         data=issued.cert.public_bytes(serialization.Encoding.PEM),
         backend=Backend.EXTERNAL,
-        key_ref={"key_id": "03"},
+        key_ref={"key_id": key_id},
     )
     confirmations: list[Any] = []
     server = SignerAgent(
@@ -134,3 +141,42 @@ def test_principal_signs_with_usb_token_in_the_browser(
     assert [(c.count, c.titles[0]) for c in agent.confirmations] == [(1, record.title)]
     assert pdfsig_all_intact(read_blob(RecordVersion.objects.get(record=record).signed_sha256), 1)
     assert errors == [], errors
+
+
+def test_a_teacher_of_two_subjects_confirms_once_and_both_blocks_are_signed(
+    site: str, page_at: Any, token_label: str
+) -> None:
+    """The score book of a class where one teacher has Toán and Tin học: one click, one
+    confirmation and PIN on the agent, two signatures, each in its subject's block."""
+    from hoso.books.tests.teachers_world import submitted_book, teachers_world
+    from hoso.books.tests.test_score_book_pdf import _pdfsig
+    from tests.factories import PASSWORD
+
+    cw = teachers_world("busb")
+    teacher = cw["giaovien"]
+    record = submitted_book(cw)
+    agent = _agent_for(site, token_label, teacher, key_id="04")
+    server = next(agent)
+    try:
+        page = page_at()
+        page.goto(f"{site}/tai-khoan/login/")
+        page.get_by_label("Tên đăng nhập").fill(teacher.username)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{site}/ky-so/cho-ky/")
+        row = page.locator(f"#ho-so-{record.pk}")
+        row.get_by_text("Ký", exact=True).click()
+        with page.expect_navigation():
+            row.get_by_role("button", name="Ký bằng USB token (HoSo Signer)").click()
+        page.wait_for_load_state("networkidle")
+    finally:
+        next(agent, None)
+    rows = SignatureRecord.objects.filter(version__record=record).order_by("signed_at", "id")
+    assert list(rows.values_list("field_name", flat=True)) == ["GVBM-toan", "GVBM-tin_hoc"]
+    assert [(c.count, c.titles) for c in server.confirmations] == [
+        (2, (f"{record.title} — Toán", f"{record.title} — Tin học"))
+    ]
+    signed = read_blob(RecordVersion.objects.get(record=record).signed_sha256)
+    # poppler's pdfsig; stock pyHanko checks the same flow in test_subject_teachers_usb.py
+    assert _pdfsig(signed) == ["Signature is Valid."] * 2

@@ -1,5 +1,7 @@
 """API v1 for batch signing with the USB token: `POST /api/v1/signing/usb-batches/` returns
-the plan the page then signs document by document through the two-phase pair."""
+the plan the page then signs document by document through the two-phase pair. A document
+the person signs in several parts (a teacher's subjects of a score book) is listed once per
+part: the page signs it that many times, under the agent's one confirmation."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class _DocumentOut(serializers.Serializer[Any]):
     record = serializers.IntegerField()
     title = serializers.CharField()
     version = serializers.IntegerField()
+    part = serializers.CharField(allow_blank=True)
 
 
 class UsbBatchOut(serializers.Serializer[Any]):
@@ -59,7 +62,7 @@ class UsbBatchPlanView(APIView):
                     "key_id": cert.key_ref.get("key_id", ""),
                 },
                 "documents": [
-                    {"record": d.record, "title": d.title, "version": d.version}
+                    {"record": d.record, "title": d.title, "version": d.version, "part": d.part}
                     for d in plan.documents
                 ],
             }

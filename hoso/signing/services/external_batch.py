@@ -23,6 +23,7 @@ from hoso.signing.models import Backend, Certificate, CertKind
 from hoso.signing.selectors import sign_queue
 from hoso.signing.services.batches import MAX_BATCH, approved_this_week
 from hoso.signing.services.certificates import certificate_for_signing
+from hoso.signing.work import work
 
 NOT_EXTERNAL = (
     "Chứng thư số này không nằm trên USB token; hãy ký hàng loạt bằng mật khẩu chứng thư, "
@@ -36,6 +37,7 @@ class PlannedDocument:
     record: int
     title: str
     version: int
+    part: str = ""  # the subject this signature is for, on a score book's subject step
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,20 @@ def usb_batch_plan(
     ids = approved_this_week(actor) if this_week else list(dict.fromkeys(record_ids or []))
     ids = [i for i in ids if 0 < i < 2**63]
     workflows = {wf.record_id: wf for wf in sign_queue(actor).filter(record_id__in=ids)}
-    docs = [
-        PlannedDocument(i, workflows[i].record.title, workflows[i].version.number)
-        for i in ids
-        if i in workflows
-    ][:MAX_BATCH]
+    docs = [doc for i in ids if i in workflows for doc in _planned(actor, workflows[i])]
+    docs = docs[:MAX_BATCH]
     if not docs:
         raise DomainError(NOTHING)
     return UsbBatchPlan(cert, docs)
+
+
+def _planned(actor: Any, workflow: Any) -> list[PlannedDocument]:
+    """One entry per signature the person gives the document: a teacher of two subjects signs
+    a class's score book twice (each subject's block), both under the batch's one PIN."""
+    title, number = workflow.record.title, workflow.version.number
+    parts = work().parts(actor, workflow)
+    if not parts:
+        return [PlannedDocument(workflow.record_id, title, number)]
+    return [
+        PlannedDocument(workflow.record_id, f"{title} — {part}", number, part) for part in parts
+    ]

@@ -76,17 +76,25 @@
       say(status, "Đang kết nối HoSo Signer…");
       await agentStatus(agent);
       // One document, sign or seal step: prepare first (it says which token key to use).
+      // A teacher of several subjects of a score book signs each subject's block: all of
+      // them under ONE confirmation and PIN on the agent, one after the other.
       const base = "/api/v1/records/" + button.dataset.record + "/sign/";
+      const parts = (button.dataset.parts || "").split("|").filter(Boolean);
+      const titles = parts.length ? parts.map(function (part) { return button.dataset.title + " — " + part; })
+        : [button.dataset.title];
       say(status, "Đang chuẩn bị tài liệu…");
-      const prep = await hoso(base + "prepare/", button.dataset.csrf, {});
+      let prep = await hoso(base + "prepare/", button.dataset.csrf, {});
       say(status, "Hãy xác nhận và nhập mã PIN trên máy tính có USB token (HoSo Signer)…");
-      const opened = await openBatch(agent, [{ title: button.dataset.title }], prep.key_id);
+      const opened = await openBatch(agent, titles.map(function (title) { return { title: title }; }), prep.key_id);
       batch = opened.batch;
-      say(status, "Đang ký…");
-      const signed = await agentPost(agent, "/sign",
-        { batch: batch, digest_b64: prep.digest_b64, algorithm: prep.algorithm });
-      await hoso(base + "complete/", button.dataset.csrf,
-        { session: prep.session, signature_b64: signed.signature_b64 });
+      for (let index = 0; index < titles.length; index += 1) {
+        say(status, titles.length > 1 ? "Đang ký " + (index + 1) + "/" + titles.length + "…" : "Đang ký…");
+        if (index > 0) { prep = await hoso(base + "prepare/", button.dataset.csrf, {}); }
+        const signed = await agentPost(agent, "/sign",
+          { batch: batch, digest_b64: prep.digest_b64, algorithm: prep.algorithm });
+        await hoso(base + "complete/", button.dataset.csrf,
+          { session: prep.session, signature_b64: signed.signature_b64 });
+      }
       say(status, "Đã ký xong.");
       window.location.reload();
     } catch (error) {
