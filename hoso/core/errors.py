@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 # A hidden object and a missing one get the same answer (no guessing what exists).
-NOT_FOUND_MESSAGE = "Không tìm thấy hoặc bạn không có quyền xem mục này."
+NOT_FOUND_MESSAGE = gettext_lazy("Không tìm thấy hoặc bạn không có quyền xem mục này.")
 
 
 class DomainError(Exception):

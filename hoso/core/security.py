@@ -13,12 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_ratelimit.core import is_ratelimited
 
 from hoso.core.api import error_body
 from hoso.core.http import client_ip
 
-THROTTLED_MESSAGE = (
+THROTTLED_MESSAGE = gettext_lazy(
     "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại."
 )
 
@@ -109,14 +111,14 @@ def throttled_response(request: HttpRequest) -> HttpResponse:
         response = render(
             request,
             "core/error.html",
-            {"title": "Quá nhiều yêu cầu", "message": THROTTLED_MESSAGE},
+            {"title": _("Quá nhiều yêu cầu"), "message": THROTTLED_MESSAGE},
             status=429,
         )
     response["Retry-After"] = "60"
     return response
 
 
-NUL_MESSAGE = (
+NUL_MESSAGE = gettext_lazy(
     "Yêu cầu chứa ký tự không hợp lệ (NUL). Hãy kiểm tra lại địa chỉ hoặc dữ liệu gửi lên."
 )
 
@@ -147,6 +149,6 @@ def bad_request_response(request: HttpRequest, message: str) -> HttpResponse:
     return render(
         request,
         "core/error.html",
-        {"title": "Yêu cầu không hợp lệ", "message": message},
+        {"title": _("Yêu cầu không hợp lệ"), "message": message},
         status=400,
     )
