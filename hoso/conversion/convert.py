@@ -121,7 +121,7 @@ def ocr_to_pdf(
             what=_("Nhận dạng chữ (OCR)"),
         )
         if done.returncode == _OCRMYPDF_MISSING_DEPENDENCY:
-            raise ConversionUnavailable(UNAVAILABLE["tesseract"])
+            raise ConversionUnavailable(str(UNAVAILABLE["tesseract"]))
         _check_pdf_output(out, "OCRmyPDF", done.stderr)
         shutil.move(out, dest)
     return OcrResult(path=dest, from_signed_original=signed)
@@ -183,7 +183,7 @@ def ocr_available(language: str = "vie") -> bool:
 def _require_ocr(language: str) -> None:
     tesseract = require("tesseract")
     if importlib.util.find_spec("ocrmypdf") is None:
-        raise ConversionUnavailable(UNAVAILABLE["ocrmypdf"])
+        raise ConversionUnavailable(str(UNAVAILABLE["ocrmypdf"]))
     langs = run([tesseract, "--list-langs"], timeout=30, what=_("Kiểm tra tesseract"))
     if language not in langs.stdout.decode("utf-8", "replace").split():
         raise ConversionUnavailable(

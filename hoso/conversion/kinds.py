@@ -21,7 +21,7 @@ class Kind(StrEnum):
     @property
     def label(self) -> str:
         """Vietnamese name, as in "nội dung là ảnh PNG"."""
-        return _LABELS[self]
+        return str(_LABELS[self])
 
     @property
     def extensions(self) -> frozenset[str]:

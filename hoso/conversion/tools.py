@@ -48,7 +48,7 @@ def require(program: str, override: str | None = None) -> str:
     found = shutil.which(override or program)
     if found is None:
         raise ConversionUnavailable(
-            UNAVAILABLE.get(program, _("Máy chủ chưa cài %(program)s.") % {"program": program})
+            str(UNAVAILABLE.get(program, _("Máy chủ chưa cài %(program)s.") % {"program": program}))
         )
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,6 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The largest id a database key holds (SQLite INTEGER, PostgreSQL bigint): a larger number in a
 # request is refused as invalid input, never passed on to overflow in the database driver.
@@ -37,7 +40,7 @@ _MESSAGES = {
         "not_allowed",
         gettext_lazy("Bạn không có quyền thực hiện thao tác này."),
     ),
-    exceptions.NotFound: ("not_found", NOT_FOUND_MESSAGE),
+    exceptions.NotFound: ("not_found", gettext_lazy(NOT_FOUND_MESSAGE)),
     exceptions.MethodNotAllowed: (
         "method_not_allowed",
         gettext_lazy("Phương thức không được hỗ trợ."),
@@ -57,8 +60,10 @@ _MESSAGES = {
 }
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "fields": fields or {}}
+def error_body(
+    code: str, message: _StrOrPromise, fields: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "fields": fields or {}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -79,7 +84,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         ((c, m) for cls, (c, m) in _MESSAGES.items() if isinstance(exc, cls)),
         (str(getattr(exc, "default_code", "error")), str(getattr(exc, "detail", _("Lỗi")))),
     )
-    response.data = error_body(code, message)
+    response.data = error_body(code, str(message))
     return response
 
 

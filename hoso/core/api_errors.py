@@ -18,7 +18,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from hoso.core.api import error_body
 from hoso.core.errors import NOT_FOUND_MESSAGE
@@ -40,7 +40,7 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def not_found_json() -> JsonResponse:
-    return JsonResponse(error_body("not_found", NOT_FOUND_MESSAGE), status=404)
+    return JsonResponse(error_body("not_found", gettext(NOT_FOUND_MESSAGE)), status=404)
 
 
 def forbidden_json() -> JsonResponse:

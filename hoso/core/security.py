@@ -14,13 +14,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_ratelimit.core import is_ratelimited
 
 from hoso.core.api import error_body
 from hoso.core.http import client_ip
 
-THROTTLED_MESSAGE = gettext_lazy(
+THROTTLED_MESSAGE = gettext_noop(
     "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại."
 )
 
@@ -105,13 +105,13 @@ class RateLimitMiddleware:
 def throttled_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            error_body("throttled", THROTTLED_MESSAGE), status=429
+            error_body("throttled", _(THROTTLED_MESSAGE)), status=429
         )
     else:
         response = render(
             request,
             "core/error.html",
-            {"title": _("Quá nhiều yêu cầu"), "message": THROTTLED_MESSAGE},
+            {"title": _("Quá nhiều yêu cầu"), "message": _(THROTTLED_MESSAGE)},
             status=429,
         )
     response["Retry-After"] = "60"
@@ -139,7 +139,7 @@ class RejectNulMiddleware:
                 for key, values in request.GET.lists()
             )
         ):
-            return bad_request_response(request, NUL_MESSAGE)
+            return bad_request_response(request, str(NUL_MESSAGE))
         return self.get_response(request)
 
 

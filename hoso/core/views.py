@@ -26,7 +26,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         "core/error.html",
         {
             "title": _("Không tìm thấy"),
-            "message": NOT_FOUND_MESSAGE,
+            "message": _(NOT_FOUND_MESSAGE),
         },
         status=404,
     )

@@ -4,7 +4,7 @@ can be."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -18,8 +18,11 @@ from hoso.policy import can
 from hoso.records.guards import deletion_refusal
 from hoso.records.models import Record
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # What a person calls the rows that may still point at a record (PROTECT foreign keys).
-REFERRER_LABELS: dict[str, str] = {
+REFERRER_LABELS: dict[str, _StrOrPromise] = {
     "records.RecordVersion": gettext_lazy("phiên bản hồ sơ"),
     "records.Workflow": gettext_lazy("lượt trình duyệt"),
     "retention.ProposalItem": gettext_lazy("đề nghị tiêu hủy"),
@@ -72,7 +75,7 @@ def _delete_refusal(actor: Any, record: Record) -> str:
             "Hồ sơ đã trình duyệt nên người lập không tự xóa được; chỉ hiệu trưởng hoặc văn thư "
             "của trường được xóa."
         )
-    return OTHERS_MAY_NOT_DELETE
+    return str(OTHERS_MAY_NOT_DELETE)
 
 
 OTHERS_MAY_NOT_DELETE = gettext_lazy(

@@ -7,7 +7,7 @@ before that date keep the row they were made with, so an issued record never cha
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +24,14 @@ from hoso.records.catalogue import ALL_FORMATS, read_catalogue
 from hoso.records.models import DueItem, Keeper, Period, RecordType, TypeDelegation
 from hoso.records.services.summary import due_summary_touch
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 SCHOOL_KEEPERS = (Keeper.SCHOOL, Keeper.GROUP, Keeper.TEACHER, Keeper.HOMEROOM)
 LEVELS = ("MN", "TH", "THCS", "THPT")
 MAX_RETENTION = 100
 # The catalogue's due rules an office may choose, the periods each fits, in words.
-DUE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
+DUE_RULES: dict[str, tuple[tuple[str, ...], _StrOrPromise]] = {
     "week_monday_7": ((Period.WEEK,), gettext_lazy("Thứ Hai hằng tuần, 07:00")),
     "month_5th_next": ((Period.MONTH,), gettext_lazy("Ngày 5 của tháng sau, 17:00")),
     "term_end_7": ((Period.TERM,), gettext_lazy("7 ngày sau khi kết thúc học kỳ, 17:00")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -19,7 +19,10 @@ from hoso.records.models import DueItem
 from hoso.records.notify import notify
 from hoso.records.selectors import REMIND_BEFORE
 
-_KINDS: list[tuple[str, str]] = [
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+_KINDS: list[tuple[str, _StrOrPromise]] = [
     ("reminded_before_at", gettext_lazy("Sắp đến hạn nộp")),
     ("reminded_on_at", gettext_lazy("Hôm nay đến hạn nộp")),
     ("reminded_after_at", gettext_lazy("Đã quá hạn nộp")),
@@ -59,7 +62,7 @@ def reminders_send(now: dt.datetime | None = None) -> int:
     return total
 
 
-def _send(items: Sequence[Mapping[str, Any]], title: str) -> None:
+def _send(items: Sequence[Mapping[str, Any]], title: _StrOrPromise) -> None:
     by_owner: dict[int, list[str]] = defaultdict(list)
     for item in items:
         by_owner[item["owner_id"]].append(f"{item['record_type__name']} — {item['period_label']}")

@@ -219,11 +219,11 @@ def _signed_by_this_batch(batch: SignBatch, item: SignBatchItem) -> SignatureRec
 
 def _unlock(batch: SignBatch) -> tuple[Any, str]:
     if not batch.secret or timezone.now() - batch.created_at > SECRET_TTL:
-        return None, INTERRUPTED
+        return None, str(INTERRUPTED)
     try:
         secret = secrets.unseal(SEALED_FOR, batch.secret)
     except secrets.SecretGone:
-        return None, KEY_GONE
+        return None, str(KEY_GONE)
     is_pin = batch.certificate.backend == Backend.PKCS11
     try:
         return open_signer(

@@ -88,7 +88,7 @@ def _says(purpose: str, what: str) -> str:
     if purpose == Purpose.SEAL:
         seal = {"refused": SEAL_REFUSED, "expired": SEAL_EXPIRED, "cancelled": SEAL_CANCELLED}
         return str(seal[what])
-    return {"refused": REFUSED, "expired": EXPIRED, "cancelled": CANCELLED}[what]
+    return str({"refused": REFUSED, "expired": EXPIRED, "cancelled": CANCELLED}[what])
 
 
 def credential_of(actor: Any, credential_id: int | None = None) -> RemoteCredential:
@@ -293,8 +293,8 @@ def remote_poll(*, actor: Any, request_id: int, ip: str = "") -> RemoteRequest:
     try:
         auth = client.check(request.credential.credential_ref, vault.unseal(request.handle_enc))
     except ProviderDown:
-        if request.message != STILL_DOWN:
-            request.message = STILL_DOWN
+        if request.message != str(STILL_DOWN):  # only spares a write; the status is the code
+            request.message = str(STILL_DOWN)
             request.save(update_fields=["message"])
         return request
     if auth.state == "approved":
