@@ -7,6 +7,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -51,7 +52,7 @@ class TokenView(APIView):
             return Response(
                 error_body(
                     "authentication_failed",
-                    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa.",
+                    _("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa."),
                 ),
                 status=401,
             )
@@ -68,15 +69,15 @@ def _second_factor_problem(user: Any, otp: str) -> str:
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         if requires_two_factor(user):
-            return (
+            return _(
                 "Tài khoản của bạn bắt buộc xác thực hai lớp: hãy đăng nhập trên web và "
                 "bật mã xác thực trước khi dùng API."
             )
         return ""
     if not otp:
-        return "Cần mã xác thực (otp) 6 chữ số từ ứng dụng xác thực."
+        return _("Cần mã xác thực (otp) 6 chữ số từ ứng dụng xác thực.")
     if not TOTP(authenticator).validate_code(otp):
-        return "Mã xác thực không đúng hoặc đã được dùng."
+        return _("Mã xác thực không đúng hoặc đã được dùng.")
     return ""
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "hoso.accounts"
     label = "accounts"
-    verbose_name = "Tài khoản"
+    verbose_name = gettext_lazy("Tài khoản")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
@@ -32,7 +33,7 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         return result
 
 
-TOKEN_REFUSED = "Mã API không hợp lệ, đã hết hạn hoặc đã bị thu hồi."  # noqa: S105
+TOKEN_REFUSED = gettext_lazy("Mã API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")  # noqa: S105
 
 
 class ApiTokenAuthentication(BaseAuthentication):

@@ -63,13 +63,13 @@ class RequireTwoFactorMiddleware:
             ):
                 return None
             if is_api:
-                return _api_refusal("two_factor_required", two_factor.ENROL_MESSAGE, 403)
+                return _api_refusal("two_factor_required", str(two_factor.ENROL_MESSAGE), 403)
             return redirect(ENROL_URL)
         if request.path.startswith(_VERIFY_ALLOWED_PREFIXES):
             return None
         logout(request)
         if is_api:
-            return _api_refusal("two_factor_required", two_factor.VERIFY_MESSAGE, 401)
+            return _api_refusal("two_factor_required", str(two_factor.VERIFY_MESSAGE), 401)
         return redirect_to_login(request.get_full_path())
 
     def _account_post(self, request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.accounts.models import ApiToken
 from hoso.accounts.tokens import LAST_USED_RESOLUTION, Reason, active_tokens, hash_key, token_days
@@ -58,7 +59,7 @@ def api_token_revoke(*, actor: Any, token_id: Any, ip: str = "") -> ApiToken:
         .first()
     )
     if token is None:
-        raise NotFound("Không tìm thấy mã API này (có thể đã bị thu hồi).")
+        raise NotFound(_("Không tìm thấy mã API này (có thể đã bị thu hồi)."))
     token.revoked_at, token.revoked_reason = timezone.now(), Reason.OWNER
     token.save(update_fields=["revoked_at", "revoked_reason"])
     audit_log("accounts.token.revoked", actor=actor, obj=token, ip=ip, data={"id": token.pk})
@@ -95,5 +96,5 @@ def note_use(token: ApiToken, ip: str) -> None:
 def _id(value: Any) -> int:
     text = str(value or "").strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        raise DomainError("Mã API không hợp lệ.")
+        raise DomainError(_("Mã API không hợp lệ."))
     return int(text)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hoso.accounts.models import ApiToken
 
@@ -25,10 +26,10 @@ class Reason:
     LOCKED = "locked"
     REPLACED = "replaced"
     LABELS = {
-        OWNER: "Bạn đã thu hồi",
-        PASSWORD: "Đổi mật khẩu",
-        LOCKED: "Tài khoản bị khóa",
-        REPLACED: "Thay bằng mã mới",
+        OWNER: gettext_lazy("Bạn đã thu hồi"),
+        PASSWORD: gettext_lazy("Đổi mật khẩu"),
+        LOCKED: gettext_lazy("Tài khoản bị khóa"),
+        REPLACED: gettext_lazy("Thay bằng mã mới"),
     }
 
 

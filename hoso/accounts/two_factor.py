@@ -13,17 +13,18 @@ from typing import Any
 
 from allauth.account.internal.flows.login import get_authentication_records
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from hoso.accounts.selectors import has_totp, requires_two_factor
 
 # Session key: the user id whose TOTP enrolment happened in this session.
 ENROLLED_SESSION_KEY = "hoso_2fa_enrolled_user"
 
-ENROL_MESSAGE = (
+ENROL_MESSAGE = gettext_lazy(
     "Tài khoản của bạn bắt buộc xác thực hai lớp. Hãy bật mã xác thực trên trang "
     "Tài khoản của tôi trước khi tiếp tục."
 )
-VERIFY_MESSAGE = (
+VERIFY_MESSAGE = gettext_lazy(
     "Phiên đăng nhập này chưa qua bước xác thực hai lớp. Hãy đăng nhập lại bằng mật khẩu "
     "và mã xác thực."
 )

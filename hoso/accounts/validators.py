@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class NotDemoPasswordValidator:
@@ -12,9 +13,9 @@ class NotDemoPasswordValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if password == settings.DEMO_PASSWORD:
             raise ValidationError(
-                "Mật khẩu này là mật khẩu trình diễn công khai, không được dùng.",
+                _("Mật khẩu này là mật khẩu trình diễn công khai, không được dùng."),
                 code="demo_password",
             )
 
     def get_help_text(self) -> str:
-        return "Không dùng mật khẩu trình diễn công khai."
+        return _("Không dùng mật khẩu trình diễn công khai.")

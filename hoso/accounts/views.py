@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.accounts.selectors import requires_two_factor
@@ -51,7 +53,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "revoke":
         try:
             api_token_revoke(actor=request.user, token_id=request.POST.get("token"), ip=ip)
-            messages.success(request, "Đã thu hồi mã API.")
+            messages.success(request, _("Đã thu hồi mã API."))
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
@@ -80,7 +82,7 @@ def lockout_response(
     return render(request, "accounts/locked.html", {"message": _LOCKED}, status=429)
 
 
-_LOCKED = (
+_LOCKED = gettext_lazy(
     "Tài khoản hoặc máy tính này đã bị tạm khóa do nhập sai mật khẩu nhiều lần. "
     "Vui lòng thử lại sau 15 phút hoặc liên hệ văn thư của trường."
 )

@@ -24,6 +24,7 @@ from typing import Any
 from asn1crypto import cms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.verify import ChainProblem
@@ -79,7 +80,7 @@ def anchor_now() -> Anchor | None:
     url = tsa_url()
     if not url:
         raise DomainError(
-            "Chưa cấu hình máy chủ dấu thời gian (HOSO_SIGNING_TSA_URL): không thể neo nhật ký."
+            _("Chưa cấu hình máy chủ dấu thời gian (HOSO_SIGNING_TSA_URL): không thể neo nhật ký.")
         )
     head = AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
     if head is None or head[0] == 0:
@@ -138,7 +139,9 @@ def _timestamp(url: str, digest: bytes) -> bytes:
     try:
         token = asyncio.run(HTTPTimeStamper(url, timeout=20).async_timestamp(digest, "sha256"))
     except Exception as exc:  # the TSA is another server: any failure is "it did not answer"
-        raise DomainError(f"Máy chủ dấu thời gian không trả lời đúng: {exc}") from exc
+        raise DomainError(
+            _("Máy chủ dấu thời gian không trả lời đúng: %(exc)s") % {"exc": exc}
+        ) from exc
     return bytes(token.dump())
 
 
@@ -205,30 +208,40 @@ def verify_anchors() -> tuple[int, ChainProblem | None]:
 
 def _check_token(anchor: Anchor) -> ChainProblem | None:
     token_path = anchor.path.with_name(anchor.path.name.removesuffix(SUFFIX) + STAMP_SUFFIX)
-    where = f"mốc neo đến mục #{anchor.to_seq} ({anchor.path.name})"
+    where = _("mốc neo đến mục #%(to_seq)s (%(name)s)") % {
+        "to_seq": anchor.to_seq,
+        "name": anchor.path.name,
+    }
     if not token_path.is_file():
-        return ChainProblem(anchor.to_seq, f"{where}: thiếu tệp dấu thời gian")
+        return ChainProblem(
+            anchor.to_seq, _("%(where)s: thiếu tệp dấu thời gian") % {"where": where}
+        )
     digest = hashlib.sha256(anchor.path.read_bytes()).digest()
     try:
         status = _validate_token(token_path.read_bytes(), digest)
     except Exception as exc:  # a damaged token of any kind is a broken anchor
-        return ChainProblem(anchor.to_seq, f"{where}: dấu thời gian không đọc được ({exc})")
+        return ChainProblem(
+            anchor.to_seq,
+            _("%(where)s: dấu thời gian không đọc được (%(exc)s)") % {"where": where, "exc": exc},
+        )
     if not (status.get("intact") and status.get("valid")):
         return ChainProblem(
-            anchor.to_seq, f"{where}: dấu thời gian không khớp với tệp (tệp mốc đã bị sửa)"
+            anchor.to_seq,
+            _("%(where)s: dấu thời gian không khớp với tệp (tệp mốc đã bị sửa)") % {"where": where},
         )
     if status.get("trust_problem_indic") is not None or status.get("validation_path") is None:
         # A token signed by any other key (one made up by whoever rewrote the log) is worthless.
         return ChainProblem(
             anchor.to_seq,
-            f"{where}: dấu thời gian không do TSA tin cậy ký (HOSO_SIGNING_TRUST_ANCHORS)",
+            _("%(where)s: dấu thời gian không do TSA tin cậy ký (HOSO_SIGNING_TRUST_ANCHORS)")
+            % {"where": where},
         )
     return None
 
 
 def _validate_token(token: bytes, digest: bytes) -> dict[str, Any]:
     if not _AUTHORITY:
-        raise DomainError("Chưa có máy chủ dấu thời gian để kiểm tra mốc neo nhật ký.")
+        raise DomainError(_("Chưa có máy chủ dấu thời gian để kiểm tra mốc neo nhật ký."))
     return _AUTHORITY[0].validate(token, digest)
 
 
@@ -236,8 +249,8 @@ def _check_entries(anchor: Anchor, expected_from: int) -> ChainProblem | None:
     if anchor.from_seq != expected_from:
         return ChainProblem(
             expected_from,
-            f"thiếu mốc neo cho các mục #{expected_from}–#{anchor.from_seq - 1} "
-            "(tệp mốc đã bị xóa?)",
+            _("thiếu mốc neo cho các mục #%(expected_from)s–#%(last)s (tệp mốc đã bị xóa?)")
+            % {"expected_from": expected_from, "last": anchor.from_seq - 1},
         )
     listed = _document(anchor.path)["entries"]
     stamped = _when(anchor)
@@ -252,13 +265,16 @@ def _check_entries(anchor: Anchor, expected_from: int) -> ChainProblem | None:
             if stored.get(seq) != anchored_hash:
                 return ChainProblem(
                     int(seq),
-                    f"khác với mốc neo có dấu thời gian {stamped}: mục này đã bị viết lại hoặc "
-                    "xóa trong cơ sở dữ liệu",
+                    _(
+                        "khác với mốc neo có dấu thời gian %(stamped)s: mục này đã bị viết lại "
+                        "hoặc xóa trong cơ sở dữ liệu"
+                    )
+                    % {"stamped": stamped},
                 )
     return None
 
 
 def _when(anchor: Anchor) -> str:
     if anchor.stamped_at is None:
-        return "(không rõ thời điểm)"
+        return _("(không rõ thời điểm)")
     return timezone.localtime(anchor.stamped_at).strftime("%d/%m/%Y %H:%M")

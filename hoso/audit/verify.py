@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.services import GENESIS_HASH, entry_hash
 
@@ -33,7 +35,7 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, ChainProblem | None]:
             return checked, problem
         expected_seq, prev_hash, checked = entry.seq + 1, entry.hash, checked + 1
     if expected_seq - 1 != last_seq or prev_hash != last_hash:
-        return checked, ChainProblem(last_seq, "các mục cuối của nhật ký đã bị xóa")
+        return checked, ChainProblem(last_seq, _("các mục cuối của nhật ký đã bị xóa"))
     return checked, None
 
 
@@ -62,9 +64,12 @@ def _entries(last_seq: int, batch_size: int) -> Iterator[AuditEntry]:
 
 def _check_entry(entry: AuditEntry, expected_seq: int, prev_hash: str) -> ChainProblem | None:
     if entry.seq != expected_seq:
-        return ChainProblem(expected_seq, f"thiếu mục #{expected_seq} (đã bị xóa)")
+        return ChainProblem(
+            expected_seq,
+            _("thiếu mục #%(expected_seq)s (đã bị xóa)") % {"expected_seq": expected_seq},
+        )
     if entry.prev_hash != prev_hash:
-        return ChainProblem(entry.seq, "không nối với mục trước (bị xóa hoặc đổi thứ tự)")
+        return ChainProblem(entry.seq, _("không nối với mục trước (bị xóa hoặc đổi thứ tự)"))
     if entry_hash(entry) != entry.hash:
-        return ChainProblem(entry.seq, "nội dung đã bị sửa")
+        return ChainProblem(entry.seq, _("nội dung đã bị sửa"))
     return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+from django.utils.translation import gettext as _
 
 from hoso.conversion.errors import ConversionFailed, ConversionUnavailable
 from hoso.conversion.images import image_to_pdf
@@ -83,7 +84,11 @@ def office_to_pdf(
         ]
         with _SOFFICE_LOCK:
             done = run(
-                args, timeout=timeout, cwd=Path(work), env=_lo_env(profile), what="Chuyển sang PDF"
+                args,
+                timeout=timeout,
+                cwd=Path(work),
+                env=_lo_env(profile),
+                what=_("Chuyển sang PDF"),
             )
         produced = Path(work) / "input.pdf"
         _check_pdf_output(produced, "LibreOffice", done.stderr)
@@ -113,10 +118,10 @@ def ocr_to_pdf(
         done = run(
             _ocrmypdf_args(pdf_in, out, language, signed, deskew),
             timeout=timeout,
-            what="Nhận dạng chữ (OCR)",
+            what=_("Nhận dạng chữ (OCR)"),
         )
         if done.returncode == _OCRMYPDF_MISSING_DEPENDENCY:
-            raise ConversionUnavailable(UNAVAILABLE["tesseract"])
+            raise ConversionUnavailable(str(UNAVAILABLE["tesseract"]))
         _check_pdf_output(out, "OCRmyPDF", done.stderr)
         shutil.move(out, dest)
     return OcrResult(path=dest, from_signed_original=signed)
@@ -126,10 +131,12 @@ def extract_text(pdf: Path, *, timeout: float = 120, max_chars: int = 5_000_000)
     """The text of a PDF for the search index (NFC), cut at `max_chars`."""
     program = require("pdftotext")
     done = run(
-        [program, "-q", "-enc", "UTF-8", str(pdf), "-"], timeout=timeout, what="Trích nội dung"
+        [program, "-q", "-enc", "UTF-8", str(pdf), "-"], timeout=timeout, what=_("Trích nội dung")
     )
     if done.returncode != 0:
-        raise ConversionFailed("Không trích được nội dung chữ của tệp PDF; tệp gốc vẫn được lưu.")
+        raise ConversionFailed(
+            _("Không trích được nội dung chữ của tệp PDF; tệp gốc vẫn được lưu.")
+        )
     text = done.stdout.decode("utf-8", "replace")[:max_chars]
     return unicodedata.normalize("NFC", text)
 
@@ -156,11 +163,11 @@ def render_preview(pdf: Path, dest: Path, *, width: int = 600, timeout: float = 
                 str(prefix),
             ],
             timeout=timeout,
-            what="Tạo ảnh xem trước",
+            what=_("Tạo ảnh xem trước"),
         )
         produced = prefix.with_suffix(".png")
         if done.returncode != 0 or not produced.is_file():
-            raise ConversionFailed("Không tạo được ảnh xem trước; tệp gốc vẫn được lưu.")
+            raise ConversionFailed(_("Không tạo được ảnh xem trước; tệp gốc vẫn được lưu."))
         shutil.move(produced, dest)
     return dest
 
@@ -176,12 +183,15 @@ def ocr_available(language: str = "vie") -> bool:
 def _require_ocr(language: str) -> None:
     tesseract = require("tesseract")
     if importlib.util.find_spec("ocrmypdf") is None:
-        raise ConversionUnavailable(UNAVAILABLE["ocrmypdf"])
-    langs = run([tesseract, "--list-langs"], timeout=30, what="Kiểm tra tesseract")
+        raise ConversionUnavailable(str(UNAVAILABLE["ocrmypdf"]))
+    langs = run([tesseract, "--list-langs"], timeout=30, what=_("Kiểm tra tesseract"))
     if language not in langs.stdout.decode("utf-8", "replace").split():
         raise ConversionUnavailable(
-            f"Máy chủ chưa cài dữ liệu nhận dạng chữ cho ngôn ngữ “{language}” (gói "
-            f"tesseract-ocr-{language}); tệp gốc vẫn được lưu."
+            _(
+                "Máy chủ chưa cài dữ liệu nhận dạng chữ cho ngôn ngữ “%(language)s” (gói "
+                "tesseract-ocr-%(language)s); tệp gốc vẫn được lưu."
+            )
+            % {"language": language}
         )
 
 
@@ -218,7 +228,8 @@ def _materialize(original: bytes | Path, work: Path, kind: Kind) -> Path:
 
 def _check_pdf_output(path: Path, tool: str, stderr: bytes) -> None:
     problem = ConversionFailed(
-        f"{tool} không tạo được bản PDF từ tệp này (tệp có thể bị hỏng). Tệp gốc vẫn được lưu."
+        _("%(tool)s không tạo được bản PDF từ tệp này (tệp có thể bị hỏng). Tệp gốc vẫn được lưu.")
+        % {"tool": tool}
     )
     if not path.is_file() or path.stat().st_size == 0:
         raise problem

@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import filetype
+from django.utils.translation import gettext as _
 
 from hoso.conversion.errors import UnsafeFileError
 from hoso.conversion.kinds import ACCEPTED_HINT, Kind
@@ -50,12 +51,15 @@ class Detection:
         if self.extension_matches:
             return None
         expected = ", ".join(sorted(self.kind.extensions))
-        claimed = f"có đuôi {self.extension}" if self.extension else "không có đuôi"
-        return (
-            f"Tệp {claimed} nhưng nội dung là {self.kind.label}. "
-            f"Hãy kiểm tra lại đúng tệp cần nộp, hoặc đổi đuôi tệp thành {expected} "
-            "rồi tải lên lại."
+        claimed = (
+            _("có đuôi %(extension)s") % {"extension": self.extension}
+            if self.extension
+            else _("không có đuôi")
         )
+        return _(
+            "Tệp %(claimed)s nhưng nội dung là %(label)s. Hãy kiểm tra lại đúng tệp cần nộp, hoặc "
+            "đổi đuôi tệp thành %(expected)s rồi tải lên lại."
+        ) % {"claimed": claimed, "label": self.kind.label, "expected": expected}
 
     def require_match(self) -> None:
         """Raise UnsafeFileError if the extension does not fit the content."""
@@ -77,7 +81,8 @@ def detect_kind(path: Path) -> Kind:
         head = f.read(_HEAD)
     if not head:
         raise UnsafeFileError(
-            "Tệp rỗng (0 byte). Hãy kiểm tra lại tệp trên máy rồi tải lên lại.", code="file.empty"
+            _("Tệp rỗng (0 byte). Hãy kiểm tra lại tệp trên máy rồi tải lên lại."),
+            code="file.empty",
         )
     if head.startswith(_ZIP_MAGIC):
         return _refuse_polyglot(_zip_kind(path), head, path)
@@ -94,9 +99,12 @@ def _refuse_polyglot(kind: Kind, head: bytes, path: Path) -> Kind:
     zip_inside = kind is Kind.PDF and zipfile.is_zipfile(path)
     if pdf_inside or zip_inside:
         raise UnsafeFileError(
-            f"Tệp vừa là {kind.label} vừa chứa dữ liệu của một loại tệp khác (tệp “hai mặt”), "
-            "thường là dấu hiệu tệp bị cài mã độc. HoSo không nhận tệp này; hãy xuất lại tệp "
-            "từ phần mềm gốc.",
+            _(
+                "Tệp vừa là %(label)s vừa chứa dữ liệu của một loại tệp khác (tệp “hai mặt”), "
+                "thường là dấu hiệu tệp bị cài mã độc. HoSo không nhận tệp này; hãy xuất lại tệp "
+                "từ phần mềm gốc."
+            )
+            % {"label": kind.label},
             code="file.polyglot",
         )
     return kind
@@ -112,17 +120,21 @@ def _zip_kind(path: Path) -> Kind:
                 return _odf_kind(_read_small(archive, "mimetype"))
     except RuntimeError as exc:  # zipfile's way of saying "encrypted entry"
         raise UnsafeFileError(
-            "Tệp Office có phần được đặt mật khẩu. Hãy bỏ mật khẩu, lưu lại rồi tải lên lại.",
+            _("Tệp Office có phần được đặt mật khẩu. Hãy bỏ mật khẩu, lưu lại rồi tải lên lại."),
             code="office.encrypted",
         ) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise UnsafeFileError(
-            "Tệp nén/Office bị hỏng hoặc không đọc được. Hãy mở tệp bằng Word/Excel, "
-            "lưu lại rồi tải lên lại.",
+            _(
+                "Tệp nén/Office bị hỏng hoặc không đọc được. Hãy mở tệp bằng Word/Excel, "
+                "lưu lại rồi tải lên lại."
+            ),
             code="office.corrupt",
         ) from exc
     raise UnsafeFileError(
-        f"Tệp là một tệp nén ZIP, không phải tài liệu. {ACCEPTED_HINT}", code="file.unsupported"
+        _("Tệp là một tệp nén ZIP, không phải tài liệu. %(accepted_hint)s")
+        % {"accepted_hint": ACCEPTED_HINT},
+        code="file.unsupported",
     )
 
 
@@ -131,8 +143,10 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
         data = part.read(_SMALL_PART_LIMIT + 1)
     if len(data) > _SMALL_PART_LIMIT or has_doctype(data):
         raise UnsafeFileError(
-            "Tệp Office có phần khai báo bất thường (DOCTYPE hoặc kích thước lạ). "
-            "Hãy mở tệp bằng Word/Excel, lưu lại rồi tải lên lại.",
+            _(
+                "Tệp Office có phần khai báo bất thường (DOCTYPE hoặc kích thước lạ). "
+                "Hãy mở tệp bằng Word/Excel, lưu lại rồi tải lên lại."
+            ),
             code="office.xml_doctype",
         )
     return data
@@ -143,8 +157,10 @@ def _ooxml_kind(content_types: bytes) -> Kind:
         root = ElementTree.fromstring(content_types)  # noqa: S314 - DOCTYPE refused above
     except ElementTree.ParseError as exc:
         raise UnsafeFileError(
-            "Tệp Office bị hỏng (không đọc được danh mục nội dung). "
-            "Hãy mở tệp bằng Word/Excel, lưu lại rồi tải lên lại.",
+            _(
+                "Tệp Office bị hỏng (không đọc được danh mục nội dung). "
+                "Hãy mở tệp bằng Word/Excel, lưu lại rồi tải lên lại."
+            ),
             code="office.corrupt",
         ) from exc
     types = {el.get("ContentType", "") for el in root.iter(f"{_CT_NS}Override")}
@@ -153,12 +169,15 @@ def _ooxml_kind(content_types: bytes) -> Kind:
             return kind
     if any("macroEnabled" in t for t in types):
         raise UnsafeFileError(
-            "Tệp Office có chứa macro (mã lệnh tự chạy). Hãy lưu lại dưới dạng "
-            ".docx/.xlsx/.pptx thông thường (không macro) rồi tải lên lại.",
+            _(
+                "Tệp Office có chứa macro (mã lệnh tự chạy). Hãy lưu lại dưới dạng "
+                ".docx/.xlsx/.pptx thông thường (không macro) rồi tải lên lại."
+            ),
             code="office.macro",
         )
     raise UnsafeFileError(
-        f"Không nhận ra loại tài liệu Office này (có thể là tệp mẫu). {ACCEPTED_HINT}",
+        _("Không nhận ra loại tài liệu Office này (có thể là tệp mẫu). %(accepted_hint)s")
+        % {"accepted_hint": ACCEPTED_HINT},
         code="file.unsupported",
     )
 
@@ -167,7 +186,8 @@ def _odf_kind(mimetype: bytes) -> Kind:
     kind = _ODF_MIMETYPES.get(mimetype.decode("ascii", "replace").strip())
     if kind is None:
         raise UnsafeFileError(
-            f"Loại tài liệu OpenDocument này chưa được hỗ trợ. {ACCEPTED_HINT}",
+            _("Loại tài liệu OpenDocument này chưa được hỗ trợ. %(accepted_hint)s")
+            % {"accepted_hint": ACCEPTED_HINT},
             code="file.unsupported",
         )
     return kind
@@ -176,12 +196,20 @@ def _odf_kind(mimetype: bytes) -> Kind:
 def _unsupported(head: bytes, guessed_extension: str | None) -> UnsafeFileError:
     if head.startswith(_OLE_MAGIC):
         return UnsafeFileError(
-            "Tệp là tài liệu Office định dạng cũ (.doc, .xls, .ppt) hoặc tệp Office có đặt "
-            "mật khẩu. Hãy mở bằng Word/Excel, bỏ mật khẩu nếu có, lưu lại dưới dạng .docx "
-            "hoặc .xlsx rồi tải lên lại.",
+            _(
+                "Tệp là tài liệu Office định dạng cũ (.doc, .xls, .ppt) hoặc tệp Office có đặt "
+                "mật khẩu. Hãy mở bằng Word/Excel, bỏ mật khẩu nếu có, lưu lại dưới dạng .docx "
+                "hoặc .xlsx rồi tải lên lại."
+            ),
             code="file.legacy_office",
         )
-    what = f" (nội dung giống tệp .{guessed_extension})" if guessed_extension else ""
+    what = (
+        _(" (nội dung giống tệp .%(guessed_extension)s)") % {"guessed_extension": guessed_extension}
+        if guessed_extension
+        else ""
+    )
     return UnsafeFileError(
-        f"Không nhận được loại tệp này{what}. {ACCEPTED_HINT}", code="file.unsupported"
+        _("Không nhận được loại tệp này%(what)s. %(accepted_hint)s")
+        % {"what": what, "accepted_hint": ACCEPTED_HINT},
+        code="file.unsupported",
     )

@@ -6,6 +6,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from hoso.conversion.errors import UnsafeFileError
@@ -32,8 +33,11 @@ def inspect_image(path: Path, kind: Kind, *, max_pixels: int, max_frames: int) -
         raise _giant(max_pixels) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnsafeFileError(
-            f"Không đọc được {kind.label} (tệp bị hỏng hoặc tải lên chưa hết). Hãy mở ảnh trên "
-            "máy, lưu lại rồi tải lên lại.",
+            _(
+                "Không đọc được %(label)s (tệp bị hỏng hoặc tải lên chưa hết). Hãy mở ảnh trên "
+                "máy, lưu lại rồi tải lên lại."
+            )
+            % {"label": kind.label},
             code="image.corrupt",
         ) from exc
 
@@ -43,8 +47,11 @@ def _inspect(path: Path, kind: Kind, max_pixels: int, max_frames: int) -> ImageI
         frames = int(getattr(image, "n_frames", 1))
         if frames > max_frames:
             raise UnsafeFileError(
-                f"Ảnh TIFF có quá nhiều trang ({frames}; tối đa {max_frames}). Hãy tách thành các "
-                "tệp nhỏ hơn rồi tải lên lại.",
+                _(
+                    "Ảnh TIFF có quá nhiều trang (%(frames)s; tối đa %(max_frames)s). Hãy tách "
+                    "thành các tệp nhỏ hơn rồi tải lên lại."
+                )
+                % {"frames": frames, "max_frames": max_frames},
                 code="image.too_many_frames",
             )
         for index in range(frames):
@@ -66,7 +73,10 @@ def _dpi(image: Image.Image) -> float | None:
 
 def _giant(max_pixels: int) -> UnsafeFileError:
     return UnsafeFileError(
-        f"Ảnh có kích thước điểm ảnh quá lớn (hơn {max_pixels // 1_000_000} triệu điểm ảnh). "
-        "Hãy quét lại ở 300 dpi hoặc thu nhỏ ảnh rồi tải lên lại.",
+        _(
+            "Ảnh có kích thước điểm ảnh quá lớn (hơn %(millions)s triệu điểm ảnh). Hãy quét lại ở "
+            "300 dpi hoặc thu nhỏ ảnh rồi tải lên lại."
+        )
+        % {"millions": max_pixels // 1000000},
         code="image.too_large",
     )

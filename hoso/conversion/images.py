@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import img2pdf
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from hoso.conversion.errors import ConversionFailed
@@ -27,7 +28,7 @@ def image_to_pdf(src: Path, dest: Path) -> Path:
                 dest.write_bytes(img2pdf.convert([str(f) for f in frames], layout_fun=layout))
     except (OSError, ValueError, img2pdf.ImageOpenError) as exc:
         raise ConversionFailed(
-            "Không chuyển được ảnh sang PDF để nhận dạng chữ; tệp gốc vẫn được lưu."
+            _("Không chuyển được ảnh sang PDF để nhận dạng chữ; tệp gốc vẫn được lưu.")
         ) from exc
     return dest
 

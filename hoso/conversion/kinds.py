@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 
 class Kind(StrEnum):
     PDF = "pdf"
@@ -19,7 +21,7 @@ class Kind(StrEnum):
     @property
     def label(self) -> str:
         """Vietnamese name, as in "nội dung là ảnh PNG"."""
-        return _LABELS[self]
+        return str(_LABELS[self])
 
     @property
     def extensions(self) -> frozenset[str]:
@@ -45,15 +47,15 @@ class Kind(StrEnum):
 _OFFICE = frozenset({Kind.DOCX, Kind.XLSX, Kind.PPTX, Kind.ODT, Kind.ODS})
 
 _LABELS = {
-    Kind.PDF: "tài liệu PDF",
-    Kind.DOCX: "văn bản Word (DOCX)",
-    Kind.XLSX: "bảng tính Excel (XLSX)",
-    Kind.PPTX: "bài trình chiếu PowerPoint (PPTX)",
-    Kind.ODT: "văn bản OpenDocument (ODT)",
-    Kind.ODS: "bảng tính OpenDocument (ODS)",
-    Kind.JPEG: "ảnh JPEG",
-    Kind.PNG: "ảnh PNG",
-    Kind.TIFF: "ảnh TIFF",
+    Kind.PDF: gettext_lazy("tài liệu PDF"),
+    Kind.DOCX: gettext_lazy("văn bản Word (DOCX)"),
+    Kind.XLSX: gettext_lazy("bảng tính Excel (XLSX)"),
+    Kind.PPTX: gettext_lazy("bài trình chiếu PowerPoint (PPTX)"),
+    Kind.ODT: gettext_lazy("văn bản OpenDocument (ODT)"),
+    Kind.ODS: gettext_lazy("bảng tính OpenDocument (ODS)"),
+    Kind.JPEG: gettext_lazy("ảnh JPEG"),
+    Kind.PNG: gettext_lazy("ảnh PNG"),
+    Kind.TIFF: gettext_lazy("ảnh TIFF"),
 }
 
 _EXTENSIONS = {
@@ -80,7 +82,7 @@ _MIMES = {
     Kind.TIFF: "image/tiff",
 }
 
-ACCEPTED_HINT = (
+ACCEPTED_HINT = gettext_lazy(
     "HoSo nhận tệp PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), "
     "OpenDocument (.odt, .ods) và ảnh JPG, PNG, TIFF."
 )

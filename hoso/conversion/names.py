@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from hoso.conversion.errors import UnsafeFileError
 
 MAX_NAME_BYTES = 255
@@ -24,17 +26,22 @@ def check_filename(raw: str) -> str:
     """Return the NFC display name for `raw`, or raise UnsafeFileError if it is hostile."""
     name = unicodedata.normalize("NFC", raw)
     if "\x00" in name:
-        raise _bad("Tên tệp chứa ký tự rỗng (NUL). Hãy đổi tên tệp rồi tải lên lại.", "name.nul")
+        raise _bad(_("Tên tệp chứa ký tự rỗng (NUL). Hãy đổi tên tệp rồi tải lên lại."), "name.nul")
     if _has_path_parts(name):
         raise _bad(
-            f"Tên tệp “{_printable(name)}” chứa đường dẫn thư mục (/, \\ hoặc ..). "
-            "Hãy tải lên chính tệp, với tên tệp thông thường.",
+            _(
+                "Tên tệp “%(printable)s” chứa đường dẫn thư mục (/, \\ hoặc ..). Hãy tải lên "
+                "chính tệp, với tên tệp thông thường."
+            )
+            % {"printable": _printable(name)},
             "name.path",
         )
     if any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name):
         raise _bad(
-            "Tên tệp chứa ký tự điều khiển hoặc ký tự đảo chiều hiển thị. "
-            "Hãy đổi tên tệp chỉ gồm chữ, số và dấu câu thông thường.",
+            _(
+                "Tên tệp chứa ký tự điều khiển hoặc ký tự đảo chiều hiển thị. "
+                "Hãy đổi tên tệp chỉ gồm chữ, số và dấu câu thông thường."
+            ),
             "name.control",
         )
     size = len(name.encode("utf-8"))
@@ -42,9 +49,16 @@ def check_filename(raw: str) -> str:
     # see it; refusing that length too gives one rule for every alphabet: too long is refused.
     if size > MAX_NAME_BYTES or len(name) >= DJANGO_CUT_CHARS:
         raise _bad(
-            f"Tên tệp quá dài ({len(name)} ký tự, {size} byte; tối đa "
-            f"{DJANGO_CUT_CHARS - 1} ký tự và {MAX_NAME_BYTES} byte). "
-            "Hãy đặt tên ngắn hơn rồi tải lên lại.",
+            _(
+                "Tên tệp quá dài (%(count)s ký tự, %(size)s byte; tối đa %(max_chars)s ký tự và "
+                "%(max_name_bytes)s byte). Hãy đặt tên ngắn hơn rồi tải lên lại."
+            )
+            % {
+                "count": len(name),
+                "size": size,
+                "max_chars": DJANGO_CUT_CHARS - 1,
+                "max_name_bytes": MAX_NAME_BYTES,
+            },
             "name.too_long",
         )
     return safe_display_name(name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+from django.utils.translation import gettext as _
 
 from hoso.conversion.errors import UnsafeFileError
 
@@ -78,8 +79,11 @@ def _open_strict(path: Path) -> pikepdf.Pdf:
         pdf = pikepdf.open(path, attempt_recovery=False)
     except pikepdf.PasswordError as exc:
         raise UnsafeFileError(
-            "Tệp PDF được đặt mật khẩu mở. Hãy bỏ mật khẩu (in/xuất lại thành PDF không mật khẩu) "
-            "rồi tải lên lại.",
+            _(
+                "Tệp PDF được đặt mật khẩu mở. Hãy bỏ mật khẩu (in/xuất lại thành PDF không mật "
+                "khẩu) "
+                "rồi tải lên lại."
+            ),
             code="pdf.encrypted",
         ) from exc
     except (pikepdf.PdfError, ValueError, RecursionError) as exc:
@@ -87,8 +91,11 @@ def _open_strict(path: Path) -> pikepdf.Pdf:
     if pdf.is_encrypted:
         pdf.close()
         raise UnsafeFileError(
-            "Tệp PDF bị khóa bằng mật khẩu (hạn chế in/sửa/sao chép), nên HoSo không xử lý và ký "
-            "được. Hãy xuất lại tệp PDF không đặt mật khẩu rồi tải lên lại.",
+            _(
+                "Tệp PDF bị khóa bằng mật khẩu (hạn chế in/sửa/sao chép), nên HoSo không xử lý và "
+                "ký "
+                "được. Hãy xuất lại tệp PDF không đặt mật khẩu rồi tải lên lại."
+            ),
             code="pdf.encrypted",
         )
     return pdf
@@ -96,8 +103,10 @@ def _open_strict(path: Path) -> pikepdf.Pdf:
 
 def _malformed() -> UnsafeFileError:
     return UnsafeFileError(
-        "Tệp PDF bị hỏng hoặc sai cấu trúc (có thể tải về chưa hết). Hãy mở tệp trên máy, "
-        "in hoặc xuất lại thành PDF rồi tải lên lại.",
+        _(
+            "Tệp PDF bị hỏng hoặc sai cấu trúc (có thể tải về chưa hết). Hãy mở tệp trên máy, "
+            "in hoặc xuất lại thành PDF rồi tải lên lại."
+        ),
         code="pdf.malformed",
     )
 
@@ -110,8 +119,11 @@ def _checked_page_count(pdf: pikepdf.Pdf, max_pages: int) -> int:
         raise _malformed() from exc
     if max(claimed, actual) > max_pages:
         raise UnsafeFileError(
-            f"Tệp PDF có quá nhiều trang ({_vn_int(max(claimed, actual))} trang; tối đa "
-            f"{_vn_int(max_pages)}). Hãy tách thành các tệp nhỏ hơn rồi tải lên từng tệp.",
+            _(
+                "Tệp PDF có quá nhiều trang (%(pages)s trang; tối đa %(max_pages)s). Hãy tách "
+                "thành các tệp nhỏ hơn rồi tải lên từng tệp."
+            )
+            % {"pages": _vn_int(max(claimed, actual)), "max_pages": _vn_int(max_pages)},
             code="pdf.too_many_pages",
         )
     if actual == 0 or claimed != actual:
@@ -140,8 +152,10 @@ def _dictionaries(obj: pikepdf.Object, depth: int) -> Iterator[pikepdf.Object]:
     visited on their own by the caller's loop, so cycles cannot trap us)."""
     if depth > _MAX_WALK_DEPTH:
         raise UnsafeFileError(
-            "Tệp PDF có cấu trúc lồng nhau bất thường. Hãy in hoặc xuất lại thành PDF rồi tải "
-            "lên lại.",
+            _(
+                "Tệp PDF có cấu trúc lồng nhau bất thường. Hãy in hoặc xuất lại thành PDF rồi tải "
+                "lên lại."
+            ),
             code="pdf.malformed",
         )
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
@@ -181,23 +195,31 @@ def _is_unsafe_open_action(open_action: pikepdf.Object | None) -> bool:
 
 def _raise_for_findings(f: _Findings, allow_embedded_files: bool) -> None:
     if f.javascript or f.xfa:
-        raise _active("mã JavaScript hoặc biểu mẫu động (XFA)", "pdf.javascript")
+        raise _active(_("mã JavaScript hoặc biểu mẫu động (XFA)"), "pdf.javascript")
     if f.launch:
-        raise _active("lệnh mở/chạy chương trình khác (Launch)", "pdf.launch")
+        raise _active(_("lệnh mở/chạy chương trình khác (Launch)"), "pdf.launch")
     if f.auto_action:
-        raise _active("hành động tự chạy khi mở tệp hoặc trang (OpenAction/AA)", "pdf.auto_action")
+        raise _active(
+            _("hành động tự chạy khi mở tệp hoặc trang (OpenAction/AA)"), "pdf.auto_action"
+        )
     if f.embedded and not allow_embedded_files:
         raise UnsafeFileError(
-            "Tệp PDF có đính kèm tệp khác bên trong. Hồ sơ không nhận tệp đính kèm ẩn; hãy xuất "
-            "lại PDF không kèm tệp, và tải các tệp kia lên riêng nếu cần.",
+            _(
+                "Tệp PDF có đính kèm tệp khác bên trong. Hồ sơ không nhận tệp đính kèm ẩn; hãy "
+                "xuất "
+                "lại PDF không kèm tệp, và tải các tệp kia lên riêng nếu cần."
+            ),
             code="pdf.embedded_file",
         )
 
 
 def _active(what: str, code: str) -> UnsafeFileError:
     return UnsafeFileError(
-        f"Tệp PDF có chứa {what}, có thể gây hại cho máy người xem. Hãy in hoặc xuất lại "
-        "thành PDF thông thường rồi tải lên lại.",
+        _(
+            "Tệp PDF có chứa %(what)s, có thể gây hại cho máy người xem. Hãy in hoặc xuất lại "
+            "thành PDF thông thường rồi tải lên lại."
+        )
+        % {"what": what},
         code=code,
     )
 

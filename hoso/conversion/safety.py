@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from hoso.conversion.detect import detect
 from hoso.conversion.errors import UnsafeFileError
 from hoso.conversion.imagecheck import inspect_image
@@ -93,8 +95,11 @@ def _checked_size(path: Path, max_bytes: int) -> int:
     size = path.stat().st_size
     if size > max_bytes:
         raise UnsafeFileError(
-            f"Tệp quá lớn ({_mb(size)} MB; tối đa {_mb(max_bytes)} MB). Hãy nén ảnh, giảm độ "
-            "phân giải khi quét (300 dpi là đủ) hoặc tách thành nhiều tệp.",
+            _(
+                "Tệp quá lớn (%(size)s MB; tối đa %(max_bytes)s MB). Hãy nén ảnh, giảm độ phân "
+                "giải khi quét (300 dpi là đủ) hoặc tách thành nhiều tệp."
+            )
+            % {"size": _mb(size), "max_bytes": _mb(max_bytes)},
             code="file.too_large",
         )
     return size

@@ -9,17 +9,30 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hoso.conversion.errors import ConversionFailed, ConversionUnavailable
 
 UNAVAILABLE = {
-    "soffice": "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; tệp gốc vẫn được lưu.",
-    "tesseract": "Máy chủ chưa cài tesseract (nhận dạng chữ) nên chưa tạo được bản PDF tìm kiếm "
-    "được; tệp gốc vẫn được lưu.",
-    "ocrmypdf": "Máy chủ chưa cài OCRmyPDF nên chưa nhận dạng chữ được; tệp gốc vẫn được lưu.",
-    "pdftotext": "Máy chủ chưa cài poppler-utils (pdftotext) nên chưa trích được nội dung để tìm "
-    "kiếm; tệp gốc vẫn được lưu.",
-    "pdftoppm": "Máy chủ chưa cài poppler-utils (pdftoppm) nên chưa tạo được ảnh xem trước; tệp "
-    "gốc vẫn được lưu.",
+    "soffice": gettext_lazy(
+        "Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; tệp gốc vẫn được lưu."
+    ),
+    "tesseract": gettext_lazy(
+        "Máy chủ chưa cài tesseract (nhận dạng chữ) nên chưa tạo được bản PDF tìm kiếm "
+        "được; tệp gốc vẫn được lưu."
+    ),
+    "ocrmypdf": gettext_lazy(
+        "Máy chủ chưa cài OCRmyPDF nên chưa nhận dạng chữ được; tệp gốc vẫn được lưu."
+    ),
+    "pdftotext": gettext_lazy(
+        "Máy chủ chưa cài poppler-utils (pdftotext) nên chưa trích được nội dung để tìm "
+        "kiếm; tệp gốc vẫn được lưu."
+    ),
+    "pdftoppm": gettext_lazy(
+        "Máy chủ chưa cài poppler-utils (pdftoppm) nên chưa tạo được ảnh xem trước; tệp "
+        "gốc vẫn được lưu."
+    ),
 }
 
 
@@ -34,7 +47,9 @@ def require(program: str, override: str | None = None) -> str:
     """The path of `program` (or the override), else ConversionUnavailable in Vietnamese."""
     found = shutil.which(override or program)
     if found is None:
-        raise ConversionUnavailable(UNAVAILABLE.get(program, f"Máy chủ chưa cài {program}."))
+        raise ConversionUnavailable(
+            str(UNAVAILABLE.get(program, _("Máy chủ chưa cài %(program)s.") % {"program": program}))
+        )
     return found
 
 
@@ -61,8 +76,11 @@ def run(
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             raise ConversionFailed(
-                f"{what} mất quá nhiều thời gian (hơn {int(timeout)} giây) nên đã dừng. Tệp gốc "
-                "vẫn được lưu; hãy thử tệp nhỏ hơn hoặc báo quản trị."
+                _(
+                    "%(what)s mất quá nhiều thời gian (hơn %(timeout)s giây) nên đã dừng. Tệp gốc "
+                    "vẫn được lưu; hãy thử tệp nhỏ hơn hoặc báo quản trị."
+                )
+                % {"what": what, "timeout": int(timeout)}
             ) from None
         finally:
             _kill_group(proc)  # Reap helpers that outlive their parent.

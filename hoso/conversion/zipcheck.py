@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
+from django.utils.translation import gettext as _
+
 from hoso.conversion.errors import UnsafeFileError
 from hoso.conversion.xmlguard import DoctypeScanner
 
@@ -44,8 +46,10 @@ def inspect_zip(path: Path, limits: ZipLimits) -> int:
             _check_archive(archive, limits, budget, depth=0)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         raise _refuse(
-            "Tệp Office bị hỏng hoặc nén theo cách không hỗ trợ. Hãy mở bằng Word/Excel, lưu "
-            "lại rồi tải lên lại.",
+            _(
+                "Tệp Office bị hỏng hoặc nén theo cách không hỗ trợ. Hãy mở bằng Word/Excel, lưu "
+                "lại rồi tải lên lại."
+            ),
             "office.corrupt",
         ) from exc
     return limits.max_uncompressed_bytes - budget.remaining
@@ -57,7 +61,9 @@ def _check_archive(
     infos = archive.infolist()
     budget.entries += len(infos)
     if budget.entries > limits.max_entries:
-        raise _bomb(f"quá nhiều thành phần (hơn {limits.max_entries})")
+        raise _bomb(
+            _("quá nhiều thành phần (hơn %(max_entries)s)") % {"max_entries": limits.max_entries}
+        )
     _check_names([info.filename for info in infos])
     for info in infos:
         _check_entry(archive, info, limits, budget, depth)
@@ -66,21 +72,27 @@ def _check_archive(
 def _check_names(names: list[str]) -> None:
     if len(set(names)) != len(names):
         raise _refuse(
-            "Tệp Office có hai thành phần trùng tên — dấu hiệu tệp bị sửa để đánh lừa. Hãy "
-            "mở bằng Word/Excel, lưu lại rồi tải lên lại.",
+            _(
+                "Tệp Office có hai thành phần trùng tên — dấu hiệu tệp bị sửa để đánh lừa. Hãy "
+                "mở bằng Word/Excel, lưu lại rồi tải lên lại."
+            ),
             "office.duplicate_entry",
         )
     for name in names:
         if _is_traversal(name):
             raise _refuse(
-                "Tệp Office chứa đường dẫn nguy hiểm (ra ngoài thư mục, ví dụ “../”). "
-                "HoSo không nhận tệp này.",
+                _(
+                    "Tệp Office chứa đường dẫn nguy hiểm (ra ngoài thư mục, ví dụ “../”). "
+                    "HoSo không nhận tệp này."
+                ),
                 "office.path_traversal",
             )
         if name.endswith("vbaProject.bin") or name.startswith(_MACRO_DIRS):
             raise _refuse(
-                "Tệp Office có chứa macro (mã lệnh tự chạy). Hãy lưu lại dưới dạng tài liệu "
-                "thông thường (không macro) rồi tải lên lại.",
+                _(
+                    "Tệp Office có chứa macro (mã lệnh tự chạy). Hãy lưu lại dưới dạng tài liệu "
+                    "thông thường (không macro) rồi tải lên lại."
+                ),
                 "office.macro",
             )
 
@@ -96,7 +108,7 @@ def _check_entry(
 ) -> None:
     if info.flag_bits & 0x1:
         raise _refuse(
-            "Tệp Office có phần được đặt mật khẩu. Hãy bỏ mật khẩu, lưu lại rồi tải lên lại.",
+            _("Tệp Office có phần được đặt mật khẩu. Hãy bỏ mật khẩu, lưu lại rồi tải lên lại."),
             "office.encrypted",
         )
     with archive.open(info) as entry, tempfile.SpooledTemporaryFile(_CHUNK) as copy:
@@ -123,17 +135,19 @@ def _drain(
         size += len(chunk)
         budget.remaining -= len(chunk)
         if budget.remaining < 0:
-            raise _bomb("dung lượng sau giải nén quá lớn")
+            raise _bomb(_("dung lượng sau giải nén quá lớn"))
         if size > _RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
-            raise _bomb("tỉ lệ nén bất thường")
+            raise _bomb(_("tỉ lệ nén bất thường"))
         scanner.feed(chunk)
         if keep:
             copy.write(chunk)
     if scanner.found and not nested:
         raise _refuse(
-            "Tệp Office có khai báo DOCTYPE/ENTITY trong nội dung XML — cách thường dùng để "
-            "tấn công máy chủ (XXE, “billion laughs”). Hãy mở bằng Word/Excel, lưu lại rồi tải "
-            "lên lại.",
+            _(
+                "Tệp Office có khai báo DOCTYPE/ENTITY trong nội dung XML — cách thường dùng để "
+                "tấn công máy chủ (XXE, “billion laughs”). Hãy mở bằng Word/Excel, lưu lại rồi tải "
+                "lên lại."
+            ),
             "office.xml_doctype",
         )
     return nested
@@ -145,8 +159,10 @@ def _check_nested(
     allowed = depth == 0 and "/embeddings/" in name and name.lower().endswith(_NESTED_OK_SUFFIXES)
     if not allowed:
         raise _refuse(
-            "Tệp Office chứa tệp nén lồng bên trong. HoSo không nhận tệp này; hãy lưu lại tài "
-            "liệu không kèm tệp nén rồi tải lên lại.",
+            _(
+                "Tệp Office chứa tệp nén lồng bên trong. HoSo không nhận tệp này; hãy lưu lại tài "
+                "liệu không kèm tệp nén rồi tải lên lại."
+            ),
             "office.nested_zip",
         )
     copy.seek(0)
@@ -163,24 +179,31 @@ def _check_relationships(data: bytes) -> None:
         root = ElementTree.fromstring(data)  # noqa: S314 - DOCTYPE already refused
     except ElementTree.ParseError as exc:
         raise _refuse(
-            "Tệp Office bị hỏng (không đọc được liên kết nội bộ). Hãy mở bằng Word/Excel, lưu "
-            "lại rồi tải lên lại.",
+            _(
+                "Tệp Office bị hỏng (không đọc được liên kết nội bộ). Hãy mở bằng Word/Excel, lưu "
+                "lại rồi tải lên lại."
+            ),
             "office.corrupt",
         ) from exc
     for rel in root:
         external = rel.get("TargetMode", "") == "External"
         if external and not rel.get("Type", "").endswith(_HYPERLINK_SUFFIX):
             raise _refuse(
-                "Tệp Office lấy nội dung từ địa chỉ bên ngoài (ảnh/tệp liên kết qua mạng). "
-                "Hãy chèn trực tiếp nội dung vào tài liệu, lưu lại rồi tải lên lại.",
+                _(
+                    "Tệp Office lấy nội dung từ địa chỉ bên ngoài (ảnh/tệp liên kết qua mạng). "
+                    "Hãy chèn trực tiếp nội dung vào tài liệu, lưu lại rồi tải lên lại."
+                ),
                 "office.external_link",
             )
 
 
 def _bomb(why: str) -> UnsafeFileError:
     return _refuse(
-        f"Tệp Office bất thường: {why} — dấu hiệu “bom nén” làm treo máy chủ. "
-        "Hãy mở bằng Word/Excel, lưu lại rồi tải lên lại.",
+        _(
+            "Tệp Office bất thường: %(why)s — dấu hiệu “bom nén” làm treo máy chủ. Hãy mở bằng "
+            "Word/Excel, lưu lại rồi tải lên lại."
+        )
+        % {"why": why},
         "office.zip_bomb",
     )
 

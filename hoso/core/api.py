@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The largest id a database key holds (SQLite INTEGER, PostgreSQL bigint): a larger number in a
 # request is refused as invalid input, never passed on to overflow in the database driver.
@@ -23,25 +28,42 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
 
 
 _MESSAGES = {
-    exceptions.NotAuthenticated: ("not_authenticated", "Bạn cần đăng nhập hoặc gửi mã API."),
+    exceptions.NotAuthenticated: (
+        "not_authenticated",
+        gettext_lazy("Bạn cần đăng nhập hoặc gửi mã API."),
+    ),
     exceptions.AuthenticationFailed: (
         "authentication_failed",
-        "Mã API hoặc thông tin đăng nhập không đúng.",
+        gettext_lazy("Mã API hoặc thông tin đăng nhập không đúng."),
     ),
-    exceptions.PermissionDenied: ("not_allowed", "Bạn không có quyền thực hiện thao tác này."),
-    exceptions.NotFound: ("not_found", NOT_FOUND_MESSAGE),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "Phương thức không được hỗ trợ."),
-    exceptions.ParseError: ("parse_error", "Dữ liệu gửi lên không đọc được (JSON không hợp lệ)."),
+    exceptions.PermissionDenied: (
+        "not_allowed",
+        gettext_lazy("Bạn không có quyền thực hiện thao tác này."),
+    ),
+    exceptions.NotFound: ("not_found", gettext_lazy(NOT_FOUND_MESSAGE)),
+    exceptions.MethodNotAllowed: (
+        "method_not_allowed",
+        gettext_lazy("Phương thức không được hỗ trợ."),
+    ),
+    exceptions.ParseError: (
+        "parse_error",
+        gettext_lazy("Dữ liệu gửi lên không đọc được (JSON không hợp lệ)."),
+    ),
     exceptions.UnsupportedMediaType: (
         "unsupported_media_type",
-        "Kiểu dữ liệu gửi lên không được hỗ trợ.",
+        gettext_lazy("Kiểu dữ liệu gửi lên không được hỗ trợ."),
     ),
-    exceptions.Throttled: ("throttled", "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+    exceptions.Throttled: (
+        "throttled",
+        gettext_lazy("Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau."),
+    ),
 }
 
 
-def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "fields": fields or {}}
+def error_body(
+    code: str, message: _StrOrPromise, fields: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "fields": fields or {}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -56,13 +78,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", "Dữ liệu không hợp lệ.", fields)
+        response.data = error_body("invalid", _("Dữ liệu không hợp lệ."), fields)
         return response
     code, message = next(
         ((c, m) for cls, (c, m) in _MESSAGES.items() if isinstance(exc, cls)),
-        (str(getattr(exc, "default_code", "error")), str(getattr(exc, "detail", "Lỗi"))),
+        (str(getattr(exc, "default_code", "error")), str(getattr(exc, "detail", _("Lỗi")))),
     )
-    response.data = error_body(code, message)
+    response.data = error_body(code, str(message))
     return response
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 
 from hoso.core.api import error_body
 from hoso.core.errors import NOT_FOUND_MESSAGE
@@ -25,13 +26,13 @@ from hoso.core.errors import NOT_FOUND_MESSAGE
 log = logging.getLogger("hoso.api")
 
 API_PREFIX = "/api/"
-SERVER_ERROR_MESSAGE = (
+SERVER_ERROR_MESSAGE = gettext_lazy(
     "Hệ thống gặp sự cố khi xử lý yêu cầu (mã lỗi: {ref}). Vui lòng thử lại sau ít phút; "
     "nếu lỗi lặp lại, hãy báo mã lỗi này cho quản trị hệ thống."
 )
-FORBIDDEN_MESSAGE = "Bạn không có quyền thực hiện thao tác này."
-TOO_LARGE_MESSAGE = "Dữ liệu gửi lên quá lớn."
-BAD_REQUEST_MESSAGE = "Yêu cầu không hợp lệ."
+FORBIDDEN_MESSAGE = gettext_lazy("Bạn không có quyền thực hiện thao tác này.")
+TOO_LARGE_MESSAGE = gettext_lazy("Dữ liệu gửi lên quá lớn.")
+BAD_REQUEST_MESSAGE = gettext_lazy("Yêu cầu không hợp lệ.")
 
 
 def is_api(request: HttpRequest) -> bool:
@@ -39,7 +40,7 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def not_found_json() -> JsonResponse:
-    return JsonResponse(error_body("not_found", NOT_FOUND_MESSAGE), status=404)
+    return JsonResponse(error_body("not_found", gettext(NOT_FOUND_MESSAGE)), status=404)
 
 
 def forbidden_json() -> JsonResponse:

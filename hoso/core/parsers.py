@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
@@ -26,10 +27,11 @@ class SafeJSONParser(JSONParser):
             body = stream.read(limit + 1)
             if len(body) > limit:
                 raise BodyTooLarge(
-                    f"Dữ liệu gửi lên quá lớn (tối đa {limit // 1024} KB cho một yêu cầu JSON)."
+                    _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB cho một yêu cầu JSON).")
+                    % {"kb": limit // 1024}
                 )
             stream = io.BytesIO(body)
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON lồng nhau quá sâu.") from None
+            raise ParseError(_("JSON lồng nhau quá sâu.")) from None

@@ -13,12 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_ratelimit.core import is_ratelimited
 
 from hoso.core.api import error_body
 from hoso.core.http import client_ip
 
-THROTTLED_MESSAGE = (
+THROTTLED_MESSAGE = gettext_noop(
     "Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại."
 )
 
@@ -103,20 +105,20 @@ class RateLimitMiddleware:
 def throttled_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            error_body("throttled", THROTTLED_MESSAGE), status=429
+            error_body("throttled", _(THROTTLED_MESSAGE)), status=429
         )
     else:
         response = render(
             request,
             "core/error.html",
-            {"title": "Quá nhiều yêu cầu", "message": THROTTLED_MESSAGE},
+            {"title": _("Quá nhiều yêu cầu"), "message": _(THROTTLED_MESSAGE)},
             status=429,
         )
     response["Retry-After"] = "60"
     return response
 
 
-NUL_MESSAGE = (
+NUL_MESSAGE = gettext_lazy(
     "Yêu cầu chứa ký tự không hợp lệ (NUL). Hãy kiểm tra lại địa chỉ hoặc dữ liệu gửi lên."
 )
 
@@ -137,7 +139,7 @@ class RejectNulMiddleware:
                 for key, values in request.GET.lists()
             )
         ):
-            return bad_request_response(request, NUL_MESSAGE)
+            return bad_request_response(request, str(NUL_MESSAGE))
         return self.get_response(request)
 
 
@@ -147,6 +149,6 @@ def bad_request_response(request: HttpRequest, message: str) -> HttpResponse:
     return render(
         request,
         "core/error.html",
-        {"title": "Yêu cầu không hợp lệ", "message": message},
+        {"title": _("Yêu cầu không hợp lệ"), "message": message},
         status=400,
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hoso.core import api_errors
@@ -24,8 +25,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         request,
         "core/error.html",
         {
-            "title": "Không tìm thấy",
-            "message": NOT_FOUND_MESSAGE,
+            "title": _("Không tìm thấy"),
+            "message": _(NOT_FOUND_MESSAGE),
         },
         status=404,
     )
@@ -38,8 +39,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         request,
         "core/error.html",
         {
-            "title": "Không có quyền",
-            "message": "Bạn không có quyền thực hiện thao tác này.",
+            "title": _("Không có quyền"),
+            "message": _("Bạn không có quyền thực hiện thao tác này."),
         },
         status=403,
     )
@@ -52,9 +53,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         request,
         "core/error.html",
         {
-            "title": "Yêu cầu không hợp lệ",
-            "message": "Yêu cầu không hợp lệ hoặc dữ liệu gửi lên quá lớn. Hãy kiểm tra lại rồi "
-            "thử lại.",
+            "title": _("Yêu cầu không hợp lệ"),
+            "message": _(
+                "Yêu cầu không hợp lệ hoặc dữ liệu gửi lên quá lớn. Hãy kiểm tra lại rồi thử lại."
+            ),
         },
         status=400,
     )
@@ -71,9 +73,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         request,
         "core/error.html",
         {
-            "title": "Đã có lỗi",
-            "message": "Hệ thống gặp sự cố khi xử lý yêu cầu. Dữ liệu của bạn không bị thay đổi; "
-            "vui lòng thử lại sau ít phút hoặc báo cho văn thư của trường.",
+            "title": _("Đã có lỗi"),
+            "message": _(
+                "Hệ thống gặp sự cố khi xử lý yêu cầu. Dữ liệu của bạn không bị thay đổi; "
+                "vui lòng thử lại sau ít phút hoặc báo cho văn thư của trường."
+            ),
         },
         status=500,
     )

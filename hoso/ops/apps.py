@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OpsConfig(AppConfig):
@@ -8,4 +9,4 @@ class OpsConfig(AppConfig):
 
     name = "hoso.ops"
     label = "ops"
-    verbose_name = "Vận hành"
+    verbose_name = gettext_lazy("Vận hành")

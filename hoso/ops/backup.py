@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.models import AuditHead
 from hoso.ops import conf
@@ -69,7 +70,10 @@ def backup_create(*, dest: Path, link_from: Path | None = None) -> BackupResult:
     """
     dest = dest.resolve()
     if dest.exists() and any(dest.iterdir()):
-        raise BackupError(f"Thư mục {dest} đã có dữ liệu; hãy chọn một thư mục mới hoặc trống.")
+        raise BackupError(
+            _("Thư mục %(dest)s đã có dữ liệu; hãy chọn một thư mục mới hoặc trống.")
+            % {"dest": dest}
+        )
     dest.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(
         created_at=timezone.localtime().isoformat(timespec="seconds"),
@@ -108,7 +112,10 @@ def _copy_blobs(dest: Path, manifest: Manifest, link_from: Path | None) -> int:
         if digest != ref.sha256:
             # A corrupt blob is reported, not vouched for: it stays out of the backup.
             target.unlink()
-            manifest.problems.append(f"tệp {ref.sha256} trong kho đã hỏng (mã băm {digest})")
+            manifest.problems.append(
+                _("tệp %(sha256)s trong kho đã hỏng (mã băm %(digest)s)")
+                % {"sha256": ref.sha256, "digest": digest}
+            )
             continue
         manifest.add(dest, relative, sha256=digest)
         count += 1

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, connections
+from django.utils.translation import gettext as _
 
 SQLITE_FILE = "db/hoso.sqlite3"
 PG_FILE = "db/hoso.pgdump"
@@ -62,7 +63,9 @@ def database_dump(root: Path) -> str:
             ]
         )
         return PG_FILE
-    raise DatabaseError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu loại {vendor()}.")
+    raise DatabaseError(
+        _("Chưa hỗ trợ sao lưu cơ sở dữ liệu loại %(vendor)s.") % {"vendor": vendor()}
+    )
 
 
 def _sqlite_copy_in_memory(target: Path) -> None:
@@ -85,7 +88,7 @@ def _sqlite_dump(src: sqlite3.Connection, target: Path) -> None:
             src.backup(dst)
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
-            raise DatabaseError(f"Bản sao cơ sở dữ liệu không toàn vẹn: {ok}")
+            raise DatabaseError(_("Bản sao cơ sở dữ liệu không toàn vẹn: %(ok)s") % {"ok": ok})
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
         dst.close()
@@ -114,7 +117,9 @@ def database_restore(root: Path, relative: str) -> None:
             ]
         )
     else:
-        raise DatabaseError(f"Chưa hỗ trợ khôi phục cơ sở dữ liệu loại {vendor()}.")
+        raise DatabaseError(
+            _("Chưa hỗ trợ khôi phục cơ sở dữ liệu loại %(vendor)s.") % {"vendor": vendor()}
+        )
     connections.close_all()
 
 
@@ -144,7 +149,10 @@ def _pg_run(command: list[str]) -> None:
     args += command[1:]
     result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise DatabaseError(f"{command[0]} thất bại: {result.stderr.strip()[:2000]}")
+        raise DatabaseError(
+            _("%(command)s thất bại: %(stderr)s")
+            % {"command": command[0], "stderr": result.stderr.strip()[:2000]}
+        )
 
 
 def row_counts() -> dict[str, int]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 MANIFEST_NAME = "manifest.json"
 FORMAT = "hoso-backup/1"
 _CHUNK = 1024 * 1024
@@ -71,14 +73,21 @@ def manifest_read(root: Path) -> dict[str, Any]:
     path = root / MANIFEST_NAME
     if not path.is_file():
         raise ManifestError(
-            f"Không có tệp {MANIFEST_NAME} trong {root}: bản sao lưu chưa hoàn tất."
+            _("Không có tệp %(manifest_name)s trong %(root)s: bản sao lưu chưa hoàn tất.")
+            % {"manifest_name": MANIFEST_NAME, "root": root}
         )
     try:
         loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise ManifestError(f"Tệp {MANIFEST_NAME} bị hỏng: {error}") from None
+        raise ManifestError(
+            _("Tệp %(manifest_name)s bị hỏng: %(error)s")
+            % {"manifest_name": MANIFEST_NAME, "error": error}
+        ) from None
     if loaded.get("format") != FORMAT:
-        raise ManifestError(f"Định dạng sao lưu không được hỗ trợ: {loaded.get('format')!r}.")
+        raise ManifestError(
+            _("Định dạng sao lưu không được hỗ trợ: %(format)s.")
+            % {"format": repr(loaded.get("format"))}
+        )
     return loaded
 
 
@@ -95,13 +104,18 @@ def manifest_verify(root: Path) -> tuple[dict[str, Any], list[str]]:
     for relative, expected in files.items():
         path = _inside(root, relative)
         if path is None or not path.is_file():
-            problems.append(f"thiếu tệp {relative}")
+            problems.append(_("thiếu tệp %(relative)s") % {"relative": relative})
         elif path.stat().st_size != expected["size"] or sha256_file(path) != expected["sha256"]:
-            problems.append(f"tệp {relative} đã bị thay đổi (mã băm không khớp)")
+            problems.append(
+                _("tệp %(relative)s đã bị thay đổi (mã băm không khớp)") % {"relative": relative}
+            )
     for path in _all_files(root):
         relative = path.relative_to(root).as_posix()
         if relative not in files and not relative.startswith(MANIFEST_NAME):
-            problems.append(f"tệp lạ {relative} không có trong {MANIFEST_NAME}")
+            problems.append(
+                _("tệp lạ %(relative)s không có trong %(manifest_name)s")
+                % {"relative": relative, "manifest_name": MANIFEST_NAME}
+            )
     return manifest, problems
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hoso.audit.models import AuditHead
 from hoso.audit.verify import verify_chain
 from hoso.core.errors import Conflict, DomainError
@@ -17,7 +20,7 @@ from hoso.ops.database import database_is_empty, database_restore, row_counts
 from hoso.ops.manifest import ManifestError, manifest_verify
 from hoso.storage import blob_store, blob_store_location
 
-NOT_EMPTY = (
+NOT_EMPTY = gettext_lazy(
     "Không khôi phục: cài đặt này đã có dữ liệu ({what}). Chỉ khôi phục vào một cài đặt trống "
     "(thư mục dữ liệu mới và cơ sở dữ liệu chưa có bảng nào, chưa chạy migrate) để không ghi "
     "đè lên hồ sơ đang có."
@@ -40,16 +43,21 @@ def backup_verify(source: Path) -> dict[str, Any]:
         raise DomainError(str(error)) from None
     if problems:
         raise DomainError(
-            "Bản sao lưu không toàn vẹn, không khôi phục: " + "; ".join(problems[:20])
+            _("Bản sao lưu không toàn vẹn, không khôi phục: ") + "; ".join(problems[:20])
         )
     return manifest
 
 
 def installation_check_empty() -> None:
     if not database_is_empty():
-        raise Conflict(NOT_EMPTY.format(what="cơ sở dữ liệu đã có bảng"))
+        raise Conflict(NOT_EMPTY.format(what=_("cơ sở dữ liệu đã có bảng")))
     if any(blob_store().iter_all()):  # a directory or a bucket: the same question
-        raise Conflict(NOT_EMPTY.format(what=f"kho tệp {blob_store_location()} đã có tệp"))
+        raise Conflict(
+            NOT_EMPTY.format(
+                what=_("kho tệp %(blob_store_location)s đã có tệp")
+                % {"blob_store_location": blob_store_location()}
+            )
+        )
 
 
 def restore_run(*, source: Path) -> RestoreResult:
@@ -75,7 +83,10 @@ def _rebuild_search_index(problems: list[str]) -> int:
     try:
         return search_reindex(restart=True).done
     except Exception as error:  # noqa: BLE001 - the data is restored; say what to run
-        problems.append(f"chưa lập lại được chỉ mục tìm kiếm ({error}); chạy: hoso search reindex")
+        problems.append(
+            _("chưa lập lại được chỉ mục tìm kiếm (%(error)s); chạy: hoso search reindex")
+            % {"error": error}
+        )
         return 0
 
 
@@ -89,7 +100,10 @@ def blobs_restore(source: Path, manifest: dict[str, Any]) -> int:
             with open(source / relative, "rb") as stream:
                 ref = store.put(stream)
             if ref.sha256 != Path(relative).name:
-                raise DomainError(f"Tệp {relative} không khớp tên của nó sau khi khôi phục.")
+                raise DomainError(
+                    _("Tệp %(relative)s không khớp tên của nó sau khi khôi phục.")
+                    % {"relative": relative}
+                )
             count += 1
     return count
 
@@ -103,7 +117,7 @@ def _extra_targets(manifest: dict[str, Any]) -> list[tuple[str, Path]]:
     ]
     for _relative, target in pairs:
         if target.exists():
-            raise Conflict(NOT_EMPTY.format(what=f"đã có tệp {target}"))
+            raise Conflict(NOT_EMPTY.format(what=_("đã có tệp %(target)s") % {"target": target}))
     return pairs
 
 
@@ -128,16 +142,24 @@ def _check_restored(manifest: dict[str, Any]) -> tuple[int, list[str]]:
     problems: list[str] = []
     checked, problem = verify_chain()
     if problem is not None:
-        problems.append(f"chuỗi nhật ký hỏng tại mục #{problem.seq}: {problem.reason}")
+        problems.append(
+            _("chuỗi nhật ký hỏng tại mục #%(seq)s: %(reason)s")
+            % {"seq": problem.seq, "reason": problem.reason}
+        )
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != manifest["audit"]["last_hash"]:
-        problems.append("mục cuối của nhật ký khác với lúc sao lưu")
+        problems.append(_("mục cuối của nhật ký khác với lúc sao lưu"))
     counts = row_counts()
     for table, expected in manifest["row_counts"].items():
         if counts.get(table) != expected:
-            problems.append(f"bảng {table}: {counts.get(table)} dòng, lúc sao lưu {expected}")
+            problems.append(
+                _("bảng %(table)s: %(rows)s dòng, lúc sao lưu %(expected)s")
+                % {"table": table, "rows": counts.get(table), "expected": expected}
+            )
     missing = [ref for ref in _referenced_blobs() if not blob_store().exists(ref)]
-    problems += [f"thiếu tệp {sha} mà cơ sở dữ liệu trỏ tới" for sha in missing[:50]]
+    problems += [
+        _("thiếu tệp %(sha)s mà cơ sở dữ liệu trỏ tới") % {"sha": sha} for sha in missing[:50]
+    ]
     return checked, problems
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.ops import conf
@@ -90,7 +91,10 @@ def _failed(target: Path, error: Exception) -> None:
         data={"path": str(target), "error": str(error)[:2000]},
     )
     admins_notify(
-        subject="[HoSo] Sao lưu tự động gặp lỗi",
-        body=f"Sao lưu vào {target} gặp lỗi: {error}\n\nHãy kiểm tra ổ đĩa sao lưu "
-        "và chạy lại `hoso backup` (xem docs/operations.md).",
+        subject=_("[HoSo] Sao lưu tự động gặp lỗi"),
+        body=_(
+            "Sao lưu vào %(target)s gặp lỗi: %(error)s\n\nHãy kiểm tra ổ đĩa sao lưu và chạy lại "
+            "`hoso backup` (xem docs/operations.md)."
+        )
+        % {"target": target, "error": error},
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.org.models import Role, RoleAssignment
@@ -91,21 +92,30 @@ def _record(report: ScrubReport, *, notify: bool) -> None:
     audit_log(action, actor_name="hệ thống", data=report.as_data())
     if not report.ok and notify:
         admins_notify(
-            subject="[HoSo] Kiểm tra tệp: phát hiện tệp bị mất hoặc hỏng",
+            subject=_("[HoSo] Kiểm tra tệp: phát hiện tệp bị mất hoặc hỏng"),
             body=_problem_text(report),
         )
 
 
 def _problem_text(report: ScrubReport) -> str:
     lines = [
-        f"Đã kiểm tra {report.checked} tệp. Tệp bị hỏng: {len(report.corrupt)}. "
-        f"Tệp bị mất (cơ sở dữ liệu trỏ tới nhưng không có trong kho): {len(report.missing)}.",
-        "Việc cần làm: khôi phục các tệp này từ bản sao lưu gần nhất (xem docs/operations.md,"
-        " mục 'Tệp bị mất hoặc hỏng') và kiểm tra ổ đĩa.",
+        _(
+            "Đã kiểm tra %(checked)s tệp. Tệp bị hỏng: %(corrupt)s. Tệp bị mất (cơ sở dữ liệu trỏ "
+            "tới nhưng không có trong kho): %(missing)s."
+        )
+        % {
+            "checked": report.checked,
+            "corrupt": len(report.corrupt),
+            "missing": len(report.missing),
+        },
+        _(
+            "Việc cần làm: khôi phục các tệp này từ bản sao lưu gần nhất (xem docs/operations.md,"
+            " mục 'Tệp bị mất hoặc hỏng') và kiểm tra ổ đĩa."
+        ),
         "",
     ]
-    lines += [f"Hỏng: {sha}" for sha in report.corrupt[:_MAX_LISTED]]
-    lines += [f"Mất: {sha}" for sha in report.missing[:_MAX_LISTED]]
+    lines += [_("Hỏng: %(sha)s") % {"sha": sha} for sha in report.corrupt[:_MAX_LISTED]]
+    lines += [_("Mất: %(sha)s") % {"sha": sha} for sha in report.missing[:_MAX_LISTED]]
     return "\n".join(lines)
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RecordsConfig(AppConfig):
     name = "hoso.records"
     label = "records"
-    verbose_name = "Hồ sơ"
+    verbose_name = gettext_lazy("Hồ sơ")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

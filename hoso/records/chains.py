@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.org.models import Role, RoleAssignment, Unit, UnitKind
@@ -82,7 +83,7 @@ def uses_class_roles(chain: list[dict[str, Any]]) -> bool:
 def role_label(role: str) -> str:
     """Who performs a step, in words: "Người lập hồ sơ", "Giáo viên chủ nhiệm của lớp"…"""
     if role == AUTHOR:
-        return "Người lập hồ sơ"
+        return _("Người lập hồ sơ")
     if role == HOMEROOM_TEACHER:
         return str(HOMEROOM_TEACHER_LABEL)
     if role == SUBJECT_TEACHERS:
@@ -215,9 +216,9 @@ def signs(chain: list[dict[str, Any]]) -> bool:
 def clean_chain(raw: Any, *, record_type: RecordType, unit: Unit) -> list[dict[str, Any]]:
     """The steps as stored, or DomainError naming every wrong step in Vietnamese."""
     if not isinstance(raw, list) or not raw:
-        _refuse(["Chuỗi phải có ít nhất một bước."])
+        _refuse([_("Chuỗi phải có ít nhất một bước.")])
     if len(raw) > MAX_STEPS:
-        _refuse([f"Chuỗi có tối đa {MAX_STEPS} bước."])
+        _refuse([_("Chuỗi có tối đa %(max_steps)s bước.") % {"max_steps": MAX_STEPS}])
     errors: list[str] = []
     steps: list[dict[str, Any]] = []
     for number, item in enumerate(raw, start=1):
@@ -232,39 +233,63 @@ def clean_chain(raw: Any, *, record_type: RecordType, unit: Unit) -> list[dict[s
 
 
 def _refuse(errors: list[str]) -> None:
-    raise DomainError("Chuỗi duyệt, ký chưa hợp lệ: " + " ".join(errors), fields={"chain": errors})
+    raise DomainError(
+        _("Chuỗi duyệt, ký chưa hợp lệ: %(errors)s") % {"errors": " ".join(errors)},
+        fields={"chain": errors},
+    )
 
 
 def _clean_step(
     number: int, item: Any, record_type: RecordType, unit: Unit
 ) -> tuple[dict[str, Any] | None, list[str]]:
     if not isinstance(item, dict):
-        return None, [f"Bước {number}: không đọc được."]
+        return None, [_("Bước %(number)s: không đọc được.") % {"number": number}]
     role, action = str(item.get("role") or ""), str(item.get("action") or "")
     problems = []
     if action not in StepAction.values:
-        problems.append(f"Bước {number}: hãy chọn việc (ký số, ký duyệt, duyệt hoặc đóng dấu).")
+        problems.append(
+            _("Bước %(number)s: hãy chọn việc (ký số, ký duyệt, duyệt hoặc đóng dấu).")
+            % {"number": number}
+        )
     if role in CLASS_ROLES and not has_class(record_type):
         problems.append(
-            f"Bước {number}: hồ sơ “{record_type.name}” không thuộc một lớp nên không có "
-            f"{role_label(role).lower()}; hãy chọn người thực hiện khác."
+            _(
+                "Bước %(number)s: hồ sơ “%(name)s” không thuộc một lớp nên không có "
+                "%(role_label)s; hãy chọn người thực hiện khác."
+            )
+            % {"number": number, "name": record_type.name, "role_label": role_label(role).lower()}
         )
     elif role not in step_roles(record_type):
-        problems.append(f"Bước {number}: hãy chọn người thực hiện phù hợp với loại hồ sơ.")
+        problems.append(
+            _("Bước %(number)s: hãy chọn người thực hiện phù hợp với loại hồ sơ.")
+            % {"number": number}
+        )
     if (action == StepAction.SEAL) != (role in SEAL_ROLES) and not problems:
-        problems.append(f"Bước {number}: chỉ văn thư đóng dấu, và văn thư chỉ đóng dấu.")
+        problems.append(
+            _("Bước %(number)s: chỉ văn thư đóng dấu, và văn thư chỉ đóng dấu.")
+            % {"number": number}
+        )
     if role == AUTHOR and action != StepAction.SIGN and not problems:
-        problems.append(f"Bước {number}: người lập chỉ ký hồ sơ của mình, không tự duyệt.")
+        problems.append(
+            _("Bước %(number)s: người lập chỉ ký hồ sơ của mình, không tự duyệt.")
+            % {"number": number}
+        )
     if role == HOMEROOM_TEACHER and action != StepAction.SIGN and not problems:
         # Only a class's GVCN keeps its book: a GVCN approval would be an approval of their own.
         problems.append(
-            f"Bước {number}: giáo viên chủ nhiệm là người lập sổ của lớp nên chỉ ký số, "
-            "không duyệt hay ký duyệt."
+            _(
+                "Bước %(number)s: giáo viên chủ nhiệm là người lập sổ của lớp nên chỉ ký số, "
+                "không duyệt hay ký duyệt."
+            )
+            % {"number": number}
         )
     if role == SUBJECT_TEACHERS and action != StepAction.SIGN and not problems:
         problems.append(
-            f"Bước {number}: giáo viên bộ môn ký phần môn học của mình (ký số), "
-            "không duyệt hay ký duyệt."
+            _(
+                "Bước %(number)s: giáo viên bộ môn ký phần môn học của mình (ký số), không duyệt "
+                "hay ký duyệt."
+            )
+            % {"number": number}
         )
     step: dict[str, Any] = {"role": role, "action": action}
     if item.get("together") in (True, 1, "1", "true", "on"):
@@ -283,15 +308,15 @@ def _order_problems(steps: list[dict[str, Any]]) -> list[str]:
     problems = []
     for index, step in enumerate(steps):
         if step["role"] == AUTHOR and index > 0:
-            problems.append("Người lập ký ở bước đầu tiên (Ký và trình), không ở giữa chuỗi.")
+            problems.append(_("Người lập ký ở bước đầu tiên (Ký và trình), không ở giữa chuỗi."))
         if step["action"] == StepAction.SEAL and index != len(steps) - 1:
-            problems.append("Đóng dấu phải là bước cuối cùng.")
+            problems.append(_("Đóng dấu phải là bước cuối cùng."))
         if index and step.get("together"):
             problems += _together_problems(steps, index)
         elif index and step == steps[index - 1]:
-            problems.append(f"Bước {index + 1} trùng với bước ngay trước.")
+            problems.append(_("Bước %(number)s trùng với bước ngay trước.") % {"number": index + 1})
     if steps and steps[0].get("together"):
-        problems.append("Bước 1 không có bước nào trước nó để thực hiện cùng lúc.")
+        problems.append(_("Bước 1 không có bước nào trước nó để thực hiện cùng lúc."))
     return problems
 
 
@@ -305,16 +330,27 @@ def _together_problems(steps: list[dict[str, Any]], index: int) -> list[str]:
     first = steps[stage_start]
     problems = []
     if step["action"] != first["action"]:
-        problems.append(f"Bước {number}: các bước cùng lúc phải cùng một việc (cùng ký duyệt…).")
+        problems.append(
+            _("Bước %(number)s: các bước cùng lúc phải cùng một việc (cùng ký duyệt…).")
+            % {"number": number}
+        )
     if StepAction.SEAL in (step["action"], first["action"]) or AUTHOR in (
         step["role"],
         first["role"],
     ):
-        problems.append(f"Bước {number}: người lập ký và đóng dấu không thực hiện cùng lúc.")
+        problems.append(
+            _("Bước %(number)s: người lập ký và đóng dấu không thực hiện cùng lúc.")
+            % {"number": number}
+        )
     if SUBJECT_TEACHERS in (step["role"], first["role"]):  # a stage of its own, many signers
-        problems.append(f"Bước {number}: giáo viên bộ môn ký thành một bước riêng.")
+        problems.append(
+            _("Bước %(number)s: giáo viên bộ môn ký thành một bước riêng.") % {"number": number}
+        )
     if any(_who(other) == _who(step) for other in steps[stage_start:index]):
-        problems.append(f"Bước {number}: cùng người thực hiện với một bước cùng lúc khác.")
+        problems.append(
+            _("Bước %(number)s: cùng người thực hiện với một bước cùng lúc khác.")
+            % {"number": number}
+        )
     return problems
 
 
@@ -333,23 +369,34 @@ def _named_person(
     number: int, user: Any, role: str, record_type: RecordType, unit: Unit
 ) -> tuple[int, str]:
     if role == AUTHOR:
-        return 0, f"Bước {number}: người lập là chính người trình, không chọn đích danh."
+        return 0, _("Bước %(number)s: người lập là chính người trình, không chọn đích danh.") % {
+            "number": number
+        }
     if role in CLASS_ROLES:
-        who = "giáo viên chủ nhiệm" if role == HOMEROOM_TEACHER else "giáo viên bộ môn"
+        who = _("giáo viên chủ nhiệm") if role == HOMEROOM_TEACHER else _("giáo viên bộ môn")
         return 0, (
-            f"Bước {number}: {who} được xác định theo lớp của từng hồ sơ, không chọn đích danh."
+            _(
+                "Bước %(number)s: %(who)s được xác định theo lớp của từng hồ sơ, không chọn đích "
+                "danh."
+            )
+            % {"number": number, "who": who}
         )
     if not keeps_records(record_type, unit):
         return 0, (
-            f"Bước {number}: chỉ chọn đích danh người thực hiện khi thiết lập cho chính đơn vị "
-            "lưu hồ sơ (một trường, hoặc Phòng/Sở với hồ sơ của cơ quan)."
+            _(
+                "Bước %(number)s: chỉ chọn đích danh người thực hiện khi thiết lập cho chính đơn "
+                "vị lưu hồ sơ (một trường, hoặc Phòng/Sở với hồ sơ của cơ quan)."
+            )
+            % {"number": number}
         )
     try:
         person_id = int(user)
     except (TypeError, ValueError):
-        return 0, f"Bước {number}: người được chọn không có ở đơn vị này."
+        return 0, _("Bước %(number)s: người được chọn không có ở đơn vị này.") % {"number": number}
     if person_id not in dict(people_for_role(unit, role)):
-        return 0, f"Bước {number}: người được chọn không giữ vai trò này ở đơn vị."
+        return 0, _("Bước %(number)s: người được chọn không giữ vai trò này ở đơn vị.") % {
+            "number": number
+        }
     return person_id, ""
 
 
@@ -378,10 +425,10 @@ def describe(chain: list[dict[str, Any]], names: dict[int, str] | None = None) -
     for stage in stages(chain):
         first = chain[stage[0]]
         if first.get("role") == AUTHOR:
-            words.append("Người lập ký")
+            words.append(_("Người lập ký"))
             continue
-        who = " và ".join(_person_words(chain[index], names) for index in stage)
-        together = "cùng " if len(stage) > 1 else ""
+        who = _(" và ").join(_person_words(chain[index], names) for index in stage)
+        together = _("cùng ") if len(stage) > 1 else ""
         words.append(f"{who} {together}{actions.get(str(first.get('action')), '')}".strip())
     return words
 

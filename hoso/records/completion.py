@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.xlsx import safe_row
 from hoso.org.models import Unit, UnitKind
@@ -195,7 +196,7 @@ def _by_group(school: Unit, by_unit: dict[int, dict[str, int]]) -> list[Counts]:
     groups = Unit.objects.filter(school=school, kind=UnitKind.TO).order_by("name")
     rows = {group.pk: Counts(label=group.name, unit_id=group.pk) for group in groups}
     rows[school.pk] = Counts(
-        label="Nhà trường (hồ sơ chung, giáo viên ngoài tổ)", unit_id=school.pk
+        label=_("Nhà trường (hồ sơ chung, giáo viên ngoài tổ)"), unit_id=school.pk
     )
     for unit_id, values in by_unit.items():
         rows.setdefault(unit_id, Counts(label=str(unit_id), unit_id=unit_id)).add(values)
@@ -210,7 +211,7 @@ def _by_person(by_owner: dict[Any, dict[str, int]]) -> list[Counts]:
     )
     rows = []
     for owner_id, values in by_owner.items():
-        row = Counts(label=names.get(owner_id, "(chưa có người phụ trách)"), owner_id=owner_id)
+        row = Counts(label=names.get(owner_id, _("(chưa có người phụ trách)")), owner_id=owner_id)
         row.add(values)
         rows.append(row)
     return sorted(rows, key=lambda r: r.label)
@@ -241,7 +242,7 @@ def completion_matrix(
     for item in items:
         column = (item.record_type.code, item.period_key)
         columns.setdefault(column, f"{item.record_type.name} · {item.period_label}")
-        person = item.owner.first_name if item.owner else "(chưa có người phụ trách)"
+        person = item.owner.first_name if item.owner else _("(chưa có người phụ trách)")
         cells.setdefault(person, {})[column] = status_of(item, now)
     ordered = list(columns)
     rows = [(person, [row.get(c, "") for c in ordered]) for person, row in sorted(cells.items())]
@@ -265,7 +266,7 @@ def completion_xlsx(report: Report, matrix: Matrix | None) -> bytes:
         safe_row(
             [
                 "Đơn vị / người",
-                *[DueStatus.LABELS[s] for s in STATUSES],
+                *[str(DueStatus.LABELS[s]) for s in STATUSES],
                 "Tổng",
                 "% đã nộp",
                 "% đúng hạn",
@@ -282,7 +283,7 @@ def completion_xlsx(report: Report, matrix: Matrix | None) -> bytes:
         grid = book.create_sheet("Chi tiết")
         grid.append(safe_row(["Người", *[label for _, _, label in matrix.columns]]))
         for person, statuses in matrix.rows:
-            grid.append(safe_row([person, *[DueStatus.LABELS.get(s, "") for s in statuses]]))
+            grid.append(safe_row([person, *[str(DueStatus.LABELS.get(s, "")) for s in statuses]]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

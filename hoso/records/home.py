@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -37,27 +38,27 @@ def nav(user: Any) -> list[NavItem]:
     if not grants.items:
         return []
     items = [
-        NavItem("Hồ sơ của tôi", reverse("records:mine"), 10, len(_my_week(user)) or None),
-        NavItem("Tìm hồ sơ", reverse("records:search"), 40),
+        NavItem(_("Hồ sơ của tôi"), reverse("records:mine"), 10, len(_my_week(user)) or None),
+        NavItem(_("Tìm hồ sơ"), reverse("records:search"), 40),
     ]
     reviews = _reviews(user)
     if reviews or grants.roles() & {"TTCM", "PHT", "HT"}:
-        items.append(NavItem("Chờ duyệt", reverse("records:review-queue"), 20, reviews or None))
+        items.append(NavItem(_("Chờ duyệt"), reverse("records:review-queue"), 20, reviews or None))
     # "Chờ ký" (with its count) comes from the signing app when something waits; a principal
     # keeps the entry, pointing at the same page, when the queue is empty.
     signs = set(PERSONAL_SIGN_ACTIONS)
     if grants.roles() & {"HT"} and not selectors.queue_for(user, signs).exists():
-        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, group="ky-so"))
+        items.append(NavItem(_("Chờ ký"), reverse("signing:sign-queue"), 20, group="ky-so"))
     if grants.is_admin or grants.roles() & (set(SCHOOL_READERS) | {"TTCM", "CV_PHONG", "CV_SO"}):
-        items.append(NavItem("Tình hình nộp hồ sơ", reverse("records:completion"), 30))
+        items.append(NavItem(_("Tình hình nộp hồ sơ"), reverse("records:completion"), 30))
     if grants.is_admin or grants.roles() & EVIDENCE_READER_ROLES:
-        items.append(NavItem("Minh chứng kiểm định", reverse("records:evidence-home"), 32))
+        items.append(NavItem(_("Minh chứng kiểm định"), reverse("records:evidence-home"), 32))
     if grants.is_admin or grants.roles() & CHAIN_SETTER_ROLES:
-        items.append(NavItem("Chuỗi duyệt, ký", reverse("records:chains"), 85, group="quan-tri"))
+        items.append(NavItem(_("Chuỗi duyệt, ký"), reverse("records:chains"), 85, group="quan-tri"))
     unread = unread_count(user)
     items.append(
         NavItem(
-            "Thông báo", reverse("records:notifications"), 95, unread or None, group="tai-khoan"
+            _("Thông báo"), reverse("records:notifications"), 95, unread or None, group="tai-khoan"
         )
     )
     return items
@@ -70,9 +71,13 @@ def tasks(user: Any) -> list[HomeTask]:
         late = sum(1 for item in week if getattr(item, "status", "") == "missing")
         found.append(
             HomeTask(
-                "Hồ sơ cần nộp",
-                f"{len(week)} hồ sơ đến hạn trong tuần này"
-                + (f", trong đó {late} đã quá hạn." if late else "."),
+                _("Hồ sơ cần nộp"),
+                (
+                    _("%(count)s hồ sơ đến hạn trong tuần này, trong đó %(late)s đã quá hạn.")
+                    if late
+                    else _("%(count)s hồ sơ đến hạn trong tuần này.")
+                )
+                % {"count": len(week), "late": late},
                 reverse("records:mine"),
                 len(week),
                 urgent=bool(late),
@@ -82,8 +87,8 @@ def tasks(user: Any) -> list[HomeTask]:
     if returned:
         found.append(
             HomeTask(
-                "Hồ sơ bị trả lại",
-                f"{returned} hồ sơ cần sửa theo góp ý rồi trình lại.",
+                _("Hồ sơ bị trả lại"),
+                _("%(returned)s hồ sơ cần sửa theo góp ý rồi trình lại.") % {"returned": returned},
                 reverse("records:mine"),
                 returned,
                 urgent=True,
@@ -93,8 +98,8 @@ def tasks(user: Any) -> list[HomeTask]:
     if reviews:
         found.append(
             HomeTask(
-                "Hồ sơ chờ bạn duyệt",
-                f"{reviews} hồ sơ đang chờ.",
+                _("Hồ sơ chờ bạn duyệt"),
+                _("%(reviews)s hồ sơ đang chờ.") % {"reviews": reviews},
                 reverse("records:review-queue"),
                 reviews,
             )

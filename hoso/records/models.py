@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoso.org.models import Role, SchoolYear, Unit
@@ -292,7 +293,7 @@ class Workflow(models.Model):
             role = _lower_first(str(titles.get(step["role"], step["role"])))
             name = step.get("name") or ""
             words.append(f"{name} ({role})" if step.get("user") and name else role)
-        return " và ".join(words)
+        return gettext(" và ").join(words)
 
 
 def _lower_first(title: str) -> str:
@@ -410,7 +411,7 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"góp ý {self.pk}"
+        return gettext("góp ý %(pk)s") % {"pk": self.pk}
 
 
 class DueItem(models.Model):

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.core import data_version
 from hoso.org.models import Unit
@@ -251,11 +253,10 @@ def pending_missing(workflow: Workflow | None) -> str:
         if step["role"] != HOMEROOM_TEACHER:
             continue
         if homeroom_teacher(record.unit_id, record.school_year_id) is None:
-            return (
-                f"{record.unit.name} chưa có giáo viên chủ nhiệm năm học {record.school_year}: "
-                "chưa ai thực hiện được bước này. Nhà trường cần phân công giáo viên chủ nhiệm "
-                "cho lớp."
-            )
+            return _(
+                "%(name)s chưa có giáo viên chủ nhiệm năm học %(school_year)s: chưa ai thực hiện "
+                "được bước này. Nhà trường cần phân công giáo viên chủ nhiệm cho lớp."
+            ) % {"name": record.unit.name, "school_year": record.school_year}
     return ""
 
 
@@ -383,11 +384,11 @@ class DueStatus:
     LATE = "late"
     MISSING = "missing"
     LABELS = {
-        "not_yet_due": "Chưa đến hạn",
-        "due": "Sắp đến hạn",
-        "on_time": "Nộp đúng hạn",
-        "late": "Nộp muộn",
-        "missing": "Chưa nộp (quá hạn)",
+        "not_yet_due": gettext_lazy("Chưa đến hạn"),
+        "due": gettext_lazy("Sắp đến hạn"),
+        "on_time": gettext_lazy("Nộp đúng hạn"),
+        "late": gettext_lazy("Nộp muộn"),
+        "missing": gettext_lazy("Chưa nộp (quá hạn)"),
     }
 
 

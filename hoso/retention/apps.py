@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RetentionConfig(AppConfig):
@@ -7,7 +8,7 @@ class RetentionConfig(AppConfig):
 
     name = "hoso.retention"
     label = "retention"
-    verbose_name = "Lưu trữ và tiêu hủy"
+    verbose_name = gettext_lazy("Lưu trữ và tiêu hủy")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

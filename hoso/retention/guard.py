@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError
 from django.db.models.signals import pre_delete
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import Conflict
 from hoso.records.guards import register_deletion_guard
@@ -25,16 +26,18 @@ def deletion_refusal(record: Record) -> str:
 
     end = retention_end(record)
     if end is None:
-        return f"Không được xóa hồ sơ “{record.title}”: loại hồ sơ này lưu trữ vĩnh viễn."
+        return _("Không được xóa hồ sơ “%(title)s”: loại hồ sơ này lưu trữ vĩnh viễn.") % {
+            "title": record.title
+        }
     if timezone.localdate() <= end:  # has_expired(), without working out the end again
-        return (
-            f"Không được xóa hồ sơ “{record.title}”: chưa hết thời hạn lưu trữ "
-            f"(phải lưu đến hết ngày {end:%d/%m/%Y} theo Thông tư 08/2025/TT-BGDĐT)."
-        )
-    return (
-        f"Hồ sơ “{record.title}” đã hết thời hạn lưu trữ nhưng chỉ được tiêu hủy theo đề nghị "
-        "tiêu hủy có hiệu trưởng duyệt và biên bản tiêu hủy; không xóa trực tiếp."
-    )
+        return _(
+            "Không được xóa hồ sơ “%(title)s”: chưa hết thời hạn lưu trữ (phải lưu đến hết "
+            "ngày %(end)s theo Thông tư 08/2025/TT-BGDĐT)."
+        ) % {"title": record.title, "end": f"{end:%d/%m/%Y}"}
+    return _(
+        "Hồ sơ “%(title)s” đã hết thời hạn lưu trữ nhưng chỉ được tiêu hủy theo đề nghị tiêu hủy "
+        "có hiệu trưởng duyệt và biên bản tiêu hủy; không xóa trực tiếp."
+    ) % {"title": record.title}
 
 
 def refuse_record_delete(sender: Any, instance: Record, **kwargs: Any) -> None:

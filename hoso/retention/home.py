@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.retention.selectors import any_proposal_for, pending_to_decide
@@ -14,7 +15,7 @@ def nav(user: Any) -> list[NavItem]:
     if not user.is_authenticated or not any_proposal_for(user):
         return []
     pending = pending_to_decide(user).count()
-    return [NavItem("Tiêu hủy hồ sơ", reverse("retention:list"), 74, pending or None)]
+    return [NavItem(_("Tiêu hủy hồ sơ"), reverse("retention:list"), 74, pending or None)]
 
 
 def tasks(user: Any) -> list[HomeTask]:
@@ -25,8 +26,9 @@ def tasks(user: Any) -> list[HomeTask]:
         return []
     return [
         HomeTask(
-            "Đề nghị tiêu hủy hồ sơ",
-            f"{pending} đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.",
+            _("Đề nghị tiêu hủy hồ sơ"),
+            _("%(pending)s đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.")
+            % {"pending": pending},
             reverse("retention:list"),
             pending,
         )

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.core.scheduling import later
@@ -105,7 +106,7 @@ def minutes_issue(
     transaction: a signing failure raises before anything is written."""
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
+        raise DomainError(_("Chưa có năm học hiện tại; hãy báo quản trị hệ thống."))
     doc = _sign(pdf, actor, secret)
     now, cert, output = doc.signed_at, doc.certificate, doc.stored
     original = blob_store().put(io.BytesIO(pdf))

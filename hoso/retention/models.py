@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoso.org.models import Unit
@@ -29,7 +30,10 @@ class RetentionOverride(models.Model):
     set_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.record_type_id}: {self.years} năm"
+        return gettext("%(record_type_id)s: %(years)s năm") % {
+            "record_type_id": self.record_type_id,
+            "years": self.years,
+        }
 
 
 class ProposalState(models.TextChoices):
@@ -67,7 +71,7 @@ class DestructionProposal(models.Model):
         verbose_name = _("đề nghị tiêu hủy")
 
     def __str__(self) -> str:
-        return f"Đề nghị tiêu hủy số {self.pk}"
+        return gettext("Đề nghị tiêu hủy số %(pk)s") % {"pk": self.pk}
 
 
 class ProposalItem(models.Model):
@@ -102,7 +106,7 @@ class DestroyedRecord(models.Model):
     stub = models.JSONField(default=dict)
 
     def __str__(self) -> str:
-        return f"hồ sơ {self.record_id} đã tiêu hủy"
+        return gettext("hồ sơ %(record_id)s đã tiêu hủy") % {"record_id": self.record_id}
 
 
 class PendingBlob(models.Model):

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
@@ -42,9 +43,15 @@ REPROPOSE_AFTER = dt.timedelta(days=365)
 def _clean_reason(value: str, field: str, label: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise DomainError(f"Hãy nhập {label}.", fields={field: [f"Hãy nhập {label}."]})
+        raise DomainError(
+            _("Hãy nhập %(label)s.") % {"label": label},
+            fields={field: [_("Hãy nhập %(label)s.") % {"label": label}]},
+        )
     if len(text) > MAX_REASON:
-        message = f"{label.capitalize()} dài quá {MAX_REASON} ký tự."
+        message = _("%(label)s dài quá %(max_reason)s ký tự.") % {
+            "label": label.capitalize(),
+            "max_reason": MAX_REASON,
+        }
         raise DomainError(message, fields={field: [message]})
     return text
 
@@ -58,7 +65,9 @@ def _years(value: Any) -> int:
     except (TypeError, ValueError):
         years = -1
     if not 0 <= years <= MAX_YEARS:
-        message = f"Thời hạn lưu trữ phải là số năm từ 0 (vĩnh viễn) đến {MAX_YEARS}."
+        message = _("Thời hạn lưu trữ phải là số năm từ 0 (vĩnh viễn) đến %(max_years)s.") % {
+            "max_years": MAX_YEARS
+        }
         raise DomainError(message, fields={"years": [message]})
     return years
 
@@ -77,11 +86,11 @@ def retention_period_set(
     if record_type is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "retention.period.manage", record_type):
-        raise NotAllowed("Chỉ Sở GDĐT hoặc quản trị hệ thống được thay đổi thời hạn lưu trữ.")
+        raise NotAllowed(_("Chỉ Sở GDĐT hoặc quản trị hệ thống được thay đổi thời hạn lưu trữ."))
     new = _years(years)
-    reason = _clean_reason(reason, "reason", "căn cứ thay đổi thời hạn")
+    reason = _clean_reason(reason, "reason", _("căn cứ thay đổi thời hạn"))
     old = expiry.retention_years(record_type)
-    override, _ = RetentionOverride.objects.update_or_create(
+    override, _created = RetentionOverride.objects.update_or_create(
         record_type=record_type,
         defaults={"years": new, "reason": reason, "set_by": actor, "set_at": timezone.now()},
     )
@@ -144,9 +153,11 @@ def proposal_create(
     )
     notify(
         principals_of(school),
-        title=f"Đề nghị tiêu hủy {len(found)} hồ sơ hết thời hạn lưu trữ",
-        body="Các hồ sơ đã hết thời hạn lưu trữ theo Thông tư 08/2025/TT-BGDĐT. "
-        "Hãy xem danh sách, rồi duyệt (ký biên bản tiêu hủy) hoặc không duyệt.",
+        title=_("Đề nghị tiêu hủy %(count)s hồ sơ hết thời hạn lưu trữ") % {"count": len(found)},
+        body=_(
+            "Các hồ sơ đã hết thời hạn lưu trữ theo Thông tư 08/2025/TT-BGDĐT. "
+            "Hãy xem danh sách, rồi duyệt (ký biên bản tiêu hủy) hoặc không duyệt."
+        ),
         url=reverse("retention:detail", args=[proposal.pk]),
     )
     return proposal
@@ -172,9 +183,11 @@ def _lock_for_decision(actor: Any, proposal_id: int) -> DestructionProposal:
     if proposal is None or not can(actor, "retention.proposal.view", proposal):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "retention.proposal.decide", proposal):
-        raise NotAllowed("Chỉ hiệu trưởng của trường được duyệt hoặc không duyệt đề nghị tiêu hủy.")
+        raise NotAllowed(
+            _("Chỉ hiệu trưởng của trường được duyệt hoặc không duyệt đề nghị tiêu hủy.")
+        )
     if proposal.state != ProposalState.PENDING:
-        raise Conflict("Đề nghị này đã được quyết định; hãy tải lại trang.")
+        raise Conflict(_("Đề nghị này đã được quyết định; hãy tải lại trang."))
     return proposal
 
 
@@ -183,7 +196,7 @@ def proposal_refuse(
     *, actor: Any, proposal_id: int, reason: str, ip: str = ""
 ) -> DestructionProposal:
     proposal = _lock_for_decision(actor, proposal_id)
-    reason = _clean_reason(reason, "reason", "lý do không duyệt")
+    reason = _clean_reason(reason, "reason", _("lý do không duyệt"))
     proposal.state = ProposalState.REFUSED
     proposal.refusal_reason = reason
     proposal.decided_at, proposal.decided_by = timezone.now(), actor
@@ -210,13 +223,22 @@ def _check_expired(records: list[Record], today: dt.date) -> None:
     """Re-checked at execution: a period may have been lengthened since the proposal."""
     for record in records:
         if DestroyedRecord.objects.filter(record=record).exists():
-            raise Conflict(f"Hồ sơ “{record.title}” đã được tiêu hủy trước đó.")
+            raise Conflict(
+                _("Hồ sơ “%(title)s” đã được tiêu hủy trước đó.") % {"title": record.title}
+            )
         if not expiry.has_expired(record, today):
             end = expiry.retention_end(record)
-            until = "vĩnh viễn" if end is None else f"đến hết ngày {end:%d/%m/%Y}"
+            until = (
+                _("vĩnh viễn")
+                if end is None
+                else _("đến hết ngày %(end)s") % {"end": f"{end:%d/%m/%Y}"}
+            )
             raise Conflict(
-                f"Không tiêu hủy được: hồ sơ “{record.title}” chưa hết thời hạn lưu trữ "
-                f"(lưu {until}). Hãy không duyệt đề nghị này; đề nghị mới sẽ được lập lại."
+                _(
+                    "Không tiêu hủy được: hồ sơ “%(title)s” chưa hết thời hạn lưu trữ (lưu "
+                    "%(until)s). Hãy không duyệt đề nghị này; đề nghị mới sẽ được lập lại."
+                )
+                % {"title": record.title, "until": until}
             )
 
 
@@ -233,7 +255,7 @@ def proposal_approve(
     """Approve: the biên bản is signed by the principal, then the records are destroyed."""
     proposal = _lock_for_decision(actor, proposal_id)
     if not (passphrase or pin):
-        message = "Hãy nhập mật khẩu chứng thư số (hoặc PIN) để ký biên bản tiêu hủy."
+        message = _("Hãy nhập mật khẩu chứng thư số (hoặc PIN) để ký biên bản tiêu hủy.")
         raise DomainError(message, fields={"passphrase": [message]})
     records = list(
         Record.objects.select_for_update(of=("self",))

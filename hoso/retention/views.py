@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -79,9 +80,9 @@ def _decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
         return HttpResponseRedirect(back)
     messages.success(
         request,
-        "Đã duyệt: biên bản tiêu hủy đã được ký số và ban hành; hồ sơ đã được tiêu hủy."
+        _("Đã duyệt: biên bản tiêu hủy đã được ký số và ban hành; hồ sơ đã được tiêu hủy.")
         if approve
-        else "Đã ghi nhận: không duyệt đề nghị tiêu hủy.",
+        else _("Đã ghi nhận: không duyệt đề nghị tiêu hủy."),
     )
     return HttpResponseRedirect(back)
 
@@ -127,7 +128,9 @@ def period_set(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã đổi thời hạn lưu trữ của “{record_type.name}”.")
+        messages.success(
+            request, _("Đã đổi thời hạn lưu trữ của “%(name)s”.") % {"name": record_type.name}
+        )
     return HttpResponseRedirect(reverse("retention:periods"))
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class SearchConfig(AppConfig):
@@ -8,4 +9,4 @@ class SearchConfig(AppConfig):
 
     name = "hoso.search"
     label = "search"
-    verbose_name = "Tìm kiếm"
+    verbose_name = gettext_lazy("Tìm kiếm")

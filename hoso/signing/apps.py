@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class SigningConfig(AppConfig):
     name = "hoso.signing"
     label = "signing"
-    verbose_name = "Chữ ký số"
+    verbose_name = gettext_lazy("Chữ ký số")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

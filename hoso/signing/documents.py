@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.signing import conf
@@ -57,7 +58,7 @@ def read_blob(sha256: str) -> bytes:
         with blob_store().open(sha256) as fh:
             return fh.read()
     except BlobNotFound as exc:
-        raise DomainError("Không tìm thấy tệp của hồ sơ trong kho lưu trữ.") from exc
+        raise DomainError(_("Không tìm thấy tệp của hồ sơ trong kho lưu trữ.")) from exc
 
 
 def check_signable(pdf: bytes) -> None:
@@ -82,7 +83,7 @@ def open_signer(cert: Certificate, *, passphrase: str | None, pin: str | None) -
     except SigningError as exc:
         raise SignerFailed(exc) from exc
     if signer.cert.dump() != _der(cert):
-        raise DomainError("Khóa bí mật không khớp với chứng thư số đã đăng ký.")
+        raise DomainError(_("Khóa bí mật không khớp với chứng thư số đã đăng ký."))
     return signer
 
 
@@ -90,15 +91,17 @@ def _open(cert: Certificate, passphrase: str | None, pin: str | None) -> HosoSig
     if cert.backend == Backend.PKCS12:
         if not passphrase:
             raise DomainError(
-                "Hãy nhập mật khẩu chứng thư số.", fields={"passphrase": ["Bắt buộc."]}
+                _("Hãy nhập mật khẩu chứng thư số."), fields={"passphrase": [_("Bắt buộc.")]}
             )
         path = key_path(cert)
         if not path.exists():
-            raise DomainError("Không tìm thấy tệp khóa (PKCS#12) của chứng thư số trên máy chủ.")
+            raise DomainError(_("Không tìm thấy tệp khóa (PKCS#12) của chứng thư số trên máy chủ."))
         return Pkcs12Signer(path.read_bytes(), passphrase)
     if cert.backend == Backend.PKCS11:
         if not pin:
-            raise DomainError("Hãy nhập mã PIN của thiết bị ký số.", fields={"pin": ["Bắt buộc."]})
+            raise DomainError(
+                _("Hãy nhập mã PIN của thiết bị ký số."), fields={"pin": [_("Bắt buộc.")]}
+            )
         ref = cert.key_ref
         return Pkcs11Signer(
             str(ref.get("module") or getattr(settings, "HOSO_PKCS11_MODULE", "")),
@@ -109,8 +112,10 @@ def _open(cert: Certificate, passphrase: str | None, pin: str | None) -> HosoSig
             cert_label=ref.get("cert_label"),
         )
     raise DomainError(
-        "Chứng thư này nằm trên USB token của bạn: "
-        "hãy ký bằng nút «Ký bằng USB token» (HoSo Signer)."
+        _(
+            "Chứng thư này nằm trên USB token của bạn: "
+            "hãy ký bằng nút «Ký bằng USB token» (HoSo Signer)."
+        )
     )
 
 
@@ -149,7 +154,10 @@ def ensure_trusted(cert: Certificate) -> None:
     anchors = tuple(str(p) for p in conf.trust_anchor_paths())
     if not anchors:
         raise DomainError(
-            "Máy chủ chưa cấu hình chứng thư gốc tin cậy (HOSO_SIGNING_TRUST_ANCHORS); chưa thể ký."
+            _(
+                "Máy chủ chưa cấu hình chứng thư gốc tin cậy (HOSO_SIGNING_TRUST_ANCHORS); chưa "
+                "thể ký."
+            )
         )
     error = _trust_problem(cert.fingerprint, cert.pem, cert.chain_pem, anchors)
     if error:
@@ -175,7 +183,7 @@ def _trust_problem(fingerprint: str, pem: str, chain_pem: str, anchors: tuple[st
         check_certificate_status(leaf, vc)
     except SigningError as exc:
         if exc.code == "cert_invalid":
-            return (
+            return _(
                 "Chứng thư số không thuộc chuỗi tin cậy đã cấu hình "
                 "(tổ chức cấp không được công nhận); "
                 "không thể ký."

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -30,18 +31,20 @@ def nav(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [
-        NavItem("Kiểm tra chữ ký", reverse("signing:validate"), 72, group="ky-so"),
-        NavItem("Chứng thư số", reverse("signing:certificates"), 73, group="ky-so"),
+        NavItem(_("Kiểm tra chữ ký"), reverse("signing:validate"), 72, group="ky-so"),
+        NavItem(_("Chứng thư số"), reverse("signing:certificates"), 73, group="ky-so"),
     ]
     if _manages_providers(user):
-        items.append(NavItem("Ký số từ xa", reverse("signing:providers"), 74, group="ky-so"))
+        items.append(NavItem(_("Ký số từ xa"), reverse("signing:providers"), 74, group="ky-so"))
     to_sign = _to_sign(user)
     if to_sign:
-        items.append(NavItem("Chờ ký", reverse("signing:sign-queue"), 20, to_sign, group="ky-so"))
+        items.append(
+            NavItem(_("Chờ ký"), reverse("signing:sign-queue"), 20, to_sign, group="ky-so")
+        )
     to_seal = _to_seal(user)
     if to_seal:
         items.append(
-            NavItem("Chờ đóng dấu", reverse("signing:seal-queue"), 21, to_seal, group="ky-so")
+            NavItem(_("Chờ đóng dấu"), reverse("signing:seal-queue"), 21, to_seal, group="ky-so")
         )
     return items
 
@@ -54,8 +57,8 @@ def tasks(user: Any) -> list[HomeTask]:
     if to_sign:
         found.append(
             HomeTask(
-                "Ký số hồ sơ",
-                f"{to_sign} hồ sơ đã duyệt đang chờ bạn ký.",
+                _("Ký số hồ sơ"),
+                _("%(to_sign)s hồ sơ đã duyệt đang chờ bạn ký.") % {"to_sign": to_sign},
                 reverse("signing:sign-queue"),
                 to_sign,
             )
@@ -64,8 +67,8 @@ def tasks(user: Any) -> list[HomeTask]:
     if to_seal:
         found.append(
             HomeTask(
-                "Đóng dấu hồ sơ",
-                f"{to_seal} hồ sơ đã ký đang chờ đóng dấu.",
+                _("Đóng dấu hồ sơ"),
+                _("%(to_seal)s hồ sơ đã ký đang chờ đóng dấu.") % {"to_seal": to_seal},
                 reverse("signing:seal-queue"),
                 to_seal,
             )
@@ -73,9 +76,9 @@ def tasks(user: Any) -> list[HomeTask]:
     for cert in expiring_certificates(user=user):
         found.append(
             HomeTask(
-                "Chứng thư số sắp hết hạn",
-                f"Chứng thư số {cert.serial} hết hạn ngày {cert.not_after:%d/%m/%Y}; "
-                "hãy gia hạn và đăng ký lại.",
+                _("Chứng thư số sắp hết hạn"),
+                _("Chứng thư số %(serial)s hết hạn ngày %(day)s; hãy gia hạn và đăng ký lại.")
+                % {"serial": cert.serial, "day": f"{cert.not_after:%d/%m/%Y}"},
                 reverse("signing:certificates"),
                 None,
                 True,

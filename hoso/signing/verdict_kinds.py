@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from hoso.signing.engine.verdicts import HEADINGS, headed
+
 VALID, INVALID, CHANGED, UNKNOWN = "valid", "invalid", "changed", "unknown"
 
 TITLES = {
@@ -18,8 +20,13 @@ TITLES = {
     CHANGED: _("Đã bị thay đổi sau khi ký"),
     UNKNOWN: _("Chưa xác minh được"),
 }
-# The heading's words before ":" in the engine's sentences, dropped where the title says it.
+# The heading's words before ":" in the engine's sentences, dropped where the title says it: in
+# Vietnamese (reports kept from before, or written in Vietnamese) and in the current language.
 _PREFIXES = ("HỢP LỆ: ", "KHÔNG HỢP LỆ: ", "CHƯA TIN CẬY: ", "CẢNH BÁO: ")
+
+
+def _prefixes() -> tuple[str, ...]:
+    return (*_PREFIXES, *(headed(heading, "") for heading in HEADINGS))
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def document_kind(report: dict[str, Any]) -> str:
 
 def reason(text: str) -> str:
     """The engine's sentence without its upper-case heading, which the title replaces."""
-    for prefix in _PREFIXES:
+    for prefix in _prefixes():
         if text.startswith(prefix):
             text = text[len(prefix) :]
             break

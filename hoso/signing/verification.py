@@ -10,9 +10,12 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hoso.core.errors import DomainError
 from hoso.signing import conf
 from hoso.signing.engine.validate import DocumentReport, PdfValidator
+from hoso.signing.engine.verdicts import WARNING_HEADING, headed
 from hoso.signing.models import SignatureRecord
 
 MAX_VALIDATE_BYTES = 50 * 1024 * 1024
@@ -47,7 +50,10 @@ def _records_lookup(hashes: list[str]) -> dict[str, str]:
     found = SignatureRecord.objects.filter(output_sha256__in=hashes).values_list(
         "output_sha256", "version_id"
     )
-    return {sha: f"hồ sơ (phiên bản #{version_id})" for sha, version_id in found}
+    return {
+        sha: _("hồ sơ (phiên bản #%(version_id)s)") % {"version_id": version_id}
+        for sha, version_id in found
+    }
 
 
 def known_files(hashes: list[str]) -> dict[str, str]:
@@ -174,9 +180,9 @@ def validate_pdf(pdf: bytes) -> dict[str, Any]:
     for sig, prov in zip(data["signatures"], provenance, strict=False):
         sig.update(prov)
         if prov["changed_outside_hoso"]:
-            sig["verdict"] += (
-                " CẢNH BÁO: tệp đã bị thay đổi sau khi HoSo ký/phát hành "
-                "(mã SHA-256 khác bản HoSo lưu)."
+            sig["verdict"] += " " + headed(
+                WARNING_HEADING,
+                _("tệp đã bị thay đổi sau khi HoSo ký/phát hành (mã SHA-256 khác bản HoSo lưu)."),
             )
     issued = known_files([report.sha256]).get(report.sha256)
     data["issued_by_hoso"] = issued is not None
@@ -188,8 +194,15 @@ def validate_pdf(pdf: bytes) -> dict[str, Any]:
     if any(p["changed_outside_hoso"] for p in provenance):
         data["all_valid"] = False
         data["verdict"] = (
-            "CẢNH BÁO: tệp khác với bản HoSo đã ký/phát hành (có thay đổi sau chữ ký "
-            "mà HoSo không thực hiện). " + data["verdict"]
+            headed(
+                WARNING_HEADING,
+                _(
+                    "tệp khác với bản HoSo đã ký/phát hành (có thay đổi sau chữ ký mà HoSo "
+                    "không thực hiện)."
+                ),
+            )
+            + " "
+            + data["verdict"]
         )
     data["trust_anchors"] = [p.name for p in conf.trust_anchor_paths()]
     return data
@@ -205,12 +218,14 @@ def validate_detached(data: bytes, p7s: bytes) -> dict[str, Any]:
 
 def validate_upload(*, data: bytes, filename: str, detached: bytes | None = None) -> dict[str, Any]:
     if len(data) > MAX_VALIDATE_BYTES:
-        raise DomainError("Tệp quá lớn để kiểm tra (tối đa 50 MB).")
+        raise DomainError(_("Tệp quá lớn để kiểm tra (tối đa 50 MB)."))
     if detached is not None:
         return {"kind": "cades", **validate_detached(data, detached)}
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise DomainError(
-            "Tệp không phải PDF. Với tệp giữ nguyên định dạng (DOCX, XLSX…), "
-            "hãy gửi kèm chữ ký rời (.p7s)."
+            _(
+                "Tệp không phải PDF. Với tệp giữ nguyên định dạng (DOCX, XLSX…), "
+                "hãy gửi kèm chữ ký rời (.p7s)."
+            )
         )
     return {"kind": "pdf", **validate_pdf(data)}

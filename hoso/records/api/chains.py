@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -24,7 +26,7 @@ from hoso.records import chains, selectors, selectors_chains
 from hoso.records.models import Delegation, RecordType, StepAction
 from hoso.records.services.chain_settings import chain_setting_reset, chain_setting_save
 
-NO_UNIT = "Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này."
+NO_UNIT = gettext_lazy("Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này.")
 
 
 class StepSerializer(serializers.Serializer[Any]):
@@ -84,7 +86,7 @@ def _unit(request: Request, unit_id: Any) -> Unit:
 def _type(unit: Unit, type_id: int) -> RecordType:
     record_type = next((t for t in selectors_chains.chain_types(unit) if t.pk == type_id), None)
     if record_type is None:
-        raise NotFound("Không tìm thấy loại hồ sơ.")
+        raise NotFound(_("Không tìm thấy loại hồ sơ."))
     return record_type
 
 

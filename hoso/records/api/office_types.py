@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -31,7 +32,9 @@ from hoso.records.catalogue import ALL_FORMATS
 from hoso.records.models import Keeper, Period, RecordType
 from hoso.records.services import office_types as service
 
-NO_OFFICE = "Không tìm thấy đơn vị, hoặc bạn không quy định loại hồ sơ cho đơn vị này."
+NO_OFFICE = gettext_lazy(
+    "Không tìm thấy đơn vị, hoặc bạn không quy định loại hồ sơ cho đơn vị này."
+)
 TYPES = RecordType.objects.select_related("owner_unit")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -105,7 +106,7 @@ class RecordList(generics.ListCreateAPIView[Record]):
             params = dataclasses.replace(params, owner_id=request.user.pk)
         found = selectors.search_page(request.user, params, snippets=False)
         if params.page > 1 and params.page > found.pages and not found.no_terms:
-            raise NotFound("Không có trang này.")
+            raise NotFound(_("Không có trang này."))
         base = request.build_absolute_uri()
         return Response(
             {
@@ -141,7 +142,7 @@ class RecordList(generics.ListCreateAPIView[Record]):
             code=data.validated_data["record_type"], is_active=True
         ).first()
         if record_type is None:
-            raise DomainError("Không có loại hồ sơ này.", fields={"record_type": ["Sai mã."]})
+            raise DomainError(_("Không có loại hồ sơ này."), fields={"record_type": [_("Sai mã.")]})
         version = record_upload(
             actor=request.user,
             record_type=record_type,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -179,7 +180,8 @@ class VersionEvidence(APIView):
         codes = [c for c in raw.split(",") if c.strip()]
         if not codes:
             raise DomainError(
-                "Hãy nêu tiêu chí cần bỏ (criterion=1.1).", fields={"criterion": ["Bắt buộc."]}
+                _("Hãy nêu tiêu chí cần bỏ (criterion=1.1)."),
+                fields={"criterion": [_("Bắt buộc.")]},
             )
         services.evidence_untag(
             actor=request.user, version_id=version.pk, codes=codes, ip=client_ip(request)
@@ -203,7 +205,8 @@ class SchoolEvidence(APIView):
             found = standard(asked)
             if found is None:
                 raise DomainError(
-                    f"Không có bộ tiêu chuẩn “{asked[:40]}”.", fields={"standard": [asked[:40]]}
+                    _("Không có bộ tiêu chuẩn “%(asked)s”.") % {"asked": asked[:40]},
+                    fields={"standard": [asked[:40]]},
                 )
         if found is None:
             return Response([])
@@ -213,7 +216,8 @@ class SchoolEvidence(APIView):
             code = normalize_code(raw)
             if code is None or found.criterion(code) is None:
                 raise DomainError(
-                    f"{found.circular} không có tiêu chí “{raw[:40]}”.",
+                    _("%(circular)s không có tiêu chí “%(raw)s”.")
+                    % {"circular": found.circular, "raw": raw[:40]},
                     fields={"criterion": [raw[:40]]},
                 )
             criterion = code

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "accreditation.json"
 MUC4_PREFIX = "M4."
 
@@ -31,8 +33,8 @@ class Criterion:
     def label(self) -> str:
         """ "Tiêu chí 1.1"; a Mức 4 requirement: "Mức 4 – yêu cầu 2"."""
         if self.is_muc4:
-            return f"Mức 4 – yêu cầu {self.code.removeprefix(MUC4_PREFIX)}"
-        return f"Tiêu chí {self.code}"
+            return _("Mức 4 – yêu cầu %(code)s") % {"code": self.code.removeprefix(MUC4_PREFIX)}
+        return _("Tiêu chí %(code)s") % {"code": self.code}
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -50,7 +52,7 @@ class TieuChuan:
 
     @property
     def label(self) -> str:
-        return f"Tiêu chuẩn {self.number}"
+        return _("Tiêu chuẩn %(number)s") % {"number": self.number}
 
 
 @dataclass(frozen=True)

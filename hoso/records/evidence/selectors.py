@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
@@ -74,7 +75,7 @@ def evidence_table(
         by_code.setdefault(tag.criterion, []).append(tag)
     groups = [(g.label, g.title, g.criteria) for g in chosen.tieu_chuan]
     if chosen.muc4:  # only when the data lists them (none are sourced yet: docs/records.md)
-        groups.append(("Mức 4", "Các yêu cầu của Mức 4", chosen.muc4))
+        groups.append((_("Mức 4"), _("Các yêu cầu của Mức 4"), chosen.muc4))
     table = []
     for label, title, criteria in groups:
         rows = [

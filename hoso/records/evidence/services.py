@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -24,15 +25,17 @@ def _version(actor: Any, version_id: int) -> RecordVersion:
     versions = RecordVersion.objects.select_related("record__school")
     version = versions.select_for_update(of=("self",)).filter(pk=version_id).first()
     if version is None:
-        raise NotFound("Không tìm thấy phiên bản hồ sơ.")
+        raise NotFound(_("Không tìm thấy phiên bản hồ sơ."))
     if version.record.first_submitted_at is None:
         raise Conflict(
-            "Hồ sơ còn là bản nháp: chỉ gắn minh chứng cho hồ sơ đã trình hoặc đã ban hành."
+            _("Hồ sơ còn là bản nháp: chỉ gắn minh chứng cho hồ sơ đã trình hoặc đã ban hành.")
         )
     if not can(actor, "records.evidence.tag", version):
         raise NotAllowed(
-            "Chỉ người lập hồ sơ, hiệu trưởng, phó hiệu trưởng và văn thư của trường được "
-            "gắn minh chứng kiểm định."
+            _(
+                "Chỉ người lập hồ sơ, hiệu trưởng, phó hiệu trưởng và văn thư của trường được "
+                "gắn minh chứng kiểm định."
+            )
         )
     return version
 
@@ -42,17 +45,27 @@ def _school_standard(version: RecordVersion, asked: str) -> Standard:
     found = school_standard(school)
     if found is None:
         raise DomainError(
-            f"Trường {school.name} chưa khai báo cấp học, nên chưa xác định được bộ tiêu "
-            "chuẩn kiểm định.",
-            fields={"standard": ["Chưa xác định được bộ tiêu chuẩn."]},
+            _(
+                "Trường %(name)s chưa khai báo cấp học, nên chưa xác định được bộ tiêu chuẩn kiểm "
+                "định."
+            )
+            % {"name": school.name},
+            fields={"standard": [_("Chưa xác định được bộ tiêu chuẩn.")]},
         )
     if asked and asked != found.code:
         other = standard(asked)
         named = other.circular if other is not None else f"“{asked}”"
         raise DomainError(
-            f"{school.name} áp dụng {found.circular} ({found.scope.lower()}); không gắn được "
-            f"tiêu chí của {named}.",
-            fields={"standard": [f"Bộ tiêu chuẩn của trường là {found.code}."]},
+            _("%(school)s áp dụng %(circular)s (%(scope)s); không gắn được tiêu chí của %(named)s.")
+            % {
+                "school": school.name,
+                "circular": found.circular,
+                "scope": found.scope.lower(),
+                "named": named,
+            },
+            fields={
+                "standard": [_("Bộ tiêu chuẩn của trường là %(code)s.") % {"code": found.code}]
+            },
         )
     return found
 
@@ -61,14 +74,19 @@ def checked_codes(found: Standard, raw_codes: list[str]) -> list[str]:
     """The codes as the standard writes them, in order, each once; the first bad one refused
     with a Vietnamese message (nothing is saved by the caller then)."""
     if len(raw_codes) > MAX_CODES:
-        raise DomainError(f"Chọn nhiều nhất {MAX_CODES} tiêu chí mỗi lần.")
+        raise DomainError(
+            _("Chọn nhiều nhất %(max_codes)s tiêu chí mỗi lần.") % {"max_codes": MAX_CODES}
+        )
     codes: list[str] = []
     for raw in raw_codes:
         code = normalize_code(str(raw))
         if code is None:
             raise DomainError(
-                f"Mã tiêu chí không hợp lệ: “{str(raw)[:40]}”. Viết như 1.1, TC1.1 hoặc M4.1.",
-                fields={"criteria": [f"“{str(raw)[:40]}” không phải mã tiêu chí."]},
+                _("Mã tiêu chí không hợp lệ: “%(raw)s”. Viết như 1.1, TC1.1 hoặc M4.1.")
+                % {"raw": str(raw)[:40]},
+                fields={
+                    "criteria": [_("“%(raw)s” không phải mã tiêu chí.") % {"raw": str(raw)[:40]}]
+                },
             )
         if found.criterion(code) is None:
             raise DomainError(_not_in_standard(found, code), fields={"criteria": [code]})
@@ -79,11 +97,15 @@ def checked_codes(found: Standard, raw_codes: list[str]) -> list[str]:
 
 def _not_in_standard(found: Standard, code: str) -> str:
     elsewhere = [s.circular for s in standards() if s is not found and s.criterion(code)]
-    where = f" (tiêu chí này thuộc {', '.join(elsewhere)})" if elsewhere else ""
-    return (
-        f"{found.circular} ({found.scope.lower()}) không có tiêu chí {code}{where}; "
-        "hãy chọn tiêu chí trong danh sách của trường."
+    where = (
+        _(" (tiêu chí này thuộc %(elsewhere)s)") % {"elsewhere": ", ".join(elsewhere)}
+        if elsewhere
+        else ""
     )
+    return _(
+        "%(circular)s (%(scope)s) không có tiêu chí %(code)s%(where)s; hãy chọn tiêu chí trong "
+        "danh sách của trường."
+    ) % {"circular": found.circular, "scope": found.scope.lower(), "code": code, "where": where}
 
 
 def _log(
@@ -113,7 +135,9 @@ def evidence_tag(
     found = _school_standard(version, standard_code)
     wanted = checked_codes(found, codes)
     if not wanted:
-        raise DomainError("Hãy chọn ít nhất một tiêu chí.", fields={"criteria": ["Bắt buộc."]})
+        raise DomainError(
+            _("Hãy chọn ít nhất một tiêu chí."), fields={"criteria": [_("Bắt buộc.")]}
+        )
     added = _add(actor, version, found, wanted)
     if added:
         _log(actor, "records.evidence.tagged", version, found.code, added, ip)
@@ -131,7 +155,8 @@ def evidence_untag(
     missing = sorted(set(wanted) - set(tags.values_list("criterion", flat=True)))
     if missing or not wanted:
         raise DomainError(
-            f"Phiên bản này chưa được gắn tiêu chí: {', '.join(missing) or '(không có)'}.",
+            _("Phiên bản này chưa được gắn tiêu chí: %(missing)s.")
+            % {"missing": ", ".join(missing) or _("(không có)")},
             fields={"criteria": missing},
         )
     tags.delete()

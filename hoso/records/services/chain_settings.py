@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -31,7 +32,7 @@ def chain_setting_save(
     _check_chain_setter(actor, unit, record_type)
     steps = chains.clean_chain(chain, record_type=record_type, unit=unit)
     if delegate_to not in Delegation.values or (delegate_to and unit.kind == "TRUONG"):
-        message = "Mức cho phép cấp dưới không hợp lệ."
+        message = _("Mức cho phép cấp dưới không hợp lệ.")
         raise DomainError(message, fields={"delegate_to": [message]})
     setting = ChainSetting.objects.select_for_update().filter(unit=unit, record_type=record_type)
     current = setting.first()
@@ -53,7 +54,7 @@ def chain_setting_reset(*, actor: Any, unit: Unit, record_type: RecordType, ip: 
     current = ChainSetting.objects.select_for_update().filter(unit=unit, record_type=record_type)
     setting = current.first()
     if setting is None:
-        raise Conflict("Đơn vị chưa đặt chuỗi riêng cho loại hồ sơ này.")
+        raise Conflict(_("Đơn vị chưa đặt chuỗi riêng cho loại hồ sơ này."))
     data = {"before": setting.chain, "setting": setting.pk}
     setting.delete()
     audit_log(
@@ -63,8 +64,8 @@ def chain_setting_reset(*, actor: Any, unit: Unit, record_type: RecordType, ip: 
 
 def _check_chain_setter(actor: Any, unit: Unit, record_type: RecordType) -> None:
     if not can(actor, "records.chain.set", unit):
-        raise NotAllowed("Bạn không được thiết lập chuỗi ký cho đơn vị này.")
+        raise NotAllowed(_("Bạn không được thiết lập chuỗi ký cho đơn vị này."))
     if not chains.may_set_at(record_type, unit):
         raise NotAllowed(
-            "Đơn vị cấp trên chưa cho phép đơn vị này đặt chuỗi ký riêng cho loại hồ sơ này."
+            _("Đơn vị cấp trên chưa cho phép đơn vị này đặt chuỗi ký riêng cho loại hồ sơ này.")
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
@@ -40,11 +41,11 @@ def resolve_period(
     slots = slots_for(record_type.period, record_type.due_rule, year)
     if key:
         if key not in {slot.key for slot in slots}:
-            message = (
-                f"Kỳ “{key[:20]}” không có trong năm học {year.name} của loại hồ sơ "
-                f"“{record_type.name}”. Hãy chọn kỳ trong danh sách."
-            )
-            raise DomainError(message, fields={"period": ["Hãy chọn kỳ trong danh sách."]})
+            message = _(
+                "Kỳ “%(key)s” không có trong năm học %(year)s của loại hồ sơ “%(type)s”. Hãy chọn "
+                "kỳ trong danh sách."
+            ) % {"key": key[:20], "year": year.name, "type": record_type.name}
+            raise DomainError(message, fields={"period": [_("Hãy chọn kỳ trong danh sách.")]})
         return key
     if len(slots) == 1:
         return slots[0].key
@@ -293,12 +294,16 @@ def due_item_extend(
 ) -> DueItem:
     item = DueItem.objects.select_for_update(of=("self",)).select_related("unit").get(pk=item_id)
     if not can(actor, "records.due.extend", item):
-        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được gia hạn.")
+        raise NotAllowed(_("Chỉ hiệu trưởng, phó hiệu trưởng của trường được gia hạn."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise DomainError("Hãy ghi lý do gia hạn.", fields={"reason": ["Hãy ghi lý do gia hạn."]})
+        raise DomainError(
+            _("Hãy ghi lý do gia hạn."), fields={"reason": [_("Hãy ghi lý do gia hạn.")]}
+        )
     if until <= item.due_at:
-        raise DomainError("Hạn mới phải sau hạn ban đầu.", fields={"due_at": ["Hạn quá sớm."]})
+        raise DomainError(
+            _("Hạn mới phải sau hạn ban đầu."), fields={"due_at": [_("Hạn quá sớm.")]}
+        )
     before = item.effective_due_at
     item.effective_due_at, item.extension_reason, item.extended_by = until, reason[:500], actor
     item.reminded_on_at = item.reminded_after_at = None  # remind again against the new date

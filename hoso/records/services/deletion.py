@@ -4,10 +4,12 @@ can be."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, NotAllowed, NotFound
@@ -16,13 +18,16 @@ from hoso.policy import can
 from hoso.records.guards import deletion_refusal
 from hoso.records.models import Record
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 # What a person calls the rows that may still point at a record (PROTECT foreign keys).
-REFERRER_LABELS: dict[str, str] = {
-    "records.RecordVersion": "phiên bản hồ sơ",
-    "records.Workflow": "lượt trình duyệt",
-    "retention.ProposalItem": "đề nghị tiêu hủy",
-    "retention.DestroyedRecord": "bản lưu thông tin hồ sơ đã tiêu hủy",
-    "retention.DestructionProposal": "đề nghị tiêu hủy (biên bản)",
+REFERRER_LABELS: dict[str, _StrOrPromise] = {
+    "records.RecordVersion": gettext_lazy("phiên bản hồ sơ"),
+    "records.Workflow": gettext_lazy("lượt trình duyệt"),
+    "retention.ProposalItem": gettext_lazy("đề nghị tiêu hủy"),
+    "retention.DestroyedRecord": gettext_lazy("bản lưu thông tin hồ sơ đã tiêu hủy"),
+    "retention.DestructionProposal": gettext_lazy("đề nghị tiêu hủy (biên bản)"),
 }
 
 
@@ -66,14 +71,14 @@ def record_delete(*, actor: Any, record_id: int, ip: str = "") -> None:
 
 def _delete_refusal(actor: Any, record: Record) -> str:
     if record.owner_id == actor.pk:  # their own record, already submitted
-        return (
+        return _(
             "Hồ sơ đã trình duyệt nên người lập không tự xóa được; chỉ hiệu trưởng hoặc văn thư "
             "của trường được xóa."
         )
-    return OTHERS_MAY_NOT_DELETE
+    return str(OTHERS_MAY_NOT_DELETE)
 
 
-OTHERS_MAY_NOT_DELETE = (
+OTHERS_MAY_NOT_DELETE = gettext_lazy(
     "Chỉ người lập hồ sơ (khi chưa trình duyệt), hiệu trưởng hoặc văn thư của trường được xóa"
     " hồ sơ."
 )
@@ -88,12 +93,12 @@ def _still_referred(error: ProtectedError | RestrictedError) -> str:
     counts: dict[str, int] = {}
     for row in rows or ():
         meta = row._meta
-        label = REFERRER_LABELS.get(meta.label) or str(meta.verbose_name)
+        label = str(REFERRER_LABELS.get(meta.label) or meta.verbose_name)
         counts[label] = counts.get(label, 0) + 1
-    known = list(REFERRER_LABELS.values())
+    known = [str(label) for label in REFERRER_LABELS.values()]
     order = sorted(counts, key=lambda label: (known.index(label) if label in known else 99, label))
     what = ", ".join(f"{label} ({counts[label]})" for label in order)
-    return f"Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi {what}."
+    return _("Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi %(what)s.") % {"what": what}
 
 
 def _after_commit_unindex(record_id: int) -> None:

@@ -7,10 +7,12 @@ before that date keep the row they were made with, so an issued record never cha
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -22,17 +24,26 @@ from hoso.records.catalogue import ALL_FORMATS, read_catalogue
 from hoso.records.models import DueItem, Keeper, Period, RecordType, TypeDelegation
 from hoso.records.services.summary import due_summary_touch
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 SCHOOL_KEEPERS = (Keeper.SCHOOL, Keeper.GROUP, Keeper.TEACHER, Keeper.HOMEROOM)
 LEVELS = ("MN", "TH", "THCS", "THPT")
 MAX_RETENTION = 100
 # The catalogue's due rules an office may choose, the periods each fits, in words.
-DUE_RULES: dict[str, tuple[tuple[str, ...], str]] = {
-    "week_monday_7": ((Period.WEEK,), "Thứ Hai hằng tuần, 07:00"),
-    "month_5th_next": ((Period.MONTH,), "Ngày 5 của tháng sau, 17:00"),
-    "term_end_7": ((Period.TERM,), "7 ngày sau khi kết thúc học kỳ, 17:00"),
-    "year_start_30": ((Period.YEAR, Period.ONCE), "30 ngày sau khi bắt đầu năm học, 17:00"),
-    "year_start_45": ((Period.YEAR, Period.ONCE), "45 ngày sau khi bắt đầu năm học, 17:00"),
-    "year_end": ((Period.YEAR, Period.ONCE), "Ngày kết thúc năm học, 17:00"),
+DUE_RULES: dict[str, tuple[tuple[str, ...], _StrOrPromise]] = {
+    "week_monday_7": ((Period.WEEK,), gettext_lazy("Thứ Hai hằng tuần, 07:00")),
+    "month_5th_next": ((Period.MONTH,), gettext_lazy("Ngày 5 của tháng sau, 17:00")),
+    "term_end_7": ((Period.TERM,), gettext_lazy("7 ngày sau khi kết thúc học kỳ, 17:00")),
+    "year_start_30": (
+        (Period.YEAR, Period.ONCE),
+        gettext_lazy("30 ngày sau khi bắt đầu năm học, 17:00"),
+    ),
+    "year_start_45": (
+        (Period.YEAR, Period.ONCE),
+        gettext_lazy("45 ngày sau khi bắt đầu năm học, 17:00"),
+    ),
+    "year_end": ((Period.YEAR, Period.ONCE), gettext_lazy("Ngày kết thúc năm học, 17:00")),
 }
 # A new type's chain until the office sets its own on the chain page.
 DEFAULT_CHAINS: dict[str, str] = {
@@ -83,7 +94,7 @@ def clean_fields(raw: dict[str, Any], base: RecordType | None) -> dict[str, Any]
     cleaned["due_rule"] = _due_rule(values.get("due_rule"), cleaned["period"], errors)
     if errors:
         first = next(iter(errors.values()))[0]
-        raise DomainError(f"Loại hồ sơ chưa hợp lệ: {first}", fields=errors)
+        raise DomainError(_("Loại hồ sơ chưa hợp lệ: %(first)s") % {"first": first}, fields=errors)
     return cleaned
 
 
@@ -106,16 +117,16 @@ def _from_base(base: RecordType | None) -> dict[str, Any]:
 def _name(value: Any, errors: dict[str, list[str]]) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        errors["name"] = ["Hãy nhập tên loại hồ sơ."]
+        errors["name"] = [_("Hãy nhập tên loại hồ sơ.")]
     elif len(text) > 255:
-        errors["name"] = ["Tên loại hồ sơ dài quá 255 ký tự."]
+        errors["name"] = [_("Tên loại hồ sơ dài quá 255 ký tự.")]
     return text
 
 
 def _text(value: Any, field: str, limit: int, errors: dict[str, list[str]]) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > limit:
-        errors[field] = [f"Căn cứ pháp lý dài quá {limit} ký tự."]
+        errors[field] = [_("Căn cứ pháp lý dài quá %(limit)s ký tự.") % {"limit": limit}]
     return text
 
 
@@ -130,9 +141,9 @@ def _as_list(value: Any) -> list[str]:
 def _levels(value: Any, errors: dict[str, list[str]]) -> list[str]:
     levels = _as_list(value)
     if not levels:
-        errors["levels"] = ["Hãy chọn ít nhất một cấp học."]
+        errors["levels"] = [_("Hãy chọn ít nhất một cấp học.")]
     elif any(level not in LEVELS for level in levels):
-        errors["levels"] = ["Cấp học không hợp lệ: chỉ chọn mầm non, tiểu học, THCS, THPT."]
+        errors["levels"] = [_("Cấp học không hợp lệ: chỉ chọn mầm non, tiểu học, THCS, THPT.")]
     return [level for level in LEVELS if level in levels]
 
 
@@ -140,10 +151,12 @@ def _choice(value: Any, allowed: Any, field: str, errors: dict[str, list[str]]) 
     text = str(value or "")
     if text not in allowed:
         errors[field] = [
-            "Người lưu giữ không hợp lệ: hãy chọn nhà trường, tổ chuyên môn, giáo viên hoặc "
-            "giáo viên chủ nhiệm."
+            _(
+                "Người lưu giữ không hợp lệ: hãy chọn nhà trường, tổ chuyên môn, giáo viên hoặc "
+                "giáo viên chủ nhiệm."
+            )
             if field == "keeper"
-            else "Kỳ không hợp lệ: hãy chọn một lần, năm học, học kỳ, tháng hoặc tuần."
+            else _("Kỳ không hợp lệ: hãy chọn một lần, năm học, học kỳ, tháng hoặc tuần.")
         ]
     return text
 
@@ -152,16 +165,22 @@ def _retention(value: Any, base: RecordType | None, errors: dict[str, list[str]]
     try:
         years = int(str(value).strip())
     except (TypeError, ValueError):
-        errors["retention_years"] = ["Thời hạn lưu trữ phải là một số năm (0 = vĩnh viễn)."]
+        errors["retention_years"] = [_("Thời hạn lưu trữ phải là một số năm (0 = vĩnh viễn).")]
         return 0
     if not 0 <= years <= MAX_RETENTION:
         errors["retention_years"] = [
-            f"Thời hạn lưu trữ phải từ 0 (vĩnh viễn) đến {MAX_RETENTION} năm."
+            _("Thời hạn lưu trữ phải từ 0 (vĩnh viễn) đến %(max_retention)s năm.")
+            % {"max_retention": MAX_RETENTION}
         ]
     elif base is not None and base.owner_unit_id is None and _shorter(years, base):
-        least = "vĩnh viễn" if base.retention_years == 0 else f"{base.retention_years} năm"
+        least = (
+            _("vĩnh viễn")
+            if base.retention_years == 0
+            else _("%(retention_years)s năm") % {"retention_years": base.retention_years}
+        )
         errors["retention_years"] = [
-            f"Thời hạn lưu trữ không được ngắn hơn mức tối thiểu theo quy định ({least})."
+            _("Thời hạn lưu trữ không được ngắn hơn mức tối thiểu theo quy định (%(least)s).")
+            % {"least": least}
         ]
     return years
 
@@ -176,9 +195,12 @@ def _shorter(years: int, base: RecordType) -> bool:
 def _formats(value: Any, errors: dict[str, list[str]]) -> list[str]:
     formats = [f.lower() for f in _as_list(value)]
     if not formats:
-        errors["formats"] = ["Hãy chọn ít nhất một định dạng tệp được nhận."]
+        errors["formats"] = [_("Hãy chọn ít nhất một định dạng tệp được nhận.")]
     elif any(f not in ALL_FORMATS for f in formats):
-        errors["formats"] = [f"Định dạng không hợp lệ: chỉ nhận {', '.join(ALL_FORMATS)}."]
+        errors["formats"] = [
+            _("Định dạng không hợp lệ: chỉ nhận %(all_formats)s.")
+            % {"all_formats": ", ".join(ALL_FORMATS)}
+        ]
     return [f for f in ALL_FORMATS if f in formats]
 
 
@@ -189,10 +211,10 @@ def _flag(value: Any) -> bool:
 def _due_rule(value: Any, period: str, errors: dict[str, list[str]]) -> dict[str, Any]:
     key = str(value or "")
     if key not in DUE_RULES:
-        errors["due_rule"] = ["Hãy chọn hạn nộp trong danh sách."]
+        errors["due_rule"] = [_("Hãy chọn hạn nộp trong danh sách.")]
         return {}
     if period in Period.values and period not in DUE_RULES[key][0]:
-        errors["due_rule"] = ["Hạn nộp không hợp với kỳ của loại hồ sơ."]
+        errors["due_rule"] = [_("Hạn nộp không hợp với kỳ của loại hồ sơ.")]
         return {}
     rule: dict[str, Any] = read_catalogue()["due_rules"][key]
     return dict(rule)
@@ -207,10 +229,10 @@ def clean_date(value: Any, field: str = "effective_from") -> dt.date:
         except ValueError:
             day = None
     if not isinstance(day, dt.date):
-        message = "Hãy chọn ngày áp dụng (ngày/tháng/năm)."
+        message = _("Hãy chọn ngày áp dụng (ngày/tháng/năm).")
         raise DomainError(message, fields={field: [message]})
     if day < timezone.localdate():
-        message = "Ngày áp dụng không được trước hôm nay: hồ sơ đã lập giữ nguyên quy định cũ."
+        message = _("Ngày áp dụng không được trước hôm nay: hồ sơ đã lập giữ nguyên quy định cũ.")
         raise DomainError(message, fields={field: [message]})
     return day
 
@@ -228,13 +250,15 @@ def office_types_retire_reached(today: dt.date | None = None) -> int:
 
 def _check_office(actor: Any, unit: Unit) -> None:
     if unit.kind not in (UnitKind.SO, UnitKind.PHONG):
-        raise DomainError("Chỉ Sở hoặc Phòng GDĐT quy định loại hồ sơ cho các trường trực thuộc.")
+        raise DomainError(
+            _("Chỉ Sở hoặc Phòng GDĐT quy định loại hồ sơ cho các trường trực thuộc.")
+        )
     if not can(actor, "records.type.define", unit):
         if unit.kind == UnitKind.PHONG and can(actor, "records.chain.set", unit):
             raise NotAllowed(
-                "Sở GDĐT chưa cho phép Phòng tự quy định loại hồ sơ cho các trường trực thuộc."
+                _("Sở GDĐT chưa cho phép Phòng tự quy định loại hồ sơ cho các trường trực thuộc.")
             )
-        raise NotAllowed("Bạn không được quy định loại hồ sơ cho đơn vị này.")
+        raise NotAllowed(_("Bạn không được quy định loại hồ sơ cho đơn vị này."))
 
 
 @transaction.atomic
@@ -285,10 +309,9 @@ def office_type_adapt(
         and base.owner_unit_id == unit.pk
         and day <= base.effective_from
     ):
-        message = (
-            f"Ngày áp dụng phải sau {base.effective_from:%d/%m/%Y}, ngày áp dụng của quy định "
-            "đang sửa."
-        )
+        message = _("Ngày áp dụng phải sau %(day)s, ngày áp dụng của quy định đang sửa.") % {
+            "day": f"{base.effective_from:%d/%m/%Y}"
+        }
         raise DomainError(message, fields={"effective_from": [message]})
     chain = _chain_for(base, unit, values["keeper"])
     record_type = RecordType.objects.create(
@@ -323,15 +346,17 @@ def _due_items_soon(unit_id: int) -> None:
 
 
 def _check_base(unit: Unit, base: RecordType) -> None:
-    outside = "Loại hồ sơ này không áp dụng cho các đơn vị thuộc quyền quản lý của đơn vị này."
+    outside = _("Loại hồ sơ này không áp dụng cho các đơn vị thuộc quyền quản lý của đơn vị này.")
     if not base.is_active or base.retired_from is not None:
-        raise Conflict("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng.")
+        raise Conflict(_("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng."))
     if base.keeper == Keeper.OFFICE:
-        raise DomainError("Hồ sơ của Phòng/Sở không điều chỉnh ở đây.")
+        raise DomainError(_("Hồ sơ của Phòng/Sở không điều chỉnh ở đây."))
     if base.owner_unit_id is not None and base.owner_unit_id not in unit.ancestor_ids():
         raise DomainError(outside, fields={"unit": [outside]})
     if base.adaptations.filter(owner_unit=unit, is_active=True).exists():
-        raise Conflict("Đơn vị đã điều chỉnh loại hồ sơ này; hãy sửa bản điều chỉnh đang áp dụng.")
+        raise Conflict(
+            _("Đơn vị đã điều chỉnh loại hồ sơ này; hãy sửa bản điều chỉnh đang áp dụng.")
+        )
 
 
 def _chain_for(base: RecordType, unit: Unit, keeper: str) -> list[dict[str, Any]]:
@@ -356,17 +381,16 @@ def office_type_retire(
         .get(pk=record_type.pk)
     )
     if not can(actor, "records.type.revise", record_type):
-        raise NotAllowed("Bạn không được ngừng áp dụng loại hồ sơ này.")
+        raise NotAllowed(_("Bạn không được ngừng áp dụng loại hồ sơ này."))
     if not record_type.is_active or record_type.retired_from is not None:
-        raise Conflict("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng.")
+        raise Conflict(_("Loại hồ sơ này đã ngừng áp dụng hoặc đã hẹn ngày ngừng áp dụng."))
     if record_type.adaptations.filter(is_active=True).exists():
-        raise Conflict("Loại hồ sơ này có bản điều chỉnh đang áp dụng; hãy ngừng bản đó trước.")
+        raise Conflict(_("Loại hồ sơ này có bản điều chỉnh đang áp dụng; hãy ngừng bản đó trước."))
     later_start = record_type.effective_from is not None and day <= record_type.effective_from
     if day > today and later_start:  # today always works: it also cancels an edition to come
-        message = (
-            f"Ngày ngừng áp dụng phải sau {record_type.effective_from:%d/%m/%Y}, "
-            "ngày loại hồ sơ bắt đầu áp dụng."
-        )
+        message = _("Ngày ngừng áp dụng phải sau %(day)s, ngày loại hồ sơ bắt đầu áp dụng.") % {
+            "day": f"{record_type.effective_from:%d/%m/%Y}"
+        }
         raise DomainError(message, fields={"retire_from": [message]})
     record_type.retired_from, record_type.is_active = day, day > today
     record_type.save(update_fields=["retired_from", "is_active"])
@@ -378,7 +402,7 @@ def office_type_retire(
         due_at__gte=from_moment,
     )
     schools = list(dropping.values_list("school_id", flat=True).distinct())
-    dropped, _ = dropping.delete()
+    dropped, _count = dropping.delete()
     due_summary_touch(schools)
     audit_log(
         "records.type.retired",
@@ -404,7 +428,7 @@ def type_delegation_set(
     """Let the Phòng below the Sở define and adapt record types for their schools, or stop it
     (types they already defined stay in force until they retire them)."""
     if not can(actor, "records.type.delegate", unit):
-        raise NotAllowed("Chỉ lãnh đạo, chuyên viên Sở GDĐT được phân cấp việc này.")
+        raise NotAllowed(_("Chỉ lãnh đạo, chuyên viên Sở GDĐT được phân cấp việc này."))
     setting = TypeDelegation.objects.select_for_update().filter(unit=unit).first()
     before = bool(setting and setting.allow_phong)
     setting = setting or TypeDelegation(unit=unit)

@@ -7,20 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.records.models import DueItem
 from hoso.records.notify import notify
 from hoso.records.selectors import REMIND_BEFORE
 
-_KINDS: list[tuple[str, str]] = [
-    ("reminded_before_at", "Sắp đến hạn nộp"),
-    ("reminded_on_at", "Hôm nay đến hạn nộp"),
-    ("reminded_after_at", "Đã quá hạn nộp"),
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+_KINDS: list[tuple[str, _StrOrPromise]] = [
+    ("reminded_before_at", gettext_lazy("Sắp đến hạn nộp")),
+    ("reminded_on_at", gettext_lazy("Hôm nay đến hạn nộp")),
+    ("reminded_after_at", gettext_lazy("Đã quá hạn nộp")),
 ]
 
 
@@ -57,10 +62,15 @@ def reminders_send(now: dt.datetime | None = None) -> int:
     return total
 
 
-def _send(items: Sequence[Mapping[str, Any]], title: str) -> None:
+def _send(items: Sequence[Mapping[str, Any]], title: _StrOrPromise) -> None:
     by_owner: dict[int, list[str]] = defaultdict(list)
     for item in items:
         by_owner[item["owner_id"]].append(f"{item['record_type__name']} — {item['period_label']}")
     url = reverse("records:mine")
     for owner_id, lines in by_owner.items():
-        notify([owner_id], title=f"{title}: {len(lines)} hồ sơ", body="\n".join(lines), url=url)
+        notify(
+            [owner_id],
+            title=_("%(title)s: %(count)s hồ sơ") % {"title": title, "count": len(lines)},
+            body="\n".join(lines),
+            url=url,
+        )

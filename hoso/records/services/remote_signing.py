@@ -35,7 +35,7 @@ class RecordsRemoteSource:
             not_waiting = _("Hồ sơ không chờ bạn đóng dấu bằng con dấu số này.")
         else:
             titles = awaiting_personal_signature(actor, object_ids)
-            not_waiting = "Hồ sơ không chờ bạn ký."
+            not_waiting = _("Hồ sơ không chờ bạn ký.")
         prepared: list[PreparedDocument] = []
         skipped: list[tuple[int, str]] = []
         for record_id in object_ids:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotFound
 from hoso.policy import can
@@ -40,7 +41,7 @@ from hoso.signing.services.archive import record_stamp
 from hoso.signing.verification import validator
 
 SESSION_TTL = door.SESSION_TTL
-EXPIRED_SESSION = "Phiên ký đã hết hạn hoặc đã dùng; hãy bấm ký lại."
+EXPIRED_SESSION = gettext_lazy("Phiên ký đã hết hạn hoặc đã dùng; hãy bấm ký lại.")
 
 
 @dataclass
@@ -71,7 +72,7 @@ def lock_step(actor: Any, record_id: int, action: str) -> StepContext:
     step = acting_step(actor, workflow)  # the actor's step of the stage
     version = RecordVersion.objects.select_for_update().get(pk=workflow.version_id)
     if version.is_issued:
-        raise Conflict("Phiên bản này đã ban hành và bị khóa.")
+        raise Conflict(_("Phiên bản này đã ban hành và bị khóa."))
     parts = _parts_of(actor, record, step)
     return StepContext(record, workflow, version, step, parts[0] if parts else "")
 
@@ -93,7 +94,7 @@ def pdf_to_sign(version: RecordVersion) -> bytes:
         sha = version.original_sha256
     if not sha:
         raise DomainError(
-            "Bản PDF của hồ sơ chưa sẵn sàng (đang chuyển đổi); hãy thử lại sau ít phút."
+            _("Bản PDF của hồ sơ chưa sẵn sàng (đang chuyển đổi); hãy thử lại sau ít phút.")
         )
     return read_blob(sha)
 
@@ -104,15 +105,19 @@ def ensure_personal_signatures_valid(
     """The seal goes only on a document whose personal signatures all verify (NĐ 30 Điều 5:
     the organisation signs what the competent person has signed)."""
     if not previous:
-        raise DomainError("Chưa có chữ ký cá nhân nào trên tài liệu; không thể đóng dấu.")
+        raise DomainError(_("Chưa có chữ ký cá nhân nào trên tài liệu; không thể đóng dấu."))
     if version.signed_sha256 and hashlib.sha256(pdf).hexdigest() != version.signed_sha256:
-        raise DomainError("Tệp đã ký trong kho không khớp mã SHA-256 HoSo lưu; không thể đóng dấu.")
+        raise DomainError(
+            _("Tệp đã ký trong kho không khớp mã SHA-256 HoSo lưu; không thể đóng dấu.")
+        )
     report = validator().validate(pdf)
     if len(report.signatures) < len(previous):
-        raise DomainError("Tài liệu thiếu chữ ký cá nhân so với lịch sử ký; không thể đóng dấu.")
+        raise DomainError(_("Tài liệu thiếu chữ ký cá nhân so với lịch sử ký; không thể đóng dấu."))
     bad = [s for s in report.signatures if not s.bottom_line]
     if bad:
-        raise DomainError("Chưa thể đóng dấu: " + "; ".join(s.verdict for s in bad))
+        raise DomainError(
+            _("Chưa thể đóng dấu: %(reasons)s") % {"reasons": "; ".join(s.verdict for s in bad)}
+        )
 
 
 def _role(ctx: StepContext) -> str:

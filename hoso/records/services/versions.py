@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind, Limits, UnsafeFileError, check_upload
@@ -62,9 +63,15 @@ class Upload:
 def clean_text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
     text = clean_line(value) if field == "title" else clean_multiline(value)
     if required and not text:
-        raise DomainError(f"Hãy nhập {label}.", fields={field: [f"Hãy nhập {label}."]})
+        raise DomainError(
+            _("Hãy nhập %(label)s.") % {"label": label},
+            fields={field: [_("Hãy nhập %(label)s.") % {"label": label}]},
+        )
     if len(text) > limit:
-        message = f"{label.capitalize()} dài quá {limit} ký tự."
+        message = _("%(label)s dài quá %(limit)s ký tự.") % {
+            "label": label.capitalize(),
+            "limit": limit,
+        }
         raise DomainError(message, fields={field: [message]})
     return text
 
@@ -89,7 +96,10 @@ def record_unit_for(actor: Any, record_type: RecordType, unit_id: int | None = N
         if type_in_force(record_type, school):
             unit = school if record_type.keeper == Keeper.SCHOOL else units[grant.unit_id]
             return unit
-    raise NotAllowed(f"Bạn không phải người lập loại hồ sơ “{record_type.name}” ở trường nào.")
+    raise NotAllowed(
+        _("Bạn không phải người lập loại hồ sơ “%(name)s” ở trường nào.")
+        % {"name": record_type.name}
+    )
 
 
 def _office_unit(actor: Any, record_type: RecordType) -> Unit:
@@ -98,7 +108,9 @@ def _office_unit(actor: Any, record_type: RecordType) -> Unit:
     for unit in Unit.objects.filter(pk__in=offices).order_by("path"):
         if type_applies(record_type, unit):
             return unit
-    raise NotAllowed(f"Bạn không làm việc ở Phòng/Sở lập loại hồ sơ “{record_type.name}”.")
+    raise NotAllowed(
+        _("Bạn không làm việc ở Phòng/Sở lập loại hồ sơ “%(name)s”.") % {"name": record_type.name}
+    )
 
 
 def _homeroom_class(actor: Any, record_type: RecordType, unit_id: int | None) -> Unit:
@@ -106,17 +118,23 @@ def _homeroom_class(actor: Any, record_type: RecordType, unit_id: int | None) ->
     classes; without a choice their only class (a GVCN of several must choose)."""
     classes = homeroom_classes(actor, record_type)
     if not classes:
-        raise NotAllowed(f"Bạn không chủ nhiệm lớp nào nên không lập “{record_type.name}”.")
+        raise NotAllowed(
+            _("Bạn không chủ nhiệm lớp nào nên không lập “%(name)s”.") % {"name": record_type.name}
+        )
     if unit_id is None:
         if len(classes) == 1:
             return classes[0]
         names = ", ".join(c.name for c in classes)
-        message = f"Thầy/cô chủ nhiệm nhiều lớp ({names}): hãy chọn lớp cho sổ chủ nhiệm."
-        raise DomainError(message, fields={"unit": ["Hãy chọn lớp."]})
+        message = _("Thầy/cô chủ nhiệm nhiều lớp (%(names)s): hãy chọn lớp cho sổ chủ nhiệm.") % {
+            "names": names
+        }
+        raise DomainError(message, fields={"unit": [_("Hãy chọn lớp.")]})
     chosen = next((c for c in classes if c.pk == unit_id), None)
     if chosen is None:
-        message = f"Bạn không chủ nhiệm lớp này nên không lập “{record_type.name}” cho lớp đó."
-        raise NotAllowed(message, fields={"unit": ["Không phải lớp bạn chủ nhiệm."]})
+        message = _("Bạn không chủ nhiệm lớp này nên không lập “%(name)s” cho lớp đó.") % {
+            "name": record_type.name
+        }
+        raise NotAllowed(message, fields={"unit": [_("Không phải lớp bạn chủ nhiệm.")]})
     return chosen
 
 
@@ -128,8 +146,11 @@ def _spooled(upload: Upload, limit: int) -> Iterator[Path]:
     """The upload as a local file for the checks, refused early when obviously too large."""
     if upload.size is not None and upload.size > limit:
         raise UnsafeFileError(
-            f"Tệp quá lớn ({_mb(upload.size)} MB; tối đa {_mb(limit)} MB). "
-            "Hãy nén ảnh, quét ở 300 dpi hoặc tách thành nhiều tệp.",
+            _(
+                "Tệp quá lớn (%(size)s MB; tối đa %(limit)s MB). Hãy nén ảnh, quét ở 300 dpi hoặc "
+                "tách thành nhiều tệp."
+            )
+            % {"size": _mb(upload.size), "limit": _mb(limit)},
             code="file.too_large",
         )
     fd, name = tempfile.mkstemp(prefix="hoso-upload-")
@@ -157,7 +178,12 @@ def _checked_file(upload: Upload, record_type: RecordType) -> tuple[Any, Any]:
         report = check_upload(path, upload.filename or "", Limits(max_bytes=limit))
         if record_type.formats and report.kind.value not in record_type.formats:
             raise UnsafeFileError(
-                f"Loại hồ sơ “{record_type.name}” không nhận {report.kind.label}. {ACCEPTED_HINT}",
+                _("Loại hồ sơ “%(name)s” không nhận %(label)s. %(accepted_hint)s")
+                % {
+                    "name": record_type.name,
+                    "label": report.kind.label,
+                    "accepted_hint": ACCEPTED_HINT,
+                },
                 code="file.kind_not_accepted",
             )
         with open(path, "rb") as stream:
@@ -180,9 +206,9 @@ def record_upload(
     year = _year()
     unit = record_unit_for(actor, record_type, unit_id)
     if not can(actor, "records.record.create", unit):
-        raise NotAllowed("Bạn không được lập hồ sơ ở đơn vị này.")
+        raise NotAllowed(_("Bạn không được lập hồ sơ ở đơn vị này."))
     period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor, unit=unit)
-    title = clean_text(title, field="title", label="tiêu đề", limit=MAX_TITLE, required=False)
+    title = clean_text(title, field="title", label=_("tiêu đề"), limit=MAX_TITLE, required=False)
     if not title:
         title = deadlines.default_title(record_type, year, period_key)
         if record_type.keeper == Keeper.HOMEROOM:
@@ -206,9 +232,9 @@ def record_generated(
     and audit as an upload; no person downloads and uploads it again."""
     year = _year()
     if not can(actor, "records.record.create", unit):
-        raise NotAllowed("Bạn không được lập hồ sơ ở đơn vị này.")
+        raise NotAllowed(_("Bạn không được lập hồ sơ ở đơn vị này."))
     period_key = deadlines.resolve_period(record_type, year, period_key, owner=actor, unit=unit)
-    title = clean_text(title, field="title", label="tiêu đề", limit=MAX_TITLE)
+    title = clean_text(title, field="title", label=_("tiêu đề"), limit=MAX_TITLE)
     report, blob = _checked_file(upload, record_type)
     return _store_version(actor, record_type, unit, year, period_key, title, report, blob, ip)
 
@@ -217,7 +243,7 @@ def version_upload(*, actor: Any, record_id: int, upload: Upload, ip: str = "") 
     """A new version of an existing record (after a return, or a correction of an issued one)."""
     record = Record.objects.select_related("record_type").get(pk=record_id)
     if not can(actor, "records.record.edit", record):
-        raise NotAllowed("Chỉ người lập hồ sơ mới tải lên phiên bản mới.")
+        raise NotAllowed(_("Chỉ người lập hồ sơ mới tải lên phiên bản mới."))
     report, blob = _checked_file(upload, record.record_type)
     return _add_version(actor, record.pk, report, blob, ip)
 
@@ -268,8 +294,10 @@ def _add_version(
     record = Record.objects.select_for_update().get(pk=record_id)
     if record.state not in UPLOADABLE:
         raise Conflict(
-            "Hồ sơ đang trong quá trình duyệt, ký; chưa thể tải lên phiên bản mới. "
-            "Hãy chờ kết quả hoặc đề nghị người duyệt trả lại."
+            _(
+                "Hồ sơ đang trong quá trình duyệt, ký; chưa thể tải lên phiên bản mới. "
+                "Hãy chờ kết quả hoặc đề nghị người duyệt trả lại."
+            )
         )
     now = timezone.now()
     version = RecordVersion.objects.create(
@@ -321,7 +349,7 @@ def _after_commit_render(version_id: int) -> None:
 def _year() -> SchoolYear:
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
+        raise DomainError(_("Chưa có năm học hiện tại; hãy báo quản trị hệ thống."))
     return year
 
 
@@ -331,8 +359,8 @@ def _year() -> SchoolYear:
 @transaction.atomic
 def comment_add(*, actor: Any, version: RecordVersion, body: str, ip: str = "") -> Comment:
     if not can(actor, "records.record.view", version.record):
-        raise NotAllowed("Bạn không có quyền góp ý hồ sơ này.")
-    body = clean_text(body, field="comment", label="nội dung góp ý", limit=MAX_COMMENT)
+        raise NotAllowed(_("Bạn không có quyền góp ý hồ sơ này."))
+    body = clean_text(body, field="comment", label=_("nội dung góp ý"), limit=MAX_COMMENT)
     now = timezone.now()
     comment = Comment.objects.create(version=version, author=actor, body=body, created_at=now)
     RecordEvent.objects.create(

@@ -16,7 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -47,7 +48,7 @@ from hoso.records.services.deadlines import due_item_mark_submitted
 from hoso.records.subjects import done_key, taught_in, to_sign
 from hoso.storage import BlobRef
 
-OUTSIDE_CHAIN = "Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại."
+OUTSIDE_CHAIN = gettext_lazy("Bạn không nằm trong chuỗi duyệt, ký của hồ sơ này ở bước hiện tại.")
 STEP_FIELDS = [
     "step",
     "open_steps",
@@ -57,7 +58,9 @@ STEP_FIELDS = [
     "pending_keys",
     "state",
 ]
-NOT_PENDING = "Hồ sơ không còn chờ bước này (có thể người khác vừa xử lý). Hãy tải lại trang."
+NOT_PENDING = gettext_lazy(
+    "Hồ sơ không còn chờ bước này (có thể người khác vừa xử lý). Hãy tải lại trang."
+)
 
 
 def _lock(record_id: int) -> tuple[Record, Workflow | None]:
@@ -209,12 +212,12 @@ def _take_step(workflow: Workflow, index: int) -> bool:
 def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
     record, workflow = _lock(record_id)
     if not can(actor, "records.record.edit", record):
-        raise NotAllowed("Chỉ người lập hồ sơ mới trình duyệt được.")
+        raise NotAllowed(_("Chỉ người lập hồ sơ mới trình duyệt được."))
     if workflow is not None or record.state not in (RecordState.DRAFT, RecordState.RETURNED):
-        raise Conflict("Hồ sơ đã được trình hoặc đã ban hành.")
+        raise Conflict(_("Hồ sơ đã được trình hoặc đã ban hành."))
     version = record.versions.order_by("-number").first()
     if version is None:
-        raise DomainError("Hồ sơ chưa có tệp nào; hãy tải tệp lên trước khi trình.")
+        raise DomainError(_("Hồ sơ chưa có tệp nào; hãy tải tệp lên trước khi trình."))
     chain = chains.chain_for_record(record)
     _check_class_steps(record, chain)
     now = timezone.now()
@@ -237,7 +240,7 @@ def record_submit(*, actor: Any, record_id: int, ip: str = "") -> Record:
     if step is None:
         _issue(record, workflow, actor, ip)
     elif workflow.pending_role != AUTHOR:  # the author signs next, in this act or the next
-        _notify_pending(workflow, f"Hồ sơ chờ duyệt: {record.title}")
+        _notify_pending(workflow, _("Hồ sơ chờ duyệt: %(title)s") % {"title": record.title})
     _reindex(record)
     return record
 
@@ -272,7 +275,7 @@ def record_sign_and_submit(
     with transaction.atomic():
         record = Record.objects.select_related("record_type", "school").get(pk=record_id)
         if not chains.author_signs(chains.chain_for_record(record)):
-            raise Conflict("Loại hồ sơ này không yêu cầu người lập ký; hãy bấm «Trình duyệt».")
+            raise Conflict(_("Loại hồ sơ này không yêu cầu người lập ký; hãy bấm «Trình duyệt»."))
         record_submit(actor=actor, record_id=record_id, ip=ip)
         version_sign(
             actor=actor,
@@ -309,13 +312,19 @@ def record_approve(*, actor: Any, record_id: int, comment: str = "", ip: str = "
         _issue(record, workflow, actor, ip)
     elif following["action"] in APPROVING_ACTIONS:
         workflow.save(update_fields=STEP_FIELDS)
-        _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
+        _notify_pending(
+            workflow,
+            _("Hồ sơ chờ %(pending_label)s: %(title)s")
+            % {"pending_label": workflow.pending_label.lower(), "title": record.title},
+        )
     else:
         workflow.save(update_fields=STEP_FIELDS)
         _set_state(record, RecordState.APPROVED)
-        _notify_pending(workflow, f"Hồ sơ chờ ký: {record.title}")
+        _notify_pending(workflow, _("Hồ sơ chờ ký: %(title)s") % {"title": record.title})
         notify(
-            [record.owner_id], title=f"Hồ sơ đã được duyệt: {record.title}", url=_record_url(record)
+            [record.owner_id],
+            title=_("Hồ sơ đã được duyệt: %(title)s") % {"title": record.title},
+            url=_record_url(record),
         )
     _reindex(record)
     return record
@@ -327,11 +336,11 @@ def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> 
     record, workflow = _lock(record_id)
     if not (comment or "").strip():
         raise DomainError(
-            "Hãy ghi góp ý khi trả lại hồ sơ.", fields={"comment": ["Hãy ghi góp ý."]}
+            _("Hãy ghi góp ý khi trả lại hồ sơ."), fields={"comment": [_("Hãy ghi góp ý.")]}
         )
     step = _pending_step(actor, workflow, {str(a) for a in StepAction})
     if step["role"] == AUTHOR:
-        raise Conflict("Hồ sơ đang chờ chính bạn ký; hãy ký để trình, hoặc bấm «Rút lại».")
+        raise Conflict(_("Hồ sơ đang chờ chính bạn ký; hãy ký để trình, hoặc bấm «Rút lại»."))
     assert workflow is not None
     _comment(workflow.version, actor, comment)
     _close(workflow, WorkflowState.RETURNED)
@@ -340,8 +349,8 @@ def record_return(*, actor: Any, record_id: int, comment: str, ip: str = "") -> 
     _audit("records.record.returned", actor, record, ip, step=step["index"])
     notify(
         [record.owner_id],
-        title=f"Hồ sơ bị trả lại: {record.title}",
-        body=f"Góp ý: {comment.strip()}",
+        title=_("Hồ sơ bị trả lại: %(title)s") % {"title": record.title},
+        body=_("Góp ý: %(comment)s") % {"comment": comment.strip()},
         url=_record_url(record),
     )
     _reindex(record)
@@ -355,9 +364,9 @@ def record_withdraw(*, actor: Any, record_id: int, ip: str = "") -> Record:
     record, workflow = _lock(record_id)
     step = workflow.current_step() if workflow else None
     if workflow is None or step is None or step["role"] != AUTHOR:  # the author is alone
-        raise Conflict("Chỉ rút lại được hồ sơ đang chờ chính người lập ký.")
+        raise Conflict(_("Chỉ rút lại được hồ sơ đang chờ chính người lập ký."))
     if not can(actor, "records.record.edit", record):
-        raise NotAllowed("Chỉ người lập hồ sơ mới rút lại được.")
+        raise NotAllowed(_("Chỉ người lập hồ sơ mới rút lại được."))
     _close(workflow, WorkflowState.RETURNED)
     _set_state(record, RecordState.DRAFT)
     _event(record, workflow.version, EventKind.WITHDRAWN, actor)
@@ -415,9 +424,13 @@ def workflow_signing_step_done(
     workflow.save(update_fields=STEP_FIELDS)
     if approves:
         _set_state(record, RecordState.APPROVED)
-        title = f"Hồ sơ đã được duyệt: {record.title}"
+        title = _("Hồ sơ đã được duyệt: %(title)s") % {"title": record.title}
         notify([record.owner_id], title=title, url=_record_url(record))
-    _notify_pending(workflow, f"Hồ sơ chờ {workflow.pending_label.lower()}: {record.title}")
+    _notify_pending(
+        workflow,
+        _("Hồ sơ chờ %(pending_label)s: %(title)s")
+        % {"pending_label": workflow.pending_label.lower(), "title": record.title},
+    )
     return record
 
 
@@ -442,11 +455,11 @@ def _subject_name(record: Record, part: str) -> str:
 
 @transaction.atomic
 def record_archive(*, actor: Any, record_id: int, ip: str = "") -> Record:
-    record, _ = _lock(record_id)
+    record, _workflow = _lock(record_id)
     if not can(actor, "records.record.archive", record):
-        raise NotAllowed("Chỉ hiệu trưởng hoặc văn thư của trường được đưa hồ sơ vào lưu trữ.")
+        raise NotAllowed(_("Chỉ hiệu trưởng hoặc văn thư của trường được đưa hồ sơ vào lưu trữ."))
     if record.state != RecordState.ISSUED:
-        raise Conflict("Chỉ hồ sơ đã ban hành mới được đưa vào lưu trữ.")
+        raise Conflict(_("Chỉ hồ sơ đã ban hành mới được đưa vào lưu trữ."))
     _set_state(record, RecordState.ARCHIVED)
     _event(record, None, EventKind.ARCHIVED, actor)
     _audit("records.record.archived", actor, record, ip)
@@ -501,7 +514,11 @@ def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
         ip=ip,
         data={"record": record.pk, "version": workflow.version.number},
     )
-    notify([record.owner_id], title=f"Hồ sơ đã ban hành: {record.title}", url=_record_url(record))
+    notify(
+        [record.owner_id],
+        title=_("Hồ sơ đã ban hành: %(title)s") % {"title": record.title},
+        url=_record_url(record),
+    )
 
 
 def _close(workflow: Workflow, state: str) -> None:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
@@ -28,7 +29,7 @@ def _unit_or_404(request: HttpRequest, unit_id: int | None) -> Any:
         return units[0], units
     unit = selectors_chains.chain_unit(request.user, unit_id)
     if unit is None:
-        raise Http404("Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này.")
+        raise Http404(_("Không tìm thấy đơn vị, hoặc bạn không thiết lập chuỗi ký cho đơn vị này."))
     return unit, units if unit in units else [unit, *units]
 
 
@@ -62,7 +63,7 @@ def _save(request: HttpRequest, unit: Any, record_type: RecordType) -> None:
     ip = client_ip(request)
     if request.POST.get("reset"):
         chain_setting_reset(actor=request.user, unit=unit, record_type=record_type, ip=ip)
-        messages.success(request, "Đã trở về chuỗi do cấp trên (hoặc danh mục) quy định.")
+        messages.success(request, _("Đã trở về chuỗi do cấp trên (hoặc danh mục) quy định."))
         return
     chain_setting_save(
         actor=request.user,
@@ -72,7 +73,7 @@ def _save(request: HttpRequest, unit: Any, record_type: RecordType) -> None:
         delegate_to=request.POST.get("delegate_to", ""),
         ip=ip,
     )
-    messages.success(request, "Đã lưu chuỗi duyệt, ký. Hồ sơ trình từ bây giờ theo chuỗi mới.")
+    messages.success(request, _("Đã lưu chuỗi duyệt, ký. Hồ sơ trình từ bây giờ theo chuỗi mới."))
 
 
 def _posted_steps(request: HttpRequest) -> list[dict[str, Any]]:
@@ -99,7 +100,7 @@ def _posted_steps(request: HttpRequest) -> list[dict[str, Any]]:
 def _type_or_404(unit: Any, type_id: int) -> RecordType:
     record_type = next((t for t in selectors_chains.chain_types(unit) if t.pk == type_id), None)
     if record_type is None:
-        raise Http404("Không tìm thấy loại hồ sơ.")
+        raise Http404(_("Không tìm thấy loại hồ sơ."))
     return record_type
 
 

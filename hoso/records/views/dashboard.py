@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.audit.services import access_log
@@ -39,14 +40,14 @@ def parse_day(value: str | None) -> dt.datetime | None:
         if not 2000 <= day.year <= 2100:
             break
         return day.replace(tzinfo=VN)
-    raise DomainError("Ngày không đúng dạng dd/mm/yyyy.", fields={"date": ["Sai ngày."]})
+    raise DomainError(_("Ngày không đúng dạng dd/mm/yyyy."), fields={"date": [_("Sai ngày.")]})
 
 
 def parse_due(value: str | None) -> dt.datetime:
     """A new deadline: a day (at 17:00 Vietnam time, as the page sets it) or an ISO time."""
     text = (value or "").strip()
     if not text:
-        raise DomainError("Hãy chọn hạn mới.", fields={"due_at": ["Hãy chọn hạn mới."]})
+        raise DomainError(_("Hãy chọn hạn mới."), fields={"due_at": [_("Hãy chọn hạn mới.")]})
     if len(text) <= 10:
         day = parse_day(text)
         assert day is not None
@@ -56,7 +57,7 @@ def parse_due(value: str | None) -> dt.datetime:
     except ValueError:
         moment = None
     if moment is None or not 2000 <= moment.year <= 2100:
-        message = "Hạn mới không đúng dạng (dd/mm/yyyy hoặc yyyy-mm-ddTHH:MM)."
+        message = _("Hạn mới không đúng dạng (dd/mm/yyyy hoặc yyyy-mm-ddTHH:MM).")
         raise DomainError(message, fields={"due_at": [message]})
     return moment if moment.tzinfo else moment.replace(tzinfo=VN)
 
@@ -166,7 +167,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã gia hạn.")
+        messages.success(request, _("Đã gia hạn."))
     return HttpResponseRedirect(back)
 
 

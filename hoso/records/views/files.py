@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
 from hoso.conversion import Kind
 from hoso.core.http import client_ip
@@ -34,11 +35,11 @@ def blob_response(
     """`what` is original | pdf | preview. Audited in its own transaction before streaming."""
     sha, content_type, name = _pick(version, what)
     if not sha:
-        raise Http404("Bản PDF hoặc ảnh xem trước chưa sẵn sàng.")
+        raise Http404(_("Bản PDF hoặc ảnh xem trước chưa sẵn sàng."))
     try:
         stream = blob_store().open(sha)
     except BlobNotFound:
-        raise Http404("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.") from None
+        raise Http404(_("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.")) from None
     version_file_audit(
         actor=request.user,
         version=version,

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError, NotAllowed
@@ -23,7 +24,9 @@ from hoso.records.catalogue import ALL_FORMATS
 from hoso.records.models import Keeper, Period, RecordType
 from hoso.records.services import office_types as service
 
-NO_OFFICE = "Không tìm thấy đơn vị, hoặc bạn không quy định loại hồ sơ cho đơn vị này."
+NO_OFFICE = gettext_lazy(
+    "Không tìm thấy đơn vị, hoặc bạn không quy định loại hồ sơ cho đơn vị này."
+)
 
 
 def _office(request: HttpRequest) -> Any:

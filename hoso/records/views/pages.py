@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import RedirectView
 
@@ -66,7 +67,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload_file = upload_from(request)
         if record_type is None or record_type.code != chosen or upload_file is None:
-            context["error"] = "Hãy chọn loại hồ sơ và tệp cần tải lên."
+            context["error"] = _("Hãy chọn loại hồ sơ và tệp cần tải lên.")
         else:
             try:
                 version = record_upload(
@@ -82,8 +83,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                 context["error"] = error.message
             else:
                 signs_first = chains.author_signs(chains.chain_for_record(version.record))
-                button = "Ký và trình" if signs_first else "Trình duyệt"
-                messages.success(request, f"Đã tải lên. Kiểm tra lại rồi bấm “{button}”.")
+                button = _("Ký và trình") if signs_first else _("Trình duyệt")
+                messages.success(
+                    request,
+                    _("Đã tải lên. Kiểm tra lại rồi bấm “%(button)s”.") % {"button": button},
+                )
                 return HttpResponseRedirect(reverse("records:detail", args=[version.record_id]))
     context.update(_period_field(request, record_type, unit_id, context["period"]))
     return render(request, "records/upload.html", context, status=400 if context["error"] else 200)
@@ -161,7 +165,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         context = _detail_context(request, record)
         return render(request, "records/detail.html", context, status=error.status)
-    messages.success(request, f"Đã xóa hồ sơ “{record.title}”.")
+    messages.success(request, _("Đã xóa hồ sơ “%(title)s”.") % {"title": record.title})
     return HttpResponseRedirect(reverse("records:mine"))
 
 
@@ -170,13 +174,13 @@ def rendition_state(version: RecordVersion) -> dict[str, Any]:
     busy = version.rendition_status == RenditionStatus.PENDING
     kind = Kind(version.kind) if version.kind in {k.value for k in Kind} else Kind.PDF
     if kind.is_office:
-        step = "Đang chuyển sang PDF…"
+        step = _("Đang chuyển sang PDF…")
     elif kind is not Kind.PDF:
-        step = "Đang chuyển sang PDF và nhận dạng chữ (OCR)…"
+        step = _("Đang chuyển sang PDF và nhận dạng chữ (OCR)…")
     else:
-        step = "Đang tạo ảnh xem trước và trích văn bản…"
+        step = _("Đang tạo ảnh xem trước và trích văn bản…")
     running = busy and selectors.is_rendering(version.pk)
-    state = "Đang xử lý" if running else "Đang chờ đến lượt"
+    state = _("Đang xử lý") if running else _("Đang chờ đến lượt")
     return {"busy": busy, "running": running, "state": state, "step": step}
 
 
@@ -195,14 +199,14 @@ def new_version(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("records:detail", args=[record.pk])
     upload_file = upload_from(request)
     if upload_file is None:
-        messages.error(request, "Hãy chọn tệp cần tải lên.")
+        messages.error(request, _("Hãy chọn tệp cần tải lên."))
         return HttpResponseRedirect(back)
     return run_action(
         request,
         lambda ip: version_upload(
             actor=request.user, record_id=record.pk, upload=upload_file, ip=ip
         ),
-        "Đã tải lên phiên bản mới.",
+        _("Đã tải lên phiên bản mới."),
         back,
     )
 
@@ -222,37 +226,37 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actions = {
         "trinh": (
             lambda ip: workflow.record_submit(actor=user, record_id=record.pk, ip=ip),
-            "Đã mở bước ký của bạn: hãy ký để hoàn tất việc trình."
+            _("Đã mở bước ký của bạn: hãy ký để hoàn tất việc trình.")
             if author_signs
-            else "Đã trình duyệt.",
+            else _("Đã trình duyệt."),
         ),
         "ky-va-trinh": (
             lambda ip: workflow.record_sign_and_submit(
                 actor=user, record_id=record.pk, passphrase=secret, pin=secret, ip=ip
             ),
-            "Đã ký số và trình duyệt.",
+            _("Đã ký số và trình duyệt."),
         ),
         "rut-lai": (
             lambda ip: workflow.record_withdraw(actor=user, record_id=record.pk, ip=ip),
-            "Đã rút lại hồ sơ; hồ sơ trở lại bản nháp.",
+            _("Đã rút lại hồ sơ; hồ sơ trở lại bản nháp."),
         ),
         "duyet": (
             lambda ip: workflow.record_approve(
                 actor=user, record_id=record.pk, comment=comment, ip=ip
             ),
-            "Đã duyệt.",
+            _("Đã duyệt."),
         ),
         "tra-lai": (
             lambda ip: workflow.record_return(
                 actor=user, record_id=record.pk, comment=comment, ip=ip
             ),
-            "Đã trả lại hồ sơ kèm góp ý.",
+            _("Đã trả lại hồ sơ kèm góp ý."),
         ),
         "luu-tru": (
             lambda ip: workflow.record_archive(actor=user, record_id=record.pk, ip=ip),
-            "Đã đưa vào lưu trữ.",
+            _("Đã đưa vào lưu trữ."),
         ),
-        "gop-y": (lambda ip: _comment(request, record, comment, ip), "Đã gửi góp ý."),
+        "gop-y": (lambda ip: _comment(request, record, comment, ip), _("Đã gửi góp ý.")),
     }
     if action not in actions:
         raise Http404
@@ -263,7 +267,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _comment(request: HttpRequest, record, body: str, ip: str) -> Comment:  # type: ignore[no-untyped-def]
     version = record.versions.order_by("-number").first()
     if version is None:
-        raise DomainError("Hồ sơ chưa có phiên bản để góp ý.")
+        raise DomainError(_("Hồ sơ chưa có phiên bản để góp ý."))
     return comment_add(actor=request.user, version=version, body=body, ip=ip)
 
 
@@ -273,7 +277,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request,
         "records/queue.html",
         {
-            "title": "Chờ duyệt",
+            "title": _("Chờ duyệt"),
             "items": selectors.review_queue(request.user),
             "now": timezone.now(),
         },

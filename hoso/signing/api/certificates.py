@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -65,10 +66,10 @@ class CertificateList(APIView):
         d = body.validated_data
         data = d["file"].read() if d.get("file") else str(d.get("pem", "")).encode()
         if not data:
-            raise DomainError("Hãy gửi tệp chứng thư số (file) hoặc nội dung PEM (pem).")
+            raise DomainError(_("Hãy gửi tệp chứng thư số (file) hoặc nội dung PEM (pem)."))
         unit = Unit.objects.filter(pk=d["unit"]).first() if d.get("unit") else None
         if d.get("unit") and unit is None:
-            raise DomainError("Không tìm thấy đơn vị.")
+            raise DomainError(_("Không tìm thấy đơn vị."))
         key_ref = {"key_id": d["key_id"]} if d.get("key_id") else {}
         cert = certificate_register(
             actor=request.user,

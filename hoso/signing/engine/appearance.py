@@ -22,6 +22,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from PIL import Image
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.layout import Margins, SimpleBoxLayoutRule
@@ -110,7 +111,9 @@ def signer_appearance_at_anchor(
     hits = find_text(pdf, anchor)
     if not hits:
         raise SigningError(
-            f"Không tìm thấy dòng '{anchor}' trong tài liệu để đặt chữ ký.", "no_anchor"
+            _("Không tìm thấy dòng '%(anchor)s' trong tài liệu để đặt chữ ký.")
+            % {"anchor": anchor},
+            "no_anchor",
         )
     hit = hits[-1]
     return Appearance(
@@ -279,8 +282,10 @@ def text_block_in_free_space(
         place = free_box(pdf, width, height, pages=[count])
     if place is None:
         raise SigningError(
-            "Tài liệu không còn chỗ trống để đặt khối chữ ký mà không che nội dung; "
-            "hãy chừa chỗ ký (ví dụ dòng chức danh như «HIỆU TRƯỞNG») rồi tải lên lại.",
+            _(
+                "Tài liệu không còn chỗ trống để đặt khối chữ ký mà không che nội dung; "
+                "hãy chừa chỗ ký (ví dụ dòng chức danh như «HIỆU TRƯỞNG») rồi tải lên lại."
+            ),
             "no_room",
         )
     return pdf, Appearance(place, text_block_style(lines))
@@ -330,7 +335,7 @@ def page_object(reader: Any, index: int) -> Any:
             else:
                 seen += 1
         else:
-            raise SigningError("Tài liệu không có trang cần đặt chữ ký.", "bad_pdf")
+            raise SigningError(_("Tài liệu không có trang cần đặt chữ ký."), "bad_pdf")
 
 
 def inherited(page: Any, key: str) -> Any:

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
@@ -57,7 +58,8 @@ def make_lta(
         raise
     except Exception as exc:
         raise SigningError(
-            f"Không thêm được dấu thời gian lưu trữ (PAdES B-LTA): {exc}", "lta_failed"
+            _("Không thêm được dấu thời gian lưu trữ (PAdES B-LTA): %(exc)s") % {"exc": exc},
+            "lta_failed",
         ) from exc
 
 
@@ -78,7 +80,8 @@ def renew_archive_timestamp(
         return out.getvalue()
     except Exception as exc:
         raise SigningError(
-            f"Không gia hạn được dấu thời gian lưu trữ: {exc}", "lta_renew_failed"
+            _("Không gia hạn được dấu thời gian lưu trữ: %(exc)s") % {"exc": exc},
+            "lta_renew_failed",
         ) from exc
 
 

@@ -22,6 +22,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hoso.signing.engine import aio
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.lean import LeanSigner
@@ -99,7 +101,9 @@ class _Worker:
         except SigningError as exc:
             return BatchResult(job.source, job.target, False, error=exc.message)
         except OSError as exc:
-            return BatchResult(job.source, job.target, False, error=f"Lỗi đọc/ghi tệp: {exc}")
+            return BatchResult(
+                job.source, job.target, False, error=_("Lỗi đọc/ghi tệp: %(exc)s") % {"exc": exc}
+            )
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

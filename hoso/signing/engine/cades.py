@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from asn1crypto import cms
+from django.utils.translation import gettext as _
 from pyhanko.sign._session_scope import run_and_release
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
@@ -21,6 +22,7 @@ from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner, cert_display_name
 from hoso.signing.engine.validate import iso_vn
+from hoso.signing.engine.verdicts import INVALID_HEADING, UNTRUSTED_HEADING, VALID_HEADING, headed
 
 
 def sign_detached(data: bytes, signer: HosoSigner, *, tsa_url: str | None = None) -> bytes:
@@ -32,7 +34,7 @@ def sign_detached(data: bytes, signer: HosoSigner, *, tsa_url: str | None = None
     try:
         return run_sync(coro).dump()
     except Exception as exc:
-        raise SigningError(f"Ký tệp thất bại: {exc}") from exc
+        raise SigningError(_("Ký tệp thất bại: %(exc)s") % {"exc": exc}) from exc
 
 
 @dataclass
@@ -60,7 +62,7 @@ def validate_detached(
     try:
         signed_data = cms.ContentInfo.load(signature)["content"]
     except ValueError as exc:
-        raise SigningError("Tệp chữ ký (.p7s) không hợp lệ.", "bad_p7s") from exc
+        raise SigningError(_("Tệp chữ ký (.p7s) không hợp lệ."), "bad_p7s") from exc
     coro = async_validate_detached_cms(
         data, signed_data, signer_validation_context=validation_context
     )
@@ -83,7 +85,14 @@ def validate_detached(
 
 def _verdict(intact: bool, trusted: bool, ok: bool, name: str) -> str:
     if not intact:
-        return f"KHÔNG HỢP LỆ: tệp đã bị thay đổi sau khi {name} ký."
+        return headed(
+            INVALID_HEADING, _("tệp đã bị thay đổi sau khi %(name)s ký.") % {"name": name}
+        )
     if not trusted:
-        return f"CHƯA TIN CẬY: chứng thư số của {name} không thuộc chuỗi tin cậy đã cấu hình."
-    return f"HỢP LỆ: tệp do {name} ký, không thay đổi." if ok else "KHÔNG HỢP LỆ."
+        return headed(
+            UNTRUSTED_HEADING,
+            _("chứng thư số của %(name)s không thuộc chuỗi tin cậy đã cấu hình.") % {"name": name},
+        )
+    if not ok:
+        return f"{INVALID_HEADING}."
+    return headed(VALID_HEADING, _("tệp do %(name)s ký, không thay đổi.") % {"name": name})

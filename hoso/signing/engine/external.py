@@ -29,6 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import load_der_x509_certificate
+from django.utils.translation import gettext as _
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import ExternalSigner
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
@@ -148,11 +149,13 @@ def prepare_external(
     With a `validation_context` the certificate's revocation status is checked first, so a
     revoked certificate is refused before the token is asked to sign (B-LT needs one)."""
     if level not in ("B-B", "B-T", "B-LT"):
-        raise SigningError("Ký hai bước hỗ trợ mức B-B, B-T và B-LT.", "level_unsupported")
+        raise SigningError(_("Ký hai bước hỗ trợ mức B-B, B-T và B-LT."), "level_unsupported")
     if level != "B-B" and not tsa_url:
-        raise SigningError("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa")
+        raise SigningError(
+            _("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này."), "no_tsa"
+        )
     if level == "B-LT" and validation_context is None:
-        raise SigningError("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL).", "no_revocation")
+        raise SigningError(_("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL)."), "no_revocation")
     cert, chain = _parsed(cert_der, chain_der)
     check_validity_period(cert)
     if validation_context is not None:
@@ -196,10 +199,10 @@ def verify_raw_signature(cert_der: bytes, digest: bytes, signature: bytes) -> No
         elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(signature, digest, ec.ECDSA(prehashed))
         else:
-            raise SigningError("Loại khóa của chứng thư số chưa được hỗ trợ.", "key_unsupported")
+            raise SigningError(_("Loại khóa của chứng thư số chưa được hỗ trợ."), "key_unsupported")
     except InvalidSignature as exc:
         raise SigningError(
-            "Chữ ký nhận từ thiết bị không khớp với chứng thư số đã chọn.", "bad_signature"
+            _("Chữ ký nhận từ thiết bị không khớp với chứng thư số đã chọn."), "bad_signature"
         ) from exc
 
 
@@ -224,7 +227,7 @@ def complete_external(
     chain = [asn1_x509.Certificate.load(b(c)) for c in state.chain_b64]
     ext = _external_signer(cert, chain, signature)
     if state.level == "B-LT" and validation_context is None:
-        raise SigningError("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL).", "no_revocation")
+        raise SigningError(_("Mức B-LT cần ngữ cảnh kiểm tra thu hồi (OCSP/CRL)."), "no_revocation")
     timestamper = HTTPTimeStamper(state.tsa_url, timeout=10) if state.level != "B-B" else None
     output = BytesIO(b(state.prepared_pdf_b64))
     prep = PreparedByteRangeDigest(
@@ -240,7 +243,9 @@ def complete_external(
     except SigningError:
         raise
     except Exception as exc:
-        raise SigningError(f"Không hoàn tất được chữ ký: {exc}", "complete_failed") from exc
+        raise SigningError(
+            _("Không hoàn tất được chữ ký: %(exc)s") % {"exc": exc}, "complete_failed"
+        ) from exc
     return output.getvalue()
 
 

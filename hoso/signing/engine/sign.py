@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, BinaryIO, Literal
 
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -54,7 +55,7 @@ def open_for_signing(pdf: bytes | BinaryIO) -> IncrementalPdfFileWriter:
         with speedups.signing():
             writer = PrefixHashingWriter(stream, strict=False)
     except (PdfError, ValueError) as exc:
-        raise SigningError("Tệp không phải PDF hợp lệ hoặc bị hỏng.", "bad_pdf") from exc
+        raise SigningError(_("Tệp không phải PDF hợp lệ hoặc bị hỏng."), "bad_pdf") from exc
     with speedups.signing():  # reads the signatures already there (their /Contents above all)
         ensure_signable(writer.prev)
     return writer
@@ -64,17 +65,20 @@ def ensure_signable(reader: PdfFileReader) -> None:
     """Raise `SigningError` if the PDF is encrypted or certified/locked with "no changes"."""
     if reader.encrypted:
         raise SigningError(
-            "Tệp PDF được mã hóa (có mật khẩu); hãy gỡ mật khẩu trước khi ký.", "encrypted_pdf"
+            _("Tệp PDF được mã hóa (có mật khẩu); hãy gỡ mật khẩu trước khi ký."), "encrypted_pdf"
         )
     cert_data = read_certification_data(reader)
     if cert_data is not None and cert_data.permission.value == 1:
         raise SigningError(
-            "Tệp PDF đã được chứng nhận 'không cho phép thay đổi'; không thể ký thêm.",
+            _("Tệp PDF đã được chứng nhận 'không cho phép thay đổi'; không thể ký thêm."),
             "locked_pdf",
         )
     if certification_level(reader) == fields.MDPPerm.NO_CHANGES:
         raise SigningError(
-            "Tệp PDF đã được khóa sau chữ ký cuối ('không cho phép thay đổi'); không thể ký thêm.",
+            _(
+                "Tệp PDF đã được khóa sau chữ ký cuối ('không cho phép thay đổi'); không thể ký "
+                "thêm."
+            ),
             "locked_pdf",
         )
 
@@ -127,8 +131,11 @@ def ensure_earlier_signatures_intact(signed: bytes) -> None:
         level = status.get("modification_level")
         if not status.get("docmdp_ok", True) or level == ModificationLevel.OTHER:
             raise SigningError(
-                f"Chữ ký «{sig.field_name}» trên tài liệu không cho phép thay đổi này "
-                "(tài liệu đã được chứng nhận hoặc khóa); không thể ký thêm.",
+                _(
+                    "Chữ ký «%(field_name)s» trên tài liệu không cho phép thay đổi này (tài liệu "
+                    "đã được chứng nhận hoặc khóa); không thể ký thêm."
+                )
+                % {"field_name": sig.field_name},
                 "locked_pdf",
             )
 
@@ -237,8 +244,11 @@ def sign_pdf(
         lockers = locked_field_names(writer.prev, name)
     if lockers:
         raise SigningError(
-            "Chữ ký «" + ", ".join(lockers) + "» đã khóa các trường của tài liệu; "
-            "không thể ký thêm mà không làm hỏng chữ ký đó.",
+            _(
+                "Chữ ký «%(fields)s» đã khóa các trường của tài liệu; không thể ký thêm mà không "
+                "làm hỏng chữ ký đó."
+            )
+            % {"fields": ", ".join(lockers)},
             "locked_pdf",
         )
     if certified is not None:
@@ -251,7 +261,7 @@ def sign_pdf(
     if level != "B-B" and timestamper is None:
         if not tsa_url:
             raise SigningError(
-                "Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này.", "no_tsa"
+                _("Cần địa chỉ dịch vụ cấp dấu thời gian (TSA) cho mức ký này."), "no_tsa"
             )
         timestamper = HTTPTimeStamper(tsa_url, timeout=10)
     pdf_signer = build_pdf_signer(
@@ -347,16 +357,17 @@ def translate_error(exc: Exception) -> SigningError:
     name = type(exc).__name__
     if "forbids all changes" in text:
         return SigningError(
-            "Tài liệu đã khóa bằng chữ ký chứng nhận; không thể ký thêm.", "locked_pdf"
+            _("Tài liệu đã khóa bằng chữ ký chứng nhận; không thể ký thêm."), "locked_pdf"
         )
     if "Revoked" in name or "revoked" in text.lower():
-        return SigningError("Chứng thư số đã bị thu hồi; không thể ký.", "cert_revoked")
+        return SigningError(_("Chứng thư số đã bị thu hồi; không thể ký."), "cert_revoked")
     if "Expired" in name or "expired" in text.lower():
-        return SigningError("Chứng thư số đã hết hạn; không thể ký.", "cert_expired")
+        return SigningError(_("Chứng thư số đã hết hạn; không thể ký."), "cert_expired")
     if "timestamp" in text.lower() or "TimestampRequestError" in name:
-        return SigningError("Không lấy được dấu thời gian từ dịch vụ TSA.", "tsa_failed")
+        return SigningError(_("Không lấy được dấu thời gian từ dịch vụ TSA."), "tsa_failed")
     if "PathValidation" in name or "PathBuilding" in name or "validat" in text.lower():
         return SigningError(
-            f"Không xác thực được chứng thư số của người ký: {text}", "cert_invalid"
+            _("Không xác thực được chứng thư số của người ký: %(text)s") % {"text": text},
+            "cert_invalid",
         )
-    return SigningError(f"Ký số thất bại: {text}")
+    return SigningError(_("Ký số thất bại: %(text)s") % {"text": text})

@@ -16,6 +16,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from django.utils.translation import gettext as _
 from pyhanko.sign.signers.pdf_cms import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
@@ -51,13 +52,14 @@ def check_validity_period(cert: asn1_x509.Certificate, at: dt.datetime | None = 
     name = cert_display_name(cert)
     if at < not_before:
         raise SigningError(
-            f"Chứng thư số của {name} chưa đến thời hạn hiệu lực "
-            f"(có hiệu lực từ {_vn_date(not_before)}).",
+            _("Chứng thư số của %(name)s chưa đến thời hạn hiệu lực (có hiệu lực từ %(vn_date)s).")
+            % {"name": name, "vn_date": _vn_date(not_before)},
             code="cert_not_yet_valid",
         )
     if at > not_after:
         raise SigningError(
-            f"Chứng thư số của {name} đã hết hạn ngày {_vn_date(not_after)}.",
+            _("Chứng thư số của %(name)s đã hết hạn ngày %(vn_date)s.")
+            % {"name": name, "vn_date": _vn_date(not_after)},
             code="cert_expired",
         )
 
@@ -77,12 +79,17 @@ def check_certificate_status(cert: asn1_x509.Certificate, validation_context: An
     try:
         run_sync(run_and_release(coro, validation_context))
     except errors.RevokedError as exc:
-        raise SigningError(f"Chứng thư số của {name} đã bị thu hồi.", "cert_revoked") from exc
+        raise SigningError(
+            _("Chứng thư số của %(name)s đã bị thu hồi.") % {"name": name}, "cert_revoked"
+        ) from exc
     except errors.ExpiredError as exc:
-        raise SigningError(f"Chứng thư số của {name} đã hết hạn.", "cert_expired") from exc
+        raise SigningError(
+            _("Chứng thư số của %(name)s đã hết hạn.") % {"name": name}, "cert_expired"
+        ) from exc
     except (errors.PathBuildingError, errors.ValidationError) as exc:
         raise SigningError(
-            f"Không xác thực được chứng thư số của {name} (chuỗi tin cậy hoặc trạng thái).",
+            _("Không xác thực được chứng thư số của %(name)s (chuỗi tin cậy hoặc trạng thái).")
+            % {"name": name},
             "cert_invalid",
         ) from exc
 
@@ -103,21 +110,23 @@ def check_revocation(
         run_sync(run_and_release(validator.async_validate_usage(set()), validation_context))
     except errors.RevokedError as exc:
         raise SigningError(
-            f"Chứng thư số của {name} đã bị tổ chức cấp thu hồi (theo OCSP/CRL); không thể ký.",
+            _("Chứng thư số của %(name)s đã bị tổ chức cấp thu hồi (theo OCSP/CRL); không thể ký.")
+            % {"name": name},
             "cert_revoked",
         ) from exc
     except (errors.ExpiredError, errors.NotYetValidError):
         return None  # refused by the validity-period check, with its own message
     except (errors.InsufficientRevinfoError, errors.PathValidationError) as exc:
-        text = (
-            f"Không kiểm tra được tình trạng thu hồi chứng thư số của {name} "
-            "(không liên lạc được OCSP/CRL của tổ chức cấp)"
-        )
+        text = _(
+            "Không kiểm tra được tình trạng thu hồi chứng thư số của %(name)s (không liên lạc "
+            "được OCSP/CRL của tổ chức cấp)"
+        ) % {"name": name}
         if refuse_unknown:
             raise SigningError(
-                text + "; theo quy định của Sở, không ký.", "revocation_unknown"
+                _("%(problem)s; theo quy định của Sở, không ký.") % {"problem": text},
+                "revocation_unknown",
             ) from exc
-        return text + "; tài liệu vẫn được ký."
+        return _("%(problem)s; tài liệu vẫn được ký.") % {"problem": text}
     except errors.PathBuildingError:
         return None  # not a chain we know: the trust check refuses it separately
     return None
@@ -365,11 +374,11 @@ class Pkcs12Signer:
             key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
         except ValueError as exc:
             raise SigningError(
-                "Mật khẩu tệp chứng thư số (PKCS#12) không đúng hoặc tệp bị hỏng.",
+                _("Mật khẩu tệp chứng thư số (PKCS#12) không đúng hoặc tệp bị hỏng."),
                 code="bad_passphrase",
             ) from exc
         if key is None or cert is None:
-            raise SigningError("Tệp PKCS#12 không chứa khóa bí mật và chứng thư số.", "bad_p12")
+            raise SigningError(_("Tệp PKCS#12 không chứa khóa bí mật và chứng thư số."), "bad_p12")
         self._cert = _to_asn1_cert(cert)
         if check_validity:
             check_validity_period(self._cert)
@@ -426,12 +435,13 @@ class Pkcs11Signer:
                 lib_path, token_criteria=TokenCriteria(label=token_label), user_pin=pin
             )
         except p11_exc.PinIncorrect as exc:
-            raise SigningError("Mã PIN của thiết bị ký số không đúng.", "bad_pin") from exc
+            raise SigningError(_("Mã PIN của thiết bị ký số không đúng."), "bad_pin") from exc
         except (p11_exc.PKCS11Error, Exception) as exc:
             if isinstance(exc, SigningError):
                 raise
             raise SigningError(
-                f"Không mở được thiết bị ký số (PKCS#11): {exc}", "token_unavailable"
+                _("Không mở được thiết bị ký số (PKCS#11): %(exc)s") % {"exc": exc},
+                "token_unavailable",
             ) from exc
         self._signer = p11.PKCS11Signer(
             self._session,

@@ -16,6 +16,7 @@ from io import BytesIO
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 from pyhanko.sign._session_scope import run_and_release
@@ -135,7 +136,7 @@ class PdfValidator:
             reader = PdfFileReader(BytesIO(pdf), strict=False)
             entries = _embedded(reader, report)
         except Exception as exc:  # corrupt or non-PDF input
-            report.error = f"Không đọc được tệp PDF: {exc}"
+            report.error = _("Không đọc được tệp PDF: %(exc)s") % {"exc": exc}
             report.verdict = report.error
             return report
         revinfo = _read_revinfo(reader, report)
@@ -287,10 +288,10 @@ def _structure_problem(sig: EmbeddedPdfSignature) -> str | None:
     except (TypeError, ValueError):
         numbers = []
     if len(numbers) != 4 or numbers[0] != 0 or min(numbers) < 0:
-        return "cấu trúc chữ ký bị hỏng: /ByteRange phải gồm 4 số bắt đầu từ 0"
+        return _("cấu trúc chữ ký bị hỏng: /ByteRange phải gồm 4 số bắt đầu từ 0")
     eci = sig.signed_data["encap_content_info"]
     if eci["content"].native is not None:
-        return (
+        return _(
             "chữ ký chứa nội dung đóng gói (encapsulated content) thay vì ký các byte "
             "của tệp theo /ByteRange, nên không chứng minh được nội dung tệp"
         )
@@ -330,7 +331,7 @@ def _read_revinfo(reader: PdfFileReader, report: DocumentReport) -> _Revinfo:
     except NoDSSFoundError:
         return found
     except Exception:  # noqa: BLE001
-        report.notes.append("Dữ liệu kiểm tra dài hạn (DSS) trong tệp bị hỏng và đã bị bỏ qua.")
+        report.notes.append(_("Dữ liệu kiểm tra dài hạn (DSS) trong tệp bị hỏng và đã bị bỏ qua."))
         return found
     damaged = 0
     groups = (
@@ -350,7 +351,8 @@ def _read_revinfo(reader: PdfFileReader, report: DocumentReport) -> _Revinfo:
                 damaged += 1
     if damaged:
         report.notes.append(
-            f"{damaged} mục dữ liệu kiểm tra dài hạn (DSS) bị hỏng và đã bị bỏ qua."
+            _("%(damaged)s mục dữ liệu kiểm tra dài hạn (DSS) bị hỏng và đã bị bỏ qua.")
+            % {"damaged": damaged}
         )
     return found
 

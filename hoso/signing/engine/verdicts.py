@@ -10,12 +10,27 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from hoso.core.formats import vn_datetime
 from hoso.signing.engine.signers import cert_display_name
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+# The upper-case heading of a verdict sentence ("HỢP LỆ: …"), which the pages replace with their
+# own title (`hoso.signing.verdict_kinds.reason` drops it, in any language).
+VALID_HEADING = gettext_lazy("HỢP LỆ")
+INVALID_HEADING = gettext_lazy("KHÔNG HỢP LỆ")
+UNTRUSTED_HEADING = gettext_lazy("CHƯA TIN CẬY")
+WARNING_HEADING = gettext_lazy("CẢNH BÁO")
+HEADINGS = (VALID_HEADING, INVALID_HEADING, UNTRUSTED_HEADING, WARNING_HEADING)
+
+
+def headed(heading: Any, text: str) -> str:
+    return f"{heading}: {text}"
+
 
 # Severity of each problem: lower = more serious, reported first.
 STRUCTURE, INTEGRITY, CRYPTO, REVOKED, CHANGED, PERIOD, TRUST, TIMESTAMP = range(8)
@@ -33,7 +48,7 @@ def iso_vn(when: dt.datetime | None) -> str | None:
 def said(iso: str | None) -> str:
     """A time inside a sentence as people read it, "09:15, 20/05/2025" (the report's fields
     keep ISO 8601 for programs)."""
-    return vn_datetime(iso) if iso else "không rõ"
+    return vn_datetime(iso) if iso else _("không rõ")
 
 
 @dataclass
@@ -82,11 +97,11 @@ class SignatureReport:
         self.problems = [text for _, text in self._ranked]
         self.bottom_line = not self.problems
         if not self.problems:
-            self.verdict = "HỢP LỆ: " + valid_text
+            self.verdict = headed(VALID_HEADING, valid_text)
         elif all(sev == TRUST for sev, _ in self._ranked):
-            self.verdict = "CHƯA TIN CẬY: " + "; ".join(self.problems) + "."
+            self.verdict = headed(UNTRUSTED_HEADING, "; ".join(self.problems) + ".")
         else:
-            self.verdict = "KHÔNG HỢP LỆ: " + "; ".join(self.problems) + "."
+            self.verdict = headed(INVALID_HEADING, "; ".join(self.problems) + ".")
 
     def public(self) -> dict[str, Any]:
         data = asdict(self)
@@ -133,7 +148,10 @@ def fill_certificate(rep: SignatureReport, cert: Any) -> None:
 
 
 def who(rep: SignatureReport) -> str:
-    return f"{rep.signer_name or 'người ký'} (ký lúc {said(rep.signing_time)})"
+    return _("%(signer_name)s (ký lúc %(signing_time)s)") % {
+        "signer_name": rep.signer_name or _("người ký"),
+        "signing_time": said(rep.signing_time),
+    }
 
 
 _EXPIRED = {"OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED"}
@@ -145,10 +163,16 @@ _CRYPTO = {"CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"}
 
 def when_text(rep: SignatureReport) -> str:
     if rep.signing_time_source == "timestamp":
-        return f"lúc ký (theo dấu thời gian {said(rep.signing_time)})"
+        return _("lúc ký (theo dấu thời gian %(signing_time)s)") % {
+            "signing_time": said(rep.signing_time)
+        }
     if rep.signing_time_source == "document_timestamp":
-        return f"lúc {said(rep.signing_time)} (dấu thời gian tài liệu chứng minh chữ ký đã có)"
-    return f"lúc kiểm tra {said(rep.judged_at)} (không có bằng chứng về thời điểm ký)"
+        return _("lúc %(signing_time)s (dấu thời gian tài liệu chứng minh chữ ký đã có)") % {
+            "signing_time": said(rep.signing_time)
+        }
+    return _("lúc kiểm tra %(judged_at)s (không có bằng chứng về thời điểm ký)") % {
+        "judged_at": said(rep.judged_at)
+    }
 
 
 def judge_signature(rep: SignatureReport, st: Any, digest: str = "") -> None:
@@ -166,32 +190,45 @@ def judge_signature(rep: SignatureReport, st: Any, digest: str = "") -> None:
     if st.validation_path is not None:
         rep.chain = [cert_display_name(c) for c in st.validation_path.iter_certs(True)][::-1]
     if not rep.intact:
-        rep.add(INTEGRITY, f"nội dung đã bị sửa sau khi {who(rep)} ký")
+        rep.add(INTEGRITY, _("nội dung đã bị sửa sau khi %(who)s ký") % {"who": who(rep)})
     elif not rep.crypto_valid:
-        rep.add(CRYPTO, f"chữ ký số của {who(rep)} không đúng")
+        rep.add(CRYPTO, _("chữ ký số của %(who)s không đúng") % {"who": who(rep)})
     if st.revoked or indic in _REVOKED:
         rep.add(REVOKED, _revoked_text(rep, st))
     if mod is not None and (not st.docmdp_ok or not getattr(st, "seed_value_ok", True)):
-        rep.add(CHANGED, f"tài liệu đã bị thay đổi không được phép sau khi {who(rep)} ký")
+        rep.add(
+            CHANGED,
+            _("tài liệu đã bị thay đổi không được phép sau khi %(who)s ký") % {"who": who(rep)},
+        )
     outside = _outside_period(rep)
     if outside and indic not in _EXPIRED and indic not in _NOT_YET and not rep.trusted:
         indic = "NOT_YET_VALID" if outside == "before" else "EXPIRED"
     if indic in _EXPIRED or indic in _NOT_YET:
-        state = "chưa có hiệu lực" if indic in _NOT_YET else "đã hết hiệu lực"
+        state = _("chưa có hiệu lực") if indic in _NOT_YET else _("đã hết hiệu lực")
         rep.add(
             PERIOD,
-            f"chứng thư số của {rep.signer_name} {state} {when_text(rep)}; hiệu lực "
-            f"{said(rep.cert_not_before)} – {said(rep.cert_not_after)}",
+            _(
+                "chứng thư số của %(signer_name)s %(state)s %(when_text)s; hiệu lực "
+                "%(cert_not_before)s – %(cert_not_after)s"
+            )
+            % {
+                "signer_name": rep.signer_name,
+                "state": state,
+                "when_text": when_text(rep),
+                "cert_not_before": said(rep.cert_not_before),
+                "cert_not_after": said(rep.cert_not_after),
+            },
         )
     elif indic in _CRYPTO:
         rep.add(
             CRYPTO,
-            f"chữ ký của {rep.signer_name} dùng thuật toán không còn được chấp nhận ({digest})",
+            _("chữ ký của %(signer_name)s dùng thuật toán không còn được chấp nhận (%(digest)s)")
+            % {"signer_name": rep.signer_name, "digest": digest},
         )
     elif not rep.trusted and not rep.revoked and indic not in _REVOKED:
         rep.add(
             TRUST,
-            f"chứng thư số của {who(rep)} không thuộc chuỗi tin cậy đã cấu hình"
+            _("chứng thư số của %(who)s không thuộc chuỗi tin cậy đã cấu hình") % {"who": who(rep)}
             + (f" ({indic})" if indic and indic not in _UNTRUSTED else ""),
         )
     rep.cert_valid_at_signing = not (
@@ -203,9 +240,13 @@ def judge_signature(rep: SignatureReport, st: Any, digest: str = "") -> None:
     )
     ts = st.timestamp_validity
     if ts is not None and not rep.timestamp_valid:
-        tsa = cert_display_name(ts.signing_cert) if ts.signing_cert is not None else "không rõ"
-        state = "không tin cậy" if ts.intact and ts.valid else "không hợp lệ"
-        rep.add(TIMESTAMP, f"dấu thời gian của chữ ký {state} (đơn vị cấp: {tsa})")
+        tsa = cert_display_name(ts.signing_cert) if ts.signing_cert is not None else _("không rõ")
+        state = _("không tin cậy") if ts.intact and ts.valid else _("không hợp lệ")
+        rep.add(
+            TIMESTAMP,
+            _("dấu thời gian của chữ ký %(state)s (đơn vị cấp: %(tsa)s)")
+            % {"state": state, "tsa": tsa},
+        )
     rep.finish(_valid_text(rep))
 
 
@@ -223,44 +264,51 @@ def _outside_period(rep: SignatureReport) -> str | None:
 def _revoked_text(rep: SignatureReport, st: Any) -> str:
     details = st.revocation_details
     date = iso_vn(details.revocation_date) if details is not None else None
-    base = f"chứng thư số của {rep.signer_name} đã bị thu hồi" + (
-        f" từ {said(date)}" if date else ""
-    )
+    base = _("chứng thư số của %(signer_name)s đã bị thu hồi") % {
+        "signer_name": rep.signer_name
+    } + (_(" từ %(date)s") % {"date": said(date)} if date else "")
     if rep.signing_time_source in ("timestamp", "document_timestamp"):
-        return base + f", trước thời điểm ký đã được chứng minh ({said(rep.signing_time)})"
-    return base + " (không có bằng chứng chữ ký có trước ngày thu hồi)"
+        return base + _(", trước thời điểm ký đã được chứng minh (%(signing_time)s)") % {
+            "signing_time": said(rep.signing_time)
+        }
+    return base + _(" (không có bằng chứng chữ ký có trước ngày thu hồi)")
 
 
 def revoked_before_text(rep: SignatureReport, when: dt.datetime) -> str:
     """A revocation the CA published later, dated before the proven signing time."""
     rep.revoked = True
-    return (
-        f"chứng thư số của {rep.signer_name} đã bị thu hồi từ {said(iso_vn(when))}, trước thời "
-        f"điểm ký đã được chứng minh ({said(rep.judged_at)}) — theo danh sách thu hồi (CRL) "
-        "hiện hành"
-    )
+    return _(
+        "chứng thư số của %(signer_name)s đã bị thu hồi từ %(when)s, trước thời điểm ký đã được "
+        "chứng minh (%(judged_at)s) — theo danh sách thu hồi (CRL) hiện hành"
+    ) % {
+        "signer_name": rep.signer_name,
+        "when": said(iso_vn(when)),
+        "judged_at": said(rep.judged_at),
+    }
 
 
 def _valid_text(rep: SignatureReport) -> str:
     text = f"{who(rep)}; "
     if rep.covers_whole_file:
-        text += "tài liệu không thay đổi sau khi ký."
+        text += _("tài liệu không thay đổi sau khi ký.")
     else:
-        text += f"sau đó tệp chỉ có cập nhật được phép ({level_vn(rep.modification_level)})."
+        text += _("sau đó tệp chỉ có cập nhật được phép (%(level_vn)s).") % {
+            "level_vn": level_vn(rep.modification_level)
+        }
     if rep.signing_time_source == "claimed":
-        text += (
-            " Thời điểm ký chỉ do người ký tự khai (không có dấu thời gian); chứng thư số "
-            f"được kiểm tra tại thời điểm kiểm tra {said(rep.judged_at)}."
-        )
+        text += _(
+            " Thời điểm ký chỉ do người ký tự khai (không có dấu thời gian); chứng thư số được "
+            "kiểm tra tại thời điểm kiểm tra %(judged_at)s."
+        ) % {"judged_at": said(rep.judged_at)}
     return text
 
 
 def level_vn(level: str | None) -> str:
     return {
-        "FORM_FILLING": "thêm chữ ký/điền biểu mẫu",
-        "LTA_UPDATES": "dữ liệu kiểm tra dài hạn hoặc siêu dữ liệu — đối chiếu mã SHA-256",
-        "ANNOTATIONS": "thêm chú thích",
-    }.get(level or "", level or "không rõ")
+        "FORM_FILLING": _("thêm chữ ký/điền biểu mẫu"),
+        "LTA_UPDATES": _("dữ liệu kiểm tra dài hạn hoặc siêu dữ liệu — đối chiếu mã SHA-256"),
+        "ANNOTATIONS": _("thêm chú thích"),
+    }.get(level or "", level or _("không rõ"))
 
 
 def judge_doc_timestamp(rep: SignatureReport, st: Any) -> None:
@@ -280,21 +328,28 @@ def judge_doc_timestamp(rep: SignatureReport, st: Any) -> None:
     rep.cert_valid_at_signing = rep.trusted
     if not rep.intact:
         rep.add(
-            INTEGRITY, f"nội dung đã bị sửa sau dấu thời gian tài liệu lúc {said(rep.signing_time)}"
+            INTEGRITY,
+            _("nội dung đã bị sửa sau dấu thời gian tài liệu lúc %(signing_time)s")
+            % {"signing_time": said(rep.signing_time)},
         )
     elif not rep.crypto_valid:
-        rep.add(CRYPTO, "chữ ký của dấu thời gian tài liệu không đúng")
+        rep.add(CRYPTO, _("chữ ký của dấu thời gian tài liệu không đúng"))
     if mod is not None and rep.docmdp_ok is False:
         rep.add(
-            CHANGED, f"tài liệu đã bị thay đổi không được phép sau lúc {said(rep.signing_time)}"
+            CHANGED,
+            _("tài liệu đã bị thay đổi không được phép sau lúc %(signing_time)s")
+            % {"signing_time": said(rep.signing_time)},
         )
     if rep.intact and rep.crypto_valid and not rep.trusted:
         rep.add(
             TIMESTAMP,
-            f"dấu thời gian tài liệu của {rep.signer_name} không tin cậy "
-            f"({rep.trust_problem or 'không rõ'})",
+            _("dấu thời gian tài liệu của %(signer_name)s không tin cậy (%(trust_problem)s)")
+            % {"signer_name": rep.signer_name, "trust_problem": rep.trust_problem or _("không rõ")},
         )
-    rep.finish(f"dấu thời gian tài liệu của {rep.signer_name} lúc {said(rep.signing_time)}.")
+    rep.finish(
+        _("dấu thời gian tài liệu của %(signer_name)s lúc %(signing_time)s.")
+        % {"signer_name": rep.signer_name, "signing_time": said(rep.signing_time)}
+    )
 
 
 _ALGO = re.compile(r"algorithm (\S+) is not allowed")
@@ -307,17 +362,23 @@ def judge_exception(rep: SignatureReport, exc: Exception) -> None:
     text = str(exc)
     if isinstance(exc, DisallowedAlgorithmError):
         found = _ALGO.search(text)
-        algo = found.group(1) if found else "không rõ"
-        rep.add(CRYPTO, f"chữ ký dùng thuật toán không còn được chấp nhận ({algo})")
+        algo = found.group(1) if found else _("không rõ")
+        rep.add(
+            CRYPTO, _("chữ ký dùng thuật toán không còn được chấp nhận (%(algo)s)") % {"algo": algo}
+        )
     else:
-        rep.add(STRUCTURE, f"không kiểm tra được chữ ký ({type(exc).__name__}: {text[:200]})")
+        rep.add(
+            STRUCTURE,
+            _("không kiểm tra được chữ ký (%(name)s: %(text)s)")
+            % {"name": type(exc).__name__, "text": text[:200]},
+        )
     rep.finish("")
 
 
 def summarise(report: DocumentReport) -> None:
     sigs = report.signatures
     if not sigs:
-        report.verdict = report.error or "Tệp không có chữ ký số."
+        report.verdict = report.error or _("Tệp không có chữ ký số.")
         return
     report.all_valid = all(s.bottom_line for s in sigs)
     last = sigs[-1]
@@ -326,21 +387,35 @@ def summarise(report: DocumentReport) -> None:
     )
     count = sum(1 for s in sigs if s.kind == "signature")
     stamps = len(sigs) - count
-    what = f"{count} chữ ký" + (f" và {stamps} dấu thời gian tài liệu" if stamps else "")
+    what = (
+        _("%(count)s chữ ký và %(stamps)s dấu thời gian tài liệu")
+        if stamps
+        else _("%(count)s chữ ký")
+    ) % {"count": count, "stamps": stamps}
     if not report.all_valid:
         bad = sum(1 for s in sigs if not s.bottom_line)
-        report.verdict = f"KHÔNG HỢP LỆ: {bad}/{len(sigs)} chữ ký/dấu thời gian không hợp lệ."
-    elif report.changed_after_last_signature:
-        report.verdict = (
-            f"Cả {what} hợp lệ, nhưng tệp có cập nhật sau chữ ký cuối cùng; "
-            "đối chiếu mã SHA-256 với bản đã phát hành."
+        report.verdict = headed(
+            INVALID_HEADING,
+            _("%(bad)s/%(count)s chữ ký/dấu thời gian không hợp lệ.")
+            % {"bad": bad, "count": len(sigs)},
         )
+    elif report.changed_after_last_signature:
+        report.verdict = _(
+            "Cả %(what)s hợp lệ, nhưng tệp có cập nhật sau chữ ký cuối cùng; đối chiếu mã SHA-256 "
+            "với bản đã phát hành."
+        ) % {"what": what}
     elif report.validation_updates_only:
-        report.verdict = (
-            f"HỢP LỆ: cả {what} hợp lệ; sau chữ ký cuối chỉ có dữ liệu kiểm tra dài hạn "
-            "(chứng thư, OCSP/CRL, dấu thời gian)."
+        report.verdict = headed(
+            VALID_HEADING,
+            _(
+                "cả %(what)s hợp lệ; sau chữ ký cuối chỉ có dữ liệu kiểm tra dài hạn "
+                "(chứng thư, OCSP/CRL, dấu thời gian)."
+            )
+            % {"what": what},
         )
     else:
-        report.verdict = f"HỢP LỆ: cả {what} hợp lệ; tệp không thay đổi sau khi ký."
+        report.verdict = headed(
+            VALID_HEADING, _("cả %(what)s hợp lệ; tệp không thay đổi sau khi ký.") % {"what": what}
+        )
     if report.notes:
         report.verdict += " " + " ".join(report.notes)

@@ -27,6 +27,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.hashes import HashAlgorithm
+from django.utils.translation import gettext as _
 from lxml import etree
 from signxml import SignatureReference
 from signxml.algorithms import SignatureMethod
@@ -85,7 +86,7 @@ def sign_xml(xml: bytes, signer: HosoSigner, *, role: str, description: str) -> 
     """Add one XAdES-BES signature by `signer` after those already in the envelope `xml`."""
     root = _parse(xml)
     if root.find(f".//*[@Id='{DATA_ID}']") is None:
-        raise SigningError("Tệp XML không có phần dữ liệu để ký.", "bad_xml")
+        raise SigningError(_("Tệp XML không có phần dữ liệu để ký."), "bad_xml")
     previous = root.findall("ds:Signature", _NS)
     references = [SignatureReference(URI=f"#{DATA_ID}")]
     if previous:
@@ -108,7 +109,7 @@ def sign_xml(xml: bytes, signer: HosoSigner, *, role: str, description: str) -> 
             always_add_key_value=False,
         )
     except (InvalidInput, ValueError) as exc:
-        raise SigningError("Không ký được tệp XML học bạ.", "xml_sign_failed") from exc
+        raise SigningError(_("Không ký được tệp XML học bạ."), "xml_sign_failed") from exc
     return etree.tostring(signed, xml_declaration=True, encoding="utf-8")
 
 
@@ -166,15 +167,15 @@ def _check_references(mine: etree._Element, index: int, signatures: list[Any]) -
     uris = [r.get("URI") for r in mine.findall("ds:SignedInfo/ds:Reference", _NS)]
     wanted = {f"#{DATA_ID}"} | ({f"#{signatures[index - 1].get('Id')}"} if index else set())
     if not wanted <= set(uris):
-        raise InvalidSignature("chữ ký không phủ phần dữ liệu hoặc chữ ký trước nó")
+        raise InvalidSignature(_("chữ ký không phủ phần dữ liệu hoặc chữ ký trước nó"))
 
 
 def _problem(exc: Exception) -> str:
     if isinstance(exc, InvalidDigest):
-        return "Nội dung đã bị thay đổi sau khi ký."
+        return _("Nội dung đã bị thay đổi sau khi ký.")
     if isinstance(exc, InvalidSignature):
-        return "Giá trị chữ ký không khớp với chứng thư số."
-    return "Chữ ký XML không đúng cấu trúc."
+        return _("Giá trị chữ ký không khớp với chứng thư số.")
+    return _("Chữ ký XML không đúng cấu trúc.")
 
 
 def _certificate_in(signature: etree._Element) -> x509.Certificate | None:
@@ -206,4 +207,4 @@ def _parse(xml: bytes) -> etree._Element:
     try:
         return etree.fromstring(xml, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise SigningError("Tệp XML không đọc được.", "bad_xml") from exc
+        raise SigningError(_("Tệp XML không đọc được."), "bad_xml") from exc

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RemoteSigningConfig(AppConfig):
     name = "hoso.signing.remote"
     label = "signing_remote"
-    verbose_name = "Ký số từ xa"
+    verbose_name = gettext_lazy("Ký số từ xa")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

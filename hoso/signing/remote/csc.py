@@ -25,6 +25,7 @@ from typing import Any
 
 import aiohttp
 from asn1crypto import algos
+from django.utils.translation import gettext as _
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.csc_signer import (
     CSCAuthorizationInfo,
@@ -108,8 +109,11 @@ class CscClient:
         status, body = self._http(self.token_url, form, form_encoded=True, auth=False)
         if status == 401 or "access_token" not in body:
             raise ProviderRefused(
-                f"Nhà cung cấp ký số từ xa ({self.provider.name}) từ chối tài khoản kết nối "
-                "(OAuth client) của Sở; hãy báo quản trị hệ thống kiểm tra cấu hình."
+                _(
+                    "Nhà cung cấp ký số từ xa (%(name)s) từ chối tài khoản kết nối (OAuth client) "
+                    "của Sở; hãy báo quản trị hệ thống kiểm tra cấu hình."
+                )
+                % {"name": self.provider.name}
             )
         expires = float(body.get("expires_in", 300))
         with _tokens_lock:
@@ -163,7 +167,7 @@ class CscClient:
     def list_credentials(self, user_ref: str) -> list[str]:
         status, body = self._call("credentials/list", {"userID": user_ref})
         if status != 200:
-            raise ProviderRefused("Nhà cung cấp không trả về danh sách chứng thư của người này.")
+            raise ProviderRefused(_("Nhà cung cấp không trả về danh sách chứng thư của người này."))
         return [str(c) for c in body.get("credentialIDs", [])]
 
     def credential_info(self, credential_ref: str) -> CSCCredentialInfo:
@@ -208,8 +212,8 @@ class CscClient:
         if error in ("expired_token", "expired"):
             return Authorization("expired")
         raise ProviderRefused(
-            f"Nhà cung cấp ký số từ xa từ chối yêu cầu ({error or status}). Chưa có hồ sơ nào "
-            "được ký."
+            _("Nhà cung cấp ký số từ xa từ chối yêu cầu (%(error)s). Chưa có hồ sơ nào được ký.")
+            % {"error": error or status}
         )
 
     def sign(self, credential_ref: str, sad: str, signed_data: list[bytes]) -> list[bytes]:

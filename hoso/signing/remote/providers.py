@@ -17,9 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from hoso.core.errors import DomainError
 
-DOWN = (
+DOWN = gettext_lazy(
     "Không liên lạc được nhà cung cấp ký số từ xa ({name}). Chưa có hồ sơ nào được ký; "
     "hãy thử lại sau ít phút hoặc báo quản trị hệ thống."
 )
@@ -76,5 +79,7 @@ def kinds() -> list[str]:
 def client_for(provider: Any) -> RemoteClient:
     factory = _KINDS.get(str(provider.kind))
     if factory is None:
-        raise DomainError(f"Chưa hỗ trợ loại nhà cung cấp ký số từ xa «{provider.kind}».")
+        raise DomainError(
+            _("Chưa hỗ trợ loại nhà cung cấp ký số từ xa «%(kind)s».") % {"kind": provider.kind}
+        )
     return factory(provider)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from hoso.core.errors import DomainError
 
 
@@ -49,5 +51,5 @@ def register_source(name: str, source: DocumentSource) -> None:
 def source(name: str) -> DocumentSource:
     found = _SOURCES.get(name)
     if found is None:
-        raise DomainError("Loại tài liệu này chưa ký từ xa được.")
+        raise DomainError(_("Loại tài liệu này chưa ký từ xa được."))
     return found

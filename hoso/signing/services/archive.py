@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.signing import conf
 from hoso.signing.engine.archive import (
@@ -90,4 +91,7 @@ def issued_archive_files(hashes: list[str]) -> dict[str, str]:
     rows = ArchiveTimestamp.objects.filter(output_sha256__in=hashes).values_list(
         "output_sha256", "version_id", "kind"
     )
-    return {sha: f"hồ sơ (phiên bản #{vid}, dấu thời gian lưu trữ)" for sha, vid, _ in rows}
+    return {
+        sha: _("hồ sơ (phiên bản #%(vid)s, dấu thời gian lưu trữ)") % {"vid": vid}
+        for sha, vid, _kind in rows
+    }

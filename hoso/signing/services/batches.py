@@ -21,6 +21,8 @@ from typing import Any
 from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.audit.services import audit_log
 from hoso.core import secrets
@@ -45,11 +47,11 @@ MAX_BATCH = 500
 RETRIES = 3
 # How long the encrypted passphrase may wait for a resumed run; after that, "sign again".
 SECRET_TTL = dt.timedelta(hours=1)
-INTERRUPTED = (
+INTERRUPTED = gettext_lazy(
     "Bị gián đoạn: máy chủ dừng khi đang ký lô này và không còn mật khẩu để ký tiếp. "
     "Hồ sơ này chưa được ký — hãy ký lại."
 )
-KEY_GONE = (
+KEY_GONE = gettext_lazy(
     "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa máy chủ đã đổi). "
     "Hồ sơ này chưa được ký — hãy ký lại."
 )
@@ -86,13 +88,15 @@ def batch_start(
     )
     ids = [i for i in ids if i in pending][:MAX_BATCH]
     if not ids:
-        what = "đóng dấu" if seal else "ký"
-        raise DomainError(f"Không có hồ sơ nào đang chờ bạn {what} trong lựa chọn này.")
+        what = _("đóng dấu") if seal else _("ký")
+        raise DomainError(
+            _("Không có hồ sơ nào đang chờ bạn %(what)s trong lựa chọn này.") % {"what": what}
+        )
     schools = {school for i in ids if (school := pending[i])} if seal else None
     cert = _batch_certificate(actor, certificate_id, schools)
     if cert.backend == Backend.EXTERNAL:
         raise DomainError(
-            "Ký hàng loạt bằng USB token thực hiện trên trình duyệt, qua HoSo Signer."
+            _("Ký hàng loạt bằng USB token thực hiện trên trình duyệt, qua HoSo Signer.")
         )
     open_signer(cert, passphrase=passphrase, pin=pin)  # raises on a wrong passphrase/PIN
     secret = secrets.seal(SEALED_FOR, passphrase or pin or "")
@@ -118,7 +122,7 @@ def _batch_certificate(actor: Any, certificate_id: int | None, schools: set[int]
     if schools is None:
         return certificate_for_signing(actor=actor, certificate_id=certificate_id)
     if len(schools) != 1:
-        raise DomainError("Mỗi lần đóng dấu hàng loạt chỉ cho hồ sơ của một trường.")
+        raise DomainError(_("Mỗi lần đóng dấu hàng loạt chỉ cho hồ sơ của một trường."))
     from hoso.org.models import Unit
     from hoso.signing.models import CertKind
 
@@ -160,7 +164,8 @@ def _sign_item(batch: SignBatch, item_id: int, signer: Any, error: str) -> None:
         _item_failed(
             batch,
             item_id,
-            f"Lỗi cơ sở dữ liệu tạm thời ({exc.__class__.__name__}); hãy ký lại.",
+            _("Lỗi cơ sở dữ liệu tạm thời (%(name)s); hãy ký lại.")
+            % {"name": exc.__class__.__name__},
         )
 
 
@@ -189,7 +194,9 @@ def _sign_item_once(batch: SignBatch, item_id: int, signer: Any, error: str) -> 
     except OperationalError:
         raise  # transient (deadlock, locked database): nothing was written, try again
     except Exception as exc:  # noqa: BLE001 — one broken document must not stop the batch
-        _item_failed(batch, item_id, f"Lỗi không mong đợi: {type(exc).__name__}")
+        _item_failed(
+            batch, item_id, _("Lỗi không mong đợi: %(name)s") % {"name": type(exc).__name__}
+        )
 
 
 def _signed_by_this_batch(batch: SignBatch, item: SignBatchItem) -> SignatureRecord | None:
@@ -212,11 +219,11 @@ def _signed_by_this_batch(batch: SignBatch, item: SignBatchItem) -> SignatureRec
 
 def _unlock(batch: SignBatch) -> tuple[Any, str]:
     if not batch.secret or timezone.now() - batch.created_at > SECRET_TTL:
-        return None, INTERRUPTED
+        return None, str(INTERRUPTED)
     try:
         secret = secrets.unseal(SEALED_FOR, batch.secret)
     except secrets.SecretGone:
-        return None, KEY_GONE
+        return None, str(KEY_GONE)
     is_pin = batch.certificate.backend == Backend.PKCS11
     try:
         return open_signer(

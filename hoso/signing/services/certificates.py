@@ -20,6 +20,8 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
@@ -30,7 +32,7 @@ from hoso.signing.models import Backend, Certificate, CertKind, CertStatus
 from hoso.signing.selectors import usable_certificates
 
 SERVER_BACKENDS = (Backend.PKCS12, Backend.PKCS11)  # the private key is with the server
-KEYS_STAY_WITH_OWNERS = (
+KEYS_STAY_WITH_OWNERS = gettext_lazy(
     "Sở GDĐT không cho phép giữ khóa bí mật cá nhân trên máy chủ. Hãy ký bằng USB token "
     "(HoSo Signer) hoặc ký số từ xa; ở trang Chứng thư số chỉ đăng ký chứng thư (.cer, .pem)."
 )
@@ -64,7 +66,10 @@ def parse_certificate_file(data: bytes, passphrase: str | None = None) -> Parsed
         certs[0].native  # noqa: B018 — forces a full parse: garbage must fail here
     except Exception as exc:
         raise DomainError(
-            "Tệp không phải chứng thư số (PEM/DER) hợp lệ. Nếu là tệp .p12/.pfx, hãy nhập mật khẩu."
+            _(
+                "Tệp không phải chứng thư số (PEM/DER) hợp lệ. Nếu là tệp .p12/.pfx, hãy nhập mật "
+                "khẩu."
+            )
         ) from exc
     return ParsedCert(certs[0], certs[1:])
 
@@ -73,9 +78,9 @@ def _parse_pkcs12(data: bytes, passphrase: str) -> ParsedCert:
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
     except ValueError as exc:
-        raise DomainError("Mật khẩu tệp PKCS#12 không đúng hoặc tệp bị hỏng.") from exc
+        raise DomainError(_("Mật khẩu tệp PKCS#12 không đúng hoặc tệp bị hỏng.")) from exc
     if cert is None:
-        raise DomainError("Tệp PKCS#12 không chứa chứng thư số.")
+        raise DomainError(_("Tệp PKCS#12 không chứa chứng thư số."))
     from cryptography.hazmat.primitives.serialization import Encoding
 
     load = asn1_x509.Certificate.load
@@ -116,16 +121,18 @@ def certificate_register(
 ) -> Certificate:
     """Register the actor's own certificate, or (with `unit`) the seal certificate of a school."""
     if unit is not None and not can(actor, "signing.seal.manage", unit):
-        raise NotAllowed("Chỉ hiệu trưởng hoặc văn thư của trường được đăng ký chứng thư con dấu.")
+        raise NotAllowed(
+            _("Chỉ hiệu trưởng hoặc văn thư của trường được đăng ký chứng thư con dấu.")
+        )
     parsed = parse_certificate_file(data, passphrase)
     fields = _fields(parsed)
     if fields["not_after"] < timezone.now():
-        raise DomainError("Chứng thư số này đã hết hạn; không thể đăng ký.")
+        raise DomainError(_("Chứng thư số này đã hết hạn; không thể đăng ký."))
     holder = {"unit": unit} if unit is not None else {"owner": actor}
     kind = CertKind.SEAL if unit is not None else CertKind.PERSONAL
     existing = Certificate.objects.filter(kind=kind, fingerprint=fields["fingerprint"], **holder)
     if existing.exists():
-        raise DomainError("Chứng thư số này đã được đăng ký.")
+        raise DomainError(_("Chứng thư số này đã được đăng ký."))
     if not image_sha256:
         image_sha256 = _previous_image(kind, holder)
     if kind == CertKind.PERSONAL and backend in SERVER_BACKENDS:
@@ -136,11 +143,11 @@ def certificate_register(
     if backend == Backend.PKCS12:
         if passphrase is None:
             raise DomainError(
-                "Để ký bằng khóa lưu trên máy chủ, hãy tải lên tệp .p12/.pfx kèm mật khẩu.",
-                fields={"passphrase": ["Bắt buộc với tệp PKCS#12."]},
+                _("Để ký bằng khóa lưu trên máy chủ, hãy tải lên tệp .p12/.pfx kèm mật khẩu."),
+                fields={"passphrase": [_("Bắt buộc với tệp PKCS#12.")]},
             )
         if not parsed.has_key:  # read above, with the same passphrase
-            raise DomainError("Tệp PKCS#12 không chứa khóa bí mật; không thể dùng để ký.")
+            raise DomainError(_("Tệp PKCS#12 không chứa khóa bí mật; không thể dùng để ký."))
         stored = _store_key_file(data, fields["fingerprint"], kind, holder)
         key_ref["path"] = stored.relative_to(conf.pki_dir()).as_posix()
     try:
@@ -196,7 +203,7 @@ def _previous_image(kind: str, holder: dict[str, Any]) -> str:
 def certificate_retire(*, actor: Any, certificate_id: int, ip: str = "") -> Certificate:
     cert = Certificate.objects.select_for_update().get(pk=certificate_id)
     if not can(actor, "signing.certificate.manage", cert):
-        raise NotAllowed("Bạn không quản lý chứng thư số này.")
+        raise NotAllowed(_("Bạn không quản lý chứng thư số này."))
     cert.status = CertStatus.RETIRED
     cert.save(update_fields=["status"])
     audit_log(
@@ -218,7 +225,7 @@ def certificate_for_signing(
     if certificate_id is not None:
         cert = Certificate.objects.filter(pk=certificate_id).first()
         if cert is None:
-            raise DomainError("Không tìm thấy chứng thư số đã chọn.")
+            raise DomainError(_("Không tìm thấy chứng thư số đã chọn."))
         _check_holder(actor, cert, kind, unit)
         _check_usable(cert, now)
     else:
@@ -250,10 +257,12 @@ def certificate_of_signer(
     cert = Certificate.objects.filter(kind=kind, fingerprint=fingerprint, **holder).first()
     if cert is None:
         raise NotAllowed(
-            "Chứng thư số dùng để ký chưa được đăng ký cho bạn ở trang Chứng thư số; mỗi người "
-            "chỉ ký bằng chứng thư đã đăng ký của mình."
+            _(
+                "Chứng thư số dùng để ký chưa được đăng ký cho bạn ở trang Chứng thư số; mỗi người "
+                "chỉ ký bằng chứng thư đã đăng ký của mình."
+            )
             if kind == CertKind.PERSONAL
-            else "Chứng thư này không phải chứng thư con dấu đã đăng ký của trường."
+            else _("Chứng thư này không phải chứng thư con dấu đã đăng ký của trường.")
         )
     _check_usable(cert, timezone.now())
     ensure_trusted(cert)
@@ -264,36 +273,43 @@ def certificate_of_signer(
 def _check_holder(actor: Any, cert: Certificate, kind: str, unit: Unit | None) -> None:
     if kind == CertKind.PERSONAL and (cert.kind != kind or cert.owner_id != actor.pk):
         raise NotAllowed(
-            "Chứng thư số này không phải của bạn; mỗi người chỉ ký bằng chứng thư của mình."
+            _("Chứng thư số này không phải của bạn; mỗi người chỉ ký bằng chứng thư của mình.")
         )
     if kind == CertKind.SEAL and (cert.kind != kind or unit is None or cert.unit_id != unit.pk):
-        raise NotAllowed("Chứng thư này không phải chứng thư con dấu của trường.")
+        raise NotAllowed(_("Chứng thư này không phải chứng thư con dấu của trường."))
 
 
 def _check_usable(cert: Certificate, now: dt.datetime) -> None:
     if cert.status == CertStatus.REVOKED:
-        raise DomainError(f"Chứng thư số {cert.serial} đã bị thu hồi; không thể ký.")
+        raise DomainError(
+            _("Chứng thư số %(serial)s đã bị thu hồi; không thể ký.") % {"serial": cert.serial}
+        )
     if cert.status != CertStatus.ACTIVE:
-        raise DomainError(f"Chứng thư số {cert.serial} đã ngừng sử dụng.")
+        raise DomainError(_("Chứng thư số %(serial)s đã ngừng sử dụng.") % {"serial": cert.serial})
     if now < cert.not_before:
         raise DomainError(
-            f"Chứng thư số chưa đến thời hạn hiệu lực (có hiệu lực từ {_vn(cert.not_before)})."
+            _("Chứng thư số chưa đến thời hạn hiệu lực (có hiệu lực từ %(vn)s).")
+            % {"vn": _vn(cert.not_before)}
         )
     if now > cert.not_after:
-        raise DomainError(f"Chứng thư số đã hết hạn ngày {_vn(cert.not_after)}; không thể ký.")
+        raise DomainError(
+            _("Chứng thư số đã hết hạn ngày %(vn)s; không thể ký.") % {"vn": _vn(cert.not_after)}
+        )
 
 
 def _missing_message(kind: str, actor: Any, unit: Unit | None, now: dt.datetime) -> str:
     holder = {"owner": actor} if kind == CertKind.PERSONAL else {"unit": unit}
     latest = Certificate.objects.filter(kind=kind, **holder).order_by("-not_after").first()
-    who = "Bạn" if kind == CertKind.PERSONAL else "Trường"
+    who = _("Bạn") if kind == CertKind.PERSONAL else _("Trường")
     if latest is None:
-        return f"{who} chưa đăng ký chứng thư số nào; hãy đăng ký ở trang Chứng thư số."
+        return _("%(who)s chưa đăng ký chứng thư số nào; hãy đăng ký ở trang Chứng thư số.") % {
+            "who": who
+        }
     try:
         _check_usable(latest, now)
     except DomainError as exc:
         return exc.message
-    return f"{who} chưa có chứng thư số còn hiệu lực."
+    return _("%(who)s chưa có chứng thư số còn hiệu lực.") % {"who": who}
 
 
 def _vn(when: dt.datetime) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
@@ -338,7 +339,7 @@ def _field_name(pdf: bytes) -> str:
         with speedups.signing():  # the signing path's own reads
             return next_field_name(PdfFileReader(io.BytesIO(pdf), strict=False))
     except Exception as exc:
-        raise DomainError("Tệp PDF bị hỏng; không thể ký.") from exc
+        raise DomainError(_("Tệp PDF bị hỏng; không thể ký.")) from exc
 
 
 def _sha(data: bytes) -> str:
@@ -441,7 +442,7 @@ def complete_document(
     try:
         signature = base64.b64decode(signature_b64, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise DomainError("Chữ ký gửi lên không đúng định dạng base64.") from exc
+        raise DomainError(_("Chữ ký gửi lên không đúng định dạng base64.")) from exc
     state = PreparedSignature.from_json(state_json)
     try:
         signed = complete_external(state, signature, _revocation_context(state.level))

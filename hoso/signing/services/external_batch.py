@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from hoso.core.errors import DomainError
 from hoso.signing.documents import ensure_trusted
 from hoso.signing.models import Backend, Certificate, CertKind
@@ -25,11 +27,11 @@ from hoso.signing.services.batches import MAX_BATCH, approved_this_week
 from hoso.signing.services.certificates import certificate_for_signing
 from hoso.signing.work import work
 
-NOT_EXTERNAL = (
+NOT_EXTERNAL = gettext_lazy(
     "Chứng thư số này không nằm trên USB token; hãy ký hàng loạt bằng mật khẩu chứng thư, "
     "hoặc đăng ký chứng thư đọc từ USB token."
 )
-NOTHING = "Không có hồ sơ nào đang chờ bạn ký trong lựa chọn này."
+NOTHING = gettext_lazy("Không có hồ sơ nào đang chờ bạn ký trong lựa chọn này.")
 
 
 @dataclass(frozen=True)

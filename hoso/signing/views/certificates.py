@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
@@ -34,7 +35,7 @@ def _seal_unit(request: HttpRequest) -> Any:
         return None
     found = [u for u in _seal_units(request) if str(u.pk) == raw]
     if not found:
-        raise DomainError("Bạn không quản lý chứng thư con dấu của đơn vị này.")
+        raise DomainError(_("Bạn không quản lý chứng thư con dấu của đơn vị này."))
     return found[0]
 
 
@@ -44,7 +45,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise DomainError("Hãy chọn tệp chứng thư số (.cer, .pem, .crt hoặc .p12/.pfx).")
+                raise DomainError(_("Hãy chọn tệp chứng thư số (.cer, .pem, .crt hoặc .p12/.pfx)."))
             unit = _seal_unit(request)
             certificate_register(
                 actor=request.user,
@@ -58,7 +59,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã đăng ký chứng thư số.")
+            messages.success(request, _("Đã đăng ký chứng thư số."))
         return HttpResponseRedirect(reverse("signing:certificates"))
     return render(
         request,

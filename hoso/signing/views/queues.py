@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -31,7 +32,7 @@ def _queue_page(request: HttpRequest, *, seal: bool) -> HttpResponse:
             "certificates": certs,
             "remote_seals": remote_seals,
             "agent_url": conf.agent_url(),
-            "title": "Chờ đóng dấu" if seal else "Chờ ký",
+            "title": _("Chờ đóng dấu") if seal else _("Chờ ký"),
         },
     )
 
@@ -66,7 +67,7 @@ def sign_one(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Đã đóng dấu hồ sơ." if seal else "Đã ký số hồ sơ.")
+        messages.success(request, _("Đã đóng dấu hồ sơ.") if seal else _("Đã ký số hồ sơ."))
     if request.POST.get("back") == "record":  # signed from the record page
         return HttpResponseRedirect(reverse("records:detail", args=[pk]))
     return HttpResponseRedirect(reverse("signing:seal-queue" if seal else "signing:sign-queue"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hoso.audit.anchors import anchor_now
 from hoso.core.errors import DomainError
@@ -17,9 +18,14 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if anchor is None:
-            self.stdout.write("Không có mục mới kể từ mốc neo gần nhất.")
+            self.stdout.write(_("Không có mục mới kể từ mốc neo gần nhất."))
             return
         self.stdout.write(
-            f"Đã neo các mục #{anchor.from_seq}–#{anchor.to_seq} "
-            f"(dấu thời gian {anchor.stamped_at:%d/%m/%Y %H:%M:%S %Z}): {anchor.path}"
+            _("Đã neo các mục #%(first)s–#%(last)s (dấu thời gian %(stamped)s): %(path)s")
+            % {
+                "first": anchor.from_seq,
+                "last": anchor.to_seq,
+                "stamped": f"{anchor.stamped_at:%d/%m/%Y %H:%M:%S %Z}",
+                "path": anchor.path,
+            }
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hoso.audit.verify import verify_all
 
@@ -14,8 +15,18 @@ class Command(BaseCommand):
         checked, problem, anchors = verify_all()
         if problem:
             raise CommandError(
-                f"Nhật ký KHÔNG toàn vẹn: mục #{problem.seq}: {problem.reason} "
-                f"({checked} mục của chuỗi đã kiểm tra)."
+                _(
+                    "Nhật ký KHÔNG toàn vẹn: mục #%(seq)s: %(reason)s (%(checked)s mục của chuỗi "
+                    "đã kiểm tra)."
+                )
+                % {"seq": problem.seq, "reason": problem.reason, "checked": checked}
             )
-        anchored = f", khớp {anchors} mốc neo dấu thời gian" if anchors else ", chưa có mốc neo"
-        self.stdout.write(f"Nhật ký toàn vẹn: {checked} mục, chuỗi băm khớp{anchored}.")
+        anchored = (
+            _(", khớp %(anchors)s mốc neo dấu thời gian") % {"anchors": anchors}
+            if anchors
+            else _(", chưa có mốc neo")
+        )
+        self.stdout.write(
+            _("Nhật ký toàn vẹn: %(checked)s mục, chuỗi băm khớp%(anchored)s.")
+            % {"checked": checked, "anchored": anchored}
+        )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.ops.database import DatabaseError
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dir")
-        parser.add_argument("--check-only", action="store_true", help="chỉ kiểm tra bản sao lưu")
+        parser.add_argument("--check-only", action="store_true", help=_("chỉ kiểm tra bản sao lưu"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["dir"])
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             if options["check_only"]:
                 manifest = backup_verify(source)
                 self.stdout.write(
-                    f"Bản sao lưu toàn vẹn: {len(manifest['files'])} tệp khớp mã băm."
+                    _("Bản sao lưu toàn vẹn: %(count)s tệp khớp mã băm.")
+                    % {"count": len(manifest["files"])}
                 )
                 return
             result = restore_run(source=source)
@@ -33,10 +35,17 @@ class Command(BaseCommand):
             raise CommandError(getattr(error, "message", str(error))) from None
         if result.problems:
             raise CommandError(
-                "Đã khôi phục nhưng kiểm tra thấy lỗi: " + "; ".join(result.problems)
+                _("Đã khôi phục nhưng kiểm tra thấy lỗi: ") + "; ".join(result.problems)
             )
         self.stdout.write(
-            f"Đã khôi phục: {result.blobs} tệp hồ sơ, nhật ký {result.audit_entries} mục "
-            "(chuỗi băm hợp lệ), số dòng mọi bảng khớp bản sao lưu; "
-            f"chỉ mục tìm kiếm lập lại cho {result.indexed} hồ sơ."
+            _(
+                "Đã khôi phục: %(blobs)s tệp hồ sơ, nhật ký %(audit_entries)s mục (chuỗi băm hợp "
+                "lệ), số dòng mọi bảng khớp bản sao lưu; chỉ mục tìm kiếm lập lại cho %(indexed)s "
+                "hồ sơ."
+            )
+            % {
+                "blobs": result.blobs,
+                "audit_entries": result.audit_entries,
+                "indexed": result.indexed,
+            }
         )

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="không chạy việc nền")
+        parser.add_argument("--no-worker", action="store_true", help=_("không chạy việc nền"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from hoso.records.catalogue import load_catalogue
 from hoso.records.models import RecordType
@@ -18,4 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         created, updated = load_catalogue(RecordType)
-        self.stdout.write(f"Danh mục loại hồ sơ: {created} loại mới, {updated} loại cập nhật.")
+        self.stdout.write(
+            _("Danh mục loại hồ sơ: %(created)s loại mới, %(updated)s loại cập nhật.")
+            % {"created": created, "updated": updated}
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from hoso.org.years import current_year
 from hoso.records.services.deadlines import due_items_generate
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         year = current_year()
         if year is None:
-            raise CommandError("Chưa có năm học hiện tại.")
+            raise CommandError(_("Chưa có năm học hiện tại."))
         created = due_items_generate(school_year=year)
-        self.stdout.write(f"Đã tạo {created} hạn nộp mới cho năm học {year.name}.")
+        self.stdout.write(
+            _("Đã tạo %(created)s hạn nộp mới cho năm học %(name)s.")
+            % {"created": created, "name": year.name}
+        )

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["propose", "sweep"])
-        parser.add_argument("--date", help="ngày tính hết hạn (YYYY-MM-DD), mặc định hôm nay")
+        parser.add_argument("--date", help=_("ngày tính hết hạn (YYYY-MM-DD), mặc định hôm nay"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "sweep":
@@ -21,8 +22,16 @@ class Command(BaseCommand):
 
             result = sweep()
             self.stdout.write(
-                f"Đã xóa {len(result.removed)} tệp, giữ {len(result.kept)} tệp dùng chung, "
-                f"chờ lần sau {len(result.waiting)} tệp ({result.proposals} đề nghị)."
+                _(
+                    "Đã xóa %(removed)s tệp, giữ %(kept)s tệp dùng chung, chờ lần sau %(waiting)s "
+                    "tệp (%(proposals)s đề nghị)."
+                )
+                % {
+                    "removed": len(result.removed),
+                    "kept": len(result.kept),
+                    "waiting": len(result.waiting),
+                    "proposals": result.proposals,
+                }
             )
             return
         from hoso.retention.services import proposals_create
@@ -32,10 +41,11 @@ class Command(BaseCommand):
             try:
                 today = dt.date.fromisoformat(options["date"])
             except ValueError as exc:
-                raise CommandError("Ngày không đúng dạng YYYY-MM-DD.") from exc
+                raise CommandError(_("Ngày không đúng dạng YYYY-MM-DD.")) from exc
         made = proposals_create(today=today)
         for proposal in made:
             self.stdout.write(
-                f"{proposal.school.name}: đề nghị số {proposal.pk}, {proposal.items.count()} hồ sơ"
+                _("%(name)s: đề nghị số %(pk)s, %(count)s hồ sơ")
+                % {"name": proposal.school.name, "pk": proposal.pk, "count": proposal.items.count()}
             )
-        self.stdout.write(f"Đã lập {len(made)} đề nghị tiêu hủy.")
+        self.stdout.write(_("Đã lập %(count)s đề nghị tiêu hủy.") % {"count": len(made)})

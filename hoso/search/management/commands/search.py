@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from hoso.search.maintenance import DEFAULT_BATCH, ReindexProgress, search_reindex, search_warm
 
@@ -20,9 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["reindex", "warm"])
-        parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help="số hồ sơ mỗi lô")
+        parser.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=_("số hồ sơ mỗi lô"))
         parser.add_argument(
-            "--restart", action="store_true", help="bỏ điểm dừng cũ, xoá chỉ mục và làm lại"
+            "--restart", action="store_true", help=_("bỏ điểm dừng cũ, xoá chỉ mục và làm lại")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,14 +33,23 @@ class Command(BaseCommand):
 
         def report(p: ReindexProgress) -> None:
             share = 100.0 * p.done / p.total if p.total else 100.0
-            self.stdout.write(f"Đã lập chỉ mục {p.done}/{p.total} hồ sơ ({share:.1f} %).")
+            self.stdout.write(
+                _("Đã lập chỉ mục %(done)s/%(total)s hồ sơ (%(share)s %%).")
+                % {"done": p.done, "total": p.total, "share": f"{share:.1f}"}
+            )
 
         result = search_reindex(batch=options["batch"], restart=options["restart"], progress=report)
-        start = "Chạy tiếp lần lập chỉ mục bị dừng. " if result.resumed else ""
-        self.stdout.write(f"{start}Xong: chỉ mục tìm kiếm có {result.done} hồ sơ.")
+        start = _("Chạy tiếp lần lập chỉ mục bị dừng. ") if result.resumed else ""
+        self.stdout.write(
+            _("%(start)sXong: chỉ mục tìm kiếm có %(done)s hồ sơ.")
+            % {"start": start, "done": result.done}
+        )
 
     def _warm(self) -> None:
         started = time.perf_counter()
         megabytes = search_warm() / 1e6
         took = time.perf_counter() - started
-        self.stdout.write(f"Đã đọc trước chỉ mục tìm kiếm: {megabytes:.0f} MB trong {took:.1f} s.")
+        self.stdout.write(
+            _("Đã đọc trước chỉ mục tìm kiếm: %(megabytes)s MB trong %(took)s s.")
+            % {"megabytes": f"{megabytes:.0f}", "took": f"{took:.1f}"}
+        )

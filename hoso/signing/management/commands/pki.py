@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -29,15 +30,23 @@ class Command(BaseCommand):
 
         if opts["action"] == "demo":
             if not getattr(settings, "DEMO_MODE", False):
-                raise CommandError("Chỉ dùng ở chế độ demo (HOSO_DEMO_MODE=1).")
+                raise CommandError(_("Chỉ dùng ở chế độ demo (HOSO_DEMO_MODE=1)."))
             made = create_demo_pki()
             self.stdout.write(
-                f"Đã tạo {made['people']} chứng thư cá nhân, {made['seals']} chứng thư con dấu "
-                f"trong {conf.pki_dir()} (mật khẩu: {settings.DEMO_PASSWORD})."
+                _(
+                    "Đã tạo %(people)s chứng thư cá nhân, %(seals)s chứng thư con dấu trong "
+                    "%(pki_dir)s (mật khẩu: %(password)s)."
+                )
+                % {
+                    "people": made["people"],
+                    "seals": made["seals"],
+                    "pki_dir": conf.pki_dir(),
+                    "password": settings.DEMO_PASSWORD,
+                }
             )
             return
         if not (conf.pki_dir() / "ca" / "intermediate.key").exists():
-            raise CommandError("Chưa có CA demo: chạy 'hoso pki demo' trước.")
+            raise CommandError(_("Chưa có CA demo: chạy 'hoso pki demo' trước."))
         if opts["action"] == "revoke":
             self._revoke(opts)
             return
@@ -50,7 +59,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"TSA: {services.tsa_url}\nOCSP: {services.ocsp_url}\nCRL: {services.crl_url}"
             )
-            self.stdout.write(f"Đặt HOSO_SIGNING_TSA_URL={services.tsa_url} để ký mức PAdES B-T.")
+            self.stdout.write(
+                _("Đặt HOSO_SIGNING_TSA_URL=%(tsa_url)s để ký mức PAdES B-T.")
+                % {"tsa_url": services.tsa_url}
+            )
             try:
                 while True:
                     time.sleep(3600)
@@ -66,18 +78,23 @@ class Command(BaseCommand):
         if opts["user"]:
             cert = Certificate.objects.filter(owner__username=opts["user"]).order_by("-pk").first()
             if cert is None:
-                raise CommandError(f"Không có chứng thư số của {opts['user']}.")
+                raise CommandError(
+                    _("Không có chứng thư số của %(user)s.") % {"user": opts["user"]}
+                )
             serial, name = int(cert.serial, 16), cert.common_name
         elif opts["serial"]:
             try:
                 serial, name = int(opts["serial"], 16), opts["serial"]
             except ValueError as exc:
-                raise CommandError("Số hiệu (serial) phải ở dạng hex.") from exc
+                raise CommandError(_("Số hiệu (serial) phải ở dạng hex.")) from exc
         else:
-            raise CommandError("Hãy cho --user hoặc --serial.")
+            raise CommandError(_("Hãy cho --user hoặc --serial."))
         try:
             when = dt.datetime.fromisoformat(opts["date"]) if opts["date"] else None
         except ValueError as exc:
-            raise CommandError("Ngày thu hồi phải theo ISO 8601.") from exc
+            raise CommandError(_("Ngày thu hồi phải theo ISO 8601.")) from exc
         moment = revocation_store().revoke(serial, when)
-        self.stdout.write(f"Đã thu hồi chứng thư số của {name} từ {moment.isoformat()}.")
+        self.stdout.write(
+            _("Đã thu hồi chứng thư số của %(name)s từ %(isoformat)s.")
+            % {"name": name, "isoformat": moment.isoformat()}
+        )

@@ -42,7 +42,7 @@ def provider_configure(
     secret is stored sealed."""
     _check_manager(actor, unit)
     if not client_secret:
-        raise DomainError("Hãy nhập mật khẩu kết nối (client secret) do nhà cung cấp cấp.")
+        raise DomainError(_("Hãy nhập mật khẩu kết nối (client secret) do nhà cung cấp cấp."))
     provider = RemoteProvider(unit=unit, client_secret_enc=vault.seal(client_secret))
     _fill(provider, name, kind, base_url, token_url, client_id, timeout_seconds)
     provider.save()
@@ -89,7 +89,9 @@ def provider_ping(*, actor: Any, provider_id: int) -> RemoteProvider:
 
 def _check_manager(actor: Any, unit: Any) -> None:
     if actor is not None and not can(actor, "signing_remote.provider.manage", unit):
-        raise NotAllowed("Chỉ Sở GDĐT (hoặc quản trị hệ thống) cấu hình nhà cung cấp ký số từ xa.")
+        raise NotAllowed(
+            _("Chỉ Sở GDĐT (hoặc quản trị hệ thống) cấu hình nhà cung cấp ký số từ xa.")
+        )
 
 
 def _fill(
@@ -103,17 +105,19 @@ def _fill(
 ) -> None:
     errors = {}
     if not name.strip():
-        errors["name"] = ["Hãy nhập tên nhà cung cấp."]
+        errors["name"] = [_("Hãy nhập tên nhà cung cấp.")]
     for field, url in (("base_url", base_url), ("token_url", token_url)):
         if (url or field == "base_url") and not _is_web_address(url):
-            errors[field] = ["Địa chỉ phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ)."]
+            errors[field] = [
+                _("Địa chỉ phải bắt đầu bằng https:// (hoặc http:// trong mạng nội bộ).")
+            ]
     if kind not in kinds():
-        errors["kind"] = ["Chưa hỗ trợ loại nhà cung cấp này."]
+        errors["kind"] = [_("Chưa hỗ trợ loại nhà cung cấp này.")]
     if not client_id.strip():
-        errors["client_id"] = ["Hãy nhập mã kết nối (client id) do nhà cung cấp cấp."]
+        errors["client_id"] = [_("Hãy nhập mã kết nối (client id) do nhà cung cấp cấp.")]
     if errors:
         raise DomainError(
-            "Cấu hình nhà cung cấp chưa hợp lệ: hãy sửa các ô được đánh dấu.", fields=errors
+            _("Cấu hình nhà cung cấp chưa hợp lệ: hãy sửa các ô được đánh dấu."), fields=errors
         )
     provider.name, provider.kind = name.strip()[:200], kind
     provider.base_url, provider.token_url = base_url.strip(), token_url.strip()
@@ -136,16 +140,16 @@ def credential_link(
 ) -> RemoteCredential:
     """Link `actor`'s credential (the first one listed for `user_ref` when not named)."""
     if not can(actor, "signing_remote.provider.use", provider):
-        raise NotAllowed("Nhà cung cấp này không phục vụ đơn vị của bạn.")
+        raise NotAllowed(_("Nhà cung cấp này không phục vụ đơn vị của bạn."))
     if not user_ref.strip():
         raise DomainError(
-            "Hãy nhập tài khoản của bạn tại nhà cung cấp.", fields={"user_ref": ["Bắt buộc."]}
+            _("Hãy nhập tài khoản của bạn tại nhà cung cấp."), fields={"user_ref": [_("Bắt buộc.")]}
         )
     ref, fields = _provider_certificate(
         provider,
         user_ref,
         credential_ref,
-        "Nhà cung cấp không có chứng thư này cho tài khoản của bạn.",
+        _("Nhà cung cấp không có chứng thư này cho tài khoản của bạn."),
     )
     _ensure_not_linked_otherwise(provider, ref, seal=False)
     cert = Certificate.objects.filter(

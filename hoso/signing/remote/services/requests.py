@@ -49,22 +49,22 @@ from hoso.signing.remote.sources import source as source_named
 
 # The prepared two-phase sessions live 15 minutes; the wait for the phone ends before.
 MAX_WAIT = dt.timedelta(minutes=10)
-NO_CREDENTIAL = (
+NO_CREDENTIAL = gettext_lazy(
     "Bạn chưa liên kết chứng thư ký số từ xa (tài khoản tại nhà cung cấp) với HoSo; "
     "hãy liên kết ở trang «Chứng thư số»."
 )
-NOTHING = "Không có hồ sơ nào đang chờ bạn ký trong lựa chọn này."
-ALREADY = (
+NOTHING = gettext_lazy("Không có hồ sơ nào đang chờ bạn ký trong lựa chọn này.")
+ALREADY = gettext_lazy(
     "Bạn đang có một yêu cầu ký từ xa chờ xác nhận trên điện thoại; hãy xác nhận hoặc hủy "
     "yêu cầu đó trước."
 )
-REFUSED = "Bạn đã từ chối yêu cầu ký trên điện thoại. Chưa có hồ sơ nào được ký."
-EXPIRED = (
+REFUSED = gettext_lazy("Bạn đã từ chối yêu cầu ký trên điện thoại. Chưa có hồ sơ nào được ký.")
+EXPIRED = gettext_lazy(
     "Hết thời gian chờ xác nhận trên điện thoại. Chưa có hồ sơ nào được ký; hãy ký lại khi "
     "có điện thoại bên cạnh."
 )
-CANCELLED = "Bạn đã hủy yêu cầu ký. Chưa có hồ sơ nào được ký."
-STILL_DOWN = "Tạm thời chưa liên lạc được nhà cung cấp ký số; HoSo đang thử lại."
+CANCELLED = gettext_lazy("Bạn đã hủy yêu cầu ký. Chưa có hồ sơ nào được ký.")
+STILL_DOWN = gettext_lazy("Tạm thời chưa liên lạc được nhà cung cấp ký số; HoSo đang thử lại.")
 MAX_DOCUMENTS = 500
 # The văn thư's seal: the confirmation happens at the provider, for the school's credential.
 NO_SEAL_CREDENTIAL = gettext_lazy(
@@ -88,7 +88,7 @@ def _says(purpose: str, what: str) -> str:
     if purpose == Purpose.SEAL:
         seal = {"refused": SEAL_REFUSED, "expired": SEAL_EXPIRED, "cancelled": SEAL_CANCELLED}
         return str(seal[what])
-    return {"refused": REFUSED, "expired": EXPIRED, "cancelled": CANCELLED}[what]
+    return str({"refused": REFUSED, "expired": EXPIRED, "cancelled": CANCELLED}[what])
 
 
 def credential_of(actor: Any, credential_id: int | None = None) -> RemoteCredential:
@@ -164,7 +164,7 @@ def _description(purpose: str, count: int, cred: RemoteCredential) -> str:
             "count": count,
             "school": cred.unit.name,
         }
-    return f"HoSo: ký {count} tài liệu"
+    return _("HoSo: ký %(count)s tài liệu") % {"count": count}
 
 
 def _digest_b64(data: bytes) -> str:
@@ -293,8 +293,8 @@ def remote_poll(*, actor: Any, request_id: int, ip: str = "") -> RemoteRequest:
     try:
         auth = client.check(request.credential.credential_ref, vault.unseal(request.handle_enc))
     except ProviderDown:
-        if request.message != STILL_DOWN:
-            request.message = STILL_DOWN
+        if request.message != str(STILL_DOWN):  # only spares a write; the status is the code
+            request.message = str(STILL_DOWN)
             request.save(update_fields=["message"])
         return request
     if auth.state == "approved":
@@ -324,7 +324,7 @@ def remote_cancel(*, actor: Any, request_id: int, ip: str = "") -> RemoteRequest
     request_for(actor, request_id)
     request = RemoteRequest.objects.select_for_update().get(pk=request_id)
     if request.status == RequestStatus.SIGNING:
-        raise Conflict("Bạn đã xác nhận trên điện thoại và HoSo đang ký; không hủy được nữa.")
+        raise Conflict(_("Bạn đã xác nhận trên điện thoại và HoSo đang ký; không hủy được nữa."))
     if request.status != RequestStatus.WAITING:
         return request
     return _close(request, RequestStatus.CANCELLED, _says(request.purpose, "cancelled"), ip=ip)
@@ -429,7 +429,12 @@ def _complete_item(request: RemoteRequest, item: RemoteRequestItem, docs: Any, s
         _item_status(request, item, ItemStatus.FAILED, exc.message)
     except Exception as exc:  # noqa: BLE001 — one broken document must not stop the others
         docs.discard(session_refs=[item.session_ref])
-        _item_status(request, item, ItemStatus.FAILED, f"Lỗi không mong đợi: {type(exc).__name__}")
+        _item_status(
+            request,
+            item,
+            ItemStatus.FAILED,
+            _("Lỗi không mong đợi: %(name)s") % {"name": type(exc).__name__},
+        )
 
 
 def _item_status(request: RemoteRequest, item: RemoteRequestItem, status: str, msg: str) -> None:

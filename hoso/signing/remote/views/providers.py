@@ -29,7 +29,7 @@ FIELDS = ("name", "kind", "base_url", "token_url", "client_id", "timeout_seconds
 def providers_page(request: HttpRequest) -> HttpResponse:
     units = list(selectors.units_managed(request.user))
     if not units:
-        raise Http404("Trang này dành cho Sở GDĐT.")
+        raise Http404(_("Trang này dành cho Sở GDĐT."))
     if request.method == "POST":
         try:
             unit = next(u for u in units if str(u.pk) == request.POST.get("unit", str(units[0].pk)))
@@ -37,11 +37,11 @@ def providers_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, ip=client_ip(request), **_posted(request)
             )
         except StopIteration:
-            raise Http404("Không tìm thấy đơn vị.") from None
+            raise Http404(_("Không tìm thấy đơn vị.")) from None
         except DomainError as error:
             messages.error(request, error.message)
             return _render_list(request, units, error.fields, request.POST, status=error.status)
-        messages.success(request, f"Đã thêm nhà cung cấp «{provider.name}».")
+        messages.success(request, _("Đã thêm nhà cung cấp «%(name)s».") % {"name": provider.name})
         return HttpResponseRedirect(reverse("signing:provider", args=[provider.pk]))
     return _render_list(request, units, {}, {})
 
@@ -63,7 +63,7 @@ def _render_list(
 def provider_page(request: HttpRequest, pk: int) -> HttpResponse:
     provider = selectors.provider_managed(request.user, pk)
     if provider is None:
-        raise Http404("Không tìm thấy nhà cung cấp.")
+        raise Http404(_("Không tìm thấy nhà cung cấp."))
     if request.method == "POST":
         try:
             _act(request, provider)
@@ -77,7 +77,7 @@ def provider_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, provider: RemoteProvider) -> None:
     if request.POST.get("ping"):
         links.provider_ping(actor=request.user, provider_id=provider.pk)
-        messages.success(request, f"Kết nối tới «{provider.name}» thành công.")
+        messages.success(request, _("Kết nối tới «%(name)s» thành công.") % {"name": provider.name})
         return
     links.provider_update(
         actor=request.user,
@@ -87,7 +87,7 @@ def _act(request: HttpRequest, provider: RemoteProvider) -> None:
         ip=client_ip(request),
         **{k: v for k, v in _posted(request).items() if k != "client_secret"},
     )
-    messages.success(request, "Đã lưu cấu hình nhà cung cấp.")
+    messages.success(request, _("Đã lưu cấu hình nhà cung cấp."))
 
 
 def _render_one(
@@ -121,7 +121,7 @@ def credential_link(request: HttpRequest) -> HttpResponse:
     )
     back = HttpResponseRedirect(reverse("signing:certificates"))
     if not provider.exists():
-        messages.error(request, "Hãy chọn nhà cung cấp ký số từ xa của đơn vị bạn.")
+        messages.error(request, _("Hãy chọn nhà cung cấp ký số từ xa của đơn vị bạn."))
         return back
     try:
         link = links.credential_link(
@@ -134,8 +134,11 @@ def credential_link(request: HttpRequest) -> HttpResponse:
         return back
     messages.success(
         request,
-        f"Đã liên kết chứng thư {link.certificate.serial} tại {link.provider.name}: "
-        "từ nay bạn ký bằng cách xác nhận trên điện thoại.",
+        _(
+            "Đã liên kết chứng thư %(serial)s tại %(name)s: từ nay bạn ký bằng cách xác nhận trên "
+            "điện thoại."
+        )
+        % {"serial": link.certificate.serial, "name": link.provider.name},
     )
     return back
 
