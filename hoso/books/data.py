@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.books.hocba_data import date_line, place_of
 from hoso.books.missing import Book, class_missing
@@ -153,7 +154,9 @@ def score_book_data(school_class: Unit, term: str) -> dict[str, Any]:
             )
         teacher = teachers.get(code, "")
         if not teacher:
-            missing.append(f"môn {subject['name']}: chưa phân công giáo viên")
+            missing.append(
+                _("môn %(subject)s: chưa phân công giáo viên") % {"subject": subject["name"]}
+            )
         tables.append(
             {
                 "code": code,
@@ -183,7 +186,10 @@ def score_book_data(school_class: Unit, term: str) -> dict[str, Any]:
             }
         )
         if not overall["conduct"]:
-            missing.append(f"{st['student']['full_name']}: kết quả rèn luyện {term}")
+            missing.append(
+                _("%(student)s: kết quả rèn luyện %(term)s")
+                % {"student": st["student"]["full_name"], "term": term}
+            )
     return {
         **_heading(school_class.school),
         "year": school_class.school_year.name,
@@ -242,7 +248,10 @@ def summary_data(school_class: Unit, term: str) -> dict[str, Any]:
     for st in book["students"]:
         for code, entry in st["subjects"].items():
             if not entry["result"].get("muc"):
-                missing.append(f"{st['student']['full_name']}: mức đạt được môn {code}")
+                missing.append(
+                    _("%(student)s: mức đạt được môn %(code)s")
+                    % {"student": st["student"]["full_name"], "code": code}
+                )
                 break
     return {
         **_heading(school_class.school),

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.books.missing import hocba_book, particulars_missing
 from hoso.grading.models import Entry
@@ -178,12 +179,15 @@ def hocba_extra(
     assert school_class.school is not None
     place = place_of(school_class.school)
     today = timezone.localdate()
-    missing = [f"lý lịch: {label}" for label in particulars_missing(student, hocba_book(level))]
+    missing = [
+        _("lý lịch: %(label)s") % {"label": label}
+        for label in particulars_missing(student, hocba_book(level))
+    ]
     if level == "TH":
         completion = primary_completion(school_class.grade or 0, overall.get("result"))
         result["hoan_thanh_chuong_trinh"] = completion
         if not completion:
-            missing.append("quyết định Hoàn thành chương trình lớp học")
+            missing.append(_("quyết định Hoàn thành chương trình lớp học"))
     else:
         terms, comment = _secondary_terms(school_class, student)
         extra_data: dict[str, Any] = {"terms": terms}
@@ -192,9 +196,9 @@ def hocba_extra(
         result["so_buoi_nghi"] = "" if absences is None else str(absences)
         result["len_lop"] = secondary_decision(school_class.grade or 0, overall, absences)
         if absences is None:
-            missing.append("tổng số buổi nghỉ học cả năm")
+            missing.append(_("tổng số buổi nghỉ học cả năm"))
         if not result["len_lop"]:
-            missing.append("quyết định lên lớp / hoàn thành chương trình")
+            missing.append(_("quyết định lên lớp / hoàn thành chương trình"))
     return {
         **(extra_data if level != "TH" else {}),
         "particulars": student_block(student),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hoso.core.errors import NotFound
 from hoso.grading.models import GradingConfig, SchoolSubject
 from hoso.grading.rules.subjects import (
@@ -41,7 +43,7 @@ def class_subject(school_class: Unit, code: str) -> SchoolSubject:
     for subject in class_subjects(school_class):
         if subject.code == code:
             return subject
-    raise NotFound("Lớp này không học môn đã chọn.")
+    raise NotFound(_("Lớp này không học môn đã chọn."))
 
 
 def config_for(school: Unit) -> GradingConfig:
@@ -115,12 +117,12 @@ def sheet_columns(school_class: Unit, sheet: str, checkpoint: str | None = None)
     grade = school_class.grade or 0
     if sheet == PCNL:
         if not is_primary(grade):
-            raise NotFound("Phần phẩm chất, năng lực chỉ có ở tiểu học.")
+            raise NotFound(_("Phần phẩm chất, năng lực chỉ có ở tiểu học."))
         points = [checkpoint] if checkpoint else CHECKPOINTS
         return [col for cp in points for col in pcnl_columns(grade, cp)]
     if sheet == REN_LUYEN:
         if is_primary(grade):
-            raise NotFound("Kết quả rèn luyện chỉ có ở THCS, THPT.")
+            raise NotFound(_("Kết quả rèn luyện chỉ có ở THCS, THPT."))
         return conduct_columns(grade)
     return subject_columns(class_subject(school_class, sheet))
 
@@ -129,9 +131,9 @@ def sheets_of(school_class: Unit) -> list[tuple[str, str]]:
     """(sheet, title) for every grid of a class."""
     found = [(s.code, s.name) for s in class_subjects(school_class)]
     if is_primary(school_class.grade or 0):
-        found.append((PCNL, "Phẩm chất, năng lực"))
+        found.append((PCNL, _("Phẩm chất, năng lực")))
     else:
-        found.append((REN_LUYEN, "Rèn luyện"))
+        found.append((REN_LUYEN, _("Rèn luyện")))
     return found
 
 

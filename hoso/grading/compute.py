@@ -119,7 +119,9 @@ def _primary_year_end(
     }
     # Enabled electives must be assessed too; the rule only sees the electives it is given.
     missing = [
-        f"mức đạt được môn {s.name}" for s in subjects if s.elective and s.code not in levels
+        _("mức đạt được môn %(name)s") % {"name": s.name}
+        for s in subjects
+        if s.elective and s.code not in levels
     ]
     assert school_class.school is not None
     config = config_for(school_class.school)
@@ -237,7 +239,9 @@ def _secondary(
     missing: list[str] = []
     for s in subjects:
         if out[s.code]["result"][term] is None:
-            missing += out[s.code]["missing"].get(term) or [f"{s.name}: chưa đủ điểm hai học kì"]
+            missing += out[s.code]["missing"].get(term) or [
+                _("%(name)s: chưa đủ điểm hai học kì") % {"name": s.name}
+            ]
     overall: dict[str, Any] = {"academic": None, "conduct": None, "title": None}
     if not missing:
         scored = {c: v["result"][term] for c, v in out.items() if v["kind"] == SubjectKind.SCORE}
@@ -245,7 +249,7 @@ def _secondary(
         overall["academic"] = secondary.academic_result(scored=scored, comment=comment).value
     overall["conduct"] = _conduct(school_class, cells.get(REN_LUYEN, {}), term)
     if overall["conduct"] is None:
-        missing.append(f"kết quả rèn luyện {term}")
+        missing.append(_("kết quả rèn luyện %(term)s") % {"term": term})
     if term == "CN" and overall["academic"] and overall["conduct"]:
         year_scores = {c: v["result"]["CN"] for c, v in out.items() if v["kind"] == "score"}
         title = secondary.year_title(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -16,12 +17,12 @@ from hoso.policy import visible
 def nav(user: Any) -> list[NavItem]:
     items: list[NavItem] = []
     if classes_for(user).exists():
-        items.append(NavItem("Sổ điểm", reverse("grading:classes"), 30, group="so-diem"))
+        items.append(NavItem(_("Sổ điểm"), reverse("grading:classes"), 30, group="so-diem"))
         pending = _pending(user)
         if pending:
             items.append(
                 NavItem(
-                    "Duyệt điều chỉnh điểm",
+                    _("Duyệt điều chỉnh điểm"),
                     reverse("grading:corrections"),
                     31,
                     pending,
@@ -30,15 +31,15 @@ def nav(user: Any) -> list[NavItem]:
             )
     if managed_schools(user):
         items.append(
-            NavItem("Phân công giảng dạy", reverse("grading:assignments"), 32, group="so-diem")
+            NavItem(_("Phân công giảng dạy"), reverse("grading:assignments"), 32, group="so-diem")
         )
     if config_units(user):
         items.append(
-            NavItem("Cấu hình đánh giá", reverse("grading:rules-config"), 33, group="so-diem")
+            NavItem(_("Cấu hình đánh giá"), reverse("grading:rules-config"), 33, group="so-diem")
         )
     if Guardian.objects.filter(user_id=user.pk).exists():
         items.append(
-            NavItem("Kết quả học tập", reverse("grading:my-children"), 30, group="so-diem")
+            NavItem(_("Kết quả học tập"), reverse("grading:my-children"), 30, group="so-diem")
         )
     return items
 
@@ -59,8 +60,9 @@ def tasks(user: Any) -> list[HomeTask]:
         return []
     return [
         HomeTask(
-            "Duyệt yêu cầu điều chỉnh điểm",
-            f"{pending} yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.",
+            _("Duyệt yêu cầu điều chỉnh điểm"),
+            _("%(pending)s yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.")
+            % {"pending": pending},
             reverse("grading:corrections"),
             pending,
             urgent=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -81,7 +82,7 @@ def assignments_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -
     errors: dict[str, list[str]] = {}
     for number, values in rows:
         if number > MAX_ROWS:
-            raise DomainError(f"Tệp có quá {MAX_ROWS} dòng.")
+            raise DomainError(_("Tệp có quá %(max)s dòng.") % {"max": MAX_ROWS})
         parsed, row_errors = parse_row(number, values, COLUMNS)
         messages = [e.message for e in row_errors]
         if not messages:
@@ -91,11 +92,12 @@ def assignments_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -
             if message:
                 messages.append(message)
         if messages:
-            errors[f"Dòng {number}"] = messages
+            errors[_("Dòng %(number)s") % {"number": number}] = messages
     if errors:
         where, first = next(iter(errors.items()))
         raise DomainError(
-            f"{len(errors)} dòng chưa hợp lệ, chưa nhập dòng nào. {where}: {first[0]}",
+            _("%(errors)s dòng chưa hợp lệ, chưa nhập dòng nào. %(where)s: %(value)s")
+            % {"errors": len(errors), "where": where, "value": first[0]},
             fields=errors,
         )
     return assignments_assign(actor=actor, school=school, changes=changes, ip=ip)
@@ -106,19 +108,26 @@ def _resolve(
 ) -> tuple[AssignmentChange | None, str]:
     school_class = classes.get(str(row["school_class"]).upper())
     if school_class is None:
-        return None, f"Không có lớp {row['school_class']} của trường trong năm học hiện tại."
+        return None, _("Không có lớp %(value)s của trường trong năm học hiện tại.") % {
+            "value": row["school_class"]
+        }
     wanted = str(row["subject"]).strip().lower()
     if wanted in HOMEROOM_NAMES:
         code = HOMEROOM
     else:
         found = [s.code for s in class_subjects(school_class) if wanted in (s.code, s.name.lower())]
         if not found:
-            return None, f"{school_class.name} không học môn “{row['subject']}”."
+            return None, _("%(name)s không học môn “%(value)s”.") % {
+                "name": school_class.name,
+                "value": row["subject"],
+            }
         code = found[0]
     teacher_code = str(row.get("teacher") or "").upper()
     if not teacher_code:
         return AssignmentChange(school_class.pk, code, None), ""
     member = staff.get(teacher_code)
     if member is None or member.user_id is None:
-        return None, f"Mã giáo viên {teacher_code} không phải giáo viên có tài khoản của trường."
+        return None, _(
+            "Mã giáo viên %(teacher_code)s không phải giáo viên có tài khoản của trường."
+        ) % {"teacher_code": teacher_code}
     return AssignmentChange(school_class.pk, code, member.user_id), ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.grading.models import SchoolSubject, SubjectKind
@@ -157,10 +158,12 @@ def _normalise(column: Column, text: str) -> str:
         return secondary.parse_level(_LEVEL_ALIASES.get(low, text)).value
     if column.kind == "count":
         if not text.isdigit() or int(text) > MAX_SESSIONS:
-            raise DomainError(f"Số buổi nghỉ phải là số nguyên từ 0 đến {MAX_SESSIONS}.")
+            raise DomainError(
+                _("Số buổi nghỉ phải là số nguyên từ 0 đến %(max)s.") % {"max": MAX_SESSIONS}
+            )
         return str(int(text))
     if len(text) > MAX_COMMENT:
-        raise DomainError(f"Nhận xét dài quá {MAX_COMMENT} ký tự.")
+        raise DomainError(_("Nhận xét dài quá %(max)s ký tự.") % {"max": MAX_COMMENT})
     return text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from hoso.core.errors import DomainError
@@ -69,7 +70,7 @@ def clean_kind(raw: str) -> str:
         return text.upper()
     found = KIND_BY_LABEL.get(text.lower())
     if found is None:
-        raise DomainError(f"loại “{text[:40]}” không có trong danh mục")
+        raise DomainError(_("loại “%(value)s” không có trong danh mục") % {"value": text[:40]})
     return str(found)
 
 
@@ -78,7 +79,10 @@ def clean_count(raw: str, label: str, high: int) -> int:
     if not text:
         return 0
     if not text.isdigit() or int(text) > high:
-        raise DomainError(f"{label} “{raw[:20]}” không phải số từ 0 đến {high}")
+        raise DomainError(
+            _("%(label)s “%(value)s” không phải số từ 0 đến %(high)s")
+            % {"label": label, "value": raw[:20], "high": high}
+        )
     return int(text)
 
 
@@ -86,14 +90,14 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 — any reader failure is the file's fault
-        raise DomainError("Tệp không phải bảng tính Excel (.xlsx) đọc được.") from error
+        raise DomainError(_("Tệp không phải bảng tính Excel (.xlsx) đọc được.")) from error
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(v or "").strip().lower() for v in next(rows, ())]
     keys = {**ALIASES, **{label.lower(): key for key, label in COLUMNS}}
     index = {keys[h]: i for i, h in enumerate(header) if h in keys}
     if "title" not in index:
-        raise DomainError("Dòng đầu phải có cột “Nhan đề” (tải tệp mẫu để xem các cột).")
+        raise DomainError(_("Dòng đầu phải có cột “Nhan đề” (tải tệp mẫu để xem các cột)."))
     found: list[dict[str, str]] = []
     for values in rows:
         row = {
@@ -102,7 +106,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
         }
         found.append(row)
         if len(found) > MAX_ROWS:
-            raise DomainError(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.")
+            raise DomainError(_("Mỗi lần nhập tối đa %(max)s dòng.") % {"max": MAX_ROWS})
     return found
 
 

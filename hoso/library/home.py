@@ -20,8 +20,8 @@ def nav(user: Any) -> list[NavItem]:
     grants = grants_for(user)
     if not grants.items and not _is_guardian(user):
         return []
-    items = [NavItem("Thư viện", reverse("library:index"), 40, group="thu-vien")]
-    items.append(NavItem("Thư viện số", reverse("library:digital"), 41, group="thu-vien"))
+    items = [NavItem(_("Thư viện"), reverse("library:index"), 40, group="thu-vien")]
+    items.append(NavItem(_("Thư viện số"), reverse("library:digital"), 41, group="thu-vien"))
     return items
 
 
@@ -77,13 +77,23 @@ def tasks(user: Any) -> list[HomeTask]:
             if overdue:
                 url = reverse("library:loans", kwargs={"pk": school.pk}) + "?qua-han=1"
                 found.append(
-                    HomeTask("Sách quá hạn", f"{overdue} lượt mượn quá hạn trả.", url, overdue)
+                    HomeTask(
+                        _("Sách quá hạn"),
+                        _("%(overdue)s lượt mượn quá hạn trả.") % {"overdue": overdue},
+                        url,
+                        overdue,
+                    )
                 )
             ready = Hold.objects.filter(school=school, status="ready").count()
             if ready:
                 url = reverse("library:dashboard", kwargs={"pk": school.pk})
                 found.append(
-                    HomeTask("Sách đặt trước", f"{ready} sách chờ bạn đọc nhận.", url, ready)
+                    HomeTask(
+                        _("Sách đặt trước"),
+                        _("%(ready)s sách chờ bạn đọc nhận.") % {"ready": ready},
+                        url,
+                        ready,
+                    )
                 )
     heads = grants.schools({Role.HT})
     if heads:
@@ -91,7 +101,13 @@ def tasks(user: Any) -> list[HomeTask]:
         if waiting:
             url = reverse("library:weeding", kwargs={"pk": sorted(heads)[0]})
             found.append(
-                HomeTask("Duyệt thanh lý sách", f"{waiting} đề nghị chờ duyệt.", url, waiting, True)
+                HomeTask(
+                    _("Duyệt thanh lý sách"),
+                    _("%(waiting)s đề nghị chờ duyệt.") % {"waiting": waiting},
+                    url,
+                    waiting,
+                    True,
+                )
             )
     return found
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pymarc
 from defusedxml import ElementTree as SafeXml
+from django.utils.translation import gettext as _
 from pymarc import Field, Indicators, Subfield
 
 from hoso.core.errors import DomainError
@@ -119,15 +120,15 @@ def _fields(record: pymarc.Record, scheme: str) -> dict[str, Any]:
 def read_records(data: bytes) -> list[pymarc.Record]:
     """Records of an ISO 2709 or MARCXML file; DomainError for an unreadable file."""
     if not data.strip():
-        raise DomainError("Tệp MARC rỗng.")
+        raise DomainError(_("Tệp MARC rỗng."))
     if data.lstrip()[:1] == b"<":
         try:
             SafeXml.fromstring(data)  # refuses entity expansion and external references
             from_xml = pymarc.parse_xml_to_array(io.BytesIO(data))
         except Exception as error:  # noqa: BLE001 — any parser failure is the file's fault
             raise DomainError(
-                f"Tệp MARCXML không đọc được ({type(error).__name__}); "
-                "không biểu ghi nào được nhập."
+                _("Tệp MARCXML không đọc được (%(error)s); không biểu ghi nào được nhập.")
+                % {"error": type(error).__name__}
             ) from error
         return [r for r in from_xml if r is not None]
     reader = pymarc.MARCReader(io.BytesIO(data), to_unicode=True, force_utf8=True, permissive=True)
@@ -136,19 +137,22 @@ def read_records(data: bytes) -> list[pymarc.Record]:
         if record is None:
             reason = reader.current_exception
             raise DomainError(
-                f"Biểu ghi thứ {number} của tệp MARC (ISO 2709) bị hỏng ({reason}); "
-                "không biểu ghi nào được nhập."
+                _(
+                    "Biểu ghi thứ %(number)s của tệp MARC (ISO 2709) bị hỏng (%(reason)s); không "
+                    "biểu ghi nào được nhập."
+                )
+                % {"number": number, "reason": reason}
             )
         records.append(record)
         if len(records) > MAX_RECORDS:
-            raise DomainError(f"Mỗi lần nhập tối đa {MAX_RECORDS} biểu ghi.")
+            raise DomainError(_("Mỗi lần nhập tối đa %(max)s biểu ghi.") % {"max": MAX_RECORDS})
     return records
 
 
 def parse(data: bytes, scheme: str) -> list[Parsed]:
     records = read_records(data)
     if not records:
-        raise DomainError("Tệp MARC không có biểu ghi nào.")
+        raise DomainError(_("Tệp MARC không có biểu ghi nào."))
     parsed: list[Parsed] = []
     errors: list[str] = []
     for number, record in enumerate(records, start=1):
@@ -159,11 +163,14 @@ def parse(data: bytes, scheme: str) -> list[Parsed]:
                     item["barcode"] = clean_barcode(item["barcode"])
             parsed.append(Parsed(_fields(record, scheme), items))
         except DomainError as error:
-            errors.append(f"Biểu ghi {number}: {error.message}")
+            errors.append(
+                _("Biểu ghi %(number)s: %(message)s") % {"number": number, "message": error.message}
+            )
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         raise DomainError(
-            f"{len(errors)} biểu ghi có lỗi; không biểu ghi nào được nhập.",
+            _("%(errors)s biểu ghi có lỗi; không biểu ghi nào được nhập.")
+            % {"errors": len(errors)},
             fields={"records": shown},
         )
     return parsed

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -131,7 +132,7 @@ def ca_biet(school: Unit) -> bytes:
         .order_by("reg_number")
     )
     if copies.count() > MAX_LINES:
-        raise DomainError(f"Sổ quá {MAX_LINES} dòng; hãy in theo từng loại.")
+        raise DomainError(_("Sổ quá %(max)s dòng; hãy in theo từng loại.") % {"max": MAX_LINES})
     rows = [
         [
             f"{c.accession.day:%d/%m/%Y}" if c.accession else f"{c.created_at:%d/%m/%Y}",
@@ -373,7 +374,7 @@ def kiem_ke(stocktake: StockTake) -> bytes:
 
 def thanh_ly(weeding: Weeding) -> bytes:
     if weeding.state != "approved":
-        raise Conflict("Chỉ lập biên bản thanh lý khi hiệu trưởng đã duyệt.")
+        raise Conflict(_("Chỉ lập biên bản thanh lý khi hiệu trưởng đã duyệt."))
     copies = list(weeding.copies.select_related("record").order_by("reg_number"))
     story = _header(weeding.school, "BIÊN BẢN", "Thanh lý tài liệu thư viện")
     story.append(Paragraph(f"Lý do thanh lý: {weeding.reason}.", _styles()[2]))
@@ -404,4 +405,4 @@ def build(kind: str, school: Unit, obj: Any = None) -> bytes:
         return kiem_ke(obj)
     if kind == RegisterKind.THANH_LY and isinstance(obj, Weeding):
         return thanh_ly(obj)
-    raise DomainError("Loại sổ không hợp lệ.")
+    raise DomainError(_("Loại sổ không hợp lệ."))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import Conflict, DomainError, NotFound
 from hoso.library.catalog import query_words
@@ -183,18 +184,26 @@ def find_patron(school: Unit, code: str) -> Patron:
     """The student or staff member of `school` whose card carries `code`."""
     code = "".join(str(code or "").split())[:20]
     if not code:
-        raise DomainError("Hãy quét thẻ bạn đọc (mã định danh).", fields={"patron": ["Trống."]})
+        raise DomainError(
+            _("Hãy quét thẻ bạn đọc (mã định danh)."), fields={"patron": [_("Trống.")]}
+        )
     student = Student.objects.filter(code=code).select_related("school").first()
     if student is not None and student.school_id == school.pk:
         if not student.is_active:
-            raise Conflict(f"Học sinh {student.full_name} đã rời trường; không cho mượn.")
+            raise Conflict(
+                _("Học sinh %(full_name)s đã rời trường; không cho mượn.")
+                % {"full_name": student.full_name}
+            )
         return Patron(PatronKind.STUDENT, student=student)
     staff = Staff.objects.filter(code=code).select_related("unit").first()
     if staff is not None and (staff.unit.school_id or staff.unit_id) == school.pk:
         if not staff.is_active:
-            raise Conflict(f"{staff.full_name} không còn công tác tại trường; không cho mượn.")
+            raise Conflict(
+                _("%(full_name)s không còn công tác tại trường; không cho mượn.")
+                % {"full_name": staff.full_name}
+            )
         return Patron(PatronKind.STAFF, staff=staff)
-    raise NotFound(f"Không có bạn đọc mang mã {code} ở trường này.")
+    raise NotFound(_("Không có bạn đọc mang mã %(code)s ở trường này.") % {"code": code})
 
 
 def overdue(school: Unit, today: dt.date | None = None) -> Any:

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
@@ -32,7 +33,7 @@ def open_book(data: bytes, *, values: bool, field: str = "file") -> Workbook:
     try:
         return load_workbook(io.BytesIO(data), data_only=values)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _fail("Tệp Excel không đọc được (hãy lưu lại dạng .xlsx).", field) from None
+        raise _fail(_("Tệp Excel không đọc được (hãy lưu lại dạng .xlsx)."), field) from None
 
 
 def parse_cells(spec: str, book: Workbook) -> list[str]:
@@ -43,24 +44,28 @@ def parse_cells(spec: str, book: Workbook) -> list[str]:
     for part in (p.strip() for p in _SPLIT.split(spec or "")):
         if not part:
             continue
-        sheet, _, ref = part.rpartition("!")
+        sheet, _bang, ref = part.rpartition("!")
         sheet = sheet.strip().strip("'") or default
         if sheet not in book.sheetnames:
-            raise _fail(f"Mẫu không có trang tính “{sheet}”.")
+            raise _fail(_("Mẫu không có trang tính “%(sheet)s”.") % {"sheet": sheet})
         try:
             min_col, min_row, max_col, max_row = range_boundaries(ref.strip().upper())
         except (ValueError, TypeError):
-            raise _fail(f"Vùng ô “{part}” không hợp lệ (vd. C5:F12 hoặc Số liệu!B3).") from None
+            raise _fail(
+                _("Vùng ô “%(part)s” không hợp lệ (vd. C5:F12 hoặc Số liệu!B3).") % {"part": part}
+            ) from None
         if None in (min_col, min_row, max_col, max_row):
-            raise _fail(f"Vùng ô “{part}” phải ghi rõ ô đầu và ô cuối (vd. C5:F12).")
+            raise _fail(
+                _("Vùng ô “%(part)s” phải ghi rõ ô đầu và ô cuối (vd. C5:F12).") % {"part": part}
+            )
         count = (max_col - min_col + 1) * (max_row - min_row + 1)  # type: ignore[operator]
         if len(cells) + count > MAX_CELLS:
-            raise _fail(f"Quá nhiều ô cần thu (tối đa {MAX_CELLS}).")
+            raise _fail(_("Quá nhiều ô cần thu (tối đa %(max)s).") % {"max": MAX_CELLS})
         for row in range(min_row, max_row + 1):  # type: ignore[arg-type,operator]
             for col in range(min_col, max_col + 1):  # type: ignore[arg-type,operator]
                 cells.append(f"{sheet}!{_coord(col, row)}")
     if not cells:
-        raise _fail("Hãy ghi các ô cần thu số liệu (vd. C5:F12).")
+        raise _fail(_("Hãy ghi các ô cần thu số liệu (vd. C5:F12)."))
     return list(dict.fromkeys(cells))
 
 
@@ -84,7 +89,9 @@ def read_figures(data: bytes, cells: list[str]) -> dict[str, float]:
     for cell in cells:
         sheet, ref = split(cell)
         if sheet not in book.sheetnames:
-            raise _fail(f"Tệp nộp thiếu trang tính “{sheet}” của mẫu.", "file")
+            raise _fail(
+                _("Tệp nộp thiếu trang tính “%(sheet)s” của mẫu.") % {"sheet": sheet}, "file"
+            )
         value = book[sheet][ref].value
         number = _number(value)
         if number is None:
@@ -92,8 +99,14 @@ def read_figures(data: bytes, cells: list[str]) -> dict[str, float]:
         else:
             figures[cell] = number
     if wrong:
-        shown = ", ".join(wrong[:10]) + (f" và {len(wrong) - 10} ô khác" if len(wrong) > 10 else "")
-        raise _fail(f"Các ô sau phải là số: {shown}.", "file")
+        shown = ", ".join(wrong[:10])
+        if len(wrong) > 10:
+            raise _fail(
+                _("Các ô sau phải là số: %(cells)s và %(more)s ô khác.")
+                % {"cells": shown, "more": len(wrong) - 10},
+                "file",
+            )
+        raise _fail(_("Các ô sau phải là số: %(cells)s.") % {"cells": shown}, "file")
     return figures
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 
@@ -21,7 +22,7 @@ def parse_due(
     text = str(value or "").strip()
     if not text:
         if required:
-            raise DomainError("Hãy ghi hạn.", fields={field: ["Hãy ghi hạn."]})
+            raise DomainError(_("Hãy ghi hạn."), fields={field: [_("Hãy ghi hạn.")]})
         return None
     try:
         if len(text) <= 10:
@@ -30,7 +31,7 @@ def parse_due(
         else:
             when = dt.datetime.fromisoformat(text)
     except ValueError:
-        message = "Ngày không hợp lệ; hãy ghi theo dạng năm-tháng-ngày (vd. 2026-12-20)."
+        message = _("Ngày không hợp lệ; hãy ghi theo dạng năm-tháng-ngày (vd. 2026-12-20).")
         raise DomainError(message, fields={field: [message]}) from None
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
@@ -42,7 +43,7 @@ def parse_ids(values: Iterable[Any], *, field: str) -> list[int]:
     for value in values:
         text = str(value).strip()
         if not text.isdigit() or len(text) > 18:
-            message = f"Mã đơn vị không hợp lệ: {text[:20]!r}."
+            message = _("Mã đơn vị không hợp lệ: %(value)s.") % {"value": repr(text[:20])}
             raise DomainError(message, fields={field: [message]})
         ids.append(int(text))
     return ids
@@ -51,5 +52,8 @@ def parse_ids(values: Iterable[Any], *, field: str) -> list[int]:
 def parse_id(value: Any, *, field: str, label: str) -> int:
     text = str(value or "").strip()
     if not text.isdigit() or len(text) > 18:
-        raise DomainError(f"Hãy chọn {label}.", fields={field: [f"Hãy chọn {label}."]})
+        raise DomainError(
+            _("Hãy chọn %(label)s.") % {"label": label},
+            fields={field: [_("Hãy chọn %(label)s.") % {"label": label}]},
+        )
     return int(text)

@@ -26,18 +26,22 @@ from hoso.policy.grants import grants_for
 def nav(user: Any) -> list[NavItem]:
     items = []
     if can(user, "offices.office.act"):
-        items.append(NavItem("Văn bản chỉ đạo", reverse("offices:directives"), 30, group="chi-dao"))
-        items.append(NavItem("Yêu cầu báo cáo", reverse("offices:reports"), 32, group="chi-dao"))
-        items.append(NavItem("Kiểm tra", reverse("offices:inspections"), 34, group="chi-dao"))
+        items.append(
+            NavItem(_("Văn bản chỉ đạo"), reverse("offices:directives"), 30, group="chi-dao")
+        )
+        items.append(NavItem(_("Yêu cầu báo cáo"), reverse("offices:reports"), 32, group="chi-dao"))
+        items.append(NavItem(_("Kiểm tra"), reverse("offices:inspections"), 34, group="chi-dao"))
     if receiving_units(grants_for(user)):
         unopened = inbox_visible_to(user).filter(first_opened_at__isnull=True).count()
         items.append(
-            NavItem("Văn bản đến", reverse("offices:inbox"), 31, unopened or None, group="chi-dao")
+            NavItem(
+                _("Văn bản đến"), reverse("offices:inbox"), 31, unopened or None, group="chi-dao"
+            )
         )
         owing = reports_due_for(user).exclude(state=ReportState.SUBMITTED).count()
         items.append(
             NavItem(
-                "Báo cáo phải nộp",
+                _("Báo cáo phải nộp"),
                 reverse("offices:reports-due"),
                 33,
                 owing or None,
@@ -46,12 +50,12 @@ def nav(user: Any) -> list[NavItem]:
         )
     if can(user, "offices.office.act") or grants_for(user).schools(SCHOOL_LEADERS):
         items.append(
-            NavItem("Tình hình hoạt động", reverse("offices:dashboard"), 29, group="chi-dao")
+            NavItem(_("Tình hình hoạt động"), reverse("offices:dashboard"), 29, group="chi-dao")
         )
     for school_id in sorted(grants_for(user).schools(SCHOOL_LEADERS)):
         items.append(
             NavItem(
-                "Tiến độ nhập điểm",
+                _("Tiến độ nhập điểm"),
                 reverse("offices:progress", args=[school_id]),
                 35,
                 group="so-diem",
@@ -117,11 +121,15 @@ def _answer_tasks(user: Any) -> list[HomeTask]:
     if not count:
         return []
     late = owing.filter(directive__reply_due_at__lt=now).count()
-    detail = f"{count} văn bản chỉ đạo chờ đơn vị phản hồi" + (
-        f", {late} đã quá hạn." if late else "."
-    )
+    if late:
+        detail = _("%(count)s văn bản chỉ đạo chờ đơn vị phản hồi, %(late)s đã quá hạn.") % {
+            "count": count,
+            "late": late,
+        }
+    else:
+        detail = _("%(count)s văn bản chỉ đạo chờ đơn vị phản hồi.") % {"count": count}
     return [
-        HomeTask("Phản hồi văn bản chỉ đạo", detail, reverse("offices:inbox"), count, bool(late))
+        HomeTask(_("Phản hồi văn bản chỉ đạo"), detail, reverse("offices:inbox"), count, bool(late))
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import NotAllowed
 from hoso.offices.models import (
@@ -82,7 +83,7 @@ def office_of(actor: Any, office_id: int | None = None) -> Unit:
     for office in offices:
         if can(actor, "offices.office.act", office):
             return office
-    raise NotAllowed("Chỉ cán bộ của Phòng hoặc Sở GDĐT mới thực hiện được việc này.")
+    raise NotAllowed(_("Chỉ cán bộ của Phòng hoặc Sở GDĐT mới thực hiện được việc này."))
 
 
 def units_below(office: Unit) -> QuerySet[Unit]:
@@ -120,10 +121,10 @@ class RecipientRow:
 
 def recipient_status(directive: Directive, recipient: DirectiveRecipient, now: Any) -> str:
     if recipient.answered_at is not None:
-        return "Đã phản hồi"
+        return _("Đã phản hồi")
     if recipient.first_opened_at is not None:
-        return "Đã mở"
-    return "Chưa mở"
+        return _("Đã mở")
+    return _("Chưa mở")
 
 
 def is_late(directive: Directive, recipient: DirectiveRecipient, now: Any) -> bool:
@@ -245,9 +246,9 @@ GRADEBOOK, LIBRARY = "gradebook", "library"
 
 def item_label(item: str) -> str:
     if item == GRADEBOOK:
-        return "Tiến độ nhập điểm"
+        return _("Tiến độ nhập điểm")
     if item == LIBRARY:
-        return "Thư viện"
+        return _("Thư viện")
     code = item.removeprefix("type:")
     found = RecordType.objects.filter(code=code).values_list("name", flat=True).first()
     return found or code

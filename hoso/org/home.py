@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.org.models import Role, Staff, Student, Unit, UnitKind
@@ -15,15 +16,15 @@ from hoso.policy.grants import grants_for
 
 def nav(user: Any) -> list[NavItem]:
     grants = grants_for(user)
-    items = [NavItem("Trang chủ", reverse("home"), 0, group="")]
+    items = [NavItem(_("Trang chủ"), reverse("home"), 0, group="")]
     if grants.items:
-        items.append(NavItem("Cán bộ, giáo viên", reverse("staff-list"), 80, group="quan-tri"))
-        items.append(NavItem("Học sinh", reverse("student-list"), 81, group="quan-tri"))
-        items.append(NavItem("Đơn vị", reverse("units"), 82, group="quan-tri"))
+        items.append(NavItem(_("Cán bộ, giáo viên"), reverse("staff-list"), 80, group="quan-tri"))
+        items.append(NavItem(_("Học sinh"), reverse("student-list"), 81, group="quan-tri"))
+        items.append(NavItem(_("Đơn vị"), reverse("units"), 82, group="quan-tri"))
     if visible(user, "org.school.manage", Unit.objects.filter(kind=UnitKind.TRUONG)).exists():
-        items.append(NavItem("Nhập dữ liệu", reverse("import"), 85, group="quan-tri"))
+        items.append(NavItem(_("Nhập dữ liệu"), reverse("import"), 85, group="quan-tri"))
     if can(user, "audit.log.open"):
-        items.append(NavItem("Nhật ký", reverse("audit-log"), 90, group="quan-tri"))
+        items.append(NavItem(_("Nhật ký"), reverse("audit-log"), 90, group="quan-tri"))
     return items
 
 
@@ -43,8 +44,9 @@ def tasks(user: Any) -> list[HomeTask]:
     if unplaced:
         found.append(
             HomeTask(
-                "Xếp lớp cho học sinh",
-                f"{unplaced} học sinh chưa có lớp trong năm học {year}.",
+                _("Xếp lớp cho học sinh"),
+                _("%(unplaced)s học sinh chưa có lớp trong năm học %(year)s.")
+                % {"unplaced": unplaced, "year": year},
                 reverse("import"),
                 unplaced,
             )
@@ -53,8 +55,9 @@ def tasks(user: Any) -> list[HomeTask]:
     if without_account:
         found.append(
             HomeTask(
-                "Cấp tài khoản",
-                f"{without_account} cán bộ, giáo viên chưa có tài khoản đăng nhập.",
+                _("Cấp tài khoản"),
+                _("%(without_account)s cán bộ, giáo viên chưa có tài khoản đăng nhập.")
+                % {"without_account": without_account},
                 reverse("staff-list"),
                 without_account,
             )

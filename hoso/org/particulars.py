@@ -12,6 +12,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 DATA = Path(__file__).resolve().parent / "data" / "dan-toc.json"
 PERSONAL_ID = re.compile(r"^\d{12}$")
 
@@ -59,15 +61,19 @@ def personal_id_problem(
     (century and sex) and 5th-6th (year of birth) agree with the student's own (NĐ 137/2015
     Điều 13; docs/sources/csdl-nganh.md §5). There is no check digit."""
     if not PERSONAL_ID.match(value):
-        return "phải gồm đúng 12 chữ số"
+        return _("phải gồm đúng 12 chữ số")
     if birth_year is not None:
         century = (birth_year // 100) - 19
         if century < 0 or value[3] not in {str(2 * century), str(2 * century + 1)}:
-            return f"chữ số thứ 4 không khớp với năm sinh {birth_year}"
+            return _("chữ số thứ 4 không khớp với năm sinh %(birth_year)s") % {
+                "birth_year": birth_year
+            }
         if gender in ("NAM", "NU") and int(value[3]) % 2 != (gender == "NU"):
-            return "chữ số thứ 4 không khớp với giới tính"
+            return _("chữ số thứ 4 không khớp với giới tính")
         if value[4:6] != f"{birth_year % 100:02d}":
-            return f"chữ số thứ 5-6 không khớp với năm sinh {birth_year}"
+            return _("chữ số thứ 5-6 không khớp với năm sinh %(birth_year)s") % {
+                "birth_year": birth_year
+            }
     return ""
 
 

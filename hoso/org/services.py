@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
@@ -31,8 +32,11 @@ def _check_parent(kind: str, parent: Unit | None) -> None:
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
         raise DomainError(
-            f"Không thể đặt {UnitKind(kind).label} dưới "
-            f"{UnitKind(parent_kind).label if parent_kind else 'gốc cây đơn vị'}."
+            _("Không thể đặt %(kind)s dưới %(parent)s.")
+            % {
+                "kind": UnitKind(kind).label,
+                "parent": UnitKind(parent_kind).label if parent_kind else _("gốc cây đơn vị"),
+            }
         )
 
 
@@ -50,7 +54,7 @@ def unit_create(
 ) -> Unit:
     _check_parent(kind, parent)
     if kind == UnitKind.TRUONG and not level:
-        raise DomainError("Trường phải có cấp học (MN, TH, THCS, THPT hoặc liên cấp).")
+        raise DomainError(_("Trường phải có cấp học (MN, TH, THCS, THPT hoặc liên cấp)."))
     unit = Unit(
         code=code,
         name=name,
@@ -218,13 +222,16 @@ def _check_particulars(
 
     unknown = set(changes) - set(PARTICULAR_FIELDS)
     if unknown:
-        raise DomainError(f"Không có thông tin “{', '.join(sorted(unknown))}” của học sinh.")
+        raise DomainError(
+            _("Không có thông tin “%(items)s” của học sinh.")
+            % {"items": ", ".join(sorted(unknown))}
+        )
     errors: dict[str, list[str]] = {}
     for field, value in changes.items():
         if isinstance(value, str):
             changes[field] = " ".join(value.split())
     if changes.get("ethnicity") and not ethnicity_name(changes["ethnicity"]):
-        errors["ethnicity"] = ["Mã dân tộc không có trong danh mục 54 dân tộc."]
+        errors["ethnicity"] = [_("Mã dân tộc không có trong danh mục 54 dân tộc.")]
     if changes.get("personal_id"):
         birth = birth_date or student.birth_date
         problem = personal_id_problem(
@@ -233,10 +240,10 @@ def _check_particulars(
             gender=gender or student.gender,
         )
         if problem:
-            errors["personal_id"] = [f"Số định danh cá nhân {problem}."]
+            errors["personal_id"] = [_("Số định danh cá nhân %(problem)s.") % {"problem": problem}]
     left, admitted = changes.get("left_on"), changes.get("admitted_on") or student.admitted_on
     if left and admitted and left < admitted:
-        errors["left_on"] = ["Ngày rời trường không thể trước ngày vào trường."]
+        errors["left_on"] = [_("Ngày rời trường không thể trước ngày vào trường.")]
     number = changes.get("register_number")
     if (
         number
@@ -244,7 +251,9 @@ def _check_particulars(
         .exclude(pk=student.pk)
         .exists()
     ):
-        errors["register_number"] = [f"Số đăng bộ {number} đã cấp cho học sinh khác của trường."]
+        errors["register_number"] = [
+            _("Số đăng bộ %(number)s đã cấp cho học sinh khác của trường.") % {"number": number}
+        ]
     if errors:
         first = next(iter(errors.values()))[0]
         raise DomainError(first, fields=errors)
@@ -279,7 +288,7 @@ def enrolment_set(
 ) -> Enrolment:
     """Put `student` in `school_class` for the year (moving them if already in another)."""
     if school_class.kind != UnitKind.LOP or school_class.school_id != student.school_id:
-        raise DomainError("Lớp không thuộc trường của học sinh.")
+        raise DomainError(_("Lớp không thuộc trường của học sinh."))
     enrolment, created = Enrolment.objects.select_for_update().get_or_create(
         student=student, school_year=school_year, defaults={"school_class": school_class}
     )
@@ -352,5 +361,6 @@ _ROLE_UNIT_KINDS: dict[str, set[str]] = {
 def _check_role_unit(role: str, unit: Unit) -> None:
     if unit.kind not in _ROLE_UNIT_KINDS[role]:
         raise DomainError(
-            f"Vai trò {Role(role).label} không gán được cho {UnitKind(unit.kind).label}."
+            _("Vai trò %(role)s không gán được cho %(kind)s.")
+            % {"role": Role(role).label, "kind": UnitKind(unit.kind).label}
         )

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoso.core.errors import DomainError
@@ -103,7 +104,7 @@ def _run_import(request: HttpRequest, schools: list[Unit]) -> dict[str, object]:
     school = next((s for s in schools if str(s.pk) == request.POST.get("school")), None)
     upload = request.FILES.get("file")
     if school is None or kind not in SHEETS or upload is None:
-        return {"errors": [], "message": "Hãy chọn trường, loại dữ liệu và tệp Excel."}
+        return {"errors": [], "message": _("Hãy chọn trường, loại dữ liệu và tệp Excel.")}
     try:
         result = import_file(
             actor=request.user, kind=kind, school=school, data=upload.read(), ip=client_ip(request)

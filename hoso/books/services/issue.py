@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.books.data import register_data, score_book_data, summary_data
@@ -53,17 +54,19 @@ def level_of(school: Unit, school_class: Unit | None) -> str:
 def check_request(kind: str, school: Unit, school_class: Unit | None, term: str) -> str:
     """The record type code of the requested book, or a Vietnamese refusal."""
     if kind not in BookKind.values:
-        raise DomainError("Loại sổ không hợp lệ.")
+        raise DomainError(_("Loại sổ không hợp lệ."))
     if kind == BookKind.SO_DANG_BO and school_class is not None:
-        raise DomainError("Sổ đăng bộ lập cho cả trường, không lập theo lớp.")
+        raise DomainError(_("Sổ đăng bộ lập cho cả trường, không lập theo lớp."))
     if kind != BookKind.SO_DANG_BO and (school_class is None or school_class.kind != UnitKind.LOP):
-        raise DomainError("Hãy chọn lớp của sổ.")
+        raise DomainError(_("Hãy chọn lớp của sổ."))
     if term not in TERMS[BookKind(kind)]:
-        raise DomainError("Kỳ của sổ không hợp lệ.", fields={"term": ["Sai kỳ."]})
+        raise DomainError(_("Kỳ của sổ không hợp lệ."), fields={"term": [_("Sai kỳ.")]})
     code = RECORD_TYPES.get((BookKind(kind), level_of(school, school_class)))
     if code is None:
         label = BookKind(kind).label
-        raise DomainError(f"{label} không dùng cho cấp học của lớp/trường này.")
+        raise DomainError(
+            _("%(label)s không dùng cho cấp học của lớp/trường này.") % {"label": label}
+        )
     return code
 
 
@@ -78,8 +81,14 @@ def build(kind: str, school: Unit, school_class: Unit | None, term: str, year: S
 
 def missing_message(kind: str, missing: list[str]) -> str:
     shown = "; ".join(missing[:MAX_LISTED])
-    more = f" (và {len(missing) - MAX_LISTED} mục khác)" if len(missing) > MAX_LISTED else ""
-    return f"Chưa lập được {BookKind(kind).label.lower()}: còn thiếu {shown}{more}."
+    book = BookKind(kind).label.lower()
+    if len(missing) > MAX_LISTED:
+        return _("Chưa lập được %(book)s: còn thiếu %(items)s (và %(more)s mục khác).") % {
+            "book": book,
+            "items": shown,
+            "more": len(missing) - MAX_LISTED,
+        }
+    return _("Chưa lập được %(book)s: còn thiếu %(items)s.") % {"book": book, "items": shown}
 
 
 def _may_generate(actor: Any, school: Unit, school_class: Unit | None) -> bool:
@@ -102,11 +111,11 @@ def book_issue(
     `then` runs inside the transaction that stores the edition (a batch marks its item done
     there, so that a crash leaves both or neither)."""
     if not _may_generate(actor, school, school_class):
-        raise NotAllowed("Bạn không được lập sổ này (GVCN của lớp, lãnh đạo hoặc văn thư).")
+        raise NotAllowed(_("Bạn không được lập sổ này (GVCN của lớp, lãnh đạo hoặc văn thư)."))
     code = check_request(kind, school, school_class, term)
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
+        raise DomainError(_("Chưa có năm học hiện tại; hãy báo quản trị hệ thống."))
     data = build(kind, school, school_class, term, year)
     if data["missing"]:
         raise DomainError(
@@ -139,12 +148,14 @@ def _check_previous(
         return ""
     record = previous.record
     if record.owner_id != actor.pk:
-        raise NotAllowed("Sổ này do người khác lập; người lập sổ lập bản điều chỉnh.")
+        raise NotAllowed(_("Sổ này do người khác lập; người lập sổ lập bản điều chỉnh."))
     if record.state in IN_CHAIN:
-        raise Conflict("Bản trước của sổ đang trong chuỗi duyệt, ký; hãy chờ hoặc đề nghị trả lại.")
+        raise Conflict(
+            _("Bản trước của sổ đang trong chuỗi duyệt, ký; hãy chờ hoặc đề nghị trả lại.")
+        )
     note = change_note(kind, previous.data, data)
     if record.state in (RecordState.ISSUED, RecordState.ARCHIVED) and not note:
-        raise DomainError("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh.")
+        raise DomainError(_("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh."))
     return note
 
 

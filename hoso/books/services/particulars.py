@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.models import Student
@@ -31,7 +32,9 @@ def parse_particulars(form: dict[str, str]) -> dict[str, Any]:
             try:
                 changes[field] = dt.datetime.strptime(value, "%d/%m/%Y").date()  # noqa: DTZ007
             except ValueError:
-                errors[field] = [f"“{value}” không phải ngày hợp lệ (ghi ngày/tháng/năm)."]
+                errors[field] = [
+                    _("“%(value)s” không phải ngày hợp lệ (ghi ngày/tháng/năm).") % {"value": value}
+                ]
             continue
         changes[field] = value
     if errors:
@@ -43,8 +46,10 @@ def parse_particulars(form: dict[str, str]) -> dict[str, Any]:
 def particulars_fill(*, actor: Any, student: Student, changes: dict[str, Any]) -> list[str]:
     """Fill or correct the particulars of `student`; returns the fields changed."""
     if not can(actor, "books.student.fill", student):
-        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo, văn thư của trường được sửa thông tin.")
+        raise NotAllowed(
+            _("Chỉ GVCN của lớp hoặc lãnh đạo, văn thư của trường được sửa thông tin.")
+        )
     unknown = set(changes) - set(PARTICULAR_FIELDS)
     if unknown:
-        raise DomainError("Có thông tin không thuộc lý lịch học sinh.")
+        raise DomainError(_("Có thông tin không thuộc lý lịch học sinh."))
     return student_update(actor=actor, student=student, **changes)

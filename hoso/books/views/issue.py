@@ -27,7 +27,12 @@ from hoso.org.models import Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.policy import can
 
-TERM_LABELS = {"": "", "HK1": "Học kì I", "HK2": "Học kì II", "CN": "Cả năm"}
+TERM_LABELS = {
+    "": "",
+    "HK1": gettext_lazy("Học kì I"),
+    "HK2": gettext_lazy("Học kì II"),
+    "CN": gettext_lazy("Cả năm"),
+}
 
 
 def _actions(school: Unit, school_class: Unit) -> list[dict[str, str]]:
@@ -53,7 +58,7 @@ def school_books(request: HttpRequest, pk: int) -> HttpResponse:
             "school": school,
             "classes": [{"unit": c, "actions": _actions(school, c)} for c in classes],
             "editions": selectors.editions_of(school),
-            "terms": [("HK1", "Học kì I"), ("HK2", "Học kì II"), ("CN", "Cả năm")],
+            "terms": [(k, v) for k, v in TERM_LABELS.items() if k],
         },
     )
 
@@ -88,7 +93,8 @@ def _issue(request: HttpRequest, **where: Any) -> str:
         return ""
     messages.success(
         request,
-        f"Đã lập {edition.get_kind_display().lower()} (bản {edition.number}) và trình ký.",
+        _("Đã lập %(kind)s (bản %(number)s) và trình ký.")
+        % {"kind": edition.get_kind_display().lower(), "number": edition.number},
     )
     return reverse("records:detail", args=[edition.record_id])
 

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hoso.books import selectors
 from hoso.books.missing import Book
@@ -18,11 +20,11 @@ from hoso.org.particulars import ethnicities
 from hoso.policy import can
 
 BOOK_TITLES = {
-    Book.HOCBA_TH: "Học bạ tiểu học (TT 27/2020)",
-    Book.HOCBA_THCS: "Học bạ (TT 22/2021)",
-    Book.SO_DANG_BO: "Sổ đăng bộ",
-    Book.SO_THEO_DOI: "Sổ theo dõi và đánh giá học sinh (theo lớp học)",
-    Book.BANG_TONG_HOP: "Bảng tổng hợp kết quả đánh giá giáo dục của lớp",
+    Book.HOCBA_TH: _lazy("Học bạ tiểu học (TT 27/2020)"),
+    Book.HOCBA_THCS: _lazy("Học bạ (TT 22/2021)"),
+    Book.SO_DANG_BO: _lazy("Sổ đăng bộ"),
+    Book.SO_THEO_DOI: _lazy("Sổ theo dõi và đánh giá học sinh (theo lớp học)"),
+    Book.BANG_TONG_HOP: _lazy("Bảng tổng hợp kết quả đánh giá giáo dục của lớp"),
 }
 
 
@@ -68,7 +70,10 @@ def student_fill(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.fields or {}
         else:
             messages.success(
-                request, f"Đã lưu {len(changed)} thông tin." if changed else "Không có gì thay đổi."
+                request,
+                _("Đã lưu %(changed)s thông tin.") % {"changed": len(changed)}
+                if changed
+                else _("Không có gì thay đổi."),
             )
             return redirect(_next(request) or request.path)
         student.refresh_from_db()

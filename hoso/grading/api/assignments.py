@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -145,7 +146,7 @@ def _grade(school: Unit, raw: Any) -> int:
         grade = 0
     if grade not in grades:
         raise DomainError(
-            f"Khối lớp phải là một trong: {', '.join(map(str, grades))}.",
+            _("Khối lớp phải là một trong: %(items)s.") % {"items": ", ".join(map(str, grades))},
             fields={"grade": [str(raw)]},
         )
     return grade

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -53,7 +54,7 @@ class Gradebook(APIView):
         school_class = selectors.class_for(request.user, pk)
         term = request.query_params.get("term", "HK1")
         if term not in ("HK1", "HK2", "CN"):
-            raise DomainError("Tham số term phải là HK1, HK2 hoặc CN.", fields={"term": [term]})
+            raise DomainError(_("Tham số term phải là HK1, HK2 hoặc CN."), fields={"term": [term]})
         return Response(class_gradebook(school_class, term))
 
 
@@ -240,7 +241,7 @@ class Corrections(APIView):
         school_class = selectors.class_for(request.user, v["school_class"])
         student = Student.objects.filter(pk=v["student"]).first()
         if student is None:
-            raise NotFound("Không tìm thấy học sinh.")
+            raise NotFound(_("Không tìm thấy học sinh."))
         req = correction_request(
             actor=request.user,
             school_class=school_class,
@@ -274,7 +275,7 @@ class CorrectionDecide(APIView):
         elif decision == "refuse":
             correction_refuse(actor=request.user, request=req, note=note)
         else:
-            raise NotFound("Thao tác phải là approve hoặc refuse.")
+            raise NotFound(_("Thao tác phải là approve hoặc refuse."))
         req.refresh_from_db()
         return Response(CorrectionOut(req).data)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import Conflict
 from hoso.grading.hocba.selectors import read_blob
@@ -59,7 +60,7 @@ def verify_pdf(
     own_file = hashlib.sha256(pdf).hexdigest() == expected_sha256
     if not own_file:
         result.problems.append(
-            "tệp học bạ trong kho không khớp mã SHA-256 HoSo đã lưu (tệp đã bị thay đổi)"
+            _("tệp học bạ trong kho không khớp mã SHA-256 HoSo đã lưu (tệp đã bị thay đổi)")
         )
     # each step's stored file may end after validation data or an archive time-stamp
     revisions = signed_revision_candidates(pdf, own_file=own_file)
@@ -67,13 +68,17 @@ def verify_pdf(
         made = revisions[index] if index < len(revisions) else set()
         if signature.pdf_sha256 not in made:
             result.problems.append(
-                f"chữ ký bước «{_step_label(signature.step)}» không khớp bản HoSo đã ký"
+                _("chữ ký bước «%(step)s» không khớp bản HoSo đã ký")
+                % {"step": _step_label(signature.step)}
             )
     error, found = _validated(pdf, cached)
     if error:
         result.problems.append(error)
     if len(found) != len(signatures):
-        result.problems.append(f"tệp có {len(found)} chữ ký, lịch sử ký ghi {len(signatures)}")
+        result.problems.append(
+            _("tệp có %(found)s chữ ký, lịch sử ký ghi %(signatures)s")
+            % {"found": len(found), "signatures": len(signatures)}
+        )
     for verdict, valid in found:
         result.verdicts.append(verdict)
         if not valid:
@@ -112,7 +117,7 @@ def verify_version(version: HocBaVersion, *, cached: bool = False) -> Verificati
     try:
         pdf = read_blob(version.pdf_sha256)
     except BlobNotFound:
-        return Verification(problems=["không tìm thấy tệp học bạ trong kho lưu trữ"])
+        return Verification(problems=[_("không tìm thấy tệp học bạ trong kho lưu trữ")])
     if not signatures:
         return Verification()
     return verify_pdf(pdf, version.pdf_sha256, signatures, cached=cached)
@@ -136,7 +141,8 @@ def issued_files(hashes: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     rows = HocBaSignature.objects.filter(pdf_sha256__in=hashes).select_related("version")
     for row in rows:
-        found[row.pdf_sha256] = (
-            f"học bạ số (bản {row.version.number}, bước {_step_label(row.step)})"
-        )
+        found[row.pdf_sha256] = _("học bạ số (bản %(number)s, bước %(step)s)") % {
+            "number": row.version.number,
+            "step": _step_label(row.step),
+        }
     return found

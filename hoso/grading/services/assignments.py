@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
@@ -25,10 +27,12 @@ from hoso.policy import can
 from hoso.records.keepers import keeper_changed_later
 from hoso.records.models import Keeper
 
-NOT_STAFF = "Giáo viên được phân công phải là cán bộ, giáo viên đang làm việc tại trường."
+NOT_STAFF = _lazy("Giáo viên được phân công phải là cán bộ, giáo viên đang làm việc tại trường.")
 CONDUCT_RULES = {
-    ConductYearRule.TT22_MATRIX.value: "Theo bảng kết hợp HK I và HK II (cách đọc TT 22 Điều 8)",
-    ConductYearRule.HK2.value: "Lấy kết quả rèn luyện học kì II",
+    ConductYearRule.TT22_MATRIX.value: _lazy(
+        "Theo bảng kết hợp HK I và HK II (cách đọc TT 22 Điều 8)"
+    ),
+    ConductYearRule.HK2.value: _lazy("Lấy kết quả rèn luyện học kì II"),
 }
 
 
@@ -47,7 +51,7 @@ class AssignmentChange:
 
 def require_manage(actor: Any, school: Unit) -> None:
     if not can(actor, "grading.assignment.manage", school):
-        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng của trường được phân công giảng dạy.")
+        raise NotAllowed(_("Chỉ hiệu trưởng, phó hiệu trưởng của trường được phân công giảng dạy."))
 
 
 # --- teaching assignments and GVCN ----------------------------------------------------------
@@ -68,7 +72,11 @@ def assignments_assign(
             errors[change.key] = [message]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise DomainError(f"{len(errors)} ô chưa hợp lệ, chưa lưu ô nào. {first}", fields=errors)
+        raise DomainError(
+            _("%(errors)s ô chưa hợp lệ, chưa lưu ô nào. %(first)s")
+            % {"errors": len(errors), "first": first},
+            fields=errors,
+        )
     applied = [row for c in changes if (row := _apply(classes[c.school_class_id], c))]
     if applied:
         audit_log(
@@ -85,17 +93,16 @@ def assignments_assign(
 def _check(change: AssignmentChange, classes: dict[int, Unit], teachers: dict[int, Any]) -> str:
     school_class = classes.get(change.school_class_id)
     if school_class is None:
-        return "Lớp không thuộc trường trong năm học hiện tại."
+        return _("Lớp không thuộc trường trong năm học hiện tại.")
     if change.teacher_id is not None and change.teacher_id not in teachers:
-        return NOT_STAFF
+        return str(NOT_STAFF)
     if change.subject_code == HOMEROOM:
         return ""
     codes = {s.code for s in class_subjects(school_class)}
     if change.subject_code not in codes:
-        return (
-            f"Môn '{change.subject_code}' không thuộc chương trình khối {school_class.grade} "
-            "mà trường đang dạy."
-        )
+        return _(
+            "Môn '%(subject_code)s' không thuộc chương trình khối %(grade)s mà trường đang dạy."
+        ) % {"subject_code": change.subject_code, "grade": school_class.grade}
     return ""
 
 
@@ -158,7 +165,10 @@ def school_subjects_assign(
     subjects = {s.code: s for s in school_subjects_ensure(school=school, grade=grade)}
     unknown = sorted(enabled - set(subjects))
     if unknown:
-        raise DomainError(f"Môn không có trong chương trình khối {grade}: {', '.join(unknown)}.")
+        raise DomainError(
+            _("Môn không có trong chương trình khối %(grade)s: %(items)s.")
+            % {"grade": grade, "items": ", ".join(unknown)}
+        )
     changed: list[dict[str, Any]] = []
     for code, subject in sorted(subjects.items()):
         wanted = code in enabled or not subject.elective
@@ -186,7 +196,8 @@ def _drop_elective(school: Unit, grade: int, code: str, name: str) -> None:
     classes = Unit.objects.filter(kind=UnitKind.LOP, school=school, grade=grade, school_year=year)
     if Entry.objects.filter(school_class__in=classes, school_year=year, area=code).exists():
         raise DomainError(
-            f"Môn {name} khối {grade} đã có điểm/nhận xét trong năm học nên không thể bỏ."
+            _("Môn %(name)s khối %(grade)s đã có điểm/nhận xét trong năm học nên không thể bỏ.")
+            % {"name": name, "grade": grade}
         )
     TeachingAssignment.objects.filter(
         school_class__in=classes, school_year=year, subject_code=code
@@ -202,7 +213,7 @@ def parse_min_score(raw: Any) -> int:
     # strings of more than 4,300 digits.
     if not (text.isascii() and text.isdigit() and len(text) <= 2) or not 0 <= int(text) <= 10:
         raise DomainError(
-            "Điểm kiểm tra định kì tối thiểu phải là số nguyên từ 0 đến 10.",
+            _("Điểm kiểm tra định kì tối thiểu phải là số nguyên từ 0 đến 10."),
             fields={"hoan_thanh_min_test_score": [text]},
         )
     return int(text)
@@ -214,11 +225,11 @@ def grading_config_assign(
 ) -> GradingConfig:
     """The settings for `unit` (a Sở; applies to every school below it that has no own row)."""
     if not can(actor, "grading.config.manage", unit):
-        raise NotAllowed("Chỉ quản trị của Sở được thay đổi cấu hình quy tắc đánh giá.")
+        raise NotAllowed(_("Chỉ quản trị của Sở được thay đổi cấu hình quy tắc đánh giá."))
     score = parse_min_score(min_test_score)
     if conduct_year_rule not in CONDUCT_RULES:
         raise DomainError(
-            "Cách tính rèn luyện cả năm không hợp lệ.",
+            _("Cách tính rèn luyện cả năm không hợp lệ."),
             fields={"conduct_year_rule": [conduct_year_rule]},
         )
     config = GradingConfig.objects.select_for_update().filter(school=unit).first()

@@ -58,12 +58,12 @@ def require_view(actor: Any, school_class: Unit) -> None:
 def require_enter(actor: Any, school_class: Unit, sheet: str) -> None:
     require_view(actor, school_class)
     if not can(actor, "grading.sheet.enter", (school_class, sheet)):
-        raise NotAllowed("Bạn chỉ được nhập điểm cho lớp và môn được phân công.")
+        raise NotAllowed(_("Bạn chỉ được nhập điểm cho lớp và môn được phân công."))
 
 
 def class_year_id(school_class: Unit) -> int:
     if school_class.school_year_id is None:
-        raise DomainError("Lớp chưa được gắn với năm học.")
+        raise DomainError(_("Lớp chưa được gắn với năm học."))
     return school_class.school_year_id
 
 

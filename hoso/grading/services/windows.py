@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
@@ -33,11 +34,14 @@ from hoso.records.services.summary import school_figures_touch
 MIN_REASON = 5
 
 
-def _reason(text: str, what: str = "lý do") -> str:
+def _reason(text: str, what: str = "") -> str:
+    what = what or _("lý do")
     text = (text or "").strip()
     if len(text) < MIN_REASON:
         raise DomainError(
-            f"Hãy ghi {what} (ít nhất {MIN_REASON} ký tự).", fields={"reason": [what]}
+            _("Hãy ghi %(what)s (ít nhất %(min_reason)s ký tự).")
+            % {"what": what, "min_reason": MIN_REASON},
+            fields={"reason": [what]},
         )
     return text[:300]
 
@@ -57,15 +61,15 @@ def window_open(
     sheet: str = "",
 ) -> EntryWindow:
     if school.kind != UnitKind.TRUONG or not can(actor, "grading.window.manage", school):
-        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được mở sổ nhập điểm.")
+        raise NotAllowed(_("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được mở sổ nhập điểm."))
     if checkpoint and checkpoint not in WindowCheckpoint.values:
-        raise DomainError("Thời điểm đánh giá không hợp lệ.", fields={"checkpoint": ["?"]})
+        raise DomainError(_("Thời điểm đánh giá không hợp lệ."), fields={"checkpoint": ["?"]})
     if school_class is not None and school_class.school_id != school.pk:
-        raise DomainError("Lớp không thuộc trường này.")
+        raise DomainError(_("Lớp không thuộc trường này."))
     _check_scope(grade, school_class, sheet)
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại.")
+        raise DomainError(_("Chưa có năm học hiện tại."))
     window = EntryWindow.objects.create(
         school=school,
         school_year=year,
@@ -95,13 +99,16 @@ def window_open(
 def _check_scope(grade: int | None, school_class: Unit | None, sheet: str) -> None:
     """A window for a grade, class or sheet that cannot exist would silently open nothing."""
     if grade is not None and not 1 <= grade <= 12:
-        raise DomainError("Khối lớp phải từ 1 đến 12.", fields={"grade": [str(grade)]})
+        raise DomainError(_("Khối lớp phải từ 1 đến 12."), fields={"grade": [str(grade)]})
     if grade is not None and school_class is not None and school_class.grade != grade:
         raise DomainError(
-            f"Lớp {school_class.name} thuộc khối {school_class.grade}, không phải khối {grade}."
+            _("Lớp %(name)s thuộc khối %(grade)s, không phải khối %(wanted)s.")
+            % {"name": school_class.name, "grade": school_class.grade, "wanted": grade}
         )
     if sheet and sheet not in (PCNL, REN_LUYEN) and sheet not in subject_names():
-        raise DomainError(f"Không có môn hoặc phần '{sheet}'.", fields={"sheet": [sheet]})
+        raise DomainError(
+            _("Không có môn hoặc phần '%(sheet)s'.") % {"sheet": sheet}, fields={"sheet": [sheet]}
+        )
 
 
 @transaction.atomic
@@ -112,9 +119,9 @@ def window_close(*, actor: Any, window: EntryWindow, reason: str) -> EntryWindow
         .get(pk=window.pk)
     )
     if not can(actor, "grading.window.manage", window.school):
-        raise NotAllowed("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được khóa sổ.")
+        raise NotAllowed(_("Chỉ hiệu trưởng, phó hiệu trưởng hoặc văn thư được khóa sổ."))
     if not window.is_open:
-        raise Conflict("Đợt nhập điểm này đã khóa.")
+        raise Conflict(_("Đợt nhập điểm này đã khóa."))
     window.closed_at, window.closed_by = timezone.now(), actor
     window.close_reason = _reason(reason)
     window.save(update_fields=["closed_at", "closed_by", "close_reason"])
@@ -135,7 +142,7 @@ def _column(school_class: Unit, sheet: str, area: str, slot: str) -> Column:
     for column in sheet_columns(school_class, sheet):
         if column.area == area and column.slot == slot:
             return column
-    raise DomainError("Cột này không thuộc bảng nhập của môn đã chọn.")
+    raise DomainError(_("Cột này không thuộc bảng nhập của môn đã chọn."))
 
 
 def _current(student: Student, school_class: Unit, area: str, slot: str) -> Entry | None:
@@ -159,14 +166,14 @@ def correction_request(
     require_enter(actor, school_class, sheet)
     column = _column(school_class, sheet, area, slot)
     if student.pk not in enrolled_ids(school_class):
-        raise DomainError("Học sinh không thuộc lớp này.")
+        raise DomainError(_("Học sinh không thuộc lớp này."))
     if is_open(open_windows(school_class), school_class, column):
-        raise Conflict("Sổ đang mở cho ô này: hãy sửa trực tiếp trên bảng nhập điểm.")
+        raise Conflict(_("Sổ đang mở cho ô này: hãy sửa trực tiếp trên bảng nhập điểm."))
     value = normalise(column, new_value)
     entry = _current(student, school_class, area, slot)
     old = entry.value if entry else ""
     if old == value:
-        raise DomainError("Giá trị mới giống giá trị hiện tại.")
+        raise DomainError(_("Giá trị mới giống giá trị hiện tại."))
     if CorrectionRequest.objects.filter(
         student=student,
         school_year_id=school_class.school_year_id,
@@ -174,7 +181,7 @@ def correction_request(
         slot=slot,
         status=CorrectionStatus.PENDING,
     ).exists():
-        raise Conflict("Ô này đã có một yêu cầu điều chỉnh đang chờ duyệt.")
+        raise Conflict(_("Ô này đã có một yêu cầu điều chỉnh đang chờ duyệt."))
     request = CorrectionRequest.objects.create(
         school_year_id=class_year_id(school_class),
         school_class=school_class,
@@ -212,9 +219,9 @@ def _locked_pending(actor: Any, request: CorrectionRequest) -> CorrectionRequest
     if not can(actor, "grading.correction.view", locked):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "grading.correction.decide", locked):
-        raise NotAllowed("Chỉ hiệu trưởng được duyệt yêu cầu điều chỉnh điểm.")
+        raise NotAllowed(_("Chỉ hiệu trưởng được duyệt yêu cầu điều chỉnh điểm."))
     if locked.status != CorrectionStatus.PENDING:
-        raise Conflict("Yêu cầu này đã được xử lý.")
+        raise Conflict(_("Yêu cầu này đã được xử lý."))
     return locked
 
 
@@ -225,8 +232,11 @@ def correction_approve(*, actor: Any, request: CorrectionRequest, note: str = ""
     current = entry.value if entry else ""
     if current != req.old_value:
         raise Conflict(
-            f"Giá trị hiện tại ({current or 'trống'}) đã khác giá trị cũ trong yêu cầu "
-            f"({req.old_value or 'trống'}); hãy từ chối và gửi yêu cầu mới."
+            _(
+                "Giá trị hiện tại (%(current)s) đã khác giá trị cũ trong yêu cầu "
+                "(%(old)s); hãy từ chối và gửi yêu cầu mới."
+            )
+            % {"current": current or _("trống"), "old": req.old_value or _("trống")}
         )
     change = CellChange(req.student_id, req.area, req.slot, req.new_value)
     cell_set(actor, req.school_class, change, entry)
@@ -255,7 +265,7 @@ def correction_approve(*, actor: Any, request: CorrectionRequest, note: str = ""
 @transaction.atomic
 def correction_refuse(*, actor: Any, request: CorrectionRequest, note: str) -> CorrectionRequest:
     req = _locked_pending(actor, request)
-    req.decision_note = _reason(note, "lý do từ chối")
+    req.decision_note = _reason(note, _("lý do từ chối"))
     req.status, req.decided_by, req.decided_at = CorrectionStatus.REFUSED, actor, timezone.now()
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_log(
@@ -274,9 +284,9 @@ def correction_refuse(*, actor: Any, request: CorrectionRequest, note: str) -> C
 @transaction.atomic
 def results_publish(*, actor: Any, school_class: Unit, term: str) -> Publication:
     if not can(actor, "grading.results.publish", school_class):
-        raise NotAllowed("Chỉ hiệu trưởng hoặc phó hiệu trưởng được công bố kết quả.")
+        raise NotAllowed(_("Chỉ hiệu trưởng hoặc phó hiệu trưởng được công bố kết quả."))
     if term not in ("HK1", "HK2", "CN"):
-        raise DomainError("Kỳ công bố phải là HK1, HK2 hoặc CN.")
+        raise DomainError(_("Kỳ công bố phải là HK1, HK2 hoặc CN."))
     publication, created = Publication.objects.get_or_create(
         school_class=school_class,
         school_year_id=school_class.school_year_id,
@@ -284,7 +294,7 @@ def results_publish(*, actor: Any, school_class: Unit, term: str) -> Publication
         defaults={"published_by": actor},
     )
     if not created:
-        raise Conflict("Kết quả kỳ này của lớp đã được công bố.")
+        raise Conflict(_("Kết quả kỳ này của lớp đã được công bố."))
     audit_log(
         "grading.results.published",
         actor=actor,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -99,7 +100,9 @@ def assignment_grid(request: HttpRequest, pk: int, grade: int) -> HttpResponse:
             count = assignments_assign(
                 actor=request.user, school=school, changes=changes, ip=client_ip(request)
             )
-            messages.success(request, f"Đã lưu phân công ({count} ô thay đổi).")
+            messages.success(
+                request, _("Đã lưu phân công (%(count)s ô thay đổi).") % {"count": count}
+            )
             return redirect("grading:assignment-grid", pk=pk, grade=grade)
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -164,7 +167,7 @@ def _changes(submitted: dict[str, str], assigned: dict[str, int]) -> list[Assign
             teacher = int(raw) if raw else None
             change = AssignmentChange(int(class_id), subject, teacher)
         except ValueError as exc:
-            raise DomainError("Dữ liệu gửi lên không đọc được.") from exc
+            raise DomainError(_("Dữ liệu gửi lên không đọc được.")) from exc
         if assigned.get(key) != teacher:
             changes.append(change)
     return changes
@@ -189,7 +192,10 @@ def school_subjects(request: HttpRequest, pk: int) -> HttpResponse:
                 enabled=set(request.POST.getlist("enabled")),
                 ip=client_ip(request),
             )
-            messages.success(request, f"Đã lưu các môn tự chọn ({len(changed)} thay đổi).")
+            messages.success(
+                request,
+                _("Đã lưu các môn tự chọn (%(changed)s thay đổi).") % {"changed": len(changed)},
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{request.path}?khoi={grade}")
@@ -220,13 +226,15 @@ def assignment_import(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise DomainError("Hãy chọn tệp Excel (.xlsx) phân công.")
+            raise DomainError(_("Hãy chọn tệp Excel (.xlsx) phân công."))
         if upload.size is not None and upload.size > MAX_UPLOAD:
-            raise DomainError("Tệp quá lớn (tối đa 5 MB).")
+            raise DomainError(_("Tệp quá lớn (tối đa 5 MB)."))
         count = assignments_import(
             actor=request.user, school=school, data=upload.read(), ip=client_ip(request)
         )
-        messages.success(request, f"Đã nhập phân công từ Excel ({count} ô thay đổi).")
+        messages.success(
+            request, _("Đã nhập phân công từ Excel (%(count)s ô thay đổi).") % {"count": count}
+        )
     except DomainError as exc:
         detail = [f"{where}: {'; '.join(msgs)}" for where, msgs in list(exc.fields.items())[:10]]
         messages.error(request, " ".join([exc.message, *detail[1:]]))
@@ -244,7 +252,7 @@ def rules_config(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
         if unit is None:
-            messages.error(request, "Hãy chọn Sở cần cấu hình.")
+            messages.error(request, _("Hãy chọn Sở cần cấu hình."))
             return redirect("grading:rules-config")
         try:
             grading_config_assign(
@@ -254,7 +262,9 @@ def rules_config(request: HttpRequest) -> HttpResponse:
                 conduct_year_rule=request.POST.get("conduct_year_rule", ""),
                 ip=client_ip(request),
             )
-            messages.success(request, f"Đã lưu cấu hình đánh giá cho {unit.name}.")
+            messages.success(
+                request, _("Đã lưu cấu hình đánh giá cho %(name)s.") % {"name": unit.name}
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("grading:rules-config")

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -49,7 +50,7 @@ from hoso.org.selectors import class_roster
 from hoso.org.years import current_year
 from hoso.policy import can, get_or_404
 
-TERMS = [("HK1", "Học kì I"), ("HK2", "Học kì II"), ("CN", "Cả năm")]
+TERMS = [("HK1", _lazy("Học kì I")), ("HK2", _lazy("Học kì II")), ("CN", _lazy("Cả năm"))]
 MAX_BATCH = 2000  # cells per save request of the grid (grid.js sends at most 500)
 
 
@@ -221,9 +222,9 @@ def correction_new(request: HttpRequest, pk: int, sheet: str) -> HttpResponse:
             new_value=request.POST.get("new_value", ""),
             reason=request.POST.get("reason", ""),
         )
-        messages.success(request, "Đã gửi yêu cầu điều chỉnh; chờ hiệu trưởng duyệt.")
+        messages.success(request, _("Đã gửi yêu cầu điều chỉnh; chờ hiệu trưởng duyệt."))
     except (ValueError, Student.DoesNotExist):
-        messages.error(request, "Hãy chọn học sinh và cột cần điều chỉnh.")
+        messages.error(request, _("Hãy chọn học sinh và cột cần điều chỉnh."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(
@@ -253,10 +254,10 @@ def correction_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "approve":
             correction_approve(actor=request.user, request=req, note=note)
-            messages.success(request, "Đã duyệt và cập nhật điểm.")
+            messages.success(request, _("Đã duyệt và cập nhật điểm."))
         else:
             correction_refuse(actor=request.user, request=req, note=note)
-            messages.success(request, "Đã từ chối yêu cầu.")
+            messages.success(request, _("Đã từ chối yêu cầu."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("grading:corrections")
@@ -286,8 +287,8 @@ def windows(request: HttpRequest) -> HttpResponse:
             "classes": classes,
             "checkpoints": WindowCheckpoint.choices,
             "sheets": [
-                (PCNL, "Phẩm chất, năng lực (tiểu học)"),
-                (REN_LUYEN, "Rèn luyện (THCS, THPT)"),
+                (PCNL, _("Phẩm chất, năng lực (tiểu học)")),
+                (REN_LUYEN, _("Rèn luyện (THCS, THPT)")),
                 *sorted(subject_names().items(), key=lambda item: item[1]),
             ],
         },
@@ -310,9 +311,9 @@ def _open_from_form(request: HttpRequest, schools: list[Unit]) -> None:
             school_class=school_class,
             sheet=post.get("sheet", "").strip(),
         )
-        messages.success(request, "Đã mở sổ nhập điểm.")
+        messages.success(request, _("Đã mở sổ nhập điểm."))
     except (StopIteration, ValueError, Unit.DoesNotExist):
-        messages.error(request, "Thông tin mở sổ không hợp lệ.")
+        messages.error(request, _("Thông tin mở sổ không hợp lệ."))
     except DomainError as exc:
         messages.error(request, exc.message)
 
@@ -325,7 +326,7 @@ def window_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         window_close(actor=request.user, window=window, reason=request.POST.get("reason", ""))
-        messages.success(request, "Đã khóa sổ.")
+        messages.success(request, _("Đã khóa sổ."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("grading:windows")
@@ -339,7 +340,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         results_publish(
             actor=request.user, school_class=school_class, term=request.POST.get("term", "")
         )
-        messages.success(request, "Đã công bố kết quả cho học sinh và cha mẹ học sinh.")
+        messages.success(request, _("Đã công bố kết quả cho học sinh và cha mẹ học sinh."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("grading:class", pk=pk)

@@ -33,7 +33,7 @@ SERIES_MAX = BibRecord._meta.get_field("series").max_length or 200
 
 def _require_manage(actor: Any, obj: Any) -> None:
     if not can(actor, "library.manage", obj):
-        raise NotAllowed("Chỉ thủ thư của trường được làm việc này.")
+        raise NotAllowed(_("Chỉ thủ thư của trường được làm việc này."))
 
 
 def library_of(school: Unit) -> LibrarySettings:
@@ -67,8 +67,9 @@ def _small_int(data: dict[str, Any], key: str, label: str, low: int, high: int) 
         value = low - 1
     if not low <= value <= high:
         raise DomainError(
-            f"{label.capitalize()} phải là số từ {low} đến {high}.",
-            fields={key: [f"Từ {low} đến {high}."]},
+            _("%(label)s phải là số từ %(low)s đến %(high)s.")
+            % {"label": label.capitalize(), "low": low, "high": high},
+            fields={key: [_("Từ %(low)s đến %(high)s.") % {"low": low, "high": high}]},
         )
     return value
 
@@ -77,25 +78,29 @@ def clean_record(data: dict[str, Any], default_scheme: str) -> dict[str, Any]:
     """Validated fields of a title; DomainError (Vietnamese) on the first bad one."""
     kind = str(data.get("kind") or ItemKind.STK)
     if kind not in ItemKind.values:
-        raise DomainError("Loại tài liệu không hợp lệ.", fields={"kind": ["Chọn trong danh sách."]})
+        raise DomainError(
+            _("Loại tài liệu không hợp lệ."), fields={"kind": [_("Chọn trong danh sách.")]}
+        )
     scheme = str(data.get("scheme") or default_scheme)
     if scheme not in Scheme.values:
-        raise DomainError("Khung phân loại không hợp lệ.", fields={"scheme": ["DDC hoặc 19 lớp."]})
+        raise DomainError(
+            _("Khung phân loại không hợp lệ."), fields={"scheme": [_("DDC hoặc 19 lớp.")]}
+        )
     fields = {
         "kind": kind,
         "scheme": scheme,
-        "title": _text(data, "title", "nhan đề", 400, required=True),
-        "authors": _text(data, "authors", "tác giả", 400),
-        "publisher": _text(data, "publisher", "nhà xuất bản", 200),
-        "pub_place": _text(data, "pub_place", "nơi xuất bản", 120),
-        "pub_year": _small_int(data, "pub_year", "năm xuất bản", 1800, 2100),
+        "title": _text(data, "title", _("nhan đề"), 400, required=True),
+        "authors": _text(data, "authors", _("tác giả"), 400),
+        "publisher": _text(data, "publisher", _("nhà xuất bản"), 200),
+        "pub_place": _text(data, "pub_place", _("nơi xuất bản"), 120),
+        "pub_year": _small_int(data, "pub_year", _("năm xuất bản"), 1800, 2100),
         "isbn": clean_isbn(str(data.get("isbn") or "")),
-        "subject": _text(data, "subject", "chủ đề", 200),
-        "grade": _small_int(data, "grade", "lớp", 1, 12),
+        "subject": _text(data, "subject", _("chủ đề"), 200),
+        "grade": _small_int(data, "grade", _("lớp"), 1, 12),
         "series": _text(data, "series", _("tùng thư / bộ sách"), SERIES_MAX),
-        "language": _text(data, "language", "ngôn ngữ", 3) or "vie",
-        "class_number": _text(data, "class_number", "ký hiệu phân loại", 40),
-        "author_mark": _text(data, "author_mark", "ký hiệu tác giả", 20),
+        "language": _text(data, "language", _("ngôn ngữ"), 3) or "vie",
+        "class_number": _text(data, "class_number", _("ký hiệu phân loại"), 40),
+        "author_mark": _text(data, "author_mark", _("ký hiệu tác giả"), 20),
     }
     return fields
 
@@ -187,7 +192,10 @@ def _barcode(school: Unit, reg_number: int) -> str:
 def clean_barcode(raw: str) -> str:
     value = "".join(str(raw or "").split()).upper()
     if len(value) > 40 or not value.replace("-", "").replace(".", "").isalnum():
-        raise DomainError(f"Mã vạch “{str(raw)[:40]}” không hợp lệ.", fields={"barcode": ["Sai."]})
+        raise DomainError(
+            _("Mã vạch “%(value)s” không hợp lệ.") % {"value": str(raw)[:40]},
+            fields={"barcode": [_("Sai.")]},
+        )
     return value
 
 
@@ -197,9 +205,9 @@ def _create_copies(
     """Copies numbered from the library's next số ĐKCB (the settings row is locked, so two
     librarians never get the same number); a duplicate barcode refuses the whole batch."""
     if not items:
-        raise DomainError("Số bản phải lớn hơn 0.", fields={"count": ["Ít nhất 1 bản."]})
+        raise DomainError(_("Số bản phải lớn hơn 0."), fields={"count": [_("Ít nhất 1 bản.")]})
     if len(items) > MAX_COPIES_AT_ONCE:
-        raise DomainError(f"Mỗi lần nhập tối đa {MAX_COPIES_AT_ONCE} bản.")
+        raise DomainError(_("Mỗi lần nhập tối đa %(max)s bản.") % {"max": MAX_COPIES_AT_ONCE})
     settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
     first = settings.next_reg_number
     copies = []
@@ -227,7 +235,7 @@ def _create_copies(
             return made
     except IntegrityError as error:
         raise Conflict(
-            "Mã vạch hoặc số ĐKCB đã có trong thư viện; không bản nào được nhập."
+            _("Mã vạch hoặc số ĐKCB đã có trong thư viện; không bản nào được nhập.")
         ) from error
 
 
@@ -235,14 +243,20 @@ def _refuse_duplicate_barcodes(school: Unit, barcodes: list[str]) -> None:
     seen: set[str] = set()
     for code in barcodes:
         if code in seen:
-            raise Conflict(f"Mã vạch {code} bị lặp trong danh sách; không bản nào được nhập.")
+            raise Conflict(
+                _("Mã vạch %(code)s bị lặp trong danh sách; không bản nào được nhập.")
+                % {"code": code}
+            )
         seen.add(code)
     taken = Copy.objects.filter(school=school, barcode__in=barcodes).values_list(
         "barcode", flat=True
     )
     first = next(iter(taken), None)
     if first is not None:
-        raise Conflict(f"Mã vạch {first} đã gắn cho một bản sách khác; không bản nào được nhập.")
+        raise Conflict(
+            _("Mã vạch %(first)s đã gắn cho một bản sách khác; không bản nào được nhập.")
+            % {"first": first}
+        )
 
 
 @transaction.atomic
@@ -257,14 +271,14 @@ def accession_create(
 ) -> Accession:
     """A new line of Phần I of the sổ đăng ký tổng quát (copies are added to it)."""
     _require_manage(actor, school)
-    source = _text({"source": source}, "source", "nguồn cung cấp", 200, required=True)
+    source = _text({"source": source}, "source", _("nguồn cung cấp"), 200, required=True)
     settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
     accession = Accession.objects.create(
         school=school,
         number=settings.next_accession,
         day=day or timezone.localdate(),
         source=source,
-        document=_text({"d": document}, "d", "chứng từ", 120),
+        document=_text({"d": document}, "d", _("chứng từ"), 120),
         created_by=actor,
     )
     settings.next_accession += 1
@@ -284,7 +298,7 @@ def copies_add(
 ) -> list[Copy]:
     _require_manage(actor, record)
     if accession is not None and accession.school_id != record.school_id:
-        raise DomainError("Biên bản nhập không thuộc thư viện này.")
+        raise DomainError(_("Biên bản nhập không thuộc thư viện này."))
     copies = _create_copies(record.school, record, items, accession)
     audit_log(
         "library.copies.added",
@@ -302,16 +316,18 @@ def copy_mark(*, actor: Any, copy: Copy, status: str, note: str = "", ip: str = 
     """A copy found lost or damaged (or back on the shelf after all)."""
     _require_manage(actor, copy)
     if status not in (CopyStatus.LOST, CopyStatus.DAMAGED, CopyStatus.AVAILABLE):
-        raise DomainError("Tình trạng không hợp lệ.")
+        raise DomainError(_("Tình trạng không hợp lệ."))
     copy = Copy.objects.select_for_update().get(pk=copy.pk)
     if copy.status == CopyStatus.WEEDED:
-        raise Conflict(f"Bản {copy.barcode} đã thanh lý.")
+        raise Conflict(_("Bản %(barcode)s đã thanh lý.") % {"barcode": copy.barcode})
     if copy.status == CopyStatus.ON_LOAN:
         from hoso.library.models import Loan
 
         loan = Loan.objects.filter(copy=copy, returned_at__isnull=True).first()
         if loan is not None and status != CopyStatus.LOST:
-            raise Conflict(f"Bản {copy.barcode} đang cho mượn; hãy nhận trả trước.")
+            raise Conflict(
+                _("Bản %(barcode)s đang cho mượn; hãy nhận trả trước.") % {"barcode": copy.barcode}
+            )
         if loan is not None:
             loan.returned_at = timezone.now()
             loan.save(update_fields=["returned_at"])
@@ -336,7 +352,7 @@ def settings_update(
 ) -> LibrarySettings:
     _require_manage(actor, school)
     if scheme not in Scheme.values:
-        raise DomainError("Khung phân loại không hợp lệ.")
+        raise DomainError(_("Khung phân loại không hợp lệ."))
     settings = library_of(school)
     settings.scheme = scheme
     settings.opac_public = opac_public
@@ -379,9 +395,9 @@ def reading_session_add(
 
     _require_manage(actor, school)
     if school_class is not None and school_class.school_id != school.pk:
-        raise DomainError("Lớp không thuộc trường.")
+        raise DomainError(_("Lớp không thuộc trường."))
     if not 0 <= readers <= 2000:
-        raise DomainError("Số bạn đọc phải từ 0 đến 2000.")
+        raise DomainError(_("Số bạn đọc phải từ 0 đến 2000."))
     session = ReadingSession.objects.create(
         school=school, day=day, school_class=school_class, readers=readers
     )

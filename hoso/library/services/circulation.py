@@ -84,13 +84,15 @@ def loan_rule(school: Unit, patron_kind: str, item_kind: str) -> Rule:
 def find_copy(school: Unit, barcode: str, *, lock: bool = False) -> Copy:
     code = "".join(str(barcode or "").split()).upper()[:40]
     if not code:
-        raise DomainError("Hãy quét mã vạch của sách.", fields={"barcode": ["Trống."]})
+        raise DomainError(_("Hãy quét mã vạch của sách."), fields={"barcode": [_("Trống.")]})
     copies = Copy.objects.select_related("record")
     if lock:
         copies = copies.select_for_update(of=("self",))
     copy = copies.filter(school=school, barcode=code).first()
     if copy is None:
-        raise NotFound(f"Không có bản sách mang mã vạch {code} trong thư viện này.")
+        raise NotFound(
+            _("Không có bản sách mang mã vạch %(code)s trong thư viện này.") % {"code": code}
+        )
     return copy
 
 
@@ -118,27 +120,43 @@ def due_date(school: Unit, rule: Rule, start: dt.date) -> dt.date:
 
 def _require_manage(actor: Any, school: Unit) -> None:
     if not can(actor, "library.manage", school):
-        raise NotAllowed("Chỉ thủ thư của trường được cho mượn, nhận trả.")
+        raise NotAllowed(_("Chỉ thủ thư của trường được cho mượn, nhận trả."))
 
 
 def _check_lendable(copy: Copy) -> None:
     if copy.status == CopyStatus.ON_LOAN:
         current = Loan.objects.filter(copy=copy, returned_at__isnull=True).first()
-        who = f" cho {current.patron_name}" if current is not None else ""
-        raise Conflict(f"Bản {copy.barcode} đang cho mượn{who}; hãy nhận trả trước.")
+        if current is not None:
+            raise Conflict(
+                _("Bản %(barcode)s đang cho mượn cho %(name)s; hãy nhận trả trước.")
+                % {"barcode": copy.barcode, "name": current.patron_name}
+            )
+        raise Conflict(
+            _("Bản %(barcode)s đang cho mượn; hãy nhận trả trước.") % {"barcode": copy.barcode}
+        )
     if copy.status != CopyStatus.AVAILABLE:
-        raise Conflict(f"Bản {copy.barcode} đang ở tình trạng “{copy.get_status_display()}”.")
+        raise Conflict(
+            _("Bản %(barcode)s đang ở tình trạng “%(status)s”.")
+            % {"barcode": copy.barcode, "status": copy.get_status_display()}
+        )
 
 
 def _check_quota(school: Unit, patron: Patron, copy: Copy) -> Rule:
     rule = loan_rule(school, patron.kind, copy.record.kind)
     if rule.max_items == 0:
-        raise Conflict(f"{copy.record.get_kind_display()} chỉ đọc tại chỗ với bạn đọc này.")
+        raise Conflict(
+            _("%(kind)s chỉ đọc tại chỗ với bạn đọc này.")
+            % {"kind": copy.record.get_kind_display()}
+        )
     held = patron.loans().filter(returned_at__isnull=True, copy__record__kind=copy.record.kind)
     if held.count() >= rule.max_items:
         raise Conflict(
-            f"{patron.name} đã mượn đủ {rule.max_items} bản "
-            f"{copy.record.get_kind_display().lower()}; hãy trả bớt trước."
+            _("%(name)s đã mượn đủ %(max_items)s bản %(kind)s; hãy trả bớt trước.")
+            % {
+                "name": patron.name,
+                "max_items": rule.max_items,
+                "kind": copy.record.get_kind_display().lower(),
+            }
         )
     return rule
 
@@ -162,7 +180,10 @@ def loan_checkout(
     copy = find_copy(school, barcode, lock=True)
     _check_lendable(copy)
     if _hold_for_others(copy, patron):
-        raise Conflict(f"Bản {copy.barcode} đang được giữ cho bạn đọc khác đã đặt trước.")
+        raise Conflict(
+            _("Bản %(barcode)s đang được giữ cho bạn đọc khác đã đặt trước.")
+            % {"barcode": copy.barcode}
+        )
     rule = _check_quota(school, patron, copy)
     now = timezone.now()
     loan = Loan.objects.create(
@@ -203,7 +224,7 @@ def loan_return(*, actor: Any, school: Unit, barcode: str, ip: str = "") -> Loan
     copy = find_copy(school, barcode, lock=True)
     loan = Loan.objects.select_for_update().filter(copy=copy, returned_at__isnull=True).first()
     if loan is None:
-        raise Conflict(f"Bản {copy.barcode} không có ai đang mượn.")
+        raise Conflict(_("Bản %(barcode)s không có ai đang mượn.") % {"barcode": copy.barcode})
     loan.returned_at = timezone.now()
     loan.save(update_fields=["returned_at"])
     copy.status = CopyStatus.AVAILABLE
@@ -233,8 +254,8 @@ def _next_hold_ready(copy: Copy) -> None:
 
         notify(
             users,
-            title=f"Sách bạn đặt đã có: {copy.record.title}",
-            body="Mời đến thư viện nhận sách.",
+            title=_("Sách bạn đặt đã có: %(title)s") % {"title": copy.record.title},
+            body=_("Mời đến thư viện nhận sách."),
             url=reverse("library:my-loans"),
         )
 
@@ -252,13 +273,13 @@ def loan_renew(*, actor: Any, loan: Loan, ip: str = "") -> Loan:
     _require_manage(actor, loan.school)
     loan = Loan.objects.select_for_update().select_related("copy__record", "school").get(pk=loan.pk)
     if loan.returned_at is not None:
-        raise Conflict("Lượt mượn này đã trả.")
+        raise Conflict(_("Lượt mượn này đã trả."))
     kind = PatronKind.STUDENT if loan.student_id else PatronKind.STAFF
     rule = loan_rule(loan.school, kind, loan.copy.record.kind)
     if loan.renewals >= rule.renewals:
-        raise Conflict(f"Đã gia hạn tối đa {rule.renewals} lần.")
+        raise Conflict(_("Đã gia hạn tối đa %(renewals)s lần.") % {"renewals": rule.renewals})
     if Hold.objects.filter(record_id=loan.copy.record_id, status=HoldStatus.WAITING).exists():
-        raise Conflict("Có bạn đọc đang đặt trước sách này; không gia hạn được.")
+        raise Conflict(_("Có bạn đọc đang đặt trước sách này; không gia hạn được."))
     loan.due_on = due_date(loan.school, rule, max(timezone.localdate(), loan.due_on))
     loan.renewals += 1
     loan.save(update_fields=["due_on", "renewals"])
@@ -320,7 +341,7 @@ def _lock_person(patron: Patron) -> None:
 
 def _hold_create(actor: Any, record: BibRecord, patron: Patron, action: str, ip: str) -> Hold:
     if active_holds(patron).filter(record=record).exists():
-        raise Conflict(f"{patron.name} đã đặt trước sách này.")
+        raise Conflict(_("%(name)s đã đặt trước sách này.") % {"name": patron.name})
     hold = Hold.objects.create(
         record=record, school=record.school, student=patron.student, staff=patron.staff
     )
@@ -355,7 +376,7 @@ def hold_withdraw(*, actor: Any, hold: Hold, ip: str = "") -> Hold:
 def hold_cancel(*, actor: Any, hold: Hold, ip: str = "") -> Hold:
     _require_manage(actor, hold.school)
     if hold.status in (HoldStatus.DONE, HoldStatus.CANCELLED):
-        raise Conflict("Lượt đặt trước này đã kết thúc.")
+        raise Conflict(_("Lượt đặt trước này đã kết thúc."))
     hold.status = HoldStatus.CANCELLED
     hold.save(update_fields=["status"])
     audit_log("library.hold.cancelled", actor=actor, obj=hold, unit_id=hold.school_id, ip=ip)
@@ -379,14 +400,14 @@ def class_checkout(
         ).order_by("sort_key")
     )
     if not students:
-        raise DomainError("Lớp chưa có học sinh nào trong năm học này.")
+        raise DomainError(_("Lớp chưa có học sinh nào trong năm học này."))
     if not records:
-        raise DomainError("Hãy chọn ít nhất một đầu sách giáo khoa.")
+        raise DomainError(_("Hãy chọn ít nhất một đầu sách giáo khoa."))
     now = timezone.now()
     loans: list[Loan] = []
     for record in records:
         if record.school_id != school.pk:
-            raise DomainError("Đầu sách không thuộc thư viện của trường.")
+            raise DomainError(_("Đầu sách không thuộc thư viện của trường."))
         have = set(
             Loan.objects.filter(
                 copy__record=record, returned_at__isnull=True, student__in=students
@@ -400,8 +421,11 @@ def class_checkout(
         )
         if len(copies) < len(needing):
             raise Conflict(
-                f"“{record.title}” còn {len(copies)} bản trên giá, lớp cần {len(needing)} bản; "
-                "chưa cho mượn cuốn nào."
+                _(
+                    "“%(title)s” còn %(copies)s bản trên giá, lớp cần %(needing)s bản; "
+                    "chưa cho mượn cuốn nào."
+                )
+                % {"title": record.title, "copies": len(copies), "needing": len(needing)}
             )
         rule = loan_rule(school, PatronKind.STUDENT, record.kind)
         due = due_date(school, rule, timezone.localdate(now))
@@ -419,7 +443,7 @@ def class_checkout(
             copy.status = CopyStatus.ON_LOAN
         Copy.objects.bulk_update(copies, ["status"])
     if len(loans) > MAX_CLASS_BATCH:
-        raise DomainError("Quá nhiều bản trong một lần.")
+        raise DomainError(_("Quá nhiều bản trong một lần."))
     Loan.objects.bulk_create(loans)
     audit_log(
         "library.loan.class_issued",
@@ -456,7 +480,7 @@ def class_return(
     )
     codes = list(dict.fromkeys("".join(b.split()).upper() for b in barcodes if b.strip()))
     if not codes:
-        raise DomainError("Hãy quét mã vạch các cuốn sách trả lại.")
+        raise DomainError(_("Hãy quét mã vạch các cuốn sách trả lại."))
     open_loans = Loan.objects.select_for_update(of=("self",)).select_related("copy", "student")
     open_loans = open_loans.filter(returned_at__isnull=True, student_id__in=student_ids)
     by_code = {loan.copy.barcode: loan for loan in open_loans.filter(copy__barcode__in=codes)}
@@ -496,8 +520,9 @@ def overdue_remind(*, actor: Any, school: Unit, ip: str = "") -> int:
         if users:
             notify(
                 users,
-                title=f"Sách quá hạn trả: {loan.copy.record.title}",
-                body=f"{loan.patron_name} mượn, hạn trả {loan.due_on:%d/%m/%Y}.",
+                title=_("Sách quá hạn trả: %(title)s") % {"title": loan.copy.record.title},
+                body=_("%(patron_name)s mượn, hạn trả %(due_on)s.")
+                % {"patron_name": loan.patron_name, "due_on": format(loan.due_on, "%d/%m/%Y")},
                 url=reverse("library:my-loans"),
             )
             sent += 1

@@ -15,6 +15,7 @@ from typing import IO, Any
 import filetype
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -38,13 +39,13 @@ MIMES = {
 def _clean(meta: dict[str, Any]) -> dict[str, Any]:
     title = " ".join(str(meta.get("title") or "").split())[:400]
     if not title:
-        raise DomainError("Thiếu nhan đề.", fields={"title": ["Cần nhập nhan đề."]})
+        raise DomainError(_("Thiếu nhan đề."), fields={"title": [_("Cần nhập nhan đề.")]})
     fmt = str(meta.get("fmt") or "")
     if fmt not in ResourceFormat.values:
-        raise DomainError("Định dạng không hợp lệ (PDF, EPUB, âm thanh, video, liên kết).")
+        raise DomainError(_("Định dạng không hợp lệ (PDF, EPUB, âm thanh, video, liên kết)."))
     grade_raw = str(meta.get("grade") or "").strip()
     if grade_raw and not (grade_raw.isdigit() and 1 <= int(grade_raw) <= 12):
-        raise DomainError("Lớp phải từ 1 đến 12.")
+        raise DomainError(_("Lớp phải từ 1 đến 12."))
     return {
         "title": title,
         "authors": " ".join(str(meta.get("authors") or "").split())[:400],
@@ -59,10 +60,10 @@ def _content(fmt: str, stream: IO[bytes] | None, url: str) -> dict[str, Any]:
     if fmt == ResourceFormat.LINK:
         url = url.strip()
         if not url.startswith(("https://", "http://")) or len(url) > 500:
-            raise DomainError("Liên kết phải bắt đầu bằng https:// (tối đa 500 ký tự).")
+            raise DomainError(_("Liên kết phải bắt đầu bằng https:// (tối đa 500 ký tự)."))
         return {"url": url}
     if stream is None:
-        raise DomainError("Hãy chọn tệp tài liệu.")
+        raise DomainError(_("Hãy chọn tệp tài liệu."))
     head = stream.read(8192)
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
@@ -70,12 +71,13 @@ def _content(fmt: str, stream: IO[bytes] | None, url: str) -> dict[str, Any]:
         mime = "application/epub+zip"  # an EPUB is a zip whose first entry says so
     if mime not in MIMES[ResourceFormat(fmt)]:
         raise DomainError(
-            f"Tệp không phải {ResourceFormat(fmt).label} (nhận diện: {mime or 'không rõ'})."
+            _("Tệp không phải %(label)s (nhận diện: %(value)s).")
+            % {"label": ResourceFormat(fmt).label, "value": mime or _("không rõ")}
         )
 
     body = io.BytesIO(head + stream.read(MAX_BYTES + 1 - len(head)))
     if len(body.getvalue()) > MAX_BYTES:
-        raise DomainError("Tệp lớn quá 200 MB.")
+        raise DomainError(_("Tệp lớn quá 200 MB."))
     ref = blob_store().put(body)
     return {"sha256": ref.sha256, "size": ref.size, "mime": mime}
 
@@ -95,7 +97,7 @@ def resource_add(
     ip: str = "",
 ) -> DigitalResource:
     if not can(actor, "library.digital.manage", unit):
-        raise NotAllowed("Bạn không quản lý kho học liệu số của đơn vị này.")
+        raise NotAllowed(_("Bạn không quản lý kho học liệu số của đơn vị này."))
     fields = _clean(meta)
     resource = DigitalResource.objects.create(
         owner_unit=unit,
@@ -120,7 +122,7 @@ def _group_of(actor: Any, school: Unit) -> Unit:
     ]
     group = Unit.objects.filter(pk__in=units, kind=UnitKind.TO).order_by("path").first()
     if group is None:
-        raise DomainError("Bạn chưa thuộc tổ chuyên môn nào của trường để đề xuất học liệu.")
+        raise DomainError(_("Bạn chưa thuộc tổ chuyên môn nào của trường để đề xuất học liệu."))
     return group
 
 
@@ -136,7 +138,7 @@ def resource_propose(
 ) -> DigitalResource:
     """A teacher proposes a learning material; the tổ trưởng of their group vets it."""
     if not can(actor, "library.digital.propose", school):
-        raise NotAllowed("Bạn không thuộc trường này.")
+        raise NotAllowed(_("Bạn không thuộc trường này."))
     group = _group_of(actor, school)
     fields = _clean(meta)
     resource = DigitalResource.objects.create(
@@ -156,7 +158,11 @@ def resource_propose(
     leaders = RoleAssignment.objects.filter(unit=group, role=Role.TTCM).values_list(
         "user_id", flat=True
     )
-    notify(list(leaders), title=f"Học liệu chờ tổ duyệt: {resource.title}", url="")
+    notify(
+        list(leaders),
+        title=_("Học liệu chờ tổ duyệt: %(title)s") % {"title": resource.title},
+        url="",
+    )
     return resource
 
 
@@ -167,7 +173,7 @@ def resource_vet(
     """The tổ trưởng's decision, or the upper unit's on a resource proposed up to it."""
     resource = DigitalResource.objects.select_for_update().get(pk=resource.pk)
     if not can(actor, "library.digital.vet", resource):
-        raise NotAllowed("Bạn không duyệt được học liệu này.")
+        raise NotAllowed(_("Bạn không duyệt được học liệu này."))
     if resource.state == ResourceState.PROPOSED:
         resource.state = ResourceState.PUBLISHED if approve else ResourceState.REJECTED
         resource.vetted_by = actor
@@ -197,12 +203,12 @@ def resource_propose_up(*, actor: Any, resource: DigitalResource, ip: str = "") 
     )
     owner = resource.owner_unit
     if not can(actor, "library.digital.manage", owner):
-        raise NotAllowed("Chỉ người quản lý kho của đơn vị mới đề xuất lên cấp trên.")
+        raise NotAllowed(_("Chỉ người quản lý kho của đơn vị mới đề xuất lên cấp trên."))
     if resource.state != ResourceState.PUBLISHED:
-        raise Conflict("Chỉ đề xuất lên cấp trên tài liệu đã công bố.")
+        raise Conflict(_("Chỉ đề xuất lên cấp trên tài liệu đã công bố."))
     parent = owner.parent
     if parent is None or parent.kind not in (UnitKind.PHONG, UnitKind.SO):
-        raise Conflict("Đơn vị này không có cấp trên nhận tài liệu.")
+        raise Conflict(_("Đơn vị này không có cấp trên nhận tài liệu."))
     resource.state = ResourceState.PROPOSED_UP
     resource.up_to = parent
     resource.save(update_fields=["state", "up_to"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
@@ -45,20 +46,23 @@ def excel_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> Impo
         try:
             prepared.append(_excel_row(row, scheme))
         except DomainError as error:
-            errors.append(f"Dòng {line}: {error.message}")
+            errors.append(
+                _("Dòng %(line)s: %(message)s") % {"line": line, "message": error.message}
+            )
     if errors:
         raise DomainError(
-            f"{len(errors)} dòng có lỗi; chưa dòng nào được nhập.", fields={"rows": errors[:50]}
+            _("%(errors)s dòng có lỗi; chưa dòng nào được nhập.") % {"errors": len(errors)},
+            fields={"rows": errors[:50]},
         )
     if not prepared:
-        raise DomainError("Bảng tính không có dòng sách nào.")
+        raise DomainError(_("Bảng tính không có dòng sách nào."))
     settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)
     records = BibRecord.objects.bulk_create(
         [BibRecord(school=school, search_text=_search_text(f), **f) for f, _ in prepared]
     )
     number = settings.next_reg_number
     copies = []
-    for record, (_, items) in zip(records, prepared, strict=True):
+    for record, (_fields, items) in zip(records, prepared, strict=True):
         for barcode, price, location in items:
             code = barcode or f"{school.code}-{number:06d}"
             copies.append(
@@ -97,10 +101,12 @@ def _excel_row(
     """The checked fields of one title and its copies (barcode, price, location)."""
     fields = clean_record({**row, "kind": excel.clean_kind(row.get("kind", ""))}, scheme)
     codes = [clean_barcode(c) for c in row.get("barcodes", "").split(",") if c.strip()]
-    count = excel.clean_count(row.get("count", ""), "số bản", MAX_COPIES_PER_ROW) or len(codes)
+    count = excel.clean_count(row.get("count", ""), _("số bản"), MAX_COPIES_PER_ROW) or len(codes)
     if codes and len(codes) != count:
-        raise DomainError(f"có {len(codes)} mã vạch cho {count} bản")
-    price = excel.clean_count(row.get("price", ""), "giá", 999_999_999)
+        raise DomainError(
+            _("có %(codes)s mã vạch cho %(count)s bản") % {"codes": len(codes), "count": count}
+        )
+    price = excel.clean_count(row.get("price", ""), _("giá"), 999_999_999)
     location = row.get("location", "")[:80]
     return fields, [(codes[i] if codes else "", price, location) for i in range(count)]
 
@@ -152,12 +158,16 @@ def _check_barcodes(school: Unit, barcodes: list[str]) -> None:
     seen: set[str] = set()
     for code in barcodes:
         if code in seen:
-            raise DomainError(f"Mã vạch {code} xuất hiện hai lần; không biểu ghi nào được nhập.")
+            raise DomainError(
+                _("Mã vạch %(code)s xuất hiện hai lần; không biểu ghi nào được nhập.")
+                % {"code": code}
+            )
         seen.add(code)
     for chunk in range(0, len(barcodes), 900):
         taken = Copy.objects.filter(school=school, barcode__in=barcodes[chunk : chunk + 900])
         first = taken.values_list("barcode", flat=True).first()
         if first is not None:
             raise DomainError(
-                f"Mã vạch {first} đã có trong thư viện; không biểu ghi nào được nhập."
+                _("Mã vạch %(first)s đã có trong thư viện; không biểu ghi nào được nhập.")
+                % {"first": first}
             )

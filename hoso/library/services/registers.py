@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
@@ -35,16 +36,17 @@ def register_issue(
 
     _require_manage(actor, school)
     if kind not in RECORD_TYPES:
-        raise DomainError("Loại sổ không hợp lệ.")
+        raise DomainError(_("Loại sổ không hợp lệ."))
     record_type = RecordType.objects.filter(code=RECORD_TYPES[RegisterKind(kind)]).first()
     if record_type is None:
-        raise DomainError("Chưa có loại hồ sơ cho sổ này (chạy migrate).")
+        raise DomainError(_("Chưa có loại hồ sơ cho sổ này (chạy migrate)."))
     data = build(kind, school, obj)
     name = f"{RECORD_TYPES[RegisterKind(kind)]}_{school.code}.pdf"
     upload = records.Upload(stream=io.BytesIO(data), filename=name, size=len(data))
     from hoso.org.years import current_year
 
     year = current_year()  # without one, record_generated refuses in Vietnamese
+    # the signed record's stored title: Vietnamese whatever the UI language (a legal register)
     title = f"{RegisterKind(kind).label} — {school.name} — năm học {year.name if year else ''}"
     version = records.record_generated(
         actor=actor, record_type=record_type, unit=school, upload=upload, title=title, ip=ip

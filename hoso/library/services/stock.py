@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
@@ -25,9 +26,9 @@ def stocktake_open(*, actor: Any, school: Unit, name: str, ip: str = "") -> Stoc
     _require_manage(actor, school)
     name = " ".join(name.split())[:120]
     if not name:
-        raise DomainError("Hãy đặt tên đợt kiểm kê.")
+        raise DomainError(_("Hãy đặt tên đợt kiểm kê."))
     if StockTake.objects.filter(school=school, closed_at__isnull=True).exists():
-        raise Conflict("Đang có một đợt kiểm kê chưa kết thúc.")
+        raise Conflict(_("Đang có một đợt kiểm kê chưa kết thúc."))
     stocktake = StockTake.objects.create(school=school, name=name, created_by=actor)
     audit_log("library.stocktake.opened", actor=actor, obj=stocktake, unit_id=school.pk, ip=ip)
     return stocktake
@@ -40,10 +41,10 @@ def stocktake_scan(
     """Record the codes scanned on one shelf (`location`); a code scanned twice counts once."""
     _require_manage(actor, stocktake.school)
     if stocktake.closed_at is not None:
-        raise Conflict("Đợt kiểm kê đã kết thúc.")
+        raise Conflict(_("Đợt kiểm kê đã kết thúc."))
     codes = list(dict.fromkeys(clean_barcode(b) for b in barcodes if b.strip()))
     if not codes:
-        raise DomainError("Hãy quét ít nhất một mã vạch.")
+        raise DomainError(_("Hãy quét ít nhất một mã vạch."))
     copies = dict(
         Copy.objects.filter(school=stocktake.school, barcode__in=codes).values_list("barcode", "pk")
     )
@@ -59,7 +60,7 @@ def stocktake_scan(
         with transaction.atomic():
             StockScan.objects.bulk_create(rows)
     except IntegrityError as error:
-        raise Conflict("Mã vạch vừa được quét ở máy khác; hãy quét lại.") from error
+        raise Conflict(_("Mã vạch vừa được quét ở máy khác; hãy quét lại.")) from error
     audit_log(
         "library.stocktake.scanned",
         actor=actor,
@@ -75,7 +76,7 @@ def stocktake_scan(
 def stocktake_close(*, actor: Any, stocktake: StockTake, ip: str = "") -> StockTake:
     _require_manage(actor, stocktake.school)
     if stocktake.closed_at is not None:
-        raise Conflict("Đợt kiểm kê đã kết thúc.")
+        raise Conflict(_("Đợt kiểm kê đã kết thúc."))
     stocktake.closed_at = timezone.now()
     stocktake.save(update_fields=["closed_at"])
     found = discrepancies(stocktake)
@@ -97,17 +98,21 @@ def weeding_propose(
     _require_manage(actor, school)
     reason = " ".join(reason.split())[:200]
     if not reason:
-        raise DomainError("Hãy ghi lý do thanh lý.")
+        raise DomainError(_("Hãy ghi lý do thanh lý."))
     codes = list(dict.fromkeys(clean_barcode(b) for b in barcodes if b.strip()))
     if not codes or len(codes) > MAX_WEEDING:
-        raise DomainError(f"Hãy quét từ 1 đến {MAX_WEEDING} mã vạch.")
+        raise DomainError(_("Hãy quét từ 1 đến %(max)s mã vạch.") % {"max": MAX_WEEDING})
     copies = list(Copy.objects.filter(school=school, barcode__in=codes))
     unknown = sorted(set(codes) - {c.barcode for c in copies})
     if unknown:
-        raise DomainError(f"Không có bản sách mang mã: {', '.join(unknown[:10])}.")
+        raise DomainError(
+            _("Không có bản sách mang mã: %(codes)s.") % {"codes": ", ".join(unknown[:10])}
+        )
     out = [c.barcode for c in copies if c.status in (CopyStatus.ON_LOAN, CopyStatus.WEEDED)]
     if out:
-        raise Conflict(f"Bản đang cho mượn hoặc đã thanh lý: {', '.join(out[:10])}.")
+        raise Conflict(
+            _("Bản đang cho mượn hoặc đã thanh lý: %(codes)s.") % {"codes": ", ".join(out[:10])}
+        )
     weeding = Weeding.objects.create(school=school, reason=reason, proposed_by=actor)
     weeding.copies.set(copies)
     audit_log(
@@ -124,7 +129,7 @@ def weeding_propose(
     principals = RoleAssignment.objects.filter(unit=school, role=Role.HT).values_list(
         "user_id", flat=True
     )
-    notify(list(principals), title="Đề nghị thanh lý sách chờ duyệt", body=reason, url="")
+    notify(list(principals), title=_("Đề nghị thanh lý sách chờ duyệt"), body=reason, url="")
     return weeding
 
 
@@ -134,7 +139,7 @@ def weeding_decide(*, actor: Any, weeding: Weeding, approve: bool, ip: str = "")
     refuses."""
     weeding = Weeding.objects.select_for_update().get(pk=weeding.pk)
     if not can(actor, "library.weeding.decide", weeding):
-        raise NotAllowed("Chỉ hiệu trưởng duyệt đề nghị thanh lý đang chờ.")
+        raise NotAllowed(_("Chỉ hiệu trưởng duyệt đề nghị thanh lý đang chờ."))
     now = timezone.now()
     weeding.state = "approved" if approve else "refused"
     weeding.decided_by = actor
@@ -143,11 +148,11 @@ def weeding_decide(*, actor: Any, weeding: Weeding, approve: bool, ip: str = "")
     if approve:
         copies = weeding.copies.all()
         if copies.filter(status=CopyStatus.ON_LOAN).exists():
-            raise Conflict("Có bản đang cho mượn; hãy nhận trả trước khi thanh lý.")
+            raise Conflict(_("Có bản đang cho mượn; hãy nhận trả trước khi thanh lý."))
         copies.update(
             status=CopyStatus.WEEDED,
             removed_on=timezone.localdate(now),
-            removal_ref=f"Thanh lý số {weeding.pk}",
+            removal_ref=f"Thanh lý số {weeding.pk}",  # printed in the register: stays Vietnamese
         )
         school_figures_touch([weeding.school_id])  # the dashboard's library figures
     audit_log(

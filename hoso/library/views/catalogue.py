@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
@@ -134,7 +135,7 @@ def record_new(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         context = _record_form_context(school, request.POST, error)
         return render(request, "library/record_form.html", context, status=400)
-    messages.success(request, f"Đã biên mục “{record.title}”.")
+    messages.success(request, _("Đã biên mục “%(title)s”.") % {"title": record.title})
     return redirect("library:record", pk=record.pk)
 
 
@@ -143,7 +144,7 @@ def _int(raw: Any, default: int) -> int:
     if not text:
         return default
     if not text.isdigit() or len(text) > 9:
-        raise DomainError("Số bản, giá tiền phải là số nguyên không âm.")
+        raise DomainError(_("Số bản, giá tiền phải là số nguyên không âm."))
     return int(text)
 
 
@@ -160,9 +161,9 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "holds": record.holds.filter(status__in=["waiting", "ready"]),
             "manage": can(request.user, "library.manage", record),
             "statuses": [
-                (CopyStatus.LOST, "Mất"),
-                (CopyStatus.DAMAGED, "Hư hỏng"),
-                (CopyStatus.AVAILABLE, "Trên giá"),
+                (CopyStatus.LOST, _("Mất")),
+                (CopyStatus.DAMAGED, _("Hư hỏng")),
+                (CopyStatus.AVAILABLE, _("Trên giá")),
             ],
         },
     )
@@ -181,7 +182,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             context = _record_form_context(record.school, request.POST, error)
             context["record"] = record
             return render(request, "library/record_form.html", context, status=400)
-        messages.success(request, "Đã lưu.")
+        messages.success(request, _("Đã lưu."))
         return redirect("library:record", pk=record.pk)
     data = {
         f: getattr(record, f) or ""
@@ -216,7 +217,7 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
         price = _int(request.POST.get("price"), 0)
         barcode = request.POST.get("barcode", "").strip()
         if barcode and count != 1:
-            raise DomainError("Nhập mã vạch riêng thì mỗi lần chỉ một bản.")
+            raise DomainError(_("Nhập mã vạch riêng thì mỗi lần chỉ một bản."))
         item = catalogue_service.NewCopy(
             location=request.POST.get("location", ""), price=price, barcode=barcode
         )
@@ -228,7 +229,12 @@ def copies_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Đã thêm {len(copies)} bản, số ĐKCB {copies[0].reg_number}–{copies[-1].reg_number}.",
+            _("Đã thêm %(copies)s bản, số ĐKCB %(reg_number)s–%(reg_number2)s.")
+            % {
+                "copies": len(copies),
+                "reg_number": copies[0].reg_number,
+                "reg_number2": copies[-1].reg_number,
+            },
         )
     return redirect("library:record", pk=record.pk)
 
@@ -248,7 +254,9 @@ def copy_mark(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã ghi tình trạng bản {copy.barcode}.")
+        messages.success(
+            request, _("Đã ghi tình trạng bản %(barcode)s.") % {"barcode": copy.barcode}
+        )
     return redirect("library:record", pk=copy.record_id)
 
 

@@ -38,7 +38,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã đặt trước.")
+        messages.success(request, _("Đã đặt trước."))
     return redirect("library:record", pk=record.pk)
 
 
@@ -63,7 +63,10 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                 loan = circulation.loan_return(
                     actor=request.user, school=school, barcode=barcode, ip=client_ip(request)
                 )
-                context["done"] = f"Đã nhận trả “{loan.copy.record.title}” ({loan.copy.barcode})."
+                context["done"] = _("Đã nhận trả “%(title)s” (%(barcode)s).") % {
+                    "title": loan.copy.record.title,
+                    "barcode": loan.copy.barcode,
+                }
             else:
                 loan = circulation.loan_checkout(
                     actor=request.user,
@@ -72,10 +75,13 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
                     barcode=barcode,
                     ip=client_ip(request),
                 )
-                context["done"] = (
-                    f"Đã cho {loan.patron_name} mượn “{loan.copy.record.title}”, "
-                    f"hạn trả {loan.due_on:%d/%m/%Y}."
-                )
+                context["done"] = _(
+                    "Đã cho %(patron_name)s mượn “%(title)s”, hạn trả %(due_on)s."
+                ) % {
+                    "patron_name": loan.patron_name,
+                    "title": loan.copy.record.title,
+                    "due_on": format(loan.due_on, "%d/%m/%Y"),
+                }
     except DomainError as error:
         context["error"] = error.message
         status = error.status if error.status != 404 else 400
@@ -114,7 +120,9 @@ def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã gia hạn đến {loan.due_on:%d/%m/%Y}.")
+        messages.success(
+            request, _("Đã gia hạn đến %(due_on)s.") % {"due_on": format(loan.due_on, "%d/%m/%Y")}
+        )
     return redirect("library:loans", pk=loan.school_id)
 
 
@@ -127,7 +135,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã gửi {sent} lời nhắc trả sách.")
+        messages.success(request, _("Đã gửi %(sent)s lời nhắc trả sách.") % {"sent": sent})
     return HttpResponseRedirect(reverse("library:loans", kwargs={"pk": school.pk}) + "?qua-han=1")
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.http.response import FileResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -79,7 +80,9 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã công bố cho {unit.name} và các đơn vị trực thuộc.")
+        messages.success(
+            request, _("Đã công bố cho %(name)s và các đơn vị trực thuộc.") % {"name": unit.name}
+        )
     return redirect("library:digital")
 
 
@@ -99,7 +102,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã gửi tổ chuyên môn duyệt.")
+        messages.success(request, _("Đã gửi tổ chuyên môn duyệt."))
     return redirect("library:digital")
 
 
@@ -114,13 +117,13 @@ def content(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file; `?xem=1` shows it in the browser (sandboxed), otherwise a download."""
     resource = get_or_404(request.user, "library.digital.view", RESOURCES, pk=pk)
     if not resource.sha256:
-        raise Http404("Tài liệu này là một liên kết, không có tệp.")
+        raise Http404(_("Tài liệu này là một liên kết, không có tệp."))
     from hoso.storage import BlobNotFound
 
     try:
         stream = blob_store().open(resource.sha256)
     except BlobNotFound:
-        raise Http404("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.") from None
+        raise Http404(_("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.")) from None
     inline = request.GET.get("xem") == "1"
     digital.resource_opened(
         actor=request.user, resource=resource, inline=inline, ip=client_ip(request)
@@ -155,7 +158,7 @@ def vet(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã ghi quyết định.")
+        messages.success(request, _("Đã ghi quyết định."))
     return redirect("library:digital")
 
 
@@ -168,5 +171,5 @@ def propose_up(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã đề xuất lên đơn vị cấp trên.")
+        messages.success(request, _("Đã đề xuất lên đơn vị cấp trên."))
     return redirect("library:digital")

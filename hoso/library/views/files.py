@@ -107,7 +107,12 @@ def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("student__sort_key")
         )
         items = [
-            cards.Card(e.student.code, e.student.full_name, f"Lớp {school_class.name}", school.name)
+            cards.Card(
+                e.student.code,
+                e.student.full_name,
+                _("Lớp %(name)s") % {"name": school_class.name},
+                school.name,
+            )
             for e in enrolments
         ]
     else:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
@@ -48,7 +49,7 @@ def register_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             obj = _subject(school, kind, request.POST.get("obj", ""))
             if kind in (RegisterKind.KIEM_KE, RegisterKind.THANH_LY) and obj is None:
-                raise DomainError("Chưa có đợt kiểm kê / thanh lý đã duyệt để lập biên bản.")
+                raise DomainError(_("Chưa có đợt kiểm kê / thanh lý đã duyệt để lập biên bản."))
             issue = register_issue(
                 actor=request.user, school=school, kind=kind, obj=obj, ip=client_ip(request)
             )
@@ -56,7 +57,9 @@ def register_list(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(
-                request, f"Đã lập “{issue.get_kind_display()}” và trình hiệu trưởng ký."
+                request,
+                _("Đã lập “%(kind)s” và trình hiệu trưởng ký.")
+                % {"kind": issue.get_kind_display()},
             )
         return redirect("library:registers", pk=school.pk)
     issues = RegisterIssue.objects.filter(school=school).select_related("record")[:50]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import DomainError
@@ -62,7 +63,10 @@ def stocktake(request: HttpRequest, pk: int) -> HttpResponse:
                 location=location,
                 ip=client_ip(request),
             )
-            context["done"] = f"Đã ghi {added} mã vạch ở “{location}”."
+            context["done"] = _("Đã ghi %(added)s mã vạch ở “%(location)s”.") % {
+                "added": added,
+                "location": location,
+            }
             context["location"] = location
         except DomainError as error:
             context["error"] = error.message
@@ -82,7 +86,7 @@ def stocktake_close(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã kết thúc đợt kiểm kê.")
+        messages.success(request, _("Đã kết thúc đợt kiểm kê."))
     return redirect("library:stocktake", pk=found.pk)
 
 
@@ -104,7 +108,7 @@ def weeding(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Đã gửi đề nghị thanh lý cho hiệu trưởng.")
+            messages.success(request, _("Đã gửi đề nghị thanh lý cho hiệu trưởng."))
         return redirect("library:weeding", pk=school.pk)
     proposals = Weeding.objects.filter(school=school).prefetch_related("copies__record")[:30]
     rows = [(w, can(request.user, "library.weeding.decide", w)) for w in proposals]
@@ -129,5 +133,5 @@ def weeding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã ghi quyết định.")
+        messages.success(request, _("Đã ghi quyết định."))
     return redirect("library:weeding", pk=found.school_id)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
@@ -41,9 +42,15 @@ MAX_TEXT = 5000
 def clean(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise DomainError(f"Hãy nhập {label}.", fields={field: [f"Hãy nhập {label}."]})
+        raise DomainError(
+            _("Hãy nhập %(label)s.") % {"label": label},
+            fields={field: [_("Hãy nhập %(label)s.") % {"label": label}]},
+        )
     if len(text) > limit:
-        message = f"{label.capitalize()} dài quá {limit} ký tự."
+        message = _("%(label)s dài quá %(limit)s ký tự.") % {
+            "label": label.capitalize(),
+            "limit": limit,
+        }
         raise DomainError(message, fields={field: [message]})
     return text
 
@@ -56,29 +63,33 @@ def resolve_audience(
         units = list(below)
     elif audience == Audience.LEVEL:
         if level not in SchoolLevel.values:
-            raise DomainError("Hãy chọn cấp học.", fields={"level": ["Hãy chọn cấp học."]})
+            raise DomainError(_("Hãy chọn cấp học."), fields={"level": [_("Hãy chọn cấp học.")]})
         units = list(below.filter(kind=UnitKind.TRUONG, level=level))
     elif audience == Audience.LIST:
         units = _listed(office, below, list(unit_ids))
     else:
-        raise DomainError("Hãy chọn nơi nhận.", fields={"audience": ["Hãy chọn nơi nhận."]})
+        raise DomainError(_("Hãy chọn nơi nhận."), fields={"audience": [_("Hãy chọn nơi nhận.")]})
     if not units:
         raise DomainError(
-            "Không có đơn vị nào nhận văn bản này.", fields={"audience": ["Chưa có nơi nhận."]}
+            _("Không có đơn vị nào nhận văn bản này."),
+            fields={"audience": [_("Chưa có nơi nhận.")]},
         )
     return units
 
 
 def _listed(office: Unit, below: QuerySet[Unit], unit_ids: list[int]) -> list[Unit]:
     if not unit_ids:
-        raise DomainError("Hãy chọn ít nhất một đơn vị.", fields={"units": ["Chưa chọn."]})
+        raise DomainError(_("Hãy chọn ít nhất một đơn vị."), fields={"units": [_("Chưa chọn.")]})
     found = below.in_bulk(unit_ids)
     outside = [uid for uid in dict.fromkeys(unit_ids) if uid not in found]
     if outside:
         names = ", ".join(
             Unit.objects.filter(pk__in=outside).values_list("name", flat=True)
         ) or ", ".join(str(uid) for uid in outside)
-        message = f"Đơn vị không thuộc phạm vi quản lý của {office.name}: {names}."
+        message = _("Đơn vị không thuộc phạm vi quản lý của %(name)s: %(names)s.") % {
+            "name": office.name,
+            "names": names,
+        }
         raise DomainError(message, fields={"units": [message]})
     return sorted(found.values(), key=lambda unit: unit.path)
 
@@ -91,10 +102,10 @@ def _issued_record(actor: Any, office: Unit, record_id: int) -> Record:
     )
     if record is None or not can(actor, "records.record.view", record):
         raise NotFound(
-            "Không tìm thấy văn bản của đơn vị bạn.", fields={"record": [NOT_FOUND_MESSAGE]}
+            _("Không tìm thấy văn bản của đơn vị bạn."), fields={"record": [NOT_FOUND_MESSAGE]}
         )
     if record.state not in (RecordState.ISSUED, RecordState.ARCHIVED):
-        message = "Văn bản chưa ban hành (chưa ký, đóng dấu xong); chưa gửi được."
+        message = _("Văn bản chưa ban hành (chưa ký, đóng dấu xong); chưa gửi được.")
         raise Conflict(message, fields={"record": [message]})
     return record
 
@@ -116,32 +127,34 @@ def directive_issue(
     ip: str = "",
 ) -> Directive:
     if not can(actor, "offices.office.act", office):
-        raise NotAllowed("Bạn không làm việc ở đơn vị này nên không gửi văn bản thay đơn vị.")
+        raise NotAllowed(_("Bạn không làm việc ở đơn vị này nên không gửi văn bản thay đơn vị."))
     record = _issued_record(actor, office, record_id)
     version = record.versions.filter(issued_at__isnull=False).order_by("-number").first()
     if version is None:
-        raise Conflict("Văn bản chưa có phiên bản đã ban hành.")
-    title = clean(title or record.title, field="title", label="trích yếu", limit=MAX_TITLE)
-    number = clean(number, field="number", label="số, ký hiệu", limit=50, required=False)
+        raise Conflict(_("Văn bản chưa có phiên bản đã ban hành."))
+    title = clean(title or record.title, field="title", label=_("trích yếu"), limit=MAX_TITLE)
+    number = clean(number, field="number", label=_("số, ký hiệu"), limit=50, required=False)
     summary = clean(
-        summary, field="summary", label="nội dung tóm tắt", limit=MAX_TEXT, required=False
+        summary, field="summary", label=_("nội dung tóm tắt"), limit=MAX_TEXT, required=False
     )
     if reply_kind not in ReplyKind.values:
-        raise DomainError("Hãy chọn yêu cầu phản hồi.", fields={"reply_kind": ["Không hợp lệ."]})
+        raise DomainError(
+            _("Hãy chọn yêu cầu phản hồi."), fields={"reply_kind": [_("Không hợp lệ.")]}
+        )
     now = timezone.now()
     if reply_kind != ReplyKind.NONE:
         if reply_due_at is None:
-            message = "Hãy ghi hạn phản hồi."
+            message = _("Hãy ghi hạn phản hồi.")
             raise DomainError(message, fields={"reply_due_at": [message]})
         if reply_due_at <= now:
-            message = "Hạn phản hồi phải sau thời điểm gửi."
+            message = _("Hạn phản hồi phải sau thời điểm gửi.")
             raise DomainError(message, fields={"reply_due_at": [message]})
     else:
         reply_due_at = None
     units = resolve_audience(office, audience, level=level, unit_ids=unit_ids)
     year = current_year()
     if year is None:
-        raise Conflict("Chưa có năm học hiện tại.")
+        raise Conflict(_("Chưa có năm học hiện tại."))
     directive = Directive.objects.create(
         office=office,
         school_year=year,
@@ -170,9 +183,13 @@ def directive_issue(
     )
     notify(
         receivers(units, year),
-        title=f"Văn bản chỉ đạo mới: {title}",
-        body=f"{office.name} gửi"
-        + (f", hạn phản hồi {_vn(reply_due_at)}." if reply_due_at else "."),
+        title=_("Văn bản chỉ đạo mới: %(title)s") % {"title": title},
+        body=(
+            _("%(office)s gửi, hạn phản hồi %(due)s.")
+            % {"office": office.name, "due": _vn(reply_due_at)}
+            if reply_due_at
+            else _("%(office)s gửi.") % {"office": office.name}
+        ),
         url=reverse("offices:inbox"),
     )
     return directive
@@ -202,7 +219,7 @@ def _locked_recipient(actor: Any, recipient_id: int, action: str) -> DirectiveRe
     if recipient is None or not can(actor, "offices.recipient.view", recipient):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, action, recipient):
-        raise NotAllowed("Bạn không nhận văn bản thay đơn vị này.")
+        raise NotAllowed(_("Bạn không nhận văn bản thay đơn vị này."))
     return recipient
 
 
@@ -241,14 +258,14 @@ def directive_answer(
     recipient = _locked_recipient(actor, recipient_id, "offices.recipient.answer")
     directive = recipient.directive
     if directive.reply_kind == ReplyKind.NONE:
-        raise Conflict("Văn bản này chỉ để biết, không yêu cầu phản hồi.")
+        raise Conflict(_("Văn bản này chỉ để biết, không yêu cầu phản hồi."))
     if recipient.answered_at is not None:
         raise Conflict(
-            f"Đơn vị đã phản hồi văn bản này lúc {_vn(recipient.answered_at)}; "
-            "không gửi lần thứ hai."
+            _("Đơn vị đã phản hồi văn bản này lúc %(at)s; không gửi lần thứ hai.")
+            % {"at": _vn(recipient.answered_at)}
         )
     required = directive.reply_kind == ReplyKind.REPLY
-    text = clean(text, field="text", label="nội dung trả lời", limit=MAX_TEXT, required=required)
+    text = clean(text, field="text", label=_("nội dung trả lời"), limit=MAX_TEXT, required=required)
     now = timezone.now()
     if recipient.first_opened_at is None:
         recipient.first_opened_at, recipient.first_opened_by = now, actor
@@ -290,7 +307,7 @@ def directive_remind(*, actor: Any, directive_id: int, ip: str = "") -> int:
     if directive is None or not can(actor, "offices.directive.view", directive):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "offices.directive.manage", directive):
-        raise NotAllowed("Chỉ đơn vị gửi văn bản mới nhắc được.")
+        raise NotAllowed(_("Chỉ đơn vị gửi văn bản mới nhắc được."))
     return _remind(directive, actor, ip)
 
 
@@ -300,10 +317,16 @@ def _remind(directive: Directive, actor: Any, ip: str) -> int:
         return 0
     now = timezone.now()
     DirectiveRecipient.objects.filter(pk__in=[r.pk for r in rows]).update(reminded_at=now)
-    due = f" (hạn {_vn(directive.reply_due_at)})" if directive.reply_due_at else ""
+    if directive.reply_due_at:
+        title = _("Nhắc: văn bản chỉ đạo chưa phản hồi (hạn %(due)s): %(title)s") % {
+            "due": _vn(directive.reply_due_at),
+            "title": directive.title,
+        }
+    else:
+        title = _("Nhắc: văn bản chỉ đạo chưa phản hồi: %(title)s") % {"title": directive.title}
     notify(
         receivers([r.unit for r in rows], directive.school_year),
-        title=f"Nhắc: văn bản chỉ đạo chưa phản hồi{due}: {directive.title}",
+        title=title,
         url=reverse("offices:inbox"),
     )
     audit_log(

@@ -10,7 +10,8 @@ import io
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
@@ -37,27 +38,27 @@ def inspection_open(
     ip: str = "",
 ) -> Inspection:
     if not can(actor, "offices.office.act", office):
-        raise NotAllowed("Chỉ cán bộ của Phòng/Sở mới mở đợt kiểm tra.")
+        raise NotAllowed(_("Chỉ cán bộ của Phòng/Sở mới mở đợt kiểm tra."))
     school = Unit.objects.filter(
         pk=school_id, kind=UnitKind.TRUONG, path__startswith=office.path
     ).first()
     if school is None:
-        message = f"Trường không thuộc phạm vi quản lý của {office.name}."
+        message = _("Trường không thuộc phạm vi quản lý của %(name)s.") % {"name": office.name}
         raise DomainError(message, fields={"school": [message]})
-    title = clean(title, field="title", label="nội dung kiểm tra", limit=MAX_TITLE)
-    decision = clean(decision, field="decision", label="căn cứ", limit=255, required=False)
+    title = clean(title, field="title", label=_("nội dung kiểm tra"), limit=MAX_TITLE)
+    decision = clean(decision, field="decision", label=_("căn cứ"), limit=255, required=False)
     codes = list(dict.fromkeys(type_codes or []))
     known = set(RecordType.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [c for c in codes if c not in known]
     if unknown:
-        message = f"Không có loại hồ sơ: {', '.join(unknown)}."
+        message = _("Không có loại hồ sơ: %(items)s.") % {"items": ", ".join(unknown)}
         raise DomainError(message, fields={"types": [message]})
     if not (codes or gradebook or library):
-        message = "Hãy chọn ít nhất một nội dung kiểm tra."
+        message = _("Hãy chọn ít nhất một nội dung kiểm tra.")
         raise DomainError(message, fields={"types": [message]})
     year = current_year()
     if year is None:
-        raise Conflict("Chưa có năm học hiện tại.")
+        raise Conflict(_("Chưa có năm học hiện tại."))
     inspection = Inspection.objects.create(
         office=office,
         school=school,
@@ -91,7 +92,7 @@ def _locked(actor: Any, inspection_id: int) -> Inspection:
     if inspection is None or not can(actor, "offices.inspection.view", inspection):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, "offices.inspection.work", inspection):
-        raise NotAllowed("Chỉ cán bộ của đơn vị kiểm tra mới ghi kết luận.")
+        raise NotAllowed(_("Chỉ cán bộ của đơn vị kiểm tra mới ghi kết luận."))
     return inspection
 
 
@@ -109,35 +110,38 @@ def finding_save(
 ) -> Finding:
     inspection = _locked(actor, inspection_id)
     if inspection.state != InspectionState.OPEN:
-        raise Conflict("Đã lập biên bản; không sửa kết luận được nữa.")
+        raise Conflict(_("Đã lập biên bản; không sửa kết luận được nữa."))
     if item not in scope_items(inspection):
-        raise DomainError("Mục này không thuộc nội dung kiểm tra.", fields={"item": ["Sai mục."]})
+        raise DomainError(
+            _("Mục này không thuộc nội dung kiểm tra."), fields={"item": [_("Sai mục.")]}
+        )
     texts = {
         "strengths": clean(
-            strengths, field="strengths", label="ưu điểm", limit=MAX_TEXT, required=False
+            strengths, field="strengths", label=_("ưu điểm"), limit=MAX_TEXT, required=False
         ),
         "weaknesses": clean(
-            weaknesses, field="weaknesses", label="hạn chế", limit=MAX_TEXT, required=False
+            weaknesses, field="weaknesses", label=_("hạn chế"), limit=MAX_TEXT, required=False
         ),
         "recommendation": clean(
             recommendation,
             field="recommendation",
-            label="kiến nghị",
+            label=_("kiến nghị"),
             limit=MAX_TEXT,
             required=False,
         ),
     }
     if not any(texts.values()):
         raise DomainError(
-            "Hãy ghi ít nhất một nội dung kết luận.", fields={"strengths": ["Trống."]}
+            _("Hãy ghi ít nhất một nội dung kết luận."), fields={"strengths": [_("Trống.")]}
         )
     ids = sorted(set(evidence or []))
     readable = Record.objects.filter(pk__in=ids, school=inspection.school)
     if len([r for r in readable if can(actor, "records.record.view", r)]) != len(ids):
         raise DomainError(
-            "Minh chứng phải là hồ sơ của trường được kiểm tra.", fields={"evidence": ["Sai."]}
+            _("Minh chứng phải là hồ sơ của trường được kiểm tra."),
+            fields={"evidence": [_("Sai.")]},
         )
-    finding, _ = Finding.objects.update_or_create(
+    finding, _created = Finding.objects.update_or_create(
         inspection=inspection,
         item=item,
         defaults={**texts, "evidence": ids, "written_by": actor, "written_at": timezone.now()},
@@ -175,7 +179,9 @@ def minutes_lines(inspection: Inspection, actor: Any) -> list[str]:
     ]
     findings = {f.item: f for f in inspection.findings.all()}
     for number, item in enumerate(scope_items(inspection), start=1):
-        lines.append(f"{number}. {item_label(item)}")
+        with translation.override("vi"):  # the biên bản is a legal document: Vietnamese
+            label = item_label(item)
+        lines.append(f"{number}. {label}")
         found = findings.get(item)
         if found is None:
             lines.append("   Chưa có kết luận.")
@@ -205,9 +211,9 @@ def minutes_draw_up(*, actor: Any, inspection_id: int, ip: str = "") -> Record:
 
     inspection = _locked(actor, inspection_id)
     if inspection.state != InspectionState.OPEN:
-        raise Conflict("Biên bản của đợt kiểm tra này đã được lập.")
+        raise Conflict(_("Biên bản của đợt kiểm tra này đã được lập."))
     if not inspection.findings.exists():
-        raise DomainError("Hãy ghi kết luận cho ít nhất một nội dung trước khi lập biên bản.")
+        raise DomainError(_("Hãy ghi kết luận cho ít nhất một nội dung trước khi lập biên bản."))
     code = "VP.SO.BBKT" if inspection.office.kind == UnitKind.SO else "VP.PHONG.BBKT"
     pdf = simple_pdf("BIÊN BẢN KIỂM TRA", minutes_lines(inspection, actor))
     version = records.record_upload(
@@ -239,10 +245,10 @@ def minutes_send(
     """Send the signed biên bản to the school, which answers by the date."""
     inspection = _locked(actor, inspection_id)
     if inspection.state != InspectionState.MINUTES or inspection.minutes_id is None:
-        raise Conflict("Chưa lập biên bản, hoặc biên bản đã được gửi.")
+        raise Conflict(_("Chưa lập biên bản, hoặc biên bản đã được gửi."))
     minutes = Record.objects.get(pk=inspection.minutes_id)
     if minutes.state != RecordState.ISSUED:
-        raise Conflict("Biên bản chưa ký xong; hãy ký trên trang hồ sơ biên bản trước khi gửi.")
+        raise Conflict(_("Biên bản chưa ký xong; hãy ký trên trang hồ sơ biên bản trước khi gửi."))
     directive = directive_issue(
         actor=actor,
         office=inspection.office,

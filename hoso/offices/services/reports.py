@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.conversion import Limits, UnsafeFileError, check_upload
@@ -66,7 +67,7 @@ def _stored(upload: FileIn, kinds: set[str], field: str) -> tuple[str, str]:
     """Check the file (name, size, real type, hostile content), store it; (sha256, name)."""
     limit = max_upload_bytes()
     if len(upload.data) > limit:
-        raise DomainError("Tệp quá lớn.", fields={field: ["Tệp quá lớn."]})
+        raise DomainError(_("Tệp quá lớn."), fields={field: [_("Tệp quá lớn.")]})
     fd, name = tempfile.mkstemp(prefix="hoso-report-")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -78,7 +79,10 @@ def _stored(upload: FileIn, kinds: set[str], field: str) -> tuple[str, str]:
     finally:
         os.unlink(name)
     if report.kind.value not in kinds:
-        message = f"Tệp phải là {', '.join(sorted(kinds))}; tệp đã chọn là {report.kind.label}."
+        message = _("Tệp phải là %(items)s; tệp đã chọn là %(label)s.") % {
+            "items": ", ".join(sorted(kinds)),
+            "label": report.kind.label,
+        }
         raise DomainError(message, fields={field: [message]})
     blob = blob_store().put(io.BytesIO(upload.data))
     return blob.sha256, report.display_name
@@ -104,27 +108,31 @@ def report_request_create(
     ip: str = "",
 ) -> ReportRequest:
     if not can(actor, "offices.office.act", office):
-        raise NotAllowed("Bạn không làm việc ở đơn vị này nên không yêu cầu báo cáo thay đơn vị.")
-    title = clean(title, field="title", label="tên báo cáo", limit=MAX_TITLE)
+        raise NotAllowed(
+            _("Bạn không làm việc ở đơn vị này nên không yêu cầu báo cáo thay đơn vị.")
+        )
+    title = clean(title, field="title", label=_("tên báo cáo"), limit=MAX_TITLE)
     instructions = clean(
-        instructions, field="instructions", label="hướng dẫn", limit=MAX_TEXT, required=False
+        instructions, field="instructions", label=_("hướng dẫn"), limit=MAX_TEXT, required=False
     )
     if deadline is None:
-        raise DomainError("Hãy ghi hạn nộp.", fields={"deadline": ["Hãy ghi hạn nộp."]})
+        raise DomainError(_("Hãy ghi hạn nộp."), fields={"deadline": [_("Hãy ghi hạn nộp.")]})
     if deadline <= timezone.now():
-        raise DomainError("Hạn nộp phải sau hôm nay.", fields={"deadline": ["Hạn đã qua."]})
+        raise DomainError(_("Hạn nộp phải sau hôm nay."), fields={"deadline": [_("Hạn đã qua.")]})
     if template_kind not in TemplateKind.values:
-        raise DomainError("Hãy chọn loại mẫu báo cáo.", fields={"template_kind": ["Chưa chọn."]})
+        raise DomainError(
+            _("Hãy chọn loại mẫu báo cáo."), fields={"template_kind": [_("Chưa chọn.")]}
+        )
     if signer_role and signer_role not in SIGNERS:
-        raise DomainError("Người ký không hợp lệ.", fields={"signer_role": ["Không hợp lệ."]})
+        raise DomainError(_("Người ký không hợp lệ."), fields={"signer_role": [_("Không hợp lệ.")]})
     if recurrence not in Recurrence.values:
-        raise DomainError("Chu kỳ không hợp lệ.", fields={"recurrence": ["Không hợp lệ."]})
+        raise DomainError(_("Chu kỳ không hợp lệ."), fields={"recurrence": [_("Không hợp lệ.")]})
     year = current_year()
     if year is None:
-        raise Conflict("Chưa có năm học hiện tại.")
+        raise Conflict(_("Chưa có năm học hiện tại."))
     sha, filename, collected = "", "", []
     if template_kind == TemplateKind.EXCEL and template is None:
-        raise DomainError("Hãy chọn tệp Excel mẫu.", fields={"template": ["Chưa có tệp."]})
+        raise DomainError(_("Hãy chọn tệp Excel mẫu."), fields={"template": [_("Chưa có tệp.")]})
     if template is not None:
         sha, filename = _stored(template, TEMPLATE_KINDS[TemplateKind(template_kind)], "template")
         if template_kind == TemplateKind.EXCEL:
@@ -172,8 +180,9 @@ def _assign(request: ReportRequest, units: list[Unit], actor: Any, ip: str) -> N
     )
     notify(
         receivers(units, request.school_year),
-        title=f"Yêu cầu báo cáo: {request.title}",
-        body=f"Hạn nộp {timezone.localtime(request.deadline).strftime('%d/%m/%Y %H:%M')}.",
+        title=_("Yêu cầu báo cáo: %(title)s") % {"title": request.title},
+        body=_("Hạn nộp %(deadline)s.")
+        % {"deadline": timezone.localtime(request.deadline).strftime("%d/%m/%Y %H:%M")},
         url=reverse("offices:reports-due"),
     )
 
@@ -194,7 +203,7 @@ def _locked_assignment(actor: Any, assignment_id: int, action: str) -> ReportAss
     if row is None or not can(actor, "offices.assignment.view", row):
         raise NotFound(NOT_FOUND_MESSAGE)
     if not can(actor, action, row):
-        raise NotAllowed("Bạn không có quyền thực hiện việc này với báo cáo của đơn vị.")
+        raise NotAllowed(_("Bạn không có quyền thực hiện việc này với báo cáo của đơn vị."))
     return row
 
 
@@ -218,22 +227,24 @@ def report_submit(
             else ""
         )
         raise Conflict(
-            f"Đơn vị đã nộp báo cáo này lúc {at}; "
-            f"chỉ nộp lại được khi {request.office.name} trả lại."
+            _("Đơn vị đã nộp báo cáo này lúc %(at)s; chỉ nộp lại được khi %(name)s trả lại.")
+            % {"at": at, "name": request.office.name}
         )
     record = _signed_record(actor, row, record_id)
     figures: dict[str, float] = {}
     sha, filename = "", ""
     if request.template_kind == TemplateKind.EXCEL:
         if upload is None:
-            raise DomainError("Hãy chọn tệp Excel đã điền.", fields={"file": ["Chưa có tệp."]})
+            raise DomainError(
+                _("Hãy chọn tệp Excel đã điền."), fields={"file": [_("Chưa có tệp.")]}
+            )
         figures = xl.read_figures(upload.data, list(request.cells))
         sha, filename = _stored(upload, {"xlsx"}, "file")
     elif upload is not None:
         sha, filename = _stored(upload, {"pdf", "docx", "odt", "xlsx"}, "file")
     if request.template_kind == TemplateKind.DOCUMENT and upload is None and record is None:
         raise DomainError(
-            "Hãy gửi kèm báo cáo (tệp hoặc hồ sơ đã ký).", fields={"file": ["Chưa có."]}
+            _("Hãy gửi kèm báo cáo (tệp hoặc hồ sơ đã ký)."), fields={"file": [_("Chưa có.")]}
         )
     now = timezone.now()
     row.state, row.submitted_at, row.submitted_by = ReportState.SUBMITTED, now, actor
@@ -266,7 +277,12 @@ def report_submit(
     )
     notify(
         [request.created_by_id],
-        title=f"{row.unit.name} đã nộp báo cáo{' (trễ hạn)' if row.late else ''}: {request.title}",
+        title=(
+            _("%(unit)s đã nộp báo cáo (trễ hạn): %(title)s")
+            if row.late
+            else _("%(unit)s đã nộp báo cáo: %(title)s")
+        )
+        % {"unit": row.unit.name, "title": request.title},
         url=reverse("offices:report", args=[request.pk]),
     )
     return row
@@ -278,15 +294,19 @@ def _signed_record(actor: Any, row: ReportAssignment, record_id: int | None) -> 
     if record_id is None:
         if role:
             label = Role(role).label.lower()
-            message = f"Báo cáo phải có chữ ký số của {label}: hãy chọn hồ sơ báo cáo đã ký."
+            message = _(
+                "Báo cáo phải có chữ ký số của %(label)s: hãy chọn hồ sơ báo cáo đã ký."
+            ) % {"label": label}
             raise DomainError(message, fields={"record": [message]})
         return None
     record = Record.objects.filter(pk=record_id, school_id=row.unit_id).first()
     if record is None or not can(actor, "records.record.view", record):
-        raise NotFound("Không tìm thấy hồ sơ của đơn vị.", fields={"record": [NOT_FOUND_MESSAGE]})
+        raise NotFound(
+            _("Không tìm thấy hồ sơ của đơn vị."), fields={"record": [NOT_FOUND_MESSAGE]}
+        )
     if record.state not in (RecordState.ISSUED, RecordState.ARCHIVED):
         raise Conflict(
-            "Hồ sơ báo cáo chưa ký, ban hành xong.", fields={"record": ["Chưa ban hành."]}
+            _("Hồ sơ báo cáo chưa ký, ban hành xong."), fields={"record": [_("Chưa ban hành.")]}
         )
     if role:
         from hoso.signing.models import SignatureRecord
@@ -296,7 +316,7 @@ def _signed_record(actor: Any, row: ReportAssignment, record_id: int | None) -> 
         )
         if not signed.exists():
             label = Role(role).label.lower()
-            message = f"Hồ sơ đã chọn không có chữ ký số của {label}."
+            message = _("Hồ sơ đã chọn không có chữ ký số của %(label)s.") % {"label": label}
             raise DomainError(message, fields={"record": [message]})
     return record
 
@@ -306,9 +326,9 @@ def report_return(
     *, actor: Any, assignment_id: int, comment: str, ip: str = ""
 ) -> ReportAssignment:
     row = _locked_assignment(actor, assignment_id, "offices.assignment.return")
-    comment = clean(comment, field="comment", label="lý do trả lại", limit=MAX_TEXT)
+    comment = clean(comment, field="comment", label=_("lý do trả lại"), limit=MAX_TEXT)
     if row.state != ReportState.SUBMITTED:
-        raise Conflict("Chỉ trả lại được báo cáo đơn vị đã nộp.")
+        raise Conflict(_("Chỉ trả lại được báo cáo đơn vị đã nộp."))
     now = timezone.now()
     row.state, row.returned_at, row.returned_by, row.return_comment = (
         ReportState.RETURNED,
@@ -327,8 +347,8 @@ def report_return(
     )
     notify(
         receivers([row.unit], row.request.school_year),
-        title=f"Báo cáo bị trả lại: {row.request.title}",
-        body=f"Lý do: {comment}",
+        title=_("Báo cáo bị trả lại: %(title)s") % {"title": row.request.title},
+        body=_("Lý do: %(comment)s") % {"comment": comment},
         url=reverse("offices:report-unit", args=[row.pk]),
     )
     return row

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -252,7 +253,7 @@ class SetCriteria(APIView):
         code = request.query_params.get("code", "")
         if not code:
             raise DomainError(
-                "Hãy nêu mã tiêu chí cần bỏ (code=1.1).", fields={"code": ["Bắt buộc."]}
+                _("Hãy nêu mã tiêu chí cần bỏ (code=1.1)."), fields={"code": [_("Bắt buộc.")]}
             )
         services.criterion_remove(
             actor=request.user, set_id=cset.pk, code=code, ip=client_ip(request._request)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from hoso.core.http import client_ip
@@ -27,7 +28,7 @@ from hoso.records.completion import overseen_unit
 def board_for(request: HttpRequest) -> dashboard.Dashboard:
     year = current_year()
     if year is None:
-        raise Http404("Chưa có năm học hiện tại.")
+        raise Http404(_("Chưa có năm học hiện tại."))
     wanted = request.GET.get("unit")
     if wanted:
         unit = overseen_unit(request.user, wanted)

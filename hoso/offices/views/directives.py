@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -56,7 +57,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     offices, office = selectors.office_choice(request.user, data.get("office"))
     if office is None:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT gửi văn bản chỉ đạo.")
+        raise Http404(_("Chỉ cán bộ Phòng, Sở GDĐT gửi văn bản chỉ đạo."))
     context: dict[str, Any] = {
         "offices": offices,
         "office": office,
@@ -74,7 +75,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
             directive = directive_service.directive_issue(
                 actor=request.user,
                 office=office,
-                record_id=forms.parse_id(data.get("record"), field="record", label="văn bản"),
+                record_id=forms.parse_id(data.get("record"), field="record", label=_("văn bản")),
                 title=data.get("title", ""),
                 number=data.get("number", ""),
                 summary=data.get("summary", ""),
@@ -89,7 +90,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
             context["error"] = error.message
         else:
             count = directive.recipients.count()
-            messages.success(request, f"Đã gửi văn bản đến {count} đơn vị.")
+            messages.success(request, _("Đã gửi văn bản đến %(count)s đơn vị.") % {"count": count})
             return HttpResponseRedirect(reverse("offices:directive", args=[directive.pk]))
     status = 400 if context["error"] else 200
     return render(request, "offices/directive_new.html", context, status=status)
@@ -132,7 +133,10 @@ def directive_remind(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"Đã nhắc {count} đơn vị." if count else "Không còn đơn vị nào phải nhắc."
+            request,
+            _("Đã nhắc %(count)s đơn vị.") % {"count": count}
+            if count
+            else _("Không còn đơn vị nào phải nhắc."),
         )
     return HttpResponseRedirect(reverse("offices:directive", args=[directive.pk]))
 
@@ -173,11 +177,11 @@ def inbox_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     version = recipient.directive.version
     sha = version.viewing_sha256
     if not sha:
-        raise Http404("Bản PDF của văn bản chưa sẵn sàng.")
+        raise Http404(_("Bản PDF của văn bản chưa sẵn sàng."))
     try:
         stream = blob_store().open(sha)
     except BlobNotFound:
-        raise Http404("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.") from None
+        raise Http404(_("Tệp không còn trong kho lưu trữ; hãy báo quản trị hệ thống.")) from None
     directive_service.directive_file_downloaded(
         actor=request.user, recipient=recipient, ip=client_ip(request)
     )
@@ -204,5 +208,5 @@ def inbox_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã gửi phản hồi.")
+        messages.success(request, _("Đã gửi phản hồi."))
     return HttpResponseRedirect(reverse("offices:inbox-item", args=[recipient.pk]))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -40,7 +41,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     offices, office = selectors.office_choice(request.user, data.get("office"))
     if office is None:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT mở đợt kiểm tra.")
+        raise Http404(_("Chỉ cán bộ Phòng, Sở GDĐT mở đợt kiểm tra."))
     schools = Unit.objects.filter(kind=UnitKind.TRUONG, path__startswith=office.path).order_by(
         "name"
     )
@@ -60,7 +61,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             created = inspections.inspection_open(
                 actor=request.user,
                 office=office,
-                school_id=forms.parse_id(data.get("school"), field="school", label="trường"),
+                school_id=forms.parse_id(data.get("school"), field="school", label=_("trường")),
                 title=data.get("title", ""),
                 decision=data.get("decision", ""),
                 type_codes=data.getlist("types"),
@@ -113,7 +114,7 @@ def finding_save(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
 
-    return _act(request, pk, save, "Đã lưu kết luận.")
+    return _act(request, pk, save, _("Đã lưu kết luận."))
 
 
 @login_required
@@ -124,7 +125,7 @@ def minutes_draw_up(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, inspection_id=inspection.pk, ip=client_ip(request)
         )
 
-    return _act(request, pk, draw, "Đã lập biên bản; hãy ký trên trang hồ sơ biên bản.")
+    return _act(request, pk, draw, _("Đã lập biên bản; hãy ký trên trang hồ sơ biên bản."))
 
 
 @login_required
@@ -138,7 +139,7 @@ def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
 
-    return _act(request, pk, send, "Đã gửi biên bản cho trường.")
+    return _act(request, pk, send, _("Đã gửi biên bản cho trường."))
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.core.errors import DomainError
@@ -66,7 +67,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     offices, office = selectors.office_choice(request.user, data.get("office"))
     if office is None:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo.")
+        raise Http404(_("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo."))
     context: dict[str, Any] = {
         "offices": offices,
         "office": office,
@@ -75,7 +76,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "audiences": Audience.choices,
         "kinds": TemplateKind.choices,
         "recurrences": Recurrence.choices,
-        "signers": [("", "Không yêu cầu ký số"), *((r, f"{r}") for r in reports.SIGNERS)],
+        "signers": [("", _("Không yêu cầu ký số")), *((r, f"{r}") for r in reports.SIGNERS)],
         "form": data,
         "chosen_units": data.getlist("units"),
         "error": None,
@@ -102,7 +103,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             context["error"] = error.message
         else:
-            messages.success(request, f"Đã gửi yêu cầu đến {created.units.count()} đơn vị.")
+            messages.success(
+                request,
+                _("Đã gửi yêu cầu đến %(count)s đơn vị.") % {"count": created.units.count()},
+            )
             return HttpResponseRedirect(reverse("offices:report", args=[created.pk]))
     status = 400 if context["error"] else 200
     return render(request, "offices/report_new.html", context, status=status)
@@ -155,7 +159,7 @@ def report_template(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The template, for the office and for the units asked (through their assignment)."""
     report = _request(request, pk)
     if not report.template_sha256:
-        raise Http404("Yêu cầu này không có mẫu.")
+        raise Http404(_("Yêu cầu này không có mẫu."))
     reports.report_template_downloaded(actor=request.user, report=report, ip=client_ip(request))
     return _file(selectors.read_blob(report.template_sha256), report.template_filename)
 
@@ -166,7 +170,7 @@ def seed_template(request: HttpRequest) -> HttpResponseBase:
     download, adjust, upload it with a new request (its collected cells are shown on the form).
     A blank form, no data."""
     if selectors.office_choice(request.user, None)[1] is None:
-        raise Http404("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo.")
+        raise Http404(_("Chỉ cán bộ Phòng, Sở GDĐT yêu cầu báo cáo."))
     data, _cells = template_from_seed("hoc_sinh")
     return _file(data, "mau-so-lieu-hoc-sinh.xlsx")
 
@@ -192,20 +196,22 @@ def report_unit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.method == "POST":
         if not can(request.user, "offices.assignment.submit", row):
-            raise Http404("Không tìm thấy.")
+            raise Http404(_("Không tìm thấy."))
         try:
             record = request.POST.get("record", "")
             reports.report_submit(
                 actor=request.user,
                 assignment_id=row.pk,
                 upload=file_in(request, "file"),
-                record_id=forms.parse_id(record, field="record", label="hồ sơ") if record else None,
+                record_id=forms.parse_id(record, field="record", label=_("hồ sơ"))
+                if record
+                else None,
                 ip=client_ip(request),
             )
         except DomainError as error:
             context["error"] = error.message
         else:
-            messages.success(request, "Đã nộp báo cáo.")
+            messages.success(request, _("Đã nộp báo cáo."))
             return HttpResponseRedirect(reverse("offices:report-unit", args=[row.pk]))
     status = 400 if context["error"] else 200
     return render(request, "offices/report_unit.html", context, status=status)
@@ -215,7 +221,7 @@ def report_unit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_unit_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = _assignment(request, pk)
     if not row.file_sha256:
-        raise Http404("Đơn vị chưa nộp tệp.")
+        raise Http404(_("Đơn vị chưa nộp tệp."))
     reports.report_file_downloaded(actor=request.user, assignment=row, ip=client_ip(request))
     return _file(selectors.read_blob(row.file_sha256), row.filename)
 
@@ -225,7 +231,7 @@ def report_unit_template(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = _assignment(request, pk)
     report = row.request
     if not report.template_sha256:
-        raise Http404("Yêu cầu này không có mẫu.")
+        raise Http404(_("Yêu cầu này không có mẫu."))
     reports.report_template_downloaded(
         actor=request.user, report=report, assignment=row, ip=client_ip(request)
     )
@@ -246,5 +252,5 @@ def report_unit_return(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã trả lại báo cáo của {row.unit.name}.")
+        messages.success(request, _("Đã trả lại báo cáo của %(name)s.") % {"name": row.unit.name})
     return HttpResponseRedirect(reverse("offices:report", args=[row.request_id]))

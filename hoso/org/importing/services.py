@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
@@ -59,8 +60,11 @@ class ImportRejected(DomainError):
 
     def __init__(self, result: ImportResult) -> None:
         super().__init__(
-            f"Không nhập được: {len(result.errors)} lỗi. Không có dòng nào được ghi; "
-            "hãy sửa các lỗi rồi nhập lại cả tệp."
+            _(
+                "Không nhập được: %(errors)s lỗi. Không có dòng nào được ghi; hãy "
+                "sửa các lỗi rồi nhập lại cả tệp."
+            )
+            % {"errors": len(result.errors)}
         )
         self.result = result
 
@@ -68,14 +72,14 @@ class ImportRejected(DomainError):
 def import_file(*, actor: Any, kind: str, school: Unit, data: bytes, ip: str = "") -> ImportResult:
     """Validate every row of `data`; if all are valid, import them in one transaction."""
     if kind not in SHEETS:
-        raise DomainError("Loại dữ liệu nhập không hợp lệ.")
+        raise DomainError(_("Loại dữ liệu nhập không hợp lệ."))
     if school.kind != UnitKind.TRUONG or not can(actor, "org.school.manage", school):
-        raise NotAllowed("Bạn không có quyền nhập dữ liệu cho trường này.")
+        raise NotAllowed(_("Bạn không có quyền nhập dữ liệu cho trường này."))
     if len(data) > settings.HOSO_IMPORT_MAX_BYTES:
-        raise DomainError("Tệp quá lớn để nhập (tối đa 10 MB).")
+        raise DomainError(_("Tệp quá lớn để nhập (tối đa 10 MB)."))
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại; hãy tạo năm học trước khi nhập.")
+        raise DomainError(_("Chưa có năm học hiện tại; hãy tạo năm học trước khi nhập."))
     rows, result = _parse(kind, data)
     if result.ok:
         _RESOLVERS[kind](school, year, rows, result)
@@ -99,9 +103,8 @@ def _parse(kind: str, data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], Im
                 RowError(
                     number,
                     "",
-                    f"Tệp có quá {limit:,} dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.".replace(
-                        ",", "."
-                    ),
+                    _("Tệp có quá %(limit)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+                    % {"limit": f"{limit:,}".replace(",", ".")},
                 )
             ]
             return [], result
@@ -110,7 +113,7 @@ def _parse(kind: str, data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], Im
         rows.append((number, parsed))
     result.rows = len(rows)
     if not rows and not result.errors:
-        result.errors.append(RowError(2, "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+        result.errors.append(RowError(2, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")))
     _check_duplicates(kind, rows, result)
     return rows, result
 
@@ -124,7 +127,12 @@ def _check_duplicates(
     for number, row in rows:
         if counts[row.get(key)] > 1:
             result.errors.append(
-                RowError(number, header, f"{header} “{row[key]}” bị lặp lại trong tệp.")
+                RowError(
+                    number,
+                    header,
+                    _("%(header)s “%(value)s” bị lặp lại trong tệp.")
+                    % {"header": header, "value": row[key]},
+                )
             )
 
 
@@ -145,12 +153,18 @@ def _resolve_staff(
         if row["code"] in elsewhere:
             result.errors.append(
                 RowError(
-                    number, "Mã định danh", f"Mã định danh “{row['code']}” đã thuộc đơn vị khác."
+                    number,
+                    "Mã định danh",
+                    _("Mã định danh “%(value)s” đã thuộc đơn vị khác.") % {"value": row["code"]},
                 )
             )
         if row["group"] and row["group"] not in groups:
             result.errors.append(
-                RowError(number, "Mã tổ chuyên môn", f"Không có tổ “{row['group']}” trong trường.")
+                RowError(
+                    number,
+                    "Mã tổ chuyên môn",
+                    _("Không có tổ “%(value)s” trong trường.") % {"value": row["group"]},
+                )
             )
         row["group_unit"] = groups.get(row["group"])
 
@@ -168,8 +182,11 @@ def _resolve_students(
                 RowError(
                     number,
                     "Mã định danh học sinh",
-                    f"Mã định danh học sinh “{row['code']}” đã thuộc trường khác "
-                    "(cần làm thủ tục chuyển trường).",
+                    _(
+                        "Mã định danh học sinh “%(value)s” đã thuộc trường khác (cần làm "
+                        "thủ tục chuyển trường)."
+                    )
+                    % {"value": row["code"]},
                 )
             )
     _check_student_particulars(school, rows, result)
@@ -193,12 +210,20 @@ def _check_student_particulars(
             problem = personal_id_problem(pid, birth_year=birth.year, gender=row["gender"])
             if problem:
                 result.errors.append(
-                    RowError(number, "Số định danh cá nhân", f"Số định danh cá nhân {problem}.")
+                    RowError(
+                        number,
+                        "Số định danh cá nhân",
+                        _("Số định danh cá nhân %(problem)s.") % {"problem": problem},
+                    )
                 )
         reg = row.get("register_number")
         if reg and (numbers[reg] > 1 or taken.get(reg, row["code"]) != row["code"]):
             result.errors.append(
-                RowError(number, "Số đăng bộ", f"Số đăng bộ “{reg}” bị trùng với học sinh khác.")
+                RowError(
+                    number,
+                    "Số đăng bộ",
+                    _("Số đăng bộ “%(reg)s” bị trùng với học sinh khác.") % {"reg": reg},
+                )
             )
 
 
@@ -214,10 +239,18 @@ def _resolve_classes(
     for number, row in rows:
         if row["code"] in clash:
             result.errors.append(
-                RowError(number, "Mã lớp", f"Mã “{row['code']}” đã được dùng cho đơn vị khác.")
+                RowError(
+                    number,
+                    "Mã lớp",
+                    _("Mã “%(value)s” đã được dùng cho đơn vị khác.") % {"value": row["code"]},
+                )
             )
         if not 1 <= row["grade"] <= 12 and not (school.level == "MN" and 0 <= row["grade"] <= 5):
-            result.errors.append(RowError(number, "Khối", f"Khối {row['grade']} không hợp lệ."))
+            result.errors.append(
+                RowError(
+                    number, "Khối", _("Khối %(value)s không hợp lệ.") % {"value": row["grade"]}
+                )
+            )
 
 
 def _resolve_enrolments(
@@ -238,13 +271,16 @@ def _resolve_enrolments(
                 RowError(
                     number,
                     "Mã định danh học sinh",
-                    f"Không có học sinh “{row['student']}” trong trường.",
+                    _("Không có học sinh “%(value)s” trong trường.") % {"value": row["student"]},
                 )
             )
         if row["class_obj"] is None:
             result.errors.append(
                 RowError(
-                    number, "Mã lớp", f"Không có lớp “{row['school_class']}” trong năm học {year}."
+                    number,
+                    "Mã lớp",
+                    _("Không có lớp “%(value)s” trong năm học %(year)s.")
+                    % {"value": row["school_class"], "year": year},
                 )
             )
 
@@ -273,7 +309,7 @@ def _apply(
     result: ImportResult,
     ip: str,
 ) -> None:
-    for _, row in rows:
+    for _number, row in rows:
         outcome = _APPLIERS[kind](actor, school, year, row)
         setattr(result, outcome, getattr(result, outcome) + 1)
     audit_log(

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from hoso.core.text import clean_line
 from hoso.org.importing.columns import Column
 
@@ -38,7 +40,7 @@ def _text(value: Any) -> str:
         value = int(value)
     text = unicodedata.normalize("NFC", str(value)).strip()
     if any(unicodedata.category(char) == "Cc" for char in text):
-        raise CellError("chứa ký tự điều khiển không hợp lệ")
+        raise CellError(_("chứa ký tự điều khiển không hợp lệ"))
     return clean_line(text)
 
 
@@ -54,14 +56,17 @@ def _date(value: Any) -> dt.date:
         except ValueError:
             continue
     raise CellError(
-        f"“{text}” không phải ngày hợp lệ (ghi theo dạng ngày/tháng/năm, ví dụ 05/09/2017)"
+        _("“%(text)s” không phải ngày hợp lệ (ghi theo dạng ngày/tháng/năm, ví dụ 05/09/2017)")
+        % {"text": text}
     )
 
 
 def _check_birth_date(date: dt.date) -> dt.date:
     today = dt.date.today()  # noqa: DTZ011 — a calendar date is enough here
     if date > today or date.year < 1900:
-        raise CellError(f"ngày {date:%d/%m/%Y} không thể là ngày sinh")
+        raise CellError(
+            _("ngày %(date)s không thể là ngày sinh") % {"date": format(date, "%d/%m/%Y")}
+        )
     return date
 
 
@@ -69,17 +74,17 @@ def parse_cell(column: Column, raw: Any) -> Any:
     """The cleaned value of one cell, or CellError with a Vietnamese reason."""
     if isinstance(raw, str) and raw.strip().startswith(FORMULA_PREFIXES) and column.kind != "int":
         raise CellError(
-            "bắt đầu bằng ký tự công thức (= + - @); hãy nhập giá trị, không nhập công thức"
+            _("bắt đầu bằng ký tự công thức (= + - @); hãy nhập giá trị, không nhập công thức")
         )
     if column.kind == "date" and raw not in (None, ""):
         return _check_birth_date(_date(raw))
     text = _text(raw)
     if not text:
         if column.required:
-            raise CellError("không được để trống")
+            raise CellError(_("không được để trống"))
         return "" if column.kind != "date" else None
     if len(text) > column.max_length:
-        raise CellError(f"dài quá {column.max_length} ký tự")
+        raise CellError(_("dài quá %(max_length)s ký tự") % {"max_length": column.max_length})
     return _parse_text(column, text)
 
 
@@ -89,7 +94,10 @@ def _parse_text(column: Column, text: str) -> Any:
 
         code = ethnicity_code(text)
         if code is None:
-            raise CellError(f"“{text}” không có trong danh mục 54 dân tộc (ví dụ: Kinh, Tày)")
+            raise CellError(
+                _("“%(text)s” không có trong danh mục 54 dân tộc (ví dụ: Kinh, Tày)")
+                % {"text": text}
+            )
         return code
     if column.kind == "personal_id":
         from hoso.org.particulars import personal_id_problem
@@ -99,15 +107,17 @@ def _parse_text(column: Column, text: str) -> Any:
             raise CellError(problem)
         return text
     if column.kind == "code" and not CODE_PATTERN.match(text):
-        raise CellError(f"mã “{text}” chỉ được gồm chữ không dấu, số và các dấu . _ -")
+        raise CellError(
+            _("mã “%(text)s” chỉ được gồm chữ không dấu, số và các dấu . _ -") % {"text": text}
+        )
     if column.kind == "gender":
         gender = GENDERS.get(text.lower())
         if gender is None:
-            raise CellError(f"“{text}” không hợp lệ; ghi Nam hoặc Nữ")
+            raise CellError(_("“%(text)s” không hợp lệ; ghi Nam hoặc Nữ") % {"text": text})
         return gender
     if column.kind == "int":
         if not text.isdigit():
-            raise CellError(f"“{text}” phải là số nguyên")
+            raise CellError(_("“%(text)s” phải là số nguyên") % {"text": text})
         return int(text)
     return text
 
@@ -131,13 +141,15 @@ def check_headers(headers: list[str], columns: list[Column]) -> list[RowError]:
         return []
     missing = [h for h in expected if h.lower() not in {a.lower() for a in actual}]
     extra = [a for a in actual if a.lower() not in {h.lower() for h in expected}]
-    message = "Dòng tiêu đề không đúng mẫu."
+    parts = [_("Dòng tiêu đề không đúng mẫu.")]
     if missing:
-        message += f" Thiếu cột: {', '.join(missing)}."
+        parts.append(_("Thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)})
     if extra:
-        message += f" Cột lạ: {', '.join(extra)}."
-    message += f" Các cột phải là: {', '.join(expected)} (hãy tải tệp mẫu)."
-    return [RowError(1, "", message)]
+        parts.append(_("Cột lạ: %(columns)s.") % {"columns": ", ".join(extra)})
+    parts.append(
+        _("Các cột phải là: %(columns)s (hãy tải tệp mẫu).") % {"columns": ", ".join(expected)}
+    )
+    return [RowError(1, "", " ".join(parts))]
 
 
 def parse_row(

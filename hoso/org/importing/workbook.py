@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -39,19 +40,21 @@ def template_bytes(kind: str) -> bytes:
 
 def _check_container(data: bytes) -> None:
     if not data:
-        raise DomainError("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) theo mẫu.")
+        raise DomainError(_("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) theo mẫu."))
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise DomainError("Tệp không phải Excel .xlsx. Hãy tải mẫu và lưu lại dưới dạng .xlsx.")
+        raise DomainError(_("Tệp không phải Excel .xlsx. Hãy tải mẫu và lưu lại dưới dạng .xlsx."))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise DomainError("Tệp không phải Excel .xlsx (có thể là Word hoặc tệp nén khác).")
+            raise DomainError(_("Tệp không phải Excel .xlsx (có thể là Word hoặc tệp nén khác)."))
         total = sum(info.file_size for info in archive.infolist())
         if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
-            raise DomainError("Tệp Excel bất thường (giải nén quá lớn), không thể nhập.")
+            raise DomainError(_("Tệp Excel bất thường (giải nén quá lớn), không thể nhập."))
         for name in names:
             if name.endswith(".xml") and b"<!DOCTYPE" in archive.read(name)[:2048]:
-                raise DomainError("Tệp Excel chứa khai báo DOCTYPE không an toàn, không thể nhập.")
+                raise DomainError(
+                    _("Tệp Excel chứa khai báo DOCTYPE không an toàn, không thể nhập.")
+                )
 
 
 def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
@@ -60,12 +63,12 @@ def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds on broken files
-        raise DomainError("Không đọc được tệp Excel (tệp hỏng hoặc sai định dạng).") from error
+        raise DomainError(_("Không đọc được tệp Excel (tệp hỏng hoặc sai định dạng).")) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     if header_row is None:
-        raise DomainError("Tệp Excel không có dữ liệu.")
+        raise DomainError(_("Tệp Excel không có dữ liệu."))
     headers = [str(value).strip() if value is not None else "" for value in header_row]
 
     def body() -> Iterator[tuple[int, list[Any]]]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core import secrets
@@ -57,7 +58,7 @@ def hocba_batch_create(
 ) -> HocBaBatch:
     """Queue drafts for every pupil of the class (or of `students`) without a học bạ yet."""
     if not can(actor, "grading.hocba.manage", school_class):
-        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ.")
+        raise NotAllowed(_("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ."))
     has_one = HocBaVersion.objects.filter(
         school_class=school_class, school_year_id=school_class.school_year_id
     ).values_list("student_id", flat=True)
@@ -71,7 +72,7 @@ def hocba_batch_create(
         .values_list("student_id", flat=True)
     )
     if not students:
-        raise DomainError("Mọi học sinh của lớp đã có học bạ năm học này.")
+        raise DomainError(_("Mọi học sinh của lớp đã có học bạ năm học này."))
     batch = HocBaBatch.objects.create(
         kind=HocBaBatchKind.CREATE, school_class=school_class, user=actor, total=len(students)
     )
@@ -103,10 +104,10 @@ def hocba_batch_sign(
     from hoso.signing.services.signers import signer_close
 
     if not can(actor, "grading.class.view", school_class):
-        raise NotAllowed("Bạn không xem được lớp này.")
+        raise NotAllowed(_("Bạn không xem được lớp này."))
     versions = signable_for(actor, school_class)
     if not versions:
-        raise DomainError("Không có học bạ nào của lớp đang chờ bạn ký (và đã đủ dữ liệu).")
+        raise DomainError(_("Không có học bạ nào của lớp đang chờ bạn ký (và đã đủ dữ liệu)."))
     handle = handle_for(actor, versions[0], passphrase=passphrase, pin=pin)
     signer_close(handle)
     batch = HocBaBatch.objects.create(
@@ -231,14 +232,14 @@ def _sign_all(batch: HocBaBatch, items: list[HocBaBatchItem]) -> None:
         secret = secrets.unseal(SEALED_FOR, batch.secret)
     except secrets.SecretGone:
         for item in items:
-            _fail(batch, item, "Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa đã đổi).")
+            _fail(batch, item, _("Không còn mật khẩu của lô ký (lô đã kết thúc hoặc khóa đã đổi)."))
         return
     handle = None
     try:
         for index, item in enumerate(items):
             version = item.version
             if version is None:
-                _fail(batch, item, "Không còn bản học bạ này.")
+                _fail(batch, item, _("Không còn bản học bạ này."))
                 continue
             if handle is None:
                 try:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
@@ -75,7 +76,7 @@ def _class_of(student: Student, school_class: Unit) -> None:
     if not Enrolment.objects.filter(
         student=student, school_class=school_class, school_year_id=school_class.school_year_id
     ).exists():
-        raise DomainError("Học sinh không thuộc lớp này.")
+        raise DomainError(_("Học sinh không thuộc lớp này."))
 
 
 @dataclass(frozen=True)
@@ -126,15 +127,15 @@ def hocba_create(
     """A draft học bạ from the current entries (gaps are listed in `data["missing"]`). `ahead`:
     files a batch laid out beforehand, used only when they were made from the same data."""
     if not can(actor, "grading.hocba.manage", school_class):
-        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ.")
+        raise NotAllowed(_("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập học bạ."))
     _class_of(student, school_class)
     existing = HocBaVersion.objects.select_for_update().filter(
         student=student, school_year_id=school_class.school_year_id
     )
     if existing.filter(status__in=IN_PROGRESS).exists():
-        raise Conflict("Học bạ năm học này của học sinh đang được lập hoặc trình ký.")
+        raise Conflict(_("Học bạ năm học này của học sinh đang được lập hoặc trình ký."))
     if existing.filter(status=HocBaStatus.ISSUED).exists():
-        raise Conflict("Học bạ đã ban hành; muốn sửa hãy lập bản điều chỉnh.")
+        raise Conflict(_("Học bạ đã ban hành; muốn sửa hãy lập bản điều chỉnh."))
     data = hoc_ba_data(school_class, student)
     return _new_version(actor, school_class, student, data, None, "", ahead)
 
@@ -187,21 +188,21 @@ def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVer
         .get(pk=version.pk)
     )
     if not can(actor, "grading.hocba.manage", version.school_class):
-        raise NotAllowed("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập bản điều chỉnh.")
+        raise NotAllowed(_("Chỉ GVCN của lớp hoặc lãnh đạo trường được lập bản điều chỉnh."))
     if version.status != HocBaStatus.ISSUED:
-        raise Conflict("Chỉ lập bản điều chỉnh cho học bạ đã ban hành.")
+        raise Conflict(_("Chỉ lập bản điều chỉnh cho học bạ đã ban hành."))
     if HocBaVersion.objects.filter(
         student=version.student, school_year=version.school_year, status__in=IN_PROGRESS
     ).exists():
-        raise Conflict("Đã có một bản học bạ đang được lập hoặc trình ký.")
+        raise Conflict(_("Đã có một bản học bạ đang được lập hoặc trình ký."))
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise DomainError("Hãy ghi lý do điều chỉnh học bạ (ít nhất 5 ký tự).")
+        raise DomainError(_("Hãy ghi lý do điều chỉnh học bạ (ít nhất 5 ký tự)."))
     data = hoc_ba_data(version.school_class, version.student)
     data["corrections"] = diff_corrections(version.data, data)
     data["correction_reason"] = reason
     if not data["corrections"]:
-        raise DomainError("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh.")
+        raise DomainError(_("Dữ liệu hiện tại giống bản đã ban hành; không có gì để điều chỉnh."))
     return _new_version(actor, version.school_class, version.student, data, version, reason)
 
 
@@ -219,13 +220,18 @@ def hocba_sign(
     if not can(actor, "grading.hocba.view", version):
         raise NotFound(NOT_FOUND_MESSAGE)
     if version.status not in NEXT_STEP:
-        raise Conflict("Học bạ đã ban hành là bản chỉ đọc; muốn sửa hãy lập bản điều chỉnh.")
+        raise Conflict(_("Học bạ đã ban hành là bản chỉ đọc; muốn sửa hãy lập bản điều chỉnh."))
     step, next_status = NEXT_STEP[HocBaStatus(version.status)]
     if not can(actor, "grading.hocba.sign", version):
-        raise NotAllowed(f"Bước tiếp theo là: {SignStep(step).label}; bạn không ký bước này.")
+        raise NotAllowed(
+            _("Bước tiếp theo là: %(label)s; bạn không ký bước này.")
+            % {"label": SignStep(step).label}
+        )
     problems = signing_check(version)
     if problems:
-        raise DomainError("Không thể ký học bạ: " + "; ".join(problems) + ".")
+        raise DomainError(
+            _("Không thể ký học bạ: %(problems)s.") % {"problems": "; ".join(problems)}
+        )
     pdf = read_blob(version.pdf_sha256)
     _ensure_verified(version, pdf)
     signed_xml = _sign_xml(version, signer, step)
@@ -254,9 +260,8 @@ def hocba_sign(
         checked = verify_pdf(signed_pdf, sha, list(version.signatures.order_by("signed_at", "id")))
         if not checked.ok:
             raise SignaturesInvalid(
-                "Học bạ không được ban hành vì chữ ký không hợp lệ: "
-                + problems_text(checked.problems)
-                + ".",
+                _("Học bạ không được ban hành vì chữ ký không hợp lệ: %(problems)s.")
+                % {"problems": problems_text(checked.problems)},
                 checked.problems,
             )
     version.pdf_sha256, version.xml_sha256, version.status = sha, xml_sha, next_status
@@ -306,9 +311,8 @@ def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
     checked = verify_pdf(pdf, version.pdf_sha256, signatures)
     if not checked.ok:
         raise SignaturesInvalid(
-            "Không thể ký tiếp: chữ ký đã có trên học bạ không hợp lệ: "
-            + problems_text(checked.problems)
-            + ".",
+            _("Không thể ký tiếp: chữ ký đã có trên học bạ không hợp lệ: %(problems)s.")
+            % {"problems": problems_text(checked.problems)},
             checked.problems,
         )
 
@@ -323,10 +327,16 @@ def _sign_xml(version: HocBaVersion, signer: Any, step: str) -> bytes:
     checks = verify_xml(xml)
     if len(checks) != version.signatures.count() or not all(c.ok for c in checks):
         problems = [f"{c.signer}: {c.problem}" for c in checks if not c.ok]
+        if problems:
+            raise DomainError(
+                _("Không thể ký tiếp: chữ ký trên tệp XML học bạ không hợp lệ: %(problems)s.")
+                % {"problems": "; ".join(problems)}
+            )
         raise DomainError(
-            "Không thể ký tiếp: chữ ký trên tệp XML học bạ không hợp lệ"
-            + (": " + "; ".join(problems) if problems else " (thiếu chữ ký của bước trước)")
-            + "."
+            _(
+                "Không thể ký tiếp: chữ ký trên tệp XML học bạ không hợp lệ "
+                "(thiếu chữ ký của bước trước)."
+            )
         )
     try:
         return sign_xml(xml, signer, role=XML_ROLES[step], description="Học bạ số")

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoso.audit.services import access_log
@@ -113,7 +114,7 @@ def _file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     body = read_blob(sha)
     if hashlib.sha256(body).hexdigest() != sha:  # never hand out a file changed in storage
         return HttpResponse(
-            "Tệp học bạ trong kho không khớp mã SHA-256 đã lưu; hãy báo quản trị hệ thống.",
+            _("Tệp học bạ trong kho không khớp mã SHA-256 đã lưu; hãy báo quản trị hệ thống."),
             status=409,
             content_type="text/plain; charset=utf-8",
         )
@@ -154,12 +155,14 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     handle = None
     try:
         if step is None:
-            raise DomainError("Học bạ đã ban hành là bản chỉ đọc.")
+            raise DomainError(_("Học bạ đã ban hành là bản chỉ đọc."))
         if not can(request.user, "grading.hocba.sign", version):  # before unlocking any key
-            raise DomainError(f"Bước tiếp theo là: {step[0].label}; bạn không ký bước này.")
+            raise DomainError(
+                _("Bước tiếp theo là: %(label)s; bạn không ký bước này.") % {"label": step[0].label}
+            )
         signer, image, handle = _signer(request, version)
         hocba_sign(actor=request.user, version=version, signer=signer, image_png=image)
-        messages.success(request, "Đã ký số học bạ.")
+        messages.success(request, _("Đã ký số học bạ."))
     except SignaturesInvalid as exc:
         messages.error(request, exc.message)
         access_log(
@@ -188,7 +191,7 @@ def _signer(request: HttpRequest, version: HocBaVersion) -> tuple[Any, bytes | N
 
         ensure_personal_keys_allowed()  # a key sent to the server, even for one signature
         if upload.size is None or upload.size > MAX_P12:
-            raise DomainError("Tệp chứng thư số quá lớn.")
+            raise DomainError(_("Tệp chứng thư số quá lớn."))
         signer = Pkcs12Signer(upload.read(), request.POST.get("passphrase", ""))
         return signer, signature_png(request.user, version, None), None
     handle = handle_for(
@@ -208,7 +211,9 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         new = hocba_correct(
             actor=request.user, version=version, reason=request.POST.get("reason", "")
         )
-        messages.success(request, f"Đã lập bản điều chỉnh số {new.number}; cần ký lại.")
+        messages.success(
+            request, _("Đã lập bản điều chỉnh số %(number)s; cần ký lại.") % {"number": new.number}
+        )
         return redirect("grading:hocba", pk=new.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
