@@ -11,6 +11,7 @@ Two independent checks, both required:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,10 +51,16 @@ def _step_label(step: str) -> str:
 
 
 def verify_pdf(
-    pdf: bytes, expected_sha256: str, signatures: list[HocBaSignature], *, cached: bool = False
+    pdf: bytes,
+    expected_sha256: str,
+    signatures: list[HocBaSignature],
+    *,
+    cached: bool = False,
+    ahead: Answers | None = None,
 ) -> Verification:
     """Does `pdf` carry exactly the signatures HoSo recorded, each valid and trusted? Decisions
-    (signing, issuing) never use the cache; the page may."""
+    (signing, issuing) never use the cache; the page may. `ahead`: pyHanko's answers for these
+    very bytes under the same trust, computed moments before by a batch (`checked_ahead`)."""
     from hoso.signing.verification import signed_revision_candidates
 
     result = Verification()
@@ -71,7 +78,8 @@ def verify_pdf(
                 _("chữ ký bước «%(step)s» không khớp bản HoSo đã ký")
                 % {"step": _step_label(signature.step)}
             )
-    error, found = _validated(pdf, cached)
+    known = ahead.get(_key(pdf)) if ahead is not None else None
+    error, found = known if known is not None else _validated(pdf, cached)
     if error:
         result.problems.append(error)
     if len(found) != len(signatures):
@@ -86,20 +94,35 @@ def verify_pdf(
     return result
 
 
-def _validated(pdf: bytes, use_cache: bool) -> tuple[str | None, list[tuple[str, bool]]]:
-    """pyHanko's answer per signature (verdict, valid), cached by the bytes' SHA-256 and the
-    trust setting: the page shows it on every visit and a changed file is a new key."""
+# pyHanko's answer for a file: (the file's own problem or None, [(verdict, valid)] per signature)
+Answer = tuple[str | None, list[tuple[str, bool]]]
+
+
+def _key(pdf: bytes) -> str:
+    """The bytes' SHA-256 and the trust setting: a changed file or trust is another key."""
     from hoso.signing import conf
-    from hoso.signing.verification import validator
 
     anchors = ",".join(str(p) for p in conf.trust_anchor_paths() + conf.intermediate_paths())
-    key = "hocba-verify2:" + hashlib.sha256(pdf + anchors.encode()).hexdigest()
+    return "hocba-verify2:" + hashlib.sha256(pdf + anchors.encode()).hexdigest()
+
+
+def _validated(pdf: bytes, use_cache: bool) -> Answer:
+    """pyHanko's answer per signature (verdict, valid), cached by `_key`: the page shows it on
+    every visit."""
+    from hoso.signing.verification import validator
+
+    key = _key(pdf)
     found = cache.get(key) if use_cache else None
     if found is not None:
         return found  # type: ignore[no-any-return]
-    report = validator().validate(pdf)
+    answer = _answer(validator().validate(pdf))
+    cache.set(key, answer, CACHE_SECONDS)
+    return answer
+
+
+def _answer(report: Any) -> Answer:
     stamps = [s.verdict for s in report.signatures if s.kind != "signature" and not s.bottom_line]
-    answer = (
+    return (
         report.error or ("; ".join(stamps) if stamps else None),
         [
             (s.verdict, bool(s.bottom_line and s.cert_valid_at_signing))
@@ -107,8 +130,85 @@ def _validated(pdf: bytes, use_cache: bool) -> tuple[str | None, list[tuple[str,
             if s.kind == "signature"  # archive time-stamps are not steps of the chain
         ],
     )
-    cache.set(key, answer, CACHE_SECONDS)
-    return answer
+
+
+# --- a batch's files checked ahead, over the machine's cores ----------------------------------
+
+
+@dataclass(frozen=True)
+class Trust:
+    """The validator's settings as bytes, for another process: the trust anchors, the
+    intermediates and the CRLs this process fetched (`hoso.signing.conf`)."""
+
+    roots: tuple[bytes, ...]
+    others: tuple[bytes, ...]
+    crls: tuple[bytes, ...]
+
+
+def trust_now() -> Trust:
+    from hoso.signing import conf
+
+    return Trust(
+        tuple(c.dump() for c in conf.trust_anchors()),
+        tuple(c.dump() for c in conf.intermediates()),
+        tuple(c.dump() for c in conf.fresh_crls()),
+    )
+
+
+def answer_apart(job: tuple[bytes, Trust]) -> Answer:
+    """pyHanko's answer for `pdf` under `trust`, in a pool process (hoso.core.cores): the same
+    validator the app uses, built from the same settings (no fetching: only what they give)."""
+    pdf, trust = job
+    return _answer(_validator_for(trust).validate(pdf))
+
+
+_APART: dict[Trust, Any] = {}
+
+
+def _validator_for(trust: Trust) -> Any:
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import x509 as asn1_x509
+
+    from hoso.signing.engine.validate import PdfValidator
+
+    if trust not in _APART:
+        _APART.clear()
+        _APART[trust] = PdfValidator(
+            [asn1_x509.Certificate.load(der) for der in trust.roots],
+            other_certs=[asn1_x509.Certificate.load(der) for der in trust.others],
+            fresh_crls=[asn1_crl.CertificateList.load(der) for der in trust.crls],
+        )
+    return _APART[trust]
+
+
+class Answers:
+    """pyHanko's answers for a batch's files, computed by the pool in the batch's order while
+    the batch signs the first ones; `get` waits for the one asked (None: not checked ahead)."""
+
+    def __init__(self, keys: list[str], answers: Iterator[Answer]) -> None:
+        self.pending = iter(keys)
+        self.answers = answers
+        self.ready: dict[str, Answer] = {}
+
+    def get(self, key: str) -> Answer | None:
+        while key not in self.ready:
+            waiting = next(self.pending, None)
+            if waiting is None:
+                return None
+            self.ready[waiting] = next(self.answers)
+        return self.ready.pop(key)
+
+
+def checked_ahead(files: list[bytes]) -> Answers | None:
+    """The files' answers from the pool's processes (None when there is no pool): the checks
+    before each signature of a batch, made over the cores on the very bytes to be signed."""
+    from hoso.core.cores import in_processes, processes
+
+    if processes() <= 1 or not files:
+        return None
+    trust = trust_now()
+    keys = [_key(pdf) for pdf in files]
+    return Answers(keys, in_processes(answer_apart, [(pdf, trust) for pdf in files]))
 
 
 def verify_version(version: HocBaVersion, *, cached: bool = False) -> Verification:

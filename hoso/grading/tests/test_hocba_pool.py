@@ -77,3 +77,63 @@ def test_files_laid_out_from_the_same_data_are_stored_as_they_are(unit, laid_out
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil, ahead=ahead)
     assert laid_out_here == []
     assert blob_store().open(version.pdf_sha256).read() == ahead.pdf
+
+
+def test_the_checks_before_each_signature_come_from_the_pool_and_the_issue_is_checked_here(
+    unit, settings, monkeypatch
+):
+    """GVCN, principal and seal batches with the pool: the signatures already on each file are
+    checked by the pool's processes on the very bytes signed next; the file after the seal is
+    checked here before the học bạ is issued (one check per pupil in this process)."""
+    from hoso.grading.hocba import verify
+    from hoso.grading.hocba.services.batches import hocba_batch_sign
+    from hoso.grading.hocba.verify import verify_version
+    from hoso.grading.models import HocBaStatus
+    from hoso.org.models import Role, RoleAssignment
+
+    settings.HOSO_CPU_PROCESSES = 2
+    lop = unit("th1.1A")
+    pupils = [first_student(lop, i) for i in (3, 4)]
+    gvcn = gvcn_of(lop)
+    for pupil in pupils:
+        _complete_year(lop, pupil)
+        HocBaVersion.objects.filter(student=pupil).delete()
+        hocba_create(actor=gvcn, school_class=lop, student=pupil)
+    here = []
+    real = verify._validated
+    monkeypatch.setattr(
+        verify, "_validated", lambda pdf, cached: here.append(1) or real(pdf, cached)
+    )
+    people = {
+        role: RoleAssignment.objects.filter(unit=lop.school, role=role).first().user
+        for role in (Role.HT, Role.VT)
+    }
+    try:
+        for actor in (gvcn, people[Role.HT], people[Role.VT]):
+            batch = hocba_batch_sign(
+                actor=actor, school_class=lop, passphrase=settings.DEMO_PASSWORD
+            )
+            batch = hocba_batch_run(batch_id=batch.pk)
+            assert (batch.done, batch.failed) == (2, 0), list(batch.items.values("message"))
+    finally:
+        close_pool()
+    assert len(here) == len(pupils)  # only the issue's check, for each pupil
+    for version in HocBaVersion.objects.filter(student__in=pupils):
+        assert version.status == HocBaStatus.ISSUED
+        assert verify_version(version).ok
+
+
+def test_an_answer_made_ahead_is_used_only_for_the_very_same_bytes(unit):
+    from hoso.grading.hocba.verify import Answers, _key, verify_pdf
+
+    version = HocBaVersion.objects.filter(status="issued").first()
+    pdf = blob_store().open(version.pdf_sha256).read()
+    signatures = list(version.signatures.order_by("signed_at", "id"))
+    refused = (None, [("KHÔNG HỢP LỆ (câu trả lời kiểm thử)", False)] * len(signatures))
+    same = Answers([_key(pdf)], iter([refused]))
+    assert (
+        "KHÔNG HỢP LỆ (câu trả lời kiểm thử)"
+        in verify_pdf(pdf, version.pdf_sha256, signatures, ahead=same).problems
+    )
+    other = Answers([_key(pdf + b"\n")], iter([refused]))
+    assert verify_pdf(pdf, version.pdf_sha256, signatures, ahead=other).ok

@@ -28,6 +28,7 @@ from hoso.grading.hocba.chain import (
 )
 from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.hocba.verify import (
+    Answers,
     SignaturesInvalid,
     problems_text,
     verify_pdf,
@@ -208,10 +209,16 @@ def hocba_correct(*, actor: Any, version: HocBaVersion, reason: str) -> HocBaVer
 
 @transaction.atomic
 def hocba_sign(
-    *, actor: Any, version: HocBaVersion, signer: Any, image_png: bytes | None = None
+    *,
+    actor: Any,
+    version: HocBaVersion,
+    signer: Any,
+    image_png: bytes | None = None,
+    ahead: Answers | None = None,
 ) -> HocBaVersion:
     """Apply the next signature of the chain with `signer` (a `hoso.signing.engine` signer:
-    PKCS#12, PKCS#11…). The key is used, never stored."""
+    PKCS#12, PKCS#11…). The key is used, never stored. `ahead`: a batch's checks of the files
+    made moments before over the cores (used only for these very bytes)."""
     version = (
         HocBaVersion.objects.select_for_update(of=("self",))
         .select_related("school_class")
@@ -233,7 +240,7 @@ def hocba_sign(
             _("Không thể ký học bạ: %(problems)s.") % {"problems": "; ".join(problems)}
         )
     pdf = read_blob(version.pdf_sha256)
-    _ensure_verified(version, pdf)
+    _ensure_verified(version, pdf, ahead)
     signed_xml = _sign_xml(version, signer, step)
     doc = sign_document(
         actor=actor,
@@ -302,13 +309,13 @@ def _holder(version: HocBaVersion, step: str) -> Holder:
     return Holder.seal_of(version.school_class.school) if step == SignStep.SEAL else Holder()
 
 
-def _ensure_verified(version: HocBaVersion, pdf: bytes) -> None:
+def _ensure_verified(version: HocBaVersion, pdf: bytes, ahead: Answers | None = None) -> None:
     """The next signature (and the seal above all, §10.19) goes only on a file whose
     signatures so far all verify: checked on the very bytes that are about to be signed."""
     signatures = list(version.signatures.order_by("signed_at", "id"))
     if not signatures:
         return
-    checked = verify_pdf(pdf, version.pdf_sha256, signatures)
+    checked = verify_pdf(pdf, version.pdf_sha256, signatures, ahead=ahead)
     if not checked.ok:
         raise SignaturesInvalid(
             _("Không thể ký tiếp: chữ ký đã có trên học bạ không hợp lệ: %(problems)s.")
