@@ -295,9 +295,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Laying out PDFs (the học bạ of a class batch) over the machine's cores: hoso.core.cores.
-# 0 or 1: in the worker's own process.
-HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", min(os.cpu_count() or 1, 4))
+# Laying out PDFs and checking signatures (the học bạ of a class batch) over the machine's
+# cores: hoso.core.cores. Processes beside the worker's own; 0: in the worker's own process.
+HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", max(min((os.cpu_count() or 1) - 1, 3), 0))
 
 # Background work: huey on SQLite in the embedded mode, on Redis at scale. Same task code.
 HUEY_REDIS_URL = env_str("HOSO_REDIS_URL")
