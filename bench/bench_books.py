@@ -289,6 +289,8 @@ class PssSampler:
 
     def __init__(self) -> None:
         self.peak_mb = 0.0
+        self.pool_peak_mb = 0.0  # the largest pool process seen
+        self.pool_seen: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -308,8 +310,10 @@ class PssSampler:
                 pids = pool_pids()
             except RuntimeError:  # the pool changed its processes while being read
                 continue
-            total = sum(pss_mb(pid) for pid in [os.getpid(), *pids])
-            self.peak_mb = max(self.peak_mb, total)
+            pool = [pss_mb(pid) for pid in pids]
+            self.pool_seen.update(pids)
+            self.pool_peak_mb = max([self.pool_peak_mb, *pool])
+            self.peak_mb = max(self.peak_mb, pss_mb(os.getpid()) + sum(pool))
 
 
 def pss_mb(pid: int) -> float:
@@ -375,6 +379,12 @@ def run_all(args: Any, data_dir: str, database_url: str) -> None:
         + (", ".join(f"{mb:.0f}" for mb in pool) or "-")
         + f" MB; all processes together at most {result['window_mb'] + sum(pool):.0f} MB"
         f" by RSS, peak {sampler.peak_mb:.0f} MB by PSS (sampled every 0.25 s)"
+    )
+    from hoso.core.cores import TASKS_PER_PROCESS
+
+    print(  # noqa: T201
+        f"pool processes seen during the work: {len(sampler.pool_seen)} (each is replaced after "
+        f"its {TASKS_PER_PROCESS} tasks), the largest {sampler.pool_peak_mb:.0f} MB by PSS"
     )
 
 
