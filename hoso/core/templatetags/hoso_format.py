@@ -44,3 +44,12 @@ def nth(items: object, index: int) -> object:
         return items[int(index)]  # type: ignore[index]
     except (IndexError, KeyError, TypeError, ValueError):
         return ""
+
+
+@register.simple_tag
+def language_names() -> list[tuple[str, str]]:
+    """The interface's languages (settings.LANGUAGES), each named in itself as a language
+    switch names them ("Tiếng Việt", "English"), never translated into the page's language."""
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
