@@ -382,7 +382,10 @@ class HocBaBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"học bạ batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+        return str(
+            _("Lượt lập học bạ %(pk)s: xong %(done)s, lỗi %(failed)s, trong %(total)s học sinh")
+            % {"pk": self.pk, "done": self.done, "failed": self.failed, "total": self.total}
+        )
 
 
 class HocBaBatchItemStatus(models.TextChoices):
