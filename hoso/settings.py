@@ -155,6 +155,12 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "hoso" / "locale"]
+# The language a person chose with the switch in every page's footer (Django's set_language,
+# /i18n/setlang/) is kept a year in this cookie, read by hoso.core.locale; without it the pages
+# are Vietnamese, whatever the browser asks for.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -213,6 +219,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BEHIND_TLS = env_bool("HOSO_BEHIND_TLS", False)
 SESSION_COOKIE_SECURE = BEHIND_TLS
 CSRF_COOKIE_SECURE = BEHIND_TLS
+LANGUAGE_COOKIE_SECURE = BEHIND_TLS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS else None
 SECURE_HSTS_SECONDS = 31536000 if BEHIND_TLS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True

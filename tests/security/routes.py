@@ -190,6 +190,7 @@ ROUTES: dict[str, Route] = {
     # --- foundation: core, accounts, org, audit -------------------------------------------
     "home": Route(LOGIN),
     "healthz": Route(PUBLIC),
+    "set_language": Route(PUBLIC, methods=("POST",)),  # the language switch in the footer
     "api-schema": Route(PUBLIC),
     "api-token": Route(PUBLIC, methods=("POST",)),
     "api-me": Route(LOGIN),

@@ -80,7 +80,7 @@ def test_one_waiting_for_signature_entry_even_when_nothing_waits(client_for: Any
 
 
 def _menu(page: str) -> str:
-    return page.split('aria-label="Menu chính"', 1)[1].split("</nav>", 1)[0]
+    return page.split('aria-label="Chức năng chính"', 1)[1].split("</nav>", 1)[0]
 
 
 def test_the_group_leader_menu_counts_what_waits_for_review(client_for: Any) -> None:

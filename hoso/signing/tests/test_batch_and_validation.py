@@ -124,7 +124,11 @@ def test_validate_api_reports_each_signature(demo_user: Any, api_for: Any) -> No
     first = body["signatures"][0]
     assert first["made_by_hoso"] is True and first["changed_outside_hoso"] is False
     assert first["trusted"] and first["intact"] and first["cert_valid_at_signing"]
-    assert first["chain"] == [first["signer_name"], "HoSo Demo Issuing CA", "HoSo Demo Root CA"]
+    assert first["chain"] == [
+        first["signer_name"],
+        "HoSo Demo CA cấp chứng thư",
+        "HoSo Demo CA gốc",
+    ]
     assert body["verdict"].startswith("HỢP LỆ")
 
 
