@@ -1,22 +1,30 @@
-"""Small worlds for tests marked `own_world`: units, people and roles made through the org
-services (so paths, schools and audit entries are what the product makes), nothing else.
+"""Small worlds for tests marked `own_world`: units, people, roles, staff, certificates and
+records made through the services of the product (so paths, schools, audit entries, stored files
+and workflows are what the product makes), nothing else.
 
     world = school_world()            # Sở > Phòng > a primary school > Tổ 1 > Lớp 1A
     world.people["giaovien"]          # a teacher of Tổ 1; also hieutruong, totruong, vanthu…
+    with_certificates(world)          # staff rows and a demo certificate for each, the seal
+    RecordFactory(owner=world.people["giaovien"], period_key="W03")   # a draft lesson plan
+    login(world.people["giaovien"])   # a test client signed in as them (api_login: by token)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.test import Client
 from factory.django import DjangoModelFactory
 
-from hoso.org.models import Role, SchoolYear, Unit, UnitKind
-from hoso.org.services import role_assign, unit_create
+from hoso.org.models import Gender, Role, SchoolYear, Staff, Unit, UnitKind
+from hoso.org.services import role_assign, staff_create, unit_create
+from hoso.records.models import Record, RecordType
 
 PASSWORD = "hoso-test-2025"
 
@@ -104,3 +112,176 @@ def school_world(prefix: str = "w", level: str = "TH") -> World:
         world.people[key] = person
     grant(world.people["totruong"], Role.GV, to)
     return world
+
+
+# --- staff and certificates ------------------------------------------------------------------
+
+
+class StaffFactory(DjangoModelFactory[Staff]):
+    """A member of staff made by org.services.staff_create, tied to `user` as the demo ties its
+    people (the certificates, the e-mail of notifications and the books read the staff row)."""
+
+    class Meta:
+        model = Staff
+
+    unit = factory.SubFactory(UnitFactory)
+    user = None
+    code = factory.Sequence(lambda n: f"CBT{n:05d}")
+    full_name = factory.LazyAttribute(
+        lambda o: o.user.get_full_name() if o.user is not None else "Nguyễn Thị Lan"
+    )
+    gender = Gender.NU
+    position = ""
+    email = factory.LazyAttribute(
+        lambda o: f"{o.user.username}@test.hoso.edu.vn" if o.user is not None else ""
+    )
+
+    @classmethod
+    def _create(cls, model_class: type[Staff], *args: Any, **kwargs: Any) -> Staff:
+        user = kwargs.pop("user")
+        staff = staff_create(actor=None, **kwargs)
+        if user is not None:
+            staff.user = user
+            staff.save(update_fields=["user"])
+        return staff
+
+
+# Where each person of SCHOOL_PEOPLE works (the unit of their staff row).
+_STAFF_UNIT = {"school": "school", "to": "to", "phong": "phong"}
+
+
+def staff_of(world: World, keys: Iterable[str] | None = None) -> World:
+    """A staff row for each person of the world (or those of `keys`) who has none yet, at the
+    unit where SCHOOL_PEOPLE gives them their role (the Tổ for its teachers)."""
+    for key in keys if keys is not None else list(world.people):
+        person = world.people[key]
+        if Staff.objects.filter(user=person).exists():
+            continue
+        where = SCHOOL_PEOPLE[key][1] if key in SCHOOL_PEOPLE else "school"
+        StaffFactory(unit=world.units[_STAFF_UNIT.get(where, where)], user=person)
+    return world
+
+
+def with_certificates(world: World, keys: Iterable[str] | None = None) -> World:
+    """Staff rows and a demo certificate (PKCS#12 under the demo password, with a signature
+    image) for each person of the world (or those of `keys`), and the school's seal: made by
+    hoso.signing.demo as the demo province makes them, without the rest of the demo."""
+    from hoso.signing.demo import create_demo_pki
+
+    keys = list(keys) if keys is not None else list(world.people)
+    staff_of(world, keys)
+    create_demo_pki(users=[world.people[k] for k in keys], schools=[world.units["school"]])
+    return world
+
+
+def demo_password() -> str:
+    """The passphrase of every certificate of with_certificates."""
+    from django.conf import settings
+
+    return str(settings.DEMO_PASSWORD)
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def record_pdf(title: str = "Kế hoạch bài dạy tuần 2", lines: list[str] | None = None) -> bytes:
+    """A small real PDF, as hoso.records.tests.helpers.pdf makes them."""
+    from hoso.records.pdfmaker import simple_pdf
+
+    return simple_pdf(title, lines or ["Môn Toán lớp 1A", "Hoạt động khởi động"])
+
+
+class RecordTypeFactory(DjangoModelFactory[RecordType]):
+    """A national record type beside the catalogue's (owner_unit None), written as
+    hoso.records.catalogue.load_catalogue writes the catalogue's rows: got when its code exists."""
+
+    class Meta:
+        model = RecordType
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"TEST.LHS{n:03d}")
+    name = factory.Sequence(lambda n: f"Loại hồ sơ thử {n}")
+    levels = factory.LazyFunction(lambda: ["TH"])
+    keeper = "TEACHER"
+    period = "ONCE"
+    signing_chain = factory.LazyFunction(lambda: [{"role": "TTCM", "action": "review"}])
+    formats = factory.LazyFunction(lambda: ["pdf", "docx"])
+    retention_years = 5
+
+
+def catalogue() -> None:
+    """The national catalogue (a flushed test database lost the migration's rows)."""
+    from hoso.records.catalogue import load_catalogue
+
+    if not RecordType.objects.filter(code="TT28.KHBD", owner_unit=None).exists():
+        load_catalogue(RecordType)
+
+
+class RecordFactory(DjangoModelFactory[Record]):
+    """A record its owner uploaded through records.services.versions.record_upload (a one-page
+    PDF unless `data` says otherwise), then submitted through record_submit when `submitted`.
+    `record_type` is a RecordType or a code (the national catalogue's TT28.KHBD by default)."""
+
+    class Meta:
+        model = Record
+
+    owner = None
+    record_type = "TT28.KHBD"
+    period_key = ""
+    title = ""
+    unit_id = None
+    data = factory.LazyFunction(record_pdf)
+    filename = "ke-hoach.pdf"
+    submitted = False
+
+    @classmethod
+    def _create(cls, model_class: type[Record], *args: Any, **kwargs: Any) -> Record:
+        from hoso.records.services.versions import Upload, record_upload
+        from hoso.records.services.workflow import record_submit
+
+        owner, kind = kwargs["owner"], kwargs["record_type"]
+        if isinstance(kind, str):
+            catalogue()
+            kind = RecordType.objects.get(code=kind)
+        version = record_upload(
+            actor=owner,
+            record_type=kind,
+            upload=Upload(io.BytesIO(kwargs["data"]), kwargs["filename"]),
+            title=kwargs["title"],
+            period_key=kwargs["period_key"],
+            unit_id=kwargs["unit_id"],
+        )
+        if kwargs["submitted"]:
+            record_submit(actor=owner, record_id=version.record_id)
+        return Record.objects.get(pk=version.record_id)
+
+
+def due_items(world: World) -> int:
+    """The due items the school of the world owes this year (records.services.deadlines), as
+    the nightly run makes them: how many were made."""
+    from hoso.records.services.deadlines import due_items_generate
+
+    catalogue()
+    return due_items_generate(school_year=world.year, schools=[world.units["school"]])
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def login(user: Any) -> Client:
+    """A test client signed in as `user` (a leader, clerk or office specialist also needs
+    settings.HOSO_2FA_REQUIRED_ROLES = [] for the pages: a test account has no TOTP)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_login(user: Any) -> Any:
+    """A DRF client that carries an API token of `user`, as conftest's api_for does."""
+    from rest_framework.test import APIClient
+
+    from hoso.accounts.services import create_token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user=user, name='test')[1]}")
+    return client
