@@ -81,6 +81,8 @@ class World:
     year: SchoolYear
     units: dict[str, Unit] = field(default_factory=dict)
     people: dict[str, Any] = field(default_factory=dict)
+    # person key → the unit key where they work (their staff row's unit, see staff_of)
+    posts: dict[str, str] = field(default_factory=dict)
 
 
 SCHOOL_PEOPLE = {
@@ -110,7 +112,62 @@ def school_world(prefix: str = "w", level: str = "TH") -> World:
         person = UserFactory(username=f"{prefix}.{key}")
         grant(person, role, world.units[where])
         world.people[key] = person
+        world.posts[key] = where
     grant(world.people["totruong"], Role.GV, to)
+    return world
+
+
+def _person(world: World, prefix: str, key: str, role: str, where: str, **fields: Any) -> Any:
+    person = UserFactory(username=f"{prefix}.{key}", **fields)
+    grant(person, role, world.units[where])
+    world.people[key], world.posts[key] = person, where
+    return person
+
+
+def province_world(prefix: str = "p") -> World:
+    """school_world (its school is "the school" of the tests), and around it what a province
+    holds: a Tổ 4-5 of the school ("to45", with a teacher "giaovien45"), a THCS school under
+    the same Phòng ("thcs", its principal "thcs.hieutruong"), a second Phòng ("phong2", its
+    specialist "chuyenvien2") with a primary school ("school2", its Tổ "school2.to", with
+    "school2.hieutruong" and the teacher "school2.giaovien"), the librarian of the school
+    ("thuthu"), a Sở specialist ("so") and the administrator ("admin", QTHT at the Sở)."""
+    world = school_world(prefix)
+    so, phong, school = world.units["so"], world.units["phong"], world.units["school"]
+    units = world.units
+    units["to45"] = UnitFactory(
+        code=f"{prefix}-TO45", name="Tổ 4-5", kind=UnitKind.TO, parent=school
+    )
+    units["thcs"] = UnitFactory(
+        code=f"{prefix}-THCS",
+        name="Trường THCS thử",
+        kind=UnitKind.TRUONG,
+        parent=phong,
+        level="THCS",
+    )
+    units["phong2"] = UnitFactory(
+        code=f"{prefix}-PGD2", name="Phòng GDĐT thứ hai", kind=UnitKind.PHONG, parent=so
+    )
+    units["school2"] = UnitFactory(
+        code=f"{prefix}-TR2",
+        name="Trường thứ hai",
+        kind=UnitKind.TRUONG,
+        parent=units["phong2"],
+        level="TH",
+    )
+    units["school2.to"] = UnitFactory(
+        code=f"{prefix}-TR2-TO", name="Tổ 1-2", kind=UnitKind.TO, parent=units["school2"]
+    )
+    for key, role, where in (
+        ("giaovien45", Role.GV, "to45"),
+        ("thuthu", Role.TV, "school"),
+        ("thcs.hieutruong", Role.HT, "thcs"),
+        ("chuyenvien2", Role.CV_PHONG, "phong2"),
+        ("school2.hieutruong", Role.HT, "school2"),
+        ("school2.giaovien", Role.GV, "school2.to"),
+        ("so", Role.CV_SO, "so"),
+    ):
+        _person(world, prefix, key, role, where)
+    _person(world, prefix, "admin", Role.QTHT, "so", is_staff=True, is_superuser=True)
     return world
 
 
@@ -146,19 +203,14 @@ class StaffFactory(DjangoModelFactory[Staff]):
         return staff
 
 
-# Where each person of SCHOOL_PEOPLE works (the unit of their staff row).
-_STAFF_UNIT = {"school": "school", "to": "to", "phong": "phong"}
-
-
 def staff_of(world: World, keys: Iterable[str] | None = None) -> World:
     """A staff row for each person of the world (or those of `keys`) who has none yet, at the
-    unit where SCHOOL_PEOPLE gives them their role (the Tổ for its teachers)."""
+    unit where they hold their role (world.posts; the Tổ for its teachers)."""
     for key in keys if keys is not None else list(world.people):
         person = world.people[key]
         if Staff.objects.filter(user=person).exists():
             continue
-        where = SCHOOL_PEOPLE[key][1] if key in SCHOOL_PEOPLE else "school"
-        StaffFactory(unit=world.units[_STAFF_UNIT.get(where, where)], user=person)
+        StaffFactory(unit=world.units[world.posts.get(key, "school")], user=person)
     return world
 
 
@@ -217,9 +269,20 @@ def catalogue() -> None:
         load_catalogue(RecordType)
 
 
+def reviewed_type() -> RecordType:
+    """A national type whose chain is one review by the tổ trưởng: once approved, its record
+    is issued (without a signature)."""
+    return RecordTypeFactory(
+        code="TEST.DUYET",
+        name="Biên bản thử (tổ trưởng duyệt)",
+        signing_chain=[{"role": "TTCM", "action": "review"}],
+    )
+
+
 class RecordFactory(DjangoModelFactory[Record]):
     """A record its owner uploaded through records.services.versions.record_upload (a one-page
-    PDF unless `data` says otherwise), then submitted through record_submit when `submitted`.
+    PDF unless `data` says otherwise), then submitted through record_submit when `submitted`,
+    and approved through record_approve by `approved_by` (the pending review step's person).
     `record_type` is a RecordType or a code (the national catalogue's TT28.KHBD by default)."""
 
     class Meta:
@@ -233,11 +296,12 @@ class RecordFactory(DjangoModelFactory[Record]):
     data = factory.LazyFunction(record_pdf)
     filename = "ke-hoach.pdf"
     submitted = False
+    approved_by = None
 
     @classmethod
     def _create(cls, model_class: type[Record], *args: Any, **kwargs: Any) -> Record:
         from hoso.records.services.versions import Upload, record_upload
-        from hoso.records.services.workflow import record_submit
+        from hoso.records.services.workflow import record_approve, record_submit
 
         owner, kind = kwargs["owner"], kwargs["record_type"]
         if isinstance(kind, str):
@@ -251,8 +315,10 @@ class RecordFactory(DjangoModelFactory[Record]):
             period_key=kwargs["period_key"],
             unit_id=kwargs["unit_id"],
         )
-        if kwargs["submitted"]:
+        if kwargs["submitted"] or kwargs["approved_by"] is not None:
             record_submit(actor=owner, record_id=version.record_id)
+        if kwargs["approved_by"] is not None:
+            record_approve(actor=kwargs["approved_by"], record_id=version.record_id)
         return Record.objects.get(pk=version.record_id)
 
 
