@@ -14,10 +14,9 @@ from django.db.utils import DatabaseError
 from hoso.audit.models import AuditEntry
 from hoso.conversion import UnsafeFileError
 from hoso.records.models import Record, RecordVersion
-from hoso.records.services.workflow import record_approve
 from hoso.records.tests.helpers import encrypted_pdf, javascript_pdf, pdf, upload
 from hoso.storage import blob_store
-from tests.factories import RecordFactory, RecordTypeFactory, login, school_world
+from tests.factories import RecordFactory, login, reviewed_type, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
@@ -112,11 +111,11 @@ def test_an_issued_version_cannot_be_changed_or_deleted_even_bypassing_the_servi
     world: Any,
 ) -> None:
     # Given a record the tổ trưởng approved: its version is issued
-    reviewed = RecordTypeFactory(
-        code="TEST.DUYET", signing_chain=[{"role": "TTCM", "action": "review"}]
+    record = RecordFactory(
+        owner=world.people["giaovien2"],
+        record_type=reviewed_type(),
+        approved_by=world.people["totruong"],
     )
-    record = RecordFactory(owner=world.people["giaovien2"], record_type=reviewed, submitted=True)
-    record_approve(actor=world.people["totruong"], record_id=record.pk)
     version = RecordVersion.objects.get(record=record, issued_at__isnull=False)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         RecordVersion.objects.filter(pk=version.pk).update(original_sha256="0" * 64)
