@@ -2,7 +2,7 @@
 records made through the services of the product (so paths, schools, audit entries, stored files
 and workflows are what the product makes), nothing else.
 
-    world = school_world()            # Sở > Phòng > a primary school > Tổ 1 > Lớp 1A
+    world = school_world()            # Sở > Phòng > a primary school > Tổ 1, Lớp 1A (this year)
     world.people["giaovien"]          # a teacher of Tổ 1; also hieutruong, totruong, vanthu…
     with_certificates(world)          # staff rows and a demo certificate for each, the seal
     RecordFactory(owner=world.people["giaovien"], period_key="W03")   # a draft lesson plan
@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from factory.django import DjangoModelFactory
 
+from hoso.grading.models import Homeroom
 from hoso.org.models import Gender, Role, SchoolYear, Staff, Unit, UnitKind
 from hoso.org.services import role_assign, staff_create, unit_create
 from hoso.records.models import Record, RecordType
@@ -71,6 +72,27 @@ class UnitFactory(DjangoModelFactory[Unit]):
         return unit_create(actor=None, **kwargs)
 
 
+class ClassFactory(UnitFactory):
+    """A class (lớp) of the current school year below `parent`, its school."""
+
+    name = factory.Sequence(lambda n: f"Lớp {n}")
+    kind = UnitKind.LOP
+    school_year = factory.SubFactory(SchoolYearFactory)
+    grade = 1
+
+
+class HomeroomFactory(DjangoModelFactory[Homeroom]):
+    """`teacher` is the GVCN of `school_class` this year: the row as the gradebook's demo writes
+    it (naming a GVCN through the principal's page is hoso.grading's own test)."""
+
+    class Meta:
+        model = Homeroom
+
+    teacher = factory.SubFactory(UserFactory)
+    school_class = None
+    school_year = factory.SubFactory(SchoolYearFactory)
+
+
 def grant(user: Any, role: str, unit: Unit) -> Any:
     """`user` holds `role` at `unit` in the current year."""
     return role_assign(actor=None, user=user, role=role, unit=unit, school_year=SchoolYearFactory())
@@ -106,7 +128,7 @@ def school_world(prefix: str = "w", level: str = "TH") -> World:
         code=f"{prefix}-TR", name="Trường thử", kind=UnitKind.TRUONG, parent=phong, level=level
     )
     to = UnitFactory(code=f"{prefix}-TO1", name="Tổ 1", kind=UnitKind.TO, parent=school)
-    lop = UnitFactory(code=f"{prefix}-1A", name="Lớp 1A", kind=UnitKind.LOP, parent=school)
+    lop = ClassFactory(code=f"{prefix}-1A", name="Lớp 1A", parent=school, school_year=year, grade=1)
     world = World(year, {"so": so, "phong": phong, "school": school, "to": to, "lop": lop})
     for key, (role, where) in SCHOOL_PEOPLE.items():
         person = UserFactory(username=f"{prefix}.{key}")
