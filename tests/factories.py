@@ -139,6 +139,24 @@ def school_world(prefix: str = "w", level: str = "TH") -> World:
     return world
 
 
+def classes_world(prefix: str = "c") -> World:
+    """school_world with three classes of this year, each with its GVCN: Lớp 1A (giaovien),
+    Lớp 1B (giaovien2) and Lớp 2A (giaovien3, a third teacher of Tổ 1); the tổ trưởng keeps no
+    class. Everyone has a staff row (the gradebook lists a school's teachers from them)."""
+    world = school_world(prefix)
+    school, year = world.units["school"], world.year
+    world.units["lop1b"] = ClassFactory(
+        code=f"{prefix}-1B", name="Lớp 1B", parent=school, school_year=year, grade=1
+    )
+    world.units["lop2a"] = ClassFactory(
+        code=f"{prefix}-2A", name="Lớp 2A", parent=school, school_year=year, grade=2
+    )
+    _person(world, prefix, "giaovien3", Role.GV, "to")
+    for key, lop in (("giaovien", "lop"), ("giaovien2", "lop1b"), ("giaovien3", "lop2a")):
+        HomeroomFactory(teacher=world.people[key], school_class=world.units[lop], school_year=year)
+    return staff_of(world)
+
+
 def _person(world: World, prefix: str, key: str, role: str, where: str, **fields: Any) -> Any:
     person = UserFactory(username=f"{prefix}.{key}", **fields)
     grant(person, role, world.units[where])
