@@ -45,13 +45,16 @@ class SchoolYearFactory(DjangoModelFactory[SchoolYear]):
 
 
 class UserFactory(DjangoModelFactory[Any]):
+    """An account whose full name is its first_name, each its own, as the demo's accounts (the
+    pages, the completion matrix and the certificates show first_name as the person's name)."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"nguoi{n}")
-    first_name = "Lan"
-    last_name = factory.Sequence(lambda n: f"Nguyễn Thị {n}")
+    first_name = factory.Sequence(lambda n: f"Nguyễn Thị Lan {n}")
+    last_name = ""
     password = factory.django.Password(PASSWORD)
 
 
