@@ -312,12 +312,13 @@ def catalogue() -> None:
         load_catalogue(RecordType)
 
 
-def reviewed_type() -> RecordType:
+def reviewed_type(code: str = "TEST.DUYET") -> RecordType:
     """A national type whose chain is one review by the tổ trưởng: once approved, its record
-    is issued (without a signature)."""
+    is issued (without a signature). One record per person and year (period ONCE): another
+    `code` for a second."""
     return RecordTypeFactory(
-        code="TEST.DUYET",
-        name="Biên bản thử (tổ trưởng duyệt)",
+        code=code,
+        name=f"Biên bản thử {code} (tổ trưởng duyệt)",
         signing_chain=[{"role": "TTCM", "action": "review"}],
     )
 
