@@ -269,6 +269,13 @@ def with_certificates(world: World, keys: Iterable[str] | None = None) -> World:
     return world
 
 
+def signing_world(prefix: str = "sg", level: str = "TH") -> World:
+    """school_world whose people of the school (not the Phòng's specialist) hold demo
+    certificates, and whose school holds its seal: who signs, ký duyệt or seals in a chain."""
+    world = school_world(prefix, level=level)
+    return with_certificates(world, [key for key in world.people if key != "chuyenvien"])
+
+
 def demo_password() -> str:
     """The passphrase of every certificate of with_certificates."""
     from django.conf import settings
