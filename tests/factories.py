@@ -276,6 +276,16 @@ def signing_world(prefix: str = "sg", level: str = "TH") -> World:
     return with_certificates(world, [key for key in world.people if key != "chuyenvien"])
 
 
+def demo_ca() -> Any:
+    """The demo CA on disk (hoso.signing.demo), made as create_demo_pki makes it when there is
+    none yet: for a certificate issued outside any world's people."""
+    from hoso.signing import conf
+    from hoso.signing.demo import create_demo_pki, load_ca
+
+    create_demo_pki(users=[], schools=[])
+    return load_ca(conf.pki_dir())
+
+
 def demo_password() -> str:
     """The passphrase of every certificate of with_certificates."""
     from django.conf import settings
