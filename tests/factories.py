@@ -142,6 +142,28 @@ def school_world(prefix: str = "w", level: str = "TH") -> World:
     return world
 
 
+# The leaders and clerks of the offices (key → role, unit key), as the demo's offices have them.
+OFFICE_PEOPLE = {
+    "giamdoc": (Role.GD, "so"),
+    "phogiamdoc": (Role.PGD, "so"),
+    "so.vanthu": (Role.VT_CQ, "so"),
+    "truongphong": (Role.TP, "phong"),
+    "photruongphong": (Role.PTP, "phong"),
+    "phong.vanthu": (Role.VT_CQ, "phong"),
+    "truongphong2": (Role.TP, "phong2"),
+}
+
+
+def office_world(prefix: str = "o") -> World:
+    """province_world with the leaders and clerks of its offices (OFFICE_PEOPLE): the Sở's
+    giám đốc, phó giám đốc and văn thư, the first Phòng's trưởng phòng, phó trưởng phòng and
+    văn thư, the second Phòng's trưởng phòng."""
+    world = province_world(prefix)
+    for key, (role, where) in OFFICE_PEOPLE.items():
+        _person(world, prefix, key, role, where)
+    return world
+
+
 def classes_world(prefix: str = "c") -> World:
     """school_world with three classes of this year, each with its GVCN: Lớp 1A (giaovien),
     Lớp 1B (giaovien2) and Lớp 2A (giaovien3, a third teacher of Tổ 1); the tổ trưởng keeps no
@@ -257,15 +279,19 @@ def staff_of(world: World, keys: Iterable[str] | None = None) -> World:
     return world
 
 
-def with_certificates(world: World, keys: Iterable[str] | None = None) -> World:
+def with_certificates(
+    world: World, keys: Iterable[str] | None = None, seals: Iterable[str] = ("school",)
+) -> World:
     """Staff rows and a demo certificate (PKCS#12 under the demo password, with a signature
-    image) for each person of the world (or those of `keys`), and the school's seal: made by
-    hoso.signing.demo as the demo province makes them, without the rest of the demo."""
+    image) for each person of the world (or those of `keys`), and the seal of each unit of
+    `seals` (the school's): made by hoso.signing.demo as the demo province makes them, without
+    the rest of the demo."""
     from hoso.signing.demo import create_demo_pki
 
     keys = list(keys) if keys is not None else list(world.people)
     staff_of(world, keys)
-    create_demo_pki(users=[world.people[k] for k in keys], schools=[world.units["school"]])
+    units = [world.units[key] for key in seals]
+    create_demo_pki(users=[world.people[k] for k in keys], schools=units)
     return world
 
 
