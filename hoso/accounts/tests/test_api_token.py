@@ -12,6 +12,8 @@ from hoso.accounts.models import ApiToken
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, totp_code
 from hoso.accounts.tokens import hash_key
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 TOKEN_URL = "/api/v1/auth/token/"
 ME_URL = "/api/v1/me/"
 

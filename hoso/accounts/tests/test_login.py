@@ -13,6 +13,8 @@ from django.test import Client
 from hoso.accounts.tests.conftest import LOGIN_URL, STRONG_PASSWORD, sign_in
 from hoso.audit.models import AuditEntry
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 DEMO_PASSWORD = "hoso-demo-2025"
 LOCKED_TEXT = "đã bị tạm khóa do nhập sai mật khẩu nhiều lần"
 

@@ -11,6 +11,8 @@ from django.utils import translation
 
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENGLISH_LEFTOVERS = ("Sign In", "Sign Out", "Password", "Confirm", "Two-Factor", "Activate")
 
 

@@ -14,6 +14,8 @@ from django.test import Client
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in, totp_code, totp_secret_of
 from hoso.audit.models import AuditEntry
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"
 MFA_AUTHENTICATE_URL = "/tai-khoan/2fa/authenticate/"
 RECOVERY_CODES_URL = "/tai-khoan/2fa/recovery-codes/"

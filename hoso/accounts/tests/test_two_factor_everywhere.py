@@ -15,6 +15,8 @@ from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in, totp_code
 from hoso.grading.models import EntryWindow
 from hoso.org.models import Staff
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"
 MFA_AUTHENTICATE_URL = "/tai-khoan/2fa/authenticate/"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
