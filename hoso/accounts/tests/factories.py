@@ -5,7 +5,7 @@ province's usernames, which an `own_world` test does not have.
     login(world.people["giaovien"])        # a test client signed in as them
     api_login(world.people["giaovien"])    # a DRF client carrying an API token of theirs
     demo_accounts(world.people.values())   # demo accounts, as hoso.accounts.demo makes them
-    accounts_world().people["th1.hieutruong"]   # the demo's named accounts, in a small province
+    accounts_world().people["th1.hieutruong"]   # acc.th1.hieutruong: a demo role, own province
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ def demo_accounts(users: Iterable[Any]) -> None:
         user.save(update_fields=["password"])
 
 
-# The demo's named accounts these tests sign in as, with the demo's usernames and roles:
-# username → (role, unit of the small province below).
+# The demo's named accounts these tests sign in as, with the demo's roles: demo username →
+# (role, unit of the small province below). Their usernames here are "acc." + the demo's, so
+# that they never meet the demo's own people when a worker has loaded the demo too.
 NAMED = {
     "admin": (Role.QTHT, "so"),
     "so.chuyenvien": (Role.CV_SO, "so"),
@@ -82,9 +83,9 @@ NAMED = {
 
 
 def accounts_world() -> World:
-    """Sở > Phòng > Trường Tiểu học Nguyễn Du > Tổ khối 1, with the people of NAMED as demo
-    accounts with a staff row at their unit (the Tổ trưởng also teaches in the Tổ; admin is a
-    superuser), as the demo makes them."""
+    """Sở > Phòng > Trường Tiểu học Nguyễn Du > Tổ khối 1, with the people of NAMED (keyed by
+    the demo's username) as demo accounts with a staff row at their unit (the Tổ trưởng also
+    teaches in the Tổ; admin is a superuser), as the demo makes them."""
     year = SchoolYearFactory()
     so = UnitFactory(code="acc-SO", name="Sở GDĐT thử", kind=UnitKind.SO)
     phong = UnitFactory(code="acc-PGD", name="Phòng GDĐT thử", kind=UnitKind.PHONG, parent=so)
@@ -99,7 +100,7 @@ def accounts_world() -> World:
     world = World(year, {"so": so, "phong": phong, "school": school, "to": to})
     for username, (role, where) in NAMED.items():
         admin = username == "admin"
-        person = UserFactory(username=username, is_staff=admin, is_superuser=admin)
+        person = UserFactory(username=f"acc.{username}", is_staff=admin, is_superuser=admin)
         grant(person, role, world.units[where])
         world.people[username] = person
     grant(world.people["th1.totruong"], Role.GV, to)

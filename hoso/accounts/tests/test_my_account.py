@@ -31,7 +31,7 @@ def test_page_shows_roles_and_that_2fa_is_off(accounts: Any) -> None:
     html = login(accounts["th1.totruong"]).get(URL).content.decode()
 
     assert "Tài khoản của tôi" in html
-    assert "th1.totruong" in html
+    assert "acc.th1.totruong" in html
     assert "Tổ trưởng" in html and "Tổ khối 1" in html
     assert "Chưa bật" in html
     assert "Bật xác thực hai lớp" in html

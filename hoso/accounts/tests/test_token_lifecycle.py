@@ -51,10 +51,10 @@ def test_tokens_expire_after_the_configured_days(accounts: Any, settings: Any) -
 
 @pytest.mark.usefixtures("accounts")
 def test_a_password_change_revokes_every_token(real_account: Any) -> None:
-    user = real_account("th1.giaovien1")
+    user = real_account("acc.th1.giaovien1")
     keys = [api_token_issue(user=user, name=n) for n in ("a", "b")]
     client = Client()
-    client.post("/tai-khoan/login/", {"login": "th1.giaovien1", "password": STRONG_PASSWORD})
+    client.post("/tai-khoan/login/", {"login": "acc.th1.giaovien1", "password": STRONG_PASSWORD})
 
     changed = client.post(
         "/tai-khoan/password/change/",
