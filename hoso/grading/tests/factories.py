@@ -1,0 +1,202 @@
+"""A small province in the demo's shape for the gradebook tests, keyed by the demo's names (th1,
+th1.1A, th1.hieutruong…) but with codes and usernames of its own ("GB-TH1", "gb.th1.hieutruong":
+a worker may have loaded the demo too), only the classes a test asks for, a few pupils in each,
+and the assignments, entries and windows made by the grading services.
+
+    world = gradebook_world("th1.1A", "th2.1A")      # two classes, six pupils each
+    world.units["th1.1A"], world.people["th1.hieutruong"]
+    hk1_filled(world, "th1.1A")                      # học kì I entered, as in the demo
+    windows_as_in_the_demo(world, "th1")             # HK I closed, HK II open
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hoso.grading.catalogue import class_subjects, sheet_columns
+from hoso.grading.models import Entry, Guardian
+from hoso.grading.selectors import HOMEROOM
+from hoso.grading.services.assignments import AssignmentChange, assignments_assign
+from hoso.grading.services.windows import window_close, window_open
+from hoso.grading.sheets import PCNL, REN_LUYEN, Column, is_primary
+from hoso.org.models import Role, Unit, UnitKind
+from hoso.org.tests.factories import StaffFactory, school_class, students
+from tests.factories import SchoolYearFactory, UnitFactory, UserFactory, World, grant
+
+# key → (code, name, level, phòng); the Tổ of each school below
+SCHOOLS = {
+    "th1": ("TH1", "Trường Tiểu học Nguyễn Du", "TH", "phong1"),
+    "thcs1": ("THCS1", "Trường THCS Lê Quý Đôn", "THCS", "phong1"),
+    "th2": ("TH2", "Trường Tiểu học Kim Đồng", "TH", "phong2"),
+}
+GROUPS = {
+    "th1": ("to1", "Tổ khối 1"),
+    "thcs1": ("toan", "Tổ Toán - Tin học"),
+    "th2": ("to12", "Tổ khối 1-2"),
+}
+GRADES = {"1A": 1, "1B": 1, "5A": 5, "6A": 6, "8A": 8}
+# username → (role, unit key), as in hoso.org.demo.NAMED_ACCOUNTS
+PEOPLE = {
+    "so.chuyenvien": (Role.CV_SO, "so"),
+    "phong1.chuyenvien": (Role.CV_PHONG, "phong1"),
+    "th1.hieutruong": (Role.HT, "th1"),
+    "th1.phohieutruong": (Role.PHT, "th1"),
+    "th1.vanthu": (Role.VT, "th1"),
+    "th1.totruong": (Role.TTCM, "th1.to1"),
+    "th1.giaovien1": (Role.GV, "th1.to1"),
+    "th1.giaovien2": (Role.GV, "th1.to1"),
+    "th1.giaovien3": (Role.GV, "th1.to1"),
+    "thcs1.hieutruong": (Role.HT, "thcs1"),
+    "thcs1.giaovien1": (Role.GV, "thcs1.toan"),
+    "thcs1.giaovien2": (Role.GV, "thcs1.toan"),
+    "th2.hieutruong": (Role.HT, "th2"),
+    "th2.giaovien1": (Role.GV, "th2.to12"),
+}
+# The demo's specialists (hoso.grading.demo): th1's Tổ trưởng teaches these in every class.
+SPECIALIST_SUBJECTS = {
+    "ngoai_ngu_1",
+    "am_nhac",
+    "mi_thuat",
+    "giao_duc_the_chat",
+    "tin_hoc_cong_nghe",
+}
+PARENT = "ph.hs1"
+
+
+def gradebook_world(*classes: str, pupils: int = 6) -> World:
+    """Sở > Phòng 1 (th1, thcs1), Phòng 2 (th2), each school with one Tổ; the people of PEOPLE
+    with a staff row; the `classes` asked for ("th1.1A", "thcs1.6A"…) with `pupils` pupils each,
+    the subjects and GVCN assigned as the demo assigns them (th1: the GVCN teaches everything
+    but the specialists' subjects, which the Tổ trưởng teaches; thcs1: giaovien1 teaches toán,
+    giaovien2 the rest; th2: its teacher); and ph.hs1, the parent of th1.1A's first pupil."""
+    world = World(SchoolYearFactory())
+    so = UnitFactory(code="SO-GB", name="Sở GDĐT thử", kind=UnitKind.SO)
+    world.units["so"] = so
+    for key in ("phong1", "phong2"):
+        world.units[key] = UnitFactory(
+            code=f"PGD-GB{key[-1]}", name=f"Phòng GDĐT {key[-1]}", kind=UnitKind.PHONG, parent=so
+        )
+    for key, (code, name, level, phong) in SCHOOLS.items():
+        school = UnitFactory(
+            code=f"GB-{code}",
+            name=name,
+            kind=UnitKind.TRUONG,
+            parent=world.units[phong],
+            level=level,
+        )
+        world.units[key] = school
+        group, group_name = GROUPS[key]
+        world.units[f"{key}.{group}"] = UnitFactory(
+            code=f"GB-{code}-{group.upper()}", name=group_name, kind=UnitKind.TO, parent=school
+        )
+    for username, (role, where) in PEOPLE.items():
+        person = UserFactory(username=f"gb.{username}")
+        grant(person, role, world.units[where])
+        StaffFactory(unit=world.units[where], user=person, position=str(role))
+        world.people[username] = person
+    grant(world.people["th1.totruong"], Role.GV, world.units["th1.to1"])
+    for key in classes:
+        school, name = key.split(".")
+        lop = school_class(world.units[school], name, GRADES[name])
+        world.units[key] = lop
+        students(lop, pupils)
+        _assign(world, school, lop)
+    if "th1.1A" in classes:
+        parent = UserFactory(username=f"gb.{PARENT}", first_name="Phụ huynh")
+        Guardian.objects.create(user=parent, student=pupil(world.units["th1.1A"]))
+        world.people[PARENT] = parent
+    return world
+
+
+def _assign(world: World, school: str, lop: Unit) -> None:
+    people = world.people
+    homeroom = {
+        "th1": people["th1.giaovien1"] if lop.name != "Lớp 1B" else people["th1.giaovien2"],
+        "thcs1": people["thcs1.giaovien1"],
+        "th2": people["th2.giaovien1"],
+    }[school]
+    changes = [AssignmentChange(lop.pk, HOMEROOM, homeroom.pk)]
+    for subject in class_subjects(lop):
+        teacher = homeroom
+        if school == "th1" and subject.code in SPECIALIST_SUBJECTS:
+            teacher = people["th1.totruong"]
+        elif school == "thcs1" and subject.code != "toan":
+            teacher = people["thcs1.giaovien2"]
+        changes.append(AssignmentChange(lop.pk, subject.code, teacher.pk))
+    assignments_assign(
+        actor=people[f"{school}.hieutruong"], school=world.units[school], changes=changes
+    )
+
+
+def pupil(school_class: Unit, index: int = 0) -> Any:
+    from hoso.grading.tests.conftest import first_student
+
+    return first_student(school_class, index)
+
+
+def _value(column: Column, rng: random.Random) -> str:
+    """A value of the column's kind, drawn as hoso.grading.demo draws them."""
+    from hoso.grading.demo import _value as demo_value
+
+    return demo_value(column, rng)
+
+
+def hk1_filled(world: World, key: str, seed: int = 2026) -> None:
+    """Every cell of học kì I of the class entered (bulk, as the demo enters them)."""
+    lop = world.units[key]
+    sheets = [s.code for s in class_subjects(lop)]
+    sheets.append(PCNL if is_primary(lop.grade or 0) else REN_LUYEN)
+    columns = [
+        c
+        for sheet in sheets
+        for c in sheet_columns(lop, sheet)
+        if c.checkpoint in ("giua_hk1", "cuoi_hk1", "hk1")
+        and (c.kind != "text" or c.checkpoint in ("cuoi_hk1", "hk1"))
+    ]
+    rng = random.Random(seed)
+    pupils = [e.student_id for e in lop_enrolments(lop)]
+    Entry.objects.bulk_create(
+        Entry(
+            school_year=world.year,
+            school_class=lop,
+            student_id=sid,
+            area=c.area,
+            slot=c.slot,
+            value=_value(c, rng),
+        )
+        for sid in pupils
+        for c in columns
+    )
+
+
+def lop_enrolments(lop: Unit) -> Any:
+    from hoso.org.models import Enrolment
+
+    return Enrolment.objects.filter(school_class=lop).order_by("student__sort_key")
+
+
+def windows_as_in_the_demo(world: World, school: str) -> None:
+    """Học kì I opened and closed, học kì II open, by the principal (hoso.grading.demo)."""
+    closed, opened = {
+        "thcs1": (("hk1",), ("hk2",)),
+    }.get(school, (("giua_hk1", "cuoi_hk1"), ("giua_hk2", "cuoi_nam")))
+    ht, unit = world.people[f"{school}.hieutruong"], world.units[school]
+    for checkpoint in closed:
+        window = window_open(
+            actor=ht, school=unit, checkpoint=checkpoint, reason="Nhập điểm học kì I"
+        )
+        window_close(actor=ht, window=window, reason="Hết hạn nhập điểm học kì I, khóa sổ")
+    for checkpoint in opened:
+        window_open(actor=ht, school=unit, checkpoint=checkpoint, reason="Nhập điểm học kì II")
+
+
+def open_window(world: World, school: str, checkpoint: str = "", **kw: Any) -> Any:
+    """The school's principal opens a window, as the conftest fixture `open_window` does."""
+    return window_open(
+        actor=world.people[f"{school}.hieutruong"],
+        school=world.units[school],
+        checkpoint=checkpoint,
+        reason="Mở để kiểm thử",
+        **kw,
+    )
