@@ -18,7 +18,7 @@ from hoso.grading.catalogue import class_subjects, sheet_columns
 from hoso.grading.models import Entry, Guardian
 from hoso.grading.selectors import HOMEROOM
 from hoso.grading.services.assignments import AssignmentChange, assignments_assign
-from hoso.grading.services.windows import window_close, window_open
+from hoso.grading.services.windows import results_publish, window_close, window_open
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, is_primary
 from hoso.org.models import Role, Unit, UnitKind
 from hoso.org.tests.factories import StaffFactory, school_class, students
@@ -200,3 +200,20 @@ def open_window(world: World, school: str, checkpoint: str = "", **kw: Any) -> A
         reason="Mở để kiểm thử",
         **kw,
     )
+
+
+def gradebook_as_in_the_demo(*classes: str, pupils: int = 6) -> World:
+    """gradebook_world with the demo's gradebook state for th1 and thcs1: học kì I entered in
+    their classes, học kì I closed and học kì II open (th2 has no gradebook in the demo), and
+    th1 1A's results of học kì I published for its parent."""
+    world = gradebook_world(*classes, pupils=pupils)
+    for key in classes:
+        if not key.startswith("th2."):
+            hk1_filled(world, key)
+    for school in sorted({key.split(".")[0] for key in classes} - {"th2"}):
+        windows_as_in_the_demo(world, school)
+    if "th1.1A" in classes:
+        results_publish(
+            actor=world.people["th1.hieutruong"], school_class=world.units["th1.1A"], term="HK1"
+        )
+    return world
