@@ -28,18 +28,28 @@ from tests.factories import SchoolYearFactory, UnitFactory, UserFactory, World, 
 SCHOOLS = {
     "th1": ("TH1", "Trường Tiểu học Nguyễn Du", "TH", "phong1"),
     "thcs1": ("THCS1", "Trường THCS Lê Quý Đôn", "THCS", "phong1"),
+    "mn1": ("MN1", "Trường Mầm non Hoa Sen", "MN", "phong1"),
     "th2": ("TH2", "Trường Tiểu học Kim Đồng", "TH", "phong2"),
 }
 GROUPS = {
     "th1": ("to1", "Tổ khối 1"),
     "thcs1": ("toan", "Tổ Toán - Tin học"),
+    "mn1": ("mg", "Tổ Mẫu giáo"),
     "th2": ("to12", "Tổ khối 1-2"),
 }
-GRADES = {"1A": 1, "1B": 1, "5A": 5, "6A": 6, "8A": 8}
+# The demo's classes (hoso.org.demo.CLASSES): name → grade
+GRADES = {
+    "th1": {"1A": 1, "1B": 1, "2A": 2, "3A": 3, "4A": 4, "5A": 5},
+    "thcs1": {"6A": 6, "7A": 7, "8A": 8, "9A": 9},
+    "mn1": {"Lá 1": 5, "Chồi 1": 4},
+    "th2": {"1A": 1, "2A": 2, "3A": 3, "4A": 4, "5A": 5},
+}
+ALL_CLASSES = tuple(f"{school}.{name}" for school, names in GRADES.items() for name in names)
 # username → (role, unit key), as in hoso.org.demo.NAMED_ACCOUNTS
 PEOPLE = {
     "so.chuyenvien": (Role.CV_SO, "so"),
     "phong1.chuyenvien": (Role.CV_PHONG, "phong1"),
+    "phong2.chuyenvien": (Role.CV_PHONG, "phong2"),
     "th1.hieutruong": (Role.HT, "th1"),
     "th1.phohieutruong": (Role.PHT, "th1"),
     "th1.vanthu": (Role.VT, "th1"),
@@ -65,12 +75,14 @@ PARENT = "ph.hs1"
 
 
 def gradebook_world(*classes: str, pupils: int = 6) -> World:
-    """Sở > Phòng 1 (th1, thcs1), Phòng 2 (th2), each school with one Tổ; the people of PEOPLE
+    """Sở > Phòng 1 (th1, thcs1, mn1), Phòng 2 (th2), each school with one Tổ; the people of PEOPLE
     with a staff row; the `classes` asked for ("th1.1A", "thcs1.6A"…) with `pupils` pupils each,
-    the subjects and GVCN assigned as the demo assigns them (th1: the GVCN teaches everything
-    but the specialists' subjects, which the Tổ trưởng teaches; thcs1: giaovien1 teaches toán,
-    giaovien2 the rest; th2: its teacher); and ph.hs1, the parent of th1.1A's first pupil."""
+    the subjects and GVCN of th1 and thcs1 assigned as the demo assigns them (th1: the GVCN
+    teaches everything but the specialists' subjects, which the Tổ trưởng teaches; thcs1:
+    giaovien1 teaches toán, giaovien2 the rest); and ph.hs1, the parent of th1.1A's first
+    pupil."""
     world = World(SchoolYearFactory())
+    classes = tuple(sorted(classes, key=_class_order))
     so = UnitFactory(code="SO-GB", name="Sở GDĐT thử", kind=UnitKind.SO)
     world.units["so"] = so
     for key in ("phong1", "phong2"):
@@ -98,10 +110,13 @@ def gradebook_world(*classes: str, pupils: int = 6) -> World:
     grant(world.people["th1.totruong"], Role.GV, world.units["th1.to1"])
     for key in classes:
         school, name = key.split(".")
-        lop = school_class(world.units[school], name, GRADES[name])
+        lop = school_class(
+            world.units[school], name, GRADES[school][name], code=f"GB-{key.replace(' ', '')}"
+        )
         world.units[key] = lop
         students(lop, pupils)
-        _assign(world, school, lop)
+        if school in ("th1", "thcs1"):  # as in the demo: th2 unassigned, mn1 keeps no gradebook
+            _assign(world, school, lop)
     if "th1.1A" in classes:
         parent = UserFactory(username=f"gb.{PARENT}", first_name="Phụ huynh")
         Guardian.objects.create(user=parent, student=pupil(world.units["th1.1A"]))
@@ -109,13 +124,30 @@ def gradebook_world(*classes: str, pupils: int = 6) -> World:
     return world
 
 
+def _class_order(key: str) -> tuple[int, int]:
+    school, name = key.split(".")
+    return list(GRADES).index(school), list(GRADES[school]).index(name)
+
+
+def _teacher(world: World, username: str, group: str) -> Any:
+    """A teacher of the world, made on first use (the demo has a dozen in each school)."""
+    if username not in world.people:
+        person = UserFactory(username=f"gb.{username}")
+        grant(person, Role.GV, world.units[group])
+        StaffFactory(unit=world.units[group], user=person, position=str(Role.GV))
+        world.people[username] = person
+    return world.people[username]
+
+
 def _assign(world: World, school: str, lop: Unit) -> None:
+    """As hoso.grading.demo: th1's classes in order have giaovien1, giaovien2… as GVCN."""
     people = world.people
     homeroom = {
-        "th1": people["th1.giaovien1"] if lop.name != "Lớp 1B" else people["th1.giaovien2"],
-        "thcs1": people["thcs1.giaovien1"],
-        "th2": people["th2.giaovien1"],
-    }[school]
+        "th1": lambda: _teacher(
+            world, f"th1.giaovien{list(GRADES['th1']).index(lop.name[4:]) + 1}", "th1.to1"
+        ),
+        "thcs1": lambda: people["thcs1.giaovien1"],
+    }[school]()
     changes = [AssignmentChange(lop.pk, HOMEROOM, homeroom.pk)]
     for subject in class_subjects(lop):
         teacher = homeroom
@@ -176,6 +208,27 @@ def lop_enrolments(lop: Unit) -> Any:
     return Enrolment.objects.filter(school_class=lop).order_by("student__sort_key")
 
 
+def year_end_filled(world: World, key: str, student: Any) -> None:
+    """Every year-end assessment of `student` entered (hoso.grading.demo's YEAR_END values)."""
+    from hoso.grading.demo import YEAR_END
+
+    lop = world.units[key]
+    sheets = [s.code for s in class_subjects(lop)] + [PCNL]
+    Entry.objects.bulk_create(
+        Entry(
+            school_year=world.year,
+            school_class=lop,
+            student=student,
+            area=c.area,
+            slot=c.slot,
+            value=YEAR_END[c.kind],
+        )
+        for sheet in sheets
+        for c in sheet_columns(lop, sheet)
+        if c.checkpoint == "cuoi_nam"
+    )
+
+
 def windows_as_in_the_demo(world: World, school: str) -> None:
     """Học kì I opened and closed, học kì II open, by the principal (hoso.grading.demo)."""
     closed, opened = {
@@ -205,7 +258,8 @@ def open_window(world: World, school: str, checkpoint: str = "", **kw: Any) -> A
 def gradebook_as_in_the_demo(*classes: str, pupils: int = 6) -> World:
     """gradebook_world with the demo's gradebook state for th1 and thcs1: học kì I entered in
     their classes, học kì I closed and học kì II open (th2 has no gradebook in the demo), and
-    th1 1A's results of học kì I published for its parent."""
+    th1 1A's results of học kì I published for its parent, whose child has every year-end
+    assessment entered (the demo issues its học bạ)."""
     world = gradebook_world(*classes, pupils=pupils)
     for key in classes:
         if not key.startswith("th2."):
@@ -213,6 +267,7 @@ def gradebook_as_in_the_demo(*classes: str, pupils: int = 6) -> World:
     for school in sorted({key.split(".")[0] for key in classes} - {"th2"}):
         windows_as_in_the_demo(world, school)
     if "th1.1A" in classes:
+        year_end_filled(world, "th1.1A", pupil(world.units["th1.1A"]))
         results_publish(
             actor=world.people["th1.hieutruong"], school_class=world.units["th1.1A"], term="HK1"
         )
