@@ -47,12 +47,14 @@ GRADES = {
 ALL_CLASSES = tuple(f"{school}.{name}" for school, names in GRADES.items() for name in names)
 # username → (role, unit key), as in hoso.org.demo.NAMED_ACCOUNTS
 PEOPLE = {
+    "admin": (Role.QTHT, "so"),
     "so.chuyenvien": (Role.CV_SO, "so"),
     "phong1.chuyenvien": (Role.CV_PHONG, "phong1"),
     "phong2.chuyenvien": (Role.CV_PHONG, "phong2"),
     "th1.hieutruong": (Role.HT, "th1"),
     "th1.phohieutruong": (Role.PHT, "th1"),
     "th1.vanthu": (Role.VT, "th1"),
+    "th1.thuthu": (Role.TV, "th1"),
     "th1.totruong": (Role.TTCM, "th1.to1"),
     "th1.giaovien1": (Role.GV, "th1.to1"),
     "th1.giaovien2": (Role.GV, "th1.to1"),
@@ -74,9 +76,10 @@ SPECIALIST_SUBJECTS = {
 PARENT = "ph.hs1"
 
 
-def gradebook_world(*classes: str, pupils: int = 6) -> World:
+def gradebook_world(*classes: str, pupils: int | dict[str, int] = 6) -> World:
     """Sở > Phòng 1 (th1, thcs1, mn1), Phòng 2 (th2), each school with one Tổ; the people of PEOPLE
-    with a staff row; the `classes` asked for ("th1.1A", "thcs1.6A"…) with `pupils` pupils each,
+    with a staff row; the `classes` asked for ("th1.1A", "thcs1.6A"…) with `pupils` pupils each
+    (or as many as `pupils` gives the class's key, else six),
     the subjects and GVCN of th1 and thcs1 assigned as the demo assigns them (th1: the GVCN
     teaches everything but the specialists' subjects, which the Tổ trưởng teaches; thcs1:
     giaovien1 teaches toán, giaovien2 the rest); and ph.hs1, the parent of th1.1A's first
@@ -103,7 +106,8 @@ def gradebook_world(*classes: str, pupils: int = 6) -> World:
             code=f"GB-{code}-{group.upper()}", name=group_name, kind=UnitKind.TO, parent=school
         )
     for username, (role, where) in PEOPLE.items():
-        person = UserFactory(username=f"gb.{username}")
+        admin = username == "admin"
+        person = UserFactory(username=f"gb.{username}", is_staff=admin, is_superuser=admin)
         grant(person, role, world.units[where])
         StaffFactory(unit=world.units[where], user=person, position=str(role))
         world.people[username] = person
@@ -114,7 +118,7 @@ def gradebook_world(*classes: str, pupils: int = 6) -> World:
             world.units[school], name, GRADES[school][name], code=f"GB-{key.replace(' ', '')}"
         )
         world.units[key] = lop
-        students(lop, pupils)
+        students(lop, pupils if isinstance(pupils, int) else pupils.get(key, 6))
         if school in ("th1", "thcs1"):  # as in the demo: th2 unassigned, mn1 keeps no gradebook
             _assign(world, school, lop)
     if "th1.1A" in classes:
@@ -255,7 +259,7 @@ def open_window(world: World, school: str, checkpoint: str = "", **kw: Any) -> A
     )
 
 
-def gradebook_as_in_the_demo(*classes: str, pupils: int = 6) -> World:
+def gradebook_as_in_the_demo(*classes: str, pupils: int | dict[str, int] = 6) -> World:
     """gradebook_world with the demo's gradebook state for th1 and thcs1: học kì I entered in
     their classes, học kì I closed and học kì II open (th2 has no gradebook in the demo), and
     th1 1A's results of học kì I published for its parent, whose child has every year-end
