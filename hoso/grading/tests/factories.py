@@ -20,23 +20,10 @@ from hoso.grading.selectors import HOMEROOM
 from hoso.grading.services.assignments import AssignmentChange, assignments_assign
 from hoso.grading.services.windows import results_publish, window_close, window_open
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, is_primary
-from hoso.org.models import Role, Unit, UnitKind
-from hoso.org.tests.factories import StaffFactory, school_class, students
-from tests.factories import SchoolYearFactory, UnitFactory, UserFactory, World, grant
+from hoso.org.models import Role, Unit
+from hoso.org.tests.factories import Province, StaffFactory, school_class, small_province, students
+from tests.factories import UserFactory, World, grant
 
-# key → (code, name, level, phòng); the Tổ of each school below
-SCHOOLS = {
-    "th1": ("TH1", "Trường Tiểu học Nguyễn Du", "TH", "phong1"),
-    "thcs1": ("THCS1", "Trường THCS Lê Quý Đôn", "THCS", "phong1"),
-    "mn1": ("MN1", "Trường Mầm non Hoa Sen", "MN", "phong1"),
-    "th2": ("TH2", "Trường Tiểu học Kim Đồng", "TH", "phong2"),
-}
-GROUPS = {
-    "th1": ("to1", "Tổ khối 1"),
-    "thcs1": ("toan", "Tổ Toán - Tin học"),
-    "mn1": ("mg", "Tổ Mẫu giáo"),
-    "th2": ("to12", "Tổ khối 1-2"),
-}
 # The demo's classes (hoso.org.demo.CLASSES): name → grade
 GRADES = {
     "th1": {"1A": 1, "1B": 1, "2A": 2, "3A": 3, "4A": 4, "5A": 5},
@@ -45,26 +32,6 @@ GRADES = {
     "th2": {"1A": 1, "2A": 2, "3A": 3, "4A": 4, "5A": 5},
 }
 ALL_CLASSES = tuple(f"{school}.{name}" for school, names in GRADES.items() for name in names)
-# username → (role, unit key), as in hoso.org.demo.NAMED_ACCOUNTS
-PEOPLE = {
-    "admin": (Role.QTHT, "so"),
-    "so.chuyenvien": (Role.CV_SO, "so"),
-    "phong1.chuyenvien": (Role.CV_PHONG, "phong1"),
-    "phong2.chuyenvien": (Role.CV_PHONG, "phong2"),
-    "th1.hieutruong": (Role.HT, "th1"),
-    "th1.phohieutruong": (Role.PHT, "th1"),
-    "th1.vanthu": (Role.VT, "th1"),
-    "th1.thuthu": (Role.TV, "th1"),
-    "th1.totruong": (Role.TTCM, "th1.to1"),
-    "th1.giaovien1": (Role.GV, "th1.to1"),
-    "th1.giaovien2": (Role.GV, "th1.to1"),
-    "th1.giaovien3": (Role.GV, "th1.to1"),
-    "thcs1.hieutruong": (Role.HT, "thcs1"),
-    "thcs1.giaovien1": (Role.GV, "thcs1.toan"),
-    "thcs1.giaovien2": (Role.GV, "thcs1.toan"),
-    "th2.hieutruong": (Role.HT, "th2"),
-    "th2.giaovien1": (Role.GV, "th2.to12"),
-}
 # The demo's specialists (hoso.grading.demo): th1's Tổ trưởng teaches these in every class.
 SPECIALIST_SUBJECTS = {
     "ngoai_ngu_1",
@@ -76,53 +43,30 @@ SPECIALIST_SUBJECTS = {
 PARENT = "ph.hs1"
 
 
-def gradebook_world(*classes: str, pupils: int | dict[str, int] = 6) -> World:
-    """Sở > Phòng 1 (th1, thcs1, mn1), Phòng 2 (th2), each school with one Tổ; the people of PEOPLE
-    with a staff row; the `classes` asked for ("th1.1A", "thcs1.6A"…) with `pupils` pupils each
-    (or as many as `pupils` gives the class's key, else six),
-    the subjects and GVCN of th1 and thcs1 assigned as the demo assigns them (th1: the GVCN
-    teaches everything but the specialists' subjects, which the Tổ trưởng teaches; thcs1:
-    giaovien1 teaches toán, giaovien2 the rest); and ph.hs1, the parent of th1.1A's first
-    pupil."""
-    world = World(SchoolYearFactory())
+def gradebook_world(*classes: str, pupils: int | dict[str, int] = 6) -> Province:
+    """small_province("gb") (hoso/org/tests/factories.py: Sở > Phòng 1 with th1, thcs1, mn1,
+    Phòng 2 with th2, one person per demo account in the demo's roles) with the `classes` asked
+    for ("th1.1A", "thcs1.6A"…), `pupils` pupils each (or as many as `pupils` gives the class's
+    key, else six); the subjects and GVCN of th1 and thcs1 assigned as the demo assigns them
+    (th1: the GVCN teaches everything but the specialists' subjects, which the Tổ trưởng
+    teaches; thcs1: giaovien1 teaches toán, giaovien2 the rest); and ph.hs1, the parent of
+    th1.1A's first pupil."""
+    world = small_province("gb")
     classes = tuple(sorted(classes, key=_class_order))
-    so = UnitFactory(code="SO-GB", name="Sở GDĐT thử", kind=UnitKind.SO)
-    world.units["so"] = so
-    for key in ("phong1", "phong2"):
-        world.units[key] = UnitFactory(
-            code=f"PGD-GB{key[-1]}", name=f"Phòng GDĐT {key[-1]}", kind=UnitKind.PHONG, parent=so
-        )
-    for key, (code, name, level, phong) in SCHOOLS.items():
-        school = UnitFactory(
-            code=f"GB-{code}",
-            name=name,
-            kind=UnitKind.TRUONG,
-            parent=world.units[phong],
-            level=level,
-        )
-        world.units[key] = school
-        group, group_name = GROUPS[key]
-        world.units[f"{key}.{group}"] = UnitFactory(
-            code=f"GB-{code}-{group.upper()}", name=group_name, kind=UnitKind.TO, parent=school
-        )
-    for username, (role, where) in PEOPLE.items():
-        admin = username == "admin"
-        person = UserFactory(username=f"gb.{username}", is_staff=admin, is_superuser=admin)
-        grant(person, role, world.units[where])
-        StaffFactory(unit=world.units[where], user=person, position=str(role))
-        world.people[username] = person
-    grant(world.people["th1.totruong"], Role.GV, world.units["th1.to1"])
     for key in classes:
         school, name = key.split(".")
         lop = school_class(
-            world.units[school], name, GRADES[school][name], code=f"GB-{key.replace(' ', '')}"
+            world.units[school],
+            name,
+            GRADES[school][name],
+            code=f"{world.prefix.upper()}-{key.replace(' ', '')}",
         )
         world.units[key] = lop
         students(lop, pupils if isinstance(pupils, int) else pupils.get(key, 6))
         if school in ("th1", "thcs1"):  # as in the demo: th2 unassigned, mn1 keeps no gradebook
             _assign(world, school, lop)
     if "th1.1A" in classes:
-        parent = UserFactory(username=f"gb.{PARENT}", first_name="Phụ huynh")
+        parent = UserFactory(username=f"{world.prefix}.{PARENT}", first_name="Phụ huynh")
         Guardian.objects.create(user=parent, student=pupil(world.units["th1.1A"]))
         world.people[PARENT] = parent
     return world
@@ -133,17 +77,17 @@ def _class_order(key: str) -> tuple[int, int]:
     return list(GRADES).index(school), list(GRADES[school]).index(name)
 
 
-def _teacher(world: World, username: str, group: str) -> Any:
+def _teacher(world: Province, username: str, group: str) -> Any:
     """A teacher of the world, made on first use (the demo has a dozen in each school)."""
     if username not in world.people:
-        person = UserFactory(username=f"gb.{username}")
+        person = UserFactory(username=f"{world.prefix}.{username}")
         grant(person, Role.GV, world.units[group])
         StaffFactory(unit=world.units[group], user=person, position=str(Role.GV))
         world.people[username] = person
     return world.people[username]
 
 
-def _assign(world: World, school: str, lop: Unit) -> None:
+def _assign(world: Province, school: str, lop: Unit) -> None:
     """As hoso.grading.demo: th1's classes in order have giaovien1, giaovien2… as GVCN."""
     people = world.people
     homeroom = {
@@ -259,7 +203,7 @@ def open_window(world: World, school: str, checkpoint: str = "", **kw: Any) -> A
     )
 
 
-def gradebook_as_in_the_demo(*classes: str, pupils: int | dict[str, int] = 6) -> World:
+def gradebook_as_in_the_demo(*classes: str, pupils: int | dict[str, int] = 6) -> Province:
     """gradebook_world with the demo's gradebook state for th1 and thcs1: học kì I entered in
     their classes, học kì I closed and học kì II open (th2 has no gradebook in the demo), and
     th1 1A's results of học kì I published for its parent, whose child has every year-end
