@@ -110,10 +110,10 @@ SCHOOLS = {
     "th2": ("TH2", "Trường Tiểu học Kim Đồng", "TH", "phong2"),
 }
 GROUPS = {
-    "th1": ("to1", "Tổ khối 1"),
-    "thcs1": ("toan", "Tổ Toán - Tin học"),
-    "mn1": ("mg", "Tổ Mẫu giáo"),
-    "th2": ("to12", "Tổ khối 1-2"),
+    "th1": (("to1", "Tổ khối 1"), ("to23", "Tổ khối 2-3")),
+    "thcs1": (("toan", "Tổ Toán - Tin học"),),
+    "mn1": (("mg", "Tổ Mẫu giáo"),),
+    "th2": (("to12", "Tổ khối 1-2"),),
 }
 # username → (role, unit key), as in hoso.org.demo.NAMED_ACCOUNTS
 PEOPLE = {
@@ -128,7 +128,7 @@ PEOPLE = {
     "th1.totruong": (Role.TTCM, "th1.to1"),
     "th1.giaovien1": (Role.GV, "th1.to1"),
     "th1.giaovien2": (Role.GV, "th1.to1"),
-    "th1.giaovien3": (Role.GV, "th1.to1"),
+    "th1.giaovien3": (Role.GV, "th1.to23"),
     "thcs1.hieutruong": (Role.HT, "thcs1"),
     "thcs1.giaovien1": (Role.GV, "thcs1.toan"),
     "thcs1.giaovien2": (Role.GV, "thcs1.toan"),
@@ -170,13 +170,13 @@ def small_province(prefix: str) -> Province:
             level=level,
         )
         world.units[key] = school
-        group, group_name = GROUPS[key]
-        world.units[f"{key}.{group}"] = UnitFactory(
-            code=f"{code_prefix}-{code}-{group.upper()}",
-            name=group_name,
-            kind=UnitKind.TO,
-            parent=school,
-        )
+        for group, group_name in GROUPS[key]:
+            world.units[f"{key}.{group}"] = UnitFactory(
+                code=f"{code_prefix}-{code}-{group.upper()}",
+                name=group_name,
+                kind=UnitKind.TO,
+                parent=school,
+            )
     for username, (role, where) in PEOPLE.items():
         admin = username == "admin"
         person = UserFactory(username=f"{prefix}.{username}", is_staff=admin, is_superuser=admin)
