@@ -1,4 +1,5 @@
-"""factory_boy factories for library objects in the demo schools."""
+"""factory_boy factories for library objects: in the demo schools by default (TH1, th1.thuthu),
+or in any school given (school=..., owner_unit=...), such as those of library_world()."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from hoso.library.models import (
     ResourceState,
 )
 from hoso.org.models import Unit, UnitKind
+from hoso.org.tests.factories import Province, small_province
 
 
 def school(code: str) -> Unit:
@@ -64,3 +66,15 @@ class DigitalResourceFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://hoc.example.vn/bai-{n}")
     state = ResourceState.PUBLISHED
     proposed_by = factory.LazyFunction(lambda: user("th1.thuthu"))
+
+
+def library_world(prefix: str = "lb") -> Province:
+    """small_province(prefix) (the demo's schools and people, th1's librarian among them) with
+    the library of th1, thcs1 and th2 opened by the catalogue service, no book yet: a test adds
+    the titles and copies it needs with the factories above (school=...)."""
+    from hoso.library.services.catalogue import library_of
+
+    world = small_province(prefix)
+    for key in ("th1", "thcs1", "th2"):
+        library_of(world.units[key])
+    return world
