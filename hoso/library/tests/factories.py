@@ -78,3 +78,12 @@ def library_world(prefix: str = "lb") -> Province:
     for key in ("th1", "thcs1", "th2"):
         library_of(world.units[key])
     return world
+
+
+def lent(librarian: Any, copy: Copy, patron_code: str) -> Any:
+    """`copy` lent to the patron whose card carries `patron_code`, by circulation's service."""
+    from hoso.library.services.circulation import loan_checkout
+
+    return loan_checkout(
+        actor=librarian, school=copy.school, patron_code=patron_code, barcode=copy.barcode
+    )
