@@ -12,6 +12,7 @@ from hoso.library.catalog import search_text
 from hoso.library.models import (
     BibRecord,
     Copy,
+    CopyStatus,
     DigitalResource,
     ItemKind,
     ResourceFormat,
@@ -87,3 +88,46 @@ def lent(librarian: Any, copy: Copy, patron_code: str) -> Any:
     return loan_checkout(
         actor=librarian, school=copy.school, patron_code=patron_code, barcode=copy.barcode
     )
+
+
+def school_library(world: Province, key: str) -> dict[str, Any]:
+    """A little of what hoso.library.demo leaves in a school's library, written as rows as the
+    demo writes them (not through the librarian's services: only th1 has a librarian): three
+    titles with a copy each, one lent to a pupil, one held for another, a stocktake under way,
+    a copy proposed for weeding, and a teacher's digital resource awaiting review."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hoso.library.models import Hold, Loan, StockTake, Weeding
+    from hoso.org.tests.factories import StudentFactory
+
+    school, librarian = world.units[key], world.people["th1.thuthu"]
+    copies = [CopyFactory(record=BibRecordFactory(school=school)) for _ in range(3)]
+    pupils = [StudentFactory(school=school) for _ in range(2)]
+    now = timezone.now()
+    loan = Loan.objects.create(
+        copy=copies[0],
+        school=school,
+        student=pupils[0],
+        issued_by=librarian,
+        issued_at=now,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    Copy.objects.filter(pk=copies[0].pk).update(status=CopyStatus.ON_LOAN)
+    hold = Hold.objects.create(record=copies[0].record, school=school, student=pupils[1])
+    take = StockTake.objects.create(school=school, name="Kiểm kê giữa năm", created_by=librarian)
+    weeding = Weeding.objects.create(school=school, reason="Rách nát", proposed_by=librarian)
+    weeding.copies.set([copies[2]])
+    teacher = next(p for u, p in world.people.items() if u.startswith(f"{key}.giaovien"))
+    proposal = DigitalResourceFactory(
+        owner_unit=school, state=ResourceState.PROPOSED, proposed_by=teacher
+    )
+    return {
+        "copies": copies,
+        "loan": loan,
+        "hold": hold,
+        "stocktake": take,
+        "weeding": weeding,
+        "proposal": proposal,
+    }
