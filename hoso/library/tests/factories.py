@@ -93,18 +93,21 @@ def lent(librarian: Any, copy: Copy, patron_code: str) -> Any:
 def school_library(world: Province, key: str) -> dict[str, Any]:
     """A little of what hoso.library.demo leaves in a school's library, written as rows as the
     demo writes them (not through the librarian's services: only th1 has a librarian): three
-    titles with a copy each, one lent to a pupil, one held for another, a stocktake under way,
-    a copy proposed for weeding, and a teacher's digital resource awaiting review."""
+    titles with a copy each, two pupils in a class (one borrowing a copy, the other holding
+    its title), a stocktake under way, a copy proposed for weeding, and a teacher's digital
+    resource awaiting review."""
     import datetime as dt
 
     from django.utils import timezone
 
     from hoso.library.models import Hold, Loan, StockTake, Weeding
-    from hoso.org.tests.factories import StudentFactory
+    from hoso.org.tests.factories import school_class, students
 
     school, librarian = world.units[key], world.people["th1.thuthu"]
     copies = [CopyFactory(record=BibRecordFactory(school=school)) for _ in range(3)]
-    pupils = [StudentFactory(school=school) for _ in range(2)]
+    grade = 6 if school.level == "THCS" else 1
+    lop = school_class(school, f"{grade}A", grade, code=f"{school.code}-LOP{grade}A")
+    pupils = students(lop, 2)
     now = timezone.now()
     loan = Loan.objects.create(
         copy=copies[0],
