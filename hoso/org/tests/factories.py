@@ -62,7 +62,8 @@ NAMES = (
 
 
 class StudentFactory(DjangoModelFactory[Student]):
-    """A pupil of `school` made by org.services.student_create."""
+    """A pupil of `school` made by org.services.student_create, with the particulars of the
+    official books (as the demo's pupils have them: a học bạ cannot be signed without)."""
 
     class Meta:
         model = Student
@@ -72,6 +73,16 @@ class StudentFactory(DjangoModelFactory[Student]):
     full_name = factory.Sequence(lambda n: NAMES[n % len(NAMES)])
     gender = factory.Sequence(lambda n: Gender.NAM if n % 2 == 0 else Gender.NU)
     birth_date = dt.date(2019, 3, 14)
+    ethnicity = "01"
+    birth_place = "Xã An Phú, Huyện An Phú, Tỉnh Demo"
+    hometown = "Xã An Bình, Huyện An Phú, Tỉnh Demo"
+    address = "Thôn 3, Xã An Phú, Huyện An Phú, Tỉnh Demo"
+    father_name = factory.Sequence(lambda n: f"Nguyễn Văn Cha {n}")
+    father_job = "Nông dân"
+    mother_name = factory.Sequence(lambda n: f"Trần Thị Mẹ {n}")
+    mother_job = "Giáo viên"
+    register_number = factory.Sequence(lambda n: str(n + 1))
+    admitted_on = dt.date(2025, 9, 5)
 
     @classmethod
     def _create(cls, model_class: type[Student], *args: Any, **kwargs: Any) -> Student:
