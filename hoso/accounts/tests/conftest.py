@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from hoso.accounts.models import AccountProfile
+from hoso.accounts.tests.factories import accounts_world
 
 LOGIN_URL = "/tai-khoan/login/"
 STRONG_PASSWORD = "Trong-dong-Dong-Son-1945"
@@ -42,6 +43,13 @@ def _fresh_cache() -> None:
     # allauth keeps rate limits (30 sign-ins/min/IP) and used TOTP codes in the cache, which
     # the database rollback between tests does not reset.
     cache.clear()
+
+
+@pytest.fixture
+def accounts(db: Any) -> dict[str, Any]:
+    """The demo's named accounts that these tests sign in as, in a small province of their own
+    (factories.accounts_world), for the tests marked `own_world`."""
+    return accounts_world().people
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from hoso.accounts.models import ApiToken
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, totp_code
 from hoso.accounts.tokens import hash_key
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 TOKEN_URL = "/api/v1/auth/token/"
 ME_URL = "/api/v1/me/"
 
@@ -19,7 +21,7 @@ ME_URL = "/api/v1/me/"
 @pytest.fixture
 def totp_user(real_account: Any, settings: Any) -> tuple[Any, str]:
     settings.MFA_TOTP_TOLERANCE = 1
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     TOTP.activate(user, secret)
     return user, secret
@@ -32,7 +34,7 @@ def _post(data: dict[str, str]) -> Any:
 def test_totp_user_without_otp_gets_401_in_vietnamese(totp_user: tuple[Any, str]) -> None:
     user, _ = totp_user
 
-    response = _post({"username": "th1.hieutruong", "password": STRONG_PASSWORD})
+    response = _post({"username": "acc.th1.hieutruong", "password": STRONG_PASSWORD})
 
     assert response.status_code == 401
     assert response.json() == {
@@ -46,7 +48,7 @@ def test_totp_user_without_otp_gets_401_in_vietnamese(totp_user: tuple[Any, str]
 def test_totp_user_with_valid_otp_gets_a_token_once_per_code(totp_user: tuple[Any, str]) -> None:
     user, secret = totp_user
     code = totp_code(secret)
-    data = {"username": "th1.hieutruong", "password": STRONG_PASSWORD, "otp": code}
+    data = {"username": "acc.th1.hieutruong", "password": STRONG_PASSWORD, "otp": code}
 
     first = _post(data)
     reused = _post(data)
@@ -61,7 +63,9 @@ def test_totp_user_with_valid_otp_gets_a_token_once_per_code(totp_user: tuple[An
 def test_wrong_otp_is_refused(totp_user: tuple[Any, str]) -> None:
     user, _ = totp_user
 
-    response = _post({"username": "th1.hieutruong", "password": STRONG_PASSWORD, "otp": "000000"})
+    response = _post(
+        {"username": "acc.th1.hieutruong", "password": STRONG_PASSWORD, "otp": "000000"}
+    )
 
     assert response.status_code == 401
     assert response.json()["code"] == "otp_required"
@@ -69,9 +73,9 @@ def test_wrong_otp_is_refused(totp_user: tuple[Any, str]) -> None:
 
 
 def test_wrong_password_is_refused(real_account: Any) -> None:
-    user = real_account("th1.giaovien1")
+    user = real_account("acc.th1.giaovien1")
 
-    response = _post({"username": "th1.giaovien1", "password": "sai-mat-khau"})
+    response = _post({"username": "acc.th1.giaovien1", "password": "sai-mat-khau"})
 
     assert response.status_code == 401
     assert response.json() == {
@@ -83,9 +87,9 @@ def test_wrong_password_is_refused(real_account: Any) -> None:
 
 
 def test_leader_without_totp_must_enrol_on_the_web_first(real_account: Any) -> None:
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
 
-    response = _post({"username": "th1.hieutruong", "password": STRONG_PASSWORD})
+    response = _post({"username": "acc.th1.hieutruong", "password": STRONG_PASSWORD})
 
     assert response.status_code == 401
     assert "bắt buộc xác thực hai lớp" in response.json()["message"]
@@ -93,8 +97,8 @@ def test_leader_without_totp_must_enrol_on_the_web_first(real_account: Any) -> N
 
 
 def test_token_works_on_me(real_account: Any) -> None:
-    real_account("th1.giaovien1")
-    token = _post({"username": "th1.giaovien1", "password": STRONG_PASSWORD}).json()["token"]
+    real_account("acc.th1.giaovien1")
+    token = _post({"username": "acc.th1.giaovien1", "password": STRONG_PASSWORD}).json()["token"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -102,7 +106,7 @@ def test_token_works_on_me(real_account: Any) -> None:
 
     assert response.status_code == 200
     body = response.json()
-    assert body["username"] == "th1.giaovien1"
+    assert body["username"] == "acc.th1.giaovien1"
     assert {r["role"] for r in body["roles"]} == {"GV"}
 
 
@@ -114,16 +118,16 @@ def test_me_without_token_is_401(db: Any) -> None:
 
 
 def test_api_failures_count_towards_the_account_lockout(real_account: Any) -> None:
-    real_account("th1.giaovien1")
+    real_account("acc.th1.giaovien1")
     for n in range(5):
         APIClient().post(
             TOKEN_URL,
-            {"username": "th1.giaovien1", "password": f"sai-{n}"},
+            {"username": "acc.th1.giaovien1", "password": f"sai-{n}"},
             format="json",
             REMOTE_ADDR=f"10.6.0.{n + 1}",
         )
 
-    response = _post({"username": "th1.giaovien1", "password": STRONG_PASSWORD})
+    response = _post({"username": "acc.th1.giaovien1", "password": STRONG_PASSWORD})
 
     assert (response.status_code, response.json()["code"]) == (429, "locked")
     assert "tạm khóa" in response.json()["message"]

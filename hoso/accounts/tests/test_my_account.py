@@ -6,40 +6,49 @@ import json
 import re
 from typing import Any
 
+import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from rest_framework.test import APIClient
 
 from hoso.accounts.models import ApiToken
 from hoso.accounts.services import create_token
+from hoso.accounts.tests.factories import login
 from hoso.accounts.tokens import hash_key
 from hoso.audit.models import AuditEntry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 URL = "/tai-khoan/cua-toi/"
 TOKEN_URL = "/tai-khoan/cua-toi/ma-api/"
 
 
-def test_page_shows_roles_and_that_2fa_is_off(client_for: Any) -> None:
-    html = client_for("th1.totruong").get(URL).content.decode()
+@pytest.fixture(autouse=True)
+def _demo_mode(settings: Any) -> None:
+    settings.DEMO_MODE = True  # the demo accounts of `accounts` are signed in as in the demo
+
+
+def test_page_shows_roles_and_that_2fa_is_off(accounts: Any) -> None:
+    html = login(accounts["th1.totruong"]).get(URL).content.decode()
 
     assert "Tài khoản của tôi" in html
-    assert "th1.totruong" in html
+    assert "acc.th1.totruong" in html
     assert "Tổ trưởng" in html and "Tổ khối 1" in html
     assert "Chưa bật" in html
     assert "Bật xác thực hai lớp" in html
 
 
-def test_page_shows_2fa_on(client_for: Any, demo_user: Any) -> None:
-    TOTP.activate(demo_user("th1.giaovien1"), "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+def test_page_shows_2fa_on(accounts: Any) -> None:
+    TOTP.activate(accounts["th1.giaovien1"], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
-    html = client_for("th1.giaovien1").get(URL).content.decode()
+    html = login(accounts["th1.giaovien1"]).get(URL).content.decode()
 
     assert "Đã bật mã xác thực" in html
     assert "Bật xác thực hai lớp" not in html
 
 
-def test_creating_a_token_shows_it_once_and_is_audited(client_for: Any, demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
-    client = client_for("th1.giaovien1")
+def test_creating_a_token_shows_it_once_and_is_audited(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
+    client = login(accounts["th1.giaovien1"])
 
     response = client.post(TOKEN_URL, {"action": "create", "name": "Sổ điểm"}, follow=True)
 
@@ -54,23 +63,23 @@ def test_creating_a_token_shows_it_once_and_is_audited(client_for: Any, demo_use
     assert key not in "".join(e.data for e in entries)
 
 
-def test_the_list_shows_name_created_last_use_and_address(client_for: Any, demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_the_list_shows_name_created_last_use_and_address(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
     _, key = create_token(user=user, name="Phần mềm điểm")
     api = APIClient(REMOTE_ADDR="10.9.8.7")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/me/").status_code == 200
 
-    html = client_for("th1.giaovien1").get(URL).content.decode()
+    html = login(accounts["th1.giaovien1"]).get(URL).content.decode()
 
     assert "Phần mềm điểm" in html and key[:8] in html and "10.9.8.7" in html
     assert key not in html
 
 
-def test_creating_again_keeps_the_other_tokens(client_for: Any, demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_creating_again_keeps_the_other_tokens(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
     create_token(user=user, name="cũ")
-    client = client_for("th1.giaovien1")
+    client = login(accounts["th1.giaovien1"])
 
     client.post(TOKEN_URL, {"action": "create", "name": "mới"})
 
@@ -80,11 +89,11 @@ def test_creating_again_keeps_the_other_tokens(client_for: Any, demo_user: Any) 
     ]
 
 
-def test_revoking_one_token_stops_it_and_is_audited(client_for: Any, demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_revoking_one_token_stops_it_and_is_audited(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
     token, key = create_token(user=user, name="a")
     _, other_key = create_token(user=user, name="b")
-    client = client_for("th1.giaovien1")
+    client = login(accounts["th1.giaovien1"])
 
     response = client.post(TOKEN_URL, {"action": "revoke", "token": str(token.pk)})
 
@@ -97,20 +106,20 @@ def test_revoking_one_token_stops_it_and_is_audited(client_for: Any, demo_user: 
     assert json.loads(entry.data) == {"id": token.pk}
 
 
-def test_nobody_revokes_another_persons_token(client_for: Any, demo_user: Any) -> None:
-    token, key = create_token(user=demo_user("th1.giaovien2"), name="của người khác")
+def test_nobody_revokes_another_persons_token(accounts: Any) -> None:
+    token, key = create_token(user=accounts["th1.giaovien2"], name="của người khác")
 
-    client_for("th1.giaovien1").post(TOKEN_URL, {"action": "revoke", "token": str(token.pk)})
+    login(accounts["th1.giaovien1"]).post(TOKEN_URL, {"action": "revoke", "token": str(token.pk)})
 
     token.refresh_from_db()
     assert token.revoked_at is None
     assert _me(key).status_code == 200
 
 
-def test_token_endpoint_refuses_get(client_for: Any, demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_token_endpoint_refuses_get(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
 
-    response = client_for("th1.giaovien1").get(TOKEN_URL)
+    response = login(accounts["th1.giaovien1"]).get(TOKEN_URL)
 
     assert response.status_code == 405
     assert not ApiToken.objects.filter(user=user).exists()

@@ -11,6 +11,8 @@ from django.utils import translation
 
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENGLISH_LEFTOVERS = ("Sign In", "Sign Out", "Password", "Confirm", "Two-Factor", "Activate")
 
 
@@ -24,9 +26,9 @@ ENGLISH_LEFTOVERS = ("Sign In", "Sign Out", "Password", "Confirm", "Two-Factor",
     ],
 )
 def test_account_pages_render_in_vietnamese(real_account: Any, path: str, expected: str) -> None:
-    real_account("th1.giaovien1")
+    real_account("acc.th1.giaovien1")
     client = Client()
-    sign_in(client, "th1.giaovien1", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.giaovien1", STRONG_PASSWORD)
 
     response = client.get(path)
 
@@ -38,9 +40,9 @@ def test_account_pages_render_in_vietnamese(real_account: Any, path: str, expect
 
 
 def test_deactivate_page_is_vietnamese(real_account: Any) -> None:
-    user = real_account("th1.giaovien1")
+    user = real_account("acc.th1.giaovien1")
     client = Client()
-    sign_in(client, "th1.giaovien1", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.giaovien1", STRONG_PASSWORD)
     TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
     html = client.get("/tai-khoan/2fa/totp/deactivate/").content.decode()
@@ -49,7 +51,7 @@ def test_deactivate_page_is_vietnamese(real_account: Any) -> None:
 
 
 def test_reauthentication_page_is_vietnamese_without_email_reset(real_account: Any) -> None:
-    user = real_account("th1.giaovien1")
+    user = real_account("acc.th1.giaovien1")
     client = Client()
     client.force_login(user)  # no recent sign-in recorded: allauth asks again
 

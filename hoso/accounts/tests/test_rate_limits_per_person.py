@@ -11,9 +11,11 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from hoso.accounts.services import create_token
+from hoso.accounts.tests.factories import api_login, login
 
 SCHOOL_ADDRESS = "198.51.100.20"
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
 LIMITS = {"api-records": "3/m", "records:upload": "3/m", "api-token": "3/m"}
 
 
@@ -25,10 +27,8 @@ def _limits() -> Any:
     cache.clear()
 
 
-def _api(demo_user: Any, username: str) -> APIClient:
-    client = APIClient(REMOTE_ADDR=SCHOOL_ADDRESS)
-    key = create_token(user=demo_user(username), name="t")[1]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+def _api(accounts: Any, username: str) -> APIClient:
+    client: APIClient = api_login(accounts[username], REMOTE_ADDR=SCHOOL_ADDRESS)
     return client
 
 
@@ -36,32 +36,29 @@ def _statuses(client: Any, path: str, n: int) -> list[int]:
     return [client.post(path, {}, REMOTE_ADDR=SCHOOL_ADDRESS).status_code for _ in range(n)]
 
 
-@pytest.mark.django_db
-def test_api_uploads_are_limited_per_token_owner_not_per_address(demo_user: Any) -> None:
-    first = _api(demo_user, "th1.giaovien1")
-    second = _api(demo_user, "th1.giaovien2")
+def test_api_uploads_are_limited_per_token_owner_not_per_address(accounts: Any) -> None:
+    first = _api(accounts, "th1.giaovien1")
+    second = _api(accounts, "th1.giaovien2")
 
     assert 429 not in _statuses(first, "/api/v1/records/", 3)
     assert _statuses(first, "/api/v1/records/", 1) == [429]
     # Same address, another person: a budget of their own.
     assert 429 not in _statuses(second, "/api/v1/records/", 3)
     # Two tokens of one person share the person's budget.
-    again = _api(demo_user, "th1.giaovien1")
+    again = _api(accounts, "th1.giaovien1")
     assert _statuses(again, "/api/v1/records/", 1) == [429]
 
 
-@pytest.mark.django_db
-def test_web_uploads_are_limited_per_person(client_for: Any) -> None:
-    first, second = client_for("th1.giaovien1"), client_for("th1.giaovien2")
+def test_web_uploads_are_limited_per_person(accounts: Any) -> None:
+    first, second = login(accounts["th1.giaovien1"]), login(accounts["th1.giaovien2"])
 
     assert 429 not in _statuses(first, "/ho-so/tai-len/", 3)
     assert _statuses(first, "/ho-so/tai-len/", 1) == [429]
     assert 429 not in _statuses(second, "/ho-so/tai-len/", 3)
 
 
-@pytest.mark.django_db
-def test_anonymous_and_bad_tokens_are_limited_per_address(demo_user: Any) -> None:
-    teacher = _api(demo_user, "th1.giaovien1")
+def test_anonymous_and_bad_tokens_are_limited_per_address(accounts: Any) -> None:
+    teacher = _api(accounts, "th1.giaovien1")
     forged = APIClient(REMOTE_ADDR=SCHOOL_ADDRESS)
     forged.credentials(HTTP_AUTHORIZATION="Token không-phải-mã-thật")
 

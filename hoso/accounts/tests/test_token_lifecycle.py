@@ -17,7 +17,7 @@ from hoso.accounts.tests.conftest import STRONG_PASSWORD
 from hoso.accounts.tokens import hash_key
 from hoso.audit.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 def _me(key: str) -> Any:
@@ -26,8 +26,8 @@ def _me(key: str) -> Any:
     return api.get("/api/v1/me/")
 
 
-def test_only_a_hash_is_stored(demo_user: Any) -> None:
-    key = api_token_issue(user=demo_user("th1.giaovien1"), name="x")
+def test_only_a_hash_is_stored(accounts: Any) -> None:
+    key = api_token_issue(user=accounts["th1.giaovien1"], name="x")
 
     row = ApiToken.objects.get(key_hash=hash_key(key))
     stored = [str(v) for v in ApiToken.objects.filter(pk=row.pk).values().get().values()]
@@ -36,9 +36,9 @@ def test_only_a_hash_is_stored(demo_user: Any) -> None:
     assert _me(key).status_code == 200
 
 
-def test_tokens_expire_after_the_configured_days(demo_user: Any, settings: Any) -> None:
+def test_tokens_expire_after_the_configured_days(accounts: Any, settings: Any) -> None:
     settings.HOSO_API_TOKEN_DAYS = 7
-    key = api_token_issue(user=demo_user("th1.giaovien1"))
+    key = api_token_issue(user=accounts["th1.giaovien1"])
     row = ApiToken.objects.get(key_hash=hash_key(key))
     assert row.expires_at - row.created_at == dt.timedelta(days=7)
 
@@ -49,11 +49,12 @@ def test_tokens_expire_after_the_configured_days(demo_user: Any, settings: Any) 
     assert response.json()["code"] == "authentication_failed"
 
 
+@pytest.mark.usefixtures("accounts")
 def test_a_password_change_revokes_every_token(real_account: Any) -> None:
-    user = real_account("th1.giaovien1")
+    user = real_account("acc.th1.giaovien1")
     keys = [api_token_issue(user=user, name=n) for n in ("a", "b")]
     client = Client()
-    client.post("/tai-khoan/login/", {"login": "th1.giaovien1", "password": STRONG_PASSWORD})
+    client.post("/tai-khoan/login/", {"login": "acc.th1.giaovien1", "password": STRONG_PASSWORD})
 
     changed = client.post(
         "/tai-khoan/password/change/",
@@ -72,8 +73,8 @@ def test_a_password_change_revokes_every_token(real_account: Any) -> None:
     assert AuditEntry.objects.filter(action="accounts.token.revoked_all").count() == 1
 
 
-def test_a_rehash_by_a_newer_hasher_is_not_a_password_change(demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_a_rehash_by_a_newer_hasher_is_not_a_password_change(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
     key = api_token_issue(user=user)
     user.password = "x" + user.password  # what check_password's upgrade writes: no raw password
     user.save(update_fields=["password"])
@@ -81,8 +82,8 @@ def test_a_rehash_by_a_newer_hasher_is_not_a_password_change(demo_user: Any) -> 
     assert _me(key).status_code == 200
 
 
-def test_an_administrators_lock_revokes_every_token(demo_user: Any) -> None:
-    user = demo_user("th1.giaovien1")
+def test_an_administrators_lock_revokes_every_token(accounts: Any) -> None:
+    user = accounts["th1.giaovien1"]
     key = api_token_issue(user=user)
 
     user.is_active = False
@@ -94,20 +95,20 @@ def test_an_administrators_lock_revokes_every_token(demo_user: Any) -> None:
     assert ApiToken.objects.get(key_hash=hash_key(key)).revoked_reason == "locked"
 
 
-def test_demo_mode_tokens_stop_outside_demo_mode(demo_user: Any, settings: Any) -> None:
+def test_demo_mode_tokens_stop_outside_demo_mode(accounts: Any, settings: Any) -> None:
     settings.DEMO_MODE = True
-    demo_key = api_token_issue(user=demo_user("th1.giaovien1"))
+    demo_key = api_token_issue(user=accounts["th1.giaovien1"])
     assert _me(demo_key).status_code == 200
 
     settings.DEMO_MODE = False
-    real_key = api_token_issue(user=demo_user("th1.giaovien1"))
+    real_key = api_token_issue(user=accounts["th1.giaovien1"])
 
     assert _me(demo_key).status_code == 401
     assert _me(real_key).status_code == 200
 
 
-def test_last_use_records_time_and_address(demo_user: Any) -> None:
-    key = api_token_issue(user=demo_user("th1.giaovien1"))
+def test_last_use_records_time_and_address(accounts: Any) -> None:
+    key = api_token_issue(user=accounts["th1.giaovien1"])
     api = APIClient(REMOTE_ADDR="10.1.2.3")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 

@@ -14,6 +14,8 @@ from django.test import Client
 from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in, totp_code, totp_secret_of
 from hoso.audit.models import AuditEntry
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"
 MFA_AUTHENTICATE_URL = "/tai-khoan/2fa/authenticate/"
 RECOVERY_CODES_URL = "/tai-khoan/2fa/recovery-codes/"
@@ -46,12 +48,12 @@ def _signed_in_user_id(client: Client) -> str | None:
 @pytest.mark.parametrize(
     "username",
     [
-        "th1.hieutruong",  # HT
-        "th1.phohieutruong",  # PHT
-        "th1.vanthu",  # VT
-        "phong1.chuyenvien",  # CV_PHONG
-        "so.chuyenvien",  # CV_SO
-        "admin",  # QTHT
+        "acc.th1.hieutruong",  # HT
+        "acc.th1.phohieutruong",  # PHT
+        "acc.th1.vanthu",  # VT
+        "acc.phong1.chuyenvien",  # CV_PHONG
+        "acc.so.chuyenvien",  # CV_SO
+        "acc.admin",  # QTHT
     ],
 )
 def test_leaders_are_sent_to_totp_enrolment_until_enrolled(
@@ -71,9 +73,9 @@ def test_leaders_are_sent_to_totp_enrolment_until_enrolled(
 
 
 def test_teacher_is_not_forced_to_enrol(real_account: Any) -> None:
-    real_account("th1.giaovien1")
+    real_account("acc.th1.giaovien1")
     client = Client()
-    sign_in(client, "th1.giaovien1", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.giaovien1", STRONG_PASSWORD)
 
     response = client.get("/")
 
@@ -84,15 +86,15 @@ def test_teacher_is_not_forced_to_enrol(real_account: Any) -> None:
 def test_demo_leader_is_not_forced_in_demo_mode(db: Any, settings: Any) -> None:
     settings.DEMO_MODE = True
     client = Client()
-    sign_in(client, "th1.hieutruong", "hoso-demo-2025")
+    sign_in(client, "acc.th1.hieutruong", "hoso-demo-2025")
 
     assert client.get("/").status_code == 200
 
 
 def test_enrolment_page_is_vietnamese_with_qr_code_under_csp(real_account: Any) -> None:
-    real_account("th1.hieutruong")
+    real_account("acc.th1.hieutruong")
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
 
     response = client.get(ENROL_URL)
 
@@ -109,9 +111,9 @@ def test_enrolment_page_is_vietnamese_with_qr_code_under_csp(real_account: Any) 
 
 
 def test_wrong_code_does_not_enrol(real_account: Any) -> None:
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     client.get(ENROL_URL)
 
     response = client.post(ENROL_URL, {"code": "000000"})
@@ -124,9 +126,9 @@ def test_wrong_code_does_not_enrol(real_account: Any) -> None:
 def test_enrolment_is_audited_and_creates_recovery_codes(
     real_account: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
 
     _enrol(client, django_capture_on_commit_callbacks)
 
@@ -142,9 +144,9 @@ def test_enrolment_is_audited_and_creates_recovery_codes(
 @pytest.fixture
 def enrolled(real_account: Any, django_capture_on_commit_callbacks: Any) -> tuple[Any, str]:
     """th1.hieutruong, a real account with TOTP enrolled and signed out again."""
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     secret = _enrol(client, django_capture_on_commit_callbacks)
     client.post("/tai-khoan/logout/")
     return user, secret
@@ -154,7 +156,7 @@ def test_sign_in_asks_for_the_code_then_accepts_it(enrolled: tuple[Any, str]) ->
     user, secret = enrolled
     client = Client()
 
-    first = sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    first = sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     assert (first.status_code, first["Location"]) == (302, MFA_AUTHENTICATE_URL)
     assert _signed_in_user_id(client) is None
     page = client.get(MFA_AUTHENTICATE_URL).content.decode()
@@ -170,7 +172,7 @@ def test_sign_in_asks_for_the_code_then_accepts_it(enrolled: tuple[Any, str]) ->
 def test_wrong_code_is_refused_and_audited(enrolled: tuple[Any, str]) -> None:
     user, _ = enrolled
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
 
     response = client.post(MFA_AUTHENTICATE_URL, {"code": "123456"})
 
@@ -184,11 +186,11 @@ def test_a_code_cannot_be_used_twice(enrolled: tuple[Any, str]) -> None:
     _, secret = enrolled
     code = totp_code(secret, shift=-1)
     first = Client()
-    sign_in(first, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(first, "acc.th1.hieutruong", STRONG_PASSWORD)
     assert first.post(MFA_AUTHENTICATE_URL, {"code": code}).status_code == 302
 
     second = Client()
-    sign_in(second, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(second, "acc.th1.hieutruong", STRONG_PASSWORD)
     response = second.post(MFA_AUTHENTICATE_URL, {"code": code})
 
     assert response.status_code == 200
@@ -209,18 +211,18 @@ def _recovery_codes(client: Client) -> list[str]:
 def test_recovery_code_works_once(enrolled: tuple[Any, str]) -> None:
     user, secret = enrolled
     viewer = Client()
-    sign_in(viewer, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(viewer, "acc.th1.hieutruong", STRONG_PASSWORD)
     viewer.post(MFA_AUTHENTICATE_URL, {"code": totp_code(secret, shift=1)})
     codes = _recovery_codes(viewer)
     assert len(codes) == 10
 
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     assert client.post(MFA_AUTHENTICATE_URL, {"code": codes[0]}).status_code == 302
     assert _signed_in_user_id(client) == str(user.pk)
 
     again = Client()
-    sign_in(again, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(again, "acc.th1.hieutruong", STRONG_PASSWORD)
     refused = again.post(MFA_AUTHENTICATE_URL, {"code": codes[0]})
     assert refused.status_code == 200
     assert _signed_in_user_id(again) is None
@@ -231,7 +233,7 @@ def test_recovery_codes_can_be_regenerated_and_downloaded(
 ) -> None:
     user, secret = enrolled
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     client.post(MFA_AUTHENTICATE_URL, {"code": totp_code(secret, shift=1)})
     old = _recovery_codes(client)
 
@@ -250,7 +252,7 @@ def test_recovery_codes_can_be_regenerated_and_downloaded(
 def test_mfa_index_is_vietnamese(enrolled: tuple[Any, str]) -> None:
     _, secret = enrolled
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     client.post(MFA_AUTHENTICATE_URL, {"code": totp_code(secret, shift=1)})
 
     html = client.get("/tai-khoan/2fa/").content.decode()

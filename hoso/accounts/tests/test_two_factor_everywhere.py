@@ -15,6 +15,8 @@ from hoso.accounts.tests.conftest import STRONG_PASSWORD, sign_in, totp_code
 from hoso.grading.models import EntryWindow
 from hoso.org.models import Staff
 
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.usefixtures("accounts")]
+
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"
 MFA_AUTHENTICATE_URL = "/tai-khoan/2fa/authenticate/"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -26,7 +28,7 @@ def _clock_tolerance(settings: Any) -> None:
 
 
 def _open_window(client: Client) -> Any:
-    school_id = Staff.objects.get(user__username="th1.hieutruong").unit.school_id
+    school_id = Staff.objects.get(user__username="acc.th1.hieutruong").unit.school_id
     return client.post(
         "/api/v1/grading/windows/",
         json.dumps({"school": school_id, "reason": "Mở sổ bổ sung điểm"}),
@@ -35,9 +37,9 @@ def _open_window(client: Client) -> Any:
 
 
 def _password_only_session(real_account: Any) -> tuple[Any, Client]:
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     client = Client()
-    assert sign_in(client, "th1.hieutruong", STRONG_PASSWORD).status_code == 302
+    assert sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD).status_code == 302
     assert client.session.get("_auth_user_id") == str(user.pk)  # signed in, password only
     return user, client
 
@@ -91,10 +93,10 @@ def test_enrolling_in_the_session_opens_the_api(
 
 
 def test_signing_in_with_the_code_opens_the_api(real_account: Any) -> None:
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     TOTP.activate(user, SECRET)
     client = Client()
-    sign_in(client, "th1.hieutruong", STRONG_PASSWORD)
+    sign_in(client, "acc.th1.hieutruong", STRONG_PASSWORD)
     assert client.post(MFA_AUTHENTICATE_URL, {"code": totp_code(SECRET)}).status_code == 302
 
     assert client.get("/api/v1/records/").status_code == 200
@@ -107,7 +109,7 @@ def test_enrolled_principal_with_a_password_only_session_is_signed_out(
 ) -> None:
     # A session made without allauth's second step (e.g. Django admin's own form, which now
     # redirects to allauth) must not be worth anything.
-    user = real_account("th1.hieutruong")
+    user = real_account("acc.th1.hieutruong")
     TOTP.activate(user, SECRET)
     client = Client()
     client.force_login(user)
@@ -123,11 +125,11 @@ def test_enrolled_principal_with_a_password_only_session_is_signed_out(
 
 
 def test_admin_login_form_is_allauths(real_account: Any) -> None:
-    user = real_account("admin")
+    user = real_account("acc.admin")
     client = Client()
 
     page = client.get("/quan-tri/login/?next=/quan-tri/")
-    posted = client.post("/quan-tri/login/", {"username": "admin", "password": STRONG_PASSWORD})
+    posted = client.post("/quan-tri/login/", {"username": "acc.admin", "password": STRONG_PASSWORD})
     foreign = client.get("/quan-tri/login/?next=https://evil.example/x")
 
     assert (page.status_code, page["Location"]) == (302, "/tai-khoan/login/?next=/quan-tri/")

@@ -13,15 +13,29 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from hoso.accounts.tests.factories import demo_accounts, login
 from hoso.audit import anchors
 from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.services import audit_log, canonical_json, entry_hash
 from hoso.audit.verify import verify_all, verify_chain
 from hoso.core.errors import DomainError
+from hoso.org.models import Role
 from hoso.signing.engine import pki
 from hoso.signing.engine.localservices import LocalTrustServices
+from tests.factories import UserFactory, grant, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture(autouse=True)
+def admin(settings: Any) -> Any:
+    """An administrator of a small school world (whose making wrote the first audit entries)."""
+    settings.DEMO_MODE = True  # a demo account, as the demo's admin: not asked for two factors
+    world = school_world("an")
+    person = UserFactory(username="an.admin", is_staff=True, is_superuser=True)
+    grant(person, Role.QTHT, world.units["so"])
+    demo_accounts([person])
+    return person
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +82,7 @@ def _rewrite_consistently(from_seq: int) -> None:
     AuditHead.objects.filter(pk=1).update(last_hash=prev)
 
 
-def test_anchor_then_verify_passes_and_lists_it(anchored: Path, client_for: Any) -> None:
+def test_anchor_then_verify_passes_and_lists_it(anchored: Path, admin: Any) -> None:
     first = anchors.anchor_now()
     _append(3)
     second = anchors.anchor_now()
@@ -82,7 +96,7 @@ def test_anchor_then_verify_passes_and_lists_it(anchored: Path, client_for: Any)
     )
     checked, problem, count = verify_all()
     assert problem is None and count == 2
-    html = client_for("admin").get("/nhat-ky/").content.decode()
+    html = login(admin).get("/nhat-ky/").content.decode()
     assert f"#{second.from_seq}–#{second.to_seq}" in html
 
 

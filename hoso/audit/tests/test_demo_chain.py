@@ -1,4 +1,6 @@
-"""The demo province's load leaves the audit chain whole."""
+"""The demo province's load leaves the audit chain whole.
+
+Needs the demo province: it checks the chain the demo's load wrote."""
 
 import pytest
 from django.core.management import call_command

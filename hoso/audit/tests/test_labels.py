@@ -1,4 +1,6 @@
-"""The audit log names actions in Vietnamese ("Đăng nhập thành công"), never as bare codes."""
+"""The audit log names actions in Vietnamese ("Đăng nhập thành công"), never as bare codes.
+
+Needs the demo province: every action the demo's load writes, of every app, must have words."""
 
 from __future__ import annotations
 

@@ -13,13 +13,20 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.models import EntryWindow
+from tests.factories import World, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return school_world()
 
 
 def test_unexpected_exception_is_a_logged_vietnamese_500(
-    api_for: Any, monkeypatch: Any, caplog: Any
+    world: Any, monkeypatch: Any, caplog: Any
 ) -> None:
     from hoso.org.api import people as org_api
 
@@ -28,7 +35,7 @@ def test_unexpected_exception_is_a_logged_vietnamese_500(
 
     monkeypatch.setattr(org_api.UnitList, "get", broken)
     with caplog.at_level(logging.ERROR, logger="hoso.api"):
-        response = api_for("th1.giaovien1").get("/api/v1/units/")
+        response = api_login(world.people["giaovien"]).get("/api/v1/units/")
 
     assert response.status_code == 500
     body = response.json()
@@ -40,7 +47,7 @@ def test_unexpected_exception_is_a_logged_vietnamese_500(
     assert record.exc_info is not None and record.exc_info[0] is ZeroDivisionError
 
 
-def test_a_deadlock_is_retried_before_it_is_reported(api_for: Any, monkeypatch: Any) -> None:
+def test_a_deadlock_is_retried_before_it_is_reported(world: Any, monkeypatch: Any) -> None:
     from hoso.org.api import people as org_api
 
     calls = []
@@ -61,15 +68,15 @@ def test_a_deadlock_is_retried_before_it_is_reported(api_for: Any, monkeypatch: 
     # of a live server has none around its view.
     monkeypatch.setattr("hoso.core.retry.connection", SimpleNamespace(in_atomic_block=False))
 
-    response = api_for("th1.giaovien1").get("/api/v1/units/")
+    response = api_login(world.people["giaovien"]).get("/api/v1/units/")
 
     assert response.status_code == 200
     assert len(calls) == 2
 
 
 @pytest.mark.parametrize("path", ["/api/v1/khong-co/", "/api/v1/records/abc/", "/api/v2/"])
-def test_api_404_is_vietnamese_json(api_for: Any, path: str) -> None:
-    response = api_for("th1.giaovien1").get(path)
+def test_api_404_is_vietnamese_json(world: Any, path: str) -> None:
+    response = api_login(world.people["giaovien"]).get(path)
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
@@ -77,11 +84,11 @@ def test_api_404_is_vietnamese_json(api_for: Any, path: str) -> None:
     assert "Không tìm thấy" in response.json()["message"]
 
 
-def test_a_3_mb_json_body_is_a_vietnamese_413(api_for: Any, demo_user: Any) -> None:
+def test_a_3_mb_json_body_is_a_vietnamese_413(world: Any) -> None:
     count = EntryWindow.objects.count()
     body = json.dumps({"school": 1, "reason": "x" * (3 * 1024 * 1024)})
 
-    response = api_for("th1.hieutruong").post(
+    response = api_login(world.people["hieutruong"]).post(
         "/api/v1/grading/windows/", body, content_type="application/json"
     )
 
@@ -91,8 +98,8 @@ def test_a_3_mb_json_body_is_a_vietnamese_413(api_for: Any, demo_user: Any) -> N
     assert EntryWindow.objects.count() == count
 
 
-def test_an_oversized_form_body_is_vietnamese_json(api_for: Any) -> None:
-    response = api_for("th1.hieutruong").post(
+def test_an_oversized_form_body_is_vietnamese_json(world: Any) -> None:
+    response = api_login(world.people["hieutruong"]).post(
         "/api/v1/grading/windows/",
         {"school": "1", "reason": "x" * (3 * 1024 * 1024)},
         format="multipart",
@@ -102,8 +109,8 @@ def test_an_oversized_form_body_is_vietnamese_json(api_for: Any) -> None:
     assert response.json()["code"] == "too_large"
 
 
-def test_pages_still_get_the_html_404(client_for: Any) -> None:
-    response = client_for("th1.giaovien1").get("/khong-co-trang-nay/")
+def test_pages_still_get_the_html_404(world: Any) -> None:
+    response = login(world.people["giaovien"]).get("/khong-co-trang-nay/")
 
     assert response.status_code == 404
     assert "Không tìm thấy" in response.content.decode()

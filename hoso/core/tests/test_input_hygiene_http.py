@@ -9,12 +9,22 @@ from typing import Any
 
 import pytest
 
-from hoso.org.models import Staff
+from hoso.accounts.tests.factories import api_login
+from hoso.org.models import Role, Staff
 from hoso.org.services import staff_update
+from hoso.org.tests.factories import StaffFactory
 from hoso.records.models import Record
+from hoso.records.tests.factories import catalogue
 from hoso.records.tests.helpers import pdf
+from tests.factories import UserFactory, World, grant, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    catalogue()
+    return school_world()
 
 
 def _file(name: str) -> io.BytesIO:
@@ -31,10 +41,10 @@ def _create(api: Any, name: str, title: str) -> Any:
     )
 
 
-def test_record_title_is_nfc_without_bidi_overrides(api_for: Any) -> None:
+def test_record_title_is_nfc_without_bidi_overrides(world: Any) -> None:
     title = unicodedata.normalize("NFD", "Kế hoạch\u202e tuần\u2066 23")
 
-    created = _create(api_for("th1.giaovien2"), "tuan23.pdf", title)
+    created = _create(api_login(world.people["giaovien2"]), "tuan23.pdf", title)
 
     assert created.status_code == 201, created.json()
     stored = Record.objects.get(pk=created.json()["id"]).title
@@ -43,21 +53,24 @@ def test_record_title_is_nfc_without_bidi_overrides(api_for: Any) -> None:
 
 
 @pytest.mark.parametrize("stem", ["a" * 300, "Kế hoạch giáo dục " * 17])
-def test_overlong_upload_names_are_refused_whatever_the_alphabet(api_for: Any, stem: str) -> None:
+def test_overlong_upload_names_are_refused_whatever_the_alphabet(world: Any, stem: str) -> None:
     count = Record.objects.count()
 
-    response = _create(api_for("th1.giaovien2"), stem + ".pdf", "Tên dài")
+    response = _create(api_login(world.people["giaovien2"]), stem + ".pdf", "Tên dài")
 
     assert response.status_code == 422, response.json()
     assert "Tên tệp quá dài" in response.json()["message"]
     assert Record.objects.count() == count
 
 
-def test_staff_name_is_nfc_without_bidi_overrides(demo_user: Any) -> None:
-    staff = Staff.objects.get(user__username="th1.giaovien1")
+def test_staff_name_is_nfc_without_bidi_overrides(world: World) -> None:
+    StaffFactory(unit=world.units["to"], user=world.people["giaovien"])
+    admin = UserFactory(username="w.admin", is_staff=True, is_superuser=True)
+    grant(admin, Role.QTHT, world.units["so"])
+    staff = Staff.objects.get(user__username="w.giaovien")
     raw = unicodedata.normalize("NFD", "Lê\u202d Thị  Mai")
 
-    staff_update(actor=demo_user("admin"), staff=staff, full_name=raw)
+    staff_update(actor=admin, staff=staff, full_name=raw)
 
     staff.refresh_from_db()
     assert staff.full_name == "Lê Thị Mai"

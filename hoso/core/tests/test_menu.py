@@ -1,5 +1,7 @@
 """The menu is grouped by task: every entry sits in a known group, no person sees more than
-seven top entries, a group's badge is the sum of what waits in it."""
+seven top entries, a group's badge is the sum of what waits in it.
+
+Needs the demo province: the rules are checked against every demo account, of every role."""
 
 from __future__ import annotations
 

@@ -11,21 +11,38 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hoso.accounts.tests.factories import demo_accounts, login
+from hoso.org.tests.factories import small_province
 from hoso.records.notify import notify
+from hoso.records.tests.factories import catalogue
+from hoso.records.tests.helpers import upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _client(client_for: Any, capture: Any, username: str) -> Any:
+@pytest.fixture
+def people(settings: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    """The demo's schools and people in small, demo accounts in demo mode as the demo's (no
+    two factors asked), a lesson plan of th1.giaovien1's; committed, as if made before."""
+    settings.DEMO_MODE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue()
+        world = small_province("pq")
+        demo_accounts(world.people.values())
+        upload(world.people["th1.giaovien1"], title="Kế hoạch bài dạy tuần 2", period="W02")
+    return world.people
+
+
+def _client(people: dict[str, Any], capture: Any, username: str) -> Any:
     with capture(execute=True):  # signing in writes last_login: let it commit
-        return client_for(username)
+        return login(people[username])
 
 
 def test_the_count_after_a_write_is_shown_on_the_very_next_page(
-    client_for: Any, demo_user: Any, django_capture_on_commit_callbacks: Any
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(client_for, django_capture_on_commit_callbacks, "th1.giaovien1")
-    teacher = demo_user("th1.giaovien1")
+    client = _client(people, django_capture_on_commit_callbacks, "th1.giaovien1")
+    teacher = people["th1.giaovien1"]
     with django_capture_on_commit_callbacks(execute=True):
         teacher.notifications.all().delete()
     before = client.get("/").context["nav_account"]
@@ -50,39 +67,38 @@ def test_the_count_after_a_write_is_shown_on_the_very_next_page(
     ],
 )
 def test_queries_of_a_main_page_seen_again(
-    client_for: Any,
+    people: dict[str, Any],
     django_capture_on_commit_callbacks: Any,
     django_assert_max_num_queries: Any,
     username: str,
     path: str,
     most: int,
 ) -> None:
-    client = _client(client_for, django_capture_on_commit_callbacks, username)
+    client = _client(people, django_capture_on_commit_callbacks, username)
     assert client.get(path).status_code == 200
     with django_assert_max_num_queries(most):
         assert client.get(path).status_code == 200
 
 
 def test_queries_of_a_record_page_seen_again(
-    client_for: Any,
-    demo_user: Any,
+    people: dict[str, Any],
     django_capture_on_commit_callbacks: Any,
     django_assert_max_num_queries: Any,
 ) -> None:
     from hoso.records.models import Record
 
-    record = Record.objects.filter(owner=demo_user("th1.giaovien1")).first()
+    record = Record.objects.filter(owner=people["th1.giaovien1"]).first()
     assert record is not None
-    client = _client(client_for, django_capture_on_commit_callbacks, "th1.giaovien1")
+    client = _client(people, django_capture_on_commit_callbacks, "th1.giaovien1")
     assert client.get(f"/ho-so/{record.pk}/").status_code == 200
     with django_assert_max_num_queries(11):
         assert client.get(f"/ho-so/{record.pk}/").status_code == 200
 
 
 def test_the_first_view_still_computes_the_menu(
-    client_for: Any, django_capture_on_commit_callbacks: Any
+    people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = _client(client_for, django_capture_on_commit_callbacks, "th1.hieutruong")
+    client = _client(people, django_capture_on_commit_callbacks, "th1.hieutruong")
     with CaptureQueriesContext(connection) as first:
         client.get("/")
     with CaptureQueriesContext(connection) as again:

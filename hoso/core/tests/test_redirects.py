@@ -3,17 +3,29 @@ another site."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import RequestFactory
 
+from hoso.accounts.tests.factories import login
 from hoso.core.http import safe_redirect_target
-from hoso.grading.tests.conftest import CODES, first_student, teacher_of
-from hoso.org.models import Unit
+from hoso.grading.tests.conftest import first_student, teacher_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.records.models import DueItem
+from hoso.records.services.deadlines import due_items_generate
+from hoso.records.tests.factories import catalogue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    """th1 with Lớp 1A's học kì I entered and closed, and the year's due items of its people."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    catalogue()
+    world = gradebook_as_in_the_demo("th1.1A")
+    due_items_generate(school_year=world.year, schools=[world.units["th1"]])
+    return world
+
 
 HOSTILE = [
     "//evil.example/x",
@@ -39,12 +51,12 @@ def test_helper_keeps_local_paths() -> None:
 
 
 @pytest.mark.parametrize("target", HOSTILE)
-def test_deadline_extension_does_not_redirect_away(client_for: Any, target: str) -> None:
+def test_deadline_extension_does_not_redirect_away(world, target: str) -> None:
     item = DueItem.objects.get(
-        owner__username="th1.giaovien2", record_type__code="TT28.KHBD", period_key="W20"
+        owner=world.people["th1.giaovien2"], record_type__code="TT28.KHBD", period_key="W20"
     )
 
-    response = client_for("th1.hieutruong").post(
+    response = login(world.people["th1.hieutruong"]).post(
         f"/ho-so/han-nop/{item.pk}/gia-han/",
         {"next": target, "until": "01/01/2030", "reason": "Nghỉ ốm"},
     )
@@ -55,12 +67,12 @@ def test_deadline_extension_does_not_redirect_away(client_for: Any, target: str)
     assert not response["Location"].startswith(("//", "/\\"))
 
 
-def test_deadline_extension_keeps_a_local_next(client_for: Any) -> None:
+def test_deadline_extension_keeps_a_local_next(world) -> None:
     item = DueItem.objects.get(
-        owner__username="th1.giaovien2", record_type__code="TT28.KHBD", period_key="W20"
+        owner=world.people["th1.giaovien2"], record_type__code="TT28.KHBD", period_key="W20"
     )
 
-    response = client_for("th1.hieutruong").post(
+    response = login(world.people["th1.hieutruong"]).post(
         f"/ho-so/han-nop/{item.pk}/gia-han/",
         {"next": "/ho-so/han-nop/?x=1", "until": "01/01/2030", "reason": "Nghỉ ốm"},
     )
@@ -69,11 +81,11 @@ def test_deadline_extension_keeps_a_local_next(client_for: Any) -> None:
 
 
 @pytest.mark.parametrize("target", HOSTILE)
-def test_gradebook_correction_form_does_not_redirect_away(client_for: Any, target: str) -> None:
-    lop = Unit.objects.get(code=CODES["th1.1A"])
+def test_gradebook_correction_form_does_not_redirect_away(world, target: str) -> None:
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 5)
 
-    response = client_for(teacher.username).post(
+    response = login(teacher).post(
         f"/so-diem/lop/{lop.pk}/nhap/toan/dieu-chinh/",
         {
             "column": "toan|cuoi_hk1.diem",

@@ -12,8 +12,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hoso.accounts.tests.factories import login
 from hoso.core.request_cache import once_per_request
 from hoso.org.years import current_year
+from tests.factories import SchoolYearFactory, school_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def teacher(db: Any) -> Any:
+    return school_world().people["giaovien"]
+
+
+@pytest.fixture
+def year(db: Any) -> Any:
+    return SchoolYearFactory()
 
 
 def _count(queries: CaptureQueriesContext, table: str, verb: str = "SELECT") -> int:
@@ -22,15 +36,15 @@ def _count(queries: CaptureQueriesContext, table: str, verb: str = "SELECT") -> 
     )
 
 
-def test_home_reads_the_current_year_once(client_for: Any) -> None:
-    client = client_for("th1.giaovien1")
+def test_home_reads_the_current_year_once(teacher: Any) -> None:
+    client = login(teacher)
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert _count(queries, '"org_schoolyear"') == 1
 
 
-def test_outside_a_request_nothing_is_cached(db: Any) -> None:
+def test_outside_a_request_nothing_is_cached(year: Any) -> None:
     calls = []
     once_per_request("k", lambda: calls.append(1))
     once_per_request("k", lambda: calls.append(1))
@@ -38,7 +52,7 @@ def test_outside_a_request_nothing_is_cached(db: Any) -> None:
     assert current_year() is not None
 
 
-def test_a_change_of_the_current_year_inside_a_request_is_seen(db: Any) -> None:
+def test_a_change_of_the_current_year_inside_a_request_is_seen(year: Any) -> None:
     from hoso.core.request_cache import _store
 
     token = _store.set({})
@@ -52,8 +66,8 @@ def test_a_change_of_the_current_year_inside_a_request_is_seen(db: Any) -> None:
         _store.reset(token)
 
 
-def test_unchanged_session_is_not_rewritten_but_its_expiry_still_slides(client_for: Any) -> None:
-    client = client_for("th1.giaovien1")
+def test_unchanged_session_is_not_rewritten_but_its_expiry_still_slides(teacher: Any) -> None:
+    client = login(teacher)
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
@@ -70,13 +84,13 @@ def test_unchanged_session_is_not_rewritten_but_its_expiry_still_slides(client_f
 
 
 def test_a_fragment_without_the_menu_does_not_compute_it(
-    client_for: Any, monkeypatch: pytest.MonkeyPatch
+    teacher: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hoso.core import context_processors
 
     calls = []
     monkeypatch.setattr(context_processors, "nav_for", lambda user: calls.append(user) or [])
-    client = client_for("th1.giaovien1")
+    client = login(teacher)
     response = client.get("/ho-so/thong-bao/")  # a page with the menu
     assert response.status_code == 200 and len(calls) == 1
     from django.template import RequestContext, Template

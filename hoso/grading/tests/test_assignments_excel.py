@@ -10,11 +10,19 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.grading.selectors import assignments_of
 from hoso.grading.tests.conftest import gvcn_of, teacher_of
+from hoso.grading.tests.factories import gradebook_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return gradebook_world("th1.1A")
 
 
 def _book(rows: list[list[Any]]) -> io.BytesIO:
@@ -30,9 +38,9 @@ def _book(rows: list[list[Any]]) -> io.BytesIO:
     return buffer
 
 
-def test_export_edit_import_round_trip(client_for, demo_user, unit):
-    school, lop = unit("th1"), unit("th1.1A")
-    client = client_for("th1.hieutruong")
+def test_export_edit_import_round_trip(world):
+    school, lop = world.units["th1"], world.units["th1.1A"]
+    client = login(world.people["th1.hieutruong"])
     response = client.get(reverse("grading:assignment-export", kwargs={"pk": school.pk}))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -41,7 +49,7 @@ def test_export_edit_import_round_trip(client_for, demo_user, unit):
     rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
     toan = next(r for r in rows if r[0] == lop.code and r[1] == "Toán")
     assert toan[2] == teacher_of(lop, "toan").staff.code
-    new = demo_user("th1.giaovien3").staff
+    new = world.people["th1.giaovien3"].staff
     toan[2] = new.code
     gvcn_row = next(r for r in rows if r[0] == lop.code and r[1] == "GVCN")
     gvcn_row[2] = new.code
@@ -52,10 +60,10 @@ def test_export_edit_import_round_trip(client_for, demo_user, unit):
     assert gvcn_of(lop).pk == new.user_id
 
 
-def test_a_bad_row_refuses_the_file(client_for, unit):
-    school, lop = unit("th1"), unit("th1.1A")
+def test_a_bad_row_refuses_the_file(world):
+    school, lop = world.units["th1"], world.units["th1.1A"]
     before = assignments_of(school)
-    client = client_for("th1.hieutruong")
+    client = login(world.people["th1.hieutruong"])
     rows = [
         [lop.code, "toan", "", ""],  # valid: nobody teaches Toán
         [lop.code, "Vật lí", "", ""],
@@ -70,18 +78,18 @@ def test_a_bad_row_refuses_the_file(client_for, unit):
     assert assignments_of(school) == before
 
 
-def test_not_an_excel_file_and_others_refused(client_for, unit):
-    school = unit("th1")
+def test_not_an_excel_file_and_others_refused(world):
+    school = world.units["th1"]
     before = assignments_of(school)
     url = reverse("grading:assignment-import", kwargs={"pk": school.pk})
     junk = io.BytesIO(b"not excel")
     junk.name = "x.xlsx"
-    principal = client_for("th1.hieutruong")
+    principal = login(world.people["th1.hieutruong"])
     answer = principal.post(url, {"file": junk})
     html = principal.get(answer["Location"]).content.decode()
     assert "Tệp không phải Excel .xlsx" in html
     for username in ("th1.giaovien1", "th2.hieutruong"):
-        client = client_for(username)
+        client = login(world.people[username])
         assert client.post(url, {"file": _book([])}).status_code == 404
         export = reverse("grading:assignment-export", kwargs={"pk": school.pk})
         assert client.get(export).status_code == 404

@@ -1,6 +1,9 @@
 """A principal in the real browser: assigns a teacher to a whole column of the grade-1 grid with
 one select and one save, opens and closes an entry window with a reason, and approves a
-correction request whose cell is shown by name."""
+correction request whose cell is shown by name.
+
+Needs the demo province: the browser tests run against the copy of the demo that the browser
+fixtures take once and put back (tests/browser)."""
 
 from __future__ import annotations
 

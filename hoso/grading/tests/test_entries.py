@@ -11,15 +11,22 @@ from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed, NotFound
 from hoso.grading.services.entries import CellChange, entries_save
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo, open_window
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def test_teacher_saves_primary_levels_and_integer_scores_in_open_window(unit, open_window):
-    lop = unit("th1.1A")
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return gradebook_as_in_the_demo("th1.1A", "th1.1B", "thcs1.6A", "th2.1A")
+
+
+def test_teacher_saves_primary_levels_and_integer_scores_in_open_window(world):
+    lop = world.units["th1.1A"]
     # The demo's first pupil has the whole year entered: take one with year end still open.
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
-    open_window("th1", "cuoi_nam")
+    open_window(world, "th1", "cuoi_nam")
     saved = entries_save(
         actor=teacher,
         school_class=lop,
@@ -51,10 +58,10 @@ def test_teacher_saves_primary_levels_and_integer_scores_in_open_window(unit, op
         ("giua_hk2.diem", "8", "Cột này không thuộc"),  # lớp 1 has no mid-term test
     ],
 )
-def test_bad_primary_value_changes_nothing(unit, open_window, slot, value, message):
-    lop = unit("th1.1A")
+def test_bad_primary_value_changes_nothing(world, slot, value, message):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop)
-    open_window("th1")
+    open_window(world, "th1")
     before = snapshot(lop)
     with pytest.raises(DomainError) as exc:
         entries_save(
@@ -71,10 +78,10 @@ def test_bad_primary_value_changes_nothing(unit, open_window, slot, value, messa
     assert snapshot(lop) == before
 
 
-def test_comment_subject_accepts_only_dat_chua_dat(unit, open_window):
-    lop = unit("thcs1.6A")
+def test_comment_subject_accepts_only_dat_chua_dat(world):
+    lop = world.units["thcs1.6A"]
     teacher, pupil = teacher_of(lop, "giao_duc_the_chat"), first_student(lop)
-    open_window("thcs1", "hk2")
+    open_window(world, "thcs1", "hk2")
     before = snapshot(lop)
     with pytest.raises(DomainError, match="chỉ nhận mức Đạt hoặc Chưa đạt"):
         entries_save(
@@ -93,10 +100,10 @@ def test_comment_subject_accepts_only_dat_chua_dat(unit, open_window):
     assert cell(pupil, "giao_duc_the_chat", "hk2.gk") == "CĐ"
 
 
-def test_secondary_score_one_decimal_with_comma(unit, open_window):
-    lop = unit("thcs1.6A")
+def test_secondary_score_one_decimal_with_comma(world):
+    lop = world.units["thcs1.6A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop)
-    open_window("thcs1", "hk2")
+    open_window(world, "thcs1", "hk2")
     entries_save(
         actor=teacher,
         school_class=lop,
@@ -114,8 +121,8 @@ def test_secondary_score_one_decimal_with_comma(unit, open_window):
     assert cell(pupil, "toan", "hk2.ck") is None
 
 
-def test_closed_window_refuses_and_changes_nothing(unit):
-    lop = unit("th1.1A")  # demo: giữa/cuối HK I closed
+def test_closed_window_refuses_and_changes_nothing(world):
+    lop = world.units["th1.1A"]  # demo: giữa/cuối HK I closed
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop)
     before = snapshot(lop)
     with pytest.raises(DomainError) as exc:
@@ -129,10 +136,10 @@ def test_closed_window_refuses_and_changes_nothing(unit):
     assert snapshot(lop) == before
 
 
-def test_teacher_of_other_class_gets_not_found_and_nothing_changes(unit, demo_user, open_window):
-    lop = unit("th1.1A")
-    other = teacher_of(unit("th1.1B"), "toan")
-    open_window("th1")
+def test_teacher_of_other_class_gets_not_found_and_nothing_changes(world):
+    lop = world.units["th1.1A"]
+    other = teacher_of(world.units["th1.1B"], "toan")
+    open_window(world, "th1")
     before = snapshot(lop)
     with pytest.raises(NotFound):
         entries_save(
@@ -143,7 +150,7 @@ def test_teacher_of_other_class_gets_not_found_and_nothing_changes(unit, demo_us
         )
     with pytest.raises(NotFound):
         entries_save(
-            actor=demo_user("th2.giaovien1"),
+            actor=world.people["th2.giaovien1"],
             school_class=lop,
             sheet="toan",
             changes=[CellChange(first_student(lop).pk, "toan", "cuoi_nam.muc", "T")],
@@ -151,23 +158,23 @@ def test_teacher_of_other_class_gets_not_found_and_nothing_changes(unit, demo_us
     assert snapshot(lop) == before
 
 
-def test_principal_reads_but_does_not_enter(unit, demo_user, open_window):
-    lop = unit("th1.1A")
-    open_window("th1")
+def test_principal_reads_but_does_not_enter(world):
+    lop = world.units["th1.1A"]
+    open_window(world, "th1")
     with pytest.raises(NotAllowed):
         entries_save(
-            actor=demo_user("th1.hieutruong"),
+            actor=world.people["th1.hieutruong"],
             school_class=lop,
             sheet="toan",
             changes=[CellChange(first_student(lop).pk, "toan", "cuoi_nam.muc", "T")],
         )
 
 
-def test_student_of_another_class_refused(unit, open_window):
-    lop = unit("th1.1A")
+def test_student_of_another_class_refused(world):
+    lop = world.units["th1.1A"]
     teacher = teacher_of(lop, "toan")
-    open_window("th1")
-    stranger = first_student(unit("th1.1B"))
+    open_window(world, "th1")
+    stranger = first_student(world.units["th1.1B"])
     with pytest.raises(DomainError, match="không thuộc lớp"):
         entries_save(
             actor=teacher,
@@ -178,12 +185,12 @@ def test_student_of_another_class_refused(unit, open_window):
     assert cell(stranger, "toan", "cuoi_nam.muc") is None
 
 
-def test_gvcn_enters_traits_with_shortcuts(unit, open_window):
+def test_gvcn_enters_traits_with_shortcuts(world):
     from hoso.grading.tests.conftest import gvcn_of
 
-    lop = unit("th1.1A")
+    lop = world.units["th1.1A"]
     pupil = first_student(lop)
-    open_window("th1", "giua_hk1", sheet="pcnl")  # demo: giữa HK I closed for everything
+    open_window(world, "th1", "giua_hk1", sheet="pcnl")  # demo: giữa HK I closed for everything
     entries_save(
         actor=gvcn_of(lop),
         school_class=lop,

@@ -6,9 +6,17 @@ import json
 
 import pytest
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return gradebook_as_in_the_demo("th1.1A")
 
 
 def _post(client, lop, sheet, cells):
@@ -19,13 +27,14 @@ def _post(client, lop, sheet, cells):
     )
 
 
-def test_grid_page_for_assigned_teacher(client_for, unit):
-    lop = unit("th1.1A")
+def test_grid_page_for_assigned_teacher(world):
+    lop = world.units["th1.1A"]
     teacher = teacher_of(lop, "toan")
-    response = client_for(teacher.username).get(f"/so-diem/lop/{lop.pk}/nhap/toan/")
+    response = login(teacher).get(f"/so-diem/lop/{lop.pk}/nhap/toan/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count('data-kind="level"') == 24 * 4 and body.count('data-kind="score_int"') == 48
+    # four levels and two scores a pupil, six pupils
+    assert body.count('data-kind="level"') == 6 * 4 and body.count('data-kind="score_int"') == 12
     assert "grading/grid.js" in body and "<script>" not in body
     # giữa/cuối HK I are closed in the demo, HK II open
     pupil = first_student(lop)
@@ -33,11 +42,11 @@ def test_grid_page_for_assigned_teacher(client_for, unit):
     assert "readonly" in body
 
 
-def test_grid_save_normalises_and_returns_display_text(client_for, unit):
-    lop = unit("th1.1A")
+def test_grid_save_normalises_and_returns_display_text(world):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop)
     response = _post(
-        client_for(teacher.username),
+        login(teacher),
         lop,
         "toan",
         [
@@ -53,9 +62,9 @@ def test_grid_save_normalises_and_returns_display_text(client_for, unit):
     assert cell(pupil, "toan", "cuoi_nam.diem") == "10"
 
 
-def test_grid_of_other_class_is_404(client_for, unit):
-    lop = unit("th1.1A")
-    client = client_for("th1.giaovien2")
+def test_grid_of_other_class_is_404(world):
+    lop = world.units["th1.1A"]
+    client = login(world.people["th1.giaovien2"])
     assert client.get(f"/so-diem/lop/{lop.pk}/nhap/toan/").status_code == 404
     before = snapshot(lop)
     response = _post(
@@ -65,9 +74,9 @@ def test_grid_of_other_class_is_404(client_for, unit):
     assert snapshot(lop) == before
 
 
-def test_principal_sees_grid_read_only(client_for, unit):
-    lop = unit("th1.1A")
-    client = client_for("th1.hieutruong")
+def test_principal_sees_grid_read_only(world):
+    lop = world.units["th1.1A"]
+    client = login(world.people["th1.hieutruong"])
     body = client.get(f"/so-diem/lop/{lop.pk}/nhap/toan/").content.decode()
     assert "chỉ đọc" in body
     response = _post(
@@ -76,42 +85,44 @@ def test_principal_sees_grid_read_only(client_for, unit):
     assert response.status_code == 403
 
 
-def test_parent_sees_only_published_results_of_own_child(client_for, api_for, unit):
-    lop = unit("th1.1A")
+def test_parent_sees_only_published_results_of_own_child(world):
+    lop = world.units["th1.1A"]
     child, other = first_student(lop), first_student(lop, 1)
-    api = api_for("ph.hs1")
+    api = api_login(world.people["ph.hs1"])
     data = api.get(f"/api/v1/students/{child.pk}/results/").json()
     assert [r["term"] for r in data["results"]] == ["HK1"]  # HK II / year not published
     toan = data["results"][0]["row"]["subjects"]["toan"]["result"]
     assert toan["diem"] == cell(child, "toan", "cuoi_hk1.diem")
     assert api.get(f"/api/v1/students/{other.pk}/results/").status_code == 404
-    page = client_for("ph.hs1").get(f"/so-diem/con-toi/{child.pk}/")
+    page = login(world.people["ph.hs1"]).get(f"/so-diem/con-toi/{child.pk}/")
     assert page.status_code == 200 and "Học kì I" in page.content.decode()
-    assert client_for("ph.hs1").get(f"/so-diem/lop/{lop.pk}/").status_code == 404
+    assert login(world.people["ph.hs1"]).get(f"/so-diem/lop/{lop.pk}/").status_code == 404
     assert api.get(f"/api/v1/classes/{lop.pk}/gradebook/?term=HK1").status_code == 404
 
 
-def test_parent_sees_nothing_before_publication(api_for, unit, demo_user):
+def test_parent_sees_nothing_before_publication(world):
     from hoso.grading.models import Publication
 
     Publication.objects.all().delete()
-    child = first_student(unit("th1.1A"))
-    data = api_for("ph.hs1").get(f"/api/v1/students/{child.pk}/results/").json()
+    child = first_student(world.units["th1.1A"])
+    data = api_login(world.people["ph.hs1"]).get(f"/api/v1/students/{child.pk}/results/").json()
     assert data["results"] == []
 
 
-def test_publish_only_by_leaders(client_for, unit):
+def test_publish_only_by_leaders(world):
     from hoso.grading.models import Publication
 
-    lop = unit("th1.1A")
-    client_for("th1.giaovien1").post(f"/so-diem/lop/{lop.pk}/cong-bo/", {"term": "HK2"})
+    lop = world.units["th1.1A"]
+    login(world.people["th1.giaovien1"]).post(f"/so-diem/lop/{lop.pk}/cong-bo/", {"term": "HK2"})
     assert not Publication.objects.filter(school_class=lop, term="HK2").exists()
-    client_for("th1.phohieutruong").post(f"/so-diem/lop/{lop.pk}/cong-bo/", {"term": "HK2"})
+    login(world.people["th1.phohieutruong"]).post(
+        f"/so-diem/lop/{lop.pk}/cong-bo/", {"term": "HK2"}
+    )
     assert Publication.objects.filter(school_class=lop, term="HK2").exists()
 
 
 @pytest.mark.parametrize("path", ["", "lop/{pk}/", "dieu-chinh/", "mo-so/", "lop/{pk}/hoc-ba/"])
-def test_pages_render_for_principal(client_for, unit, path):
-    lop = unit("th1.1A")
-    response = client_for("th1.hieutruong").get("/so-diem/" + path.format(pk=lop.pk))
+def test_pages_render_for_principal(world, path):
+    lop = world.units["th1.1A"]
+    response = login(world.people["th1.hieutruong"]).get("/so-diem/" + path.format(pk=lop.pk))
     assert response.status_code == 200

@@ -8,12 +8,21 @@ import json
 
 import pytest
 
+from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.grading.catalogue import class_subject
 from hoso.grading.compute import subject_averages
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo, open_window
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return gradebook_as_in_the_demo("th1.1A", "thcs1.8A")
+
 
 PRIMARY_DECIMAL = (
     "Điểm kiểm tra định kì ở tiểu học phải là số nguyên từ 0 đến 10, không có phần thập phân "
@@ -34,17 +43,15 @@ def _saved_entries():
     return AuditEntry.objects.filter(action="grading.entries.saved").count()
 
 
-def test_mixed_batch_saves_the_valid_cells_and_refuses_each_bad_one_with_its_reason(
-    client_for, unit
-):
-    lop = unit("th1.1A")  # cuối năm is open in the demo
+def test_mixed_batch_saves_the_valid_cells_and_refuses_each_bad_one_with_its_reason(world):
+    lop = world.units["th1.1A"]  # cuối năm is open in the demo
     teacher = teacher_of(lop, "toan")
     p1, p2, p3, p4 = (first_student(lop, i) for i in (1, 2, 3, 4))
     before = {p: cell(p, "toan", "cuoi_nam.diem") for p in (p1, p2, p3)}
     audits = _saved_entries()
 
     response = _post(
-        client_for(teacher.username),
+        login(teacher),
         lop,
         "toan",
         [
@@ -93,14 +100,12 @@ def test_mixed_batch_saves_the_valid_cells_and_refuses_each_bad_one_with_its_rea
     }
 
 
-def test_one_refused_cell_changes_nothing_and_is_not_audited(client_for, unit):
-    lop = unit("th1.1A")
+def test_one_refused_cell_changes_nothing_and_is_not_audited(world):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
     before, audits = snapshot(lop), _saved_entries()
 
-    response = _post(
-        client_for(teacher.username), lop, "toan", [(f"{pupil.pk}|toan|cuoi_nam.diem", "7,5")]
-    )
+    response = _post(login(teacher), lop, "toan", [(f"{pupil.pk}|toan|cuoi_nam.diem", "7,5")])
 
     assert response.status_code == 400
     assert response.json()["saved"] == []
@@ -110,13 +115,11 @@ def test_one_refused_cell_changes_nothing_and_is_not_audited(client_for, unit):
     assert snapshot(lop) == before and _saved_entries() == audits
 
 
-def test_all_valid_is_200_without_a_message(client_for, unit):
-    lop = unit("th1.1A")
+def test_all_valid_is_200_without_a_message(world):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
 
-    response = _post(
-        client_for(teacher.username), lop, "toan", [(f"{pupil.pk}|toan|cuoi_nam.diem", "10")]
-    )
+    response = _post(login(teacher), lop, "toan", [(f"{pupil.pk}|toan|cuoi_nam.diem", "10")])
 
     assert response.status_code == 200
     assert response.json() == {
@@ -127,13 +130,13 @@ def test_all_valid_is_200_without_a_message(client_for, unit):
     assert cell(pupil, "toan", "cuoi_nam.diem") == "10"
 
 
-def test_a_closed_window_refuses_its_cell_only(client_for, unit):
-    lop = unit("th1.1A")  # cuối HK I is closed in the demo, cuối năm open
+def test_a_closed_window_refuses_its_cell_only(world):
+    lop = world.units["th1.1A"]  # cuối HK I is closed in the demo, cuối năm open
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
     old = cell(pupil, "toan", "cuoi_hk1.diem")
 
     response = _post(
-        client_for(teacher.username),
+        login(teacher),
         lop,
         "toan",
         [(f"{pupil.pk}|toan|cuoi_hk1.diem", "4"), (f"{pupil.pk}|toan|cuoi_nam.diem", "8")],
@@ -147,13 +150,16 @@ def test_a_closed_window_refuses_its_cell_only(client_for, unit):
     assert cell(pupil, "toan", "cuoi_nam.diem") == "8"
 
 
-def test_another_teacher_is_refused_as_a_whole(client_for, unit):
-    lop = unit("thcs1.8A")
+def test_another_teacher_is_refused_as_a_whole(world):
+    lop = world.units["thcs1.8A"]
     pupil = first_student(lop)
     before = snapshot(lop)
 
     response = _post(
-        client_for("thcs1.giaovien1"), lop, "cong_nghe", [(f"{pupil.pk}|cong_nghe|hk2.tx1", "8")]
+        login(world.people["thcs1.giaovien1"]),
+        lop,
+        "cong_nghe",
+        [(f"{pupil.pk}|cong_nghe|hk2.tx1", "8")],
     )
 
     assert response.status_code in (403, 404)
@@ -161,13 +167,13 @@ def test_another_teacher_is_refused_as_a_whole(client_for, unit):
     assert snapshot(lop) == before
 
 
-def test_too_big_a_batch_is_refused_whole_not_cut(client_for, unit):
-    lop = unit("th1.1A")
+def test_too_big_a_batch_is_refused_whole_not_cut(world):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
     before = snapshot(lop)
     cells = [(f"{pupil.pk}|toan|cuoi_nam.diem", "8")] * 2001
 
-    response = _post(client_for(teacher.username), lop, "toan", cells)
+    response = _post(login(teacher), lop, "toan", cells)
 
     assert response.status_code == 400
     assert response.json()["message"] == "Gửi quá nhiều ô một lần (tối đa 2000); chưa lưu ô nào."
@@ -177,11 +183,11 @@ def test_too_big_a_batch_is_refused_whole_not_cut(client_for, unit):
 # --- THCS/THPT: decimal comma and the subject averages in the answer -------------------------
 
 
-def test_decimal_comma_is_saved_and_the_answer_carries_the_averages(client_for, unit, open_window):
-    lop = unit("thcs1.8A")  # Công nghệ 8: 52 tiết/năm ⇒ 3 ĐĐGtx
+def test_decimal_comma_is_saved_and_the_answer_carries_the_averages(world):
+    lop = world.units["thcs1.8A"]  # Công nghệ 8: 52 tiết/năm ⇒ 3 ĐĐGtx
     teacher, pupil = teacher_of(lop, "cong_nghe"), first_student(lop)
-    client = client_for(teacher.username)
-    open_window("thcs1", "hk1")
+    client = login(teacher)
+    open_window(world, "thcs1", "hk1")
     key = f"{pupil.pk}|cong_nghe|"
     hk1 = {"hk1.tx1": "8", "hk1.tx2": "7,5", "hk1.tx3": "9", "hk1.gk": "6", "hk1.ck": "7,0"}
     hk2_empty = {f"hk2.{s}": "" for s in ("tx1", "tx2", "tx3", "gk", "ck")}
@@ -217,13 +223,13 @@ def test_decimal_comma_is_saved_and_the_answer_carries_the_averages(client_for, 
     }
 
 
-def test_averages_only_for_pupils_with_saved_cells(client_for, unit):
-    lop = unit("thcs1.8A")
+def test_averages_only_for_pupils_with_saved_cells(world):
+    lop = world.units["thcs1.8A"]
     teacher = teacher_of(lop, "cong_nghe")
     first, second = first_student(lop, 0), first_student(lop, 1)
 
     response = _post(
-        client_for(teacher.username),
+        login(teacher),
         lop,
         "cong_nghe",
         [(f"{first.pk}|cong_nghe|hk2.tx1", "8,5"), (f"{second.pk}|cong_nghe|hk2.tx1", "8,55")],
@@ -237,12 +243,12 @@ def test_averages_only_for_pupils_with_saved_cells(client_for, unit):
     )
 
 
-def test_grid_page_shows_the_averages_with_reason_for_screen_readers(client_for, unit):
-    lop = unit("thcs1.8A")
+def test_grid_page_shows_the_averages_with_reason_for_screen_readers(world):
+    lop = world.units["thcs1.8A"]
     teacher, pupil = teacher_of(lop, "cong_nghe"), first_student(lop)
     averages = subject_averages(lop, class_subject(lop, "cong_nghe"), [pupil.pk])[pupil.pk]
 
-    body = client_for(teacher.username).get(f"/so-diem/lop/{lop.pk}/nhap/cong_nghe/").content
+    body = login(teacher).get(f"/so-diem/lop/{lop.pk}/nhap/cong_nghe/").content
     html = body.decode()
 
     assert html.count('<th class="avg"') == 3
@@ -254,10 +260,12 @@ def test_grid_page_shows_the_averages_with_reason_for_screen_readers(client_for,
         assert (f'title="{average.reason}"' in cell_html) == bool(average.reason)
 
 
-def test_comment_subject_and_primary_grids_have_no_average_columns(client_for, unit):
-    thcs, th = unit("thcs1.8A"), unit("th1.1A")
-    comment = client_for("thcs1.hieutruong").get(f"/so-diem/lop/{thcs.pk}/nhap/giao_duc_the_chat/")
-    primary = client_for("th1.hieutruong").get(f"/so-diem/lop/{th.pk}/nhap/toan/")
+def test_comment_subject_and_primary_grids_have_no_average_columns(world):
+    thcs, th = world.units["thcs1.8A"], world.units["th1.1A"]
+    comment = login(world.people["thcs1.hieutruong"]).get(
+        f"/so-diem/lop/{thcs.pk}/nhap/giao_duc_the_chat/"
+    )
+    primary = login(world.people["th1.hieutruong"]).get(f"/so-diem/lop/{th.pk}/nhap/toan/")
 
     assert comment.status_code == 200 and primary.status_code == 200
     assert 'class="avg"' not in comment.content.decode()

@@ -1,6 +1,9 @@
 """A học bạ is kept permanently: signed by GVCN, principal and the school's seal at B-LT, issued
 as B-LTA, it stays valid for HoSo after the three certificates and the issuing CA have
-expired (moved clock); pdfsig and pyHanko's own validator accept it with revocation data."""
+expired (moved clock); pdfsig and pyHanko's own validator accept it with revocation data.
+
+Needs the demo province: its full PKI, whose CA and time-stamping authority serve the
+revocation data and time-stamps here."""
 
 from __future__ import annotations
 

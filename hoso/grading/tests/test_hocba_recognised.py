@@ -1,5 +1,8 @@
 """The signing app's validation page recognises every học bạ HoSo signed, so a changed học
-bạ is flagged like a changed record (it used to check record hashes only)."""
+bạ is flagged like a changed record (it used to check record hashes only).
+
+Needs the demo province: it signs through test_hocba_verify_batch's and test_outputs_hocba's
+helpers and fixtures, which read the demo's classes and people."""
 
 from __future__ import annotations
 

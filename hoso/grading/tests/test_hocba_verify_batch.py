@@ -1,5 +1,8 @@
 """Học bạ: every signature verified before it is issued (tampered files refused, the principal
-sees why), background batches for a class (lập, ký), corrections as new signed versions."""
+sees why), background batches for a class (lập, ký), corrections as new signed versions.
+
+Needs the demo province: its full PKI (the demo certificates registered to the signers and the
+school's seal), the học bạ it issued and the drafts its batches made."""
 
 from __future__ import annotations
 

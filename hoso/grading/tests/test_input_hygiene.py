@@ -8,12 +8,21 @@ import json
 
 import pytest
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.models import CorrectionRequest, EntryWindow
 from hoso.grading.rules import primary, secondary
 from hoso.grading.rules.errors import InvalidScoreError
 from hoso.grading.tests.conftest import first_student, snapshot, teacher_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo, open_window
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return gradebook_as_in_the_demo("th1.1A", "thcs1.8A", "th2.1A")
+
 
 HOSTILE_NUMBERS = ["1e309", "1e27", "1E+400", "9" * 30, "-0", "1_0", "-0.0", "٧", "+7", "NaN"]
 
@@ -38,13 +47,13 @@ def _api_save(api, lop, sheet, pupil, slot, value):
 
 
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
-def test_api_entries_refuse_huge_scores(api_for, unit, open_window, value):
-    lop = unit("thcs1.8A")
+def test_api_entries_refuse_huge_scores(world, value):
+    lop = world.units["thcs1.8A"]
     teacher, pupil = teacher_of(lop, "cong_nghe"), first_student(lop)
-    open_window("thcs1", "hk1")
+    open_window(world, "thcs1", "hk1")
     before = snapshot(lop)
 
-    response = _api_save(api_for(teacher.username), lop, "cong_nghe", pupil, "hk1.tx1", value)
+    response = _api_save(api_login(teacher), lop, "cong_nghe", pupil, "hk1.tx1", value)
 
     assert response.status_code == 400
     assert "Điểm" in response.json()["message"]
@@ -52,13 +61,13 @@ def test_api_entries_refuse_huge_scores(api_for, unit, open_window, value):
 
 
 @pytest.mark.parametrize("value", ["1e309", "9" * 30, "-0", "1_0"])
-def test_api_entries_refuse_huge_primary_scores(api_for, unit, open_window, value):
-    lop = unit("th1.1A")
+def test_api_entries_refuse_huge_primary_scores(world, value):
+    lop = world.units["th1.1A"]
     teacher, pupil = teacher_of(lop, "toan"), first_student(lop, 1)
-    open_window("th1", "cuoi_nam")
+    open_window(world, "th1", "cuoi_nam")
     before = snapshot(lop)
 
-    response = _api_save(api_for(teacher.username), lop, "toan", pupil, "cuoi_nam.diem", value)
+    response = _api_save(api_login(teacher), lop, "toan", pupil, "cuoi_nam.diem", value)
 
     assert response.status_code == 400
     assert snapshot(lop) == before
@@ -75,14 +84,14 @@ def test_api_entries_refuse_huge_primary_scores(api_for, unit, open_window, valu
         [["a"]],
     ],
 )
-def test_web_grid_save_refuses_without_500(client_for, unit, open_window, cells):
-    lop = unit("thcs1.8A")
+def test_web_grid_save_refuses_without_500(world, cells):
+    lop = world.units["thcs1.8A"]
     teacher, pupil = teacher_of(lop, "cong_nghe"), first_student(lop)
-    open_window("thcs1", "hk1")
+    open_window(world, "thcs1", "hk1")
     before = snapshot(lop)
     body = json.dumps({"cells": cells}).replace("{student}", str(pupil.pk))
 
-    response = client_for(teacher.username).post(
+    response = login(teacher).post(
         f"/so-diem/lop/{lop.pk}/nhap/cong_nghe/luu/", body, content_type="application/json"
     )
 
@@ -92,8 +101,8 @@ def test_web_grid_save_refuses_without_500(client_for, unit, open_window, cells)
 
 
 @pytest.mark.parametrize("value", ["1e309", "1E+400", "9" * 30, "-0", "1_0"])
-def test_correction_requests_refuse_huge_scores(api_for, client_for, unit, value):
-    lop = unit("thcs1.8A")
+def test_correction_requests_refuse_huge_scores(world, value):
+    lop = world.units["thcs1.8A"]
     teacher, pupil = teacher_of(lop, "cong_nghe"), first_student(lop)
     count = CorrectionRequest.objects.count()
     body = {
@@ -106,8 +115,8 @@ def test_correction_requests_refuse_huge_scores(api_for, client_for, unit, value
         "reason": "Chấm lại",
     }
 
-    api = api_for(teacher.username).post("/api/v1/grading/corrections/", body, format="json")
-    web = client_for(teacher.username).post(
+    api = api_login(teacher).post("/api/v1/grading/corrections/", body, format="json")
+    web = login(teacher).post(
         f"/so-diem/lop/{lop.pk}/nhap/cong_nghe/dieu-chinh/",
         {
             "column": "cong_nghe|hk1.tx1",
@@ -122,12 +131,12 @@ def test_correction_requests_refuse_huge_scores(api_for, client_for, unit, value
     assert CorrectionRequest.objects.count() == count
 
 
-def test_list_bodies_on_window_close_and_correction_decision(api_for, unit, open_window):
-    window = open_window("th1", "cuoi_nam")
-    lop = unit("th1.1A")
+def test_list_bodies_on_window_close_and_correction_decision(world):
+    window = open_window(world, "th1", "cuoi_nam")
+    lop = world.units["th1.1A"]
     pupil = first_student(lop, 5)
     window_closed = EntryWindow.objects.get(pk=window.pk).closed_at
-    api = api_for("th1.hieutruong")
+    api = api_login(world.people["th1.hieutruong"])
     window.closed_at = None
 
     closed = api.post(f"/api/v1/grading/windows/{window.pk}/close/", [1, 2], format="json")
@@ -137,7 +146,7 @@ def test_list_bodies_on_window_close_and_correction_decision(api_for, unit, open
 
     api.post(f"/api/v1/grading/windows/{window.pk}/close/", {"reason": "Khóa sổ"}, format="json")
     teacher = teacher_of(lop, "toan")
-    request = api_for(teacher.username).post(
+    request = api_login(teacher).post(
         "/api/v1/grading/corrections/",
         {
             "school_class": lop.pk,
@@ -161,12 +170,14 @@ def test_list_bodies_on_window_close_and_correction_decision(api_for, unit, open
     assert CorrectionRequest.objects.get(pk=request.json()["id"]).status == "pending"
 
 
-def test_window_for_a_hidden_school_answers_like_a_missing_one(api_for, unit):
-    api = api_for("th1.hieutruong")
+def test_window_for_a_hidden_school_answers_like_a_missing_one(world):
+    api = api_login(world.people["th1.hieutruong"])
     count = EntryWindow.objects.count()
 
     hidden = api.post(
-        "/api/v1/grading/windows/", {"school": unit("th2").pk, "reason": "Mở sổ"}, format="json"
+        "/api/v1/grading/windows/",
+        {"school": world.units["th2"].pk, "reason": "Mở sổ"},
+        format="json",
     )
     missing = api.post(
         "/api/v1/grading/windows/", {"school": 987654321, "reason": "Mở sổ"}, format="json"

@@ -1,5 +1,8 @@
 """Bảng tổng hợp (Excel, PDF), học bạ PDF + XML with the same data, the signing chain
-GVCN → HT → seal through the signing engine, read-only once issued, corrections."""
+GVCN → HT → seal through the signing engine, read-only once issued, corrections.
+
+Needs the demo province: its full PKI (the web signing chain with the registered demo
+certificates), the học bạ it issued for ph.hs1's child and a class of its size (24 pupils)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ class, request or học bạ sits.
 
 Expectations are written by hand from the table "Who may do what" of docs/grading.md and the
 docstring of hoso/grading/policies.py, never computed. The demo's teaching assignments and GVCN
-of the actors are replaced by one known set, so that the table reads plainly: th1.giaovien1 is
+of the actors (in a small province of the demo's shape, hoso/grading/tests/factories.py) are
+replaced by one known set, so that the table reads plainly: th1.giaovien1 is
 the GVCN of th1 1A and teaches "toan" there; no other actor teaches or leads a class. Places:
 th1 1A, th1 5A (same school), thcs1 6A (same Phòng), th2 1A (the other Phòng). Where an action
 has a list scope, `visible` must agree with `can`.
@@ -26,11 +27,12 @@ from hoso.grading.models import (
     Homeroom,
     TeachingAssignment,
 )
+from hoso.grading.tests.factories import gradebook_world
 from hoso.org.models import SchoolYear, Student, Unit
 from hoso.policy import can
 from hoso.policy.tests.matrix import assert_row
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "grading.class.view",
@@ -165,11 +167,11 @@ HOCBA_CORRECT = dict.fromkeys(ACTORS, (F,) * 7) | {
 
 
 def _user(username):
-    return get_user_model().objects.get(username=username)
+    return get_user_model().objects.get(username=f"gb.{username}")
 
 
 def _class(school_code, name):
-    return Unit.objects.get(school__code=school_code, kind="LOP", name=name)
+    return Unit.objects.get(school__code=f"GB-{school_code}", kind="LOP", name=name)
 
 
 def _classes():
@@ -190,6 +192,7 @@ def _pupils(school_class, count):
 @pytest.fixture
 def world():
     """th1.giaovien1 = GVCN of th1 1A, teaching toán there; no other actor teaches."""
+    gradebook_world("th1.1A", "th1.5A", "thcs1.6A", "th2.1A", pupils={"th1.1A": 9, "th2.1A": 1})
     year = SchoolYear.objects.get(is_current=True)
     actors = [_user(u) for u in ACTORS.values()]
     Homeroom.objects.filter(teacher__in=actors).delete()
@@ -213,10 +216,10 @@ def test_classes_and_schools(role, world):
     assert_row(user, "grading.hocba.manage", classes, HOCBA_MANAGE[role])
     sheets = [(classes[0], "toan"), (classes[0], "pcnl"), (classes[0], "tieng_viet")]
     assert_row(user, "grading.sheet.enter", [*sheets, (classes[1], "toan")], SHEET_ENTER[role])
-    schools = [Unit.objects.get(code=code) for code in ("TH1", "THCS1", "TH2")]
+    schools = [Unit.objects.get(code=f"GB-{code}") for code in ("TH1", "THCS1", "TH2")]
     assert_row(user, "grading.window.manage", schools, WINDOW_MANAGE[role], Unit)
     assert_row(user, "grading.assignment.manage", schools, ASSIGNMENT_MANAGE[role], Unit)
-    so = [Unit.objects.get(code="SO-DEMO")]
+    so = [Unit.objects.get(code="SO-GB")]
     assert_row(user, "grading.config.manage", so, CONFIG_MANAGE[role], Unit)
 
 

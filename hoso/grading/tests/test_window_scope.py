@@ -8,8 +8,14 @@ import pytest
 from hoso.core.errors import DomainError
 from hoso.grading.models import EntryWindow
 from hoso.grading.services.windows import window_open
+from hoso.grading.tests.factories import gradebook_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world():
+    return gradebook_world("th1.1A", pupils=1)
 
 
 @pytest.mark.parametrize(
@@ -20,24 +26,27 @@ pytestmark = pytest.mark.django_db
         ({"sheet": "toan_cao_cap"}, "Không có môn hoặc phần 'toan_cao_cap'."),
     ],
 )
-def test_impossible_scope_is_refused(demo_user, unit, kwargs, message):
+def test_impossible_scope_is_refused(world, kwargs, message):
     if "school_class" in kwargs:
-        kwargs = {**kwargs, "school_class": unit(kwargs["school_class"])}
+        kwargs = {**kwargs, "school_class": world.units[kwargs["school_class"]]}
     before = EntryWindow.objects.count()
     with pytest.raises(DomainError, match=message):
         window_open(
-            actor=demo_user("th1.hieutruong"), school=unit("th1"), reason="Mở để kiểm thử", **kwargs
+            actor=world.people["th1.hieutruong"],
+            school=world.units["th1"],
+            reason="Mở để kiểm thử",
+            **kwargs,
         )
     assert EntryWindow.objects.count() == before
 
 
-def test_a_real_scope_opens(demo_user, unit):
+def test_a_real_scope_opens(world):
     window = window_open(
-        actor=demo_user("th1.vanthu"),
-        school=unit("th1"),
+        actor=world.people["th1.vanthu"],
+        school=world.units["th1"],
         reason="Theo chỉ đạo của hiệu trưởng",
         grade=1,
-        school_class=unit("th1.1A"),
+        school_class=world.units["th1.1A"],
         sheet="pcnl",
     )
     assert (window.grade, window.sheet, window.is_open) == (1, "pcnl", True)

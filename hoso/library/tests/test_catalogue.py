@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.library.catalog import class_name, clean_isbn
 from hoso.library.models import BibRecord, Copy, LibrarySettings
 from hoso.library.services import catalogue
-from hoso.library.tests.factories import BibRecordFactory, school
+from hoso.library.tests.factories import BibRecordFactory, CopyFactory, library_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return library_world()
 
 
 def test_isbn_is_validated_and_hyphenated() -> None:
@@ -30,9 +37,9 @@ def test_classification_names_come_from_the_scheme_data() -> None:
     assert class_name("BBK19", "8(V)").startswith("Văn học")
 
 
-def test_librarian_catalogues_a_book_by_isbn_with_copies(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    th1 = school("TH1")
+def test_librarian_catalogues_a_book_by_isbn_with_copies(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    th1 = world.units["th1"]
     next_number = LibrarySettings.objects.get(school=th1).next_reg_number
     record = catalogue.record_create(
         actor=librarian,
@@ -52,15 +59,15 @@ def test_librarian_catalogues_a_book_by_isbn_with_copies(demo_user) -> None:
     assert record.isbn == "978-0-306-40615-7"
     assert "de men phieu luu ky" in record.search_text
     assert [c.reg_number for c in copies] == [next_number, next_number + 1, next_number + 2]
-    assert copies[0].barcode == f"TH1-{next_number:06d}"
+    assert copies[0].barcode == f"{th1.code}-{next_number:06d}"
     assert AuditEntry.objects.filter(
         action="library.copies.added", object_id=str(record.pk)
     ).exists()
 
 
-def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    th1 = school("TH1")
+def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    th1 = world.units["th1"]
     before = BibRecord.objects.count()
     with pytest.raises(DomainError, match="Thiếu nhan đề"):
         catalogue.record_create(actor=librarian, school=th1, data={"title": "  "})
@@ -69,9 +76,10 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(demo_user) -> 
     assert BibRecord.objects.count() == before
 
 
-def test_a_duplicate_barcode_refuses_the_whole_batch(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    record = BibRecordFactory()
+def test_a_duplicate_barcode_refuses_the_whole_batch(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    record = BibRecordFactory(school=world.units["th1"])
+    CopyFactory(record=BibRecordFactory(school=record.school))
     taken = Copy.objects.filter(school=record.school).first()
     assert taken is not None
     settings_before = LibrarySettings.objects.get(school=record.school).next_reg_number
@@ -83,25 +91,27 @@ def test_a_duplicate_barcode_refuses_the_whole_batch(demo_user) -> None:
     assert LibrarySettings.objects.get(school=record.school).next_reg_number == settings_before
 
 
-def test_only_the_schools_librarian_catalogues(demo_user) -> None:
-    th1 = school("TH1")
+def test_only_the_schools_librarian_catalogues(world) -> None:
+    th1 = world.units["th1"]
     before = BibRecord.objects.count()
     for username in ("th1.giaovien1", "th1.hieutruong", "thcs1.hieutruong", "so.chuyenvien"):
         with pytest.raises(NotAllowed):
-            catalogue.record_create(actor=demo_user(username), school=th1, data={"title": "X"})
+            catalogue.record_create(actor=world.people[username], school=th1, data={"title": "X"})
     assert BibRecord.objects.count() == before
 
 
-def test_catalogue_page_searches_without_accents(client_for) -> None:
-    th1 = school("TH1")
-    response = client_for("th1.thuthu").get(f"/thu-vien/{th1.pk}/muc-luc/?q=tieng viet 1")
+def test_catalogue_page_searches_without_accents(world) -> None:
+    th1 = world.units["th1"]
+    BibRecordFactory(school=th1, kind="SGK", title="Tiếng Việt 1 - Tập 1", authors="Bùi Mạnh Hùng")
+    client = login(world.people["th1.thuthu"])
+    response = client.get(f"/thu-vien/{th1.pk}/muc-luc/?q=tieng viet 1")
     assert response.status_code == 200
     assert "Tiếng Việt 1 - Tập 1" in response.content.decode()
 
 
-def test_record_form_creates_and_redirects(client_for) -> None:
-    th1 = school("TH1")
-    response = client_for("th1.thuthu").post(
+def test_record_form_creates_and_redirects(world) -> None:
+    th1 = world.units["th1"]
+    response = login(world.people["th1.thuthu"]).post(
         f"/thu-vien/{th1.pk}/bien-muc/",
         {
             "title": "Tuyển tập truyện ngắn",
@@ -113,7 +123,7 @@ def test_record_form_creates_and_redirects(client_for) -> None:
     assert response.status_code == 302
     record = BibRecord.objects.get(title="Tuyển tập truyện ngắn")
     assert record.copies.count() == 2
-    bad = client_for("th1.thuthu").post(
+    bad = login(world.people["th1.thuthu"]).post(
         f"/thu-vien/{th1.pk}/bien-muc/", {"title": "Sách lỗi", "isbn": "123"}
     )
     assert bad.status_code == 400

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from hoso.accounts.tests.factories import login
 from hoso.core.errors import Conflict, NotAllowed, NotFound
 from hoso.library import selectors
 from hoso.library.models import (
@@ -21,23 +22,46 @@ from hoso.library.models import (
     PatronKind,
 )
 from hoso.library.services import circulation
-from hoso.library.tests.factories import CopyFactory, school
+from hoso.library.tests.factories import BibRecordFactory, CopyFactory, library_world
 from hoso.org.models import Enrolment, Staff, Student, Unit
+from hoso.org.tests.factories import school_class, students
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _student(code: str = "TH1") -> Student:
+@pytest.fixture
+def world(settings):
+    """th1's library with the grade-1 textbooks (six copies each) for Lớp 1B's four pupils, and a
+    pupil and a copy of th2."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    world = library_world()
+    th1, th2 = world.units["th1"], world.units["th2"]
+    students(school_class(th1, "1B", 1, code="LB-TH1-1B"), 4)
+    students(school_class(th2, "1A", 1, code="LB-TH2-1A"), 1)
+    CopyFactory(record=BibRecordFactory(school=th2))
+    for title in ("Tiếng Việt 1 - Tập 1", "Toán 1"):
+        textbook = BibRecordFactory(school=th1, kind=ItemKind.SGK, grade=1, title=title)
+        for _ in range(6):
+            CopyFactory(record=textbook)
+    return world
+
+
+def _copy(world):
+    return CopyFactory(record=BibRecordFactory(school=world.units["th1"]))
+
+
+def _student(world, key: str = "th1") -> Student:
     """An active pupil of the school with no open loan."""
     busy = Loan.objects.filter(returned_at__isnull=True, student__isnull=False).values("student_id")
-    return Student.objects.filter(school__code=code, is_active=True).exclude(pk__in=busy).first()
+    school = world.units[key]
+    return Student.objects.filter(school=school, is_active=True).exclude(pk__in=busy).first()
 
 
-def test_loan_and_return_by_scanning_two_barcodes(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    th1 = school("TH1")
-    pupil = _student()
-    copy = CopyFactory()
+def test_loan_and_return_by_scanning_two_barcodes(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    th1 = world.units["th1"]
+    pupil = _student(world)
+    copy = _copy(world)
     loan = circulation.loan_checkout(
         actor=librarian, school=th1, patron_code=pupil.code, barcode=copy.barcode.lower()
     )
@@ -57,53 +81,55 @@ def test_loan_and_return_by_scanning_two_barcodes(demo_user) -> None:
     assert copy.status == CopyStatus.AVAILABLE
 
 
-def test_a_pupil_who_left_is_refused(demo_user) -> None:
-    pupil = _student()
+def test_a_pupil_who_left_is_refused(world) -> None:
+    pupil = _student(world)
     Student.objects.filter(pk=pupil.pk).update(is_active=False)
-    copy = CopyFactory()
+    copy = _copy(world)
     with pytest.raises(Conflict, match="đã rời trường"):
         circulation.loan_checkout(
-            actor=demo_user("th1.thuthu"),
-            school=school("TH1"),
+            actor=world.people["th1.thuthu"],
+            school=world.units["th1"],
             patron_code=pupil.code,
             barcode=copy.barcode,
         )
     assert not Loan.objects.filter(copy=copy).exists()
 
 
-def test_another_schools_pupil_or_book_is_not_found(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    other_pupil = _student("TH2")
+def test_another_schools_pupil_or_book_is_not_found(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    other_pupil = _student(world, "th2")
     with pytest.raises(NotFound, match="Không có bạn đọc"):
         circulation.loan_checkout(
             actor=librarian,
-            school=school("TH1"),
+            school=world.units["th1"],
             patron_code=other_pupil.code,
-            barcode=CopyFactory().barcode,
+            barcode=_copy(world).barcode,
         )
-    th2_copy = Copy.objects.filter(school__code="TH2").first()
+    th2_copy = Copy.objects.filter(school=world.units["th2"]).first()
     with pytest.raises(NotFound, match="Không có bản sách"):
         circulation.loan_checkout(
             actor=librarian,
-            school=school("TH1"),
-            patron_code=_student().code,
+            school=world.units["th1"],
+            patron_code=_student(world).code,
             barcode=th2_copy.barcode,
         )
     with pytest.raises(NotAllowed):
-        circulation.loan_return(actor=librarian, school=school("TH2"), barcode=th2_copy.barcode)
+        circulation.loan_return(
+            actor=librarian, school=world.units["th2"], barcode=th2_copy.barcode
+        )
 
 
-def test_quota_of_the_loan_rule(demo_user) -> None:
-    th1 = school("TH1")
+def test_quota_of_the_loan_rule(world) -> None:
+    th1 = world.units["th1"]
     LoanRule.objects.create(
         school=th1, patron_kind="HS", item_kind="STK", max_items=1, days=10, renewals=0
     )
-    librarian = demo_user("th1.thuthu")
-    pupil = _student()
+    librarian = world.people["th1.thuthu"]
+    pupil = _student(world)
     circulation.loan_checkout(
-        actor=librarian, school=th1, patron_code=pupil.code, barcode=CopyFactory().barcode
+        actor=librarian, school=th1, patron_code=pupil.code, barcode=_copy(world).barcode
     )
-    second = CopyFactory()
+    second = _copy(world)
     with pytest.raises(Conflict, match="đã mượn đủ 1 bản"):
         circulation.loan_checkout(
             actor=librarian, school=th1, patron_code=pupil.code, barcode=second.barcode
@@ -111,8 +137,8 @@ def test_quota_of_the_loan_rule(demo_user) -> None:
     assert Copy.objects.get(pk=second.pk).status == CopyStatus.AVAILABLE
 
 
-def test_due_date_skips_sundays_and_the_schools_holidays() -> None:
-    th1 = school("TH1")
+def test_due_date_skips_sundays_and_the_schools_holidays(world) -> None:
+    th1 = world.units["th1"]
     start = dt.date(2025, 10, 1)  # a Wednesday; +7 days = Wednesday 8/10
     rule = circulation.Rule(2, 7, 1)
     assert circulation.due_date(th1, rule, start) == dt.date(2025, 10, 8)
@@ -122,25 +148,25 @@ def test_due_date_skips_sundays_and_the_schools_holidays() -> None:
     assert circulation.open_day(th1, dt.date(2025, 10, 12)) == dt.date(2025, 10, 13)  # Sunday
 
 
-def test_renewal_limit_and_holds(demo_user) -> None:
-    th1 = school("TH1")
-    librarian = demo_user("th1.thuthu")
-    copy = CopyFactory()
+def test_renewal_limit_and_holds(world) -> None:
+    th1 = world.units["th1"]
+    librarian = world.people["th1.thuthu"]
+    copy = _copy(world)
     loan = circulation.loan_checkout(
-        actor=librarian, school=th1, patron_code=_student().code, barcode=copy.barcode
+        actor=librarian, school=th1, patron_code=_student(world).code, barcode=copy.barcode
     )
     first_due = loan.due_on
     loan = circulation.loan_renew(actor=librarian, loan=loan)
     assert loan.due_on > first_due and loan.renewals == 1
     with pytest.raises(Conflict, match="tối đa 1 lần"):
         circulation.loan_renew(actor=librarian, loan=loan)
-    teacher = Staff.objects.get(user__username="th1.giaovien2")
+    teacher = Staff.objects.get(user=world.people["th1.giaovien2"])
     hold = circulation.hold_place(actor=librarian, record=copy.record, patron_code=teacher.code)
     assert hold.status == "waiting"
     circulation.loan_return(actor=librarian, school=th1, barcode=copy.barcode)
     hold.refresh_from_db()
     assert hold.status == "ready"
-    other = _student()
+    other = _student(world)
     with pytest.raises(Conflict, match="đang được giữ"):
         circulation.loan_checkout(
             actor=librarian, school=th1, patron_code=other.code, barcode=copy.barcode
@@ -151,9 +177,9 @@ def test_renewal_limit_and_holds(demo_user) -> None:
     assert Hold.objects.get(pk=hold.pk).status == "done"
 
 
-def test_a_class_borrows_its_textbooks_in_one_go_or_not_at_all(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    th1 = school("TH1")
+def test_a_class_borrows_its_textbooks_in_one_go_or_not_at_all(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    th1 = world.units["th1"]
     school_class = Unit.objects.get(school=th1, kind="LOP", name__endswith="1B")
     pupils = Enrolment.objects.filter(school_class=school_class).count()
     textbooks = list(BibRecord.objects.filter(school=th1, kind=ItemKind.SGK, grade=1)[:2])
@@ -174,9 +200,9 @@ def test_a_class_borrows_its_textbooks_in_one_go_or_not_at_all(demo_user) -> Non
     assert not still & {loan.pk for loan in result.returned}
 
 
-def test_class_loan_refused_whole_when_copies_are_short(demo_user) -> None:
-    librarian = demo_user("th1.thuthu")
-    th1 = school("TH1")
+def test_class_loan_refused_whole_when_copies_are_short(world) -> None:
+    librarian = world.people["th1.thuthu"]
+    th1 = world.units["th1"]
     school_class = Unit.objects.get(school=th1, kind="LOP", name__endswith="1B")
     textbook = BibRecord.objects.filter(school=th1, kind=ItemKind.SGK, grade=1).first()
     Copy.objects.filter(record=textbook).exclude(
@@ -188,11 +214,11 @@ def test_class_loan_refused_whole_when_copies_are_short(demo_user) -> None:
     assert Loan.objects.count() == before
 
 
-def test_desk_page_lends_and_returns(client_for) -> None:
-    th1 = school("TH1")
-    client = client_for("th1.thuthu")
-    pupil = _student()
-    copy = CopyFactory()
+def test_desk_page_lends_and_returns(world) -> None:
+    th1 = world.units["th1"]
+    client = login(world.people["th1.thuthu"])
+    pupil = _student(world)
+    copy = _copy(world)
     response = client.post(
         f"/thu-vien/{th1.pk}/muon-tra/", {"patron": pupil.code, "barcode": copy.barcode}
     )
@@ -209,13 +235,23 @@ def test_desk_page_lends_and_returns(client_for) -> None:
     assert "Đã nhận trả" in back.content.decode()
 
 
-def test_overdue_reminders_go_to_parents_and_staff(demo_user) -> None:
+def test_overdue_reminders_go_to_parents_and_staff(world) -> None:
     from hoso.records.models import Notification
 
-    th1 = school("TH1")
+    th1 = world.units["th1"]
+    Loan.objects.create(  # as the demo's loans of a month ago
+        copy=_copy(world),
+        school=th1,
+        student=_student(world),
+        issued_by=world.people["th1.thuthu"],
+        issued_at=timezone.now() - dt.timedelta(days=30),
+        due_on=timezone.localdate() - dt.timedelta(days=16),
+    )
     overdue = list(selectors.overdue(th1))
-    assert overdue, "the demo has overdue loans"
+    assert overdue, "an overdue loan"
     before = Notification.objects.count()
-    sent = circulation.overdue_remind(actor=demo_user("th1.thuthu"), school=th1)
+    sent = circulation.overdue_remind(actor=world.people["th1.thuthu"], school=th1)
     assert Notification.objects.count() > before or sent == 0
-    assert circulation.overdue_remind(actor=demo_user("th1.thuthu"), school=th1) == 0  # once a day
+    assert (
+        circulation.overdue_remind(actor=world.people["th1.thuthu"], school=th1) == 0
+    )  # once a day

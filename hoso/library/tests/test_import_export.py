@@ -8,13 +8,23 @@ import pymarc
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from hoso.accounts.tests.factories import login
 from hoso.core.errors import DomainError
 from hoso.library import excel, marc
 from hoso.library.models import BibRecord, Copy
 from hoso.library.services import imports
-from hoso.library.tests.factories import school
+from hoso.library.tests.factories import library_world, school_library
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    """th1's library with a few titles, copies and readers already in it."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    world = library_world()
+    school_library(world, "th1")
+    return world
 
 
 def _marc(title: str, isbn: str = "", barcode: str = "", ddc: str = "") -> pymarc.Record:
@@ -31,12 +41,14 @@ def _marc(title: str, isbn: str = "", barcode: str = "", ddc: str = "") -> pymar
     return record
 
 
-def test_iso2709_import_creates_titles_and_copies(demo_user) -> None:
+def test_iso2709_import_creates_titles_and_copies(world) -> None:
     data = _marc("Dế Mèn phiêu lưu ký", "9780306406157", "DM-0001", "895.9223").as_marc()
     data += _marc("Vừ A Dính").as_marc()
-    result = imports.marc_import(actor=demo_user("th1.thuthu"), school=school("TH1"), data=data)
+    result = imports.marc_import(
+        actor=world.people["th1.thuthu"], school=world.units["th1"], data=data
+    )
     assert (result.records, result.copies) == (2, 1)
-    record = BibRecord.objects.get(school__code="TH1", isbn="978-0-306-40615-7")
+    record = BibRecord.objects.get(school=world.units["th1"], isbn="978-0-306-40615-7")
     assert (record.isbn, record.publisher, record.pub_year) == (
         "978-0-306-40615-7",
         "Kim Đồng",
@@ -46,13 +58,13 @@ def test_iso2709_import_creates_titles_and_copies(demo_user) -> None:
     assert (copy.barcode, copy.location, copy.price) == ("DM-0001", "Giá 2", 52000)
 
 
-def test_marcxml_import_and_export_round_trip(demo_user) -> None:
-    th1 = school("TH1")
+def test_marcxml_import_and_export_round_trip(world) -> None:
+    th1 = world.units["th1"]
     out = io.BytesIO()
     writer = pymarc.XMLWriter(out)
     writer.write(_marc("Tuyển tập Nguyễn Nhật Ánh", barcode="NNA-1"))
     writer.close(close_fh=False)
-    imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=out.getvalue())
+    imports.marc_import(actor=world.people["th1.thuthu"], school=th1, data=out.getvalue())
     exported = marc.export_iso2709(th1)
     titles = [r.title for r in pymarc.MARCReader(io.BytesIO(exported), to_unicode=True)]
     assert "Tuyển tập Nguyễn Nhật Ánh" in titles
@@ -60,24 +72,26 @@ def test_marcxml_import_and_export_round_trip(demo_user) -> None:
     assert b"NNA-1" in marc.export_marcxml(th1)
 
 
-def test_a_malformed_marc_file_stores_nothing(demo_user) -> None:
-    th1 = school("TH1")
+def test_a_malformed_marc_file_stores_nothing(world) -> None:
+    th1 = world.units["th1"]
     before = (BibRecord.objects.count(), Copy.objects.count())
     good = _marc("Sách tốt", barcode="OK-1").as_marc()
     with pytest.raises(DomainError, match="bị hỏng"):
-        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=good + b"12345xyz\x1d")
+        imports.marc_import(
+            actor=world.people["th1.thuthu"], school=th1, data=good + b"12345xyz\x1d"
+        )
     with pytest.raises(DomainError, match="1 biểu ghi có lỗi") as caught:
         imports.marc_import(
-            actor=demo_user("th1.thuthu"),
+            actor=world.people["th1.thuthu"],
             school=th1,
             data=good + _marc("Sai ISBN", "9780306406158").as_marc(),
         )
     assert "Biểu ghi 2: ISBN" in caught.value.fields["records"][0]
     with pytest.raises(DomainError, match="MARCXML không đọc được"):
-        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=b"<record><oops>")
+        imports.marc_import(actor=world.people["th1.thuthu"], school=th1, data=b"<record><oops>")
     evil = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><collection>&a;</collection>'
     with pytest.raises(DomainError, match="MARCXML không đọc được"):
-        imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=evil)
+        imports.marc_import(actor=world.people["th1.thuthu"], school=th1, data=evil)
     assert (BibRecord.objects.count(), Copy.objects.count()) == before
 
 
@@ -92,8 +106,8 @@ def _sheet(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def test_excel_import_all_or_nothing_with_row_errors(demo_user) -> None:
-    th1 = school("TH1")
+def test_excel_import_all_or_nothing_with_row_errors(world) -> None:
+    th1 = world.units["th1"]
     before = BibRecord.objects.count()
     bad = _sheet(
         [
@@ -103,7 +117,7 @@ def test_excel_import_all_or_nothing_with_row_errors(demo_user) -> None:
         ]
     )
     with pytest.raises(DomainError, match="2 dòng có lỗi") as caught:
-        imports.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=bad)
+        imports.excel_import(actor=world.people["th1.thuthu"], school=th1, data=bad)
     assert caught.value.fields["rows"][0] == "Dòng 3: Thiếu nhan đề."
     assert caught.value.fields["rows"][1].startswith("Dòng 4: loại “Loại lạ”")
     assert BibRecord.objects.count() == before
@@ -113,32 +127,32 @@ def test_excel_import_all_or_nothing_with_row_errors(demo_user) -> None:
             ["Sách B", "Y", "978-0-306-40615-7", "SGK", 1, 0, "XB-1"],
         ]
     )
-    result = imports.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=good)
+    result = imports.excel_import(actor=world.people["th1.thuthu"], school=th1, data=good)
     assert (result.records, result.copies) == (2, 3)
     assert Copy.objects.get(barcode="XB-1").record.title == "Sách B"
     sheet = load_workbook(io.BytesIO(excel.excel_export(th1))).active
     assert sheet.max_row == Copy.objects.filter(school=th1).count() + 1
 
 
-def test_excel_import_refuses_a_taken_barcode(demo_user) -> None:
-    th1 = school("TH1")
+def test_excel_import_refuses_a_taken_barcode(world) -> None:
+    th1 = world.units["th1"]
     taken = Copy.objects.filter(school=th1).first().barcode
     before = BibRecord.objects.count()
     with pytest.raises(DomainError, match=f"Mã vạch {taken} đã có"):
         imports.excel_import(
-            actor=demo_user("th1.thuthu"),
+            actor=world.people["th1.thuthu"],
             school=th1,
             data=_sheet([["Sách", "", "", "", 1, 0, taken]]),
         )
     assert BibRecord.objects.count() == before
 
 
-def test_import_page_and_downloads(client_for) -> None:
+def test_import_page_and_downloads(world) -> None:
     from django.contrib.messages import get_messages
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    th1 = school("TH1")
-    client = client_for("th1.thuthu")
+    th1 = world.units["th1"]
+    client = login(world.people["th1.thuthu"])
     upload = SimpleUploadedFile("a.mrc", _marc("Cho tôi xin một vé đi tuổi thơ").as_marc())
     response = client.post(f"/thu-vien/{th1.pk}/nhap-xuat/", {"format": "marc", "file": upload})
     assert response.status_code == 302

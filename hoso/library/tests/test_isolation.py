@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import pytest
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.library.models import BibRecord, Copy, DigitalResource, Loan, StockTake, Weeding
-from hoso.library.tests.factories import school
+from hoso.library.tests.factories import library_world, school_library
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _addresses(code: str) -> list[str]:
-    other = school(code)
+@pytest.fixture
+def world(settings):
+    """Three school libraries with something of everything, as the demo's."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    world = library_world()
+    for key in ("th1", "thcs1", "th2"):
+        school_library(world, key)
+    return world
+
+
+def _addresses(other) -> list[str]:
     record = BibRecord.objects.filter(school=other).first()
     copy = Copy.objects.filter(school=other).first()
     loan = Loan.objects.filter(school=other).first()
@@ -43,19 +53,24 @@ def _addresses(code: str) -> list[str]:
 
 
 @pytest.mark.parametrize("username", ["th1.thuthu", "th1.hieutruong", "th1.giaovien1"])
-def test_th1_people_cannot_read_thcs1_or_th2_library_data(username, client_for, api_for) -> None:
-    for code in ("THCS1", "TH2"):
-        for url in _addresses(code):
-            client = api_for(username) if url.startswith("/api/") else client_for(username)
+def test_th1_people_cannot_read_thcs1_or_th2_library_data(username, world) -> None:
+    person = world.people[username]
+    for key in ("thcs1", "th2"):
+        for url in _addresses(world.units[key]):
+            client = api_login(person) if url.startswith("/api/") else login(person)
             method = client.post if url.endswith(("tinh-trang/", "quyet-dinh/")) else client.get
             response = method(url)
             assert response.status_code == 404, f"{username} {url}: {response.status_code}"
 
 
-def test_lists_never_show_another_schools_rows(api_for) -> None:
-    th1 = school("TH1")
+def test_lists_never_show_another_schools_rows(world) -> None:
+    th1 = world.units["th1"]
     for path in ("records/", "loans/", "holds/", "stocktakes/"):
-        body = api_for("th1.thuthu").get(f"/api/v1/library/{path}?page_size=1000").json()
+        body = (
+            api_login(world.people["th1.thuthu"])
+            .get(f"/api/v1/library/{path}?page_size=1000")
+            .json()
+        )
         rows = body["results"] if isinstance(body, dict) else body
         assert rows, path
         assert {row["school"] for row in rows} == {th1.pk}, path

@@ -24,11 +24,18 @@ from hoso.library.models import (
     ResourceState,
     Weeding,
 )
-from hoso.library.tests.factories import DigitalResourceFactory
+from hoso.library.tests.factories import (
+    BibRecordFactory,
+    CopyFactory,
+    DigitalResourceFactory,
+    library_world,
+)
 from hoso.org.models import Staff, Student, Unit
+from hoso.org.tests.factories import StudentFactory
 from hoso.policy.tests.matrix import assert_row
+from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "library.view",
@@ -157,12 +164,29 @@ DIGITAL_CURATE = _rows(
 )
 
 
+@pytest.fixture(autouse=True)
+def province():
+    """The demo's schools and people in small (library_world("lm"): codes LM-…, usernames lm.…),
+    a copy in th1 and in th2, a pupil in each, and ph.hs1, the parent of th1's pupil."""
+    world = library_world("lm")
+    pupils = {}
+    for key in ("th1", "th2"):
+        CopyFactory(record=BibRecordFactory(school=world.units[key]))
+        pupils[key] = StudentFactory(school=world.units[key])
+    Guardian.objects.create(user=UserFactory(username="lm.ph.hs1"), student=pupils["th1"])
+    return world
+
+
+# The demo's codes → the small province's
+CODES = {"PGD-1": "PGD-LM1", "PGD-2": "PGD-LM2", "SO-DEMO": "SO-LM"}
+
+
 def _user(username):
-    return get_user_model().objects.get(username=username)
+    return get_user_model().objects.get(username=f"lm.{username}")
 
 
 def _unit(code):
-    return Unit.objects.get(code=code)
+    return Unit.objects.get(code=CODES.get(code, f"LM-{code}"))
 
 
 @pytest.mark.parametrize("role", ACTORS)
@@ -194,15 +218,15 @@ def _loan(copy, *, staff=None, student=None):
 @pytest.mark.parametrize("role", ACTORS)
 def test_loans_and_weeding(role):
     user = _user(ACTORS[role])
-    th1_copy = Copy.objects.filter(school__code="TH1").first()
-    th2_copy = Copy.objects.filter(school__code="TH2").first()
+    th1_copy = Copy.objects.filter(school=_unit("TH1")).first()
+    th2_copy = Copy.objects.filter(school=_unit("TH2")).first()
     own = Staff.objects.filter(user=user).first()
-    child = Guardian.objects.get(user__username="ph.hs1").student
+    child = Guardian.objects.get(user__username="lm.ph.hs1").student
     loans = [
         _loan(th1_copy, staff=own) if own else _loan(th1_copy, student=child),
-        _loan(th1_copy, staff=Staff.objects.get(user__username="th1.giaovien2")),
+        _loan(th1_copy, staff=Staff.objects.get(user=_user("th1.giaovien2"))),
         _loan(th1_copy, student=child),
-        _loan(th2_copy, student=Student.objects.filter(school__code="TH2").first()),
+        _loan(th2_copy, student=Student.objects.filter(school=_unit("TH2")).first()),
     ]
     expected = LOAN_VIEW[role]
     if role == "PH":  # a parent has no staff loan: the first loan is their child's too
@@ -224,10 +248,10 @@ def test_own_holds(role):
     """Only the patron (a teacher) or the parent sees and withdraws a hold; not even the
     thủ thư through this action (she works at the desk, library.manage)."""
     user = _user(ACTORS[role])
-    record = Copy.objects.filter(school__code="TH1").first().record
+    record = Copy.objects.filter(school=_unit("TH1")).first().record
     own = Staff.objects.filter(user=user).first()
-    child = Guardian.objects.get(user__username="ph.hs1").student
-    colleague = Staff.objects.get(user__username="th1.giaovien2")
+    child = Guardian.objects.get(user__username="lm.ph.hs1").student
+    colleague = Staff.objects.get(user=_user("th1.giaovien2"))
     holds = [
         Hold.objects.create(record=record, school=record.school, staff=own)
         if own
@@ -243,7 +267,7 @@ def test_own_holds(role):
 def test_hold_requests(role):
     """From the catalogue, only a patron of the title's school: its staff, a pupil's parent."""
     user = _user(ACTORS[role])
-    records = [Copy.objects.filter(school__code=code).first().record for code in ("TH1", "TH2")]
+    records = [Copy.objects.filter(school=_unit(code)).first().record for code in ("TH1", "TH2")]
     patron = role in SCHOOL_ROLES or role == "PH"
     assert_row(user, "library.hold.request", records, (patron, F))
 
@@ -270,12 +294,17 @@ def test_digital_resources(role):
     user = _user(ACTORS[role])
     proposed = _proposal("TH1", "TH1-TO1", "th1.giaovien1")
     rejected = _proposal("TH1", "TH1-TO1", "th1.giaovien2", ResourceState.REJECTED)
-    th1 = DigitalResourceFactory()
+    th1 = DigitalResourceFactory(owner_unit=_unit("TH1"), proposed_by=_user("th1.thuthu"))
     phong1 = DigitalResourceFactory(
         owner_unit=_unit("PGD-1"), proposed_by=_user("phong1.chuyenvien")
     )
     th2 = DigitalResourceFactory(owner_unit=_unit("TH2"), proposed_by=_user("th2.hieutruong"))
-    up = DigitalResourceFactory(state=ResourceState.PROPOSED_UP, up_to=_unit("PGD-1"))
+    up = DigitalResourceFactory(
+        owner_unit=_unit("TH1"),
+        proposed_by=_user("th1.thuthu"),
+        state=ResourceState.PROPOSED_UP,
+        up_to=_unit("PGD-1"),
+    )
     resources = [proposed, rejected, th1, phong1, th2, up]
     assert_row(user, "library.digital.view", resources, DIGITAL_VIEW[role], DigitalResource)
     th2_proposed = _proposal("TH2", "TH2-TO12", "th2.giaovien1")

@@ -10,23 +10,31 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.core.errors import DomainError
 from hoso.library import excel, marc, selectors
-from hoso.library.models import BibRecord, Copy, ItemKind
+from hoso.library.models import BibRecord, Copy
 from hoso.library.search_index import union_search
 from hoso.library.services import catalogue, imports
-from hoso.library.tests.factories import BibRecordFactory, school
+from hoso.library.tests.factories import BibRecordFactory, library_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return library_world()
+
 
 TOO_LONG = "Cánh diều " * 20 + "x"  # 201 characters
 TOO_LONG_MESSAGE = "Tùng thư / bộ sách dài quá 200 ký tự (đang có 201)."
 
 
-def _textbook(demo_user, series: str = "Cánh diều", title: str = "Toán 3 - Tập 1") -> BibRecord:
+def _textbook(world, series: str = "Cánh diều", title: str = "Toán 3 - Tập 1") -> BibRecord:
     return catalogue.record_create(
-        actor=demo_user("th1.thuthu"),
-        school=school("TH1"),
+        actor=world.people["th1.thuthu"],
+        school=world.units["th1"],
         data={"title": title, "kind": "SGK", "grade": "3", "subject": "Toán", "series": series},
     )
 
@@ -34,13 +42,14 @@ def _textbook(demo_user, series: str = "Cánh diều", title: str = "Toán 3 - T
 # --- search ----------------------------------------------------------------------------------
 
 
-def test_the_opac_finds_a_title_by_its_series_typed_without_accents(demo_user, client_for) -> None:
-    # Given a Cánh diều textbook in th1 (the demo's textbooks are all Kết nối tri thức)
-    th1 = school("TH1")
-    record = _textbook(demo_user)
+def test_the_opac_finds_a_title_by_its_series_typed_without_accents(world) -> None:
+    # Given a Cánh diều textbook in th1 beside one of Kết nối tri thức (the demo's series)
+    th1 = world.units["th1"]
+    BibRecordFactory(school=th1, kind="SGK", title="Toán 3 - Tập 2", series="Kết nối tri thức")
+    record = _textbook(world)
     # When the series is typed without accents
     found = selectors.search_records(BibRecord.objects.filter(school=th1), "canh dieu")
-    page = client_for("th1.thuthu").get(f"/thu-vien/{th1.pk}/tra-cuu/?q=canh dieu")
+    page = login(world.people["th1.thuthu"]).get(f"/thu-vien/{th1.pk}/tra-cuu/?q=canh dieu")
     # Then exactly that title is found, and the result names its series
     assert list(found) == [record]
     body = page.content.decode()
@@ -50,25 +59,29 @@ def test_the_opac_finds_a_title_by_its_series_typed_without_accents(demo_user, c
 
 
 def test_the_union_catalogue_finds_a_title_by_its_series(
-    demo_user, client_for, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks
 ) -> None:
-    th1 = school("TH1")
+    th1 = world.units["th1"]
     with django_capture_on_commit_callbacks(execute=True):
-        record = _textbook(demo_user, "Chân trời sáng tạo", "Tiếng Việt 3 - Tập 2 (series test)")
-    phong1, phong2 = th1.parent, school("TH2").parent
+        record = _textbook(world, "Chân trời sáng tạo", "Tiếng Việt 3 - Tập 2 (series test)")
+    phong1, phong2 = th1.parent, world.units["th2"].parent
     assert record.pk in union_search(phong1, "chan troi sang tao")[0]
     assert record.pk in union_search(phong1.parent, "CHAN TROI sang tao tieng viet 3")[0]
     assert record.pk not in union_search(phong2, "chan troi sang tao")[0]
-    page = client_for("phong1.chuyenvien").get(f"/thu-vien/lien-hop/{phong1.pk}/?q=chan troi")
+    page = login(world.people["phong1.chuyenvien"]).get(
+        f"/thu-vien/lien-hop/{phong1.pk}/?q=chan troi"
+    )
     assert "Tiếng Việt 3 - Tập 2 (series test)" in page.content.decode()
     assert "Bộ sách Chân trời sáng tạo" in page.content.decode()
 
 
-def test_reindexing_puts_the_series_in_both_searches(demo_user) -> None:
+def test_reindexing_puts_the_series_in_both_searches(world) -> None:
     # Given a title whose stored folded text and index entry predate its series (as a title
     # written before the series was searched)
-    th1 = school("TH1")
-    record = BibRecordFactory(title="Âm nhạc 4 (reindex)", series="Cánh diều", search_text="x")
+    th1 = world.units["th1"]
+    record = BibRecordFactory(
+        school=th1, title="Âm nhạc 4 (reindex)", series="Cánh diều", search_text="x"
+    )
     assert list(selectors.search_records(BibRecord.objects.filter(pk=record.pk), "canh")) == []
     # When the library is reindexed
     out = io.StringIO()
@@ -82,21 +95,12 @@ def test_reindexing_puts_the_series_in_both_searches(demo_user) -> None:
     assert catalogue.search_text_refresh() == 0
 
 
-def test_the_demo_textbooks_carry_the_series_of_their_data() -> None:
-    th1 = BibRecord.objects.filter(school=school("TH1"))
-    textbooks = th1.filter(kind=ItemKind.SGK)
-    assert textbooks.count() > 0
-    assert set(textbooks.values_list("series", flat=True)) == {"Kết nối tri thức với cuộc sống"}
-    # The data names no series for reference and children's books: none is invented.
-    assert set(th1.filter(kind__in=["STK", "TN"]).values_list("series", flat=True)) == {""}
-
-
 # --- cataloguing form, API, bad input --------------------------------------------------------
 
 
-def test_the_form_saves_the_series_and_the_title_page_shows_it(client_for) -> None:
-    th1 = school("TH1")
-    client = client_for("th1.thuthu")
+def test_the_form_saves_the_series_and_the_title_page_shows_it(world) -> None:
+    th1 = world.units["th1"]
+    client = login(world.people["th1.thuthu"])
     assert "Tùng thư / bộ sách" in client.get(f"/thu-vien/{th1.pk}/bien-muc/").content.decode()
     response = client.post(
         f"/thu-vien/{th1.pk}/bien-muc/",
@@ -112,21 +116,19 @@ def test_the_form_saves_the_series_and_the_title_page_shows_it(client_for) -> No
     assert 'name="series" value="Cánh diều"' in edit
 
 
-def test_an_over_long_series_is_refused_in_vietnamese_and_nothing_is_saved(
-    demo_user, client_for, api_for
-) -> None:
-    th1 = school("TH1")
+def test_an_over_long_series_is_refused_in_vietnamese_and_nothing_is_saved(world) -> None:
+    th1 = world.units["th1"]
     before = BibRecord.objects.count()
     with pytest.raises(DomainError) as caught:
-        _textbook(demo_user, TOO_LONG)
+        _textbook(world, TOO_LONG)
     assert caught.value.message == TOO_LONG_MESSAGE
     assert caught.value.fields == {"series": ["Tối đa 200 ký tự."]}
-    page = client_for("th1.thuthu").post(
+    page = login(world.people["th1.thuthu"]).post(
         f"/thu-vien/{th1.pk}/bien-muc/", {"title": "Sách quá dài", "series": TOO_LONG}
     )
     assert page.status_code == 400
     assert TOO_LONG_MESSAGE in page.content.decode()
-    api = api_for("th1.thuthu").post(
+    api = api_login(world.people["th1.thuthu"]).post(
         "/api/v1/library/records/",
         {"school": th1.pk, "title": "Sách quá dài", "series": TOO_LONG},
         format="json",
@@ -136,16 +138,18 @@ def test_an_over_long_series_is_refused_in_vietnamese_and_nothing_is_saved(
     assert BibRecord.objects.count() == before
 
 
-def test_the_api_reads_and_writes_the_series(api_for) -> None:
-    th1 = school("TH1")
-    created = api_for("th1.thuthu").post(
+def test_the_api_reads_and_writes_the_series(world) -> None:
+    th1 = world.units["th1"]
+    created = api_login(world.people["th1.thuthu"]).post(
         "/api/v1/library/records/",
         {"school": th1.pk, "title": "Lịch sử và Địa lí 4", "series": "Cánh diều"},
         format="json",
     )
     assert created.status_code == 201
     assert created.json()["series"] == "Cánh diều"
-    listed = api_for("th1.thuthu").get("/api/v1/library/records/", {"q": "canh dieu"})
+    listed = api_login(world.people["th1.thuthu"]).get(
+        "/api/v1/library/records/", {"q": "canh dieu"}
+    )
     assert [r["title"] for r in listed.json()["results"]] == ["Lịch sử và Địa lí 4"]
 
 
@@ -160,8 +164,8 @@ def _marc(title: str, *fields: tuple[str, str, str]) -> pymarc.Record:
     return record
 
 
-def test_marc_import_keeps_490_and_export_writes_it_back(demo_user) -> None:
-    th1 = school("TH1")
+def test_marc_import_keeps_490_and_export_writes_it_back(world) -> None:
+    th1 = world.units["th1"]
     data = (
         _marc(
             "Toán 5 (490)", ("490", "1 ", "Chân trời sáng tạo ;"), ("830", " 0", "Khác")
@@ -169,7 +173,7 @@ def test_marc_import_keeps_490_and_export_writes_it_back(demo_user) -> None:
         + _marc("Toán 5 (830)", ("830", " 0", "Cánh diều ;")).as_marc()
         + _marc("Toán 5 (không tùng thư)").as_marc()
     )
-    imports.marc_import(actor=demo_user("th1.thuthu"), school=th1, data=data)
+    imports.marc_import(actor=world.people["th1.thuthu"], school=th1, data=data)
     series = dict(
         BibRecord.objects.filter(school=th1, title__startswith="Toán 5 (").values_list(
             "title", "series"
@@ -190,11 +194,11 @@ def test_marc_import_keeps_490_and_export_writes_it_back(demo_user) -> None:
     assert '<subfield code="a">Chân trời sáng tạo</subfield>' in (marc.export_marcxml(th1).decode())
 
 
-def test_marc_import_refuses_an_over_long_490_and_stores_nothing(demo_user) -> None:
+def test_marc_import_refuses_an_over_long_490_and_stores_nothing(world) -> None:
     before = (BibRecord.objects.count(), Copy.objects.count())
     data = _marc("Sách tốt").as_marc() + _marc("Sách lỗi", ("490", "0 ", TOO_LONG)).as_marc()
     with pytest.raises(DomainError, match="1 biểu ghi có lỗi") as caught:
-        imports.marc_import(actor=demo_user("th1.thuthu"), school=school("TH1"), data=data)
+        imports.marc_import(actor=world.people["th1.thuthu"], school=world.units["th1"], data=data)
     assert caught.value.fields["records"] == [f"Biểu ghi 2: {TOO_LONG_MESSAGE}"]
     assert (BibRecord.objects.count(), Copy.objects.count()) == before
 
@@ -213,22 +217,22 @@ def _sheet(header: list[str], rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def test_excel_template_import_and_export_have_the_series_column(demo_user) -> None:
-    th1 = school("TH1")
+def test_excel_template_import_and_export_have_the_series_column(world) -> None:
+    th1 = world.units["th1"]
     template = load_workbook(io.BytesIO(excel.template_bytes())).active
     assert "Bộ sách" in [c.value for c in template[1]]
     data = _sheet(
         ["Nhan đề", "Loại", "Lớp", "Bộ sách", "Số bản"],
         [["Tiếng Anh 3 (Excel)", "SGK", 3, "Kết nối tri thức với cuộc sống", 2]],
     )
-    result = imports.excel_import(actor=demo_user("th1.thuthu"), school=th1, data=data)
+    result = imports.excel_import(actor=world.people["th1.thuthu"], school=th1, data=data)
     assert (result.records, result.copies) == (1, 2)
     record = BibRecord.objects.get(school=th1, title="Tiếng Anh 3 (Excel)")
     assert record.series == "Kết nối tri thức với cuộc sống"
     assert "ket noi tri thuc" in record.search_text
     # "Tùng thư", the other name libraries give the column, is read too.
     imports.excel_import(
-        actor=demo_user("th1.thuthu"),
+        actor=world.people["th1.thuthu"],
         school=th1,
         data=_sheet(["Nhan đề", "Tùng thư"], [["Truyện cổ (Excel)", "Tủ sách vàng"]]),
     )
@@ -243,13 +247,13 @@ def test_excel_template_import_and_export_have_the_series_column(demo_user) -> N
     assert header[:4] == ["Số ĐKCB", "Mã vạch", "Nhan đề", "Tác giả"]
 
 
-def test_excel_import_refuses_an_over_long_series_by_row_and_stores_nothing(demo_user) -> None:
+def test_excel_import_refuses_an_over_long_series_by_row_and_stores_nothing(world) -> None:
     before = (BibRecord.objects.count(), Copy.objects.count())
     data = _sheet(
         ["Nhan đề", "Bộ sách", "Số bản"],
         [["Sách tốt", "Cánh diều", 1], ["Sách lỗi", TOO_LONG, 1]],
     )
     with pytest.raises(DomainError, match="1 dòng có lỗi") as caught:
-        imports.excel_import(actor=demo_user("th1.thuthu"), school=school("TH1"), data=data)
+        imports.excel_import(actor=world.people["th1.thuthu"], school=world.units["th1"], data=data)
     assert caught.value.fields["rows"] == [f"Dòng 3: {TOO_LONG_MESSAGE}"]
     assert (BibRecord.objects.count(), Copy.objects.count()) == before

@@ -23,7 +23,10 @@ from hoso.ops.tests.pg import admin_sql
 
 PYTHON = sys.executable
 
-pytestmark = pytest.mark.long  # installations built in child processes: minutes
+# Installations built in child processes: minutes. The drill's demo is loaded there; the test
+# database of this process only tells where to make the drill's own databases, so it needs no
+# demo of its own (own_world).
+pytestmark = [pytest.mark.long, pytest.mark.own_world]
 
 
 def _env(data_dir: Path, database_url: str) -> dict[str, str]:

@@ -9,14 +9,16 @@ import pytest
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
+from hoso.accounts.tests.factories import api_login, login
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.importing.columns import SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
 from hoso.org.importing.workbook import template_bytes
-from hoso.org.models import Enrolment, Staff, Student, Unit
+from hoso.org.models import Enrolment, Staff, Student
+from hoso.org.tests.factories import StudentFactory, small_province
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 STUDENT_HEADERS = [c.header for c in SHEETS["students"]]
 
@@ -33,13 +35,19 @@ def xlsx(rows, headers=STUDENT_HEADERS) -> bytes:
 
 
 @pytest.fixture
-def th1():
-    return Unit.objects.get(code="TH1")
+def world(settings):
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # test accounts have no TOTP
+    return small_province("im")
 
 
 @pytest.fixture
-def vanthu(demo_user):
-    return demo_user("th1.vanthu")
+def th1(world):
+    return world.units["th1"]
+
+
+@pytest.fixture
+def vanthu(world):
+    return world.people["th1.vanthu"]
 
 
 def _snapshot():
@@ -130,8 +138,8 @@ def test_every_problem_of_every_row_is_listed(th1, vanthu):
     assert "công thức" in messages and "bị lặp lại" in messages and "Nam hoặc Nữ" in messages
 
 
-def test_a_student_code_of_another_school_is_refused(th1, vanthu):
-    other = Student.objects.filter(school__code="TH2").first()
+def test_a_student_code_of_another_school_is_refused(world, th1, vanthu):
+    other = StudentFactory(school=world.units["th2"])
     errors = _rejected(th1, vanthu, xlsx([[other.code, "Ai Đó", "Nam", "01/01/2017"]]))
     assert "đã thuộc trường khác" in errors[0].message
 
@@ -169,16 +177,16 @@ def test_a_docx_renamed_xlsx_is_refused(th1, vanthu):
         import_file(actor=vanthu, kind="students", school=th1, data=buffer.getvalue())
 
 
-def test_a_teacher_may_not_import(th1, demo_user):
-    with pytest.raises(NotAllowed):
-        import_file(actor=demo_user("th1.giaovien1"), kind="students", school=th1, data=xlsx(GOOD))
-
-
-def test_a_clerk_may_not_import_into_another_school(vanthu):
+def test_a_teacher_may_not_import(th1, world):
     with pytest.raises(NotAllowed):
         import_file(
-            actor=vanthu, kind="students", school=Unit.objects.get(code="TH2"), data=xlsx(GOOD)
+            actor=world.people["th1.giaovien1"], kind="students", school=th1, data=xlsx(GOOD)
         )
+
+
+def test_a_clerk_may_not_import_into_another_school(world, vanthu):
+    with pytest.raises(NotAllowed):
+        import_file(actor=vanthu, kind="students", school=world.units["th2"], data=xlsx(GOOD))
 
 
 def test_classes_then_enrolments_import(th1, vanthu):
@@ -199,18 +207,18 @@ def test_classes_then_enrolments_import(th1, vanthu):
 def test_staff_import_places_people_in_their_group(th1, vanthu):
     headers = [c.header for c in SHEETS["staff"]]
     data = xlsx(
-        [["CBX001", "Đỗ Thị Ngà", "Nữ", "15/03/1985", "Giáo viên", "TH1-TO1", "", ""]],
+        [["CBX001", "Đỗ Thị Ngà", "Nữ", "15/03/1985", "Giáo viên", "IM-TH1-TO1", "", ""]],
         headers=headers,
     )
     import_file(actor=vanthu, kind="staff", school=th1, data=data)
-    assert Staff.objects.get(code="CBX001").unit.code == "TH1-TO1"
+    assert Staff.objects.get(code="CBX001").unit.code == "IM-TH1-TO1"
 
 
-def test_the_import_page_shows_the_row_report(client_for):
+def test_the_import_page_shows_the_row_report(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client = client_for("th1.vanthu")
-    th1 = Unit.objects.get(code="TH1")
+    client = login(world.people["th1.vanthu"])
+    th1 = world.units["th1"]
     bad = xlsx([["HSX0000009", "Trần Minh Khôi", "Nam", "31/02/2017"]])
     response = client.post(
         "/nhap-du-lieu/",
@@ -225,12 +233,12 @@ def test_the_import_page_shows_the_row_report(client_for):
     assert "Ngày sinh" in response.content.decode()
 
 
-def test_the_import_api_returns_the_report(api_for):
+def test_the_import_api_returns_the_report(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    th1 = Unit.objects.get(code="TH1")
+    th1 = world.units["th1"]
     bad = xlsx([["HSX0000009", "Trần Minh Khôi", "Nam", "31/02/2017"]])
-    response = api_for("th1.vanthu").post(
+    response = api_login(world.people["th1.vanthu"]).post(
         "/api/v1/imports/students/",
         {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", bad)},
         format="multipart",
@@ -239,7 +247,7 @@ def test_the_import_api_returns_the_report(api_for):
     body = response.json()
     assert body["code"] == "import_rejected"
     assert body["errors"][0]["row"] == 2 and body["errors"][0]["column"] == "Ngày sinh"
-    ok = api_for("th1.vanthu").post(
+    ok = api_login(world.people["th1.vanthu"]).post(
         "/api/v1/imports/students/",
         {"school": th1.pk, "file": SimpleUploadedFile("hs.xlsx", xlsx(GOOD))},
         format="multipart",
@@ -247,5 +255,5 @@ def test_the_import_api_returns_the_report(api_for):
     assert ok.status_code == 200 and ok.json()["created"] == 2
 
 
-def test_a_teacher_gets_404_from_the_import_page(client_for):
-    assert client_for("th1.giaovien1").get("/nhap-du-lieu/").status_code == 404
+def test_a_teacher_gets_404_from_the_import_page(world):
+    assert login(world.people["th1.giaovien1"]).get("/nhap-du-lieu/").status_code == 404

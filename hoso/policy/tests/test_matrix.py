@@ -13,10 +13,27 @@ from django.contrib.auth import get_user_model
 
 from hoso.audit.services import audit_log
 from hoso.org.models import Staff, Student, Unit
+from hoso.org.tests.factories import school_class, small_province, students
 from hoso.policy import can, visible
 from hoso.policy.registry import actions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture(autouse=True)
+def province():
+    """The demo's schools and people in small (codes PM-…, usernames pm.…), one pupil in each
+    of th1 1A, th1 5A, thcs1 6A and th2 1A."""
+    world = small_province("pm")
+    for school, name, grade in (
+        ("th1", "1A", 1),
+        ("th1", "5A", 5),
+        ("thcs1", "6A", 6),
+        ("th2", "1A", 1),
+    ):
+        students(school_class(world.units[school], name, grade, code=f"PM-{school}-{name}"), 1)
+    return world
+
 
 ACTORS = {
     "GV": "th1.giaovien1",
@@ -117,11 +134,11 @@ AUDIT_VIEW = {
 
 
 def _user(username):
-    return get_user_model().objects.get(username=username)
+    return get_user_model().objects.get(username=f"pm.{username}")
 
 
 def _staff_of(username):
-    return Staff.objects.select_related("unit").get(user__username=username)
+    return Staff.objects.select_related("unit").get(user__username=f"pm.{username}")
 
 
 def _staff_objects(actor_username):
@@ -138,14 +155,14 @@ def _staff_objects(actor_username):
 def _unit_objects(actor_username):
     own = _staff_of(actor_username).unit
     own = own.school if own.school_id else own
-    codes = ["TH1-TO1", "TH1", "THCS1", "PGD-1", "TH2"]
+    codes = ["PM-TH1-TO1", "PM-TH1", "PM-THCS1", "PGD-PM1", "PM-TH2"]
     return [own, *(Unit.objects.get(code=code) for code in codes)]
 
 
 def _student_objects():
     def pupil(school_code, class_name):
         return Student.objects.filter(
-            school__code=school_code, enrolments__school_class__name=class_name
+            school__code=f"PM-{school_code}", enrolments__school_class__name=class_name
         ).first()
 
     return [
@@ -190,7 +207,7 @@ def test_students(role):
 def test_audit_entries(role):
     entries = [
         audit_log("tests.event", unit_id=Unit.objects.get(code=code).pk)
-        for code in ("TH1", "THCS1", "TH2")
+        for code in ("PM-TH1", "PM-THCS1", "PM-TH2")
     ]
     _assert_row(ACTORS[role], "audit.entry.view", entries, AUDIT_VIEW[role])
     assert can(_user(ACTORS[role]), "audit.log.open") == (role in {"HT", "QTHT"})
@@ -213,8 +230,8 @@ def test_roles_of_another_school_year_give_no_rights():
     old = SchoolYear.objects.create(
         name="2024-2025", start_date="2024-09-05", end_date="2025-05-31", term1_end="2025-01-17"
     )
-    RoleAssignment.objects.filter(user__username="th2.hieutruong").update(school_year=old)
-    assert not can(_user("th2.hieutruong"), "org.school.manage", Unit.objects.get(code="TH2"))
+    RoleAssignment.objects.filter(user__username="pm.th2.hieutruong").update(school_year=old)
+    assert not can(_user("th2.hieutruong"), "org.school.manage", Unit.objects.get(code="PM-TH2"))
 
 
 COVERED = {

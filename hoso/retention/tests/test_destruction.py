@@ -1,5 +1,8 @@
 """Proposal → the principal approves with their certificate → biên bản signed and issued,
-files gone (shared ones kept), stub visible; refusals, wrong passphrase, other schools."""
+files gone (shared ones kept), stub visible; refusals, wrong passphrase, other schools.
+
+Needs the demo province: the demo's expired records of past years and its pending proposal
+(hoso.retention.demo), approved with the principal's certificate of the demo PKI."""
 
 from __future__ import annotations
 

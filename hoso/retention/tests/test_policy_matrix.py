@@ -15,11 +15,21 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.org.models import Unit
+from hoso.org.tests.factories import small_province
 from hoso.policy.tests.matrix import assert_row
 from hoso.records.models import RecordType
+from hoso.records.tests.factories import catalogue
 from hoso.retention.models import DestructionProposal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture(autouse=True)
+def province():
+    """The demo's schools and people in small (codes RM-…, usernames rm.…) and the catalogue."""
+    catalogue()
+    return small_province("rm")
+
 
 COVERED = {
     "retention.proposal.view",
@@ -61,7 +71,7 @@ PERIOD_MANAGE = _rows((F, F, F), CV_SO=(T, T, T), QTHT=(T, T, T))
 
 
 def _user(username):
-    return get_user_model().objects.get(username=username)
+    return get_user_model().objects.get(username=f"rm.{username}")
 
 
 @pytest.mark.parametrize("role", ACTORS)
@@ -71,7 +81,7 @@ def test_retention(role):
         DestructionProposal.objects.create(
             school=Unit.objects.get(code=code), created_at=timezone.now()
         )
-        for code in ("TH1", "THCS1", "TH2")
+        for code in ("RM-TH1", "RM-THCS1", "RM-TH2")
     ]
     assert_row(user, "retention.proposal.view", proposals, PROPOSAL_VIEW[role], DestructionProposal)
     assert_row(user, "retention.proposal.decide", proposals, PROPOSAL_DECIDE[role])
@@ -81,6 +91,6 @@ def test_retention(role):
         name="Ma trận",
         keeper="SCHOOL",
         period="YEAR",
-        owner_unit=Unit.objects.get(code="TH1"),
+        owner_unit=Unit.objects.get(code="RM-TH1"),
     )
     assert_row(user, "retention.period.manage", [national, school_type, None], PERIOD_MANAGE[role])

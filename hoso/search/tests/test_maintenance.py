@@ -11,9 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from hoso.org.tests.factories import small_province
 from hoso.records import search_index
 from hoso.records.models import Record
 from hoso.records.search_index import search_backend, search_record_ids
+from hoso.records.services.workflow import record_submit
+from hoso.records.tests.factories import catalogue
+from hoso.records.tests.helpers import upload
 from hoso.search.folding import fold
 from hoso.search.maintenance import (
     ReindexProgress,
@@ -22,7 +26,7 @@ from hoso.search.maintenance import (
     search_reindex,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 class Interrupted(Exception):
@@ -44,6 +48,22 @@ def backend_kind(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]
         search_index._backend.cache_clear()
 
 
+@pytest.fixture
+def people(backend_kind: str) -> dict[str, Any]:
+    """A small province whose teacher has submitted twelve weekly lesson plans (after the
+    backend was cleared: the index starts empty, as the reindex tests need)."""
+    catalogue()
+    world = small_province("se")
+    teacher = world.people["th1.giaovien1"]
+    for week in range(1, 13):
+        version = upload(
+            teacher, title=f"Kế hoạch bài dạy tuần {week} môn Toán", period=f"W{week:02d}"
+        )
+        record_submit(actor=teacher, record_id=version.record_id)
+    search_backend().clear()
+    return world.people
+
+
 def _found(admin: Any, record: Record) -> bool:
     ids, _ = search_record_ids(admin, fold(record.title), limit=100)
     return record.pk in ids
@@ -53,8 +73,8 @@ def _records() -> list[Record]:
     return list(Record.objects.exclude(versions=None).order_by("pk"))
 
 
-def test_reindex_fills_an_empty_index_in_batches(backend_kind: str, demo_user: Any) -> None:
-    admin, records = demo_user("admin"), _records()
+def test_reindex_fills_an_empty_index_in_batches(backend_kind: str, people: dict[str, Any]) -> None:
+    admin, records = people["admin"], _records()
     assert len(records) > 10
     assert not _found(admin, records[-1])  # given an empty index
     seen: list[ReindexProgress] = []
@@ -68,8 +88,10 @@ def test_reindex_fills_an_empty_index_in_batches(backend_kind: str, demo_user: A
     assert not checkpoint_path().exists()
 
 
-def test_an_interrupted_reindex_goes_on_where_it_stopped(backend_kind: str, demo_user: Any) -> None:
-    admin, records = demo_user("admin"), _records()
+def test_an_interrupted_reindex_goes_on_where_it_stopped(
+    backend_kind: str, people: dict[str, Any]
+) -> None:
+    admin, records = people["admin"], _records()
 
     def stop_after_two_batches(p: ReindexProgress) -> None:
         if p.done >= 10:
@@ -88,9 +110,9 @@ def test_an_interrupted_reindex_goes_on_where_it_stopped(backend_kind: str, demo
 
 
 def test_the_command_prints_progress_and_restart_clears_stale_entries(
-    backend_kind: str, demo_user: Any
+    backend_kind: str, people: dict[str, Any]
 ) -> None:
-    admin, records = demo_user("admin"), _records()
+    admin, records = people["admin"], _records()
     gone = records[-1]  # given a title no other field of any record shares
     gone.title = "Qwzyx độc bản"
     Record.objects.filter(pk=gone.pk).update(title=gone.title)
@@ -108,9 +130,9 @@ def test_the_command_prints_progress_and_restart_clears_stale_entries(
 
 
 def test_delete_record_entries_removes_only_those_records(
-    backend_kind: str, demo_user: Any
+    backend_kind: str, people: dict[str, Any]
 ) -> None:
-    admin, records = demo_user("admin"), _records()
+    admin, records = people["admin"], _records()
     search_reindex()
     doomed, kept = records[-1], records[-2]
 
@@ -120,8 +142,10 @@ def test_delete_record_entries_removes_only_those_records(
     assert _found(admin, kept)
 
 
-def test_warm_reads_the_index_and_searching_goes_on(backend_kind: str, demo_user: Any) -> None:
-    admin, records = demo_user("admin"), _records()
+def test_warm_reads_the_index_and_searching_goes_on(
+    backend_kind: str, people: dict[str, Any]
+) -> None:
+    admin, records = people["admin"], _records()
     search_reindex()
     out = StringIO()
     call_command("search", "warm", stdout=out)
