@@ -66,7 +66,11 @@ def english_words(text: str, allowed: frozenset[str] = frozenset()) -> list[str]
 # code, a program's identifier, a period code shown alone, a project document, Django's name.
 RAW = {
     "ISO time": re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"),
-    "audit code": re.compile(r"(?<![\w.@/-])[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*){2,}\b"),
+    # (a domain name such as moet.gov.vn is not one)
+    "audit code": re.compile(
+        r"(?<![\w.@/-])(?![a-z.]*\.(?:vn|com|net|org|edu|gov|info)\b)"
+        r"[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*){2,}\b"
+    ),
     "identifier": re.compile(r"(?<![\w.@/-])[A-Za-z]+(?:_[A-Za-z]+)+(?![\w@/-]|\.\w)"),
     "period code": re.compile(r"^(?:W\d{1,2}|HK[12]|NAM)$"),
     "project document": re.compile(r"\b[A-Z][A-Za-z_]*\.md\b"),

@@ -171,7 +171,7 @@ def test_the_detector_finds_the_raw_codes_the_issue_names() -> None:
     assert raw_things("theo DOMAIN.md") == ["project document 'DOMAIN.md'"]
     assert raw_things("Trang web admin Django") == ["Django 'Django'"]
     assert raw_things("MN, TH, LIEN_CAP") == ["identifier 'LIEN_CAP'"]
-    assert raw_things("gv@truong.edu.vn, ke_hoach.pdf, th1.giaovien1") == []
+    assert raw_things("gv@truong.edu.vn, ke_hoach.pdf, th1.giaovien1, moet.gov.vn") == []
 
 
 def test_the_seen_text_is_what_a_person_reads_or_hears() -> None:
