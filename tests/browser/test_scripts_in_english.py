@@ -17,13 +17,14 @@ DEMO_PASSWORD = "hoso-demo-2025"
 
 
 def _sign_in_in_english(page: Any, site: str, username: str) -> None:
-    # Signed in on the (Vietnamese) sign-in page, then English chosen: the language cookie.
+    # Signed in on the (Vietnamese) sign-in page, then English chosen with the footer's switch.
     page.goto(f"{site}/tai-khoan/login/")
     page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("form button[type=submit]").click()
+    page.locator("input[name=password]").press("Enter")
     page.wait_for_load_state("networkidle")
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": site}])
+    page.locator("footer button[name=language][value=en]").click()
+    page.wait_for_load_state("networkidle")
 
 
 def _script_errors(page: Any) -> list[str]:
