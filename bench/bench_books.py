@@ -25,6 +25,7 @@ import os
 import random
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,51 @@ def run(pupils: int) -> dict[str, Any]:
     }
 
 
+class PssSampler:
+    """The memory of all the work's processes together: this process and the pool's, summed as
+    PSS (a page shared by n processes counts 1/n in each), read from /proc every quarter second.
+    Summing RSS instead would count the shared libraries once per process."""
+
+    def __init__(self) -> None:
+        self.peak_mb = 0.0
+        self.pool_peak_mb = 0.0  # the largest pool process seen
+        self.pool_seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> PssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        from hoso.core.cores import pool_pids
+
+        while not self._stop.wait(0.25):
+            try:
+                pids = pool_pids()
+            except RuntimeError:  # the pool changed its processes while being read
+                continue
+            pool = [pss_mb(pid) for pid in pids]
+            self.pool_seen.update(pids)
+            self.pool_peak_mb = max([self.pool_peak_mb, *pool])
+            self.peak_mb = max(self.peak_mb, pss_mb(os.getpid()) + sum(pool))
+
+
+def pss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:  # the process ended between the listing and the reading
+        return 0.0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def pool_peaks_mb() -> list[float]:
     """Peak RSS of each process of the layout pool (hoso.core.cores), then the pool closed: the
     học bạ are laid out over the cores (HOSO_CPU_PROCESSES), and those processes' memory
@@ -314,7 +360,8 @@ def run_all(args: Any, data_dir: str, database_url: str) -> None:
     prepare_apart()
     memory_after_world = peak_mb()
     isolated = reset_peak()
-    result = run(args.pupils)
+    with PssSampler() as sampler:
+        result = run(args.pupils)
     result["window_mb"] = window_peak_mb() if isolated else result["peak_mb"]
     print(f"loadavg after:  {Path('/proc/loadavg').read_text().strip()}")  # noqa: T201
     print(  # noqa: T201
@@ -331,6 +378,13 @@ def run_all(args: Any, data_dir: str, database_url: str) -> None:
         f"layout pool: {len(pool)} processes (HOSO_CPU_PROCESSES), peak RSS "
         + (", ".join(f"{mb:.0f}" for mb in pool) or "-")
         + f" MB; all processes together at most {result['window_mb'] + sum(pool):.0f} MB"
+        f" by RSS, peak {sampler.peak_mb:.0f} MB by PSS (sampled every 0.25 s)"
+    )
+    from hoso.core.cores import TASKS_PER_PROCESS
+
+    print(  # noqa: T201
+        f"pool processes seen during the work: {len(sampler.pool_seen)} (each is replaced after "
+        f"its {TASKS_PER_PROCESS} tasks), the largest {sampler.pool_peak_mb:.0f} MB by PSS"
     )
 
 

@@ -155,6 +155,12 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "hoso" / "locale"]
+# The language a person chose with the switch in every page's footer (Django's set_language,
+# /i18n/setlang/) is kept a year in this cookie, read by hoso.core.locale; without it the pages
+# are Vietnamese, whatever the browser asks for.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -213,6 +219,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BEHIND_TLS = env_bool("HOSO_BEHIND_TLS", False)
 SESSION_COOKIE_SECURE = BEHIND_TLS
 CSRF_COOKIE_SECURE = BEHIND_TLS
+LANGUAGE_COOKIE_SECURE = BEHIND_TLS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS else None
 SECURE_HSTS_SECONDS = 31536000 if BEHIND_TLS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -295,9 +302,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Laying out PDFs (the học bạ of a class batch) over the machine's cores: hoso.core.cores.
-# 0 or 1: in the worker's own process.
-HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", min(os.cpu_count() or 1, 4))
+# Laying out PDFs and checking signatures (the học bạ of a class batch) over the machine's
+# cores: hoso.core.cores. Processes beside the worker's own; 0: in the worker's own process.
+HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", max(min((os.cpu_count() or 1) - 1, 3), 0))
 
 # Background work: huey on SQLite in the embedded mode, on Redis at scale. Same task code.
 HUEY_REDIS_URL = env_str("HOSO_REDIS_URL")

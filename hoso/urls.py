@@ -38,6 +38,13 @@ api_v1 = [
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The language switch (set_language, name "set_language"): a POST from the footer.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "jsi18n/<str:language>/",
+        core_views.javascript_catalogue,
+        name="javascript-catalog",
+    ),
     path("api/v1/", include(api_v1)),
     path("tai-khoan/cua-toi/", account_views.my_account, name="my-account"),
     path("tai-khoan/cua-toi/ma-api/", account_views.api_token, name="my-api-token"),

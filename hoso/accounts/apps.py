@@ -35,3 +35,14 @@ class AccountsConfig(AppConfig):
         from hoso.accounts.views import admin_login
 
         admin.site.login = admin_login  # type: ignore[method-assign]
+        # Django's admin site in HoSo's words (its own default title is "Django site admin"),
+        # and names for what django-axes and allauth's two-factor app leave unnamed there (their
+        # declared Meta is untouched, so migrations see no change).
+        admin.site.site_header = admin.site.site_title = gettext_lazy("Quản trị HoSo")
+        admin.site.index_title = gettext_lazy("Dữ liệu hệ thống")
+        from allauth.mfa.models import Authenticator
+        from django.apps import apps
+
+        apps.get_app_config("axes").verbose_name = gettext_lazy("Chặn đăng nhập sai")
+        Authenticator._meta.verbose_name = gettext_lazy("phương thức xác thực")
+        Authenticator._meta.verbose_name_plural = gettext_lazy("phương thức xác thực")

@@ -20,19 +20,28 @@ from hoso.core.api import error_body
 
 ENROL_URL = "/tai-khoan/2fa/totp/activate/"
 # What a session that still has to enrol may open: signing in and out, allauth's two-factor
-# pages, reauthentication, its own account page (read only) and the static files.
+# pages, reauthentication, its own account page (read only), the static files and the scripts'
+# translations (every page loads them).
 _ENROL_ALLOWED_PREFIXES = (
     "/tai-khoan/login/",
     "/tai-khoan/logout/",
     "/tai-khoan/2fa/",
     "/tai-khoan/reauthenticate/",
     "/static/",
+    "/jsi18n/",
     "/healthz",
     "/i18n/",
 )
 _ENROL_ALLOWED_EXACT = frozenset({"/tai-khoan/cua-toi/"})
-# A session to be signed out may still reach these without being signed out first.
-_VERIFY_ALLOWED_PREFIXES = ("/static/", "/healthz", "/tai-khoan/login/", "/tai-khoan/logout/")
+# A session to be signed out may still reach these without being signed out first (the scripts'
+# translations: the pages it may still see load them).
+_VERIFY_ALLOWED_PREFIXES = (
+    "/static/",
+    "/jsi18n/",
+    "/healthz",
+    "/tai-khoan/login/",
+    "/tai-khoan/logout/",
+)
 
 
 class RequireTwoFactorMiddleware:

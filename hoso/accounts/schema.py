@@ -16,7 +16,10 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": 'Mã API cá nhân, dạng "Token <mã>" (Tài khoản của tôi → Mã API).',
+            "description": (
+                'Mã truy cập cá nhân, dạng "Token <mã>" (Tài khoản của tôi → Mã truy cập cho '
+                "phần mềm khác)."
+            ),
         }
 
 

@@ -39,7 +39,7 @@ def create_token(*, user: Any, name: str = "", ip: str = "") -> tuple[ApiToken, 
     now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
-        name=clean_line(name)[:80] or "Mã API",
+        name=clean_line(name)[:80] or "Mã truy cập",
         prefix=key[:8],
         key_hash=hash_key(key),
         issued_in_demo=bool(settings.DEMO_MODE),
@@ -59,7 +59,7 @@ def api_token_revoke(*, actor: Any, token_id: Any, ip: str = "") -> ApiToken:
         .first()
     )
     if token is None:
-        raise NotFound(_("Không tìm thấy mã API này (có thể đã bị thu hồi)."))
+        raise NotFound(_("Không tìm thấy mã truy cập này (có thể đã bị thu hồi)."))
     token.revoked_at, token.revoked_reason = timezone.now(), Reason.OWNER
     token.save(update_fields=["revoked_at", "revoked_reason"])
     audit_log("accounts.token.revoked", actor=actor, obj=token, ip=ip, data={"id": token.pk})

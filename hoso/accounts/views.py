@@ -53,7 +53,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "revoke":
         try:
             api_token_revoke(actor=request.user, token_id=request.POST.get("token"), ip=ip)
-            messages.success(request, _("Đã thu hồi mã API."))
+            messages.success(request, _("Đã thu hồi mã truy cập."))
         except DomainError as exc:
             messages.error(request, exc.message)
     else:

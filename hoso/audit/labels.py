@@ -18,9 +18,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.2fa.removed": _("Tắt xác thực hai bước"),
     "accounts.2fa.reset": _("Tạo lại mã dự phòng xác thực hai bước"),
     "accounts.2fa.failed": _("Nhập sai mã xác thực hai bước"),
-    "accounts.token.issued": _("Cấp khóa truy cập API"),
-    "accounts.token.revoked": _("Thu hồi khóa truy cập API"),
-    "accounts.token.revoked_all": _("Thu hồi mọi khóa truy cập API"),
+    "accounts.token.issued": _("Cấp mã truy cập cho phần mềm khác"),
+    "accounts.token.revoked": _("Thu hồi mã truy cập cho phần mềm khác"),
+    "accounts.token.revoked_all": _("Thu hồi mọi mã truy cập cho phần mềm khác"),
     # audit, operations
     "audit.anchor.created": _("Neo nhật ký bằng dấu thời gian"),
     "ops.backup.created": _("Sao lưu dữ liệu"),

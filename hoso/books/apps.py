@@ -18,6 +18,11 @@ class BooksConfig(AppConfig):
 
         from hoso.books.hocba_data import hocba_extra
         from hoso.books.hocba_layout import hocba_html, hocba_pdf
+        from hoso.books.pages import laid_out_or_none
         from hoso.grading.outputs.forms import HocBaForm, use_hocba_form
 
-        use_hocba_form(HocBaForm(html=hocba_html, pdf=hocba_pdf, additions=hocba_extra))
+        use_hocba_form(
+            HocBaForm(
+                html=hocba_html, pdf=hocba_pdf, lay_out=laid_out_or_none, additions=hocba_extra
+            )
+        )

@@ -83,7 +83,10 @@ class BookBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"books batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+        return str(
+            _("Lượt lập sổ %(pk)s: xong %(done)s, lỗi %(failed)s, trong %(total)s sổ")
+            % {"pk": self.pk, "done": self.done, "failed": self.failed, "total": self.total}
+        )
 
 
 class BookBatchItem(models.Model):

@@ -1,13 +1,18 @@
 """Work that needs only the processor — laying out a PDF from data already read — spread over
 the machine's cores. Python runs one thread at a time, so the worker's threads cannot do it:
-a small pool of processes can. They are started with `spawn` (a clean interpreter, Django set
-up from the same environment; nothing inherited from the worker's threads or its database
-connections), take picklable arguments, return bytes, and never touch the database or the
-blob store. The pool is kept while there is work and closed once it has been idle for
-IDLE_SECONDS, so an idle worker holds no extra memory.
+a small pool of processes can. They are started with `spawn` (a clean interpreter with the
+same environment; nothing inherited from the worker's threads or its database connections),
+take picklable arguments, return bytes, and never touch the database or the blob store.
+Django's apps are never loaded in them: a process with the apps loaded weighs about 150 MB,
+one that only imports what its work needs 40–90 MB. So the work is a module-level function in
+a module that imports no model (hoso.books.pages, hoso.signing.engine.apart), and its texts
+are in the default language, Vietnamese (no app catalogue is loaded there). The pool is kept
+while there is work and closed once it has been idle for IDLE_SECONDS, so an idle worker
+holds no extra memory.
 
-    HOSO_CPU_PROCESSES   how many processes (default: the cores, at most 4; 0 or 1: the work
-                         runs in the calling process, as it always did)
+    HOSO_CPU_PROCESSES   how many processes beside the calling one, which works too (default:
+                         the cores but one, at most 3; 0: the work runs in the calling
+                         process, as it always did)
 
 A process that dies (killed, out of memory) breaks the pool: the pool is dropped and the work
 it held is done in the calling process instead, so the answer is the same either way."""
@@ -32,15 +37,20 @@ IDLE_SECONDS = 60.0
 TASKS_PER_PROCESS = 200
 
 
+def default_processes() -> int:
+    """The cores but the one the calling process works on, at most 3."""
+    return max(min((os.cpu_count() or 1) - 1, 3), 0)
+
+
 def processes() -> int:
-    """How many processes the pool has; 1 or less: no pool."""
-    return int(getattr(settings, "HOSO_CPU_PROCESSES", min(os.cpu_count() or 1, 4)))
+    """How many processes the pool has; 0: no pool."""
+    return int(getattr(settings, "HOSO_CPU_PROCESSES", default_processes()))
 
 
 def _child_setup() -> None:
-    import django
-
-    django.setup()
+    """Settings only, without the apps (see the module's note): translation off, so that a
+    text the work makes is its Vietnamese source instead of a call into the app registry."""
+    settings.USE_I18N = False
 
 
 class _Pool:
@@ -103,7 +113,7 @@ def in_processes(work: Callable[[Item], Result], items: Iterable[Item]) -> Itera
     the caller uses the earlier answers. `work` must be a module-level function. Its own
     exceptions reach the caller when that item's answer is taken."""
     size = processes()
-    if size <= 1:
+    if size < 1:
         yield from map(work, items)
         return
     executor = _POOL.take(size)

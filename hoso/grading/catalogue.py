@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.core.errors import NotFound
 from hoso.grading.models import GradingConfig, SchoolSubject
@@ -68,6 +69,19 @@ def config_summary(school: Unit) -> dict[str, Any]:
     }
 
 
+# The facts of a subject that the catalogue (data/subjects.json) marks as not yet checked
+# against the official texts, by their code there, as the catalogue page names them.
+UNCONFIRMED_FACTS = {
+    "periods_per_year": gettext_lazy("số tiết/năm"),
+    "test_checkpoints": gettext_lazy("các lần kiểm tra định kì"),
+    "no_periodic_test": gettext_lazy("không có kiểm tra định kì"),
+    "split_of_nghe_thuat": gettext_lazy("tách Âm nhạc, Mĩ thuật thành hai môn"),
+    "single_subject": gettext_lazy("ghi Nghệ thuật là một môn"),
+    "counts_in_hoc_tap": gettext_lazy("tính vào kết quả học tập"),
+    "assessment_kind": gettext_lazy("hình thức đánh giá"),
+}
+
+
 @dataclass(frozen=True)
 class CatalogueRow:
     """One subject of the national catalogue for a grade, with its sources and what the
@@ -83,6 +97,11 @@ class CatalogueRow:
     unconfirmed: tuple[str, ...]
     sources: tuple[Source, ...]
     test_checkpoints: tuple[str, ...]
+
+    @property
+    def unconfirmed_facts(self) -> list[str]:
+        """The unconfirmed facts in words (the API keeps their codes)."""
+        return [str(UNCONFIRMED_FACTS.get(code, code)) for code in self.unconfirmed]
 
 
 def catalogue(school: Unit, grade: int) -> list[CatalogueRow]:

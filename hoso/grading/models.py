@@ -175,7 +175,10 @@ class EntryWindow(models.Model):
         verbose_name = _("đợt nhập điểm")
 
     def __str__(self) -> str:
-        return f"Đợt nhập điểm {self.pk} ({self.checkpoint or 'mọi thời điểm'})"
+        return str(
+            _("Đợt nhập điểm %(pk)s (%(checkpoint)s)")
+            % {"pk": self.pk, "checkpoint": self.get_checkpoint_display() or _("mọi thời điểm")}
+        )
 
     @property
     def is_open(self) -> bool:
@@ -225,7 +228,11 @@ class CorrectionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Điều chỉnh {self.area} {self.slot} của {self.student_id}"
+        # The cell is named in the audit entry's data; its words need the class's sheets.
+        return str(
+            _("Yêu cầu điều chỉnh điểm %(pk)s của học sinh %(name)s")
+            % {"pk": self.pk, "name": self.student.full_name}
+        )
 
 
 class Term(models.TextChoices):
@@ -382,7 +389,10 @@ class HocBaBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"học bạ batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+        return str(
+            _("Lượt lập học bạ %(pk)s: xong %(done)s, lỗi %(failed)s, trong %(total)s học sinh")
+            % {"pk": self.pk, "done": self.done, "failed": self.failed, "total": self.total}
+        )
 
 
 class HocBaBatchItemStatus(models.TextChoices):

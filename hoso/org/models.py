@@ -255,4 +255,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.role} @ {self.unit}"
+        return str(
+            _("%(user)s: %(role)s, %(unit)s")
+            % {"user": self.user, "role": self.get_role_display(), "unit": self.unit}
+        )

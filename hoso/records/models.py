@@ -104,6 +104,15 @@ class RecordType(models.Model):
         return self.name
 
     @property
+    def levels_display(self) -> str:
+        """The levels (an office type: the office kinds) by name, as people say them:
+        "Tiểu học, Liên cấp" for ["TH", "LIEN_CAP"]."""
+        from hoso.org.models import SchoolLevel, UnitKind
+
+        names = {**dict(UnitKind.choices), **dict(SchoolLevel.choices)}
+        return ", ".join(str(names.get(level, level)) for level in self.levels)
+
+    @property
     def has_sign_steps(self) -> bool:
         return any(step.get("action") != StepAction.REVIEW for step in self.signing_chain)
 

@@ -172,7 +172,10 @@ class SignBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"batch {self.pk} ({self.done}+{self.failed}/{self.total})"
+        return str(
+            _("Lượt ký %(pk)s: xong %(done)s, lỗi %(failed)s, trong %(total)s hồ sơ")
+            % {"pk": self.pk, "done": self.done, "failed": self.failed, "total": self.total}
+        )
 
     @property
     def is_seal(self) -> bool:

@@ -234,7 +234,7 @@ def test_keyboard_reaches_the_home_page_in_order(site: str, page_at: Any) -> Non
     focused = _tab_through(page, 12)
     names = [stop["name"] for stop in focused]
 
-    expected = ["Bỏ qua menu", "HoSo", "Đăng xuất", "Trang chủ", "Hồ sơ"]
+    expected = ["Bỏ qua danh mục chức năng", "HoSo", "Đăng xuất", "Trang chủ", "Hồ sơ"]
     assert _in_order(names, expected), names
     assert _visible_rings(focused) == []
     # The skip link leads into the page: the next stop is the first task, not the menu.

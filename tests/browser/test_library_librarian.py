@@ -76,7 +76,7 @@ def _flow(site: str, page: Any, width: int) -> None:
     page.wait_for_load_state("networkidle")
     assert "Đã nhận trả" in page.get_by_role("status").inner_text()
 
-    page.get_by_role("link", name="Tra cứu (OPAC)").click()
+    page.get_by_role("link", name="Tra cứu sách").click()
     page.get_by_label("Tìm sách").fill(f"que noi {width}")
     page.get_by_label("Tìm sách").press("Enter")
     page.wait_for_load_state("networkidle")

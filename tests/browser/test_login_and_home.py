@@ -72,9 +72,9 @@ def test_home_fits_the_screen(
     assert login.evaluate("document.scrollingElement.scrollWidth") <= width
     assert font_size >= 16
     assert page.get_by_role("heading", name="Việc cần làm tuần này").is_visible()
-    menu = page.get_by_role("navigation", name="Menu chính")
+    menu = page.get_by_role("navigation", name="Chức năng chính")
     assert menu.is_visible()
-    toggle = menu.get_by_role("button", name="Menu")
+    toggle = menu.get_by_role("button", name="Chức năng")
     assert toggle.is_visible() == (width < 768)  # a phone sees the menu folded
     if width < 768:
         toggle.click()

@@ -39,8 +39,8 @@ def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
     page = page_at(360, 740)  # a phone
     errors = _watch(page)
     _sign_in(page, site, "th1.giaovien2")
-    menu = page.get_by_role("navigation", name="Menu chính")
-    menu.get_by_role("button", name="Menu").click()  # folded on a phone
+    menu = page.get_by_role("navigation", name="Chức năng chính")
+    menu.get_by_role("button", name="Chức năng").click()  # folded on a phone
     menu.locator("summary", has_text="Hồ sơ").click()
     menu.get_by_role("link", name="Hồ sơ của tôi").click()
     first = page.locator("li.task").first
@@ -102,7 +102,7 @@ def test_principal_extends_a_deadline_exports_and_finds_one_waiting_for_signatur
     page = page_at()
     errors = _watch(page)
     _sign_in(page, site, "th1.hieutruong")
-    menu = page.get_by_role("navigation", name="Menu chính")
+    menu = page.get_by_role("navigation", name="Chức năng chính")
     menu.locator("summary", has_text="Ký số").click()  # a group folds its entries
     assert menu.get_by_role("link", name="Chờ ký").count() == 1
     menu.locator("summary", has_text="Hồ sơ").click()

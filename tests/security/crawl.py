@@ -16,7 +16,10 @@ from tests.security.urls_walk import all_routes
 CRAWL_USERS = ("th1.giaovien1", "th1.totruong", "th1.hieutruong", "th1.vanthu", "admin")
 
 
-def page_urls() -> Iterator[str]:
+def page_urls(*, one_object: bool = False) -> Iterator[str]:
+    """Every GET route; a route about one object with the reference teacher's own object and
+    a colleague's, or with the first of them that exists when `one_object` (the same page
+    about another object of the same kind)."""
     names = {found.name for found in all_routes()}
     for name, route in ROUTES.items():
         if name not in names or "GET" not in route.methods:
@@ -28,9 +31,9 @@ def page_urls() -> Iterator[str]:
             if route.kind != OBJECT
             else [route.targets(scope) for scope in ("own", "same_school") if route.targets]
         )
+        if route.kind == OBJECT:
+            targets = [target for target in targets if target is not None][: 1 if one_object else 2]
         for target in targets:
-            if route.kind == OBJECT and target is None:
-                continue
             kwargs = {**route.kwargs, **(target.kwargs if target else {})}
             url = reverse(name, kwargs=kwargs or None)
             yield f"{url}?{target.query}" if target and target.query else url

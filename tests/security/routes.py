@@ -190,6 +190,8 @@ ROUTES: dict[str, Route] = {
     # --- foundation: core, accounts, org, audit -------------------------------------------
     "home": Route(LOGIN),
     "healthz": Route(PUBLIC),
+    "set_language": Route(PUBLIC, methods=("POST",)),  # the language switch in the footer
+    "javascript-catalog": Route(PUBLIC, kwargs={"language": "en"}),
     "api-schema": Route(PUBLIC),
     "api-token": Route(PUBLIC, methods=("POST",)),
     "api-me": Route(LOGIN),
@@ -602,7 +604,9 @@ ROUTES.update(LIBRARY_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.
-KNOWN_INLINE: dict[str, str] = {}
+KNOWN_INLINE: dict[str, str] = {
+    "/jsi18n/en/": "the JavaScript translation catalogue, loaded by every page's <script> tag",
+}
 
 # Downloads that do not (yet) write an audit entry: name → why. Import templates are blank
 # forms, not data; recovery codes are the person's own secret.
@@ -612,6 +616,7 @@ KNOWN_UNLOGGED: dict[str, str] = {
     "offices:report-seed-template": "blank report template, no data",
     "api-import-template": "blank import template, no personal data",
     "mfa_download_recovery_codes": "the person's own recovery codes",
+    "javascript-catalog": "the scripts' translations, the same for everyone, no data",
 }
 
 # Django's admin (namespace "admin") is checked as a whole: staff only, everyone else is sent

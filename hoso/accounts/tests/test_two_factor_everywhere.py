@@ -137,3 +137,22 @@ def test_admin_login_form_is_allauths(real_account: Any) -> None:
     assert client.session.get("_auth_user_id") is None
     assert "evil.example" not in foreign["Location"]
     assert user.is_superuser
+
+
+def test_the_scripts_translations_stay_reachable_before_the_second_factor(
+    real_account: Any,
+) -> None:
+    # Every page, the enrolment and sign-in pages included, loads the JavaScript catalogue: it
+    # must answer there, and asking for it must not sign the person out.
+    _, enrolling = _password_only_session(real_account)
+    user = real_account("th1.phohieutruong")
+    TOTP.activate(user, SECRET)
+    password_only = Client()
+    password_only.force_login(user)
+
+    for client in (enrolling, password_only):
+        response = client.get("/jsi18n/en/")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/javascript")
+    assert enrolling.get("/").status_code == 302  # still to enrol: nothing else opened
+    assert password_only.session.get("_auth_user_id") == str(user.pk)

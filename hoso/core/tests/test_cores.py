@@ -26,6 +26,19 @@ def die_unless_in(parent: int) -> int:
     return parent
 
 
+def apps_and_models_loaded(_item: int) -> tuple[bool, list[str]]:
+    """In a pool process, after importing the modules whose work the batches send there."""
+    import sys
+
+    from django.apps import apps
+
+    import hoso.books.pages
+    import hoso.signing.engine.apart  # noqa: F401
+
+    hoso_models = [name for name in sys.modules if name.startswith("hoso.") and "models" in name]
+    return apps.ready, sorted(hoso_models)
+
+
 @pytest.fixture
 def two_processes(settings):
     settings.HOSO_CPU_PROCESSES = 2
@@ -62,3 +75,10 @@ def test_a_process_that_dies_leaves_its_work_to_this_process(two_processes):
     assert list(in_processes(die_unless_in, [parent, parent])) == [parent, parent]
     # a fresh pool is made for the next work
     assert [n for n, _ in in_processes(square_and_pid, [2, 3])] == [4, 9]
+
+
+def test_pool_processes_load_no_app(two_processes):
+    """A process with Django's apps loaded weighs about 150 MB, one without 40–90 MB: the
+    work sent to the pool (the học bạ's layout, pyHanko's answers) imports none of our
+    apps' models."""
+    assert list(in_processes(apps_and_models_loaded, [1])) == [(False, [])]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hoso.core.errors import Conflict
 from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.models import HocBaSignature, HocBaVersion, SignStep
+from hoso.signing.engine.apart import Answer, Trust, answer_apart, answer_of
 from hoso.storage import BlobNotFound
 
 CACHE_SECONDS = 600  # a certificate revoked meanwhile shows within ten minutes
@@ -94,10 +95,6 @@ def verify_pdf(
     return result
 
 
-# pyHanko's answer for a file: (the file's own problem or None, [(verdict, valid)] per signature)
-Answer = tuple[str | None, list[tuple[str, bool]]]
-
-
 def _key(pdf: bytes) -> str:
     """The bytes' SHA-256 and the trust setting: a changed file or trust is another key."""
     from hoso.signing import conf
@@ -115,34 +112,12 @@ def _validated(pdf: bytes, use_cache: bool) -> Answer:
     found = cache.get(key) if use_cache else None
     if found is not None:
         return found  # type: ignore[no-any-return]
-    answer = _answer(validator().validate(pdf))
+    answer = answer_of(validator().validate(pdf))
     cache.set(key, answer, CACHE_SECONDS)
     return answer
 
 
-def _answer(report: Any) -> Answer:
-    stamps = [s.verdict for s in report.signatures if s.kind != "signature" and not s.bottom_line]
-    return (
-        report.error or ("; ".join(stamps) if stamps else None),
-        [
-            (s.verdict, bool(s.bottom_line and s.cert_valid_at_signing))
-            for s in report.signatures
-            if s.kind == "signature"  # archive time-stamps are not steps of the chain
-        ],
-    )
-
-
 # --- a batch's files checked ahead, over the machine's cores ----------------------------------
-
-
-@dataclass(frozen=True)
-class Trust:
-    """The validator's settings as bytes, for another process: the trust anchors, the
-    intermediates and the CRLs this process fetched (`hoso.signing.conf`)."""
-
-    roots: tuple[bytes, ...]
-    others: tuple[bytes, ...]
-    crls: tuple[bytes, ...]
 
 
 def trust_now() -> Trust:
@@ -153,32 +128,6 @@ def trust_now() -> Trust:
         tuple(c.dump() for c in conf.intermediates()),
         tuple(c.dump() for c in conf.fresh_crls()),
     )
-
-
-def answer_apart(job: tuple[bytes, Trust]) -> Answer:
-    """pyHanko's answer for `pdf` under `trust`, in a pool process (hoso.core.cores): the same
-    validator the app uses, built from the same settings (no fetching: only what they give)."""
-    pdf, trust = job
-    return _answer(_validator_for(trust).validate(pdf))
-
-
-_APART: dict[Trust, Any] = {}
-
-
-def _validator_for(trust: Trust) -> Any:
-    from asn1crypto import crl as asn1_crl
-    from asn1crypto import x509 as asn1_x509
-
-    from hoso.signing.engine.validate import PdfValidator
-
-    if trust not in _APART:
-        _APART.clear()
-        _APART[trust] = PdfValidator(
-            [asn1_x509.Certificate.load(der) for der in trust.roots],
-            other_certs=[asn1_x509.Certificate.load(der) for der in trust.others],
-            fresh_crls=[asn1_crl.CertificateList.load(der) for der in trust.crls],
-        )
-    return _APART[trust]
 
 
 class Answers:
@@ -204,7 +153,7 @@ def checked_ahead(files: list[bytes]) -> Answers | None:
     before each signature of a batch, made over the cores on the very bytes to be signed."""
     from hoso.core.cores import in_processes, processes
 
-    if processes() <= 1 or not files:
+    if processes() < 1 or not files:
         return None
     trust = trust_now()
     keys = [_key(pdf) for pdf in files]

@@ -20,6 +20,9 @@ class HocBaForm:
     # (version data, number) -> the form as PDF, with an empty signature field in each
     # signer's block (hoso.grading.hocba.chain.SIGN_FIELDS)
     pdf: Callable[[dict[str, Any], int], bytes]
+    # (html, base URL) or None -> (PDF, signature places) or None: `pdf`'s layout step alone,
+    # a module-level function importing no app, for the pool's processes (hoso.core.cores)
+    lay_out: Callable[[tuple[str, str] | None], tuple[bytes, list[Any]] | None]
     # (class, student, level, result, overall) -> what the form adds to hoc_ba_data
     additions: Callable[[Unit, Student, str, dict[str, Any], dict[str, Any]], dict[str, Any]]
 

@@ -96,6 +96,16 @@ def hoc_ba_pdf(data: dict[str, Any], *, number: int) -> bytes:
     return hocba_form().pdf(data, number)
 
 
+def hoc_ba_page(data: dict[str, Any], *, number: int) -> tuple[str, str]:
+    """`hoc_ba_pdf`'s first step: the form's HTML and the base URL it is laid out from."""
+    return hocba_form().html(data, number), str(settings.BASE_DIR)
+
+
+def hoc_ba_lay_out() -> Callable[[tuple[str, str] | None], tuple[bytes, list[Any]] | None]:
+    """`hoc_ba_pdf`'s layout step alone, for the pool's processes (it loads no app)."""
+    return hocba_form().lay_out
+
+
 # --- XML --------------------------------------------------------------------------------------
 
 NS_V1 = "urn:hoso:hoc-ba:1"

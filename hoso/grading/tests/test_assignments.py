@@ -217,7 +217,7 @@ def test_subject_catalogue_page_shows_sources_and_unconfirmed_facts(world):
     url = reverse("grading:school-subjects", kwargs={"pk": world.units["th1"].pk}) + "?khoi=1"
     html = login(world.people["th1.hieutruong"]).get(url).content.decode()
     assert "Chương trình GDPT 2018 (TT 32/2018/TT-BGDĐT)" in html
-    assert "Chưa xác nhận</strong>: test_checkpoints" in html
+    assert "Chưa xác nhận</strong>: các lần kiểm tra định kì" in html
     assert 'name="enabled" value="ngoai_ngu_1"' in html
 
 

@@ -10,8 +10,20 @@ from django.conf import settings
 
 from hoso.records.models import Record
 from hoso.records.tests.helpers import javascript_pdf, pdf
+from tests.factories import World, api_login, due_items, province_world, with_certificates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> World:
+    """The school's Tổ 1 (giaovien, and giaovien2 and the tổ trưởng with certificates), its
+    principal, and the principal of another Phòng's school."""
+    return with_certificates(province_world("api"), ["giaovien2", "totruong"])
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
 
 
 def _file(data: bytes, name: str) -> io.BytesIO:
@@ -20,8 +32,8 @@ def _file(data: bytes, name: str) -> io.BytesIO:
     return stream
 
 
-def test_record_types_list_the_catalogue(api_for: Any) -> None:
-    data = api_for("th1.giaovien1").get("/api/v1/record-types/?page_size=100").json()
+def test_record_types_list_the_catalogue(world: World) -> None:
+    data = api_for(world, "giaovien").get("/api/v1/record-types/?page_size=100").json()
     assert data["count"] >= 45
     first = next(t for t in data["results"] if t["code"] == "TT28.KHBD")
     assert first["signing_chain"] == [
@@ -30,8 +42,8 @@ def test_record_types_list_the_catalogue(api_for: Any) -> None:
     ]
 
 
-def test_create_submit_approve_through_the_api(api_for: Any) -> None:
-    teacher = api_for("th1.giaovien2")
+def test_create_submit_approve_through_the_api(world: World) -> None:
+    teacher = api_for(world, "giaovien2")
     created = teacher.post(
         "/api/v1/records/",
         {
@@ -58,11 +70,11 @@ def test_create_submit_approve_through_the_api(api_for: Any) -> None:
         f"/api/v1/records/{pk}/sign-and-submit/", {"passphrase": settings.DEMO_PASSWORD}
     )
     assert signed.json()["state"] == "submitted", signed.json()
-    leader = api_for("th1.totruong")
+    leader = api_for(world, "totruong")
     refused = leader.post(f"/api/v1/records/{pk}/return/", {"comment": ""}, format="json")
     assert refused.status_code == 400
     assert refused.json()["message"] == "Hãy ghi góp ý khi trả lại hồ sơ."
-    outsider = api_for("th1.giaovien1").post(f"/api/v1/records/{pk}/approve/")
+    outsider = api_for(world, "giaovien").post(f"/api/v1/records/{pk}/approve/")
     assert outsider.status_code == 404  # not even visible
     approving_alone = leader.post(f"/api/v1/records/{pk}/approve/", {"comment": "Tốt"})
     assert approving_alone.status_code == 409  # the chain asks for ký duyệt: a signature
@@ -76,9 +88,9 @@ def test_create_submit_approve_through_the_api(api_for: Any) -> None:
     ] == [1]
 
 
-def test_an_unsafe_upload_is_a_422_with_a_vietnamese_message(api_for: Any) -> None:
+def test_an_unsafe_upload_is_a_422_with_a_vietnamese_message(world: World) -> None:
     before = Record.objects.count()
-    response = api_for("th1.giaovien2").post(
+    response = api_for(world, "giaovien2").post(
         "/api/v1/records/",
         {"file": _file(javascript_pdf(), "x.pdf"), "record_type": "TT28.KHBD", "period": "W23"},
         format="multipart",
@@ -89,8 +101,11 @@ def test_an_unsafe_upload_is_a_422_with_a_vietnamese_message(api_for: Any) -> No
     assert Record.objects.count() == before
 
 
-def test_due_items_of_the_caller_and_of_a_unit(api_for: Any) -> None:
-    mine = api_for("th1.giaovien2").get("/api/v1/due-items/?from=01/09/2025&to=30/09/2025").json()
+def test_due_items_of_the_caller_and_of_a_unit(world: World) -> None:
+    due_items(world)
+    mine = (
+        api_for(world, "giaovien2").get("/api/v1/due-items/?from=01/09/2025&to=30/09/2025").json()
+    )
     assert {i["period_key"] for i in mine["results"] if i["record_type"] == "TT28.KHBD"} == {
         "W01",
         "W02",
@@ -98,20 +113,21 @@ def test_due_items_of_the_caller_and_of_a_unit(api_for: Any) -> None:
         "W04",
         "W05",
     }
-    from hoso.org.models import Unit
-
-    th1 = Unit.objects.get(code="TH1")
-    assert api_for("th2.hieutruong").get(f"/api/v1/due-items/?unit={th1.pk}").status_code == 404
+    school = world.units["school"]
+    assert (
+        api_for(world, "school2.hieutruong").get(f"/api/v1/due-items/?unit={school.pk}").status_code
+        == 404
+    )
     leader = (
-        api_for("th1.hieutruong")
-        .get(f"/api/v1/due-items/?unit={th1.pk}&from=08/09/2025&to=08/09/2025")
+        api_for(world, "hieutruong")
+        .get(f"/api/v1/due-items/?unit={school.pk}&from=08/09/2025&to=08/09/2025")
         .json()
     )
-    assert leader["count"] == 12
+    assert leader["count"] == 4  # the week-2 lesson plan of each of the school's 4 teachers
 
 
-def test_the_openapi_schema_documents_the_records_api(api_for: Any) -> None:
-    response = api_for("th1.giaovien1").get("/api/v1/schema/?format=json")
+def test_the_openapi_schema_documents_the_records_api(world: World) -> None:
+    response = api_for(world, "giaovien").get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     paths = (
         response.json()["paths"] if response["Content-Type"].startswith("application/json") else {}

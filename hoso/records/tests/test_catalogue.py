@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from hoso.records.catalogue import load_catalogue, read_catalogue, type_rows
 from hoso.records.models import RecordType
 from hoso.records.selectors_applies import applicable_types
+from tests.factories import province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 def test_catalogue_holds_the_dieu_21_lists_with_their_sources() -> None:
@@ -36,14 +35,15 @@ def test_loading_twice_changes_nothing() -> None:
     assert RecordType.objects.count() == before
 
 
-def test_types_apply_by_level_and_below_the_unit_that_added_them(demo_user: Any) -> None:
-    from hoso.org.models import Unit
+def test_types_apply_by_level_and_below_the_unit_that_added_them() -> None:
     from hoso.records.services.record_types import record_type_create
 
-    th1, thcs1, th2 = (Unit.objects.get(code=c) for c in ("TH1", "THCS1", "TH2"))
-    phong1 = Unit.objects.get(code="PGD-1")
+    # A Phòng with a primary (th1) and a THCS school (thcs1), a primary school (th2) elsewhere
+    world = province_world("cat")
+    th1, thcs1, th2 = (world.units[key] for key in ("school", "thcs", "school2"))
+    phong1 = world.units["phong"]
     added = record_type_create(
-        actor=demo_user("phong1.chuyenvien"),
+        actor=world.people["chuyenvien"],
         unit=phong1,
         code="SDG",
         name="Sổ dự giờ của Phòng",

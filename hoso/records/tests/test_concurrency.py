@@ -1,6 +1,9 @@
 """Two leaders approve the same record at the same moment: exactly one wins (PostgreSQL, real
 threads and connections, committed data — so this test runs outside the test transaction and
-leaves its committed record behind under a period no other test uses)."""
+leaves its committed record behind under a period no other test uses).
+
+Needs the demo province: the threads see committed rows only, and the demo is the committed
+world every test of a worker shares (a world of its own would stay behind for the next tests)."""
 
 from __future__ import annotations
 

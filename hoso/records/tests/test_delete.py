@@ -15,14 +15,23 @@ from hoso.records.models import Record, RecordEvent, RecordVersion, Workflow
 from hoso.records.services import workflow
 from hoso.records.tests.helpers import upload
 from hoso.retention import guard as retention_guard
+from tests.factories import World, api_login, login, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 KEPT = "chưa hết thời hạn lưu trữ (phải lưu đến hết ngày 31/05/2031"
 REFERRED_DRAFT = "Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi phiên bản hồ sơ (1)."
 REFERRED_SUBMITTED = (
     "Không thể xóa hồ sơ: hồ sơ đang được tham chiếu bởi phiên bản hồ sơ (1), lượt trình duyệt (1)."
 )
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    """The school's teacher giaovien2 (the author), its tổ trưởng and principal, and the
+    principal of another Phòng's school."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the principal's pages without a phone at hand
+    return province_world("del")
 
 
 @pytest.fixture
@@ -43,8 +52,8 @@ def no_delete_signals() -> Iterator[None]:
         retention_guard.connect()
 
 
-def _draft(demo_user: Any, period: str = "W05") -> Record:
-    version = upload(demo_user("th1.giaovien2"), period=period)
+def _draft(world: World, period: str = "W05") -> Record:
+    version = upload(world.people["giaovien2"], period=period)
     return Record.objects.get(pk=version.record_id)
 
 
@@ -58,10 +67,10 @@ def _state(record: Record) -> tuple[bool, int, int, int]:
 
 
 def test_the_retention_refusal_comes_first_even_when_versions_refer_to_the_record(
-    demo_user: Any, api_for: Any, client_for: Any
+    world: World,
 ) -> None:
-    record = _draft(demo_user)
-    api, client = api_for("th1.giaovien2"), client_for("th1.giaovien2")
+    record = _draft(world)
+    api, client = api_login(world.people["giaovien2"]), login(world.people["giaovien2"])
     before = _state(record)
     assert before == (True, 1, 1, 0)
 
@@ -80,10 +89,10 @@ def test_the_retention_refusal_comes_first_even_when_versions_refer_to_the_recor
 
 
 def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_through_the_api(
-    demo_user: Any, api_for: Any, retention_agrees: None
+    world: World, retention_agrees: None
 ) -> None:
-    record = _draft(demo_user)
-    api = api_for("th1.giaovien2")
+    record = _draft(world)
+    api = api_login(world.people["giaovien2"])
     before = _state(record)
 
     response = api.delete(f"/api/v1/records/{record.pk}/")
@@ -92,16 +101,16 @@ def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_through_the_a
     assert response.json() == {"code": "conflict", "message": REFERRED_DRAFT, "fields": {}}
     assert _state(record) == before
     # The transaction is still usable after the refusal: the same person uploads again.
-    assert upload(demo_user("th1.giaovien2"), period="W05").number == 2
+    assert upload(world.people["giaovien2"], period="W05").number == 2
 
 
 def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_on_the_page(
-    demo_user: Any, client_for: Any, retention_agrees: None
+    world: World, retention_agrees: None
 ) -> None:
     # Given a record the principal sees, submitted (a workflow refers to it too)
-    record = _draft(demo_user)
-    workflow.record_submit(actor=demo_user("th1.giaovien2"), record_id=record.pk)
-    client = client_for("th1.hieutruong")
+    record = _draft(world)
+    workflow.record_submit(actor=world.people["giaovien2"], record_id=record.pk)
+    client = login(world.people["hieutruong"])
     assert "Xóa hồ sơ</button>" in client.get(f"/ho-so/{record.pk}/").content.decode()
     before = _state(record)
 
@@ -114,18 +123,18 @@ def test_rows_referring_to_a_record_refuse_its_deletion_with_a_409_on_the_page(
 
 
 def test_who_may_not_delete_is_refused_before_anything_else(
-    demo_user: Any, api_for: Any, client_for: Any, retention_agrees: None
+    world: World, retention_agrees: None
 ) -> None:
-    record = _draft(demo_user)
-    workflow.record_submit(actor=demo_user("th1.giaovien2"), record_id=record.pk)
-    leader = api_for("th1.totruong")  # sees the submitted record of the group, may not delete
-    stranger = client_for("th2.hieutruong")
+    record = _draft(world)
+    workflow.record_submit(actor=world.people["giaovien2"], record_id=record.pk)
+    leader = api_login(world.people["totruong"])  # sees the group's submitted record
+    stranger = login(world.people["school2.hieutruong"])
     before = _state(record)
 
     refused = leader.delete(f"/api/v1/records/{record.pk}/")
     hidden = stranger.post(f"/ho-so/{record.pk}/xoa/")
 
-    own = api_for("th1.giaovien2").delete(f"/api/v1/records/{record.pk}/")
+    own = api_login(world.people["giaovien2"]).delete(f"/api/v1/records/{record.pk}/")
 
     assert (refused.status_code, refused.json()["message"]) == (
         403,
@@ -142,9 +151,9 @@ def test_who_may_not_delete_is_refused_before_anything_else(
 
 
 def test_a_record_nothing_refers_to_is_deleted_when_no_rule_refuses(
-    demo_user: Any, client_for: Any, retention_agrees: None, no_delete_signals: None
+    world: World, retention_agrees: None, no_delete_signals: None
 ) -> None:
-    owner, like = demo_user("th1.giaovien2"), _draft(demo_user)
+    owner, like = world.people["giaovien2"], _draft(world)
     record = Record.objects.create(
         record_type=like.record_type,
         unit=like.unit,
@@ -157,7 +166,7 @@ def test_a_record_nothing_refers_to_is_deleted_when_no_rule_refuses(
 
     pk = record.pk
 
-    response = client_for("th1.giaovien2").post(f"/ho-so/{pk}/xoa/")
+    response = login(owner).post(f"/ho-so/{pk}/xoa/")
 
     assert (response.status_code, response["Location"]) == (302, "/ho-so/")
     assert not Record.objects.filter(pk=pk).exists()

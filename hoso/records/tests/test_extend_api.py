@@ -12,13 +12,26 @@ import pytest
 from hoso.audit.models import AuditEntry
 from hoso.records.models import DueItem
 from hoso.records.periods import VN
+from tests.factories import World, api_login, due_items, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _item() -> DueItem:
+@pytest.fixture
+def world() -> World:
+    """The school with its due items of the year; another Phòng's school and specialist."""
+    world = province_world("ext")
+    due_items(world)
+    return world
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
+
+
+def _item(world: World) -> DueItem:
     return DueItem.objects.get(
-        owner__username="th1.giaovien2", record_type__code="TT28.KHBD", period_key="W20"
+        owner=world.people["giaovien2"], record_type__code="TT28.KHBD", period_key="W20"
     )
 
 
@@ -26,9 +39,9 @@ def _url(item: DueItem) -> str:
     return f"/api/v1/due-items/{item.pk}/extend/"
 
 
-def test_the_principal_extends_one_deadline_and_it_is_audited(api_for: Any) -> None:
-    item = _item()
-    response = api_for("th1.hieutruong").post(
+def test_the_principal_extends_one_deadline_and_it_is_audited(world: World) -> None:
+    item = _item(world)
+    response = api_for(world, "hieutruong").post(
         _url(item), {"due_at": "15/01/2026", "reason": "Nghỉ ốm 3 ngày"}, format="json"
     )
 
@@ -39,15 +52,15 @@ def test_the_principal_extends_one_deadline_and_it_is_audited(api_for: Any) -> N
     assert item.effective_due_at == dt.datetime(2026, 1, 15, 17, tzinfo=VN)
     assert item.due_at == dt.datetime(2026, 1, 12, 7, tzinfo=VN)
     entry = AuditEntry.objects.filter(action="records.due.extended").latest("seq")
-    assert (entry.object_id, entry.actor.username) == (str(item.pk), "th1.hieutruong")
+    assert (entry.object_id, entry.actor) == (str(item.pk), world.people["hieutruong"])
     assert json.loads(entry.data)["reason"] == "Nghỉ ốm 3 ngày"
     others = DueItem.objects.filter(record_type__code="TT28.KHBD", period_key="W20")
     assert others.exclude(pk=item.pk).exclude(effective_due_at=item.due_at).count() == 0
 
 
-def test_an_iso_time_is_taken_as_given(api_for: Any) -> None:
-    item = _item()
-    response = api_for("th1.phohieutruong").post(
+def test_an_iso_time_is_taken_as_given(world: World) -> None:
+    item = _item(world)
+    response = api_for(world, "phohieutruong").post(
         _url(item), {"due_at": "2026-01-14T09:30:00+07:00", "reason": "Đi tập huấn"}
     )
     assert response.status_code == 200, response.json()
@@ -66,12 +79,12 @@ def test_an_iso_time_is_taken_as_given(api_for: Any) -> None:
     ],
 )
 def test_bad_input_is_refused_in_vietnamese_and_changes_nothing(
-    api_for: Any, payload: dict[str, str], field: str, message: str
+    world: World, payload: dict[str, str], field: str, message: str
 ) -> None:
-    item = _item()
+    item = _item(world)
     before = AuditEntry.objects.count()
 
-    response = api_for("th1.hieutruong").post(_url(item), payload, format="json")
+    response = api_for(world, "hieutruong").post(_url(item), payload, format="json")
 
     assert response.status_code == 400
     body = response.json()
@@ -83,9 +96,9 @@ def test_bad_input_is_refused_in_vietnamese_and_changes_nothing(
     assert AuditEntry.objects.count() == before
 
 
-def test_a_group_leader_who_sees_the_item_may_not_extend_it(api_for: Any) -> None:
-    item = _item()
-    response = api_for("th1.totruong").post(
+def test_a_group_leader_who_sees_the_item_may_not_extend_it(world: World) -> None:
+    item = _item(world)
+    response = api_for(world, "totruong").post(
         _url(item), {"due_at": "15/01/2026", "reason": "Ốm"}, format="json"
     )
     assert response.status_code == 403
@@ -94,10 +107,10 @@ def test_a_group_leader_who_sees_the_item_may_not_extend_it(api_for: Any) -> Non
     assert item.effective_due_at == item.due_at
 
 
-@pytest.mark.parametrize("username", ["th2.hieutruong", "phong2.chuyenvien", "th1.giaovien1"])
-def test_other_schools_and_outsiders_get_404(api_for: Any, username: str) -> None:
-    item = _item()
-    response = api_for(username).post(
+@pytest.mark.parametrize("who", ["school2.hieutruong", "chuyenvien2", "giaovien"])
+def test_other_schools_and_outsiders_get_404(world: World, who: str) -> None:
+    item = _item(world)
+    response = api_for(world, who).post(
         _url(item), {"due_at": "15/01/2026", "reason": "Ốm"}, format="json"
     )
     assert response.status_code == 404
@@ -105,8 +118,8 @@ def test_other_schools_and_outsiders_get_404(api_for: Any, username: str) -> Non
     assert item.effective_due_at == item.due_at
 
 
-def test_the_extension_is_in_the_openapi_schema(api_for: Any) -> None:
-    schema = api_for("th1.hieutruong").get("/api/v1/schema/?format=json").json()
+def test_the_extension_is_in_the_openapi_schema(world: World) -> None:
+    schema = api_for(world, "hieutruong").get("/api/v1/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/due-items/{id}/extend/"]["post"]
     assert "200" in operation["responses"]
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(

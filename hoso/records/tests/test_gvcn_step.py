@@ -14,8 +14,7 @@ from django.conf import settings
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError
 from hoso.grading.models import Homeroom
-from hoso.org.demo import DEMO_SO_CODE
-from hoso.org.models import SchoolYear, Unit
+from hoso.org.models import Role, SchoolYear
 from hoso.policy import can, visible
 from hoso.records import chains
 from hoso.records.models import ChainSetting, Record, RecordState, RecordType, Workflow
@@ -25,8 +24,31 @@ from hoso.records.services.versions import Upload, record_upload
 from hoso.records.services.workflow import record_submit
 from hoso.records.tests.helpers import pdf, sign_step
 from hoso.records.tests.test_homeroom import name_gvcn
+from tests.factories import (
+    UserFactory,
+    World,
+    api_login,
+    classes_world,
+    grant,
+    login,
+    with_certificates,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    """A primary school whose classes 1A, 1B and 2A have their GVCN (giaovien and giaovien2
+    sign with certificates, as does the PHT), the Sở's specialist and the administrator."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # leaders' pages without a phone at hand
+    world = classes_world("gs")
+    for key, role in (("so", Role.CV_SO), ("admin", Role.QTHT)):
+        person = UserFactory(username=f"gs.{key}", is_superuser=key == "admin")
+        grant(person, role, world.units["so"])
+        world.people[key] = person
+    return with_certificates(world, ["giaovien", "giaovien2", "phohieutruong"])
+
 
 GVCN_THEN_PHT = [{"role": "GVCN", "action": "sign"}, {"role": "PHT", "action": "approve_sign"}]
 
@@ -35,22 +57,18 @@ def _book_type(code: str = "TT28.SCN") -> RecordType:
     return RecordType.objects.get(code=code)
 
 
-def _so() -> Unit:
-    return Unit.objects.get(code=DEMO_SO_CODE)
-
-
-def set_gvcn_chain(demo_user: Any, code: str = "TT28.SCN") -> ChainSetting:
+def set_gvcn_chain(world: World, code: str = "TT28.SCN") -> ChainSetting:
     """The Sở's chain for the homeroom book `code` (TT28.SCN primary, TT32.SCN secondary)."""
     return chain_setting_save(
-        actor=demo_user("so.chuyenvien"),
-        unit=_so(),
+        actor=world.people["so"],
+        unit=world.units["so"],
         record_type=_book_type(code),
         chain=GVCN_THEN_PHT,
     )
 
 
-def homeroom(school_code: str = "TH1", skip: int = 0) -> Homeroom:
-    rows = Homeroom.objects.filter(school_class__school__code=school_code).order_by("pk")
+def homeroom(world: World, skip: int = 0) -> Homeroom:
+    rows = Homeroom.objects.filter(school_class__school=world.units["school"]).order_by("pk")
     return rows.select_related("teacher", "school_class")[skip]
 
 
@@ -78,8 +96,8 @@ def _waiting_for(user: Any) -> set[int]:
 # --- setting the step ---------------------------------------------------------------------------
 
 
-def test_the_so_sets_a_gvcn_step_for_homeroom_books_and_it_is_audited(demo_user: Any) -> None:
-    setting = set_gvcn_chain(demo_user)
+def test_the_so_sets_a_gvcn_step_for_homeroom_books_and_it_is_audited(world: World) -> None:
+    setting = set_gvcn_chain(world)
 
     assert setting.chain == GVCN_THEN_PHT
     assert chains.describe(setting.chain) == [
@@ -87,7 +105,7 @@ def test_the_so_sets_a_gvcn_step_for_homeroom_books_and_it_is_audited(demo_user:
         "Phó hiệu trưởng ký duyệt",
     ]
     entry = AuditEntry.objects.filter(action="records.chain.set").latest("pk")
-    assert entry.actor.username == "so.chuyenvien"
+    assert entry.actor == world.people["so"]
     data = json.loads(entry.data)
     assert data["chain"] == GVCN_THEN_PHT
     assert data["before"] == [
@@ -96,12 +114,12 @@ def test_the_so_sets_a_gvcn_step_for_homeroom_books_and_it_is_audited(demo_user:
     ]
 
 
-def test_a_type_whose_records_have_no_class_cannot_use_it(demo_user: Any) -> None:
+def test_a_type_whose_records_have_no_class_cannot_use_it(world: World) -> None:
     lesson_plan = RecordType.objects.get(code="TT28.KHBD")
     with pytest.raises(DomainError) as refused:
         chain_setting_save(
-            actor=demo_user("so.chuyenvien"),
-            unit=_so(),
+            actor=world.people["so"],
+            unit=world.units["so"],
             record_type=lesson_plan,
             chain=[{"role": "AUTHOR", "action": "sign"}, {"role": "GVCN", "action": "sign"}],
         )
@@ -128,21 +146,21 @@ def test_a_type_whose_records_have_no_class_cannot_use_it(demo_user: Any) -> Non
         ),
     ],
 )
-def test_the_gvcn_only_signs(demo_user: Any, step: dict[str, Any], message: str) -> None:
+def test_the_gvcn_only_signs(world: World, step: dict[str, Any], message: str) -> None:
     with pytest.raises(DomainError) as refused:
         chain_setting_save(
-            actor=demo_user("so.chuyenvien"), unit=_so(), record_type=_book_type(), chain=[step]
+            actor=world.people["so"], unit=world.units["so"], record_type=_book_type(), chain=[step]
         )
     assert refused.value.fields["chain"] == [message]
     assert not ChainSetting.objects.exists()
 
 
-def test_the_gvcn_is_never_named(demo_user: Any) -> None:
-    gvcn = homeroom().teacher
+def test_the_gvcn_is_never_named(world: World) -> None:
+    gvcn = homeroom(world).teacher
     with pytest.raises(DomainError) as refused:
         chain_setting_save(
-            actor=demo_user("so.chuyenvien"),
-            unit=_so(),
+            actor=world.people["so"],
+            unit=world.units["so"],
             record_type=_book_type(),
             chain=[{"role": "GVCN", "action": "sign", "user": gvcn.pk}],
         )
@@ -154,10 +172,10 @@ def test_the_gvcn_is_never_named(demo_user: Any) -> None:
 # --- who acts ------------------------------------------------------------------------------------
 
 
-def test_the_gvcn_of_the_records_class_takes_the_step(demo_user: Any) -> None:
-    set_gvcn_chain(demo_user)
-    gvcn = homeroom()
-    other = homeroom(skip=1)
+def test_the_gvcn_of_the_records_class_takes_the_step(world: World) -> None:
+    set_gvcn_chain(world)
+    gvcn = homeroom(world)
+    other = homeroom(world, skip=1)
     assert other.teacher_id != gvcn.teacher_id
     record = submitted_book(gvcn)
     flow = _flow(record)
@@ -171,20 +189,20 @@ def test_the_gvcn_of_the_records_class_takes_the_step(demo_user: Any) -> None:
     assert can(gvcn.teacher, "records.workflow.act", flow)
     assert [s["role"] for s in steps_open_to(gvcn.teacher, flow)] == ["GVCN"]
     assert record.pk in _waiting_for(gvcn.teacher)
-    for username in ("th1.hieutruong", "th1.phohieutruong", "th1.totruong", "admin"):
-        assert not can(demo_user(username), "records.workflow.act", flow), username
-        assert record.pk not in _waiting_for(demo_user(username)), username
+    for key in ("hieutruong", "phohieutruong", "totruong", "admin"):
+        assert not can(world.people[key], "records.workflow.act", flow), key
+        assert record.pk not in _waiting_for(world.people[key]), key
     assert not can(other.teacher, "records.workflow.act", flow)
     assert record.pk not in _waiting_for(other.teacher)
 
 
-def test_a_new_gvcn_takes_over_a_waiting_step(demo_user: Any) -> None:
-    set_gvcn_chain(demo_user)
-    gvcn = homeroom()
+def test_a_new_gvcn_takes_over_a_waiting_step(world: World) -> None:
+    set_gvcn_chain(world)
+    gvcn = homeroom(world)
     record = submitted_book(gvcn)
-    newcomer = homeroom(skip=1).teacher
+    newcomer = homeroom(world, skip=1).teacher
 
-    name_gvcn(demo_user("th1.hieutruong"), gvcn.school_class, newcomer)
+    name_gvcn(world.people["hieutruong"], gvcn.school_class, newcomer)
 
     flow = _flow(record)
     assert can(newcomer, "records.workflow.act", flow)
@@ -197,20 +215,18 @@ def test_a_new_gvcn_takes_over_a_waiting_step(demo_user: Any) -> None:
     assert (flow.pending_role, flow.pending_action) == ("PHT", "approve_sign")
 
 
-def test_a_class_without_gvcn_leaves_the_step_to_nobody_and_the_page_says_so(
-    demo_user: Any, client_for: Any
-) -> None:
-    set_gvcn_chain(demo_user)
-    gvcn = homeroom()
+def test_a_class_without_gvcn_leaves_the_step_to_nobody_and_the_page_says_so(world: World) -> None:
+    set_gvcn_chain(world)
+    gvcn = homeroom(world)
     record = submitted_book(gvcn)
-    name_gvcn(demo_user("th1.hieutruong"), gvcn.school_class, None)
+    name_gvcn(world.people["hieutruong"], gvcn.school_class, None)
 
     flow = _flow(record)
-    for user in [gvcn.teacher, *(demo_user(n) for n in ("th1.hieutruong", "admin"))]:
+    for user in [gvcn.teacher, world.people["hieutruong"], world.people["admin"]]:
         assert not can(user, "records.workflow.act", flow)
         assert record.pk not in _waiting_for(user)
     year = SchoolYear.objects.get(is_current=True)
-    page = client_for("th1.hieutruong").get(f"/ho-so/{record.pk}/").content.decode()
+    page = login(world.people["hieutruong"]).get(f"/ho-so/{record.pk}/").content.decode()
     assert (
         f"{gvcn.school_class.name} chưa có giáo viên chủ nhiệm năm học {year.name}: chưa ai "
         "thực hiện được bước này." in page
@@ -221,10 +237,10 @@ def test_a_class_without_gvcn_leaves_the_step_to_nobody_and_the_page_says_so(
     assert _flow(record).pending_role == "GVCN"  # nothing moved
 
 
-def test_a_record_in_flight_keeps_its_chain(demo_user: Any) -> None:
-    gvcn = homeroom()
+def test_a_record_in_flight_keeps_its_chain(world: World) -> None:
+    gvcn = homeroom(world)
     record = submitted_book(gvcn)  # the catalogue's chain: the author signs first
-    set_gvcn_chain(demo_user)
+    set_gvcn_chain(world)
     assert _flow(record).chain[0] == {"role": "AUTHOR", "action": "sign"}
     assert _flow(record).pending_role == "AUTHOR"
 
@@ -238,9 +254,9 @@ def _file(data: bytes, name: str) -> io.BytesIO:
     return stream
 
 
-def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: Any) -> None:
-    so, book = _so(), _book_type()
-    chain_api = api_for("so.chuyenvien")
+def test_a_book_moves_through_a_gvcn_step_over_the_api(world: World) -> None:
+    so, book = world.units["so"], _book_type()
+    chain_api = api_login(world.people["so"])
     url = f"/api/v1/signing-chains/{so.pk}/{book.pk}/"
     answer = chain_api.put(url, {"chain": GVCN_THEN_PHT}, format="json")
     assert answer.status_code == 200, answer.json()
@@ -248,8 +264,8 @@ def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: 
         ("GVCN", "Giáo viên chủ nhiệm của lớp"),
         ("PHT", "Phó hiệu trưởng"),
     ]
-    gvcn = homeroom()
-    teacher = api_for(gvcn.teacher.username)
+    gvcn = homeroom(world)
+    teacher = api_login(gvcn.teacher)
     created = teacher.post(
         "/api/v1/records/",
         {
@@ -270,7 +286,7 @@ def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: 
         "",
     )
 
-    outsider = api_for(homeroom(skip=1).teacher.username)
+    outsider = api_login(homeroom(world, skip=1).teacher)
     password = {"passphrase": settings.DEMO_PASSWORD}
     assert outsider.post(f"/api/v1/records/{pk}/sign/", password, format="json").status_code in (
         403,
@@ -278,7 +294,7 @@ def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: 
     )
     signed = teacher.post(f"/api/v1/records/{pk}/sign/", password, format="json")
     assert signed.status_code == 201, signed.json()
-    leader = api_for("th1.phohieutruong")
+    leader = api_login(world.people["phohieutruong"])
     approved = leader.post(f"/api/v1/records/{pk}/sign/", password, format="json")
     assert approved.status_code == 201, approved.json()
     assert Record.objects.get(pk=pk).state == RecordState.ISSUED
@@ -286,10 +302,8 @@ def test_a_book_moves_through_a_gvcn_step_over_the_api(demo_user: Any, api_for: 
     assert len(signatures["versions"][0]["signatures"]) == 2
 
 
-def test_the_chain_page_offers_the_gvcn_for_homeroom_books_only(
-    demo_user: Any, client_for: Any
-) -> None:
-    so, page = _so(), client_for("so.chuyenvien")
+def test_the_chain_page_offers_the_gvcn_for_homeroom_books_only(world: World) -> None:
+    so, page = world.units["so"], login(world.people["so"])
     book = page.get(f"/ho-so/chuoi-ky/{so.pk}/{_book_type().pk}/").content.decode()
     assert '<option value="GVCN">Giáo viên chủ nhiệm của lớp</option>' in book
     lesson_plan = RecordType.objects.get(code="TT28.KHBD")

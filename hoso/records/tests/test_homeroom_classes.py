@@ -20,8 +20,9 @@ from hoso.org.models import SchoolYear, Unit
 from hoso.records.models import DueItem, Record, RecordVersion
 from hoso.records.selectors import DueStatus, reference_time, status_of
 from hoso.records.tests.helpers import pdf
+from tests.factories import World, api_login, classes_world, due_items, login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 SCN = "TT28.SCN"
 CHOOSE = "Thầy/cô chủ nhiệm nhiều lớp (Lớp 1A, Lớp 1B): hãy chọn lớp cho sổ chủ nhiệm."
@@ -40,25 +41,32 @@ def _year() -> SchoolYear:
     return SchoolYear.objects.get(name="2025-2026")
 
 
-def _class(name: str) -> Unit:
-    return Unit.objects.get(school__code="TH1", name=name)
+@pytest.fixture
+def world() -> World:
+    """A primary school whose classes 1A, 1B and 2A have their GVCN (giaovien, giaovien2,
+    giaovien3), with the due items of the year generated."""
+    world = classes_world("hc")
+    due_items(world)
+    return world
+
+
+def _class(world: World, name: str) -> Unit:
+    return Unit.objects.get(school=world.units["school"], name=name)
 
 
 @pytest.fixture
-def two_classes(demo_user: Any, django_capture_on_commit_callbacks: Any) -> TwoClasses:
-    """th1.giaovien1 is GVCN of 1A (demo) and becomes GVCN of 1B too; 1B's open homeroom due
-    items move to them after commit, as when a principal names a GVCN."""
-    teacher = demo_user("th1.giaovien1")
-    first, second, other = _class("Lớp 1A"), _class("Lớp 1B"), _class("Lớp 2A")
+def two_classes(world: World, django_capture_on_commit_callbacks: Any) -> TwoClasses:
+    """giaovien is GVCN of 1A and becomes GVCN of 1B too; 1B's open homeroom due items move to
+    them after commit, as when a principal names a GVCN."""
+    teacher = world.people["giaovien"]
+    first, second, other = (_class(world, n) for n in ("Lớp 1A", "Lớp 1B", "Lớp 2A"))
     assert Homeroom.objects.get(school_class=first, school_year=_year()).teacher == teacher
     homeroom = Homeroom.objects.get(school_class=second, school_year=_year())
     assert homeroom.teacher != teacher
     assert Homeroom.objects.get(school_class=other, school_year=_year()).teacher != teacher
     change = AssignmentChange(second.pk, HOMEROOM, teacher.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        assignments_assign(
-            actor=demo_user("th1.hieutruong"), school=second.school, changes=[change]
-        )
+        assignments_assign(actor=world.people["hieutruong"], school=second.school, changes=[change])
     return TwoClasses(teacher, first, second, other)
 
 
@@ -87,7 +95,7 @@ def test_both_classes_owe_their_own_book_from_the_same_gvcn(two_classes: TwoClas
 
 
 def test_a_gvcn_of_two_classes_uploads_each_book_on_the_page_and_each_item_is_resolved(
-    two_classes: TwoClasses, client_for: Any
+    two_classes: TwoClasses,
 ) -> None:
     # Given 1A's book due in three days (submitted on time) and 1B's long past (late)
     teacher, first, second = two_classes.teacher, two_classes.first, two_classes.second
@@ -98,7 +106,7 @@ def test_a_gvcn_of_two_classes_uploads_each_book_on_the_page_and_each_item_is_re
     DueItem.objects.filter(pk=_items(teacher)[second.pk].pk).update(
         effective_due_at=now - dt.timedelta(days=30)
     )
-    client = client_for("th1.giaovien1")
+    client = login(teacher)
 
     # The form offers both classes, the one in the address chosen
     form = client.get(f"/ho-so/tai-len/?loai={SCN}&ky=HK1&lop={second.pk}").content.decode()
@@ -128,11 +136,9 @@ def test_a_gvcn_of_two_classes_uploads_each_book_on_the_page_and_each_item_is_re
     assert all(item.submitted_at is None for item in _items(teacher, "HK2").values())
 
 
-def test_a_gvcn_of_two_classes_uploads_each_book_through_the_api(
-    two_classes: TwoClasses, api_for: Any
-) -> None:
+def test_a_gvcn_of_two_classes_uploads_each_book_through_the_api(two_classes: TwoClasses) -> None:
     teacher, first, second = two_classes.teacher, two_classes.first, two_classes.second
-    api = api_for("th1.giaovien1")
+    api = api_login(teacher)
     created = {}
     for school_class in (second, first):
         response = api.post(
@@ -155,9 +161,9 @@ def test_a_gvcn_of_two_classes_uploads_each_book_through_the_api(
 
 
 def test_without_a_class_a_gvcn_of_two_is_asked_to_choose_and_nothing_is_written(
-    two_classes: TwoClasses, client_for: Any, api_for: Any
+    two_classes: TwoClasses,
 ) -> None:
-    client, api_client = client_for("th1.giaovien1"), api_for("th1.giaovien1")
+    client, api_client = login(two_classes.teacher), api_login(two_classes.teacher)
     before = _counts()
 
     page = _post_page(client)
@@ -179,9 +185,9 @@ def test_without_a_class_a_gvcn_of_two_is_asked_to_choose_and_nothing_is_written
 
 
 def test_a_class_the_person_is_not_gvcn_of_is_refused_and_nothing_is_written(
-    two_classes: TwoClasses, client_for: Any, api_for: Any
+    two_classes: TwoClasses,
 ) -> None:
-    client, api_client = client_for("th1.giaovien1"), api_for("th1.giaovien1")
+    client, api_client = login(two_classes.teacher), api_login(two_classes.teacher)
     before = _counts()
     other = two_classes.other
 
@@ -209,15 +215,13 @@ def test_a_class_the_person_is_not_gvcn_of_is_refused_and_nothing_is_written(
     assert not DueItem.objects.filter(record_type__code=SCN, submitted_at__isnull=False).exists()
 
 
-def test_my_records_offers_each_class_its_own_upload(
-    two_classes: TwoClasses, client_for: Any
-) -> None:
+def test_my_records_offers_each_class_its_own_upload(two_classes: TwoClasses) -> None:
     # Given both HK1 books due tomorrow (inside "this week")
     teacher, first, second = two_classes.teacher, two_classes.first, two_classes.second
     items = _items(teacher)
     due = reference_time() + dt.timedelta(days=1)
     DueItem.objects.filter(pk__in=[i.pk for i in items.values()]).update(effective_due_at=due)
-    client = client_for("th1.giaovien1")
+    client = login(teacher)
 
     page = client.get("/ho-so/").content.decode()
 
@@ -232,16 +236,14 @@ def test_my_records_offers_each_class_its_own_upload(
     assert (record.unit_id, record.period_key) == (second.pk, "HK1")
 
 
-def test_a_gvcn_of_one_class_uploads_without_choosing(
-    demo_user: Any, client_for: Any, api_for: Any
-) -> None:
-    teacher = demo_user("th1.giaovien2")
+def test_a_gvcn_of_one_class_uploads_without_choosing(world: World) -> None:
+    teacher = world.people["giaovien2"]
     own = Homeroom.objects.get(teacher=teacher, school_year=_year()).school_class
-    client = client_for("th1.giaovien2")
+    client = login(teacher)
 
     form = client.get(f"/ho-so/tai-len/?loai={SCN}").content.decode()
     page = _post_page(client)
-    api = api_for("th1.giaovien2").post(
+    api = api_login(teacher).post(
         "/api/v1/records/",
         {"file": _file(), "record_type": SCN, "period": "HK2"},
         format="multipart",

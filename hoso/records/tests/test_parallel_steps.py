@@ -14,13 +14,14 @@ from hoso.records import chains, selectors
 from hoso.records.models import ChainSetting, EventKind, Record, RecordEvent, Workflow
 from hoso.records.services.workflow import record_approve, record_return, record_submit
 from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
-from hoso.records.tests.test_chain_settings import _lesson_plan, _set, unit
+from hoso.records.tests.test_chain_settings import _lesson_plan, _set
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import SignatureRecord
 from hoso.signing.verification import validator
+from tests.factories import World, api_login, login, province_world, with_certificates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 TOGETHER = [
     {"role": "AUTHOR", "action": "sign"},
@@ -34,21 +35,30 @@ REVIEWS_TOGETHER = [
 ]
 
 
+@pytest.fixture
+def world(settings: Any) -> World:
+    """The school's teacher giaovien2, tổ trưởng, PHT and principal (with certificates), under
+    a Sở whose specialist sets the chains."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the Sở's pages without a phone at hand
+    signers = ["giaovien2", "totruong", "phohieutruong", "hieutruong"]
+    return with_certificates(province_world("ps"), signers)
+
+
 def _waiting_for(user: Any) -> list[int]:
     return [w.record_id for w in selectors.review_queue(user)]
 
 
-def test_to_truong_and_pht_sign_together_in_either_order(demo_user: Any, client_for: Any) -> None:
-    _set(demo_user("so.chuyenvien"), unit("so"), TOGETHER)
+def test_to_truong_and_pht_sign_together_in_either_order(world: World) -> None:
+    _set(world.people["so"], world.units["so"], TOGETHER)
     teacher, leader, deputy = (
-        demo_user(name) for name in ("th1.giaovien2", "th1.totruong", "th1.phohieutruong")
+        world.people[key] for key in ("giaovien2", "totruong", "phohieutruong")
     )
     record_id = upload(teacher, period="W31").record_id
     sign_and_submit(teacher, record_id)
     flow = Workflow.objects.get(record_id=record_id, is_open=True)
     assert [s["index"] for s in flow.open_steps] == [1, 2]
     assert record_id in _waiting_for(leader) and record_id in _waiting_for(deputy)
-    page = client_for("th1.giaovien2").get(f"/ho-so/{record_id}/").content.decode()
+    page = login(world.people["giaovien2"]).get(f"/ho-so/{record_id}/").content.decode()
     assert "tổ trưởng chuyên môn và phó hiệu trưởng" in page
 
     sign_step(deputy, record_id)  # the PHT first, though the tổ trưởng's step comes first
@@ -65,9 +75,9 @@ def test_to_truong_and_pht_sign_together_in_either_order(demo_user: Any, client_
     version = record.versions.get()
     sigs = SignatureRecord.objects.filter(version=version).order_by("signed_at", "id")
     assert [(s.step, s.role, s.signer.username) for s in sigs] == [
-        (0, "AUTHOR", "th1.giaovien2"),
-        (2, "PHT", "th1.phohieutruong"),
-        (1, "TTCM", "th1.totruong"),
+        (0, "AUTHOR", "ps.giaovien2"),
+        (2, "PHT", "ps.phohieutruong"),
+        (1, "TTCM", "ps.totruong"),
     ]
     pdf = read_blob(version.signed_sha256)
     assert pdfsig_all_intact(pdf, 3)
@@ -75,42 +85,42 @@ def test_to_truong_and_pht_sign_together_in_either_order(demo_user: Any, client_
     assert len(report.signatures) == 3 and report.all_valid
 
 
-def _submitted_for_joint_review(demo_user: Any, period: str) -> int:
+def _submitted_for_joint_review(world: World, period: str) -> int:
     """A lesson plan submitted to a chain where the TTCM and the PHT review together."""
-    _set(demo_user("so.chuyenvien"), unit("so"), REVIEWS_TOGETHER)
-    teacher = demo_user("th1.giaovien2")
+    _set(world.people["so"], world.units["so"], REVIEWS_TOGETHER)
+    teacher = world.people["giaovien2"]
     record_id = upload(teacher, period=period).record_id
     record_submit(actor=teacher, record_id=record_id)
     return int(record_id)
 
 
-def test_one_return_in_a_stage_sends_the_record_back(demo_user: Any) -> None:
-    record_id = _submitted_for_joint_review(demo_user, "W32")
+def test_one_return_in_a_stage_sends_the_record_back(world: World) -> None:
+    record_id = _submitted_for_joint_review(world, "W32")
 
-    record_approve(actor=demo_user("th1.totruong"), record_id=record_id)
+    record_approve(actor=world.people["totruong"], record_id=record_id)
     flow = Workflow.objects.get(record_id=record_id, is_open=True)
     assert flow.step == 0 and [s["role"] for s in flow.open_steps] == ["PHT"]
     kinds = RecordEvent.objects.filter(record_id=record_id).values_list("kind", flat=True)
     assert EventKind.REVIEWED in kinds and EventKind.APPROVED not in kinds
 
-    record_return(actor=demo_user("th1.phohieutruong"), record_id=record_id, comment="Bổ sung.")
+    record_return(actor=world.people["phohieutruong"], record_id=record_id, comment="Bổ sung.")
     assert Record.objects.get(pk=record_id).state == "returned"
     assert not Workflow.objects.filter(record_id=record_id, is_open=True).exists()
 
 
-def test_both_reviews_open_the_next_stage(demo_user: Any) -> None:
-    record_id = _submitted_for_joint_review(demo_user, "W33")
-    record_approve(actor=demo_user("th1.phohieutruong"), record_id=record_id)
-    record_approve(actor=demo_user("th1.totruong"), record_id=record_id)
+def test_both_reviews_open_the_next_stage(world: World) -> None:
+    record_id = _submitted_for_joint_review(world, "W33")
+    record_approve(actor=world.people["phohieutruong"], record_id=record_id)
+    record_approve(actor=world.people["totruong"], record_id=record_id)
     flow = Workflow.objects.get(record_id=record_id, is_open=True)
     assert flow.step == 2 and flow.pending_role == "HT" and flow.pending_keys == "|RHT|"
-    assert record_id in _waiting_for(demo_user("th1.hieutruong"))
+    assert record_id in _waiting_for(world.people["hieutruong"])
 
 
-def test_the_form_sets_a_stage_and_the_page_says_together(demo_user: Any, client_for: Any) -> None:
-    so, record_type = unit("so"), _lesson_plan()
+def test_the_form_sets_a_stage_and_the_page_says_together(world: World) -> None:
+    so, record_type = world.units["so"], _lesson_plan()
     url = f"/ho-so/chuoi-ky/{so.pk}/{record_type.pk}/"
-    saved = client_for("so.chuyenvien").post(
+    saved = login(world.people["so"]).post(
         url,
         {
             "action": ["sign", "approve_sign", "approve_sign"],
@@ -121,13 +131,13 @@ def test_the_form_sets_a_stage_and_the_page_says_together(demo_user: Any, client
     )
     assert saved.status_code == 302
     assert chains.resolve(record_type, so).chain == TOGETHER
-    page = client_for("so.chuyenvien").get(url).content.decode()
+    page = login(world.people["so"]).get(url).content.decode()
     assert "Tổ trưởng chuyên môn và Phó hiệu trưởng cùng ký duyệt" in page
 
 
-def test_the_api_sets_a_stage(demo_user: Any, api_for: Any) -> None:
-    so, record_type = unit("so"), _lesson_plan()
-    answer = api_for("so.chuyenvien").put(
+def test_the_api_sets_a_stage(world: World) -> None:
+    so, record_type = world.units["so"], _lesson_plan()
+    answer = api_login(world.people["so"]).put(
         f"/api/v1/signing-chains/{so.pk}/{record_type.pk}/",
         {"chain": TOGETHER, "delegate_to": ""},
         format="json",
@@ -136,8 +146,8 @@ def test_the_api_sets_a_stage(demo_user: Any, api_for: Any) -> None:
     assert chains.resolve(record_type, so).chain == TOGETHER
 
 
-def test_stages_that_make_no_sense_are_refused(demo_user: Any) -> None:
-    so_specialist = demo_user("so.chuyenvien")
+def test_stages_that_make_no_sense_are_refused(world: World) -> None:
+    so_specialist = world.people["so"]
     bad = {
         "cùng một việc": [
             {"role": "TTCM", "action": "review"},
@@ -156,5 +166,5 @@ def test_stages_that_make_no_sense_are_refused(demo_user: Any) -> None:
     }
     for message, chain in bad.items():
         with pytest.raises(DomainError, match=message):
-            _set(so_specialist, unit("so"), chain)
+            _set(so_specialist, world.units["so"], chain)
     assert not ChainSetting.objects.exists()

@@ -13,17 +13,22 @@ from hoso.conversion.tests.samples import docx
 from hoso.records.models import RecordVersion
 from hoso.records.selectors import version_text
 from hoso.records.tests.helpers import pdf, upload
+from tests.factories import login, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def teacher() -> Any:
+    """giaovien2 of a primary school's Tổ 1: the author of the lesson plans."""
+    return school_world("rn").people["giaovien2"]
 
 
 def test_a_pdf_gets_a_preview_and_its_text_after_commit(
-    demo_user: Any, django_capture_on_commit_callbacks: Any
+    teacher: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        version = upload(
-            demo_user("th1.giaovien2"), period="W24", data=pdf("Tuần 24", ["Đo độ dài"])
-        )
+        version = upload(teacher, period="W24", data=pdf("Tuần 24", ["Đo độ dài"]))
     version.refresh_from_db()
     assert version.rendition_status == "done"
     assert version.pdf_sha256 == version.original_sha256  # a PDF is read as it is
@@ -33,21 +38,21 @@ def test_a_pdf_gets_a_preview_and_its_text_after_commit(
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_word_file_is_converted_with_libreoffice(
-    demo_user: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+    teacher: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     data = docx(["Kế hoạch bài dạy môn Tiếng Việt", "Bài 12: Ôn tập"])
     with django_capture_on_commit_callbacks(execute=True):
-        version = upload(demo_user("th1.giaovien2"), period="W25", data=data, name="khbd.docx")
+        version = upload(teacher, period="W25", data=data, name="khbd.docx")
     version.refresh_from_db()
     assert (version.kind, version.rendition_status) == ("docx", "done")
     assert version.pdf_sha256 and version.pdf_sha256 != version.original_sha256
     assert "Ôn tập" in version_text(version)
-    response = client_for("th1.giaovien2").get(f"/ho-so/{version.record_id}/phien-ban/1/pdf/?xem=1")
+    response = login(teacher).get(f"/ho-so/{version.record_id}/phien-ban/1/pdf/?xem=1")
     assert response["Content-Type"] == "application/pdf"
 
 
 def test_a_missing_tool_is_said_plainly_and_the_original_stays_usable(
-    demo_user: Any, client_for: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    teacher: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     def missing(*args: Any, **kwargs: Any) -> Any:
         raise ConversionUnavailable(
@@ -57,10 +62,10 @@ def test_a_missing_tool_is_said_plainly_and_the_original_stays_usable(
     monkeypatch.setattr("hoso.records.services.renditions.office_to_pdf", missing)
     data = docx(["Sổ chủ nhiệm"])
     with django_capture_on_commit_callbacks(execute=True):
-        version = upload(demo_user("th1.giaovien2"), period="W26", data=data, name="scn.docx")
+        version = upload(teacher, period="W26", data=data, name="scn.docx")
     version = RecordVersion.objects.get(pk=version.pk)
     assert version.rendition_status == "unavailable"
-    client = client_for("th1.giaovien2")
+    client = login(teacher)
     page = client.get(f"/ho-so/{version.record_id}/").content.decode()
     assert "chưa cài LibreOffice" in page
     assert client.get(f"/ho-so/{version.record_id}/phien-ban/1/original/").status_code == 200

@@ -24,8 +24,31 @@ from hoso.records.services.versions import Upload, record_upload
 from hoso.records.tests.helpers import pdf, upload
 from hoso.search.engine import Visibility
 from hoso.search.folding import fold
+from tests.factories import (
+    ClassFactory,
+    HomeroomFactory,
+    RecordFactory,
+    World,
+    api_login,
+    login,
+    province_world,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    """A province_world whose school has Lớp 1A (GVCN giaovien) and Lớp 1B (GVCN giaovien2)."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the principal's pages without a phone at hand
+    world = province_world("se")
+    school, year = world.units["school"], world.year
+    world.units["lop1b"] = ClassFactory(
+        code="se-1B", name="Lớp 1B", parent=school, school_year=year, grade=1
+    )
+    for key, lop in (("giaovien", "lop"), ("giaovien2", "lop1b")):
+        HomeroomFactory(teacher=world.people[key], school_class=world.units[lop], school_year=year)
+    return world
 
 
 def test_folding_makes_accents_and_d_stroke_equal() -> None:
@@ -34,11 +57,11 @@ def test_folding_makes_accents_and_d_stroke_equal() -> None:
 
 
 @pytest.fixture
-def indexed(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Any:
+def indexed(world: World, django_capture_on_commit_callbacks: Any) -> Any:
     """One record in an index that holds nothing else: the index lives on disk beside the test
     database and keeps entries of records an earlier test made and rolled back."""
     search_backend().clear()
-    teacher = demo_user("th1.giaovien2")
+    teacher = world.people["giaovien2"]
     with django_capture_on_commit_callbacks(execute=True):
         version = upload(
             teacher,
@@ -51,8 +74,8 @@ def indexed(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Any:
     return version.record
 
 
-def test_unaccented_words_find_the_title_and_the_text(demo_user: Any, indexed: Any) -> None:
-    leader = demo_user("th1.hieutruong")
+def test_unaccented_words_find_the_title_and_the_text(world: World, indexed: Any) -> None:
+    leader = world.people["hieutruong"]
     assert indexed in search_records(leader, "ke hoach bai day tuan 21 dao duc")
     assert indexed in search_records(leader, "dinh lang phu my")  # extracted from the PDF
     assert indexed not in search_records(leader, "ke hoach tuan 22 dao duc que huong xyz")
@@ -61,26 +84,28 @@ def test_unaccented_words_find_the_title_and_the_text(demo_user: Any, indexed: A
 @pytest.mark.parametrize(
     ("who", "found"),
     [
-        ("th1.giaovien2", True),
-        ("th1.totruong", True),
-        ("phong1.chuyenvien", True),
-        ("th1.giaovien1", False),
-        ("th2.hieutruong", False),
-        ("phong2.chuyenvien", False),
+        ("giaovien2", True),
+        ("totruong", True),
+        ("chuyenvien", True),
+        ("giaovien", False),
+        ("school2.hieutruong", False),
+        ("chuyenvien2", False),
     ],
 )
 def test_results_are_filtered_by_the_policy(
-    demo_user: Any, indexed: Any, who: str, found: bool
+    world: World, indexed: Any, who: str, found: bool
 ) -> None:
-    assert (indexed in search_records(demo_user(who), "em yeu que huong")) is found
+    assert (indexed in search_records(world.people[who], "em yeu que huong")) is found
 
 
-def test_the_api_and_the_page_search_the_same_way(
-    api_for: Any, client_for: Any, indexed: Any
-) -> None:
-    data = api_for("th1.hieutruong").get("/api/v1/records/", {"q": "em yeu que huong"}).json()
+def test_the_api_and_the_page_search_the_same_way(world: World, indexed: Any) -> None:
+    data = (
+        api_login(world.people["hieutruong"])
+        .get("/api/v1/records/", {"q": "em yeu que huong"})
+        .json()
+    )
     assert [r["id"] for r in data["results"]] == [indexed.pk]
-    page = client_for("th1.hieutruong").get("/ho-so/tim-kiem/", {"q": "em yeu que huong"})
+    page = login(world.people["hieutruong"]).get("/ho-so/tim-kiem/", {"q": "em yeu que huong"})
     marked = "<mark>Em</mark> <mark>yêu</mark> <mark>quê</mark> <mark>hương</mark>"
     assert marked in page.content.decode()
 
@@ -105,10 +130,10 @@ def _search_shows(visibility: Visibility, record: Record) -> bool:
 
 
 @pytest.fixture
-def handed_over(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Record:
-    """Lớp 1B's GVCN (th1.giaovien2) submits its homeroom book, then th1.giaovien1 (GVCN of
-    Lớp 1A) takes the class over: a submitted class book of someone else, read as its GVCN."""
-    keeper, successor = demo_user("th1.giaovien2"), demo_user("th1.giaovien1")
+def handed_over(world: World, django_capture_on_commit_callbacks: Any) -> Record:
+    """Lớp 1B's GVCN (giaovien2) submits its homeroom book, then giaovien (GVCN of Lớp 1A)
+    takes the class over: a submitted class book of someone else, read as its GVCN."""
+    keeper, successor = world.people["giaovien2"], world.people["giaovien"]
     homeroom = Homeroom.objects.get(teacher=keeper, school_class__name="Lớp 1B")
     with django_capture_on_commit_callbacks(execute=True):
         version = record_upload(
@@ -124,38 +149,44 @@ def handed_over(demo_user: Any, django_capture_on_commit_callbacks: Any) -> Reco
     return record
 
 
+@pytest.fixture
+def elsewhere(world: World) -> Record:
+    """A lesson plan submitted at another Phòng's school."""
+    return RecordFactory(owner=world.people["school2.giaovien"], period_key="W21", submitted=True)
+
+
 @pytest.mark.parametrize(
     "who",
     [
-        "th1.giaovien1",
-        "th1.totruong",
-        "th1.hieutruong",
-        "th1.vanthu",
-        "th2.hieutruong",
-        "phong1.chuyenvien",
-        "so.chuyenvien",
+        "giaovien",
+        "totruong",
+        "hieutruong",
+        "vanthu",
+        "school2.hieutruong",
+        "chuyenvien",
+        "so",
         "admin",
     ],
 )
 def test_search_shows_exactly_the_records_the_policy_lets_a_person_see(
-    demo_user: Any, indexed: Any, handed_over: Record, who: str
+    world: World, indexed: Any, handed_over: Record, elsewhere: Record, who: str
 ) -> None:
-    user = demo_user(who)
+    user = world.people[who]
     visibility = search_visibility(record_view_scope(grants_for(user), user))
     records = Record.objects.select_related("unit", "school", "school_year")
     by_search = {r.pk for r in records if _search_shows(visibility, r)}
     assert by_search == set(records_visible_to(user).values_list("pk", flat=True))
-    assert by_search  # every one of them sees something in the demo
-    if who == "th1.giaovien1":  # a teacher reads a book not yet issued as the class's GVCN
+    assert by_search  # every one of them sees something in this world
+    if who == "giaovien":  # a teacher reads a book not yet issued as the class's GVCN
         assert handed_over.pk in by_search
 
 
 def test_a_changed_rule_changes_what_search_finds(
-    demo_user: Any, indexed: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, indexed: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The clerk reads submitted records of the school because the văn thư is a school reader;
     take that role out of the rule and search stops finding the record, without a search edit."""
-    clerk = demo_user("th1.vanthu")
+    clerk = world.people["vanthu"]
     assert search_record_ids(clerk, "em yeu que huong")[0] == [indexed.pk]
 
     monkeypatch.setattr(policies, "SCHOOL_READERS", frozenset({"HT", "PHT"}))

@@ -13,17 +13,29 @@ from hoso.records.search_index import records_index, search_backend
 from hoso.records.selectors import SearchParams, search_page
 from hoso.records.services import workflow
 from hoso.records.tests.helpers import pdf, upload
+from tests.factories import World, api_login, login, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 @pytest.fixture
-def world(demo_user: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
-    """In an otherwise empty index: two submitted records of th1 (the older one holds the
-    exact "Sổ", the newer a different word folding the same), one HTML-ish title, and
-    a draft of th1 that only its author may see."""
+def people(settings: Any) -> World:
+    """The school's teacher giaovien2 and principal, another Phòng's school's principal."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the principals' pages without a phone at hand
+    return province_world("sh")
+
+
+def person(people: World, key: str) -> Any:
+    return people.people[key]
+
+
+@pytest.fixture
+def world(people: World, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    """In an otherwise empty index: two submitted records of the school (the older one holds
+    the exact "Sổ", the newer a different word folding the same), one HTML-ish title, and
+    a draft of the school that only its author may see."""
     search_backend().clear()
-    teacher = demo_user("th1.giaovien2")
+    teacher = person(people, "giaovien2")
     made: dict[str, Any] = {}
     for key, title, period in [
         ("exact", "Sổ theo dõi chuyên cần", "W10"),
@@ -51,17 +63,17 @@ def _ids(user: Any, **params: Any) -> list[int]:
 
 
 def test_the_exact_accented_match_ranks_above_a_newer_folded_other_word(
-    demo_user: Any, world: dict[str, Any]
+    people: World, world: dict[str, Any]
 ) -> None:
-    leader = demo_user("th1.hieutruong")
+    leader = person(people, "hieutruong")
     assert world["other"].updated_at > world["exact"].updated_at
     assert _ids(leader, q="sổ theo dõi") == [world["exact"].pk, world["other"].pk]
     newest = _ids(leader, q="sổ theo dõi", newest_first=True)
     assert newest == [world["other"].pk, world["exact"].pk]
 
 
-def test_one_typo_is_tolerated(demo_user: Any, world: dict[str, Any]) -> None:
-    leader = demo_user("th1.hieutruong")
+def test_one_typo_is_tolerated(people: World, world: dict[str, Any]) -> None:
+    leader = person(people, "hieutruong")
     both = {world["exact"].pk, world["other"].pk}
     assert set(_ids(leader, q="theo doi chuyeen")) == both
     assert set(_ids(leader, q="theo doi chuyne")) == both  # swapped letters
@@ -69,20 +81,22 @@ def test_one_typo_is_tolerated(demo_user: Any, world: dict[str, Any]) -> None:
 
 
 def test_a_query_without_words_finds_nothing_and_says_so(
-    demo_user: Any, client_for: Any, api_for: Any, world: dict[str, Any]
+    people: World, world: dict[str, Any]
 ) -> None:
-    leader = demo_user("th1.hieutruong")
+    leader = person(people, "hieutruong")
     found = search_page(leader, SearchParams(q="?!… --- ***"))
     assert (found.records, found.total, found.no_terms) == ([], 0, True)
-    page = client_for("th1.hieutruong").get("/ho-so/tim-kiem/", {"q": "?!…"}).content.decode()
+    page = (
+        login(person(people, "hieutruong")).get("/ho-so/tim-kiem/", {"q": "?!…"}).content.decode()
+    )
     assert "Hãy nhập ít nhất một từ để tìm." in page
     assert world["exact"].title not in page
-    data = api_for("th1.hieutruong").get("/api/v1/records/", {"q": "!!!"}).json()
+    data = api_login(person(people, "hieutruong")).get("/api/v1/records/", {"q": "!!!"}).json()
     assert (data["count"], data["results"]) == (0, [])
 
 
-def test_count_and_pages(demo_user: Any, world: dict[str, Any]) -> None:
-    leader = demo_user("th1.hieutruong")
+def test_count_and_pages(people: World, world: dict[str, Any]) -> None:
+    leader = person(people, "hieutruong")
     every = _ids(leader, q="theo doi")
     assert len(every) == 2
     first = search_page(leader, SearchParams(q="theo doi", page=1), per_page=1)
@@ -95,9 +109,9 @@ def test_count_and_pages(demo_user: Any, world: dict[str, Any]) -> None:
 
 
 def test_the_page_shows_the_count_and_marks_words_in_escaped_titles(
-    client_for: Any, world: dict[str, Any]
+    people: World, world: dict[str, Any]
 ) -> None:
-    page = client_for("th1.hieutruong").get("/ho-so/tim-kiem/", {"q": "bien ban"})
+    page = login(person(people, "hieutruong")).get("/ho-so/tim-kiem/", {"q": "bien ban"})
     html = page.content.decode()
     assert "Tìm thấy 1 hồ sơ" in html
     assert "&lt;b&gt;<mark>Biên</mark> <mark>bản</mark>&lt;/b&gt; họp tổ &amp; môn Toán" in html
@@ -105,9 +119,9 @@ def test_the_page_shows_the_count_and_marks_words_in_escaped_titles(
 
 
 def test_the_api_orders_by_relevance_counts_and_filters(
-    api_for: Any, world: dict[str, Any]
+    people: World, world: dict[str, Any]
 ) -> None:
-    api = api_for("th1.hieutruong")
+    api = api_login(person(people, "hieutruong"))
     data = api.get("/api/v1/records/", {"q": "sổ theo dõi"}).json()
     assert data["count"] == 2
     assert [r["id"] for r in data["results"]] == [world["exact"].pk, world["other"].pk]
@@ -130,15 +144,15 @@ def test_the_api_orders_by_relevance_counts_and_filters(
     ],
 )
 def test_filters_narrow(
-    demo_user: Any, world: dict[str, Any], field: str, good: str, bad: str
+    people: World, world: dict[str, Any], field: str, good: str, bad: str
 ) -> None:
-    leader = demo_user("th1.hieutruong")
+    leader = person(people, "hieutruong")
     assert len(_ids(leader, q="theo doi", **{field: good})) == 2
     assert _ids(leader, q="theo doi", **{field: bad}) == []
 
 
-def test_school_and_owner_filters(demo_user: Any, world: dict[str, Any]) -> None:
-    leader = demo_user("th1.hieutruong")
+def test_school_and_owner_filters(people: World, world: dict[str, Any]) -> None:
+    leader = person(people, "hieutruong")
     school = world["exact"].school_id
     owner = world["exact"].owner_id
     assert len(_ids(leader, q="theo doi", school_id=school)) == 2
@@ -149,9 +163,9 @@ def test_school_and_owner_filters(demo_user: Any, world: dict[str, Any]) -> None
 
 
 def test_another_school_never_sees_foreign_records_through_filters(
-    demo_user: Any, api_for: Any, client_for: Any, world: dict[str, Any]
+    people: World, world: dict[str, Any]
 ) -> None:
-    stranger = demo_user("th2.hieutruong")
+    stranger = person(people, "school2.hieutruong")
     school = world["draft"].school_id
     owner = world["draft"].owner_id
     for params in [
@@ -161,15 +175,17 @@ def test_another_school_never_sees_foreign_records_through_filters(
         {"school_id": school},
     ]:
         assert _ids(stranger, **params) == []
-    data = api_for("th2.hieutruong").get(
+    data = api_login(person(people, "school2.hieutruong")).get(
         "/api/v1/records/", {"q": "nhap bi mat", "school": school, "state": "draft"}
     )
     assert (data.status_code, data.json()["count"]) == (200, 0)
-    page = client_for("th2.hieutruong").get("/ho-so/tim-kiem/", {"q": "theo doi", "truong": school})
+    page = login(person(people, "school2.hieutruong")).get(
+        "/ho-so/tim-kiem/", {"q": "theo doi", "truong": school}
+    )
     assert "theo dõi" not in page.content.decode().split("<h1>", 1)[1].split("</form>", 1)[1]
     # The school is not even offered to choose.
     assert f'value="{school}"' not in page.content.decode()
     # Inside the school, the draft stays its author's: the principal does not see it either.
-    leader = demo_user("th1.hieutruong")
+    leader = person(people, "hieutruong")
     assert world["draft"].pk not in _ids(leader, q="nhap bi mat", state="draft")
-    assert _ids(demo_user("th1.giaovien2"), q="nhap bi mat") == [world["draft"].pk]
+    assert _ids(person(people, "giaovien2"), q="nhap bi mat") == [world["draft"].pk]

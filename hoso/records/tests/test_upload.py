@@ -16,8 +16,20 @@ from hoso.conversion import UnsafeFileError
 from hoso.records.models import Record, RecordVersion
 from hoso.records.tests.helpers import encrypted_pdf, javascript_pdf, pdf, upload
 from hoso.storage import blob_store
+from tests.factories import RecordFactory, login, reviewed_type, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> Any:
+    """A primary school whose Tổ 1 has the teacher giaovien2 (the uploads' author)."""
+    return school_world("up")
+
+
+@pytest.fixture
+def teacher(world: Any) -> Any:
+    return world.people["giaovien2"]
 
 
 def _counts() -> tuple[int, int, int]:
@@ -25,14 +37,13 @@ def _counts() -> tuple[int, int, int]:
 
 
 def test_a_pdf_upload_creates_the_record_its_first_version_and_an_audit_entry(
-    demo_user: Any,
+    teacher: Any,
 ) -> None:
-    teacher = demo_user("th1.giaovien2")
     data = pdf("Kế hoạch bài dạy tuần 3")
     version = upload(teacher, data=data, period="W03")
     record = version.record
     assert (record.owner, record.period_key, record.state) == (teacher, "W03", "draft")
-    assert record.unit.name == "Tổ khối 1"
+    assert record.unit.name == "Tổ 1"
     assert record.title.startswith("Kế hoạch bài dạy — Tuần 3")
     assert (version.number, version.kind, version.size) == (1, "pdf", len(data))
     assert version.original_sha256 == hashlib.sha256(data).hexdigest()
@@ -43,9 +54,8 @@ def test_a_pdf_upload_creates_the_record_its_first_version_and_an_audit_entry(
 
 
 def test_the_same_period_again_is_the_next_version_and_identical_bytes_are_stored_once(
-    demo_user: Any,
+    teacher: Any,
 ) -> None:
-    teacher = demo_user("th1.giaovien2")
     first = upload(teacher, period="W04")
     second = upload(teacher, period="W04")
     assert second.record_id == first.record_id
@@ -67,9 +77,8 @@ def test_the_same_period_again_is_the_next_version_and_identical_bytes_are_store
     ids=["extension-mismatch", "javascript", "encrypted", "path-traversal", "overlong-name", "exe"],
 )
 def test_hostile_files_are_refused_in_vietnamese_and_nothing_is_written(
-    demo_user: Any, data: bytes, name: str, code: str | None
+    teacher: Any, data: bytes, name: str, code: str | None
 ) -> None:
-    teacher = demo_user("th1.giaovien2")
     before = _counts()
     blobs_before = sum(1 for _ in blob_store().iter_all())
     with pytest.raises(UnsafeFileError) as refused:
@@ -81,28 +90,33 @@ def test_hostile_files_are_refused_in_vietnamese_and_nothing_is_written(
     assert sum(1 for _ in blob_store().iter_all()) == blobs_before
 
 
-def test_a_file_over_the_size_limit_is_refused(demo_user: Any, settings: Any) -> None:
+def test_a_file_over_the_size_limit_is_refused(teacher: Any, settings: Any) -> None:
     settings.HOSO_UPLOAD_MAX_BYTES = 1000
     before = _counts()
     with pytest.raises(UnsafeFileError) as refused:
-        upload(demo_user("th1.giaovien2"), period="W05")
+        upload(teacher, period="W05")
     assert refused.value.code == "file.too_large"
     assert "Tệp quá lớn" in refused.value.message
     assert _counts() == before
 
 
-def test_a_type_the_person_does_not_keep_is_refused(demo_user: Any) -> None:
+def test_a_type_the_person_does_not_keep_is_refused(teacher: Any) -> None:
     from hoso.core.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        upload(demo_user("th1.giaovien2"), code="TT32.KHBD")  # a THCS type at a primary school
+        upload(teacher, code="TT32.KHBD")  # a THCS type at a primary school
 
 
 def test_an_issued_version_cannot_be_changed_or_deleted_even_bypassing_the_services(
-    demo_user: Any,
+    world: Any,
 ) -> None:
-    version = RecordVersion.objects.filter(issued_at__isnull=False).first()
-    assert version is not None
+    # Given a record the tổ trưởng approved: its version is issued
+    record = RecordFactory(
+        owner=world.people["giaovien2"],
+        record_type=reviewed_type(),
+        approved_by=world.people["totruong"],
+    )
+    version = RecordVersion.objects.get(record=record, issued_at__isnull=False)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         RecordVersion.objects.filter(pk=version.pk).update(original_sha256="0" * 64)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
@@ -116,8 +130,8 @@ def test_an_issued_version_cannot_be_changed_or_deleted_even_bypassing_the_servi
     assert version.filename != "khac.pdf"
 
 
-def test_ui_upload_in_two_clicks_from_a_due_item(client_for: Any) -> None:
-    client = client_for("th1.giaovien2")
+def test_ui_upload_in_two_clicks_from_a_due_item(teacher: Any) -> None:
+    client = login(teacher)
     page = client.get("/ho-so/")
     assert page.status_code == 200
     response = client.post(
@@ -125,12 +139,12 @@ def test_ui_upload_in_two_clicks_from_a_due_item(client_for: Any) -> None:
         {"record_type": "TT28.KHBD", "period": "W06", "file": _named(pdf(), "tuan6.pdf")},
     )
     assert response.status_code == 302
-    record = Record.objects.get(owner__username="th1.giaovien2", period_key="W06")
+    record = Record.objects.get(owner=teacher, period_key="W06")
     assert response["Location"] == f"/ho-so/{record.pk}/"
 
 
-def test_ui_upload_of_a_bad_file_shows_the_message(client_for: Any) -> None:
-    response = client_for("th1.giaovien2").post(
+def test_ui_upload_of_a_bad_file_shows_the_message(teacher: Any) -> None:
+    response = login(teacher).post(
         "/ho-so/tai-len/",
         {"record_type": "TT28.KHBD", "period": "W06", "file": _named(javascript_pdf(), "x.pdf")},
     )
@@ -138,10 +152,9 @@ def test_ui_upload_of_a_bad_file_shows_the_message(client_for: Any) -> None:
     assert "JavaScript" in response.content.decode()
 
 
-def test_script_in_a_title_and_a_comment_is_shown_escaped(client_for: Any, demo_user: Any) -> None:
-    teacher = demo_user("th1.giaovien2")
+def test_script_in_a_title_and_a_comment_is_shown_escaped(teacher: Any) -> None:
     version = upload(teacher, title="<script>alert('t')</script>", period="W07")
-    client = client_for("th1.giaovien2")
+    client = login(teacher)
     client.post(f"/ho-so/{version.record_id}/gop-y/", {"comment": "<img src=x onerror=alert(1)>"})
     page = client.get(f"/ho-so/{version.record_id}/").content.decode()
     assert "<script>alert(" not in page

@@ -12,11 +12,27 @@ import pytest
 from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
+from hoso.grading.models import Homeroom
 from hoso.records.models import DueItem, Record, RecordVersion
 from hoso.records.tests.helpers import pdf
 from hoso.storage import blob_store
+from tests.factories import World, due_items, login, school_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> World:
+    """A primary school whose due items are made as the nightly run makes them."""
+    world = school_world("uf")
+    due_items(world)
+    return world
+
+
+@pytest.fixture
+def teacher(world: World) -> Any:
+    """giaovien2 of Tổ 1, owing this year's lesson plans."""
+    return world.people["giaovien2"]
 
 
 def _file(name: str = "bai-day.pdf") -> io.BytesIO:
@@ -32,9 +48,9 @@ def _period_select(html: str) -> str:
 
 
 def test_the_page_offers_the_periods_of_the_type_in_words_and_a_vietnamese_file_picker(
-    client_for: Any,
+    teacher: Any,
 ) -> None:
-    html = client_for("th1.giaovien2").get("/ho-so/tai-len/?loai=TT28.KHBD").content.decode()
+    html = login(teacher).get("/ho-so/tai-len/?loai=TT28.KHBD").content.decode()
     select = _period_select(html)
     options = re.findall(r'<option value="(W\d\d)"( selected)?>([^<]*)</option>', select)
     assert len(options) == 39
@@ -50,27 +66,30 @@ def test_the_page_offers_the_periods_of_the_type_in_words_and_a_vietnamese_file_
     assert 'aria-labelledby="tep-file-nhan"' in html
 
 
-def test_the_period_owed_next_is_chosen(client_for: Any) -> None:
+def test_the_period_owed_next_is_chosen(teacher: Any) -> None:
     # Given a late lesson plan of week 20 whose deadline was extended to the day after tomorrow
-    DueItem.objects.filter(
-        owner__username="th1.giaovien2", record_type__code="TT28.KHBD", period_key="W20"
-    ).update(effective_due_at=timezone.now() + dt.timedelta(days=2), submitted_at=None)
+    DueItem.objects.filter(owner=teacher, record_type__code="TT28.KHBD", period_key="W20").update(
+        effective_due_at=timezone.now() + dt.timedelta(days=2), submitted_at=None
+    )
     # When the teacher opens the upload page, then week 20 is chosen and listed first
-    html = client_for("th1.giaovien2").get("/ho-so/tai-len/?loai=TT28.KHBD").content.decode()
+    html = login(teacher).get("/ho-so/tai-len/?loai=TT28.KHBD").content.decode()
     select = _period_select(html)
     assert re.findall(r'<option value="([^"]+)" selected>', select) == ["W20"]
     first = re.findall(r'<option value="(W\d\d)"', select)[:3]
     assert first == ["W20", "W38", "W39"]
 
 
-def test_a_due_items_link_chooses_its_period(client_for: Any) -> None:
-    html = client_for("th1.giaovien2").get("/ho-so/tai-len/?loai=TT28.KHBD&ky=W05").content
+def test_a_due_items_link_chooses_its_period(teacher: Any) -> None:
+    html = login(teacher).get("/ho-so/tai-len/?loai=TT28.KHBD&ky=W05").content
     select = _period_select(html.decode())
     assert re.findall(r'<option value="([^"]+)" selected>', select) == ["W05"]
 
 
-def test_a_term_type_offers_its_terms_through_the_period_field(client_for: Any) -> None:
-    client = client_for("th1.giaovien1")
+def test_a_term_type_offers_its_terms_through_the_period_field(world: World) -> None:
+    # Given giaovien, the GVCN of Lớp 1A: a homeroom book's keeper
+    gvcn = world.people["giaovien"]
+    Homeroom.objects.create(teacher=gvcn, school_class=world.units["lop"], school_year=world.year)
+    client = login(gvcn)
     response = client.get("/ho-so/tai-len/ky/", {"record_type": "TT28.SCN"})
     assert response.status_code == 200
     labels = re.findall(r'<option value="(HK\d)"[^>]*>([^<]*)</option>', response.content.decode())
@@ -82,9 +101,9 @@ def test_a_term_type_offers_its_terms_through_the_period_field(client_for: Any) 
 
 
 def test_a_period_outside_the_list_is_refused_in_vietnamese_and_nothing_is_saved(
-    client_for: Any,
+    teacher: Any,
 ) -> None:
-    client = client_for("th1.giaovien2")  # signing in is audited: count after it
+    client = login(teacher)  # signing in is audited: count after it
     before = (Record.objects.count(), RecordVersion.objects.count(), AuditEntry.objects.count())
     blobs = sum(1 for _ in blob_store().iter_all())
     response = client.post(
@@ -101,20 +120,20 @@ def test_a_period_outside_the_list_is_refused_in_vietnamese_and_nothing_is_saved
     assert sum(1 for _ in blob_store().iter_all()) == blobs
 
 
-def test_the_chosen_period_is_the_records_and_the_record_page_names_it(client_for: Any) -> None:
-    client = client_for("th1.giaovien2")
+def test_the_chosen_period_is_the_records_and_the_record_page_names_it(teacher: Any) -> None:
+    client = login(teacher)
     response = client.post(
         "/ho-so/tai-len/", {"record_type": "TT28.KHBD", "period": "W39", "file": _file()}
     )
     assert response.status_code == 302
-    record = Record.objects.get(owner__username="th1.giaovien2", period_key="W39")
+    record = Record.objects.get(owner=teacher, period_key="W39")
     page = client.get(f"/ho-so/{record.pk}/").content.decode()
     assert "Tuần 39 (25/05–31/05/2026)" in page
     assert "kỳ W39" not in page
 
 
-def test_every_file_input_of_these_pages_wears_the_vietnamese_picker(client_for: Any) -> None:
-    client = client_for("th1.giaovien2")
+def test_every_file_input_of_these_pages_wears_the_vietnamese_picker(teacher: Any) -> None:
+    client = login(teacher)
     for url in ("/ho-so/", "/ho-so/tai-len/", "/ky-so/kiem-tra/", "/ky-so/chung-thu/"):
         html = client.get(url).content.decode()
         inputs = re.findall(r'<input type="file"[^>]*>', html)

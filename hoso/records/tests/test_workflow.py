@@ -13,8 +13,27 @@ from hoso.records import selectors
 from hoso.records.models import Comment, Notification, Record, Workflow
 from hoso.records.services import workflow
 from hoso.records.tests.helpers import sign_and_submit, sign_step, upload
+from tests.factories import RecordFactory, World, login, province_world, with_certificates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+# Who signs in this file (a demo certificate each); the others are refused before any key.
+SIGNERS = ["giaovien", "giaovien2", "totruong", "phohieutruong", "hieutruong", "vanthu"]
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    """The school's Tổ 1 (giaovien, giaovien2, the tổ trưởng), its PHT, principal and clerk
+    with certificates; principals of a THCS school and of another Phòng's school, the
+    administrator."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the record pages without a phone at hand
+    world = province_world("wf")
+    with_certificates(world, [*SIGNERS, "school2.hieutruong", "thcs.hieutruong", "admin"])
+    return world
+
+
+def person(world: World, key: str) -> Any:
+    return world.people[key]
 
 
 def _submitted(user: Any, **kwargs: Any) -> Record:
@@ -37,9 +56,9 @@ def _snapshot(record: Record) -> tuple[Any, ...]:
 
 
 def test_lesson_plan_signed_by_its_author_then_ky_duyet_by_the_group_leader_is_issued(
-    demo_user: Any,
+    world: World,
 ) -> None:
-    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+    teacher, leader = person(world, "giaovien2"), person(world, "totruong")
     record = _submitted(teacher, period="W10")
     assert record.state == "submitted"
     flow = Workflow.objects.get(record=record, is_open=True)
@@ -71,40 +90,40 @@ def test_lesson_plan_signed_by_its_author_then_ky_duyet_by_the_group_leader_is_i
 @pytest.mark.parametrize(
     "who",
     [
-        "th1.giaovien1",
-        "th1.phohieutruong",
-        "th2.hieutruong",
-        "thcs1.hieutruong",
+        "giaovien",
+        "phohieutruong",
+        "school2.hieutruong",
+        "thcs.hieutruong",
         "admin",
-        "th1.giaovien2",
+        "giaovien2",
     ],
 )
 def test_people_outside_the_chain_cannot_approve_and_nothing_changes(
-    demo_user: Any, who: str
+    world: World, who: str
 ) -> None:
-    record = _submitted(demo_user("th1.giaovien2"), period="W11")
+    record = _submitted(person(world, "giaovien2"), period="W11")
     before = _snapshot(record)
     with pytest.raises((NotAllowed, NotFound)):  # NotFound: a record they may not even see
-        sign_step(demo_user(who), record.pk)
+        sign_step(person(world, who), record.pk)
     with pytest.raises(NotAllowed):
-        workflow.record_return(actor=demo_user(who), record_id=record.pk, comment="Không đạt")
+        workflow.record_return(actor=person(world, who), record_id=record.pk, comment="Không đạt")
     assert _snapshot(record) == before
 
 
-def test_a_group_leaders_own_record_goes_to_the_vice_principal(demo_user: Any) -> None:
-    leader = demo_user("th1.totruong")
+def test_a_group_leaders_own_record_goes_to_the_vice_principal(world: World) -> None:
+    leader = person(world, "totruong")
     record = _submitted(leader, period="W10")
     with pytest.raises(NotAllowed):
         sign_step(leader, record.pk)
     flow = Workflow.objects.get(record=record, is_open=True)
     assert flow.pending_role == "PHT"
-    sign_step(demo_user("th1.phohieutruong"), record.pk)
+    sign_step(person(world, "phohieutruong"), record.pk)
     record.refresh_from_db()
     assert record.state == "issued"
 
 
-def test_returning_needs_a_comment_and_a_return_reopens_the_record(demo_user: Any) -> None:
-    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+def test_returning_needs_a_comment_and_a_return_reopens_the_record(world: World) -> None:
+    teacher, leader = person(world, "giaovien2"), person(world, "totruong")
     record = _submitted(teacher, period="W12")
     before = _snapshot(record)
     with pytest.raises(DomainError) as refused:
@@ -132,18 +151,16 @@ def test_returning_needs_a_comment_and_a_return_reopens_the_record(demo_user: An
     assert Workflow.objects.filter(record=record).count() == 2
 
 
-def test_a_second_approval_of_the_same_step_is_refused(demo_user: Any) -> None:
-    record = _submitted(demo_user("th1.totruong"), code="TT28.SHTO", period="2025-10")
-    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=record.pk)
+def test_a_second_approval_of_the_same_step_is_refused(world: World) -> None:
+    record = _submitted(person(world, "totruong"), code="TT28.SHTO", period="2025-10")
+    workflow.record_approve(actor=person(world, "phohieutruong"), record_id=record.pk)
     with pytest.raises(Conflict):
-        workflow.record_approve(actor=demo_user("th1.hieutruong"), record_id=record.pk)
+        workflow.record_approve(actor=person(world, "hieutruong"), record_id=record.pk)
     assert Record.objects.get(pk=record.pk).state == "issued"
 
 
-def test_a_chain_with_signing_steps_waits_for_them_and_then_issues(demo_user: Any) -> None:
-    clerk, vice, head = (
-        demo_user(u) for u in ("th1.vanthu", "th1.phohieutruong", "th1.hieutruong")
-    )
+def test_a_chain_with_signing_steps_waits_for_them_and_then_issues(world: World) -> None:
+    clerk, vice, head = (person(world, k) for k in ("vanthu", "phohieutruong", "hieutruong"))
     # chain: HT sign, VT seal (the signing demo already has QLVB in a batch)
     record = _submitted(clerk, code="TT28.TSTC")
     assert Workflow.objects.get(record=record, is_open=True).pending_action == "sign"
@@ -161,16 +178,22 @@ def test_a_chain_with_signing_steps_waits_for_them_and_then_issues(demo_user: An
     assert Record.objects.get(pk=record.pk).state == "issued"
 
 
-def test_approval_hands_over_to_signing_when_the_chain_says_so(demo_user: Any) -> None:
-    plan = Record.objects.get(record_type__code="TT28.KHGDNT", owner__username="th1.vanthu")
-    assert plan.state == "approved"  # demo: approved by the vice-principal
-    assert plan.pk in [w.record_id for w in selectors.signing_queue(demo_user("th1.hieutruong"))]
+def test_approval_hands_over_to_signing_when_the_chain_says_so(world: World) -> None:
+    # Given the clerk's school plan (PHT review → HT sign → VT seal) the PHT approved
+    plan = RecordFactory(
+        owner=person(world, "vanthu"),
+        record_type="TT28.KHGDNT",
+        approved_by=person(world, "phohieutruong"),
+    )
+    plan.refresh_from_db()
+    assert plan.state == "approved"
+    assert plan.pk in [w.record_id for w in selectors.signing_queue(person(world, "hieutruong"))]
 
 
-def test_one_open_workflow_per_record_is_enforced_by_the_database(demo_user: Any) -> None:
+def test_one_open_workflow_per_record_is_enforced_by_the_database(world: World) -> None:
     from django.db import IntegrityError, transaction
 
-    record = _submitted(demo_user("th1.giaovien2"), period="W13")
+    record = _submitted(person(world, "giaovien2"), period="W13")
     flow = Workflow.objects.get(record=record, is_open=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         Workflow.objects.create(
@@ -183,7 +206,7 @@ def test_one_open_workflow_per_record_is_enforced_by_the_database(demo_user: Any
 
 
 def test_a_return_is_e_mailed_through_a_real_smtp_server(
-    demo_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    world: World, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from aiosmtpd.controller import Controller
 
@@ -204,14 +227,14 @@ def test_a_return_is_e_mailed_through_a_real_smtp_server(
     try:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        record = _submitted(demo_user("th1.giaovien2"), period="W14")
+        record = _submitted(person(world, "giaovien2"), period="W14")
         with django_capture_on_commit_callbacks(execute=True):
             workflow.record_return(
-                actor=demo_user("th1.totruong"), record_id=record.pk, comment="Sửa lại"
+                actor=person(world, "totruong"), record_id=record.pk, comment="Sửa lại"
             )
     finally:
         controller.stop()
-    assert [e.rcpt_tos for e in received] == [["th1.giaovien2@demo.hoso.edu.vn"]]
+    assert [e.rcpt_tos for e in received] == [["wf.giaovien2@test.hoso.edu.vn"]]
     from email import message_from_bytes
     from email.header import decode_header, make_header
 
@@ -220,26 +243,23 @@ def test_a_return_is_e_mailed_through_a_real_smtp_server(
 
 
 def test_the_record_page_keeps_the_return_comment_on_top_and_says_issued_unsigned(
-    demo_user: Any, client_for: Any
+    world: World,
 ) -> None:
-    teacher, leader = demo_user("th1.giaovien2"), demo_user("th1.totruong")
+    teacher, leader = person(world, "giaovien2"), person(world, "totruong")
     record = _submitted(teacher, period="W14")
     workflow.record_return(actor=leader, record_id=record.pk, comment="Thêm phần\ncủng cố")
-    page = client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    page = login(teacher).get(f"/ho-so/{record.pk}/").content.decode()
     top = page.index('data-testid="return-note"')
     assert top < page.index("Thao tác") and "Thêm phần<br>củng cố" in page[top:]
     assert 'data-testid="issued-unsigned"' not in page
     # signed and submitted again: the note goes; ký duyệt: issued with both signatures
     sign_and_submit(teacher, record.pk)
-    assert (
-        "return-note"
-        not in client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
-    )
+    assert "return-note" not in login(teacher).get(f"/ho-so/{record.pk}/").content.decode()
     sign_step(leader, record.pk)
-    page = client_for("th1.giaovien2").get(f"/ho-so/{record.pk}/").content.decode()
+    page = login(teacher).get(f"/ho-so/{record.pk}/").content.decode()
     assert 'data-testid="issued-unsigned"' not in page and "return-note" not in page
     # a group's book has only a review step: issued, and the page says it is unsigned
     book = _submitted(leader, code="TT28.SHTO", period="2025-11")
-    workflow.record_approve(actor=demo_user("th1.phohieutruong"), record_id=book.pk)
-    page = client_for("th1.totruong").get(f"/ho-so/{book.pk}/").content.decode()
+    workflow.record_approve(actor=person(world, "phohieutruong"), record_id=book.pk)
+    page = login(leader).get(f"/ho-so/{book.pk}/").content.decode()
     assert 'data-testid="issued-unsigned"' in page and "không có chữ ký số" in page

@@ -144,9 +144,9 @@ def create_demo_ca(
 
     `root_crl_url`: the root's CRL (revoked CAs), put in the issuing CA's certificate.
     `issuing_not_after`: a short-lived issuing CA (tests of long-term validation)."""
-    root = _ca_cert("HoSo Demo Root CA", None, 20, keys[0] if keys else None)
+    root = _ca_cert("HoSo Demo CA gốc", None, 20, keys[0] if keys else None)
     inter = _ca_cert(
-        "HoSo Demo Issuing CA",
+        "HoSo Demo CA cấp chứng thư",
         root,
         10,
         keys[1] if keys else None,

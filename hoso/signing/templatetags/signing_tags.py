@@ -21,3 +21,12 @@ def verdict(report: dict[str, Any]) -> Any:
 def signature_verdict(sig: dict[str, Any]) -> Any:
     """The verdict of one signature of a report."""
     return verdict_of(sig, whole=False)
+
+
+@register.filter
+def modification_level(level: str | None) -> str:
+    """What changed after a signature, in words (pyHanko's level: "FORM_FILLING" → "thêm chữ
+    ký/điền biểu mẫu")."""
+    from hoso.signing.engine.verdicts import level_vn
+
+    return str(level_vn(level))

@@ -26,15 +26,23 @@ from hoso.signing.tests.factories import (
     approved_record,
     signature_block_pdf,
 )
+from tests.factories import World, signing_world
 
 PASS = "hoso-demo-2025"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 @pytest.fixture
-def pending(demo_user: Any) -> Any:
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("bi")
+
+
+@pytest.fixture
+def pending(world: World) -> Any:
+    """A teacher's record the tổ trưởng approved: the principal's signature is next."""
     return approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
 
 
@@ -44,9 +52,9 @@ def _assert_untouched(record: Any) -> None:
     assert Workflow.objects.get(record=record, is_open=True).pending_action == "sign"
 
 
-def _sign(demo_user: Any, record: Any, **kw: Any) -> str:
+def _sign(world: World, record: Any, **kw: Any) -> str:
     with pytest.raises(DomainError) as err:
-        version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, **kw)
+        version_sign(actor=world.people["hieutruong"], record_id=record.pk, **kw)
     _assert_untouched(record)
     return err.value.message
 
@@ -60,21 +68,21 @@ def _sign(demo_user: Any, record: Any, **kw: Any) -> str:
     ],
 )
 def test_unusable_certificate_is_refused(
-    demo_user: Any, pending: Any, change: dict[str, Any], words: str
+    world: World, pending: Any, change: dict[str, Any], words: str
 ) -> None:
-    cert = Certificate.objects.get(owner=demo_user("th1.hieutruong"))
+    cert = Certificate.objects.get(owner=world.people["hieutruong"])
     Certificate.objects.filter(pk=cert.pk).update(**change)
-    assert words in _sign(demo_user, pending, passphrase=PASS, certificate_id=cert.pk)
-    assert words in _sign(demo_user, pending, passphrase=PASS)  # the default choice says why too
+    assert words in _sign(world, pending, passphrase=PASS, certificate_id=cert.pk)
+    assert words in _sign(world, pending, passphrase=PASS)  # the default choice says why too
 
 
-def test_certificate_from_an_untrusted_ca_is_refused(demo_user: Any, pending: Any) -> None:
-    principal = demo_user("th1.hieutruong")
+def test_certificate_from_an_untrusted_ca_is_refused(world: World, pending: Any) -> None:
+    principal = world.people["hieutruong"]
     other_ca = pki.create_demo_ca()
     issued = pki.issue_person_cert(other_ca, principal.first_name)
     path = conf.pki_dir() / "people" / "untrusted.p12"
     cert = _register(other_ca, issued, path, demo_images.demo_signature_png("X"), owner=principal)
-    message = _sign(demo_user, pending, passphrase=PASS, certificate_id=cert.pk)
+    message = _sign(world, pending, passphrase=PASS, certificate_id=cert.pk)
     assert "chuỗi tin cậy" in message
 
 
@@ -82,30 +90,30 @@ def _with_pdf(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr("hoso.records.services.signing.pdf_to_sign", lambda version: data)
 
 
-def test_corrupted_pdf(demo_user: Any, pending: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupted_pdf(world: World, pending: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _with_pdf(monkeypatch, b"%PDF-1.7\n garbage without xref")
-    assert "hỏng" in _sign(demo_user, pending, passphrase=PASS)
+    assert "hỏng" in _sign(world, pending, passphrase=PASS)
 
 
-def test_encrypted_pdf(demo_user: Any, pending: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encrypted_pdf(world: World, pending: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(signature_block_pdf())) as p:
         p.save(out, encryption=pikepdf.Encryption(owner="o", user="", R=6))
     _with_pdf(monkeypatch, out.getvalue())
-    assert "mã hóa" in _sign(demo_user, pending, passphrase=PASS)
+    assert "mã hóa" in _sign(world, pending, passphrase=PASS)
 
 
 def test_certified_no_changes_pdf(
-    demo_user: Any, pending: Any, monkeypatch: pytest.MonkeyPatch
+    world: World, pending: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pyhanko.sign import fields
 
-    path = conf.pki_dir() / "people" / "th1.phohieutruong.p12"
+    path = conf.pki_dir() / "people" / f"{world.people['phohieutruong'].username}.p12"
     certified = _certify(
         signature_block_pdf(), Pkcs12Signer(path.read_bytes(), PASS), fields.MDPPerm.NO_CHANGES
     )
     _with_pdf(monkeypatch, certified)
-    assert "không cho phép thay đổi" in _sign(demo_user, pending, passphrase=PASS)
+    assert "không cho phép thay đổi" in _sign(world, pending, passphrase=PASS)
 
 
 def _certify(pdf: bytes, signer: Pkcs12Signer, perm: Any) -> bytes:
@@ -124,8 +132,8 @@ def _certify(pdf: bytes, signer: Pkcs12Signer, perm: Any) -> bytes:
     return bytes(out.getvalue())
 
 
-def test_missing_passphrase(demo_user: Any, pending: Any) -> None:
-    assert "mật khẩu" in _sign(demo_user, pending, passphrase="").lower()
+def test_missing_passphrase(world: World, pending: Any) -> None:
+    assert "mật khẩu" in _sign(world, pending, passphrase="").lower()
 
 
 def test_sign_helper_stays_importable() -> None:

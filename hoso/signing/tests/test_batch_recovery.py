@@ -31,25 +31,32 @@ from hoso.signing.models import (
 )
 from hoso.signing.services import batches
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
+from tests.factories import World, api_login, signing_world
 
 PASS = "hoso-demo-2025"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _approved(demo_user: Any, n: int) -> list[Any]:
-    """n ≤ 2 records (one per teacher of Tổ khối 1: the test type has one period)."""
-    reviewer = demo_user("th1.totruong")
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("br")
+
+
+def _approved(world: World, n: int) -> list[Any]:
+    """n ≤ 2 records (one per teacher of Tổ 1: the test type has one period)."""
+    reviewer = world.people["totruong"]
     return [
-        approved_record(demo_user(f"th1.giaovien{i + 1}"), reviewer, CHAIN_REVIEW_SIGN_SEAL)
-        for i in range(n)
+        approved_record(world.people[key], reviewer, CHAIN_REVIEW_SIGN_SEAL)
+        for key in ("giaovien", "giaovien2")[:n]
     ]
 
 
-def _batch(demo_user: Any, records: list[Any]) -> SignBatch:
+def _batch(world: World, records: list[Any]) -> SignBatch:
     """A batch as batch_start leaves it, its task lost (the test transaction never commits, so
     the on_commit task never runs: like a worker that died before taking it)."""
     return batches.batch_start(
-        actor=demo_user("th1.hieutruong"), record_ids=[r.pk for r in records], passphrase=PASS
+        actor=world.people["hieutruong"], record_ids=[r.pk for r in records], passphrase=PASS
     )
 
 
@@ -65,15 +72,13 @@ def _signatures(record: Any) -> int:
 # --- key paths ------------------------------------------------------------------------------------
 
 
-def test_uploaded_pkcs12_is_kept_under_the_pki_directory_by_relative_path(
-    api_for: Any, demo_user: Any
-) -> None:
+def test_uploaded_pkcs12_is_kept_under_the_pki_directory_by_relative_path(world: World) -> None:
     # Given the principal's new PKCS#12 from the CA
     ca = load_ca(conf.pki_dir())
     issued = pki.issue_person_cert(ca, "Nguyễn Văn Thêm")
     p12 = pki.export_pkcs12(issued, ca, "mk-moi")
     # When it is registered for server-side signing
-    response = api_for("th1.hieutruong").post(
+    response = api_login(world.people["hieutruong"]).post(
         "/api/v1/signing/certificates/",
         {"file": io.BytesIO(p12), "passphrase": "mk-moi", "backend": "pkcs12"},
         format="multipart",
@@ -86,9 +91,9 @@ def test_uploaded_pkcs12_is_kept_under_the_pki_directory_by_relative_path(
     stored = conf.pki_dir() / relative
     assert stored.read_bytes() == p12 and stored.stat().st_mode & 0o077 == 0
     # And it signs
-    record = _approved(demo_user, 1)[0]
+    record = _approved(world, 1)[0]
     version_sign(
-        actor=demo_user("th1.hieutruong"),
+        actor=world.people["hieutruong"],
         record_id=record.pk,
         certificate_id=cert.pk,
         passphrase="mk-moi",
@@ -97,11 +102,11 @@ def test_uploaded_pkcs12_is_kept_under_the_pki_directory_by_relative_path(
     assert pdfsig_all_intact(signed, 1)
 
 
-def test_server_key_without_its_pkcs12_is_refused_and_nothing_stored(api_for: Any) -> None:
+def test_server_key_without_its_pkcs12_is_refused_and_nothing_stored(world: World) -> None:
     ca = load_ca(conf.pki_dir())
     pem = pki.issue_person_cert(ca, "Đỗ Văn Đức").cert.public_bytes(Encoding.PEM)
     before = Certificate.objects.count()
-    response = api_for("th1.hieutruong").post(
+    response = api_login(world.people["hieutruong"]).post(
         "/api/v1/signing/certificates/",
         {"pem": pem.decode(), "backend": "pkcs12"},
         format="json",
@@ -111,16 +116,14 @@ def test_server_key_without_its_pkcs12_is_refused_and_nothing_stored(api_for: An
     assert Certificate.objects.count() == before
 
 
-def test_migration_makes_absolute_key_paths_under_the_pki_directory_relative(
-    demo_user: Any,
-) -> None:
+def test_migration_makes_absolute_key_paths_under_the_pki_directory_relative(world: World) -> None:
     import importlib
 
     migration = importlib.import_module(
         "hoso.signing.migrations.0002_batch_recovery_relative_key_paths"
     )
-    inside = Certificate.objects.filter(owner=demo_user("th1.hieutruong")).get()
-    outside = Certificate.objects.filter(owner=demo_user("th1.vanthu")).get()
+    inside = Certificate.objects.filter(owner=world.people["hieutruong"]).get()
+    outside = Certificate.objects.filter(owner=world.people["vanthu"]).get()
     original = inside.key_ref["path"]
     Certificate.objects.filter(pk=inside.pk).update(
         key_ref={"path": str(conf.pki_dir() / original)}
@@ -138,10 +141,10 @@ def test_migration_makes_absolute_key_paths_under_the_pki_directory_relative(
 # --- batches after a crash ------------------------------------------------------------------------
 
 
-def test_recovery_resumes_a_batch_whose_worker_died(demo_user: Any) -> None:
+def test_recovery_resumes_a_batch_whose_worker_died(world: World) -> None:
     # Given a batch whose worker died after signing nothing, silent for 20 minutes
-    records = _approved(demo_user, 2)
-    batch = _batch(demo_user, records)
+    records = _approved(world, 2)
+    batch = _batch(world, records)
     _age(batch, 20, status=BatchStatus.RUNNING)
     # When the periodic sweep runs
     requeued = jobs_recover(older_than_minutes=10)
@@ -157,12 +160,12 @@ def test_recovery_resumes_a_batch_whose_worker_died(demo_user: Any) -> None:
     assert all(item.signature_id for item in batch.items.all())
 
 
-def test_a_document_the_batch_already_signed_is_not_signed_again(demo_user: Any) -> None:
+def test_a_document_the_batch_already_signed_is_not_signed_again(world: World) -> None:
     # Given a crash after the first document's signature was committed but not its item
-    records = _approved(demo_user, 2)
-    batch = _batch(demo_user, records)
+    records = _approved(world, 2)
+    batch = _batch(world, records)
     first = version_sign(
-        actor=demo_user("th1.hieutruong"),
+        actor=world.people["hieutruong"],
         record_id=records[0].pk,
         certificate_id=batch.certificate_id,
         passphrase=PASS,
@@ -180,10 +183,10 @@ def test_a_document_the_batch_already_signed_is_not_signed_again(demo_user: Any)
     assert (batch.done, batch.failed) == (2, 0)
 
 
-def test_an_interrupted_batch_without_its_passphrase_ends_cleanly_failed(demo_user: Any) -> None:
+def test_an_interrupted_batch_without_its_passphrase_ends_cleanly_failed(world: World) -> None:
     # Given a batch interrupted long ago: its passphrase may no longer be used
-    records = _approved(demo_user, 2)
-    batch = _batch(demo_user, records)
+    records = _approved(world, 2)
+    batch = _batch(world, records)
     unsigned = [RecordVersion.objects.get(record=r).signed_sha256 for r in records]
     _age(batch, 24 * 60, status=BatchStatus.RUNNING)
     # When the sweep picks it up
@@ -198,9 +201,9 @@ def test_an_interrupted_batch_without_its_passphrase_ends_cleanly_failed(demo_us
     assert [RecordVersion.objects.get(record=r).signed_sha256 for r in records] == unsigned
 
 
-def test_a_live_batch_is_left_alone_and_a_finished_one_is_not_rerun(demo_user: Any) -> None:
-    records = _approved(demo_user, 1)
-    live = _batch(demo_user, records)
+def test_a_live_batch_is_left_alone_and_a_finished_one_is_not_rerun(world: World) -> None:
+    records = _approved(world, 1)
+    live = _batch(world, records)
     SignBatch.objects.filter(pk=live.pk).update(
         status=BatchStatus.RUNNING, heartbeat_at=timezone.now()
     )

@@ -26,8 +26,17 @@ from hoso.signing.engine.validate import pdfsig_all_intact, pdfsig_report
 from hoso.signing.models import Certificate, SignatureRecord
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validate_pdf
+from tests.factories import World, api_login, login, signing_world
 
 PASS = "hoso-demo-2025"
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world(settings: Any) -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the principal's pages without a phone at hand
+    return signing_world("blt")
 
 
 def _ocsp_status(services: LocalTrustServices, issued: pki.Issued) -> str:
@@ -67,8 +76,8 @@ def test_revocation_survives_a_restart_and_the_tsa_has_its_own_chain(tmp_path: P
     assert ext.value[0].full_name[0].value == "http://127.0.0.1:1/crl/root"
 
 
-def test_demo_pki_certificates_carry_ocsp_and_crl_addresses(db: Any, demo_user: Any) -> None:
-    cert = Certificate.objects.filter(owner=demo_user("th1.hieutruong")).first()
+def test_demo_pki_certificates_carry_ocsp_and_crl_addresses(world: World) -> None:
+    cert = Certificate.objects.filter(owner=world.people["hieutruong"]).first()
     assert cert is not None
     parsed = x509.load_pem_x509_certificate(cert.pem.encode())
     aia = parsed.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
@@ -79,8 +88,8 @@ def test_demo_pki_certificates_carry_ocsp_and_crl_addresses(db: Any, demo_user: 
 
 
 @pytest.fixture
-def served(db: Any, demo_user: Any, settings: Any, tmp_path: Path) -> Any:
-    """The demo CA served on a free port; th1.hieutruong and th1's seal get PKCS#12
+def served(world: World, settings: Any, tmp_path: Path) -> Any:
+    """The demo CA served on a free port; the principal and the school's seal get PKCS#12
     certificates carrying that port's OCSP/CRL addresses (the demo certificates point at the
     default port, which the tests do not serve)."""
     ca = signing_demo.load_ca(conf.pki_dir())
@@ -90,10 +99,10 @@ def served(db: Any, demo_user: Any, settings: Any, tmp_path: Path) -> Any:
         ca, tsa=tsa[0] if tsa else None, tsa_chain=tsa[1] if tsa else None, store=store
     ).start()
     ca.ocsp_url, ca.crl_url = services.ocsp_url, services.crl_url
-    principal = demo_user("th1.hieutruong")
+    principal = world.people["hieutruong"]
     issued = pki.issue_person_cert(ca, principal.first_name)
     Certificate.objects.filter(owner=principal).update(status="retired")
-    path = conf.pki_dir() / "people" / "th1.hieutruong-blt.p12"
+    path = conf.pki_dir() / "people" / f"{principal.username}-blt.p12"
     signing_demo._register(ca, issued, path, b"", owner=principal)
     Certificate.objects.filter(owner=principal, status="active").update(image_sha256="")
     school = principal.staff.unit.school
@@ -106,19 +115,19 @@ def served(db: Any, demo_user: Any, settings: Any, tmp_path: Path) -> Any:
     services.stop()
 
 
-def _record(demo_user: Any) -> Any:
+def _record(world: World) -> Any:
     return approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
 
 
 @pytest.mark.django_db
 def test_server_side_b_lt_carries_ocsp_and_is_not_a_change(
-    demo_user: Any, settings: Any, served: Any
+    world: World, settings: Any, served: Any
 ) -> None:
     settings.HOSO_SIGNING_LEVEL = "B-LT"
-    record = _record(demo_user)
-    sig = version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
+    record = _record(world)
+    sig = version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
     assert sig.level == "B-LT"
     pdf = read_blob(RecordVersion.objects.get(record=record).signed_sha256)
     dss = DocumentSecurityStore.read_dss(PdfFileReader(BytesIO(pdf), strict=False))
@@ -131,22 +140,22 @@ def test_server_side_b_lt_carries_ocsp_and_is_not_a_change(
 
 
 @pytest.mark.django_db
-def test_revoked_certificate_is_refused_with_the_holders_name(demo_user: Any, served: Any) -> None:
+def test_revoked_certificate_is_refused_with_the_holders_name(world: World, served: Any) -> None:
     services, store, issued = served
     store.revoke(issued.serial)
-    record = _record(demo_user)
+    record = _record(world)
     from hoso.core.errors import DomainError
 
     with pytest.raises(DomainError) as err:
-        version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
-    assert demo_user("th1.hieutruong").first_name in err.value.message
+        version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
+    assert world.people["hieutruong"].first_name in err.value.message
     assert "thu hồi" in err.value.message
     assert not SignatureRecord.objects.filter(version__record=record).exists()
 
 
 @pytest.mark.django_db
 def test_unknown_revocation_status_refused_or_signed_with_warning_as_the_so_decides(
-    demo_user: Any, settings: Any, served: Any, api_for: Any
+    world: World, settings: Any, served: Any
 ) -> None:
     services, _store, _issued = served
     services.stop()  # the CA's responder is unreachable
@@ -154,15 +163,15 @@ def test_unknown_revocation_status_refused_or_signed_with_warning_as_the_so_deci
 
     documents._revocation_seen.clear()
     settings.HOSO_SIGNING_REVOCATION = "refuse"
-    record = _record(demo_user)
+    record = _record(world)
     from hoso.core.errors import DomainError
 
     with pytest.raises(DomainError) as err:
-        version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
+        version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
     assert "Không kiểm tra được tình trạng thu hồi" in err.value.message
     settings.HOSO_SIGNING_REVOCATION = "warn"
     settings.HOSO_SIGNING_TSA_URL = ""
-    response = api_for("th1.hieutruong").post(
+    response = api_login(world.people["hieutruong"]).post(
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
     )
     assert response.status_code == 201, response.json()
@@ -171,7 +180,7 @@ def test_unknown_revocation_status_refused_or_signed_with_warning_as_the_so_deci
 
 @pytest.mark.django_db
 def test_revocation_dated_before_signing_shows_on_the_record_page(
-    demo_user: Any, settings: Any, served: Any, client_for: Any
+    world: World, settings: Any, served: Any
 ) -> None:
     """Signed through HoSo (B-T: the time-stamp proves the time); the CA later publishes a
     revocation dated before that time: the record page says the signature is invalid."""
@@ -179,28 +188,28 @@ def test_revocation_dated_before_signing_shows_on_the_record_page(
     settings.HOSO_SIGNING_LEVEL = "B-T"
     settings.HOSO_SIGNING_CRL_URLS = services.crl_url
     conf._crl_cache.clear()
-    record = _record(demo_user)
-    version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
-    page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
+    record = _record(world)
+    version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
+    page = login(world.people["hieutruong"]).get(f"/ky-so/ho-so/{record.pk}/").content.decode()
     assert 'data-verdict="invalid"' not in page and 'data-verdict="valid"' in page
     store.revoke(issued.serial, dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
     conf._crl_cache.clear()
-    page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
+    page = login(world.people["hieutruong"]).get(f"/ky-so/ho-so/{record.pk}/").content.decode()
     assert 'data-verdict="invalid"' in page and "thu hồi" in page
 
 
 @pytest.mark.django_db
 def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
-    demo_user: Any, settings: Any, served: Any, client_for: Any
+    world: World, settings: Any, served: Any
 ) -> None:
     from hoso.records.services.archive import archive_renew, due_versions
     from hoso.records.services.signing import version_seal
     from hoso.signing.models import ArchiveTimestamp
 
     settings.HOSO_SIGNING_LEVEL = "B-T"
-    record = _record(demo_user)
-    version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
-    version_seal(actor=demo_user("th1.vanthu"), record_id=record.pk, passphrase=PASS)
+    record = _record(world)
+    version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
+    version_seal(actor=world.people["vanthu"], record_id=record.pk, passphrase=PASS)
     version = RecordVersion.objects.get(record=record)
     assert version.issued_at is not None
     issued = read_blob(version.signed_sha256)
@@ -220,14 +229,14 @@ def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
     renewed = read_blob(current_signed_sha256(version))
     assert renewed.startswith(issued)  # the signed bytes never change
     assert validate_pdf(renewed)["issued_by_hoso"] is True
-    page = client_for("th1.hieutruong").get(f"/ky-so/ho-so/{record.pk}/").content.decode()
+    page = login(world.people["hieutruong"]).get(f"/ky-so/ho-so/{record.pk}/").content.decode()
     assert "Khi phát hành" in page and "Gia hạn" in page
     # A download serves the copy with the latest archive time-stamp, page and API alike.
     for url in (
         f"/ho-so/{record.pk}/phien-ban/1/pdf/",
         f"/api/v1/records/{record.pk}/versions/1/pdf",
     ):
-        response = client_for("th1.hieutruong").get(url)
+        response = login(world.people["hieutruong"]).get(url)
         assert response.status_code == 200, url
         assert b"".join(response.streaming_content) == renewed, url
     # Every file the database points at is stored: the scrub finds nothing missing.
@@ -237,17 +246,29 @@ def test_issue_adds_b_lta_and_renewal_is_listed_without_changing_signed_bytes(
 
 
 def test_destruction_minutes_are_issued_with_b_lta(
-    settings: Any, served: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+    world: World, settings: Any, served: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """The biên bản tiêu hủy is kept for good: issued like a record, with the validation data
     and a document time-stamp, listed for renewal."""
-    from hoso.retention.models import DestructionProposal, ProposalState
+    from hoso.retention.demo import old_record, old_year
+    from hoso.retention.services import proposal_create
     from hoso.signing.models import ArchiveTimestamp
 
+    # Given three lesson plans of 2018-2019, long past their 5 years, proposed for destruction
+    school, year = world.units["school"], old_year()
+    for week in range(3):
+        old_record(
+            school=school,
+            unit=world.units["to"],
+            owner=world.people["giaovien"],
+            week=week,
+            year=year,
+        )
+    proposal = proposal_create(school=school)
+    assert proposal is not None
     settings.HOSO_SIGNING_LEVEL = "B-T"
-    proposal = DestructionProposal.objects.get(school__code="TH1", state=ProposalState.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("th1.hieutruong").post(
+        response = login(world.people["hieutruong"]).post(
             f"/luu-tru/{proposal.pk}/duyet/", {"passphrase": PASS}
         )
     assert response.status_code == 302

@@ -20,9 +20,20 @@ from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, CertKind, SignatureRecord
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
+from tests.factories import World, api_login, signing_world
 
 PASS = "hoso-demo-2025"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("cc")
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
 
 
 def _pem(name: str) -> tuple[bytes, pki.Issued, pki.DemoCA]:
@@ -31,22 +42,22 @@ def _pem(name: str) -> tuple[bytes, pki.Issued, pki.DemoCA]:
     return issued.cert.public_bytes(serialization.Encoding.PEM), issued, ca
 
 
-def test_person_registers_own_certificate_once(api_for: Any, demo_user: Any) -> None:
+def test_person_registers_own_certificate_once(world: World) -> None:
     pem, _, _ = _pem("Trần Thị Mai")
-    api = api_for("th1.giaovien2")
+    api = api_for(world, "giaovien2")
     first = api.post("/api/v1/signing/certificates/", {"pem": pem.decode()}, format="json")
     again = api.post("/api/v1/signing/certificates/", {"pem": pem.decode()}, format="json")
     assert first.status_code == 201, first.json()
     assert first.json()["common_name"] == "Trần Thị Mai"
     assert first.json()["backend"] == "external"
     assert again.status_code == 400 and "đã được đăng ký" in again.json()["message"]
-    assert Certificate.objects.filter(owner=demo_user("th1.giaovien2")).count() == 2  # + demo
+    assert Certificate.objects.filter(owner=world.people["giaovien2"]).count() == 2  # + demo
 
 
-def test_pkcs12_public_part_and_wrong_password(api_for: Any) -> None:
+def test_pkcs12_public_part_and_wrong_password(world: World) -> None:
     _, issued, ca = _pem("Lê Văn Bình")
     p12 = pki.export_pkcs12(issued, ca, "mk")
-    api = api_for("th1.giaovien2")
+    api = api_for(world, "giaovien2")
     bad = api.post(
         "/api/v1/signing/certificates/",
         {"file": io.BytesIO(p12), "passphrase": "sai"},
@@ -61,22 +72,22 @@ def test_pkcs12_public_part_and_wrong_password(api_for: Any) -> None:
     assert ok.status_code == 201 and ok.json()["common_name"] == "Lê Văn Bình"
 
 
-def test_garbage_is_not_a_certificate(api_for: Any) -> None:
-    response = api_for("th1.giaovien2").post(
+def test_garbage_is_not_a_certificate(world: World) -> None:
+    response = api_for(world, "giaovien2").post(
         "/api/v1/signing/certificates/", {"pem": "xin chào"}, format="json"
     )
     assert response.status_code == 400
     assert "không phải chứng thư số" in response.json()["message"]
 
 
-def test_only_principal_or_clerk_registers_the_school_seal(api_for: Any, demo_user: Any) -> None:
-    school = demo_user("th1.hieutruong").staff.unit.school
+def test_only_principal_or_clerk_registers_the_school_seal(world: World) -> None:
+    school = world.people["hieutruong"].staff.unit.school
     seal = pki.issue_seal_cert(load_ca(conf.pki_dir()), school.name)
     pem = seal.cert.public_bytes(serialization.Encoding.PEM).decode()
-    denied = api_for("th1.giaovien1").post(
+    denied = api_for(world, "giaovien").post(
         "/api/v1/signing/certificates/", {"pem": pem, "unit": school.pk}, format="json"
     )
-    allowed = api_for("th1.vanthu").post(
+    allowed = api_for(world, "vanthu").post(
         "/api/v1/signing/certificates/", {"pem": pem, "unit": school.pk}, format="json"
     )
     assert denied.status_code == 403
@@ -84,8 +95,8 @@ def test_only_principal_or_clerk_registers_the_school_seal(api_for: Any, demo_us
     assert Certificate.objects.filter(unit=school, kind=CertKind.SEAL).count() == 2
 
 
-def test_expiring_certificate_is_a_home_task(demo_user: Any) -> None:
-    principal = demo_user("th1.hieutruong")
+def test_expiring_certificate_is_a_home_task(world: World) -> None:
+    principal = world.people["hieutruong"]
     Certificate.objects.filter(owner=principal).update(
         not_after=timezone.now() + dt.timedelta(days=10)
     )
@@ -93,15 +104,15 @@ def test_expiring_certificate_is_a_home_task(demo_user: Any) -> None:
     assert "Chứng thư số sắp hết hạn" in titles
 
 
-def test_version_kept_in_its_format_gets_a_detached_cades(demo_user: Any, api_for: Any) -> None:
+def test_version_kept_in_its_format_gets_a_detached_cades(world: World) -> None:
     record = approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
     RecordVersion.objects.filter(record=record).update(kind="docx")  # as if a Word file + rendition
-    sig = version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
+    sig = version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
     version = RecordVersion.objects.get(record=record)
     assert sig.detached_sha256
-    response = api_for("th1.hieutruong").post(
+    response = api_for(world, "hieutruong").post(
         "/api/v1/signatures/validate/",
         {
             "file": io.BytesIO(read_blob(version.original_sha256)),
@@ -112,7 +123,7 @@ def test_version_kept_in_its_format_gets_a_detached_cades(demo_user: Any, api_fo
     body = response.json()
     assert response.status_code == 200 and body["kind"] == "cades"
     assert body["bottom_line"] is True and body["trusted"] is True
-    tampered = api_for("th1.hieutruong").post(
+    tampered = api_for(world, "hieutruong").post(
         "/api/v1/signatures/validate/",
         {
             "file": io.BytesIO(read_blob(version.original_sha256) + b" "),

@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings as django_settings
 
 from hoso.core.errors import NotAllowed
-from hoso.org.models import Unit
 from hoso.records.models import Record
 from hoso.records.services.signing import version_sign
 from hoso.records.services.workflow import record_submit
@@ -22,8 +21,15 @@ from hoso.signing.demo import load_ca
 from hoso.signing.engine import pki
 from hoso.signing.models import Certificate, SignatureRecord
 from hoso.signing.services.certificates import KEYS_STAY_WITH_OWNERS
+from tests.factories import World, api_login, signing_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates (their keys on the server)."""
+    return signing_world("ko")
 
 
 @pytest.fixture
@@ -41,10 +47,10 @@ def _key_files() -> set[str]:
 
 
 def test_a_personal_pkcs12_for_the_server_is_refused_and_nothing_is_stored(
-    keys_off: None, api_for: Any
+    keys_off: None, world: World
 ) -> None:
     before, files = Certificate.objects.count(), _key_files()
-    response = api_for("th1.giaovien1").post(
+    response = api_login(world.people["giaovien"]).post(
         "/api/v1/signing/certificates/",
         {"file": io.BytesIO(_p12("Lê Thị Hoa")), "passphrase": "mk", "backend": "pkcs12"},
         format="multipart",
@@ -53,7 +59,7 @@ def test_a_personal_pkcs12_for_the_server_is_refused_and_nothing_is_stored(
     assert response.json()["message"] == KEYS_STAY_WITH_OWNERS
     assert (Certificate.objects.count(), _key_files()) == (before, files)
     # The same certificate, for the USB token (the key stays on the token): registered.
-    kept = api_for("th1.giaovien1").post(
+    kept = api_login(world.people["giaovien"]).post(
         "/api/v1/signing/certificates/",
         {"file": io.BytesIO(_p12("Lê Thị Hoa")), "passphrase": "mk", "backend": "external"},
         format="multipart",
@@ -62,11 +68,11 @@ def test_a_personal_pkcs12_for_the_server_is_refused_and_nothing_is_stored(
     assert _key_files() == files
 
 
-def test_a_school_seal_may_stay_on_the_server(keys_off: None, api_for: Any) -> None:
+def test_a_school_seal_may_stay_on_the_server(keys_off: None, world: World) -> None:
     ca = load_ca(conf.pki_dir())
-    p12 = pki.export_pkcs12(pki.issue_seal_cert(ca, "Trường Tiểu học Nguyễn Du"), ca, "mk")
-    school = Unit.objects.get(code="TH1")
-    response = api_for("th1.hieutruong").post(
+    school = world.units["school"]
+    p12 = pki.export_pkcs12(pki.issue_seal_cert(ca, school.name), ca, "mk")
+    response = api_login(world.people["hieutruong"]).post(
         "/api/v1/signing/certificates/",
         {"file": io.BytesIO(p12), "passphrase": "mk", "backend": "pkcs12", "unit": school.pk},
         format="multipart",
@@ -75,9 +81,9 @@ def test_a_school_seal_may_stay_on_the_server(keys_off: None, api_for: Any) -> N
 
 
 def test_signing_with_a_personal_key_left_on_the_server_is_refused(
-    keys_off: None, demo_user: Any
+    keys_off: None, world: World
 ) -> None:
-    teacher = demo_user("th1.giaovien2")
+    teacher = world.people["giaovien2"]
     record_id = upload(teacher, period="W34").record_id
     record_submit(actor=teacher, record_id=record_id)  # the author's step is open
     with pytest.raises(NotAllowed) as refused:

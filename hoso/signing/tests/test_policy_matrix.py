@@ -6,23 +6,25 @@ own batches"; keys stay with their owners) and the docstrings of hoso/signing/po
 hoso/signing/remote/policies.py (a remote request is its starter's alone; a Sở's leaders and
 specialists, and the administrator, configure providers; a provider serves the people of the
 units below the unit that configured it), never computed. Where an action has a list scope,
-`visible` must agree with `can`.
+`visible` must agree with `can`. The actors and places are a province_world's (the school,
+a THCS school of the same Phòng, a school of the second Phòng, the two Phòng and the Sở).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.org.models import Unit
 from hoso.policy.tests.matrix import assert_row
 from hoso.signing.models import Certificate, SignBatch
 from hoso.signing.remote.models import RemoteCredential, RemoteProvider, RemoteRequest
+from tests.factories import World, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "signing.certificate.manage",
@@ -34,20 +36,22 @@ COVERED = {
     "signing_remote.seal.use",
 }
 
+# role → the province_world's person holding it (the school's people, the offices')
 ACTORS = {
-    "GV": "th1.giaovien1",
-    "TTCM": "th1.totruong",
-    "PHT": "th1.phohieutruong",
-    "HT": "th1.hieutruong",
-    "VT": "th1.vanthu",
-    "TV": "th1.thuthu",
-    "CV_PHONG": "phong1.chuyenvien",
-    "CV_SO": "so.chuyenvien",
+    "GV": "giaovien",
+    "TTCM": "totruong",
+    "PHT": "phohieutruong",
+    "HT": "hieutruong",
+    "VT": "vanthu",
+    "TV": "thuthu",
+    "CV_PHONG": "chuyenvien",
+    "CV_SO": "so",
     "QTHT": "admin",
 }
 T, F = True, False
 
-# Certificates: the actor's own, th1.giaovien2's own, the seals of th1, thcs1, th2. A personal
+# Certificates: the actor's own, giaovien2's own, the seals of the school, the THCS school and
+# the second Phòng's school. A personal
 # certificate is its owner's alone — the administrator included; a seal: the HT or VT of the
 # school, the administrator.
 CERTIFICATE_MANAGE = {
@@ -61,33 +65,42 @@ CERTIFICATE_MANAGE = {
     "CV_SO": (T, F, F, F, F),
     "QTHT": (T, F, T, T, T),
 }
-# Register or retire a school's seal: th1, thcs1, th2.
+# Register or retire a school's seal: the school, the THCS school, the second Phòng's school.
 SEAL_MANAGE = dict.fromkeys(ACTORS, (F, F, F)) | {
     "HT": (T, F, F),
     "VT": (T, F, F),
     "QTHT": (T, T, T),
 }
-# Batches: the actor's own, th1.giaovien2's, th1.hieutruong's. Own batches only.
+# Batches: the actor's own, giaovien2's, the principal's. Own batches only.
 BATCH_VIEW = dict.fromkeys(ACTORS, (T, F, F))
-# Configure providers of the Sở, Phòng 1, th1.
+# Configure providers of the Sở, Phòng 1, the school.
 PROVIDER_MANAGE = dict.fromkeys(ACTORS, (F, F, F)) | {
     "CV_SO": (T, F, F),
     "QTHT": (T, T, T),
 }
 # Use providers configured by: the Sở (active), Phòng 1 (active), Phòng 2 (active), Phòng 1
-# (inactive). People of th1 are below the Sở and Phòng 1; the Phòng 1 specialist too; the Sở's
-# people (the administrator included) only below the Sở's own provider.
+# (inactive). People of the school are below the Sở and Phòng 1; the Phòng 1 specialist too;
+# the Sở's people (the administrator included) only below the Sở's own provider.
 SCHOOL_USE = (T, T, F, F)
 PROVIDER_USE = dict.fromkeys(ACTORS, SCHOOL_USE) | {
     "CV_SO": (T, F, F, F),
     "QTHT": (T, F, F, F),
 }
-# Remote requests: the actor's own, th1.giaovien2's. The starter's alone.
+# Remote requests: the actor's own, giaovien2's. The starter's alone.
 REQUEST_VIEW = dict.fromkeys(ACTORS, (T, F))
 
 
-def _user(username):
-    return get_user_model().objects.get(username=username)
+@pytest.fixture
+def world() -> World:
+    return province_world("mx")
+
+
+def _user(world: World, key: str) -> Any:
+    return world.people[key]
+
+
+def _unit(world: World, key: str) -> Any:
+    return world.units[key]
 
 
 def _certificate(n, *, owner=None, unit=None):
@@ -109,34 +122,34 @@ def _certificate(n, *, owner=None, unit=None):
     )
 
 
-def _certificates(actor):
+def _certificates(world, actor):
     return [
         _certificate(1, owner=actor),
-        _certificate(2, owner=_user("th1.giaovien2")),
-        *(_certificate(3 + i, unit=Unit.objects.get(code=c)) for i, c in enumerate(SCHOOLS)),
+        _certificate(2, owner=_user(world, "giaovien2")),
+        *(_certificate(3 + i, unit=_unit(world, key)) for i, key in enumerate(SCHOOLS)),
     ]
 
 
-SCHOOLS = ("TH1", "THCS1", "TH2")
+SCHOOLS = ("school", "thcs", "school2")
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_certificates_and_seals(role):
-    user = _user(ACTORS[role])
-    certificates = _certificates(user)
+def test_certificates_and_seals(world, role):
+    user = _user(world, ACTORS[role])
+    certificates = _certificates(world, user)
     assert_row(
         user, "signing.certificate.manage", certificates, CERTIFICATE_MANAGE[role], Certificate
     )
-    schools = [Unit.objects.get(code=code) for code in SCHOOLS]
+    schools = [_unit(world, key) for key in SCHOOLS]
     assert_row(user, "signing.seal.manage", schools, SEAL_MANAGE[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_batches(role):
-    user = _user(ACTORS[role])
-    owners = [user, _user("th1.giaovien2"), _user("th1.hieutruong")]
+def test_batches(world, role):
+    user = _user(world, ACTORS[role])
+    owners = [user, _user(world, "giaovien2"), _user(world, "hieutruong")]
     if role == "HT":
-        owners[2] = _user("thcs1.hieutruong")  # another principal's batch
+        owners[2] = _user(world, "thcs.hieutruong")  # another principal's batch
     batches = [
         SignBatch.objects.create(
             user=owner,
@@ -149,9 +162,9 @@ def test_batches(role):
     assert_row(user, "signing.batch.view", batches, BATCH_VIEW[role], SignBatch)
 
 
-def _provider(code, n, *, active=True):
+def _provider(world, key, n, *, active=True):
     return RemoteProvider.objects.create(
-        unit=Unit.objects.get(code=code),
+        unit=_unit(world, key),
         name=f"Ma trận {n}",
         base_url="https://csc.example.invalid/",
         client_id=f"mx{n}",
@@ -160,19 +173,19 @@ def _provider(code, n, *, active=True):
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_remote_providers_and_requests(role):
-    user = _user(ACTORS[role])
-    places = [Unit.objects.get(code=code) for code in ("SO-DEMO", "PGD-1", "TH1")]
+def test_remote_providers_and_requests(world, role):
+    user = _user(world, ACTORS[role])
+    places = [_unit(world, key) for key in ("so", "phong", "school")]
     assert_row(user, "signing_remote.provider.manage", places, PROVIDER_MANAGE[role], Unit)
     providers = [
-        _provider("SO-DEMO", 1),
-        _provider("PGD-1", 2),
-        _provider("PGD-2", 3),
-        _provider("PGD-1", 4, active=False),
+        _provider(world, "so", 1),
+        _provider(world, "phong", 2),
+        _provider(world, "phong2", 3),
+        _provider(world, "phong", 4, active=False),
     ]
     assert_row(user, "signing_remote.provider.use", providers, PROVIDER_USE[role], RemoteProvider)
     requests = []
-    for n, owner in enumerate([user, _user("th1.giaovien2")]):
+    for n, owner in enumerate([user, _user(world, "giaovien2")]):
         credential = RemoteCredential.objects.create(
             provider=providers[0],
             owner=owner,
@@ -194,7 +207,7 @@ def test_remote_providers_and_requests(role):
     assert_row(user, "signing_remote.request.view", requests, REQUEST_VIEW[role], RemoteRequest)
 
 
-# The schools' seal credentials at a provider (th1, thcs1, th2) and a person's credential: only
+# The schools' seal credentials at a provider (SCHOOLS) and a person's credential: only
 # the HT or VT of that school (the seal managers, docs/signing.md "Remote seal"), and the
 # administrator, may seal with a school's; nobody seals with a person's.
 SEAL_USE = dict.fromkeys(ACTORS, (F, F, F, F)) | {
@@ -205,11 +218,11 @@ SEAL_USE = dict.fromkeys(ACTORS, (F, F, F, F)) | {
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_remote_seal_credentials(role):
-    user = _user(ACTORS[role])
-    provider = _provider("SO-DEMO", 5)
-    holders = [{"unit": Unit.objects.get(code=code)} for code in SCHOOLS]
-    holders.append({"owner": _user("th1.hieutruong")})
+def test_remote_seal_credentials(world, role):
+    user = _user(world, ACTORS[role])
+    provider = _provider(world, "so", 5)
+    holders = [{"unit": _unit(world, key)} for key in SCHOOLS]
+    holders.append({"owner": _user(world, "hieutruong")})
     credentials = [
         RemoteCredential.objects.create(
             provider=provider,

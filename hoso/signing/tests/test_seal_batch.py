@@ -19,26 +19,34 @@ from hoso.signing.models import BatchStatus, SignatureRecord, SignBatch
 from hoso.signing.services import batches
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validator
+from tests.factories import World, login, school_world, signing_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _waiting_for_seal(demo_user: Any) -> list[Record]:
-    """Two teachers' records (Tổ khối 1), reviewed and signed by the principal."""
-    reviewer, principal = demo_user("th1.totruong"), demo_user("th1.hieutruong")
+@pytest.fixture
+def world(settings: Any) -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the clerk's pages without a phone at hand
+    return signing_world("sb")
+
+
+def _waiting_for_seal(world: World) -> list[Record]:
+    """Two teachers' records (Tổ 1), reviewed and signed by the principal."""
+    reviewer, principal = world.people["totruong"], world.people["hieutruong"]
     records = [
-        approved_record(demo_user(f"th1.giaovien{i}"), reviewer, CHAIN_REVIEW_SIGN_SEAL)
-        for i in (1, 2)
+        approved_record(world.people[key], reviewer, CHAIN_REVIEW_SIGN_SEAL)
+        for key in ("giaovien", "giaovien2")
     ]
     for record in records:
         version_sign(actor=principal, record_id=record.pk, passphrase=settings.DEMO_PASSWORD)
     return records
 
 
-def test_the_clerk_seals_a_batch_and_every_record_is_issued(demo_user: Any) -> None:
-    records = _waiting_for_seal(demo_user)
+def test_the_clerk_seals_a_batch_and_every_record_is_issued(world: World) -> None:
+    records = _waiting_for_seal(world)
     batch = batches.batch_start(
-        actor=demo_user("th1.vanthu"),
+        actor=world.people["vanthu"],
         record_ids=[r.pk for r in records],
         passphrase=settings.DEMO_PASSWORD,
         seal=True,
@@ -59,12 +67,12 @@ def test_the_clerk_seals_a_batch_and_every_record_is_issued(demo_user: Any) -> N
         assert validator().validate(pdf).all_valid
 
 
-def test_a_wrong_seal_passphrase_queues_nothing(demo_user: Any) -> None:
-    records = _waiting_for_seal(demo_user)
+def test_a_wrong_seal_passphrase_queues_nothing(world: World) -> None:
+    records = _waiting_for_seal(world)
     before = SignBatch.objects.count()
     with pytest.raises(DomainError):
         batches.batch_start(
-            actor=demo_user("th1.vanthu"),
+            actor=world.people["vanthu"],
             record_ids=[r.pk for r in records],
             passphrase="sai",
             seal=True,
@@ -73,22 +81,21 @@ def test_a_wrong_seal_passphrase_queues_nothing(demo_user: Any) -> None:
     assert all(Record.objects.get(pk=r.pk).state == RecordState.APPROVED for r in records)
 
 
-def test_records_not_waiting_for_this_clerks_seal_are_left_out(demo_user: Any) -> None:
-    records = _waiting_for_seal(demo_user)
+def test_records_not_waiting_for_this_clerks_seal_are_left_out(world: World) -> None:
+    records = _waiting_for_seal(world)
+    other = school_world("sb2").people["hieutruong"]
     with pytest.raises(DomainError, match="chờ bạn đóng dấu"):
         batches.batch_start(  # another school's principal: none of these waits for them
-            actor=demo_user("th2.hieutruong"),
+            actor=other,
             record_ids=[r.pk for r in records],
             passphrase=settings.DEMO_PASSWORD,
             seal=True,
         )
 
 
-def test_seal_queue_page_batches_and_the_progress_page_names_documents(
-    demo_user: Any, client_for: Any
-) -> None:
-    records = _waiting_for_seal(demo_user)
-    clerk = client_for("th1.vanthu")
+def test_seal_queue_page_batches_and_the_progress_page_names_documents(world: World) -> None:
+    records = _waiting_for_seal(world)
+    clerk = login(world.people["vanthu"])
     queue = clerk.get("/ky-so/cho-dong-dau/").content.decode()
     assert "Đóng dấu hàng loạt" in queue and f'value="{records[0].pk}"' in queue
     answer = clerk.post(
@@ -100,7 +107,7 @@ def test_seal_queue_page_batches_and_the_progress_page_names_documents(
         },
     )
     assert answer.status_code == 302
-    batch = SignBatch.objects.get(user__username="th1.vanthu", action="seal")
+    batch = SignBatch.objects.get(user=world.people["vanthu"], action="seal")
     batches.batch_run(batch_id=batch.pk)  # the queued task (the test never commits)
     page = clerk.get(answer["Location"]).content.decode()
     assert "Đóng dấu hàng loạt" in page and "đã đóng dấu 2/2" in page

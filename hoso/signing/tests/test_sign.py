@@ -30,7 +30,7 @@ def test_b_b_signature_is_valid_for_pyhanko_and_pdfsig(env, validator, pdf):
     sig = report.signatures[0]
     assert sig.signer_name == "Nguyễn Văn Thêm"
     assert sig.covers_whole_file
-    assert sig.chain == ["Nguyễn Văn Thêm", "HoSo Demo Issuing CA", "HoSo Demo Root CA"]
+    assert sig.chain == ["Nguyễn Văn Thêm", "HoSo Demo CA cấp chứng thư", "HoSo Demo CA gốc"]
     assert signed.startswith(pdf)  # incremental update: original bytes untouched
 
 

@@ -16,8 +16,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from hoso.records.models import RecordState, RecordVersion
-from hoso.signing import conf
-from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.engine.validate import pdfsig_all_intact
@@ -25,17 +23,28 @@ from hoso.signing.models import Backend, Certificate, SignatureRecord
 from hoso.signing.services.certificates import certificate_register
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verification import validator
+from tests.factories import World, api_login, demo_ca, signing_world
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "agent"))
-pytestmark = [pytest.mark.django_db, pytest.mark.softhsm]
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world, pytest.mark.softhsm]
 ORIGIN = "http://testserver"
+
+
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("tp")
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
 
 
 @pytest.fixture(scope="module")
 def token_cert(softhsm: Any, django_db_setup: Any) -> Any:
     """A key + certificate from the demo CA on the session's SoftHSM token (id 02): one
     SoftHSM configuration per process, since the library reads it once."""
-    issued = pki.issue_person_cert(load_ca(conf.pki_dir()), "Người ký bằng token")
+    issued = pki.issue_person_cert(demo_ca(), "Người ký bằng token")
     with tempfile.TemporaryDirectory() as tmp:
         key, cert = Path(tmp) / "key.der", Path(tmp) / "cert.der"
         key.write_bytes(
@@ -70,12 +79,12 @@ def token_cert(softhsm: Any, django_db_setup: Any) -> Any:
 
 
 @pytest.fixture
-def agent(token_cert: Any, softhsm: Any, demo_user: Any) -> Iterator[Any]:
+def agent(token_cert: Any, softhsm: Any, world: World) -> Iterator[Any]:
     from hoso_signer.batch import TokenAccess
     from hoso_signer.server import SignerAgent
 
     # The principal registers the token's certificate (what "đọc từ USB token" does).
-    principal = demo_user("th1.hieutruong")
+    principal = world.people["hieutruong"]
     Certificate.objects.filter(owner=principal).update(status="retired")
     certificate_register(
         actor=principal,
@@ -109,11 +118,11 @@ def _agent_post(agent: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return dict(json.loads(resp.read()))
 
 
-def test_principal_signs_with_token_through_agent(agent: Any, demo_user: Any, api_for: Any) -> None:
+def test_principal_signs_with_token_through_agent(agent: Any, world: World) -> None:
     record = approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
-    api = api_for("th1.hieutruong")
+    api = api_for(world, "hieutruong")
 
     prep = api.post(f"/api/v1/records/{record.pk}/sign/prepare/", {}, format="json")
     assert prep.status_code == 201, prep.json()
@@ -129,7 +138,7 @@ def test_principal_signs_with_token_through_agent(agent: Any, demo_user: Any, ap
     assert done.status_code == 201, done.json()
     assert done.json()["backend"] == "external"
 
-    seal = api_for("th1.vanthu").post(
+    seal = api_for(world, "vanthu").post(
         f"/api/v1/records/{record.pk}/seal/", {"passphrase": "hoso-demo-2025"}, format="json"
     )
     assert seal.status_code == 201, seal.json()
@@ -140,13 +149,13 @@ def test_principal_signs_with_token_through_agent(agent: Any, demo_user: Any, ap
     assert validator().validate(pdf).all_valid
 
 
-def test_signature_from_another_key_is_refused(agent: Any, demo_user: Any, api_for: Any) -> None:
+def test_signature_from_another_key_is_refused(agent: Any, world: World) -> None:
     import base64
 
     record = approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
-    api = api_for("th1.hieutruong")
+    api = api_for(world, "hieutruong")
     prep = api.post(f"/api/v1/records/{record.pk}/sign/prepare/", {}, format="json").json()
     forged = base64.b64encode(b"\x01" * 256).decode()
     done = api.post(
@@ -169,11 +178,9 @@ def test_agent_refuses_other_origins(agent: Any) -> None:
     assert err.value.code == 403
 
 
-def test_server_side_pkcs11_signs_with_pin(
-    token_cert: Any, softhsm: Any, demo_user: Any, api_for: Any
-) -> None:
+def test_server_side_pkcs11_signs_with_pin(token_cert: Any, softhsm: Any, world: World) -> None:
     # The same token as an HSM attached to the server: PIN in the request, key stays on it.
-    principal = demo_user("th1.hieutruong")
+    principal = world.people["hieutruong"]
     Certificate.objects.filter(owner=principal).update(status="retired")
     cert = certificate_register(
         actor=principal,
@@ -182,9 +189,9 @@ def test_server_side_pkcs11_signs_with_pin(
         key_ref={"module": softhsm.lib, "token_label": softhsm.label, "key_id": "02"},
     )
     record = approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
-    api = api_for("th1.hieutruong")
+    api = api_for(world, "hieutruong")
     wrong = api.post(f"/api/v1/records/{record.pk}/sign/", {"pin": "000000"}, format="json")
     assert wrong.status_code == 400 and "PIN" in wrong.json()["message"]
     assert RecordVersion.objects.get(record=record).signed_sha256 == ""

@@ -23,7 +23,6 @@ from hoso.records.services.signing import SESSION_TTL, external_sessions_purge
 from hoso.records.services.versions import Upload, record_upload
 from hoso.records.services.workflow import record_approve, record_submit
 from hoso.signing import conf
-from hoso.signing.demo import load_ca
 from hoso.signing.documents import read_blob
 from hoso.signing.engine import pki
 from hoso.signing.engine.validate import PdfValidator, pdfsig_all_intact
@@ -35,15 +34,26 @@ from hoso.signing.tests.factories import (
     record_type,
     signature_block_pdf,
 )
+from tests.factories import World, api_login, demo_ca, signing_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 URL = "/api/v1/signing/usb-batches/"
 
 
-def _token_cert(demo_user: Any, ca: Any = None) -> Any:
-    """th1.hieutruong's certificate "on a USB token" (registered as external, key id 02)."""
-    principal = demo_user("th1.hieutruong")
-    issued = pki.issue_person_cert(ca or load_ca(conf.pki_dir()), principal.first_name)
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("usb")
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
+
+
+def _token_cert(world: World, ca: Any = None) -> Any:
+    """The principal's certificate "on a USB token" (registered as external, key id 02)."""
+    principal = world.people["hieutruong"]
+    issued = pki.issue_person_cert(ca or demo_ca(), principal.first_name)
     Certificate.objects.filter(owner=principal).update(status="retired")
     certificate_register(
         actor=principal,
@@ -83,61 +93,61 @@ def _sign_document(api: Any, issued: Any, record_id: int, certificate: int) -> A
     )
 
 
-def _records(demo_user: Any, n: int) -> list[Any]:
-    return approved_records(demo_user("th1.giaovien1"), demo_user("th1.totruong"), n)
+def _records(world: World, n: int) -> list[Any]:
+    return approved_records(world.people["giaovien"], world.people["totruong"], n)
 
 
-def test_plan_lists_the_selected_records_waiting_for_me_in_order(demo_user, api_for):
-    issued = _token_cert(demo_user)
-    a, b = _records(demo_user, 2)
-    api = api_for("th1.hieutruong")
+def test_plan_lists_the_selected_records_waiting_for_me_in_order(world):
+    issued = _token_cert(world)
+    a, b = _records(world, 2)
+    api = api_for(world, "hieutruong")
     response = api.post(URL, {"records": [b.pk, a.pk, b.pk, 999_999_999]}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert [d["record"] for d in body["documents"]] == [b.pk, a.pk]
     assert body["documents"][0]["title"] == b.title
     assert body["certificate"]["key_id"] == "02"
-    active = Certificate.objects.get(owner=demo_user("th1.hieutruong"), status="active")
+    active = Certificate.objects.get(owner=world.people["hieutruong"], status="active")
     assert body["certificate"]["id"] == active.pk and issued.serial
 
 
-def test_plan_this_week_takes_every_approved_record_waiting_for_me(demo_user, api_for):
-    _token_cert(demo_user)
-    records = _records(demo_user, 3)
-    body = api_for("th1.hieutruong").post(URL, {"this_week": True}, format="json").json()
+def test_plan_this_week_takes_every_approved_record_waiting_for_me(world):
+    _token_cert(world)
+    records = _records(world, 3)
+    body = api_for(world, "hieutruong").post(URL, {"this_week": True}, format="json").json()
     assert {r.pk for r in records} <= {d["record"] for d in body["documents"]}
 
 
-def test_plan_refuses_a_certificate_not_on_a_token(demo_user, api_for):
-    a = _records(demo_user, 1)[0]  # th1.hieutruong's demo certificate is a PKCS#12 file
-    response = api_for("th1.hieutruong").post(URL, {"records": [a.pk]}, format="json")
+def test_plan_refuses_a_certificate_not_on_a_token(world):
+    a = _records(world, 1)[0]  # the principal's demo certificate is a PKCS#12 file
+    response = api_for(world, "hieutruong").post(URL, {"records": [a.pk]}, format="json")
     assert response.status_code == 400
     assert response.json()["message"] == NOT_EXTERNAL
 
 
-def test_plan_of_records_not_waiting_for_me_is_refused(demo_user, api_for):
-    _token_cert(demo_user)
-    a = _records(demo_user, 1)[0]
-    response = api_for("th1.hieutruong").post(URL, {"records": []}, format="json")
+def test_plan_of_records_not_waiting_for_me_is_refused(world):
+    _token_cert(world)
+    a = _records(world, 1)[0]
+    response = api_for(world, "hieutruong").post(URL, {"records": []}, format="json")
     assert response.status_code == 400 and response.json()["message"] == NOTHING
     # The signature step is the principal's; another teacher gets nothing to sign.
-    response = api_for("th1.giaovien2").post(URL, {"records": [a.pk]}, format="json")
+    response = api_for(world, "giaovien2").post(URL, {"records": [a.pk]}, format="json")
     assert response.status_code == 400
     assert SignatureRecord.objects.filter(version__record=a).count() == 0
 
 
-def test_plan_needs_a_signed_in_person(demo_user, client):
-    a = _records(demo_user, 1)[0]
+def test_plan_needs_a_signed_in_person(world, client):
+    a = _records(world, 1)[0]
     assert client.post(URL, {"records": [a.pk]}, content_type="application/json").status_code in (
         401,
         403,
     )
 
 
-def test_batch_each_document_signed_completely_or_left_unchanged(demo_user, api_for):
-    issued = _token_cert(demo_user)
-    a, b, c = _records(demo_user, 3)
-    api = api_for("th1.hieutruong")
+def test_batch_each_document_signed_completely_or_left_unchanged(world):
+    issued = _token_cert(world)
+    a, b, c = _records(world, 3)
+    api = api_for(world, "hieutruong")
     plan = api.post(URL, {"records": [a.pk, b.pk, c.pk]}, format="json").json()
     cert = plan["certificate"]["id"]
     assert _sign_document(api, issued, a.pk, cert).status_code == 201
@@ -165,10 +175,10 @@ def test_batch_each_document_signed_completely_or_left_unchanged(demo_user, api_
     assert RecordVersion.objects.get(record=b).signed_sha256 == ""
 
 
-def test_expired_session_cannot_be_completed(demo_user, api_for):
-    issued = _token_cert(demo_user)
-    a = _records(demo_user, 1)[0]
-    api = api_for("th1.hieutruong")
+def test_expired_session_cannot_be_completed(world):
+    issued = _token_cert(world)
+    a = _records(world, 1)[0]
+    api = api_for(world, "hieutruong")
     prep = api.post(f"/api/v1/records/{a.pk}/sign/prepare/", {}, format="json").json()
     ExternalSession.objects.filter(pk=prep["session"]).update(
         created_at=ExternalSession.objects.get(pk=prep["session"]).created_at - SESSION_TTL
@@ -186,18 +196,18 @@ def test_expired_session_cannot_be_completed(demo_user, api_for):
 
 
 @pytest.mark.slow
-def test_two_phase_b_lt_through_the_api_embeds_revocation_info(demo_user, api_for, settings):
+def test_two_phase_b_lt_through_the_api_embeds_revocation_info(world, settings):
     from hoso.signing.engine.localservices import LocalTrustServices
 
-    ca = load_ca(conf.pki_dir())
+    ca = demo_ca()
     with LocalTrustServices(ca) as services:
         ca.ocsp_url, ca.crl_url = services.ocsp_url, services.crl_url
-        issued = _token_cert(demo_user, ca)
-        a = _records(demo_user, 1)[0]
+        issued = _token_cert(world, ca)
+        a = _records(world, 1)[0]
         settings.HOSO_SIGNING_TSA_URL = services.tsa_url
         settings.HOSO_SIGNING_LEVEL = "B-LT"
-        api = api_for("th1.hieutruong")
-        cert = Certificate.objects.get(owner=demo_user("th1.hieutruong"), status="active")
+        api = api_for(world, "hieutruong")
+        cert = Certificate.objects.get(owner=world.people["hieutruong"], status="active")
         done = _sign_document(api, issued, a.pk, cert.pk)
     assert done.status_code == 201, done.json()
     assert done.json()["level"] == "B-LT"

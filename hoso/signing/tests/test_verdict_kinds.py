@@ -17,6 +17,7 @@ from hoso.records.services.signing import version_seal, version_sign
 from hoso.signing.documents import read_blob
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, approved_record
 from hoso.signing.verdict_kinds import document_kind, signature_kind, verdict_of
+from tests.factories import World, login, signing_world
 
 PASS = "hoso-demo-2025"
 
@@ -71,12 +72,12 @@ def test_the_reason_is_plain_vietnamese_without_the_shouted_heading() -> None:
     assert (one.kind, one.title) == ("unknown", "Chưa xác minh được")
 
 
-def _issued(demo_user: Any) -> RecordVersion:
+def _issued(world: World) -> RecordVersion:
     record = approved_record(
-        demo_user("th1.giaovien1"), demo_user("th1.totruong"), CHAIN_REVIEW_SIGN_SEAL
+        world.people["giaovien"], world.people["totruong"], CHAIN_REVIEW_SIGN_SEAL
     )
-    version_sign(actor=demo_user("th1.hieutruong"), record_id=record.pk, passphrase=PASS)
-    version_seal(actor=demo_user("th1.vanthu"), record_id=record.pk, passphrase=PASS)
+    version_sign(actor=world.people["hieutruong"], record_id=record.pk, passphrase=PASS)
+    version_seal(actor=world.people["vanthu"], record_id=record.pk, passphrase=PASS)
     record.refresh_from_db()
     assert record.state == RecordState.ISSUED
     return RecordVersion.objects.get(record=record)
@@ -99,9 +100,13 @@ def _flipped(pdf: bytes) -> bytes:
 
 
 @pytest.mark.django_db
-def test_the_validation_page_marks_each_verdict(demo_user: Any, client_for: Any) -> None:
-    signed = read_blob(_issued(demo_user).signed_sha256)
-    client = client_for("th1.hieutruong")
+@pytest.mark.own_world
+def test_the_validation_page_marks_each_verdict(settings: Any) -> None:
+    # Given a record signed and sealed in a primary school whose people hold certificates
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # the principal's pages without a phone at hand
+    world = signing_world("vk")
+    signed = read_blob(_issued(world).signed_sha256)
+    client = login(world.people["hieutruong"])
     files = {
         "valid": signed,
         "changed": _info_edited(signed),

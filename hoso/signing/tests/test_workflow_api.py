@@ -13,28 +13,39 @@ from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import SignatureRecord
 from hoso.signing.tests.factories import submitted_record
 from hoso.signing.verification import validator
+from tests.factories import World, api_login, signing_world
 
 PASS = "hoso-demo-2025"
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> World:
+    """A primary school whose people hold demo certificates, and its seal."""
+    return signing_world("wa")
+
+
+def api_for(world: World, key: str) -> Any:
+    return api_login(world.people[key])
 
 
 def _version(record: Record) -> RecordVersion:
     return RecordVersion.objects.get(record=record, number=1)
 
 
-def test_full_chain_signs_seals_and_issues(demo_user: Any, api_for: Any) -> None:
+def test_full_chain_signs_seals_and_issues(world: World) -> None:
     # Given a teacher's record submitted into TTCM sign → HT sign → VT seal
-    record = submitted_record(demo_user("th1.giaovien1"))
+    record = submitted_record(world.people["giaovien"])
     original = _version(record).original_sha256
 
     # When the group leader, the principal and the clerk act in turn
-    r1 = api_for("th1.totruong").post(
+    r1 = api_for(world, "totruong").post(
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
     )
-    r2 = api_for("th1.hieutruong").post(
+    r2 = api_for(world, "hieutruong").post(
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
     )
-    r3 = api_for("th1.vanthu").post(
+    r3 = api_for(world, "vanthu").post(
         f"/api/v1/records/{record.pk}/seal/", {"passphrase": PASS}, format="json"
     )
 
@@ -63,9 +74,9 @@ def test_full_chain_signs_seals_and_issues(demo_user: Any, api_for: Any) -> None
     assert sigs[2].placement["image"] is True  # seal over the principal's image
 
 
-def test_wrong_passphrase_stores_nothing(demo_user: Any, api_for: Any) -> None:
-    record = submitted_record(demo_user("th1.giaovien1"))
-    response = api_for("th1.totruong").post(
+def test_wrong_passphrase_stores_nothing(world: World) -> None:
+    record = submitted_record(world.people["giaovien"])
+    response = api_for(world, "totruong").post(
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": "sai"}, format="json"
     )
     assert response.status_code == 400
@@ -75,30 +86,30 @@ def test_wrong_passphrase_stores_nothing(demo_user: Any, api_for: Any) -> None:
     assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
-def test_outsider_cannot_sign(demo_user: Any, api_for: Any) -> None:
-    record = submitted_record(demo_user("th1.giaovien1"))
-    response = api_for("th1.giaovien2").post(
+def test_outsider_cannot_sign(world: World) -> None:
+    record = submitted_record(world.people["giaovien"])
+    response = api_for(world, "giaovien2").post(
         f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
     )
     assert response.status_code in (403, 404)
     assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
-def test_seal_refused_before_the_sign_steps(demo_user: Any, api_for: Any) -> None:
-    record = submitted_record(demo_user("th1.giaovien1"))
-    response = api_for("th1.vanthu").post(
+def test_seal_refused_before_the_sign_steps(world: World) -> None:
+    record = submitted_record(world.people["giaovien"])
+    response = api_for(world, "vanthu").post(
         f"/api/v1/records/{record.pk}/seal/", {"passphrase": PASS}, format="json"
     )
     assert response.status_code == 409
     assert _version(record).signed_sha256 == ""
 
 
-def test_someone_elses_certificate_is_refused(demo_user: Any, api_for: Any) -> None:
+def test_someone_elses_certificate_is_refused(world: World) -> None:
     from hoso.signing.models import Certificate
 
-    record = submitted_record(demo_user("th1.giaovien1"))
-    other = Certificate.objects.get(owner=demo_user("th1.hieutruong"))
-    response = api_for("th1.totruong").post(
+    record = submitted_record(world.people["giaovien"])
+    other = Certificate.objects.get(owner=world.people["hieutruong"])
+    response = api_for(world, "totruong").post(
         f"/api/v1/records/{record.pk}/sign/",
         {"passphrase": PASS, "certificate": other.pk},
         format="json",
@@ -108,15 +119,15 @@ def test_someone_elses_certificate_is_refused(demo_user: Any, api_for: Any) -> N
     assert SignatureRecord.objects.filter(version__record=record).count() == 0
 
 
-def test_with_a_tsa_the_signature_is_b_t(demo_user: Any, api_for: Any, settings: Any) -> None:
+def test_with_a_tsa_the_signature_is_b_t(world: World, settings: Any) -> None:
     from hoso.signing import conf
     from hoso.signing.demo import load_ca
     from hoso.signing.engine.localservices import LocalTrustServices
 
-    record = submitted_record(demo_user("th1.giaovien1"))
+    record = submitted_record(world.people["giaovien"])
     with LocalTrustServices(load_ca(conf.pki_dir())) as services:
         settings.HOSO_SIGNING_TSA_URL = services.tsa_url
-        response = api_for("th1.totruong").post(
+        response = api_for(world, "totruong").post(
             f"/api/v1/records/{record.pk}/sign/", {"passphrase": PASS}, format="json"
         )
     assert response.status_code == 201, response.json()

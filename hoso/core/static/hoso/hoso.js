@@ -57,17 +57,19 @@ document.addEventListener("DOMContentLoaded", hosoScrollBoxes);
 document.addEventListener("htmx:load", hosoScrollBoxes);
 window.addEventListener("resize", hosoScrollBoxes);
 
-// The file picker (core/_file_field.html): the chosen or dropped file's name and size in
-// Vietnamese ("bai-day.pdf — 1,2 MB"); the real input stays the one the form sends.
+// The file picker (core/_file_field.html): the chosen or dropped file's name and size as the
+// page's language writes them ("bai-day.pdf — 1,2 MB" in Vietnamese, "1.2 MB" in English); the
+// real input stays the one the form sends. gettext, ngettext, interpolate and get_format come
+// from the JavaScript catalogue, loaded before this script (base.html).
 function hosoFileSize(bytes) {
   var units = [[1073741824, "GB"], [1048576, "MB"], [1024, "KB"]];
   for (var i = 0; i < units.length; i++) {
     if (bytes >= units[i][0]) {
       var text = (Math.round(bytes / units[i][0] * 10) / 10).toFixed(1).replace(/\.0$/, "");
-      return text.replace(".", ",") + " " + units[i][1];
+      return text.replace(".", get_format("DECIMAL_SEPARATOR")) + " " + units[i][1];
     }
   }
-  return bytes + " byte";
+  return interpolate(ngettext("%(count)s byte", "%(count)s byte", bytes), { count: bytes }, true);
 }
 
 function hosoFilePicker(box) {

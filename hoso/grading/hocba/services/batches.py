@@ -28,6 +28,7 @@ from hoso.grading.hocba.services.versions import (
     Rendered,
     hocba_create,
     hocba_files,
+    hocba_page,
     hocba_sign,
     next_number,
 )
@@ -41,6 +42,7 @@ from hoso.grading.models import (
     HocBaSignature,
     HocBaVersion,
 )
+from hoso.grading.outputs.render import hoc_ba_lay_out
 from hoso.grading.outputs.tables import hoc_ba_data
 from hoso.org.models import Enrolment, Unit
 from hoso.policy import can
@@ -198,31 +200,46 @@ def _create_one(batch: HocBaBatch, item: HocBaBatchItem, ahead: Rendered | None)
 
 
 def _laid_out_ahead(batch: HocBaBatch, items: list[HocBaBatchItem]) -> Iterator[Rendered | None]:
-    """Each pupil's files laid out in the pool's processes (hoso.core.cores) from the data as
-    it is now, while this process stores the ones before: laying out the form is most of a
-    học bạ's cost. `hocba_create` reads the data again in its transaction and lays the files
-    out itself if anything changed meanwhile, so the stored version is always its own data."""
-    if processes() <= 1:  # no pool: each is laid out in its own transaction, as it always was
+    """Each pupil's form laid out in the pool's processes (hoso.core.cores) from the data as it
+    is now, while this process renders the next pages and stores the ones before: laying out
+    the form is most of a học bạ's cost. `hocba_create` reads the data again in its
+    transaction and lays the files out itself if anything changed meanwhile, so the stored
+    version is always its own data."""
+    if processes() < 1:  # no pool: each is laid out in its own transaction, as it always was
         yield from (None for _item in items)
         return
-    jobs = (_job(batch.school_class, item.student) for item in items)
-    yield from in_processes(_files_or_none, jobs)
+    jobs = [_job(batch.school_class, item.student) for item in items]
+    pages = in_processes(hoc_ba_lay_out(), [_page_or_none(job) for job in jobs])
+    for job, page in zip(jobs, pages, strict=True):
+        yield _files_or_none(job, page)
 
 
-def _job(school_class: Unit, student: Any) -> tuple[dict[str, Any], int] | None:
+Job = tuple[dict[str, Any], int]
+
+
+def _job(school_class: Unit, student: Any) -> Job | None:
     try:
         return hoc_ba_data(school_class, student), next_number(student, school_class)
     except Exception:  # noqa: BLE001 — reported by hocba_create, where it happens again
         return None
 
 
-def _files_or_none(job: tuple[dict[str, Any], int] | None) -> Rendered | None:
-    """A pupil whose form cannot be laid out ahead is laid out (and fails, with its message)
-    in its own transaction, as before."""
+def _page_or_none(job: Job | None) -> tuple[str, str] | None:
     if job is None:
         return None
     try:
-        return hocba_files(job)
+        return hocba_page(job)
+    except Exception:  # noqa: BLE001 — reported by hocba_create, where it happens again
+        return None
+
+
+def _files_or_none(job: Job | None, page: Any) -> Rendered | None:
+    """A pupil whose form cannot be laid out ahead is laid out (and fails, with its message)
+    in its own transaction, as before."""
+    if job is None or page is None:
+        return None
+    try:
+        return hocba_files(job, page)
     except Exception:  # noqa: BLE001 — reported by hocba_create, where it happens again
         return None
 

@@ -34,7 +34,7 @@ from hoso.grading.hocba.verify import (
     verify_pdf,
 )
 from hoso.grading.models import HocBaSignature, HocBaStatus, HocBaVersion, SignStep
-from hoso.grading.outputs.render import hoc_ba_pdf, hoc_ba_xml
+from hoso.grading.outputs.render import hoc_ba_page, hoc_ba_pdf, hoc_ba_xml
 from hoso.grading.outputs.tables import diff_corrections, hoc_ba_data
 from hoso.grading.services.entries import class_year_id
 from hoso.org.models import Enrolment, Student, Unit
@@ -91,14 +91,28 @@ class Rendered:
     xml: bytes
 
 
-def hocba_files(job: tuple[dict[str, Any], int]) -> Rendered:
+def hocba_page(job: tuple[dict[str, Any], int]) -> tuple[str, str]:
+    """The form's HTML for `job` and the base URL it is laid out from, for a process that lays
+    it out without Django (`HocBaForm.lay_out`)."""
+    version_data, number = job
+    return hoc_ba_page(version_data, number=number)
+
+
+def hocba_files(job: tuple[dict[str, Any], int], page: Any = None) -> Rendered:
     """PDF and XML from the same data; the PDF carries the (unsigned) XML from the start.
-    Pure (no database, no store): a batch runs it in hoso.core.cores' processes."""
+    `page`: the form already laid out from `hocba_page(job)` (a batch's pool), else laid out
+    here. No database, no store."""
     from hoso.signing.engine.attachments import attach_to_document
+    from hoso.signing.services.door import with_signature_fields
 
     version_data, number = job
     xml = hoc_ba_xml(version_data, number=number)
-    pdf = attach_to_document(hoc_ba_pdf(version_data, number=number), _xml_attachment(xml))
+    laid_out = (
+        with_signature_fields(*page)
+        if page is not None
+        else hoc_ba_pdf(version_data, number=number)
+    )
+    pdf = attach_to_document(laid_out, _xml_attachment(xml))
     return Rendered(version_data, number, pdf, xml)
 
 

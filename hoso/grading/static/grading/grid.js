@@ -1,13 +1,13 @@
 // HoSo entry grid: keyboard first (Tab, Enter, arrows), paste a block from Excel, saves in the
 // background. The server decides what is valid: it saves the good cells and answers every bad
 // one with its reason, which stays written under the red cell until the teacher fixes it.
-// No framework, no inline script (CSP); the messages come translated from the template.
+// No framework, no inline script (CSP); the messages go through the JavaScript catalogue
+// (gettext, ngettext, interpolate: loaded before this script by base.html).
 (function () {
   "use strict";
   var table = document.getElementById("grid");
   if (!table) return;
   var statusEl = document.getElementById("grid-status");
-  var msg = statusEl.dataset;
   var saveUrl = table.dataset.saveUrl;
   var BATCH = 500;  // cells per request; the rest follow in the next one
   var rows = Array.prototype.map.call(table.tBodies[0].rows, function (tr) {
@@ -28,8 +28,24 @@
     catch (e) { return ""; }
   }
 
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  // A translated message with its %(name)s placeholders filled in.
+  function fill(format, values) { return interpolate(format, values, true); }
+
+  function cellsRefused(count) {
+    return fill(ngettext("%(count)s ô chưa lưu được — sửa các ô màu đỏ",
+      "%(count)s ô chưa lưu được — sửa các ô màu đỏ", count), { count: count });
+  }
+
+  function cellsOffline(count) {
+    return fill(ngettext("Mất kết nối; %(count)s ô chưa lưu vẫn được giữ và sẽ gửi lại.",
+      "Mất kết nối; %(count)s ô chưa lưu vẫn được giữ và sẽ gửi lại.", count), { count: count });
+  }
+
+  function valuesSkipped(count) {
+    return fill(ngettext(
+      "Đã dán; %(count)s giá trị nằm ngoài bảng hoặc vào ô đang khóa nên bị bỏ qua.",
+      "Đã dán; %(count)s giá trị nằm ngoài bảng hoặc vào ô đang khóa nên bị bỏ qua.",
+      count), { count: count });
   }
 
   function size(o) { return Object.keys(o).length; }
@@ -41,10 +57,10 @@
     var parts = [];
     var bad = size(refused);
     var pending = size(dirty) + size(sending);
-    if (bad) parts.push(fill(msg.msgRefused, { count: bad }));
+    if (bad) parts.push(cellsRefused(bad));
     if (failure) parts.push(failure);
-    else if (pending) parts.push(msg.msgSaving);
-    else if (!bad && savedAt) parts.push(fill(msg.msgSavedAt, { time: hhmm(savedAt) }));
+    else if (pending) parts.push(gettext("Đang lưu…"));
+    else if (!bad && savedAt) parts.push(fill(gettext("Đã lưu lúc %(time)s"), { time: hhmm(savedAt) }));
     if (notice) parts.push(notice);
     statusEl.textContent = parts.join(" · ");
     statusEl.classList.toggle("error", !!(bad || failure));
@@ -118,7 +134,7 @@
       if (Array.isArray(r.data.saved) && Array.isArray(r.data.refused)) { answered(r.data); return; }
       // Refused as a whole (permission, unreadable request, server error): nothing was saved,
       // every cell stays pending. Only a server error is worth retrying by itself.
-      requeue(msgOr(r.data.message, msg.msgFailed));
+      requeue(msgOr(r.data.message, gettext("Không lưu được, hãy thử lại.")));
       if (r.status >= 500) schedule(5000);
     }).catch(function () {
       requeue(null);
@@ -138,7 +154,7 @@
   function requeue(message) {
     var sent = release();
     Object.keys(sent).forEach(function (k) { dirty[k] = true; });
-    failure = message || fill(msg.msgOffline, { count: size(dirty) });
+    failure = message || cellsOffline(size(dirty));
     render();
   }
 
@@ -244,7 +260,7 @@
         markDirty(cell);
       });
     });
-    notice = skipped ? fill(msg.msgSkipped, { count: skipped }) : "";
+    notice = skipped ? valuesSkipped(skipped) : "";
     render();
     schedule(200);
   });

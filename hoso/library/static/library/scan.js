@@ -1,6 +1,7 @@
 // Circulation desk: a USB scanner types the code and Enter into the focused field (plain form
 // behaviour). On a phone, "Quét bằng camera" reads a barcode or QR code with the browser's
-// BarcodeDetector and puts it into the first empty scan field, then submits that form.
+// BarcodeDetector and puts it into the first empty scan field, then submits that form. The
+// messages go through the JavaScript catalogue (gettext: loaded before this script, base.html).
 (function () {
   "use strict";
   function firstEmpty() {
@@ -11,7 +12,7 @@
   function start(button) {
     var video = document.getElementById("camera");
     if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
-      button.textContent = "Trình duyệt này không đọc được mã bằng camera; hãy gõ hoặc dùng máy quét.";
+      button.textContent = gettext("Trình duyệt này không đọc được mã bằng camera; hãy gõ hoặc dùng máy quét.");
       return;
     }
     var detector = new window.BarcodeDetector();
@@ -30,7 +31,7 @@
           field.form.submit();
         });
       }, 300);
-    }).catch(function () { button.textContent = "Không mở được camera."; });
+    }).catch(function () { button.textContent = gettext("Không mở được camera."); });
   }
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector("[data-camera]");

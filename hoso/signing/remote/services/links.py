@@ -42,7 +42,7 @@ def provider_configure(
     secret is stored sealed."""
     _check_manager(actor, unit)
     if not client_secret:
-        raise DomainError(_("Hãy nhập mật khẩu kết nối (client secret) do nhà cung cấp cấp."))
+        raise DomainError(_("Hãy nhập mật khẩu kết nối (client_secret) do nhà cung cấp cấp."))
     provider = RemoteProvider(unit=unit, client_secret_enc=vault.seal(client_secret))
     _fill(provider, name, kind, base_url, token_url, client_id, timeout_seconds)
     provider.save()
@@ -114,7 +114,7 @@ def _fill(
     if kind not in kinds():
         errors["kind"] = [_("Chưa hỗ trợ loại nhà cung cấp này.")]
     if not client_id.strip():
-        errors["client_id"] = [_("Hãy nhập mã kết nối (client id) do nhà cung cấp cấp.")]
+        errors["client_id"] = [_("Hãy nhập mã kết nối (client_id) do nhà cung cấp cấp.")]
     if errors:
         raise DomainError(
             _("Cấu hình nhà cung cấp chưa hợp lệ: hãy sửa các ô được đánh dấu."), fields=errors

@@ -1,17 +1,21 @@
 // Two-phase signing with the person's own USB token through the local HoSo Signer agent:
 // HoSo prepares the PDF and the digest, the agent (PIN typed on the person's computer) signs
 // the digest, HoSo embeds the signature. No inline scripts (CSP); the agent origin is allowed
-// in connect-src (HOSO_SIGNER_AGENT_URL).
+// in connect-src (HOSO_SIGNER_AGENT_URL). The messages go through the JavaScript catalogue
+// (gettext, ngettext, interpolate: loaded before this script by base.html).
 (function () {
   "use strict";
 
   function say(el, text) { if (el) { el.textContent = text; } }
 
+  // A translated message with its %(name)s placeholders filled in.
+  function fill(format, values) { return interpolate(format, values, true); }
+
   async function json(url, options) {
     const response = await fetch(url, options);
     let body = {};
     try { body = await response.json(); } catch (e) { body = {}; }
-    if (!response.ok) { throw new Error(body.message || body.error || ("Lỗi " + response.status)); }
+    if (!response.ok) { throw new Error(body.message || body.error || fill(gettext("Lỗi %(status)s"), { status: response.status })); }
     return body;
   }
 
@@ -26,11 +30,16 @@
 
   async function agentStatus(agent) {
     try { return await json(agent + "/status", { method: "GET" }); }
-    catch (e) { throw new Error("Không kết nối được HoSo Signer trên máy này. Hãy cắm USB token và chạy HoSo Signer."); }
+    catch (e) { throw new Error(gettext("Không kết nối được HoSo Signer trên máy này. Hãy cắm USB token và chạy HoSo Signer.")); }
   }
 
   // Any failure to reach the agent (killed, token pulled out) is a network error in fetch.
   class AgentGone extends Error {}
+
+  // The agent answered with an error; 409: the batch is over (ended or expired) on the agent.
+  class AgentRefused extends Error {
+    constructor(message, status) { super(message); this.status = status; }
+  }
 
   async function agentPost(agent, path, payload) {
     let response;
@@ -41,11 +50,14 @@
         body: JSON.stringify(payload),
       });
     } catch (e) {
-      throw new AgentGone("Mất kết nối với HoSo Signer (chương trình đã bị tắt hoặc USB token bị rút).");
+      throw new AgentGone(gettext("Mất kết nối với HoSo Signer (chương trình đã bị tắt hoặc USB token bị rút)."));
     }
     let body = {};
     try { body = await response.json(); } catch (e) { body = {}; }
-    if (!response.ok) { throw new Error(body.error || ("HoSo Signer báo lỗi " + response.status)); }
+    if (!response.ok) {
+      throw new AgentRefused(body.error || fill(gettext("HoSo Signer báo lỗi %(status)s"),
+        { status: response.status }), response.status);
+    }
     return body;
   }
 
@@ -73,7 +85,7 @@
     button.disabled = true;
     let batch = null;
     try {
-      say(status, "Đang kết nối HoSo Signer…");
+      say(status, gettext("Đang kết nối HoSo Signer…"));
       await agentStatus(agent);
       // One document, sign or seal step: prepare first (it says which token key to use).
       // A teacher of several subjects of a score book signs each subject's block: all of
@@ -82,23 +94,27 @@
       const parts = (button.dataset.parts || "").split("|").filter(Boolean);
       const titles = parts.length ? parts.map(function (part) { return button.dataset.title + " — " + part; })
         : [button.dataset.title];
-      say(status, "Đang chuẩn bị tài liệu…");
+      say(status, gettext("Đang chuẩn bị tài liệu…"));
       let prep = await hoso(base + "prepare/", button.dataset.csrf, {});
-      say(status, "Hãy xác nhận và nhập mã PIN trên máy tính có USB token (HoSo Signer)…");
+      say(status, gettext("Hãy xác nhận và nhập mã PIN trên máy tính có USB token (HoSo Signer)…"));
       const opened = await openBatch(agent, titles.map(function (title) { return { title: title }; }), prep.key_id);
       batch = opened.batch;
       for (let index = 0; index < titles.length; index += 1) {
-        say(status, titles.length > 1 ? "Đang ký " + (index + 1) + "/" + titles.length + "…" : "Đang ký…");
+        say(status, titles.length > 1
+          ? fill(gettext("Đang ký %(index)s/%(total)s…"), { index: index + 1, total: titles.length })
+          : gettext("Đang ký…"));
         if (index > 0) { prep = await hoso(base + "prepare/", button.dataset.csrf, {}); }
         const signed = await agentPost(agent, "/sign",
           { batch: batch, digest_b64: prep.digest_b64, algorithm: prep.algorithm });
         await hoso(base + "complete/", button.dataset.csrf,
           { session: prep.session, signature_b64: signed.signature_b64 });
       }
-      say(status, "Đã ký xong.");
+      say(status, gettext("Đã ký xong."));
       window.location.reload();
     } catch (error) {
-      say(status, error.message + (error instanceof AgentGone ? " Hồ sơ chưa được ký." : ""));
+      say(status, error instanceof AgentGone
+        ? fill(gettext("%(error)s Hồ sơ chưa được ký."), { error: error.message })
+        : error.message);
       button.disabled = false;
     } finally {
       if (batch) { closeBatch(agent, batch); }
@@ -113,6 +129,9 @@
     return { records: records, this_week: Boolean(thisWeek && thisWeek.checked) };
   }
 
+  // One document's line in the progress list: its title and what became of it.
+  function row(doc, state) { return fill(gettext("%(title)s: %(state)s"), { title: doc.title, state: state }); }
+
   function progressPanel(documents) {
     const panel = document.getElementById("usb-batch-progress");
     const list = panel.querySelector("ul");
@@ -122,7 +141,7 @@
       const li = document.createElement("li");
       li.dataset.record = doc.record;
       li.dataset.status = "pending";
-      li.textContent = doc.title + ": chờ ký";
+      li.textContent = row(doc, gettext("chờ ký"));
       list.appendChild(li);
       rows[doc.record] = li;
     }
@@ -132,7 +151,7 @@
     return {
       mark: function (doc, state, text) {
         rows[doc.record].dataset.status = state;
-        rows[doc.record].textContent = doc.title + ": " + text;
+        rows[doc.record].textContent = row(doc, text);
       },
       step: function () { bar.value += 1; },
     };
@@ -149,46 +168,61 @@
     let docs = [];
     let ui = null;
     try {
-      say(summary, "Đang kết nối HoSo Signer…");
+      say(summary, gettext("Đang kết nối HoSo Signer…"));
       await agentStatus(agent);
       const plan = await hoso("/api/v1/signing/usb-batches/", csrf, batchSelection());
       docs = plan.documents;
       ui = progressPanel(docs);
-      say(summary, "Hãy xác nhận " + docs.length + " hồ sơ và nhập mã PIN một lần trên máy tính có USB token (HoSo Signer)…");
+      say(summary, fill(ngettext(
+        "Hãy xác nhận %(count)s hồ sơ và nhập mã PIN một lần trên máy tính có USB token (HoSo Signer)…",
+        "Hãy xác nhận %(count)s hồ sơ và nhập mã PIN một lần trên máy tính có USB token (HoSo Signer)…",
+        docs.length), { count: docs.length }));
       const opened = await openBatch(agent, docs.map(function (d) { return { title: d.title }; }), plan.certificate.key_id);
       batch = opened.batch;
       let done = 0;
       let failed = 0;
       let lost = null;
       for (const doc of docs) {
-        if (lost) { ui.mark(doc, "unchanged", "chưa ký, giữ nguyên"); continue; }
-        say(summary, "Đang ký " + (done + failed + 1) + "/" + docs.length + ": " + doc.title);
+        if (lost) { ui.mark(doc, "unchanged", gettext("chưa ký, giữ nguyên")); continue; }
+        say(summary, fill(gettext("Đang ký %(index)s/%(total)s: %(title)s"),
+          { index: done + failed + 1, total: docs.length, title: doc.title }));
         try {
           await signOne(agent, csrf, batch, doc.record, plan.certificate.id);
           done += 1;
-          ui.mark(doc, "done", "đã ký");
+          ui.mark(doc, "done", gettext("đã ký"));
         } catch (error) {
-          if (error instanceof AgentGone || error.message.indexOf("Lô ký") === 0) {
+          if (error instanceof AgentGone || (error instanceof AgentRefused && error.status === 409)) {
             lost = { doc: doc, message: error.message };
-            ui.mark(doc, "unchanged", "chưa ký, giữ nguyên");
+            ui.mark(doc, "unchanged", gettext("chưa ký, giữ nguyên"));
             continue;
           }
           failed += 1;
-          ui.mark(doc, "failed", "lỗi — " + error.message);
+          ui.mark(doc, "failed", fill(gettext("lỗi — %(error)s"), { error: error.message }));
         }
         ui.step();
       }
-      let text = "Xong: đã ký " + done + "/" + docs.length + " hồ sơ" + (failed ? ", lỗi " + failed : "") + ".";
+      const counts = { done: done, total: docs.length, failed: failed };
+      let text = failed
+        ? fill(ngettext("Xong: đã ký %(done)s/%(total)s hồ sơ, lỗi %(failed)s.",
+          "Xong: đã ký %(done)s/%(total)s hồ sơ, lỗi %(failed)s.", docs.length), counts)
+        : fill(ngettext("Xong: đã ký %(done)s/%(total)s hồ sơ.",
+          "Xong: đã ký %(done)s/%(total)s hồ sơ.", docs.length), counts);
       if (lost) {
         const left = docs.length - done - failed;
-        text = lost.message + " Việc ký dừng ở hồ sơ «" + lost.doc.title + "». Đã ký " + done + "/" +
-          docs.length + " hồ sơ; " + left + " hồ sơ còn lại chưa được ký và giữ nguyên. " +
-          "Hãy chạy lại HoSo Signer rồi ký tiếp các hồ sơ còn lại.";
+        text = [
+          lost.message,
+          fill(gettext("Việc ký dừng ở hồ sơ «%(title)s»."), { title: lost.doc.title }),
+          fill(ngettext(
+            "Đã ký %(done)s/%(total)s hồ sơ; %(left)s hồ sơ còn lại chưa được ký và giữ nguyên.",
+            "Đã ký %(done)s/%(total)s hồ sơ; %(left)s hồ sơ còn lại chưa được ký và giữ nguyên.",
+            left), { done: done, total: docs.length, left: left }),
+          gettext("Hãy chạy lại HoSo Signer rồi ký tiếp các hồ sơ còn lại."),
+        ].join(" ");
       }
       say(summary, text);
     } catch (error) {
       // Refused on the agent, wrong PIN, agent not running: nothing was signed.
-      if (ui) { for (const doc of docs) { ui.mark(doc, "unchanged", "chưa ký, giữ nguyên"); } }
+      if (ui) { for (const doc of docs) { ui.mark(doc, "unchanged", gettext("chưa ký, giữ nguyên")); } }
       say(summary, error.message);
     } finally {
       if (batch) { await closeBatch(agent, batch); }
@@ -210,7 +244,11 @@
           count += 1;
         } catch (e) { say(status, e.message); }
       }
-      if (count) { say(status, "Đã đăng ký " + count + " chứng thư từ USB token."); window.location.reload(); }
+      if (count) {
+        say(status, fill(ngettext("Đã đăng ký %(count)s chứng thư từ USB token.",
+          "Đã đăng ký %(count)s chứng thư từ USB token.", count), { count: count }));
+        window.location.reload();
+      }
     } catch (error) { say(status, error.message); }
   }
 
