@@ -80,6 +80,7 @@ def accounts_world() -> World:
         world.people[username] = person
     grant(world.people["th1.totruong"], Role.GV, to)
     for username, person in world.people.items():
-        StaffFactory(unit=world.units[NAMED[username][1]], user=person)
+        world.posts[username] = NAMED[username][1]
+        StaffFactory(unit=world.units[world.posts[username]], user=person)
     demo_accounts(world.people.values())
     return world

@@ -84,6 +84,7 @@ def _teacher(world: Province, username: str, group: str) -> Any:
         grant(person, Role.GV, world.units[group])
         StaffFactory(unit=world.units[group], user=person, position=str(Role.GV))
         world.people[username] = person
+        world.posts[username] = group
     return world.people[username]
 
 

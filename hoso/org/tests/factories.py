@@ -171,5 +171,6 @@ def small_province(prefix: str) -> Province:
         grant(person, role, world.units[where])
         StaffFactory(unit=world.units[where], user=person, position=str(role))
         world.people[username] = person
+        world.posts[username] = where
     grant(world.people["th1.totruong"], Role.GV, world.units["th1.to1"])
     return world
