@@ -1,9 +1,6 @@
-"""Signing test clients in as a person of a world built with tests/factories.py, and demo-like
-accounts: the conftest fixtures `client_for`, `demo_user` and `api_for` look up the demo
-province's usernames, which an `own_world` test does not have.
+"""Demo-like accounts for worlds built with tests/factories.py (whose login and api_login sign
+a test client in as one of their people), and the demo's named accounts in a small province.
 
-    login(world.people["giaovien"])        # a test client signed in as them
-    api_login(world.people["giaovien"])    # a DRF client carrying an API token of theirs
     demo_accounts(world.people.values())   # demo accounts, as hoso.accounts.demo makes them
     accounts_world().people["th1.hieutruong"]   # acc.th1.hieutruong: a demo role, own province
 """
@@ -15,33 +12,11 @@ from typing import Any
 
 import factory
 from django.conf import settings
-from django.test import Client
 from factory.django import DjangoModelFactory
 
 from hoso.accounts.models import AccountProfile
 from hoso.org.models import Role, UnitKind
-from hoso.org.tests.factories import StaffFactory
-from tests.factories import SchoolYearFactory, UnitFactory, UserFactory, World, grant
-
-
-def login(user: Any) -> Client:
-    """A test client signed in as `user`. A leader, clerk or office specialist is also asked
-    for two factors by the pages unless they are a demo account in demo mode (demo_accounts)
-    or the test empties settings.HOSO_2FA_REQUIRED_ROLES: a test account has no TOTP."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_login(user: Any, **defaults: Any) -> Any:
-    """A DRF client that carries an API token of `user`, as conftest's api_for does."""
-    from rest_framework.test import APIClient
-
-    from hoso.accounts.services import create_token
-
-    client = APIClient(**defaults)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {create_token(user=user, name='test')[1]}")
-    return client
+from tests.factories import SchoolYearFactory, StaffFactory, UnitFactory, UserFactory, World, grant
 
 
 class AccountProfileFactory(DjangoModelFactory[AccountProfile]):
@@ -105,6 +80,7 @@ def accounts_world() -> World:
         world.people[username] = person
     grant(world.people["th1.totruong"], Role.GV, to)
     for username, person in world.people.items():
-        StaffFactory(unit=world.units[NAMED[username][1]], user=person)
+        world.posts[username] = NAMED[username][1]
+        StaffFactory(unit=world.units[world.posts[username]], user=person)
     demo_accounts(world.people.values())
     return world

@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 
 from hoso.accounts.models import ApiToken
 from hoso.accounts.services import create_token
-from hoso.accounts.tests.factories import login
 from hoso.accounts.tokens import hash_key
 from hoso.audit.models import AuditEntry
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from hoso.accounts.tests.factories import api_login, login
+from hoso.accounts.services import create_token
+from tests.factories import login
 
 SCHOOL_ADDRESS = "198.51.100.20"
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
@@ -28,7 +29,9 @@ def _limits() -> Any:
 
 
 def _api(accounts: Any, username: str) -> APIClient:
-    client: APIClient = api_login(accounts[username], REMOTE_ADDR=SCHOOL_ADDRESS)
+    client = APIClient(REMOTE_ADDR=SCHOOL_ADDRESS)
+    key = create_token(user=accounts[username], name="t")[1]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

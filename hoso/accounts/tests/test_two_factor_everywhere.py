@@ -145,7 +145,7 @@ def test_the_scripts_translations_stay_reachable_before_the_second_factor(
     # Every page, the enrolment and sign-in pages included, loads the JavaScript catalogue: it
     # must answer there, and asking for it must not sign the person out.
     _, enrolling = _password_only_session(real_account)
-    user = real_account("th1.phohieutruong")
+    user = real_account("acc.th1.phohieutruong")
     TOTP.activate(user, SECRET)
     password_only = Client()
     password_only.force_login(user)

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from hoso.accounts.tests.factories import demo_accounts, login
+from hoso.accounts.tests.factories import demo_accounts
 from hoso.audit import anchors
 from hoso.audit.models import AuditEntry, AuditHead
 from hoso.audit.services import audit_log, canonical_json, entry_hash
@@ -22,7 +22,7 @@ from hoso.core.errors import DomainError
 from hoso.org.models import Role
 from hoso.signing.engine import pki
 from hoso.signing.engine.localservices import LocalTrustServices
-from tests.factories import UserFactory, grant, school_world
+from tests.factories import UserFactory, grant, login, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

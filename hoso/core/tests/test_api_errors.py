@@ -13,9 +13,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.models import EntryWindow
-from tests.factories import World, school_world
+from tests.factories import World, api_login, login, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -9,14 +9,12 @@ from typing import Any
 
 import pytest
 
-from hoso.accounts.tests.factories import api_login
 from hoso.org.models import Role, Staff
 from hoso.org.services import staff_update
-from hoso.org.tests.factories import StaffFactory
 from hoso.records.models import Record
 from hoso.records.tests.factories import catalogue
 from hoso.records.tests.helpers import pdf
-from tests.factories import UserFactory, World, grant, school_world
+from tests.factories import StaffFactory, UserFactory, World, api_login, grant, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

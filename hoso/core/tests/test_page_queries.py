@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hoso.accounts.tests.factories import demo_accounts, login
+from hoso.accounts.tests.factories import demo_accounts
 from hoso.org.tests.factories import small_province
 from hoso.records.notify import notify
 from hoso.records.tests.factories import catalogue
 from hoso.records.tests.helpers import upload
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

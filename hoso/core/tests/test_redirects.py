@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from hoso.accounts.tests.factories import login
 from hoso.core.http import safe_redirect_target
 from hoso.grading.tests.conftest import first_student, teacher_of
 from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.records.models import DueItem
 from hoso.records.services.deadlines import due_items_generate
 from hoso.records.tests.factories import catalogue
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -12,10 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hoso.accounts.tests.factories import login
 from hoso.core.request_cache import once_per_request
 from hoso.org.years import current_year
-from tests.factories import SchoolYearFactory, school_world
+from tests.factories import SchoolYearFactory, login, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -21,8 +21,8 @@ from hoso.grading.services.assignments import AssignmentChange, assignments_assi
 from hoso.grading.services.windows import results_publish, window_close, window_open
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, is_primary
 from hoso.org.models import Role, Unit
-from hoso.org.tests.factories import Province, StaffFactory, school_class, small_province, students
-from tests.factories import UserFactory, World, grant
+from hoso.org.tests.factories import Province, school_class, small_province, students
+from tests.factories import StaffFactory, UserFactory, World, grant
 
 # The demo's classes (hoso.org.demo.CLASSES): name → grade
 GRADES = {
@@ -84,6 +84,7 @@ def _teacher(world: Province, username: str, group: str) -> Any:
         grant(person, Role.GV, world.units[group])
         StaffFactory(unit=world.units[group], user=person, position=str(Role.GV))
         world.people[username] = person
+        world.posts[username] = group
     return world.people[username]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.accounts.tests.factories import api_login
 from hoso.grading.models import CorrectionRequest
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
 from hoso.grading.tests.factories import (
@@ -13,6 +12,7 @@ from hoso.grading.tests.factories import (
     gradebook_world,
     open_window,
 )
+from tests.factories import api_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.catalogue import class_subjects
@@ -21,6 +20,7 @@ from hoso.grading.services.assignments import (
 )
 from hoso.grading.tests.conftest import first_student, gvcn_of, teacher_of
 from hoso.grading.tests.factories import gradebook_world
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

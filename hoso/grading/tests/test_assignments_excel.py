@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.grading.selectors import assignments_of
 from hoso.grading.tests.conftest import gvcn_of, teacher_of
 from hoso.grading.tests.factories import gradebook_world
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -1,6 +1,9 @@
 """In Chromium, as a principal, a GVCN and the parent ph.hs1 would: the parent sees only what
 the school has published — HK I results and the issued học bạ; neither the HK II results before
-the principal publishes them nor a correction of the học bạ before it is signed and issued."""
+the principal publishes them nor a correction of the học bạ before it is signed and issued.
+
+Needs the demo province: the browser tests run against the copy of the demo that the browser
+fixtures take once and put back (tests/browser), with the học bạ the demo issued."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
 from hoso.grading.tests.factories import gradebook_as_in_the_demo
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.grading.catalogue import class_subject
 from hoso.grading.compute import subject_averages
 from hoso.grading.tests.conftest import cell, first_student, snapshot, teacher_of
 from hoso.grading.tests.factories import gradebook_as_in_the_demo, open_window
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hoso.accounts.tests.factories import login
 from hoso.grading.hocba.services.versions import hocba_create
 from hoso.grading.models import HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
@@ -18,6 +17,7 @@ from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.grading.tests.test_outputs_hocba import _complete_year
 from hoso.signing.demo import create_demo_pki
 from hoso.signing.engine import pki as demo_pki
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -1,9 +1,9 @@
 """A học bạ is kept permanently: signed by GVCN, principal and the school's seal at B-LT, issued
 as B-LTA, it stays valid for HoSo after the three certificates and the issuing CA have
 expired (moved clock); pdfsig and pyHanko's own validator accept it with revocation data.
-
-Needs the demo province: its full PKI, whose CA and time-stamping authority serve the
-revocation data and time-stamps here."""
+Lớp 1A's GVCN, the principal, the clerk and the school's seal hold demo certificates
+(create_demo_pki, whose CA and time-stamping authority serve the revocation data and the
+time-stamps here)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from hoso.grading.hocba.services.versions import hocba_create
 from hoso.grading.hocba.verify import verify_version
 from hoso.grading.models import HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.grading.tests.test_hocba_verify_batch import _sign
 from hoso.grading.tests.test_outputs_hocba import _complete_year
 from hoso.signing import conf
@@ -31,7 +32,16 @@ from hoso.signing.engine.validate import build_validation_context, pdfsig_report
 from hoso.signing.models import Certificate
 from hoso.signing.verification import validator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world() -> Any:
+    world = gradebook_as_in_the_demo("th1.1A")
+    signers = [gvcn_of(world.units["th1.1A"])]
+    signers += [world.people["th1.hieutruong"], world.people["th1.vanthu"]]
+    signing_demo.create_demo_pki(users=signers, schools=[world.units["th1"]])
+    return world
 
 
 def _reissue(ca: pki.DemoCA, **holder: Any) -> pki.Issued:
@@ -52,7 +62,7 @@ def _reissue(ca: pki.DemoCA, **holder: Any) -> pki.Issued:
 
 
 def test_issued_hocba_stays_valid_after_certificates_and_ca_expire(
-    unit: Any, demo_user: Any, settings: Any
+    world: Any, settings: Any
 ) -> None:
     ca = signing_demo.load_ca(conf.pki_dir())
     tsa = signing_demo.load_tsa(conf.pki_dir())
@@ -61,10 +71,10 @@ def test_issued_hocba_stays_valid_after_certificates_and_ca_expire(
         ca.ocsp_url, ca.crl_url = services.ocsp_url, services.crl_url
         settings.HOSO_SIGNING_TSA_URL = services.tsa_url
         settings.HOSO_SIGNING_LEVEL = "B-LT"
-        lop = unit("th1.1A")
+        lop = world.units["th1.1A"]
         pupil = first_student(lop, 3)
         _complete_year(lop, pupil)
-        gvcn, ht, vt = gvcn_of(lop), demo_user("th1.hieutruong"), demo_user("th1.vanthu")
+        gvcn, ht, vt = gvcn_of(lop), world.people["th1.hieutruong"], world.people["th1.vanthu"]
         issued = [
             _reissue(ca, owner=gvcn),
             _reissue(ca, owner=ht),

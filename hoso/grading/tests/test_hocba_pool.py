@@ -13,8 +13,39 @@ from hoso.grading.hocba.services.versions import hocba_create, hocba_files
 from hoso.grading.models import HocBaVersion
 from hoso.grading.outputs.tables import hoc_ba_data
 from hoso.grading.tests.conftest import first_student, gvcn_of
+from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.grading.tests.test_outputs_hocba import _complete_year
+from hoso.signing.demo import create_demo_pki
 from hoso.storage import blob_store
+
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+
+
+@pytest.fixture
+def world():
+    """th1's Lớp 1A and 5A as the demo leaves them (six pupils each), with the demo
+    certificates of 1A's GVCN, the principal and the clerk, and th1's seal."""
+    world = gradebook_as_in_the_demo("th1.1A", "th1.5A")
+    signers = [gvcn_of(world.units["th1.1A"])]
+    signers += [world.people["th1.hieutruong"], world.people["th1.vanthu"]]
+    create_demo_pki(users=signers, schools=[world.units["th1"]])
+    return world
+
+
+def _issue(world, settings, pupils):
+    """The pupils' học bạ made and signed by GVCN, principal and seal through the batches."""
+    from hoso.grading.hocba.services.batches import hocba_batch_sign
+
+    lop = world.units["th1.1A"]
+    gvcn = gvcn_of(lop)
+    for pupil in pupils:
+        _complete_year(lop, pupil)
+        HocBaVersion.objects.filter(student=pupil).delete()
+        hocba_create(actor=gvcn, school_class=lop, student=pupil)
+    for actor in (gvcn, world.people["th1.hieutruong"], world.people["th1.vanthu"]):
+        batch = hocba_batch_sign(actor=actor, school_class=lop, passphrase=settings.DEMO_PASSWORD)
+        batch = hocba_batch_run(batch_id=batch.pk)
+        assert (batch.done, batch.failed) == (len(pupils), 0), list(batch.items.values("message"))
 
 
 @pytest.fixture
@@ -31,9 +62,9 @@ def laid_out_here(monkeypatch):
     return here
 
 
-def test_a_class_batch_is_laid_out_by_the_pool_and_stored_whole(unit, settings, laid_out_here):
+def test_a_class_batch_is_laid_out_by_the_pool_and_stored_whole(world, settings, laid_out_here):
     settings.HOSO_CPU_PROCESSES = 2
-    lop = unit("th1.5A")
+    lop = world.units["th1.5A"]
     HocBaVersion.objects.filter(school_class=lop).delete()
     try:
         batch = hocba_batch_create(actor=gvcn_of(lop), school_class=lop)
@@ -52,9 +83,9 @@ def test_a_class_batch_is_laid_out_by_the_pool_and_stored_whole(unit, settings, 
 
 @pytest.mark.parametrize("stale", ["data", "number"])
 def test_files_laid_out_from_other_data_or_as_another_number_are_not_used(
-    unit, laid_out_here, stale
+    world, laid_out_here, stale
 ):
-    lop = unit("th1.5A")
+    lop = world.units["th1.5A"]
     pupil = first_student(lop)
     _complete_year(lop, pupil)
     HocBaVersion.objects.filter(student=pupil).delete()
@@ -68,8 +99,8 @@ def test_files_laid_out_from_other_data_or_as_another_number_are_not_used(
     assert blob_store().open(version.pdf_sha256).read() != ahead.pdf
 
 
-def test_files_laid_out_from_the_same_data_are_stored_as_they_are(unit, laid_out_here):
-    lop = unit("th1.5A")
+def test_files_laid_out_from_the_same_data_are_stored_as_they_are(world, laid_out_here):
+    lop = world.units["th1.5A"]
     pupil = first_student(lop)
     HocBaVersion.objects.filter(student=pupil).delete()
     ahead = hocba_files((hoc_ba_data(lop, pupil), 1))
@@ -80,7 +111,7 @@ def test_files_laid_out_from_the_same_data_are_stored_as_they_are(unit, laid_out
 
 
 def test_the_checks_before_each_signature_come_from_the_pool_and_the_issue_is_checked_here(
-    unit, settings, monkeypatch
+    world, settings, monkeypatch
 ):
     """GVCN, principal and seal batches with the pool: the signatures already on each file are
     checked by the pool's processes on the very bytes signed next; the file after the seal is
@@ -92,7 +123,7 @@ def test_the_checks_before_each_signature_come_from_the_pool_and_the_issue_is_ch
     from hoso.org.models import Role, RoleAssignment
 
     settings.HOSO_CPU_PROCESSES = 2
-    lop = unit("th1.1A")
+    lop = world.units["th1.1A"]
     pupils = [first_student(lop, i) for i in (3, 4)]
     gvcn = gvcn_of(lop)
     for pupil in pupils:
@@ -123,8 +154,10 @@ def test_the_checks_before_each_signature_come_from_the_pool_and_the_issue_is_ch
         assert verify_version(version).ok
 
 
-def test_an_answer_made_ahead_is_used_only_for_the_very_same_bytes(unit):
+def test_an_answer_made_ahead_is_used_only_for_the_very_same_bytes(world, settings):
     from hoso.grading.hocba.verify import Answers, _key, verify_pdf
+
+    _issue(world, settings, [first_student(world.units["th1.1A"], 2)])  # as the demo's is
 
     version = HocBaVersion.objects.filter(status="issued").first()
     pdf = blob_store().open(version.pdf_sha256).read()

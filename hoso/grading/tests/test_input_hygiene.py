@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.grading.models import CorrectionRequest, EntryWindow
 from hoso.grading.rules import primary, secondary
 from hoso.grading.rules.errors import InvalidScoreError
 from hoso.grading.tests.conftest import first_student, snapshot, teacher_of
 from hoso.grading.tests.factories import gradebook_as_in_the_demo, open_window
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

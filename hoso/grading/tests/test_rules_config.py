@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.audit.models import AuditEntry
 from hoso.grading.catalogue import class_subjects, config_for
 from hoso.grading.models import Entry, GradingConfig
@@ -17,6 +16,7 @@ from hoso.grading.sheets import REN_LUYEN, trait_area
 from hoso.grading.tests.conftest import first_student
 from hoso.grading.tests.factories import gradebook_as_in_the_demo
 from hoso.org.models import Unit
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

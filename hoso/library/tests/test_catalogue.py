@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.accounts.tests.factories import login
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.library.catalog import class_name, clean_isbn
 from hoso.library.models import BibRecord, Copy, LibrarySettings
 from hoso.library.services import catalogue
 from hoso.library.tests.factories import BibRecordFactory, CopyFactory, library_world
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hoso.accounts.tests.factories import login
 from hoso.core.errors import Conflict, NotAllowed, NotFound
 from hoso.library import selectors
 from hoso.library.models import (
@@ -25,6 +24,7 @@ from hoso.library.services import circulation
 from hoso.library.tests.factories import BibRecordFactory, CopyFactory, library_world
 from hoso.org.models import Enrolment, Staff, Student, Unit
 from hoso.org.tests.factories import school_class, students
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

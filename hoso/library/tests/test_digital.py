@@ -6,13 +6,13 @@ import io
 
 import pytest
 
-from hoso.accounts.tests.factories import login
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.library import selectors
 from hoso.library.models import DigitalResource
 from hoso.library.services import digital
 from hoso.library.tests.factories import library_world
 from hoso.records.pdfmaker import simple_pdf
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

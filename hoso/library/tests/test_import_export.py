@@ -8,12 +8,12 @@ import pymarc
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from hoso.accounts.tests.factories import login
 from hoso.core.errors import DomainError
 from hoso.library import excel, marc
 from hoso.library.models import BibRecord, Copy
 from hoso.library.services import imports
 from hoso.library.tests.factories import library_world, school_library
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.library.models import BibRecord, Copy, DigitalResource, Loan, StockTake, Weeding
 from hoso.library.tests.factories import library_world, school_library
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

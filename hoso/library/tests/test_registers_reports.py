@@ -8,13 +8,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from hoso.accounts.tests.factories import login
 from hoso.core.errors import NotAllowed
 from hoso.library import registers, reports
 from hoso.library.models import Copy, RegisterIssue, RegisterKind
 from hoso.library.services.registers import register_issue
 from hoso.library.tests.factories import library_world, school_library
 from hoso.records.tests.factories import catalogue
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -10,13 +10,13 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.core.errors import DomainError
 from hoso.library import excel, marc, selectors
 from hoso.library.models import BibRecord, Copy
 from hoso.library.search_index import union_search
 from hoso.library.services import catalogue, imports
 from hoso.library.tests.factories import BibRecordFactory, library_world
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.accounts.tests.factories import login
 from hoso.core.errors import Conflict, DomainError, NotAllowed
 from hoso.library import selectors
 from hoso.library.models import Copy, Loan, Weeding
 from hoso.library.services import stock
 from hoso.library.tests.factories import BibRecordFactory, CopyFactory, lent, library_world
 from hoso.org.tests.factories import StudentFactory
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

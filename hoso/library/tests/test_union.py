@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.accounts.tests.factories import login
 from hoso.library.search_index import index_pending_titles, index_records, union_search
 from hoso.library.services import catalogue
 from hoso.library.tests.factories import BibRecordFactory, library_world
+from tests.factories import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

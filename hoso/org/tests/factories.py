@@ -1,7 +1,7 @@
 """Staff, students and their classes for worlds built with tests/factories.py, made through
 hoso.org.services as the product and the demo make them.
 
-    StaffFactory(unit=world.units["to"], user=world.people["giaovien"])
+    StaffFactory(unit=world.units["to"], user=world.people["giaovien"])   # tests.factories
     pupils = students(world.units["lop"], 3)   # three pupils enrolled in Lớp 1A this year
     province = small_province("tv")              # the demo's schools and named people, small
 """
@@ -15,39 +15,16 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from hoso.org.models import Gender, Role, Staff, Student, Unit, UnitKind
-from hoso.org.services import enrolment_set, staff_create, student_create, unit_create
-from tests.factories import SchoolYearFactory, UnitFactory, UserFactory, World, grant
-
-
-class StaffFactory(DjangoModelFactory[Staff]):
-    """A member of staff made by org.services.staff_create, tied to `user` as the demo ties its
-    people (pages, certificates and books read the staff row)."""
-
-    class Meta:
-        model = Staff
-
-    unit = factory.SubFactory(UnitFactory)
-    user = None
-    code = factory.Sequence(lambda n: f"CBW{n:05d}")
-    full_name = factory.LazyAttribute(
-        lambda o: o.user.get_full_name() if o.user is not None else "Nguyễn Thị Lan"
-    )
-    gender = Gender.NU
-    position = ""
-    email = factory.LazyAttribute(
-        lambda o: f"{o.user.username}@test.hoso.edu.vn" if o.user is not None else ""
-    )
-
-    @classmethod
-    def _create(cls, model_class: type[Staff], *args: Any, **kwargs: Any) -> Staff:
-        user = kwargs.pop("user")
-        staff = staff_create(actor=None, **kwargs)
-        if user is not None:
-            staff.user = user
-            staff.save(update_fields=["user"])
-        return staff
-
+from hoso.org.models import Gender, Role, Student, Unit, UnitKind
+from hoso.org.services import enrolment_set, student_create, unit_create
+from tests.factories import (
+    SchoolYearFactory,
+    StaffFactory,
+    UnitFactory,
+    UserFactory,
+    World,
+    grant,
+)
 
 NAMES = (
     "Nguyễn Văn An",
@@ -194,5 +171,6 @@ def small_province(prefix: str) -> Province:
         grant(person, role, world.units[where])
         StaffFactory(unit=world.units[where], user=person, position=str(role))
         world.people[username] = person
+        world.posts[username] = where
     grant(world.people["th1.totruong"], Role.GV, world.units["th1.to1"])
     return world

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from hoso.accounts.tests.factories import api_login, demo_accounts
+from hoso.accounts.tests.factories import demo_accounts
 from hoso.org.models import Staff
 from hoso.org.tests.factories import StudentFactory, small_province
+from tests.factories import api_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 

@@ -9,7 +9,6 @@ import pytest
 from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
-from hoso.accounts.tests.factories import api_login, login
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.org.importing.columns import SHEETS
@@ -17,6 +16,7 @@ from hoso.org.importing.services import ImportRejected, import_file
 from hoso.org.importing.workbook import template_bytes
 from hoso.org.models import Enrolment, Staff, Student
 from hoso.org.tests.factories import StudentFactory, small_province
+from tests.factories import api_login, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
