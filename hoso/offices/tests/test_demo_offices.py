@@ -1,15 +1,17 @@
-"""The demo's report requests and directives, as the Phòng finds them. Needs the demo province:
-these tests check what the demo's offices step sent, answered and left owing."""
+"""The demo's report requests, directives and inspection, as the Phòng finds them. Needs the
+demo province: these tests check what the demo's offices steps sent, answered, signed and left
+owing."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
 
-from hoso.offices.models import ReportAssignment, ReportRequest
+from hoso.offices.models import Inspection, InspectionState, ReportAssignment, ReportRequest
 from hoso.offices.selectors import report_status
 from hoso.offices.tests.factories import user
 from hoso.org.models import Unit
+from hoso.records.models import RecordState
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,12 @@ def test_the_office_is_told_on_its_home_page_who_has_not_reported_or_answered(cl
     page = client_for("phong1.chuyenvien").get("/").content.decode()
     assert "Đôn đốc" in page
     assert not [t for t in tasks_for(user("th1.giaovien1")) if t.title.startswith("Đôn đốc")]
+
+
+def test_the_demo_inspection_was_sent_signed():
+    inspection = Inspection.objects.get(title="hồ sơ chuyên môn học kỳ I")
+    assert inspection.state == InspectionState.SENT
+    assert inspection.minutes.state == RecordState.ISSUED
+    assert list(inspection.minutes.versions.get().signatures.values_list("role", flat=True)) == [
+        "CV_PHONG"
+    ]
