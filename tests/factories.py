@@ -23,8 +23,14 @@ from django.test import Client
 from factory.django import DjangoModelFactory
 
 from hoso.grading.models import Homeroom
-from hoso.org.models import Gender, Role, SchoolYear, Staff, Unit, UnitKind
-from hoso.org.services import role_assign, staff_create, unit_create
+from hoso.org.models import Gender, Role, SchoolYear, Staff, Student, Unit, UnitKind
+from hoso.org.services import (
+    enrolment_set,
+    role_assign,
+    staff_create,
+    student_create,
+    unit_create,
+)
 from hoso.records.models import Record, RecordType
 
 PASSWORD = "hoso-test-2025"
@@ -82,6 +88,30 @@ class ClassFactory(UnitFactory):
     kind = UnitKind.LOP
     school_year = factory.SubFactory(SchoolYearFactory)
     grade = 1
+
+
+class StudentFactory(DjangoModelFactory[Student]):
+    """A pupil made by org.services.student_create, enrolled through enrolment_set in
+    `school_class` (this year) when one is given; the school is the class's."""
+
+    class Meta:
+        model = Student
+
+    school_class = None
+    school = factory.LazyAttribute(lambda o: o.school_class.school)
+    code = factory.Sequence(lambda n: f"HST{n:06d}")
+    full_name = factory.Sequence(lambda n: f"Trần Văn An {n}")
+    gender = Gender.NAM
+    birth_date = dt.date(2019, 3, 1)
+
+    @classmethod
+    def _create(cls, model_class: type[Student], *args: Any, **kwargs: Any) -> Student:
+        school_class = kwargs.pop("school_class")
+        student = student_create(actor=None, **kwargs)
+        if school_class is not None:
+            year = school_class.school_year or SchoolYearFactory()
+            enrolment_set(actor=None, student=student, school_class=school_class, school_year=year)
+        return student
 
 
 class HomeroomFactory(DjangoModelFactory[Homeroom]):

@@ -4,22 +4,22 @@ class, pupil or batch.
 Expectations are written by hand from docs/books.md and the docstring of
 hoso/books/policies.py (the GVCN of the pupil's class and the school's HT, PHT, VT fill the
 particulars; the school's HT, PHT, VT generate the school's books and start batches; a class's
-books also its GVCN), never computed. The demo's GVCN of the actors are replaced by one:
-th1.giaovien1 is the GVCN of th1 1A. Where an action has a list scope, `visible` must agree
-with `can`.
+books also its GVCN), never computed. The actors and places are a province_world's: "th1"
+below is its school, "thcs1" its THCS school, "th2" the school of the second Phòng; of the
+actors only giaovien is a GVCN, of th1 1A. Where an action has a list scope, `visible` must
+agree with `can`.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from hoso.books.models import BookBatch
-from hoso.grading.models import Homeroom
 from hoso.org.models import SchoolYear, Student, Unit
 from hoso.policy.tests.matrix import assert_row
+from tests.factories import ClassFactory, HomeroomFactory, StudentFactory, World, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "books.student.fill",
@@ -28,15 +28,16 @@ COVERED = {
     "books.batch.view",
 }
 
+# role → the province_world's person holding it
 ACTORS = {
-    "GV": "th1.giaovien1",
-    "TTCM": "th1.totruong",
-    "PHT": "th1.phohieutruong",
-    "HT": "th1.hieutruong",
-    "VT": "th1.vanthu",
-    "TV": "th1.thuthu",
-    "CV_PHONG": "phong1.chuyenvien",
-    "CV_SO": "so.chuyenvien",
+    "GV": "giaovien",
+    "TTCM": "totruong",
+    "PHT": "phohieutruong",
+    "HT": "hieutruong",
+    "VT": "vanthu",
+    "TV": "thuthu",
+    "CV_PHONG": "chuyenvien",
+    "CV_SO": "so",
     "QTHT": "admin",
 }
 T, F = True, False
@@ -66,40 +67,47 @@ CLASS_GENERATE = _rows(
 BATCH_VIEW = _rows((T, F, F), QTHT=(T, T, T))
 
 
-def _user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def _class(school_code, name):
-    return Unit.objects.get(school__code=school_code, kind="LOP", name=name)
+@pytest.fixture
+def world() -> World:
+    """A province_world whose classes th1 1A (GVCN giaovien), th1 5A, thcs1 6A and th2 1A have
+    a pupil each."""
+    world = province_world("bm")
+    units, year = world.units, world.year
+    units["lop5a"] = ClassFactory(
+        code="bm-5A", name="Lớp 5A", parent=units["school"], school_year=year, grade=5
+    )
+    units["lop6a"] = ClassFactory(
+        code="bm-6A", name="Lớp 6A", parent=units["thcs"], school_year=year, grade=6
+    )
+    units["school2.lop1a"] = ClassFactory(
+        code="bm-TR2-1A", name="Lớp 1A", parent=units["school2"], school_year=year, grade=1
+    )
+    for key in ("lop", "lop5a", "lop6a", "school2.lop1a"):
+        StudentFactory(school_class=units[key])
+    HomeroomFactory(teacher=world.people["giaovien"], school_class=units["lop"], school_year=year)
+    return world
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_books(role):
+def test_books(world, role):
     year = SchoolYear.objects.get(is_current=True)
-    Homeroom.objects.filter(teacher__in=[_user(u) for u in ACTORS.values()]).delete()
-    lop1a = _class("TH1", "Lớp 1A")
-    Homeroom.objects.filter(school_class=lop1a, school_year=year).delete()
-    Homeroom.objects.create(teacher=_user("th1.giaovien1"), school_class=lop1a, school_year=year)
-    user = _user(ACTORS[role])
-    classes = [lop1a, _class("TH1", "Lớp 5A"), _class("THCS1", "Lớp 6A"), _class("TH2", "Lớp 1A")]
+    user = world.people[ACTORS[role]]
+    classes = [world.units[key] for key in ("lop", "lop5a", "lop6a", "school2.lop1a")]
     pupils = [
         Student.objects.filter(enrolments__school_class=c, enrolments__school_year=year).first()
         for c in classes
     ]
     assert_row(user, "books.student.fill", pupils, STUDENT_FILL[role], Student)
-    schools = [Unit.objects.get(code=code) for code in ("TH1", "THCS1", "TH2")]
+    schools = [world.units[key] for key in ("school", "thcs", "school2")]
     assert_row(user, "books.school.generate", schools, SCHOOL_GENERATE[role], Unit)
     assert_row(user, "books.class.generate", classes[:3], CLASS_GENERATE[role])
     starters = [
-        (user, "TH1"),
-        (_user("thcs1.hieutruong"), "THCS1"),
-        (_user("th2.hieutruong"), "TH2"),
+        (user, "school"),
+        (world.people["thcs.hieutruong"], "thcs"),
+        (world.people["school2.hieutruong"], "school2"),
     ]
     batches = [
-        BookBatch.objects.create(
-            school=Unit.objects.get(code=code), school_year=year, term="CN", user=starter
-        )
-        for starter, code in starters
+        BookBatch.objects.create(school=world.units[key], school_year=year, term="CN", user=starter)
+        for starter, key in starters
     ]
     assert_row(user, "books.batch.view", batches, BATCH_VIEW[role], BookBatch)

@@ -1,7 +1,8 @@
-"""Digital-transformation measures over HTTP, in the demo province: the Sở writes a criteria
-set and publishes it, a principal fills and submits the school's sheet with evidence, the Sở
-returns one, ranks and exports; refusals by guessed URLs; bad input said in Vietnamese with
-nothing saved; the API's lists and objects."""
+"""Digital-transformation measures over HTTP, in a small province whose Sở has published the
+demo's criteria set (its two primary schools submitted their sheets, its THCS school has
+begun): the Sở writes a criteria set and publishes it, a principal fills and submits the
+school's sheet with evidence, the Sở returns one, ranks and exports; refusals by guessed URLs;
+bad input said in Vietnamese with nothing saved; the API's lists and objects."""
 
 from __future__ import annotations
 
@@ -18,12 +19,76 @@ from hoso.audit.models import AuditEntry
 from hoso.offices.models import Answer, CriteriaSet, Criterion, SchoolSheet, SetState, SheetState
 from hoso.org.models import Unit
 from hoso.records.pdfmaker import simple_pdf
+from tests.factories import World, api_login, login, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def _demo_set() -> CriteriaSet:
-    return CriteriaSet.objects.get(office__code="SO-DEMO", state=SetState.OPEN)
+@pytest.fixture
+def world(settings) -> World:
+    """A province_world: the Sở, a Phòng with the school (primary) and a THCS school, a second
+    Phòng with a primary school."""
+    settings.HOSO_2FA_REQUIRED_ROLES = []  # leaders' pages without a phone at hand
+    return province_world("dxf")
+
+
+def client_for(world: World, key: str):
+    return login(world.people[key])
+
+
+def api_for(world: World, key: str):
+    return api_login(world.people[key])
+
+
+def _fill(cset: CriteriaSet, school: Unit, principal, values: dict[str, str], submit: bool):
+    from hoso.offices.services.reports import FileIn
+    from hoso.offices.transformation import services
+
+    sheet = cset.sheets.get(school=school)
+    for code, value in values.items():
+        criterion = cset.criteria.get(code=code)
+        evidence = simple_pdf(f"{criterion.code} {criterion.title}", ["Minh chứng tự đánh giá."])
+        services.answer_save(
+            actor=principal,
+            sheet_id=sheet.pk,
+            criterion_id=criterion.pk,
+            value=value,
+            upload=FileIn(evidence, "minh-chung.pdf"),
+        )
+    if submit:
+        services.sheet_submit(actor=principal, sheet_id=sheet.pk)
+
+
+@pytest.fixture
+def published(world: World) -> CriteriaSet:
+    """The demo's criteria set, published by the Sở through the services as the demo does:
+    the two primary schools submitted their sheets, the THCS school has begun (2.2 only)."""
+    from hoso.offices.transformation import services
+    from hoso.offices.transformation.demo import CRITERIA
+    from hoso.offices.transformation.services_figures import figures_refresh
+
+    people, units = world.people, world.units
+    today = timezone.localdate()
+    cset = services.criteria_set_create(
+        actor=people["so"],
+        office=units["so"],
+        title="Bộ chỉ số chuyển đổi số trường học",
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=21),
+        criteria=[services.CriterionIn(**c) for c in CRITERIA],
+    )
+    services.criteria_set_publish(actor=people["so"], set_id=cset.pk)
+    _fill(cset, units["school"], people["hieutruong"], {"2.2": "85", "3.1": "2", "3.3": "1"}, True)
+    _fill(
+        cset,
+        units["school2"],
+        people["school2.hieutruong"],
+        {"2.2": "60", "3.1": "3", "3.3": "1"},
+        True,
+    )
+    _fill(cset, units["thcs"], people["thcs.hieutruong"], {"2.2": "70"}, False)
+    figures_refresh(set_id=cset.pk)
+    return cset
 
 
 def _pdf() -> io.BytesIO:
@@ -49,10 +114,10 @@ def _add(client, cset, **values) -> object:
     return client.post(reverse("offices:dx-set-criteria", args=[cset.pk]), values)
 
 
-def test_office_writes_publishes_and_the_criteria_freeze(client_for):
-    so = client_for("so.chuyenvien")
+def test_office_writes_publishes_and_the_criteria_freeze(world):
+    so = client_for(world, "so")
     cset = _new_set(so, level="TH")
-    assert cset.state == SetState.DRAFT and cset.office.code == "SO-DEMO"
+    assert cset.state == SetState.DRAFT and cset.office == world.units["so"]
     _add(
         so,
         cset,
@@ -124,10 +189,10 @@ def test_office_writes_publishes_and_the_criteria_freeze(client_for):
     ]
 
 
-def test_school_fills_submits_and_the_office_returns(client_for):
-    cset = _demo_set()
-    sheet = cset.sheets.get(school__code="THCS1")  # the demo's half-filled sheet
-    principal = client_for("thcs1.hieutruong")
+def test_school_fills_submits_and_the_office_returns(world, published):
+    cset = published
+    sheet = cset.sheets.get(school=world.units["thcs"])  # the half-filled sheet
+    principal = client_for(world, "thcs.hieutruong")
     entered = {c.code: c for c in cset.criteria.filter(kind="entered")}
     url = reverse("offices:dx-sheet", args=[sheet.pk])
     # Submitting with criteria missing: refused, naming them.
@@ -146,7 +211,7 @@ def test_school_fills_submits_and_the_office_returns(client_for):
     page = principal.get(url).content.decode()
     assert "7.00/10" in page or "7,00/10" in page
     # The Sở returns it with a reason; the school can change it again.
-    so = client_for("so.chuyenvien")
+    so = client_for(world, "so")
     so.post(reverse("offices:dx-sheet-return", args=[sheet.pk]), {"comment": "Thiếu minh chứng"})
     sheet.refresh_from_db()
     assert (sheet.state, sheet.return_comment) == (SheetState.RETURNED, "Thiếu minh chứng")
@@ -159,15 +224,16 @@ def test_school_fills_submits_and_the_office_returns(client_for):
     assert AuditEntry.objects.count() == before + 1
 
 
-def test_ranking_drill_down_export_and_close(client_for):
-    cset = _demo_set()
-    so = client_for("so.chuyenvien")
+def test_ranking_drill_down_export_and_close(world, published):
+    cset = published
+    so = client_for(world, "so")
     page = so.get(reverse("offices:dx-set", args=[cset.pk])).content.decode()
     assert 'data-testid="dx-ranking"' in page
-    phong1 = Unit.objects.get(code="PGD-1")
+    phong1 = world.units["phong"]
     drilled = so.get(reverse("offices:dx-set", args=[cset.pk]) + f"?unit={phong1.pk}")
     names = {r.sheet.school.name for r in drilled.context["table"].rows}
-    assert names and "TH2" not in {r.sheet.school.code for r in drilled.context["table"].rows}
+    th2 = world.units["school2"].code
+    assert names and th2 not in {r.sheet.school.code for r in drilled.context["table"].rows}
     assert all(r.sheet.school.path.startswith(phong1.path) for r in drilled.context["table"].rows)
     response = so.get(reverse("offices:dx-set-export", args=[cset.pk]))
     book = load_workbook(io.BytesIO(response.content))
@@ -180,19 +246,19 @@ def test_ranking_drill_down_export_and_close(client_for):
     assert cset.state == SetState.CLOSED
     kept = {s.pk: (s.total, s.rank) for s in cset.sheets.all()}
     assert all(total is not None and rank for total, rank in kept.values())
-    th1 = cset.sheets.get(school__code="TH1")
+    th1 = cset.sheets.get(school=world.units["school"])
     Answer.objects.filter(sheet=th1).update(value=Decimal("0"))
     table = so.get(reverse("offices:dx-set", args=[cset.pk])).context["table"]
     assert {r.sheet.pk: (r.total, r.rank) for r in table.rows} == kept
 
 
-def test_a_school_sees_only_its_own_row_and_nobody_guesses_another_sheet(client_for):
-    cset = _demo_set()
-    th2 = cset.sheets.get(school__code="TH2")
-    th1_principal = client_for("th1.hieutruong")
-    phong1 = client_for("phong1.chuyenvien")  # signing in is audited: before counting
+def test_a_school_sees_only_its_own_row_and_nobody_guesses_another_sheet(world, published):
+    cset = published
+    th2 = cset.sheets.get(school=world.units["school2"])
+    th1_principal = client_for(world, "hieutruong")
+    phong1 = client_for(world, "chuyenvien")  # signing in is audited: before counting
     table = th1_principal.get(reverse("offices:dx-set", args=[cset.pk])).context["table"]
-    assert [r.sheet.school.code for r in table.rows] == ["TH1"]
+    assert [r.sheet.school for r in table.rows] == [world.units["school"]]
     before = (Answer.objects.filter(sheet=th2).count(), th2.state, AuditEntry.objects.count())
     criterion = cset.criteria.filter(kind="entered").first()
     for url, data in (
@@ -205,7 +271,7 @@ def test_a_school_sees_only_its_own_row_and_nobody_guesses_another_sheet(client_
         assert response.status_code == 404, url
     # A Phòng does not reach the schools of another Phòng, nor return a Sở's sheet.
     assert phong1.get(reverse("offices:dx-sheet", args=[th2.pk])).status_code == 404
-    th1 = cset.sheets.get(school__code="TH1")
+    th1 = cset.sheets.get(school=world.units["school"])
     response = phong1.post(reverse("offices:dx-sheet-return", args=[th1.pk]), {"comment": "x"})
     assert response.status_code == 404
     th2.refresh_from_db()
@@ -228,8 +294,8 @@ def test_a_school_sees_only_its_own_row_and_nobody_guesses_another_sheet(client_
         ({"title": ""}, "Hãy nhập tên tiêu chí"),
     ],
 )
-def test_bad_criteria_are_refused_in_vietnamese(client_for, values, message):
-    so = client_for("so.chuyenvien")
+def test_bad_criteria_are_refused_in_vietnamese(world, values, message):
+    so = client_for(world, "so")
     cset = _new_set(so)
     _add(
         so,
@@ -255,12 +321,12 @@ def test_bad_criteria_are_refused_in_vietnamese(client_for, values, message):
     assert list(cset.criteria.values_list("code", flat=True)) == ["1.1"]
 
 
-def test_bad_answers_and_dates_are_refused_nothing_saved(client_for, api_for):
-    cset = _demo_set()
-    sheet = cset.sheets.get(school__code="THCS1")
+def test_bad_answers_and_dates_are_refused_nothing_saved(world, published):
+    cset = published
+    sheet = cset.sheets.get(school=world.units["thcs"])
     entered = {c.code: c for c in cset.criteria.filter(kind="entered")}
     auto = cset.criteria.filter(kind="auto").first()
-    principal = client_for("thcs1.hieutruong")
+    principal = client_for(world, "thcs.hieutruong")
     url = reverse("offices:dx-sheet", args=[sheet.pk])
     before = (
         list(Answer.objects.filter(sheet=sheet).values_list("pk", "value")),
@@ -286,7 +352,7 @@ def test_bad_answers_and_dates_are_refused_nothing_saved(client_for, api_for):
     )
     assert after == before
     # A set's dates: a close before the opening, a date that is not one.
-    so = client_for("so.chuyenvien")
+    so = client_for(world, "so")
     count = CriteriaSet.objects.count()
     response = so.post(
         reverse("offices:dx-set-new"),
@@ -302,7 +368,7 @@ def test_bad_answers_and_dates_are_refused_nothing_saved(client_for, api_for):
     assert response.status_code == 400 and "không hợp lệ" in response.content.decode()
     assert CriteriaSet.objects.count() == count
     # The API answers the same with {"code", "message", "fields"}.
-    api = api_for("thcs1.hieutruong")
+    api = api_for(world, "thcs.hieutruong")
     body = api.post(
         reverse("api-offices-dx-answers", args=[sheet.pk]),
         {"criterion": entered["2.2"].pk, "value": "150"},
@@ -312,8 +378,8 @@ def test_bad_answers_and_dates_are_refused_nothing_saved(client_for, api_for):
     assert "value" in body["fields"]
 
 
-def test_api_create_publish_fill_scores(api_for):
-    so = api_for("so.chuyenvien")
+def test_api_create_publish_fill_scores(world):
+    so = api_for(world, "so")
     today = timezone.localdate()
     body = {
         "title": "Chỉ số qua API",
@@ -344,8 +410,8 @@ def test_api_create_publish_fill_scores(api_for):
     pk = response.json()["id"]
     assert [c["code"] for c in response.json()["criteria"]] == ["1", "2"]
     assert so.post(reverse("api-offices-dx-publish", args=[pk])).json()["state"] == "open"
-    sheet = SchoolSheet.objects.get(criteria_set_id=pk, school__code="TH1")
-    principal = api_for("th1.hieutruong")
+    sheet = SchoolSheet.objects.get(criteria_set_id=pk, school=world.units["school"])
+    principal = api_for(world, "hieutruong")
     criterion = Criterion.objects.get(criteria_set_id=pk, code="2")
     stream = _pdf()
     answered = principal.post(
@@ -365,5 +431,5 @@ def test_api_create_publish_fill_scores(api_for):
         row["id"] for row in principal.get(reverse("api-offices-dx-sheets")).json()["results"]
     }
     assert listed == set(
-        SchoolSheet.objects.filter(school__code="TH1").values_list("pk", flat=True)
+        SchoolSheet.objects.filter(school=world.units["school"]).values_list("pk", flat=True)
     )

@@ -1,21 +1,23 @@
-"""The digital-transformation policy as a matrix: every demo role × every action × whose set
-or sheet. Expectations written by hand from the docstring of
+"""The digital-transformation policy as a matrix: every role × every action × whose set or
+sheet. Expectations written by hand from the docstring of
 hoso/offices/transformation/policies.py and docs/offices.md, never computed; where an action
-has a list scope, `visible` must agree with `can`."""
+has a list scope, `visible` must agree with `can`. The actors and places are a
+province_world's: "th1" below is its school, "thcs1" its THCS school, "th2" the school of the
+second Phòng."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.offices.models import CriteriaSet, SchoolSheet
-from hoso.org.models import SchoolYear, Unit
+from hoso.org.models import SchoolYear
 from hoso.policy.tests.matrix import assert_row
+from tests.factories import World, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "offices.dx.set.view",
@@ -25,15 +27,16 @@ COVERED = {
     "offices.dx.sheet.submit",
     "offices.dx.sheet.return",
 }
+# role → the province_world's person holding it
 ACTORS = {
-    "GV": "th1.giaovien1",
-    "TTCM": "th1.totruong",
-    "PHT": "th1.phohieutruong",
-    "HT": "th1.hieutruong",
-    "VT": "th1.vanthu",
-    "TV": "th1.thuthu",
-    "CV_PHONG": "phong1.chuyenvien",
-    "CV_SO": "so.chuyenvien",
+    "GV": "giaovien",
+    "TTCM": "totruong",
+    "PHT": "phohieutruong",
+    "HT": "hieutruong",
+    "VT": "vanthu",
+    "TV": "thuthu",
+    "CV_PHONG": "chuyenvien",
+    "CV_SO": "so",
     "QTHT": "admin",
 }
 T, F = True, False
@@ -71,40 +74,41 @@ SHEET_SUBMIT = _rows((F, F, F), HT=(T, F, F))
 SHEET_RETURN = _rows((F, F, F), CV_SO=(T, T, T))
 
 
-def _unit(code):
-    return Unit.objects.get(code=code)
+@pytest.fixture
+def world() -> World:
+    return province_world("dxm")
 
 
-def _set(office, state, schools=()):
+def _set(world, office, state, schools=()):
     today = timezone.localdate()
     cset = CriteriaSet.objects.create(
-        office=_unit(office),
+        office=world.units[office],
         school_year=SchoolYear.objects.get(is_current=True),
         title=f"Ma trận {office} {state}",
         opens_on=today,
         closes_on=today + dt.timedelta(days=5),
         state=state,
-        created_by=get_user_model().objects.get(username="admin"),
+        created_by=world.people["admin"],
         created_at=timezone.now(),
     )
-    for code in schools:
-        SchoolSheet.objects.create(criteria_set=cset, school=_unit(code))
+    for key in schools:
+        SchoolSheet.objects.create(criteria_set=cset, school=world.units[key])
     return cset
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_sets_and_sheets(role):
-    user = get_user_model().objects.get(username=ACTORS[role])
+def test_sets_and_sheets(world, role):
+    user = world.people[ACTORS[role]]
     sets = [
-        _set("SO-DEMO", "draft"),
-        _set("SO-DEMO", "open", ("TH1", "TH2")),
-        _set("PGD-1", "open", ("TH1",)),
-        _set("PGD-2", "closed", ("TH2",)),
+        _set(world, "so", "draft"),
+        _set(world, "so", "open", ("school", "school2")),
+        _set(world, "phong", "open", ("school",)),
+        _set(world, "phong2", "closed", ("school2",)),
     ]
     assert_row(user, "offices.dx.set.view", sets, SET_VIEW[role], CriteriaSet)
     assert_row(user, "offices.dx.set.manage", sets, SET_MANAGE[role])
-    cset = _set("SO-DEMO", "open", ("TH1", "THCS1", "TH2"))
-    sheets = [cset.sheets.get(school__code=code) for code in ("TH1", "THCS1", "TH2")]
+    cset = _set(world, "so", "open", ("school", "thcs", "school2"))
+    sheets = [cset.sheets.get(school=world.units[key]) for key in ("school", "thcs", "school2")]
     assert_row(user, "offices.dx.sheet.view", sheets, SHEET_VIEW[role], SchoolSheet)
     assert_row(user, "offices.dx.sheet.fill", sheets, SHEET_FILL[role])
     assert_row(user, "offices.dx.sheet.submit", sheets, SHEET_SUBMIT[role])

@@ -11,16 +11,33 @@ from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
 from hoso.offices.models import Finding, Inspection, InspectionState
-from hoso.org.models import Unit
+from hoso.offices.tests.factories import offices_province
+from tests.factories import RecordFactory, StudentFactory, World, api_login, with_certificates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 BASE = "/api/v1/offices/inspections/"
 
 
-def _open(api, **extra):
+@pytest.fixture
+def world() -> World:
+    """A Sở whose first Phòng (its specialist holds a certificate) has the school, whose Lớp 1A
+    has two pupils and whose teacher giaovien submitted a lesson plan; a THCS school beside it,
+    another Phòng's school."""
+    world = with_certificates(offices_province("ia"), ["chuyenvien"])
+    for _ in range(2):
+        StudentFactory(school_class=world.units["lop"])
+    RecordFactory(owner=world.people["giaovien"], period_key="W05", submitted=True)
+    return world
+
+
+def api_for(world: World, key: str):
+    return api_login(world.people[key])
+
+
+def _open(world, api, **extra):
     body = {
-        "school": Unit.objects.get(code="TH1").pk,
+        "school": world.units["school"].pk,
         "title": "hồ sơ học kỳ I",
         "types": ["TT28.KHBD"],
         "gradebook": True,
@@ -30,9 +47,9 @@ def _open(api, **extra):
     return api.post(BASE, body, format="json")
 
 
-def test_an_inspection_from_opening_to_the_schools_answer(api_for):
-    inspector = api_for("phong1.chuyenvien")
-    opened = _open(inspector)
+def test_an_inspection_from_opening_to_the_schools_answer(world):
+    inspector = api_for(world, "chuyenvien")
+    opened = _open(world, inspector)
     assert opened.status_code == 201, opened.content
     pk = opened.json()["id"]
     assert opened.json()["state"] == InspectionState.OPEN
@@ -68,7 +85,7 @@ def test_an_inspection_from_opening_to_the_schools_answer(api_for):
     assert sent.status_code == 200, sent.content
     assert sent.json()["state"] == InspectionState.SENT
 
-    school = api_for("th1.hieutruong")
+    school = api_for(world, "hieutruong")
     row = school.get("/api/v1/offices/inbox/").json()["results"][0]
     assert row["directive"] == sent.json()["directive"]
     school.get(f"/api/v1/offices/inbox/{row['id']}/")
@@ -96,19 +113,19 @@ def _in(days: int) -> str:
         ({"title": "   "}, "không được bỏ trống"),
     ],
 )
-def test_bad_openings_say_why_and_open_nothing(api_for, extra, message):
-    if extra.get("school") == "TH2":
-        extra = {**extra, "school": Unit.objects.get(code="TH2").pk}
+def test_bad_openings_say_why_and_open_nothing(world, extra, message):
+    if extra.get("school") == "TH2":  # a school of the other Phòng
+        extra = {**extra, "school": world.units["school2"].pk}
     before = Inspection.objects.count()
-    answer = _open(api_for("phong1.chuyenvien"), **extra)
+    answer = _open(world, api_for(world, "chuyenvien"), **extra)
     assert answer.status_code == 400
     assert message in str(answer.json())
     assert Inspection.objects.count() == before
 
 
-def test_bad_findings_say_why_and_save_nothing(api_for):
-    inspector = api_for("phong1.chuyenvien")
-    pk = _open(inspector, library=False).json()["id"]
+def test_bad_findings_say_why_and_save_nothing(world):
+    inspector = api_for(world, "chuyenvien")
+    pk = _open(world, inspector, library=False).json()["id"]
     audited = AuditEntry.objects.count()
     cases = [
         ({"item": "library", "strengths": "x"}, "không thuộc nội dung kiểm tra"),
@@ -124,26 +141,26 @@ def test_bad_findings_say_why_and_save_nothing(api_for):
     assert AuditEntry.objects.count() == audited
 
 
-def test_only_the_office_and_the_school_see_it(api_for):
-    pk = _open(api_for("phong1.chuyenvien")).json()["id"]
-    for username in ("thcs1.hieutruong", "th2.hieutruong", "phong2.chuyenvien", "th1.giaovien1"):
-        client = api_for(username)
+def test_only_the_office_and_the_school_see_it(world):
+    pk = _open(world, api_for(world, "chuyenvien")).json()["id"]
+    for username in ("thcs.hieutruong", "school2.hieutruong", "chuyenvien2", "giaovien"):
+        client = api_for(world, username)
         assert client.get(f"{BASE}{pk}/").status_code == 404, username
         assert pk not in [r["id"] for r in client.get(BASE).json()["results"]], username
-    assert api_for("so.chuyenvien").get(f"{BASE}{pk}/").status_code == 200
-    school = api_for("th1.hieutruong")
+    assert api_for(world, "so").get(f"{BASE}{pk}/").status_code == 200
+    school = api_for(world, "hieutruong")
     assert school.get(f"{BASE}{pk}/").status_code == 200
     refused = school.post(f"{BASE}{pk}/findings/", {"item": "gradebook", "strengths": "x"})
     assert refused.status_code == 403
     assert not Finding.objects.filter(inspection_id=pk).exists()
 
 
-def test_a_schools_gradebook_progress(api_for):
-    school = Unit.objects.get(code="TH1")
+def test_a_schools_gradebook_progress(world):
+    school = world.units["school"]
     url = f"/api/v1/offices/schools/{school.pk}/progress/"
-    rows = api_for("th1.hieutruong").get(url)
+    rows = api_for(world, "hieutruong").get(url)
     assert rows.status_code == 200
     assert rows.json() and all(0 <= r["entered"] <= r["required_now"] for r in rows.json())
-    assert api_for("phong1.chuyenvien").get(url).json() == rows.json()
-    for username in ("phong2.chuyenvien", "th1.giaovien1", "th2.hieutruong"):
-        assert api_for(username).get(url).status_code == 404, username
+    assert api_for(world, "chuyenvien").get(url).json() == rows.json()
+    for username in ("chuyenvien2", "giaovien", "school2.hieutruong"):
+        assert api_for(world, username).get(url).status_code == 404, username

@@ -6,7 +6,8 @@ Văn bản đến: a school's HT, PHT, VT; a Phòng: its staff; the office sees 
 of the offices oversee the units below like the chuyên viên) and the docstrings of
 hoso/offices/policies.py (what an office sends down is seen by that office and the offices
 above; managing it is the office's own staff's), never computed. Where an action has a list
-scope, `visible` must agree with `can`.
+scope, `visible` must agree with `can`. The actors and places are a province_world's: "th1"
+below is its school, "thcs1" its THCS school, "th2" the school of the second Phòng.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hoso.offices.models import (
@@ -27,8 +27,9 @@ from hoso.offices.models import (
 from hoso.org.models import SchoolYear, Unit
 from hoso.policy.tests.matrix import assert_row
 from hoso.records.models import RecordVersion
+from tests.factories import RecordFactory, World, province_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 COVERED = {
     "offices.office.act",
@@ -46,15 +47,16 @@ COVERED = {
     "offices.progress.view",
 }
 
+# role → the province_world's person holding it
 ACTORS = {
-    "GV": "th1.giaovien1",
-    "TTCM": "th1.totruong",
-    "PHT": "th1.phohieutruong",
-    "HT": "th1.hieutruong",
-    "VT": "th1.vanthu",
-    "TV": "th1.thuthu",
-    "CV_PHONG": "phong1.chuyenvien",
-    "CV_SO": "so.chuyenvien",
+    "GV": "giaovien",
+    "TTCM": "totruong",
+    "PHT": "phohieutruong",
+    "HT": "hieutruong",
+    "VT": "vanthu",
+    "TV": "thuthu",
+    "CV_PHONG": "chuyenvien",
+    "CV_SO": "so",
     "QTHT": "admin",
 }
 T, F = True, False
@@ -110,77 +112,87 @@ PROGRESS_VIEW = _rows(
 )
 
 
-def _user(username):
-    return get_user_model().objects.get(username=username)
+@pytest.fixture
+def world() -> World:
+    """A province_world and a lesson plan of its school (the document the directives carry)."""
+    world = province_world("om")
+    RecordFactory(owner=world.people["giaovien"], period_key="W05")
+    return world
 
 
-def _unit(code):
-    return Unit.objects.get(code=code)
+def _user(world, key):
+    return world.people[key]
 
 
-OFFICES = ("PGD-1", "PGD-2", "SO-DEMO")
+def _unit(world, key):
+    return world.units[key]
 
 
-def _directive(office_code, n):
-    version = RecordVersion.objects.select_related("record").first()
+OFFICES = ("phong", "phong2", "so")
+
+
+def _directive(world, office, n):
+    version = RecordVersion.objects.select_related("record").get(
+        record__school=_unit(world, "school")
+    )
     return Directive.objects.create(
-        office=_unit(office_code),
+        office=_unit(world, office),
         school_year=SchoolYear.objects.get(is_current=True),
         title=f"Ma trận {n}",
         record=version.record,
         version=version,
         audience="SCHOOLS",
-        issued_by=_user("admin"),
+        issued_by=_user(world, "admin"),
         issued_at=timezone.now(),
     )
 
 
-def _report_request(office_code, n):
+def _report_request(world, office, n):
     return ReportRequest.objects.create(
-        office=_unit(office_code),
+        office=_unit(world, office),
         school_year=SchoolYear.objects.get(is_current=True),
         title=f"Ma trận {n}",
         deadline=timezone.now() + timedelta(days=7),
         template_kind="FORM",
         audience="SCHOOLS",
-        created_by=_user("admin"),
+        created_by=_user(world, "admin"),
         created_at=timezone.now(),
     )
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_offices_and_what_they_send(role):
-    user = _user(ACTORS[role])
-    places = [*(_unit(code) for code in OFFICES), _unit("TH1"), None]
+def test_offices_and_what_they_send(world, role):
+    user = _user(world, ACTORS[role])
+    places = [*(_unit(world, code) for code in OFFICES), _unit(world, "school"), None]
     assert_row(user, "offices.office.act", places, OFFICE_ACT[role])
-    directives = [_directive(code, n) for n, code in enumerate(OFFICES)]
+    directives = [_directive(world, code, n) for n, code in enumerate(OFFICES)]
     assert_row(user, "offices.directive.view", directives, SENT_VIEW[role], Directive)
     assert_row(user, "offices.directive.manage", directives, SENT_MANAGE[role])
-    requests = [_report_request(code, n) for n, code in enumerate(OFFICES)]
+    requests = [_report_request(world, code, n) for n, code in enumerate(OFFICES)]
     assert_row(user, "offices.report.view", requests, SENT_VIEW[role], ReportRequest)
     assert_row(user, "offices.report.manage", requests, SENT_MANAGE[role])
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_inboxes_and_reports(role):
-    user = _user(ACTORS[role])
-    directive = _directive("SO-DEMO", 9)
+def test_inboxes_and_reports(world, role):
+    user = _user(world, ACTORS[role])
+    directive = _directive(world, "so", 9)
     recipients = [
         DirectiveRecipient.objects.create(
-            directive=directive, unit=_unit(code), received_at=timezone.now()
+            directive=directive, unit=_unit(world, code), received_at=timezone.now()
         )
-        for code in ("TH1", "THCS1", "TH2", "PGD-1")
+        for code in ("school", "thcs", "school2", "phong")
     ]
     for action in ("offices.recipient.view", "offices.recipient.answer"):
         assert_row(user, action, recipients, RECIPIENT[role], DirectiveRecipient)
-    by_phong1, by_phong2, by_so = (_report_request(c, 10 + n) for n, c in enumerate(OFFICES))
+    by_phong1, by_phong2, by_so = (_report_request(world, c, 10 + n) for n, c in enumerate(OFFICES))
     rows = [
-        ReportAssignment.objects.create(request=request, unit=_unit(code))
+        ReportAssignment.objects.create(request=request, unit=_unit(world, code))
         for request, code in (
-            (by_phong1, "TH1"),
-            (by_phong1, "THCS1"),
-            (by_phong2, "TH2"),
-            (by_so, "PGD-1"),
+            (by_phong1, "school"),
+            (by_phong1, "thcs"),
+            (by_phong2, "school2"),
+            (by_so, "phong"),
         )
     ]
     assert_row(user, "offices.assignment.view", rows, ASSIGNMENT_VIEW[role], ReportAssignment)
@@ -189,22 +201,22 @@ def test_inboxes_and_reports(role):
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_inspections_and_progress(role):
-    user = _user(ACTORS[role])
+def test_inspections_and_progress(world, role):
+    user = _user(world, ACTORS[role])
     inspections = [
         Inspection.objects.create(
-            office=_unit(office),
-            school=_unit(school),
+            office=_unit(world, office),
+            school=_unit(world, school),
             school_year=SchoolYear.objects.get(is_current=True),
             title=f"Ma trận {n}",
-            opened_by=_user("admin"),
+            opened_by=_user(world, "admin"),
             opened_at=timezone.now(),
         )
         for n, (office, school) in enumerate(
-            (("PGD-1", "TH1"), ("PGD-1", "THCS1"), ("PGD-2", "TH2"))
+            (("phong", "school"), ("phong", "thcs"), ("phong2", "school2"))
         )
     ]
     assert_row(user, "offices.inspection.view", inspections, INSPECTION_VIEW[role], Inspection)
     assert_row(user, "offices.inspection.work", inspections, INSPECTION_WORK[role])
-    schools = [_unit(code) for code in ("TH1", "THCS1", "TH2")]
+    schools = [_unit(world, code) for code in ("school", "thcs", "school2")]
     assert_row(user, "offices.progress.view", schools, PROGRESS_VIEW[role], Unit)
