@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -61,7 +62,11 @@ def tasks(user: Any) -> list[HomeTask]:
     return [
         HomeTask(
             _("Duyệt yêu cầu điều chỉnh điểm"),
-            _("%(pending)s yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.")
+            ngettext(
+                "%(pending)s yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.",
+                "%(pending)s yêu cầu sửa điểm sau khi khóa sổ đang chờ hiệu trưởng duyệt.",
+                pending,
+            )
             % {"pending": pending},
             reverse("grading:corrections"),
             pending,

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.library.models import Hold, Loan, Weeding
@@ -79,7 +80,12 @@ def tasks(user: Any) -> list[HomeTask]:
                 found.append(
                     HomeTask(
                         _("Sách quá hạn"),
-                        _("%(overdue)s lượt mượn quá hạn trả.") % {"overdue": overdue},
+                        ngettext(
+                            "%(overdue)s lượt mượn quá hạn trả.",
+                            "%(overdue)s lượt mượn quá hạn trả.",
+                            overdue,
+                        )
+                        % {"overdue": overdue},
                         url,
                         overdue,
                     )
@@ -90,7 +96,12 @@ def tasks(user: Any) -> list[HomeTask]:
                 found.append(
                     HomeTask(
                         _("Sách đặt trước"),
-                        _("%(ready)s sách chờ bạn đọc nhận.") % {"ready": ready},
+                        ngettext(
+                            "%(ready)s sách chờ bạn đọc nhận.",
+                            "%(ready)s sách chờ bạn đọc nhận.",
+                            ready,
+                        )
+                        % {"ready": ready},
                         url,
                         ready,
                     )
@@ -103,7 +114,10 @@ def tasks(user: Any) -> list[HomeTask]:
             found.append(
                 HomeTask(
                     _("Duyệt thanh lý sách"),
-                    _("%(waiting)s đề nghị chờ duyệt.") % {"waiting": waiting},
+                    ngettext(
+                        "%(waiting)s đề nghị chờ duyệt.", "%(waiting)s đề nghị chờ duyệt.", waiting
+                    )
+                    % {"waiting": waiting},
                     url,
                     waiting,
                     True,

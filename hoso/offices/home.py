@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.offices.models import ReportState
@@ -122,12 +123,20 @@ def _answer_tasks(user: Any) -> list[HomeTask]:
         return []
     late = owing.filter(directive__reply_due_at__lt=now).count()
     if late:
-        detail = _("%(count)s văn bản chỉ đạo chờ đơn vị phản hồi, %(late)s đã quá hạn.") % {
+        detail = ngettext(
+            "%(count)s văn bản chỉ đạo chờ đơn vị phản hồi, %(late)s đã quá hạn.",
+            "%(count)s văn bản chỉ đạo chờ đơn vị phản hồi, %(late)s đã quá hạn.",
+            count,
+        ) % {
             "count": count,
             "late": late,
         }
     else:
-        detail = _("%(count)s văn bản chỉ đạo chờ đơn vị phản hồi.") % {"count": count}
+        detail = ngettext(
+            "%(count)s văn bản chỉ đạo chờ đơn vị phản hồi.",
+            "%(count)s văn bản chỉ đạo chờ đơn vị phản hồi.",
+            count,
+        ) % {"count": count}
     return [
         HomeTask(_("Phản hồi văn bản chỉ đạo"), detail, reverse("offices:inbox"), count, bool(late))
     ]

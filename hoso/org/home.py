@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.org.models import Role, Staff, Student, Unit, UnitKind
@@ -45,7 +46,11 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Xếp lớp cho học sinh"),
-                _("%(unplaced)s học sinh chưa có lớp trong năm học %(year)s.")
+                ngettext(
+                    "%(unplaced)s học sinh chưa có lớp trong năm học %(year)s.",
+                    "%(unplaced)s học sinh chưa có lớp trong năm học %(year)s.",
+                    unplaced,
+                )
                 % {"unplaced": unplaced, "year": year},
                 reverse("import"),
                 unplaced,
@@ -56,7 +61,11 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Cấp tài khoản"),
-                _("%(without_account)s cán bộ, giáo viên chưa có tài khoản đăng nhập.")
+                ngettext(
+                    "%(without_account)s cán bộ, giáo viên chưa có tài khoản đăng nhập.",
+                    "%(without_account)s cán bộ, giáo viên chưa có tài khoản đăng nhập.",
+                    without_account,
+                )
                 % {"without_account": without_account},
                 reverse("staff-list"),
                 without_account,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -73,9 +74,17 @@ def tasks(user: Any) -> list[HomeTask]:
             HomeTask(
                 _("Hồ sơ cần nộp"),
                 (
-                    _("%(count)s hồ sơ đến hạn trong tuần này, trong đó %(late)s đã quá hạn.")
+                    ngettext(
+                        "%(count)s hồ sơ đến hạn trong tuần này, trong đó %(late)s đã quá hạn.",
+                        "%(count)s hồ sơ đến hạn trong tuần này, trong đó %(late)s đã quá hạn.",
+                        len(week),
+                    )
                     if late
-                    else _("%(count)s hồ sơ đến hạn trong tuần này.")
+                    else ngettext(
+                        "%(count)s hồ sơ đến hạn trong tuần này.",
+                        "%(count)s hồ sơ đến hạn trong tuần này.",
+                        len(week),
+                    )
                 )
                 % {"count": len(week), "late": late},
                 reverse("records:mine"),
@@ -88,7 +97,12 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Hồ sơ bị trả lại"),
-                _("%(returned)s hồ sơ cần sửa theo góp ý rồi trình lại.") % {"returned": returned},
+                ngettext(
+                    "%(returned)s hồ sơ cần sửa theo góp ý rồi trình lại.",
+                    "%(returned)s hồ sơ cần sửa theo góp ý rồi trình lại.",
+                    returned,
+                )
+                % {"returned": returned},
                 reverse("records:mine"),
                 returned,
                 urgent=True,
@@ -99,7 +113,8 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Hồ sơ chờ bạn duyệt"),
-                _("%(reviews)s hồ sơ đang chờ.") % {"reviews": reviews},
+                ngettext("%(reviews)s hồ sơ đang chờ.", "%(reviews)s hồ sơ đang chờ.", reviews)
+                % {"reviews": reviews},
                 reverse("records:review-queue"),
                 reviews,
             )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.retention.selectors import any_proposal_for, pending_to_decide
@@ -27,7 +28,11 @@ def tasks(user: Any) -> list[HomeTask]:
     return [
         HomeTask(
             _("Đề nghị tiêu hủy hồ sơ"),
-            _("%(pending)s đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.")
+            ngettext(
+                "%(pending)s đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.",
+                "%(pending)s đề nghị tiêu hủy hồ sơ hết thời hạn lưu trữ đang chờ bạn quyết định.",
+                pending,
+            )
             % {"pending": pending},
             reverse("retention:list"),
             pending,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.core.home import HomeTask, NavItem, register_nav, register_tasks
 from hoso.core.request_cache import once_per_request
@@ -58,7 +59,12 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Ký số hồ sơ"),
-                _("%(to_sign)s hồ sơ đã duyệt đang chờ bạn ký.") % {"to_sign": to_sign},
+                ngettext(
+                    "%(to_sign)s hồ sơ đã duyệt đang chờ bạn ký.",
+                    "%(to_sign)s hồ sơ đã duyệt đang chờ bạn ký.",
+                    to_sign,
+                )
+                % {"to_sign": to_sign},
                 reverse("signing:sign-queue"),
                 to_sign,
             )
@@ -68,7 +74,12 @@ def tasks(user: Any) -> list[HomeTask]:
         found.append(
             HomeTask(
                 _("Đóng dấu hồ sơ"),
-                _("%(to_seal)s hồ sơ đã ký đang chờ đóng dấu.") % {"to_seal": to_seal},
+                ngettext(
+                    "%(to_seal)s hồ sơ đã ký đang chờ đóng dấu.",
+                    "%(to_seal)s hồ sơ đã ký đang chờ đóng dấu.",
+                    to_seal,
+                )
+                % {"to_seal": to_seal},
                 reverse("signing:seal-queue"),
                 to_seal,
             )
