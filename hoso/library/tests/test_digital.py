@@ -101,7 +101,7 @@ def test_files_are_sniffed_not_trusted(world) -> None:
 
 def test_reading_in_the_browser_and_another_schools_resource(world) -> None:
     # Given the Sở's PDF and a th2 teacher's proposal, as in the demo's digital library
-    digital.resource_add(
+    so_pdf = digital.resource_add(
         actor=world.people["so.chuyenvien"],
         unit=world.units["so"],
         meta={"title": "Sách điện tử Lịch sử địa phương", "fmt": "pdf"},
@@ -113,7 +113,6 @@ def test_reading_in_the_browser_and_another_schools_resource(world) -> None:
         meta={"title": "Bài giảng Toán 2 điện tử", "fmt": "link"},
         url="https://example.org/toan2",
     )
-    so_pdf = DigitalResource.objects.get(fmt="pdf", school__isnull=True)
     response = login(world.people["th2.giaovien1"]).get(f"/thu-vien/so/{so_pdf.pk}/tep/?xem=1")
     assert response.status_code == 200
     assert not response["Content-Disposition"].startswith("attachment")
