@@ -29,7 +29,7 @@ class Progress:
 
     batch: Any
     url: str
-    done_word: Any = _("xong")  # "đã ký 3/5"
+    done_word: Any = _("đã xử lý")  # "đã ký 3/5"; not "xong": the status before it says "Xong"
     failed_word: Any = _("lỗi")  # ", lỗi 1"
     label: Any = _("Tiến độ")
     lines: list[Line] = field(default_factory=list)

@@ -36,7 +36,7 @@ def _sign_batch(page: Any, site: str, class_id: int) -> None:
     page.get_by_label("Mật khẩu chứng thư").fill(PASSWORD)
     page.get_by_role("button", name="Ký hàng loạt").click()
     page.wait_for_load_state("networkidle")
-    assert "xong 2/2" in _main(page)
+    assert "đã xử lý 2/2" in _main(page)
 
 
 def test_gvcn_fills_what_is_missing_and_the_batch_is_signed_and_sealed(

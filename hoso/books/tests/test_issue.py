@@ -142,7 +142,7 @@ def test_the_whole_school_batch(client_for, demo_user):
     done = batch.items.filter(status="done").values_list("school_class__code", flat=True)
     assert sorted(done) == ["THCS1-2025-7A", "THCS1-2025-8A", "THCS1-2025-9A"]
     page = client_for("thcs1.hieutruong").get(f"/so-sach/lo/{batch.pk}/")
-    assert page.status_code == 200 and "xong 3/5" in page.content.decode()
+    assert page.status_code == 200 and "đã xử lý 3/5" in page.content.decode()
     assert client_for("th1.hieutruong").get(f"/so-sach/lo/{batch.pk}/").status_code == 404
 
 

@@ -33,7 +33,7 @@ def test_a_running_batch_refreshes_and_names_its_items():
     ]
     html = _render(Progress.of(FakeBatch("running", 1, 1, 3), "/lo/5/tien-do/", lines))
     assert 'hx-get="/lo/5/tien-do/"' in html and 'hx-trigger="every 2s"' in html
-    assert "Đang chạy: xong 1/3, lỗi 1." in html
+    assert "Đang chạy: đã xử lý 1/3, lỗi 1." in html
     assert 'Nguyễn Văn An: Đã ký (<a href="/hoc-ba/7/">bản 2</a>)' in html
     assert "Trần Thị Bình: Lỗi — Thiếu nhận xét</li>" in html
     assert '<progress value="2" max="3"' in html

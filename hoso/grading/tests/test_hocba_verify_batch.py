@@ -204,7 +204,7 @@ def test_class_batch_creates_in_background_with_progress(
         "Lỗi dựng học bạ (kiểm thử).",
     )
     progress = client.get(f"/so-diem/hoc-ba/lo/{batch.pk}/tien-do/").content.decode()
-    assert "xong 22/23, lỗi 1" in progress and "Lỗi dựng học bạ" in progress
+    assert "đã xử lý 22/23, lỗi 1" in progress and "Lỗi dựng học bạ" in progress
     assert "hx-get" not in progress  # finished: polling stops
     assert client_for("th1.giaovien1").get(f"/so-diem/hoc-ba/lo/{batch.pk}/").status_code == 404
     # Idempotent: running it again changes nothing.
