@@ -2,7 +2,7 @@
 year's GVCN and principal blocks), and the chain fills them: each signature's widget is the
 field the form laid out, inside its block (under the block's instruction line, above the
 printed name), the seal over the principal's image in a field of its own; every signature
-valid in pdfsig and stock pyHanko."""
+valid in pdfsig and stock pyHanko. Own world: hoso.books.tests.hocba_world."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 
+from hoso.books.tests.hocba_world import world, world_pki
 from hoso.books.tests.test_score_book_pdf import _valid_everywhere
 from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
 from hoso.grading.models import HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
-from hoso.grading.tests.test_outputs_hocba import _complete_year, _signer
+from hoso.grading.tests.test_outputs_hocba import _complete_year, _signer, pki_files
 from hoso.signing.engine.appearance import find_text, seal_box
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+__all__ = ["pki_files", "world", "world_pki"]  # fixtures
 GVCN_HINT, HT_HINT = "(Ký và ghi rõ họ tên)", "(Ký, ghi rõ họ tên và đóng dấu)"
 
 
@@ -56,13 +58,13 @@ def _inside_block(pdf: bytes, page: int, rect: tuple[float, ...], hint: str, nam
     assert x0 < (below[0] + below[2]) / 2 < x1
 
 
-def test_hocba_signatures_fill_the_fields_in_the_signers_blocks(unit, demo_user, pki):
+def test_hocba_signatures_fill_the_fields_in_the_signers_blocks(world, world_pki):
     from hoso.signing.engine.demo_images import demo_seal_png, demo_signature_png
 
-    lop = unit("th1.1A")
+    lop = world.units["th1.1A"]
     pupil = first_student(lop, 3)
     _complete_year(lop, pupil)
-    gvcn, ht, vt = gvcn_of(lop), demo_user("th1.hieutruong"), demo_user("th1.vanthu")
+    gvcn, ht, vt = gvcn_of(lop), world.people["th1.hieutruong"], world.people["th1.vanthu"]
     version = hocba_create(actor=gvcn, school_class=lop, student=pupil)
     draft = read_blob(version.pdf_sha256)
     laid_out = _fields(draft)
@@ -78,7 +80,7 @@ def test_hocba_signatures_fill_the_fields_in_the_signers_blocks(unit, demo_user,
         (ht, "ht", demo_signature_png("HT Demo")),
         (vt, "seal", demo_seal_png("Trường Tiểu học Nguyễn Du")),
     ):
-        hocba_sign(actor=actor, version=version, signer=_signer(pki, who), image_png=image)
+        hocba_sign(actor=actor, version=version, signer=_signer(world_pki, who), image_png=image)
     version.refresh_from_db()
     assert version.status == HocBaStatus.ISSUED
     issued = read_blob(version.pdf_sha256)
@@ -96,8 +98,8 @@ def test_hocba_signatures_fill_the_fields_in_the_signers_blocks(unit, demo_user,
     assert rect == tuple(round(v, 2) for v in seal_box(laid_out["HT"][1]))  # type: ignore[arg-type]
 
 
-def test_the_tt22_form_lays_out_the_fields_in_the_comment_and_approval_blocks(unit):
-    lop = unit("thcs1.6A")
+def test_the_tt22_form_lays_out_the_fields_in_the_comment_and_approval_blocks(world):
+    lop = world.units["thcs1.6A"]
     pupil = first_student(lop, 5)
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
     draft = read_blob(version.pdf_sha256)

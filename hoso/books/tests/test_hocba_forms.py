@@ -1,6 +1,6 @@
 """The học bạ in the official layouts: TT 27 (tiểu học) and TT 22 (THCS) sections, wording and
 order, the particulars from org, "Trang x/y", and a học bạ that lacks a particular or the
-completion decision cannot be signed."""
+completion decision cannot be signed. Own world: hoso.books.tests.hocba_world."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from hoso.books.tests.hocba_world import world, world_pki
 from hoso.core.errors import DomainError
 from hoso.grading.hocba.selectors import read_blob
 from hoso.grading.hocba.services.versions import hocba_create, hocba_sign
 from hoso.grading.models import Entry, HocBaStatus
 from hoso.grading.tests.conftest import first_student, gvcn_of
-from hoso.grading.tests.test_outputs_hocba import _complete_year, _pdf_text, _signer
+from hoso.grading.tests.test_outputs_hocba import _complete_year, _pdf_text, _signer, pki_files
 from hoso.org.models import Student
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
+__all__ = ["pki_files", "world", "world_pki"]  # fixtures
 NS = {"h": "urn:hoso:hoc-ba:1"}
 
 
@@ -28,8 +30,8 @@ def _in_order(text: str, parts: list[str]) -> None:
         position = found + len(part)
 
 
-def test_primary_hocba_follows_the_tt27_form(unit):
-    lop = unit("th1.1A")
+def test_primary_hocba_follows_the_tt27_form(world):
+    lop = world.units["th1.1A"]
     pupil = first_student(lop, 3)
     _complete_year(lop, pupil)
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
@@ -72,8 +74,8 @@ def test_primary_hocba_follows_the_tt27_form(unit):
     assert root.find("h:QuaTrinhHocTap/h:NamHoc", NS).get("soDangBo") == pupil.register_number
 
 
-def test_a_missing_particular_or_completion_blocks_signing(unit, pki):
-    lop = unit("th1.1A")
+def test_a_missing_particular_or_completion_blocks_signing(world, world_pki):
+    lop = world.units["th1.1A"]
     pupil = first_student(lop, 4)
     Student.objects.filter(pk=pupil.pk).update(hometown="", father_name="", mother_name="")
     pupil.refresh_from_db()
@@ -83,13 +85,13 @@ def test_a_missing_particular_or_completion_blocks_signing(unit, pki):
     assert "lý lịch: họ tên cha, mẹ hoặc người giám hộ" in missing
     assert "quyết định Hoàn thành chương trình lớp học" in missing
     with pytest.raises(DomainError, match="còn thiếu lý lịch: quê quán"):
-        hocba_sign(actor=gvcn_of(lop), version=version, signer=_signer(pki, "gvcn"))
+        hocba_sign(actor=gvcn_of(lop), version=version, signer=_signer(world_pki, "gvcn"))
     version.refresh_from_db()
     assert version.status == HocBaStatus.DRAFT and not version.signatures.exists()
 
 
-def test_secondary_hocba_follows_the_tt22_form_and_needs_the_promotion(unit):
-    lop = unit("thcs1.6A")
+def test_secondary_hocba_follows_the_tt22_form_and_needs_the_promotion(world):
+    lop = world.units["thcs1.6A"]
     pupil = first_student(lop, 5)
     version = hocba_create(actor=gvcn_of(lop), school_class=lop, student=pupil)
     assert "tổng số buổi nghỉ học cả năm" in version.data["missing"]
@@ -132,11 +134,13 @@ def test_promotion_line_from_results_and_absences():
     assert primary_completion(3, None) == ""
 
 
-def test_absences_are_entered_as_a_whole_number(unit):
+def test_absences_are_entered_as_a_whole_number(world):
     from hoso.grading.catalogue import sheet_columns
     from hoso.grading.sheets import normalise
 
-    column = next(c for c in sheet_columns(unit("thcs1.6A"), "ren_luyen") if c.slot == "cn.nghi")
+    column = next(
+        c for c in sheet_columns(world.units["thcs1.6A"], "ren_luyen") if c.slot == "cn.nghi"
+    )
     assert normalise(column, " 07 ") == "7"
     for bad in ("-1", "3,5", "401", "mười"):
         with pytest.raises(DomainError, match="Số buổi nghỉ"):

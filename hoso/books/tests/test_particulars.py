@@ -1,5 +1,7 @@
 """Student particulars the official books need: what is missing per book, filling them (GVCN,
-school leaders), the import columns, and bad input refused with nothing stored."""
+school leaders), the import columns, and bad input refused with nothing stored. Own world:
+hoso.grading.tests.factories.gradebook_world with th1's Lớp 1A (its GVCN, six pupils with every
+particular)."""
 
 from __future__ import annotations
 
@@ -12,18 +14,25 @@ from hoso.books.missing import Book, particulars_missing
 from hoso.books.services.particulars import particulars_fill
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.models import Homeroom
+from hoso.grading.tests.factories import gradebook_world
 from hoso.org.importing.columns import SHEETS
 from hoso.org.importing.services import ImportRejected, import_file
-from hoso.org.models import Enrolment, Student, Unit
+from hoso.org.models import Enrolment, Student
 from hoso.org.particulars import ethnicities, ethnicity_code, personal_id_problem
 from hoso.org.tests.test_import import xlsx
+from tests.factories import login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
 @pytest.fixture
-def lop1a():
-    return Unit.objects.get(code="TH1-2025-1A")
+def world():
+    return gradebook_world("th1.1A")
+
+
+@pytest.fixture
+def lop1a(world):
+    return world.units["th1.1A"]
 
 
 @pytest.fixture
@@ -50,7 +59,7 @@ def test_personal_id_must_agree_with_birth_year_and_sex():
 
 
 def test_a_blank_particular_is_listed_for_each_book_that_prints_it(pupil):
-    # Given a demo pupil with every particular, then quê quán and the parents cleared
+    # Given a pupil with every particular, then quê quán and the parents cleared
     assert particulars_missing(pupil, Book.HOCBA_TH) == []
     assert particulars_missing(pupil, Book.SO_DANG_BO) == []
     pupil.hometown = pupil.father_name = pupil.mother_name = ""
@@ -78,17 +87,17 @@ def test_the_gvcn_fills_a_particular_of_their_pupil(lop1a, pupil):
     assert entry is not None and entry.actor_id == gvcn.pk
 
 
-def test_a_teacher_of_another_class_may_not_fill(pupil, demo_user):
+def test_a_teacher_of_another_class_may_not_fill(world, pupil):
     before = Student.objects.get(pk=pupil.pk).hometown
     with pytest.raises(NotAllowed):
         particulars_fill(
-            actor=demo_user("thcs1.giaovien1"), student=pupil, changes={"hometown": "X"}
+            actor=world.people["thcs1.giaovien1"], student=pupil, changes={"hometown": "X"}
         )
     assert Student.objects.get(pk=pupil.pk).hometown == before
 
 
-def test_bad_particulars_are_refused_and_nothing_is_stored(pupil, demo_user):
-    vanthu = demo_user("th1.vanthu")
+def test_bad_particulars_are_refused_and_nothing_is_stored(world, pupil):
+    vanthu = world.people["th1.vanthu"]
     before = Student.objects.get(pk=pupil.pk)
     other = Student.objects.filter(school=pupil.school).exclude(pk=pupil.pk).first()
     for changes, field in (
@@ -111,10 +120,10 @@ def test_bad_particulars_are_refused_and_nothing_is_stored(pupil, demo_user):
         )
 
 
-def test_the_fill_page_saves_and_shows_what_is_missing(client_for, lop1a, pupil):
+def test_the_fill_page_saves_and_shows_what_is_missing(lop1a, pupil):
     gvcn = Homeroom.objects.get(school_class=lop1a).teacher
     Student.objects.filter(pk=pupil.pk).update(hometown="", nationality="")
-    client = client_for(gvcn.username)
+    client = login(gvcn)
     page = client.get(f"/so-sach/lop/{lop1a.pk}/con-thieu/")
     assert page.status_code == 200
     assert "quốc tịch, quê quán" in page.content.decode()
@@ -133,8 +142,8 @@ def test_the_fill_page_saves_and_shows_what_is_missing(client_for, lop1a, pupil)
     assert particulars_missing(Student.objects.get(pk=pupil.pk), Book.HOCBA_TH) == []
 
 
-def test_import_reads_the_particulars_and_an_old_file_keeps_them(demo_user):
-    th1, vanthu = Unit.objects.get(code="TH1"), demo_user("th1.vanthu")
+def test_import_reads_the_particulars_and_an_old_file_keeps_them(world):
+    th1, vanthu = world.units["th1"], world.people["th1.vanthu"]
     headers = [c.header for c in SHEETS["students"]]
     row = [
         "HSX0000009",
@@ -173,8 +182,8 @@ def test_import_reads_the_particulars_and_an_old_file_keeps_them(demo_user):
     assert (student.birth_date, student.ethnicity) == (dt.date(2017, 9, 3), "05")
 
 
-def test_import_lists_every_bad_particular_and_writes_nothing(demo_user):
-    th1, vanthu = Unit.objects.get(code="TH1"), demo_user("th1.vanthu")
+def test_import_lists_every_bad_particular_and_writes_nothing(world):
+    th1, vanthu = world.units["th1"], world.people["th1.vanthu"]
     headers = [c.header for c in SHEETS["students"]]
     blank = [""] * (len(headers) - 6)
     count = Student.objects.count()

@@ -13,8 +13,16 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-pytestmark = pytest.mark.django_db
+from tests.factories import login, school_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 SWITCH = "/i18n/setlang/"
+
+
+@pytest.fixture
+def teacher() -> Client:
+    """A teacher of a small school, signed in (no language chosen yet)."""
+    return login(school_world("ls").people["giaovien"])
 
 
 def _weekday(language: str) -> str:
@@ -26,8 +34,8 @@ def _switch(client: Client, language: str) -> Any:
     return client.post(SWITCH, {"language": language, "next": "/"})
 
 
-def test_the_footer_switch_turns_the_home_page_english_and_back(client_for: Any) -> None:
-    client = client_for("th1.giaovien1")
+def test_the_footer_switch_turns_the_home_page_english_and_back(teacher: Client) -> None:
+    client = teacher
     assert _weekday("en") != _weekday("vi")
 
     before = client.get("/")
@@ -49,9 +57,9 @@ def test_the_footer_switch_turns_the_home_page_english_and_back(client_for: Any)
 
 
 def test_the_switch_shows_the_current_language_as_text_and_the_other_as_a_button(
-    client_for: Any,
+    teacher: Client,
 ) -> None:
-    client = client_for("th1.giaovien1")
+    client = teacher
 
     html = client.get("/").content.decode()
 
@@ -65,9 +73,9 @@ def test_the_switch_shows_the_current_language_as_text_and_the_other_as_a_button
 
 
 def test_a_browser_asking_for_english_still_gets_vietnamese_until_the_person_chooses(
-    client_for: Any,
+    teacher: Client,
 ) -> None:
-    client = client_for("th1.giaovien1")
+    client = teacher
 
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
 
@@ -83,8 +91,8 @@ def test_the_sign_in_page_offers_the_switch_before_signing_in() -> None:
     assert client.get(settings.LOGIN_URL)["Content-Language"] == "en"
 
 
-def test_a_language_not_offered_leaves_the_pages_vietnamese(client_for: Any) -> None:
-    client = client_for("th1.giaovien1")
+def test_a_language_not_offered_leaves_the_pages_vietnamese(teacher: Client) -> None:
+    client = teacher
 
     client.post(SWITCH, {"language": "fr", "next": "/"})  # Django ships French: cookie set
 
