@@ -1,52 +1,62 @@
-"""School books generated from the data and issued as records: the demo's signed sổ đăng bộ and
-score book, a correction as the next version with the change written on it, refusals with the
-list of what is missing, and the whole-school batch."""
+"""School books generated from the data and issued as records: a correction of an issued sổ
+đăng bộ is the next version with the change written on it, a book with missing data is refused
+with the list of what is missing, who may issue which book, and a primary class's bảng tổng hợp.
+Own world: hoso.grading.tests.factories.gradebook_world; the issued sổ đăng bộ is made as the
+demo makes TH Nguyễn Du's (hoso.books.demo): by the văn thư, signed by the principal in a
+signing batch, sealed. The demo's own books and the whole-school batch: test_issue_demo.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
-from hoso.books.models import BookBatch, BookEdition
-from hoso.books.services.batches import book_batch_create, book_batch_run
+from hoso.books.models import BookEdition
 from hoso.books.services.issue import book_issue
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.grading.models import Homeroom
-from hoso.org.models import Enrolment, Student, Unit
+from hoso.grading.tests.factories import gradebook_world, hk1_filled, lop_enrolments
+from hoso.org.models import Enrolment, Student
+from hoso.org.tests.factories import Province
 from hoso.records.models import RecordState, RecordVersion
-from hoso.signing.models import SignatureRecord
 
-pytestmark = pytest.mark.django_db
-
-
-def _school(code):
-    return Unit.objects.get(code=code)
+pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
 
-def test_the_demo_register_and_score_book_are_issued_and_signed():
-    register = BookEdition.objects.get(kind="so_dang_bo", school=_school("TH1"))
-    assert register.record.state == RecordState.ISSUED
-    assert register.record.record_type.code == "TT28.SDB"
-    assert register.record.record_type.retention_years == 0  # permanent
-    signatures = SignatureRecord.objects.filter(version=register.record_version)
-    assert sorted(signatures.values_list("action", flat=True)) == ["seal", "sign"]
-    assert len(register.data["lines"]) == Student.objects.filter(school=_school("TH1")).count()
-    book = BookEdition.objects.get(kind="so_theo_doi", school_class__code="THCS1-2025-6A")
-    assert (book.term, book.record.state) == ("HK1", RecordState.ISSUED)
-    assert book.record.unit.code == "THCS1-2025-6A"
-    signed = SignatureRecord.objects.filter(version=book.record_version)
-    subjects = len(book.data["tables"])  # one signature per subject list, in its block
-    assert list(signed.order_by("id").values_list("role", flat=True)) == [
-        *["GVBM"] * subjects,
-        "GVCN",
-        "HT",
-        "VT",
-    ]
+@pytest.fixture
+def world() -> Province:
+    """Lớp 1A of th1 with eight pupils, whose numbers in the register are 1 to 8 in the order
+    of their names (as the demo numbers them)."""
+    world = gradebook_world("th1.1A", "thcs1.7A", pupils=8)
+    for number, enrolment in enumerate(lop_enrolments(world.units["th1.1A"]), start=1):
+        Student.objects.filter(pk=enrolment.student_id).update(register_number=str(number))
+    return world
 
 
-def test_a_correction_after_issue_is_the_next_version_with_the_change_noted(demo_user):
-    vanthu, th1 = demo_user("th1.vanthu"), _school("TH1")
+@pytest.fixture
+def register(world: Province) -> BookEdition:
+    """TH Nguyễn Du's sổ đăng bộ, issued as the demo issues it (hoso.books.demo)."""
+    from hoso.records.services.signing import version_seal
+    from hoso.signing.demo import create_demo_pki
+    from hoso.signing.services.batches import batch_run, batch_start
+
+    principal, vanthu = world.people["th1.hieutruong"], world.people["th1.vanthu"]
+    create_demo_pki(users=[principal, vanthu], schools=[world.units["th1"]])
+    edition = book_issue(actor=vanthu, kind="so_dang_bo", school=world.units["th1"])
+    batch = batch_start(
+        actor=principal, record_ids=[edition.record_id], passphrase=settings.DEMO_PASSWORD
+    )
+    done = batch_run(batch_id=batch.pk)
+    assert done is not None and not done.failed
+    version_seal(actor=vanthu, record_id=edition.record_id, passphrase=settings.DEMO_PASSWORD)
+    edition.record.refresh_from_db()
+    assert edition.record.state == RecordState.ISSUED
+    return edition
+
+
+def test_a_correction_after_issue_is_the_next_version_with_the_change_noted(world, register):
+    vanthu, th1 = world.people["th1.vanthu"], world.units["th1"]
     first = BookEdition.objects.get(kind="so_dang_bo", school=th1)
     with pytest.raises(DomainError, match="không có gì để điều chỉnh"):
         book_issue(actor=vanthu, kind="so_dang_bo", school=th1)
@@ -65,112 +75,63 @@ def test_a_correction_after_issue_is_the_next_version_with_the_change_noted(demo
     assert [v.number for v in versions] == [1, 2]
     assert versions[0].issued_at is not None and versions[1].issued_at is None
     with pytest.raises(NotAllowed):  # the principal is not the keeper of this record
-        book_issue(actor=demo_user("th1.hieutruong"), kind="so_dang_bo", school=th1)
+        book_issue(actor=world.people["th1.hieutruong"], kind="so_dang_bo", school=th1)
 
 
-def test_a_book_with_missing_data_is_refused_with_the_list(demo_user):
-    th1 = _school("TH1")
+def test_a_book_with_missing_data_is_refused_with_the_list(world, register):
+    th1 = world.units["th1"]
     Student.objects.filter(school=th1, register_number="7").update(birth_place="")
     name = Student.objects.get(school=th1, register_number="7").full_name
     editions, versions = BookEdition.objects.count(), RecordVersion.objects.count()
     edition = BookEdition.objects.get(kind="so_dang_bo", school=th1)
     Student.objects.filter(school=th1, register_number="3").update(address="Thôn mới")
     with pytest.raises(DomainError) as refused:
-        book_issue(actor=demo_user("th1.vanthu"), kind="so_dang_bo", school=th1)
+        book_issue(actor=world.people["th1.vanthu"], kind="so_dang_bo", school=th1)
     assert refused.value.message == f"Chưa lập được sổ đăng bộ: còn thiếu {name}: nơi sinh."
     assert (BookEdition.objects.count(), RecordVersion.objects.count()) == (editions, versions)
     assert edition.record.state == RecordState.ISSUED
 
 
-def test_who_and_which_book(demo_user):
-    lop1a = Unit.objects.get(code="TH1-2025-1A")
-    lop6b = Unit.objects.get(code="THCS1-2025-7A")
-    other_gv = demo_user("th1.giaovien2")
+def test_who_and_which_book(world):
+    lop1a = world.units["th1.1A"]
+    lop6b = world.units["thcs1.7A"]
+    other_gv = world.people["th1.giaovien2"]
     assert not Homeroom.objects.filter(school_class=lop1a, teacher=other_gv).exists()
     with pytest.raises(NotAllowed):
         book_issue(
             actor=other_gv,
             kind="bang_tong_hop",
-            school=_school("TH1"),
+            school=world.units["th1"],
             school_class=lop1a,
             term="HK1",
         )
     with pytest.raises(DomainError, match="không dùng cho cấp học"):
         book_issue(
-            actor=demo_user("th1.vanthu"),
+            actor=world.people["th1.vanthu"],
             kind="so_theo_doi",
-            school=_school("TH1"),
+            school=world.units["th1"],
             school_class=lop1a,
             term="HK1",
         )
     with pytest.raises(DomainError, match="Kỳ của sổ không hợp lệ"):
         book_issue(
-            actor=demo_user("thcs1.hieutruong"),
+            actor=world.people["thcs1.hieutruong"],
             kind="so_theo_doi",
-            school=_school("THCS1"),
+            school=world.units["thcs1"],
             school_class=lop6b,
             term="CN",
         )
+    assert not BookEdition.objects.filter(school__in=[world.units["th1"], world.units["thcs1"]])
 
 
-def test_the_bang_tong_hop_of_a_primary_class(demo_user):
-    lop1a = Unit.objects.get(code="TH1-2025-1A")
+def test_the_bang_tong_hop_of_a_primary_class(world):
+    hk1_filled(world, "th1.1A")  # học kì I entered, as in the demo
+    lop1a = world.units["th1.1A"]
     gvcn = Homeroom.objects.get(school_class=lop1a).teacher
     edition = book_issue(
-        actor=gvcn, kind="bang_tong_hop", school=_school("TH1"), school_class=lop1a, term="HK1"
+        actor=gvcn, kind="bang_tong_hop", school=world.units["th1"], school_class=lop1a, term="HK1"
     )
     assert edition.record.record_type.code == "TT28.BTHKQ"
-    assert len(edition.data["rows"]) == Enrolment.objects.filter(school_class=lop1a).count()
+    assert len(edition.data["rows"]) == Enrolment.objects.filter(school_class=lop1a).count() == 8
     edition.record.refresh_from_db()
     assert edition.record.state == RecordState.SUBMITTED
-
-
-def test_the_whole_school_batch(client_for, demo_user):
-    principal = demo_user("thcs1.hieutruong")
-    batch = book_batch_create(actor=principal, school=_school("THCS1"), term="HK1")
-    assert BookBatch.objects.get(pk=batch.pk).status == "queued"
-    book_batch_run(batch_id=batch.pk)  # what the queued task does after the commit
-    book_batch_run(batch_id=batch.pk)  # run again: nothing is done twice
-    batch = BookBatch.objects.get(pk=batch.pk)
-    assert (batch.status, batch.total, batch.done, batch.failed) == ("done", 5, 3, 2)
-    failed = {i.kind: i for i in batch.items.filter(status="failed").select_related("school_class")}
-    # 6A's score book is kept by its GVCN (the demo); the principal's own sổ đăng bộ record
-    # (the signing demo) is waiting for the seal, so no new version may be added to it.
-    assert failed["so_theo_doi"].school_class.code == "THCS1-2025-6A"
-    assert "người khác lập" in failed["so_theo_doi"].message
-    assert "đang trong quá trình duyệt, ký" in failed["so_dang_bo"].message
-    done = batch.items.filter(status="done").values_list("school_class__code", flat=True)
-    assert sorted(done) == ["THCS1-2025-7A", "THCS1-2025-8A", "THCS1-2025-9A"]
-    page = client_for("thcs1.hieutruong").get(f"/so-sach/lo/{batch.pk}/")
-    assert page.status_code == 200 and "đã xử lý 3/5" in page.content.decode()
-    assert client_for("th1.hieutruong").get(f"/so-sach/lo/{batch.pk}/").status_code == 404
-
-
-def test_a_batch_killed_mid_way_is_resumed_and_issues_no_book_twice(demo_user):
-    """The sweep queues a silent batch again; an item another run already finished is not issued
-    a second time (its new edition is rolled back with the item's update)."""
-    from django.utils import timezone
-
-    from hoso.books.models import BookBatchItem
-    from hoso.books.services.batches import _one, book_batches_stuck
-    from hoso.ops.recovery import jobs_recover
-
-    batch = book_batch_create(
-        actor=demo_user("thcs1.hieutruong"), school=_school("THCS1"), term="HK1"
-    )  # task lost: the test transaction never commits
-    past = timezone.now() - dt.timedelta(minutes=30)
-    BookBatch.objects.filter(pk=batch.pk).update(status="running", created_at=past)
-    assert book_batches_stuck(10) == [batch.pk]
-
-    assert jobs_recover(older_than_minutes=10)["books.batch.run"] == 1
-
-    batch.refresh_from_db()
-    assert (batch.status, batch.done, batch.failed) == ("done", 3, 2)
-    editions = BookEdition.objects.count()
-    stale = BookBatchItem.objects.filter(batch=batch, status="done").first()
-    stale.status = "pending"  # what a second worker read before the first one finished
-    _one(batch, stale)
-    assert BookEdition.objects.count() == editions
-    batch.refresh_from_db()
-    assert (batch.done, batch.failed) == (3, 2)
-    assert BookBatchItem.objects.get(pk=stale.pk).status == "done"
