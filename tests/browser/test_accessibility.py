@@ -4,7 +4,11 @@ role (issue 16, item 8), and the keyboard reaches the main controls with a visib
 The main pages of a role are its home page, every entry of its menu and header, and the first
 page of each kind in FOLLOW linked from those (a record, its signatures, a class's gradebook…).
 One sign-in (one browser context) per role; every page is checked at 1366×768, the home page at
-390×844 as well. No axe rule is disabled. What is covered: docs/accessibility.md."""
+390×844 as well. No axe rule is disabled. What is covered: docs/accessibility.md.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), every demo role's main pages with the demo's records and classes
+behind them."""
 
 from __future__ import annotations
 

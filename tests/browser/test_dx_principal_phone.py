@@ -1,7 +1,11 @@
 """On a phone (390×844), as a principal would: the school's digital-transformation sheet is
 opened from "Chuyển đổi số", the two criteria still unanswered are filled with a file as
 evidence, and the sheet is submitted; the page never scrolls sideways and the buttons are on
-the screen."""
+the screen.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), thcs1's principal and the demo's digital-transformation sheet
+with its two criteria unanswered."""
 
 from __future__ import annotations
 

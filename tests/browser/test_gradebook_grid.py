@@ -2,7 +2,10 @@
 rules refuse stays in its red cell with the server's reason written under it, the status line
 counts the cells not saved, leaving asks first, a reload never shows a refused value as saved;
 THCS/THPT rows show the subject averages the server computes after each save. Also the
-keyboard, paste and autosave flow of the grid."""
+keyboard, paste and autosave flow of the grid.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), the demo's classes with their gradebooks, windows and teachers."""
 
 from __future__ import annotations
 

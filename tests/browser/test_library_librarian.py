@@ -1,6 +1,9 @@
 """The thủ thư's main flow in a real browser, on a laptop and on a phone: catalogue a book by
 ISBN, lend it by scanning a card and the book (a USB scanner types + Enter), take it back, and
-find it in the OPAC typing without accents. No console error, no horizontal scrolling."""
+find it in the OPAC typing without accents. No console error, no horizontal scrolling.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's thủ thư and the demo's library."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """A teacher signs in through the real form and sees what to do this week, on a phone and on a
-wide screen."""
+wide screen.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1.giaovien1 signing in with the demo password to this week's
+due items."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """Every main page fits a phone (390×844) and a laptop (1366×768): the page never scrolls
 sideways and every action button or link in a list row lies inside the viewport (issue 16,
-item 2). One sign-in per role; each page is checked at both sizes."""
+item 2). One sign-in per role; each page is checked at both sizes.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's people in every role and the demo's records in their
+lists."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """In the browser, as a new teacher would: "Hồ sơ của tôi" lists this week's due items; one is
 uploaded in two clicks (choose the file, "Tải lên") and submitted from the record page; the
-due item is then fulfilled and the group leader has it in "Chờ duyệt"."""
+due item is then fulfilled and the group leader has it in "Chờ duyệt".
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1.giaovien2's due items of this week and the demo's Tổ trưởng
+and principal."""
 
 from __future__ import annotations
 

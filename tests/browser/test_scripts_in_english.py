@@ -1,6 +1,10 @@
 """The static scripts speak the page's language through the JavaScript catalogue (gettext in
 /jsi18n/<language>/): in English, the grid's status line and the dashboard's chart series are
-English, and no script fails for want of gettext (the catalogue runs first)."""
+English, and no script fails for want of gettext (the catalogue runs first).
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), the demo's gradebook grid and phong1.chuyenvien's dashboard with
+its charts."""
 
 from __future__ import annotations
 

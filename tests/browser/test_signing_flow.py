@@ -1,5 +1,9 @@
 """In the browser: a demo teacher's record goes submit → approve (TTCM) → HT signs in
-"Chờ ký" → văn thư seals in "Chờ đóng dấu" → issued; the signatures page calls it valid."""
+"Chờ ký" → văn thư seals in "Chờ đóng dấu" → issued; the signatures page calls it valid.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), a demo teacher's record through the demo's chain (TTCM,
+principal, văn thư) with the demo PKI."""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """In the browser, on a phone (390 × 844): the principal signs 40 records remotely (ký số từ
 xa) with ONE confirmation on the provider's app: "Chờ ký" → "Ký từ xa tất cả" → the page
 waits ("Đang chờ xác nhận trên điện thoại…") and polls → the person confirms once (the CSC
-service of tests/csc, real HTTP on loopback, keys in SoftHSM2) → every record signed."""
+service of tests/csc, real HTTP on loopback, keys in SoftHSM2) → every record signed.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's principal with 40 of the demo's records waiting for the
+signature."""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """In the browser: the principal signs several records in one action with a USB token
 (SoftHSM2) through the REAL hoso-signer process: one confirmation and one PIN for the batch,
 a progress line per document; the agent killed mid-batch and a refused confirmation leave the
-remaining documents unchanged and say so in Vietnamese."""
+remaining documents unchanged and say so in Vietnamese.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's principal with the demo's records waiting for the
+signature."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """In the browser: the principal signs with a USB token (SoftHSM2) through the local
-hoso-signer agent: static JS → agent on 127.0.0.1:17443 (CSP connect-src) → HoSo API."""
+hoso-signer agent: static JS → agent on 127.0.0.1:17443 (CSP connect-src) → HoSo API.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's principal and the demo's records waiting for the
+signature."""
 
 from __future__ import annotations
 

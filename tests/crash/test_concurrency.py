@@ -1,7 +1,11 @@
 """≥ 20 parallel approve / sign requests on one record, each on its own database connection
 with real commits (a separate throw-away installation, so the shared demo test database is not
 flushed): exactly one transition and one signature. Meant for PostgreSQL (row locks); on SQLite
-the writes are serialised by the database lock and the same answer is expected."""
+the writes are serialised by the database lock and the same answer is expected.
+
+Needs the demo province: the races run in a throw-away installation that `hoso.cli demo` sets up
+(tests/crash/harness.py), on the demo's accounts and records (tests/crash/race.py: th1.vanthu's QLVB
+record)."""
 
 from __future__ import annotations
 

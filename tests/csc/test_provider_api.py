@@ -2,7 +2,10 @@
 against the CSC service of tests/csc over real HTTP. The secret is write-only (never in an
 answer; empty keeps it), "test" logs in afresh and says in Vietnamese when the provider refuses
 the client or cannot be reached, bad settings are a Vietnamese 400 that stores nothing, another
-Sở (or a school) gets 404 and changes nothing, and every change is audited like the page's."""
+Sở (or a school) gets 404 and changes nothing, and every change is audited like the page's.
+
+Needs the demo province: the provider is configured for the demo's first Sở (tests/csc/fixtures.py),
+so.chuyenvien calls the API and the service's certificates come from the demo CA."""
 
 from __future__ import annotations
 

@@ -2,7 +2,10 @@
 over real HTTP: the Sở adds its provider (the secret is sealed and never shown back), "Kiểm tra
 kết nối" logs in and says plainly when the provider refuses the client, bad settings change
 nothing; a teacher links their credential from the certificates page; a school cannot reach
-the settings."""
+the settings.
+
+Needs the demo province: the settings are the demo's first Sở's (tests/csc/fixtures.py), taken as
+so.chuyenvien; th1.giaovien1 links a credential issued by the demo CA."""
 
 from __future__ import annotations
 

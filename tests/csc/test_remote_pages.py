@@ -1,7 +1,10 @@
 """Remote signing through the pages and the API (issue 11, items 3, 7, 8): from "Chờ ký" the
 principal starts ONE request for the chosen records (or every record waiting); the page says
 "Đang chờ xác nhận trên điện thoại…" and polls; after the confirmation every record is signed.
-Cancel while waiting; someone else's request is a 404."""
+Cancel while waiting; someone else's request is a 404.
+
+Needs the demo province: th1's principal and văn thư sign the demo's records waiting for them, with
+credentials issued by the demo CA (tests/csc/fixtures.py)."""
 
 from __future__ import annotations
 

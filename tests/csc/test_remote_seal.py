@@ -4,7 +4,11 @@ records waiting at the seal step with ONE authorization for all of them, confirm
 provider, each record sealed in its own transaction and issued; pdfsig and pyHanko validate
 the result. Refused, expired, provider down: nothing sealed, said in Vietnamese. Another
 school's văn thư (or principal) cannot use the credential: 404, nothing changes. Over real
-HTTP on loopback against tests/csc/service.py (keys in SoftHSM2)."""
+HTTP on loopback against tests/csc/service.py (keys in SoftHSM2).
+
+Needs the demo province: th1's văn thư seals records the principal signed with the demo's server-
+side key (tests/csc/fixtures.py), the school's seal issued by the demo CA; th2's principal is the
+other school."""
 
 from __future__ import annotations
 

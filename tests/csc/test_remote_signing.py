@@ -1,7 +1,10 @@
 """Remote signing (ký số từ xa) end to end over HTTP on loopback: OAuth2, credentials/list and
 info, ONE credentials/authorize for many hashes, the confirmation on the "phone",
 authorizeCheck, ONE signatures/signHash, embedding, then pdfsig + pyHanko validation. And
-the bad paths: refused, expired, provider down, someone else's request — nothing half-signed."""
+the bad paths: refused, expired, provider down, someone else's request — nothing half-signed.
+
+Needs the demo province: th1's principal and teacher sign with credentials issued by the demo CA,
+the provider configured for the demo's first Sở (tests/csc/fixtures.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Access log: views, downloads and exports are audited (who, what, when, from where), and the
-owner of a record can see who looked at it."""
+owner of a record can see who looked at it.
+
+Needs the demo province: the log is read on the demo's th1 principal and th1.giaovien1's records
+with their versions, and th2.giaovien1 is the outsider."""
 
 from __future__ import annotations
 

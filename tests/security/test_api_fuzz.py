@@ -1,6 +1,9 @@
 """API fuzzing with schemathesis against /api/v1/schema/, in-process (WSGI) as demo accounts:
 no 5xx, and every documented response matches the schema. Bounded for CI:
-HOSO_FUZZ_EXAMPLES (default 15) examples per operation."""
+HOSO_FUZZ_EXAMPLES (default 15) examples per operation.
+
+Needs the demo province: every API operation is fuzzed as a demo account (HOSO_FUZZ_USER, admin by
+default), the demo's data behind the identifiers it tries."""
 
 from __future__ import annotations
 

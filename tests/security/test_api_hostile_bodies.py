@@ -2,7 +2,10 @@
 the wrong JSON type, huge numbers, NUL and right-to-left strings, answers below 500.
 
 Property-based (hypothesis) over the operations of the generated OpenAPI schema; bounded for
-CI by HOSO_HOSTILE_EXAMPLES (default 6) examples per operation and account."""
+CI by HOSO_HOSTILE_EXAMPLES (default 6) examples per operation and account.
+
+Needs the demo province: every API operation is called as the demo's th1.giaovien1 and
+th1.hieutruong, the demo's objects behind the identifiers."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
 """Authorization, everywhere: every route × every demo role × own / same school / other school /
 other district, against the expected answers written in the route table (tests/security/
 expect.py, routes.py): the policy is never asked what the answer should be. A route without an
-entry in routes.py fails."""
+entry in routes.py fails.
+
+Needs the demo province: the walk takes every route as every demo role, against the answers written
+in tests/security/expect.py for the demo's units, people and objects."""
 
 from __future__ import annotations
 

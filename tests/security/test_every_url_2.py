@@ -1,6 +1,8 @@
 """The second half of the routes of the every-URL walk (tests/security/test_every_url.py, which
 holds the walk and the first half): a file of its own so that pytest-xdist (`--dist loadfile`)
-can run the two halves on two workers."""
+can run the two halves on two workers.
+
+Needs the demo province: the second half of the walk of test_every_url.py, as every demo role."""
 
 from __future__ import annotations
 

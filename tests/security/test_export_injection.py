@@ -1,6 +1,9 @@
 """Formula injection in Excel EXPORTS: names typed by people (staff, students, titles) must
 never become live formulas in a workbook HoSo produces. Every export must write its values
-through `hoso.core.xlsx.safe_cell` / `safe_row`."""
+through `hoso.core.xlsx.safe_cell` / `safe_row`.
+
+Needs the demo province: every export of TH1 (its staff, its classes) is read as the demo's
+principal, with the demo's names typed by people in it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Headers and limits: CSP without inline scripts, HSTS behind TLS, nosniff, no framing,
-Referrer-Policy; CSRF on every form; per-client rate limits with a Vietnamese 429."""
+Referrer-Policy; CSRF on every form; per-client rate limits with a Vietnamese 429.
+
+Needs the demo province: pages, forms and rate limits are taken as the demo's th1.giaovien1."""
 
 from __future__ import annotations
 

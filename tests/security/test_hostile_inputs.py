@@ -1,5 +1,8 @@
 """Hostile form and API inputs: every one gets a 4xx with a clear (Vietnamese) message or a
-harmless 200, never a 5xx; nothing is written; whatever is stored is shown escaped."""
+harmless 200, never a 5xx; nothing is written; whatever is stored is shown escaped.
+
+Needs the demo province: the hostile inputs go to TH1's and TH2's forms and API as the demo's
+th1.vanthu."""
 
 from __future__ import annotations
 

@@ -1,7 +1,10 @@
 """The hostile-file corpus (tests/hostile) over HTTP, against the records upload endpoint as a
 teacher: every file is refused with a 4xx and a Vietnamese message, nothing is stored in the
 database, never a 5xx. Cases that need lowered limits (tiny page budgets…) stay in the unit
-test of hoso.conversion: over HTTP the server's own limits apply."""
+test of hoso.conversion: over HTTP the server's own limits apply.
+
+Needs the demo province: the corpus is uploaded to the records endpoint as the demo's
+th1.giaovien1."""
 
 from __future__ import annotations
 

@@ -7,7 +7,10 @@ can be found and put through gettext with a Vietnamese msgid.
 
 Pages are those of the route registry (tests/security/crawl.py), each route once per person
 (with the reference teacher's own object, or a colleague's), plus Django's admin site and the
-page for a missing address. JSON API answers and downloads are not pages."""
+page for a missing address. JSON API answers and downloads are not pages.
+
+Needs the demo province: every page is read as every role of the demo province, on the demo's own
+objects (tests/security/crawl.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,10 @@
 """In Chromium, the GVCN's học bạ flow as a new user would take it: the class's học bạ page leads
 to what is missing, the GVCN fills it in the particulars form, signs the class's học bạ in one
-batch, then the principal signs the batch and the văn thư seals it: the học bạ are issued."""
+batch, then the principal signs the batch and the văn thư seals it: the học bạ are issued.
+
+Needs the demo province: a live server on the demo (tests/browser/snapshot.py restores it after
+each test empties the database), th1's GVCN, principal and văn thư with the demo's class and its
+missing particulars."""
 
 from __future__ import annotations
 

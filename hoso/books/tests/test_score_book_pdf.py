@@ -1,7 +1,10 @@
 """The signed score book checked by validators that are not HoSo's: poppler's pdfsig and stock
 pyHanko (validate_pdf_signature, trusting the demo root). Every signature intact and valid,
 the earlier ones still valid after the later ones (only form filling and signatures added),
-and each signature in the block the form prints for its signer."""
+and each signature in the block the form prints for its signer.
+
+Needs the demo province: one test reads the score book of 6A the demo issued (hoso.books.demo);
+the others build their own world (hoso.books.tests.teachers_world) and are marked own_world."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The demo's report requests, directives and inspection, as the Phòng finds them. Needs the
-demo province: these tests check what the demo's offices steps sent, answered, signed and left
-owing."""
+"""The demo's report requests, directives and inspection, as the Phòng finds them.
+
+Needs the demo province: these tests check what the demo's offices steps sent, answered, signed
+and left owing."""
 
 from __future__ import annotations
 
