@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "LibraryProposalStateEnum": "hoso.library.models.ProposalState",
         "LibraryResourceStateEnum": "hoso.library.models.ResourceState",
         "DxMeasureKindEnum": "hoso.offices.models.MeasureKind",
+        "WebhookDeliveryStatusEnum": "hoso.webhooks.models.DeliveryStatus",
     },
 }
 

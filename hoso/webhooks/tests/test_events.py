@@ -90,3 +90,39 @@ def test_a_submitted_report_reaches_the_school_and_the_office(
 def test_emit_without_a_unit_records_nothing() -> None:
     events.emit(events.RECORD_ISSUED, unit_id=None, data={"record": 1})
     assert Event.objects.count() == 0
+
+
+def test_an_issued_hocba_reaches_the_schools_endpoint_when_the_seal_completes_it() -> None:
+    """GVCN, principal and the school's seal sign (demo certificates); only the seal issues."""
+    from hoso.grading.hocba.services.versions import hocba_create
+    from hoso.grading.models import HocBaStatus
+    from hoso.grading.tests.conftest import first_student, gvcn_of
+    from hoso.grading.tests.factories import gradebook_as_in_the_demo
+    from hoso.grading.tests.test_hocba_verify_batch import _sign
+    from hoso.grading.tests.test_outputs_hocba import _complete_year
+    from hoso.signing import demo as signing_demo
+
+    world = gradebook_as_in_the_demo("th1.1A")
+    lop = world.units["th1.1A"]
+    gvcn, ht, vt = gvcn_of(lop), world.people["th1.hieutruong"], world.people["th1.vanthu"]
+    signing_demo.create_demo_pki(users=[gvcn, ht, vt], schools=[world.units["th1"]])
+    endpoint = services.endpoint_create(
+        actor=vt,
+        unit=world.units["th1"],
+        name="Học bạ",
+        url=URL + "hocba",
+        events=[events.HOCBA_ISSUED],
+    )[0]
+    pupil = first_student(lop, 3)
+    _complete_year(lop, pupil)
+    version = hocba_create(actor=gvcn, school_class=lop, student=pupil)
+    _sign(gvcn, version)
+    _sign(ht, version)
+    assert Event.objects.count() == 0  # signed, not yet issued
+    _sign(vt, version, seal=True)
+    version.refresh_from_db()
+    assert version.status == HocBaStatus.ISSUED
+    event = Event.objects.get()
+    assert (event.kind, event.unit_id) == ("hocba.issued", world.units["th1"].pk)
+    assert event.data["hocba_version"] == version.pk and event.data["student"] == pupil.pk
+    assert list(Delivery.objects.values_list("endpoint_id", flat=True)) == [endpoint.pk]
