@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hoso.retention",
     "hoso.library",
     "hoso.offices",
+    "hoso.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "LibraryProposalStateEnum": "hoso.library.models.ProposalState",
         "LibraryResourceStateEnum": "hoso.library.models.ResourceState",
         "DxMeasureKindEnum": "hoso.offices.models.MeasureKind",
+        "WebhookDeliveryStatusEnum": "hoso.webhooks.models.DeliveryStatus",
     },
 }
 
@@ -309,6 +311,9 @@ HOSO_CPU_PROCESSES = env_int("HOSO_CPU_PROCESSES", max(min((os.cpu_count() or 1)
 # Background work: huey on SQLite in the embedded mode, on Redis at scale. Same task code.
 HUEY_REDIS_URL = env_str("HOSO_REDIS_URL")
 HUEY_IMMEDIATE = env_bool("HOSO_TASKS_IMMEDIATE", False)
+# Webhooks may call loopback, private, link-local and reserved addresses, and plain http: for a
+# test receiver or a province's own network only (docs/webhooks.md).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("HOSO_WEBHOOKS_ALLOW_PRIVATE", False)
 if HUEY_REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

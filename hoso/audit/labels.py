@@ -157,6 +157,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "offices.inspection.finding": _("Ghi nhận xét kiểm tra"),
     "offices.inspection.minutes": _("Lập biên bản kiểm tra"),
     "offices.dashboard.exported": _("Xuất bảng theo dõi"),
+    # webhooks
+    "webhooks.endpoint.created": _("Thêm điểm nhận webhook"),
+    "webhooks.endpoint.updated": _("Sửa điểm nhận webhook"),
+    "webhooks.endpoint.enabled": _("Bật điểm nhận webhook"),
+    "webhooks.endpoint.disabled": _("Tắt điểm nhận webhook"),
+    "webhooks.endpoint.secret_rotated": _("Tạo khoá bí mật mới cho webhook"),
+    "webhooks.endpoint.tested": _("Gửi sự kiện thử tới webhook"),
+    "webhooks.delivery.replayed": _("Gửi lại sự kiện webhook"),
     # digital transformation (chuyển đổi số)
     "offices.dx.set.created": _("Lập bộ tiêu chí chuyển đổi số"),
     "offices.dx.criterion.added": _("Thêm tiêu chí chuyển đổi số"),
@@ -186,6 +194,7 @@ APP_LABELS: dict[str, Promise] = {
     "grading": _("Sổ điểm, học bạ"),
     "library": _("Thư viện"),
     "offices": _("Phòng/Sở"),
+    "webhooks": _("Webhook"),
     "ops": _("Vận hành"),
     "org": _("Tổ chức"),
     "records": _("Hồ sơ"),

@@ -589,18 +589,20 @@ ROUTES: dict[str, Route] = {
     "mfa_download_recovery_codes": Route(SELF),
 }
 
-# The offices', grading's (with books) and library's entries live beside this file.
+# The offices', grading's (with books), library's and webhooks' entries live beside this file.
 from tests.security.routes_dx import DX_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
 from tests.security.routes_offices import OFFICES_ROUTES  # noqa: E402
 from tests.security.routes_types import TYPES_ROUTES  # noqa: E402
+from tests.security.routes_webhooks import WEBHOOKS_ROUTES  # noqa: E402
 
 ROUTES.update(OFFICES_ROUTES)
 ROUTES.update(DX_ROUTES)
 ROUTES.update(TYPES_ROUTES)
 ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)
+ROUTES.update(WEBHOOKS_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.

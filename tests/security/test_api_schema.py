@@ -24,6 +24,9 @@ NO_INPUT = {
     ("post", "/api/v1/records/{id}/withdraw/"),
     ("post", "/api/v1/signing/remote/{id}/cancel/"),
     ("post", "/api/v1/signing/remote/providers/{id}/test/"),
+    ("post", "/api/v1/webhooks/endpoints/{id}/test/"),
+    ("post", "/api/v1/webhooks/endpoints/{id}/rotate-secret/"),
+    ("post", "/api/v1/webhooks/deliveries/{id}/replay/"),
 }
 
 

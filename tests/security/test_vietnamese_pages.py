@@ -63,7 +63,7 @@ ALLOWED_WORDS = frozenset(
     # Parts of Vietnamese legal document numbers (Thông tư …/TT-BGDĐT, NĐ-CP, …/PGDĐT-CM).
     | {"TT", "CP", "CM", "VP"}
     # Loanwords written the same way in Vietnamese.
-    | {"email", "Email", "video", "Video", "camera", "Internet", "Logic"}
+    | {"email", "Email", "video", "Video", "camera", "Internet", "Logic", "webhook", "Webhook"}
     # Names of peoples, places and languages as Vietnamese writes them (Ra-glai, Bru-Vân Kiều;
     # the DDC classes' Italia, Rumani, Galicia, Latinh, Italic).
     | {"glai", "Bru", "Italia", "Rumani", "Galicia", "Latinh", "Italic"}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from hoso.audit.services import audit_log
 from hoso.conversion import Limits, UnsafeFileError, check_upload
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.events import REPORT_SUBMITTED, emit
 from hoso.offices import cells as xl
 from hoso.offices.models import (
     Recurrence,
@@ -275,6 +276,7 @@ def report_submit(
             "record": record.pk if record else None,
         },
     )
+    emit(REPORT_SUBMITTED, unit_id=row.unit_id, data=_submitted_event_data(row))
     notify(
         [request.created_by_id],
         title=(
@@ -286,6 +288,18 @@ def report_submit(
         url=reverse("offices:report", args=[request.pk]),
     )
     return row
+
+
+def _submitted_event_data(row: ReportAssignment) -> dict[str, Any]:
+    """What a webhook learns of a submitted report: ids and labels, not the figures."""
+    return {
+        "report": row.request_id,
+        "assignment": row.pk,
+        "title": row.request.title,
+        "office": row.request.office_id,
+        "late": row.late,
+        "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+    }
 
 
 def _signed_record(actor: Any, row: ReportAssignment, record_id: int | None) -> Record | None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.events import RECORD_ISSUED, emit
 from hoso.core.scheduling import later
 from hoso.org.models import Role, RoleAssignment, UnitKind
 from hoso.policy import can
@@ -514,11 +515,24 @@ def _issue(record: Record, workflow: Workflow, actor: Any, ip: str) -> None:
         ip=ip,
         data={"record": record.pk, "version": workflow.version.number},
     )
+    emit(RECORD_ISSUED, unit_id=record.school_id, data=_issued_event_data(record, workflow))
     notify(
         [record.owner_id],
         title=_("Hồ sơ đã ban hành: %(title)s") % {"title": record.title},
         url=_record_url(record),
     )
+
+
+def _issued_event_data(record: Record, workflow: Workflow) -> dict[str, Any]:
+    """What a webhook learns of an issued record: ids and labels, no content."""
+    return {
+        "record": record.pk,
+        "version": workflow.version.number,
+        "title": record.title,
+        "record_type": record.record_type.code,
+        "unit": record.unit_id,
+        "issued_at": timezone.now().isoformat(),
+    }
 
 
 def _close(workflow: Workflow, state: str) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
+from hoso.core.events import HOCBA_ISSUED, emit
 from hoso.grading.hocba.chain import (
     IN_PROGRESS,
     NEXT_STEP,
@@ -292,6 +293,7 @@ def hocba_sign(
         fields.append("issued_at")
         _supersede(version)
         school_figures_touch([version.school_class.school_id or 0])
+        emit(HOCBA_ISSUED, unit_id=version.school_class.school_id, data=_issued_data(version))
     version.save(update_fields=fields)
     audit_signed(
         doc,
@@ -302,6 +304,18 @@ def hocba_sign(
         data={"certificate": subject, "pdf": sha, "xml": xml_sha, "status": next_status},
     )
     return version
+
+
+def _issued_data(version: HocBaVersion) -> dict[str, Any]:
+    """What a webhook learns of an issued học bạ: ids, no name and no result."""
+    return {
+        "hocba_version": version.pk,
+        "student": version.student_id,
+        "school_year": version.school_year_id,
+        "school_class": version.school_class_id,
+        "number": version.number,
+        "issued_at": version.issued_at.isoformat() if version.issued_at else None,
+    }
 
 
 def _appearance(step: str, image: bytes | None) -> Appearance:
