@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -29,7 +30,7 @@ from hoso.schoollife.services.transfer import transfer_out
 from hoso.storage import blob_store, max_upload_bytes
 
 
-class MovementOut(serializers.ModelSerializer[Movement]):
+class SchoolLifeMovementOut(serializers.ModelSerializer[Movement]):
     school_name = serializers.CharField(source="school.name")
     files = serializers.SerializerMethodField()
 
@@ -56,7 +57,7 @@ class MovementOut(serializers.ModelSerializer[Movement]):
         return [{"id": f.id, "name": f.name, "sha256": f.sha256} for f in movement.files.all()]
 
 
-class EnrolmentOut(serializers.ModelSerializer[Enrolment]):
+class SchoolLifeEnrolmentOut(serializers.ModelSerializer[Enrolment]):
     school_year = serializers.CharField(source="school_year.name")
     class_name = serializers.CharField(source="school_class.name")
 
@@ -65,12 +66,12 @@ class EnrolmentOut(serializers.ModelSerializer[Enrolment]):
         fields = ["school_year", "school_class", "class_name", "start_date", "end_date"]
 
 
-class HistoryOut(serializers.Serializer[Any]):
-    enrolments = EnrolmentOut(many=True)
-    movements = MovementOut(many=True)
+class SchoolLifeOut(serializers.Serializer[Any]):
+    enrolments = SchoolLifeEnrolmentOut(many=True)
+    movements = SchoolLifeMovementOut(many=True)
 
 
-class MovementIn(serializers.Serializer[Any]):
+class SchoolLifeMovementIn(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=[k for k in MovementKind.values if k != MovementKind.TRANSFER_IN]
     )
@@ -92,22 +93,22 @@ class StudentHistory(APIView):
     """GET: the student's enrolments with their dates and every movement. POST: record one
     (CHUYEN_DI seals the package with the school's seal: passphrase or pin)."""
 
-    @extend_schema(responses=HistoryOut)
+    @extend_schema(responses=SchoolLifeOut)
     def get(self, request: Request, pk: int) -> Response:
         student = _student(request, pk)
         data = {
             "enrolments": selectors.enrolments_of(student),
             "movements": selectors.movements_of(student),
         }
-        return Response(HistoryOut(data).data)
+        return Response(SchoolLifeOut(data).data)
 
-    @extend_schema(request=MovementIn, responses={201: MovementOut})
+    @extend_schema(request=SchoolLifeMovementIn, responses={201: SchoolLifeMovementOut})
     def post(self, request: Request, pk: int) -> Response:
         student = _student(request, pk)
-        body = MovementIn(data=request.data)
+        body = SchoolLifeMovementIn(data=request.data)
         body.is_valid(raise_exception=True)
         movement = _record(request, student, body.validated_data)
-        return Response(MovementOut(movement).data, status=status.HTTP_201_CREATED)
+        return Response(SchoolLifeMovementOut(movement).data, status=status.HTTP_201_CREATED)
 
 
 def _class(student: Student, pk: int | None) -> Unit:
@@ -185,7 +186,11 @@ def _transfer(
 class PackageDownload(APIView):
     """The zip a transfer out made (or a transfer in received), for the school's recorders."""
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(description="gói zip")})
+    @extend_schema(
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="gói zip")
+        }
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         movement = selectors.package_for(request.user, pk)
         with blob_store().open(movement.package_sha256) as stream:
@@ -196,17 +201,17 @@ class PackageDownload(APIView):
         )
 
 
-class PackageIn(serializers.Serializer[Any]):
+class TransferPackageIn(serializers.Serializer[Any]):
     package = serializers.FileField()
 
 
-class ReceiveIn(PackageIn):
+class TransferInBody(TransferPackageIn):
     school_class = id_field()
     on = serializers.DateField()
     document_number = serializers.CharField(max_length=60, required=False, default="")
 
 
-class PreviewOut(serializers.Serializer[Any]):
+class TransferPreviewOut(serializers.Serializer[Any]):
     sending_school = serializers.CharField()
     on = serializers.DateField()
     document_number = serializers.CharField()
@@ -250,12 +255,12 @@ class TransferInPreview(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=PackageIn, responses=PreviewOut)
+    @extend_schema(request=TransferPackageIn, responses=TransferPreviewOut)
     def post(self, request: Request, pk: int) -> Response:
         school = _school(request, pk)
-        data = _upload(request, PackageIn(data=request.data))
+        data = _upload(request, TransferPackageIn(data=request.data))
         preview = transfer_in_preview(actor=request.user, school=school, data=data)
-        return Response(PreviewOut(_preview_out(preview.package, preview.existing)).data)
+        return Response(TransferPreviewOut(_preview_out(preview.package, preview.existing)).data)
 
 
 class TransferIn(APIView):
@@ -263,10 +268,10 @@ class TransferIn(APIView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request=ReceiveIn, responses={201: MovementOut})
+    @extend_schema(request=TransferInBody, responses={201: SchoolLifeMovementOut})
     def post(self, request: Request, pk: int) -> Response:
         school = _school(request, pk)
-        body = ReceiveIn(data=request.data)
+        body = TransferInBody(data=request.data)
         data = _upload(request, body)
         school_class = (
             selectors.receiving_classes(school)
@@ -284,4 +289,4 @@ class TransferIn(APIView):
             document_number=body.validated_data["document_number"],
             ip=client_ip(request),
         )
-        return Response(MovementOut(movement).data, status=status.HTTP_201_CREATED)
+        return Response(SchoolLifeMovementOut(movement).data, status=status.HTTP_201_CREATED)
