@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ _NS = {"c": NS}
 def package_read(data: bytes) -> Package:
     """The verified contents of a package, or PackageRefused."""
     names, archive = _open(data)
-    manifest = archive.read(MANIFEST)
+    manifest = _read(archive, MANIFEST)
     sealed_by, sealed_at = _check_seal(manifest)
     root = _data_element(manifest)
     package = _parse(root, hashlib.sha256(data).hexdigest())
@@ -65,6 +66,24 @@ def _open(data: bytes) -> tuple[list[str], zipfile.ZipFile]:
     if MANIFEST not in names:
         raise PackageRefused(_("Gói hồ sơ thiếu tệp danh mục đã ký (manifest.xml)."))
     return names, archive
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    """One member, or a refusal for whatever a broken or hostile zip raises on reading
+    (bad CRC, unknown compression, encryption, truncated data)."""
+    try:
+        return archive.read(name)
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as exc:
+        raise PackageRefused(
+            _("Tệp không phải gói hồ sơ chuyển trường (tệp zip) đọc được.")
+        ) from exc
 
 
 def _check_seal(manifest: bytes) -> tuple[str, str]:
@@ -157,7 +176,7 @@ def _checked_file(archive: zipfile.ZipFile, names: list[str], listed: PackedFile
         raise PackageRefused(
             _("Gói hồ sơ thiếu tệp %(name)s đã kê trong danh mục.") % {"name": listed.name}
         )
-    data = archive.read(listed.name)
+    data = _read(archive, listed.name)
     if hashlib.sha256(data).hexdigest() != listed.sha256:
         raise PackageRefused(
             _("Tệp %(name)s đã bị thay đổi sau khi trường gửi ký danh mục.") % {"name": listed.name}
