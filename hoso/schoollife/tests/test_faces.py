@@ -14,6 +14,7 @@ from hoso.schoollife.models import Movement, MovementKind, ReceivedFile
 from hoso.schoollife.tests.factories import pupil_with_hocba, transfer_world
 from hoso.storage import blob_store
 from tests.factories import api_login, demo_password, login
+from tests.security.test_vietnamese_pages import problems_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
@@ -91,6 +92,7 @@ def test_transfer_out_page_then_upload_preview_and_take_in(world: Any) -> None:
     text = preview.content.decode()
     assert preview.status_code == 200, text
     assert "Gói hồ sơ hợp lệ" in text and pupil.full_name in text
+    assert problems_in(text) == []  # no English word, no raw code (ISO date, kind code)
     assert Movement.objects.filter(kind=MovementKind.TRANSFER_IN).count() == 0  # nothing yet
     sha = preview.context["sha"]
     done = receiver.post(
@@ -109,6 +111,9 @@ def test_transfer_out_page_then_upload_preview_and_take_in(world: Any) -> None:
     kept = ReceivedFile.objects.get(movement=came, name__endswith=".pdf")
     pdf = receiver.get(reverse("schoollife:file", args=[kept.pk]))
     assert b"".join(pdf.streaming_content) == blob_store().open(version.pdf_sha256).read()
+    page = receiver.get(reverse("schoollife:student", args=[pupil.pk])).content.decode()
+    assert "Chuyển đến" in page and "hoc-ba/2025-2026-1.pdf" in page
+    assert problems_in(page) == []
 
 
 def test_a_bad_upload_is_refused_with_a_vietnamese_message(world: Any) -> None:
