@@ -229,8 +229,8 @@ class Enrolment(models.Model):
     # and year: a class change in mid-year moves this row (its scores follow the student, as
     # grading's entries are one per student and year) and the change itself is kept in
     # hoso.schoollife's history (docs/school-life.md).
-    start_date = models.DateField(_("ngày vào lớp"), null=True, blank=True)
-    end_date = models.DateField(_("ngày rời lớp"), null=True, blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("xếp lớp")

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrolment',
             name='end_date',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày rời lớp'),
+            field=models.DateField(blank=True, null=True, verbose_name='ngày kết thúc'),
         ),
         migrations.AddField(
             model_name='enrolment',
             name='start_date',
-            field=models.DateField(blank=True, null=True, verbose_name='ngày vào lớp'),
+            field=models.DateField(blank=True, null=True, verbose_name='ngày bắt đầu'),
         ),
     ]
