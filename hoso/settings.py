@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hoso.search",
     "hoso.retention",
     "hoso.library",
+    "hoso.schoollife",
     "hoso.offices",
     "hoso.webhooks",
 ]

@@ -34,6 +34,7 @@ api_v1 = [
     path("library/", include("hoso.library.api_urls")),
     path("offices/", include("hoso.offices.api_urls")),
     path("webhooks/", include("hoso.webhooks.api_urls")),
+    path("", include("hoso.schoollife.api_urls")),
 ]
 
 urlpatterns = [
@@ -62,6 +63,7 @@ urlpatterns = [
     path("ky-so/", include("hoso.signing.urls")),
     path("luu-tru/", include("hoso.retention.urls")),
     path("thu-vien/", include("hoso.library.urls")),
+    path("qua-trinh-hoc-tap/", include("hoso.schoollife.urls")),
     path("van-phong/", include("hoso.offices.urls")),
     path("webhook/", include("hoso.webhooks.urls")),
     path("quan-tri/", admin.site.urls),

@@ -107,6 +107,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "grading.hocba.verification_failed": _("Học bạ không qua kiểm tra chữ ký"),
     "books.edition.created": _("Lập sổ (bản mới)"),
     "books.batch.started": _("Bắt đầu lập sổ hàng loạt"),
+    # schoollife
+    "schoollife.movement.nhap_hoc": _("Ghi nhập học"),
+    "schoollife.movement.chuyen_lop": _("Chuyển lớp cho học sinh"),
+    "schoollife.movement.chuyen_di": _("Cho học sinh chuyển đi"),
+    "schoollife.movement.chuyen_den": _("Nhận học sinh chuyển đến"),
+    "schoollife.movement.bo_hoc": _("Ghi học sinh bỏ học"),
+    "schoollife.movement.luu_ban": _("Ghi học sinh lưu ban"),
+    "schoollife.movement.hoan_thanh": _("Ghi học sinh hoàn thành chương trình cấp học"),
     # library
     "library.record.created": _("Thêm đầu sách vào danh mục"),
     "library.record.updated": _("Sửa đầu sách"),

@@ -19,7 +19,7 @@ from hoso.grading.rules.errors import GradingRuleError, MissingAssessmentsError
 from hoso.grading.rules.subjects import primary_traits
 from hoso.grading.sheets import REN_LUYEN, is_primary, trait_area, tx_count
 from hoso.org.models import Student, Unit
-from hoso.org.selectors import class_roster
+from hoso.org.selectors import class_roster, term_last_day
 
 Cells = dict[str, dict[str, str]]  # area → slot → value
 PRIMARY_CHECKPOINT = {"HK1": "cuoi_hk1", "HK2": "cuoi_nam", "CN": "cuoi_nam"}
@@ -41,8 +41,11 @@ def class_gradebook(
     school_class: Unit, term: str, students: list[Student] | None = None
 ) -> dict[str, Any]:
     assert school_class.school_year is not None and school_class.school is not None
+    year = school_class.school_year
     roster = (
-        students if students is not None else class_roster(school_class, school_class.school_year)
+        students
+        if students is not None
+        else class_roster(school_class, year, on=term_last_day(year, term))
     )
     subjects = class_subjects(school_class)
     cells = class_cells(school_class, [s.pk for s in roster])

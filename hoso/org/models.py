@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -222,6 +224,13 @@ class Enrolment(models.Model):
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
     school_class = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="enrolments")
     school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    # The days the student was in the school that year: from `start_date` (blank = from the
+    # year's start) up to, not including, `end_date` (blank = still there). One row per student
+    # and year: a class change in mid-year moves this row (its scores follow the student, as
+    # grading's entries are one per student and year) and the change itself is kept in
+    # hoso.schoollife's history (docs/school-life.md).
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("xếp lớp")
@@ -233,6 +242,18 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id} → {self.school_class_id}"
+
+    def present_on(self, day: dt.date) -> bool:
+        starts_ok = self.start_date is None or self.start_date <= day
+        return starts_ok and (self.end_date is None or day < self.end_date)
+
+
+def present_on(day: dt.date, prefix: str = "") -> Q:
+    """Enrolments (`prefix` "enrolments__" from Student) whose student was in the school on
+    `day`: the database side of Enrolment.present_on."""
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": day})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+    )
 
 
 class RoleAssignment(models.Model):

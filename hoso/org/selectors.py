@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from hoso.core.vietnamese import collation_key
-from hoso.org.models import Enrolment, Role, RoleAssignment, SchoolYear, Staff, Student, Unit
+from hoso.org.models import (
+    Enrolment,
+    Role,
+    RoleAssignment,
+    SchoolYear,
+    Staff,
+    Student,
+    Unit,
+    present_on,
+)
 from hoso.org.years import current_year
 from hoso.policy import visible
 from hoso.policy.grants import Grant, GrantSource, use_source
@@ -53,9 +63,22 @@ def roles_of(user: Any, year: SchoolYear | None = None) -> list[RoleAssignment]:
     return sorted(assignments, key=lambda a: (list(Role.values).index(a.role), a.unit.path))
 
 
-def class_roster(school_class: Unit, year: SchoolYear) -> list[Student]:
+def class_roster(
+    school_class: Unit, year: SchoolYear, *, on: dt.date | None = None
+) -> list[Student]:
+    """The class's students of the year; with `on`, only those in the school that day (a pupil
+    who left in March is not on May's list, one who came in January is not on December's)."""
     enrolments = Enrolment.objects.filter(school_class=school_class, school_year=year)
+    if on is not None:
+        enrolments = enrolments.filter(present_on(on))
     return list(Student.objects.filter(enrolments__in=enrolments).order_by("sort_key", "id"))
+
+
+def term_last_day(year: SchoolYear, term: str) -> dt.date:
+    """The day a term's results are due: HK1 ends on `term1_end`, HK2 and the year (CN) on the
+    year's last day. A student is expected to have a term's results when on the class list
+    that day."""
+    return year.term1_end if term == "HK1" else year.end_date
 
 
 def sort_names(names: list[str]) -> list[str]:

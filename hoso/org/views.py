@@ -72,6 +72,10 @@ def student_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "classes": classes,
             "school_class": school_class,
+            # the page of hoso.schoollife that takes a transferred student in
+            "can_receive": visible(
+                request.user, "schoollife.transfer.receive", Unit.objects.filter(kind="TRUONG")
+            ).exists(),
         },
     )
 

@@ -594,6 +594,7 @@ from tests.security.routes_dx import DX_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
 from tests.security.routes_offices import OFFICES_ROUTES  # noqa: E402
+from tests.security.routes_schoollife import SCHOOLLIFE_ROUTES  # noqa: E402
 from tests.security.routes_types import TYPES_ROUTES  # noqa: E402
 from tests.security.routes_webhooks import WEBHOOKS_ROUTES  # noqa: E402
 
@@ -603,6 +604,7 @@ ROUTES.update(TYPES_ROUTES)
 ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)
 ROUTES.update(WEBHOOKS_ROUTES)
+ROUTES.update(SCHOOLLIFE_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.

@@ -193,3 +193,19 @@ def cell_set(actor: Any, school_class: Unit, change: CellChange, entry: Entry | 
             value=change.value,
             updated_by=actor,
         )
+
+
+def entries_follow_student(*, student: Any, school_year: Any, to_class: Unit) -> int:
+    """A student changed class in mid-year (hoso.schoollife.services.movements.class_change,
+    which checked the policy and audits the change): their entries of the year, one per cell
+    and student, now belong to the new class's gradebook, and so do pending corrections."""
+    from hoso.grading.models import CorrectionRequest, CorrectionStatus
+
+    moved = Entry.objects.filter(student=student, school_year=school_year).update(
+        school_class=to_class
+    )
+    CorrectionRequest.objects.filter(
+        student=student, school_year=school_year, status=CorrectionStatus.PENDING
+    ).update(school_class=to_class)
+    school_figures_touch([to_class.school_id or 0])
+    return moved

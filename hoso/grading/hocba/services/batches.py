@@ -44,7 +44,7 @@ from hoso.grading.models import (
 )
 from hoso.grading.outputs.render import hoc_ba_lay_out
 from hoso.grading.outputs.tables import hoc_ba_data
-from hoso.org.models import Enrolment, Unit
+from hoso.org.models import Enrolment, Unit, present_on
 from hoso.policy import can
 
 SEALED_FOR = "hoso-hocba-batch"
@@ -66,10 +66,13 @@ def hocba_batch_create(
     has_one = HocBaVersion.objects.filter(
         school_class=school_class, school_year_id=school_class.school_year_id
     ).values_list("student_id", flat=True)
+    assert school_class.school_year is not None
     students = list(
         Enrolment.objects.filter(
             school_class=school_class, school_year_id=school_class.school_year_id
         )
+        # a pupil who left before the year's end takes their records with them (schoollife)
+        .filter(present_on(school_class.school_year.end_date))
         .exclude(student_id__in=has_one)
         .filter(**({} if students is None else {"student_id__in": students}))
         .order_by("student__sort_key")
