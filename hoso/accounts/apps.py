@@ -22,6 +22,10 @@ class AccountsConfig(AppConfig):
 
         register_token_user_lookup(user_id_of_header)
 
+        from hoso.accounts.sso.policies import register_all as register_sso_policies
+
+        register_sso_policies()
+
         from hoso.accounts.home import register as register_home
 
         register_home()
