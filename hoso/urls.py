@@ -34,6 +34,7 @@ api_v1 = [
     path("", include("hoso.records.api.urls")),
     path("library/", include("hoso.library.api_urls")),
     path("offices/", include("hoso.offices.api_urls")),
+    path("sso/", include("hoso.accounts.sso.api_urls")),
 ]
 
 urlpatterns = [

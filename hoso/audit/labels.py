@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.sso.configured": _("Cấu hình đăng nhập một lần"),
     "accounts.sso.linked": _("Liên kết tài khoản Microsoft hoặc Google với tài khoản HoSo"),
     "accounts.sso.refused": _("Từ chối đăng nhập một lần"),
+    "accounts.sso.unlinked": _("Gỡ liên kết tài khoản Microsoft hoặc Google"),
     # audit, operations
     "audit.anchor.created": _("Neo nhật ký bằng dấu thời gian"),
     "ops.backup.created": _("Sao lưu dữ liệu"),

@@ -43,12 +43,14 @@ class HosoSocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: Any = None, client_id: Any = None
     ) -> list[SocialApp]:
-        return [
-            social_app(config)
-            for config in selectors.enabled_providers()
-            if provider in (None, "openid_connect", config.provider_id)
-            and client_id in (None, config.client_id)
-        ]
+        """The enabled configurations; asked for one provider id, that one even when switched
+        off (allauth needs it to show or remove a link made before; signing in through it is
+        refused by our URLs and again in pre_social_login)."""
+        if provider in (None, "openid_connect"):
+            configs = selectors.enabled_providers()
+        else:
+            configs = [c for c in [selectors.provider_by_id(str(provider))] if c is not None]
+        return [social_app(c) for c in configs if client_id in (None, c.client_id)]
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
         config = selectors.enabled_provider(str(sociallogin.account.provider))

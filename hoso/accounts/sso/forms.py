@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
+# What the issuer field starts with for a province that has not configured the provider yet.
 DEFAULT_ISSUERS = {
     "microsoft": "https://login.microsoftonline.com/<tenant-id>/v2.0",
     "google": "https://accounts.google.com",
@@ -10,18 +10,14 @@ DEFAULT_ISSUERS = {
 
 
 class SsoProviderForm(forms.Form):
-    enabled = forms.BooleanField(label=_("Bật đăng nhập bằng nhà cung cấp này"), required=False)
-    issuer_url = forms.CharField(label=_("Địa chỉ nhà cung cấp (issuer)"), max_length=300)
-    client_id = forms.CharField(label=_("Mã ứng dụng (client ID)"), max_length=200)
+    """The fields of hoso.accounts.sso.services.sso_provider_save (labels: the template)."""
+
+    enabled = forms.BooleanField(required=False)
+    issuer_url = forms.CharField(max_length=300)
+    client_id = forms.CharField(max_length=200)
     client_secret = forms.CharField(
-        label=_("Khóa bí mật (client secret)"),
-        max_length=500,
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
+        max_length=500, required=False, widget=forms.PasswordInput(render_value=False)
     )
     allowed_domains = forms.CharField(
-        label=_("Tên miền thư điện tử được phép (mỗi dòng một tên miền)"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
     )

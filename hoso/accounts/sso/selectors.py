@@ -24,13 +24,17 @@ def enabled_providers() -> list[SsoProvider]:
 
 
 def enabled_provider(provider_id: str) -> SsoProvider | None:
+    """The configuration behind allauth's provider id "<kind>-<province id>", if switched on."""
+    config = provider_by_id(provider_id)
+    return config if config is not None and config.enabled and config.province.is_active else None
+
+
+def provider_by_id(provider_id: str) -> SsoProvider | None:
     kind, _, province_id = provider_id.partition("-")
     if not province_id.isdigit() or len(province_id) > 18:
         return None
     return (
-        SsoProvider.objects.filter(
-            enabled=True, province__is_active=True, kind=kind, province_id=int(province_id)
-        )
+        SsoProvider.objects.filter(kind=kind, province_id=int(province_id))
         .select_related("province")
         .first()
     )
@@ -56,3 +60,12 @@ def accounts_with_email(email: str) -> list[Any]:
 def works_in(user: Any, province: Unit) -> bool:
     """Does `user` hold a role this school year anywhere in the province?"""
     return any(grant.unit_path.startswith(province.path) for grant in grants_for(user).items)
+
+
+def providers_configurable_by(user: Any) -> QuerySet[SsoProvider]:
+    """The stored configurations of the Sở that `user` may configure."""
+    return (
+        SsoProvider.objects.filter(province__in=provinces_configurable_by(user))
+        .select_related("province")
+        .order_by("province__name", "kind")
+    )

@@ -140,7 +140,6 @@ def sso_provider_save(
             "issuer": issuer_url,
             "client_id": client_id,
             "domains": domains,
-            "secret_changed": bool(client_secret.strip()),
         },
     )
     return config
