@@ -15,7 +15,13 @@ from django.test import Client
 
 from hoso.accounts.sso.services import Refusal
 from hoso.accounts.tests.conftest import totp_code
-from hoso.accounts.tests.sso_flow import enable, person_at_provider, provider, sign_in
+from hoso.accounts.tests.sso_flow import (
+    enable,
+    person_at_provider,
+    provider,
+    provider_login,
+    sign_in,
+)
 from hoso.audit.models import AuditEntry
 from hoso.org.models import Role
 from tests.factories import UserFactory, grant, school_world
@@ -125,8 +131,6 @@ def test_a_tampered_state_is_refused(provider: Any, world: Any, config: Any) -> 
     person_at_provider(provider, "lan", TEACHER_EMAIL)
     client = Client()
     started = client.post(f"/tai-khoan/oidc/{config.provider_id}/login/", {"process": "login"})
-    from hoso.accounts.tests.sso_flow import provider_login
-
     callback = provider_login(started["Location"], "lan")
     tampered = callback.replace("state=", "state=x")
     answer = client.get(tampered)
@@ -187,8 +191,6 @@ def test_switched_off_no_button_and_the_callback_refused(
     person_at_provider(provider, "lan", TEACHER_EMAIL)
     client = Client()
     started = client.post(f"/tai-khoan/oidc/{config.provider_id}/login/", {"process": "login"})
-    from hoso.accounts.tests.sso_flow import provider_login
-
     callback = provider_login(started["Location"], "lan")
     # When the Sở turns it off
     enable(provider, admin=world.people["admin"], province=world.units["so"], enabled=False)
@@ -226,3 +228,32 @@ def test_two_factor_is_still_asked_after_the_provider(
     assert done.status_code == 302
     assert _signed_in(client) == str(principal.pk)
     assert client.get("/").status_code == 200
+
+
+def test_a_link_to_the_login_address_asks_before_leaving_hoso(
+    provider: Any, world: Any, config: Any
+) -> None:
+    # A GET (a link, a prefetch) never sends the person to the provider by itself
+    client = Client()
+    page = client.get(f"/tai-khoan/oidc/{config.provider_id}/login/")
+    assert page.status_code == 200
+    assert "Đăng nhập bằng Microsoft" in page.content.decode()
+    started = client.post(f"/tai-khoan/oidc/{config.provider_id}/login/")
+    assert started.status_code == 302
+    assert started["Location"].startswith(f"{provider.issuer}/authorize/?")
+    assert "nonce=" in started["Location"]
+    assert "code_challenge_method=S256" in started["Location"]
+
+
+def test_signing_in_to_connect_another_account_is_refused(
+    provider: Any, world: Any, config: Any
+) -> None:
+    # Linking happens only by signing in: allauth's "connect" process is refused
+    person_at_provider(provider, "lan", TEACHER_EMAIL)
+    client = Client()
+    client.force_login(world.people["giaovien2"])
+    started = client.post(f"/tai-khoan/oidc/{config.provider_id}/login/", {"process": "connect"})
+    answer = client.get(provider_login(started["Location"], "lan"))
+    assert answer.status_code == 403
+    assert str(Refusal.MESSAGES[Refusal.NOT_LOGIN]) in answer.content.decode()
+    assert not SocialAccount.objects.exists()
