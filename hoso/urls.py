@@ -51,7 +51,7 @@ urlpatterns = [
     path("tai-khoan/cua-toi/", account_views.my_account, name="my-account"),
     path("tai-khoan/cua-toi/ma-api/", account_views.api_token, name="my-api-token"),
     path("tai-khoan/dang-nhap-mot-lan/", sso_views.settings_page, name="sso-settings"),
-    path("tai-khoan/", include("allauth.urls")),
+    path("tai-khoan/", include("hoso.accounts.urls_allauth")),
     path("don-vi/", org_views.units, name="units"),
     path("nhan-su/", org_views.staff_list, name="staff-list"),
     path("hoc-sinh/", org_views.student_list, name="student-list"),
