@@ -84,6 +84,8 @@ def _reason(error: Any, exception: Any, context: dict[str, Any]) -> str:
         return Refusal.STATE
     if isinstance(exception, OAuth2Error):
         text = str(exception)
+        if "nonce" in text:
+            return Refusal.NONCE
         return Refusal.ID_TOKEN if "id_token" in text else Refusal.TOKEN
     if isinstance(exception, RequestException):
         return Refusal.UNREACHABLE

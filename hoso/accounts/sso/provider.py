@@ -5,6 +5,7 @@ over the back channel, with its issuer, audience (our client ID) and expiry."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from typing import Any
 
@@ -15,13 +16,22 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.http import HttpRequest, HttpResponse
 
 NONCE_KEY = "hoso_nonce"
+# The nonce this browser's pending sign-in expects, read by our callback view from allauth's
+# state before allauth takes the state out of the session (views.callback).
+EXPECTED_NONCE_ATTRIBUTE = "hoso_sso_nonce"
 
 
 class HosoOIDCAdapter(OpenIDConnectOAuth2Adapter):
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any) -> Any:
         if not kwargs["response"].get("id_token"):
             raise OAuth2Error("no id_token")
-        return super().complete_login(request, app, token, **kwargs)
+        login = super().complete_login(request, app, token, **kwargs)
+        # Refused here, before allauth looks the provider account up (and updates a link).
+        expected = str(getattr(request, EXPECTED_NONCE_ATTRIBUTE, "") or "")
+        got = str((login.account.extra_data.get("id_token") or {}).get("nonce") or "")
+        if not expected or not hmac.compare_digest(expected.encode(), got.encode()):
+            raise OAuth2Error("nonce mismatch")
+        return login
 
     def _decode_id_token(self, app: Any, id_token: str) -> dict[str, Any]:
         return dict(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.internal import statekit
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from hoso.accounts.models import SsoKind, SsoProvider
 from hoso.accounts.sso import selectors
 from hoso.accounts.sso.forms import DEFAULT_ISSUERS, SsoProviderForm
+from hoso.accounts.sso.provider import EXPECTED_NONCE_ATTRIBUTE, NONCE_KEY
 from hoso.accounts.sso.services import Refusal, sso_provider_save, sso_refusal_record
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
@@ -43,6 +45,9 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
 def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     if selectors.enabled_provider(provider_id) is None:
         return _switched_off(request)
+    stashed = statekit.get_states(request).get(str(request.GET.get("state", "")))
+    if stashed:
+        setattr(request, EXPECTED_NONCE_ATTRIBUTE, str(stashed[0].get(NONCE_KEY) or ""))
     return oidc_views.callback(request, provider_id)  # type: ignore[no-any-return]
 
 

@@ -102,13 +102,18 @@ def test_an_id_token_for_another_audience_is_refused(
 
 
 def test_an_id_token_with_another_nonce_is_refused(provider: Any, world: Any, config: Any) -> None:
+    # Given a teacher whose Microsoft account was linked before
     person_at_provider(provider, "lan", TEACHER_EMAIL)
-    provider.setup(tamper={"nonce": "nonce-cua-lan-dang-nhap-khac"})
+    assert sign_in(Client(), config.provider_id, "lan").response.status_code == 302
+    link = SocialAccount.objects.get()
+    # When the provider's ID token carries another sign-in's nonce
+    provider.setup(tamper={"nonce": "nonce-cua-lan-dang-nhap-khac", "name": "Kẻ giả mạo"})
     client = Client()
     flow = sign_in(client, config.provider_id, "lan")
+    # Then refused before anything is touched: not signed in, the link as it was
     _refused(flow, Refusal.NONCE)
     assert _signed_in(client) is None
-    assert not SocialAccount.objects.exists()
+    assert SocialAccount.objects.get().extra_data == link.extra_data
 
 
 def test_a_replayed_callback_is_refused(provider: Any, world: Any, config: Any) -> None:
