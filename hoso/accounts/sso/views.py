@@ -7,7 +7,8 @@ from typing import Any
 
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.internal import statekit
-from allauth.socialaccount.providers.openid_connect import views as oidc_views
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from hoso.accounts.models import SsoKind, SsoProvider
 from hoso.accounts.sso import selectors
 from hoso.accounts.sso.forms import DEFAULT_ISSUERS, SsoProviderForm
-from hoso.accounts.sso.provider import EXPECTED_NONCE_ATTRIBUTE, NONCE_KEY
+from hoso.accounts.sso.provider import EXPECTED_NONCE_ATTRIBUTE, NONCE_KEY, HosoOIDCAdapter
 from hoso.accounts.sso.services import Refusal, sso_provider_save, sso_refusal_record
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
@@ -38,7 +39,7 @@ def _switched_off(request: HttpRequest) -> HttpResponse:
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
     if selectors.enabled_provider(provider_id) is None:
         return _switched_off(request)
-    return oidc_views.login(request, provider_id)  # type: ignore[no-any-return]
+    return _allauth(OAuth2LoginView, request, provider_id)
 
 
 @login_not_required
@@ -48,7 +49,16 @@ def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
     stashed = statekit.get_states(request).get(str(request.GET.get("state", "")))
     if stashed:
         setattr(request, EXPECTED_NONCE_ATTRIBUTE, str(stashed[0].get(NONCE_KEY) or ""))
-    return oidc_views.callback(request, provider_id)  # type: ignore[no-any-return]
+    return _allauth(OAuth2CallbackView, request, provider_id)
+
+
+def _allauth(view_class: Any, request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's OpenID Connect view with our adapter (its own views hard-code theirs)."""
+    try:
+        view = view_class.adapter_view(HosoOIDCAdapter(request, provider_id))
+        return view(request)  # type: ignore[no-any-return]
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required
