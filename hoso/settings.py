@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "huey.contrib.djhuey",
     "hoso.core",
@@ -241,6 +243,21 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HoSo"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "hoso.accounts.adapter.HosoMFAAdapter"
+# Single sign-on (hoso.accounts.sso): each Sở configures its Microsoft Entra ID / Google
+# Workspace client in HoSo (SsoProvider rows); nothing here names a tenant. Sign-in never
+# creates an account: it links to the HoSo account with the same verified e-mail.
+SOCIALACCOUNT_ADAPTER = "hoso.accounts.sso.adapter.HosoSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking is ours, with its domain rule
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST: no sign-in started by a stray link
+SOCIALACCOUNT_PROVIDERS = {
+    # Our subclass sends a nonce and checks it, and always checks the ID token's signature.
+    "openid_connect": {"provider_class": "hoso.accounts.sso.provider.HosoOIDCProvider"},
+}
+# An issuer on this machine (http://127.0.0.1:…) is refused unless allowed: the tests' own
+# OpenID Connect provider runs on loopback.
+HOSO_SSO_ALLOW_LOOPBACK_ISSUER = env_bool("HOSO_SSO_ALLOW_LOOPBACK_ISSUER", False)
 # Personal API tokens expire after this many days (hoso.accounts.tokens).
 HOSO_API_TOKEN_DAYS = env_int("HOSO_API_TOKEN_DAYS", 90)
 # Roles whose holders must enrol a second factor before doing anything else.

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from hoso.accounts import api as accounts_api
 from hoso.accounts import views as account_views
+from hoso.accounts.sso import views as sso_views
 from hoso.audit import views as audit_views
 from hoso.core import views as core_views
 from hoso.org import views as org_views
@@ -35,6 +36,7 @@ api_v1 = [
     path("offices/", include("hoso.offices.api_urls")),
     path("webhooks/", include("hoso.webhooks.api_urls")),
     path("", include("hoso.schoollife.api_urls")),
+    path("sso/", include("hoso.accounts.sso.api_urls")),
 ]
 
 urlpatterns = [
@@ -50,7 +52,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("tai-khoan/cua-toi/", account_views.my_account, name="my-account"),
     path("tai-khoan/cua-toi/ma-api/", account_views.api_token, name="my-api-token"),
-    path("tai-khoan/", include("allauth.urls")),
+    path("tai-khoan/dang-nhap-mot-lan/", sso_views.settings_page, name="sso-settings"),
+    path("tai-khoan/", include("hoso.accounts.urls_allauth")),
     path("don-vi/", org_views.units, name="units"),
     path("nhan-su/", org_views.staff_list, name="staff-list"),
     path("hoc-sinh/", org_views.student_list, name="student-list"),

@@ -22,6 +22,10 @@ class AccountsConfig(AppConfig):
 
         register_token_user_lookup(user_id_of_header)
 
+        from hoso.accounts.sso.policies import register_all as register_sso_policies
+
+        register_sso_policies()
+
         from hoso.accounts.home import register as register_home
 
         register_home()
@@ -44,5 +48,13 @@ class AccountsConfig(AppConfig):
         from django.apps import apps
 
         apps.get_app_config("axes").verbose_name = gettext_lazy("Chặn đăng nhập sai")
+        # allauth's social-account tables stay out of the admin site: the providers are the
+        # Sở's settings (hoso.accounts.sso, a SocialApp row would be ignored), and a person's
+        # links are on their own page (/tai-khoan/3rdparty/).
+        from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+
+        for model in (SocialApp, SocialAccount, SocialToken):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
         Authenticator._meta.verbose_name = gettext_lazy("phương thức xác thực")
         Authenticator._meta.verbose_name_plural = gettext_lazy("phương thức xác thực")

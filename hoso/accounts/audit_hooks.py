@@ -1,4 +1,4 @@
-"""Library events (Django auth, django-axes, allauth MFA) written to the audit log.
+"""Library events (Django auth, django-axes, allauth MFA and linked accounts) to the audit log.
 
 These are the integration points those libraries offer; HoSo's own flows never use signals."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa import signals as mfa_signals
+from allauth.socialaccount import signals as social_signals
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
@@ -68,6 +69,18 @@ def _mfa_event(action: str) -> Any:
     return handler
 
 
+def _sso_unlinked(
+    sender: Any, request: HttpRequest | None = None, socialaccount: Any = None, **kwargs: Any
+) -> None:
+    # The person removed a Microsoft/Google link on allauth's connections page.
+    audit_log(
+        "accounts.sso.unlinked",
+        actor=getattr(socialaccount, "user", None),
+        ip=client_ip(request),
+        data={"provider": str(getattr(socialaccount, "provider", ""))},
+    )
+
+
 _HANDLERS = {
     "added": _mfa_event("accounts.2fa.added"),
     "removed": _mfa_event("accounts.2fa.removed"),
@@ -85,3 +98,4 @@ def connect() -> None:
     mfa_signals.authenticator_removed.connect(_HANDLERS["removed"], dispatch_uid="hoso_2fa_rm")
     mfa_signals.authenticator_reset.connect(_HANDLERS["reset"], dispatch_uid="hoso_2fa_reset")
     mfa_signals.authentication_failed.connect(_HANDLERS["failed"], dispatch_uid="hoso_2fa_fail")
+    social_signals.social_account_removed.connect(_sso_unlinked, dispatch_uid="hoso_sso_unlink")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.accounts.selectors import requires_two_factor
 from hoso.accounts.services import api_token_issue, api_token_revoke
+from hoso.accounts.sso.selectors import provinces_configurable_by
 from hoso.accounts.tokens import Reason, token_days, tokens_of
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip, safe_redirect_target
@@ -41,6 +42,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "token_days": token_days(),
             "revoked_labels": Reason.LABELS,
             "now": timezone.now(),
+            "configures_sso": provinces_configurable_by(user).exists(),
         },
     )
 

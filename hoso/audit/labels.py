@@ -21,6 +21,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.token.issued": _("Cấp mã truy cập cho phần mềm khác"),
     "accounts.token.revoked": _("Thu hồi mã truy cập cho phần mềm khác"),
     "accounts.token.revoked_all": _("Thu hồi mọi mã truy cập cho phần mềm khác"),
+    "accounts.sso.configured": _("Cấu hình đăng nhập một lần"),
+    "accounts.sso.linked": _("Liên kết tài khoản Microsoft hoặc Google với tài khoản HoSo"),
+    "accounts.sso.refused": _("Từ chối đăng nhập một lần"),
+    "accounts.sso.unlinked": _("Gỡ liên kết tài khoản Microsoft hoặc Google"),
     # audit, operations
     "audit.anchor.created": _("Neo nhật ký bằng dấu thời gian"),
     "ops.backup.created": _("Sao lưu dữ liệu"),

@@ -579,6 +579,32 @@ ROUTES: dict[str, Route] = {
     "account_confirm_login_code": Route(PUBLIC),
     "account_confirm_email": Route(SKIP, reason="one-time e-mail key; e-mail is not verified"),
     "account_reset_password_from_key": Route(SKIP, reason="one-time password-reset key"),
+    # Single sign-on (hoso.accounts.sso): the Sở's administrator configures it; allauth's
+    # pages of linked accounts are the person's own.
+    "sso-settings": Route(
+        GATE, expect={ADMIN}, methods=("GET", "POST"), action="accounts.sso.manage"
+    ),
+    "openid_connect_login": Route(
+        SKIP, reason="no province of the demo turns single sign-on on: test_sso.py walks it"
+    ),
+    "openid_connect_callback": Route(
+        SKIP, reason="needs an identity provider's answer: test_sso.py signs in through one"
+    ),
+    "api-sso-providers": Route(LOGIN, action="accounts.sso.manage"),  # the admin's only
+    "api-sso-provider": Route(
+        GATE,
+        # A province id that does not exist: 404 for everyone (test_sso_api.py has the rest).
+        expect=frozenset(),
+        methods=("GET", "PUT"),
+        kwargs={"province": 999999999, "kind": "microsoft"},
+        action="accounts.sso.manage",
+    ),
+    "socialaccount_login_cancelled": Route(PUBLIC),
+    "socialaccount_login_error": Route(
+        SKIP, reason="allauth answers its sign-in error page with 401; test_sso.py checks refusals"
+    ),
+    "socialaccount_signup": Route(PUBLIC),  # closed: sign-in never makes an account
+    "socialaccount_connections": Route(SELF, methods=("GET", "POST")),
     "mfa_index": Route(SELF),
     "mfa_authenticate": Route(PUBLIC),
     "mfa_reauthenticate": Route(SELF),
