@@ -32,3 +32,19 @@ def unseal(purpose: str, token: str) -> str:
         return _fernet(purpose).decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError) as exc:
         raise SecretGone from exc
+
+
+def seal_or_empty(purpose: str, text: str) -> str:
+    """For optional secrets kept in a column: "" stays "" (nothing to hide)."""
+    return seal(purpose, text) if text else ""
+
+
+def unseal_or_empty(purpose: str, token: str) -> str:
+    """The secret, or "" when there is none or it cannot be opened (a new SECRET_KEY): the
+    service that needs it then refuses with its own message, as if it had never been typed."""
+    if not token:
+        return ""
+    try:
+        return unseal(purpose, token)
+    except SecretGone:
+        return ""

@@ -16,9 +16,16 @@ from requests import RequestException
 
 from hoso.accounts.models import SsoProvider
 from hoso.accounts.sso import selectors
-from hoso.accounts.sso.services import Refusal, SsoRefused, sso_login_link, sso_refusal_record
+from hoso.accounts.sso.services import (
+    SECRET_PURPOSE,
+    Refusal,
+    SsoRefused,
+    sso_login_link,
+    sso_refusal_record,
+)
 from hoso.accounts.sso.views import refusal
 from hoso.core.http import client_ip
+from hoso.core.secrets import unseal_or_empty
 
 
 def social_app(config: SsoProvider) -> SocialApp:
@@ -27,7 +34,7 @@ def social_app(config: SsoProvider) -> SocialApp:
         provider_id=config.provider_id,
         name=config.get_kind_display(),
         client_id=config.client_id,
-        secret=config.client_secret,
+        secret=unseal_or_empty(SECRET_PURPOSE, config.client_secret),
         settings={
             "server_url": config.issuer_url,
             "oauth_pkce_enabled": True,

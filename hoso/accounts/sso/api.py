@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from hoso.accounts.models import SsoKind, SsoProvider
 from hoso.accounts.sso import selectors
-from hoso.accounts.sso.services import sso_provider_save
+from hoso.accounts.sso.services import MAX_SECRET, sso_provider_save
 from hoso.core.errors import NOT_FOUND_MESSAGE, NotFound
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404
@@ -61,7 +61,7 @@ class SsoProviderIn(serializers.Serializer[Any]):
     issuer_url = serializers.CharField(max_length=300)
     client_id = serializers.CharField(max_length=200)
     client_secret = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="", write_only=True
+        max_length=MAX_SECRET, required=False, allow_blank=True, default="", write_only=True
     )
     allowed_domains = serializers.ListField(
         child=serializers.CharField(max_length=253), max_length=200, required=False, default=list

@@ -20,9 +20,13 @@ from hoso.accounts.sso import selectors
 from hoso.accounts.sso.provider import NONCE_KEY
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
+from hoso.core.secrets import seal_or_empty
 from hoso.org.models import Unit, UnitKind
 from hoso.policy import can
 
+# The client secret is kept sealed (hoso.core.secrets): a database dump alone does not reveal it.
+SECRET_PURPOSE = "hoso-sso-client-secret"  # noqa: S105 — a key-derivation label, not a secret
+MAX_SECRET = 300  # sealed, it still fits the 500-character column (Entra's and Google's are ~40)
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -119,13 +123,16 @@ def sso_provider_save(
     _check_issuer(issuer_url)
     if not client_id or len(client_id) > 200:
         raise DomainError(_("Hãy nhập mã ứng dụng (client ID) do nhà cung cấp cấp."))
-    secret = client_secret.strip() or config.client_secret
+    typed = client_secret.strip()
+    if len(typed) > MAX_SECRET:
+        raise DomainError(_("Khóa bí mật của ứng dụng quá dài."))
+    secret = seal_or_empty(SECRET_PURPOSE, typed) if typed else config.client_secret
     if enabled and not secret:
         raise DomainError(_("Hãy nhập khóa bí mật của ứng dụng (client secret)."))
     if enabled and not domains:
         raise DomainError(_("Hãy nhập ít nhất một tên miền thư điện tử được phép."))
     config.enabled, config.issuer_url, config.client_id = enabled, issuer_url, client_id
-    config.client_secret, config.allowed_domains = secret[:500], "\n".join(domains)
+    config.client_secret, config.allowed_domains = secret, "\n".join(domains)
     config.updated_at, config.updated_by = timezone.now(), actor
     config.save()
     audit_log(

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from hoso.accounts.models import SsoProvider
+from hoso.accounts.sso.services import SECRET_PURPOSE
 from hoso.audit.models import AuditEntry
+from hoso.core.secrets import unseal_or_empty
 from hoso.org.models import Role
 from tests.factories import UserFactory, api_login, grant, school_world
 
@@ -52,7 +54,7 @@ def test_the_administrator_sets_and_reads_the_microsoft_sign_in(world: Any) -> N
     listed = api.get("/api/v1/sso/providers/").json()["results"]
     assert [(p["kind"], p["enabled"]) for p in listed] == [("microsoft", True)]
     assert api.get(_url(world)).json()["client_id"] == BODY["client_id"]
-    assert SsoProvider.objects.get().client_secret == "bi-mat-entra"
+    assert _secret(SsoProvider.objects.get()) == "bi-mat-entra"
 
 
 def test_a_bad_issuer_is_a_vietnamese_400_and_nothing_changes(world: Any) -> None:
@@ -79,3 +81,9 @@ def test_an_unknown_provider_kind_is_404(world: Any) -> None:
     api = api_login(world.people["admin"])
     assert api.put(_url(world, "facebook"), BODY, format="json").status_code == 404
     assert not SsoProvider.objects.exists()
+
+
+def _secret(config: SsoProvider) -> str:
+    """The stored secret is sealed: a database dump alone does not reveal it."""
+    assert "bi-mat" not in config.client_secret
+    return unseal_or_empty(SECRET_PURPOSE, config.client_secret)

@@ -10,9 +10,10 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 
 from hoso.accounts.models import SsoProvider
-from hoso.accounts.sso.services import sso_provider_save
+from hoso.accounts.sso.services import SECRET_PURPOSE, sso_provider_save
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
+from hoso.core.secrets import unseal_or_empty
 from hoso.org.models import Role, UnitKind
 from tests.factories import UnitFactory, UserFactory, grant, login, school_world
 
@@ -53,7 +54,7 @@ def test_the_administrator_of_the_so_configures_google(world: Any) -> None:
     answer = client.post(URL, _form(world))
     assert answer.status_code == 302
     config = SsoProvider.objects.get(province=so, kind="google")
-    assert (config.enabled, config.client_secret) == (True, "bi-mat")
+    assert (config.enabled, _secret(config)) == (True, "bi-mat")
     assert config.domains() == ["thnguyendu.edu.vn", "thcskimdong.edu.vn"]
     entry = AuditEntry.objects.get(action="accounts.sso.configured")
     assert "bi-mat" not in entry.data  # the secret is never written to the log
@@ -61,7 +62,7 @@ def test_the_administrator_of_the_so_configures_google(world: Any) -> None:
     # An empty secret keeps the stored one
     client.post(URL, _form(world, client_secret="", client_id="456.apps.googleusercontent.com"))
     config.refresh_from_db()
-    assert (config.client_id, config.client_secret) == ("456.apps.googleusercontent.com", "bi-mat")
+    assert (config.client_id, _secret(config)) == ("456.apps.googleusercontent.com", "bi-mat")
     assert "bi-mat" not in client.get(URL).content.decode()
 
 
@@ -73,6 +74,7 @@ def test_the_administrator_of_the_so_configures_google(world: Any) -> None:
         ("allowed_domains", "thnguyendu", "Tên miền «thnguyendu» không hợp lệ."),
         ("allowed_domains", "", "Hãy nhập ít nhất một tên miền"),
         ("client_secret", "", "Hãy nhập khóa bí mật"),
+        ("client_secret", "x" * 301, "Khóa bí mật của ứng dụng quá dài."),
     ],
 )
 def test_a_bad_value_is_refused_and_nothing_changes(
@@ -154,3 +156,9 @@ def test_a_person_sees_and_removes_their_linked_account(world: Any) -> None:
     assert not SocialAccount.objects.exists()
     assert AuditEntry.objects.filter(action="accounts.sso.unlinked", actor=teacher).count() == 1
     assert "chưa liên kết" in client.get("/tai-khoan/3rdparty/").content.decode()
+
+
+def _secret(config: SsoProvider) -> str:
+    """The stored secret is sealed: a database dump alone does not reveal it."""
+    assert "bi-mat" not in config.client_secret
+    return unseal_or_empty(SECRET_PURPOSE, config.client_secret)

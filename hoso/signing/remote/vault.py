@@ -9,14 +9,9 @@ PURPOSE = "hoso-remote-signing"
 
 
 def seal(text: str) -> str:
-    return secrets.seal(PURPOSE, text) if text else ""
+    return secrets.seal_or_empty(PURPOSE, text)
 
 
 def unseal(token: str) -> str:
     """The secret, or "" when it cannot be opened (the provider then refuses, in Vietnamese)."""
-    if not token:
-        return ""
-    try:
-        return secrets.unseal(PURPOSE, token)
-    except secrets.SecretGone:
-        return ""
+    return secrets.unseal_or_empty(PURPOSE, token)
