@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hoso.retention",
     "hoso.library",
     "hoso.offices",
+    "hoso.drive_import",
 ]
 
 MIDDLEWARE = [

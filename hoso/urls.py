@@ -33,6 +33,7 @@ api_v1 = [
     path("", include("hoso.records.api.urls")),
     path("library/", include("hoso.library.api_urls")),
     path("offices/", include("hoso.offices.api_urls")),
+    path("drive-import/", include("hoso.drive_import.api_urls")),
 ]
 
 urlpatterns = [
@@ -62,6 +63,7 @@ urlpatterns = [
     path("luu-tru/", include("hoso.retention.urls")),
     path("thu-vien/", include("hoso.library.urls")),
     path("van-phong/", include("hoso.offices.urls")),
+    path("nhap-thu-muc/", include("hoso.drive_import.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
