@@ -590,6 +590,7 @@ ROUTES: dict[str, Route] = {
 }
 
 # The offices', grading's (with books) and library's entries live beside this file.
+from tests.security.routes_drive import DRIVE_ROUTES  # noqa: E402
 from tests.security.routes_dx import DX_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
@@ -601,6 +602,7 @@ ROUTES.update(DX_ROUTES)
 ROUTES.update(TYPES_ROUTES)
 ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)
+ROUTES.update(DRIVE_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.
