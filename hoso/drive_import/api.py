@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -267,9 +268,8 @@ class ExportList(generics.ListAPIView[YearExport]):
         data.is_valid(raise_exception=True)
         year = SchoolYear.objects.filter(pk=data.validated_data["school_year"]).first()
         if year is None:
-            raise DomainError(
-                "Không có năm học đã chọn.", fields={"school_year": ["Không có năm học này."]}
-            )
+            message = _("Không có năm học đã chọn.")
+            raise DomainError(message, fields={"school_year": [message]})
         export = exports.export_request(
             actor=request.user, school=school, school_year=year, ip=client_ip(request)
         )

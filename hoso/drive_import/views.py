@@ -31,6 +31,7 @@ from hoso.drive_import.policies import MANAGE
 from hoso.drive_import.services import batches, exports, rules
 from hoso.org.models import SchoolYear, Staff
 from hoso.policy import get_or_404
+from hoso.records.periods import period_label
 
 PAGE = 200
 
@@ -100,8 +101,24 @@ def _tree_rows(items: list[ImportItem]) -> list[dict[str, Any]]:
                 shown.add(folder)
                 rows.append({"folder": folder, "name": parts[depth - 1], "depth": depth - 1})
         problem = batches.item_problem(item) if item.include else ""
-        rows.append({"item": item, "name": parts[-1], "depth": len(parts) - 1, "problem": problem})
+        rows.append(
+            {
+                "item": item,
+                "name": parts[-1],
+                "depth": len(parts) - 1,
+                "problem": problem,
+                "period": _period(item),
+            }
+        )
     return rows
+
+
+def _period(item: ImportItem) -> str:
+    """The period as people read it ("Tuần 5 (07/10–13/10/2024)", "Học kỳ II")."""
+    if not item.period_key or item.record_type is None or item.school_year is None:
+        return ""
+    kind = item.record_type
+    return period_label(kind.period, kind.due_rule, item.school_year, item.period_key)
 
 
 @login_required

@@ -53,6 +53,8 @@ ALLOWED_WORDS = frozenset(
     # Vietnamese certificate authorities sell and every school calls the signing key).
     | {"PDF", "Excel", "Word", "PowerPoint", "OpenDocument", "XML", "EPUB", "USB token", "PKCS"}
     | {"PAdES", "SHA", "ISO", "UTC", "MARC", "MARCXML", "ISBN", "DDC", "Dewey", "CSC", "KB"}
+    # Where schools keep their folders before HoSo, as they name them (the Drive import page).
+    | {"Google", "Drive", "OneDrive", "Takeout", "ZIP"}
     # Vietnamese abbreviations of schools and their paperwork (trung học cơ sở, sách giáo khoa,
     # giáo viên chủ nhiệm, số thứ tự, công nghệ thông tin, căn cước công dân, cả năm, học kỳ…).
     | {"THCS", "THPT", "SGK", "GVCN", "STT", "CNTT", "CCCD", "GDPT", "CN", "HK", "HKI", "CK"}
