@@ -26,7 +26,7 @@ from hoso.org.models import SchoolYear
 from hoso.policy import get_or_404
 
 
-class BatchOut(serializers.ModelSerializer[ImportBatch]):
+class DriveBatchOut(serializers.ModelSerializer[ImportBatch]):
     class Meta:
         model = ImportBatch
         fields = [
@@ -45,7 +45,7 @@ class BatchOut(serializers.ModelSerializer[ImportBatch]):
         ]
 
 
-class ItemOut(serializers.ModelSerializer[ImportItem]):
+class DriveItemOut(serializers.ModelSerializer[ImportItem]):
     problem = serializers.SerializerMethodField()
 
     class Meta:
@@ -74,11 +74,11 @@ class ItemOut(serializers.ModelSerializer[ImportItem]):
         return batches.item_problem(item) if item.include else ""
 
 
-class UploadIn(serializers.Serializer[Any]):
+class DriveUploadIn(serializers.Serializer[Any]):
     file = serializers.FileField()
 
 
-class CorrectIn(serializers.Serializer[Any]):
+class DriveCorrectIn(serializers.Serializer[Any]):
     items = serializers.ListField(child=id_field(), required=False, max_length=5000)
     folder = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     record_type = id_field(required=False, allow_null=True)
@@ -88,13 +88,13 @@ class CorrectIn(serializers.Serializer[Any]):
     include = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class RuleOut(serializers.ModelSerializer[ImportRule]):
+class DriveRuleOut(serializers.ModelSerializer[ImportRule]):
     class Meta:
         model = ImportRule
         fields = ["id", "position", "pattern", "target", "record_type", "value"]
 
 
-class RuleIn(serializers.Serializer[Any]):
+class DriveRuleIn(serializers.Serializer[Any]):
     pattern = serializers.CharField(max_length=120)
     target = serializers.ChoiceField(choices=["type", "year", "period"])
     record_type = id_field(required=False, allow_null=True)
@@ -102,7 +102,7 @@ class RuleIn(serializers.Serializer[Any]):
     first = serializers.BooleanField(required=False, default=True)
 
 
-class ExportOut(serializers.ModelSerializer[YearExport]):
+class YearExportOut(serializers.ModelSerializer[YearExport]):
     class Meta:
         model = YearExport
         fields = [
@@ -119,7 +119,7 @@ class ExportOut(serializers.ModelSerializer[YearExport]):
         ]
 
 
-class ExportIn(serializers.Serializer[Any]):
+class YearExportIn(serializers.Serializer[Any]):
     school_year = id_field()
 
 
@@ -131,19 +131,19 @@ def _batch(request: Request, pk: int) -> ImportBatch:
     return get_or_404(request.user, MANAGE, ImportBatch.objects.select_related("school"), pk=pk)
 
 
-class BatchList(generics.ListAPIView[ImportBatch]):
+class DriveBatchList(generics.ListAPIView[ImportBatch]):
     """A school's import batches; POST uploads a zip (multipart `file`)."""
 
-    serializer_class = BatchOut
+    serializer_class = DriveBatchOut
     parser_classes = [MultiPartParser]
 
     def get_queryset(self) -> QuerySet[ImportBatch]:
         return selectors.batches_of(self.request.user, _school(self.request, self.kwargs["pk"]))
 
-    @extend_schema(request={"multipart/form-data": UploadIn}, responses={201: BatchOut})
+    @extend_schema(request={"multipart/form-data": DriveUploadIn}, responses={201: DriveBatchOut})
     def post(self, request: Request, pk: int) -> Response:
         school = _school(request, pk)
-        data = UploadIn(data=request.data)
+        data = DriveUploadIn(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         batch = batches.batch_upload(
@@ -154,30 +154,30 @@ class BatchList(generics.ListAPIView[ImportBatch]):
             ip=client_ip(request),
         )
         batch.refresh_from_db()
-        return Response(BatchOut(batch).data, status=status.HTTP_201_CREATED)
+        return Response(DriveBatchOut(batch).data, status=status.HTTP_201_CREATED)
 
 
-class BatchDetail(APIView):
+class DriveBatchDetail(APIView):
     """A batch: status and progress (done, failed, total)."""
 
-    @extend_schema(responses=BatchOut)
+    @extend_schema(responses=DriveBatchOut)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(BatchOut(_batch(request, pk)).data)
+        return Response(DriveBatchOut(_batch(request, pk)).data)
 
 
-class ItemList(generics.ListAPIView[ImportItem]):
+class DriveItemList(generics.ListAPIView[ImportItem]):
     """The tree (files in path order) with each proposal; PATCH corrects some of them."""
 
-    serializer_class = ItemOut
+    serializer_class = DriveItemOut
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[ImportItem]:
         return selectors.items_of(_batch(self.request, self.kwargs["pk"]))
 
-    @extend_schema(request=CorrectIn, responses={200: BatchOut})
+    @extend_schema(request=DriveCorrectIn, responses={200: DriveBatchOut})
     def patch(self, request: Request, pk: int) -> Response:
         batch = _batch(request, pk)
-        data = CorrectIn(data=request.data)
+        data = DriveCorrectIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         changes = {k: v.get(k) for k in batches.FIELDS if k in v}
@@ -190,34 +190,34 @@ class ItemList(generics.ListAPIView[ImportItem]):
             ip=client_ip(request),
         )
         batch.refresh_from_db()
-        return Response(BatchOut(batch).data)
+        return Response(DriveBatchOut(batch).data)
 
 
-class BatchConfirm(APIView):
+class DriveBatchConfirm(APIView):
     """Start the background import (202); refused while a file lacks its type, owner, year or
     period."""
 
-    @extend_schema(request=None, responses={202: BatchOut})
+    @extend_schema(request=None, responses={202: DriveBatchOut})
     def post(self, request: Request, pk: int) -> Response:
         batch = batches.batch_confirm(
             actor=request.user, batch=_batch(request, pk), ip=client_ip(request)
         )
         batch.refresh_from_db()
-        return Response(BatchOut(batch).data, status=status.HTTP_202_ACCEPTED)
+        return Response(DriveBatchOut(batch).data, status=status.HTTP_202_ACCEPTED)
 
 
-class BatchReapply(APIView):
-    @extend_schema(request=None, responses={200: BatchOut})
+class DriveBatchReapply(APIView):
+    @extend_schema(request=None, responses={200: DriveBatchOut})
     def post(self, request: Request, pk: int) -> Response:
         batch = _batch(request, pk)
         batches.batch_reapply_rules(actor=request.user, batch=batch, ip=client_ip(request))
-        return Response(BatchOut(batch).data)
+        return Response(DriveBatchOut(batch).data)
 
 
-class RuleList(generics.ListAPIView[ImportRule]):
+class DriveRuleList(generics.ListAPIView[ImportRule]):
     """The school's naming rules in the order they are tried; POST adds one."""
 
-    serializer_class = RuleOut
+    serializer_class = DriveRuleOut
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[ImportRule]:
@@ -225,10 +225,10 @@ class RuleList(generics.ListAPIView[ImportRule]):
         rules.rules_ensure(school)
         return selectors.rules_of(school)
 
-    @extend_schema(request=RuleIn, responses={201: RuleOut})
+    @extend_schema(request=DriveRuleIn, responses={201: DriveRuleOut})
     def post(self, request: Request, pk: int) -> Response:
         school = _school(request, pk)
-        data = RuleIn(data=request.data)
+        data = DriveRuleIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         rule = rules.rule_add(
@@ -241,10 +241,10 @@ class RuleList(generics.ListAPIView[ImportRule]):
             first=v["first"],
             ip=client_ip(request),
         )
-        return Response(RuleOut(rule).data, status=status.HTTP_201_CREATED)
+        return Response(DriveRuleOut(rule).data, status=status.HTTP_201_CREATED)
 
 
-class RuleDetail(APIView):
+class DriveRuleDetail(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, pk: int, rule: int) -> Response:
         school = _school(request, pk)
@@ -252,19 +252,19 @@ class RuleDetail(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ExportList(generics.ListAPIView[YearExport]):
+class YearExportList(generics.ListAPIView[YearExport]):
     """A school's year exports; POST asks for one (built in the background, 202)."""
 
-    serializer_class = ExportOut
+    serializer_class = YearExportOut
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[YearExport]:
         return selectors.exports_of(self.request.user, _school(self.request, self.kwargs["pk"]))
 
-    @extend_schema(request=ExportIn, responses={202: ExportOut})
+    @extend_schema(request=YearExportIn, responses={202: YearExportOut})
     def post(self, request: Request, pk: int) -> Response:
         school = _school(request, pk)
-        data = ExportIn(data=request.data)
+        data = YearExportIn(data=request.data)
         data.is_valid(raise_exception=True)
         year = SchoolYear.objects.filter(pk=data.validated_data["school_year"]).first()
         if year is None:
@@ -274,20 +274,20 @@ class ExportList(generics.ListAPIView[YearExport]):
             actor=request.user, school=school, school_year=year, ip=client_ip(request)
         )
         export.refresh_from_db()
-        return Response(ExportOut(export).data, status=status.HTTP_202_ACCEPTED)
+        return Response(YearExportOut(export).data, status=status.HTTP_202_ACCEPTED)
 
 
 def _export(request: Request, pk: int) -> YearExport:
     return get_or_404(request.user, MANAGE, YearExport.objects.select_related("school"), pk=pk)
 
 
-class ExportDetail(APIView):
-    @extend_schema(responses=ExportOut)
+class YearExportDetail(APIView):
+    @extend_schema(responses=YearExportOut)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ExportOut(_export(request, pk)).data)
+        return Response(YearExportOut(_export(request, pk)).data)
 
 
-class ExportFile(APIView):
+class YearExportFile(APIView):
     """The finished zip."""
 
     @extend_schema(responses={(200, "application/zip"): bytes})
