@@ -54,6 +54,18 @@ def max_zip_bytes() -> int:
 
 @contextlib.contextmanager
 def _spooled(stream: IO[bytes], limit: int) -> Iterator[Path]:
+    """The upload as a local file: Django's own temporary file when the web server spooled it
+    there already (no second copy of a gigabyte), else a copy made here."""
+    spooled = getattr(stream, "temporary_file_path", None)
+    if callable(spooled):
+        path = Path(spooled())
+        if path.stat().st_size > limit:
+            raise DomainError(
+                _("Tệp nén lớn hơn %(max)s GB. Hãy chia thư mục thành nhiều phần.")
+                % {"max": archive._gb(limit)}
+            )
+        yield path
+        return
     fd, name = tempfile.mkstemp(prefix="hoso-drive-", suffix=".zip")
     try:
         with os.fdopen(fd, "wb") as out:
