@@ -8,6 +8,7 @@ and period it was for; the history says who brought it in and from where."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,26 +34,18 @@ from hoso.records.services.versions import MAX_TITLE, _after_commit_render, clea
 from hoso.storage import blob_store, max_upload_bytes
 
 
-def record_import(
-    *,
-    actor: Any,
-    owner: Any,
-    record_type: RecordType,
-    unit: Unit,
-    school_year: SchoolYear,
-    period_key: str,
-    title: str,
-    path: Path,
-    filename: str,
-    source: str,
-    ip: str = "",
-) -> RecordVersion:
-    """The file at `path` as a new archived record of `unit`'s school. `source` says where it
-    came from (its path in the uploaded folder), for the history and the audit."""
-    school_id = unit.school_id or unit.pk
-    if not can(actor, "records.record.archive", Record(school_id=school_id)):
-        raise NotAllowed(_("Chỉ hiệu trưởng hoặc văn thư của trường được nhập hồ sơ vào lưu trữ."))
-    title = clean_text(title, field="title", label=_("tiêu đề"), limit=MAX_TITLE)
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed the file gate and is in the blob store, ready to become a record."""
+
+    report: Any
+    blob: Any
+
+
+def import_file_check(*, record_type: RecordType, path: Path, filename: str) -> CheckedFile:
+    """The file gate (real type, size, hostile content, the type's formats) and the store; no
+    database work, so an import may check and store several files at once while their records
+    are written one after the other."""
     report = check_upload(path, filename, Limits(max_bytes=max_upload_bytes()))
     if record_type.formats and report.kind.value not in record_type.formats:
         raise UnsafeFileError(
@@ -66,8 +59,40 @@ def record_import(
         )
     with open(path, "rb") as stream:
         blob = blob_store().put(stream)
+    return CheckedFile(report, blob)
+
+
+def record_import(
+    *,
+    actor: Any,
+    owner: Any,
+    record_type: RecordType,
+    unit: Unit,
+    school_year: SchoolYear,
+    period_key: str,
+    title: str,
+    file: CheckedFile,
+    source: str,
+    ip: str = "",
+) -> RecordVersion:
+    """`file` (from import_file_check) as a new archived record of `unit`'s school. `source`
+    says where it came from (its path in the uploaded folder), for the history and the audit."""
+    school_id = unit.school_id or unit.pk
+    if not can(actor, "records.record.archive", Record(school_id=school_id)):
+        raise NotAllowed(_("Chỉ hiệu trưởng hoặc văn thư của trường được nhập hồ sơ vào lưu trữ."))
+    title = clean_text(title, field="title", label=_("tiêu đề"), limit=MAX_TITLE)
     return _store(
-        actor, owner, record_type, unit, school_year, period_key, title, report, blob, source, ip
+        actor,
+        owner,
+        record_type,
+        unit,
+        school_year,
+        period_key,
+        title,
+        file.report,
+        file.blob,
+        source,
+        ip,
     )
 
 
