@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hoso.schoollife",
     "hoso.offices",
     "hoso.webhooks",
+    "hoso.drive_import",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ api_v1 = [
     path("webhooks/", include("hoso.webhooks.api_urls")),
     path("", include("hoso.schoollife.api_urls")),
     path("sso/", include("hoso.accounts.sso.api_urls")),
+    path("drive-import/", include("hoso.drive_import.api_urls")),
 ]
 
 urlpatterns = [
@@ -69,6 +70,7 @@ urlpatterns = [
     path("qua-trinh-hoc-tap/", include("hoso.schoollife.urls")),
     path("van-phong/", include("hoso.offices.urls")),
     path("webhook/", include("hoso.webhooks.urls")),
+    path("nhap-thu-muc/", include("hoso.drive_import.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -120,6 +120,13 @@ ACTION_LABELS: dict[str, Promise] = {
     "schoollife.movement.luu_ban": _("Ghi học sinh lưu ban"),
     "schoollife.movement.hoan_thanh": _("Ghi học sinh hoàn thành chương trình cấp học"),
     # library
+    "records.record.imported": _("Nhập hồ sơ từ thư mục Drive/OneDrive vào lưu trữ"),
+    "drive_import.batch.uploaded": _("Tải lên tệp nén thư mục Drive/OneDrive"),
+    "drive_import.items.corrected": _("Sửa đề xuất nhập tệp"),
+    "drive_import.batch.confirmed": _("Xác nhận nhập thư mục Drive/OneDrive"),
+    "drive_import.rules.changed": _("Sửa quy tắc nhận diện tệp"),
+    "drive_import.export.requested": _("Xuất hồ sơ năm học"),
+    "drive_import.export.downloaded": _("Tải về bản xuất hồ sơ năm học"),
     "library.record.created": _("Thêm đầu sách vào danh mục"),
     "library.record.updated": _("Sửa đầu sách"),
     "library.accession.created": _("Vào sổ đăng ký cá biệt"),

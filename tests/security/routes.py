@@ -615,7 +615,9 @@ ROUTES: dict[str, Route] = {
     "mfa_download_recovery_codes": Route(SELF),
 }
 
-# The offices', grading's (with books), library's and webhooks' entries live beside this file.
+# The offices', grading's (with books), library's, webhooks', school life's and Drive import's
+# entries live beside this file.
+from tests.security.routes_drive import DRIVE_ROUTES  # noqa: E402
 from tests.security.routes_dx import DX_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
@@ -631,6 +633,7 @@ ROUTES.update(GRADING_ROUTES)
 ROUTES.update(LIBRARY_ROUTES)
 ROUTES.update(WEBHOOKS_ROUTES)
 ROUTES.update(SCHOOLLIFE_ROUTES)
+ROUTES.update(DRIVE_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.

@@ -58,6 +58,8 @@ ALLOWED_WORDS = frozenset(
     | {"PAdES", "SHA", "ISO", "UTC", "MARC", "MARCXML", "ISBN", "DDC", "Dewey", "CSC", "KB"}
     # The single sign-on providers (hoso.accounts.sso), named as their products are.
     | {"Microsoft", "Google"}
+    # Where schools keep their folders before HoSo, as they name them (the Drive import page).
+    | {"Google", "Drive", "OneDrive", "Takeout", "ZIP"}
     # Vietnamese abbreviations of schools and their paperwork (trung học cơ sở, sách giáo khoa,
     # giáo viên chủ nhiệm, số thứ tự, công nghệ thông tin, căn cước công dân, cả năm, học kỳ…).
     | {"THCS", "THPT", "SGK", "GVCN", "STT", "CNTT", "CCCD", "GDPT", "CN", "HK", "HKI", "CK"}

@@ -255,6 +255,7 @@ APP_MATRICES = (
     "hoso.library.tests.test_policy_matrix",
     "hoso.retention.tests.test_policy_matrix",
     "hoso.books.tests.test_policy_matrix",
+    "hoso.drive_import.tests.test_policy_matrix",
 )
 
 
