@@ -8,7 +8,11 @@ class DriveImportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoso.drive_import import tasks  # noqa: F401 — huey tasks
+        from hoso.drive_import import (
+            home,
+            tasks,  # noqa: F401 — huey tasks
+        )
         from hoso.drive_import.policies import register_all
 
         register_all()
+        home.register()
