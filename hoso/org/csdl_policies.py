@@ -3,7 +3,7 @@
 - `org.csdl.import`: a school's principal (HT) and văn thư (VT) preview and import CSDL files
   into their school; nobody else, not even the Phòng (the school owns its data in CSDL ngành).
 - `org.csdl.export`: the same people export their school; an office's leaders and chuyên viên
-  (INSPECTOR_ROLES) export the schools of their office's subtree.
+  (INSPECTOR_ROLES) export their office's subtree, or one school of it.
 - `org.personal_id.view`: who sees a person's 12-digit số định danh cá nhân whole: the school's
   HT and VT (they keep the records and exchange them with CSDL ngành), the GVCN of the
   student's class this year (fills the books' particulars), a member of staff their own. Everyone
@@ -22,6 +22,7 @@ from hoso.policy.grants import INSPECTOR_ROLES, Grants
 from hoso.policy.registry import nothing, register
 
 KEEPERS = frozenset({Role.HT, Role.VT})
+EXPORTED = (UnitKind.TRUONG, UnitKind.PHONG, UnitKind.SO)  # an export is of one of these
 
 
 def _school_id(unit: Unit) -> int | None:
@@ -41,13 +42,13 @@ def _import_scope(grants: Grants, _user: Any) -> Q:
 def _export(grants: Grants, user: Any, unit: Unit) -> bool:
     if _import(grants, user, unit):
         return True
-    return unit.kind in (UnitKind.PHONG, UnitKind.SO) and grants.covers(INSPECTOR_ROLES, unit.path)
+    return unit.kind in EXPORTED and grants.covers(INSPECTOR_ROLES, unit.path)
 
 
 def _export_scope(grants: Grants, user: Any) -> Q:
     offices = nothing()
     for path in grants.subtree_paths(INSPECTOR_ROLES):
-        offices |= Q(path__startswith=path, kind__in=(UnitKind.PHONG, UnitKind.SO))
+        offices |= Q(path__startswith=path, kind__in=EXPORTED)
     return _import_scope(grants, user) | offices
 
 

@@ -56,7 +56,7 @@ class Layout:
 
     def value_list(self, name: str) -> dict[str, str]:
         """`{normalised title: stored value}` of a value list (GIOI_TINH …)."""
-        return {title_key(k): v for k, v in self.values.get(name, {}).items()}
+        return _value_list(self.id, name)
 
     def value_title(self, name: str, stored: str) -> str:
         """The title the template writes for a stored value (export)."""
@@ -106,6 +106,11 @@ def layout(layout_id: str) -> Layout:
         return layouts()[layout_id]
     except KeyError:
         raise DomainError(_("Không có mẫu CSDL ngành này.")) from None
+
+
+@cache
+def _value_list(layout_id: str, name: str) -> dict[str, str]:
+    return {title_key(k): v for k, v in layouts()[layout_id].values.get(name, {}).items()}
 
 
 @dataclass(frozen=True)

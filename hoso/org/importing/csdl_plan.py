@@ -20,7 +20,16 @@ from hoso.org.importing.columns import Column
 from hoso.org.importing.csdl_layouts import Layout, LayoutColumn
 from hoso.org.importing.csdl_workbook import Row
 from hoso.org.importing.validate import CellError, RowError, parse_cell
-from hoso.org.models import Enrolment, SchoolLevel, SchoolYear, Staff, Student, Unit, UnitKind
+from hoso.org.models import (
+    Enrolment,
+    Gender,
+    SchoolLevel,
+    SchoolYear,
+    Staff,
+    Student,
+    Unit,
+    UnitKind,
+)
 from hoso.org.particulars import (
     ethnicity_name,
     mask_personal_id,
@@ -65,6 +74,7 @@ class Plan:
     year: SchoolYear
     rows: list[RowPlan] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -137,7 +147,7 @@ def shown(name: str, value: Any) -> str:
     if name == "personal_id":
         return mask_personal_id(str(value))
     if name == "gender":
-        return {"NAM": _("Nam"), "NU": _("Nữ")}.get(value, str(value))
+        return str(Gender(value).label) if value in Gender.values else str(value)
     if name == "ethnicity":
         return ethnicity_name(value) or str(value)
     if name == "level":
@@ -145,8 +155,11 @@ def shown(name: str, value: Any) -> str:
     return str(value)
 
 
-def _label(model: type[Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name))
+def _label(model: type[Model], name: str, labels: dict[tuple[str, str], str]) -> str:
+    key = (model._meta.label, name)
+    if key not in labels:  # once per plan: thousands of rows ask for the same few labels
+        labels[key] = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    return labels[key]
 
 
 def _diff(plan: Plan, row: RowPlan, model: type[Model], names: list[str]) -> None:
@@ -158,9 +171,8 @@ def _diff(plan: Plan, row: RowPlan, model: type[Model], names: list[str]) -> Non
             continue
         old = getattr(row.target, name) if row.target is not None else None
         if old != new:
-            row.changes.append(
-                Change(name, _label(model, name), shown(name, old), shown(name, new))
-            )
+            label = _label(model, name, plan.labels)
+            row.changes.append(Change(name, label, shown(name, old), shown(name, new)))
             row.fingerprint.append([name, old, new])
     if row.target is not None:
         row.action = UPDATE if row.changes else SAME
@@ -259,8 +271,26 @@ def _plan_people(plan: Plan, rows: list[Row], model: type[Student] | type[Staff]
         _check_personal_id(plan, number, values, target)
         _diff(plan, row, model, names if target is not None else ["code", *names])
         plan.rows.append(row)
+    _check_new_codes(plan, model)
     if students:
         _check_register_numbers(plan, rows, matched)
+
+
+def _check_new_codes(plan: Plan, model: type[Student] | type[Staff]) -> None:
+    """A new person's code (the Ministry's code when the file has no HoSo code) must be free."""
+    new = [row for row in plan.rows if row.action == CREATE and row.values.get("code")]
+    counts = Counter(row.values["code"] for row in new)
+    taken = set(model.objects.filter(code__in=list(counts)).values_list("code", flat=True))
+    for row in new:
+        code = row.values["code"]
+        if code in taken or counts[code] > 1:
+            _error(
+                plan,
+                row.row,
+                _title(plan.layout, "code"),
+                _("Mã “%(code)s” của người mới đã được dùng trong HoSo hoặc trong tệp.")
+                % {"code": code},
+            )
 
 
 def _check_new_person(plan: Plan, number: int, values: dict[str, Any], students: bool) -> None:

@@ -265,6 +265,7 @@ def test_preview_diff_is_exact(th1, vanthu):
         "created": 1,
         "updated": 1,
         "unchanged": 1,
+        "created_students": ["HSN0001"],
     }
 
 
