@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
+from hoso.org.csdl_identity import shown_personal_id
 from hoso.org.models import Staff, Student, Unit
 from hoso.org.selectors import staff_visible_to, students_visible_to, units_visible_to
 from hoso.policy import get_or_404
@@ -42,6 +43,31 @@ class StudentOut(serializers.ModelSerializer[Student]):
         fields = ["id", "code", "full_name", "gender", "birth_date", "school"]
 
 
+class _PersonalId(serializers.SerializerMethodField):
+    """The số định danh cá nhân, whole or masked as the caller may see it (one object only:
+    the lists leave it out)."""
+
+    def __init__(self) -> None:
+        super().__init__(help_text="số định danh cá nhân; che một phần nếu không được xem đầy đủ")
+
+    def to_representation(self, value: Any) -> str:
+        return shown_personal_id(self.context["request"].user, value)
+
+
+class PersonDetailOut(PersonOut):
+    personal_id = _PersonalId()
+
+    class Meta(PersonOut.Meta):
+        fields = [*PersonOut.Meta.fields, "moet_code", "personal_id"]
+
+
+class StudentDetailOut(StudentOut):
+    personal_id = _PersonalId()
+
+    class Meta(StudentOut.Meta):
+        fields = [*StudentOut.Meta.fields, "moet_code", "personal_id"]
+
+
 class UnitList(generics.ListAPIView[Unit]):
     serializer_class = UnitOut
 
@@ -64,7 +90,7 @@ class PersonList(generics.ListAPIView[Staff]):
 
 
 class PersonDetail(generics.RetrieveAPIView[Staff]):
-    serializer_class = PersonOut
+    serializer_class = PersonDetailOut
 
     def get_object(self) -> Staff:
         return get_or_404(
@@ -87,7 +113,7 @@ class StudentList(generics.ListAPIView[Student]):
 
 
 class StudentDetail(generics.RetrieveAPIView[Student]):
-    serializer_class = StudentOut
+    serializer_class = StudentDetailOut
 
     def get_object(self) -> Student:
         return get_or_404(

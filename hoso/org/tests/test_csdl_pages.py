@@ -225,3 +225,17 @@ def test_who_sees_the_personal_id_whole(world):
         name for name in world.people if can(world.people[name], "org.personal_id.view", pupil)
     }
     assert whole == {"admin", "th1.hieutruong", "th1.vanthu", "th1.giaovien2"}
+
+
+def test_student_api_shows_the_personal_id_whole_or_masked(world):
+    pupil = StudentFactory(
+        school=world.units["th1"], personal_id=PID, birth_date=dt.date(2017, 1, 1), gender="NAM"
+    )
+    url = f"/api/v1/students/{pupil.pk}/"
+    assert api_login(world.people["th1.hieutruong"]).get(url).json()["personal_id"] == PID
+    masked = api_login(world.people["th1.phohieutruong"]).get(url).json()
+    assert masked["personal_id"] == "0872******56"
+    office = api_login(world.people["phong1.chuyenvien"]).get(url).json()
+    assert office["personal_id"] == "0872******56"
+    listing = api_login(world.people["th1.hieutruong"]).get("/api/v1/students/").content
+    assert PID.encode() not in listing and b"0872******56" not in listing
