@@ -31,31 +31,31 @@ from hoso.policy import get_or_404
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PreviewIn(serializers.Serializer[Any]):
+class CsdlPreviewIn(serializers.Serializer[Any]):
     file = serializers.FileField()
     school = id_field(help_text="id của trường")
 
 
-class ConfirmIn(serializers.Serializer[Any]):
+class CsdlConfirmIn(serializers.Serializer[Any]):
     school = id_field(help_text="id của trường")
     token = serializers.CharField(max_length=100, help_text="mã bản xem trước")
 
 
-class ChangeOut(serializers.Serializer[Any]):
+class CsdlChangeOut(serializers.Serializer[Any]):
     field = serializers.CharField()
     label = serializers.CharField()
     old = serializers.CharField(allow_blank=True)
     new = serializers.CharField(allow_blank=True)
 
 
-class RowOut(serializers.Serializer[Any]):
+class CsdlRowOut(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     action = serializers.ChoiceField(choices=[CREATE, UPDATE, SAME])
     label = serializers.CharField(allow_blank=True)
-    changes = ChangeOut(many=True)
+    changes = CsdlChangeOut(many=True)
 
 
-class LayoutOut(serializers.Serializer[Any]):
+class CsdlLayoutOut(serializers.Serializer[Any]):
     id = serializers.CharField()
     entity = serializers.CharField()
     title = serializers.CharField()
@@ -63,26 +63,26 @@ class LayoutOut(serializers.Serializer[Any]):
     status = serializers.CharField()
 
 
-class ErrorOut(serializers.Serializer[Any]):
+class CsdlErrorOut(serializers.Serializer[Any]):
     row = serializers.IntegerField()
     column = serializers.CharField(allow_blank=True)
     message = serializers.CharField()
 
 
-class PlanOut(serializers.Serializer[Any]):
-    layout = LayoutOut()
+class CsdlPlanOut(serializers.Serializer[Any]):
+    layout = CsdlLayoutOut()
     token = serializers.CharField(allow_blank=True, required=False)
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    rows = RowOut(many=True)
+    rows = CsdlRowOut(many=True)
 
 
-class RejectedOut(serializers.Serializer[Any]):
+class CsdlRejectedOut(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField()
-    errors = ErrorOut(many=True, required=False)
+    errors = CsdlErrorOut(many=True, required=False)
 
 
 def _plan_body(plan: Plan, *, rows: bool = True) -> dict[str, Any]:
@@ -127,14 +127,16 @@ class PreviewView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request=PreviewIn,
+        request=CsdlPreviewIn,
         responses={
-            200: OpenApiResponse(PlanOut, description="xem trước: thêm mới, thay đổi, giữ nguyên"),
-            400: OpenApiResponse(RejectedOut, description="tệp có lỗi; không có gì được ghi"),
+            200: OpenApiResponse(
+                CsdlPlanOut, description="xem trước: thêm mới, thay đổi, giữ nguyên"
+            ),
+            400: OpenApiResponse(CsdlRejectedOut, description="tệp có lỗi; không có gì được ghi"),
         },
     )
     def post(self, request: Request) -> Response:
-        form = PreviewIn(data=request.data)
+        form = CsdlPreviewIn(data=request.data)
         form.is_valid(raise_exception=True)
         school = _school(request, form.validated_data["school"])
         preview = csdl_preview(
@@ -152,14 +154,14 @@ class ConfirmView(APIView):
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request=ConfirmIn,
+        request=CsdlConfirmIn,
         responses={
-            200: OpenApiResponse(PlanOut, description="đã nhập"),
-            400: OpenApiResponse(RejectedOut, description="không nhập; không có gì được ghi"),
+            200: OpenApiResponse(CsdlPlanOut, description="đã nhập"),
+            400: OpenApiResponse(CsdlRejectedOut, description="không nhập; không có gì được ghi"),
         },
     )
     def post(self, request: Request) -> Response:
-        form = ConfirmIn(data=request.data)
+        form = CsdlConfirmIn(data=request.data)
         form.is_valid(raise_exception=True)
         school = _school(request, form.validated_data["school"])
         try:

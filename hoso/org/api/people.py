@@ -43,26 +43,28 @@ class StudentOut(serializers.ModelSerializer[Student]):
         fields = ["id", "code", "full_name", "gender", "birth_date", "school"]
 
 
-class _PersonalId(serializers.SerializerMethodField):
+class _PersonalIdMixin:
     """The số định danh cá nhân, whole or masked as the caller may see it (one object only:
     the lists leave it out)."""
 
-    def __init__(self) -> None:
-        super().__init__(help_text="số định danh cá nhân; che một phần nếu không được xem đầy đủ")
+    context: dict[str, Any]
 
-    def to_representation(self, value: Any) -> str:
-        return shown_personal_id(self.context["request"].user, value)
+    def get_personal_id(self, obj: Student | Staff) -> str:
+        return shown_personal_id(self.context["request"].user, obj)
 
 
-class PersonDetailOut(PersonOut):
-    personal_id = _PersonalId()
+_PERSONAL_ID_HELP = "số định danh cá nhân; che một phần nếu không được xem đầy đủ"
+
+
+class PersonDetailOut(_PersonalIdMixin, PersonOut):
+    personal_id = serializers.SerializerMethodField(help_text=_PERSONAL_ID_HELP)
 
     class Meta(PersonOut.Meta):
         fields = [*PersonOut.Meta.fields, "moet_code", "personal_id"]
 
 
-class StudentDetailOut(StudentOut):
-    personal_id = _PersonalId()
+class StudentDetailOut(_PersonalIdMixin, StudentOut):
+    personal_id = serializers.SerializerMethodField(help_text=_PERSONAL_ID_HELP)
 
     class Meta(StudentOut.Meta):
         fields = [*StudentOut.Meta.fields, "moet_code", "personal_id"]
