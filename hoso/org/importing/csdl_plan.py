@@ -101,8 +101,8 @@ def _cell(lay: Layout, column: LayoutColumn, raw: Any) -> Any:
         found = lay.value_list("GIOI_TINH").get(match_key(text))
         if found is None:
             raise CellError(
-                _("“%(text)s” không có trong danh mục %(list)s (%(values)s)")
-                % {"text": text, "list": "GIOI_TINH", "values": ", ".join(lay.values["GIOI_TINH"])}
+                _("“%(text)s” không có trong danh mục (%(values)s)")
+                % {"text": text, "values": ", ".join(lay.values["GIOI_TINH"])}
             )
         return found
     if column.kind == "level":
@@ -158,7 +158,10 @@ def shown(name: str, value: Any) -> str:
 def _label(model: type[Model], name: str, labels: dict[tuple[str, str], str]) -> str:
     key = (model._meta.label, name)
     if key not in labels:  # once per plan: thousands of rows ask for the same few labels
-        labels[key] = str(getattr(model._meta.get_field(name), "verbose_name", name))
+        if name == "moet_code":  # the field's label abbreviates; the page spells it out
+            labels[key] = _("mã định danh của Bộ Giáo dục và Đào tạo")
+        else:
+            labels[key] = str(getattr(model._meta.get_field(name), "verbose_name", name))
     return labels[key]
 
 

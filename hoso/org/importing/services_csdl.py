@@ -165,7 +165,10 @@ def _create_students(plan: Plan, rows: list[RowPlan]) -> list[str]:
         )
         student.sort_key = name_sort_key(student.full_name)
         try:
-            student.full_clean(validate_unique=False, validate_constraints=False)
+            # The school is the one checked above: no query per row to see that it exists.
+            student.full_clean(
+                exclude=["school"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             raise DomainError(
                 _("Dòng %(row)s: %(problem)s")

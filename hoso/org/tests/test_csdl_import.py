@@ -160,7 +160,7 @@ def test_per_row_errors_in_vietnamese_and_nothing_kept_to_confirm(th1, vanthu):
             "Ngày sinh “31/02/2017” không phải ngày hợp lệ (ghi theo dạng ngày/tháng/năm, "
             "ví dụ 05/09/2017).",
         ),
-        (3, "Giới tính", "Giới tính “Trai” không có trong danh mục GIOI_TINH (Nam, Nữ)."),
+        (3, "Giới tính", "Giới tính “Trai” không có trong danh mục (Nam, Nữ)."),
         (4, "Số định danh cá nhân", "Số định danh cá nhân phải gồm đúng 12 chữ số."),
         (
             5,
