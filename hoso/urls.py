@@ -9,7 +9,9 @@ from hoso.accounts import views as account_views
 from hoso.accounts.sso import views as sso_views
 from hoso.audit import views as audit_views
 from hoso.core import views as core_views
+from hoso.org import csdl_views
 from hoso.org import views as org_views
+from hoso.org.api import csdl as api_csdl
 from hoso.org.api import imports as api_import
 from hoso.org.api import people as org_api
 
@@ -28,6 +30,9 @@ api_v1 = [
         api_import.ImportTemplateView.as_view(),
         name="api-import-template",
     ),
+    path("csdl/preview/", api_csdl.PreviewView.as_view(), name="api-csdl-preview"),
+    path("csdl/confirm/", api_csdl.ConfirmView.as_view(), name="api-csdl-confirm"),
+    path("csdl/export/<str:layout_id>/", api_csdl.ExportView.as_view(), name="api-csdl-export"),
     path("", include("hoso.grading.api.urls")),
     path("", include("hoso.signing.api_urls")),
     path("", include("hoso.retention.api_urls")),
@@ -60,6 +65,10 @@ urlpatterns = [
     path("hoc-sinh/", org_views.student_list, name="student-list"),
     path("nhap-du-lieu/", org_views.import_page, name="import"),
     path("nhap-du-lieu/mau/<str:kind>.xlsx", org_views.import_template, name="import-template"),
+    path("nhap-du-lieu/csdl/", csdl_views.csdl_page, name="csdl"),
+    path(
+        "nhap-du-lieu/csdl/xuat/<str:layout_id>.xlsx", csdl_views.csdl_download, name="csdl-export"
+    ),
     path("nhat-ky/", audit_views.audit_log_page, name="audit-log"),
     path("ho-so/", include("hoso.records.urls")),
     path("so-diem/", include("hoso.grading.urls")),

@@ -16,6 +16,14 @@ class OrgConfig(AppConfig):
 
         register_all()
 
+        from hoso.org.csdl_policies import register_all as register_csdl
+
+        register_csdl()
+
+        from hoso.org.csdl_home import register as register_csdl_home
+
+        register_csdl_home()
+
         from hoso.org.home import register as register_home
 
         register_home()

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 DATA = Path(__file__).resolve().parent / "data" / "dan-toc.json"
+PROVINCES = Path(__file__).resolve().parent / "data" / "ma-tinh-cccd.json"
 PERSONAL_ID = re.compile(r"^\d{12}$")
 
 
@@ -37,6 +38,11 @@ def _key(text: str) -> str:
     return re.sub(r"[\s\-'’]+", "", stripped)
 
 
+def match_key(text: str) -> str:
+    """The form two spellings of a name or a column title are compared in."""
+    return _key(text)
+
+
 @cache
 def _by_key() -> dict[str, str]:
     items = json.loads(DATA.read_text(encoding="utf-8"))["items"]
@@ -54,14 +60,25 @@ def ethnicity_code(text: str) -> str | None:
     return _by_key().get(_key(text)) if text.strip() else None
 
 
+@cache
+def province_codes() -> frozenset[str]:
+    """The 63 legacy 3-digit province codes a số định danh cá nhân starts with (the 34
+    provinces of 2025 kept a subset of them, and issued numbers never change)."""
+    data = json.loads(PROVINCES.read_text(encoding="utf-8"))
+    return frozenset(item["code"] for item in data["legacy_63"]["codes"])
+
+
 def personal_id_problem(
     value: str, *, birth_year: int | None = None, gender: str | None = None
 ) -> str:
     """Why `value` cannot be a số định danh cá nhân ("" when it can): 12 digits whose 4th digit
     (century and sex) and 5th-6th (year of birth) agree with the student's own (NĐ 137/2015
-    Điều 13; docs/sources/csdl-nganh.md §5). There is no check digit."""
+    Điều 13; docs/sources/csdl-nganh.md §5), starting with a known province code (the place
+    the birth was registered). There is no check digit."""
     if not PERSONAL_ID.match(value):
         return _("phải gồm đúng 12 chữ số")
+    if value[:3] not in province_codes():
+        return _("có 3 chữ số đầu không phải mã tỉnh nơi đăng ký khai sinh")
     if birth_year is not None:
         century = (birth_year // 100) - 19
         if century < 0 or value[3] not in {str(2 * century), str(2 * century + 1)}:

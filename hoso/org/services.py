@@ -91,6 +91,8 @@ def staff_create(
     position: str = "",
     email: str = "",
     phone: str = "",
+    personal_id: str = "",
+    moet_code: str = "",
 ) -> Staff:
     staff = Staff(
         unit=unit,
@@ -101,7 +103,10 @@ def staff_create(
         position=position,
         email=email,
         phone=phone,
+        personal_id=personal_id,
+        moet_code=moet_code,
     )
+    _check_staff_personal_id(staff)
     staff.sort_key = name_sort_key(staff.full_name)
     staff.full_clean()
     staff.save()
@@ -115,7 +120,31 @@ def staff_create(
     return staff
 
 
-STAFF_FIELDS = ("full_name", "gender", "birth_date", "position", "email", "phone", "unit")
+STAFF_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_date",
+    "position",
+    "email",
+    "phone",
+    "unit",
+    "personal_id",
+    "moet_code",
+)
+
+
+def _check_staff_personal_id(staff: Staff) -> None:
+    from hoso.org.particulars import personal_id_problem
+
+    if not staff.personal_id:
+        return
+    birth = staff.birth_date
+    problem = personal_id_problem(
+        staff.personal_id, birth_year=birth.year if birth else None, gender=staff.gender
+    )
+    if problem:
+        message = _("Số định danh cá nhân %(problem)s.") % {"problem": problem}
+        raise DomainError(message, fields={"personal_id": [message]})
 
 
 @transaction.atomic
@@ -124,7 +153,16 @@ def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> list[str]:
     values = {f: changes[f] for f in STAFF_FIELDS if f in changes}
     if "full_name" in values:
         values["full_name"] = clean_line(values["full_name"])
-    return _save_changes(actor, staff, values, "org.staff.updated", unit_field="unit_id")
+    if values.get("personal_id") or "birth_date" in values or "gender" in values:
+        probe = Staff(
+            personal_id=values.get("personal_id", staff.personal_id),
+            birth_date=values.get("birth_date", staff.birth_date),
+            gender=values.get("gender", staff.gender),
+        )
+        _check_staff_personal_id(probe)
+    return _save_changes(
+        actor, staff, values, "org.staff.updated", unit_field="unit_id", shown=_logged
+    )
 
 
 def _save_changes(
@@ -190,6 +228,7 @@ def student_create(
 
 PARTICULAR_FIELDS = (
     "personal_id",
+    "moet_code",
     "ethnicity",
     "nationality",
     "birth_place",

@@ -183,6 +183,13 @@ def _record_type(scope: str) -> Target | None:
 
 
 IMPORT_KIND = {"kind": "staff"}
+
+
+def _csdl_export(scope: str) -> Target:
+    school = demo.school(scope)
+    return Target({"layout_id": "hoc-sinh-2024"}, school, query=f"don_vi={school.pk}")
+
+
 RECORD = "records.record.view"
 REMOTE = "signing_remote.request.view"
 CHAIN_SET = "records.chain.set"
@@ -204,6 +211,17 @@ ROUTES: dict[str, Route] = {
     ),
     "api-import": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",), kwargs=IMPORT_KIND),
     "api-import-template": Route(GATE, expect={HT, VT, ADMIN}, kwargs=IMPORT_KIND),
+    # CSDL ngành exchange (hoso/org/csdl_*): the school's HT and VT import; they and the offices
+    # above export (the offices without the số định danh).
+    "api-csdl-preview": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",)),
+    "api-csdl-confirm": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",)),
+    "api-csdl-export": Route(
+        OBJECT, expect=th1_and_above({HT, VT}), action="org.csdl.export", targets=_csdl_export
+    ),
+    "csdl": Route(GATE, expect={HT, VT, ADMIN} | OFFICES),
+    "csdl-export": Route(
+        OBJECT, expect=th1_and_above({HT, VT}), action="org.csdl.export", targets=_csdl_export
+    ),
     "my-account": Route(LOGIN),
     "my-api-token": Route(LOGIN, methods=("POST",)),
     "units": Route(LOGIN),

@@ -63,7 +63,7 @@ ALLOWED_WORDS = frozenset(
     # Vietnamese abbreviations of schools and their paperwork (trung học cơ sở, sách giáo khoa,
     # giáo viên chủ nhiệm, số thứ tự, công nghệ thông tin, căn cước công dân, cả năm, học kỳ…).
     | {"THCS", "THPT", "SGK", "GVCN", "STT", "CNTT", "CCCD", "GDPT", "CN", "HK", "HKI", "CK"}
-    | {"HTXS", "HTT", "VN"}
+    | {"HTXS", "HTT", "VN", "CSDL"}  # CSDL ngành: cơ sở dữ liệu ngành giáo dục
     # Parts of Vietnamese legal document numbers (Thông tư …/TT-BGDĐT, NĐ-CP, …/PGDĐT-CM).
     | {"TT", "CP", "CM", "VP"}
     # Loanwords written the same way in Vietnamese.

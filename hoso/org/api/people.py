@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
+from hoso.org.csdl_identity import shown_personal_id
 from hoso.org.models import Staff, Student, Unit
 from hoso.org.selectors import staff_visible_to, students_visible_to, units_visible_to
 from hoso.policy import get_or_404
@@ -42,6 +43,33 @@ class StudentOut(serializers.ModelSerializer[Student]):
         fields = ["id", "code", "full_name", "gender", "birth_date", "school"]
 
 
+class _PersonalIdMixin:
+    """The số định danh cá nhân, whole or masked as the caller may see it (one object only:
+    the lists leave it out)."""
+
+    context: dict[str, Any]
+
+    def get_personal_id(self, obj: Student | Staff) -> str:
+        return shown_personal_id(self.context["request"].user, obj)
+
+
+_PERSONAL_ID_HELP = "số định danh cá nhân; che một phần nếu không được xem đầy đủ"
+
+
+class PersonDetailOut(_PersonalIdMixin, PersonOut):
+    personal_id = serializers.SerializerMethodField(help_text=_PERSONAL_ID_HELP)
+
+    class Meta(PersonOut.Meta):
+        fields = [*PersonOut.Meta.fields, "moet_code", "personal_id"]
+
+
+class StudentDetailOut(_PersonalIdMixin, StudentOut):
+    personal_id = serializers.SerializerMethodField(help_text=_PERSONAL_ID_HELP)
+
+    class Meta(StudentOut.Meta):
+        fields = [*StudentOut.Meta.fields, "moet_code", "personal_id"]
+
+
 class UnitList(generics.ListAPIView[Unit]):
     serializer_class = UnitOut
 
@@ -64,7 +92,7 @@ class PersonList(generics.ListAPIView[Staff]):
 
 
 class PersonDetail(generics.RetrieveAPIView[Staff]):
-    serializer_class = PersonOut
+    serializer_class = PersonDetailOut
 
     def get_object(self) -> Staff:
         return get_or_404(
@@ -87,7 +115,7 @@ class StudentList(generics.ListAPIView[Student]):
 
 
 class StudentDetail(generics.RetrieveAPIView[Student]):
-    serializer_class = StudentOut
+    serializer_class = StudentDetailOut
 
     def get_object(self) -> Student:
         return get_or_404(
