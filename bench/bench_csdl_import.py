@@ -104,8 +104,8 @@ def run(args: Any, data_dir: str, url: str) -> None:
     setup(url, data_dir)
     os.environ.setdefault("HOSO_IMPORT_MAX_ROWS", str(max(args.students, 20000)))
     migrate()
-    from hoso.org.importing.csdl_workbook import write_layout
-    from hoso.org.importing.services_csdl import csdl_confirm, csdl_preview
+    from hoso.org.csdl.services import csdl_confirm, csdl_preview
+    from hoso.org.csdl.workbook import write_layout
     from hoso.org.models import Student
 
     school, clerk = world()

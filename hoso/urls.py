@@ -9,11 +9,11 @@ from hoso.accounts import views as account_views
 from hoso.accounts.sso import views as sso_views
 from hoso.audit import views as audit_views
 from hoso.core import views as core_views
-from hoso.org import csdl_views
 from hoso.org import views as org_views
-from hoso.org.api import csdl as api_csdl
 from hoso.org.api import imports as api_import
 from hoso.org.api import people as org_api
+from hoso.org.csdl import api as api_csdl
+from hoso.org.csdl import views as csdl_views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -16,11 +16,11 @@ class OrgConfig(AppConfig):
 
         register_all()
 
-        from hoso.org.csdl_policies import register_all as register_csdl
+        from hoso.org.csdl.policies import register_all as register_csdl
 
         register_csdl()
 
-        from hoso.org.csdl_home import register as register_csdl_home
+        from hoso.org.csdl.home import register as register_csdl_home
 
         register_csdl_home()
 

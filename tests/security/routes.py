@@ -211,7 +211,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api-import": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",), kwargs=IMPORT_KIND),
     "api-import-template": Route(GATE, expect={HT, VT, ADMIN}, kwargs=IMPORT_KIND),
-    # CSDL ngành exchange (hoso/org/csdl_*): the school's HT and VT import; they and the offices
+    # CSDL ngành exchange (hoso/org/csdl/): the school's HT and VT import; they and the offices
     # above export (the offices without the số định danh).
     "api-csdl-preview": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",)),
     "api-csdl-confirm": Route(GATE, expect={HT, VT, ADMIN}, methods=("POST",)),

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from hoso.org.csdl_identity import shown_personal_id
+from hoso.org.csdl.identity import shown_personal_id
 from hoso.org.models import Staff, Student, Unit
 from hoso.org.selectors import staff_visible_to, students_visible_to, units_visible_to
 from hoso.policy import get_or_404

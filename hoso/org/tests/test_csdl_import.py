@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from hoso.audit.models import AuditEntry
 from hoso.core.errors import DomainError, NotAllowed
-from hoso.org.importing.csdl_layouts import layouts
-from hoso.org.importing.services_csdl import (
+from hoso.org.csdl.layouts import layouts
+from hoso.org.csdl.services import (
     CsdlRejected,
     csdl_confirm,
     csdl_export,

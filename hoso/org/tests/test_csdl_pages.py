@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from hoso.audit.models import AuditEntry
 from hoso.grading.models import Homeroom
-from hoso.org.csdl_home import sync_moment, tasks
+from hoso.org.csdl.home import sync_moment, tasks
 from hoso.org.models import Enrolment, Student
 from hoso.org.particulars import mask_personal_id, personal_id_problem
 from hoso.org.tests.factories import StudentFactory, school_class, small_province
@@ -184,7 +184,7 @@ def test_sync_reminder_at_start_middle_and_end_only(world, settings):
 
 def test_sync_reminder_on_the_principals_home_linking_to_the_preview(world, monkeypatch):
     year = world.year
-    monkeypatch.setattr("hoso.org.csdl_home.timezone.localdate", lambda: year.start_date)
+    monkeypatch.setattr("hoso.org.csdl.home.timezone.localdate", lambda: year.start_date)
     found = tasks(world.people["th1.vanthu"])
     assert [(t.title, t.url) for t in found] == [
         ("Đối chiếu dữ liệu với CSDL ngành", f"{URL}?truong={world.units['th1'].pk}")
@@ -192,7 +192,7 @@ def test_sync_reminder_on_the_principals_home_linking_to_the_preview(world, monk
     assert tasks(world.people["th1.giaovien1"]) == []
     assert tasks(world.people["phong1.chuyenvien"]) == []
     monkeypatch.setattr(
-        "hoso.org.csdl_home.timezone.localdate", lambda: year.start_date + dt.timedelta(days=40)
+        "hoso.org.csdl.home.timezone.localdate", lambda: year.start_date + dt.timedelta(days=40)
     )
     assert tasks(world.people["th1.vanthu"]) == []
 

@@ -20,10 +20,10 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError, NotAllowed
 from hoso.core.text import clean_line
 from hoso.core.vietnamese import name_sort_key
-from hoso.org.importing.csdl_export import export_rows
-from hoso.org.importing.csdl_layouts import layout
-from hoso.org.importing.csdl_plan import CREATE, UPDATE, Plan, RowPlan, make_plan
-from hoso.org.importing.csdl_workbook import Row, read_layout_rows, write_layout
+from hoso.org.csdl.export import export_rows
+from hoso.org.csdl.layouts import layout
+from hoso.org.csdl.plan import CREATE, UPDATE, Plan, RowPlan, make_plan
+from hoso.org.csdl.workbook import Row, read_layout_rows, write_layout
 from hoso.org.models import SchoolYear, Student, Unit, UnitKind
 from hoso.org.services import (
     PARTICULAR_FIELDS,

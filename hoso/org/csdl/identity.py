@@ -1,5 +1,5 @@
 """A person's số định danh cá nhân as a given viewer may see it: whole for those the policy
-`org.personal_id.view` names (hoso/org/csdl_policies.py), masked for everyone else."""
+`org.personal_id.view` names (hoso/org/csdl/policies.py), masked for everyone else."""
 
 from __future__ import annotations
 

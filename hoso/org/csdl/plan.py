@@ -1,7 +1,7 @@
 """What a CSDL ngành file would do to one school: every row parsed, matched to what HoSo has
 (số định danh cá nhân first, then the Ministry's code, then the school's own code) and turned
 into a plan: create, change (field: old → new) or leave alone, with every problem of every row
-in Vietnamese. Nothing is written here; services_csdl applies a plan without errors."""
+in Vietnamese. Nothing is written here; hoso.org.csdl.services applies a plan without errors."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from hoso.org.csdl.layouts import Layout, LayoutColumn
+from hoso.org.csdl.workbook import Row
 from hoso.org.importing.columns import Column
-from hoso.org.importing.csdl_layouts import Layout, LayoutColumn
-from hoso.org.importing.csdl_workbook import Row
 from hoso.org.importing.validate import CellError, RowError, parse_cell
 from hoso.org.models import (
     Enrolment,

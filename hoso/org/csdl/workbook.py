@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from hoso.core.errors import DomainError
-from hoso.org.importing.csdl_layouts import Match, detect, layouts
+from hoso.org.csdl.layouts import Match, detect, layouts
 from hoso.org.importing.workbook import _check_container
 
 Row = tuple[int, dict[str, Any]]  # (Excel row number, {field: raw cell value})

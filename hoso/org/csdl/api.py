@@ -1,5 +1,5 @@
 """API of the CSDL ngành exchange: preview a file (the diff and a token), confirm the token
-(all rows or none), export a layout. Same rules and services as the pages (hoso.org.csdl_views)."""
+(all rows or none), export a layout. Same rules and services as the pages (hoso.org.csdl.views)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 
 from hoso.core.api import error_body, id_field
 from hoso.core.http import client_ip
-from hoso.org.importing.csdl_layouts import layouts
-from hoso.org.importing.csdl_plan import CREATE, SAME, UPDATE, Plan
-from hoso.org.importing.services_csdl import (
+from hoso.org.csdl.layouts import layouts
+from hoso.org.csdl.plan import CREATE, SAME, UPDATE, Plan
+from hoso.org.csdl.services import (
     CsdlRejected,
     csdl_confirm,
     csdl_export,

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
-from hoso.org.importing.csdl_layouts import layouts
-from hoso.org.importing.csdl_plan import CREATE, SAME, UPDATE
-from hoso.org.importing.services_csdl import (
+from hoso.org.csdl.layouts import layouts
+from hoso.org.csdl.plan import CREATE, SAME, UPDATE
+from hoso.org.csdl.services import (
     CsdlRejected,
     Preview,
     csdl_confirm,

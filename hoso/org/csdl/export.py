@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from hoso.org.importing.csdl_layouts import Layout
+from hoso.org.csdl.layouts import Layout
 from hoso.org.models import Enrolment, Staff, Student, Unit, UnitKind
 from hoso.org.particulars import ethnicity_name
 from hoso.org.years import current_year
