@@ -208,6 +208,18 @@ class Command(BaseCommand):
         self.children.append(
             Child("haproxy", [haproxy, "-f", str(config), "-db"], logs / "haproxy.log")
         )
+        # The processes' environment, for commands by hand (`env $(cat …/environment) hoso …`)
+        # and for the restart drill's checks; mode 600, as the secret key file it names.
+        environment = data_dir / "environment"
+        environment.write_text(
+            "".join(
+                f"{k}={v}\n"
+                for k, v in sorted(env.items())
+                if k.startswith(("HOSO_", "DATABASE_URL"))
+            ),
+            encoding="utf-8",
+        )
+        environment.chmod(0o600)
         for child in self.children:
             if child.process is None:
                 child.start(env)
@@ -340,22 +352,33 @@ class Command(BaseCommand):
 def haproxy_config(host: str, port: int, web_ports: list[int], data_dir: Path) -> str:
     """HAProxy in front of the web processes: least connections, a health check every second,
     a request that found its server dead retried on another (only before anything was sent),
-    and a Vietnamese page when no web process answers."""
-    unavailable = data_dir / "503.http"
-    body = _(
-        "Hệ thống đang tạm gián đoạn trong giây lát. Vui lòng thử lại sau ít phút; "
-        "dữ liệu bạn đã lưu không bị mất."
+    and Vietnamese pages when no web process answers (503: the request was not carried out) or
+    one died while answering (502, 504: it may have been)."""
+    from hoso.core.unavailable import UNAVAILABLE_MESSAGE
+
+    maybe_done = _(
+        "Hệ thống đang tạm gián đoạn trong giây lát. Yêu cầu có thể đã được thực hiện hoặc "
+        "chưa: hãy mở lại trang để kiểm tra trước khi thử lại."
     )
-    html = (
-        '<!doctype html><html lang="vi"><meta charset="utf-8"><title>HoSo</title>'
-        f"<p>{body}</p></html>"
-    ).encode()
-    unavailable.write_bytes(
-        b"HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\nRetry-After: 30\r\n"
-        b"Connection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
-        + f"Content-Length: {len(html)}\r\n\r\n".encode()
-        + html
-    )
+    pages = {
+        503: ("503 Service Unavailable", str(UNAVAILABLE_MESSAGE)),
+        502: ("502 Bad Gateway", maybe_done),
+        504: ("504 Gateway Timeout", maybe_done),
+    }
+    errorfiles = []
+    for code, (status, text) in pages.items():
+        html = (
+            '<!doctype html><html lang="vi"><meta charset="utf-8"><title>HoSo</title>'
+            f"<p>{text}</p></html>"
+        ).encode()
+        page = data_dir / f"{code}.http"
+        page.write_bytes(
+            f"HTTP/1.0 {status}\r\nCache-Control: no-store\r\nRetry-After: 30\r\n".encode()
+            + b"Connection: close\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + f"Content-Length: {len(html)}\r\n\r\n".encode()
+            + html
+        )
+        errorfiles.append(f"  errorfile {code} {page}")
     servers = "\n".join(
         f"  server web{n} 127.0.0.1:{p} check" for n, p in enumerate(web_ports, start=1)
     )
@@ -371,7 +394,7 @@ defaults
   retries 3
   option redispatch
   option http-server-close
-  errorfile 503 {unavailable}
+{chr(10).join(errorfiles)}
 
 frontend hoso
   bind {host}:{port}
