@@ -298,8 +298,14 @@ def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom
             env=base_env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(temp / "locust.log", "wb"),  # noqa: SIM115 — lives as long as locust
         )
+        time.sleep(5)
+        if locust.poll() is not None:
+            raise SystemExit(
+                "locust did not start (pip install -c requirements.lock -e '.[bench]'):\n"
+                + (temp / "locust.log").read_text()[-3000:]
+            )
         witness.thread.start()
         started = time.monotonic()
         span = args.minutes * 60

@@ -44,7 +44,8 @@ def _outage_types() -> tuple[type[BaseException], ...]:
     try:
         from botocore import exceptions as boto_errors
 
-        found += [boto_errors.HTTPClientError]  # connection refused, closed, timed out
+        # refused or timed out connecting; closed or timed out while reading
+        found += [boto_errors.ConnectionError, boto_errors.HTTPClientError]
     except ImportError:  # pragma: no cover
         pass
     return tuple(found)
