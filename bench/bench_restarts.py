@@ -170,9 +170,16 @@ class Witness:
             self.statuses[status] += 1
             if status == 201:
                 self.acknowledged[sha] = int(response.json().get("id", 0))
-            elif any(word in text for word in RETRY_WORDS):
+            elif any(word in said(text) for word in RETRY_WORDS):
                 self.retry_message[status] += 1
             time.sleep(0.3 if status == 201 else 1.0)
+
+
+def said(text: str) -> str:
+    """What an answer says: the message of HoSo's JSON errors, else the page's text."""
+    with contextlib.suppress(ValueError, AttributeError):
+        return str(json.loads(text).get("message", ""))
+    return text
 
 
 def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom

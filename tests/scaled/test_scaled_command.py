@@ -173,7 +173,7 @@ def test_scaled_installation_serves_through_the_balancer_and_stops_cleanly(
 ) -> None:
     from hoso.records.pdfmaker import simple_pdf
 
-    scaled.wait_for(r"http://127\.0\.0\.1:\d+/", timeout=900)
+    scaled.wait_for(r"đang chạy tại http://127\.0\.0\.1:\d+/", timeout=900)
     web = [scaled.port + 1, scaled.port + 2]
 
     # Signed in through the balancer, a teacher uploads a plan; the worker renders it.
