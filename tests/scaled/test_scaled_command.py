@@ -220,6 +220,8 @@ def test_scaled_installation_serves_through_the_balancer_and_stops_cleanly(
     # A killed web process is started again; meanwhile the balancer answers from the other.
     killed = scaled.pids["web1"]
     os.kill(killed, signal.SIGKILL)
+    while _alive(killed):
+        time.sleep(0.05)
     for _ in range(10):
         assert requests.get(f"{scaled.base}/healthz", timeout=10).status_code == 200
     scaled.wait_for(r"web1.*khởi động lại", timeout=30)

@@ -351,7 +351,8 @@ class Command(BaseCommand):
 
 def haproxy_config(host: str, port: int, web_ports: list[int], data_dir: Path) -> str:
     """HAProxy in front of the web processes: least connections, a health check every second,
-    a request that found its server dead retried on another (only before anything was sent),
+    a request that could not connect, or a GET whose server died before answering, retried on
+    another,
     and Vietnamese pages when no web process answers (503: the request was not carried out) or
     one died while answering (502, 504: it may have been)."""
     from hoso.core.unavailable import UNAVAILABLE_MESSAGE
@@ -393,11 +394,15 @@ defaults
   timeout http-request 30s
   retries 3
   option redispatch
+  retry-on conn-failure empty-response
   option http-server-close
 {chr(10).join(errorfiles)}
 
 frontend hoso
   bind {host}:{port}
+  # A GET whose web process died before answering is sent to another; never a POST (it may
+  # have been carried out: the user gets the 502 page that says to check first).
+  http-request disable-l7-retry unless METH_GET || METH_HEAD
   default_backend web
 
 backend web
