@@ -390,6 +390,9 @@ HOSO_S3_SECRET_ACCESS_KEY = env_str("HOSO_S3_SECRET_ACCESS_KEY")
 HOSO_S3_SSE = env_str("HOSO_S3_SSE", "AES256")  # "off" where the store offers no encryption
 HOSO_S3_CACHE_DIR = env_str("HOSO_S3_CACHE_DIR")  # empty = DATA_DIR/blob-cache
 HOSO_S3_CACHE_HOURS = env_int("HOSO_S3_CACHE_HOURS", 24)
+# Search (hoso.search, docs/operations.md §1): "embedded" (tantivy in DATA_DIR/search, one index
+# per machine) or "postgres" (a table in the main database, shared by every web process).
+HOSO_SEARCH_BACKEND = env_str("HOSO_SEARCH_BACKEND", "embedded")
 # Time-stamp anchors of the audit chain, outside the database (hoso.audit.anchors); under
 # DATA_DIR by default so that every backup copies them — better still on another medium too.
 HOSO_AUDIT_ANCHOR_DIR = env_str("HOSO_AUDIT_ANCHOR_DIR", "")

@@ -83,4 +83,8 @@ class ApiErrorMiddleware:
             return forbidden_json()
         if isinstance(exception, SuspiciousOperation | BadRequest):
             return bad_request_json(exception)
+        from hoso.core.unavailable import is_outage, unavailable_response
+
+        if is_outage(exception):
+            return unavailable_response(request, exception)
         return server_error_json(request, exception)

@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoso.core import data_version
+        from hoso.core import checks, data_version
+
+        del checks  # registers the scaled mode's system checks
 
         data_version.install()

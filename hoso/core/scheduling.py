@@ -23,7 +23,17 @@ def later(task: Callable[..., Any], *args: Any) -> None:
     if bucket is not None:
         bucket.append((task, args))
         return
-    transaction.on_commit(lambda: task(*args))
+    # Robust when the task is queued (not run here): the transaction has committed, and a queue
+    # that does not answer (Redis restarting) must not turn the saved work into an error page.
+    # The task is queued again by the recovery sweep (hoso.ops.recovery, every 10 minutes);
+    # every task is idempotent. Run inline (tests, HOSO_TASKS_IMMEDIATE) its errors still show.
+    transaction.on_commit(lambda: task(*args), robust=not _immediate())
+
+
+def _immediate() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "HUEY", {}).get("immediate", False))
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import condition, require_GET
 from django.views.i18n import JavaScriptCatalog
 
-from hoso.core import api_errors
+from hoso.core import api_errors, unavailable
 from hoso.core.api import error_body
 from hoso.core.errors import NOT_FOUND_MESSAGE
 from hoso.core.locale import javascript_catalogue_version, our_apps
@@ -98,6 +99,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    exc = sys.exc_info()[1]  # Django calls this handler inside its `except` block
+    if unavailable.is_outage(exc):
+        return unavailable.unavailable_response(request, exc)
     if api_errors.is_api(request):
         # Django has already logged the exception (django.request); only the body is ours.
         return JsonResponse(
