@@ -5,8 +5,9 @@
 - `org.csdl.export`: the same people export their school; an office's leaders and chuyên viên
   (INSPECTOR_ROLES) export their office's subtree, or one school of it.
 - `org.personal_id.view`: who sees a person's 12-digit số định danh cá nhân whole: the school's
-  HT and VT (they keep the records and exchange them with CSDL ngành), the GVCN of the
-  student's class this year (fills the books' particulars), a member of staff their own. Everyone
+  HT and VT (they keep the records and exchange them with CSDL ngành), for a student also the
+  PHT and the GVCN of the student's class this year (they fill the books' particulars), a
+  member of staff their own. Everyone
   else sees it masked (`0872******45`), offices included."""
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from hoso.policy.grants import INSPECTOR_ROLES, Grants
 from hoso.policy.registry import nothing, register
 
 KEEPERS = frozenset({Role.HT, Role.VT})
+# A student's particulars are filled for the official books by these too (books.student.fill):
+# the PHT who fills them sees what they fill.
+STUDENT_KEEPERS = KEEPERS | {Role.PHT}
 EXPORTED = (UnitKind.TRUONG, UnitKind.PHONG, UnitKind.SO)  # an export is of one of these
 
 
@@ -71,7 +75,7 @@ def _personal_id_view(grants: Grants, user: Any, person: Student | Staff) -> boo
         return True
     if isinstance(person, Staff):
         return person.user_id == user.pk or person.unit.school_id in grants.schools(KEEPERS)
-    if person.school_id in grants.schools(KEEPERS):
+    if person.school_id in grants.schools(STUDENT_KEEPERS):
         return True
     return Enrolment.objects.filter(
         student=person,
