@@ -256,6 +256,10 @@ APP_MATRICES = (
     "hoso.retention.tests.test_policy_matrix",
     "hoso.books.tests.test_policy_matrix",
     "hoso.drive_import.tests.test_policy_matrix",
+    "hoso.org.tests.test_csdl_policy_matrix",
+    "hoso.accounts.tests.test_sso_policy_matrix",
+    "hoso.schoollife.tests.test_policy_matrix",
+    "hoso.webhooks.tests.test_policy_matrix",
 )
 
 
