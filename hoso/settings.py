@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hoso.schoollife",
     "hoso.offices",
     "hoso.webhooks",
+    "hoso.families",
 ]
 
 MIDDLEWARE = [

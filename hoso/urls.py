@@ -35,6 +35,7 @@ api_v1 = [
     path("offices/", include("hoso.offices.api_urls")),
     path("webhooks/", include("hoso.webhooks.api_urls")),
     path("", include("hoso.schoollife.api_urls")),
+    path("families/", include("hoso.families.api_urls")),
 ]
 
 urlpatterns = [
@@ -66,6 +67,7 @@ urlpatterns = [
     path("qua-trinh-hoc-tap/", include("hoso.schoollife.urls")),
     path("van-phong/", include("hoso.offices.urls")),
     path("webhook/", include("hoso.webhooks.urls")),
+    path("phu-huynh/", include("hoso.families.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
