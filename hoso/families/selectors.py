@@ -73,6 +73,7 @@ class ConsentState:
     GIVEN = "given"
     WITHDRAWN = "withdrawn"
     NONE = "none"
+    NO_ACCOUNT = "no_account"  # no parent account linked to the pupil yet
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class ConsentRow:
 
 def consent_rows(school_class: Unit) -> list[ConsentRow]:
     """For each pupil of the class, each linked parent account and where its consent stands:
-    given (current text), withdrawn, or no answer (never, or only to an older text)."""
+    given (current text), withdrawn, no answer (never, or only to an older text), or no
+    account linked yet."""
     students = list(class_students(school_class))
     links = Guardian.objects.filter(student__in=students).select_related("user")
     by_student: dict[int, list[Guardian]] = {}
@@ -99,7 +101,8 @@ def consent_rows(school_class: Unit) -> list[ConsentRow]:
         found: list[Guardian | None] = list(by_student.get(student.pk, []))
         for link in found or [None]:
             consent = latest.get((link.user_id, student.pk)) if link is not None else None
-            rows.append(ConsentRow(student, link, consent, _state(consent)))
+            state = _state(consent) if link is not None else ConsentState.NO_ACCOUNT
+            rows.append(ConsentRow(student, link, consent, state))
     return rows
 
 
