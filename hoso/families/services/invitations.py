@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hoso.accounts.models import AccountProfile
 from hoso.audit.services import audit_log
@@ -179,7 +180,7 @@ def invitation_redeem(
     return guardian
 
 
-BAD_CODE = "Mã không đúng. Hãy kiểm tra lại mã trên phiếu hoặc liên kết trong thư."
+BAD_CODE = gettext_noop("Mã không đúng. Hãy kiểm tra lại mã trên phiếu hoặc liên kết trong thư.")
 
 
 def _usable(secret: str) -> Invitation:
