@@ -39,7 +39,7 @@ TEXTS = {
         ),
         _(
             "Không trả lời nghĩa là không đồng ý. Thời điểm đồng ý, phiên bản văn bản này và "
-            "cách đồng ý (trên web hoặc phiếu giấy nhà trường nhập) được lưu lại."
+            "cách đồng ý (trực tuyến hoặc phiếu giấy nhà trường nhập) được lưu lại."
         ),
     ),
 }

@@ -90,7 +90,7 @@ class Invitation(models.Model):
 
 
 class ConsentChannel(models.TextChoices):
-    WEB = "web", _("Trên web")
+    WEB = "web", _("Trực tuyến")
     PAPER = "paper", _("Phiếu giấy, nhà trường nhập")
 
 

@@ -57,10 +57,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text_version', models.CharField(max_length=20)),
-                ('channel', models.CharField(choices=[('web', 'Trên web'), ('paper', 'Phiếu giấy, nhà trường nhập')], max_length=10)),
+                ('channel', models.CharField(choices=[('web', 'Trực tuyến'), ('paper', 'Phiếu giấy, nhà trường nhập')], max_length=10)),
                 ('given_at', models.DateTimeField()),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_channel', models.CharField(blank=True, choices=[('web', 'Trên web'), ('paper', 'Phiếu giấy, nhà trường nhập')], default='', max_length=10)),
+                ('withdrawn_channel', models.CharField(blank=True, choices=[('web', 'Trực tuyến'), ('paper', 'Phiếu giấy, nhà trường nhập')], default='', max_length=10)),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='org.student')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
