@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hoso.offices",
     "hoso.webhooks",
     "hoso.drive_import",
+    "hoso.families",
 ]
 
 MIDDLEWARE = [

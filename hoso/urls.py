@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("hoso.schoollife.api_urls")),
     path("sso/", include("hoso.accounts.sso.api_urls")),
     path("drive-import/", include("hoso.drive_import.api_urls")),
+    path("families/", include("hoso.families.api_urls")),
 ]
 
 urlpatterns = [
@@ -80,6 +81,7 @@ urlpatterns = [
     path("van-phong/", include("hoso.offices.urls")),
     path("webhook/", include("hoso.webhooks.urls")),
     path("nhap-thu-muc/", include("hoso.drive_import.urls")),
+    path("phu-huynh/", include("hoso.families.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

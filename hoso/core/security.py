@@ -30,6 +30,7 @@ DEFAULT_RATE_LIMITS = {
     "mfa_authenticate": "20/m",
     "account_reset_password": "10/m",
     "api-token": "20/m",
+    "families:redeem": "10/m",  # a parent's invitation code (public)
     "records:upload": "60/m",
     "records:new-version": "60/m",
     "api-records": "60/m",

@@ -4,7 +4,8 @@
   năng lực / rèn luyện and sees the whole class;
 - HT, PHT (and VT, who opens windows and seals) see the whole school; only the HT decides
   corrections; CV_PHONG / CV_SO read everything below their unit;
-- a guardian sees one student's published results only (checked in selectors)."""
+- a guardian sees one student's published results and issued học bạ only, and only while the
+  parent's consent stands (hoso.grading.guardians, kept by hoso.families)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from typing import Any
 from django.db.models import Q
 
 from hoso.core.request_cache import once_per_request
+from hoso.grading.guardians import consented_student_ids
 from hoso.grading.models import (
     CorrectionRequest,
-    Guardian,
     HocBaVersion,
     Homeroom,
     TeachingAssignment,
@@ -152,7 +153,8 @@ def _correction_decide_scope(grants: Grants, _user: Any) -> Q:
 
 
 def _is_guardian(user: Any, student_id: int) -> bool:
-    return Guardian.objects.filter(user_id=user.pk, student_id=student_id).exists()
+    """A linked parent whose consent stands (withdrawn or never given: nothing is shown)."""
+    return student_id in consented_student_ids(user)
 
 
 def _student_results(grants: Grants, user: Any, student: Student) -> bool:
@@ -167,7 +169,7 @@ def _hocba_view(grants: Grants, user: Any, version: HocBaVersion) -> bool:
 
 
 def _hocba_scope(grants: Grants, user: Any) -> Q:
-    guardian = Q(student__guardians__user_id=user.pk, status__in=["issued", "superseded"])
+    guardian = Q(student_id__in=consented_student_ids(user), status__in=["issued", "superseded"])
     if grants.is_admin:
         return Q()
     return (

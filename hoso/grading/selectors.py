@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from hoso.grading.guardians import consented_student_ids
 from hoso.grading.models import (
     CorrectionRequest,
     EntryWindow,
-    Guardian,
     Homeroom,
     Publication,
     TeachingAssignment,
@@ -92,8 +92,8 @@ def corrections_for(user: Any, *, status: str | None = None) -> QuerySet[Correct
 
 
 def children_of(user: Any) -> QuerySet[Student]:
-    ids = Guardian.objects.filter(user_id=user.pk).values("student_id")
-    return Student.objects.filter(pk__in=ids).order_by("sort_key")
+    """The children whose results the parent may see (linked, consent standing)."""
+    return Student.objects.filter(pk__in=consented_student_ids(user)).order_by("sort_key")
 
 
 def published_terms(school_class: Unit) -> list[str]:

@@ -33,16 +33,21 @@ def _school(obj: Any) -> Unit | None:
 
 
 def _guardian_school_ids(user: Any) -> set[int]:
-    from hoso.grading.models import Guardian
+    """Schools of the parent's children whose consent stands (hoso.grading.guardians)."""
+    from hoso.org.models import Student
 
-    rows = Guardian.objects.filter(user_id=user.pk, student__is_active=True)
-    return {int(pk) for pk in rows.values_list("student__school_id", flat=True) if pk is not None}
+    children = _guarded_student_ids(user)
+    if not children:
+        return set()
+    rows = Student.objects.filter(pk__in=children, is_active=True)
+    return {int(pk) for pk in rows.values_list("school_id", flat=True)}
 
 
 def _guarded_student_ids(user: Any) -> set[int]:
-    from hoso.grading.models import Guardian
+    """A parent's children with a standing consent: without it no loan or hold is shown."""
+    from hoso.grading.guardians import consented_student_ids
 
-    return set(Guardian.objects.filter(user_id=user.pk).values_list("student_id", flat=True))
+    return consented_student_ids(user)
 
 
 # --- the school's library ----------------------------------------------------------------

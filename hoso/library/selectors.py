@@ -101,9 +101,9 @@ def my_loans(user: Any) -> QuerySet[Loan]:
     """The loans of the person, and of their children for a parent (library.loan.view)."""
     loans = Loan.objects.select_related("copy__record", "student", "staff", "school")
     own = Q(staff__user_id=user.pk)
-    from hoso.grading.models import Guardian
+    from hoso.grading.guardians import consented_student_ids
 
-    children = Guardian.objects.filter(user_id=user.pk).values("student_id")
+    children = consented_student_ids(user)  # a parent's consent must stand (hoso.families)
     return loans.filter(own | Q(student_id__in=children)).order_by("returned_at", "-issued_at")
 
 
@@ -120,17 +120,17 @@ def own_patrons(user: Any, school: Unit) -> list[Patron]:
     and each child of theirs who studies there. Left or inactive people are not patrons."""
     if not getattr(user, "is_authenticated", False):
         return []
-    from hoso.grading.models import Guardian
+    from hoso.grading.guardians import consented_student_ids
 
     patrons = [
         Patron(PatronKind.STAFF, staff=staff)
         for staff in Staff.objects.filter(user_id=user.pk, is_active=True).select_related("unit")
         if (staff.unit.school_id or staff.unit_id) == school.pk
     ]
-    children = Guardian.objects.filter(
-        user_id=user.pk, student__school=school, student__is_active=True
-    ).select_related("student")
-    patrons += [Patron(PatronKind.STUDENT, student=g.student) for g in children]
+    children = Student.objects.filter(
+        pk__in=consented_student_ids(user), school=school, is_active=True
+    ).order_by("sort_key")
+    patrons += [Patron(PatronKind.STUDENT, student=child) for child in children]
     return patrons
 
 

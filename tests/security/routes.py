@@ -637,6 +637,7 @@ ROUTES: dict[str, Route] = {
 # entries live beside this file.
 from tests.security.routes_drive import DRIVE_ROUTES  # noqa: E402
 from tests.security.routes_dx import DX_ROUTES  # noqa: E402
+from tests.security.routes_families import FAMILIES_ROUTES  # noqa: E402
 from tests.security.routes_grading import GRADING_ROUTES  # noqa: E402
 from tests.security.routes_library import LIBRARY_ROUTES  # noqa: E402
 from tests.security.routes_offices import OFFICES_ROUTES  # noqa: E402
@@ -652,6 +653,7 @@ ROUTES.update(LIBRARY_ROUTES)
 ROUTES.update(WEBHOOKS_ROUTES)
 ROUTES.update(SCHOOLLIFE_ROUTES)
 ROUTES.update(DRIVE_ROUTES)
+ROUTES.update(FAMILIES_ROUTES)
 
 # Downloads that are deliberately shown in the browser (path → why). Everything else that is
 # not a page or JSON must be served as an attachment.

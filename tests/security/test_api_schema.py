@@ -13,6 +13,10 @@ from django.core.management import call_command
 
 # Writes that take no input at all (the URL says everything).
 NO_INPUT = {
+    ("post", "/api/v1/families/children/{id}/consent/"),
+    ("post", "/api/v1/families/children/{id}/consent/withdraw/"),
+    ("post", "/api/v1/families/classes/{id}/codes/"),
+    ("post", "/api/v1/families/classes/{id}/contacts/"),
     ("post", "/api/v1/library/loans/{id}/renew/"),
     ("post", "/api/v1/offices/directives/{id}/remind/"),
     ("post", "/api/v1/offices/inspections/{id}/minutes/"),

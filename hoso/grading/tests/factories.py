@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from hoso.families.tests.factories import consented
 from hoso.grading.catalogue import class_subjects, sheet_columns
 from hoso.grading.models import Entry, Guardian
 from hoso.grading.selectors import HOMEROOM
@@ -67,7 +68,9 @@ def gradebook_world(*classes: str, pupils: int | dict[str, int] = 6) -> Province
             _assign(world, school, lop)
     if "th1.1A" in classes:
         parent = UserFactory(username=f"{world.prefix}.{PARENT}", first_name="Phụ huynh")
-        Guardian.objects.create(user=parent, student=pupil(world.units["th1.1A"]))
+        child = pupil(world.units["th1.1A"])
+        Guardian.objects.create(user=parent, student=child)
+        consented(parent, child)  # as in the demo: ph.hs1 has consented (hoso.families)
         world.people[PARENT] = parent
     return world
 

@@ -20,6 +20,7 @@ from hoso.core.http import client_ip, safe_redirect_target
 from hoso.grading import selectors
 from hoso.grading.catalogue import cell_labels, sheet_columns, sheets_of
 from hoso.grading.compute import class_cells
+from hoso.grading.guardians import consented_student_ids, linked_student_ids
 from hoso.grading.hocba.selectors import hoc_ba_for
 from hoso.grading.models import CorrectionStatus, WindowCheckpoint
 from hoso.grading.rules.subjects import subject_names
@@ -355,6 +356,9 @@ def my_children(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_results(request: HttpRequest, student_id: int) -> HttpResponse:
+    if student_id in linked_student_ids(request.user) - consented_student_ids(request.user):
+        # A linked parent who has not consented (or withdrew) reads the consent text first.
+        return redirect("families:consent", pk=student_id)
     student = get_or_404(
         request.user, "grading.student.results", Student.objects.all(), pk=student_id
     )

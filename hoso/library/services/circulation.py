@@ -263,9 +263,10 @@ def _next_hold_ready(copy: Copy) -> None:
 def _patron_users(student: Student | None, staff: Staff | None) -> list[int]:
     if staff is not None:
         return [staff.user_id] if staff.user_id else []
-    from hoso.grading.models import Guardian
+    from hoso.grading.guardians import guardians_consenting
 
-    return list(Guardian.objects.filter(student=student).values_list("user_id", flat=True))
+    # A parent who has not consented (or withdrew) is told nothing about the child.
+    return guardians_consenting(student) if student is not None else []
 
 
 @transaction.atomic

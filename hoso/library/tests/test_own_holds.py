@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoso.audit.models import AuditEntry
+from hoso.families.tests.factories import consented
 from hoso.grading.models import Guardian
 from hoso.library.models import CopyStatus, Hold, HoldStatus, Loan
 from hoso.library.services import circulation
@@ -44,6 +45,7 @@ def library(settings: Any) -> dict[str, Any]:
         for n, name in ((1, "Lê Thị An"), (2, "Lê Văn Bảo"))
     ]
     Guardian.objects.create(user=parent, student=children[0])
+    consented(parent, children[0])  # a parent sees a child's loans only with consent
     on_shelf = CopyFactory(record=BibRecordFactory(school=school, title="Dế Mèn phiêu lưu ký"))
     lent = CopyFactory(record=BibRecordFactory(school=school, title="Tuổi thơ dữ dội"))
     lent.status = CopyStatus.ON_LOAN
@@ -94,6 +96,7 @@ def test_a_parent_holds_for_the_child_and_must_choose_between_two(library):
     hold = circulation.hold_request(actor=parent, record=library["lent"])
     assert hold.student == library["children"][0]
     Guardian.objects.create(user=parent, student=library["children"][1])
+    consented(parent, library["children"][1])
     client = _client(parent)
     answer = client.post(
         reverse("library:hold-request", kwargs={"pk": library["on_shelf"].pk}), follow=True

@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from hoso.families.tests.factories import parent_of
 from hoso.grading.models import Guardian
 from hoso.library.models import (
     Copy,
@@ -33,7 +34,6 @@ from hoso.library.tests.factories import (
 from hoso.org.models import Staff, Student, Unit
 from hoso.org.tests.factories import StudentFactory
 from hoso.policy.tests.matrix import assert_row
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
@@ -173,7 +173,7 @@ def province():
     for key in ("th1", "th2"):
         CopyFactory(record=BibRecordFactory(school=world.units[key]))
         pupils[key] = StudentFactory(school=world.units[key])
-    Guardian.objects.create(user=UserFactory(username="lm.ph.hs1"), student=pupils["th1"])
+    parent_of(pupils["th1"], "lm.ph.hs1")  # linked, consent given (hoso.families)
     return world
 
 
