@@ -260,6 +260,7 @@ APP_MATRICES = (
     "hoso.accounts.tests.test_sso_policy_matrix",
     "hoso.schoollife.tests.test_policy_matrix",
     "hoso.webhooks.tests.test_policy_matrix",
+    "hoso.families.tests.test_policy_matrix",
 )
 
 
