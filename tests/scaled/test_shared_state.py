@@ -161,7 +161,6 @@ def test_a_session_made_on_one_process_is_valid_on_another(
     assert Client().get("/").status_code == 302
 
 
-@pytest.mark.django_db(transaction=True)  # no open test transaction: answers are kept
 def test_a_write_seen_by_one_process_forgets_the_kept_answers_of_another(
     shared_redis_cache: str,
 ) -> None:

@@ -13,6 +13,8 @@ from django.core.management import call_command
 
 # Writes that take no input at all (the URL says everything).
 NO_INPUT = {
+    ("post", "/api/v1/drive-import/batches/{id}/confirm/"),
+    ("post", "/api/v1/drive-import/batches/{id}/reapply/"),
     ("post", "/api/v1/families/children/{id}/consent/"),
     ("post", "/api/v1/families/children/{id}/consent/withdraw/"),
     ("post", "/api/v1/families/classes/{id}/codes/"),

@@ -184,6 +184,8 @@ def test_the_catalogue_is_cached_by_version():
     assert again.status_code == 304
 
 
+@pytest.mark.django_db  # the sign-in page asks which single sign-on providers are enabled
+@pytest.mark.own_world
 def test_the_page_loads_the_catalogue_of_its_language_before_the_other_scripts():
     with translation.override("en"):
         url = javascript_catalogue_url()
