@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
-from hoso.conversion import Limits, UnsafeFileError, check_upload
-from hoso.conversion.kinds import ACCEPTED_HINT
 from hoso.core.errors import NotAllowed
 from hoso.org.models import SchoolYear, Unit
 from hoso.policy import can
@@ -30,8 +28,12 @@ from hoso.records.models import (
     RecordType,
     RecordVersion,
 )
-from hoso.records.services.versions import MAX_TITLE, _after_commit_render, clean_text
-from hoso.storage import blob_store, max_upload_bytes
+from hoso.records.services.versions import (
+    MAX_TITLE,
+    _after_commit_render,
+    clean_text,
+    file_checked_and_stored,
+)
 
 
 @dataclass(frozen=True)
@@ -43,23 +45,10 @@ class CheckedFile:
 
 
 def import_file_check(*, record_type: RecordType, path: Path, filename: str) -> CheckedFile:
-    """The file gate (real type, size, hostile content, the type's formats) and the store; no
-    database work, so an import may check and store several files at once while their records
-    are written one after the other."""
-    report = check_upload(path, filename, Limits(max_bytes=max_upload_bytes()))
-    if record_type.formats and report.kind.value not in record_type.formats:
-        raise UnsafeFileError(
-            _("Loại hồ sơ “%(name)s” không nhận %(label)s. %(accepted_hint)s")
-            % {
-                "name": record_type.name,
-                "label": report.kind.label,
-                "accepted_hint": ACCEPTED_HINT,
-            },
-            code="file.kind_not_accepted",
-        )
-    with open(path, "rb") as stream:
-        blob = blob_store().put(stream)
-    return CheckedFile(report, blob)
+    """The file gate and the store, as for an upload; no database work, so an import may
+    check and store several files at once while their records are written one after the
+    other."""
+    return CheckedFile(*file_checked_and_stored(record_type, path, filename))
 
 
 def record_import(

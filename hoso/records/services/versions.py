@@ -173,21 +173,26 @@ def _mb(size: int) -> str:
 
 
 def _checked_file(upload: Upload, record_type: RecordType) -> tuple[Any, Any]:
-    limit = max_upload_bytes()
-    with _spooled(upload, limit) as path:
-        report = check_upload(path, upload.filename or "", Limits(max_bytes=limit))
-        if record_type.formats and report.kind.value not in record_type.formats:
-            raise UnsafeFileError(
-                _("Loại hồ sơ “%(name)s” không nhận %(label)s. %(accepted_hint)s")
-                % {
-                    "name": record_type.name,
-                    "label": report.kind.label,
-                    "accepted_hint": ACCEPTED_HINT,
-                },
-                code="file.kind_not_accepted",
-            )
-        with open(path, "rb") as stream:
-            blob = blob_store().put(stream)
+    with _spooled(upload, max_upload_bytes()) as path:
+        return file_checked_and_stored(record_type, path, upload.filename or "")
+
+
+def file_checked_and_stored(record_type: RecordType, path: Path, filename: str) -> tuple[Any, Any]:
+    """The file gate (real type, size, hostile content, the type's formats), then the store:
+    (report, blob). Uploads and imports (services/imports.py) pass through it alike."""
+    report = check_upload(path, filename, Limits(max_bytes=max_upload_bytes()))
+    if record_type.formats and report.kind.value not in record_type.formats:
+        raise UnsafeFileError(
+            _("Loại hồ sơ “%(name)s” không nhận %(label)s. %(accepted_hint)s")
+            % {
+                "name": record_type.name,
+                "label": report.kind.label,
+                "accepted_hint": ACCEPTED_HINT,
+            },
+            code="file.kind_not_accepted",
+        )
+    with open(path, "rb") as stream:
+        blob = blob_store().put(stream)
     return report, blob
 
 
