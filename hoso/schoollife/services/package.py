@@ -19,6 +19,7 @@ from lxml import etree
 from hoso.core.errors import DomainError
 from hoso.grading.models import Entry, HocBaVersion
 from hoso.org.models import Enrolment, Student
+from hoso.org.services import STUDENT_FIELDS
 from hoso.schoollife.models import Movement
 from hoso.storage import blob_store
 
@@ -28,27 +29,12 @@ MANIFEST = "manifest.xml"
 SEAL_ROLE = "Con dấu của trường"
 MAX_FILES = 200
 MAX_TOTAL = 200 * 1024 * 1024
-# The particulars that travel (org.Student); the code first: it identifies the student.
-FIELDS = (
-    "code",
-    "full_name",
-    "gender",
-    "birth_date",
-    "personal_id",
-    "moet_code",
-    "ethnicity",
-    "nationality",
-    "birth_place",
-    "hometown",
-    "address",
-    "father_name",
-    "father_job",
-    "mother_name",
-    "mother_job",
-    "guardian_name",
-    "guardian_job",
-    "priority_group",
+# What the school that kept the student keeps for itself: it does not travel.
+SCHOOL_OWN = frozenset(
+    {"register_number", "admitted_on", "previous_school", "left_on", "leave_reason"}
 )
+# The particulars that travel (org.Student); the code first: it identifies the student.
+FIELDS = ("code", *(name for name in STUDENT_FIELDS if name not in SCHOOL_OWN))
 
 
 class PackageRefused(DomainError):
