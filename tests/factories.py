@@ -194,6 +194,62 @@ def office_world(prefix: str = "o") -> World:
     return world
 
 
+# Every person of two_provinces(): the office_world's, the other province's ("x."), and the two
+# accounts beside them. Written out, so that a matrix naming them is checked against the world.
+TWO_PROVINCES_PEOPLE = (
+    "hieutruong",
+    "phohieutruong",
+    "totruong",
+    "giaovien",
+    "giaovien2",
+    "vanthu",
+    "chuyenvien",
+    "giaovien45",
+    "thuthu",
+    "thcs.hieutruong",
+    "chuyenvien2",
+    "school2.hieutruong",
+    "school2.giaovien",
+    "so",
+    "admin",
+    "giamdoc",
+    "phogiamdoc",
+    "so.vanthu",
+    "truongphong",
+    "photruongphong",
+    "phong.vanthu",
+    "truongphong2",
+    "x.hieutruong",
+    "x.phohieutruong",
+    "x.totruong",
+    "x.giaovien",
+    "x.giaovien2",
+    "x.vanthu",
+    "x.chuyenvien",
+    "x.admin",
+    "root",
+    "nobody",
+)
+
+
+def two_provinces(prefix: str) -> tuple[World, World, dict[str, Any]]:
+    """An office_world (`prefix`), another province (school_world `prefix`x) whose Sở has its
+    own QTHT ("admin"), a superuser who holds no role ("root") and an account with no role
+    ("nobody"): both worlds, and every person keyed as in TWO_PROVINCES_PEOPLE."""
+    here = office_world(prefix)
+    there = school_world(f"{prefix}x")
+    there.people["admin"] = UserFactory(
+        username=f"{prefix}x.admin", is_staff=True, is_superuser=True
+    )
+    there.posts["admin"] = "so"
+    grant(there.people["admin"], Role.QTHT, there.units["so"])
+    people = dict(here.people)
+    people.update({f"x.{key}": person for key, person in there.people.items()})
+    people["root"] = UserFactory(username=f"{prefix}.root", is_staff=True, is_superuser=True)
+    people["nobody"] = UserFactory(username=f"{prefix}.nobody")
+    return here, there, people
+
+
 def classes_world(prefix: str = "c") -> World:
     """school_world with three classes of this year, each with its GVCN: Lớp 1A (giaovien),
     Lớp 1B (giaovien2) and Lớp 2A (giaovien3, a third teacher of Tổ 1); the tổ trưởng keeps no

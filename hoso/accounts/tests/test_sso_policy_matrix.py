@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import pytest
 
-from hoso.org.models import Role, Unit
+from hoso.org.models import Unit
 from hoso.policy.tests.matrix import assert_row
-from tests.factories import UserFactory, grant, office_world, school_world
+from tests.factories import TWO_PROVINCES_PEOPLE, two_provinces
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
@@ -32,56 +32,14 @@ MANAGE = {
 }
 NOTHING = (F, F, F)
 
-# Every person of the worlds (office_world "ms", school_world "msx" with its Sở's QTHT) and the
-# two accounts beside them: whoever is not named in MANAGE may configure nothing.
-PEOPLE = (
-    "hieutruong",
-    "phohieutruong",
-    "totruong",
-    "giaovien",
-    "giaovien2",
-    "vanthu",
-    "chuyenvien",
-    "giaovien45",
-    "thuthu",
-    "thcs.hieutruong",
-    "chuyenvien2",
-    "school2.hieutruong",
-    "school2.giaovien",
-    "so",
-    "admin",
-    "giamdoc",
-    "phogiamdoc",
-    "so.vanthu",
-    "truongphong",
-    "photruongphong",
-    "phong.vanthu",
-    "truongphong2",
-    "x.hieutruong",
-    "x.phohieutruong",
-    "x.totruong",
-    "x.giaovien",
-    "x.giaovien2",
-    "x.vanthu",
-    "x.chuyenvien",
-    "x.admin",
-    "root",
-    "nobody",
-)
+PEOPLE = TWO_PROVINCES_PEOPLE
 
 
 @pytest.fixture
 def world():
     """An office_world ("ms"), another province (school_world "msx") whose Sở has its own QTHT
     ("x.admin"), a superuser who holds no role ("root") and an account with no role ("nobody")."""
-    here = office_world("ms")
-    there = school_world("msx")
-    people = dict(here.people)
-    people.update({f"x.{key}": person for key, person in there.people.items()})
-    people["x.admin"] = UserFactory(username="msx.admin", is_staff=True, is_superuser=True)
-    grant(people["x.admin"], Role.QTHT, there.units["so"])
-    people["root"] = UserFactory(username="ms.root", is_staff=True, is_superuser=True)
-    people["nobody"] = UserFactory(username="ms.nobody")
+    here, there, people = two_provinces("ms")
     return {"people": people, "provinces": [here.units["so"], there.units["so"]]}
 
 

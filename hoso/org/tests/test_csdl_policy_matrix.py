@@ -31,16 +31,14 @@ import datetime as dt
 
 import pytest
 
-from hoso.org.models import Role, SchoolYear, Staff, Unit
+from hoso.org.models import SchoolYear, Staff, Unit
 from hoso.org.tests.factories import school_class, students
 from hoso.policy.tests.matrix import assert_row
 from tests.factories import (
+    TWO_PROVINCES_PEOPLE,
     HomeroomFactory,
-    UserFactory,
-    grant,
-    office_world,
-    school_world,
     staff_of,
+    two_provinces,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
@@ -164,42 +162,7 @@ STUDENT_VIEW = {
     "root": (T,) * len(STUDENTS),
 }
 
-# Every person of the worlds (office_world "mo", school_world "mox" with its QTHT) and the two
-# accounts beside them: whoever is not named in a table above is refused everywhere there.
-PEOPLE = (
-    "hieutruong",
-    "phohieutruong",
-    "totruong",
-    "giaovien",
-    "giaovien2",
-    "vanthu",
-    "chuyenvien",
-    "giaovien45",
-    "thuthu",
-    "thcs.hieutruong",
-    "chuyenvien2",
-    "school2.hieutruong",
-    "school2.giaovien",
-    "so",
-    "admin",
-    "giamdoc",
-    "phogiamdoc",
-    "so.vanthu",
-    "truongphong",
-    "photruongphong",
-    "phong.vanthu",
-    "truongphong2",
-    "x.hieutruong",
-    "x.phohieutruong",
-    "x.totruong",
-    "x.giaovien",
-    "x.giaovien2",
-    "x.vanthu",
-    "x.chuyenvien",
-    "x.admin",
-    "root",
-    "nobody",
-)
+PEOPLE = TWO_PROVINCES_PEOPLE
 WITHOUT_STAFF_ROW = {"root", "nobody"}
 
 
@@ -210,17 +173,9 @@ def world():
     every person of both provinces; a pupil in each of Lớp 1A and 1B of the school (GVCN
     giaovien and giaovien2 this year), of the THCS school, of the second Phòng's school and of
     the other province's school."""
-    here = office_world("mo")
-    there = school_world("mox")
-    there.people["admin"] = UserFactory(username="mox.admin", is_staff=True, is_superuser=True)
-    there.posts["admin"] = "so"
-    grant(there.people["admin"], Role.QTHT, there.units["so"])
+    here, there, people = two_provinces("mo")
     staff_of(here)
     staff_of(there)
-    people = dict(here.people)
-    people.update({f"x.{key}": person for key, person in there.people.items()})
-    people["root"] = UserFactory(username="mo.root", is_staff=True, is_superuser=True)
-    people["nobody"] = UserFactory(username="mo.nobody")
 
     units = dict(here.units)
     units.update({f"x.{key}": unit for key, unit in there.units.items()})
