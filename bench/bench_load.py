@@ -33,6 +33,32 @@ ROOT = Path(__file__).resolve().parent.parent
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def locust_command(
+    *, users: int, spawn_rate: int | float, minutes: float, host: str, csv_prefix: str
+) -> list[str]:
+    """locust headless on bench/locustfile.py, its figures in CSV files under `csv_prefix`
+    (also run by bench/bench_restarts.py)."""
+    return [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--only-summary",
+        "-u",
+        str(users),
+        "-r",
+        str(spawn_rate),
+        "-t",
+        f"{int(minutes * 60)}s",
+        "-H",
+        host,
+        "--csv",
+        csv_prefix,
+    ]
+
+
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -108,25 +134,13 @@ def main() -> None:
         prefix = str(temp / "locust")
         reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
         locust = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--only-summary",
-                "-u",
-                str(args.users),
-                "-r",
-                str(args.spawn_rate),
-                "-t",
-                f"{int(args.minutes * 60)}s",
-                "-H",
-                base,
-                "--csv",
-                prefix,
-            ],
+            locust_command(
+                users=args.users,
+                spawn_rate=args.spawn_rate,
+                minutes=args.minutes,
+                host=base,
+                csv_prefix=prefix,
+            ),
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -49,6 +49,10 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_load import locust_command  # noqa: E402
+
 OUTAGE_SECONDS = 10.0
 STORE_OUTAGE_SECONDS = 30.0
 RETRY_WORDS = ("thử lại", "tạm gián đoạn")
@@ -283,25 +287,9 @@ def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom
         before_load = loadavg()
         prefix = str(temp / "locust")
         locust = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--only-summary",
-                "-u",
-                str(args.users),
-                "-r",
-                "5",
-                "-t",
-                f"{int(args.minutes * 60)}s",
-                "-H",
-                base,
-                "--csv",
-                prefix,
-            ],
+            locust_command(
+                users=args.users, spawn_rate=5, minutes=args.minutes, host=base, csv_prefix=prefix
+            ),
             env=base_env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
