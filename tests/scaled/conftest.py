@@ -1,6 +1,7 @@
 """The scaled mode's tests run only where PostgreSQL and Redis are reachable (the CI has both on
-127.0.0.1:5432 and 127.0.0.1:6379). They use Redis database 7 of their own (HOSO_TEST_REDIS_URL
-overrides it) and empty it before each test."""
+127.0.0.1:5432 and 127.0.0.1:6379). Each test worker uses a Redis database of its own (7 for
+the first, 8 for the second…; HOSO_TEST_REDIS_URL overrides the first) and empties it before each
+test: one worker's emptying must not erase what a test on another worker just counted."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ REDIS_URL_DEFAULT = "redis://127.0.0.1:6379/7"
 
 
 def redis_url() -> str:
+    """This worker's Redis database: the first one's number plus the xdist worker's index."""
     import os
 
-    return os.environ.get("HOSO_TEST_REDIS_URL", REDIS_URL_DEFAULT)
+    base, _, first = os.environ.get("HOSO_TEST_REDIS_URL", REDIS_URL_DEFAULT).rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{base}/{int(first) + int(worker or 0)}"
 
 
 def redis_reachable() -> bool:

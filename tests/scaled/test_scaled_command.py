@@ -55,9 +55,10 @@ def _free(port: int) -> bool:
 
 
 class Scaled:
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+    def __init__(self, process: subprocess.Popen[str], port: int, logs: Path) -> None:
         self.process = process
         self.port = port
+        self.logs = logs
         self.lines: list[str] = []
         self.pids: dict[str, int] = {}
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -81,7 +82,17 @@ class Scaled:
             if self.process.poll() is not None:
                 break
             time.sleep(0.5)
-        raise AssertionError(f"no «{pattern}» in:\n" + "\n".join(self.lines[-40:]))
+        raise AssertionError(
+            f"no «{pattern}» in:\n" + "\n".join(self.lines[-40:]) + self._log_tails()
+        )
+
+    def _log_tails(self) -> str:
+        """The last lines each started process wrote: why a web process did not answer."""
+        tails = []
+        for log in sorted(self.logs.glob("*.log")):
+            lines = log.read_text("utf-8", errors="replace").splitlines()[-15:]
+            tails.append(f"\n--- {log.name}\n" + "\n".join(lines))
+        return "".join(tails)
 
     @property
     def base(self) -> str:
@@ -138,7 +149,7 @@ def scaled(needs_postgres_and_redis: None, tmp_path: Path) -> Iterator[Scaled]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    site = Scaled(process, port)
+    site = Scaled(process, port, tmp_path / "scaled" / "logs")
     try:
         yield site
     finally:
