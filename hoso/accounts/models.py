@@ -12,6 +12,10 @@ class AccountProfile(models.Model):
     is_demo = models.BooleanField(default=False)
     full_name = models.CharField(max_length=120, blank=True, default="")
 
+    class Meta:
+        verbose_name = _("hồ sơ tài khoản")
+        verbose_name_plural = _("hồ sơ tài khoản")
+
     def __str__(self) -> str:
         return self.full_name or str(self.user)
 
@@ -37,6 +41,8 @@ class ApiToken(models.Model):
     revoked_reason = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
         indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:

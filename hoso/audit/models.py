@@ -66,5 +66,9 @@ class AuditHead(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+        verbose_name_plural = _("đầu chuỗi nhật ký")
+
     def __str__(self) -> str:
         return f"#{self.last_seq}"

@@ -80,6 +80,8 @@ class BookBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lô sổ sách")
+        verbose_name_plural = _("lô sổ sách")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -102,6 +104,8 @@ class BookBatchItem(models.Model):
     message = models.CharField(max_length=1000, blank=True, default="")
 
     class Meta:
+        verbose_name = _("sổ trong lô")
+        verbose_name_plural = _("sổ trong lô")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -58,6 +58,10 @@ class GradingConfig(models.Model):
         _("cách tính rèn luyện cả năm"), max_length=20, default="tt22_matrix"
     )
 
+    class Meta:
+        verbose_name = _("cấu hình đánh giá")
+        verbose_name_plural = _("cấu hình đánh giá")
+
     def __str__(self) -> str:
         return f"Cấu hình đánh giá {self.school_id}"
 
@@ -253,6 +257,8 @@ class Publication(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("công bố kết quả")
+        verbose_name_plural = _("công bố kết quả")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_class", "school_year", "term"], name="one_publication_per_term"
@@ -273,6 +279,8 @@ class Guardian(models.Model):
     relation = models.CharField(_("quan hệ"), max_length=40, default="Cha/mẹ")
 
     class Meta:
+        verbose_name = _("cha mẹ, người giám hộ")
+        verbose_name_plural = _("cha mẹ, người giám hộ")
         constraints = [
             models.UniqueConstraint(fields=["user", "student"], name="unique_guardian_link")
         ]
@@ -343,6 +351,8 @@ class HocBaSignature(models.Model):
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("chữ ký học bạ")
+        verbose_name_plural = _("chữ ký học bạ")
         ordering = ["signed_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "step"], name="one_signature_per_step")
@@ -386,6 +396,8 @@ class HocBaBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lô học bạ")
+        verbose_name_plural = _("lô học bạ")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -413,6 +425,8 @@ class HocBaBatchItem(models.Model):
     message = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
+        verbose_name = _("học bạ trong lô")
+        verbose_name_plural = _("học bạ trong lô")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "student"], name="one_item_per_student")

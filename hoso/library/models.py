@@ -42,6 +42,10 @@ class LibrarySettings(models.Model):
     next_reg_number = models.PositiveIntegerField(default=1)
     next_accession = models.PositiveIntegerField(default=1)
 
+    class Meta:
+        verbose_name = _("thiết lập thư viện")
+        verbose_name_plural = _("thiết lập thư viện")
+
     def __str__(self) -> str:
         return f"Thư viện {self.school}"
 
@@ -52,6 +56,8 @@ class Holiday(models.Model):
     name = models.CharField(_("tên"), max_length=120, blank=True, default="")
 
     class Meta:
+        verbose_name = _("ngày nghỉ")
+        verbose_name_plural = _("ngày nghỉ")
         constraints = [models.UniqueConstraint(fields=["school", "day"], name="lib_holiday_once")]
 
     def __str__(self) -> str:
@@ -115,6 +121,8 @@ class Accession(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = _("lần nhập tài liệu")
+        verbose_name_plural = _("lần nhập tài liệu")
         constraints = [
             models.UniqueConstraint(fields=["school", "number"], name="lib_accession_number")
         ]
@@ -174,6 +182,8 @@ class LoanRule(models.Model):
     renewals = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
 
     class Meta:
+        verbose_name = _("quy định mượn")
+        verbose_name_plural = _("quy định mượn")
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "patron_kind", "item_kind"], name="lib_rule_once"
@@ -242,6 +252,8 @@ class Hold(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("đặt mượn trước")
+        verbose_name_plural = _("đặt mượn trước")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -258,6 +270,8 @@ class StockTake(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = _("đợt kiểm kê")
+        verbose_name_plural = _("đợt kiểm kê")
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
@@ -272,6 +286,8 @@ class StockScan(models.Model):
     scanned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("lượt quét kiểm kê")
+        verbose_name_plural = _("lượt quét kiểm kê")
         constraints = [
             models.UniqueConstraint(fields=["stocktake", "barcode"], name="lib_scan_once")
         ]
@@ -303,6 +319,8 @@ class Weeding(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("đề nghị thanh lý")
+        verbose_name_plural = _("đề nghị thanh lý")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -316,6 +334,10 @@ class ReadingSession(models.Model):
     day = models.DateField()
     school_class = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     readers = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tiết đọc thư viện")
+        verbose_name_plural = _("tiết đọc thư viện")
 
     def __str__(self) -> str:
         return f"Tiết đọc {self.day:%d/%m/%Y}"
@@ -365,6 +387,8 @@ class DigitalResource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tài liệu số")
+        verbose_name_plural = _("tài liệu số")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -389,6 +413,8 @@ class RegisterIssue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sổ thư viện đã lập")
+        verbose_name_plural = _("sổ thư viện đã lập")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

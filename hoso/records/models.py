@@ -261,6 +261,8 @@ class Workflow(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lượt trình ký")
+        verbose_name_plural = _("lượt trình ký")
         ordering = ["-opened_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -395,6 +397,8 @@ class RecordEvent(models.Model):
     note = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
+        verbose_name = _("sự kiện của hồ sơ")
+        verbose_name_plural = _("sự kiện của hồ sơ")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -417,6 +421,8 @@ class Comment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("góp ý")
+        verbose_name_plural = _("góp ý")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -456,6 +462,8 @@ class DueItem(models.Model):
     reminded_after_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("hồ sơ phải nộp")
+        verbose_name_plural = _("hồ sơ phải nộp")
         ordering = ["effective_due_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -492,6 +500,8 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
@@ -555,6 +565,8 @@ class DueSummary(models.Model):
     figures_refreshed_changes = models.BigIntegerField(default=-1)
 
     class Meta:
+        verbose_name = _("tổng hợp tình hình nộp")
+        verbose_name_plural = _("tổng hợp tình hình nộp")
         constraints = [
             models.UniqueConstraint(fields=["school_year", "school"], name="one_due_summary"),
         ]

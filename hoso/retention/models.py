@@ -29,6 +29,10 @@ class RetentionOverride(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("thời hạn bảo quản riêng")
+        verbose_name_plural = _("thời hạn bảo quản riêng")
+
     def __str__(self) -> str:
         return gettext("%(record_type_id)s: %(years)s năm") % {
             "record_type_id": self.record_type_id,
@@ -83,6 +87,8 @@ class ProposalItem(models.Model):
     retention_end = models.DateField()
 
     class Meta:
+        verbose_name = _("hồ sơ trong đề nghị hủy")
+        verbose_name_plural = _("hồ sơ trong đề nghị hủy")
         ordering = ["record_id"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "record"], name="one_item_per_record")
@@ -105,6 +111,10 @@ class DestroyedRecord(models.Model):
     destroyed_at = models.DateTimeField()
     stub = models.JSONField(default=dict)
 
+    class Meta:
+        verbose_name = _("hồ sơ đã hủy")
+        verbose_name_plural = _("hồ sơ đã hủy")
+
     def __str__(self) -> str:
         return gettext("hồ sơ %(record_id)s đã tiêu hủy") % {"record_id": self.record_id}
 
@@ -120,6 +130,8 @@ class PendingBlob(models.Model):
     kept = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("tệp chờ xóa")
+        verbose_name_plural = _("tệp chờ xóa")
         constraints = [
             models.UniqueConstraint(fields=["proposal", "hash"], name="one_pending_blob")
         ]

@@ -140,6 +140,10 @@ class ExternalSession(models.Model):
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("phiên ký bằng thiết bị ký")
+        verbose_name_plural = _("phiên ký bằng thiết bị ký")
+
     def __str__(self) -> str:
         return f"external session {self.pk} (record {self.record_id})"
 
@@ -169,6 +173,8 @@ class SignBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lô ký")
+        verbose_name_plural = _("lô ký")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -204,6 +210,8 @@ class SignBatchItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("văn bản trong lô ký")
+        verbose_name_plural = _("văn bản trong lô ký")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -234,6 +242,8 @@ class ArchiveTimestamp(models.Model):
     output_sha256 = models.CharField(max_length=64, db_index=True)
 
     class Meta:
+        verbose_name = _("dấu thời gian lưu trữ")
+        verbose_name_plural = _("dấu thời gian lưu trữ")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

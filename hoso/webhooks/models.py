@@ -66,6 +66,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -98,6 +100,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("lượt gửi sự kiện")
+        verbose_name_plural = _("lượt gửi sự kiện")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
@@ -116,6 +120,8 @@ class Attempt(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("lần thử gửi")
+        verbose_name_plural = _("lần thử gửi")
         ordering = ["delivery", "number"]
 
     def __str__(self) -> str:

@@ -57,6 +57,8 @@ class RemoteCredential(models.Model):
     linked_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("chứng thư ký số từ xa")
+        verbose_name_plural = _("chứng thư ký số từ xa")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "credential_ref"], name="one_link_per_remote_credential"
@@ -113,6 +115,8 @@ class RemoteRequest(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("yêu cầu ký số từ xa")
+        verbose_name_plural = _("yêu cầu ký số từ xa")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -144,6 +148,8 @@ class RemoteRequestItem(models.Model):
     message = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
+        verbose_name = _("văn bản trong yêu cầu ký từ xa")
+        verbose_name_plural = _("văn bản trong yêu cầu ký từ xa")
         ordering = ["id"]
 
     def __str__(self) -> str:
