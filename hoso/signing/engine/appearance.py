@@ -108,7 +108,8 @@ def signer_appearance_at_anchor(
     max_height_mm: float = 22,
 ) -> Appearance:
     """Signer image centred below the last occurrence of `anchor`, above the name line."""
-    hits = find_text(pdf, anchor)
+    text = PdfText.read(pdf)
+    hits = text.find(anchor)
     if not hits:
         raise SigningError(
             _("Không tìm thấy dòng '%(anchor)s' trong tài liệu để đặt chữ ký.")
@@ -117,13 +118,13 @@ def signer_appearance_at_anchor(
         )
     hit = hits[-1]
     return Appearance(
-        FieldPlacement(hit.page, _box_below(pdf, hit, width_mm, max_height_mm)),
+        FieldPlacement(hit.page, _box_below(text, hit, width_mm, max_height_mm)),
         _image_style(signature_png),
     )
 
 
-def _box_below(pdf: bytes, hit: TextHit, width_mm: float, max_h_mm: float) -> Box:
-    lines = _lines(pdf, hit.page)
+def _box_below(text: PdfText, hit: TextHit, width_mm: float, max_h_mm: float) -> Box:
+    lines = text.line_boxes(hit.page)
     x0, y0, x1, _ = _title_block(hit.box, lines)
     cx = (x0 + x1) / 2
     below = [b for b in lines if b[3] < y0 - 2 and b[0] <= cx <= b[2]]
@@ -157,45 +158,32 @@ def signer_appearance_for_titles(
     """The image under the first of `titles` found (the last occurrence in the document), else
     under the last NĐ 30 title with an authority prefix (TM., KT., Q., TL., TUQ.) whose text
     contains one of `titles`, else under the only prefixed title; None when nothing fits."""
+    text = PdfText.read(pdf)  # read once: every title is looked for in the same lines
     for title in titles:
-        hits = find_text(pdf, title)
+        hits = text.find(title)
         if hits:
-            return _under(pdf, hits[-1], signature_png, **kwargs)
-    prefixed = list(_authority_titles(pdf))
+            return _under(text, hits[-1], signature_png, **kwargs)
+    prefixed = text.authority_titles()
     wanted = [_norm(t) for t in titles]
-    matching = [h for h, text in prefixed if any(w in text for w in wanted)]
+    matching = [h for h, block in prefixed if any(w in block for w in wanted)]
     if matching:
-        return _under(pdf, matching[-1], signature_png, **kwargs)
+        return _under(text, matching[-1], signature_png, **kwargs)
     if len(prefixed) == 1:
-        return _under(pdf, prefixed[0][0], signature_png, **kwargs)
+        return _under(text, prefixed[0][0], signature_png, **kwargs)
     return None
 
 
 def _under(
-    pdf: bytes,
+    text: PdfText,
     hit: TextHit,
     png: bytes | Image.Image,
     width_mm: float = 40,
     max_height_mm: float = 22,
 ) -> Appearance:
     return Appearance(
-        FieldPlacement(hit.page, _box_below(pdf, hit, width_mm, max_height_mm)), _image_style(png)
+        FieldPlacement(hit.page, _box_below(text, hit, width_mm, max_height_mm)),
+        _image_style(png),
     )
-
-
-def _authority_titles(pdf: bytes) -> list[tuple[TextHit, str]]:
-    """Lines that start with an NĐ 30 authority prefix, with the text of their title block."""
-    from pdfminer.layout import LTTextContainer, LTTextLine
-
-    found = []
-    for index, page in enumerate(_layout_pages(pdf)):
-        for el in page:
-            if not isinstance(el, LTTextContainer):
-                continue
-            for line in el:
-                if isinstance(line, LTTextLine) and AUTHORITY.match(line.get_text().strip()):
-                    found.append((TextHit(index, line.bbox), _norm(el.get_text())))
-    return found
 
 
 # --- organisation seal ----------------------------------------------------------------------
@@ -460,31 +448,51 @@ def _layout_pages(pdf: bytes, page: int | None = None):  # type: ignore[no-untyp
     )
 
 
+@dataclass(frozen=True)
+class TextLine:
+    page: int
+    box: Box
+    text: str  # as drawn, stripped
+    block: str  # the text of the line's block, normalised (an NĐ 30 title block)
+
+
+class PdfText:
+    """Every text line of a PDF with its page and box, read once (pdfminer's layout is the
+    slow part of placing a signature: each title looked for used to read the file again)."""
+
+    def __init__(self, lines: list[TextLine]) -> None:
+        self.lines = lines
+
+    @classmethod
+    def read(cls, pdf: bytes) -> PdfText:
+        from pdfminer.layout import LTTextContainer, LTTextLine
+
+        lines = []
+        for index, page in enumerate(_layout_pages(pdf)):
+            for el in page:
+                if not isinstance(el, LTTextContainer):
+                    continue
+                block = _norm(el.get_text())
+                for line in el:
+                    if isinstance(line, LTTextLine):
+                        lines.append(TextLine(index, line.bbox, line.get_text().strip(), block))
+        return cls(lines)
+
+    def find(self, needle: str) -> list[TextHit]:
+        """Lines containing `needle` (case-insensitive, NFC)."""
+        want = _norm(needle)
+        return [TextHit(ln.page, ln.box) for ln in self.lines if want in _norm(ln.text)]
+
+    def line_boxes(self, page: int) -> list[Box]:
+        return [ln.box for ln in self.lines if ln.page == page and ln.text]
+
+    def authority_titles(self) -> list[tuple[TextHit, str]]:
+        """Lines that start with an NĐ 30 authority prefix, with the text of their block."""
+        return [
+            (TextHit(ln.page, ln.box), ln.block) for ln in self.lines if AUTHORITY.match(ln.text)
+        ]
+
+
 def find_text(pdf: bytes, needle: str) -> list[TextHit]:
     """Text lines containing `needle` (case-insensitive, NFC), with page and bbox."""
-    from pdfminer.layout import LTTextContainer, LTTextLine
-
-    want = _norm(needle)
-    hits = []
-    for index, page in enumerate(_layout_pages(pdf)):
-        for el in page:
-            if not isinstance(el, LTTextContainer):
-                continue
-            for line in el:
-                if isinstance(line, LTTextLine) and want in _norm(line.get_text()):
-                    hits.append(TextHit(index, line.bbox))
-    return hits
-
-
-def _lines(pdf: bytes, page_index: int) -> list[Box]:
-    from pdfminer.layout import LTTextContainer, LTTextLine
-
-    for page in _layout_pages(pdf, page_index):
-        return [
-            line.bbox
-            for el in page
-            if isinstance(el, LTTextContainer)
-            for line in el
-            if isinstance(line, LTTextLine) and line.get_text().strip()
-        ]
-    return []
+    return PdfText.read(pdf).find(needle)
