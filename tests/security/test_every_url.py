@@ -35,6 +35,11 @@ from tests.security.routes import (
 )
 from tests.security.urls_walk import all_routes
 
+# One pass (PostgreSQL, the engine a province runs): the walk's subject is which route answers
+# whom, decided by views and the policy module; the policy's database filters meet both engines
+# in every app's matrix and visibility tests (hoso/*/tests/test_policy_matrix.py, …).
+pytestmark = pytest.mark.one_pass("postgresql")
+
 ROUTE_NAMES = sorted({found.name for found in all_routes() if found.name})
 APP_ROUTES = [name for name in ROUTE_NAMES if not name.startswith(f"{ADMIN_NAMESPACE}:")]
 ADMIN_ROUTES = [name for name in ROUTE_NAMES if name.startswith(f"{ADMIN_NAMESPACE}:")]

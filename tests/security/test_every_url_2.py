@@ -12,6 +12,8 @@ import pytest
 
 from tests.security import test_every_url as every_url
 
+pytestmark = pytest.mark.one_pass("postgresql")  # as the first half
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", every_url.APP_ROUTES[1::2])
