@@ -29,14 +29,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import csv
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,21 +48,23 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import locust_command  # noqa: E402
+from bench.loadkit import (  # noqa: E402
+    Scaled,
+    admin_sql,
+    clean_environment,
+    free_port,
+    loadavg,
+    locust_command,
+    locust_failures,
+    locust_rows,
+    port_free,
+    start_moto,
+    stop,
+)
 
 OUTAGE_SECONDS = 10.0
 STORE_OUTAGE_SECONDS = 30.0
 RETRY_WORDS = ("thử lại", "tạm gián đoạn")
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class CuttableProxy:
@@ -201,77 +200,32 @@ def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom
     temp = Path(tempfile.mkdtemp(prefix="hoso-bench-restarts-"))
     database = "hoso_bench_restarts"
     moto_port = free_port()
-    moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"},
-    )
+    moto = start_moto(moto_port)
     pg = CuttableProxy("PostgreSQL", args.postgres_port)
     redis = CuttableProxy("Redis", args.redis_port)
     store = CuttableProxy("S3", moto_port)
     port = free_port()
-    while any(not _free(port + i) for i in (1, 2, 3, 4, 99)):
+    while any(not port_free(port + i) for i in (1, 2, 3, 4, 99)):
         port = free_port()
     hoso = [sys.executable, "-m", "hoso.cli"]
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("HOSO_", "DJANGO_"))}
-    base_env.update(PYTHONPATH=str(ROOT), HOSO_DATA_DIR=str(temp / "own"))
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)", args.postgres_port)
-    scaled = subprocess.Popen(
-        [
-            *hoso,
-            "scaled",
-            "--web",
-            str(args.web),
-            "--workers",
-            str(args.workers),
-            "--port",
-            str(port),
-            "--database-url",
-            f"postgres://postgres@127.0.0.1:{pg.port}/{database}",
-            "--redis-url",
-            f"redis://127.0.0.1:{redis.port}/{args.redis_db}",
-            "--s3-endpoint",
-            f"http://127.0.0.1:{store.port}",
-            "--data-dir",
-            str(temp / "scaled"),
-            "--no-ratelimit",  # every simulated person comes from the balancer's one address
-        ],
+    base_env = clean_environment(HOSO_DATA_DIR=str(temp / "own"))
+    admin_sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)", args.postgres_port)
+    scaled = Scaled(
+        web=args.web,
+        workers=args.workers,
+        port=port,
+        database_url=f"postgres://postgres@127.0.0.1:{pg.port}/{database}",
+        redis_url=f"redis://127.0.0.1:{redis.port}/{args.redis_db}",
+        s3_endpoint=f"http://127.0.0.1:{store.port}",
+        data_dir=temp / "scaled",
         env=base_env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
-    lines: list[str] = []
-    pids: dict[str, int] = {}
-
-    def read() -> None:
-        assert scaled.stdout is not None
-        for line in scaled.stdout:
-            lines.append(line.rstrip())
-            if line.startswith("pids: "):
-                pids.update({k: int(v) for k, v in (x.split("=") for x in line[6:].split())})
-            elif line.startswith("pid "):
-                name, pid = line[4:].strip().split("=")
-                pids[name] = int(pid)
-
-    threading.Thread(target=read, daemon=True).start()
+    pids = scaled.pids
     try:
         print(f"starting `hoso scaled` (demo province into {database}) …", flush=True)
-        deadline = time.monotonic() + 1200
-        while not any("http://" in line and "Ctrl+C" in line for line in lines):
-            if scaled.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("hoso scaled did not start:\n" + "\n".join(lines[-30:]))
-            time.sleep(1)
-        base = f"http://127.0.0.1:{port}"
-        env = {
-            **base_env,
-            **dict(
-                line.split("=", 1)
-                for line in (temp / "scaled" / "environment").read_text().splitlines()
-            ),
-        }
+        scaled.wait_ready(timeout=1200)
+        base = scaled.base
+        env = scaled.environment()
         # The checks read the database and the store directly, not through the proxies.
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{args.postgres_port}/{database}"
         env["HOSO_REDIS_URL"] = f"redis://127.0.0.1:{args.redis_port}/{args.redis_db}"
@@ -348,15 +302,17 @@ def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom
         lost = [sha for sha in witness.acknowledged if snapshot["by_sha"].get(sha, 0) == 0]
         twice = [sha for sha in witness.acknowledged if snapshot["by_sha"].get(sha, 0) > 1]
         broken = [sha for sha in witness.acknowledged if sha in set(snapshot["broken"])]
-        stats, failures = locust_results(prefix)
-        restarts = [line for line in lines if "khởi động lại" in line]
+        total = next((r for r in locust_rows(prefix) if r.name == "**all**"), None)
+        failures = locust_failures(prefix)
+        restarts = scaled.restarts()
 
         print()
         print(f"load average before / after: {before_load} / {after_load}")
-        print(
-            f"locust: {stats['requests']} requests, {stats['failures']} failures, "
-            f"{stats['rps']:.1f} req/s, p95 {stats['p95']} ms"
-        )
+        if total is not None:
+            print(
+                f"locust: {total.requests} requests, {total.failures} failures, "
+                f"{total.rps:.1f} req/s, p95 {total.p95:.0f} ms"
+            )
         for error, count in failures.most_common():
             print(f"  {count:5d} × {error}")
         print(
@@ -381,37 +337,13 @@ def main() -> None:  # noqa: C901, PLR0915 — one drill, read top to bottom
             f"{witness.statuses.get(500, 0) + sum(c for e, c in failures.items() if '500' in e)}"
         )
     finally:
-        if scaled.poll() is None:
-            scaled.send_signal(signal.SIGTERM)
-            try:
-                scaled.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                scaled.kill()
-        moto.terminate()
-        moto.wait(timeout=30)
+        scaled.stop()
+        stop(moto)
         if not args.keep:
-            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)", args.postgres_port)
+            admin_sql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)", args.postgres_port)
             shutil.rmtree(temp, ignore_errors=True)
         else:
             print(f"kept: database {database}, folder {temp}")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def admin(sql: str, port: int) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres", user="postgres", host="127.0.0.1", port=port, autocommit=True
-    ) as connection:
-        connection.execute(sql)  # type: ignore[arg-type]
 
 
 def inspect(env: dict[str, str], *args: str) -> Any:
@@ -426,25 +358,6 @@ def inspect(env: dict[str, str], *args: str) -> Any:
     if result.returncode != 0:
         raise SystemExit(f"inspect {args}: {result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def locust_results(prefix: str) -> tuple[dict[str, Any], Counter[str]]:
-    stats: dict[str, Any] = {"requests": 0, "failures": 0, "rps": 0.0, "p95": "-"}
-    with contextlib.suppress(FileNotFoundError), open(f"{prefix}_stats.csv") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] == "Aggregated":
-                stats = {
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p95": row["95%"],
-                }
-    failures: Counter[str] = Counter()
-    with contextlib.suppress(FileNotFoundError), open(f"{prefix}_failures.csv") as handle:
-        for row in csv.DictReader(handle):
-            error = re.sub(r"\d{3,}(?=/)", "N", row["Error"])[:140]
-            failures[f"{row['Name']}: {error}"] += int(row["Occurrences"])
-    return stats, failures
 
 
 if __name__ == "__main__":

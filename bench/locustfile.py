@@ -1,7 +1,9 @@
 """A Monday morning at a school district, over HTTP (issue 20): locust users on demo accounts.
 
 Run through bench/bench_load.py (it makes a throw-away installation, starts the server, runs
-locust headless, measures CPU and drops everything), or by hand against a running server:
+locust headless, measures CPU and drops everything), bench/bench_load_scaled.py (the same
+against `hoso scaled` with a province), bench/bench_restarts.py (with outages), or by hand
+against a running server:
 
     .venv/bin/locust -f bench/locustfile.py --headless -u 25 -r 5 -t 3m -H http://127.0.0.1:8000
 
@@ -14,6 +16,9 @@ locust headless, measures CPU and drops everything), or by hand against a runnin
 
 Requests are named by page ("/ho-so/[id]/"), so locust's table is per page and operation.
 HOSO_LOCUST_WAIT="0.5,1.5" sets each user's pause between actions (seconds, uniform).
+HOSO_LOCUST_TEACHERS="a,b,…": teacher accounts to use instead of the demo's 21 (with the demo
+password; bench/bench_load_scaled.py makes them): each simulated teacher then has an account of
+its own and, once it has uploaded every week of the year, logs in as the next unused one.
 """
 
 from __future__ import annotations
@@ -30,13 +35,13 @@ from locust import HttpUser, between, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.loadkit import DEMO_TEACHERS  # noqa: E402
+
 PASSWORD = "hoso-demo-2025"  # the public demo password (hoso/settings.py DEMO_PASSWORD)
 WAIT = [float(x) for x in os.environ.get("HOSO_LOCUST_WAIT", "0.5,1.5").split(",")]
-TEACHERS = itertools.cycle(
-    [f"th1.giaovien{n}" for n in range(1, 11)]
-    + [f"thcs1.giaovien{n}" for n in range(1, 9)]
-    + [f"th2.giaovien{n}" for n in range(1, 4)]
-)
+FRESH_TEACHERS = [name for name in os.environ.get("HOSO_LOCUST_TEACHERS", "").split(",") if name]
+TEACHERS = itertools.cycle(FRESH_TEACHERS or DEMO_TEACHERS)
+WEEKS = 35
 LEADERS = itertools.cycle(["th1.totruong", "th1.phohieutruong"])
 PRINCIPALS = itertools.cycle(["th1.hieutruong", "thcs1.hieutruong", "th2.hieutruong"])
 INSPECTORS = itertools.cycle(["so.chuyenvien", "phong1.chuyenvien", "phong2.chuyenvien"])
@@ -57,6 +62,9 @@ class Person(HttpUser):
 
     def on_start(self) -> None:
         self.username = next(self.accounts)
+        self.log_in()
+
+    def log_in(self) -> None:
         self.client.get("/tai-khoan/login/", name="login page")
         response = self.client.post(
             "/tai-khoan/login/",
@@ -95,10 +103,25 @@ class Teacher(Person):
 
     def on_start(self) -> None:
         super().on_start()
-        # A teacher uploads the plans of successive weeks (a week already submitted is
-        # refused, as it should be); each simulated teacher has an account of their own.
-        first = random.randint(0, 34)
-        self.weeks = itertools.cycle([(first + n) % 35 + 1 for n in range(35)])
+        self.new_weeks()
+
+    def new_weeks(self) -> None:
+        """A teacher uploads the plans of successive weeks (a week already submitted is
+        refused, as it should be). On the demo's accounts the weeks go round; on accounts of
+        their own (HOSO_LOCUST_TEACHERS) each week once, then the next account."""
+        first = random.randint(0, WEEKS - 1)
+        weeks = [(first + n) % WEEKS + 1 for n in range(WEEKS)]
+        self.weeks = iter(weeks) if FRESH_TEACHERS else itertools.cycle(weeks)
+
+    def next_week(self) -> int:
+        week = next(self.weeks, None)
+        if week is None:  # every week of this account uploaded: the next teacher signs in
+            self.username = next(self.accounts)
+            self.client.cookies.clear()
+            self.log_in()
+            self.new_weeks()
+            week = next(self.weeks)
+        return week
 
     @task(3)
     def home(self) -> None:
@@ -122,7 +145,7 @@ class Teacher(Person):
         response = self.post(
             "/ho-so/tai-len/",
             "upload 1 MB PDF",
-            {"record_type": kind, "title": "", "period": f"W{next(self.weeks):02d}"},
+            {"record_type": kind, "title": "", "period": f"W{self.next_week():02d}"},
             files={"file": ("ke-hoach-bai-day.pdf", pdf, "application/pdf")},
         )
         found = re.search(r"/ho-so/(\d+)/$", response.headers.get("Location", ""))

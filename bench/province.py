@@ -5,14 +5,18 @@ TH) → 3 groups each; staff as users; due items of the school year for them.
     setup(database_url, data_dir); migrate()
     province = build_province(1000, 30)                        # bench_records: weekly KHBD only
     province = build_province(1000, 30, year=year, types=MIXED_TYPES, now=now)
+    province = build_province(1000, 30, year=year, parent=demo_so)  # under an existing Sở
+    add_due_items(province, last_year, types=("TT28.KHBD",))   # another school year's items
+    add_records(province, year, sha256=…, size=…)              # a record per submitted item
 
-Shared by bench_records.py and bench_dashboard.py."""
+Shared by bench_records.py, bench_dashboard.py and bench_load_scaled.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import random
+import re
 import time
 from typing import Any
 
@@ -91,24 +95,28 @@ def build_province(
     types: tuple[str, ...] = ("TT28.KHBD",),
     now: dt.datetime | None = None,
     extended: float = 0.0,
+    parent: Any = None,
 ) -> dict[str, Any]:
     """The units, the staff and their due items. An item due before `now` (every item when
     `now` is None) is ~80 % on time, ~8 % late, the rest missing; one due later is open, except
     ~5 % sent early. `extended`: the share of items whose deadline a principal extended by 3
-    days (`effective_due_at` moves)."""
+    days (`effective_due_at` moves). `parent`: an existing Sở to build the Phòng under (a
+    demo province's), else a Sở of its own (BENCH-SO)."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from hoso.org.models import Unit, UnitKind
-    from hoso.records.models import RecordType
 
     rng = random.Random(seed)
     started = time.perf_counter()
     year = year or bench_year()
     with transaction.atomic():
-        so = Unit.objects.create(code="BENCH-SO", name="Sở GDĐT Bench", kind=UnitKind.SO)
-        Unit.objects.filter(pk=so.pk).update(path=f"/{so.pk}/")
-        so.path = f"/{so.pk}/"
+        if parent is None:
+            so = Unit.objects.create(code="BENCH-SO", name="Sở GDĐT Bench", kind=UnitKind.SO)
+            Unit.objects.filter(pk=so.pk).update(path=f"/{so.pk}/")
+            so.path = f"/{so.pk}/"
+        else:
+            so = parent
         phongs = _bulk_units(
             so,
             [(f"BENCH-P{i}", f"Phòng {i}", UnitKind.PHONG) for i in range(max(1, schools // 40))],
@@ -119,18 +127,7 @@ def build_province(
         school_units = _bulk_schools(school_specs)
         groups = _bulk_groups(school_units)
         users = _bulk_users(get_user_model(), schools * staff_per_school)
-    record_types = list(RecordType.objects.filter(code__in=types, owner_unit=None, adapts=None))
-    maker = _Items(rng, year, now, extended)
-    rows = 0
-    for index, school in enumerate(school_units):
-        staff = users[index * staff_per_school : (index + 1) * staff_per_school]
-        for record_type in record_types:
-            maker.add(record_type, school, groups[school.pk], staff)
-        if len(maker.batch) >= 20000:
-            rows += _flush(maker.batch)
-    rows += _flush(maker.batch)
-    _analyze()
-    return {
+    province = {
         "so": so,
         "phongs": phongs,
         "phong": phongs[0],
@@ -139,9 +136,157 @@ def build_province(
         "groups": groups,
         "users": users,
         "year": year,
-        "due_items": rows,
-        "seconds": time.perf_counter() - started,
     }
+    province["due_items"] = add_due_items(
+        province, year, types=types, now=now, extended=extended, rng=rng
+    )
+    _analyze()
+    province["seconds"] = time.perf_counter() - started
+    return province
+
+
+def add_due_items(
+    province: dict[str, Any],
+    year: Any,
+    *,
+    types: tuple[str, ...] = ("TT28.KHBD",),
+    now: dt.datetime | None = None,
+    extended: float = 0.0,
+    rng: random.Random | None = None,
+) -> int:
+    """The due items of `year` for the province's schools and staff (as build_province makes
+    them for its own year: another school year, or more types). Returns how many."""
+    from hoso.records.models import RecordType
+
+    record_types = list(RecordType.objects.filter(code__in=types, owner_unit=None, adapts=None))
+    maker = _Items(rng or random.Random(7), year, now, extended)
+    users, groups = province["users"], province["groups"]
+    staff_per_school = len(users) // len(province["schools"])
+    rows = 0
+    for index, school in enumerate(province["schools"]):
+        staff = users[index * staff_per_school : (index + 1) * staff_per_school]
+        for record_type in record_types:
+            maker.add(record_type, school, groups[school.pk], staff)
+        if len(maker.batch) >= 20000:
+            rows += _flush(maker.batch)
+    rows += _flush(maker.batch)
+    return rows
+
+
+def add_records(
+    province: dict[str, Any],
+    year: Any,
+    *,
+    sha256: str,
+    size: int,
+    per_school: int | None = None,
+) -> int:
+    """A record with one version for every submitted due item of the province's schools in
+    `year` (`per_school`: for the latest submitted items of each school only), written by
+    INSERT … SELECT: the type's name and the period as its title, issued when it was
+    submitted (so a chuyên viên's search finds it), its file the stored blob `sha256` (one file
+    shared by all: nothing reads them in the benchmarks), the due item pointing at it. No
+    workflow, event or audit entry. Returns the number of records made."""
+    from django.db import connection, transaction
+
+    from hoso.records.models import DueItem, Record, RecordType, RecordVersion
+
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise ValueError(f"not a SHA-256: {sha256!r}")
+    schools = [school.pk for school in province["schools"]]
+    due, kind = DueItem._meta.db_table, RecordType._meta.db_table
+    records = Record._meta.db_table
+    marks = ", ".join(["%s"] * len(schools))
+    chosen = (
+        f"SELECT id FROM {due} WHERE school_year_id = %s AND submitted_at IS NOT NULL"
+        f" AND record_id IS NULL AND school_id IN ({marks})"
+    )
+    if per_school is not None:
+        chosen = (
+            f"SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY school_id ORDER BY"
+            f" submitted_at DESC, id DESC) AS n FROM {due} WHERE id IN ({chosen})) latest"
+            f" WHERE n <= {int(per_school)}"
+        )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {records}")  # noqa: S608
+        last_id = cursor.fetchone()[0]
+        made = _insert_select(
+            cursor,
+            Record,
+            {
+                "record_type_id": "d.record_type_id",
+                "unit_id": "d.unit_id",
+                "school_id": "d.school_id",
+                "school_year_id": "d.school_year_id",
+                "owner_id": "d.owner_id",
+                "title": "t.name || ' — ' || d.period_label",
+                "period_key": "d.period_key",
+                "state": "'issued'",
+                "version_count": "1",
+                "first_submitted_at": "d.submitted_at",
+                "created_at": "d.submitted_at",
+                "updated_at": "d.submitted_at",
+            },
+            f"FROM {due} d JOIN {kind} t ON t.id = d.record_type_id WHERE d.id IN ({chosen})"
+            " ORDER BY d.submitted_at, d.id",
+            [year.pk, *schools],
+        )
+        _insert_select(
+            cursor,
+            RecordVersion,
+            {
+                "record_id": "r.id",
+                "number": "1",
+                "original_sha256": f"'{sha256}'",
+                "size": str(int(size)),
+                "filename": "'ke-hoach.pdf'",
+                "kind": "'pdf'",
+                "page_count": "1",
+                "uploaded_by_id": "r.owner_id",
+                "uploaded_at": "r.first_submitted_at",
+                "pdf_sha256": f"'{sha256}'",
+                "rendition_status": "'done'",
+                "issued_at": "r.first_submitted_at",
+            },
+            f"FROM {records} r WHERE r.id > %s",
+            [last_id],
+        )
+        cursor.execute(
+            f"UPDATE {due} SET record_id = r.id FROM {records} r"  # noqa: S608
+            f" WHERE r.id > %s AND r.record_type_id = {due}.record_type_id"
+            f" AND r.school_year_id = {due}.school_year_id AND r.unit_id = {due}.unit_id"
+            f" AND r.owner_id = {due}.owner_id AND r.period_key = {due}.period_key",
+            [last_id],
+        )
+    return made
+
+
+def _insert_select(
+    cursor: Any, model: Any, values: dict[str, str], source: str, params: list[Any]
+) -> int:
+    """INSERT INTO model's table SELECT …: `values` gives the SQL of some columns, every other
+    column gets its field's default (so a column added later with a default needs nothing
+    here; one without a default stops this with its name)."""
+    from django.db import connection
+
+    columns, selected, args = [], [], []
+    for column in model._meta.concrete_fields:
+        if column.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(column.column))
+        if column.column in values:
+            selected.append(values[column.column])
+        elif column.has_default() or column.null:
+            selected.append("%s")
+            args.append(column.get_db_prep_save(column.get_default(), connection))
+        else:
+            raise ValueError(f"no value for {model.__name__}.{column.column}")
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(selected)} {source}",
+        [*args, *params],
+    )
+    return int(cursor.rowcount)
 
 
 class _Items:
@@ -220,7 +365,8 @@ def _bulk_units(parent: Any, specs: list[tuple[str, str, str]]) -> list[Any]:
     from hoso.org.models import Unit
 
     Unit.objects.bulk_create([Unit(code=c, name=n, kind=k, parent=parent) for c, n, k in specs])
-    units = list(Unit.objects.filter(parent=parent).order_by("pk"))
+    codes = [code for code, _, _ in specs]  # not the Phòng a demo Sở already has
+    units = list(Unit.objects.filter(parent=parent, code__in=codes).order_by("pk"))
     for unit in units:
         unit.path = f"{parent.path}{unit.pk}/"
     Unit.objects.bulk_update(units, ["path"], batch_size=2000)
