@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from hoso.schoollife.services.transfer import transfer_out
 from hoso.storage import BlobNotFound, blob_store, max_upload_bytes
 
 ZIP = "application/zip"
+PAGE_SIZE = 50
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -46,6 +48,21 @@ def _class(request: HttpRequest, student: Student, field: str) -> Unit | None:
     if found is None or found.school_id != student.school_id:
         raise DomainError(_("Lớp không thuộc trường của học sinh."))
     return found
+
+
+@login_required
+def movement_list(request: HttpRequest) -> HttpResponse:
+    """The movements of the schools the person records for, newest first, and the way to
+    take a transferred student in: the school-life entry of the menu."""
+    schools = list(selectors.receiving_schools(request.user))
+    if not schools:
+        raise Http404
+    kind = request.GET.get("loai", "")
+    kind = kind if kind in MovementKind.values else ""
+    rows = selectors.movements_listed(request.user, kind=kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "kind": kind, "kinds": MovementKind.choices, "schools": schools}
+    return render(request, "schoollife/index.html", context)
 
 
 @login_required
