@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import DomainError
@@ -30,6 +30,10 @@ from hoso.schoollife.services.transfer import transfer_out
 from hoso.storage import BlobNotFound, blob_store, max_upload_bytes
 
 ZIP = "application/zip"
+LEFT_OUT = gettext_noop(
+    "Lớp nhận không có một số môn hoặc cột của kết quả chuyển đến: xem danh sách ở quá trình "
+    "học tập của học sinh."
+)
 PAGE_SIZE = 50
 
 
@@ -236,6 +240,8 @@ def receive(request: HttpRequest) -> HttpResponse:
             context.update(_receive_step(request, schools))
             if context.get("done") is not None:
                 messages.success(request, _("Đã nhận học sinh chuyển đến."))
+                if context["done"].received_results.get("left_out"):
+                    messages.warning(request, _(LEFT_OUT))
                 return redirect("schoollife:student", pk=context["done"].student_id)
         except DomainError as exc:
             context["error"], status = exc.message, 400
