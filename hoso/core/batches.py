@@ -33,6 +33,9 @@ class Progress:
     failed_word: Any = _("lỗi")  # ", lỗi 1"
     label: Any = _("Tiến độ")
     lines: list[Line] = field(default_factory=list)
+    # A whole sentence in place of "<status>: <done_word> 3/5, <failed_word> 1." for an app
+    # whose status already says what was done ("Đã nhập xong 3/3 tệp.").
+    summary: Any = ""
 
     @classmethod
     def of(cls, batch: Any, url: str, lines: Iterable[Line], **words: Any) -> Progress:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from hoso.drive_import.models import ImportBatch, ImportItem, ImportRule, YearExport
 from hoso.drive_import.policies import MANAGE
 from hoso.org.models import SchoolYear, Unit, UnitKind
+from hoso.org.years import current_year
 from hoso.policy import can, visible
 from hoso.policy.grants import grants_for
 
@@ -46,6 +47,18 @@ def folders_of(batch: ImportBatch) -> list[str]:
         for depth in range(1, len(parts) + 1):
             folders.add("/".join(parts[:depth]) + "/")
     return sorted(folders)
+
+
+def batch_year(batch: ImportBatch) -> SchoolYear | None:
+    """The school year most of the batch's files are for, else the current one."""
+    most = (
+        batch.items.filter(include=True, school_year__isnull=False)
+        .values("school_year")
+        .annotate(files=Count("id"))
+        .order_by("-files", "school_year")
+        .first()
+    )
+    return SchoolYear.objects.get(pk=most["school_year"]) if most else current_year()
 
 
 def years() -> QuerySet[SchoolYear]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/xuat/", views.export_new, name="export-new"),
     path("lo/<int:pk>/", views.batch_page, name="batch"),
     path("lo/<int:pk>/tien-do/", views.batch_progress, name="batch-progress"),
+    path("lo/<int:pk>/ky/", views.batch_periods, name="batch-periods"),
     path("xuat/<int:pk>/", views.export_page, name="export"),
     path("xuat/<int:pk>/tien-do/", views.export_progress, name="export-progress"),
     path("xuat/<int:pk>/tep.zip", views.export_file, name="export-file"),

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hoso.core.batches import Line, Progress
@@ -31,7 +32,7 @@ from hoso.drive_import.policies import MANAGE
 from hoso.drive_import.services import batches, exports, rules
 from hoso.org.models import SchoolYear, Staff
 from hoso.policy import get_or_404
-from hoso.records.periods import period_label
+from hoso.records.periods import period_groups, period_label
 
 PAGE = 200
 
@@ -86,7 +87,50 @@ def _progress(request: HttpRequest, batch: ImportBatch) -> Progress:
     failed = batch.items.filter(state=ItemState.FAILED).order_by("shown_path")[:50]
     lines = [Line(i.shown_path, i.get_state_display(), i.message) for i in failed]
     url = reverse("drive_import:batch-progress", args=[batch.pk])
-    return Progress.of(batch, url, lines, done_word=_("đã nhập"), failed_word=_("lỗi"))
+    return Progress.of(batch, url, lines, summary=_summary(batch))
+
+
+def _summary(batch: ImportBatch) -> str:
+    """The progress in one sentence that says "imported" once ("Đã nhập xong 3/3 tệp.")."""
+    counts = {"done": batch.done, "total": batch.total, "failed": batch.failed}
+    if batch.status == BatchStatus.QUEUED:
+        text = ngettext("Chờ nhập %(total)s tệp.", "Chờ nhập %(total)s tệp.", batch.total)
+    elif batch.status == BatchStatus.DONE and batch.failed:
+        text = ngettext(
+            "Đã nhập xong %(done)s/%(total)s tệp, %(failed)s tệp không nhập được.",
+            "Đã nhập xong %(done)s/%(total)s tệp, %(failed)s tệp không nhập được.",
+            batch.total,
+        )
+    elif batch.status == BatchStatus.DONE:
+        text = ngettext(
+            "Đã nhập xong %(done)s/%(total)s tệp.",
+            "Đã nhập xong %(done)s/%(total)s tệp.",
+            batch.total,
+        )
+    elif batch.failed:
+        text = ngettext(
+            "Đang nhập: xong %(done)s/%(total)s tệp, %(failed)s tệp lỗi.",
+            "Đang nhập: xong %(done)s/%(total)s tệp, %(failed)s tệp lỗi.",
+            batch.total,
+        )
+    else:
+        text = ngettext(
+            "Đang nhập: xong %(done)s/%(total)s tệp.",
+            "Đang nhập: xong %(done)s/%(total)s tệp.",
+            batch.total,
+        )
+    return text % counts
+
+
+def _period_field(batch: ImportBatch, year_id: str = "", type_id: str = "") -> dict[str, Any]:
+    """The correction form's period select: the periods of the year chosen in the form, else
+    of the year most of the batch's files are for, else the current year; only the chosen
+    type's periods when a type is chosen ("Tuần 39 (25/05–31/05/2026)", "Học kỳ II")."""
+    year = selectors.years().filter(pk=year_id).first() if year_id.isdigit() else None
+    year = year or selectors.batch_year(batch)
+    kind = next((t for t in rules.school_types(batch.school) if str(t.pk) == type_id), None)
+    groups = period_groups(year, kind.period if kind else "") if year else []
+    return {"period_year": year, "period_groups": groups}
 
 
 def _tree_rows(items: list[ImportItem]) -> list[dict[str, Any]]:
@@ -145,6 +189,7 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
             "full_name"
         ),
         years=selectors.years(),
+        **(_period_field(batch) if batch.status == BatchStatus.READY else {}),
         progress=_progress(request, batch)
         if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DONE)
         else None,
@@ -187,8 +232,24 @@ def _batch_action(request: HttpRequest, batch: ImportBatch) -> None:
 
 @login_required
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress section, and the header's status with it (out of band); once the import
+    is over, the page that polls it is reloaded, so that the tree shows each file's outcome."""
     batch = _batch(request, pk)
-    return render(request, "core/_batch_progress.html", {"progress": _progress(request, batch)})
+    context = {"progress": _progress(request, batch)}
+    answer = render(request, "drive_import/_progress.html", context)
+    if batch.status == BatchStatus.DONE and request.headers.get("HX-Request") == "true":
+        answer["HX-Refresh"] = "true"
+    return answer
+
+
+@login_required
+def batch_periods(request: HttpRequest, pk: int) -> HttpResponse:
+    """The period select again for the year and record type chosen in the correction form."""
+    batch = _batch(request, pk)
+    year_id = request.GET.get("school_year", "")
+    type_id = request.GET.get("record_type", "")
+    context = _period_field(batch, year_id, type_id)
+    return render(request, "drive_import/_period_field.html", context)
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""API /api/v1/families/: a parent's children and consent (give, withdraw), the consent text;
-for the school: parents from the particulars, e-mail invitations, printed codes, paper
-consents and the consent list of a class. Same services and policy as the pages."""
+"""API /api/v1/families/: a parent's children and consent (give, withdraw), the consent text,
+the directives meant for parents; for the school: parents from the particulars, e-mail
+invitations, printed codes, paper consents and the consent list of a class. Same services and
+policy as the pages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -68,6 +70,28 @@ class Children(APIView):
                     "consent": _consent_out(selectors.consent_of(request.user, child)),
                 }
                 for child in selectors.children_for_consent(request.user)
+            ]
+        )
+
+
+class Directives(APIView):
+    """The directives meant for parents that the signed-in parent may read, newest first;
+    `file` is the address of the signed PDF (the same policy-checked download as the page)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "id": directive.pk,
+                    "title": directive.title,
+                    "number": directive.number,
+                    "summary": directive.summary,
+                    "office": directive.office.name,
+                    "issued_at": directive.issued_at,
+                    "file": reverse("families:directive-file", args=[directive.pk]),
+                }
+                for directive in selectors.parent_directives(request.user)[:200]
             ]
         )
 

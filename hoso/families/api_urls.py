@@ -7,6 +7,7 @@ from hoso.families import api
 urlpatterns = [
     path("consent-text/", api.ConsentText.as_view(), name="api-families-consent-text"),
     path("children/", api.Children.as_view(), name="api-families-children"),
+    path("directives/", api.Directives.as_view(), name="api-families-directives"),
     path("children/<int:pk>/consent/", api.ChildConsent.as_view(), name="api-families-consent"),
     path(
         "children/<int:pk>/consent/withdraw/",

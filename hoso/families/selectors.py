@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from hoso.families.consent_text import CURRENT_VERSION
 from hoso.families.models import Consent, ParentContact
 from hoso.grading.models import Guardian
+from hoso.offices.models import Directive
 from hoso.org.models import Enrolment, Student, Unit
 from hoso.policy import visible
 
@@ -37,6 +38,13 @@ def is_standing(consent: Consent | None) -> bool:
         and consent.withdrawn_at is None
         and consent.text_version == CURRENT_VERSION
     )
+
+
+def parent_directives(user: Any) -> QuerySet[Directive]:
+    """The directives meant for parents that `user` may read (families.directive.view: sent
+    to a school where a child they have consented for is enrolled today), newest first."""
+    rows = Directive.objects.select_related("office", "version")
+    return visible(user, "families.directive.view", rows).order_by("-issued_at", "-id")
 
 
 def children_for_consent(user: Any) -> QuerySet[Student]:

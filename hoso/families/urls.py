@@ -10,6 +10,7 @@ urlpatterns = [
     path("", parent.home, name="home"),
     path("con/<int:pk>/dong-y/", parent.consent, name="consent"),
     path("con/<int:pk>/rut-lai/", parent.withdraw, name="withdraw"),
+    path("van-ban/<int:pk>/tep/", parent.directive_file, name="directive-file"),
     path("kich-hoat/", redeem.redeem, name="redeem"),
     path("lop/", school.classes, name="classes"),
     path("lop/<int:pk>/", school.class_page, name="class"),

@@ -114,7 +114,9 @@ class Entry(models.Model):
     """One cell of the gradebook: a student's value for (area, slot).
 
     `area` is a subject code, a phẩm chất/năng lực code or "ren_luyen"; `slot` names the
-    assessment ("cuoi_hk1.muc", "hk1.tx2", "hk2.ck", …); `value` is normalised by the rules."""
+    assessment ("cuoi_hk1.muc", "hk1.tx2", "hk2.ck", …); `value` is normalised by the rules.
+    `origin`: the school a transfer package brought the value from ("kết quả chuyển đến"),
+    read-only in this gradebook; empty for a value entered here."""
 
     school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
     school_class = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -122,6 +124,7 @@ class Entry(models.Model):
     area = models.CharField(max_length=60)
     slot = models.CharField(max_length=30)
     value = models.TextField()
+    origin = models.CharField(_("kết quả chuyển đến từ"), max_length=200, blank=True, default="")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from hoso.grading.guardians import consented_student_ids
 from hoso.grading.models import (
     CorrectionRequest,
+    Entry,
     EntryWindow,
     Homeroom,
     Publication,
@@ -191,3 +192,13 @@ def assignments_of(school: Unit) -> dict[str, int]:
     for h in Homeroom.objects.filter(school_class__school=school, school_year=year):
         found[f"{h.school_class_id}|{HOMEROOM}"] = h.teacher_id
     return found
+
+
+def received_cells(school_class: Unit) -> dict[tuple[int, str, str], str]:
+    """(student, area, slot) → the school it came from, for the class's cells that a transfer
+    package brought (kết quả chuyển đến; the caller has checked the class is visible)."""
+    rows = Entry.objects.filter(
+        school_class=school_class, school_year_id=school_class.school_year_id
+    ).exclude(origin="")
+    found = rows.values_list("student_id", "area", "slot", "origin")
+    return {(student, area, slot): origin for student, area, slot, origin in found}

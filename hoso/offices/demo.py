@@ -93,9 +93,10 @@ def _issued_letter(
 
 
 def demo_directives(province: Any) -> None:
-    """Phòng 1 asks its schools to acknowledge a letter (th1's principal opened and answered);
-    the Sở asks every primary school of the province for a written reply. Deadlines count from
-    the real clock, not the demo's day: the services refuse a deadline already past."""
+    """Phòng 1 asks its schools to acknowledge a letter (th1's principal opened and answered)
+    and sends them a notice also meant for their pupils' parents; the Sở asks every primary
+    school of the province for a written reply. Deadlines count from the real clock, not the
+    demo's day: the services refuse a deadline already past."""
     from hoso.offices.catalogue import load_office_types
     from hoso.offices.services.directives import directive_answer, directive_issue, directive_open
     from hoso.records.models import RecordType
@@ -124,6 +125,24 @@ def demo_directives(province: Any) -> None:
     directive_open(actor=users["th1.hieutruong"], recipient_id=row.pk)
     directive_answer(
         actor=users["th1.hieutruong"], recipient_id=row.pk, text="Đã nhận, triển khai."
+    )
+    notice = _issued_letter(
+        users,
+        "phong1.chuyenvien",
+        "phong1.photruongphong",
+        "phong1.vanthu",
+        "VP.PHONG.CV",
+        "V/v thông báo đến cha mẹ học sinh về học bạ số và kết quả học tập trên HoSo",
+    )
+    directive_issue(  # also for parents: ph.hs1 (consented, child at th1) sees it
+        actor=users["phong1.chuyenvien"],
+        office=units["phong1"],
+        record_id=notice.pk,
+        number="131/PGDĐT-CM",
+        summary="Cha mẹ học sinh xem kết quả học tập và học bạ số của con trên HoSo.",
+        audience="all",
+        reply_kind="none",
+        for_parents=True,
     )
     letter = _issued_letter(
         users,

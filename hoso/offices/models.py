@@ -36,6 +36,9 @@ class Directive(models.Model):
     version = models.ForeignKey("records.RecordVersion", on_delete=models.PROTECT, related_name="+")
     audience = models.CharField(_("gửi đến"), max_length=10, choices=Audience.choices)
     audience_level = models.CharField(max_length=10, blank=True, default="")
+    # Also for the parents of the pupils of the schools it was sent to: shown on a consenting
+    # parent's page (hoso.families), with its signed PDF.
+    for_parents = models.BooleanField(_("gửi cả phụ huynh học sinh"), default=False)
     reply_kind = models.CharField(
         _("yêu cầu phản hồi"), max_length=10, choices=ReplyKind.choices, default=ReplyKind.NONE
     )

@@ -129,6 +129,19 @@ def period_label(period: str, rule: dict[str, Any], year: SchoolYear, key: str) 
     return next((s.label for s in slots_for(period, rule, year) if s.key == key), key)
 
 
+def period_groups(year: SchoolYear, period: str = "") -> list[tuple[str, list[PeriodSlot]]]:
+    """Every period of `year` a record may be for, grouped for a select ("Cả năm", "Học kỳ",
+    "Tháng", "Tuần"); only those of `period` (a record type's) when it is given."""
+    names = {
+        Period.YEAR: gettext("Cả năm"),
+        Period.TERM: gettext("Học kỳ"),
+        Period.MONTH: gettext("Tháng"),
+        Period.WEEK: gettext("Tuần"),
+    }
+    kinds = list(names) if not period else [Period.YEAR if period == Period.ONCE else period]
+    return [(names[Period(kind)], slots_for(kind, {}, year)) for kind in kinds]
+
+
 @dataclass(frozen=True)
 class PeriodChoices:
     """The periods an upload may be for: the ones near today first, then the rest of the

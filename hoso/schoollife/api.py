@@ -51,6 +51,7 @@ class SchoolLifeMovementOut(serializers.ModelSerializer[Movement]):
             "imported",
             "recorded_at",
             "files",
+            "received_results",
         ]
 
     def get_files(self, movement: Movement) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ class SchoolLifeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from hoso.schoollife import home
         from hoso.schoollife.policies import register_all
 
         register_all()
+        home.register()

@@ -48,6 +48,10 @@ class Movement(models.Model):
     note = models.CharField(_("ghi chú"), max_length=300, blank=True, default="")
     imported = models.BooleanField(default=False)
     package_sha256 = models.CharField(max_length=64, blank=True, default="")
+    # A transfer in: what became of the year's results the package brought — {"year",
+    # "entered" (cells now in the receiving class's gradebook), "left_out" ([{"area", "name",
+    # "cells"}]: subjects or columns the receiving class lacks)}.
+    received_results = models.JSONField(default=dict, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

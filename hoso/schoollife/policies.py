@@ -62,6 +62,16 @@ def _package_scope(grants: Grants, _user: Any) -> Q:
     return Q() if grants.is_admin else Q(school_id__in=grants.schools(RECORDERS))
 
 
+def _movement_list(grants: Grants, _user: Any, movement: Movement) -> bool:
+    """The school's list of movements (menu "Chuyển trường, biến động học sinh"): the
+    recorders of the school where the movement was recorded."""
+    return grants.is_admin or movement.school_id in grants.schools(RECORDERS)
+
+
+def _movement_list_scope(grants: Grants, _user: Any) -> Q:
+    return Q() if grants.is_admin else Q(school_id__in=grants.schools(RECORDERS))
+
+
 def _file(grants: Grants, _user: Any, received: ReceivedFile) -> bool:
     """A học bạ a package brought: the recorders of the school that received it."""
     return grants.is_admin or received.movement.school_id in grants.schools(RECORDERS)
@@ -77,3 +87,4 @@ def register_all() -> None:
     register("schoollife.transfer.receive", _receive, _receive_scope)
     register("schoollife.package.download", _package, _package_scope)
     register("schoollife.file.view", _file, _file_scope)
+    register("schoollife.movement.list", _movement_list, _movement_list_scope)

@@ -28,6 +28,17 @@ def movements_of(student: Student) -> QuerySet[Movement]:
     )
 
 
+def movements_listed(user: Any, kind: str = "") -> QuerySet[Movement]:
+    """The movements recorded at the schools whose school life `user` records, newest
+    first; `kind` narrows them to one kind of movement."""
+    rows = visible(user, "schoollife.movement.list", Movement.objects.all())
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related(
+        "student", "school", "from_class", "to_class", "recorded_by"
+    ).order_by("-on", "-id")
+
+
 def enrolments_of(student: Student) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(student=student)

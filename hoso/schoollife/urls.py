@@ -7,6 +7,7 @@ from hoso.schoollife import views
 app_name = "schoollife"
 
 urlpatterns = [
+    path("", views.movement_list, name="index"),
     path("hoc-sinh/<int:pk>/", views.student_page, name="student"),
     path("hoc-sinh/<int:pk>/nhap-hoc/", views.admit, name="admit"),
     path("hoc-sinh/<int:pk>/chuyen-lop/", views.change_class, name="change-class"),

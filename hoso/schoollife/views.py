@@ -11,10 +11,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import DomainError
@@ -29,6 +30,11 @@ from hoso.schoollife.services.transfer import transfer_out
 from hoso.storage import BlobNotFound, blob_store, max_upload_bytes
 
 ZIP = "application/zip"
+LEFT_OUT = gettext_noop(
+    "Lớp nhận không có một số môn hoặc cột của kết quả chuyển đến: xem danh sách ở quá trình "
+    "học tập của học sinh."
+)
+PAGE_SIZE = 50
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -46,6 +52,21 @@ def _class(request: HttpRequest, student: Student, field: str) -> Unit | None:
     if found is None or found.school_id != student.school_id:
         raise DomainError(_("Lớp không thuộc trường của học sinh."))
     return found
+
+
+@login_required
+def movement_list(request: HttpRequest) -> HttpResponse:
+    """The movements of the schools the person records for, newest first, and the way to
+    take a transferred student in: the school-life entry of the menu."""
+    schools = list(selectors.receiving_schools(request.user))
+    if not schools:
+        raise Http404
+    kind = request.GET.get("loai", "")
+    kind = kind if kind in MovementKind.values else ""
+    rows = selectors.movements_listed(request.user, kind=kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "kind": kind, "kinds": MovementKind.choices, "schools": schools}
+    return render(request, "schoollife/index.html", context)
 
 
 @login_required
@@ -219,6 +240,8 @@ def receive(request: HttpRequest) -> HttpResponse:
             context.update(_receive_step(request, schools))
             if context.get("done") is not None:
                 messages.success(request, _("Đã nhận học sinh chuyển đến."))
+                if context["done"].received_results.get("left_out"):
+                    messages.warning(request, _(LEFT_OUT))
                 return redirect("schoollife:student", pk=context["done"].student_id)
         except DomainError as exc:
             context["error"], status = exc.message, 400

@@ -110,6 +110,7 @@ DRIVE_ROUTES: dict[str, Route] = {
     "drive_import:export-new": _route(_school, "POST"),
     "drive_import:batch": _route(BATCH, "GET", "POST"),
     "drive_import:batch-progress": _route(BATCH),
+    "drive_import:batch-periods": _route(BATCH),
     "drive_import:export": _route(EXPORT),
     "drive_import:export-progress": _route(EXPORT),
     "drive_import:export-file": _route(EXPORT),

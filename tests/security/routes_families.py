@@ -1,8 +1,9 @@
-"""Every-URL entries of the families app (hoso/families): a parent's children and consent
-(walked accounts are staff: nobody of them is a parent, so those routes answer nobody), and
-the school's class pages about parents: the HT, PHT and văn thư of the school and the class's
-GVCN (the reference teacher, th1's first class), the administrator; the consent list without
-the văn thư and the administrator; never the offices above (a list of families)."""
+"""Every-URL entries of the families app (hoso/families): a parent's children and consent, the
+directives meant for parents and their files (walked accounts are staff: nobody of them is a
+parent, so those routes answer nobody), and the school's class pages about parents: the HT,
+PHT and văn thư of the school and the class's GVCN (the reference teacher, th1's first class),
+the administrator; the consent list without the văn thư and the administrator; never the
+offices above (a list of families)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,18 @@ def _paper(scope: str) -> Target | None:
     return Target(kwargs, school_class)
 
 
+def _parent_directive(scope: str) -> Target | None:
+    """A directive meant for parents sent to the scope's school (the demo's, from Phòng 1)."""
+    from hoso.offices.models import Directive
+
+    found = (
+        Directive.objects.filter(for_parents=True, recipients__unit=demo.school(scope))
+        .order_by("pk")
+        .first()
+    )
+    return None if found is None else Target({"pk": found.pk}, found)
+
+
 def _class(methods: tuple[str, ...] = ("GET",)) -> Route:
     return Route(
         OBJECT, expect=MANAGERS, action=MANAGE, targets=by_pk(demo.school_class), methods=methods
@@ -56,6 +69,9 @@ FAMILIES_ROUTES: dict[str, Route] = {
         OBJECT, expect=NOBODY, action=CHILD, targets=_student, methods=("GET", "POST")
     ),
     "families:withdraw": Route(OBJECT, expect=NOBODY, action=CHILD, targets=_student, methods=POST),
+    "families:directive-file": Route(
+        OBJECT, expect=NOBODY, action="families.directive.view", targets=_parent_directive
+    ),
     "families:classes": Route(LOGIN),
     "families:class": _class(),
     "families:make-contacts": _class(POST),
@@ -71,6 +87,9 @@ FAMILIES_ROUTES: dict[str, Route] = {
     ),
     "api-families-consent-text": Route(LOGIN),
     "api-families-children": Route(LOGIN),
+    "api-families-directives": Route(
+        LOGIN, action="families.directive.view", list_model="offices.Directive"
+    ),
     "api-families-consent": Route(
         OBJECT, expect=NOBODY, action=CHILD, targets=_student, methods=POST
     ),

@@ -48,6 +48,7 @@ def _post(name: str) -> Route:
 
 
 SCHOOLLIFE_ROUTES: dict[str, Route] = {
+    "schoollife:index": Route(GATE, expect={HT, PHT, VT, ADMIN}, action="schoollife.movement.list"),
     "schoollife:student": Route(OBJECT, expect=SCHOOL_WIDE, action=VIEW, targets=student_target),
     **{
         f"schoollife:{name}": _post(name)

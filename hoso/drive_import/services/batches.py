@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ from hoso.drive_import.services.rules import rules_for_proposals, school_types
 from hoso.org.models import SchoolYear, Staff, Unit, UnitKind
 from hoso.policy import can
 from hoso.records.models import Keeper, RecordType, RecordVersion
-from hoso.records.periods import slots_for
+from hoso.records.periods import period_groups, slots_for
 from hoso.records.services.imports import CheckedFile, import_file_check, record_import
 from hoso.search.folding import fold
 from hoso.storage import BlobTooLarge, blob_store
@@ -278,6 +279,8 @@ def items_correct(
         values["year_name"] = values["school_year"].name if values["school_year"] else ""
     if values.get("include"):
         items = items.filter(note="")  # a duplicate stays out
+    if "period_key" in values:
+        _check_period(items, values)
     count = items.update(**values, corrected=True)
     batch.total = batch.items.filter(include=True).count()
     batch.save(update_fields=["total", "updated_at"])
@@ -316,6 +319,37 @@ def _checked_changes(school: Unit, changes: dict[str, Any]) -> dict[str, Any]:
     if changes.get("include") is not None:
         values["include"] = bool(changes["include"])
     return values
+
+
+PERIOD_KEY = re.compile(r"NAM|HK[12]|W\d{2}|\d{4}-(0[1-9]|1[0-2])")
+
+
+def _check_period(items: QuerySet[ImportItem], values: dict[str, Any]) -> None:
+    """The period chosen for files is one that their record type has in their school year:
+    the type and year chosen with it, else each file's own (a file without a year yet is
+    checked at confirmation)."""
+    key = values["period_key"]
+    if not PERIOD_KEY.fullmatch(key):
+        raise DomainError(_("Kỳ đã chọn không hợp lệ: hãy chọn một kỳ trong danh sách."))
+    kind = values.get("record_type")
+    year = values.get("school_year")
+    pairs = items.order_by().values_list("record_type_id", "school_year_id").distinct()
+    for type_id, year_id in pairs:
+        this_kind = kind or (RecordType.objects.get(pk=type_id) if type_id else None)
+        this_year = year or (SchoolYear.objects.get(pk=year_id) if year_id else None)
+        if this_year is None:
+            continue
+        groups = period_groups(this_year, this_kind.period if this_kind else "")
+        if key in {slot.key for _label, slots in groups for slot in slots}:
+            continue
+        path = items.filter(record_type_id=type_id, school_year_id=year_id).first()
+        names = {"path": path.shown_path if path else "", "year": this_year.name}
+        if this_kind is None:
+            raise DomainError(_("Tệp “%(path)s”: năm học %(year)s không có kỳ đã chọn.") % names)
+        raise DomainError(
+            _("Tệp “%(path)s”: loại hồ sơ “%(type)s” không có kỳ đã chọn trong năm học %(year)s.")
+            % {**names, "type": this_kind.name}
+        )
 
 
 # --- confirm and run ----------------------------------------------------------------------------

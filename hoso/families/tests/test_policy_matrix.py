@@ -11,7 +11,10 @@ never computed:
 - families.consent.list: the HT, PHT of the class's school and the class's GVCN; not the văn
   thư, not the offices above, not another school;
 - families.child.consent: a parent for a child linked to their account, whatever the state of
-  the consent (given, not answered, withdrawn); nobody else, the school's staff included.
+  the consent (given, not answered, withdrawn); nobody else, the school's staff included;
+- families.directive.view: a directive marked for parents, for a parent who has consented for
+  a child enrolled today at a school it was sent to; not a directive for the schools only,
+  not a parent without consent, nobody of the schools or offices (they read it as units).
 
 Neither action's text names the administrator. The code lets the administrator manage every
 class's parents (families.class.manage, as an HT does) and not read the consent list (a list of
@@ -43,7 +46,12 @@ from tests.factories import HomeroomFactory, UserFactory, grant
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
-COVERED = {"families.class.manage", "families.consent.list", "families.child.consent"}
+COVERED = {
+    "families.class.manage",
+    "families.consent.list",
+    "families.child.consent",
+    "families.directive.view",
+}
 
 T, F = True, False
 
@@ -104,6 +112,16 @@ CHILD_CONSENT = {
     "ph.b": (F, T, F, F, F),
     "ph.c": (F, F, T, F, F),
     "ph.d": (T, F, F, F, T),
+}
+
+
+# Directives, in this order: Phòng 1 to th1 for parents, Phòng 1 to th1 for the school only,
+# Phòng 2 to th2 for parents, Phòng 1 to thcs1 for parents.
+NO_DIRECTIVE = (F, F, F, F)
+DIRECTIVE_VIEW = {
+    **dict.fromkeys(CLASS_MANAGE, NO_DIRECTIVE),
+    "ph.a": (T, F, F, F),
+    "ph.d": (F, F, T, F),  # consented for the th2 pupil only
 }
 
 
@@ -183,6 +201,37 @@ def test_who_gives_or_withdraws_a_childs_consent(place):
         assert_row(person, "families.child.consent", pupils, CHILD_CONSENT[key], Student)
 
 
+def _directive(world, office, school, for_parents):
+    from hoso.offices.services.directives import directive_issue
+    from hoso.offices.tests.factories import IssuedLetterFactory
+
+    sender = world.people[f"{office}.chuyenvien"]
+    letter = IssuedLetterFactory(unit=world.units[office], owner=sender)
+    return directive_issue(
+        actor=sender,
+        office=world.units[office],
+        record_id=letter.pk,
+        audience="list",
+        unit_ids=[world.units[school].pk],
+        reply_kind="none",
+        for_parents=for_parents,
+    )
+
+
+def test_who_reads_a_directive_meant_for_parents(place):
+    from hoso.offices.models import Directive
+
+    world, _units, _pupils = place
+    directives = [
+        _directive(world, "phong1", "th1", True),
+        _directive(world, "phong1", "th1", False),
+        _directive(world, "phong2", "th2", True),
+        _directive(world, "phong1", "thcs1", True),
+    ]
+    for key, person in _everyone(world).items():
+        assert_row(person, "families.directive.view", directives, DIRECTIVE_VIEW[key], Directive)
+
+
 def test_no_object_of_another_kind_passes(place):
     """A pupil is no class, a class no pupil, nothing at all is neither."""
     world, units, pupils = place
@@ -192,6 +241,8 @@ def test_no_object_of_another_kind_passes(place):
         assert not can(principal, action, None)
     assert not can(parent, "families.child.consent", units[0])
     assert not can(parent, "families.child.consent", None)
+    assert not can(parent, "families.directive.view", units[5])  # the school itself
+    assert not can(parent, "families.directive.view", None)
 
 
 def test_anonymous_and_inactive_people_may_do_nothing(place):

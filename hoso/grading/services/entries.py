@@ -18,7 +18,7 @@ from hoso.audit.services import audit_log
 from hoso.core.errors import NOT_FOUND_MESSAGE, Conflict, DomainError, NotAllowed, NotFound
 from hoso.grading.catalogue import sheet_columns
 from hoso.grading.models import Entry, EntryWindow
-from hoso.grading.selectors import enrolled_ids, is_open, open_windows
+from hoso.grading.selectors import enrolled_ids, is_open, open_windows, received_cells
 from hoso.grading.sheets import Column, normalise
 from hoso.org.models import Unit
 from hoso.policy import can
@@ -27,6 +27,11 @@ from hoso.records.services.summary import school_figures_touch
 WINDOW_CLOSED = gettext_noop(
     "Chưa mở hoặc đã khóa sổ nhập điểm cho {what}; nếu cần sửa, hãy gửi yêu cầu điều chỉnh "
     "để hiệu trưởng duyệt."
+)
+
+
+RECEIVED_READ_ONLY = gettext_noop(
+    "Ô này là kết quả chuyển đến từ %(school)s: chỉ xem, không sửa ở trường nhận."
 )
 
 
@@ -117,9 +122,13 @@ def _validate(school_class: Unit, sheet: str, changes: list[CellChange]) -> Save
     columns = {c.key: c for c in sheet_columns(school_class, sheet)}
     students = enrolled_ids(school_class)
     windows = open_windows(school_class)
+    received = received_cells(school_class)
     outcome = SaveOutcome()
     for change in changes:
         try:
+            origin = received.get((change.student_id, change.area, change.slot))
+            if origin is not None:  # kết quả chuyển đến: the sending school answers for it
+                raise DomainError(_(RECEIVED_READ_ONLY) % {"school": origin})
             value = _checked_value(school_class, columns, students, windows, change)
         except DomainError as exc:
             outcome.refused[change.key] = exc.message

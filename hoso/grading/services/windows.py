@@ -24,7 +24,13 @@ from hoso.grading.models import (
 )
 from hoso.grading.rules.subjects import subject_names
 from hoso.grading.selectors import enrolled_ids, is_open, open_windows
-from hoso.grading.services.entries import CellChange, cell_set, class_year_id, require_enter
+from hoso.grading.services.entries import (
+    RECEIVED_READ_ONLY,
+    CellChange,
+    cell_set,
+    class_year_id,
+    require_enter,
+)
 from hoso.grading.sheets import PCNL, REN_LUYEN, Column, normalise
 from hoso.org.models import Student, Unit, UnitKind
 from hoso.org.years import current_year
@@ -151,6 +157,12 @@ def _current(student: Student, school_class: Unit, area: str, slot: str) -> Entr
     ).first()
 
 
+def _not_received(entry: Entry | None) -> None:
+    """A received value (kết quả chuyển đến) is not corrected at the receiving school."""
+    if entry is not None and entry.origin:
+        raise DomainError(_(RECEIVED_READ_ONLY) % {"school": entry.origin})
+
+
 @transaction.atomic
 def correction_request(
     *,
@@ -171,6 +183,7 @@ def correction_request(
         raise Conflict(_("Sổ đang mở cho ô này: hãy sửa trực tiếp trên bảng nhập điểm."))
     value = normalise(column, new_value)
     entry = _current(student, school_class, area, slot)
+    _not_received(entry)
     old = entry.value if entry else ""
     if old == value:
         raise DomainError(_("Giá trị mới giống giá trị hiện tại."))
@@ -229,6 +242,7 @@ def _locked_pending(actor: Any, request: CorrectionRequest) -> CorrectionRequest
 def correction_approve(*, actor: Any, request: CorrectionRequest, note: str = "") -> Entry | None:
     req = _locked_pending(actor, request)
     entry = _current(req.student, req.school_class, req.area, req.slot)
+    _not_received(entry)
     current = entry.value if entry else ""
     if current != req.old_value:
         raise Conflict(

@@ -91,8 +91,20 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
     header = [(c, editable and selectors.is_open(windows, school_class, c)) for c in columns]
     subject = averaged_subject(school_class, sheet)
     averages = grid_averages(school_class, subject, students)
+    received: dict[int, dict[tuple[str, str], str]] = {}
+    for (student_id, area, slot), origin in selectors.received_cells(school_class).items():
+        received.setdefault(student_id, {})[(area, slot)] = origin
     rows = [
-        (number, student, row_items(header, cells.get(student.pk, {}), averages.get(student.pk)))
+        (
+            number,
+            student,
+            row_items(
+                header,
+                cells.get(student.pk, {}),
+                averages.get(student.pk),
+                received.get(student.pk),
+            ),
+        )
         for number, student in enumerate(students, start=1)
     ]
     return {
@@ -104,6 +116,7 @@ def _grid_context(request: HttpRequest, school_class: Unit, sheet: str) -> dict[
         "rows": rows,
         "editable": editable,
         "any_open": any(open_ for _column, open_ in header),
+        "received_from": sorted({o for cells in received.values() for o in cells.values()}),
         "checkpoint": checkpoint,
         "checkpoints": [(c, WindowCheckpoint(c).label) for c in CHECKPOINTS],
         "pending": _with_labels(

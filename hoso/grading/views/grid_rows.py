@@ -30,6 +30,7 @@ class InputCell:
     column: Column
     open: bool
     text: str
+    origin: str = ""  # kết quả chuyển đến: the school it came from; shown, never edited
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,18 @@ def head_items(
 
 
 def row_items(
-    header: list[tuple[Column, bool]], cells: Cells, averages: dict[str, Average] | None
+    header: list[tuple[Column, bool]],
+    cells: Cells,
+    averages: dict[str, Average] | None,
+    received: dict[tuple[str, str], str] | None = None,
 ) -> list[InputCell | AverageCell]:
+    """`received`: (area, slot) → origin of the pupil's cells a transfer package brought."""
     items: list[InputCell | AverageCell] = []
     for column, open_ in header:
         value = cells.get(column.area, {}).get(column.slot, "")
-        items.append(InputCell(column, open_, grid_text(column.kind, value)))
+        origin = (received or {}).get((column.area, column.slot), "")
+        text = grid_text(column.kind, value)
+        items.append(InputCell(column, open_ and not origin, text, origin))
         for term in _terms_after(column, averages is not None):
             assert averages is not None
             items.append(AverageCell(term, averages[term]))

@@ -38,6 +38,7 @@ class DirectiveOut(serializers.ModelSerializer[Directive]):
             "audience_level",
             "reply_kind",
             "reply_due_at",
+            "for_parents",
             "issued_at",
         ]
 
@@ -90,6 +91,7 @@ class IssueIn(serializers.Serializer[Any]):
     )
     reply_kind = serializers.ChoiceField(choices=ReplyKind.choices, required=False)
     reply_due_at = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    for_parents = serializers.BooleanField(required=False, default=False)
 
 
 class AnswerIn(serializers.Serializer[Any]):
@@ -136,6 +138,7 @@ class DirectiveList(generics.ListAPIView[Directive]):
             unit_ids=values.get("units", []),
             reply_kind=values.get("reply_kind", ReplyKind.NONE),
             reply_due_at=forms.parse_due(values.get("reply_due_at")),
+            for_parents=values.get("for_parents", False),
             ip=client_ip(request._request),
         )
         return Response(DirectiveOut(directive).data, status=201)

@@ -124,8 +124,12 @@ def directive_issue(
     unit_ids: Iterable[int] = (),
     reply_kind: str = ReplyKind.NONE,
     reply_due_at: dt.datetime | None = None,
+    for_parents: bool = False,
     ip: str = "",
 ) -> Directive:
+    """Send the office's issued record to the units of the audience; `for_parents`: also to
+    the parents of the pupils of the schools among them (hoso.families shows it to those who
+    have consented)."""
     if not can(actor, "offices.office.act", office):
         raise NotAllowed(_("Bạn không làm việc ở đơn vị này nên không gửi văn bản thay đơn vị."))
     record = _issued_record(actor, office, record_id)
@@ -152,6 +156,9 @@ def directive_issue(
     else:
         reply_due_at = None
     units = resolve_audience(office, audience, level=level, unit_ids=unit_ids)
+    if for_parents and not any(unit.kind == UnitKind.TRUONG for unit in units):
+        message = _("Văn bản gửi cả phụ huynh học sinh phải gửi đến ít nhất một trường.")
+        raise DomainError(message, fields={"for_parents": [message]})
     year = current_year()
     if year is None:
         raise Conflict(_("Chưa có năm học hiện tại."))
@@ -167,6 +174,7 @@ def directive_issue(
         audience_level=level if audience == Audience.LEVEL else "",
         reply_kind=reply_kind,
         reply_due_at=reply_due_at,
+        for_parents=for_parents,
         issued_by=actor,
         issued_at=now,
     )
@@ -179,7 +187,12 @@ def directive_issue(
         obj=directive,
         unit_id=office.pk,
         ip=ip,
-        data={"record": record.pk, "version": version.number, "units": len(units)},
+        data={
+            "record": record.pk,
+            "version": version.number,
+            "units": len(units),
+            "for_parents": for_parents,
+        },
     )
     notify(
         receivers(units, year),

@@ -63,3 +63,14 @@ def test_the_demo_inspection_was_sent_signed():
     assert list(inspection.minutes.versions.get().signatures.values_list("role", flat=True)) == [
         "CV_PHONG"
     ]
+
+
+def test_the_demo_parent_sees_the_phongs_notice_meant_for_parents(client_for):
+    """ph.hs1 (consented, child at TH Nguyễn Du) sees Phòng 1's notice also sent to parents;
+    ph.hs2 (no consent yet) sees none."""
+    from hoso.families.selectors import parent_directives
+
+    assert [d.number for d in parent_directives(user("ph.hs1"))] == ["131/PGDĐT-CM"]
+    assert not parent_directives(user("ph.hs2")).exists()
+    page = client_for("ph.hs1").get("/phu-huynh/").content.decode()
+    assert "V/v thông báo đến cha mẹ học sinh về học bạ số" in page

@@ -84,6 +84,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
                 unit_ids=forms.parse_ids(data.getlist("units"), field="units"),
                 reply_kind=data.get("reply_kind", ReplyKind.NONE),
                 reply_due_at=forms.parse_due(data.get("reply_due_at")),
+                for_parents=data.get("for_parents") == "1",
                 ip=client_ip(request),
             )
         except DomainError as error:

@@ -64,6 +64,7 @@ class Package:
     enrolments: list[dict[str, str]] = field(default_factory=list)
     movements: list[dict[str, str]] = field(default_factory=list)
     results: dict[str, int] = field(default_factory=dict)  # year → number of entries
+    cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # year, area, slot, value
     files: list[PackedFile] = field(default_factory=list)
     sealed_by: str = ""
     sealed_at: str = ""

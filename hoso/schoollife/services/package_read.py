@@ -148,9 +148,11 @@ def _parse(root: Any, sha256: str) -> Package:
         raise PackageRefused(_("Danh mục của gói hồ sơ thiếu mã hoặc họ tên học sinh."))
     sending = root.find("c:TruongDi", _NS)
     results: dict[str, int] = {}
+    cells: list[tuple[str, str, str, str]] = []
     for cell in root.findall("c:KetQua/c:O", _NS):
         year = cell.get("namHoc", "")
         results[year] = results.get(year, 0) + 1
+        cells.append((year, cell.get("vung", ""), cell.get("o", ""), cell.text or ""))
     return Package(
         sha256=sha256,
         sending_school=_text(root, "c:TruongDi"),
@@ -162,6 +164,7 @@ def _parse(root: Any, sha256: str) -> Package:
         enrolments=[dict(n.attrib) for n in root.findall("c:QuaTrinh/c:XepLop", _NS)],
         movements=[dict(n.attrib) for n in root.findall("c:QuaTrinh/c:BienDong", _NS)],
         results=results,
+        cells=cells,
         files=[
             PackedFile(
                 n.get("ten", ""), n.get("loai", ""), n.get("namHoc", ""), n.get("sha256", ""), b""

@@ -1,7 +1,9 @@
 """Transfer in (chuyển đến): the receiving school uploads the package the sending school
 sealed; HoSo verifies it whole (services.package_read), shows what it will create
 (`transfer_in_preview`), then creates the student, places them in a class from the given day,
-keeps the history the package brought and its học bạ files byte for byte (`transfer_in`)."""
+enters the year's results it brought into the class's gradebook as received values
+(hoso.grading.services.received), keeps the history the package brought and its học bạ files
+byte for byte (`transfer_in`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError, NotFound
+from hoso.grading.services.received import entries_receive
 from hoso.org.changes import enrolments_changed
 from hoso.org.models import Enrolment, Gender, Student, Unit, UnitKind
 from hoso.org.services import PARTICULAR_FIELDS, student_create
@@ -104,6 +107,14 @@ def transfer_in(
     else:
         student = _create(actor, school, on, package)
     _place(student, school_class, year, on)
+    received = entries_receive(
+        actor=actor,
+        student=student,
+        school_class=school_class,
+        cells=[(area, slot, value) for y, area, slot, value in package.cells if y == year.name],
+        origin=package.sending_school,
+        ip=ip,
+    )
     movement = recorded(
         actor=actor,
         student=student,
@@ -116,6 +127,7 @@ def transfer_in(
         other_school=package.sending_school[:200],
         document_number=document(document_number or package.document_number),
         package_sha256=blob_store().put(BytesIO(data)).sha256,
+        received_results=received.as_json(year.name),
     )
     _keep_files(movement, package)
     return movement

@@ -9,9 +9,9 @@ hoso/schoollife/policies.py, never computed:
   administrator;
 - movement.record and transfer.receive: the principal, the deputy and the văn thư of the
   student's (receiving) school, the administrator;
-- package.download and file.view: the recorders of the school that made or received the
-  package (the sending school keeps the package it made after the student left), the
-  administrator.
+- package.download, file.view and movement.list (the school's list of movements): the
+  recorders of the school that made or received the package, or recorded the movement (the
+  sending school keeps the package it made after the student left), the administrator.
 
 The places are an office_world's: "th1" below is its school (Phòng 1), "thcs" the THCS school
 of Phòng 1, "th2" the school of Phòng 2. The student "moved" was taken in by th2 from th1 with a
@@ -39,6 +39,7 @@ COVERED = {
     "schoollife.transfer.receive",
     "schoollife.package.download",
     "schoollife.file.view",
+    "schoollife.movement.list",
 }
 T, F = True, False
 NONE3, NONE4 = (F, F, F), (F, F, F, F)
@@ -128,6 +129,9 @@ PACKAGE_DOWNLOAD = _rows(
     school2__hieutruong=(F, F, F, T),
     admin=(T, T, T, T),
 )
+# The school's list of movements: the same four movements, the recorders of the school where
+# each was recorded (th1 sees its transfer out of the moved student, not th2's transfer in).
+MOVEMENT_LIST = PACKAGE_DOWNLOAD
 # The học bạ files the three transfers in brought (th1's, thcs's, th2's).
 FILE_VIEW = {key: row[1:] for key, row in PACKAGE_DOWNLOAD.items()}
 
@@ -188,6 +192,7 @@ def test_school_life(world, key):
     assert_row(user, "schoollife.transfer.receive", schools, TRANSFER_RECEIVE[key], Unit)
     assert_row(user, "schoollife.package.download", movements, PACKAGE_DOWNLOAD[key], Movement)
     assert_row(user, "schoollife.file.view", files, FILE_VIEW[key], ReceivedFile)
+    assert_row(user, "schoollife.movement.list", movements, MOVEMENT_LIST[key], Movement)
 
 
 @pytest.mark.parametrize("key", ["hieutruong", "phohieutruong", "vanthu"])
