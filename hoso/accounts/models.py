@@ -79,6 +79,7 @@ class SsoProvider(models.Model):
             models.UniqueConstraint(fields=["province", "kind"], name="sso_one_per_province_kind")
         ]
         verbose_name = _("đăng nhập một lần")
+        verbose_name_plural = _("đăng nhập một lần")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.province_id}"

@@ -35,6 +35,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

@@ -44,6 +44,7 @@ class BookEdition(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("sổ sách chính thức (bản in)")
+        verbose_name_plural = _("sổ sách chính thức (bản in)")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "school", "school_class", "school_year", "term", "number"],

@@ -46,6 +46,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("lô nhập thư mục")
+        verbose_name_plural = _("lô nhập thư mục")
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
@@ -93,6 +94,8 @@ class ImportItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("tệp cần nhập")
+        verbose_name_plural = _("tệp cần nhập")
         ordering = ["batch_id", "shown_path", "id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "path"], name="one_item_per_zip_path"),
@@ -129,6 +132,7 @@ class ImportRule(models.Model):
     class Meta:
         ordering = ["school_id", "position", "id"]
         verbose_name = _("quy tắc nhận diện tệp")
+        verbose_name_plural = _("quy tắc nhận diện tệp")
 
     def __str__(self) -> str:
         return f"{self.pattern} → {self.target}"
@@ -162,6 +166,7 @@ class YearExport(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("bản xuất hồ sơ năm học")
+        verbose_name_plural = _("bản xuất hồ sơ năm học")
 
     def __str__(self) -> str:
         return f"export {self.school_id} {self.school_year_id} ({self.status})"

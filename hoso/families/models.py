@@ -44,6 +44,7 @@ class ParentContact(models.Model):
     class Meta:
         ordering = ["student__sort_key", "relation"]
         verbose_name = _("cha mẹ học sinh")
+        verbose_name_plural = _("cha mẹ học sinh")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "relation"], name="one_parent_contact_per_relation"
@@ -83,6 +84,8 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lời mời phụ huynh")
+        verbose_name_plural = _("lời mời phụ huynh")
         indexes = [models.Index(fields=["student", "channel"])]
 
     def __str__(self) -> str:
@@ -115,6 +118,8 @@ class Consent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("đồng ý của phụ huynh")
+        verbose_name_plural = _("đồng ý của phụ huynh")
         ordering = ["-given_at", "-id"]
         constraints = [
             models.UniqueConstraint(

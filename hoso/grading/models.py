@@ -37,6 +37,7 @@ class SchoolSubject(models.Model):
     class Meta:
         ordering = ["school", "grade", "order"]
         verbose_name = _("môn học của trường")
+        verbose_name_plural = _("môn học của trường")
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "grade", "code"], name="one_subject_per_grade"
@@ -78,6 +79,7 @@ class TeachingAssignment(models.Model):
 
     class Meta:
         verbose_name = _("phân công giảng dạy")
+        verbose_name_plural = _("phân công giảng dạy")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_class", "subject_code", "school_year"],
@@ -100,6 +102,7 @@ class Homeroom(models.Model):
 
     class Meta:
         verbose_name = _("giáo viên chủ nhiệm")
+        verbose_name_plural = _("giáo viên chủ nhiệm")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_class", "school_year"], name="one_homeroom_per_class"
@@ -132,6 +135,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name = _("ô điểm")
+        verbose_name_plural = _("ô điểm")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year", "area", "slot"], name="one_value_per_cell"
@@ -180,6 +184,7 @@ class EntryWindow(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         verbose_name = _("đợt nhập điểm")
+        verbose_name_plural = _("đợt nhập điểm")
 
     def __str__(self) -> str:
         return str(
@@ -226,6 +231,7 @@ class CorrectionRequest(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("yêu cầu điều chỉnh điểm")
+        verbose_name_plural = _("yêu cầu điều chỉnh điểm")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year", "area", "slot"],
@@ -324,6 +330,7 @@ class HocBaVersion(models.Model):
     class Meta:
         ordering = ["student", "-number"]
         verbose_name = _("học bạ (phiên bản)")
+        verbose_name_plural = _("học bạ (phiên bản)")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year", "number"], name="unique_hoc_ba_number"

@@ -93,6 +93,7 @@ class BibRecord(models.Model):
     class Meta:
         ordering = ["title", "id"]
         verbose_name = _("biểu ghi thư mục")
+        verbose_name_plural = _("biểu ghi thư mục")
         indexes = [
             models.Index(fields=["school", "isbn"]),
             models.Index(
@@ -162,6 +163,7 @@ class Copy(models.Model):
     class Meta:
         ordering = ["reg_number"]
         verbose_name = _("bản sách")
+        verbose_name_plural = _("bản sách")
         constraints = [
             models.UniqueConstraint(fields=["school", "reg_number"], name="lib_copy_reg"),
             models.UniqueConstraint(fields=["school", "barcode"], name="lib_copy_barcode"),
@@ -213,6 +215,7 @@ class Loan(models.Model):
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("lượt mượn")
+        verbose_name_plural = _("lượt mượn")
         constraints = [
             models.UniqueConstraint(
                 fields=["copy"], condition=Q(returned_at__isnull=True), name="lib_one_open_loan"

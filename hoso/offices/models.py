@@ -51,6 +51,7 @@ class Directive(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
         indexes = [models.Index(fields=["office", "issued_at"])]
 
     def __str__(self) -> str:
@@ -75,6 +76,8 @@ class DirectiveRecipient(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("nơi nhận văn bản")
+        verbose_name_plural = _("nơi nhận văn bản")
         ordering = ["unit__path", "id"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "unit"], name="one_recipient_per_unit")
@@ -95,6 +98,8 @@ class DirectiveOpen(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("lượt mở văn bản")
+        verbose_name_plural = _("lượt mở văn bản")
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "user"], name="one_open_per_person")
@@ -146,6 +151,7 @@ class ReportRequest(models.Model):
     class Meta:
         ordering = ["-deadline", "-id"]
         verbose_name = _("yêu cầu báo cáo")
+        verbose_name_plural = _("yêu cầu báo cáo")
         indexes = [models.Index(fields=["office", "deadline"])]
 
     def __str__(self) -> str:
@@ -197,6 +203,8 @@ class ReportAssignment(models.Model):
     return_comment = models.TextField(blank=True, default="")
 
     class Meta:
+        verbose_name = _("đơn vị được giao báo cáo")
+        verbose_name_plural = _("đơn vị được giao báo cáo")
         ordering = ["unit__path", "id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "unit"], name="one_report_per_unit")
@@ -242,6 +250,7 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         verbose_name = _("đợt kiểm tra")
+        verbose_name_plural = _("đợt kiểm tra")
 
     def __str__(self) -> str:
         return self.title
@@ -262,6 +271,8 @@ class Finding(models.Model):
     written_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("kết quả kiểm tra")
+        verbose_name_plural = _("kết quả kiểm tra")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "item"], name="one_finding_per_item")
@@ -322,6 +333,7 @@ class CriteriaSet(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("bộ tiêu chí chuyển đổi số")
+        verbose_name_plural = _("bộ tiêu chí chuyển đổi số")
         indexes = [models.Index(fields=["office", "state"])]
 
     def __str__(self) -> str:
@@ -348,6 +360,7 @@ class Criterion(models.Model):
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("tiêu chí chuyển đổi số")
+        verbose_name_plural = _("tiêu chí chuyển đổi số")
         constraints = [
             models.UniqueConstraint(fields=["criteria_set", "code"], name="dx_one_code_per_set")
         ]
@@ -389,6 +402,7 @@ class SchoolSheet(models.Model):
     class Meta:
         ordering = ["school__path", "id"]
         verbose_name = _("phiếu tự đánh giá chuyển đổi số")
+        verbose_name_plural = _("phiếu tự đánh giá chuyển đổi số")
         constraints = [
             models.UniqueConstraint(
                 fields=["criteria_set", "school"], name="dx_one_sheet_per_school"
@@ -419,6 +433,8 @@ class Answer(models.Model):
     answered_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("số liệu tự đánh giá")
+        verbose_name_plural = _("số liệu tự đánh giá")
         ordering = ["criterion__order", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -52,6 +52,7 @@ class SchoolYear(models.Model):
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("năm học")
+        verbose_name_plural = _("năm học")
         constraints = [
             models.UniqueConstraint(
                 fields=["is_current"], condition=Q(is_current=True), name="one_current_year"
@@ -98,6 +99,7 @@ class Unit(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
 
     def __str__(self) -> str:
         return self.name
@@ -143,6 +145,7 @@ class Staff(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("cán bộ, giáo viên, nhân viên")
+        verbose_name_plural = _("cán bộ, giáo viên, nhân viên")
         constraints = [
             models.UniqueConstraint(
                 fields=["personal_id"],
@@ -200,6 +203,7 @@ class Student(models.Model):
     class Meta:
         ordering = ["sort_key"]
         verbose_name = _("học sinh")
+        verbose_name_plural = _("học sinh")
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "register_number"],
@@ -234,6 +238,7 @@ class Enrolment(models.Model):
 
     class Meta:
         verbose_name = _("xếp lớp")
+        verbose_name_plural = _("xếp lớp")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year"], name="one_class_per_student_per_year"
@@ -269,6 +274,7 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = _("phân công vai trò")
+        verbose_name_plural = _("phân công vai trò")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "unit", "school_year"], name="unique_role_assignment"

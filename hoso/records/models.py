@@ -99,6 +99,7 @@ class RecordType(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("loại hồ sơ")
+        verbose_name_plural = _("loại hồ sơ")
 
     def __str__(self) -> str:
         return self.name
@@ -155,6 +156,7 @@ class Record(models.Model):
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
         indexes = [
             models.Index(fields=["school", "state"]),
             models.Index(fields=["owner", "state"]),
@@ -204,6 +206,7 @@ class RecordVersion(models.Model):
     class Meta:
         ordering = ["record_id", "-number"]
         verbose_name = _("phiên bản hồ sơ")
+        verbose_name_plural = _("phiên bản hồ sơ")
         constraints = [
             models.UniqueConstraint(fields=["record", "number"], name="one_version_number"),
         ]
@@ -345,6 +348,7 @@ class ChainSetting(models.Model):
 
     class Meta:
         verbose_name = _("chuỗi ký của đơn vị")
+        verbose_name_plural = _("chuỗi ký của đơn vị")
         constraints = [
             models.UniqueConstraint(fields=["unit", "record_type"], name="one_chain_per_unit_type")
         ]
@@ -365,6 +369,7 @@ class TypeDelegation(models.Model):
 
     class Meta:
         verbose_name = _("phân cấp quy định loại hồ sơ")
+        verbose_name_plural = _("phân cấp quy định loại hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.allow_phong}"
@@ -526,6 +531,7 @@ class EvidenceTag(models.Model):
     class Meta:
         ordering = ["school_id", "standard", "criterion", "-tagged_at"]
         verbose_name = _("minh chứng kiểm định")
+        verbose_name_plural = _("minh chứng kiểm định")
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "standard", "criterion"], name="one_evidence_tag"

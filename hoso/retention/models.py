@@ -73,6 +73,7 @@ class DestructionProposal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("đề nghị tiêu hủy")
+        verbose_name_plural = _("đề nghị tiêu hủy")
 
     def __str__(self) -> str:
         return gettext("Đề nghị tiêu hủy số %(pk)s") % {"pk": self.pk}

@@ -60,6 +60,7 @@ class Movement(models.Model):
     class Meta:
         ordering = ["on", "id"]
         verbose_name = _("biến động học sinh")
+        verbose_name_plural = _("biến động học sinh")
         indexes = [models.Index(fields=["student", "on"])]
 
     def __str__(self) -> str:
@@ -79,6 +80,7 @@ class ReceivedFile(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("tệp nhận theo hồ sơ chuyển trường")
+        verbose_name_plural = _("tệp nhận theo hồ sơ chuyển trường")
 
     def __str__(self) -> str:
         return self.name

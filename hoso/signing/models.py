@@ -66,6 +66,7 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-not_after", "-id"]
         verbose_name = _("chứng thư số")
+        verbose_name_plural = _("chứng thư số")
         constraints = [
             models.UniqueConstraint(
                 fields=["fingerprint", "owner"],
@@ -112,6 +113,7 @@ class SignatureRecord(models.Model):
     class Meta:
         ordering = ["version_id", "signed_at", "id"]
         verbose_name = _("chữ ký số")
+        verbose_name_plural = _("chữ ký số")
         # The dashboard's "signed this week" reads the week's rows only.
         indexes = [models.Index(fields=["signed_at"], name="signing_sig_signed_at")]
 

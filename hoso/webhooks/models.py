@@ -45,6 +45,7 @@ class Endpoint(models.Model):
     class Meta:
         ordering = ["unit", "name", "pk"]
         verbose_name = _("điểm nhận webhook")
+        verbose_name_plural = _("điểm nhận webhook")
 
     def __str__(self) -> str:
         return self.name

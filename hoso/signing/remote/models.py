@@ -33,6 +33,7 @@ class RemoteProvider(models.Model):
     class Meta:
         ordering = ["unit_id", "name", "id"]
         verbose_name = _("nhà cung cấp ký số từ xa")
+        verbose_name_plural = _("nhà cung cấp ký số từ xa")
 
     def __str__(self) -> str:
         return self.name
