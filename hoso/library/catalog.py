@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import isbnlib
+from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.search.folding import fold
@@ -28,8 +29,9 @@ def clean_isbn(raw: str) -> str:
         digits = isbnlib.to_isbn13(digits)
     elif not isbnlib.is_isbn13(digits):
         raise DomainError(
-            f"ISBN “{value[:40]}” không hợp lệ (sai số kiểm tra hoặc độ dài).",
-            fields={"isbn": ["ISBN không hợp lệ."]},
+            _("ISBN “%(value)s” không hợp lệ (sai số kiểm tra hoặc độ dài).")
+            % {"value": value[:40]},
+            fields={"isbn": [_("ISBN không hợp lệ.")]},
         )
     return str(isbnlib.mask(digits) or digits)
 

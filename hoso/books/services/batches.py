@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.books.models import BatchStatus, BookBatch, BookBatchItem, BookKind
@@ -37,12 +38,12 @@ def _class_term(kind: str, term: str) -> str:
 @transaction.atomic
 def book_batch_create(*, actor: Any, school: Unit, term: str, ip: str = "") -> BookBatch:
     if not can(actor, "books.school.generate", school):
-        raise NotAllowed("Chỉ lãnh đạo hoặc văn thư của trường được lập sổ sách cả trường.")
+        raise NotAllowed(_("Chỉ lãnh đạo hoặc văn thư của trường được lập sổ sách cả trường."))
     if term not in TERMS:
-        raise DomainError("Kỳ không hợp lệ.", fields={"term": ["Sai kỳ."]})
+        raise DomainError(_("Kỳ không hợp lệ."), fields={"term": [_("Sai kỳ.")]})
     year = current_year()
     if year is None:
-        raise DomainError("Chưa có năm học hiện tại; hãy báo quản trị hệ thống.")
+        raise DomainError(_("Chưa có năm học hiện tại; hãy báo quản trị hệ thống."))
     classes = Unit.objects.filter(
         school=school, kind=UnitKind.LOP, school_year=year, is_active=True, grade__gte=1
     ).order_by("grade", "name")
@@ -103,7 +104,7 @@ def _one(batch: BookBatch, item: BookBatchItem) -> None:
     def done(edition: Any) -> None:
         item.edition = edition
         if not _finish(batch, item, "done", ""):
-            raise _AlreadyDone("Mục này đã xong trong một lần chạy khác.")
+            raise _AlreadyDone(_("Mục này đã xong trong một lần chạy khác."))
 
     try:
         book_issue(
