@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -16,21 +17,24 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import NotAllowed
 from hoso.core.scheduling import later
-from hoso.drive_import.models import ExportStatus, YearExport
-from hoso.drive_import.phuluc6 import Facts, to_xml
+from hoso.drive_import.models import ExportStatus, ImportItem, YearExport
+from hoso.drive_import.phuluc6 import Facts, Signer, file_notation, to_xml
 from hoso.drive_import.policies import MANAGE
 from hoso.org.models import SchoolYear, Unit
 from hoso.policy import can
-from hoso.records.models import Record, RecordVersion
-from hoso.records.periods import period_label
+from hoso.records.chains import role_label
+from hoso.records.models import PERSONAL_SIGN_ACTIONS, Record, RecordVersion
+from hoso.records.periods import period_groups, year_label
 from hoso.records.policies import PUBLISHED
 from hoso.records.services.archive import current_signed_sha256
+from hoso.retention.expiry import retention_years
+from hoso.signing.models import SignatureRecord
 from hoso.storage import blob_store
 
 CHUNK = 1024 * 1024
@@ -92,9 +96,10 @@ def export_run(*, export_id: int) -> None:
         return
     records = list(
         _records(export.school, export.school_year)
-        .select_related("record_type", "owner")
+        .select_related("record_type__retention_override", "owner")
         .order_by("record_type__code", "pk")
     )
+    imported = _imported_versions(export)
     YearExport.objects.filter(pk=export.pk).update(
         status=ExportStatus.RUNNING, total=len(records), done=0, failed=0
     )
@@ -102,7 +107,7 @@ def export_run(*, export_id: int) -> None:
     os.close(fd)
     try:
         with zipfile.ZipFile(name, "w", allowZip64=True) as out:
-            rows = [_write_record(export, out, record) for record in records]
+            rows = [_write_record(export, out, record, imported) for record in records]
             _write_manifest(out, [r for r in rows if r is not None])
         with open(name, "rb") as stream:
             blob = blob_store().put(stream)
@@ -122,33 +127,43 @@ def _version(record: Record) -> RecordVersion | None:
     )
 
 
+def _imported_versions(export: YearExport) -> set[int]:
+    """The versions of the year that a Drive import brought in: files made outside HoSo."""
+    return set(
+        ImportItem.objects.filter(
+            version__record__school=export.school,
+            version__record__school_year=export.school_year,
+        ).values_list("version_id", flat=True)
+    )
+
+
 def _slug(text: str) -> str:
     cleaned = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", text)
     return re.sub(r"\s+", " ", cleaned).strip()[:80] or "ho-so"
 
 
 def _write_record(
-    export: YearExport, out: zipfile.ZipFile, record: Record
+    export: YearExport, out: zipfile.ZipFile, record: Record, imported: set[int]
 ) -> dict[str, Any] | None:
     version = _version(record)
     sha = (current_signed_sha256(version) or version.pdf_sha256) if version else ""
     if version is None or not sha:
         YearExport.objects.filter(pk=export.pk).update(failed=F("failed") + 1)
         return None  # no PDF yet (a conversion still pending or impossible): nothing to send
-    code = f"{export.school.code}.{export.school_year.name}.{record.pk}"
     base = f"{record.record_type.code}/{record.pk:06d} {_slug(record.title)}"
     size = _copy_blob(out, sha, f"{base}.pdf")
-    facts = _facts(export, record, version, code, f"{base}.pdf", sha, size)
+    with translation.override("vi"):  # the XML is a Vietnamese document in any language
+        facts = _facts(export, record, version, version.pk in imported, f"{base}.pdf", sha, size)
     out.writestr(f"{base}.xml", to_xml(facts), compress_type=zipfile.ZIP_DEFLATED)
     YearExport.objects.filter(pk=export.pk).update(done=F("done") + 1)
     return {
-        "ma_ho_so": code,
+        "ma_ho_so": facts.code,
         "tep_pdf": f"{base}.pdf",
         "tep_xml": f"{base}.xml",
         "tieu_de": record.title,
         "ma_loai": record.record_type.code,
         "loai_ho_so": record.record_type.name,
-        "nguoi_lap": facts.owner_name,
+        "nguoi_lap": facts.creator,
         "nam_hoc": export.school_year.name,
         "ky": record.period_key,
         "trang_thai": record.get_state_display(),
@@ -173,38 +188,61 @@ def _facts(
     export: YearExport,
     record: Record,
     version: RecordVersion,
-    code: str,
+    imported: bool,
     file_name: str,
     sha: str,
     size: int,
 ) -> Facts:
-    year = export.school_year
-    issued = timezone.localtime(version.issued_at).date() if version.issued_at else None
-    label = (
-        period_label(
-            record.record_type.period, record.record_type.due_rule, year, record.period_key
-        )
-        if record.period_key
-        else year.name
-    )
+    """What HoSo holds of the record, for the Phụ lục VI fields (docs/drive-import.md)."""
+    kind, school = record.record_type, export.school
+    label, start, end = _period(record, export.school_year)
+    issued = None if imported or not version.issued_at else timezone.localtime(version.issued_at)
     return Facts(
-        code=code,
+        organ_id=school.code,
+        organ_name=school.name,
+        catalog_year=start.year,
+        notation=file_notation(record.pk, kind.code),
         title=record.title,
-        type_name=record.record_type.name,
-        type_code=record.record_type.code,
-        retention_years=record.record_type.retention_years,
-        year_start=year.start_date,
-        year_end=year.end_date,
-        school_name=export.school.name,
-        owner_name=record.owner.get_full_name() or record.owner.get_username(),
-        period_label=label,
-        issued_on=issued,
+        retention_years=retention_years(kind),
+        creator=_name(record.owner),
+        start=start,
+        end=end,
+        description=f"{kind.name} — {label}",
+        type_name=kind.name,
+        issued_on=issued.date() if issued else None,
         pages=version.page_count,
-        signed=bool(version.signed_sha256 or version.has_signatures),
+        signers=_signers(version),
         file_name=file_name,
         sha256=sha,
         size=size,
+        signed=bool(version.signed_sha256 or version.has_signatures),
     )
+
+
+def _period(record: Record, year: SchoolYear) -> tuple[str, dt.date, dt.date]:
+    """The record's period (a week, month, term or the year) and its first and last days; a
+    record without one, or with a key the year does not have, covers the school year."""
+    key = record.period_key
+    slots = (slot for _group, group in period_groups(year) for slot in group)
+    found = next((slot for slot in slots if slot.key == key), None) if key else None
+    if found is not None:
+        return found.label, found.start, found.end
+    return key or year_label(year), year.start_date, year.end_date
+
+
+def _signers(version: RecordVersion) -> tuple[Signer, ...]:
+    """The personal signatures HoSo made on the version, in order (the seal is the school's,
+    not a person's); none for a file signed outside HoSo."""
+    signatures = (
+        SignatureRecord.objects.filter(version=version, action__in=PERSONAL_SIGN_ACTIONS)
+        .select_related("signer")
+        .order_by("signed_at", "id")
+    )
+    return tuple(Signer(str(role_label(s.role)), _name(s.signer)) for s in signatures)
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
 
 
 def _write_manifest(out: zipfile.ZipFile, rows: list[dict[str, Any]]) -> None:
