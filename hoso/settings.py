@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "hoso.core.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "hoso.accounts.sso.csp.SsoFormActionMiddleware",  # the sign-in buttons' providers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hoso.core.locale.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hoso.accounts.models import SsoProvider
 from hoso.org.models import Unit, UnitKind
@@ -52,8 +52,15 @@ def providers_of(province: Unit) -> dict[str, SsoProvider]:
 
 def accounts_with_email(email: str) -> list[Any]:
     """Active HoSo accounts whose e-mail is `email` (case ignored), at most two: more than one
-    is as good as none (an ambiguous link is refused)."""
-    users = get_user_model().objects.filter(email__iexact=email, is_active=True).order_by("pk")
+    is as good as none (an ambiguous link is refused). The e-mail is the account's own or the
+    one the school keeps on the person's staff record (the staff sheet's "Thư điện tử", the
+    CSDL import), which is where a school writes its teachers' addresses."""
+    users = (
+        get_user_model()
+        .objects.filter(Q(email__iexact=email) | Q(staff__email__iexact=email), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
     return list(users[:2])
 
 

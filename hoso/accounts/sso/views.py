@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from hoso.accounts.models import SsoKind, SsoProvider
 from hoso.accounts.sso import selectors
+from hoso.accounts.sso.csp import allow_sign_in_to
 from hoso.accounts.sso.forms import DEFAULT_ISSUERS, SsoProviderForm
 from hoso.accounts.sso.provider import EXPECTED_NONCE_ATTRIBUTE, NONCE_KEY, HosoOIDCAdapter
 from hoso.accounts.sso.services import Refusal, sso_provider_save, sso_refusal_record
@@ -37,8 +38,10 @@ def _switched_off(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def login(request: HttpRequest, provider_id: str) -> HttpResponse:
-    if selectors.enabled_provider(provider_id) is None:
+    config = selectors.enabled_provider(provider_id)
+    if config is None:
         return _switched_off(request)
+    allow_sign_in_to(request, [config])  # the confirmation page's form goes on to the provider
     return _allauth(OAuth2LoginView, request, provider_id)
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from hoso.accounts.sso.csp import allow_sign_in_to
 from hoso.accounts.sso.selectors import enabled_providers
 
 register = template.Library()
@@ -14,6 +15,9 @@ def sso_buttons(context: Any, next_url: str = "") -> dict[str, Any]:
     """The province's sign-in buttons: only those a Sở enabled (its name under each button when
     the installation serves several provinces)."""
     providers = enabled_providers()
+    request = context.get("request")
+    if request is not None:
+        allow_sign_in_to(request, providers)
     return {
         "providers": providers,
         "several": len({p.province_id for p in providers}) > 1,

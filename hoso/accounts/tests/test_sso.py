@@ -24,7 +24,7 @@ from hoso.accounts.tests.sso_flow import (
 )
 from hoso.audit.models import AuditEntry
 from hoso.org.models import Role
-from tests.factories import UserFactory, grant, school_world
+from tests.factories import StaffFactory, UserFactory, grant, school_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.own_world]
 
@@ -187,6 +187,42 @@ def test_buttons_show_only_what_the_province_enabled(
     assert "Đăng nhập bằng Microsoft" in page
     assert "Đăng nhập bằng Google" not in page
     assert f'action="/tai-khoan/oidc/{config.provider_id}/login/"' in page
+
+
+def _form_action(response: Any) -> list[str]:
+    policy = response["Content-Security-Policy"]
+    directive = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    return directive.split()[1:]
+
+
+def test_the_pages_with_a_button_let_the_browser_go_on_to_the_provider(
+    provider: Any, world: Any, config: Any
+) -> None:
+    """The button's POST answers 302 to the provider, and Chromium checks that redirect against
+    the page's form-action: without the provider's origin there, a click does nothing."""
+    assert _form_action(Client().get("/tai-khoan/login/")) == ["'self'", provider.base]
+    confirm = Client().get(f"/tai-khoan/oidc/{config.provider_id}/login/")
+    assert confirm.status_code == 200
+    assert _form_action(confirm) == ["'self'", provider.base]
+    # Any other page keeps its forms at home
+    assert _form_action(Client().get("/tai-khoan/password/reset/")) == ["'self'"]
+    enable(provider, admin=world.people["admin"], province=world.units["so"], enabled=False)
+    assert _form_action(Client().get("/tai-khoan/login/")) == ["'self'"]
+
+
+def test_the_email_the_school_keeps_on_the_staff_record_signs_in(
+    provider: Any, world: Any, config: Any
+) -> None:
+    """Schools write their teachers' addresses on the staff records (the staff sheet, the
+    CSDL import), not on the accounts."""
+    teacher = world.people["giaovien"]
+    teacher.email = ""
+    teacher.save(update_fields=["email"])
+    StaffFactory(unit=world.units["school"], user=teacher, email="thu.gv@thnguyendu.edu.vn")
+    person_at_provider(provider, "thu", "Thu.GV@thnguyendu.edu.vn")
+    client = Client()
+    assert sign_in(client, config.provider_id, "thu").response.status_code == 302
+    assert _signed_in(client) == str(teacher.pk)
 
 
 def test_switched_off_no_button_and_the_callback_refused(

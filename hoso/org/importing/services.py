@@ -328,18 +328,23 @@ def _apply(
     )
 
 
+STAFF_OPTIONAL = ("birth_date", "position", "email", "phone")
+
+
 def _apply_staff(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:
-    unit = row["group_unit"] or school
-    fields = {
-        k: row[k] for k in ("full_name", "gender", "birth_date", "position", "email", "phone")
-    }
+    fields = {k: row[k] for k in ("full_name", "gender")}
     existing = Staff.objects.filter(code=row["code"]).first()
     if existing is None:
-        staff_create(actor=actor, unit=unit, code=row["code"], **fields)
+        optional = {k: row[k] for k in STAFF_OPTIONAL if row[k] not in (None, "")}
+        unit = row["group_unit"] or school
+        staff_create(actor=actor, unit=unit, code=row["code"], **fields, **optional)
         return "created"
-    return (
-        "updated" if staff_update(actor=actor, staff=existing, unit=unit, **fields) else "unchanged"
-    )
+    # As for students: a blank cell changes nothing (a sheet that only adds e-mails must not
+    # clear birth dates, nor move teachers out of their group because the group is blank).
+    fields.update({k: row[k] for k in STAFF_OPTIONAL if row[k] not in (None, "")})
+    if row["group_unit"] is not None:
+        fields["unit"] = row["group_unit"]
+    return "updated" if staff_update(actor=actor, staff=existing, **fields) else "unchanged"
 
 
 def _apply_student(actor: Any, school: Unit, year: SchoolYear, row: dict[str, Any]) -> str:

@@ -214,6 +214,27 @@ def test_staff_import_places_people_in_their_group(th1, vanthu):
     assert Staff.objects.get(code="CBX001").unit.code == "IM-TH1-TO1"
 
 
+def test_a_staff_sheet_with_blank_cells_changes_only_what_it_fills(th1, vanthu):
+    """A school sends only its teachers' e-mails: the blank group, birth date and phone leave
+    the teacher where and as they are."""
+    headers = [c.header for c in SHEETS["staff"]]
+    full = ["CBX002", "Lê Văn Nam", "Nam", "01/02/1980", "Giáo viên", "IM-TH1-TO1", "", "0912"]
+    import_file(actor=vanthu, kind="staff", school=th1, data=xlsx([full], headers=headers))
+    only_email = ["CBX002", "Lê Văn Nam", "Nam", "", "", "", "nam@thim.edu.vn", ""]
+    result = import_file(
+        actor=vanthu, kind="staff", school=th1, data=xlsx([only_email], headers=headers)
+    )
+    nam = Staff.objects.get(code="CBX002")
+    assert result.updated == 1
+    assert (nam.unit.code, nam.birth_date, nam.position, nam.phone, nam.email) == (
+        "IM-TH1-TO1",
+        dt.date(1980, 2, 1),
+        "Giáo viên",
+        "0912",
+        "nam@thim.edu.vn",
+    )
+
+
 def test_the_import_page_shows_the_row_report(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
