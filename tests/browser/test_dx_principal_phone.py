@@ -16,7 +16,7 @@ import pytest
 
 from hoso.offices.models import CriteriaSet, SchoolSheet, SetState, SheetState
 from hoso.records.pdfmaker import simple_pdf
-from tests.browser.test_phones import IN_ROWS, MEASURE
+from tests.browser.layout import IN_ROWS, MEASURE
 from tests.browser.test_records_teacher import _sign_in, _watch
 
 pytestmark = pytest.mark.browser

@@ -17,6 +17,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "hoso-demo-2025"
+# Pixels between a button's first word and the count badge after it.
+BADGE_GAP = """(button) => {
+  const words = document.createRange();
+  words.selectNodeContents(button.firstChild);
+  return button.querySelector(".badge").getBoundingClientRect().left
+    - words.getBoundingClientRect().right;
+}"""
 
 
 def _sign_in(page: Any, site: str, username: str, password: str) -> None:
@@ -81,6 +88,7 @@ def test_home_fits_the_screen(
     toggle = menu.get_by_role("button", name="Chức năng")
     assert toggle.is_visible() == (width < 768)  # a phone sees the menu folded
     if width < 768:
+        assert toggle.evaluate(BADGE_GAP) >= 4  # "Chức năng 27", the count clear of the word
         toggle.click()
     groups = menu.locator("summary")
     assert 1 <= groups.count() <= 6  # with "Trang chủ": at most seven top entries

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser.layout import IN_ROWS, MEASURE, sign_in
+
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "hoso-demo-2025"
 SIZES = [(390, 844), (1366, 768)]
 
 # Pages every role is sent to; a page a role may not open (403/404) is skipped for that role.
@@ -46,35 +47,8 @@ FOLLOW = [
 ]
 ROLES = ["th1.giaovien1", "th1.totruong", "th1.hieutruong", "th1.vanthu", "so.chuyenvien"]
 
-# Every link and button in a list's rows (the gradebook grid scrolls in its own box by design).
-IN_ROWS = ", ".join(
-    f"main table:not(.sheet-grid) td {target}"
-    for target in ("a", "button", '[role="button"]', 'input[type="submit"]')
-)
-# Off-screen or sideways: what a phone user cannot reach without scrolling the page sideways.
-MEASURE = """(selector) => {
-  const outside = [];
-  for (const el of document.querySelectorAll(selector)) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;  // hidden (closed <details>, display:none)
-    if (r.left < 0 || r.right > window.innerWidth + 0.5) {
-      outside.push(`${(el.innerText || el.value || el.tagName).trim().slice(0, 40)} `
-        + `[${Math.round(r.left)}..${Math.round(r.right)}]`);
-    }
-  }
-  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, outside};
-}"""
-
 
 HREFS = "links => links.map(link => link.getAttribute('href'))"
-
-
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _open(page: Any, site: str, path: str) -> bool:
@@ -114,7 +88,7 @@ def _problems(page: Any, path: str, shots: Path | None) -> list[str]:
 @pytest.mark.parametrize("username", ROLES)
 def test_main_pages_fit_a_phone_and_a_laptop(site: str, page_at: Any, username: str) -> None:
     page = page_at(*SIZES[1])
-    _sign_in(page, site, username)
+    sign_in(page, site, username)
     paths = list(PAGES)
     for sources, pattern in FOLLOW:
         if found := _first_link(page, site, sources, pattern):

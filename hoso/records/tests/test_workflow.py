@@ -263,3 +263,20 @@ def test_the_record_page_keeps_the_return_comment_on_top_and_says_issued_unsigne
     workflow.record_approve(actor=person(world, "phohieutruong"), record_id=book.pk)
     page = login(leader).get(f"/ho-so/{book.pk}/").content.decode()
     assert 'data-testid="issued-unsigned"' in page and "không có chữ ký số" in page
+
+
+def test_the_record_page_has_an_actions_section_only_for_someone_who_can_act(
+    world: World,
+) -> None:
+    """Submitted, the author may do nothing more and the tổ trưởng may approve or return; once
+    issued, the author may upload a revision and the tổ trưởng nothing: no empty "Thao tác"."""
+    teacher, leader = person(world, "giaovien2"), person(world, "totruong")
+    record = _submitted(teacher, period="W15")
+
+    def sections(user: Any) -> int:
+        page = login(user).get(f"/ho-so/{record.pk}/").content.decode()
+        return page.count('<h2 id="thao-tac">')
+
+    assert (sections(teacher), sections(leader)) == (0, 1)
+    sign_step(leader, record.pk)
+    assert (sections(teacher), sections(leader)) == (1, 0)  # the author: "Sửa đổi: …"

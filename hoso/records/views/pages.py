@@ -24,6 +24,7 @@ from hoso.records.models import (
     Comment,
     Notification,
     RecordEvent,
+    RecordState,
     RecordType,
     RecordVersion,
     RenditionStatus,
@@ -34,6 +35,9 @@ from hoso.records.services.deletion import record_delete
 from hoso.records.services.versions import comment_add, record_upload, version_upload
 from hoso.records.views.common import run_action, unit_id_from, upload_from
 from hoso.records.views.files import visible_version
+
+OPEN = {RecordState.DRAFT, RecordState.RETURNED}  # the author may submit
+LOCKED = {RecordState.SUBMITTED, RecordState.APPROVED, RecordState.ARCHIVED}  # no new version
 
 
 @login_required
@@ -131,7 +135,7 @@ def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
     versions = list(selectors.versions_of(record))
     flow = selectors.open_workflow(record)
     chain = flow.chain if flow is not None else chains.chain_for_record(record)
-    return {
+    context = {
         "chain_words": chains.describe(chain, selectors.named_people(chain)),
         "chain_signs": chains.signs(chain),
         "author_signs": chains.author_signs(chain),
@@ -151,6 +155,21 @@ def _detail_context(request: HttpRequest, record: Any) -> dict[str, Any]:
         "issued_unsigned": selectors.issued_unsigned(versions),
         "evidence": record_panel(request.user, record, versions),
     }
+    context["actions"] = _actions(context)
+    return context
+
+
+def _actions(context: dict[str, Any]) -> dict[str, bool]:
+    """Which forms of the "Thao tác" section this person gets; without any, no section (a
+    heading over nothing, as the tổ trưởng saw after ký duyệt, reads like a page that failed)."""
+    record, can_edit = context["record"], context["can_edit"]
+    actions = {
+        "submit": can_edit and record.state in OPEN and context["latest"] is not None,
+        "new_version": can_edit and record.state not in LOCKED,
+        "archive": context["can_archive"] and record.state == RecordState.ISSUED,
+    }
+    actions["any"] = any(actions.values()) or context["can_act"] or context["can_delete"]
+    return actions
 
 
 @login_required

@@ -4,6 +4,7 @@ tampering HoSo did not make, detached CAdES for non-PDF files)."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -101,6 +102,21 @@ def test_batch_progress_page_polls_until_done(
     page = client.get(response["Location"])
     assert "đã ký 1/1" in page.content.decode()
     assert 'hx-trigger="every 2s"' not in page.content.decode()  # finished: polling stops
+
+
+def test_batch_progress_names_each_record_by_its_author(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Two teachers' records of one type and period share a title; each line says whose."""
+    records = _approved(world, 2)
+    assert records[0].title == records[1].title
+    client = login(world.people["hieutruong"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/ky-so/ky-hang-loat/", {"records": [r.pk for r in records], "passphrase": PASS}
+        )
+    lines = re.findall(r"<li>([^<]*)</li>", client.get(response["Location"]).content.decode())
+    assert lines == [f"{r.title} (người lập: {r.owner.first_name}): Đã ký" for r in records]
 
 
 def _issued(world: World) -> Any:

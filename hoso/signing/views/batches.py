@@ -59,13 +59,20 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def _batch_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The batch and its items, named by the documents' titles."""
     batch = _batch(request, pk)
-    items = batch.items.select_related("record").order_by("id")
+    items = batch.items.select_related("record__owner").order_by("id")
     verb = _("đóng dấu") if batch.is_seal else _("ký")
     progress = Progress.of(
         batch,
         reverse("signing:batch-progress", args=[batch.pk]),
-        (Line(i.record.title, i.get_status_display(), i.message) for i in items),
+        (Line(_named(i.record), i.get_status_display(), i.message) for i in items),
         done_word=_("đã %(verb)s") % {"verb": verb},
         label=_("Tiến độ %(verb)s") % {"verb": verb},
     )
     return {"batch": batch, "progress": progress}
+
+
+def _named(record: Any) -> str:
+    """A record by its title and author: a week's lesson plans of several teachers share one
+    title, and a batch usually holds several of them."""
+    owner = record.owner.first_name or record.owner.username
+    return _("%(title)s (người lập: %(name)s)") % {"title": record.title, "name": owner}
