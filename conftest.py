@@ -40,14 +40,48 @@ def _uses_database(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(wanted & names)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # A session fixture first in the list is set up before the test's transaction opens.
     for item in items:
         if _uses_database(item) and item.get_closest_marker("own_world") is None:
             item.fixturenames.insert(0, "demo_province")  # type: ignore[attr-defined]
         _skip_in_other_pass(item)
         _skip_without_postgres(item)
+    _run_engine_free_tests_once(config, items)
     items.sort(key=_longest_first(items))
+
+
+# Words by which a test module shows that it reaches a database engine by itself (a server
+# started on DATABASE_URL, the search backend's own connection, a skip by vendor).
+ENGINE_WORDS = ("DATABASE_URL", "connection.vendor", "HOSO_SEARCH_TEST_DSN", "postgres")
+
+
+def _run_engine_free_tests_once(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses no Django database and whose module names no engine (rules, parsers,
+    signatures, storage, the architecture) gives the same answer on every engine: `make test`
+    runs it in its first pass only and leaves it out of the later ones (HOSO_TEST_PASSES)."""
+    passes = [p for p in os.environ.get("HOSO_TEST_PASSES", "").split(",") if p]
+    if len(passes) < 2:
+        return
+    from django.db import connection
+
+    if connection.vendor == passes[0]:
+        return
+    sources: dict[str, str] = {}
+
+    def engine_free(item: pytest.Item) -> bool:
+        path = str(item.path)
+        if path not in sources:
+            sources[path] = item.path.read_text(encoding="utf-8")
+        marked = any(item.get_closest_marker(m) for m in ("crash", "postgres", "one_pass"))
+        named = any(word in sources[path] for word in ENGINE_WORDS)
+        return not (_uses_database(item) or marked or named)
+
+    left_out = [item for item in items if engine_free(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]
 
 
 def _skip_in_other_pass(item: pytest.Item) -> None:
