@@ -7,6 +7,7 @@ and never build a store of their own.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 DEFAULT_CACHE_HOURS = 24
 _SSE_OFF = {"off", "none", "0", "no", "false"}
+# One store per process, and so one boto3 client (thread-safe, shared by every thread). `cache`
+# alone lets the threads that ask at the same moment each build a client of their own, about
+# 15 MB each, most of it never given back to the system: a web process's first requests grew it
+# by up to 8 x that (docs/benchmarks.md, "Monday morning at province scale").
+_BUILDING = threading.Lock()
 
 
 def blob_root() -> Path:
@@ -47,9 +53,13 @@ def _s3_store(config: S3Config, cache_dir: str, cache_hours: float) -> BlobStore
 def blob_store() -> BlobStore:
     kind = _setting("HOSO_BLOB_STORE", "local") or "local"
     if kind == "local":
-        return _local_store_at(str(blob_root()))
+        root = str(blob_root())
+        with _BUILDING:
+            return _local_store_at(root)
     if kind == "s3":
-        return _s3_store(s3_config(), str(blob_cache_dir()), _cache_hours())
+        config, cache_dir, cache_hours = s3_config(), str(blob_cache_dir()), _cache_hours()
+        with _BUILDING:
+            return _s3_store(config, cache_dir, cache_hours)
     raise ImproperlyConfigured(
         _("HOSO_BLOB_STORE phải là 'local' hoặc 's3', không phải %(kind)r.") % {"kind": kind}
     )

@@ -192,7 +192,7 @@ def test_session_cookie_sent_to_browser_has_no_expiry(real_account: Any) -> None
 def test_argon2_is_the_production_password_hasher() -> None:
     import hoso.settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert production.PASSWORD_HASHERS[0] == "hoso.accounts.hashers.BoundedArgon2PasswordHasher"
 
 
 @pytest.mark.parametrize("path", ["/", "/tai-khoan/cua-toi/"])

@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hoso.storage import BlobCorrupt, LocalBlobStore, blob_store
+from hoso.storage import BlobCorrupt, LocalBlobStore, blob_store, factory
 from hoso.storage.s3 import S3BlobStore
 from hoso.storage.tests.conftest import MotoServer, S3Backend, s3_store
 
@@ -132,6 +135,42 @@ def test_settings_choose_the_store(settings, moto_server: MotoServer, bucket: st
     assert store.config.bucket == bucket and store.config.sse == "AES256"
     settings.HOSO_S3_SSE = "off"
     assert blob_store().config.sse == ""  # type: ignore[attr-defined]
+
+
+def test_threads_asking_at_once_share_one_store_and_one_client(settings, monkeypatch) -> None:
+    # Given a web process's first requests, eight threads asking for the store together, and a
+    # client as slow to build as botocore's (it reads the S3 model, ~15 MB that stays)
+    settings.HOSO_BLOB_STORE = "s3"
+    settings.HOSO_S3_BUCKET = "mot-tien-trinh"
+    settings.HOSO_S3_CACHE_DIR = "/tmp/hoso-test-one-client"  # noqa: S108 — never written here
+    built: list[object] = []
+
+    def slow_client(config: Any) -> object:
+        time.sleep(0.2)
+        built.append(object())
+        return built[-1]
+
+    monkeypatch.setattr("hoso.storage.s3.s3_client", slow_client)
+    factory._s3_store.cache_clear()
+    start = threading.Barrier(8)
+    stores: list[Any] = []
+
+    def ask() -> None:
+        start.wait()
+        stores.append(blob_store())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    # When
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then one store and one client were built, and every thread got them
+    factory._s3_store.cache_clear()
+    assert len(built) == 1
+    assert len({id(store) for store in stores}) == 1
+    assert all(store._client is built[0] for store in stores)
 
 
 def test_a_wrong_store_setting_is_refused(settings) -> None:
