@@ -88,6 +88,19 @@ def _book_batches_task() -> Callable[[int], Any]:
     return run_book_batch  # type: ignore[no-any-return]
 
 
+def _drive_batches_stuck(minutes: float) -> list[int]:
+    from hoso.drive_import.services.batches import drive_batches_stuck
+
+    return drive_batches_stuck(minutes)
+
+
+def _drive_batches_task() -> Callable[[int], Any]:
+    # Imports the files still pending: each file's record and its item's state commit together.
+    from hoso.drive_import.tasks import run_batch
+
+    return run_batch  # type: ignore[no-any-return]
+
+
 RECOVERERS: list[
     tuple[str, str, Callable[[float], list[int]], Callable[[], Callable[[int], Any]]]
 ] = [
@@ -96,6 +109,7 @@ RECOVERERS: list[
     ("signing", "signing.remote.run", _remote_stuck, _remote_task),
     ("grading", "grading.hocba.batch.run", _hocba_batches_stuck, _hocba_batches_task),
     ("books", "books.batch.run", _book_batches_stuck, _book_batches_task),
+    ("drive_import", "drive_import.batch.run", _drive_batches_stuck, _drive_batches_task),
 ]
 
 

@@ -11,6 +11,7 @@ gate refuses is marked with the reason and the others go on."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import tempfile
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from hoso.audit.services import audit_log
 from hoso.conversion import Kind, UnsafeFileError
 from hoso.core.errors import Conflict, DomainError, NotAllowed
+from hoso.core.retry import any_database_error, retry_transaction
 from hoso.core.scheduling import later
 from hoso.drive_import import archive
 from hoso.drive_import.models import BatchStatus, ImportBatch, ImportItem, ItemState
@@ -423,21 +425,39 @@ def batch_run(*, batch_id: int) -> None:
     batch = ImportBatch.objects.select_related("school", "created_by").get(pk=batch_id)
     if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
-    pending = batch.items.filter(include=True, state=ItemState.PENDING).select_related(
-        "record_type", "owner", "school_year"
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, updated_at=timezone.now()
+    )
+    # The ids first, the items group by group: a cursor left open across the groups' writes
+    # would hold an old snapshot, and SQLite refuses at once a write from a connection whose
+    # snapshot another writer (the worker's renditions) has moved past ("database is locked").
+    pending = list(
+        batch.items.filter(include=True, state=ItemState.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     units: dict[tuple[int, int | None], Unit] = {}
     with archive.open_zip(blob_store().path_for(batch.zip_sha256)) as opened:
-        group: list[ImportItem] = []
-        for item in pending.iterator(chunk_size=200):
-            group.append(item)
-            if len(group) == GROUP:
-                _import_group(batch, opened, group, units)
-                group = []
-        if group:
+        for start in range(0, len(pending), GROUP):
+            ids = pending[start : start + GROUP]
+            group = list(
+                ImportItem.objects.filter(pk__in=ids)
+                .select_related("record_type", "owner", "school_year")
+                .order_by("pk")
+            )
             _import_group(batch, opened, group, units)
     ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE)
+
+
+def drive_batches_stuck(minutes: float) -> list[int]:
+    """Imports queued or running whose worker has said nothing for `minutes` (each group of
+    files moves `updated_at`): a worker lost in a crash, or a run ended by an error. Running
+    them again imports only the files still pending."""
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    running = ImportBatch.objects.filter(
+        status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING], updated_at__lte=cutoff
+    )
+    return list(running.order_by("pk").values_list("pk", flat=True)[:1000])
 
 
 def _import_group(
@@ -457,21 +477,34 @@ def _import_group(
             paths.append(path)
         with ThreadPoolExecutor(max_workers=CHECKERS) as pool:
             checked = list(pool.map(_checked, group, paths))
-    with transaction.atomic():
-        done = failed = 0
-        for item, file in zip(group, checked, strict=True):
-            try:
-                if isinstance(file, Exception):
-                    raise file
-                with transaction.atomic():
-                    done += _import_item(batch, item, file, units)
-            except (DomainError, UnsafeFileError) as error:
-                failed += ImportItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(
-                    state=ItemState.FAILED, message=str(error.message)[:500]
-                )
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            done=F("done") + done, failed=F("failed") + failed
-        )
+    # One transaction for the group's records, tried again when another writer held the
+    # database (SQLite's lock, a PostgreSQL deadlock): a failed try leaves nothing behind.
+    retry_transaction(
+        lambda: _write_group(batch, group, checked, units), retry_on=any_database_error
+    )
+
+
+@transaction.atomic
+def _write_group(
+    batch: ImportBatch,
+    group: list[ImportItem],
+    checked: list[CheckedFile | DomainError | UnsafeFileError],
+    units: dict[tuple[int, int | None], Unit],
+) -> None:
+    done = failed = 0
+    for item, file in zip(group, checked, strict=True):
+        try:
+            if isinstance(file, Exception):
+                raise file
+            with transaction.atomic():
+                done += _import_item(batch, item, file, units)
+        except (DomainError, UnsafeFileError) as error:
+            failed += ImportItem.objects.filter(pk=item.pk, state=ItemState.PENDING).update(
+                state=ItemState.FAILED, message=str(error.message)[:500]
+            )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        done=F("done") + done, failed=F("failed") + failed, updated_at=timezone.now()
+    )
 
 
 def _checked(item: ImportItem, path: Path) -> CheckedFile | DomainError | UnsafeFileError:

@@ -293,3 +293,30 @@ def test_a_file_the_file_gate_refuses_fails_alone(dw: DriveWorld) -> None:
     failed = batch.items.get(state=ItemState.FAILED)
     assert failed.shown_path.endswith("giả.pdf") and failed.message
     assert Record.objects.filter(school=dw.school).count() == 1
+
+
+def test_an_import_whose_run_died_is_taken_up_again_by_the_recovery_sweep(
+    dw: DriveWorld,
+) -> None:
+    """The run ended mid-way (a worker killed, an error): the batch stays "Đang nhập" with
+    files pending. The sweep of lost jobs runs it again; only the pending files are imported."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hoso.ops.recovery import jobs_recover
+
+    originals = {path: pdf_bytes(title) for path, title in TAKEOUT_FILES.items() if title}
+    batch = upload(dw, originals)
+    batch_confirm(actor=dw.clerk, batch=batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    assert jobs_recover(older_than_minutes=10)["drive_import.batch.run"] == 0  # just started
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    ImportBatch.objects.filter(pk=batch.pk).update(updated_at=long_ago)
+
+    assert jobs_recover(older_than_minutes=10)["drive_import.batch.run"] == 1
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.failed) == (BatchStatus.DONE, 4, 0)
+    assert Record.objects.filter(school=dw.school).count() == 4
+    assert jobs_recover(older_than_minutes=10)["drive_import.batch.run"] == 0
