@@ -72,6 +72,23 @@ def _report() -> Any:
     )
 
 
+def signed_in_once(client_for: Any, api_for: Any) -> tuple[Any, Any]:
+    """The two client makers, each signing an account in once per route walked (not once per
+    scope and method): the walk only reads, and its refused writes leave nothing, so a session
+    serves all of a route's requests. Signing in was a good part of the walk's time."""
+    made: dict[tuple[bool, str], Any] = {}
+
+    def maker(api: bool, make: Any) -> Any:
+        def get(username: str) -> Any:
+            if (api, username) not in made:
+                made[api, username] = make(username)
+            return made[api, username]
+
+        return get
+
+    return maker(False, client_for), maker(True, api_for)
+
+
 def _client(username: str | None, api: bool, client_for: Any, api_for: Any) -> Any:
     if username is None:
         from rest_framework.test import APIClient
@@ -281,7 +298,7 @@ def walk_route(name: str, client_for: Any, api_for: Any) -> None:
         pytest.skip(f"{name}: the demo province has no object of this kind yet")
     COVERED["routes"] += 1
     COVERED["combinations"] += len(targets) * len(demo.ROLES)
-    clients = (client_for, api_for)
+    clients = signed_in_once(client_for, api_for)
     for username in demo.ROLES.values():
         for scope, target in targets:
             if "GET" in route.methods:
