@@ -85,6 +85,7 @@ def test_threads_signing_people_in_together_hash_one_at_a_time(
 
 
 @pytest.mark.django_db
+@pytest.mark.own_world
 def test_a_hash_stored_with_djangos_defaults_is_accepted_and_replaced(
     bounded_hasher: None,
 ) -> None:

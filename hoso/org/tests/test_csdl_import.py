@@ -179,7 +179,9 @@ def test_per_row_errors_in_vietnamese_and_nothing_kept_to_confirm(th1, vanthu):
 
 
 def test_personal_id_of_another_student_is_refused(th1, vanthu):
-    StudentFactory(school=th1, code="HSCU", personal_id=PID, birth_date=dt.date(2017, 1, 1))
+    StudentFactory(
+        school=th1, code="HSCU", personal_id=PID, birth_date=dt.date(2017, 1, 1), gender="NAM"
+    )
     data = xlsx(FULL, [new_pupil(code="HSMOI", moet_code="", personal_id=PID)])
     plan = csdl_preview(actor=vanthu, school=th1, data=data).plan
     assert [e.message for e in plan.errors] == [
@@ -277,7 +279,9 @@ def test_confirm_is_all_or_nothing_when_hoso_changed_meanwhile(th1, vanthu):
         school=th1,
         data=xlsx(FULL, [new_pupil(), new_pupil(code="HS2", moet_code="M2", personal_id=None)]),
     )
-    StudentFactory(school=th1, code="HSX", personal_id=PID, birth_date=dt.date(2017, 1, 1))
+    StudentFactory(
+        school=th1, code="HSX", personal_id=PID, birth_date=dt.date(2017, 1, 1), gender="NAM"
+    )
     before = snapshot()
     with pytest.raises(CsdlRejected) as refused:
         csdl_confirm(actor=vanthu, school=th1, token=preview.token)
