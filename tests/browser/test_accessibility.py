@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.layout import sign_in
+
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "hoso-demo-2025"
 LAPTOP = (1366, 768)
 PHONE = (390, 844)
 ROLES = [
@@ -71,14 +72,6 @@ NOT_PAGES = re.compile(r"\.(xlsx|pdf|csv|zip)$|^/quan-tri/|^/$")
 _axe = Axe()  # axe-core 4.12.1, bundled by axe-playwright-python 0.1.8
 
 
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
-
-
 def _size(size: tuple[int, int]) -> dict[str, int]:
     return {"width": size[0], "height": size[1]}
 
@@ -116,7 +109,7 @@ def test_main_pages_of_every_role_pass_axe(site: str, browser: Any) -> None:
     for username in ROLES:
         context = browser.new_context(viewport=_size(LAPTOP), locale="vi-VN")
         page = context.new_page()
-        _sign_in(page, site, username)
+        sign_in(page, site, username)
         problems += _violations(page, f"/ ({username})")
         page.set_viewport_size(_size(PHONE))
         problems += _violations(page, f"/ ({username})")
@@ -232,7 +225,7 @@ def test_keyboard_reaches_the_login_form_in_order(site: str, page_at: Any) -> No
 
 def test_keyboard_reaches_the_home_page_in_order(site: str, page_at: Any) -> None:
     page = page_at(*LAPTOP)
-    _sign_in(page, site, "th1.giaovien1")
+    sign_in(page, site, "th1.giaovien1")
     page.goto(f"{site}/")
 
     focused = _tab_through(page, 12)

@@ -17,10 +17,10 @@ import pytest
 
 from hoso.grading.models import Entry, TeachingAssignment
 from hoso.org.models import Enrolment, Student, Unit
+from tests.browser.layout import sign_in
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "hoso-demo-2025"
 OUT_OF_SCALE_11 = "Điểm 11 nằm ngoài thang điểm 10 (từ 0 đến 10)."
 
 
@@ -40,14 +40,6 @@ def _pupil(school_class: Unit, index: int) -> Student:
 def _cell(student: Student, area: str, slot: str) -> str | None:
     entry = Entry.objects.filter(student=student, area=area, slot=slot).first()
     return entry.value if entry else None
-
-
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _watch(page: Any) -> list[str]:
@@ -91,7 +83,7 @@ def test_refused_value_stays_red_with_its_reason_and_is_never_shown_as_saved(
     old = _cell(pupil, "toan", "cuoi_nam.diem")
     page = page_at(390, 844)  # a phone
     errors = _watch(page)
-    _sign_in(page, site, teacher.username)
+    sign_in(page, site, teacher.username)
     page.goto(f"{site}/so-diem/lop/{lop.pk}/nhap/toan/")
     status = page.locator("#grid-status")
 
@@ -136,7 +128,7 @@ def test_fixing_the_red_cell_saves_it_and_the_status_says_when(site: str, page_a
     teacher, pupil = _teacher(lop, "toan"), _pupil(lop, 3)
     page = page_at(1366, 768)
     errors = _watch(page)
-    _sign_in(page, site, teacher.username)
+    sign_in(page, site, teacher.username)
     page.goto(f"{site}/so-diem/lop/{lop.pk}/nhap/toan/")
     status = page.locator("#grid-status")
     cell = page.locator(f'input[data-key="{pupil.pk}|toan|cuoi_nam.diem"]')
@@ -167,7 +159,7 @@ def test_secondary_row_shows_the_average_the_server_computed(site: str, page_at:
     teacher, pupil = _teacher(lop, "cong_nghe"), _pupil(lop, 0)
     page = page_at(1366, 768)
     errors = _watch(page)
-    _sign_in(page, site, teacher.username)
+    sign_in(page, site, teacher.username)
     page.goto(f"{site}/so-diem/lop/{lop.pk}/nhap/cong_nghe/")
 
     page.locator(f'input[data-key="{pupil.pk}|cong_nghe|hk2.tx1"]').click()
@@ -201,7 +193,7 @@ def test_grid_keyboard_paste_and_autosave(site: str, page_at: Any) -> None:
     teacher, pupil, second = _teacher(lop, "toan"), _pupil(lop, 1), _pupil(lop, 2)
     page = page_at(1366, 768)
     errors = _watch(page)
-    _sign_in(page, site, teacher.username)
+    sign_in(page, site, teacher.username)
     page.goto(f"{site}/so-diem/lop/{lop.pk}/nhap/toan/")
 
     first = page.locator(f'input[data-key="{pupil.pk}|toan|cuoi_nam.muc"]')

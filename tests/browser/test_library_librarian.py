@@ -13,18 +13,9 @@ import pytest
 
 from hoso.library.models import Loan
 from hoso.org.models import Student
+from tests.browser.layout import sign_in
 
 pytestmark = pytest.mark.browser
-
-DEMO_PASSWORD = "hoso-demo-2025"
-
-
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _fits(page: Any, width: int) -> None:
@@ -44,7 +35,7 @@ def _flow(site: str, page: Any, width: int) -> None:
     pupil = Student.objects.filter(school__code="TH1", is_active=True).exclude(pk__in=busy).first()
     title = f"Quê nội ({width})"
 
-    _sign_in(page, site, "th1.thuthu")
+    sign_in(page, site, "th1.thuthu")
     page.goto(f"{site}/thu-vien/")
     assert page.get_by_role("heading", name="Thư viện Trường Tiểu học Nguyễn Du").is_visible()
     _fits(page, width)

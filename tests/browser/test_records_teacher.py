@@ -16,33 +16,19 @@ from django.conf import settings
 
 from hoso.records.models import DueItem, Record, RecordState
 from hoso.records.pdfmaker import simple_pdf
+from tests.browser.layout import sign_in, watch
 
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "hoso-demo-2025"
 
 
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
-
-
-def _watch(page: Any) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    return errors
-
-
 def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
     site: str, page_at: Any, tmp_path: Path
 ) -> None:
     page = page_at(360, 740)  # a phone
-    errors = _watch(page)
-    _sign_in(page, site, "th1.giaovien2")
+    errors = watch(page)
+    sign_in(page, site, "th1.giaovien2")
     menu = page.get_by_role("navigation", name="Chức năng chính")
     menu.get_by_role("button", name="Chức năng").click()  # folded on a phone
     menu.locator("summary", has_text="Hồ sơ").click()
@@ -86,8 +72,8 @@ def test_teacher_uploads_a_due_record_in_two_clicks_and_submits_it(
 
     # The group leader finds it in "Chờ duyệt" and signs it (ký duyệt) from a phone.
     leader = page_at(390, 844)
-    leader_errors = _watch(leader)
-    _sign_in(leader, site, "th1.totruong")
+    leader_errors = watch(leader)
+    sign_in(leader, site, "th1.totruong")
     leader.goto(f"{site}/ho-so/cho-duyet/")
     leader.get_by_role("link", name=record.title).click()
     leader.get_by_label("Mật khẩu chứng thư số (hoặc mã PIN)").fill(settings.DEMO_PASSWORD)
@@ -104,8 +90,8 @@ def test_principal_extends_a_deadline_exports_and_finds_one_waiting_for_signatur
     site: str, page_at: Any
 ) -> None:
     page = page_at()
-    errors = _watch(page)
-    _sign_in(page, site, "th1.hieutruong")
+    errors = watch(page)
+    sign_in(page, site, "th1.hieutruong")
     menu = page.get_by_role("navigation", name="Chức năng chính")
     menu.locator("summary", has_text="Ký số").click()  # a group folds its entries
     assert menu.get_by_role("link", name="Chờ ký").count() == 1

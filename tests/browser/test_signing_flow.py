@@ -17,6 +17,7 @@ from hoso.records.models import Record, RecordState, RecordVersion
 from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.tests.factories import CHAIN_REVIEW_SIGN_SEAL, uploaded_record
+from tests.browser.layout import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +58,6 @@ def unlock_issued_after(site: str) -> Any:
             cursor.execute(statement)
 
 
-def _sign_in(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/tai-khoan/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
-
-
 def _watch(page: Any, errors: list[str]) -> None:
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -73,7 +66,7 @@ def _watch(page: Any, errors: list[str]) -> None:
 def _as(page_at: Any, site: str, username: str, errors: list[str]) -> Any:
     page = page_at(390, 844) if username.endswith("vanthu") else page_at()
     _watch(page, errors)
-    _sign_in(page, site, username)
+    sign_in(page, site, username)
     return page
 
 
