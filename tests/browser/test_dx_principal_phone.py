@@ -16,8 +16,7 @@ import pytest
 
 from hoso.offices.models import CriteriaSet, SchoolSheet, SetState, SheetState
 from hoso.records.pdfmaker import simple_pdf
-from tests.browser.layout import IN_ROWS, MEASURE
-from tests.browser.test_records_teacher import _sign_in, _watch
+from tests.browser.layout import IN_ROWS, MEASURE, sign_in, watch
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +36,8 @@ def test_principal_fills_and_submits_the_sheet_on_a_phone(
     pdf = tmp_path / "minh-chung.pdf"
     pdf.write_bytes(simple_pdf("Minh chứng", ["Kế hoạch chuyển đổi số của trường."]))
     page = page_at(390, 844)
-    errors = _watch(page)
-    _sign_in(page, site, "thcs1.hieutruong")
+    errors = watch(page)
+    sign_in(page, site, "thcs1.hieutruong")
     page.goto(f"{site}/van-phong/chuyen-doi-so/")
     page.locator("section[aria-labelledby=can-lam] a").first.click()
     page.wait_for_load_state("networkidle")

@@ -19,7 +19,8 @@ from hoso.signing.documents import read_blob
 from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import SignatureRecord
 from hoso.signing.remote.models import RemoteRequest
-from tests.browser.test_signing_flow import _sign_in, unlock_issued_after  # noqa: F401
+from tests.browser.layout import sign_in
+from tests.browser.test_signing_flow import unlock_issued_after  # noqa: F401
 from tests.csc.fixtures import csc, csc_service, link_remote, records_waiting_for_principal
 
 pytestmark = [pytest.mark.browser, pytest.mark.softhsm]
@@ -43,7 +44,7 @@ def test_principal_signs_40_records_with_one_remote_confirmation_on_a_phone(
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    _sign_in(page, site, "th1.hieutruong")
+    sign_in(page, site, "th1.hieutruong")
 
     page.goto(f"{site}/ky-so/cho-ky/")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390

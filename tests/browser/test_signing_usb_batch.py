@@ -33,7 +33,8 @@ from hoso.signing.engine.validate import pdfsig_all_intact
 from hoso.signing.models import Backend, Certificate, ExternalSession, SignatureRecord
 from hoso.signing.services.certificates import certificate_register
 from hoso.signing.tests.test_usb_batch_api import approved_records
-from tests.browser.test_signing_flow import _sign_in, unlock_issued_after  # noqa: F401
+from tests.browser.layout import sign_in
+from tests.browser.test_signing_flow import unlock_issued_after  # noqa: F401
 from tests.browser.test_signing_usb_token import AGENT_PORT, LIB, PIN, token_label  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -136,7 +137,7 @@ def _records(n: int) -> list[Any]:
 
 def _batch_page(page_at: Any, site: str, records: list[Any]) -> Any:
     page = page_at()
-    _sign_in(page, site, "th1.hieutruong")
+    sign_in(page, site, "th1.hieutruong")
     page.goto(f"{site}/ky-so/cho-ky/")
     for record in records:
         page.locator(f"#ho-so-{record.pk} input[name=records]").check()
@@ -189,7 +190,7 @@ def test_agent_killed_mid_batch_leaves_the_rest_unchanged(
     first, second, third = records = _records(3)
     agent = start_agent(yes=True)
     page = page_at()
-    _sign_in(page, site, "th1.hieutruong")
+    sign_in(page, site, "th1.hieutruong")
 
     def kill_then_continue(route: Any) -> None:
         agent.kill()  # the person closes HoSo Signer (or pulls the token) during the batch
