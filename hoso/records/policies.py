@@ -127,6 +127,25 @@ def record_view_scope(grants: Grants, user: Any) -> RecordViewScope:
     )
 
 
+def record_view_schools_q(grants: Grants, user: Any) -> Q:
+    """The schools (or Phòng, Sở, as `Unit` rows) whose records `record.view` can reach for
+    the person, compiled from the same scope: the search's school choices. Read from the units,
+    not from the records, so a Sở's list costs no scan of its million records; a school in
+    reach with nothing submitted yet is listed too (choosing it finds nothing)."""
+    scope = record_view_scope(grants, user)
+    if scope.all_submitted:
+        return Q()
+    schools = nothing()
+    if scope.owner_id is not None:
+        schools |= Q(pk__in=Record.objects.filter(owner_id=scope.owner_id).values("school_id"))
+    for reach in scope.reaches:
+        schools |= Q(pk__in=reach.school_ids) | path_q("path", set(reach.school_paths))
+        if reach.unit_paths:
+            units = Unit.objects.filter(path_q("path", set(reach.unit_paths)))
+            schools |= Q(pk__in=units.values("school_id"))
+    return schools
+
+
 def _reach_allows(reach: RecordReach, record: Record) -> bool:
     if reach.published_only and record.state not in PUBLISHED:
         return False

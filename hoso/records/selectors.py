@@ -10,13 +10,24 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoso.core import data_version
-from hoso.org.models import Unit
+from hoso.org.models import Unit, UnitKind
 from hoso.org.years import current_year
 from hoso.policy import can, visible
 from hoso.policy.grants import grants_for
@@ -39,7 +50,7 @@ from hoso.records.models import (
     Workflow,
 )
 from hoso.records.periods import PeriodChoices, upload_choices
-from hoso.records.policies import KEEPER_ROLES
+from hoso.records.policies import KEEPER_ROLES, record_view_schools_q
 from hoso.records.selectors_applies import homeroom_class_ids, homeroom_classes, type_applies
 from hoso.records.subjects import taught_in
 from hoso.search.engine import SearchFilters
@@ -144,20 +155,27 @@ class SearchPage:
 
 
 def search_schools(user: Any) -> QuerySet[Unit]:
-    """The schools (or Phòng, Sở) whose records the person may see: the school filter's
-    choices, and the only values it accepts."""
-    schools = records_visible_to(user).order_by().values("school_id").distinct()
-    return Unit.objects.filter(pk__in=schools).order_by("name")
+    """The schools (or Phòng, Sở) whose records the person may reach: the school filter's
+    choices, and the only values it accepts (records.policies.record_view_schools_q)."""
+    offices_and_schools = (UnitKind.SO, UnitKind.PHONG, UnitKind.TRUONG)
+    reachable = record_view_schools_q(grants_for(user), user)
+    return Unit.objects.filter(reachable, kind__in=offices_and_schools).order_by("name")
 
 
-def search_owners(user: Any, limit: int = 300) -> QuerySet[Any]:
-    """People whose records the person may see (the owner filter's choices)."""
-    owners = records_visible_to(user).order_by().values("owner_id").distinct()
-    return (
-        get_user_model()
-        .objects.filter(pk__in=owners)
-        .order_by("last_name", "first_name", "pk")[:limit]
-    )
+def search_owners(
+    user: Any, school_id: int | None = None, limit: int = 300
+) -> QuerySet[Any] | None:
+    """People whose records the person may see in one school (the owner filter's choices):
+    the chosen school, or the person's only one. None for someone who reaches many schools
+    and has not chosen one: a province's 30,000 authors are no list to choose from."""
+    User = get_user_model()
+    if school_id is None:
+        only = list(search_schools(user).values_list("pk", flat=True)[:2])
+        if len(only) != 1:
+            return None
+        school_id = only[0]
+    theirs = records_visible_to(user).filter(owner_id=OuterRef("pk"), school_id=school_id)
+    return User.objects.filter(Exists(theirs)).order_by("last_name", "first_name", "pk")[:limit]
 
 
 def search_filters(user: Any, params: SearchParams) -> SearchFilters:

@@ -189,3 +189,29 @@ def test_another_school_never_sees_foreign_records_through_filters(
     leader = person(people, "hieutruong")
     assert world["draft"].pk not in _ids(leader, q="nhap bi mat", state="draft")
     assert _ids(person(people, "giaovien2"), q="nhap bi mat") == [world["draft"].pk]
+
+
+def test_the_choices_follow_the_reach_without_reading_every_record(
+    people: World, world: dict[str, Any]
+) -> None:
+    """The school choices come from the units the person's `record.view` reaches (a Sở's
+    list must not scan a million records); the author choices only within one school."""
+    from hoso.records.selectors import search_owners, search_schools
+
+    units = people.units
+    assert set(search_schools(person(people, "hieutruong"))) == {units["school"]}
+    assert set(search_schools(person(people, "chuyenvien2"))) == {units["phong2"], units["school2"]}
+    reached_by_so = set(search_schools(person(people, "so")))
+    assert {units["school"], units["thcs"], units["school2"], units["so"]} <= reached_by_so
+    # The principal's school is the only one: its authors with records he may see.
+    owners = search_owners(person(people, "hieutruong"))
+    assert owners is not None and list(owners) == [person(people, "giaovien2")]
+    # A Sở specialist chooses a school first; then the same list.
+    assert search_owners(person(people, "so")) is None
+    assert list(search_owners(person(people, "so"), units["school"].pk)) == [
+        person(people, "giaovien2")
+    ]
+    # Nobody of another school appears, even when its id is asked for.
+    assert list(search_owners(person(people, "school2.hieutruong"), units["school"].pk)) == []
+    page = login(person(people, "so")).get("/ho-so/tim-kiem/", {"q": "theo doi"})
+    assert "Chọn trường trước" in page.content.decode()

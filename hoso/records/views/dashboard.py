@@ -221,7 +221,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "record_types": RecordType.objects.filter(is_active=True).order_by("name"),
         "school_years": SchoolYear.objects.order_by("-name"),
         "states": RecordState.choices,
-        "owners": selectors.search_owners(user),
+        "owners": selectors.search_owners(user, params.school_id),
     }
     return render(request, "records/search.html", context)
 
