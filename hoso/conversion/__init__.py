@@ -12,7 +12,6 @@ from hoso.conversion.detect import Detection, detect, detect_kind
 from hoso.conversion.errors import ConversionFailed, ConversionUnavailable, UnsafeFileError
 from hoso.conversion.kinds import Kind
 from hoso.conversion.names import check_filename, safe_display_name
-from hoso.conversion.pdfinspect import pdf_has_signatures
 from hoso.conversion.safety import FileReport, Limits, check_upload
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "ocr_available",
     "ocr_to_pdf",
     "office_to_pdf",
-    "pdf_has_signatures",
     "render_preview",
     "safe_display_name",
 ]

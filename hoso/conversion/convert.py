@@ -2,6 +2,8 @@
 PDF → text (pdftotext), PDF page 1 → PNG preview (pdftoppm).
 
 Originals are never modified: every function reads its input and writes a new file at `dest`.
+pikepdf and img2pdf are imported by the functions that use them: a web process loads them when
+it first converts a file, not when it starts (its memory).
 """
 
 from __future__ import annotations
@@ -16,13 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 from django.utils.translation import gettext as _
 
 from hoso.conversion.errors import ConversionFailed, ConversionUnavailable
-from hoso.conversion.images import image_to_pdf
 from hoso.conversion.kinds import Kind
-from hoso.conversion.pdfinspect import pdf_has_signatures
 from hoso.conversion.tools import UNAVAILABLE, require, run
 
 # LibreOffice locks its profile: one conversion at a time per profile, one profile per process.
@@ -109,6 +108,9 @@ def ocr_to_pdf(
 
     PDF pages that already carry text are kept as they are (`--skip-text`).
     """
+    from hoso.conversion.images import image_to_pdf
+    from hoso.conversion.pdfinspect import pdf_has_signatures
+
     _require_ocr(language)
     with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as work:
         source = _materialize(original, Path(work), kind)
@@ -227,6 +229,8 @@ def _materialize(original: bytes | Path, work: Path, kind: Kind) -> Path:
 
 
 def _check_pdf_output(path: Path, tool: str, stderr: bytes) -> None:
+    import pikepdf
+
     problem = ConversionFailed(
         _("%(tool)s không tạo được bản PDF từ tệp này (tệp có thể bị hỏng). Tệp gốc vẫn được lưu.")
         % {"tool": tool}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from hoso.conversion.detect import detect
 from hoso.conversion.errors import UnsafeFileError
-from hoso.conversion.imagecheck import inspect_image
 from hoso.conversion.kinds import Kind
 from hoso.conversion.names import check_filename
-from hoso.conversion.pdfinspect import PdfInfo, inspect_pdf
 from hoso.conversion.zipcheck import ZipLimits, inspect_zip
+
+if TYPE_CHECKING:
+    from hoso.conversion.pdfinspect import PdfInfo
 
 MB = 1024 * 1024
 
@@ -61,6 +63,11 @@ class FileReport:
 
 def check_upload(path: Path, filename: str, limits: Limits | None = None) -> FileReport:
     """Accept the file at `path` uploaded as `filename`, or raise UnsafeFileError (Vietnamese)."""
+    # The inspectors bring pikepdf and Pillow: imported by the first upload, not by a web
+    # process's start (its memory).
+    from hoso.conversion.imagecheck import inspect_image
+    from hoso.conversion.pdfinspect import inspect_pdf
+
     limits = limits or Limits()
     display_name = check_filename(filename)
     size = _checked_size(path, limits.max_bytes)

@@ -7,8 +7,6 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
@@ -38,6 +36,10 @@ def _staff(school: Unit) -> dict[str, Staff]:
 
 def assignments_workbook(*, actor: Any, school: Unit, ip: str = "") -> bytes:
     """The school's grid (one row per class × subject and GVCN), ready to edit and import."""
+    # openpyxl for this file only: a web process does not load it when it starts (its memory)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     require_manage(actor, school)
     assigned = assignments_of(school)
     by_user = {s.user_id: s for s in _staff(school).values()}

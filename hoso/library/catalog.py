@@ -1,4 +1,5 @@
-"""Pure helpers of the catalogue: ISBN (isbnlib), classification schemes, folded search text."""
+"""Pure helpers of the catalogue: ISBN (isbnlib), classification schemes, folded search text.
+isbnlib is imported by the ISBN helpers, not when a web process starts (its memory)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import isbnlib
 from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
@@ -21,6 +21,8 @@ TEXTBOOK_SERIES = ("Kết nối tri thức với cuộc sống", "Cánh diều",
 
 def clean_isbn(raw: str) -> str:
     """The ISBN-13 hyphenated (isbnlib), or "" for an empty value; DomainError if invalid."""
+    import isbnlib
+
     value = (raw or "").strip()
     if not value:
         return ""
@@ -37,6 +39,8 @@ def clean_isbn(raw: str) -> str:
 
 
 def isbn_digits(value: str) -> str:
+    import isbnlib
+
     return str(isbnlib.canonical(value or ""))
 
 

@@ -2,20 +2,23 @@
 The import itself (all or nothing, errors by row) is `hoso.library.services.imports`.
 
 One row per title; "Số bản" copies are numbered from the library's next số ĐKCB (or one copy
-per barcode listed in "Mã vạch", separated by commas)."""
+per barcode listed in "Mã vạch", separated by commas). openpyxl is imported where a workbook is
+made or read: a web process loads it for an Excel file, not when it starts (its memory)."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
 
 from hoso.core.errors import DomainError
 from hoso.core.xlsx import safe_row
 from hoso.library.models import BibRecord, Copy, ItemKind
 from hoso.org.models import Unit
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 # The headers are the file's format, not the page's wording: they stay Vietnamese whatever the
 # interface language, so a filled-in template always reads back.
@@ -48,6 +51,8 @@ MAX_ROWS = 10_000
 
 
 def template_bytes() -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -87,6 +92,8 @@ def clean_count(raw: str, label: str, high: int) -> int:
 
 
 def read_rows(data: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 — any reader failure is the file's fault
@@ -111,6 +118,8 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
 
 
 def excel_export(school: Unit) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

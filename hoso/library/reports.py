@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from openpyxl import Workbook
 
 from hoso.core.xlsx import safe_row
 from hoso.library.models import (
@@ -213,6 +212,9 @@ def _row(f: Figures) -> list[Any]:
 
 
 def xlsx(unit: Unit) -> bytes:
+    # openpyxl for this file only: not loaded by a web process until someone asks for it
+    from openpyxl import Workbook
+
     rows, total = rollup(unit)
     book = Workbook()
     sheet = book.active

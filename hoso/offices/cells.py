@@ -2,7 +2,9 @@
 reading one unit's figures, and the summed workbook across units.
 
 Only the collected (input) cells are summed; formula cells of the template (ratios, totals)
-stay formulas, so Excel recomputes them from the summed counts — never an average of ratios."""
+stay formulas, so Excel recomputes them from the summed counts — never an average of ratios.
+openpyxl is imported by the functions that read or make a workbook, not when a web process
+starts (its memory)."""
 
 from __future__ import annotations
 
@@ -10,15 +12,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
 
 from hoso.core.errors import DomainError
 from hoso.core.xlsx import safe_row
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MAX_CELLS = 5000
 _SPLIT = re.compile(r"[;,\n]+")
@@ -30,6 +32,9 @@ def _fail(message: str, field: str = "cells") -> DomainError:
 
 def open_book(data: bytes, *, values: bool, field: str = "file") -> Workbook:
     """An .xlsx from bytes; a file openpyxl cannot read is a Vietnamese refusal."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return load_workbook(io.BytesIO(data), data_only=values)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -39,6 +44,8 @@ def open_book(data: bytes, *, values: bool, field: str = "file") -> Workbook:
 def parse_cells(spec: str, book: Workbook) -> list[str]:
     """The collected cells as "Sheet!A1", in the order given; the first sheet when a part
     names none. Refuses unknown sheets, bad ranges and more than MAX_CELLS cells."""
+    from openpyxl.utils.cell import range_boundaries
+
     cells: list[str] = []
     default = book.sheetnames[0]
     for part in (p.strip() for p in _SPLIT.split(spec or "")):
@@ -134,6 +141,8 @@ def summed(cells: list[str], units: Iterable[dict[str, float]]) -> dict[str, flo
 
 
 def empty_book() -> bytes:
+    from openpyxl import Workbook
+
     out = io.BytesIO()
     Workbook().save(out)
     return out.getvalue()

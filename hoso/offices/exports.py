@@ -1,15 +1,18 @@
-"""Excel exports of the offices' tables (every value through core.xlsx.safe_row)."""
+"""Excel exports of the offices' tables (every value through core.xlsx.safe_row). openpyxl is
+imported where a workbook is made, not when a web process starts (its memory)."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from hoso.core.xlsx import safe_row
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -19,6 +22,8 @@ def _vn(when: Any) -> str:
 
 
 def directive_workbook(directive: Any, rows: list[Any]) -> Workbook:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Tình hình nhận"

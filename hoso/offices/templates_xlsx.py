@@ -9,8 +9,6 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from hoso.core.xlsx import safe_row
 
 SEED_PATH = Path(__file__).resolve().parent / "data" / "bao-cao-phong-so.json"
@@ -24,6 +22,8 @@ def seed_sheet(code: str) -> dict[str, object]:
 
 def template_from_seed(code: str) -> tuple[bytes, str]:
     """(xlsx bytes, the cells spec) of a seed sheet's count and same-sheet ratio rows."""
+    from openpyxl import Workbook  # here, not when a web process starts (its memory)
+
     sheet_data = seed_sheet(code)
     book = Workbook()
     sheet = book.active

@@ -1,15 +1,12 @@
-"""Small real PDFs with Vietnamese text (reportlab), for the demo, tests and benchmarks."""
+"""Small real PDFs with Vietnamese text (reportlab), for the demo, tests and benchmarks.
+reportlab is imported when a PDF is made: the demo steps that import this module are registered
+by every web process, which never makes one (its memory)."""
 
 from __future__ import annotations
 
 import io
 from functools import cache
 from pathlib import Path
-
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 _CANDIDATES = [
     Path(__file__).resolve().parent.parent / "signing" / "fonts" / "NotoSerif-Regular-vi.ttf",
@@ -20,6 +17,9 @@ _CANDIDATES = [
 
 @cache
 def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     for path in _CANDIDATES:
         if path.is_file():
             pdfmetrics.registerFont(TTFont("HosoVi", str(path)))
@@ -30,6 +30,9 @@ def _font() -> str:
 def simple_pdf(title: str, lines: list[str] | None = None, *, pad_to: int = 0) -> bytes:
     """A one-page A4 PDF with `title` and `lines`; `pad_to` bytes of incompressible filler
     (a PDF comment) make files of a chosen size for throughput tests."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
     page.setTitle(title)

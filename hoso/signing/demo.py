@@ -17,7 +17,7 @@ from django.utils import timezone
 from hoso.org.demo import register_demo_step
 from hoso.org.models import Unit, UnitKind
 from hoso.signing import conf
-from hoso.signing.engine import demo_images, pki
+from hoso.signing.engine import pki
 from hoso.signing.models import Backend, Certificate, CertKind
 from hoso.storage import blob_store
 
@@ -72,12 +72,18 @@ def demo_key(index: int) -> Any:
 def _signature_png(name: str) -> bytes:
     import hashlib
 
+    # The images are drawn with the engine's font (pyHanko, Pillow): imported when the demo
+    # runs, not by every process that registers this step.
+    from hoso.signing.engine import demo_images
+
     tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
     return _cached(f"sig-{tag}.png", lambda: demo_images.demo_signature_png(name))
 
 
 def _seal_png(name: str) -> bytes:
     import hashlib
+
+    from hoso.signing.engine import demo_images
 
     tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
     return _cached(f"seal-{tag}.png", lambda: demo_images.demo_seal_png(name))

@@ -1,5 +1,8 @@
 """From a certificate to engine objects: the signer back-end, the checks on the PDF to sign,
-the NĐ 30 appearance. No database writes here."""
+the NĐ 30 appearance. No database writes here.
+
+The engine's modules (pyHanko, fontTools) are imported inside the functions that use them: a
+web process loads them when it first signs, not when it starts (its memory)."""
 
 from __future__ import annotations
 
@@ -7,18 +10,19 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.signing import conf
-from hoso.signing.engine import appearance as ap
 from hoso.signing.engine.errors import SigningError
-from hoso.signing.engine.signers import HosoSigner, Pkcs11Signer, Pkcs12Signer
 from hoso.signing.models import Backend, Certificate, SignatureRecord
 from hoso.storage import BlobNotFound, blob_store
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.signers import HosoSigner
 
 # Where a role's image goes: the position title printed above the signer's name (NĐ 30).
 DEFAULT_ANCHORS: dict[str, list[str]] = {
@@ -88,6 +92,8 @@ def open_signer(cert: Certificate, *, passphrase: str | None, pin: str | None) -
 
 
 def _open(cert: Certificate, passphrase: str | None, pin: str | None) -> HosoSigner:
+    from hoso.signing.engine.signers import Pkcs11Signer, Pkcs12Signer
+
     if cert.backend == Backend.PKCS12:
         if not passphrase:
             raise DomainError(
@@ -271,6 +277,8 @@ def signer_appearance(
 ) -> Placed:
     """Signature image under the role's title (NĐ 30 Phụ lục I, authority prefixes TM./KT./
     Q./TL./TUQ. recognised); else a text block in free space (never over page content)."""
+    from hoso.signing.engine import appearance as ap
+
     image = signature_image(cert)
     if image is not None:
         titles = getattr(settings, "HOSO_SIGNING_ANCHORS", DEFAULT_ANCHORS).get(role, [])
@@ -286,6 +294,8 @@ def signer_appearance(
 
 
 def _text_block(pdf: bytes, lines: list[str], index: int) -> Placed:
+    from hoso.signing.engine import appearance as ap
+
     signed = index > 0 or _has_signatures(pdf)
     try:
         out, found = ap.text_block_in_free_space(pdf, lines, signed=signed)
@@ -316,6 +326,8 @@ def seal_appearance(
     pdf: bytes, cert: Certificate, previous: list[SignatureRecord], when: dt.datetime
 ) -> Placed:
     """Seal over the left third of the last signer image; else the organisation text block."""
+    from hoso.signing.engine import appearance as ap
+
     image = signature_image(cert)
     last = next((s for s in reversed(previous) if s.placement.get("image")), None)
     if image is not None and last is not None:

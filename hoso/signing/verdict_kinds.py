@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from hoso.signing.engine.verdicts import HEADINGS, headed
+from hoso.signing.engine.words import HEADINGS, headed
 
 VALID, INVALID, CHANGED, UNKNOWN = "valid", "invalid", "changed", "unknown"
 

@@ -8,21 +8,26 @@ import hashlib
 import io
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from hoso.core.errors import DomainError
 from hoso.signing import conf
-from hoso.signing.engine.validate import DocumentReport, PdfValidator
-from hoso.signing.engine.verdicts import WARNING_HEADING, headed
+from hoso.signing.engine.words import WARNING_HEADING, headed
 from hoso.signing.models import SignatureRecord
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.validate import DocumentReport, PdfValidator
 
 MAX_VALIDATE_BYTES = 50 * 1024 * 1024
 
 
 @lru_cache(maxsize=4)
 def _validator(anchor_key: tuple[str, ...]) -> PdfValidator:
+    # The validator brings pyHanko: loaded by the first validation, not by a web process's start.
+    from hoso.signing.engine.validate import PdfValidator
+
     return PdfValidator(conf.trust_anchors(), other_certs=conf.intermediates())
 
 

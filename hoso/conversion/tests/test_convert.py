@@ -19,9 +19,9 @@ from hoso.conversion import (
     ocr_available,
     ocr_to_pdf,
     office_to_pdf,
-    pdf_has_signatures,
     render_preview,
 )
+from hoso.conversion.pdfinspect import pdf_has_signatures
 from hoso.conversion.tests import samples
 from hoso.conversion.tools import run
 

@@ -11,9 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
 from hoso.core.xlsx import safe_cell, safe_row
 from hoso.grading.outputs.forms import hocba_form
@@ -23,6 +20,11 @@ XLSX_FONT = "Times New Roman"
 
 
 def summary_xlsx(table: Table, *, school: str, year: str) -> bytes:
+    # heavy imports, as for WeasyPrint below: only when a workbook is made
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -55,6 +57,8 @@ def summary_xlsx(table: Table, *, school: str, year: str) -> bytes:
 
 
 def _header(sheet: Any, table: Table, first_row: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
     col = 1
     bold = Font(name=XLSX_FONT, bold=True, size=11)
     wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)

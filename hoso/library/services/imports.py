@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
-from hoso.library import excel, marc
+from hoso.library import excel
 from hoso.library.models import BibRecord, Copy, LibrarySettings
 from hoso.library.services.catalogue import (
     _require_manage,
@@ -113,6 +113,8 @@ def _excel_row(
 
 @transaction.atomic
 def marc_import(*, actor: Any, school: Unit, data: bytes, ip: str = "") -> ImportResult:
+    from hoso.library import marc  # pymarc: loaded by the first MARC import, not at a web start
+
     _require_manage(actor, school)
     parsed = marc.parse(data, library_of(school).scheme)
     settings = LibrarySettings.objects.select_for_update().get(pk=library_of(school).pk)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from hoso.audit.services import audit_log
 from hoso.core.errors import DomainError
 from hoso.library.models import RegisterIssue, RegisterKind
-from hoso.library.registers import build
 from hoso.library.services.catalogue import _require_manage
 from hoso.org.models import Unit
 
@@ -30,6 +29,7 @@ def register_issue(
     *, actor: Any, school: Unit, kind: str, obj: Any = None, ip: str = ""
 ) -> RegisterIssue:
     """Generate the register and submit it as a record into the school's signing chain."""
+    from hoso.library.registers import build  # reportlab: loaded here, not at a web start
     from hoso.records.models import RecordType
     from hoso.records.services import versions as records
     from hoso.records.services.workflow import record_submit

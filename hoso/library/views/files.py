@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import cards, excel, marc
+from hoso.library import excel
 from hoso.library.models import BibRecord, ItemKind
 from hoso.library.services import catalogue as catalogue_service
 from hoso.library.services import circulation, imports
@@ -73,6 +73,9 @@ def excel_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    # MARC (pymarc) is imported by the export that writes it, not by a web process's start
+    from hoso.library import marc
+
     school = school_for(request, pk, "library.manage")
     makers = {
         "mrc": (marc.export_iso2709, "application/marc", "mrc"),
@@ -92,6 +95,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
     """Cards of a class (?lop=id) or of the school's staff (no class)."""
+    from hoso.library import cards  # reportlab, loaded by the first sheet printed
+
     school = school_for(request, pk, "library.manage")
     raw = request.GET.get("lop", "")
     if raw:
@@ -126,6 +131,8 @@ def patron_cards(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def copy_labels(request: HttpRequest, pk: int) -> HttpResponse:
+    from hoso.library import cards  # reportlab, loaded by the first sheet printed
+
     record = get_or_404(request.user, "library.manage", BibRecord.objects.all(), pk=pk)
     labels = [
         cards.Label(c.barcode, c.reg_number, record.title, record.call_number)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from hoso.core.errors import NOT_FOUND_MESSAGE, DomainError
 from hoso.core.http import client_ip
-from hoso.library import registers, reports
+from hoso.library import reports
 from hoso.library.models import RegisterIssue, RegisterKind, StockTake, Weeding
 from hoso.library.services import catalogue as catalogue_service
 from hoso.library.services.registers import register_issue
@@ -73,6 +73,8 @@ def register_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def register_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A draft print of a register, not the signed record (that one is under Hồ sơ)."""
+    from hoso.library import registers  # reportlab, loaded by the first register printed
+
     school = school_for(request, pk, "library.manage")
     if kind not in RegisterKind.values:
         raise Http404(NOT_FOUND_MESSAGE)

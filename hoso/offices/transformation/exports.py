@@ -1,16 +1,23 @@
 """The Excel table of a criteria set's scores: one row per school the person may see (rank,
-Phòng, total, each criterion's points), values through core.xlsx.safe_row."""
+Phòng, total, each criterion's points), values through core.xlsx.safe_row. openpyxl is
+imported when the table is made, not when a web process starts (its memory)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from hoso.core.xlsx import safe_row
 from hoso.offices.transformation.selectors import Ranking
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 
 def scores_workbook(table: Ranking) -> Workbook:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Kết quả")

@@ -12,7 +12,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from hoso.core.http import client_ip
 from hoso.core.xlsx import safe_row
@@ -69,6 +68,8 @@ def _figure_cells(row: Any) -> list[Any]:
 
 @login_required
 def dashboard_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook  # for this export only, not when a web process starts
+
     board = board_for(request)
     book = Workbook()
     sheet = book.active

@@ -1,5 +1,6 @@
 """Reading a CSDL ngành workbook (its layout recognised from the header row) and writing one in
-a layout, with the value-list sheets the templates carry (GIOI_TINH …)."""
+a layout, with the value-list sheets the templates carry (GIOI_TINH …). openpyxl is imported
+where a workbook is made or read, not when a web process starts (its memory)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 
 from hoso.core.errors import DomainError
 from hoso.org.csdl.layouts import Match, detect, layouts
@@ -24,6 +23,8 @@ def _titles(values: Iterable[Any]) -> list[str]:
 
 def read_layout_rows(data: bytes) -> tuple[Match, list[Row]]:
     """The layout of `data` and its data rows (blank rows skipped), raw cell values by field."""
+    from openpyxl import load_workbook
+
     _check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -68,6 +69,9 @@ def read_layout_rows(data: bytes) -> tuple[Match, list[Row]]:
 def write_layout(layout_id: str, rows: list[dict[str, str]]) -> bytes:
     """A workbook in the layout: its data sheet (header row, then `rows` as text by field, the
     STT column numbered) and one sheet per value list."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     lay = layouts()[layout_id]
     workbook = Workbook()
     sheet = workbook.active

@@ -1,4 +1,6 @@
-"""Reading and writing the .xlsx files, defensively: the file may be anything."""
+"""Reading and writing the .xlsx files, defensively: the file may be anything. openpyxl is
+imported where a workbook is made or read: a web process loads it for an Excel file, not when it
+starts (its memory)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
 
 from hoso.core.errors import DomainError
 from hoso.org.importing.columns import SHEET_TITLES, SHEETS
@@ -20,6 +20,9 @@ MAX_RATIO = 150
 
 def template_bytes(kind: str) -> bytes:
     """A template workbook with the Vietnamese headers and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -59,6 +62,8 @@ def _check_container(data: bytes) -> None:
 
 def read_rows(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(headers, iterator of (excel row number, values)) from the first sheet."""
+    from openpyxl import load_workbook
+
     _check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -9,9 +9,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from hoso.core.xlsx import safe_row
 from hoso.records.evidence.criteria import Standard
 from hoso.records.models import EvidenceTag, RecordVersion
@@ -57,6 +54,10 @@ def zip_name(tag: EvidenceTag) -> str:
 
 
 def evidence_xlsx(found: Standard, school_name: str, tags: Iterable[EvidenceTag]) -> bytes:
+    # openpyxl for this table only: a web process does not load it when it starts (its memory)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

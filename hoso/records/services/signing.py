@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,11 +34,13 @@ from hoso.records.models import (
 from hoso.records.services.workflow import NOT_PENDING, acting_step, workflow_signing_step_done
 from hoso.records.subjects import taught_in, to_sign
 from hoso.signing.documents import read_blob, signature_field_names
-from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import ArchiveKind, Backend, Certificate, ExternalSession, SignatureRecord
 from hoso.signing.services import door
 from hoso.signing.services.archive import record_stamp
 from hoso.signing.verification import validator
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.signers import HosoSigner
 
 SESSION_TTL = door.SESSION_TTL
 EXPIRED_SESSION = gettext_lazy("Phiên ký đã hết hạn hoặc đã dùng; hãy bấm ký lại.")

@@ -14,8 +14,6 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from hoso.core.errors import DomainError
 from hoso.grading.models import Entry, HocBaVersion
 from hoso.org.models import Enrolment, Student
@@ -97,6 +95,8 @@ def _issued_files(student: Student) -> list[PackedFile]:
 
 
 def _el(parent: Any, tag: str, text: str = "", **attrs: str) -> Any:
+    from lxml import etree
+
     node = etree.SubElement(parent, f"{{{NS}}}{tag}", {k: v for k, v in attrs.items() if v})
     if text:
         node.text = text
@@ -110,6 +110,9 @@ def _value(value: Any) -> str:
 def manifest_xml(
     student: Student, movement: Movement, files: list[PackedFile], to_school: str
 ) -> bytes:
+    # lxml when a package is made, not when a web process starts (its memory)
+    from lxml import etree
+
     root = etree.Element(f"{{{NS}}}HoSoChuyenTruong", nsmap={None: NS})
     root.set("phienBan", "1")
     _el(root, "TruongDi", student.school.name, ma=student.school.code)

@@ -11,7 +11,6 @@ import zlib
 from typing import Any
 
 from django.utils.translation import gettext as _
-from lxml import etree
 
 from hoso.schoollife.services.package import (
     CONTAINER,
@@ -118,6 +117,8 @@ def _check_seal(manifest: bytes) -> tuple[str, str]:
 
 def _data_element(manifest: bytes) -> Any:
     """The signed data only: whatever else the envelope holds is not covered by the seal."""
+    from lxml import etree  # when a package is read, not when a web process starts
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     root = etree.fromstring(manifest, parser=parser)
     if etree.QName(root).localname != CONTAINER:

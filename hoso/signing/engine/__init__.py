@@ -4,9 +4,6 @@ Modules: pki (demo PKI), localservices (local TSA/OCSP/CRL), signers (PKCS#12, P
 external two-phase), sign (PAdES), appearance (NĐ 30/2020 stamps), validate, cades.
 """
 
-from hoso.signing.engine import speedups
 from hoso.signing.engine.errors import SigningError
-
-speedups.install()
 
 __all__ = ["SigningError"]

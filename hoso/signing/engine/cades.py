@@ -22,7 +22,7 @@ from hoso.signing.engine.aio import run_sync
 from hoso.signing.engine.errors import SigningError
 from hoso.signing.engine.signers import HosoSigner, cert_display_name
 from hoso.signing.engine.validate import iso_vn
-from hoso.signing.engine.verdicts import INVALID_HEADING, UNTRUSTED_HEADING, VALID_HEADING, headed
+from hoso.signing.engine.words import INVALID_HEADING, UNTRUSTED_HEADING, VALID_HEADING, headed
 
 
 def sign_detached(data: bytes, signer: HosoSigner, *, tsa_url: str | None = None) -> bytes:

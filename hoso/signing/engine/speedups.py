@@ -23,11 +23,13 @@
 - `NameObject.write_to_stream` wrote a name one byte per `write`; the encoding of a name is
   a pure function of its text, so it is computed once (by pyHanko) and then written whole.
 
-Installed once by `install()` (the engine package calls it on import) as dispatchers: each
-runs our version only inside `signing()` (HoSo's own signing path: opening the PDF to sign and
-`sign.sign_to_stream_async`), and pyHanko's unmodified function everywhere else — validation
-of uploaded (possibly hostile) PDFs, change analysis, pyHanko used directly — in the same
-process and thread (a context variable, so concurrent validations are unaffected).
+Installed once by `install()` as dispatchers: each runs our version only inside `signing()`
+(HoSo's own signing path: opening the PDF to sign and `sign.sign_to_stream_async`), and
+pyHanko's unmodified function everywhere else — validation of uploaded (possibly hostile) PDFs,
+change analysis, pyHanko used directly — in the same process and thread (a context variable, so
+concurrent validations are unaffected). The first `signing()` installs them, not the engine's
+import: outside `signing()` a dispatcher is pyHanko's own function, and importing the engine
+(its errors, its words) must not load pyHanko, which a web process needs only to sign or validate.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import binascii
 import contextvars
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,6 +49,7 @@ _ACTIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("hoso_speedups", 
 @contextmanager
 def signing() -> Iterator[None]:
     """Use the speed-ups for the code run inside (HoSo's signing path only)."""
+    install()
     token = _ACTIVE.set(True)
     try:
         yield
@@ -75,6 +79,7 @@ _HEX = re.compile(rb"[0-9a-fA-F]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
 _BLOCK = 1 << 16
 _installed = False
+_INSTALLING = threading.Lock()
 
 
 def fast_read_hex_string_from_stream(stream: Any) -> Any:
@@ -246,11 +251,17 @@ ORIGINALS: dict[str, Any] = {}
 
 
 def install() -> None:
+    if _installed:
+        return
+    with _INSTALLING:  # two first signings at once: one wraps pyHanko, never twice
+        if not _installed:
+            _install()
+
+
+def _install() -> None:
     global _installed, _ORIGINAL_READ_HEX, _ORIGINAL_MATCH
     global _ORIGINAL_DECODE_NAME, _ORIGINAL_WRITE_NAME, _ORIGINAL_READ_NON_WS
     global _ORIGINAL_READ_LITERAL, _ORIGINAL_READ_INDIRECT, _ORIGINAL_READ_UNTIL
-    if _installed:
-        return
     from pyhanko.pdf_utils import generic, misc
     from pyhanko.sign import general
 

@@ -1,6 +1,6 @@
 """Reports and their Vietnamese wording: every problem that applies to a signature, the most
 serious first, built from pyHanko's status objects (or from the exception a hostile file
-raised). No validation happens here."""
+raised). No validation happens here; the words that pages show alone are in words.py."""
 
 from __future__ import annotations
 
@@ -11,26 +11,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from hoso.core.formats import vn_datetime
 from hoso.signing.engine.signers import cert_display_name
+from hoso.signing.engine.words import (
+    INVALID_HEADING,
+    UNTRUSTED_HEADING,
+    VALID_HEADING,
+    headed,
+    level_vn,
+)
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
-
-# The upper-case heading of a verdict sentence ("HỢP LỆ: …"), which the pages replace with their
-# own title (`hoso.signing.verdict_kinds.reason` drops it, in any language).
-VALID_HEADING = gettext_lazy("HỢP LỆ")
-INVALID_HEADING = gettext_lazy("KHÔNG HỢP LỆ")
-UNTRUSTED_HEADING = gettext_lazy("CHƯA TIN CẬY")
-WARNING_HEADING = gettext_lazy("CẢNH BÁO")
-HEADINGS = (VALID_HEADING, INVALID_HEADING, UNTRUSTED_HEADING, WARNING_HEADING)
-
-
-def headed(heading: Any, text: str) -> str:
-    return f"{heading}: {text}"
-
 
 # Severity of each problem: lower = more serious, reported first.
 STRUCTURE, INTEGRITY, CRYPTO, REVOKED, CHANGED, PERIOD, TRUST, TIMESTAMP = range(8)
@@ -301,14 +294,6 @@ def _valid_text(rep: SignatureReport) -> str:
             "kiểm tra tại thời điểm kiểm tra %(judged_at)s."
         ) % {"judged_at": said(rep.judged_at)}
     return text
-
-
-def level_vn(level: str | None) -> str:
-    return {
-        "FORM_FILLING": _("thêm chữ ký/điền biểu mẫu"),
-        "LTA_UPDATES": _("dữ liệu kiểm tra dài hạn hoặc siêu dữ liệu — đối chiếu mã SHA-256"),
-        "ANNOTATIONS": _("thêm chú thích"),
-    }.get(level or "", level or _("không rõ"))
 
 
 def judge_doc_timestamp(rep: SignatureReport, st: Any) -> None:

@@ -43,7 +43,6 @@ from hoso.signing.remote.providers import (
     Authorization,
     ProviderDown,
     ProviderRefused,
-    register_kind,
 )
 
 SHA256_OID = algos.DigestAlgorithmId("sha256").dotted
@@ -256,6 +255,3 @@ class _NoInfo:
 
 
 _NO_INFO: Any = _NoInfo()
-
-
-register_kind("csc", CscClient)

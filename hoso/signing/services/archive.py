@@ -3,26 +3,23 @@ added when a document is issued (`lta_on_issue`, through the signing door), a re
 appends an incremental update (`lta_renewed`: the signed bytes never change) and the
 ArchiveTimestamp rows. Which versions are due and renewing them is the records' own
 (hoso.records.services.archive), run daily before the TSA certificate of the latest stamp
-expires (`HOSO_ARCHIVE_RENEW_DAYS`, default 365) or its digest weakens."""
+expires (`HOSO_ARCHIVE_RENEW_DAYS`, default 365) or its digest weakens. The engine (pyHanko)
+is imported by the functions that run it, so that a web process does not load it at start."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoso.signing import conf
-from hoso.signing.engine.archive import (
-    ArchiveStamp,
-    latest_archive_stamp,
-    make_lta,
-    needs_renewal,
-    renew_archive_timestamp,
-)
 from hoso.signing.models import ArchiveTimestamp
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.archive import ArchiveStamp
 
 
 def horizon() -> dt.timedelta:
@@ -50,12 +47,16 @@ def _timestamper() -> Any:
 
 def lta_on_issue(pdf: bytes) -> bytes:
     """The issued file: validation data of every signature and a document time-stamp."""
+    from hoso.signing.engine.archive import make_lta
+
     return make_lta(pdf, timestamper=_timestamper(), validation_context=_context())
 
 
 def record_stamp(version: Any, kind: str, before: bytes, after: bytes) -> None:
     """Remember the archive time-stamp `after` carries (called in the issuing transaction)."""
     import hashlib
+
+    from hoso.signing.engine.archive import latest_archive_stamp
 
     stamp = latest_archive_stamp(after)
     if stamp is None:
@@ -75,6 +76,8 @@ def record_stamp(version: Any, kind: str, before: bytes, after: bytes) -> None:
 
 def lta_renewal_due(pdf: bytes, *, now: dt.datetime, force: bool = False) -> ArchiveStamp | None:
     """The latest archive time-stamp of `pdf` when it is due for renewal (or `force`)."""
+    from hoso.signing.engine.archive import latest_archive_stamp, needs_renewal
+
     stamp = latest_archive_stamp(pdf)
     if stamp is None or not (force or needs_renewal(stamp, horizon=horizon(), now=now)):
         return None
@@ -83,6 +86,8 @@ def lta_renewal_due(pdf: bytes, *, now: dt.datetime, force: bool = False) -> Arc
 
 def lta_renewed(pdf: bytes) -> bytes:
     """`pdf` with a new archive time-stamp over everything (raises SigningError)."""
+    from hoso.signing.engine.archive import renew_archive_timestamp
+
     return renew_archive_timestamp(pdf, timestamper=_timestamper(), validation_context=_context())
 
 

@@ -20,7 +20,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,11 +43,13 @@ from hoso.signing.documents import (
     signer_appearance,
 )
 from hoso.signing.engine.errors import SigningError
-from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import Certificate, CertKind, ExternalSession, SignatureRecord
 from hoso.signing.services.certificates import certificate_for_signing, certificate_of_signer
 from hoso.signing.services.signers import close_key_session
 from hoso.storage import BlobRef, blob_store
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.signers import HosoSigner
 
 SESSION_TTL = dt.timedelta(minutes=15)
 Check = Callable[[bytes], None]

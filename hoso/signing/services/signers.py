@@ -5,12 +5,14 @@ signature then goes through the door (`door.sign_document` with `KeyChoice(signe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoso.signing.documents import ensure_not_revoked, ensure_trusted, open_signer, signature_image
-from hoso.signing.engine.signers import HosoSigner
 from hoso.signing.models import Certificate, CertKind
 from hoso.signing.services.certificates import certificate_for_signing
+
+if TYPE_CHECKING:
+    from hoso.signing.engine.signers import HosoSigner
 
 
 @dataclass(frozen=True)

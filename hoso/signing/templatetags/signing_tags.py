@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from hoso.signing.engine.words import level_vn
 from hoso.signing.verdict_kinds import verdict_of
 
 register = template.Library()
@@ -27,6 +28,4 @@ def signature_verdict(sig: dict[str, Any]) -> Any:
 def modification_level(level: str | None) -> str:
     """What changed after a signature, in words (pyHanko's level: "FORM_FILLING" → "thêm chữ
     ký/điền biểu mẫu")."""
-    from hoso.signing.engine.verdicts import level_vn
-
     return str(level_vn(level))
