@@ -1,5 +1,7 @@
-"""Headers and limits: CSP without inline scripts, HSTS behind TLS, nosniff, no framing,
-Referrer-Policy; CSRF on every form; per-client rate limits with a Vietnamese 429.
+"""Headers and limits: CSP without inline scripts in the templates, HSTS behind TLS, nosniff,
+no framing, Referrer-Policy; per-client rate limits with a Vietnamese 429. The rendered pages'
+markup and their forms' CSRF protection are checked on the one crawl of every page
+(tests/security/test_vietnamese_pages.py).
 
 Needs the demo province: pages, forms and rate limits are taken as the demo's th1.giaovien1."""
 
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from hoso.core.security import THROTTLED_MESSAGE
-from tests.security.crawl import CRAWL_USERS, forms_in, inline_violations, page_urls
+from tests.security.crawl import inline_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,32 +65,6 @@ def test_pages_send_the_security_headers(username: str | None, client_for: Any):
     assert "Strict-Transport-Security" not in response  # plain HTTP: HSTS would lock users out
 
 
-# (username, url) → HTML of every crawled page. The crawl (every page as five accounts, minutes
-# on a slow machine) is made once for the two tests below: each test's writes are rolled back,
-# so the second would get the same pages from the same demo province.
-_CRAWLED: dict[tuple[str, str], str] = {}
-
-
-def crawled_pages(client_for: Any) -> dict[tuple[str, str], str]:
-    if not _CRAWLED:
-        for username in CRAWL_USERS:
-            client = client_for(username)
-            for url in page_urls():
-                response = client.get(url)
-                if response.get("Content-Type", "").startswith("text/html"):
-                    _CRAWLED[(username, url)] = response.content.decode()
-    assert len(_CRAWLED) > len(CRAWL_USERS)
-    return _CRAWLED
-
-
-@pytest.mark.django_db
-@pytest.mark.long
-@pytest.mark.one_pass("sqlite")  # the pages' markup; every view meets PostgreSQL in every-URL
-def test_rendered_pages_have_no_inline_script(client_for: Any):
-    for (username, url), html in crawled_pages(client_for).items():
-        assert inline_violations(html) == [], f"{username} {url}"
-
-
 def test_behind_tls_turns_on_hsts_and_secure_cookies(tmp_path: Path):
     code = (
         "import django, json; from django.conf import settings as s; django.setup();"
@@ -114,34 +90,6 @@ def test_behind_tls_turns_on_hsts_and_secure_cookies(tmp_path: Path):
 def test_hsts_header_on_secure_requests(client_for: Any):
     response = client_for("th1.giaovien1").get("/", secure=True)
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
-
-
-@pytest.mark.django_db
-@pytest.mark.long
-@pytest.mark.one_pass("sqlite")
-def test_every_form_refuses_a_post_without_csrf_token(client_for: Any, settings: Any):
-    settings.DEMO_MODE = True
-    checked: set[tuple[str, str]] = set()
-    for (username, url), html in crawled_pages(client_for).items():
-        found = forms_in(html, url)
-        for form in found.forms:
-            if form["method"] == "post":
-                assert form["token"], f"{url}: a POST form without {{% csrf_token %}}"
-                checked.add((username, form["action"]))
-        checked.update((username, action) for action in found.htmx_writes)
-    assert len(checked) >= 5
-    print(f"\nCSRF: {len(checked)} (user, form action) pairs refused without token")  # noqa: T201
-    for username, action in sorted(checked):
-        strict = Client(enforce_csrf_checks=True)
-        strict.force_login(_user(username))
-        response = strict.post(action, data={"x": "1"})
-        assert response.status_code == 403, f"{username} POST {action} without CSRF token"
-
-
-def _user(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
 
 
 @pytest.fixture

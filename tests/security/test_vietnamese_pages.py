@@ -1,4 +1,6 @@
-"""Vietnamese everywhere (issue 16): every page, as every role of the demo province and as
+"""Every page, crawled once, checked three ways: Vietnamese, no inline script, CSRF on forms.
+
+Vietnamese everywhere (issue 16): every page, as every role of the demo province and as
 someone not signed in, shows no English word outside the allow-list below and none of the raw
 technical things a person must never see (ISO times, audit codes, identifiers, bare period
 codes, project documents, Django's name). What counts as a word, and as English, is in
@@ -7,7 +9,10 @@ can be found and put through gettext with a Vietnamese msgid.
 
 Pages are those of the route registry (tests/security/crawl.py), each route once per person
 (with the reference teacher's own object, or a colleague's), plus Django's admin site and the
-page for a missing address. JSON API answers and downloads are not pages.
+page for a missing address. JSON API answers and downloads are not pages. The same pages,
+as the crawl's accounts (tests/security/crawl.py CRAWL_USERS), carry no inline script or
+style (the CSP forbids them), and every form that writes refuses a POST without the CSRF
+token.
 
 Needs the demo province: every page is read as every role of the demo province, on the demo's own
 objects (tests/security/crawl.py)."""
@@ -15,16 +20,17 @@ objects (tests/security/crawl.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.crawl import page_urls
+from tests.security.crawl import CRAWL_USERS, forms_in, inline_violations, page_urls
 from tests.security.english import english_words, raw_things, seen_text
 
 # Every role of the demo province (README's account table), and nobody signed in.
@@ -117,17 +123,40 @@ def _short(piece: str) -> str:
     return repr(text if len(text) <= 90 else text[:87] + "…")
 
 
-def findings_of(client: Client, urls: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
-    """(url, problems) for each page among `urls` that the client gets as HTML: 200, or the
-    404 page of MISSING_PAGE."""
-    for url in urls:
-        response = client.get(url)
+# username → url → (status, content type, HTML): every page as every person of USERS, fetched
+# once per process for the three tests below (each test's writes are rolled back, so a later
+# test would get the same pages from the same demo province).
+_PAGES: dict[str | None, dict[str, tuple[int, str, str]]] = {}
+
+
+def pages_of(username: str | None, client_for: Any) -> dict[str, tuple[int, str, str]]:
+    if username not in _PAGES:
+        client = client_for(username) if username else Client()
+        pages = {}
+        for url in page_list():
+            response = client.get(url)
+            kind = response.get("Content-Type", "")
+            html = response.content.decode() if kind.startswith("text/html") else ""
+            pages[url] = (response.status_code, kind, html)
+        _PAGES[username] = pages
+    return _PAGES[username]
+
+
+def findings_of(pages: dict[str, tuple[int, str, str]]) -> Iterator[tuple[str, list[str]]]:
+    """(url, problems) for each page the person gets as HTML: 200, or the 404 page of
+    MISSING_PAGE."""
+    for url, (status, kind, html) in pages.items():
         wanted = 404 if url == MISSING_PAGE else 200
-        if response.status_code != wanted:
-            continue
-        if not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        yield url, problems_in(response.content.decode())
+        if status == wanted and kind.startswith("text/html"):
+            yield url, problems_in(html)
+
+
+def html_pages(client_for: Any) -> Iterator[tuple[str, str, str]]:
+    """(username, url, HTML) of every page the crawl's accounts get as HTML."""
+    for username in CRAWL_USERS:
+        for url, (status, kind, html) in pages_of(username, client_for).items():
+            if status == 200 and kind.startswith("text/html"):
+                yield username, url, html
 
 
 @pytest.mark.django_db
@@ -135,16 +164,49 @@ def findings_of(client: Client, urls: Iterable[str]) -> Iterator[tuple[str, list
 @pytest.mark.one_pass("sqlite")  # the pages' language does not depend on the engine
 @pytest.mark.parametrize("username", USERS, ids=lambda name: name or "anonymous")
 def test_every_page_is_vietnamese(username: str | None, client_for: Any) -> None:
-    client = client_for(username) if username else Client()
     pages = 0
     problems: dict[str, list[str]] = defaultdict(list)
-    for url, found in findings_of(client, page_list()):
+    for url, found in findings_of(pages_of(username, client_for)):
         pages += 1
         for problem in dict.fromkeys(found):
             problems[problem].append(url)
     assert pages >= (2 if username is None else 10), f"{username}: too few pages reached"
     report = [f"{problem}\n    on {', '.join(urls[:5])}" for problem, urls in problems.items()]
     assert not report, f"{username or 'anonymous'} sees English or raw codes:\n" + "\n".join(report)
+
+
+@pytest.mark.django_db
+@pytest.mark.long
+@pytest.mark.one_pass("sqlite")  # the pages' markup; every view meets PostgreSQL in every-URL
+def test_rendered_pages_have_no_inline_script(client_for: Any) -> None:
+    """The CSP forbids inline scripts, handlers and styles (tests/security/test_headers.py
+    checks the templates and the header itself)."""
+    checked = 0
+    for username, url, html in html_pages(client_for):
+        assert inline_violations(html) == [], f"{username} {url}"
+        checked += 1
+    assert checked > len(CRAWL_USERS)
+
+
+@pytest.mark.django_db
+@pytest.mark.long
+@pytest.mark.one_pass("sqlite")
+def test_every_form_refuses_a_post_without_csrf_token(client_for: Any) -> None:
+    checked: set[tuple[str, str]] = set()
+    for username, url, html in html_pages(client_for):
+        found = forms_in(html, url)
+        for form in found.forms:
+            if form["method"] == "post":
+                assert form["token"], f"{url}: a POST form without {{% csrf_token %}}"
+                checked.add((username, form["action"]))
+        checked.update((username, action) for action in found.htmx_writes)
+    assert len(checked) >= 5
+    print(f"\nCSRF: {len(checked)} (user, form action) pairs refused without token")  # noqa: T201
+    for username, action in sorted(checked):
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(get_user_model().objects.get(username=username))
+        response = strict.post(action, data={"x": "1"})
+        assert response.status_code == 403, f"{username} POST {action} without CSRF token"
 
 
 def test_the_detector_tells_english_from_vietnamese_without_marks() -> None:
