@@ -204,7 +204,9 @@ class Command(BaseCommand):
                 )
             )
         config = data_dir / "haproxy.cfg"
-        config.write_text(haproxy_config(options["host"], port, web_ports, data_dir), "utf-8")
+        config.write_text(
+            haproxy_config(options["host"], port, web_ports, data_dir, options["threads"]), "utf-8"
+        )
         self.children.append(
             Child("haproxy", [haproxy, "-f", str(config), "-db"], logs / "haproxy.log")
         )
@@ -349,12 +351,19 @@ class Command(BaseCommand):
 # ---- helpers (also used by bench/bench_restarts.py and tests/scaled) ----
 
 
-def haproxy_config(host: str, port: int, web_ports: list[int], data_dir: Path) -> str:
-    """HAProxy in front of the web processes: least connections, a health check every second,
-    a request that could not connect, or a GET whose server died before answering, retried on
-    another,
-    and Vietnamese pages when no web process answers (503: the request was not carried out) or
-    one died while answering (502, 504: it may have been)."""
+def haproxy_config(
+    host: str, port: int, web_ports: list[int], data_dir: Path, threads: int = 8
+) -> str:
+    """HAProxy in front of the web processes: least connections, a health check every two
+    seconds, a request that could not connect, or a GET whose server died before answering,
+    retried on another, and Vietnamese pages when no web process answers (503: the request was
+    not carried out) or one died while answering (502, 504: it may have been).
+
+    A web process gets at most `threads` requests at once; the others wait in HAProxy's queue
+    (up to 30 s) rather than in the process. A busy process is not a dead one: its health
+    check may take up to 10 s and must fail three times in a row. With a 1 s check timeout a
+    process under load was taken out of the pool, and with one process every request got the
+    503 page (measured: 1,125 of 1,929 requests at 50 users, docs/benchmarks.md)."""
     from hoso.core.unavailable import UNAVAILABLE_MESSAGE
 
     maybe_done = _(
@@ -392,6 +401,8 @@ defaults
   timeout client 300s
   timeout server 300s
   timeout http-request 30s
+  timeout queue 30s
+  timeout check 10s
   retries 3
   option redispatch
   retry-on conn-failure empty-response
@@ -410,7 +421,7 @@ backend web
   option httpchk
   http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
   http-check expect status 200
-  default-server inter 1s fall 2 rise 1
+  default-server inter 2s fall 3 rise 1 maxconn {threads}
 {servers}
 """
 
