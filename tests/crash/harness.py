@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,13 +24,14 @@ from typing import Any
 
 from django.conf import settings
 
+from tests.ports import port_block
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """The web server is restarted on this port for minutes: outside the ephemeral range."""
+    return port_block()
 
 
 @dataclass

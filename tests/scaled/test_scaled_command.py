@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.ports import port_block
 from tests.scaled.conftest import redis_url
 
 pytestmark = [pytest.mark.long, pytest.mark.postgres]
@@ -33,25 +33,7 @@ LOCKED_TEXT = "đã bị tạm khóa do nhập sai mật khẩu nhiều lần"
 
 def free_port_block(size: int) -> int:
     """A base port with `size` free ports above it (and its +98/+99 for moto and the PKI)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
-        if base + 100 > 65000:
-            continue
-        wanted = [base + i for i in range(size)] + [base + 98, base + 99]
-        if all(_free(p) for p in wanted):
-            return base
-    raise RuntimeError("no free block of ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+    return port_block([*range(size), 98, 99])
 
 
 class Scaled:
