@@ -185,8 +185,9 @@ def add_records(
     `year` (`per_school`: for the latest submitted items of each school only), written by
     INSERT … SELECT: the type's name and the period as its title, issued when it was
     submitted (so a chuyên viên's search finds it), its file the stored blob `sha256` (one file
-    shared by all: nothing reads them in the benchmarks), the due item pointing at it. No
-    workflow, event or audit entry. Returns the number of records made."""
+    shared by all: nothing reads them in the benchmarks), the due item pointing at it, and the
+    history an issued record has (add_record_history). No audit entry. Returns the number of
+    records made."""
     from django.db import connection, transaction
 
     from hoso.records.models import DueItem, Record, RecordType, RecordVersion
@@ -258,6 +259,59 @@ def add_records(
             f" AND r.owner_id = {due}.owner_id AND r.period_key = {due}.period_key",
             [last_id],
         )
+        add_record_history(cursor, after_id=last_id)
+    return made
+
+
+def add_record_history(cursor: Any, *, after_id: int = 0) -> int:
+    """For every issued record above `after_id` without one: the closed workflow that issued it and
+    its "issued" event, as a record that went through its chain has. Without them the
+    workflow and event tables would hold only the demo's hundred rows on the lowest record ids,
+    and PostgreSQL's plans for the queues ("Chờ ký", "Chờ duyệt") and a record's history would
+    be made for a table no province has (a merge join walking the whole records index)."""
+    from hoso.records.models import Record, RecordEvent, RecordVersion, Workflow
+
+    records = Record._meta.db_table
+    versions = RecordVersion._meta.db_table
+    source = (
+        f"FROM {records} r JOIN {versions} v ON v.record_id = r.id AND v.number = 1"
+        " WHERE r.id > %s AND r.state = 'issued' AND r.first_submitted_at IS NOT NULL"
+        " AND NOT EXISTS"
+        f" (SELECT 1 FROM {Workflow._meta.db_table} w WHERE w.record_id = r.id)"
+        " ORDER BY r.id"
+    )
+    made = _insert_select(
+        cursor,
+        Workflow,
+        {
+            "record_id": "r.id",
+            "version_id": "v.id",
+            "state": "'issued'",
+            "is_open": "false",
+            "opened_by_id": "r.owner_id",
+            "opened_at": "r.first_submitted_at",
+            "closed_at": "r.first_submitted_at",
+        },
+        source,
+        [after_id],
+    )
+    events = RecordEvent._meta.db_table
+    _insert_select(
+        cursor,
+        RecordEvent,
+        {
+            "record_id": "r.id",
+            "version_id": "v.id",
+            "kind": "'issued'",
+            "actor_id": "r.owner_id",
+            "at": "r.first_submitted_at",
+        },
+        source.replace(
+            f"(SELECT 1 FROM {Workflow._meta.db_table} w WHERE w.record_id = r.id)",
+            f"(SELECT 1 FROM {events} e WHERE e.record_id = r.id)",
+        ),
+        [after_id],
+    )
     return made
 
 
