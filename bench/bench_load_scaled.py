@@ -16,7 +16,8 @@ same database under the demo's Sở: `--schools` (1,000) primary schools in Phò
 school's required types (as bench_dashboard.py: before today ~80 % on time, 8 % late, the rest
 missing) and the weekly lesson plans of the year before; a record with one issued version for
 every submitted item of this year, topped up to 1,000 per school with the latest lesson plans of
-the year before (with 1,000 schools: 30,000 staff, 1,000,000 record versions, all in
+the year before, each with the closed workflow and "issued" event a real record has (with
+1,000 schools: 30,000 staff, 1,000,000 record versions, all in
 so.chuyenvien's completion dashboard and search). The search index is rebuilt with `hoso search
 reindex`, the dashboard's summary refreshed. The installation's
 files that live beside the database (the demo CA that signs and answers OCSP, the secret key)
