@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
         del checks  # registers the scaled mode's system checks
 
         data_version.install()
+        from hoso.core.engines import import_cyclic_packages
+
+        import_cyclic_packages()  # not in two request threads at once (hoso.core.engines)

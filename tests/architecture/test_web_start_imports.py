@@ -16,14 +16,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Tens of megabytes each, and none needed to serve the usual page.
+# Tens of megabytes each, and none needed to serve the usual page. Not here: pyHanko (with
+# aiohttp) and openpyxl, imported at start on purpose because two threads importing them at once
+# break them (hoso.core.engines; tests/architecture/test_concurrent_imports.py).
 HEAVY = (
-    "pyhanko",
-    "aiohttp",
     "pikepdf",
     "reportlab",
     "fontTools",
-    "openpyxl",
     "pymarc",
     "weasyprint",
     "tantivy",
