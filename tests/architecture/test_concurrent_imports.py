@@ -8,14 +8,11 @@ imports them at start."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.architecture.fresh import run_fresh
 
 # What request and task threads import on their first signature, validation, workbook or
 # remote signing; each thread takes one, 12 threads released together.
@@ -69,20 +66,5 @@ pytestmark = pytest.mark.one_pass("sqlite")
 
 def test_threads_importing_the_engines_at_once_all_get_them(tmp_path: Path) -> None:
     """Without hoso.core.engines this failed in each of 3 runs (12 threads, 2 cores)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HOSO_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "hoso.settings",
-        "HOSO_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", START, json.dumps(FIRST_USES)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    errors = json.loads(done.stdout.strip().splitlines()[-1])
+    errors = run_fresh(START, [json.dumps(FIRST_USES)], tmp_path)
     assert errors == [], "\n".join(errors)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.architecture.fresh import ROOT, run_fresh
 
 # Tens of megabytes each, and none needed to serve the usual page. Not here: pyHanko (with
 # aiohttp) and openpyxl, imported at start on purpose because two threads importing them at once
@@ -74,23 +72,8 @@ pytestmark = pytest.mark.one_pass("sqlite")
 
 def loaded_at_start(data_dir: Path) -> dict[str, list[str]]:
     """heavy package → the project's frames (file:line code) that first imported it"""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HOSO_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "hoso.settings",
-        "HOSO_DATA_DIR": str(data_dir),
-        "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
-    }
     args = [json.dumps(HEAVY), str(ROOT) + os.sep, json.dumps(ROUTES)]
-    done = subprocess.run(
-        [sys.executable, "-c", START, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded: dict[str, list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded: dict[str, list[str]] = run_fresh(START, args, data_dir)
     return loaded
 
 
