@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from hoso.core.errors import DomainError
 from hoso.core.http import client_ip
 from hoso.policy import get_or_404, visible
-from hoso.records import completion, selectors
+from hoso.records import completion, selectors, selectors_search
 from hoso.records.api.serializers import (
     CommentIn,
     CompletionOut,
@@ -104,7 +104,7 @@ class RecordList(generics.ListCreateAPIView[Record]):
         )
         if request.query_params.get("mine") in ("1", "true"):
             params = dataclasses.replace(params, owner_id=request.user.pk)
-        found = selectors.search_page(request.user, params, snippets=False)
+        found = selectors_search.search_page(request.user, params, snippets=False)
         if params.page > 1 and params.page > found.pages and not found.no_terms:
             raise NotFound(_("Không có trang này."))
         base = request.build_absolute_uri()

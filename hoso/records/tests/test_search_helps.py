@@ -10,7 +10,7 @@ import pytest
 
 from hoso.records.models import Record
 from hoso.records.search_index import records_index, search_backend
-from hoso.records.selectors import SearchParams, search_page
+from hoso.records.selectors_search import SearchParams, search_page
 from hoso.records.services import workflow
 from hoso.records.tests.helpers import pdf, upload
 from tests.factories import World, api_login, login, province_world
@@ -196,7 +196,7 @@ def test_the_choices_follow_the_reach_without_reading_every_record(
 ) -> None:
     """The school choices come from the units the person's `record.view` reaches (a Sở's
     list must not scan a million records); the author choices only within one school."""
-    from hoso.records.selectors import search_owners, search_schools
+    from hoso.records.selectors_search import search_owners, search_schools
 
     units = people.units
     assert set(search_schools(person(people, "hieutruong"))) == {units["school"]}

@@ -19,7 +19,7 @@ from hoso.core.errors import DomainError
 from hoso.core.http import client_ip, safe_redirect_target
 from hoso.org.models import SchoolYear, Unit, UnitKind
 from hoso.policy import can, get_or_404, visible
-from hoso.records import completion, selectors
+from hoso.records import completion, selectors, selectors_search
 from hoso.records.models import DueItem, RecordState, RecordType
 from hoso.records.periods import VN
 from hoso.records.selectors import DueStatus
@@ -175,14 +175,14 @@ def _id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-def search_params(params: Any) -> selectors.SearchParams:
+def search_params(params: Any) -> selectors_search.SearchParams:
     """The search page's and the API's parameters (``truong`` or ``school``, ``loai`` or
     ``record_type``, …). Ids are only parsed here; the selector checks them."""
 
     def get(*names: str) -> str:
         return next((str(params.get(n)) for n in names if params.get(n)), "").strip()
 
-    return selectors.SearchParams(
+    return selectors_search.SearchParams(
         q=get("q")[:200],
         school_id=_id(get("truong", "school")),
         record_type=get("loai", "record_type")[:50],
@@ -211,17 +211,17 @@ def search(request: HttpRequest) -> HttpResponse:
     user = request.user
     result = None
     if params.q or params.filtered:
-        result = selectors.search_page(user, params)
+        result = selectors_search.search_page(user, params)
     context = {
         "q": params.q,
         "params": params,
         "result": result,
         "pages": _page_links(request, result.page, result.pages) if result else [],
-        "schools": selectors.search_schools(user),
+        "schools": selectors_search.search_schools(user),
         "record_types": RecordType.objects.filter(is_active=True).order_by("name"),
         "school_years": SchoolYear.objects.order_by("-name"),
         "states": RecordState.choices,
-        "owners": selectors.search_owners(user, params.school_id),
+        "owners": selectors_search.search_owners(user, params.school_id),
     }
     return render(request, "records/search.html", context)
 
